@@ -1,0 +1,154 @@
+//! The boundary types shared by every client of the core: the desktop shell (over Tauri IPC), the CLI (as JSON)
+//! and the UI (as generated TypeScript, see `ui/src/lib/bindings.ts`).
+//!
+//! Only plain data lives here. Money crosses the boundary as exact decimal strings (never a JS number), counts as
+//! `u32`, instants as Unix milliseconds.
+
+mod error;
+
+pub use error::{ApiError, ErrorCode};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A reporting period: inclusive calendar days in the program's reporting time zone, `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Period {
+    pub from: String,
+    pub to: String,
+}
+
+/// What the UI asks for when it opens the dashboard; missing bounds default to the workspace's data range.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DashboardQuery {
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// One affiliate's funnel for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AffiliateRow {
+    /// The tracker's affiliate id (e.g. Everflow `network_affiliate_id`).
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub clicks: u32,
+    pub registrations: u32,
+    pub ftds: u32,
+    pub approved_conversions: u32,
+    /// FTDs per 100 clicks, two decimals, half-up; "0.00" with no clicks.
+    pub cr_percent: String,
+    /// Sum of first-time deposits in the program currency, as an exact decimal string ("1234.50").
+    pub ftd_amount: String,
+    /// The same amount in micros (10^-6 of the currency unit), as a decimal integer string, for exact sorting.
+    pub ftd_amount_micros: String,
+}
+
+/// How fresh one source's data is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceFreshness {
+    pub source: String,
+    pub kind: String,
+    /// When the last successful sync finished (Unix ms), if ever.
+    #[ts(type = "number | null")]
+    pub last_success_at_ms: Option<i64>,
+    /// When the last sync attempt finished (Unix ms), if ever.
+    #[ts(type = "number | null")]
+    pub last_attempt_at_ms: Option<i64>,
+    /// `ok`, `failed` or `never`.
+    pub last_status: String,
+    /// The last attempt's message: rows synced, or the reason it failed.
+    pub last_message: String,
+}
+
+/// Everything the dashboard screen shows for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Dashboard {
+    pub program: String,
+    pub currency: String,
+    pub timezone: String,
+    pub period: Period,
+    pub rows: Vec<AffiliateRow>,
+    pub totals: AffiliateRow,
+    /// Daily FTDs over the period, rendered by plotters as a standalone SVG document.
+    pub daily_ftd_svg: String,
+    pub freshness: Vec<SourceFreshness>,
+}
+
+/// What the first screen needs to decide between "Open demo workspace" and the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WorkspaceStatus {
+    pub data_dir: String,
+    /// True once any source has synced rows into this workspace.
+    pub has_data: bool,
+    /// The full range of days that hold data, if any.
+    pub data_range: Option<Period>,
+    pub freshness: Vec<SourceFreshness>,
+}
+
+/// A progress report from a long-running job (sync, import), forwarded to the UI as a channel message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Progress {
+    /// The job step, e.g. `everflow/conversions`.
+    pub step: String,
+    /// Units done in this step (rows).
+    pub done: u32,
+    /// Units expected in this step, when the source says.
+    pub total: Option<u32>,
+    /// Steps finished so far and steps in the job, for an overall bar.
+    pub steps_done: u32,
+    pub steps_total: u32,
+    pub message: String,
+}
+
+/// The outcome of syncing one stream of one source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StreamSyncResult {
+    pub source: String,
+    pub stream: String,
+    pub pages: u32,
+    pub rows_fetched: u32,
+    pub rows_inserted: u32,
+    pub rows_updated: u32,
+    pub rows_quarantined: u32,
+}
+
+/// The outcome of a whole sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncSummary {
+    pub streams: Vec<StreamSyncResult>,
+    #[ts(type = "number")]
+    pub elapsed_ms: i64,
+}
+
+/// Every type the UI sees, in declaration order, for the generated bindings.
+pub fn typescript_bindings() -> String {
+    let decls = [
+        ErrorCode::decl(),
+        ApiError::decl(),
+        Period::decl(),
+        DashboardQuery::decl(),
+        AffiliateRow::decl(),
+        SourceFreshness::decl(),
+        Dashboard::decl(),
+        WorkspaceStatus::decl(),
+        Progress::decl(),
+        StreamSyncResult::decl(),
+        SyncSummary::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core bindings`.\n\
+         // Do not edit: a test fails when this file is stale.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { tauriBackend, toApiError } from './api';
+import type { Progress } from './bindings';
+import { channelSender } from '../test/ipc';
+import { dashboard, progress } from '../test/fixtures';
+
+afterEach(() => clearMocks());
+
+describe('toApiError', () => {
+  it('keeps a backend ApiError as is', () => {
+    expect(toApiError({ code: 'source_failed', message: 'tracker down' })).toEqual({
+      code: 'source_failed',
+      message: 'tracker down',
+    });
+  });
+
+  it('turns strings, Errors and junk into internal errors', () => {
+    expect(toApiError('command not found')).toEqual({ code: 'internal', message: 'command not found' });
+    expect(toApiError(new Error('boom'))).toEqual({ code: 'internal', message: 'boom' });
+    expect(toApiError({ code: 'made_up', message: 'x' }).code).toBe('internal');
+    expect(toApiError(undefined).code).toBe('internal');
+  });
+});
+
+describe('tauriBackend speaks the Rust contract', () => {
+  it('calls dashboard with the query under the `query` key', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return dashboard();
+    });
+    await tauriBackend.dashboard({ from: '2025-06-01', to: '2025-06-02' });
+    expect(calls).toEqual([['dashboard', { query: { from: '2025-06-01', to: '2025-06-02' } }]]);
+  });
+
+  it('streams progress from the onProgress channel of sync_now and open_demo_workspace', async () => {
+    for (const [cmd, run] of [
+      ['sync_now', tauriBackend.syncNow],
+      ['open_demo_workspace', tauriBackend.openDemoWorkspace],
+    ] as const) {
+      mockIPC((c, args) => {
+        expect(c).toBe(cmd);
+        const send = channelSender<Progress>((args as Record<string, unknown>).onProgress);
+        send(progress({ steps_done: 1 }));
+        send(progress({ steps_done: 2 }));
+        return { streams: [], elapsed_ms: 5 };
+      });
+      const seen: number[] = [];
+      const summary = await run((p) => seen.push(p.steps_done));
+      expect(summary.elapsed_ms).toBe(5);
+      expect(seen).toEqual([1, 2]);
+      clearMocks();
+    }
+  });
+
+  it('rejects with an ApiError', async () => {
+    mockIPC(() => {
+      throw { code: 'storage', message: 'disk full' };
+    });
+    await expect(tauriBackend.workspaceStatus()).rejects.toEqual({ code: 'storage', message: 'disk full' });
+  });
+});

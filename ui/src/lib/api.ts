@@ -1,0 +1,80 @@
+// The one door between the web UI and the Rust side.
+//
+// - Components never import `@tauri-apps/api`; they receive a `Backend` (App.svelte's `backend` prop,
+//   defaulting to `tauriBackend`). Tests either pass a fake `Backend` or keep `tauriBackend` and mock the
+//   IPC with `mockIPC` from `@tauri-apps/api/mocks` (see src/test/ipc.ts for feeding a progress Channel).
+// - Every type comes from `bindings.ts`, generated from Rust (`UPDATE_BINDINGS=1 cargo test -p affops-core
+//   bindings`); never edit it by hand.
+// - Every command rejects with an `ApiError {code, message}`; `toApiError` turns anything else (a string, an
+//   Error, a missing command) into one so the UI only handles one shape.
+// - Long jobs (open_demo_workspace, sync_now) stream `Progress` through a Tauri `Channel` and resolve with a
+//   `SyncSummary` when done.
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type {
+  ApiError,
+  Dashboard,
+  DashboardQuery,
+  ErrorCode,
+  Progress,
+  SyncSummary,
+  WorkspaceStatus,
+} from './bindings';
+
+export type { ApiError, Dashboard, DashboardQuery, Progress, SyncSummary, WorkspaceStatus };
+
+export type ProgressHandler = (progress: Progress) => void;
+
+export interface Backend {
+  workspaceStatus(): Promise<WorkspaceStatus>;
+  openDemoWorkspace(onProgress: ProgressHandler): Promise<SyncSummary>;
+  syncNow(onProgress: ProgressHandler): Promise<SyncSummary>;
+  dashboard(query: DashboardQuery): Promise<Dashboard>;
+}
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  'invalid_input',
+  'not_found',
+  'source_failed',
+  'storage',
+  'internal',
+];
+
+export function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.message === 'string' &&
+    typeof v.code === 'string' &&
+    (ERROR_CODES as readonly string[]).includes(v.code)
+  );
+}
+
+/** Normalizes any rejection into the boundary's one error shape. */
+export function toApiError(error: unknown): ApiError {
+  if (isApiError(error)) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { code: 'internal', message: error.message };
+  if (typeof error === 'string') return { code: 'internal', message: error };
+  return { code: 'internal', message: 'Unexpected error from the backend' };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+function progressChannel(onProgress: ProgressHandler): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = onProgress;
+  return channel;
+}
+
+export const tauriBackend: Backend = {
+  workspaceStatus: () => call<WorkspaceStatus>('workspace_status'),
+  openDemoWorkspace: (onProgress) =>
+    call<SyncSummary>('open_demo_workspace', { onProgress: progressChannel(onProgress) }),
+  syncNow: (onProgress) => call<SyncSummary>('sync_now', { onProgress: progressChannel(onProgress) }),
+  dashboard: (query) => call<Dashboard>('dashboard', { query }),
+};

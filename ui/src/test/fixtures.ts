@@ -1,0 +1,125 @@
+// Test data shaped exactly like the generated bindings.
+import type { AffiliateRow, Dashboard, Progress, SourceFreshness, WorkspaceStatus } from '../lib/bindings';
+
+export function row(id: string, name: string, over: Partial<AffiliateRow> = {}): AffiliateRow {
+  return {
+    affiliate_id: id,
+    affiliate_name: name,
+    clicks: 0,
+    registrations: 0,
+    ftds: 0,
+    approved_conversions: 0,
+    cr_percent: '0.00',
+    ftd_amount: '0.00',
+    ftd_amount_micros: '0',
+    ...over,
+  };
+}
+
+/** Three affiliates whose orders differ for every column, so each sort is observable. */
+export const ROWS: AffiliateRow[] = [
+  row('aff-1', 'Alpha Media', {
+    clicks: 12000,
+    registrations: 300,
+    ftds: 40,
+    approved_conversions: 35,
+    cr_percent: '0.33',
+    ftd_amount: '9007199254.740992',
+    ftd_amount_micros: '9007199254740992',
+  }),
+  row('aff-2', 'bravo partners', {
+    clicks: 900,
+    registrations: 1200,
+    ftds: 1500,
+    approved_conversions: 2,
+    cr_percent: '166.67',
+    ftd_amount: '9007199254.740993',
+    ftd_amount_micros: '9007199254740993',
+  }),
+  row('aff-3', 'Charlie Traffic', {
+    clicks: 5000,
+    registrations: 50,
+    ftds: 10,
+    approved_conversions: 9,
+    cr_percent: '10.20',
+    ftd_amount: '1234.50',
+    ftd_amount_micros: '1234500000',
+  }),
+];
+
+export const TOTALS: AffiliateRow = row('', 'Total', {
+  clicks: 17900,
+  registrations: 1550,
+  ftds: 1550,
+  approved_conversions: 46,
+  cr_percent: '8.66',
+  ftd_amount: '18014399743.981485',
+  ftd_amount_micros: '18014399743981485',
+});
+
+export const NOW_MS = Date.UTC(2025, 5, 30, 12, 0, 0);
+const MIN = 60_000;
+
+export const FRESHNESS: SourceFreshness[] = [
+  {
+    source: 'everflow',
+    kind: 'tracker',
+    last_success_at_ms: NOW_MS - 3 * MIN,
+    last_attempt_at_ms: NOW_MS - 3 * MIN,
+    last_status: 'ok',
+    last_message: '1,234 rows',
+  },
+  {
+    source: 'operator-api',
+    kind: 'operator',
+    last_success_at_ms: NOW_MS - 30 * 60 * MIN,
+    last_attempt_at_ms: NOW_MS - MIN,
+    last_status: 'failed',
+    last_message: 'HTTP 503 from operator after 5 retries',
+  },
+  {
+    source: 'batch-csv',
+    kind: 'operator',
+    last_success_at_ms: null,
+    last_attempt_at_ms: null,
+    last_status: 'never',
+    last_message: '',
+  },
+];
+
+export const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>A &amp; B</text></svg>';
+
+export function dashboard(over: Partial<Dashboard> = {}): Dashboard {
+  return {
+    program: 'Lucky Casino EU',
+    currency: 'EUR',
+    timezone: 'Europe/Malta',
+    period: { from: '2025-06-01', to: '2025-06-30' },
+    rows: ROWS,
+    totals: TOTALS,
+    daily_ftd_svg: SVG,
+    freshness: FRESHNESS,
+    ...over,
+  };
+}
+
+export function status(hasData: boolean): WorkspaceStatus {
+  return {
+    data_dir: '/tmp/affops-test/data',
+    has_data: hasData,
+    data_range: hasData ? { from: '2025-06-01', to: '2025-06-30' } : null,
+    freshness: [],
+  };
+}
+
+export function progress(over: Partial<Progress> = {}): Progress {
+  return {
+    step: 'everflow/conversions',
+    done: 1500,
+    total: 4000,
+    steps_done: 2,
+    steps_total: 5,
+    message: 'page 3',
+    ...over,
+  };
+}

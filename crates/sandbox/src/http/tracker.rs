@@ -1,0 +1,299 @@
+//! The Everflow-shaped tracker API: affiliates, the click stream and conversions, with `page`/`page_size` paging.
+//!
+//! Money fields (`payout`, `revenue`, `sale_amount`) are JSON numbers written digit for digit from decimals via
+//! `RawValue`, so no amount ever passes through f64 on its way out.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::paging::{check_tracker_key, PageParams, RequestError};
+use super::{respond_page, to_body, AppState};
+use crate::faults::Stream;
+use crate::world::{Affiliate, World};
+
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+#[derive(Serialize)]
+struct Paging {
+    page: u32,
+    page_size: u32,
+    total_count: usize,
+}
+
+impl Paging {
+    fn new(params: PageParams, total_count: usize) -> Self {
+        Self {
+            page: params.page,
+            page_size: params.page_size,
+            total_count,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct AffiliateRow<'a> {
+    network_affiliate_id: u32,
+    name: &'a str,
+    account_status: &'a str,
+}
+
+#[derive(Serialize)]
+struct Relationship<'a> {
+    affiliate: AffiliateRef<'a>,
+}
+
+#[derive(Serialize)]
+struct AffiliateRef<'a> {
+    network_affiliate_id: u32,
+    name: &'a str,
+}
+
+fn relationship(world: &World, affiliate_id: u32) -> Relationship<'_> {
+    Relationship {
+        affiliate: AffiliateRef {
+            network_affiliate_id: affiliate_id,
+            name: world
+                .affiliate(affiliate_id)
+                .map_or("", |a| a.name.as_str()),
+        },
+    }
+}
+
+type Params = HashMap<String, String>;
+
+/// Auth, paging and fault handling shared by the three endpoints; `build` makes (page number, body).
+async fn tracker_page(
+    state: &AppState,
+    stream: Stream,
+    build: impl FnOnce() -> Result<(u32, Vec<u8>), RequestError>,
+) -> Response {
+    match build() {
+        Ok((page, body)) => respond_page(state, stream, page, body).await,
+        Err(e) => e.tracker(),
+    }
+}
+
+/// `GET /v1/networks/affiliates`
+pub(super) async fn affiliates(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<Params>,
+) -> Response {
+    tracker_page(&state, Stream::Affiliates, || {
+        check_tracker_key(&headers, &state.api_key)?;
+        let params = PageParams::parse(&query)?;
+        let rows: Vec<AffiliateRow> = params
+            .slice(&state.world.affiliates)
+            .iter()
+            .map(|a: &Affiliate| AffiliateRow {
+                network_affiliate_id: a.id,
+                name: &a.name,
+                account_status: &a.account_status,
+            })
+            .collect();
+        let paging = Paging::new(params, state.world.affiliates.len());
+        let body = to_body(&serde_json::json!({ "affiliates": rows, "paging": paging }))?;
+        Ok((params.page, body))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct RangeBody {
+    from: Option<serde_json::Value>,
+    to: Option<serde_json::Value>,
+}
+
+/// The inclusive UTC window of a reporting request. `timezone_id` is accepted and ignored: v0 worlds are UTC.
+fn parse_range(body: &[u8]) -> Result<(DateTime<Utc>, DateTime<Utc>), RequestError> {
+    let range: RangeBody = serde_json::from_slice(body)
+        .map_err(|e| RequestError::bad("body", format!("not a JSON object: {e}")))?;
+    let from = parse_time(range.from.as_ref(), "from")?;
+    let to = parse_time(range.to.as_ref(), "to")?;
+    if to < from {
+        return Err(RequestError::bad("to", "is before from"));
+    }
+    Ok((from, to))
+}
+
+fn parse_time(
+    value: Option<&serde_json::Value>,
+    field: &'static str,
+) -> Result<DateTime<Utc>, RequestError> {
+    let text = value
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| RequestError::bad(field, "missing; expected \"YYYY-MM-DD hh:mm:ss\""))?;
+    NaiveDateTime::parse_from_str(text, TIME_FORMAT)
+        .map(|t| t.and_utc())
+        .map_err(|_| RequestError::bad(field, format!("{text:?} is not \"YYYY-MM-DD hh:mm:ss\"")))
+}
+
+#[derive(Serialize)]
+struct ClickRow<'a> {
+    transaction_id: &'a str,
+    unix_timestamp: i64,
+    sub1: &'a str,
+    sub2: &'a str,
+    sub3: &'a str,
+    sub4: &'a str,
+    sub5: &'a str,
+    user_ip: &'a str,
+    user_agent: &'a str,
+    country: &'a str,
+    url: &'a str,
+    relationship: Relationship<'a>,
+}
+
+/// `POST /v1/networks/reporting/clicks/stream`, filtered on click time.
+pub(super) async fn clicks(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<Params>,
+    body: Bytes,
+) -> Response {
+    tracker_page(&state, Stream::Clicks, || {
+        check_tracker_key(&headers, &state.api_key)?;
+        let params = PageParams::parse(&query)?;
+        let (from, to) = parse_range(&body)?;
+        let world = &state.world;
+        let matching: Vec<_> = world
+            .clicks
+            .iter()
+            .filter(|c| c.at >= from && c.at <= to)
+            .collect();
+        let rows: Vec<ClickRow> = params
+            .slice(&matching)
+            .iter()
+            .map(|c| ClickRow {
+                transaction_id: &c.transaction_id,
+                unix_timestamp: c.at.timestamp(),
+                sub1: &c.sub1,
+                sub2: &c.sub2,
+                sub3: "",
+                sub4: "",
+                sub5: "",
+                user_ip: &c.ip,
+                user_agent: &c.user_agent,
+                country: &c.country,
+                url: &c.url,
+                relationship: relationship(world, c.affiliate_id),
+            })
+            .collect();
+        let paging = Paging::new(params, matching.len());
+        let body = to_body(&serde_json::json!({ "clicks": rows, "paging": paging }))?;
+        Ok((params.page, body))
+    })
+    .await
+}
+
+#[derive(Serialize)]
+struct ConversionRow<'a> {
+    conversion_id: &'a str,
+    transaction_id: &'a str,
+    status: &'a str,
+    payout: Box<RawValue>,
+    revenue: Box<RawValue>,
+    sale_amount: Box<RawValue>,
+    currency_id: &'a str,
+    conversion_unix_timestamp: i64,
+    click_unix_timestamp: i64,
+    sub1: &'a str,
+    sub2: &'a str,
+    sub3: &'a str,
+    sub4: &'a str,
+    sub5: &'a str,
+    adv1: &'a str,
+    adv2: &'a str,
+    adv3: &'a str,
+    adv4: &'a str,
+    adv5: &'a str,
+    coupon_code: &'a str,
+    order_id: &'a str,
+    session_user_ip: &'a str,
+    conversion_user_ip: &'a str,
+    country: &'a str,
+    is_scrub: bool,
+    event: &'a str,
+    relationship: Relationship<'a>,
+}
+
+/// A decimal as a JSON number, digit for digit: `25.50` → `25.5`, `100.00` → `100`.
+fn exact_number(amount: Decimal) -> Box<RawValue> {
+    RawValue::from_string(amount.normalize().to_string()).unwrap_or_default()
+}
+
+/// `POST /v1/networks/reporting/conversions`, filtered on conversion time.
+pub(super) async fn conversions(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<Params>,
+    body: Bytes,
+) -> Response {
+    tracker_page(&state, Stream::Conversions, || {
+        check_tracker_key(&headers, &state.api_key)?;
+        let params = PageParams::parse(&query)?;
+        let (from, to) = parse_range(&body)?;
+        let world = &state.world;
+        let matching: Vec<_> = world
+            .conversions
+            .iter()
+            .filter(|c| c.converted_at >= from && c.converted_at <= to)
+            .collect();
+        let currency = world.program.currency.as_str();
+        let rows: Vec<ConversionRow> = params
+            .slice(&matching)
+            .iter()
+            .map(|c| ConversionRow {
+                conversion_id: &c.conversion_id,
+                transaction_id: &c.transaction_id,
+                status: c.status.as_str(),
+                payout: exact_number(c.payout),
+                revenue: exact_number(c.revenue),
+                sale_amount: exact_number(c.sale_amount),
+                currency_id: currency,
+                conversion_unix_timestamp: c.converted_at.timestamp(),
+                click_unix_timestamp: c.click_at.timestamp(),
+                sub1: &c.sub1,
+                sub2: &c.sub2,
+                sub3: "",
+                sub4: "",
+                sub5: "",
+                adv1: &c.player_id,
+                adv2: "",
+                adv3: "",
+                adv4: "",
+                adv5: "",
+                coupon_code: "",
+                order_id: &c.deposit_id,
+                session_user_ip: &c.session_user_ip,
+                conversion_user_ip: &c.conversion_user_ip,
+                country: &c.country,
+                is_scrub: false,
+                event: "FTD",
+                relationship: relationship(world, c.affiliate_id),
+            })
+            .collect();
+        let envelope = ConversionsPage {
+            conversions: rows,
+            paging: Paging::new(params, matching.len()),
+        };
+        Ok((params.page, to_body(&envelope)?))
+    })
+    .await
+}
+
+/// Typed rather than `json!`: `RawValue` fields only keep their exact text when serialised directly.
+#[derive(Serialize)]
+struct ConversionsPage<'a> {
+    conversions: Vec<ConversionRow<'a>>,
+    paging: Paging,
+}

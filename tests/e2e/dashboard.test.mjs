@@ -1,0 +1,211 @@
+// End-to-end: the real Affops desktop binary under Xvfb, driven through tauri-driver + WebKitWebDriver.
+//
+// The CLI computes the demo dashboard headless; the app opens the same demo from its welcome screen; every
+// affiliate's FTD count shown in the app must equal the CLI's. Run through tests/e2e/run.sh, which builds the
+// environment this file reads:
+//   AFFOPS_BIN, AFFOPS_CLI   absolute paths of the desktop app and the CLI
+//   AFFOPS_E2E_TMP           a fresh per-run folder (CLI and app data dirs go under it)
+//   AFFOPS_E2E_ARTIFACTS     where screenshots and the driver log go
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { remote } from 'webdriverio';
+
+const run = promisify(execFile);
+
+const DRIVER_PORT = 4444;
+const DRIVER_HOST = '127.0.0.1';
+const NATIVE_DRIVER = '/usr/bin/WebKitWebDriver';
+const CLI_TIMEOUT_MS = 300_000;
+const DRIVER_START_TIMEOUT_MS = 30_000;
+const WELCOME_TIMEOUT_MS = 60_000;
+const DASHBOARD_TIMEOUT_MS = 180_000;
+const CHART_LOAD_TIMEOUT_MS = 15_000;
+const SETTLE_MS = 300; // let WebKit paint before a screenshot
+const TEST_TIMEOUT_MS = 15 * 60_000;
+
+function requireEnv(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run this test through tests/e2e/run.sh`);
+  return value;
+}
+
+const APP = path.resolve(requireEnv('AFFOPS_BIN'));
+const CLI = path.resolve(requireEnv('AFFOPS_CLI'));
+const TMP = path.resolve(requireEnv('AFFOPS_E2E_TMP'));
+const ARTIFACTS = path.resolve(
+  process.env.AFFOPS_E2E_ARTIFACTS ?? path.join(import.meta.dirname, 'artifacts'),
+);
+
+async function cli(args) {
+  try {
+    const { stdout } = await run(CLI, args, { timeout: CLI_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    throw new Error(
+      `affops-cli ${args.join(' ')} failed (exit ${error.code ?? '?'}, signal ${error.signal ?? '-'}):\n` +
+        `${error.stderr ?? ''}${error.stdout ?? ''}`,
+    );
+  }
+}
+
+/** The CLI's demo dashboard: the expected values. */
+async function cliDashboard() {
+  const dataDir = path.join(TMP, 'cli');
+  await cli(['demo', '--data-dir', dataDir]);
+  const stdout = await cli(['dashboard', '--data-dir', dataDir, '--json']);
+  try {
+    return JSON.parse(stdout);
+  } catch (error) {
+    throw new Error(`affops-cli dashboard --json printed invalid JSON (${error.message}):\n${stdout.slice(0, 2000)}`);
+  }
+}
+
+function portOpen(host, port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function startDriver() {
+  const log = createWriteStream(path.join(ARTIFACTS, 'tauri-driver.log'));
+  const driver = spawn(
+    'tauri-driver',
+    ['--port', String(DRIVER_PORT), '--native-driver', NATIVE_DRIVER],
+    {
+      env: { ...process.env, AFFOPS_DATA_DIR: path.join(TMP, 'app') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  driver.stdout.pipe(log);
+  driver.stderr.pipe(log);
+  // Settles when the driver is gone, including when it could not be started at all (not on PATH).
+  driver.exited = new Promise((resolve) => {
+    driver.once('exit', (code, signal) => resolve({ code, signal, error: null }));
+    driver.once('error', (error) => {
+      log.write(`spawn error: ${error.message}\n`);
+      resolve({ code: null, signal: null, error });
+    });
+  });
+  driver.exited.then(() => (driver.gone = true));
+  return driver;
+}
+
+async function waitForDriver(driver) {
+  let exited = null;
+  void driver.exited.then((e) => (exited = e));
+  const deadline = Date.now() + DRIVER_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited) {
+      const why = exited.error ? exited.error.message : `code ${exited.code}, signal ${exited.signal}`;
+      throw new Error(`tauri-driver exited early (${why}); see ${ARTIFACTS}/tauri-driver.log`);
+    }
+    if (await portOpen(DRIVER_HOST, DRIVER_PORT)) return;
+    await sleep(200);
+  }
+  throw new Error(`tauri-driver did not listen on ${DRIVER_HOST}:${DRIVER_PORT} within ${DRIVER_START_TIMEOUT_MS} ms`);
+}
+
+async function stopDriver(driver) {
+  if (driver.gone) return;
+  driver.kill('SIGTERM');
+  const stopped = await Promise.race([driver.exited, sleep(5_000).then(() => null)]);
+  if (!stopped) driver.kill('SIGKILL');
+}
+
+async function screenshot(browser, name) {
+  const file = path.join(ARTIFACTS, name);
+  await browser.saveScreenshot(file);
+  console.log(`screenshot: ${file}`);
+}
+
+test('the app shows the same FTDs per affiliate as the CLI for the demo workspace', { timeout: TEST_TIMEOUT_MS }, async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+
+  const expected = await cliDashboard();
+  assert.ok(Array.isArray(expected.rows), 'CLI dashboard JSON has no rows array');
+  assert.ok(expected.rows.length > 0, 'CLI demo dashboard has no affiliate rows: nothing to compare');
+  const expectedFtds = new Map(expected.rows.map((r) => [r.affiliate_id, String(r.ftds)]));
+  console.log(`CLI: ${expectedFtds.size} affiliates, ${expected.totals?.ftds} FTDs, period ${expected.period?.from}..${expected.period?.to}`);
+
+  const driver = startDriver();
+  let browser;
+  let passed = false;
+  try {
+    await waitForDriver(driver);
+    browser = await remote({
+      hostname: DRIVER_HOST,
+      port: DRIVER_PORT,
+      logLevel: 'warn',
+      connectionRetryTimeout: 120_000,
+      capabilities: {
+        browserName: 'wry',
+        'tauri:options': { application: APP },
+        'wdio:enforceWebDriverClassic': true,
+      },
+    });
+
+    const open = await browser.$('[data-testid=open-demo]');
+    await open.waitForDisplayed({
+      timeout: WELCOME_TIMEOUT_MS,
+      timeoutMsg: `welcome screen ([data-testid=open-demo]) not shown within ${WELCOME_TIMEOUT_MS} ms — is the app built with its frontend (tauri build), and is AFFOPS_DATA_DIR empty?`,
+    });
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'welcome.png');
+    await open.click();
+
+    const dashboard = await browser.$('[data-testid=dashboard]');
+    await dashboard.waitForExist({
+      timeout: DASHBOARD_TIMEOUT_MS,
+      interval: 500,
+      timeoutMsg: `dashboard not shown within ${DASHBOARD_TIMEOUT_MS} ms after "Open demo workspace"`,
+    });
+    await sleep(SETTLE_MS);
+
+    // One round trip for all rows: [affiliate id, FTD cell text].
+    const shown = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=affiliate-row]')).map((tr) => [
+        tr.getAttribute('data-affiliate-id'),
+        tr.querySelector('[data-testid=ftds]')?.textContent?.trim() ?? null,
+      ]),
+    );
+    assert.ok(shown.length > 0, 'the app shows no affiliate rows');
+    const shownFtds = new Map(shown.map(([id, text]) => [id, text === null ? null : text.replaceAll(',', '')]));
+    assert.equal(shownFtds.size, shown.length, 'the app shows an affiliate id twice');
+    assert.deepEqual(
+      [...shownFtds.keys()].sort(),
+      [...expectedFtds.keys()].sort(),
+      'the app and the CLI list different affiliates',
+    );
+    for (const [id, ftds] of expectedFtds) {
+      assert.equal(shownFtds.get(id), ftds, `FTDs of affiliate ${id}: app shows ${shownFtds.get(id)}, CLI says ${ftds}`);
+    }
+
+    const chart = await browser.$('[data-testid=daily-ftd-chart]');
+    assert.ok(await chart.isDisplayed(), 'the daily FTD chart is not displayed');
+    await browser.waitUntil(async () => Number(await chart.getProperty('naturalWidth')) > 0, {
+      timeout: CHART_LOAD_TIMEOUT_MS,
+      timeoutMsg: 'the daily FTD chart image did not load (naturalWidth stayed 0): is the SVG valid, and does the CSP allow data: images?',
+    });
+
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'dashboard.png');
+    passed = true;
+  } finally {
+    if (browser) {
+      if (!passed) await screenshot(browser, 'failure.png').catch((e) => console.error(`no failure screenshot: ${e.message}`));
+      await browser.deleteSession().catch((e) => console.error(`deleteSession failed: ${e.message}`));
+    }
+    await stopDriver(driver);
+  }
+});

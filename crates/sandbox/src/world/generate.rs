@@ -74,9 +74,9 @@ fn make_affiliates(rng: &mut ChaCha8Rng, count: u32) -> (Vec<Affiliate>, Vec<Pro
         };
         // Archetypes: a big low-quality volume source, steady mid-size sites, small high-converting boutiques.
         let (click_weight, registration_per_mille) = match pick_weighted(rng, &[1, 2, 1]) {
-            0 => (rng.random_range(8..=14), rng.random_range(15..=35)),
-            1 => (rng.random_range(3..=7), rng.random_range(35..=60)),
-            _ => (rng.random_range(1..=3), rng.random_range(60..=95)),
+            0 => (rng.random_range(8..=14), rng.random_range(25..=45)),
+            1 => (rng.random_range(3..=7), rng.random_range(45..=70)),
+            _ => (rng.random_range(1..=3), rng.random_range(70..=110)),
         };
         let mut campaigns: Vec<&'static str> = Vec::new();
         for _ in 0..rng.random_range(2..=3) {

@@ -37,7 +37,10 @@ fn ground_truth_totals_are_the_sum_of_affiliates_and_every_affiliate_appears() {
             keys
         );
         let per = truth.per_affiliate.values();
-        assert_eq!(truth.totals.clicks, per.clone().map(|a| a.clicks).sum::<u32>());
+        assert_eq!(
+            truth.totals.clicks,
+            per.clone().map(|a| a.clicks).sum::<u32>()
+        );
         assert_eq!(
             truth.totals.registrations,
             per.clone().map(|a| a.registrations).sum::<u32>()

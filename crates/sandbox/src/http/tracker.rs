@@ -101,7 +101,10 @@ pub(super) async fn affiliates(
             })
             .collect();
         let paging = Paging::new(params, state.world.affiliates.len());
-        let body = to_body(&serde_json::json!({ "affiliates": rows, "paging": paging }))?;
+        let body = to_body(&AffiliatesPage {
+            affiliates: rows,
+            paging,
+        })?;
         Ok((params.page, body))
     })
     .await
@@ -189,7 +192,10 @@ pub(super) async fn clicks(
             })
             .collect();
         let paging = Paging::new(params, matching.len());
-        let body = to_body(&serde_json::json!({ "clicks": rows, "paging": paging }))?;
+        let body = to_body(&ClicksPage {
+            clicks: rows,
+            paging,
+        })?;
         Ok((params.page, body))
     })
     .await
@@ -291,7 +297,20 @@ pub(super) async fn conversions(
     .await
 }
 
-/// Typed rather than `json!`: `RawValue` fields only keep their exact text when serialised directly.
+// Envelopes are typed rather than `json!`: `RawValue` fields only keep their exact text when serialised
+// directly, and typed rows keep the field order of the documented shape.
+#[derive(Serialize)]
+struct AffiliatesPage<'a> {
+    affiliates: Vec<AffiliateRow<'a>>,
+    paging: Paging,
+}
+
+#[derive(Serialize)]
+struct ClicksPage<'a> {
+    clicks: Vec<ClickRow<'a>>,
+    paging: Paging,
+}
+
 #[derive(Serialize)]
 struct ConversionsPage<'a> {
     conversions: Vec<ConversionRow<'a>>,

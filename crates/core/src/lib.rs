@@ -1,2 +1,21 @@
 //! Affops core: everything the desktop app and the CLI do, without Tauri.
+//!
+//! - [`store`]: SQLite with one writer, readers, immutable migrations; the schema of the whole lifecycle.
+//! - [`ingest`]: connectors that page through tracker and operator APIs into the store, idempotently.
+//! - [`dashboard`]: the per-affiliate funnel for a period, read from the store.
+//! - [`charts`]: plotters charts rendered to SVG strings from data-only specs.
+//! - [`workspace`]: a data folder with its store; setting up the demo workspace.
+//! - [`api`]: the plain types every client sees (IPC, CLI JSON, generated TypeScript).
+//! - [`money`]: exact integer money.
+//!
+//! Domain code never reads the clock: "now" is passed in.
+
 pub mod api;
+pub mod audit;
+pub mod charts;
+pub mod dashboard;
+pub mod ingest;
+pub mod money;
+pub mod store;
+pub mod time;
+pub mod workspace;

@@ -45,7 +45,10 @@ mod tests {
     /// The UI's error handling parses exactly this shape; changing it breaks every screen's error display.
     #[test]
     fn api_error_json_shape_is_pinned() {
-        let e = ApiError::new(ErrorCode::SourceFailed, "everflow/conversions page 3: HTTP 500");
+        let e = ApiError::new(
+            ErrorCode::SourceFailed,
+            "everflow/conversions page 3: HTTP 500",
+        );
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"code":"source_failed","message":"everflow/conversions page 3: HTTP 500"}"#

@@ -1,0 +1,172 @@
+//! The operator API: players and deposits, `Authorization: Bearer` auth, cursor paging
+//! (`?cursor=&limit=`, `{"data":[...],"next_cursor":...}`), RFC 3339 instants, amounts as decimal strings.
+
+use super::records::{currency, required, DepositRecord, ItemError, ItemResult, PlayerRecord};
+use super::stream::{Envelope, Position};
+use crate::money::parse_micros;
+use crate::time::parse_rfc3339_ms;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+pub const LIMIT_MAX: u32 = 1000;
+
+#[derive(Deserialize)]
+struct OpEnvelope {
+    data: Vec<Box<RawValue>>,
+    next_cursor: Option<String>,
+}
+
+pub fn parse_envelope(body: &[u8]) -> Result<Envelope, String> {
+    let env: OpEnvelope = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let next = match env.next_cursor {
+        Some(c) if !c.is_empty() && !env.data.is_empty() => Some(Position::Cursor(Some(c))),
+        _ => None,
+    };
+    Ok(Envelope {
+        items: env.data,
+        total: None,
+        next,
+    })
+}
+
+pub fn list_request(
+    client: &reqwest::Client,
+    base_url: &str,
+    api_key: &str,
+    path: &str,
+    cursor: Option<&str>,
+    limit: u32,
+) -> reqwest::RequestBuilder {
+    let url = format!("{}{path}", base_url.trim_end_matches('/'));
+    let mut req = client.get(url).query(&[("limit", limit.min(LIMIT_MAX))]);
+    if let Some(c) = cursor {
+        req = req.query(&[("cursor", c)]);
+    }
+    req.bearer_auth(api_key)
+}
+
+fn instant(field: &str, text: &str) -> ItemResult<i64> {
+    parse_rfc3339_ms(text).map_err(|e| ItemError::field(field, e.to_string()))
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+#[derive(Deserialize)]
+struct OpPlayer {
+    player_id: String,
+    #[serde(default)]
+    brand: String,
+    currency: String,
+    registered_at: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    click_id: Option<String>,
+    #[serde(default)]
+    btag: Option<String>,
+    #[serde(default)]
+    promo_code: Option<String>,
+}
+
+pub fn player(item: &RawValue) -> ItemResult<PlayerRecord> {
+    let p: OpPlayer = serde_json::from_str(item.get()).map_err(|e| ItemError::shape(&e))?;
+    Ok(PlayerRecord {
+        external_id: required("player_id", &p.player_id)?,
+        brand: p.brand.trim().to_string(),
+        currency: currency("currency", &p.currency)?,
+        registered_at_ms: instant("registered_at", &p.registered_at)?,
+        country: p.country.trim().to_ascii_uppercase(),
+        click_id: non_empty(p.click_id),
+        btag: non_empty(p.btag),
+        promo_code: non_empty(p.promo_code),
+    })
+}
+
+#[derive(Deserialize)]
+struct OpDeposit {
+    deposit_id: String,
+    player_id: String,
+    amount: String,
+    currency: String,
+    occurred_at: String,
+    #[serde(default)]
+    is_ftd: bool,
+}
+
+pub fn deposit(item: &RawValue) -> ItemResult<DepositRecord> {
+    let d: OpDeposit = serde_json::from_str(item.get()).map_err(|e| ItemError::shape(&e))?;
+    let amount_micros =
+        parse_micros(&d.amount).map_err(|e| ItemError::field("amount", e.to_string()))?;
+    if amount_micros <= 0 {
+        return Err(ItemError::field(
+            "amount",
+            format!("a deposit must be positive, got '{}'", d.amount),
+        ));
+    }
+    Ok(DepositRecord {
+        external_id: required("deposit_id", &d.deposit_id)?,
+        player_external_id: required("player_id", &d.player_id)?,
+        amount_micros,
+        currency: currency("currency", &d.currency)?,
+        occurred_at_ms: instant("occurred_at", &d.occurred_at)?,
+        is_ftd: d.is_ftd,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(s: &str) -> Box<RawValue> {
+        RawValue::from_string(s.to_string()).unwrap()
+    }
+
+    #[test]
+    fn player_and_deposit() {
+        let p = player(&raw(r#"{"player_id":"P1","brand":"b","currency":"eur","registered_at":"2026-10-03T14:22:05Z","country":"mt","click_id":"","btag":"a12-b1","promo_code":null}"#)).unwrap();
+        assert_eq!(p.click_id, None, "an empty click id is no click id");
+        assert_eq!(p.btag.as_deref(), Some("a12-b1"));
+        assert_eq!(p.currency, "EUR");
+        let d = deposit(&raw(r#"{"deposit_id":"D1","player_id":"P1","amount":"25.50","currency":"EUR","occurred_at":"2026-10-03T15:01:00Z","is_ftd":true}"#)).unwrap();
+        assert_eq!(d.amount_micros, 25_500_000);
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let e = deposit(&raw(r#"{"deposit_id":"D1","player_id":"P1","amount":"2,5","currency":"EUR","occurred_at":"2026-10-03T15:01:00Z"}"#)).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("amount"));
+        let e = deposit(&raw(r#"{"deposit_id":"D1","player_id":"P1","amount":"-5","currency":"EUR","occurred_at":"2026-10-03T15:01:00Z"}"#)).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("amount"));
+        let e = player(&raw(
+            r#"{"player_id":"P1","currency":"EUR","registered_at":"03/10/2026"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("registered_at"));
+        let e = player(&raw(
+            r#"{"currency":"EUR","registered_at":"2026-10-03T14:22:05Z"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("player_id"));
+    }
+
+    #[test]
+    fn cursor_envelope() {
+        let env = parse_envelope(br#"{"data":[{"x":1}],"next_cursor":"abc"}"#).unwrap();
+        assert_eq!(env.next, Some(Position::Cursor(Some("abc".into()))));
+        assert_eq!(
+            parse_envelope(br#"{"data":[],"next_cursor":"abc"}"#)
+                .unwrap()
+                .next,
+            None
+        );
+        assert_eq!(
+            parse_envelope(br#"{"data":[{"x":1}],"next_cursor":null}"#)
+                .unwrap()
+                .next,
+            None
+        );
+        assert!(parse_envelope(br#"{"data":[{"x":1}"#).is_err());
+    }
+}

@@ -1,0 +1,273 @@
+//! What is common to every paged stream: where it resumes ([`Position`]), the time window it covers, one parsed
+//! page ([`Envelope`]), and the table of streams each kind of source offers, in the order they sync.
+
+use super::records::{
+    AffiliateRecord, ClickRecord, ConversionRecord, DepositRecord, ItemResult, PlayerRecord,
+};
+use super::{everflow, operator};
+use chrono::{TimeZone, Utc};
+use serde_json::value::RawValue;
+
+/// Where a stream resumes. Persisted in `sync_checkpoints.cursor` as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// 1-based page number (Everflow).
+    Page(u32),
+    /// An opaque cursor; `None` is the first page (operator API).
+    Cursor(Option<String>),
+}
+
+impl Position {
+    pub fn to_checkpoint(&self) -> String {
+        match self {
+            Self::Page(n) => format!("page:{n}"),
+            Self::Cursor(None) => "begin".to_string(),
+            Self::Cursor(Some(c)) => format!("after:{c}"),
+        }
+    }
+
+    /// `None` for a checkpoint that marks the stream complete ('') or that cannot be read.
+    pub fn from_checkpoint(text: &str) -> Option<Self> {
+        if text == "begin" {
+            return Some(Self::Cursor(None));
+        }
+        if let Some(c) = text.strip_prefix("after:") {
+            return Some(Self::Cursor(Some(c.to_string())));
+        }
+        text.strip_prefix("page:")?
+            .parse()
+            .ok()
+            .filter(|n| *n >= 1)
+            .map(Self::Page)
+    }
+
+    /// A short label for messages: "page 3", "cursor abc".
+    pub fn label(&self, page_seq: u32) -> String {
+        match self {
+            Self::Page(n) => format!("page {n}"),
+            Self::Cursor(_) => format!("page {page_seq}"),
+        }
+    }
+}
+
+/// The instants a windowed stream covers, inclusive, as Unix ms UTC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    pub from_ms: i64,
+    pub to_ms: i64,
+}
+
+impl Window {
+    fn text(ms: i64) -> String {
+        Utc.timestamp_millis_opt(ms)
+            .single()
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
+    }
+    pub fn from_text(&self) -> String {
+        Self::text(self.from_ms)
+    }
+    pub fn to_text(&self) -> String {
+        Self::text(self.to_ms)
+    }
+}
+
+/// One page as received: its items still raw (each is validated on its own), the total if the source says,
+/// and where the next page is (`None` at the end).
+#[derive(Debug)]
+pub struct Envelope {
+    pub items: Vec<Box<RawValue>>,
+    pub total: Option<u32>,
+    pub next: Option<Position>,
+}
+
+/// A validated record of any stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    Affiliate(AffiliateRecord),
+    Click(ClickRecord),
+    Conversion(ConversionRecord),
+    Player(PlayerRecord),
+    Deposit(DepositRecord),
+}
+
+/// The kinds of source the connector speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Everflow,
+    Operator,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Everflow => "everflow",
+            Self::Operator => "operator",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "everflow" => Some(Self::Everflow),
+            "operator" => Some(Self::Operator),
+            _ => None,
+        }
+    }
+
+    pub fn streams(self) -> &'static [StreamKind] {
+        match self {
+            Self::Everflow => &[
+                StreamKind::Affiliates,
+                StreamKind::Clicks,
+                StreamKind::Conversions,
+            ],
+            Self::Operator => &[StreamKind::Players, StreamKind::Deposits],
+        }
+    }
+}
+
+/// One stream of one kind of source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StreamKind {
+    Affiliates,
+    Clicks,
+    Players,
+    Deposits,
+    Conversions,
+}
+
+impl StreamKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Affiliates => "affiliates",
+            Self::Clicks => "clicks",
+            Self::Players => "players",
+            Self::Deposits => "deposits",
+            Self::Conversions => "conversions",
+        }
+    }
+
+    /// Windowed streams are filtered by time at the source; the others are full lists.
+    pub fn windowed(self) -> bool {
+        matches!(self, Self::Clicks | Self::Conversions)
+    }
+
+    pub fn first_position(self) -> Position {
+        match self {
+            Self::Players | Self::Deposits => Position::Cursor(None),
+            _ => Position::Page(1),
+        }
+    }
+
+    pub fn request(
+        self,
+        client: &reqwest::Client,
+        base_url: &str,
+        api_key: &str,
+        position: &Position,
+        page_size: u32,
+        window: &Window,
+    ) -> reqwest::RequestBuilder {
+        let cursor = match position {
+            Position::Cursor(c) => c.as_deref(),
+            Position::Page(_) => None,
+        };
+        let page = match position {
+            Position::Page(n) => *n,
+            Position::Cursor(_) => 1,
+        };
+        match self {
+            Self::Affiliates => everflow::list_request(
+                client,
+                base_url,
+                api_key,
+                "/v1/networks/affiliates",
+                page,
+                page_size,
+                None,
+            ),
+            Self::Clicks => everflow::list_request(
+                client,
+                base_url,
+                api_key,
+                "/v1/networks/reporting/clicks/stream",
+                page,
+                page_size,
+                Some(window),
+            ),
+            Self::Conversions => everflow::list_request(
+                client,
+                base_url,
+                api_key,
+                "/v1/networks/reporting/conversions",
+                page,
+                page_size,
+                Some(window),
+            ),
+            Self::Players => operator::list_request(
+                client,
+                base_url,
+                api_key,
+                "/operator/v1/players",
+                cursor,
+                page_size,
+            ),
+            Self::Deposits => operator::list_request(
+                client,
+                base_url,
+                api_key,
+                "/operator/v1/deposits",
+                cursor,
+                page_size,
+            ),
+        }
+    }
+
+    pub fn parse_envelope(self, body: &[u8]) -> Result<Envelope, String> {
+        match self {
+            Self::Affiliates | Self::Clicks | Self::Conversions => {
+                everflow::parse_envelope(body, self.as_str())
+            }
+            Self::Players | Self::Deposits => operator::parse_envelope(body),
+        }
+    }
+
+    pub fn parse_item(self, item: &RawValue) -> ItemResult<Record> {
+        Ok(match self {
+            Self::Affiliates => Record::Affiliate(everflow::affiliate(item)?),
+            Self::Clicks => Record::Click(everflow::click(item)?),
+            Self::Conversions => Record::Conversion(everflow::conversion(item)?),
+            Self::Players => Record::Player(operator::player(item)?),
+            Self::Deposits => Record::Deposit(operator::deposit(item)?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoint_round_trip() {
+        for p in [
+            Position::Page(3),
+            Position::Cursor(None),
+            Position::Cursor(Some("a:b".into())),
+        ] {
+            assert_eq!(Position::from_checkpoint(&p.to_checkpoint()), Some(p));
+        }
+        assert_eq!(Position::from_checkpoint(""), None);
+        assert_eq!(Position::from_checkpoint("page:0"), None);
+        assert_eq!(Position::from_checkpoint("junk"), None);
+    }
+
+    #[test]
+    fn window_text_is_everflow_format() {
+        let w = Window {
+            from_ms: 1_759_276_800_000,
+            to_ms: 1_759_363_199_000,
+        };
+        assert_eq!(w.from_text(), "2025-10-01 00:00:00");
+        assert_eq!(w.to_text(), "2025-10-01 23:59:59");
+    }
+}

@@ -1,0 +1,493 @@
+//! Syncing every enabled source: each stream is paged from its checkpoint; each page is archived raw, validated
+//! item by item (bad items go to quarantine with their reason), applied, and its checkpoint advanced — all in one
+//! write transaction, so a crash or a failed page leaves no half-written page and the next sync resumes there.
+
+use super::http::{fetch_page, HttpPolicy};
+use super::stream::{Position, SourceKind, StreamKind, Window};
+use super::upsert::{self, Outcome, PageContext};
+use crate::api::{Progress, StreamSyncResult, SyncSummary};
+use crate::store::{Store, StoreError, StoreResult};
+use crate::time::{day_start_ms, parse_day, parse_zone};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Non-secret settings of a source, stored as `sources.config_json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceConfig {
+    /// Fetch windowed streams from this day on (`YYYY-MM-DD`, program zone); otherwise the last `window_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    #[serde(default = "SourceConfig::default_window_days")]
+    pub window_days: u32,
+    #[serde(default = "SourceConfig::default_page_size")]
+    pub page_size: u32,
+}
+
+impl SourceConfig {
+    fn default_window_days() -> u32 {
+        90
+    }
+    fn default_page_size() -> u32 {
+        500
+    }
+}
+
+impl Default for SourceConfig {
+    fn default() -> Self {
+        Self {
+            since: None,
+            window_days: Self::default_window_days(),
+            page_size: Self::default_page_size(),
+        }
+    }
+}
+
+/// Where a source's credentials come from. They are never stored in the database.
+pub trait Secrets: Send + Sync {
+    fn api_key(&self, source_name: &str) -> Option<String>;
+}
+
+/// Receives progress reports; the desktop shell forwards them to the UI, the CLI draws a bar.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+pub struct SyncOptions {
+    /// The instant the sync runs at (passed in: domain code never reads the clock).
+    pub now_ms: i64,
+    pub policy: HttpPolicy,
+}
+
+/// A stream that could not be synced, and why, in words for the person who runs the sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamFailure {
+    pub source: String,
+    pub stream: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub summary: SyncSummary,
+    pub failures: Vec<StreamFailure>,
+}
+
+#[derive(Debug, Clone)]
+struct SourceRow {
+    id: i64,
+    program_id: i64,
+    name: String,
+    kind: SourceKind,
+    base_url: String,
+    program_tz: String,
+    config: SourceConfig,
+}
+
+fn load_sources(store: &Store) -> StoreResult<Vec<SourceRow>> {
+    store.read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT s.id, s.program_id, s.name, s.kind, COALESCE(s.base_url, ''), p.timezone, s.config_json
+             FROM sources s JOIN programs p ON p.id = s.program_id
+             WHERE s.enabled = 1 AND s.kind IN ('everflow', 'operator') ORDER BY s.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, program_id, name, kind, base_url, program_tz, config) = row?;
+            let kind = SourceKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("source {name}: unknown kind {kind}")))?;
+            let config: SourceConfig = serde_json::from_str(&config)
+                .map_err(|e| StoreError::Invalid(format!("source {name}: bad settings: {e}")))?;
+            out.push(SourceRow { id, program_id, name, kind, base_url, program_tz, config });
+        }
+        Ok(out)
+    })
+}
+
+/// Syncs every enabled source. A failing stream does not stop the others; it is reported in `failures` and
+/// resumes from its checkpoint next time. Errors of the local store abort the whole sync.
+pub async fn sync_all(
+    store: Arc<Store>,
+    secrets: Arc<dyn Secrets>,
+    opts: &SyncOptions,
+    progress: ProgressFn,
+) -> StoreResult<SyncReport> {
+    let sources = {
+        let s = store.clone();
+        blocking(move || load_sources(&s)).await?
+    };
+    let mut plan: Vec<(StreamKind, &SourceRow)> = sources
+        .iter()
+        .flat_map(|s| s.kind.streams().iter().map(move |k| (*k, s)))
+        .collect();
+    plan.sort_by_key(|(k, s)| (*k, s.id));
+    let client = opts
+        .policy
+        .client()
+        .map_err(|e| StoreError::Invalid(format!("cannot set up the HTTP client: {e}")))?;
+
+    let mut run_ids = Vec::new();
+    for s in &sources {
+        let (st, id, now) = (store.clone(), s.id, opts.now_ms);
+        let run = blocking(move || {
+            st.write(|tx| {
+                tx.execute("INSERT INTO sync_runs (source_id, started_at_ms, status) VALUES (?1, ?2, 'running')", params![id, now])?;
+                Ok(tx.last_insert_rowid())
+            })
+        })
+        .await?;
+        run_ids.push((s.id, run));
+    }
+
+    let mut report = SyncReport {
+        summary: SyncSummary {
+            streams: Vec::new(),
+            elapsed_ms: 0,
+        },
+        failures: Vec::new(),
+    };
+    let steps_total = plan.len() as u32;
+    for (i, (kind, source)) in plan.iter().enumerate() {
+        let step = StepInfo {
+            index: i as u32,
+            total: steps_total,
+        };
+        let label = format!("{}/{}", source.name, kind.as_str());
+        let outcome = match secrets.api_key(&source.name) {
+            None => Err(format!(
+                "no API key is configured for source '{}'",
+                source.name
+            )),
+            Some(key) => {
+                sync_stream(&store, &client, opts, source, *kind, &key, step, &progress).await?
+            }
+        };
+        match outcome {
+            Ok(result) => report.summary.streams.push(result),
+            Err(message) => report.failures.push(StreamFailure {
+                source: source.name.clone(),
+                stream: kind.as_str().to_string(),
+                message: format!("{label}: {message}"),
+            }),
+        }
+    }
+    progress(Progress {
+        step: "done".into(),
+        done: 0,
+        total: None,
+        steps_done: steps_total,
+        steps_total,
+        message: if report.failures.is_empty() {
+            "Sync finished".into()
+        } else {
+            "Sync finished with errors".into()
+        },
+    });
+
+    for (source_id, run_id) in run_ids {
+        let name = sources
+            .iter()
+            .find(|s| s.id == source_id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let failed: Vec<&str> = report
+            .failures
+            .iter()
+            .filter(|f| f.source == name)
+            .map(|f| f.message.as_str())
+            .collect();
+        let fetched: u32 = report
+            .summary
+            .streams
+            .iter()
+            .filter(|r| r.source == name)
+            .map(|r| r.rows_fetched)
+            .sum();
+        let changed: u32 = report
+            .summary
+            .streams
+            .iter()
+            .filter(|r| r.source == name)
+            .map(|r| r.rows_inserted + r.rows_updated)
+            .sum();
+        let (status, message) = if failed.is_empty() {
+            (
+                "ok",
+                format!("{fetched} rows fetched, {changed} new or changed"),
+            )
+        } else {
+            ("failed", failed.join("; "))
+        };
+        let (st, now) = (store.clone(), opts.now_ms);
+        blocking(move || {
+            st.write(|tx| {
+                tx.execute(
+                    "UPDATE sync_runs SET finished_at_ms = ?2, status = ?3, rows_fetched = ?4, rows_changed = ?5, message = ?6 WHERE id = ?1",
+                    params![run_id, now, status, fetched, changed, message],
+                )?;
+                crate::audit::append(tx, now, "system", "sync.finished", "source", &name, &serde_json::json!({"status": status, "rows_fetched": fetched, "rows_changed": changed}))?;
+                Ok(())
+            })
+        })
+        .await?;
+    }
+    Ok(report)
+}
+
+#[derive(Clone, Copy)]
+struct StepInfo {
+    index: u32,
+    total: u32,
+}
+
+struct Checkpoint {
+    position: Position,
+    window: Window,
+}
+
+fn load_checkpoint(store: &Store, source_id: i64, stream: &str) -> StoreResult<Option<Checkpoint>> {
+    store.read(|c| {
+        let row: Option<(String, Option<String>, Option<String>)> = c
+            .query_row(
+                "SELECT cursor, window_from, window_to FROM sync_checkpoints WHERE source_id = ?1 AND stream = ?2",
+                params![source_id, stream],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(cursor, from, to)| {
+            Some(Checkpoint {
+                position: Position::from_checkpoint(&cursor)?,
+                window: Window { from_ms: from?.parse().ok()?, to_ms: to?.parse().ok()? },
+            })
+        }))
+    })
+}
+
+fn fresh_window(source: &SourceRow, now_ms: i64) -> Result<Window, String> {
+    let tz = parse_zone(&source.program_tz).map_err(|e| e.to_string())?;
+    let from_ms = match &source.config.since {
+        Some(day) => day_start_ms(parse_day(day).map_err(|e| e.to_string())?, tz),
+        None => now_ms - i64::from(source.config.window_days) * 86_400_000,
+    };
+    Ok(Window {
+        from_ms,
+        to_ms: now_ms.max(from_ms),
+    })
+}
+
+/// Syncs one stream from its checkpoint to the end. `Ok(Err(message))` is a remote failure (reported, resumable);
+/// `Err` is a local store failure.
+#[allow(clippy::too_many_arguments)]
+async fn sync_stream(
+    store: &Arc<Store>,
+    client: &reqwest::Client,
+    opts: &SyncOptions,
+    source: &SourceRow,
+    kind: StreamKind,
+    api_key: &str,
+    step: StepInfo,
+    progress: &ProgressFn,
+) -> StoreResult<Result<StreamSyncResult, String>> {
+    let tz = match parse_zone(&source.program_tz) {
+        Ok(tz) => tz,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let resumed = {
+        let (st, id) = (store.clone(), source.id);
+        blocking(move || load_checkpoint(&st, id, kind.as_str())).await?
+    };
+    let (mut position, window) = match resumed {
+        Some(cp) => (cp.position, cp.window),
+        None => match fresh_window(source, opts.now_ms) {
+            Ok(w) => (kind.first_position(), w),
+            Err(e) => return Ok(Err(e)),
+        },
+    };
+    let label = format!("{}/{}", source.name, kind.as_str());
+    let mut result = StreamSyncResult {
+        source: source.name.clone(),
+        stream: kind.as_str().to_string(),
+        pages: 0,
+        rows_fetched: 0,
+        rows_inserted: 0,
+        rows_updated: 0,
+        rows_quarantined: 0,
+    };
+    let page_size = source.config.page_size.max(1);
+    loop {
+        let page_label = position.label(result.pages + 1);
+        progress(Progress {
+            step: label.clone(),
+            done: result.rows_fetched,
+            total: None,
+            steps_done: step.index,
+            steps_total: step.total,
+            message: format!("Fetching {label} {page_label}"),
+        });
+        let fetched = fetch_page(
+            &opts.policy,
+            || {
+                kind.request(
+                    client,
+                    &source.base_url,
+                    api_key,
+                    &position,
+                    page_size,
+                    &window,
+                )
+            },
+            |body| kind.parse_envelope(body),
+        )
+        .await;
+        let (body, envelope) = match fetched {
+            Ok(ok) => ok,
+            Err(e) => {
+                let reason = format!("{page_label}: {e}");
+                if let Some(body) = e.last_body {
+                    let (st, src, prog, now, stream, loc, why) = (
+                        store.clone(),
+                        source.id,
+                        source.program_id,
+                        opts.now_ms,
+                        kind.as_str(),
+                        page_label.clone(),
+                        reason.clone(),
+                    );
+                    blocking(move || {
+                        st.write(|tx| {
+                            let ctx = PageContext {
+                                source_id: src,
+                                program_id: prog,
+                                tz,
+                                now_ms: now,
+                                stream,
+                            };
+                            upsert::quarantine(tx, &ctx, &loc, None, &why, &body, None)
+                        })
+                    })
+                    .await?;
+                }
+                return Ok(Err(reason));
+            }
+        };
+        let next = envelope.next.clone();
+        let total = envelope.total;
+        let counts = {
+            let st = store.clone();
+            let ctx_parts = (source.id, source.program_id, opts.now_ms, kind.as_str());
+            let checkpoint = next
+                .as_ref()
+                .map(Position::to_checkpoint)
+                .unwrap_or_default();
+            let window = window.clone();
+            let page_label = page_label.clone();
+            blocking(move || {
+                st.write(|tx| {
+                    let ctx = PageContext {
+                        source_id: ctx_parts.0,
+                        program_id: ctx_parts.1,
+                        tz,
+                        now_ms: ctx_parts.2,
+                        stream: ctx_parts.3,
+                    };
+                    write_page(
+                        tx,
+                        &ctx,
+                        kind,
+                        &page_label,
+                        &body,
+                        &envelope,
+                        &checkpoint,
+                        &window,
+                    )
+                })
+            })
+            .await?
+        };
+        result.pages += 1;
+        result.rows_fetched += counts.fetched;
+        result.rows_inserted += counts.inserted;
+        result.rows_updated += counts.updated;
+        result.rows_quarantined += counts.quarantined;
+        progress(Progress {
+            step: label.clone(),
+            done: result.rows_fetched,
+            total,
+            steps_done: step.index,
+            steps_total: step.total,
+            message: format!("{label}: {} rows", result.rows_fetched),
+        });
+        match next {
+            Some(p) => position = p,
+            None => break,
+        }
+    }
+    Ok(Ok(result))
+}
+
+#[derive(Default)]
+struct PageCounts {
+    fetched: u32,
+    inserted: u32,
+    updated: u32,
+    quarantined: u32,
+}
+
+/// One page, one transaction: raw archive, every item applied or quarantined, checkpoint advanced.
+fn write_page(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &PageContext<'_>,
+    kind: StreamKind,
+    page_label: &str,
+    body: &[u8],
+    envelope: &super::stream::Envelope,
+    next_checkpoint: &str,
+    window: &Window,
+) -> StoreResult<PageCounts> {
+    let raw_id = upsert::archive_raw(tx, ctx, page_label, body)?;
+    let mut counts = PageCounts::default();
+    for (i, item) in envelope.items.iter().enumerate() {
+        counts.fetched += 1;
+        let locator = format!("{page_label} item {}", i + 1);
+        let applied = match kind.parse_item(item) {
+            Err(e) => Err((e.field, e.reason)),
+            Ok(rec) => match upsert::apply(tx, ctx, raw_id, &rec)? {
+                Ok(outcome) => Ok(outcome),
+                Err(unresolved) => Err((None, unresolved.0)),
+            },
+        };
+        match applied {
+            Ok(Outcome::Inserted) => counts.inserted += 1,
+            Ok(Outcome::Updated) => counts.updated += 1,
+            Ok(Outcome::Unchanged) => {}
+            Err((field, reason)) => {
+                counts.quarantined += 1;
+                upsert::quarantine(
+                    tx,
+                    ctx,
+                    &locator,
+                    field.as_deref(),
+                    &reason,
+                    item.get().as_bytes(),
+                    Some(raw_id),
+                )?;
+            }
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO sync_checkpoints (source_id, stream, cursor, window_from, window_to, updated_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (source_id, stream) DO UPDATE SET cursor = ?3, window_from = ?4, window_to = ?5, updated_at_ms = ?6",
+    )?
+    .execute(params![ctx.source_id, ctx.stream, next_checkpoint, window.from_ms.to_string(), window.to_ms.to_string(), ctx.now_ms])?;
+    Ok(counts)
+}
+
+/// Runs blocking store work off the async runtime.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> StoreResult<T> + Send + 'static,
+) -> StoreResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Invalid(format!("a background task failed: {e}")))?
+}

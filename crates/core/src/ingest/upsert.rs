@@ -1,0 +1,358 @@
+//! Writing validated records into the store, idempotently on natural keys. A record seen again changes nothing;
+//! a conversion whose status or payout changed is updated and the change appended to its history.
+
+use super::records::{
+    affiliate_from_btag, AffiliateRecord, ClickRecord, ConversionRecord, DepositRecord,
+    PlayerRecord,
+};
+use super::stream::Record;
+use crate::store::StoreResult;
+use crate::time::day_of;
+use chrono_tz::Tz;
+use rusqlite::{params, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+/// What writing one record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// Everything a page write needs to know about where its records belong.
+pub struct PageContext<'a> {
+    pub source_id: i64,
+    pub program_id: i64,
+    pub tz: Tz,
+    pub now_ms: i64,
+    pub stream: &'a str,
+}
+
+/// Archives a page exactly as received; the same bytes twice are stored once. Returns the row id.
+pub fn archive_raw(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    locator: &str,
+    payload: &[u8],
+) -> StoreResult<i64> {
+    let sha = hex::encode(Sha256::digest(payload));
+    tx.prepare_cached(
+        "INSERT INTO raw_records (source_id, stream, locator, fetched_at_ms, sha256, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (source_id, stream, sha256) DO NOTHING",
+    )?
+    .execute(params![
+        ctx.source_id,
+        ctx.stream,
+        locator,
+        ctx.now_ms,
+        sha,
+        payload
+    ])?;
+    Ok(tx
+        .prepare_cached(
+            "SELECT id FROM raw_records WHERE source_id = ?1 AND stream = ?2 AND sha256 = ?3",
+        )?
+        .query_row(params![ctx.source_id, ctx.stream, sha], |r| r.get(0))?)
+}
+
+pub fn quarantine(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    locator: &str,
+    field: Option<&str>,
+    reason: &str,
+    payload: &[u8],
+    raw_id: Option<i64>,
+) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO quarantine (source_id, stream, locator, field, reason, payload, raw_id, created_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![ctx.source_id, ctx.stream, locator, field, reason, payload, raw_id, ctx.now_ms])?;
+    Ok(())
+}
+
+/// Why a valid record still could not be applied (it refers to something the store does not know).
+#[derive(Debug)]
+pub struct Unresolved(pub String);
+
+pub fn apply(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    raw_id: i64,
+    rec: &Record,
+) -> StoreResult<Result<Outcome, Unresolved>> {
+    Ok(Ok(match rec {
+        Record::Affiliate(a) => upsert_affiliate(tx, ctx, a, true)?.1,
+        Record::Click(c) => upsert_click(tx, ctx, raw_id, c)?,
+        Record::Player(p) => upsert_player(tx, ctx, raw_id, p)?,
+        Record::Deposit(d) => match upsert_deposit(tx, ctx, raw_id, d)? {
+            Ok(o) => o,
+            Err(u) => return Ok(Err(u)),
+        },
+        Record::Conversion(c) => upsert_conversion(tx, ctx, raw_id, c)?,
+    }))
+}
+
+/// Finds or creates an affiliate. `authoritative` records (from the affiliates list) may rename it; references
+/// embedded in clicks and conversions only create it when missing.
+fn upsert_affiliate(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    a: &AffiliateRecord,
+    authoritative: bool,
+) -> StoreResult<(i64, Outcome)> {
+    let existing: Option<(i64, String, String)> = tx
+        .prepare_cached(
+            "SELECT id, name, status FROM affiliates WHERE program_id = ?1 AND external_id = ?2",
+        )?
+        .query_row(params![ctx.program_id, a.external_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let parent_id: Option<i64> = match &a.parent_external_id {
+        Some(p) if authoritative => tx
+            .prepare_cached("SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?2")?
+            .query_row(params![ctx.program_id, p], |r| r.get(0))
+            .optional()?,
+        _ => None,
+    };
+    match existing {
+        Some((id, name, status)) => {
+            if authoritative && (name != a.name || status != a.status || parent_id.is_some()) {
+                let n = tx
+                    .prepare_cached(
+                        "UPDATE affiliates SET name = ?2, status = ?3, parent_id = COALESCE(?4, parent_id)
+                         WHERE id = ?1 AND (name IS NOT ?2 OR status IS NOT ?3 OR parent_id IS NOT COALESCE(?4, parent_id))",
+                    )?
+                    .execute(params![id, a.name, a.status, parent_id])?;
+                return Ok((
+                    id,
+                    if n > 0 {
+                        Outcome::Updated
+                    } else {
+                        Outcome::Unchanged
+                    },
+                ));
+            }
+            Ok((id, Outcome::Unchanged))
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO affiliates (program_id, external_id, name, parent_id, status, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![ctx.program_id, a.external_id, a.name, parent_id, a.status, ctx.now_ms])?;
+            Ok((tx.last_insert_rowid(), Outcome::Inserted))
+        }
+    }
+}
+
+fn day(ctx: &PageContext<'_>, ms: i64) -> StoreResult<String> {
+    day_of(ms, ctx.tz).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))
+}
+
+fn upsert_click(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    raw_id: i64,
+    c: &ClickRecord,
+) -> StoreResult<Outcome> {
+    let (affiliate_id, _) = upsert_affiliate(tx, ctx, &c.affiliate, false)?;
+    let n = tx
+        .prepare_cached(
+            "INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day, sub1, sub2, sub3, sub4, sub5,
+                                 ip, user_agent, country, landing_url, raw_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+             ON CONFLICT (program_id, click_id) DO NOTHING",
+        )?
+        .execute(params![
+            ctx.program_id, c.click_id, affiliate_id, c.clicked_at_ms, day(ctx, c.clicked_at_ms)?,
+            c.subs[0], c.subs[1], c.subs[2], c.subs[3], c.subs[4], c.ip, c.user_agent, c.country, c.landing_url, raw_id
+        ])?;
+    if n == 0 {
+        return Ok(Outcome::Unchanged);
+    }
+    // A player who registered before their click arrived here was left unattributed; the click settles it.
+    tx.prepare_cached(
+        "UPDATE players SET affiliate_id = ?3 WHERE program_id = ?1 AND click_id = ?2 AND affiliate_id IS NULL",
+    )?
+    .execute(params![ctx.program_id, c.click_id, affiliate_id])?;
+    Ok(Outcome::Inserted)
+}
+
+/// The affiliate a player's keys point to: the click first, then the btag; `None` is organic.
+fn attributed_affiliate(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    p: &PlayerRecord,
+) -> StoreResult<Option<i64>> {
+    if let Some(click_id) = &p.click_id {
+        let via_click: Option<i64> = tx
+            .prepare_cached(
+                "SELECT affiliate_id FROM clicks WHERE program_id = ?1 AND click_id = ?2",
+            )?
+            .query_row(params![ctx.program_id, click_id], |r| r.get(0))
+            .optional()?;
+        if via_click.is_some() {
+            return Ok(via_click);
+        }
+    }
+    if let Some(ext) = p.btag.as_deref().and_then(affiliate_from_btag) {
+        return Ok(tx
+            .prepare_cached("SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?2")?
+            .query_row(params![ctx.program_id, ext], |r| r.get(0))
+            .optional()?);
+    }
+    Ok(None)
+}
+
+fn brand_id(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    code: &str,
+    currency: &str,
+) -> StoreResult<Option<i64>> {
+    if code.is_empty() {
+        return Ok(None);
+    }
+    tx.prepare_cached(
+        "INSERT INTO brands (program_id, code, name, currency) VALUES (?1, ?2, ?2, ?3)
+         ON CONFLICT (program_id, code) DO NOTHING",
+    )?
+    .execute(params![ctx.program_id, code, currency])?;
+    Ok(Some(
+        tx.prepare_cached("SELECT id FROM brands WHERE program_id = ?1 AND code = ?2")?
+            .query_row(params![ctx.program_id, code], |r| r.get(0))?,
+    ))
+}
+
+fn upsert_player(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    raw_id: i64,
+    p: &PlayerRecord,
+) -> StoreResult<Outcome> {
+    let brand = brand_id(tx, ctx, &p.brand, &p.currency)?;
+    let affiliate = attributed_affiliate(tx, ctx, p)?;
+    let day = day(ctx, p.registered_at_ms)?;
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO players (program_id, brand_id, external_id, currency, registered_at_ms, day, country,
+                                  click_id, btag, promo_code, affiliate_id, raw_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (program_id, external_id) DO NOTHING",
+        )?
+        .execute(params![
+            ctx.program_id, brand, p.external_id, p.currency, p.registered_at_ms, day, p.country,
+            p.click_id, p.btag, p.promo_code, affiliate, raw_id
+        ])?;
+    if inserted > 0 {
+        return Ok(Outcome::Inserted);
+    }
+    // Known player: refresh descriptive fields; the affiliate is only ever filled in, never changed
+    // (the first referrer is kept; no re-attribution).
+    let n = tx
+        .prepare_cached(
+            "UPDATE players SET country = ?3, currency = ?4, brand_id = ?5, affiliate_id = COALESCE(affiliate_id, ?6)
+             WHERE program_id = ?1 AND external_id = ?2
+               AND (country IS NOT ?3 OR currency IS NOT ?4 OR brand_id IS NOT ?5
+                    OR (affiliate_id IS NULL AND ?6 IS NOT NULL))",
+        )?
+        .execute(params![ctx.program_id, p.external_id, p.country, p.currency, brand, affiliate])?;
+    Ok(if n > 0 {
+        Outcome::Updated
+    } else {
+        Outcome::Unchanged
+    })
+}
+
+fn upsert_deposit(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    raw_id: i64,
+    d: &DepositRecord,
+) -> StoreResult<Result<Outcome, Unresolved>> {
+    let player: Option<i64> = tx
+        .prepare_cached("SELECT id FROM players WHERE program_id = ?1 AND external_id = ?2")?
+        .query_row(params![ctx.program_id, d.player_external_id], |r| r.get(0))
+        .optional()?;
+    let Some(player_id) = player else {
+        return Ok(Err(Unresolved(format!(
+            "player '{}' is unknown; sync the operator's players first (the deposit is kept here)",
+            d.player_external_id
+        ))));
+    };
+    let n = tx
+        .prepare_cached(
+            "INSERT INTO money_movements (program_id, external_id, player_id, kind, amount_micros, currency,
+                                          occurred_at_ms, day, is_ftd, raw_id)
+             VALUES (?1, ?2, ?3, 'deposit', ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (program_id, external_id) DO NOTHING",
+        )?
+        .execute(params![
+            ctx.program_id, d.external_id, player_id, d.amount_micros, d.currency, d.occurred_at_ms,
+            day(ctx, d.occurred_at_ms)?, d.is_ftd, raw_id
+        ])?;
+    Ok(Ok(if n > 0 {
+        Outcome::Inserted
+    } else {
+        Outcome::Unchanged
+    }))
+}
+
+fn upsert_conversion(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    raw_id: i64,
+    c: &ConversionRecord,
+) -> StoreResult<Outcome> {
+    let (affiliate_id, _) = upsert_affiliate(tx, ctx, &c.affiliate, false)?;
+    let existing: Option<(i64, String, i64)> = tx
+        .prepare_cached("SELECT id, status, payout_micros FROM conversions WHERE source_id = ?1 AND external_id = ?2")?
+        .query_row(params![ctx.source_id, c.external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let status = c.status.as_str();
+    let seen_before = existing.is_some();
+    let conversion_id = match existing {
+        Some((id, old_status, old_payout)) => {
+            if old_status == status && old_payout == c.payout_micros {
+                return Ok(Outcome::Unchanged);
+            }
+            tx.prepare_cached(
+                "UPDATE conversions SET status = ?2, payout_micros = ?3, revenue_micros = ?4, raw_id = ?5, updated_at_ms = ?6
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, status, c.payout_micros, c.revenue_micros, raw_id, ctx.now_ms])?;
+            id
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO conversions (source_id, program_id, external_id, transaction_id, affiliate_id, player_ref,
+                     order_ref, event, status, payout_micros, revenue_micros, sale_amount_micros, currency,
+                     converted_at_ms, day, clicked_at_ms, sub1, sub2, sub3, sub4, sub5, coupon_code, country, ip,
+                     is_scrub, arrival, raw_id, first_seen_at_ms, updated_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                         ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?28)",
+            )?
+            .execute(params![
+                ctx.source_id, ctx.program_id, c.external_id, c.transaction_id, affiliate_id, c.player_ref,
+                c.order_ref, c.event, status, c.payout_micros, c.revenue_micros, c.sale_amount_micros, c.currency,
+                c.converted_at_ms, day(ctx, c.converted_at_ms)?, c.clicked_at_ms, c.subs[0], c.subs[1], c.subs[2],
+                c.subs[3], c.subs[4], c.coupon_code, c.country, c.ip, c.is_scrub, c.arrival.as_str(), raw_id, ctx.now_ms
+            ])?;
+            tx.last_insert_rowid()
+        }
+    };
+    tx.prepare_cached(
+        "INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms, raw_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![conversion_id, status, c.payout_micros, ctx.now_ms, raw_id])?;
+    Ok(if seen_before {
+        Outcome::Updated
+    } else {
+        Outcome::Inserted
+    })
+}

@@ -1,0 +1,8 @@
+//! Integration tests of affops-core, built as one binary. Index:
+//! - `bindings`: the UI's generated TypeScript types are fresh.
+//! - `migrations`: shipped migrations are never edited.
+//! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
+
+mod bindings;
+mod migrations;
+mod sync;

@@ -1,0 +1,387 @@
+//! The real connector against the sandbox world over loopback HTTP.
+
+use affops_core::api::{Dashboard, DashboardQuery, Progress};
+use affops_core::ingest::{sync_all, HttpPolicy, SyncOptions, SyncReport};
+use affops_core::workspace::{ProgramSpec, StaticSecrets, Workspace, DEMO_API_KEY};
+use affops_sandbox::{
+    generate, serve, FaultKind, FaultRule, SandboxServer, Stream, World, WorldConfig,
+};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Env {
+    _dir: tempfile::TempDir,
+    ws: Workspace,
+    world: Arc<World>,
+    server: SandboxServer,
+}
+
+async fn env(seed: u64) -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let world = Arc::new(generate(&WorldConfig::small(seed)));
+    let server = serve(
+        world.clone(),
+        "127.0.0.1:0".parse().unwrap(),
+        DEMO_API_KEY.to_string(),
+    )
+    .await
+    .unwrap();
+    let ws = Workspace::open(dir.path()).unwrap();
+    let p = &world.program;
+    let spec = ProgramSpec {
+        name: p.name.clone(),
+        vertical: "igaming".into(),
+        currency: p.currency.clone(),
+        timezone: p.timezone.clone(),
+    };
+    ws.setup_demo(
+        &spec,
+        &server.base_url(),
+        &world.config.start.to_string(),
+        now_ms(&world),
+    )
+    .unwrap();
+    Env {
+        _dir: dir,
+        ws,
+        world,
+        server,
+    }
+}
+
+/// A day after the world ends: every event is in the past.
+fn now_ms(world: &World) -> i64 {
+    let end = world.config.start + chrono::Days::new(u64::from(world.config.days) + 1);
+    end.and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis()
+}
+
+async fn sync(e: &Env) -> SyncReport {
+    sync_with(e, HttpPolicy::fast(), Arc::new(|_| {})).await
+}
+
+async fn sync_with(
+    e: &Env,
+    policy: HttpPolicy,
+    progress: affops_core::ingest::ProgressFn,
+) -> SyncReport {
+    let opts = SyncOptions {
+        now_ms: now_ms(&e.world),
+        policy,
+    };
+    sync_all(
+        e.ws.store().clone(),
+        Arc::new(StaticSecrets::demo()),
+        &opts,
+        progress,
+    )
+    .await
+    .unwrap()
+}
+
+fn dashboard(e: &Env) -> Dashboard {
+    affops_core::dashboard::build(&e.ws, &DashboardQuery::default()).unwrap()
+}
+
+fn count(e: &Env, table: &str) -> i64 {
+    e.ws.store()
+        .read(|c| Ok(c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?))
+        .unwrap()
+}
+
+/// Every affiliate with activity shows exactly the sandbox's ground truth.
+fn assert_matches_ground_truth(e: &Env) {
+    let truth = e.world.ground_truth();
+    let d = dashboard(e);
+    assert!(!d.rows.is_empty());
+    for row in &d.rows {
+        let t = &truth.per_affiliate[&row.affiliate_id];
+        assert_eq!(
+            (
+                row.clicks,
+                row.registrations,
+                row.ftds,
+                row.approved_conversions,
+                row.ftd_amount.as_str()
+            ),
+            (
+                t.clicks,
+                t.registrations,
+                t.ftds,
+                t.approved_conversions,
+                t.ftd_amount.as_str()
+            ),
+            "affiliate {}",
+            row.affiliate_id
+        );
+    }
+    let active = truth
+        .per_affiliate
+        .values()
+        .filter(|t| t.clicks + t.registrations + t.ftds + t.approved_conversions > 0)
+        .count();
+    assert_eq!(d.rows.len(), active, "every active affiliate has a row");
+    assert_eq!(d.totals.ftds, truth.totals.ftds);
+    assert_eq!(d.totals.ftd_amount, truth.totals.ftd_amount);
+}
+
+const TABLES: [&str; 8] = [
+    "affiliates",
+    "clicks",
+    "players",
+    "money_movements",
+    "conversions",
+    "conversion_status_history",
+    "raw_records",
+    "quarantine",
+];
+
+#[tokio::test]
+async fn full_sync_reproduces_ground_truth_and_a_second_sync_changes_nothing() {
+    let e = env(7).await;
+    let first = sync(&e).await;
+    assert!(first.failures.is_empty(), "{:?}", first.failures);
+    assert_matches_ground_truth(&e);
+    assert_eq!(
+        count(&e, "quarantine"),
+        0,
+        "the sandbox sends only valid records"
+    );
+
+    let before: Vec<i64> = TABLES.iter().map(|t| count(&e, t)).collect();
+    let second = sync(&e).await;
+    assert!(second.failures.is_empty());
+    for s in &second.summary.streams {
+        assert_eq!(
+            (s.rows_inserted, s.rows_updated),
+            (0, 0),
+            "{}/{} changed on re-sync",
+            s.source,
+            s.stream
+        );
+        assert!(s.rows_fetched > 0);
+    }
+    let after: Vec<i64> = TABLES.iter().map(|t| count(&e, t)).collect();
+    assert_eq!(
+        before, after,
+        "a second sync must not add a row anywhere ({TABLES:?})"
+    );
+    assert_matches_ground_truth(&e);
+    let fresh = dashboard(&e).freshness;
+    assert!(
+        fresh
+            .iter()
+            .all(|f| f.last_status == "ok" && f.last_success_at_ms.is_some()),
+        "{fresh:?}"
+    );
+    assert_eq!(
+        e.ws.store().read(affops_core::audit::verify).unwrap(),
+        None,
+        "the audit chain is intact"
+    );
+    e.server.shutdown().await;
+}
+
+/// A malformed page fails the sync with which source, which page and why; nothing of that page is written;
+/// the page's bytes are kept in quarantine; the next sync resumes at that page and completes.
+#[tokio::test]
+async fn malformed_page_fails_cleanly_and_the_next_sync_resumes() {
+    let e = env(11).await;
+    assert!(
+        e.world.clicks.len() > 200,
+        "the world has a second page of clicks"
+    );
+    e.server.faults().push(FaultRule {
+        stream: Stream::Clicks,
+        page: 2,
+        kind: FaultKind::MalformedJson,
+        times: None,
+    });
+    let r = sync(&e).await;
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    let msg = &r.failures[0].message;
+    assert!(
+        msg.contains("Demo tracker/clicks") && msg.contains("page 2") && msg.contains("malformed"),
+        "{msg}"
+    );
+    let stored = count(&e, "clicks");
+    assert_eq!(
+        stored, 200,
+        "exactly page 1 (the demo page size) is stored, no half page"
+    );
+    let q: (String, String) =
+        e.ws.store()
+            .read(|c| {
+                Ok(
+                    c.query_row("SELECT locator, reason FROM quarantine", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?,
+                )
+            })
+            .unwrap();
+    assert_eq!(q.0, "page 2");
+    let fresh = dashboard(&e).freshness;
+    let tracker = fresh.iter().find(|f| f.source == "Demo tracker").unwrap();
+    assert_eq!(tracker.last_status, "failed");
+    assert!(tracker.last_message.contains("page 2"));
+
+    e.server.faults().clear();
+    let r = sync(&e).await;
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    let clicks = r
+        .summary
+        .streams
+        .iter()
+        .find(|s| s.stream == "clicks")
+        .unwrap();
+    assert_eq!(
+        clicks.rows_fetched as usize,
+        e.world.clicks.len() - stored as usize,
+        "resumed at page 2, not page 1"
+    );
+    assert_matches_ground_truth(&e);
+    e.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn persistent_500_names_source_page_and_status() {
+    let e = env(12).await;
+    e.server.faults().push(FaultRule {
+        stream: Stream::Clicks,
+        page: 1,
+        kind: FaultKind::Http500,
+        times: None,
+    });
+    let r = sync(&e).await;
+    let msg = &r.failures[0].message;
+    assert!(
+        msg.contains("Demo tracker/clicks: page 1: HTTP 500") && msg.contains("after 3 attempts"),
+        "{msg}"
+    );
+    assert_eq!(count(&e, "clicks"), 0);
+    // The other streams still synced: a failing stream does not stop the rest.
+    assert!(count(&e, "players") > 0);
+    e.server.faults().clear();
+    assert!(sync(&e).await.failures.is_empty());
+    assert_matches_ground_truth(&e);
+    e.server.shutdown().await;
+}
+
+/// RELIABILITY.md I8: a stalled server is abandoned within the read budget, and the UI is never blocked.
+#[tokio::test]
+async fn stalled_server_is_abandoned_within_budget() {
+    let e = env(13).await;
+    e.server.faults().push(FaultRule {
+        stream: Stream::Players,
+        page: 1,
+        kind: FaultKind::Stall,
+        times: None,
+    });
+    let policy = HttpPolicy::fast();
+    let budget =
+        policy.total_timeout * policy.attempts_max + policy.backoff_max * policy.attempts_max;
+    let started = Instant::now();
+    let r = sync_with(&e, policy, Arc::new(|_| {})).await;
+    assert!(
+        started.elapsed() < budget + Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let msg = &r.failures[0].message;
+    assert!(
+        msg.contains("Demo operator/players: page 1: timed out"),
+        "{msg}"
+    );
+    e.server.shutdown().await;
+}
+
+/// Transient faults (one 500, one 429 with Retry-After) are retried and the sync succeeds.
+#[tokio::test]
+async fn transient_faults_are_retried() {
+    let e = env(14).await;
+    e.server.faults().push(FaultRule {
+        stream: Stream::Deposits,
+        page: 1,
+        kind: FaultKind::Http500,
+        times: Some(1),
+    });
+    e.server.faults().push(FaultRule {
+        stream: Stream::Conversions,
+        page: 1,
+        kind: FaultKind::Http429 {
+            retry_after_secs: 1,
+        },
+        times: Some(1),
+    });
+    let started = Instant::now();
+    let r = sync(&e).await;
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was honoured"
+    );
+    assert_matches_ground_truth(&e);
+    e.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn refused_key_fails_at_once_with_a_hint() {
+    let e = env(15).await;
+    let opts = SyncOptions {
+        now_ms: now_ms(&e.world),
+        policy: HttpPolicy::fast(),
+    };
+    let mut secrets = StaticSecrets::demo();
+    secrets.0.insert("Demo tracker".into(), "wrong".into());
+    let r = sync_all(
+        e.ws.store().clone(),
+        Arc::new(secrets),
+        &opts,
+        Arc::new(|_| {}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        r.failures.len(),
+        3,
+        "every tracker stream fails: {:?}",
+        r.failures
+    );
+    assert!(
+        r.failures[0].message.contains("HTTP 401")
+            && r.failures[0].message.contains("after 1 attempt)"),
+        "{}",
+        r.failures[0].message
+    );
+    e.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn progress_reports_every_step_in_order() {
+    let e = env(16).await;
+    let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
+    let sink = seen.clone();
+    let r = sync_with(
+        &e,
+        HttpPolicy::fast(),
+        Arc::new(move |p| sink.lock().unwrap().push(p)),
+    )
+    .await;
+    assert!(r.failures.is_empty());
+    let seen = seen.lock().unwrap();
+    let last = seen.last().unwrap();
+    assert_eq!((last.steps_done, last.steps_total), (5, 5));
+    assert!(
+        seen.windows(2).all(|w| w[0].steps_done <= w[1].steps_done),
+        "overall progress never goes back"
+    );
+    let conv = seen
+        .iter()
+        .filter(|p| p.step == "Demo tracker/conversions" && p.total.is_some())
+        .last()
+        .unwrap();
+    assert_eq!(conv.total, Some(e.world.conversions.len() as u32));
+    e.server.shutdown().await;
+}

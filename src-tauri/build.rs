@@ -1,1 +1,20 @@
-fn main() {}
+//! Builds the Tauri context. The app's own commands are declared here so that tauri-build generates a
+//! permission per command, and the window's capability (src-tauri/capabilities/) grants exactly those.
+
+const COMMANDS: &[&str] = &[
+    "workspace_status",
+    "open_demo_workspace",
+    "sync_now",
+    "dashboard",
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=tauri.conf.json");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to build the Tauri context");
+}

@@ -1,1 +1,41 @@
-fn main() {}
+//! The Affops desktop shell: window, state and thin command adapters over `affops-core`.
+//! No SQL and no business rule lives here; each command parses its input, calls the core and maps the error.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+use std::path::PathBuf;
+use tauri::Manager;
+
+/// `--data-dir DIR` on the command line, else `$AFFOPS_DATA_DIR`, else the platform's app-data folder.
+fn data_dir_override() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+    }
+    std::env::var_os(affops_core::workspace::DATA_DIR_ENV).map(PathBuf::from)
+}
+
+fn main() {
+    tauri::Builder::default()
+        .setup(|app| {
+            let dir = match data_dir_override() {
+                Some(d) => d,
+                None => app.path().app_data_dir()?,
+            };
+            app.manage(state::AppState::open(&dir)?);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::workspace_status,
+            commands::open_demo_workspace,
+            commands::sync_now,
+            commands::dashboard,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running the Affops window");
+}

@@ -2,8 +2,10 @@
 //! demo workspace's program and sources (the sandbox itself is started by the shell, never by the core: the core
 //! reaches it over HTTP like any real tracker).
 
-use crate::api::{ApiError, ErrorCode, Period, SourceFreshness, WorkspaceStatus};
-use crate::ingest::{SourceConfig, SourceKind};
+use crate::api::{ApiError, ErrorCode, Period, SourceFreshness, SyncSummary, WorkspaceStatus};
+use crate::ingest::{
+    sync_all, HttpPolicy, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions,
+};
 use crate::store::{Store, StoreError, StoreResult};
 use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
@@ -37,6 +39,15 @@ pub struct ProgramSpec {
     pub vertical: String,
     pub currency: String,
     pub timezone: String,
+}
+
+/// Where the demo sandbox listens and what it simulates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoEndpoint {
+    pub base_url: String,
+    pub program: ProgramSpec,
+    /// The first day of the demo world; windowed streams are fetched from here.
+    pub since_day: String,
 }
 
 impl Workspace {
@@ -125,7 +136,7 @@ impl Workspace {
             &config,
             now_ms,
         )?;
-        let first = self.store.write(|tx| {
+        self.store.write(|tx| {
             let n: i64 = tx.query_row(
                 "SELECT COUNT(*) FROM audit_log WHERE action = 'workspace.open_demo'",
                 [],
@@ -142,10 +153,49 @@ impl Workspace {
                     &serde_json::json!({}),
                 )?;
             }
-            Ok(n == 0)
-        })?;
-        let _ = first;
-        Ok(())
+            Ok(())
+        })
+    }
+
+    /// Syncs every enabled source; any failed stream turns into one `source_failed` error naming each.
+    pub async fn sync(
+        &self,
+        secrets: Arc<dyn Secrets>,
+        now_ms: i64,
+        policy: HttpPolicy,
+        progress: ProgressFn,
+    ) -> Result<SyncSummary, ApiError> {
+        let opts = SyncOptions { now_ms, policy };
+        sync_all(self.store.clone(), secrets, &opts, progress)
+            .await?
+            .into_result()
+    }
+
+    /// Points the demo sources at a running demo sandbox and syncs them: what "Open demo workspace" does.
+    pub async fn open_demo(
+        &self,
+        demo: &DemoEndpoint,
+        now_ms: i64,
+        progress: ProgressFn,
+    ) -> Result<SyncSummary, ApiError> {
+        let (ws, d) = (self.clone(), demo.clone());
+        tokio::task::spawn_blocking(move || {
+            ws.setup_demo(&d.program, &d.base_url, &d.since_day, now_ms)
+        })
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("a background task failed: {e}"),
+            )
+        })??;
+        self.sync(
+            Arc::new(StaticSecrets::demo()),
+            now_ms,
+            HttpPolicy::default(),
+            progress,
+        )
+        .await
     }
 
     pub fn status(&self) -> StoreResult<WorkspaceStatus> {

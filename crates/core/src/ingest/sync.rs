@@ -71,6 +71,25 @@ pub struct SyncReport {
     pub failures: Vec<StreamFailure>,
 }
 
+impl SyncReport {
+    /// The summary, or a `source_failed` error that names every stream that failed and why.
+    pub fn into_result(self) -> Result<SyncSummary, crate::api::ApiError> {
+        if self.failures.is_empty() {
+            return Ok(self.summary);
+        }
+        let n = self.failures.len();
+        let list: Vec<String> = self.failures.into_iter().map(|f| f.message).collect();
+        Err(crate::api::ApiError::new(
+            crate::api::ErrorCode::SourceFailed,
+            format!(
+                "{n} stream{} failed; the rest synced, and the next sync resumes where each stopped. {}",
+                if n == 1 { "" } else { "s" },
+                list.join(" | ")
+            ),
+        ))
+    }
+}
+
 #[derive(Debug, Clone)]
 struct SourceRow {
     id: i64,
@@ -112,6 +131,7 @@ pub async fn sync_all(
     opts: &SyncOptions,
     progress: ProgressFn,
 ) -> StoreResult<SyncReport> {
+    let started = std::time::Instant::now();
     let sources = {
         let s = store.clone();
         blocking(move || load_sources(&s)).await?
@@ -231,6 +251,7 @@ pub async fn sync_all(
         })
         .await?;
     }
+    report.summary.elapsed_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     Ok(report)
 }
 

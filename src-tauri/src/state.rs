@@ -1,0 +1,57 @@
+//! What the window shares across commands: the open workspace and, once started, the demo sandbox.
+
+use affops_core::api::{ApiError, ErrorCode};
+use affops_core::workspace::{DemoEndpoint, ProgramSpec, Workspace, DEMO_API_KEY};
+use affops_sandbox::{generate, serve, SandboxServer, WorldConfig};
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+pub struct AppState {
+    pub workspace: Workspace,
+    /// The demo tracker/operator, started on first use and kept for the life of the window.
+    demo: Mutex<Option<(SandboxServer, DemoEndpoint, i64)>>,
+}
+
+impl AppState {
+    pub fn open(data_dir: &Path) -> Result<Self, ApiError> {
+        Ok(Self {
+            workspace: Workspace::open(data_dir)?,
+            demo: Mutex::new(None),
+        })
+    }
+
+    /// The running demo sandbox's endpoint and the instant its world is complete, starting it if needed.
+    pub async fn demo(&self) -> Result<(DemoEndpoint, i64), ApiError> {
+        let mut guard = self.demo.lock().await;
+        if let Some((_, endpoint, end_ms)) = guard.as_ref() {
+            return Ok((endpoint.clone(), *end_ms));
+        }
+        let world = Arc::new(generate(&WorldConfig::demo()));
+        let server = serve(
+            world.clone(),
+            ([127, 0, 0, 1], 0).into(),
+            DEMO_API_KEY.to_string(),
+        )
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("cannot start the demo sandbox on loopback: {e}"),
+            )
+        })?;
+        let endpoint = DemoEndpoint {
+            base_url: server.base_url(),
+            program: ProgramSpec {
+                name: world.program.name.clone(),
+                vertical: "igaming".into(),
+                currency: world.program.currency.clone(),
+                timezone: world.program.timezone.clone(),
+            },
+            since_day: world.config.start.to_string(),
+        };
+        let end_ms = world.config.end_instant().timestamp_millis();
+        *guard = Some((server, endpoint.clone(), end_ms));
+        Ok((endpoint, end_ms))
+    }
+}

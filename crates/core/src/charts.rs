@@ -46,7 +46,6 @@ fn draw<'a>(
         .y_label_area_size(48)
         .build_cartesian_2d((0..n).into_segmented(), 0u32..y_top)?;
     let labels = spec.labels.clone();
-    let step = n.div_ceil(10).max(1);
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -57,7 +56,7 @@ fn draw<'a>(
         .label_style(("sans-serif", 12).into_font().color(&AXIS))
         .x_labels(n.min(12))
         .x_label_formatter(&move |v| match v {
-            SegmentValue::CenterOf(i) if i % step == 0 => {
+            SegmentValue::CenterOf(i) => {
                 labels.get(*i).map(|l| short_day(l)).unwrap_or_default()
             }
             _ => String::new(),

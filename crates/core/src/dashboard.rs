@@ -132,6 +132,9 @@ pub fn build(ws: &Workspace, q: &DashboardQuery) -> Result<Dashboard, ApiError> 
     })
 }
 
+/// A grouped query (affiliate, count, amount) and where its numbers go.
+type Measure = (&'static str, fn(&mut Acc, i64, i64));
+
 /// One pass per measure, each grouped by affiliate; affiliates with no activity in the period are left out.
 fn aggregate(
     c: &Connection,
@@ -140,7 +143,7 @@ fn aggregate(
     p: &Period,
 ) -> crate::store::StoreResult<BTreeMap<String, Acc>> {
     let mut accs: BTreeMap<i64, Acc> = BTreeMap::new();
-    let measures: [(&str, fn(&mut Acc, i64, i64)); 4] = [
+    let measures: [Measure; 4] = [
         ("SELECT affiliate_id, COUNT(*), 0 FROM clicks WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY affiliate_id",
             |a, n, _| a.clicks = n as u64),
         ("SELECT affiliate_id, COUNT(*), 0 FROM players WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 AND affiliate_id IS NOT NULL GROUP BY affiliate_id",

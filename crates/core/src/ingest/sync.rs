@@ -396,12 +396,14 @@ async fn sync_stream(
         let counts = {
             let st = store.clone();
             let ctx_parts = (source.id, source.program_id, opts.now_ms, kind.as_str());
-            let checkpoint = next
-                .as_ref()
-                .map(Position::to_checkpoint)
-                .unwrap_or_default();
-            let window = window.clone();
-            let page_label = page_label.clone();
+            let page = FetchedPage {
+                kind,
+                label: page_label.clone(),
+                body,
+                envelope,
+                next_checkpoint: next.as_ref().map(Position::to_checkpoint).unwrap_or_default(),
+                window: window.clone(),
+            };
             blocking(move || {
                 st.write(|tx| {
                     let ctx = PageContext {
@@ -411,16 +413,7 @@ async fn sync_stream(
                         now_ms: ctx_parts.2,
                         stream: ctx_parts.3,
                     };
-                    write_page(
-                        tx,
-                        &ctx,
-                        kind,
-                        &page_label,
-                        &body,
-                        &envelope,
-                        &checkpoint,
-                        &window,
-                    )
+                    write_page(tx, &ctx, &page)
                 })
             })
             .await?
@@ -454,17 +447,19 @@ struct PageCounts {
     quarantined: u32,
 }
 
-/// One page, one transaction: raw archive, every item applied or quarantined, checkpoint advanced.
-fn write_page(
-    tx: &rusqlite::Transaction<'_>,
-    ctx: &PageContext<'_>,
+/// A page as fetched, with where the stream goes next.
+struct FetchedPage {
     kind: StreamKind,
-    page_label: &str,
-    body: &[u8],
-    envelope: &super::stream::Envelope,
-    next_checkpoint: &str,
-    window: &Window,
-) -> StoreResult<PageCounts> {
+    label: String,
+    body: Vec<u8>,
+    envelope: super::stream::Envelope,
+    next_checkpoint: String,
+    window: Window,
+}
+
+/// One page, one transaction: raw archive, every item applied or quarantined, checkpoint advanced.
+fn write_page(tx: &rusqlite::Transaction<'_>, ctx: &PageContext<'_>, page: &FetchedPage) -> StoreResult<PageCounts> {
+    let FetchedPage { kind, label: page_label, body, envelope, next_checkpoint, window } = page;
     let raw_id = upsert::archive_raw(tx, ctx, page_label, body)?;
     let mut counts = PageCounts::default();
     for (i, item) in envelope.items.iter().enumerate() {

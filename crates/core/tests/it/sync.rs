@@ -370,7 +370,7 @@ async fn progress_reports_every_step_in_order() {
     )
     .await;
     assert!(r.failures.is_empty());
-    let seen = seen.lock().unwrap();
+    let seen = seen.lock().unwrap().clone();
     let last = seen.last().unwrap();
     assert_eq!((last.steps_done, last.steps_total), (5, 5));
     assert!(
@@ -379,8 +379,8 @@ async fn progress_reports_every_step_in_order() {
     );
     let conv = seen
         .iter()
-        .filter(|p| p.step == "Demo tracker/conversions" && p.total.is_some())
-        .last()
+        .rev()
+        .find(|p| p.step == "Demo tracker/conversions" && p.total.is_some())
         .unwrap();
     assert_eq!(conv.total, Some(e.world.conversions.len() as u32));
     e.server.shutdown().await;

@@ -15,22 +15,27 @@ pub const PERIOD_DAYS_MAX: i64 = 3 * 366;
 #[derive(Default)]
 struct Acc {
     name: String,
-    clicks: u64,
-    registrations: u64,
-    ftds: u64,
-    approved: u64,
+    clicks: i64,
+    registrations: i64,
+    ftds: i64,
+    approved: i64,
     ftd_micros: i64,
+}
+
+/// Counts from SQL SUMs are never negative and fit a u32 for any real program; clamp rather than wrap.
+fn count(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
 fn row(id: String, a: &Acc, currency: &str) -> AffiliateRow {
     AffiliateRow {
         affiliate_id: id,
         affiliate_name: a.name.clone(),
-        clicks: a.clicks as u32,
-        registrations: a.registrations as u32,
-        ftds: a.ftds as u32,
-        approved_conversions: a.approved as u32,
-        cr_percent: percent(a.ftds, a.clicks),
+        clicks: count(a.clicks),
+        registrations: count(a.registrations),
+        ftds: count(a.ftds),
+        approved_conversions: count(a.approved),
+        cr_percent: percent(a.ftds.max(0) as u64, a.clicks.max(0) as u64),
         ftd_amount: format_amount(a.ftd_micros, currency),
         ftd_amount_micros: a.ftd_micros.to_string(),
     }
@@ -74,6 +79,9 @@ fn resolve_period(ws: &Workspace, q: &DashboardQuery) -> Result<Period, ApiError
 
 pub fn build(ws: &Workspace, q: &DashboardQuery) -> Result<Dashboard, ApiError> {
     let period = resolve_period(ws, q)?;
+    if ws.store().read(crate::rollups::has_dirty)? {
+        ws.store().write(|tx| crate::rollups::refresh(tx))?;
+    }
     let freshness = ws.freshness()?;
     let (program, currency, timezone, rows, totals, daily) = ws
         .store()
@@ -88,7 +96,7 @@ pub fn build(ws: &Workspace, q: &DashboardQuery) -> Result<Dashboard, ApiError> 
             let Some((program_id, name, currency, tz)) = program else {
                 return Ok(None);
             };
-            let accs = aggregate(c, program_id, &currency, &period)?;
+            let accs = aggregate(c, program_id, &period)?;
             let mut totals = Acc {
                 name: "All affiliates".into(),
                 ..Acc::default()
@@ -132,52 +140,34 @@ pub fn build(ws: &Workspace, q: &DashboardQuery) -> Result<Dashboard, ApiError> 
     })
 }
 
-/// A grouped query (affiliate, count, amount) and where its numbers go.
-type Measure = (&'static str, fn(&mut Acc, i64, i64));
-
-/// One pass per measure, each grouped by affiliate; affiliates with no activity in the period are left out.
+/// Per affiliate from the daily rollups; affiliates with no activity in the period are left out.
 fn aggregate(
     c: &Connection,
     program_id: i64,
-    currency: &str,
     p: &Period,
 ) -> crate::store::StoreResult<BTreeMap<String, Acc>> {
-    let mut accs: BTreeMap<i64, Acc> = BTreeMap::new();
-    let measures: [Measure; 4] = [
-        ("SELECT affiliate_id, COUNT(*), 0 FROM clicks WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY affiliate_id",
-            |a, n, _| a.clicks = n as u64),
-        ("SELECT affiliate_id, COUNT(*), 0 FROM players WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 AND affiliate_id IS NOT NULL GROUP BY affiliate_id",
-            |a, n, _| a.registrations = n as u64),
-        // FTD amounts are summed in the program currency only; other currencies need the FX snapshot of a period.
-        ("SELECT p.affiliate_id, COUNT(*), COALESCE(SUM(CASE WHEN m.currency = ?4 THEN m.amount_micros ELSE 0 END), 0)
-            FROM money_movements m JOIN players p ON p.id = m.player_id
-            WHERE m.program_id = ?1 AND m.is_ftd = 1 AND m.day BETWEEN ?2 AND ?3 AND p.affiliate_id IS NOT NULL
-            GROUP BY p.affiliate_id",
-            |a, n, amount| { a.ftds = n as u64; a.ftd_micros = amount }),
-        ("SELECT affiliate_id, COUNT(*), 0 FROM conversions WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 AND status = 'approved' AND affiliate_id IS NOT NULL GROUP BY affiliate_id",
-            |a, n, _| a.approved = n as u64),
-    ];
-    for (sql, set) in measures {
-        let mut stmt = c.prepare_cached(sql)?;
-        let with_currency = sql.contains("?4");
-        let mut rows = if with_currency {
-            stmt.query(params![program_id, p.from, p.to, currency])?
-        } else {
-            stmt.query(params![program_id, p.from, p.to])?
-        };
-        while let Some(r) = rows.next()? {
-            set(accs.entry(r.get(0)?).or_default(), r.get(1)?, r.get(2)?);
-        }
-    }
-    let mut out = BTreeMap::new();
-    let mut names = c.prepare_cached("SELECT external_id, name FROM affiliates WHERE id = ?1")?;
-    for (id, mut acc) in accs {
-        let (ext, name): (String, String) =
-            names.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        acc.name = name;
-        out.insert(ext, acc);
-    }
-    Ok(out)
+    let mut stmt = c.prepare_cached(
+        "SELECT a.external_id, a.name, SUM(r.clicks), SUM(r.registrations), SUM(r.ftds), SUM(r.ftd_amount_micros),
+                SUM(r.approved_conversions)
+         FROM rollup_daily r JOIN affiliates a ON a.id = r.affiliate_id
+         WHERE r.program_id = ?1 AND r.day BETWEEN ?2 AND ?3
+         GROUP BY r.affiliate_id
+         HAVING SUM(r.clicks) + SUM(r.registrations) + SUM(r.ftds) + SUM(r.approved_conversions) > 0",
+    )?;
+    let rows = stmt.query_map(params![program_id, p.from, p.to], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Acc {
+                name: r.get(1)?,
+                clicks: r.get(2)?,
+                registrations: r.get(3)?,
+                ftds: r.get(4)?,
+                ftd_micros: r.get(5)?,
+                approved: r.get(6)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// FTDs of affiliate players per day, every day of the period present (zeros included).
@@ -187,9 +177,7 @@ fn daily_ftds(
     p: &Period,
 ) -> crate::store::StoreResult<Vec<(String, u32)>> {
     let mut stmt = c.prepare_cached(
-        "SELECT m.day, COUNT(*) FROM money_movements m JOIN players pl ON pl.id = m.player_id
-         WHERE m.program_id = ?1 AND m.is_ftd = 1 AND m.day BETWEEN ?2 AND ?3 AND pl.affiliate_id IS NOT NULL
-         GROUP BY m.day",
+        "SELECT day, SUM(ftds) FROM rollup_daily WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
     )?;
     let counts: BTreeMap<String, u32> = stmt
         .query_map(params![program_id, p.from, p.to], |r| {

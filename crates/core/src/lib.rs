@@ -2,7 +2,7 @@
 //!
 //! - [`store`]: SQLite with one writer, readers, immutable migrations; the schema of the whole lifecycle.
 //! - [`ingest`]: connectors that page through tracker and operator APIs into the store, idempotently.
-//! - [`dashboard`]: the per-affiliate funnel for a period, read from the store.
+//! - [`dashboard`]: the per-affiliate funnel for a period, read from the daily [`rollups`].
 //! - [`charts`]: plotters charts rendered to SVG strings from data-only specs.
 //! - [`workspace`]: a data folder with its store; setting up the demo workspace.
 //! - [`api`]: the plain types every client sees (IPC, CLI JSON, generated TypeScript).
@@ -16,6 +16,7 @@ pub mod charts;
 pub mod dashboard;
 pub mod ingest;
 pub mod money;
+pub mod rollups;
 pub mod store;
 pub mod time;
 pub mod workspace;

@@ -6,6 +6,7 @@ use super::records::{
     PlayerRecord,
 };
 use super::stream::Record;
+use crate::rollups::{mark_dirty, mark_player_days};
 use crate::store::StoreResult;
 use crate::time::day_of;
 use chrono_tz::Tz;
@@ -174,11 +175,18 @@ fn upsert_click(
     if n == 0 {
         return Ok(Outcome::Unchanged);
     }
+    let click_day = day(ctx, c.clicked_at_ms)?;
+    mark_dirty(tx, ctx.program_id, &click_day)?;
     // A player who registered before their click arrived here was left unattributed; the click settles it.
-    tx.prepare_cached(
-        "UPDATE players SET affiliate_id = ?3 WHERE program_id = ?1 AND click_id = ?2 AND affiliate_id IS NULL",
-    )?
-    .execute(params![ctx.program_id, c.click_id, affiliate_id])?;
+    let waiting: Vec<i64> = tx
+        .prepare_cached("SELECT id FROM players WHERE program_id = ?1 AND click_id = ?2 AND affiliate_id IS NULL")?
+        .query_map(params![ctx.program_id, c.click_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for player_id in waiting {
+        tx.prepare_cached("UPDATE players SET affiliate_id = ?2 WHERE id = ?1")?
+            .execute(params![player_id, affiliate_id])?;
+        mark_player_days(tx, ctx.program_id, player_id)?;
+    }
     Ok(Outcome::Inserted)
 }
 
@@ -249,6 +257,7 @@ fn upsert_player(
             p.click_id, p.btag, p.promo_code, affiliate, raw_id
         ])?;
     if inserted > 0 {
+        mark_dirty(tx, ctx.program_id, &day)?;
         return Ok(Outcome::Inserted);
     }
     // Known player: refresh descriptive fields; the affiliate is only ever filled in, never changed
@@ -295,11 +304,11 @@ fn upsert_deposit(
             ctx.program_id, d.external_id, player_id, d.amount_micros, d.currency, d.occurred_at_ms,
             day(ctx, d.occurred_at_ms)?, d.is_ftd, raw_id
         ])?;
-    Ok(Ok(if n > 0 {
-        Outcome::Inserted
-    } else {
-        Outcome::Unchanged
-    }))
+    if n == 0 {
+        return Ok(Ok(Outcome::Unchanged));
+    }
+    mark_dirty(tx, ctx.program_id, &day(ctx, d.occurred_at_ms)?)?;
+    Ok(Ok(Outcome::Inserted))
 }
 
 fn upsert_conversion(
@@ -350,6 +359,7 @@ fn upsert_conversion(
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![conversion_id, status, c.payout_micros, ctx.now_ms, raw_id])?;
+    mark_dirty(tx, ctx.program_id, &day(ctx, c.converted_at_ms)?)?;
     Ok(if seen_before {
         Outcome::Updated
     } else {

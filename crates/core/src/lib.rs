@@ -13,6 +13,7 @@
 pub mod api;
 pub mod audit;
 pub mod charts;
+pub mod credentials;
 pub mod dashboard;
 pub mod ingest;
 pub mod money;

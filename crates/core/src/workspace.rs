@@ -161,11 +161,9 @@ impl Workspace {
     pub async fn sync(
         &self,
         secrets: Arc<dyn Secrets>,
-        now_ms: i64,
-        policy: HttpPolicy,
+        opts: SyncOptions,
         progress: ProgressFn,
     ) -> Result<SyncSummary, ApiError> {
-        let opts = SyncOptions { now_ms, policy };
         sync_all(self.store.clone(), secrets, &opts, progress)
             .await?
             .into_result()
@@ -189,13 +187,13 @@ impl Workspace {
                 format!("a background task failed: {e}"),
             )
         })??;
-        self.sync(
-            Arc::new(StaticSecrets::demo()),
+        let opts = SyncOptions {
             now_ms,
-            HttpPolicy::default(),
-            progress,
-        )
-        .await
+            policy: HttpPolicy::default(),
+            full: false,
+        };
+        self.sync(Arc::new(StaticSecrets::demo()), opts, progress)
+            .await
     }
 
     pub fn status(&self) -> StoreResult<WorkspaceStatus> {

@@ -80,6 +80,25 @@ pub fn list_request(
     .header(API_KEY_HEADER, api_key)
 }
 
+/// The incremental feed: conversions whose status or payout changed after `window.from_ms`.
+pub fn changes_request(
+    client: &reqwest::Client,
+    base_url: &str,
+    api_key: &str,
+    page: u32,
+    page_size: u32,
+    window: &Window,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!(
+            "{}/v1/networks/reporting/conversions/changes",
+            base_url.trim_end_matches('/')
+        ))
+        .query(&[("page", page), ("page_size", page_size.min(PAGE_SIZE_MAX))])
+        .json(&serde_json::json!({ "changes_since": window.from_ms.div_euclid(1000) }))
+        .header(API_KEY_HEADER, api_key)
+}
+
 #[derive(Deserialize)]
 struct EfAffiliateRef {
     network_affiliate_id: i64,

@@ -4,7 +4,7 @@
 use super::records::{
     AffiliateRecord, ClickRecord, ConversionRecord, DepositRecord, ItemResult, PlayerRecord,
 };
-use super::{everflow, operator};
+use super::{affise, everflow, operator};
 use chrono::{TimeZone, Utc};
 use serde_json::value::RawValue;
 
@@ -95,6 +95,7 @@ pub enum Record {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
     Everflow,
+    Affise,
     Operator,
 }
 
@@ -102,6 +103,7 @@ impl SourceKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Everflow => "everflow",
+            Self::Affise => "affise",
             Self::Operator => "operator",
         }
     }
@@ -109,10 +111,13 @@ impl SourceKind {
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "everflow" => Some(Self::Everflow),
+            "affise" => Some(Self::Affise),
             "operator" => Some(Self::Operator),
             _ => None,
         }
     }
+
+    pub const ALL: [SourceKind; 3] = [Self::Everflow, Self::Affise, Self::Operator];
 
     pub fn streams(self) -> &'static [StreamKind] {
         match self {
@@ -121,6 +126,7 @@ impl SourceKind {
                 StreamKind::Clicks,
                 StreamKind::Conversions,
             ],
+            Self::Affise => &[StreamKind::AffiseConversions],
             Self::Operator => &[StreamKind::Players, StreamKind::Deposits],
         }
     }
@@ -134,6 +140,9 @@ pub enum StreamKind {
     Players,
     Deposits,
     Conversions,
+    AffiseConversions,
+    /// Everflow's incremental feed of late status and payout changes (`changes_since`).
+    ConversionChanges,
 }
 
 impl StreamKind {
@@ -144,12 +153,17 @@ impl StreamKind {
             Self::Players => "players",
             Self::Deposits => "deposits",
             Self::Conversions => "conversions",
+            Self::AffiseConversions => "affise-conversions",
+            Self::ConversionChanges => "conversion-changes",
         }
     }
 
     /// Windowed streams are filtered by time at the source; the others are full lists.
     pub fn windowed(self) -> bool {
-        matches!(self, Self::Clicks | Self::Conversions)
+        matches!(
+            self,
+            Self::Clicks | Self::Conversions | Self::AffiseConversions | Self::ConversionChanges
+        )
     }
 
     pub fn first_position(self) -> Position {
@@ -220,6 +234,12 @@ impl StreamKind {
                 cursor,
                 page_size,
             ),
+            Self::AffiseConversions => {
+                affise::list_request(client, base_url, api_key, page, page_size, window)
+            }
+            Self::ConversionChanges => {
+                everflow::changes_request(client, base_url, api_key, page, page_size, window)
+            }
         }
     }
 
@@ -228,6 +248,8 @@ impl StreamKind {
             Self::Affiliates | Self::Clicks | Self::Conversions => {
                 everflow::parse_envelope(body, self.as_str())
             }
+            Self::ConversionChanges => everflow::parse_envelope(body, "conversions"),
+            Self::AffiseConversions => affise::parse_envelope(body),
             Self::Players | Self::Deposits => operator::parse_envelope(body),
         }
     }
@@ -236,7 +258,10 @@ impl StreamKind {
         Ok(match self {
             Self::Affiliates => Record::Affiliate(everflow::affiliate(item)?),
             Self::Clicks => Record::Click(everflow::click(item)?),
-            Self::Conversions => Record::Conversion(everflow::conversion(item)?),
+            Self::Conversions | Self::ConversionChanges => {
+                Record::Conversion(everflow::conversion(item)?)
+            }
+            Self::AffiseConversions => Record::Conversion(affise::conversion(item)?),
             Self::Players => Record::Player(operator::player(item)?),
             Self::Deposits => Record::Deposit(operator::deposit(item)?),
         })

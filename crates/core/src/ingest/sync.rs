@@ -22,6 +22,9 @@ pub struct SourceConfig {
     pub window_days: u32,
     #[serde(default = "SourceConfig::default_page_size")]
     pub page_size: u32,
+    /// How far back an incremental pass reaches before the end of the previous window.
+    #[serde(default = "SourceConfig::default_overlap_minutes")]
+    pub overlap_minutes: u32,
 }
 
 impl SourceConfig {
@@ -31,6 +34,9 @@ impl SourceConfig {
     fn default_page_size() -> u32 {
         500
     }
+    fn default_overlap_minutes() -> u32 {
+        60
+    }
 }
 
 impl Default for SourceConfig {
@@ -39,6 +45,7 @@ impl Default for SourceConfig {
             since: None,
             window_days: Self::default_window_days(),
             page_size: Self::default_page_size(),
+            overlap_minutes: Self::default_overlap_minutes(),
         }
     }
 }
@@ -55,6 +62,8 @@ pub struct SyncOptions {
     /// The instant the sync runs at (passed in: domain code never reads the clock).
     pub now_ms: i64,
     pub policy: HttpPolicy,
+    /// Ignore completed checkpoints and fetch every window from its configured start.
+    pub full: bool,
 }
 
 /// A stream that could not be synced, and why, in words for the person who runs the sync.
@@ -106,7 +115,7 @@ fn load_sources(store: &Store) -> StoreResult<Vec<SourceRow>> {
         let mut stmt = c.prepare(
             "SELECT s.id, s.program_id, s.name, s.kind, COALESCE(s.base_url, ''), p.timezone, s.config_json
              FROM sources s JOIN programs p ON p.id = s.program_id
-             WHERE s.enabled = 1 AND s.kind IN ('everflow', 'operator') ORDER BY s.id",
+             WHERE s.enabled = 1 AND s.kind IN ('everflow', 'affise', 'operator') ORDER BY s.id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?))
@@ -265,9 +274,12 @@ struct StepInfo {
     total: u32,
 }
 
-struct Checkpoint {
-    position: Position,
-    window: Window,
+/// What the store remembers of a stream.
+enum Checkpoint {
+    /// A pass stopped part-way (a failed page, a crash): resume at this position with the same window.
+    Resume { position: Position, window: Window },
+    /// The last pass finished; a windowed stream continues from where that window ended.
+    Completed { window_to_ms: i64 },
 }
 
 fn load_checkpoint(store: &Store, source_id: i64, stream: &str) -> StoreResult<Option<Checkpoint>> {
@@ -279,20 +291,36 @@ fn load_checkpoint(store: &Store, source_id: i64, stream: &str) -> StoreResult<O
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        Ok(row.and_then(|(cursor, from, to)| {
-            Some(Checkpoint {
-                position: Position::from_checkpoint(&cursor)?,
-                window: Window { from_ms: from?.parse().ok()?, to_ms: to?.parse().ok()? },
-            })
-        }))
+        let Some((cursor, from, to)) = row else { return Ok(None) };
+        let from = from.and_then(|f| f.parse().ok());
+        let to = to.and_then(|t| t.parse().ok());
+        Ok(match (Position::from_checkpoint(&cursor), from, to) {
+            (Some(position), Some(from_ms), Some(to_ms)) => Some(Checkpoint::Resume { position, window: Window { from_ms, to_ms } }),
+            (None, _, Some(window_to_ms)) if cursor.is_empty() => Some(Checkpoint::Completed { window_to_ms }),
+            // An unreadable cursor is a dead cursor: start the window over (dedupe makes the overlap harmless).
+            _ => None,
+        })
     })
 }
 
-fn fresh_window(source: &SourceRow, now_ms: i64) -> Result<Window, String> {
+/// The window of a new pass: from the configured start (or the last `window_days`), or — after a completed
+/// pass — from the end of the last window minus the overlap, so late-arriving rows near the edge are not missed.
+fn next_window(
+    source: &SourceRow,
+    kind: StreamKind,
+    previous_to_ms: Option<i64>,
+    now_ms: i64,
+) -> Result<Window, String> {
     let tz = parse_zone(&source.program_tz).map_err(|e| e.to_string())?;
-    let from_ms = match &source.config.since {
+    let start_ms = match &source.config.since {
         Some(day) => day_start_ms(parse_day(day).map_err(|e| e.to_string())?, tz),
         None => now_ms - i64::from(source.config.window_days) * 86_400_000,
+    };
+    let from_ms = match previous_to_ms {
+        Some(to) if kind.windowed() => {
+            (to - i64::from(source.config.overlap_minutes) * 60_000).max(start_ms)
+        }
+        _ => start_ms,
     };
     Ok(Window {
         from_ms,
@@ -322,11 +350,17 @@ async fn sync_stream(
         blocking(move || load_checkpoint(&st, id, kind.as_str())).await?
     };
     let (mut position, window) = match resumed {
-        Some(cp) => (cp.position, cp.window),
-        None => match fresh_window(source, opts.now_ms) {
-            Ok(w) => (kind.first_position(), w),
-            Err(e) => return Ok(Err(e)),
-        },
+        Some(Checkpoint::Resume { position, window }) => (position, window),
+        other => {
+            let previous_to = match other {
+                Some(Checkpoint::Completed { window_to_ms }) if !opts.full => Some(window_to_ms),
+                _ => None,
+            };
+            match next_window(source, kind, previous_to, opts.now_ms) {
+                Ok(w) => (kind.first_position(), w),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
     };
     let label = format!("{}/{}", source.name, kind.as_str());
     let mut result = StreamSyncResult {

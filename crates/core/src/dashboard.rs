@@ -80,7 +80,7 @@ fn resolve_period(ws: &Workspace, q: &DashboardQuery) -> Result<Period, ApiError
 pub fn build(ws: &Workspace, q: &DashboardQuery) -> Result<Dashboard, ApiError> {
     let period = resolve_period(ws, q)?;
     if ws.store().read(crate::rollups::has_dirty)? {
-        ws.store().write(|tx| crate::rollups::refresh(tx))?;
+        ws.store().write(crate::rollups::refresh)?;
     }
     let freshness = ws.freshness()?;
     let (program, currency, timezone, rows, totals, daily) = ws

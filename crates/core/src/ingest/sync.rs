@@ -215,7 +215,7 @@ pub async fn sync_all(
 
     {
         let st = store.clone();
-        blocking(move || st.write(|tx| crate::rollups::refresh(tx))).await?;
+        blocking(move || st.write(crate::rollups::refresh)).await?;
     }
     for (source_id, run_id) in run_ids {
         let name = sources

@@ -6,6 +6,10 @@ const COMMANDS: &[&str] = &[
     "open_demo_workspace",
     "sync_now",
     "dashboard",
+    "coverage",
+    "list_sources",
+    "save_source",
+    "test_source",
 ];
 
 fn main() {

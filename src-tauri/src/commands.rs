@@ -1,8 +1,10 @@
-//! Tauri commands: adapters of a few lines each. Long jobs report progress through a `Channel`.
+//! Tauri commands: adapters of a few lines each. Long jobs report progress through a `Channel`; blocking store
+//! calls run on the blocking pool.
 
 use crate::state::AppState;
 use affops_core::api::{
-    ApiError, Dashboard, DashboardQuery, Progress, SyncSummary, WorkspaceStatus,
+    ApiError, ConnectionTest, CoverageReport, Dashboard, DashboardQuery, ErrorCode, Progress,
+    SourceSettings, SourceView, SourcesOverview, SyncSummary, WorkspaceStatus,
 };
 use std::sync::Arc;
 use tauri::ipc::Channel;
@@ -13,13 +15,16 @@ fn forward(channel: Channel<Progress>) -> affops_core::ingest::ProgressFn {
     Arc::new(move |p| drop(channel.send(p)))
 }
 
-/// Store reads are blocking; they run on the blocking pool, never on the async runtime's threads.
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {
         ApiError::new(
-            affops_core::api::ErrorCode::Internal,
+            ErrorCode::Internal,
             format!("a background task failed: {e}"),
         )
     })?
@@ -39,20 +44,37 @@ pub async fn open_demo_workspace(
 ) -> Result<SyncSummary, ApiError> {
     let (demo, world_end_ms) = state.demo().await?;
     // The demo world is complete at its end; a clock set earlier must not cut it short.
-    let now_ms = chrono_now_ms().max(world_end_ms);
     state
         .workspace
-        .open_demo(&demo, now_ms, forward(on_progress))
+        .open_demo(&demo, now_ms().max(world_end_ms), forward(on_progress))
         .await
 }
 
-/// Re-syncs the workspace's sources (the demo's, today).
+/// Syncs every enabled source from its checkpoint (restarting the demo sandbox if the demo is configured).
 #[tauri::command]
 pub async fn sync_now(
     state: State<'_, AppState>,
     on_progress: Channel<Progress>,
 ) -> Result<SyncSummary, ApiError> {
-    open_demo_workspace(state, on_progress).await
+    let ws = state.workspace.clone();
+    let demo = if blocking(move || Ok(ws.has_demo_sources()?)).await? {
+        Some(state.demo().await?)
+    } else {
+        None
+    };
+    let now = demo
+        .as_ref()
+        .map_or_else(now_ms, |(_, end)| now_ms().max(*end));
+    let secrets = state.credentials.clone();
+    state
+        .workspace
+        .sync_now(
+            demo.as_ref().map(|(d, _)| d),
+            secrets,
+            now,
+            forward(on_progress),
+        )
+        .await
 }
 
 #[tauri::command]
@@ -64,9 +86,35 @@ pub async fn dashboard(
     blocking(move || affops_core::dashboard::build(&ws, &query)).await
 }
 
-fn chrono_now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+#[tauri::command]
+pub async fn coverage(
+    state: State<'_, AppState>,
+    query: DashboardQuery,
+) -> Result<CoverageReport, ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || affops_core::coverage::report(&ws, &query)).await
+}
+
+#[tauri::command]
+pub async fn list_sources(state: State<'_, AppState>) -> Result<SourcesOverview, ApiError> {
+    let (ws, creds) = (state.workspace.clone(), state.credentials.clone());
+    blocking(move || affops_core::sources::list(&ws, &creds)).await
+}
+
+#[tauri::command]
+pub async fn save_source(
+    state: State<'_, AppState>,
+    settings: SourceSettings,
+) -> Result<SourceView, ApiError> {
+    let (ws, creds) = (state.workspace.clone(), state.credentials.clone());
+    blocking(move || affops_core::sources::save(&ws, &creds, &settings, now_ms())).await
+}
+
+#[tauri::command]
+pub async fn test_source(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<ConnectionTest, ApiError> {
+    affops_core::sources::test_connection(&state.workspace, &state.credentials, &name, now_ms())
+        .await
 }

@@ -35,6 +35,10 @@ fn main() {
             commands::open_demo_workspace,
             commands::sync_now,
             commands::dashboard,
+            commands::coverage,
+            commands::list_sources,
+            commands::save_source,
+            commands::test_source,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

@@ -1,6 +1,8 @@
-//! What the window shares across commands: the open workspace and, once started, the demo sandbox.
+//! What the window shares across commands: the open workspace, its credential store and, once started, the
+//! demo sandbox.
 
 use affops_core::api::{ApiError, ErrorCode};
+use affops_core::credentials::CredentialStore;
 use affops_core::workspace::{DemoEndpoint, ProgramSpec, Workspace, DEMO_API_KEY};
 use affops_sandbox::{generate, serve, SandboxServer, WorldConfig};
 use std::path::Path;
@@ -9,6 +11,7 @@ use tokio::sync::Mutex;
 
 pub struct AppState {
     pub workspace: Workspace,
+    pub credentials: Arc<CredentialStore>,
     /// The demo tracker/operator, started on first use and kept for the life of the window.
     demo: Mutex<Option<(SandboxServer, DemoEndpoint, i64)>>,
 }
@@ -17,6 +20,7 @@ impl AppState {
     pub fn open(data_dir: &Path) -> Result<Self, ApiError> {
         Ok(Self {
             workspace: Workspace::open(data_dir)?,
+            credentials: Arc::new(CredentialStore::open(data_dir)),
             demo: Mutex::new(None),
         })
     }

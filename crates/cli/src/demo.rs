@@ -62,3 +62,28 @@ pub async fn run(ws: &Workspace, seed: u64, show_progress: bool) -> Result<SyncS
     server.shutdown().await;
     result
 }
+
+/// The sync progress bar: overall steps, with the current step and its rows as the message.
+pub fn progress_bar(visible: bool) -> ProgressBar {
+    let bar = if visible {
+        ProgressBar::new(1)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} steps  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+pub fn show(bar: &ProgressBar, p: &Progress) {
+    bar.set_length(u64::from(p.steps_total));
+    bar.set_position(u64::from(p.steps_done));
+    let rows = match p.total {
+        Some(t) => format!("{} / {} rows", p.done, t),
+        None => format!("{} rows", p.done),
+    };
+    bar.set_message(format!("{}  {rows}", p.step));
+}

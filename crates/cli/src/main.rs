@@ -2,6 +2,7 @@
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod demo;
+mod sources_cmd;
 
 use affops_core::api::{ApiError, Dashboard, DashboardQuery, ErrorCode};
 use affops_core::workspace::{Workspace, DATA_DIR_ENV};
@@ -31,6 +32,28 @@ enum Command {
         #[arg(long, default_value_t = affops_sandbox::WorldConfig::demo().seed)]
         seed: u64,
         /// Print the sync summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Configure tracker and operator sources (keys go to the OS keychain).
+    Sources {
+        #[command(subcommand)]
+        action: sources_cmd::SourcesAction,
+    },
+    /// Sync every enabled source from its checkpoint, with a progress bar.
+    Sync {
+        /// Ignore completed checkpoints: fetch every window from its configured start.
+        #[arg(long)]
+        full: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How each affiliate's conversions arrived (S2S, pixel, batch, API) for a period.
+    Coverage {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -72,7 +95,14 @@ fn open_workspace(dir: Option<PathBuf>) -> Result<Workspace, ApiError> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = match &cli.command {
-        Command::Demo { json, .. } | Command::Dashboard { json, .. } => *json,
+        Command::Demo { json, .. }
+        | Command::Dashboard { json, .. }
+        | Command::Coverage { json, .. }
+        | Command::Sync { json, .. } => *json,
+        Command::Sources {
+            action: sources_cmd::SourcesAction::List { json },
+        } => *json,
+        Command::Sources { .. } => false,
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -94,33 +124,37 @@ fn main() -> ExitCode {
     }
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
+    tokio::runtime::Runtime::new().map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot start the async runtime: {e}"),
+        )
+    })
+}
+
 fn run(cli: Cli) -> Result<(), ApiError> {
     let ws = open_workspace(cli.data_dir)?;
     match cli.command {
         Command::Demo { seed, json } => {
-            let runtime = tokio::runtime::Runtime::new().map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!("cannot start the async runtime: {e}"),
-                )
-            })?;
-            let summary = runtime.block_on(demo::run(&ws, seed, !json))?;
+            let summary = runtime()?.block_on(demo::run(&ws, seed, !json))?;
             if json {
                 print_json(&summary)?;
             } else {
-                println!(
-                    "Synced the demo workspace in {:.1} s into {}",
-                    summary.elapsed_ms as f64 / 1000.0,
-                    ws.data_dir().display()
-                );
-                for s in &summary.streams {
-                    println!(
-                        "  {:<28} {:>3} pages  {:>7} rows  {:>7} new  {:>5} changed  {:>4} quarantined",
-                        format!("{}/{}", s.source, s.stream), s.pages, s.rows_fetched, s.rows_inserted, s.rows_updated, s.rows_quarantined
-                    );
-                }
+                println!("Synced the demo workspace into {}", ws.data_dir().display());
+                print_summary(&summary);
             }
         }
+        Command::Coverage { from, to, json } => {
+            let r = affops_core::coverage::report(&ws, &DashboardQuery { from, to })?;
+            if json {
+                print_json(&r)?;
+            } else {
+                print_coverage(&r);
+            }
+        }
+        Command::Sources { action } => runtime()?.block_on(sources_cmd::sources(&ws, action))?,
+        Command::Sync { full, json } => runtime()?.block_on(sources_cmd::sync(&ws, full, json))?,
         Command::Dashboard { from, to, json } => {
             let d = affops_core::dashboard::build(&ws, &DashboardQuery { from, to })?;
             if json {
@@ -131,6 +165,48 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+fn print_summary(summary: &affops_core::api::SyncSummary) {
+    println!("Synced in {} ms", summary.elapsed_ms);
+    for s in &summary.streams {
+        println!(
+            "  {:<32} {:>4} pages  {:>8} rows  {:>8} new  {:>6} changed  {:>5} quarantined",
+            format!("{}/{}", s.source, s.stream),
+            s.pages,
+            s.rows_fetched,
+            s.rows_inserted,
+            s.rows_updated,
+            s.rows_quarantined
+        );
+    }
+}
+
+fn print_coverage(r: &affops_core::api::CoverageReport) {
+    println!(
+        "Coverage {} to {}: how conversions arrived",
+        r.period.from, r.period.to
+    );
+    println!(
+        "{:<6} {:<26} {:>7} {:>8} {:>8} {:>8} {:>8}",
+        "ID", "Affiliate", "Total", "S2S %", "Pixel %", "Batch %", "API %"
+    );
+    for x in r.rows.iter().chain(std::iter::once(&r.totals)) {
+        let name: String = x.affiliate_name.chars().take(26).collect();
+        println!(
+            "{:<6} {:<26} {:>7} {:>8} {:>8} {:>8} {:>8}",
+            x.affiliate_id,
+            name,
+            x.total,
+            x.s2s_percent,
+            x.pixel_percent,
+            x.batch_percent,
+            x.api_percent
+        );
+    }
+    if let Some(w) = &r.warning {
+        println!("warning: {w}");
+    }
 }
 
 fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {

@@ -13,11 +13,13 @@
 pub mod api;
 pub mod audit;
 pub mod charts;
+pub mod coverage;
 pub mod credentials;
 pub mod dashboard;
 pub mod ingest;
 pub mod money;
 pub mod rollups;
+pub mod sources;
 pub mod store;
 pub mod time;
 pub mod workspace;

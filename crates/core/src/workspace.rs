@@ -196,6 +196,51 @@ impl Workspace {
             .await
     }
 
+    /// Whether the demo sources are configured (then "Sync now" needs the demo sandbox running).
+    pub fn has_demo_sources(&self) -> StoreResult<bool> {
+        self.store.read(|c| {
+            Ok(c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sources WHERE name = ?1)",
+                [DEMO_TRACKER],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    /// "Sync now": re-points the demo sources when a demo sandbox is given, then syncs every enabled source with
+    /// keys from `secrets` (the demo's own key first).
+    pub async fn sync_now(
+        &self,
+        demo: Option<&DemoEndpoint>,
+        secrets: Arc<dyn Secrets>,
+        now_ms: i64,
+        progress: ProgressFn,
+    ) -> Result<SyncSummary, ApiError> {
+        if let Some(d) = demo {
+            let (ws, d) = (self.clone(), d.clone());
+            tokio::task::spawn_blocking(move || {
+                ws.setup_demo(&d.program, &d.base_url, &d.since_day, now_ms)
+            })
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("a background task failed: {e}"),
+                )
+            })??;
+        }
+        let secrets = Arc::new(LayeredSecrets(vec![
+            Arc::new(StaticSecrets::demo()),
+            secrets,
+        ]));
+        let opts = SyncOptions {
+            now_ms,
+            policy: HttpPolicy::default(),
+            full: false,
+        };
+        self.sync(secrets, opts, progress).await
+    }
+
     pub fn status(&self) -> StoreResult<WorkspaceStatus> {
         let (has_data, data_range) = self.store.read(|c| {
             let range: Option<(String, String)> = c
@@ -242,6 +287,15 @@ impl Workspace {
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
+    }
+}
+
+/// Secrets looked up in order: the first store that has a key for the source answers.
+pub struct LayeredSecrets(pub Vec<Arc<dyn Secrets>>);
+
+impl Secrets for LayeredSecrets {
+    fn api_key(&self, source_name: &str) -> Option<String> {
+        self.0.iter().find_map(|s| s.api_key(source_name))
     }
 }
 

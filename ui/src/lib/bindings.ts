@@ -1,4 +1,4 @@
-// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core bindings`.
+// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.
 // Do not edit: a test fails when this file is stale.
 
 export type ErrorCode = "invalid_input" | "not_found" | "source_failed" | "storage" | "internal";
@@ -82,3 +82,47 @@ steps_done: number, steps_total: number, message: string, };
 export type StreamSyncResult = { source: string, stream: string, pages: number, rows_fetched: number, rows_inserted: number, rows_updated: number, rows_quarantined: number, };
 
 export type SyncSummary = { streams: Array<StreamSyncResult>, elapsed_ms: number, };
+
+export type SourceSettings = { name: string, 
+/**
+ * `everflow`, `affise` or `operator`.
+ */
+kind: string, base_url: string, 
+/**
+ * First day to fetch (`YYYY-MM-DD`); otherwise the last `window_days`.
+ */
+since?: string, window_days: number, page_size: number, overlap_minutes: number, enabled: boolean, 
+/**
+ * Write-only: set to store a new key; never sent back.
+ */
+api_key?: string, };
+
+export type SourceView = { name: string, kind: string, base_url: string, since: string | null, window_days: number, page_size: number, overlap_minutes: number, enabled: boolean, 
+/**
+ * Whether a key is stored for it (the key itself is never shown).
+ */
+has_credentials: boolean, freshness: SourceFreshness, };
+
+export type SourcesOverview = { sources: Array<SourceView>, 
+/**
+ * Where secrets are kept: "OS keychain" or the file fallback.
+ */
+credential_backend: string, 
+/**
+ * Set when secrets are not in an OS keychain: shown as a warning.
+ */
+credential_warning: string | null, };
+
+export type ConnectionTest = { ok: boolean, message: string, latency_ms: number, };
+
+export type CoverageRow = { affiliate_id: string, affiliate_name: string, total: number, s2s: number, pixel: number, batch: number, api: number, 
+/**
+ * Shares of the total, two decimals, half-up.
+ */
+s2s_percent: string, pixel_percent: string, batch_percent: string, api_percent: string, };
+
+export type CoverageReport = { period: Period, rows: Array<CoverageRow>, totals: CoverageRow, 
+/**
+ * Set when some affiliates rely mostly on pixels.
+ */
+warning: string | null, };

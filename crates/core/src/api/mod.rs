@@ -5,8 +5,12 @@
 //! `u32`, instants as Unix milliseconds.
 
 mod error;
+mod sources;
 
 pub use error::{ApiError, ErrorCode};
+pub use sources::{
+    ConnectionTest, CoverageReport, CoverageRow, SourceSettings, SourceView, SourcesOverview,
+};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -138,9 +142,15 @@ pub fn typescript_bindings() -> String {
         Progress::decl(),
         StreamSyncResult::decl(),
         SyncSummary::decl(),
+        SourceSettings::decl(),
+        SourceView::decl(),
+        SourcesOverview::decl(),
+        ConnectionTest::decl(),
+        CoverageRow::decl(),
+        CoverageReport::decl(),
     ];
     let mut out = String::from(
-        "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core bindings`.\n\
+        "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\
          // Do not edit: a test fails when this file is stale.\n\n",
     );
     for d in decls {

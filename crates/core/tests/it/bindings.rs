@@ -1,5 +1,5 @@
 //! The UI's TypeScript types are generated from the Rust boundary types; this fails when the committed file is
-//! stale. Regenerate with `UPDATE_BINDINGS=1 cargo test -p affops-core --test bindings`.
+//! stale. Regenerate with `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.
 
 use std::path::PathBuf;
 
@@ -15,6 +15,6 @@ fn typescript_bindings_are_fresh() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "ui/src/lib/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p affops-core --test bindings`"
+        "ui/src/lib/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`"
     );
 }

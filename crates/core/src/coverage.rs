@@ -1,0 +1,117 @@
+//! Coverage: how each affiliate's conversions reached Affops — S2S postback, pixel via the tracker, batch file or
+//! API pull. Pixel-only tracking loses conversions to ITP, cookie limits and ad blockers, so a high pixel share is
+//! a warning sign of under-counted (and underpaid) partners.
+
+use crate::api::{ApiError, CoverageReport, CoverageRow, DashboardQuery, ErrorCode, Period};
+use crate::money::percent;
+use crate::time::parse_day;
+use crate::workspace::Workspace;
+use rusqlite::params;
+use std::collections::BTreeMap;
+
+/// Above this share of pixel-tracked conversions an affiliate is called out.
+pub const PIXEL_SHARE_WARN_PERCENT: u64 = 50;
+
+#[derive(Default, Clone)]
+struct Counts {
+    name: String,
+    s2s: u64,
+    pixel: u64,
+    batch: u64,
+    api: u64,
+}
+
+impl Counts {
+    fn total(&self) -> u64 {
+        self.s2s + self.pixel + self.batch + self.api
+    }
+    fn row(&self, id: String) -> CoverageRow {
+        let t = self.total();
+        let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        CoverageRow {
+            affiliate_id: id,
+            affiliate_name: self.name.clone(),
+            total: n(t),
+            s2s: n(self.s2s),
+            pixel: n(self.pixel),
+            batch: n(self.batch),
+            api: n(self.api),
+            s2s_percent: percent(self.s2s, t),
+            pixel_percent: percent(self.pixel, t),
+            batch_percent: percent(self.batch, t),
+            api_percent: percent(self.api, t),
+        }
+    }
+}
+
+pub fn report(ws: &Workspace, q: &DashboardQuery) -> Result<CoverageReport, ApiError> {
+    let range = ws.status()?.data_range;
+    let from = q
+        .from
+        .clone()
+        .or_else(|| range.as_ref().map(|r| r.from.clone()));
+    let to =
+        q.to.clone()
+            .or_else(|| range.as_ref().map(|r| r.to.clone()));
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            "This workspace has no data yet.",
+        ));
+    };
+    let invalid = |m: String| ApiError::new(ErrorCode::InvalidInput, m);
+    let (f, t) = (
+        parse_day(&from).map_err(|e| invalid(format!("From: {e}")))?,
+        parse_day(&to).map_err(|e| invalid(format!("To: {e}")))?,
+    );
+    if f > t {
+        return Err(invalid(format!("From ({from}) is after To ({to}).")));
+    }
+    let by_affiliate: BTreeMap<String, Counts> = ws.store().read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT a.external_id, a.name, cv.arrival, COUNT(*) FROM conversions cv JOIN affiliates a ON a.id = cv.affiliate_id
+             WHERE cv.day BETWEEN ?1 AND ?2 GROUP BY cv.affiliate_id, cv.arrival",
+        )?;
+        let mut rows = stmt.query(params![from, to])?;
+        let mut out: BTreeMap<String, Counts> = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            let e = out.entry(r.get(0)?).or_default();
+            e.name = r.get(1)?;
+            let n: i64 = r.get(3)?;
+            let n = u64::try_from(n).unwrap_or(0);
+            match r.get::<_, String>(2)?.as_str() {
+                "s2s" => e.s2s += n,
+                "pixel" => e.pixel += n,
+                "batch" => e.batch += n,
+                _ => e.api += n,
+            }
+        }
+        Ok(out)
+    })?;
+    let mut totals = Counts {
+        name: "All affiliates".into(),
+        ..Counts::default()
+    };
+    for c in by_affiliate.values() {
+        totals.s2s += c.s2s;
+        totals.pixel += c.pixel;
+        totals.batch += c.batch;
+        totals.api += c.api;
+    }
+    let pixel_heavy: Vec<String> = by_affiliate
+        .iter()
+        .filter(|(_, c)| c.total() > 0 && c.pixel * 100 > c.total() * PIXEL_SHARE_WARN_PERCENT)
+        .map(|(_, c)| c.name.clone())
+        .collect();
+    Ok(CoverageReport {
+        period: Period { from: f.to_string(), to: t.to_string() },
+        rows: by_affiliate.iter().map(|(id, c)| c.row(id.clone())).collect(),
+        totals: totals.row(String::new()),
+        warning: (!pixel_heavy.is_empty()).then(|| {
+            format!(
+                "More than {PIXEL_SHARE_WARN_PERCENT} % of conversions arrive by pixel for {}: browser tracking loses conversions (ITP, cookie limits, ad blockers); move them to S2S postbacks.",
+                pixel_heavy.join(", ")
+            )
+        }),
+    })
+}

@@ -271,7 +271,8 @@ mod tests {
     /// Each bad field is named, so the form can show the message beside it.
     #[test]
     fn validation_names_the_field() {
-        let cases: Vec<(Box<dyn Fn(&mut SourceSettings)>, &str)> = vec![
+        type Breaker = Box<dyn Fn(&mut SourceSettings)>;
+        let cases: Vec<(Breaker, &str)> = vec![
             (Box::new(|s| s.name = " ".into()), "Name:"),
             (Box::new(|s| s.kind = "cake".into()), "Kind:"),
             (Box::new(|s| s.base_url = "ftp://x".into()), "Base URL:"),

@@ -373,16 +373,11 @@ async fn sync_stream(
         rows_quarantined: 0,
     };
     let page_size = source.config.page_size.max(1);
+    // The write of page k runs on the blocking pool while page k+1 is fetched; page k+1's write starts only after
+    // page k's has committed, so checkpoints advance in order and a failure leaves no gap.
+    let mut pending: Option<PendingWrite> = None;
     loop {
-        let page_label = position.label(result.pages + 1);
-        progress(Progress {
-            step: label.clone(),
-            done: result.rows_fetched,
-            total: None,
-            steps_done: step.index,
-            steps_total: step.total,
-            message: format!("Fetching {label} {page_label}"),
-        });
+        let page_label = position.label(result.pages + 1 + u32::from(pending.is_some()));
         let fetched = fetch_page(
             &opts.policy,
             || {
@@ -398,29 +393,25 @@ async fn sync_stream(
             |body| kind.parse_envelope(body),
         )
         .await;
+        if let Some(p) = pending.take() {
+            p.finish(&mut result, &label, step, progress).await?;
+        }
         let (body, envelope) = match fetched {
             Ok(ok) => ok,
             Err(e) => {
                 let reason = format!("{page_label}: {e}");
                 if let Some(body) = e.last_body {
-                    let (st, src, prog, now, stream, loc, why) = (
+                    let (st, src, prog, now, stream) = (
                         store.clone(),
                         source.id,
                         source.program_id,
                         opts.now_ms,
                         kind.as_str(),
-                        page_label.clone(),
-                        reason.clone(),
                     );
+                    let (loc, why) = (page_label.clone(), reason.clone());
                     blocking(move || {
                         st.write(|tx| {
-                            let ctx = PageContext {
-                                source_id: src,
-                                program_id: prog,
-                                tz,
-                                now_ms: now,
-                                stream,
-                            };
+                            let ctx = PageContext::new(src, prog, tz, now, stream);
                             upsert::quarantine(tx, &ctx, &loc, None, &why, &body, None)
                         })
                     })
@@ -431,53 +422,70 @@ async fn sync_stream(
         };
         let next = envelope.next.clone();
         let total = envelope.total;
-        let counts = {
-            let st = store.clone();
-            let ctx_parts = (source.id, source.program_id, opts.now_ms, kind.as_str());
-            let page = FetchedPage {
-                kind,
-                label: page_label.clone(),
-                body,
-                envelope,
-                next_checkpoint: next
-                    .as_ref()
-                    .map(Position::to_checkpoint)
-                    .unwrap_or_default(),
-                window: window.clone(),
-            };
-            blocking(move || {
-                st.write(|tx| {
-                    let ctx = PageContext {
-                        source_id: ctx_parts.0,
-                        program_id: ctx_parts.1,
-                        tz,
-                        now_ms: ctx_parts.2,
-                        stream: ctx_parts.3,
-                    };
-                    write_page(tx, &ctx, &page)
-                })
-            })
-            .await?
+        let st = store.clone();
+        let ctx_parts = (source.id, source.program_id, opts.now_ms, kind.as_str());
+        let page = FetchedPage {
+            kind,
+            label: page_label,
+            body,
+            envelope,
+            next_checkpoint: next
+                .as_ref()
+                .map(Position::to_checkpoint)
+                .unwrap_or_default(),
+            window: window.clone(),
         };
+        let handle = tokio::task::spawn_blocking(move || {
+            st.write(|tx| {
+                let ctx = PageContext::new(ctx_parts.0, ctx_parts.1, tz, ctx_parts.2, ctx_parts.3);
+                write_page(tx, &ctx, &page)
+            })
+        });
+        pending = Some(PendingWrite { handle, total });
+        match next {
+            Some(p) => position = p,
+            None => break,
+        }
+    }
+    if let Some(p) = pending.take() {
+        p.finish(&mut result, &label, step, progress).await?;
+    }
+    Ok(Ok(result))
+}
+
+/// A page write under way on the blocking pool.
+struct PendingWrite {
+    handle: tokio::task::JoinHandle<StoreResult<PageCounts>>,
+    total: Option<u32>,
+}
+
+impl PendingWrite {
+    async fn finish(
+        self,
+        result: &mut StreamSyncResult,
+        label: &str,
+        step: StepInfo,
+        progress: &ProgressFn,
+    ) -> StoreResult<()> {
+        let counts = self
+            .handle
+            .await
+            .map_err(|e| StoreError::Invalid(format!("a background task failed: {e}")))??;
         result.pages += 1;
         result.rows_fetched += counts.fetched;
         result.rows_inserted += counts.inserted;
         result.rows_updated += counts.updated;
         result.rows_quarantined += counts.quarantined;
         progress(Progress {
-            step: label.clone(),
+            step: label.to_string(),
             done: result.rows_fetched,
-            total,
+            total: self.total,
             steps_done: step.index,
             steps_total: step.total,
             message: format!("{label}: {} rows", result.rows_fetched),
         });
-        match next {
-            Some(p) => position = p,
-            None => break,
-        }
+        Ok(())
     }
-    Ok(Ok(result))
 }
 
 #[derive(Default)]

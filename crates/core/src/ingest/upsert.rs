@@ -12,6 +12,8 @@ use crate::time::day_of;
 use chrono_tz::Tz;
 use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 /// What writing one record did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,32 @@ pub struct PageContext<'a> {
     pub tz: Tz,
     pub now_ms: i64,
     pub stream: &'a str,
+    /// Affiliate ids already resolved in this transaction (external id → row id): most rows of a page share a
+    /// handful of affiliates, and a lookup per row would dominate the write.
+    affiliates: RefCell<HashMap<String, i64>>,
+    /// Days already marked dirty in this transaction.
+    dirty_days: RefCell<HashSet<String>>,
+}
+
+impl<'a> PageContext<'a> {
+    pub fn new(source_id: i64, program_id: i64, tz: Tz, now_ms: i64, stream: &'a str) -> Self {
+        Self {
+            source_id,
+            program_id,
+            tz,
+            now_ms,
+            stream,
+            affiliates: RefCell::default(),
+            dirty_days: RefCell::default(),
+        }
+    }
+
+    fn mark_dirty(&self, tx: &Transaction<'_>, day: &str) -> StoreResult<()> {
+        if self.dirty_days.borrow_mut().insert(day.to_string()) {
+            mark_dirty(tx, self.program_id, day)?;
+        }
+        Ok(())
+    }
 }
 
 /// Archives a page exactly as received; the same bytes twice are stored once. Returns the row id.
@@ -99,6 +127,24 @@ pub fn apply(
 /// Finds or creates an affiliate. `authoritative` records (from the affiliates list) may rename it; references
 /// embedded in clicks and conversions only create it when missing.
 fn upsert_affiliate(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    a: &AffiliateRecord,
+    authoritative: bool,
+) -> StoreResult<(i64, Outcome)> {
+    if !authoritative {
+        if let Some(id) = ctx.affiliates.borrow().get(&a.external_id) {
+            return Ok((*id, Outcome::Unchanged));
+        }
+    }
+    let (id, outcome) = resolve_affiliate(tx, ctx, a, authoritative)?;
+    ctx.affiliates
+        .borrow_mut()
+        .insert(a.external_id.clone(), id);
+    Ok((id, outcome))
+}
+
+fn resolve_affiliate(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     a: &AffiliateRecord,
@@ -176,7 +222,7 @@ fn upsert_click(
         return Ok(Outcome::Unchanged);
     }
     let click_day = day(ctx, c.clicked_at_ms)?;
-    mark_dirty(tx, ctx.program_id, &click_day)?;
+    ctx.mark_dirty(tx, &click_day)?;
     // A player who registered before their click arrived here was left unattributed; the click settles it.
     let waiting: Vec<i64> = tx
         .prepare_cached("SELECT id FROM players WHERE program_id = ?1 AND click_id = ?2 AND affiliate_id IS NULL")?
@@ -257,7 +303,7 @@ fn upsert_player(
             p.click_id, p.btag, p.promo_code, affiliate, raw_id
         ])?;
     if inserted > 0 {
-        mark_dirty(tx, ctx.program_id, &day)?;
+        ctx.mark_dirty(tx, &day)?;
         return Ok(Outcome::Inserted);
     }
     // Known player: refresh descriptive fields; the affiliate is only ever filled in, never changed
@@ -307,7 +353,7 @@ fn upsert_deposit(
     if n == 0 {
         return Ok(Ok(Outcome::Unchanged));
     }
-    mark_dirty(tx, ctx.program_id, &day(ctx, d.occurred_at_ms)?)?;
+    ctx.mark_dirty(tx, &day(ctx, d.occurred_at_ms)?)?;
     Ok(Ok(Outcome::Inserted))
 }
 
@@ -359,7 +405,7 @@ fn upsert_conversion(
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![conversion_id, status, c.payout_micros, ctx.now_ms, raw_id])?;
-    mark_dirty(tx, ctx.program_id, &day(ctx, c.converted_at_ms)?)?;
+    ctx.mark_dirty(tx, &day(ctx, c.converted_at_ms)?)?;
     Ok(if seen_before {
         Outcome::Updated
     } else {

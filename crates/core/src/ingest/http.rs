@@ -79,6 +79,8 @@ pub struct FetchError {
     pub reason: String,
     /// The last body received, when there was one (kept in quarantine so nothing is lost).
     pub last_body: Option<Vec<u8>>,
+    /// The HTTP status of the last response, when there was one.
+    pub last_status: Option<u16>,
 }
 
 enum Failure {
@@ -112,10 +114,12 @@ pub async fn fetch_page<T>(
     loop {
         attempt += 1;
         let mut last_body: LastBody = None;
+        let mut last_status = None;
         let failure = match build().send().await {
             Err(e) => Failure::Retry(describe(&e), None),
             Ok(resp) => {
                 let status = resp.status();
+                last_status = Some(status.as_u16());
                 let retry_after = resp
                     .headers()
                     .get(reqwest::header::RETRY_AFTER)
@@ -145,6 +149,7 @@ pub async fn fetch_page<T>(
                     attempts: attempt,
                     reason,
                     last_body,
+                    last_status,
                 })
             }
             Failure::Retry(reason, _) if attempt >= policy.attempts_max => {
@@ -152,12 +157,14 @@ pub async fn fetch_page<T>(
                     attempts: attempt,
                     reason,
                     last_body,
+                    last_status,
                 });
             }
             Failure::Retry(reason, Some(wait)) if wait > policy.retry_after_max => {
                 return Err(FetchError {
                     attempts: attempt,
                     last_body,
+                    last_status,
                     reason: format!(
                         "{reason}; the server asked to wait {}s, more than the {}s allowed",
                         wait.as_secs(),

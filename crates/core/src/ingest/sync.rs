@@ -349,6 +349,7 @@ async fn sync_stream(
         let (st, id) = (store.clone(), source.id);
         blocking(move || load_checkpoint(&st, id, kind.as_str())).await?
     };
+    let mut resumed_mid_stream = matches!(resumed, Some(Checkpoint::Resume { .. }));
     let (mut position, window) = match resumed {
         Some(Checkpoint::Resume { position, window }) => (position, window),
         other => {
@@ -398,6 +399,17 @@ async fn sync_stream(
         }
         let (body, envelope) = match fetched {
             Ok(ok) => ok,
+            // RELIABILITY.md I7: a saved cursor the source no longer knows is a dead cursor; fall back to
+            // re-fetching the window from its start (natural keys make the overlap harmless), once.
+            Err(e)
+                if resumed_mid_stream
+                    && matches!(e.last_status, Some(400 | 404 | 410))
+                    && result.pages == 0 =>
+            {
+                resumed_mid_stream = false;
+                position = kind.first_position();
+                continue;
+            }
             Err(e) => {
                 let reason = format!("{page_label}: {e}");
                 if let Some(body) = e.last_body {

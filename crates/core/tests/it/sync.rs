@@ -465,3 +465,37 @@ async fn configured_source_tests_and_syncs_with_stored_key() {
     assert!(second > 0);
     e.server.shutdown().await;
 }
+
+/// RELIABILITY.md I7: a saved cursor the source no longer accepts falls back to re-fetching the window, with no
+/// duplicates and no failure.
+#[tokio::test]
+async fn dead_cursor_falls_back_to_refetching_the_window() {
+    let e = env(18).await;
+    assert!(sync(&e).await.failures.is_empty());
+    let players = count(&e, "players");
+    e.ws.store()
+        .write(|tx| {
+            tx.execute(
+                "UPDATE sync_checkpoints SET cursor = 'after:expired-cursor', window_from = '0', window_to = '1'
+                 WHERE stream = 'players'",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let r = sync(&e).await;
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    let p = r
+        .summary
+        .streams
+        .iter()
+        .find(|s| s.stream == "players")
+        .unwrap();
+    assert_eq!(
+        (p.rows_fetched as i64, p.rows_inserted),
+        (players, 0),
+        "the whole list again, nothing new"
+    );
+    assert_eq!(count(&e, "players"), players);
+    e.server.shutdown().await;
+}

@@ -18,8 +18,9 @@ pub mod world;
 
 pub use faults::{FaultKind, FaultRule, Faults, Stream};
 pub use http::{serve, SandboxServer};
-pub use truth::{AffiliateTruth, GroundTruth};
+pub use truth::{write_ground_truth, AffiliateTruth, GroundTruth, GroundTruthFile};
 pub use world::{
-    generate, Affiliate, Click, Conversion, ConversionStatus, Deposit, Player, Program, World,
-    WorldConfig,
+    click_stream, generate, ActivityDay, Affiliate, Click, Conversion, ConversionStatus, Deposit,
+    ForexWorld, FraudConfig, Injected, IntegrationFaults, Pattern, Player, Program, Withdrawal,
+    World, WorldConfig, CLICKS_MAX,
 };

@@ -7,10 +7,13 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream;
+use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
 
 use crate::faults::TRICKLE_BYTES_PER_SEC_MAX;
+
+/// How long a truncated body waits, after its half, before the connection is cut.
+const TRUNCATE_FLUSH_PAUSE: Duration = Duration::from_millis(50);
 
 fn broken(reason: &'static str) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::ConnectionReset, reason)
@@ -65,7 +68,17 @@ pub(super) fn trickle(
 pub(super) fn truncated(body: Vec<u8>) -> Response {
     let full = body.len();
     let half = Bytes::copy_from_slice(&body[..full / 2]);
-    let chunks = stream::iter([Ok(half), Err(broken("truncated (injected fault)"))]);
+    // The pause lets hyper flush the head and the half before the error aborts the connection; without it the
+    // client would see no response at all, which is `ConnectionReset`, not this fault.
+    let chunks = stream::iter([Some(half), None]).then(|chunk| async move {
+        match chunk {
+            Some(bytes) => Ok(bytes),
+            None => {
+                tokio::time::sleep(TRUNCATE_FLUSH_PAUSE).await;
+                Err(broken("truncated (injected fault)"))
+            }
+        }
+    });
     let mut response = with_json_type(Body::from_stream(chunks));
     response
         .headers_mut()

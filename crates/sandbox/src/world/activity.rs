@@ -111,6 +111,10 @@ pub(super) fn days(
     let last_day = local_day(cfg.end_instant() - Duration::seconds(1));
     let mut totals: BTreeMap<(String, NaiveDate), DayTotals> = BTreeMap::new();
     let mut shifted = Vec::new();
+    let owner: BTreeMap<&str, Option<u32>> = players
+        .iter()
+        .map(|p| (p.player_id.as_str(), p.affiliate_id))
+        .collect();
     for d in deposits {
         let day = local_day(d.occurred_at);
         totals
@@ -126,10 +130,7 @@ pub(super) fn days(
                     cfg.faults_injected.timezone_shift_hours
                 ),
             );
-            item.affiliate_id = players
-                .iter()
-                .find(|p| p.player_id == d.player_id)
-                .and_then(|p| p.affiliate_id);
+            item.affiliate_id = owner.get(d.player_id.as_str()).copied().flatten();
             item.deposits.push(d.deposit_id.clone());
             item.players.push(d.player_id.clone());
             shifted.push(item);

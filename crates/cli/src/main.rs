@@ -2,6 +2,7 @@
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod demo;
+mod sandbox_cmd;
 
 use affops_core::api::{ApiError, Dashboard, DashboardQuery, ErrorCode};
 use affops_core::workspace::{Workspace, DATA_DIR_ENV};
@@ -46,6 +47,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the built-in sandbox on its own: serve, write files, fire postbacks, write ground truth.
+    #[command(subcommand)]
+    Sandbox(sandbox_cmd::SandboxCmd),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = match &cli.command {
         Command::Demo { json, .. } | Command::Dashboard { json, .. } => *json,
+        Command::Sandbox(_) => false,
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -95,8 +100,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), ApiError> {
+    let command = match cli.command {
+        // The sandbox never needs (or creates) a workspace.
+        Command::Sandbox(cmd) => return sandbox_cmd::run(cmd),
+        command => command,
+    };
     let ws = open_workspace(cli.data_dir)?;
-    match cli.command {
+    match command {
+        Command::Sandbox(_) => {} // handled above
         Command::Demo { seed, json } => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| {
                 ApiError::new(

@@ -159,6 +159,7 @@ pub fn run(cmd: SandboxCmd) -> Result<(), ApiError> {
                 println!("Ctrl-C to stop");
                 let _ = tokio::signal::ctrl_c().await;
                 server.shutdown().await;
+                println!("stopped");
                 Ok(())
             })
         }

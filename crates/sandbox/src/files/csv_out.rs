@@ -78,7 +78,11 @@ impl<W: Write> CsvFile<W> {
             let needs_quotes = self.quirks.quoted_commas || field.contains([',', '"', '\n', '\r']);
             if needs_quotes {
                 self.out.write_all(b"\"")?;
-                self.out.write_all(field.replace('"', "\"\"").as_bytes())?;
+                if field.contains('"') {
+                    self.out.write_all(field.replace('"', "\"\"").as_bytes())?;
+                } else {
+                    self.out.write_all(field.as_bytes())?;
+                }
                 self.out.write_all(b"\"")?;
             } else {
                 self.out.write_all(field.as_bytes())?;

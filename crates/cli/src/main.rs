@@ -2,6 +2,7 @@
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod demo;
+mod sandbox_cmd;
 mod sources_cmd;
 
 use affops_core::api::{ApiError, Dashboard, DashboardQuery, ErrorCode};
@@ -69,6 +70,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the built-in sandbox on its own: serve, write files, fire postbacks, write ground truth.
+    #[command(subcommand)]
+    Sandbox(sandbox_cmd::SandboxCmd),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -102,7 +106,7 @@ fn main() -> ExitCode {
         Command::Sources {
             action: sources_cmd::SourcesAction::List { json },
         } => *json,
-        Command::Sources { .. } => false,
+        Command::Sources { .. } | Command::Sandbox(_) => false,
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,8 +138,14 @@ fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
 }
 
 fn run(cli: Cli) -> Result<(), ApiError> {
+    let command = match cli.command {
+        // The sandbox never needs (or creates) a workspace.
+        Command::Sandbox(cmd) => return sandbox_cmd::run(cmd),
+        command => command,
+    };
     let ws = open_workspace(cli.data_dir)?;
-    match cli.command {
+    match command {
+        Command::Sandbox(_) => {} // handled above
         Command::Demo { seed, json } => {
             let summary = runtime()?.block_on(demo::run(&ws, seed, !json))?;
             if json {

@@ -2,6 +2,9 @@
 //! same transaction as the rows; [`refresh`] recomputes exactly the dirty days from the raw tables. Recomputing a
 //! day (rather than adding deltas) keeps the rollup equal to a raw scan whatever order the events arrived in —
 //! late clicks that attribute earlier players, status changes, re-syncs — which a test checks.
+//!
+//! A tracker that records one conversion twice (a duplicate postback: a second conversion id for the same click
+//! and order) still counts once: approved conversions are counted distinct on (click/transaction id, order).
 
 use crate::store::StoreResult;
 use rusqlite::{params, Connection, Transaction};
@@ -73,7 +76,10 @@ fn recompute_day(tx: &Transaction<'_>, program_id: i64, day: &str) -> StoreResul
              WHERE m.program_id = ?1 AND m.day = ?2 AND m.is_ftd = 1 AND p.affiliate_id IS NOT NULL
              GROUP BY 1, 2, 3, 4
             UNION ALL
-            SELECT affiliate_id, sub1, country, 0, 0, 0, 0, 0, COUNT(*)
+            SELECT affiliate_id, sub1, country, 0, 0, 0, 0, 0,
+                   COUNT(DISTINCT CASE WHEN transaction_id <> '' AND order_ref <> ''
+                                       THEN transaction_id || char(31) || order_ref
+                                       ELSE 'id' || char(31) || id END)
               FROM conversions WHERE program_id = ?1 AND day = ?2 AND status = 'approved' AND affiliate_id IS NOT NULL
              GROUP BY 1, 2, 3
          )

@@ -2,6 +2,8 @@
 //! failures real trackers produce (truncated bodies, 5xx, rate limits, hung requests).
 //!
 //! Rules are matched per (stream, page) in insertion order; the first live rule wins and its `times` counts down.
+//! Two kinds change *which* rows a page holds rather than how it is delivered ([`FaultKind::DuplicatePage`],
+//! [`FaultKind::PageDrift`]); [`FaultKind::rows_back`] says by how much, and the handlers apply it.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -16,6 +18,16 @@ pub enum Stream {
     Conversions,
     Players,
     Deposits,
+    Withdrawals,
+    Activity,
+    Ibs,
+    Accounts,
+    Symbols,
+    Deals,
+    /// Affise `GET /3.0/stats/conversions`.
+    AffiseConversions,
+    /// Everflow-style `POST /v1/networks/reporting/conversions/changes`.
+    ConversionChanges,
 }
 
 /// How the targeted page fails. In JSON: `{"type":"http429","retry_after_secs":2}`, `{"type":"stall"}`, …
@@ -30,6 +42,35 @@ pub enum FaultKind {
     Stall,
     /// 429 with a `Retry-After` header.
     Http429 { retry_after_secs: u32 },
+    /// 429 with `Retry-After` as an HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`), now + the given seconds.
+    Http429Date { retry_after_secs: u32 },
+    /// 503 with a JSON error body and no Retry-After.
+    Http503,
+    /// 200 and the real body, one byte at a time at this rate (clamped to 1..=[`TRICKLE_BYTES_PER_SEC_MAX`]).
+    Trickle { bytes_per_sec: u32 },
+    /// 200, `Content-Length` of the whole body, then half of it and the connection closes.
+    Truncated,
+    /// Page N answers with page N−1's rows (page 1 is served normally); the next cursor is still page N+1's.
+    DuplicatePage,
+    /// Rows shift by one, as if a row was inserted at the head while the client was paging: the page starts
+    /// with the previous page's last row.
+    PageDrift,
+    /// The connection is dropped without a complete response.
+    ConnectionReset,
+}
+
+/// Trickle faster than this is not a trickle; the cap also keeps a mistyped rule from being a no-op.
+pub const TRICKLE_BYTES_PER_SEC_MAX: u32 = 1_000;
+
+impl FaultKind {
+    /// How many rows earlier than requested this fault makes a page of `page_size` rows start.
+    pub(crate) fn rows_back(kind: Option<FaultKind>, page: u32, page_size: usize) -> usize {
+        match kind {
+            Some(FaultKind::DuplicatePage) if page > 1 => page_size,
+            Some(FaultKind::PageDrift) if page > 1 => 1,
+            _ => 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

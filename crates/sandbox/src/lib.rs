@@ -2,24 +2,38 @@
 //! that knows the right answers.
 //!
 //! The parts, in the order data flows:
-//! - [`world`]: [`WorldConfig`] → [`generate`] → [`World`]. Affiliates, their clicks, the players who registered
-//!   from those clicks (plus organic players), deposits (first-time and repeat) and the tracker's FTD
-//!   conversions. Pure and deterministic (ChaCha8 seeded from the config); money is `Decimal` cents, never f64.
+//! - [`world`]: [`WorldConfig`] → [`generate`] → [`World`]. Affiliates (some sub-affiliates), their clicks, the
+//!   players who registered from those clicks (plus organic and promo-code players), deposits, withdrawals,
+//!   daily activity and the tracker's FTD conversions; [`click_stream`] streams the clicks alone. Pure and
+//!   deterministic (ChaCha8 seeded from the config); money is `Decimal` cents, never f64.
 //! - [`truth`]: [`World::ground_truth`] counts, per affiliate, what a perfect connector should end up with.
 //! - [`http`]: [`serve`] exposes the world as an Everflow-shaped tracker API (`X-Eflow-API-Key`, page/page_size)
 //!   and an operator API (bearer token, cursor/limit), plus `/sandbox/ground-truth` and `/sandbox/faults`.
-//! - [`faults`]: [`Faults`] rules make a chosen page of a chosen stream fail (truncated JSON, 500, 429, stall)
-//!   so retry and resume logic can be tested against a peer that misbehaves on cue.
+//! - [`faults`]: [`Faults`] rules make a chosen page of a chosen stream fail (truncated JSON, 500, 429 with
+//!   seconds or an HTTP-date, 503, stall, trickle, truncated body, reset, duplicate page, drifting page) so
+//!   retry and resume logic can be tested against a peer that misbehaves on cue.
+//! - [`files`]: daily operator CSVs with optional quirks, and a streamed 10 M-row `clicks.csv`.
+//! - [`postback`]: [`fire_postbacks`] replays the world's conversions as S2S postbacks (Everflow, Voluum,
+//!   Keitaro, Affise dialects) at a listener: duplicated, shuffled, concurrent, optionally signed or broken.
+//!
+//! Beyond v0's casino, a world can carry a Forex broker (`WorldConfig::forex`), planted fraud
+//! (`WorldConfig::fraud`) and integration faults (`WorldConfig::faults_injected`); [`World::injected`] lists
+//! each planted item and [`write_ground_truth`] writes counts plus that answer key as `ground_truth.json`.
 
 pub mod faults;
+pub mod files;
 pub mod http;
+pub mod postback;
 pub mod truth;
 pub mod world;
 
 pub use faults::{FaultKind, FaultRule, Faults, Stream};
+pub use files::{write_clicks_csv, write_operator_csvs, CsvQuirks, FilesWritten};
 pub use http::{serve, SandboxServer};
-pub use truth::{AffiliateTruth, GroundTruth};
+pub use postback::{fire_postbacks, Dialect, PostbackOptions, PostbackReport};
+pub use truth::{write_ground_truth, AffiliateTruth, GroundTruth, GroundTruthFile};
 pub use world::{
-    generate, Affiliate, Click, Conversion, ConversionStatus, Deposit, Player, Program, World,
-    WorldConfig,
+    click_stream, generate, ActivityDay, Affiliate, Click, Conversion, ConversionStatus, Deposit,
+    ForexWorld, FraudConfig, Injected, IntegrationFaults, Pattern, Player, Program, Withdrawal,
+    World, WorldConfig, CLICKS_MAX,
 };

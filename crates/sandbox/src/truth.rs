@@ -2,13 +2,16 @@
 //!
 //! Tests and the demo compare what Affops ingested over HTTP against this. It deliberately re-derives every
 //! number from the raw records (players → clicks → affiliates) rather than trusting denormalised fields.
+//! Attribution here is by click id only: promo-code-only players count as organic, exactly as in v0.
+//! [`write_ground_truth`] writes the counts together with the injected-items answer key as `ground_truth.json`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::world::{ConversionStatus, World};
+use crate::world::{ConversionStatus, Injected, World};
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct GroundTruth {
@@ -29,6 +32,24 @@ pub struct AffiliateTruth {
     /// Exact decimal with 2 places, e.g. "1234.50".
     pub ftd_amount: String,
     pub approved_conversions: u32,
+}
+
+/// What `ground_truth.json` holds: the counts and the answer key of injected items.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct GroundTruthFile {
+    pub ground_truth: GroundTruth,
+    /// Every injected fraud pattern and integration fault; empty for clean worlds.
+    pub injected: Vec<Injected>,
+}
+
+/// Writes `ground_truth.json` (pretty-printed, stable field order) for `world` at `path`.
+pub fn write_ground_truth(world: &World, path: &Path) -> std::io::Result<()> {
+    let file = GroundTruthFile {
+        ground_truth: world.ground_truth(),
+        injected: world.injected.clone(),
+    };
+    let text = serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?;
+    std::fs::write(path, text)
 }
 
 #[derive(Default)]
@@ -102,8 +123,12 @@ impl World {
                 tally.ftd_amount += deposit.amount;
             }
         }
+        // A duplicated postback is one conversion to a perfect connector: count each (click, order) once.
+        let mut counted: BTreeSet<(&str, &str)> = BTreeSet::new();
         for conversion in &self.conversions {
-            if conversion.status == ConversionStatus::Approved {
+            if conversion.status == ConversionStatus::Approved
+                && counted.insert((&conversion.transaction_id, &conversion.deposit_id))
+            {
                 tallies
                     .entry(conversion.affiliate_id)
                     .or_default()

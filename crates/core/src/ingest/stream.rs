@@ -125,6 +125,7 @@ impl SourceKind {
                 StreamKind::Affiliates,
                 StreamKind::Clicks,
                 StreamKind::Conversions,
+                StreamKind::ConversionChanges,
             ],
             Self::Affise => &[StreamKind::AffiseConversions],
             Self::Operator => &[StreamKind::Players, StreamKind::Deposits],

@@ -362,7 +362,7 @@ async fn refused_key_fails_at_once_with_a_hint() {
     .unwrap();
     assert_eq!(
         r.failures.len(),
-        3,
+        4,
         "every tracker stream fails: {:?}",
         r.failures
     );
@@ -389,7 +389,7 @@ async fn progress_reports_every_step_in_order() {
     assert!(r.failures.is_empty());
     let seen = seen.lock().unwrap().clone();
     let last = seen.last().unwrap();
-    assert_eq!((last.steps_done, last.steps_total), (5, 5));
+    assert_eq!((last.steps_done, last.steps_total), (6, 6));
     assert!(
         seen.windows(2).all(|w| w[0].steps_done <= w[1].steps_done),
         "overall progress never goes back"
@@ -497,5 +497,57 @@ async fn dead_cursor_falls_back_to_refetching_the_window() {
         "the whole list again, nothing new"
     );
     assert_eq!(count(&e, "players"), players);
+    e.server.shutdown().await;
+}
+
+/// Issue 3's bar: a full sync of a medium world with integration faults on (missing, duplicate and late
+/// postbacks, wrong amounts, a shifted operator zone) reproduces the ground truth exactly; a second sync changes
+/// nothing.
+#[tokio::test]
+async fn medium_world_with_integration_faults_matches_ground_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = WorldConfig {
+        faults_injected: affops_sandbox::IntegrationFaults::typical(),
+        ..WorldConfig::scale(21, 20_000)
+    };
+    let world = Arc::new(generate(&cfg));
+    assert!(!world.injected().is_empty());
+    let server = serve(
+        world.clone(),
+        "127.0.0.1:0".parse().unwrap(),
+        DEMO_API_KEY.to_string(),
+    )
+    .await
+    .unwrap();
+    let ws = Workspace::open(dir.path()).unwrap();
+    let p = &world.program;
+    let spec = ProgramSpec {
+        name: p.name.clone(),
+        vertical: "igaming".into(),
+        currency: p.currency.clone(),
+        timezone: p.timezone.clone(),
+    };
+    ws.setup_demo(
+        &spec,
+        &server.base_url(),
+        &world.config.start.to_string(),
+        now_ms(&world),
+    )
+    .unwrap();
+    let e = Env {
+        _dir: dir,
+        ws,
+        world,
+        server,
+    };
+    let r = sync(&e).await;
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert_matches_ground_truth(&e);
+    let before: Vec<i64> = TABLES.iter().map(|t| count(&e, t)).collect();
+    assert!(sync(&e).await.failures.is_empty());
+    assert_eq!(
+        before,
+        TABLES.iter().map(|t| count(&e, t)).collect::<Vec<_>>()
+    );
     e.server.shutdown().await;
 }

@@ -2,8 +2,16 @@
 //! `/sandbox/*` control surface for tests and tools.
 //!
 //! Handlers are read-only over an `Arc<World>`; the only mutable state is the fault rule list. Every paged
-//! response goes through [`respond_page`], which is where injected faults replace the real answer.
+//! handler takes its fault first ([`take_fault`]: some faults change which rows a page holds), builds the page,
+//! and answers through [`respond`], which is where injected faults replace or spoil the real answer.
+//!
+//! APIs: Everflow-shaped tracker (`tracker`, `changes`), Affise-shaped tracker (`affise`), casino operator
+//! (`operator`), Forex broker back-office (`forex`); `delivery` holds the slow and broken body senders.
 
+mod affise;
+mod changes;
+mod delivery;
+mod forex;
 mod operator;
 mod paging;
 mod tracker;
@@ -137,6 +145,18 @@ fn router(state: Arc<AppState>) -> Router {
         )
         .route("/operator/v1/players", get(operator::players))
         .route("/operator/v1/deposits", get(operator::deposits))
+        .route("/operator/v1/withdrawals", get(operator::withdrawals))
+        .route("/operator/v1/activity", get(operator::activity))
+        .route("/operator/v1/ibs", get(forex::ibs))
+        .route("/operator/v1/accounts", get(forex::accounts))
+        .route("/operator/v1/symbols", get(forex::symbols))
+        .route("/operator/v1/deals", get(forex::deals))
+        .route("/3.0/stats/conversions", get(affise::conversions))
+        .route(
+            "/v1/networks/reporting/conversions/changes",
+            post(changes::changes),
+        )
+        .route("/sandbox/injected", get(injected))
         .route("/sandbox/ground-truth", get(ground_truth))
         .route("/sandbox/faults", post(set_faults))
         .with_state(state)
@@ -144,6 +164,14 @@ fn router(state: Arc<AppState>) -> Router {
 
 async fn ground_truth(State(state): Shared) -> Response {
     json_response(StatusCode::OK, state.ground_truth_json.clone())
+}
+
+/// The answer key of injected items (an empty array for clean worlds).
+async fn injected(State(state): Shared) -> Response {
+    match serde_json::to_vec(&state.world.injected) {
+        Ok(body) => json_response(StatusCode::OK, body),
+        Err(e) => RequestError::Internal(e.to_string()).operator(),
+    }
 }
 
 /// Replaces the fault set with the posted JSON array of rules. No auth: it is a loopback test control.
@@ -161,10 +189,18 @@ async fn set_faults(State(state): Shared, body: Bytes) -> Response {
     }
 }
 
-/// The real answer for `page` of `stream`, unless a fault rule says otherwise.
-async fn respond_page(state: &AppState, stream: Stream, page: u32, body: Vec<u8>) -> Response {
-    match state.faults.take(stream, page) {
-        None => json_response(StatusCode::OK, body),
+/// The fault rule that applies to this request of `page` of `stream`, consuming one use. Taken before the page
+/// is built, because some faults change which rows it holds ([`FaultKind::rows_back`]).
+fn take_fault(state: &AppState, stream: Stream, page: u32) -> Option<FaultKind> {
+    state.faults.take(stream, page)
+}
+
+/// The real answer, unless `fault` says to deliver it badly (or not at all).
+async fn respond(state: &AppState, fault: Option<FaultKind>, body: Vec<u8>) -> Response {
+    match fault {
+        None | Some(FaultKind::DuplicatePage | FaultKind::PageDrift) => {
+            json_response(StatusCode::OK, body)
+        }
         Some(FaultKind::MalformedJson) => {
             let mut body = body;
             body.truncate(body.len() / 2);
@@ -174,15 +210,19 @@ async fn respond_page(state: &AppState, stream: Stream, page: u32, body: Vec<u8>
             StatusCode::INTERNAL_SERVER_ERROR,
             &serde_json::json!({ "Error": "internal server error (injected fault)" }),
         ),
+        Some(FaultKind::Http503) => json_value(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &serde_json::json!({ "Error": "service unavailable (injected fault)" }),
+        ),
         Some(FaultKind::Http429 { retry_after_secs }) => {
-            let mut response = json_value(
-                StatusCode::TOO_MANY_REQUESTS,
-                &serde_json::json!({ "Error": "rate limit exceeded (injected fault)" }),
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            response
+            too_many_requests(HeaderValue::from(retry_after_secs))
+        }
+        Some(FaultKind::Http429Date { retry_after_secs }) => {
+            let at = chrono::Utc::now() + chrono::Duration::seconds(i64::from(retry_after_secs));
+            let date = at.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+            too_many_requests(
+                HeaderValue::from_str(&date).unwrap_or(HeaderValue::from(retry_after_secs)),
+            )
         }
         Some(FaultKind::Stall) => {
             let mut shutdown = state.shutdown.clone();
@@ -192,7 +232,23 @@ async fn respond_page(state: &AppState, stream: Stream, page: u32, body: Vec<u8>
                 &serde_json::json!({ "Error": "server shutting down" }),
             )
         }
+        Some(FaultKind::Trickle { bytes_per_sec }) => {
+            delivery::trickle(body, bytes_per_sec, state.shutdown.clone())
+        }
+        Some(FaultKind::Truncated) => delivery::truncated(body),
+        Some(FaultKind::ConnectionReset) => delivery::reset(),
     }
+}
+
+fn too_many_requests(retry_after: HeaderValue) -> Response {
+    let mut response = json_value(
+        StatusCode::TOO_MANY_REQUESTS,
+        &serde_json::json!({ "Error": "rate limit exceeded (injected fault)" }),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, retry_after);
+    response
 }
 
 fn json_response(status: StatusCode, body: Vec<u8>) -> Response {

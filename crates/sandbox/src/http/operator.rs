@@ -1,4 +1,5 @@
-//! The operator (casino back-office) API: players and deposits, with bearer auth and cursor paging.
+//! The operator (casino back-office) API: players, deposits, withdrawals and daily activity, with bearer auth and
+//! cursor paging. Money is text with exactly 2 decimals, as operators send it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,16 +11,16 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::paging::{check_bearer, CursorParams, RequestError};
-use super::{respond_page, to_body, AppState};
-use crate::faults::Stream;
+use super::{respond, take_fault, to_body, AppState};
+use crate::faults::{FaultKind, Stream};
 use crate::truth::format_amount;
 
 const BRAND: &str = "demo-casino";
 
 #[derive(Serialize)]
-struct CursorPage<T> {
-    data: Vec<T>,
-    next_cursor: Option<String>,
+pub(super) struct CursorPage<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -45,12 +46,12 @@ struct DepositRow<'a> {
     is_ftd: bool,
 }
 
-fn rfc3339_seconds(at: DateTime<Utc>) -> String {
+pub(super) fn rfc3339_seconds(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Auth, paging and fault handling shared by both streams; `build` turns a slice into the response body.
-async fn cursor_stream<T>(
+/// Auth, paging and fault handling shared by the cursor streams; `build` turns a slice into the response body.
+pub(super) async fn cursor_stream<T>(
     state: &AppState,
     headers: &HeaderMap,
     query: &HashMap<String, String>,
@@ -58,14 +59,17 @@ async fn cursor_stream<T>(
     items: &[T],
     build: impl Fn(&[T], Option<String>) -> Result<Vec<u8>, RequestError>,
 ) -> Response {
-    let page = check_bearer(headers, &state.api_key)
+    let params = match check_bearer(headers, &state.api_key)
         .and_then(|()| CursorParams::parse(query, items.len()))
-        .and_then(|params| {
-            let (slice, next_cursor) = params.slice(items);
-            Ok((params.page(), build(slice, next_cursor)?))
-        });
-    match page {
-        Ok((page, body)) => respond_page(state, stream, page, body).await,
+    {
+        Ok(params) => params,
+        Err(e) => return e.operator(),
+    };
+    let page = params.page();
+    let fault = take_fault(state, stream, page);
+    let (slice, next_cursor) = params.slice(items, FaultKind::rows_back(fault, page, params.limit));
+    match build(slice, next_cursor) {
+        Ok(body) => respond(state, fault, body).await,
         Err(e) => e.operator(),
     }
 }
@@ -95,7 +99,7 @@ pub(super) async fn players(
                     country: &p.country,
                     click_id: p.click_id.as_deref(),
                     btag: p.btag.as_deref(),
-                    promo_code: None,
+                    promo_code: p.promo_code.as_deref(),
                 })
                 .collect();
             to_body(&CursorPage { data, next_cursor })
@@ -128,6 +132,96 @@ pub(super) async fn deposits(
                     currency,
                     occurred_at: rfc3339_seconds(d.occurred_at),
                     is_ftd: d.is_ftd,
+                })
+                .collect();
+            to_body(&CursorPage { data, next_cursor })
+        },
+    )
+    .await
+}
+
+#[derive(Serialize)]
+struct WithdrawalRow<'a> {
+    withdrawal_id: &'a str,
+    player_id: &'a str,
+    amount: String,
+    currency: &'a str,
+    occurred_at: String,
+}
+
+/// `GET /operator/v1/withdrawals`
+pub(super) async fn withdrawals(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let world = &state.world;
+    let currency = world.program.currency.as_str();
+    cursor_stream(
+        &state,
+        &headers,
+        &query,
+        Stream::Withdrawals,
+        &world.withdrawals,
+        |slice, next_cursor| {
+            let data = slice
+                .iter()
+                .map(|w| WithdrawalRow {
+                    withdrawal_id: &w.withdrawal_id,
+                    player_id: &w.player_id,
+                    amount: format_amount(w.amount),
+                    currency,
+                    occurred_at: rfc3339_seconds(w.occurred_at),
+                })
+                .collect();
+            to_body(&CursorPage { data, next_cursor })
+        },
+    )
+    .await
+}
+
+#[derive(Serialize)]
+struct ActivityRow<'a> {
+    player_id: &'a str,
+    day: String,
+    currency: &'a str,
+    deposits: String,
+    withdrawals: String,
+    bets: String,
+    wins: String,
+    bonuses: String,
+    chargebacks: String,
+    fees: String,
+}
+
+/// `GET /operator/v1/activity`: one row per player per operator day. GGR/NGR are not sent: they are derived.
+pub(super) async fn activity(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let world = &state.world;
+    let currency = world.program.currency.as_str();
+    cursor_stream(
+        &state,
+        &headers,
+        &query,
+        Stream::Activity,
+        &world.activity,
+        |slice, next_cursor| {
+            let data = slice
+                .iter()
+                .map(|a| ActivityRow {
+                    player_id: &a.player_id,
+                    day: a.day.format("%Y-%m-%d").to_string(),
+                    currency,
+                    deposits: format_amount(a.deposits),
+                    withdrawals: format_amount(a.withdrawals),
+                    bets: format_amount(a.bets),
+                    wins: format_amount(a.wins),
+                    bonuses: format_amount(a.bonuses),
+                    chargebacks: format_amount(a.chargebacks),
+                    fees: format_amount(a.fees),
                 })
                 .collect();
             to_body(&CursorPage { data, next_cursor })

@@ -20,6 +20,9 @@ pub(super) enum RequestError {
     Unauthorized,
     #[error("invalid {param}: {reason}")]
     BadParam { param: &'static str, reason: String },
+    /// The world has no such program (e.g. Forex endpoints of an iGaming-only world).
+    #[error("not found: {0}")]
+    NotFound(&'static str),
     /// A bug on our side (a row that fails to serialise), reported as a 500 rather than a panic.
     #[error("internal error: {0}")]
     Internal(String),
@@ -33,10 +36,11 @@ impl RequestError {
         }
     }
 
-    fn status_and_param(&self) -> (StatusCode, Option<&'static str>) {
+    pub(super) fn status_and_param(&self) -> (StatusCode, Option<&'static str>) {
         match self {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, None),
             Self::BadParam { param, .. } => (StatusCode::BAD_REQUEST, Some(param)),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, None),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, None),
         }
     }
@@ -45,6 +49,16 @@ impl RequestError {
     pub(super) fn tracker(&self) -> Response {
         let (status, param) = self.status_and_param();
         let mut body = serde_json::json!({ "Error": self.to_string() });
+        if let Some(param) = param {
+            body["param"] = param.into();
+        }
+        json_value(status, &body)
+    }
+
+    /// Affise's shape: `{"status":2,"error":"..."}`.
+    pub(super) fn affise(&self) -> Response {
+        let (status, param) = self.status_and_param();
+        let mut body = serde_json::json!({ "status": 2, "error": self.to_string() });
         if let Some(param) = param {
             body["param"] = param.into();
         }
@@ -63,6 +77,14 @@ impl RequestError {
 
 pub(super) fn check_tracker_key(headers: &HeaderMap, api_key: &str) -> Result<(), RequestError> {
     match headers.get("x-eflow-api-key").map(|v| v.as_bytes()) {
+        Some(given) if given == api_key.as_bytes() => Ok(()),
+        _ => Err(RequestError::Unauthorized),
+    }
+}
+
+/// Affise: the key in an `API-Key` header.
+pub(super) fn check_affise_key(headers: &HeaderMap, api_key: &str) -> Result<(), RequestError> {
+    match headers.get("api-key").map(|v| v.as_bytes()) {
         Some(given) if given == api_key.as_bytes() => Ok(()),
         _ => Err(RequestError::Unauthorized),
     }
@@ -93,11 +115,12 @@ impl PageParams {
         Ok(Self { page, page_size })
     }
 
-    /// This page's slice; a page past the end is empty.
-    pub(super) fn slice<'a, T>(&self, items: &'a [T]) -> &'a [T] {
+    /// This page's slice, started `back` rows early by a paging fault (0 normally); past the end it is empty.
+    pub(super) fn slice_back<'a, T>(&self, items: &'a [T], back: usize) -> &'a [T] {
         let size = self.page_size as usize;
         let start = (self.page as usize - 1)
             .saturating_mul(size)
+            .saturating_sub(back)
             .min(items.len());
         let end = start.saturating_add(size).min(items.len());
         &items[start..end]
@@ -134,15 +157,18 @@ impl CursorParams {
         u32::try_from(self.offset / self.limit + 1).unwrap_or(u32::MAX)
     }
 
-    pub(super) fn slice<'a, T>(&self, items: &'a [T]) -> (&'a [T], Option<String>) {
-        let start = self.offset.min(items.len());
+    /// This page's slice started `back` rows early (a paging fault); the next cursor is the unshifted one, as a
+    /// server that paged by offset would hand out.
+    pub(super) fn slice<'a, T>(&self, items: &'a [T], back: usize) -> (&'a [T], Option<String>) {
+        let start = self.offset.saturating_sub(back).min(items.len());
         let end = start.saturating_add(self.limit).min(items.len());
-        let next = (end < items.len()).then(|| format!("{CURSOR_PREFIX}{end}"));
+        let next_offset = self.offset.saturating_add(self.limit).min(items.len());
+        let next = (next_offset < items.len()).then(|| format!("{CURSOR_PREFIX}{next_offset}"));
         (&items[start..end], next)
     }
 }
 
-fn parse_number(
+pub(super) fn parse_number(
     query: &HashMap<String, String>,
     param: &'static str,
     default: u32,

@@ -16,11 +16,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::paging::{check_tracker_key, PageParams, RequestError};
-use super::{respond_page, to_body, AppState};
-use crate::faults::Stream;
-use crate::world::{Affiliate, World};
+use super::{respond, take_fault, to_body, AppState};
+use crate::faults::{FaultKind, Stream};
+use crate::world::{Affiliate, Conversion, World};
 
-const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+pub(super) const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 #[derive(Serialize)]
 struct Paging {
@@ -44,6 +44,8 @@ struct AffiliateRow<'a> {
     network_affiliate_id: u32,
     name: &'a str,
     account_status: &'a str,
+    /// The master affiliate of a sub-affiliate, or null.
+    network_affiliate_parent_id: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -70,14 +72,23 @@ fn relationship(world: &World, affiliate_id: u32) -> Relationship<'_> {
 
 type Params = HashMap<String, String>;
 
-/// Auth, paging and fault handling shared by the three endpoints; `build` makes (page number, body).
-async fn tracker_page(
+/// Auth, paging and fault handling shared by the tracker endpoints: `parse` validates the request (and yields
+/// whatever else the page needs), the fault for that page is taken, and `build` makes the body starting `back`
+/// rows early if the fault says so.
+pub(super) async fn tracker_page<P>(
     state: &AppState,
     stream: Stream,
-    build: impl FnOnce() -> Result<(u32, Vec<u8>), RequestError>,
+    parse: impl FnOnce() -> Result<(PageParams, P), RequestError>,
+    build: impl FnOnce(PageParams, P, usize) -> Result<Vec<u8>, RequestError>,
 ) -> Response {
-    match build() {
-        Ok((page, body)) => respond_page(state, stream, page, body).await,
+    let (params, extra) = match parse() {
+        Ok(parsed) => parsed,
+        Err(e) => return e.tracker(),
+    };
+    let fault = take_fault(state, stream, params.page);
+    let back = FaultKind::rows_back(fault, params.page, params.page_size as usize);
+    match build(params, extra, back) {
+        Ok(body) => respond(state, fault, body).await,
         Err(e) => e.tracker(),
     }
 }
@@ -88,24 +99,26 @@ pub(super) async fn affiliates(
     headers: HeaderMap,
     Query(query): Query<Params>,
 ) -> Response {
-    tracker_page(&state, Stream::Affiliates, || {
+    let parse = || {
         check_tracker_key(&headers, &state.api_key)?;
-        let params = PageParams::parse(&query)?;
+        Ok((PageParams::parse(&query)?, ()))
+    };
+    tracker_page(&state, Stream::Affiliates, parse, |params, (), back| {
         let rows: Vec<AffiliateRow> = params
-            .slice(&state.world.affiliates)
+            .slice_back(&state.world.affiliates, back)
             .iter()
             .map(|a: &Affiliate| AffiliateRow {
                 network_affiliate_id: a.id,
                 name: &a.name,
                 account_status: &a.account_status,
+                network_affiliate_parent_id: a.parent_id,
             })
             .collect();
         let paging = Paging::new(params, state.world.affiliates.len());
-        let body = to_body(&AffiliatesPage {
+        to_body(&AffiliatesPage {
             affiliates: rows,
             paging,
-        })?;
-        Ok((params.page, body))
+        })
     })
     .await
 }
@@ -163,10 +176,11 @@ pub(super) async fn clicks(
     Query(query): Query<Params>,
     body: Bytes,
 ) -> Response {
-    tracker_page(&state, Stream::Clicks, || {
+    let parse = || {
         check_tracker_key(&headers, &state.api_key)?;
-        let params = PageParams::parse(&query)?;
-        let (from, to) = parse_range(&body)?;
+        Ok((PageParams::parse(&query)?, parse_range(&body)?))
+    };
+    tracker_page(&state, Stream::Clicks, parse, |params, (from, to), back| {
         let world = &state.world;
         let matching: Vec<_> = world
             .clicks
@@ -174,16 +188,16 @@ pub(super) async fn clicks(
             .filter(|c| c.at >= from && c.at <= to)
             .collect();
         let rows: Vec<ClickRow> = params
-            .slice(&matching)
+            .slice_back(&matching, back)
             .iter()
             .map(|c| ClickRow {
                 transaction_id: &c.transaction_id,
                 unix_timestamp: c.at.timestamp(),
                 sub1: &c.sub1,
                 sub2: &c.sub2,
-                sub3: "",
-                sub4: "",
-                sub5: "",
+                sub3: &c.sub3,
+                sub4: &c.sub4,
+                sub5: &c.sub5,
                 user_ip: &c.ip,
                 user_agent: &c.user_agent,
                 country: &c.country,
@@ -192,11 +206,10 @@ pub(super) async fn clicks(
             })
             .collect();
         let paging = Paging::new(params, matching.len());
-        let body = to_body(&ClicksPage {
+        to_body(&ClicksPage {
             clicks: rows,
             paging,
-        })?;
-        Ok((params.page, body))
+        })
     })
     .await
 }
@@ -230,10 +243,13 @@ struct ConversionRow<'a> {
     is_scrub: bool,
     event: &'a str,
     relationship: Relationship<'a>,
+    /// Only in the changes feed: when the status or payout last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_unix_timestamp: Option<i64>,
 }
 
 /// A decimal as a JSON number, digit for digit: `25.50` → `25.5`, `100.00` → `100`.
-fn exact_number(amount: Decimal) -> Box<RawValue> {
+pub(super) fn exact_number(amount: Decimal) -> Box<RawValue> {
     RawValue::from_string(amount.normalize().to_string()).unwrap_or_default()
 }
 
@@ -244,19 +260,39 @@ pub(super) async fn conversions(
     Query(query): Query<Params>,
     body: Bytes,
 ) -> Response {
-    tracker_page(&state, Stream::Conversions, || {
+    let parse = || {
         check_tracker_key(&headers, &state.api_key)?;
-        let params = PageParams::parse(&query)?;
-        let (from, to) = parse_range(&body)?;
-        let world = &state.world;
-        let matching: Vec<_> = world
-            .conversions
-            .iter()
-            .filter(|c| c.converted_at >= from && c.converted_at <= to)
-            .collect();
+        Ok((PageParams::parse(&query)?, parse_range(&body)?))
+    };
+    tracker_page(
+        &state,
+        Stream::Conversions,
+        parse,
+        |params, (from, to), back| {
+            let world = &state.world;
+            let matching: Vec<_> = world
+                .conversions
+                .iter()
+                .filter(|c| c.converted_at >= from && c.converted_at <= to)
+                .collect();
+            conversions_body(world, params, &matching, back, false)
+        },
+    )
+    .await
+}
+
+/// A conversions page in the Everflow envelope; `with_updated` adds `updated_unix_timestamp` (changes feed).
+pub(super) fn conversions_body(
+    world: &World,
+    params: PageParams,
+    matching: &[&Conversion],
+    back: usize,
+    with_updated: bool,
+) -> Result<Vec<u8>, RequestError> {
+    {
         let currency = world.program.currency.as_str();
         let rows: Vec<ConversionRow> = params
-            .slice(&matching)
+            .slice_back(matching, back)
             .iter()
             .map(|c| ConversionRow {
                 conversion_id: &c.conversion_id,
@@ -270,15 +306,15 @@ pub(super) async fn conversions(
                 click_unix_timestamp: c.click_at.timestamp(),
                 sub1: &c.sub1,
                 sub2: &c.sub2,
-                sub3: "",
-                sub4: "",
-                sub5: "",
+                sub3: &c.sub3,
+                sub4: &c.sub4,
+                sub5: &c.sub5,
                 adv1: &c.player_id,
                 adv2: "",
                 adv3: "",
                 adv4: "",
                 adv5: "",
-                coupon_code: "",
+                coupon_code: &c.coupon_code,
                 order_id: &c.deposit_id,
                 session_user_ip: &c.session_user_ip,
                 conversion_user_ip: &c.conversion_user_ip,
@@ -286,15 +322,15 @@ pub(super) async fn conversions(
                 is_scrub: false,
                 event: "FTD",
                 relationship: relationship(world, c.affiliate_id),
+                updated_unix_timestamp: with_updated.then(|| c.updated_at.timestamp()),
             })
             .collect();
         let envelope = ConversionsPage {
             conversions: rows,
             paging: Paging::new(params, matching.len()),
         };
-        Ok((params.page, to_body(&envelope)?))
-    })
-    .await
+        to_body(&envelope)
+    }
 }
 
 // Envelopes are typed rather than `json!`: `RawValue` fields only keep their exact text when serialised

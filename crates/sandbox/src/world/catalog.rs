@@ -73,3 +73,36 @@ pub(super) const HOUR_WEIGHTS: [u32; 24] = [
 
 /// Relative click volume Monday..Sunday, in percent of the configured daily average.
 pub(super) const WEEKDAY_PERCENT: [u32; 7] = [90, 92, 95, 100, 110, 118, 95];
+
+/// sub3 values: the creative the click came from.
+pub(super) const CREATIVES: &[&str] = &[
+    "cr-300x250-a",
+    "cr-728x90-b",
+    "cr-video-15s",
+    "cr-native-1",
+    "cr-native-2",
+    "cr-email-hero",
+];
+
+/// sub4 values: the device class the affiliate's tracker detected.
+pub(super) const DEVICE_CLASSES: &[&str] = &["mobile", "desktop", "tablet"];
+
+/// Prefixes of affiliate promo codes ("SPIN50-A3").
+pub(super) const PROMO_PREFIXES: &[&str] = &["SPIN50", "WELCOME100", "BONUS25", "FREE20", "VIP200"];
+
+/// Given names and surnames for player and affiliate emails.
+pub(super) const FIRST_NAMES: &[&str] = &[
+    "anna", "jonas", "mikko", "sofia", "lars", "emma", "liam", "olivia", "noah", "ella", "oskar",
+    "maja", "lukas", "ida", "ben", "nora",
+];
+pub(super) const LAST_NAMES: &[&str] = &[
+    "virtanen", "schmidt", "berg", "borg", "muller", "nielsen", "smith", "tremblay", "wilson",
+    "kowalski", "murphy", "hansen",
+];
+pub(super) const EMAIL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "outlook.com",
+    "gmx.de",
+    "yahoo.com",
+    "proton.me",
+];

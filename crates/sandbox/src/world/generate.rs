@@ -1,22 +1,23 @@
 //! Turning a [`WorldConfig`] into a [`World`], deterministically.
 //!
-//! One ChaCha8 stream is consumed in a fixed order (affiliates, clicks day by day, players, deposits, conversions)
-//! and only ordered collections are iterated, so the same config always yields the same world. Probabilities are
-//! integer per-mille draws and money is integer cents, so no float ever touches the output.
+//! Stream 0 is consumed in the v0 order (affiliates, clicks day by day, players, deposits, conversions) and only
+//! ordered collections are iterated, so the same config always yields the same world. Later parts (identities,
+//! money, fraud, faults, Forex) each draw from their own stream; see [`super::rng`]. Probabilities are integer
+//! per-mille draws and money is integer cents, so no float ever touches the output.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
-use rand::{Rng, SeedableRng};
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 
-use super::catalog::{
-    AFFILIATE_NAMES, CAMPAIGNS, COUNTRIES, HOUR_WEIGHTS, IP_FIRST_OCTETS, PLACEMENTS, USER_AGENTS,
-    WEEKDAY_PERCENT,
-};
+use super::catalog::{AFFILIATE_NAMES, CAMPAIGNS};
+use super::clicks::{ClickSource, ClickStream};
+use super::draw::{country_weights, pick_weighted, random_amount, random_country, random_ip};
 use super::{
-    Affiliate, Click, Conversion, ConversionStatus, Deposit, Player, Program, World, WorldConfig,
+    activity, extras, forex, fraud, integration, rng, Affiliate, Click, Conversion,
+    ConversionStatus, Deposit, Pattern, Player, Program, World, WorldConfig,
 };
 
 /// The tracker records a conversion at most this long after the FTD; FTDs are only placed early enough that
@@ -31,22 +32,56 @@ const APPROVED_PER_MILLE: u32 = 850;
 const PENDING_PER_MILLE: u32 = 100;
 
 /// How one affiliate's traffic behaves: volume and quality differ so the dashboard has something to show.
-struct Profile {
-    click_weight: u32,
+pub(super) struct Profile {
+    pub source: ClickSource,
     registration_per_mille: u32,
     ftd_per_mille: u32,
-    campaigns: Vec<&'static str>,
-    home_country: usize,
 }
 
 /// Builds the whole world. Pure: no clock, no I/O, no global state.
 pub fn generate(cfg: &WorldConfig) -> World {
-    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
-    let (affiliates, profiles) = make_affiliates(&mut rng, cfg.affiliates);
-    let clicks = make_clicks(&mut rng, cfg, &affiliates, &profiles);
-    let players = make_players(&mut rng, cfg, &clicks, &profiles);
-    let deposits = make_deposits(&mut rng, cfg, &players, &profiles);
-    let conversions = make_conversions(&mut rng, &affiliates, &clicks, &players, &deposits);
+    let mut rng = rng::stream(cfg.seed, 0);
+    let (mut affiliates, profiles) = make_affiliates(&mut rng, cfg.affiliates);
+    let sources = profiles.iter().map(|p| p.source.clone()).collect();
+    let mut stream = ClickStream::new(rng, cfg, sources);
+    let mut clicks: Vec<Click> = stream.by_ref().collect();
+    let mut rng = stream.into_rng();
+    let mut players = make_players(&mut rng, cfg, &clicks, &profiles);
+    let mut deposits = make_deposits(&mut rng, cfg, &players, &profiles);
+    extras::affiliates(cfg.seed, &mut affiliates);
+    extras::players(cfg.seed, &affiliates, &mut players);
+    extras::deposits(cfg.seed, &mut deposits);
+    let mut conversions = make_conversions(&mut rng, &affiliates, &clicks, &players, &deposits);
+    let mut world_fraud = fraud::inject(
+        cfg,
+        &affiliates,
+        &mut clicks,
+        &mut players,
+        &mut deposits,
+        &mut conversions,
+    );
+    let withdrawals = activity::withdrawals(cfg, &players, &deposits, &world_fraud.behaviours);
+    let mut injected = std::mem::take(&mut world_fraud.injected);
+    for item in injected
+        .iter_mut()
+        .filter(|i| i.pattern == Pattern::BonusAbuse)
+    {
+        item.withdrawals = withdrawals
+            .iter()
+            .filter(|w| item.players.contains(&w.player_id))
+            .map(|w| w.withdrawal_id.clone())
+            .collect();
+    }
+    injected.extend(integration::inject(cfg, &deposits, &mut conversions));
+    let (activity, shifted) = activity::days(
+        cfg,
+        &players,
+        &deposits,
+        &withdrawals,
+        &world_fraud.behaviours,
+    );
+    injected.extend(shifted);
+    let forex = cfg.forex.then(|| forex::generate(cfg, &mut injected));
     World {
         config: cfg.clone(),
         program: Program {
@@ -59,10 +94,14 @@ pub fn generate(cfg: &WorldConfig) -> World {
         players,
         deposits,
         conversions,
+        withdrawals,
+        activity,
+        forex,
+        injected,
     }
 }
 
-fn make_affiliates(rng: &mut ChaCha8Rng, count: u32) -> (Vec<Affiliate>, Vec<Profile>) {
+pub(super) fn make_affiliates(rng: &mut ChaCha8Rng, count: u32) -> (Vec<Affiliate>, Vec<Profile>) {
     let mut affiliates = Vec::new();
     let mut profiles = Vec::new();
     for id in 1..=count {
@@ -85,77 +124,30 @@ fn make_affiliates(rng: &mut ChaCha8Rng, count: u32) -> (Vec<Affiliate>, Vec<Pro
                 campaigns.push(campaign);
             }
         }
+        let ftd_per_mille = rng.random_range(450..=750);
         profiles.push(Profile {
-            click_weight,
+            source: ClickSource {
+                id,
+                weight: click_weight,
+                campaigns,
+                home_country: pick_weighted(rng, &country_weights()),
+            },
             registration_per_mille,
-            ftd_per_mille: rng.random_range(450..=750),
-            campaigns,
-            home_country: pick_weighted(rng, &country_weights()),
+            ftd_per_mille,
         });
         affiliates.push(Affiliate {
             id,
             name,
             account_status: "active".to_owned(),
             cpa_payout: Decimal::new(5_000 + 500 * rng.random_range(0..=20), 2),
+            // Filled from their own stream by `extras::affiliates`.
+            parent_id: None,
+            email: String::new(),
+            ip: String::new(),
+            promo_code: String::new(),
         });
     }
     (affiliates, profiles)
-}
-
-fn make_clicks(
-    rng: &mut ChaCha8Rng,
-    cfg: &WorldConfig,
-    affiliates: &[Affiliate],
-    profiles: &[Profile],
-) -> Vec<Click> {
-    if affiliates.is_empty() {
-        return Vec::new();
-    }
-    let weights: Vec<u32> = profiles.iter().map(|p| p.click_weight).collect();
-    let mut seen_ids = BTreeSet::new();
-    let mut clicks = Vec::new();
-    for day in 0..cfg.days {
-        let day_start = cfg.start_instant() + Duration::days(i64::from(day));
-        let weekday = day_start.weekday().num_days_from_monday() as usize;
-        let noise_percent: u64 = rng.random_range(85..=115);
-        let count = u64::from(cfg.clicks_per_day) * u64::from(WEEKDAY_PERCENT[weekday]) / 100
-            * noise_percent
-            / 100;
-        let mut day_clicks = Vec::with_capacity(count as usize);
-        for _ in 0..count {
-            let aff = pick_weighted(rng, &weights);
-            let profile = &profiles[aff];
-            let hour = pick_weighted(rng, &HOUR_WEIGHTS) as i64;
-            let at = day_start + Duration::seconds(hour * 3600 + rng.random_range(0..3600));
-            let country = if rng.random_range(0..1000) < 500 {
-                COUNTRIES[profile.home_country].0
-            } else {
-                random_country(rng)
-            };
-            let transaction_id = loop {
-                let id = format!("{:032x}", rng.random::<u128>());
-                if seen_ids.insert(id.clone()) {
-                    break id;
-                }
-            };
-            let affiliate_id = affiliates[aff].id;
-            let sub1 = profile.campaigns[rng.random_range(0..profile.campaigns.len())].to_owned();
-            day_clicks.push(Click {
-                transaction_id,
-                at,
-                affiliate_id,
-                url: format!("https://demo-casino.example/?aff={affiliate_id}&sub1={sub1}"),
-                sub1,
-                sub2: PLACEMENTS[rng.random_range(0..PLACEMENTS.len())].to_owned(),
-                ip: random_ip(rng),
-                user_agent: USER_AGENTS[rng.random_range(0..USER_AGENTS.len())].to_owned(),
-                country: country.to_owned(),
-            });
-        }
-        day_clicks.sort_by(|a, b| (a.at, &a.transaction_id).cmp(&(b.at, &b.transaction_id)));
-        clicks.extend(day_clicks);
-    }
-    clicks
 }
 
 struct PlayerDraft {
@@ -236,6 +228,12 @@ fn make_players(
                 click_id,
                 affiliate_id,
                 btag,
+                // Filled from their own stream by `extras::players`.
+                promo_code: None,
+                device_id: String::new(),
+                ip: String::new(),
+                ip_country: String::new(),
+                email: String::new(),
             }
         })
         .collect()
@@ -285,6 +283,7 @@ fn make_deposits(
             amount,
             occurred_at,
             is_ftd,
+            payment_hash: String::new(), // filled by `extras::deposits`
         })
         .collect()
 }
@@ -304,12 +303,15 @@ fn make_conversions(
         players.iter().map(|p| (p.player_id.as_str(), p)).collect();
     let mut conversions = Vec::new();
     for ftd in deposits.iter().filter(|d| d.is_ftd) {
-        let Some(click) = players_by_id
-            .get(ftd.player_id.as_str())
-            .and_then(|p| p.click_id.as_deref())
+        let Some(player) = players_by_id.get(ftd.player_id.as_str()) else {
+            continue;
+        };
+        let Some(click) = player
+            .click_id
+            .as_deref()
             .and_then(|id| clicks_by_id.get(id))
         else {
-            continue; // organic: the tracker never hears of it
+            continue; // organic or promo-code only: the tracker never hears of it
         };
         let Some(affiliate) = affiliates.iter().find(|a| a.id == click.affiliate_id) else {
             continue;
@@ -328,6 +330,8 @@ fn make_conversions(
             click.ip.clone()
         };
         let payout = affiliate.cpa_payout;
+        let converted_at =
+            ftd.occurred_at + Duration::seconds(rng.random_range(5..=CONVERSION_DELAY_SECS_MAX));
         conversions.push(Conversion {
             conversion_id: String::new(),
             transaction_id: click.transaction_id.clone(),
@@ -335,14 +339,19 @@ fn make_conversions(
             player_id: ftd.player_id.clone(),
             deposit_id: ftd.deposit_id.clone(),
             status,
+            initial_status: status,
             payout,
             revenue: (payout * Decimal::new(15, 1)).round_dp(2),
             sale_amount: ftd.amount,
-            converted_at: ftd.occurred_at
-                + Duration::seconds(rng.random_range(5..=CONVERSION_DELAY_SECS_MAX)),
+            converted_at,
+            updated_at: converted_at,
             click_at: click.at,
             sub1: click.sub1.clone(),
             sub2: click.sub2.clone(),
+            sub3: click.sub3.clone(),
+            sub4: click.sub4.clone(),
+            sub5: click.sub5.clone(),
+            coupon_code: player.promo_code.clone().unwrap_or_default(),
             session_user_ip: click.ip.clone(),
             conversion_user_ip,
             country: click.country.clone(),
@@ -353,50 +362,4 @@ fn make_conversions(
         conversion.conversion_id = format!("c{:06}", i + 1);
     }
     conversions
-}
-
-/// Index drawn with probability proportional to its weight. All-zero weights give index 0.
-fn pick_weighted(rng: &mut ChaCha8Rng, weights: &[u32]) -> usize {
-    let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
-    if total == 0 {
-        return 0;
-    }
-    let mut roll = rng.random_range(0..total);
-    for (i, &w) in weights.iter().enumerate() {
-        if roll < u64::from(w) {
-            return i;
-        }
-        roll -= u64::from(w);
-    }
-    weights.len() - 1
-}
-
-fn country_weights() -> Vec<u32> {
-    COUNTRIES.iter().map(|&(_, w)| w).collect()
-}
-
-fn random_country(rng: &mut ChaCha8Rng) -> &'static str {
-    COUNTRIES[pick_weighted(rng, &country_weights())].0
-}
-
-fn random_ip(rng: &mut ChaCha8Rng) -> String {
-    let first = IP_FIRST_OCTETS[rng.random_range(0..IP_FIRST_OCTETS.len())];
-    let (b, c, d): (u8, u8, u8) = (rng.random(), rng.random(), rng.random_range(1..=254));
-    format!("{first}.{b}.{c}.{d}")
-}
-
-/// A deposit between 10.00 and 500.00 EUR, skewed to small amounts, often round.
-fn random_amount(rng: &mut ChaCha8Rng) -> Decimal {
-    let mut cents: i64 = match pick_weighted(rng, &[55, 25, 15, 5]) {
-        0 => rng.random_range(1_000..=5_000),
-        1 => rng.random_range(5_000..=15_000),
-        2 => rng.random_range(15_000..=30_000),
-        _ => rng.random_range(30_000..=50_000),
-    };
-    match rng.random_range(0..10) {
-        0..=4 => cents = (cents / 500 * 500).max(1_000), // players like 20, 25, 50 …
-        5..=6 => cents = cents / 100 * 100,
-        _ => {}
-    }
-    Decimal::new(cents, 2)
 }

@@ -52,3 +52,44 @@ pub fn operator_get(
         .get(format!("{}{path}?{query}", server.base_url()))
         .bearer_auth(KEY)
 }
+
+pub async fn start_with(cfg: &affops_sandbox::WorldConfig) -> (Arc<World>, SandboxServer) {
+    let world = Arc::new(generate(cfg));
+    let server = serve(
+        world.clone(),
+        "127.0.0.1:0".parse().unwrap(),
+        KEY.to_owned(),
+    )
+    .await
+    .unwrap();
+    (world, server)
+}
+
+/// Pages an operator cursor stream to the end with `limit`, returning every item.
+pub async fn drain_cursor(
+    client: &reqwest::Client,
+    server: &SandboxServer,
+    path: &str,
+    limit: usize,
+) -> Vec<serde_json::Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = match &cursor {
+            Some(c) => format!("limit={limit}&cursor={c}"),
+            None => format!("limit={limit}"),
+        };
+        let page: serde_json::Value = operator_get(client, server, path, &query)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        items.extend(page["data"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return items,
+        }
+    }
+}

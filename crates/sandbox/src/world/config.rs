@@ -1,0 +1,181 @@
+//! What to generate: [`WorldConfig`] and the two opt-in switch sets, [`FraudConfig`] (fraud patterns planted in the
+//! world) and [`IntegrationFaults`] (ways the tracker and operator disagree).
+//!
+//! Every new field has a serde default and is off in [`WorldConfig::demo`] and [`WorldConfig::small`], so those
+//! worlds keep exactly the records (and the counts) they had before the switches existed.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What to generate. Same config, same world: the seed drives ChaCha8 streams and nothing else is random.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorldConfig {
+    pub seed: u64,
+    pub affiliates: u32,
+    pub days: u32,
+    /// Average clicks per day; the actual count varies by weekday and noise.
+    pub clicks_per_day: u32,
+    /// First day of the world, 00:00:00 UTC.
+    pub start: NaiveDate,
+    /// Exactly this many clicks over the world (weekday-shaped), instead of `clicks_per_day` with noise. Used for
+    /// scale worlds and benchmark files where the row count must be exact.
+    #[serde(default)]
+    pub clicks_total: Option<u64>,
+    /// Also generate a Forex broker program (IBs, accounts, MT5 deals).
+    #[serde(default)]
+    pub forex: bool,
+    #[serde(default)]
+    pub fraud: FraudConfig,
+    #[serde(default)]
+    pub faults_injected: IntegrationFaults,
+}
+
+/// How many instances of each fraud pattern to plant; 0 switches a pattern off. Counts rather than rates keep the
+/// injected set small, exact and listable, whatever the world's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FraudConfig {
+    /// Bursts of hundreds of clicks from one affiliate/sub-ID/IP that never convert.
+    pub click_flooding: u32,
+    /// Players who register 3–10 s after their click.
+    pub click_injection: u32,
+    /// Rings of players sharing device id, IP, payment hash and normalized email.
+    pub multi_accounting: u32,
+    /// Players whose email or IP is their affiliate's own.
+    pub self_referral: u32,
+    /// Clusters of players depositing the bonus minimum, barely wagering and withdrawing fast.
+    pub bonus_abuse: u32,
+    /// Players whose click, registration and IP countries all differ.
+    pub geo_mismatch: u32,
+    /// IBs whose clients churn many very short round trips (needs `forex`).
+    pub forex_churning: u32,
+}
+
+impl FraudConfig {
+    /// A few of every pattern: what `--fraud` means in the CLI.
+    pub fn typical() -> Self {
+        Self {
+            click_flooding: 2,
+            click_injection: 2,
+            multi_accounting: 2,
+            self_referral: 2,
+            bonus_abuse: 2,
+            geo_mismatch: 2,
+            forex_churning: 1,
+        }
+    }
+
+    pub fn is_off(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Disagreements between tracker and operator, each a count of affected conversions (0 = off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntegrationFaults {
+    /// FTDs whose conversion the tracker never recorded.
+    pub missing_postbacks: u32,
+    /// Conversions the tracker recorded twice (a second conversion id, same click and order).
+    pub duplicate_postbacks: u32,
+    /// Conversions first recorded pending and approved days later (seen through the changes feed).
+    pub late_status_changes: u32,
+    /// Conversions whose `sale_amount` differs from the operator's deposit.
+    pub wrong_amounts: u32,
+    /// Non-zero: the operator reports its daily files and activity in UTC+this many hours, so events near
+    /// midnight land on another day than in the tracker.
+    pub timezone_shift_hours: i32,
+}
+
+impl IntegrationFaults {
+    pub fn typical() -> Self {
+        Self {
+            missing_postbacks: 3,
+            duplicate_postbacks: 3,
+            late_status_changes: 3,
+            wrong_amounts: 3,
+            timezone_shift_hours: 2,
+        }
+    }
+}
+
+/// The largest world the generator accepts, in clicks: the scale target of the import benchmark.
+pub const CLICKS_MAX: u64 = 10_000_000;
+/// Scale worlds spread their clicks over a month.
+const SCALE_DAYS: u32 = 30;
+/// Scale worlds grow their affiliate count with volume, up to this many.
+const SCALE_AFFILIATES_MAX: u32 = 200;
+
+impl WorldConfig {
+    /// The world the desktop app and the CLI demo show: a month of a dozen affiliates.
+    pub fn demo() -> Self {
+        Self {
+            seed: 42,
+            affiliates: 12,
+            days: 30,
+            clicks_per_day: 400,
+            start: demo_start(),
+            ..Self::empty()
+        }
+    }
+
+    /// A world small enough to page through over HTTP in a test in well under a second.
+    pub fn small(seed: u64) -> Self {
+        Self {
+            seed,
+            affiliates: 4,
+            days: 5,
+            clicks_per_day: 60,
+            start: demo_start(),
+            ..Self::empty()
+        }
+    }
+
+    /// A month with exactly `clicks` clicks (clamped to 1..=[`CLICKS_MAX`]), for scale tests and benchmarks.
+    pub fn scale(seed: u64, clicks: u64) -> Self {
+        let clicks = clicks.clamp(1, CLICKS_MAX);
+        let affiliates = u32::try_from(clicks / 5_000)
+            .unwrap_or(SCALE_AFFILIATES_MAX)
+            .clamp(12, SCALE_AFFILIATES_MAX);
+        Self {
+            seed,
+            affiliates,
+            days: SCALE_DAYS,
+            clicks_per_day: u32::try_from(clicks / u64::from(SCALE_DAYS)).unwrap_or(u32::MAX),
+            start: demo_start(),
+            clicks_total: Some(clicks),
+            ..Self::empty()
+        }
+    }
+
+    fn empty() -> Self {
+        Self {
+            seed: 0,
+            affiliates: 0,
+            days: 0,
+            clicks_per_day: 0,
+            start: demo_start(),
+            clicks_total: None,
+            forex: false,
+            fraud: FraudConfig::default(),
+            faults_injected: IntegrationFaults::default(),
+        }
+    }
+
+    /// The first instant of the world (start, 00:00:00 UTC).
+    pub fn start_instant(&self) -> DateTime<Utc> {
+        self.start
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+    }
+
+    /// The instant the world ends (exclusive): every event happens strictly before it.
+    pub fn end_instant(&self) -> DateTime<Utc> {
+        self.start_instant() + chrono::Duration::days(i64::from(self.days))
+    }
+}
+
+fn demo_start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default()
+}

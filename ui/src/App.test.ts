@@ -5,13 +5,13 @@ import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import App from './App.svelte';
 import type { Backend } from './lib/api';
-import type { Dashboard, DashboardQuery, Progress, SyncSummary } from './lib/bindings';
+import type { Progress, SyncSummary } from './lib/bindings';
 import { channelSender, deferred } from './test/ipc';
+import { fakeBackend, SUMMARY } from './test/backend';
 import { dashboard, progress, status } from './test/fixtures';
 
 afterEach(() => clearMocks());
 
-const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
 describe('first run through mocked IPC', () => {
   it('welcome → open demo → live progress → dashboard with rows', async () => {
@@ -66,21 +66,6 @@ describe('first run through mocked IPC', () => {
     expect(screen.queryByTestId('open-demo')).toBeNull();
   });
 });
-
-function fakeBackend(over: Partial<Backend> = {}): Backend & { queries: DashboardQuery[] } {
-  const queries: DashboardQuery[] = [];
-  return {
-    queries,
-    workspaceStatus: vi.fn(async () => status(true)),
-    openDemoWorkspace: vi.fn(async () => SUMMARY),
-    syncNow: vi.fn(async () => SUMMARY),
-    dashboard: vi.fn(async (q: DashboardQuery): Promise<Dashboard> => {
-      queries.push(q);
-      return dashboard(q.from && q.to ? { period: { from: q.from, to: q.to } } : {});
-    }),
-    ...over,
-  };
-}
 
 describe('errors', () => {
   it('a failed source shows its message and Retry re-runs the same sync', async () => {

@@ -1,0 +1,14 @@
+// The screens reachable from the sidebar once a workspace has data, with their Alt+digit shortcuts.
+export type Screen = 'dashboard' | 'sources' | 'coverage';
+
+export const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
+  { id: 'dashboard', label: 'Dashboard', key: '1' },
+  { id: 'sources', label: 'Sources', key: '2' },
+  { id: 'coverage', label: 'Coverage', key: '3' },
+];
+
+/** The screen an Alt+digit key press asks for, if any. `code` keeps it layout-independent (macOS Option). */
+export function screenForShortcut(event: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code'>): Screen | null {
+  if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return null;
+  return SCREENS.find((s) => event.code === `Digit${s.key}`)?.id ?? null;
+}

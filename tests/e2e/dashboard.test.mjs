@@ -1,7 +1,8 @@
 // End-to-end: the real Affops desktop binary under Xvfb, driven through tauri-driver + WebKitWebDriver.
 //
 // The CLI computes the demo dashboard headless; the app opens the same demo from its welcome screen; every
-// affiliate's FTD count shown in the app must equal the CLI's. Run through tests/e2e/run.sh, which builds the
+// affiliate's FTD count shown in the app must equal the CLI's. Then the sidebar opens Sources (both demo sources
+// listed with status ok) and Coverage, with a screenshot of each. Run through tests/e2e/run.sh, which builds the
 // environment this file reads:
 //   AFFOPS_BIN, AFFOPS_CLI   absolute paths of the desktop app and the CLI
 //   AFFOPS_E2E_TMP           a fresh per-run folder (CLI and app data dirs go under it)
@@ -26,6 +27,8 @@ const DRIVER_START_TIMEOUT_MS = 30_000;
 const WELCOME_TIMEOUT_MS = 60_000;
 const DASHBOARD_TIMEOUT_MS = 180_000;
 const CHART_LOAD_TIMEOUT_MS = 15_000;
+const SCREEN_TIMEOUT_MS = 30_000;
+const DEMO_SOURCES = ['Demo tracker', 'Demo operator'];
 const SETTLE_MS = 300; // let WebKit paint before a screenshot
 const TEST_TIMEOUT_MS = 15 * 60_000;
 
@@ -200,6 +203,46 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
 
     await sleep(SETTLE_MS);
     await screenshot(browser, 'dashboard.png');
+
+    // Sources: both demo sources are listed, and the demo sync left each of them ok.
+    await (await browser.$('[data-testid=nav-sources]')).click();
+    const sources = await browser.$('[data-testid=sources]');
+    await sources.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'Sources screen not shown after nav-sources' });
+    await browser.waitUntil(
+      async () => (await browser.$$('[data-testid=source-row]')).length >= DEMO_SOURCES.length,
+      { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the Sources screen did not list the demo sources' },
+    );
+    // One round trip: [source name, freshness status, last message].
+    const listed = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=source-row]')).map((tr) => [
+        tr.getAttribute('data-source-name'),
+        tr.querySelector('[data-testid=freshness-chip]')?.getAttribute('data-status') ?? null,
+        tr.querySelector('[data-testid=source-message]')?.textContent?.trim() ?? '',
+      ]),
+    );
+    const statusOf = new Map(listed.map(([name, status, message]) => [name, { status, message }]));
+    for (const name of DEMO_SOURCES) {
+      assert.ok(statusOf.has(name), `source "${name}" is not listed (listed: ${[...statusOf.keys()].join(', ')})`);
+      const { status, message } = statusOf.get(name);
+      assert.equal(status, 'ok', `source "${name}" shows status ${status} after the demo sync: ${message}`);
+    }
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'sources.png');
+
+    // Coverage: the demo's conversions, for the dashboard's period, one row per converting affiliate.
+    await (await browser.$('[data-testid=nav-coverage]')).click();
+    const coverage = await browser.$('[data-testid=coverage]');
+    await coverage.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'Coverage screen not shown after nav-coverage' });
+    await browser.waitUntil(
+      async () =>
+        (await (await browser.$('[data-testid=coverage-table]')).isExisting()) ||
+        (await (await browser.$('[data-testid=coverage-empty]')).isExisting()),
+      { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the Coverage screen showed neither its table nor its empty state' },
+    );
+    const coverageRows = await browser.$$('[data-testid=coverage-row]');
+    assert.ok(coverageRows.length > 0, 'the Coverage screen shows no affiliates although the demo has conversions');
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'coverage.png');
     passed = true;
   } finally {
     if (browser) {

@@ -5,13 +5,13 @@ import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import App from './App.svelte';
 import type { Backend } from './lib/api';
-import type { Dashboard, DashboardQuery, Progress, SyncSummary } from './lib/bindings';
+import type { Progress, SyncSummary } from './lib/bindings';
 import { channelSender, deferred } from './test/ipc';
-import { dashboard, progress, status } from './test/fixtures';
+import { fakeBackend, SUMMARY } from './test/backend';
+import { dashboard, progress, sourcesOverview, status } from './test/fixtures';
 
 afterEach(() => clearMocks());
 
-const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
 describe('first run through mocked IPC', () => {
   it('welcome → open demo → live progress → dashboard with rows', async () => {
@@ -66,21 +66,6 @@ describe('first run through mocked IPC', () => {
     expect(screen.queryByTestId('open-demo')).toBeNull();
   });
 });
-
-function fakeBackend(over: Partial<Backend> = {}): Backend & { queries: DashboardQuery[] } {
-  const queries: DashboardQuery[] = [];
-  return {
-    queries,
-    workspaceStatus: vi.fn(async () => status(true)),
-    openDemoWorkspace: vi.fn(async () => SUMMARY),
-    syncNow: vi.fn(async () => SUMMARY),
-    dashboard: vi.fn(async (q: DashboardQuery): Promise<Dashboard> => {
-      queries.push(q);
-      return dashboard(q.from && q.to ? { period: { from: q.from, to: q.to } } : {});
-    }),
-    ...over,
-  };
-}
 
 describe('errors', () => {
   it('a failed source shows its message and Retry re-runs the same sync', async () => {
@@ -187,5 +172,122 @@ describe('dashboard interactions through App', () => {
     expect(screen.queryByTestId('period-error')).toBeNull();
     expect(screen.getByTestId('period')).toHaveTextContent('2025-06-10 – 2025-06-30');
     expect(to.value).toBe('2025-06-30');
+  });
+});
+
+describe('navigation', () => {
+  it('the sidebar switches screens and marks the current one with aria-current', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(App, { backend });
+    await screen.findByTestId('dashboard');
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByTestId('nav-dashboard')).toHaveAttribute('aria-current', 'page');
+    expect(within(nav).getByTestId('nav-sources')).not.toHaveAttribute('aria-current');
+
+    await user.click(screen.getByTestId('nav-sources'));
+    expect(await screen.findByTestId('sources')).toBeInTheDocument();
+    expect(screen.queryByTestId('dashboard')).toBeNull();
+    expect(screen.getByTestId('nav-sources')).toHaveAttribute('aria-current', 'page');
+    expect(screen.getByTestId('nav-dashboard')).not.toHaveAttribute('aria-current');
+    await screen.findByTestId('sources-table');
+
+    await user.click(screen.getByTestId('nav-coverage'));
+    expect(await screen.findByTestId('coverage')).toBeInTheDocument();
+    expect(screen.getByTestId('nav-coverage')).toHaveAttribute('aria-current', 'page');
+    await screen.findByTestId('coverage-table');
+    expect(backend.coverage).toHaveBeenCalledWith({}); // the dashboard's period (the default)
+
+    // Keyboard: Tab reaches the nav buttons, Enter activates; Alt+1 jumps back to the dashboard.
+    screen.getByTestId('nav-sources').focus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByTestId('sources')).toBeInTheDocument();
+    await user.keyboard('{Alt>}1{/Alt}');
+    expect(await screen.findByTestId('dashboard')).toBeInTheDocument();
+    expect(screen.getByTestId('nav-dashboard')).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('coverage opens on the period chosen on the dashboard', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(App, { backend });
+    await screen.findByTestId('dashboard');
+    const from = screen.getByTestId('period-from');
+    await user.clear(from);
+    await user.type(from, '2025-06-10{Enter}');
+    await waitFor(() => expect(screen.getByTestId('period')).toHaveTextContent('2025-06-10'));
+    await user.click(screen.getByTestId('nav-coverage'));
+    await screen.findByTestId('coverage-table');
+    expect(backend.coverage).toHaveBeenCalledWith({ from: '2025-06-10', to: '2025-06-30' });
+  });
+
+  it('the welcome screen has no sidebar', async () => {
+    render(App, { backend: fakeBackend({ workspaceStatus: async () => status(false) }) });
+    await screen.findByTestId('open-demo');
+    expect(screen.queryByTestId('nav-sources')).toBeNull();
+  });
+});
+
+describe('Sync now on the Sources screen', () => {
+  it('shows progress, then re-reads the list with the new freshness', async () => {
+    const user = userEvent.setup();
+    const sync = deferred<SyncSummary>();
+    let report: ((p: Progress) => void) | undefined;
+    const failed = sourcesOverview();
+    const fixed = sourcesOverview({
+      sources: failed.sources.map((s) => ({
+        ...s,
+        freshness: { ...s.freshness, last_status: 'ok', last_success_at_ms: Date.now(), last_message: '99 rows' },
+      })),
+    });
+    const listSources = vi.fn<Backend['listSources']>().mockResolvedValueOnce(failed).mockResolvedValue(fixed);
+    const backend = fakeBackend({
+      listSources,
+      syncNow: (onProgress) => {
+        report = onProgress;
+        return sync.promise;
+      },
+    });
+    render(App, { backend });
+    await user.click(await screen.findByTestId('nav-sources'));
+    await screen.findByTestId('sources-table');
+    const operatorChip = () =>
+      within(
+        screen.getAllByTestId('source-row').find((r) => r.dataset.sourceName === 'Demo operator')!,
+      ).getByTestId('freshness-chip');
+    expect(operatorChip()).toHaveAttribute('data-status', 'failed');
+
+    await user.click(screen.getByTestId('sync-now'));
+    expect(screen.getByTestId('sync-now')).toBeDisabled();
+    expect(screen.getByTestId('sync-progress')).toBeInTheDocument();
+    report!(progress({ step: 'Demo operator/players', steps_done: 3, steps_total: 4 }));
+    await waitFor(() => expect(screen.getByTestId('sync-progress')).toHaveAttribute('value', '3'));
+    expect(screen.getByTestId('sync-step')).toHaveTextContent('Demo operator/players');
+    expect(listSources).toHaveBeenCalledTimes(1);
+
+    sync.resolve(SUMMARY);
+    await waitFor(() => expect(screen.queryByTestId('sync-progress')).toBeNull());
+    await waitFor(() => expect(operatorChip()).toHaveAttribute('data-status', 'ok'));
+    expect(listSources).toHaveBeenCalledTimes(2);
+    expect(screen.getAllByTestId('source-message').map((m) => m.textContent?.trim())).toEqual([
+      '99 rows',
+      '99 rows',
+    ]);
+    expect(screen.getByTestId('sources')).toBeInTheDocument(); // still on Sources
+  });
+
+  it('a failed sync still re-reads the list, so the failure shows per source', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({
+      syncNow: async () => {
+        throw { code: 'source_failed', message: 'Demo operator/players: page 1: timed out' };
+      },
+    });
+    render(App, { backend });
+    await user.click(await screen.findByTestId('nav-sources'));
+    await screen.findByTestId('sources-table');
+    await user.click(screen.getByTestId('sync-now'));
+    expect(await screen.findByTestId('error-banner')).toHaveTextContent('timed out');
+    await waitFor(() => expect(backend.listSources).toHaveBeenCalledTimes(2));
   });
 });

@@ -61,3 +61,59 @@ describe('tauriBackend speaks the Rust contract', () => {
     await expect(tauriBackend.workspaceStatus()).rejects.toEqual({ code: 'storage', message: 'disk full' });
   });
 });
+
+describe('tauriBackend speaks the sources and coverage contract', () => {
+  // The argument keys must match the Rust command parameters exactly, or Tauri rejects the call.
+  it.each([
+    ['list_sources', () => tauriBackend.listSources(), undefined],
+    [
+      'save_source',
+      () =>
+        tauriBackend.saveSource({
+          name: 'Tracker',
+          kind: 'everflow',
+          base_url: 'https://t.example',
+          window_days: 30,
+          page_size: 100,
+          overlap_minutes: 0,
+          enabled: true,
+        }),
+      {
+        settings: {
+          name: 'Tracker',
+          kind: 'everflow',
+          base_url: 'https://t.example',
+          window_days: 30,
+          page_size: 100,
+          overlap_minutes: 0,
+          enabled: true,
+        },
+      },
+    ],
+    ['test_source', () => tauriBackend.testSource('Tracker'), { name: 'Tracker' }],
+    ['coverage', () => tauriBackend.coverage({ from: '2025-06-01', to: '2025-06-30' }), {
+      query: { from: '2025-06-01', to: '2025-06-30' },
+    }],
+  ] as const)('%s', async (cmd, run, expectedArgs) => {
+    const calls: [string, unknown][] = [];
+    mockIPC((c, args) => {
+      calls.push([c, args]);
+      return {};
+    });
+    await run();
+    expect(calls).toHaveLength(1);
+    expect(calls[0][0]).toBe(cmd);
+    if (expectedArgs === undefined) expect(calls[0][1] ?? {}).toEqual({});
+    else expect(calls[0][1]).toEqual(expectedArgs);
+  });
+
+  it('passes a field-named invalid_input rejection through unchanged', async () => {
+    mockIPC(() => {
+      throw { code: 'invalid_input', message: 'Base URL: relative URL without a base' };
+    });
+    await expect(tauriBackend.testSource('x')).rejects.toEqual({
+      code: 'invalid_input',
+      message: 'Base URL: relative URL without a base',
+    });
+  });
+});

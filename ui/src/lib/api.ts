@@ -12,15 +12,32 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   ApiError,
+  ConnectionTest,
+  CoverageReport,
   Dashboard,
   DashboardQuery,
   ErrorCode,
   Progress,
+  SourceSettings,
+  SourcesOverview,
+  SourceView,
   SyncSummary,
   WorkspaceStatus,
 } from './bindings';
 
-export type { ApiError, Dashboard, DashboardQuery, Progress, SyncSummary, WorkspaceStatus };
+export type {
+  ApiError,
+  ConnectionTest,
+  CoverageReport,
+  Dashboard,
+  DashboardQuery,
+  Progress,
+  SourceSettings,
+  SourcesOverview,
+  SourceView,
+  SyncSummary,
+  WorkspaceStatus,
+};
 
 export type ProgressHandler = (progress: Progress) => void;
 
@@ -29,6 +46,11 @@ export interface Backend {
   openDemoWorkspace(onProgress: ProgressHandler): Promise<SyncSummary>;
   syncNow(onProgress: ProgressHandler): Promise<SyncSummary>;
   dashboard(query: DashboardQuery): Promise<Dashboard>;
+  listSources(): Promise<SourcesOverview>;
+  /** Adds or updates the source named `settings.name`; omit `api_key` to keep the stored key. */
+  saveSource(settings: SourceSettings): Promise<SourceView>;
+  testSource(name: string): Promise<ConnectionTest>;
+  coverage(query: DashboardQuery): Promise<CoverageReport>;
 }
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -77,4 +99,8 @@ export const tauriBackend: Backend = {
     call<SyncSummary>('open_demo_workspace', { onProgress: progressChannel(onProgress) }),
   syncNow: (onProgress) => call<SyncSummary>('sync_now', { onProgress: progressChannel(onProgress) }),
   dashboard: (query) => call<Dashboard>('dashboard', { query }),
+  listSources: () => call<SourcesOverview>('list_sources'),
+  saveSource: (settings) => call<SourceView>('save_source', { settings }),
+  testSource: (name) => call<ConnectionTest>('test_source', { name }),
+  coverage: (query) => call<CoverageReport>('coverage', { query }),
 };

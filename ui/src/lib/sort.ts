@@ -1,4 +1,6 @@
 // Exact ordering of affiliate rows: money by BigInt micros, CR % by decimal-string comparison. No parseFloat.
+// The generic pieces (sort state, direction toggling, stable sorting, filtering by name or id) also order the
+// coverage table (see coverage.ts).
 import type { AffiliateRow } from './bindings';
 
 export type SortKey =
@@ -12,24 +14,30 @@ export type SortKey =
 
 export type SortDir = 'asc' | 'desc';
 
-export interface SortState {
-  key: SortKey;
+export interface SortState<K extends string = SortKey> {
+  key: K;
   dir: SortDir;
+}
+
+/** Any row that names an affiliate: the dashboard's and the coverage report's. */
+export interface AffiliateNamed {
+  affiliate_id: string;
+  affiliate_name: string;
 }
 
 export const DEFAULT_SORT: SortState = { key: 'ftd_amount', dir: 'desc' };
 
 /** The direction a column sorts in when first clicked: text A→Z, numbers largest first. */
-export function firstDir(key: SortKey): SortDir {
+export function firstDir(key: string): SortDir {
   return key === 'affiliate' ? 'asc' : 'desc';
 }
 
-export function nextSort(current: SortState, key: SortKey): SortState {
+export function nextSort<K extends string>(current: SortState<K>, key: K): SortState<K> {
   if (current.key === key) return { key, dir: current.dir === 'asc' ? 'desc' : 'asc' };
   return { key, dir: firstDir(key) };
 }
 
-function sign(n: bigint | number): number {
+export function sign(n: bigint | number): number {
   return n > 0 ? 1 : n < 0 ? -1 : 0;
 }
 
@@ -53,13 +61,18 @@ export function compareDecimalStrings(a: string, b: string): number {
   return sign(scaled(ma) - scaled(mb));
 }
 
+/** Affiliate name A→Z, case-insensitively, then id. */
+export function compareAffiliates(a: AffiliateNamed, b: AffiliateNamed): number {
+  return (
+    a.affiliate_name.localeCompare(b.affiliate_name, undefined, { sensitivity: 'base' }) ||
+    a.affiliate_id.localeCompare(b.affiliate_id)
+  );
+}
+
 function compareBy(key: SortKey, a: AffiliateRow, b: AffiliateRow): number {
   switch (key) {
     case 'affiliate':
-      return (
-        a.affiliate_name.localeCompare(b.affiliate_name, undefined, { sensitivity: 'base' }) ||
-        a.affiliate_id.localeCompare(b.affiliate_id)
-      );
+      return compareAffiliates(a, b);
     case 'cr_percent':
       return compareDecimalStrings(a.cr_percent, b.cr_percent);
     case 'ftd_amount':
@@ -69,16 +82,22 @@ function compareBy(key: SortKey, a: AffiliateRow, b: AffiliateRow): number {
   }
 }
 
-/** A sorted copy; ties fall back to affiliate id so the order is stable across renders. */
+/** A sorted copy by `compare` in `dir`; ties fall back to affiliate id so the order is stable across renders. */
+export function sortWith<T extends AffiliateNamed>(
+  rows: readonly T[],
+  dir: SortDir,
+  compare: (a: T, b: T) => number,
+): T[] {
+  const factor = dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => factor * compare(a, b) || a.affiliate_id.localeCompare(b.affiliate_id));
+}
+
 export function sortRows(rows: readonly AffiliateRow[], sort: SortState): AffiliateRow[] {
-  const factor = sort.dir === 'asc' ? 1 : -1;
-  return [...rows].sort(
-    (a, b) => factor * compareBy(sort.key, a, b) || a.affiliate_id.localeCompare(b.affiliate_id),
-  );
+  return sortWith(rows, sort.dir, (a, b) => compareBy(sort.key, a, b));
 }
 
 /** Rows whose name or id contains the needle, case-insensitively. */
-export function filterRows(rows: readonly AffiliateRow[], needle: string): AffiliateRow[] {
+export function filterRows<T extends AffiliateNamed>(rows: readonly T[], needle: string): T[] {
   const n = needle.trim().toLowerCase();
   if (!n) return [...rows];
   return rows.filter(

@@ -1,5 +1,15 @@
 // Test data shaped exactly like the generated bindings.
-import type { AffiliateRow, Dashboard, Progress, SourceFreshness, WorkspaceStatus } from '../lib/bindings';
+import type {
+  AffiliateRow,
+  CoverageReport,
+  CoverageRow,
+  Dashboard,
+  Progress,
+  SourceFreshness,
+  SourcesOverview,
+  SourceView,
+  WorkspaceStatus,
+} from '../lib/bindings';
 
 export function row(id: string, name: string, over: Partial<AffiliateRow> = {}): AffiliateRow {
   return {
@@ -120,6 +130,120 @@ export function progress(over: Partial<Progress> = {}): Progress {
     steps_done: 2,
     steps_total: 5,
     message: 'page 3',
+    ...over,
+  };
+}
+
+export function source(name: string, over: Partial<SourceView> = {}): SourceView {
+  return {
+    name,
+    kind: 'everflow',
+    base_url: 'https://tracker.example.com',
+    since: null,
+    window_days: 90,
+    page_size: 500,
+    overlap_minutes: 60,
+    enabled: true,
+    has_credentials: true,
+    freshness: {
+      source: name,
+      kind: 'everflow',
+      last_success_at_ms: NOW_MS - 3 * MIN,
+      last_attempt_at_ms: NOW_MS - 3 * MIN,
+      last_status: 'ok',
+      last_message: '1,234 rows',
+    },
+    ...over,
+  };
+}
+
+export const TRACKER = source('Demo tracker', { base_url: 'http://127.0.0.1:41001' });
+export const OPERATOR = source('Demo operator', {
+  kind: 'operator',
+  base_url: 'http://127.0.0.1:41002',
+  has_credentials: false,
+  enabled: false,
+  freshness: {
+    source: 'Demo operator',
+    kind: 'operator',
+    last_success_at_ms: null,
+    last_attempt_at_ms: NOW_MS - MIN,
+    last_status: 'failed',
+    last_message: 'HTTP 503 from operator after 5 retries',
+  },
+});
+
+export function sourcesOverview(over: Partial<SourcesOverview> = {}): SourcesOverview {
+  return {
+    sources: [TRACKER, OPERATOR],
+    credential_backend: 'OS keychain',
+    credential_warning: null,
+    ...over,
+  };
+}
+
+export function coverageRow(id: string, name: string, over: Partial<CoverageRow> = {}): CoverageRow {
+  return {
+    affiliate_id: id,
+    affiliate_name: name,
+    total: 0,
+    s2s: 0,
+    pixel: 0,
+    batch: 0,
+    api: 0,
+    s2s_percent: '0.00',
+    pixel_percent: '0.00',
+    batch_percent: '0.00',
+    api_percent: '0.00',
+    ...over,
+  };
+}
+
+/** Shares chosen so every channel column orders the rows differently. */
+export const COVERAGE_ROWS: CoverageRow[] = [
+  coverageRow('aff-1', 'Alpha Media', {
+    total: 8,
+    s2s: 1,
+    pixel: 7,
+    s2s_percent: '12.50',
+    pixel_percent: '87.50',
+  }),
+  coverageRow('aff-2', 'bravo partners', {
+    total: 1200,
+    s2s: 1200,
+    s2s_percent: '100.00',
+  }),
+  coverageRow('aff-3', 'Charlie Traffic', {
+    total: 300,
+    s2s: 75,
+    pixel: 25,
+    batch: 100,
+    api: 100,
+    s2s_percent: '25.00',
+    pixel_percent: '8.33',
+    batch_percent: '33.33',
+    api_percent: '33.34',
+  }),
+];
+
+export const COVERAGE_TOTALS: CoverageRow = coverageRow('', 'Total', {
+  total: 1508,
+  s2s: 1276,
+  pixel: 32,
+  batch: 100,
+  api: 100,
+  s2s_percent: '84.62',
+  pixel_percent: '2.12',
+  batch_percent: '6.63',
+  api_percent: '6.63',
+});
+
+export function coverageReport(over: Partial<CoverageReport> = {}): CoverageReport {
+  return {
+    period: { from: '2025-06-01', to: '2025-06-30' },
+    rows: COVERAGE_ROWS,
+    totals: COVERAGE_TOTALS,
+    warning: null,
     ...over,
   };
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { screenForShortcut } from './screens';
+
+const key = (code: string, over: Partial<KeyboardEvent> = {}) =>
+  screenForShortcut({ altKey: true, ctrlKey: false, metaKey: false, shiftKey: false, code, target: null, ...over });
+
+describe('screenForShortcut', () => {
+  it('maps Alt+1..3 to the screens in sidebar order', () => {
+    expect([key('Digit1'), key('Digit2'), key('Digit3'), key('Digit4')]).toEqual([
+      'dashboard',
+      'sources',
+      'coverage',
+      null,
+    ]);
+  });
+
+  it('ignores other modifiers and key presses inside text fields', () => {
+    expect(key('Digit2', { altKey: false })).toBeNull();
+    expect(key('Digit2', { ctrlKey: true })).toBeNull();
+    expect(key('Digit2', { target: document.createElement('input') })).toBeNull();
+    expect(key('Digit2', { target: document.createElement('button') })).toBe('sources');
+  });
+});

@@ -1,0 +1,21 @@
+// The screens reachable from the sidebar once a workspace has data, with their Alt+digit shortcuts.
+export type Screen = 'dashboard' | 'sources' | 'coverage';
+
+export const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
+  { id: 'dashboard', label: 'Dashboard', key: '1' },
+  { id: 'sources', label: 'Sources', key: '2' },
+  { id: 'coverage', label: 'Coverage', key: '3' },
+];
+
+type ShortcutEvent = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code' | 'target'>;
+
+/**
+ * The screen an Alt+digit key press asks for, if any. `code` keeps it layout-independent; inside a text field
+ * the keys are left alone, since Option+digit types a character on macOS.
+ */
+export function screenForShortcut(event: ShortcutEvent): Screen | null {
+  if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return null;
+  const target = event.target as HTMLElement | null;
+  if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return null;
+  return SCREENS.find((s) => event.code === `Digit${s.key}`)?.id ?? null;
+}

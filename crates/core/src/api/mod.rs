@@ -5,8 +5,14 @@
 //! `u32`, instants as Unix milliseconds.
 
 mod error;
+mod postback;
 
+pub use crate::postback::dialect::Dialect;
 pub use error::{ApiError, ErrorCode};
+pub use postback::{
+    ListenerStatus, PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome,
+    PostbackSourceConfig, PostbackSourceStatus, POSTBACK_LOG_PAGE_MAX,
+};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -138,6 +144,14 @@ pub fn typescript_bindings() -> String {
         Progress::decl(),
         StreamSyncResult::decl(),
         SyncSummary::decl(),
+        Dialect::decl(),
+        PostbackSourceConfig::decl(),
+        PostbackOutcome::decl(),
+        PostbackLogRow::decl(),
+        PostbackLogFilter::decl(),
+        PostbackLogPage::decl(),
+        PostbackSourceStatus::decl(),
+        ListenerStatus::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core bindings`.\n\

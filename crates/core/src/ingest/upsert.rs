@@ -91,7 +91,7 @@ pub fn apply(
             Ok(o) => o,
             Err(u) => return Ok(Err(u)),
         },
-        Record::Conversion(c) => upsert_conversion(tx, ctx, raw_id, c)?,
+        Record::Conversion(c) => upsert_conversion(tx, ctx, raw_id, c)?.1,
     }))
 }
 
@@ -302,12 +302,14 @@ fn upsert_deposit(
     }))
 }
 
-fn upsert_conversion(
+/// Inserts a conversion or applies a status/payout change to it; returns its row id with what happened.
+/// The postback writer shares it, so S2S and API conversions keep one history format.
+pub(crate) fn upsert_conversion(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     raw_id: i64,
     c: &ConversionRecord,
-) -> StoreResult<Outcome> {
+) -> StoreResult<(i64, Outcome)> {
     let (affiliate_id, _) = upsert_affiliate(tx, ctx, &c.affiliate, false)?;
     let existing: Option<(i64, String, i64)> = tx
         .prepare_cached("SELECT id, status, payout_micros FROM conversions WHERE source_id = ?1 AND external_id = ?2")?
@@ -318,7 +320,7 @@ fn upsert_conversion(
     let conversion_id = match existing {
         Some((id, old_status, old_payout)) => {
             if old_status == status && old_payout == c.payout_micros {
-                return Ok(Outcome::Unchanged);
+                return Ok((id, Outcome::Unchanged));
             }
             tx.prepare_cached(
                 "UPDATE conversions SET status = ?2, payout_micros = ?3, revenue_micros = ?4, raw_id = ?5, updated_at_ms = ?6
@@ -350,9 +352,12 @@ fn upsert_conversion(
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![conversion_id, status, c.payout_micros, ctx.now_ms, raw_id])?;
-    Ok(if seen_before {
-        Outcome::Updated
-    } else {
-        Outcome::Inserted
-    })
+    Ok((
+        conversion_id,
+        if seen_before {
+            Outcome::Updated
+        } else {
+            Outcome::Inserted
+        },
+    ))
 }

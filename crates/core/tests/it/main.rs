@@ -1,8 +1,11 @@
 //! Integration tests of affops-core, built as one binary. Index:
 //! - `bindings`: the UI's generated TypeScript types are fresh.
 //! - `migrations`: shipped migrations are never edited.
+//! - `postback`: the postback listener over HTTP: signatures, replay window, rotation, allow-list, token, bad
+//!   query strings, the dedupe vectors of DOMAIN.md §8, the request log.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 
 mod bindings;
 mod migrations;
+mod postback;
 mod sync;

@@ -3,9 +3,11 @@
 //! - `migrations`: shipped migrations are never edited.
 //! - `postback`: the postback listener over HTTP: signatures, replay window, rotation, allow-list, token, bad
 //!   query strings, the dedupe vectors of DOMAIN.md §8, the request log.
+//! - `postback_order`: I5 (shuffled, repeated, concurrent deliveries end like in-order ones) and parser fuzzing.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 
 mod bindings;
 mod migrations;
 mod postback;
+mod postback_order;
 mod sync;

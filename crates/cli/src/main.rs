@@ -2,6 +2,7 @@
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod demo;
+mod postback_cmd;
 
 use affops_core::api::{ApiError, Dashboard, DashboardQuery, ErrorCode};
 use affops_core::workspace::{Workspace, DATA_DIR_ENV};
@@ -46,6 +47,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the postback listener on 127.0.0.1 until Ctrl-C, printing one line per request.
+    ServePostbacks(postback_cmd::ServeArgs),
+    /// Page through the postback request log (newest first).
+    PostbackLog(postback_cmd::LogArgs),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -73,6 +78,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = match &cli.command {
         Command::Demo { json, .. } | Command::Dashboard { json, .. } => *json,
+        Command::PostbackLog(a) => a.json,
+        Command::ServePostbacks(_) => false,
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,6 +128,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 }
             }
         }
+        Command::ServePostbacks(args) => runtime()?.block_on(postback_cmd::serve(&ws, args))?,
+        Command::PostbackLog(args) => postback_cmd::log(&ws, args)?,
         Command::Dashboard { from, to, json } => {
             let d = affops_core::dashboard::build(&ws, &DashboardQuery { from, to })?;
             if json {
@@ -131,6 +140,15 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
+    tokio::runtime::Runtime::new().map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot start the async runtime: {e}"),
+        )
+    })
 }
 
 fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {

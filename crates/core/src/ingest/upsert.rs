@@ -37,18 +37,24 @@ pub fn archive_raw(
     payload: &[u8],
 ) -> StoreResult<i64> {
     let sha = hex::encode(Sha256::digest(payload));
-    tx.prepare_cached(
-        "INSERT INTO raw_records (source_id, stream, locator, fetched_at_ms, sha256, payload)
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO raw_records (source_id, stream, locator, fetched_at_ms, sha256, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (source_id, stream, sha256) DO NOTHING",
-    )?
-    .execute(params![
-        ctx.source_id,
-        ctx.stream,
-        locator,
-        ctx.now_ms,
-        sha,
-        payload
-    ])?;
+        )?
+        .execute(params![
+            ctx.source_id,
+            ctx.stream,
+            locator,
+            ctx.now_ms,
+            sha,
+            payload
+        ])?;
+    // New bytes: the row just inserted. Known bytes: look the existing row up (one index probe saved per
+    // new record, which is nearly every record).
+    if inserted == 1 {
+        return Ok(tx.last_insert_rowid());
+    }
     Ok(tx
         .prepare_cached(
             "SELECT id FROM raw_records WHERE source_id = ?1 AND stream = ?2 AND sha256 = ?3",

@@ -4,6 +4,7 @@
 //! A request goes through these steps, each with its own rejection reason, and every request — accepted or
 //! not — is kept in `postback_log`:
 //! 1. [`server`]: size limits, the source named in the path (404 when unknown);
+//!    ([`intake`] runs steps 1–3 in order and decides what the log keeps of a request);
 //! 2. [`auth`]: IP allow-list (403; empty denies), token (401), HMAC signature when required (401);
 //! 3. [`params`] then [`dialect`]: raw query/body → decoded pairs → a validated [`PostbackRecord`] (400);
 //! 4. [`writer`]: on the single writer thread, dedupe on (source, txid) (200, nothing written), the click must
@@ -16,6 +17,7 @@
 pub mod auth;
 pub mod config;
 pub mod dialect;
+mod intake;
 pub mod params;
 pub mod server;
 pub mod writer;

@@ -8,14 +8,10 @@
 //! `{"outcome", "reason", "conversion_id"}`. Proxy headers (`X-Forwarded-For`) are not trusted: the listener
 //! binds to loopback, and a tunnel in front of it must do its own filtering.
 
-use super::auth::{check_ip, check_signature, check_token};
 use super::config::{load_runtime, SourceRuntime};
-use super::dialect::validate;
-use super::params::{parse_json, parse_query};
-use super::writer::{self, Decision, Delivery, Job, LogEntry};
-use super::{
-    PostbackSecrets, Rejection, BODY_MAX_BYTES, LOG_BODY_MAX_BYTES, QUERY_LEN_MAX, QUEUE_MAX,
-};
+use super::intake::{self, Request};
+use super::writer::{self, Decision, Delivery, Job};
+use super::{PostbackSecrets, BODY_MAX_BYTES, QUEUE_MAX};
 use crate::api::{ApiError, ErrorCode, ListenerStatus, PostbackOutcome, PostbackSourceStatus};
 use crate::store::{Durability, Store};
 use axum::body::{to_bytes, Body};
@@ -32,11 +28,6 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 pub use super::writer::Observer as LogObserver;
-
-/// Parameter and header names whose values never reach the log or the raw archive.
-const REDACTED_PARAMS: &[&str] = &["token", "verification_token", "signature", "sig", "secret"];
-const TOKEN_HEADER: &str = "x-affops-token";
-const SIGNATURE_HEADER: &str = "x-affops-signature";
 
 /// When a 200 is sent. Both wait for the commit of the batch holding the request; they differ in what the
 /// commit survives.
@@ -240,46 +231,6 @@ fn status_of(app: &App, addr: Option<SocketAddr>, started: Option<i64>) -> Liste
     }
 }
 
-/// Replaces the values of secret-bearing parameters in a query or form text, and any literal occurrence of
-/// the source's secrets (a sender may have put them somewhere unexpected).
-fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut out = text
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if REDACTED_PARAMS.contains(&k.to_ascii_lowercase().as_str()) => {
-                format!("{k}=REDACTED")
-            }
-            _ => pair.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("&");
-    for s in secrets.iter().filter(|s| s.len() >= 4) {
-        out = out.replace(s, "REDACTED");
-    }
-    out
-}
-
-fn cap(mut s: String, max: usize) -> String {
-    if s.len() > max {
-        let mut end = max;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
-        s.push_str("…[truncated]");
-    }
-    s
-}
-
-/// The value of one parameter, found without parsing the rest (which may be malformed, and is reported
-/// only after authentication).
-fn raw_param(query: &str, key: &str) -> Option<String> {
-    let pair = query
-        .split('&')
-        .find(|p| p.split_once('=').map(|(k, _)| k) == Some(key))?;
-    parse_query(pair).ok()?.get(key).map(str::to_string)
-}
-
 fn respond(app: &App, d: &Decision) -> Response {
     let code = StatusCode::from_u16(d.status_code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::json!({
@@ -303,9 +254,16 @@ async fn handle(
     body: Body,
 ) -> Response {
     let started = Instant::now();
-    let received_at_ms = (app.clock)();
-    let query = uri.query().unwrap_or("");
-    let body = to_bytes(body, BODY_MAX_BYTES).await;
+    let body = to_bytes(body, BODY_MAX_BYTES).await.ok();
+    let req = Request {
+        peer: peer.ip(),
+        method: &method,
+        path: uri.path(),
+        query: uri.query().unwrap_or(""),
+        headers: &headers,
+        body: body.as_ref(),
+        received_at_ms: (app.clock)(),
+    };
     let src = app
         .sources
         .read()
@@ -316,98 +274,8 @@ async fn handle(
         .as_ref()
         .map(|s| app.secrets.credentials(&s.name))
         .unwrap_or_default();
-    let secrets: Vec<&str> = [&creds.token, &creds.hmac_current, &creds.hmac_previous]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    let body_text = match &body {
-        Ok(b) => cap(
-            redact(&String::from_utf8_lossy(b), &secrets),
-            LOG_BODY_MAX_BYTES,
-        ),
-        Err(_) => String::new(),
-    };
-    let log = LogEntry {
-        received_at_ms,
-        started,
-        source: cap(source.clone(), 128),
-        remote_ip: peer.ip().to_string(),
-        method: method.as_str().to_string(),
-        path_query: cap(
-            format!("{}?{}", uri.path(), redact(query, &secrets)),
-            LOG_BODY_MAX_BYTES,
-        ),
-        body: body_text,
-    };
-    let checked = (|| {
-        if query.len() > QUERY_LEN_MAX {
-            return Err(Rejection::bad(format!(
-                "the query is longer than {QUERY_LEN_MAX} bytes"
-            )));
-        }
-        let body = body.map_err(|_| {
-            Rejection::bad(format!("the body is larger than {BODY_MAX_BYTES} bytes"))
-        })?;
-        let src =
-            src.ok_or_else(|| Rejection::not_found(format!("unknown source '{}'", log.source)))?;
-        check_ip(&src.rules, src.allow_any_ip, peer.ip())?;
-        if creds.token.is_none() && creds.hmac_current.is_none() && creds.hmac_previous.is_none() {
-            return Err(Rejection::unauthorized(
-                "no token or HMAC secret is configured for this source",
-            ));
-        }
-        let presented = headers
-            .get(TOKEN_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-            .or_else(|| raw_param(query, "token"))
-            .or_else(|| raw_param(query, "verification_token"));
-        check_token(creds.token.as_deref(), presented.as_deref())?;
-        let signature = headers
-            .get(SIGNATURE_HEADER)
-            .map(|v| v.to_str().unwrap_or("<not text>"));
-        let has_secret = creds.hmac_current.is_some() || creds.hmac_previous.is_some();
-        if src.hmac_required && !has_secret {
-            return Err(Rejection::unauthorized(
-                "HMAC is required but no secret is configured",
-            ));
-        }
-        // A signature that is present is always checked, required or not: a bad one never passes silently.
-        if src.hmac_required || (signature.is_some() && has_secret) {
-            let signed = if method == Method::POST {
-                body.to_vec()
-            } else {
-                format!("{}?{}", uri.path(), query).into_bytes()
-            };
-            check_signature(
-                signature,
-                &signed,
-                received_at_ms,
-                [
-                    creds.hmac_current.as_deref(),
-                    creds.hmac_previous.as_deref(),
-                ],
-            )?;
-        }
-        let params = if method == Method::POST {
-            let is_json = headers
-                .get(axum::http::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|t| t.contains("json"));
-            if is_json {
-                parse_json(&body)?
-            } else {
-                let text = std::str::from_utf8(&body)
-                    .map_err(|_| Rejection::bad("the form body is not UTF-8"))?;
-                parse_query(text)?
-            }
-        } else {
-            parse_query(query)?
-        };
-        let record = validate(src.dialect, &params, &src.default_currency)?;
-        Ok((src, record))
-    })();
+    let log = intake::log_entry(&req, &source, &creds, started);
+    let checked = intake::check(&req, src, &source, &creds);
     let (src, record) = match checked {
         Ok(v) => v,
         Err(r) => {

@@ -2,7 +2,7 @@
 //! before its registration) ends in exactly the state of in-order delivery, one row per natural key. And I9's
 //! fuzz half: arbitrary query strings and bodies never panic the parser and always get a 400 with a reason.
 
-use super::postback::{source, Rig, TOKEN};
+use super::postback_rig::{source, Rig, TOKEN};
 use affops_core::api::Dialect;
 use affops_core::postback::params::{parse_json, parse_query};
 use affops_core::postback::validate;

@@ -2,6 +2,7 @@
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod demo;
+mod postback_cmd;
 mod sandbox_cmd;
 mod sources_cmd;
 
@@ -73,6 +74,10 @@ enum Command {
     /// Run the built-in sandbox on its own: serve, write files, fire postbacks, write ground truth.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCmd),
+    /// Run the postback listener on 127.0.0.1 until Ctrl-C, printing one line per request.
+    ServePostbacks(postback_cmd::ServeArgs),
+    /// Page through the postback request log (newest first).
+    PostbackLog(postback_cmd::LogArgs),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -106,7 +111,8 @@ fn main() -> ExitCode {
         Command::Sources {
             action: sources_cmd::SourcesAction::List { json },
         } => *json,
-        Command::Sources { .. } | Command::Sandbox(_) => false,
+        Command::PostbackLog(a) => a.json,
+        Command::Sources { .. } | Command::Sandbox(_) | Command::ServePostbacks(_) => false,
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -165,6 +171,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         }
         Command::Sources { action } => runtime()?.block_on(sources_cmd::sources(&ws, action))?,
         Command::Sync { full, json } => runtime()?.block_on(sources_cmd::sync(&ws, full, json))?,
+        Command::ServePostbacks(args) => runtime()?.block_on(postback_cmd::serve(&ws, args))?,
+        Command::PostbackLog(args) => postback_cmd::log(&ws, args)?,
         Command::Dashboard { from, to, json } => {
             let d = affops_core::dashboard::build(&ws, &DashboardQuery { from, to })?;
             if json {

@@ -4,6 +4,7 @@
 //! - [`ingest`]: connectors that page through tracker and operator APIs into the store, idempotently.
 //! - [`dashboard`]: the per-affiliate funnel for a period, read from the daily [`rollups`].
 //! - [`charts`]: plotters charts rendered to SVG strings from data-only specs.
+//! - [`postback`]: the S2S postback listener on loopback: auth, dialects, dedupe, batched writes, request log.
 //! - [`workspace`]: a data folder with its store; setting up the demo workspace.
 //! - [`api`]: the plain types every client sees (IPC, CLI JSON, generated TypeScript).
 //! - [`money`]: exact integer money.
@@ -18,6 +19,7 @@ pub mod credentials;
 pub mod dashboard;
 pub mod ingest;
 pub mod money;
+pub mod postback;
 pub mod rollups;
 pub mod sources;
 pub mod store;

@@ -126,3 +126,67 @@ export type CoverageReport = { period: Period, rows: Array<CoverageRow>, totals:
  * Set when some affiliates rely mostly on pixels.
  */
 warning: string | null, };
+
+export type Dialect = "everflow" | "voluum" | "keitaro" | "affise" | "binom" | "prosper202";
+
+export type PostbackSourceConfig = { 
+/**
+ * The name in the URL: `/postback/{name}`. Letters, digits, `-`, `_`, `.`.
+ */
+name: string, 
+/**
+ * The program whose clicks and affiliates the postbacks refer to.
+ */
+program: string, dialect: Dialect, 
+/**
+ * IP addresses or CIDR blocks allowed to post. Empty denies everyone unless `allow_any_ip` is set.
+ */
+allow_ips: Array<string>, 
+/**
+ * Explicitly opens the source to every address (the token and signature still apply).
+ */
+allow_any_ip: boolean, 
+/**
+ * Refuse requests without a valid `X-Affops-Signature`.
+ */
+hmac_required: boolean, 
+/**
+ * ISO 4217 code used when a postback names no currency.
+ */
+default_currency: string, };
+
+export type PostbackOutcome = "recorded" | "updated" | "duplicate" | "stale" | "rejected";
+
+export type PostbackLogRow = { id: number, received_at_ms: number, source: string, remote_ip: string, method: string, path_query: string, body: string, status_code: number, outcome: PostbackOutcome, reason: string, conversion_id: number | null, 
+/**
+ * From the request's arrival to the decision, in microseconds.
+ */
+latency_us: number, };
+
+export type PostbackLogFilter = { source?: string, outcome?: PostbackOutcome, 
+/**
+ * Matched against the path and query, the body and the reason.
+ */
+text?: string, page: number, page_size: number, };
+
+export type PostbackLogPage = { rows: Array<PostbackLogRow>, 
+/**
+ * Rows matching the filter, over all pages.
+ */
+total: number, page: number, page_size: number, };
+
+export type PostbackSourceStatus = { name: string, dialect: Dialect, has_token: boolean, has_hmac_secret: boolean, 
+/**
+ * A previous secret is still accepted: a rotation is in progress.
+ */
+has_previous_hmac_secret: boolean, };
+
+export type ListenerStatus = { running: boolean, 
+/**
+ * `127.0.0.1:<port>` while running.
+ */
+address: string | null, started_at_ms: number | null, sources: Array<PostbackSourceStatus>, recorded: number, updated: number, duplicates: number, stale: number, rejected: number, 
+/**
+ * Requests refused with 503 because the writer queue was full; they are not in the log.
+ */
+overloaded: number, };

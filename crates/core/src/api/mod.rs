@@ -5,9 +5,15 @@
 //! `u32`, instants as Unix milliseconds.
 
 mod error;
+mod postback;
 mod sources;
 
+pub use crate::postback::dialect::Dialect;
 pub use error::{ApiError, ErrorCode};
+pub use postback::{
+    ListenerStatus, PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome,
+    PostbackSourceConfig, PostbackSourceStatus, POSTBACK_LOG_PAGE_MAX,
+};
 pub use sources::{
     ConnectionTest, CoverageReport, CoverageRow, SourceSettings, SourceView, SourcesOverview,
 };
@@ -148,6 +154,14 @@ pub fn typescript_bindings() -> String {
         ConnectionTest::decl(),
         CoverageRow::decl(),
         CoverageReport::decl(),
+        Dialect::decl(),
+        PostbackSourceConfig::decl(),
+        PostbackOutcome::decl(),
+        PostbackLogRow::decl(),
+        PostbackLogFilter::decl(),
+        PostbackLogPage::decl(),
+        PostbackSourceStatus::decl(),
+        ListenerStatus::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

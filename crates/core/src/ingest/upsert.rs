@@ -66,18 +66,24 @@ pub fn archive_raw(
     payload: &[u8],
 ) -> StoreResult<i64> {
     let sha = hex::encode(Sha256::digest(payload));
-    tx.prepare_cached(
-        "INSERT INTO raw_records (source_id, stream, locator, fetched_at_ms, sha256, payload)
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO raw_records (source_id, stream, locator, fetched_at_ms, sha256, payload)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (source_id, stream, sha256) DO NOTHING",
-    )?
-    .execute(params![
-        ctx.source_id,
-        ctx.stream,
-        locator,
-        ctx.now_ms,
-        sha,
-        payload
-    ])?;
+        )?
+        .execute(params![
+            ctx.source_id,
+            ctx.stream,
+            locator,
+            ctx.now_ms,
+            sha,
+            payload
+        ])?;
+    // New bytes: the row just inserted. Known bytes: look the existing row up (one index probe saved per
+    // new record, which is nearly every record).
+    if inserted == 1 {
+        return Ok(tx.last_insert_rowid());
+    }
     Ok(tx
         .prepare_cached(
             "SELECT id FROM raw_records WHERE source_id = ?1 AND stream = ?2 AND sha256 = ?3",
@@ -120,7 +126,7 @@ pub fn apply(
             Ok(o) => o,
             Err(u) => return Ok(Err(u)),
         },
-        Record::Conversion(c) => upsert_conversion(tx, ctx, raw_id, c)?,
+        Record::Conversion(c) => upsert_conversion(tx, ctx, raw_id, c)?.1,
     }))
 }
 
@@ -357,12 +363,14 @@ fn upsert_deposit(
     Ok(Ok(Outcome::Inserted))
 }
 
-fn upsert_conversion(
+/// Inserts a conversion or applies a status/payout change to it; returns its row id with what happened.
+/// The postback writer shares it, so S2S and API conversions keep one history format.
+pub(crate) fn upsert_conversion(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     raw_id: i64,
     c: &ConversionRecord,
-) -> StoreResult<Outcome> {
+) -> StoreResult<(i64, Outcome)> {
     let (affiliate_id, _) = upsert_affiliate(tx, ctx, &c.affiliate, false)?;
     let existing: Option<(i64, String, i64)> = tx
         .prepare_cached("SELECT id, status, payout_micros FROM conversions WHERE source_id = ?1 AND external_id = ?2")?
@@ -373,7 +381,7 @@ fn upsert_conversion(
     let conversion_id = match existing {
         Some((id, old_status, old_payout)) => {
             if old_status == status && old_payout == c.payout_micros {
-                return Ok(Outcome::Unchanged);
+                return Ok((id, Outcome::Unchanged));
             }
             tx.prepare_cached(
                 "UPDATE conversions SET status = ?2, payout_micros = ?3, revenue_micros = ?4, raw_id = ?5, updated_at_ms = ?6
@@ -406,9 +414,12 @@ fn upsert_conversion(
     )?
     .execute(params![conversion_id, status, c.payout_micros, ctx.now_ms, raw_id])?;
     ctx.mark_dirty(tx, &day(ctx, c.converted_at_ms)?)?;
-    Ok(if seen_before {
-        Outcome::Updated
-    } else {
-        Outcome::Inserted
-    })
+    Ok((
+        conversion_id,
+        if seen_before {
+            Outcome::Updated
+        } else {
+            Outcome::Inserted
+        },
+    ))
 }

@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_rollups.sql",
         sql: include_str!("migrations/0002_rollups.sql"),
     },
+    Migration {
+        name: "0003_postbacks.sql",
+        sql: include_str!("migrations/0003_postbacks.sql"),
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -1,8 +1,15 @@
 //! Integration tests of affops-core, built as one binary. Index:
 //! - `bindings`: the UI's generated TypeScript types are fresh.
 //! - `migrations`: shipped migrations are never edited.
+//! - `postback`: the postback listener over HTTP: signatures, replay window, rotation, allow-list, token, bad
+//!   query strings, the dedupe vectors of DOMAIN.md §8, the request log.
+//! - `postback_order`: I5 (shuffled, repeated, concurrent deliveries end like in-order ones) and parser fuzzing.
+//! - `postback_rig`: the shared set-up of the two postback modules.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 
 mod bindings;
 mod migrations;
+mod postback;
+mod postback_order;
+mod postback_rig;
 mod sync;

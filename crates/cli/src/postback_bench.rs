@@ -1,0 +1,261 @@
+//! Benchmark B3: postbacks/s and latency of the listener with HMAC on, against a do-nothing axum handler
+//! measured in the same run with the same client (the peer: what the HTTP stack alone costs here).
+//!
+//! `cargo run --release -p affops-cli --bin affops-postback-bench -- --requests 200000 --clients 32`
+//!
+//! Every request is unique (its own txid), signed in advance so the client's signing is not timed, and sent
+//! over keep-alive connections. Each run starts from an empty store with 10,000 known clicks.
+
+use affops_core::api::{Dialect, PostbackSourceConfig};
+use affops_core::postback::{
+    self, auth::sign, AckMode, ListenerOptions, MemorySecrets, PostbackCredentials,
+};
+use affops_core::workspace::{ProgramSpec, Workspace};
+use anyhow::{ensure, Context, Result};
+use clap::Parser;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const CLICKS: usize = 10_000;
+const TOKEN: &str = "bench-token-0123456789";
+const SECRET: &str = "bench-secret-0123456789";
+const WARMUP: usize = 2_000;
+
+#[derive(Parser)]
+#[command(about = "B3: postback listener throughput and latency vs a trivial axum handler")]
+struct Args {
+    /// Signed postbacks per measured run.
+    #[arg(long, default_value_t = 200_000)]
+    requests: usize,
+    /// Concurrent keep-alive clients.
+    #[arg(long, default_value_t = 32)]
+    clients: usize,
+    /// Also measure with an fsync per batch (`synchronous=FULL`).
+    #[arg(long)]
+    synced: bool,
+}
+
+struct Run {
+    label: String,
+    secs: f64,
+    latencies_us: Vec<u32>,
+    non_200: usize,
+}
+
+impl Run {
+    fn rps(&self) -> f64 {
+        self.latencies_us.len() as f64 / self.secs
+    }
+    fn pct(&self, p: f64) -> f64 {
+        let i = ((self.latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        f64::from(self.latencies_us[i]) / 1000.0
+    }
+    fn print(&self) {
+        println!(
+            "{:<28} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  non-200 {}",
+            self.label,
+            self.rps(),
+            self.pct(0.50),
+            self.pct(0.99),
+            f64::from(*self.latencies_us.last().unwrap_or(&0)) / 1000.0,
+            self.non_200
+        );
+    }
+}
+
+/// The signed requests: (path and query, signature header).
+fn requests(from: usize, n: usize) -> Vec<(String, String)> {
+    let t = chrono::Utc::now().timestamp();
+    (from..from + n)
+        .map(|i| {
+            let pq = format!(
+                "/postback/bench?subid=c{}&status=sale&payout=12.50&currency=EUR&tid=tx-{i}&token={TOKEN}",
+                i % CLICKS
+            );
+            let (path, query) = pq.split_once('?').unwrap_or((&pq, ""));
+            let v1 = sign(SECRET, t, format!("{path}?{query}").as_bytes());
+            (pq, format!("t={t},v1={v1}"))
+        })
+        .collect()
+}
+
+async fn load(
+    base: &str,
+    reqs: Arc<Vec<(String, String)>>,
+    clients: usize,
+    label: &str,
+) -> Result<Run> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .tcp_nodelay(true)
+        .build()?;
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..clients {
+        let (http, next, reqs, base) = (http.clone(), next.clone(), reqs.clone(), base.to_string());
+        tasks.spawn(async move {
+            let mut lat = Vec::with_capacity(reqs.len() / clients + 1);
+            let mut non_200 = 0;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((pq, sig)) = reqs.get(i) else { break };
+                let t0 = Instant::now();
+                let resp = http
+                    .get(format!("{base}{pq}"))
+                    .header("X-Affops-Signature", sig)
+                    .send()
+                    .await?;
+                let ok = resp.status() == 200;
+                resp.bytes().await?;
+                lat.push(u32::try_from(t0.elapsed().as_micros()).unwrap_or(u32::MAX));
+                non_200 += usize::from(!ok);
+            }
+            anyhow::Ok((lat, non_200))
+        });
+    }
+    let mut latencies_us = Vec::with_capacity(reqs.len());
+    let mut non_200 = 0;
+    while let Some(r) = tasks.join_next().await {
+        let (l, n) = r??;
+        latencies_us.extend(l);
+        non_200 += n;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    latencies_us.sort_unstable();
+    Ok(Run {
+        label: label.to_string(),
+        secs,
+        latencies_us,
+        non_200,
+    })
+}
+
+async fn ours(args: &Args, ack: AckMode, label: &str) -> Result<Run> {
+    let dir = tempfile::tempdir()?;
+    let ws = Workspace::open(dir.path())?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let spec = ProgramSpec {
+        name: "bench".into(),
+        vertical: "igaming".into(),
+        currency: "EUR".into(),
+        timezone: "UTC".into(),
+    };
+    ws.ensure_program(&spec, now)?;
+    ws.store().write(|tx| {
+        tx.execute("INSERT INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (1, '1', 'a', 0)", ())?;
+        let mut ins = tx.prepare("INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day) VALUES (1, ?1, 1, ?2, '2025-01-01')")?;
+        for i in 0..CLICKS {
+            ins.execute((format!("c{i}"), now))?;
+        }
+        Ok(())
+    })?;
+    let cfg = PostbackSourceConfig {
+        name: "bench".into(),
+        program: "bench".into(),
+        dialect: Dialect::Keitaro,
+        allow_ips: vec!["127.0.0.1".into()],
+        allow_any_ip: false,
+        hmac_required: true,
+        default_currency: "EUR".into(),
+    };
+    postback::configure_source(ws.store(), &cfg, now)?;
+    let secrets = Arc::new(MemorySecrets::default());
+    let creds = PostbackCredentials {
+        token: Some(TOKEN.into()),
+        hmac_current: Some(SECRET.into()),
+        hmac_previous: None,
+    };
+    secrets.set("bench", creds);
+    let mut opts = ListenerOptions::new(0);
+    opts.ack = ack;
+    let handle = postback::start(ws.store().clone(), secrets, opts).await?;
+    let base = format!("http://{}", handle.local_addr());
+    load(
+        &base,
+        Arc::new(requests(10_000_000, WARMUP)),
+        args.clients,
+        "warm-up",
+    )
+    .await?;
+    let run = load(
+        &base,
+        Arc::new(requests(0, args.requests)),
+        args.clients,
+        label,
+    )
+    .await?;
+    let status = handle.stop().await?;
+    let stored: i64 = ws
+        .store()
+        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM conversions", [], |r| r.get(0))?))?;
+    ensure!(
+        stored as usize == args.requests + WARMUP,
+        "{stored} conversions stored, expected {}",
+        args.requests + WARMUP
+    );
+    ensure!(
+        status.overloaded == 0,
+        "{} requests were refused as overload",
+        status.overloaded
+    );
+    Ok(run)
+}
+
+async fn peer(args: &Args) -> Result<Run> {
+    let router =
+        axum::Router::new().route("/postback/{source}", axum::routing::get(|| async { "ok" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    load(
+        &base,
+        Arc::new(requests(10_000_000, WARMUP)),
+        args.clients,
+        "warm-up",
+    )
+    .await?;
+    let run = load(
+        &base,
+        Arc::new(requests(0, args.requests)),
+        args.clients,
+        "peer: trivial axum 200",
+    )
+    .await?;
+    server.abort();
+    Ok(run)
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("runtime")?;
+    rt.block_on(async {
+        println!(
+            "B3: {} signed postbacks (HMAC-SHA256 + token + allow-list), {} keep-alive clients, {} cores, client and server in one process",
+            args.requests,
+            args.clients,
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        );
+        let committed = ours(&args, AckMode::Committed, "ours: ack after commit").await?;
+        committed.print();
+        let synced = if args.synced {
+            let s = ours(&args, AckMode::Synced, "ours: ack after fsync").await?;
+            s.print();
+            Some(s)
+        } else {
+            None
+        };
+        let p = peer(&args).await?;
+        p.print();
+        println!("ratio ours/peer throughput: {:.2}", committed.rps() / p.rps());
+        if let Some(s) = synced {
+            println!("ratio synced/peer throughput: {:.2}", s.rps() / p.rps());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        Ok(())
+    })
+}

@@ -1,0 +1,219 @@
+//! `serve-postbacks` (run the listener until Ctrl-C, one line per request) and `postback-log` (page through the
+//! request log). Secrets given on the command line stay in this process's memory ([`MemorySecrets`]); the
+//! desktop app keeps them in the OS keychain instead.
+
+use affops_core::api::{
+    ApiError, Dialect, ErrorCode, PostbackLogFilter, PostbackLogRow, PostbackOutcome,
+    PostbackSourceConfig,
+};
+use affops_core::postback::{self, AckMode, ListenerOptions, MemorySecrets, PostbackCredentials};
+use affops_core::workspace::{ProgramSpec, Workspace};
+use clap::Args;
+use std::sync::Arc;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one and prints it).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// A source and its dialect, e.g. `keitaro-main=keitaro` (everflow, voluum, keitaro, affise, binom,
+    /// prosper202). Repeat for several; they share the options below.
+    #[arg(long = "source", value_name = "NAME=DIALECT", required = true)]
+    sources: Vec<String>,
+    /// The program the postbacks' clicks belong to (default: the workspace's only program).
+    #[arg(long)]
+    program: Option<String>,
+    /// Token the tracker must send (`token=` or header X-Affops-Token).
+    #[arg(long)]
+    token: Option<String>,
+    /// HMAC-SHA256 secret; when given, every request must carry a valid X-Affops-Signature.
+    #[arg(long)]
+    secret: Option<String>,
+    /// The secret being rotated out, still accepted.
+    #[arg(long)]
+    previous_secret: Option<String>,
+    /// Addresses or CIDR blocks allowed to post. Without any (and without --allow-any-ip) everyone is denied.
+    #[arg(long = "allow-ip", value_name = "IP")]
+    allow_ips: Vec<String>,
+    /// Accept every address (the token and signature still apply).
+    #[arg(long, conflicts_with = "allow_ips")]
+    allow_any_ip: bool,
+    /// Currency of postbacks that name none.
+    #[arg(long, default_value = "EUR")]
+    currency: String,
+    /// fsync every batch before answering 200 (survives power loss; slower).
+    #[arg(long)]
+    synced: bool,
+}
+
+#[derive(Args)]
+pub struct LogArgs {
+    #[arg(long)]
+    source: Option<String>,
+    /// recorded, updated, duplicate, stale or rejected.
+    #[arg(long)]
+    outcome: Option<String>,
+    /// Text to find in the request, body or reason.
+    #[arg(long)]
+    text: Option<String>,
+    #[arg(long, default_value_t = 1)]
+    page: u32,
+    #[arg(long, default_value_t = 50)]
+    page_size: u32,
+    /// Print the page as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn invalid(msg: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidInput, msg)
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The program named, else the only one, else a new default program for a fresh workspace.
+fn program_name(
+    ws: &Workspace,
+    wanted: Option<String>,
+    currency: &str,
+) -> Result<String, ApiError> {
+    if let Some(p) = wanted {
+        return Ok(p);
+    }
+    let names: Vec<String> = ws.store().read(|c| {
+        let mut st = c.prepare("SELECT name FROM programs ORDER BY id")?;
+        let rows = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    })?;
+    match names.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => {
+            let spec = ProgramSpec {
+                name: "Postbacks".into(),
+                vertical: "igaming".into(),
+                currency: currency.to_ascii_uppercase(),
+                timezone: "UTC".into(),
+            };
+            ws.ensure_program(&spec, now_ms())?;
+            Ok(spec.name)
+        }
+        many => Err(invalid(format!(
+            "the workspace has several programs ({}); pass --program",
+            many.join(", ")
+        ))),
+    }
+}
+
+fn line(r: &PostbackLogRow) -> String {
+    let at = chrono::DateTime::from_timestamp_millis(r.received_at_ms)
+        .map(|t| t.format("%H:%M:%S%.3f").to_string())
+        .unwrap_or_default();
+    let conv = r
+        .conversion_id
+        .map(|c| format!(" conversion {c}"))
+        .unwrap_or_default();
+    format!(
+        "{at} {:<15} {:<16} {} {:<9} {:>6}µs{conv} {}",
+        r.remote_ip,
+        r.source,
+        r.status_code,
+        r.outcome.as_str(),
+        r.latency_us,
+        r.reason
+    )
+}
+
+pub async fn serve(ws: &Workspace, args: ServeArgs) -> Result<(), ApiError> {
+    let program = program_name(ws, args.program, &args.currency)?;
+    let secrets = Arc::new(MemorySecrets::default());
+    for spec in &args.sources {
+        let (name, dialect) = spec
+            .split_once('=')
+            .ok_or_else(|| invalid(format!("--source {spec}: expected NAME=DIALECT")))?;
+        let dialect = Dialect::parse(dialect)
+            .ok_or_else(|| invalid(format!("--source {spec}: unknown dialect '{dialect}'")))?;
+        let cfg = PostbackSourceConfig {
+            name: name.to_string(),
+            program: program.clone(),
+            dialect,
+            allow_ips: args.allow_ips.clone(),
+            allow_any_ip: args.allow_any_ip,
+            hmac_required: args.secret.is_some(),
+            default_currency: args.currency.clone(),
+        };
+        postback::configure_source(ws.store(), &cfg, now_ms())?;
+        secrets.set(
+            name,
+            PostbackCredentials {
+                token: args.token.clone(),
+                hmac_current: args.secret.clone(),
+                hmac_previous: args.previous_secret.clone(),
+            },
+        );
+    }
+    let mut opts = ListenerOptions::new(args.port);
+    opts.ack = if args.synced {
+        AckMode::Synced
+    } else {
+        AckMode::Committed
+    };
+    opts.observer = Some(Arc::new(|r: &PostbackLogRow| println!("{}", line(r))));
+    let handle = postback::start(ws.store().clone(), secrets, opts).await?;
+    let addr = handle.local_addr();
+    for spec in &args.sources {
+        let (name, _) = spec.split_once('=').unwrap_or((spec, ""));
+        println!("listening: http://{addr}/postback/{name}");
+    }
+    if args.allow_ips.is_empty() && !args.allow_any_ip {
+        println!("warning: no --allow-ip given: every request will be refused with 403 (use --allow-ip 127.0.0.1 or --allow-any-ip)");
+    }
+    if args.token.is_none() && args.secret.is_none() {
+        println!(
+            "warning: neither --token nor --secret given: every request will be refused with 401"
+        );
+    }
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot wait for Ctrl-C: {e}")))?;
+    let s = handle.stop().await?;
+    println!(
+        "stopped: {} recorded, {} updated, {} duplicates, {} stale, {} rejected, {} overloaded",
+        s.recorded, s.updated, s.duplicates, s.stale, s.rejected, s.overloaded
+    );
+    Ok(())
+}
+
+pub fn log(ws: &Workspace, args: LogArgs) -> Result<(), ApiError> {
+    let outcome = match args.outcome.as_deref() {
+        None => None,
+        Some(o) => Some(
+            PostbackOutcome::parse(o).ok_or_else(|| invalid(format!("unknown outcome '{o}'")))?,
+        ),
+    };
+    let filter = PostbackLogFilter {
+        source: args.source,
+        outcome,
+        text: args.text,
+        page: args.page,
+        page_size: args.page_size,
+    };
+    let page = postback::list_log(ws.store(), &filter)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&page)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
+        );
+        return Ok(());
+    }
+    for r in &page.rows {
+        println!("{}  {} {}", line(r), r.method, r.path_query);
+    }
+    println!(
+        "page {} of {} rows ({} per page)",
+        page.page, page.total, page.page_size
+    );
+    Ok(())
+}

@@ -1,0 +1,396 @@
+//! The postback listener over real HTTP on loopback: RELIABILITY.md I1–I4 and I9 (query strings), the
+//! external vectors of DOMAIN.md §8, and the request log. I5 lives in `postback_order`.
+
+use super::postback_rig::{source, Rig, NOW_MS, OLD_SECRET, SECRET, TOKEN};
+use affops_core::api::{PostbackLogFilter, PostbackOutcome};
+use affops_core::postback::auth::sign;
+use affops_core::postback::{self, PostbackCredentials};
+
+const T: i64 = NOW_MS / 1000;
+
+#[tokio::test]
+async fn i4_allow_list_and_token_each_reject_on_their_own() {
+    let mut closed = source("closed", "keitaro");
+    closed.allow_ips.clear();
+    let mut other_net = source("othernet", "keitaro");
+    other_net.allow_ips = vec!["10.0.0.0/8".into()];
+    let mut open = source("open", "keitaro");
+    open.allow_ips.clear();
+    open.allow_any_ip = true;
+    let mut rig = Rig::start(&[closed, other_net, open, source("kei", "keitaro")], 3).await;
+    let q = "subid=c1&status=sale&payout=10&tid=t1";
+    // The right token does not open an empty allow-list: empty means deny.
+    let r = rig
+        .get(&format!("/postback/closed?{q}&token={TOKEN}"))
+        .await;
+    assert_eq!(
+        (r.0, r.2.contains("allow-list is empty")),
+        (403, true),
+        "{r:?}"
+    );
+    let r = rig
+        .get(&format!("/postback/othernet?{q}&token={TOKEN}"))
+        .await;
+    assert_eq!(
+        r.0, 403,
+        "an address outside the list is refused whatever it presents"
+    );
+    // The allow-list does not replace the token.
+    assert_eq!(
+        rig.get(&format!("/postback/kei?{q}&token=nope")).await.0,
+        401
+    );
+    assert_eq!(rig.get(&format!("/postback/kei?{q}")).await.0, 401);
+    assert_eq!(
+        rig.get(&format!("/postback/open?{q}&token=nope")).await.0,
+        401,
+        "allow_any_ip keeps the token"
+    );
+    // Token as a header works as well as the query parameter.
+    let hdr = rig
+        .http
+        .get(format!("{}/postback/open?{q}", rig.base))
+        .header("X-Affops-Token", TOKEN);
+    assert_eq!(rig.send(hdr).await.0, 200);
+    assert_eq!(
+        rig.get(&format!("/postback/kei?{q}&token={TOKEN}")).await.0,
+        200
+    );
+    assert_eq!(
+        rig.get(&format!("/postback/nosuch?{q}&token={TOKEN}"))
+            .await
+            .0,
+        404
+    );
+    rig.stop().await;
+    let log = rig.log();
+    assert_eq!(log.len(), 8, "every request is in the log, refused or not");
+    assert!(
+        log.iter()
+            .all(|r| !r.path_query.contains(TOKEN) && !r.body.contains(TOKEN)),
+        "the token is redacted"
+    );
+    assert!(log[0].path_query.contains("token=REDACTED"));
+    assert_eq!(log[2].reason, "wrong token");
+    assert_eq!(log[3].reason, "missing token");
+    let raw_leaks = rig.count(&format!(
+        "SELECT COUNT(*) FROM raw_records WHERE CAST(payload AS TEXT) LIKE '%{TOKEN}%'"
+    ));
+    assert_eq!(raw_leaks, 0, "the raw archive never holds a secret");
+}
+
+#[tokio::test]
+async fn i1_tampered_or_mis_encoded_signatures_are_rejected_with_reasons() {
+    let mut s = source("kei", "keitaro");
+    s.hmac_required = true;
+    let mut rig = Rig::start(&[s], 3).await;
+    let pq = format!("/postback/kei?subid=c1&status=sale&payout=10&tid=t1&token={TOKEN}");
+    assert_eq!(rig.send(rig.signed_get(&pq, SECRET, T)).await.0, 200);
+    // One byte changed after signing (payout 10 → 19).
+    let (path, query) = pq.split_once('?').unwrap();
+    let v1 = sign(SECRET, T, format!("{path}?{query}").as_bytes());
+    let tampered = rig
+        .http
+        .get(format!(
+            "{}{}",
+            rig.base,
+            pq.replace("payout=10", "payout=19")
+        ))
+        .header("X-Affops-Signature", format!("t={T},v1={v1}"));
+    assert_eq!(rig.send(tampered).await.2, "signature does not match");
+    assert_eq!(
+        rig.send(rig.signed_get(&pq, "wrong-secret", T)).await.2,
+        "signature does not match"
+    );
+    // The same MAC in base64 instead of hex is malformed, not "almost right".
+    let b64 = base64_of(&hex_to_bytes(&v1));
+    let mixed = rig
+        .http
+        .get(format!("{}{pq}", rig.base))
+        .header("X-Affops-Signature", format!("t={T},v1={b64}"));
+    let r = rig.send(mixed).await;
+    assert_eq!(
+        (r.0, r.2.starts_with("malformed signature")),
+        (401, true),
+        "{r:?}"
+    );
+    assert_eq!(rig.get(&pq).await.2, "missing signature");
+    // POST: the signature covers the body bytes; a re-serialized (pretty-printed) JSON body fails.
+    let body = r#"{"subid":"c2","status":"sale","payout":"5.00","tid":"t2"}"#;
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(body).unwrap())
+            .unwrap();
+    let post = |b: String| {
+        rig.http
+            .post(format!("{}/postback/kei?token={TOKEN}", rig.base))
+            .header("content-type", "application/json")
+            .header(
+                "X-Affops-Signature",
+                format!("t={T},v1={}", sign(SECRET, T, body.as_bytes())),
+            )
+            .body(b)
+    };
+    assert_eq!(rig.send(post(pretty)).await.2, "signature does not match");
+    assert_eq!(rig.send(post(body.to_string())).await.0, 200);
+    rig.stop().await;
+    assert_eq!(
+        rig.count("SELECT COUNT(*) FROM conversions"),
+        2,
+        "only the two valid deliveries were stored"
+    );
+    let reasons: Vec<_> = rig
+        .log()
+        .into_iter()
+        .map(|r| (r.status_code, r.reason))
+        .collect();
+    assert_eq!(
+        reasons.iter().filter(|(c, _)| *c == 401).count(),
+        5,
+        "{reasons:?}"
+    );
+}
+
+fn hex_to_bytes(h: &str) -> Vec<u8> {
+    (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn i2_stale_or_future_timestamps_are_rejected_and_a_replay_is_a_no_op() {
+    let mut s = source("kei", "keitaro");
+    s.hmac_required = true;
+    let mut rig = Rig::start(&[s], 3).await;
+    let pq = format!("/postback/kei?subid=c1&status=sale&payout=10&tid=t1&token={TOKEN}");
+    let r = rig.send(rig.signed_get(&pq, SECRET, T - 301)).await;
+    assert_eq!(
+        (r.0, r.2.as_str()),
+        (401, "signature timestamp is 301 s old (limit 300 s)")
+    );
+    let r = rig.send(rig.signed_get(&pq, SECRET, T + 301)).await;
+    assert_eq!(
+        (r.0, r.2.as_str()),
+        (
+            401,
+            "signature timestamp is 301 s in the future (limit 300 s)"
+        )
+    );
+    let first = rig.send(rig.signed_get(&pq, SECRET, T - 299)).await;
+    assert_eq!((first.0, first.1.as_str()), (200, "recorded"));
+    // The same delivery again (a tracker retry): 2xx, the existing conversion, nothing new written.
+    let again = rig.send(rig.signed_get(&pq, SECRET, T - 299)).await;
+    assert_eq!(
+        (again.0, again.1.as_str(), again.3),
+        (200, "duplicate", first.3)
+    );
+    rig.stop().await;
+    assert_eq!(rig.count("SELECT COUNT(*) FROM conversions"), 1);
+    assert_eq!(
+        rig.count("SELECT COUNT(*) FROM conversion_status_history"),
+        1
+    );
+    assert_eq!(rig.count("SELECT COUNT(*) FROM raw_records"), 1);
+}
+
+#[tokio::test]
+async fn i3_both_secrets_verify_during_rotation_and_only_the_new_one_after() {
+    let mut s = source("kei", "keitaro");
+    s.hmac_required = true;
+    let mut rig = Rig::start(&[s], 9).await;
+    let pq =
+        |i: u32| format!("/postback/kei?subid=c{i}&status=sale&payout=1&tid=r{i}&token={TOKEN}");
+    let creds = |current: &str, previous: Option<&str>| PostbackCredentials {
+        token: Some(TOKEN.into()),
+        hmac_current: Some(current.into()),
+        hmac_previous: previous.map(Into::into),
+    };
+    rig.secrets.set("kei", creds(OLD_SECRET, None));
+    assert_eq!(rig.send(rig.signed_get(&pq(1), OLD_SECRET, T)).await.0, 200);
+    assert_eq!(
+        rig.send(rig.signed_get(&pq(2), SECRET, T)).await.0,
+        401,
+        "not yet rotated"
+    );
+    rig.secrets.set("kei", creds(SECRET, Some(OLD_SECRET)));
+    assert_eq!(
+        rig.send(rig.signed_get(&pq(3), OLD_SECRET, T)).await.0,
+        200,
+        "overlap: old still valid"
+    );
+    assert_eq!(
+        rig.send(rig.signed_get(&pq(4), SECRET, T)).await.0,
+        200,
+        "overlap: new valid"
+    );
+    rig.secrets.set("kei", creds(SECRET, None));
+    assert_eq!(
+        rig.send(rig.signed_get(&pq(5), OLD_SECRET, T)).await.0,
+        401,
+        "after: old refused"
+    );
+    assert_eq!(
+        rig.send(rig.signed_get(&pq(6), SECRET, T)).await.0,
+        200,
+        "after: new valid"
+    );
+    rig.stop().await;
+}
+
+/// DOMAIN.md §8: "a replayed postback returns the existing conversion, still one row; an empty txid does not
+/// dedupe; a postback for an unknown click creates no orphan row".
+#[tokio::test]
+async fn domain_dedupe_vectors() {
+    let mut rig = Rig::start(&[source("p202", "prosper202"), source("vol", "voluum")], 3).await;
+    let a = rig
+        .get(&format!(
+            "/postback/vol?cid=c1&payout=25&txid=T-1&token={TOKEN}"
+        ))
+        .await;
+    let b = rig
+        .get(&format!(
+            "/postback/vol?cid=c1&payout=25&txid=T-1&token={TOKEN}"
+        ))
+        .await;
+    assert_eq!(
+        (a.1.as_str(), b.1.as_str(), a.3),
+        ("recorded", "duplicate", b.3),
+        "replay → existing conversion"
+    );
+    for _ in 0..2 {
+        let r = rig
+            .get(&format!(
+                "/postback/p202?subid=c2&amount=5&txid=%20%20&token={TOKEN}"
+            ))
+            .await;
+        assert_eq!(r.1, "recorded", "a blank txid never dedupes");
+    }
+    let r = rig
+        .get(&format!(
+            "/postback/vol?cid=ghost&payout=25&txid=T-2&token={TOKEN}"
+        ))
+        .await;
+    assert_eq!((r.0, r.2.as_str()), (404, "unknown click 'ghost'"));
+    rig.stop().await;
+    assert_eq!(
+        rig.count("SELECT COUNT(*) FROM conversions WHERE order_ref = 'T-1'"),
+        1
+    );
+    assert_eq!(
+        rig.count("SELECT COUNT(*) FROM conversions WHERE transaction_id = 'c2'"),
+        2
+    );
+    assert_eq!(
+        rig.count(
+            "SELECT COUNT(*) FROM conversions WHERE transaction_id = 'ghost' OR order_ref = 'T-2'"
+        ),
+        0,
+        "no orphan"
+    );
+    assert_eq!(
+        rig.count(
+            "SELECT COUNT(*) FROM conversions WHERE arrival <> 's2s' OR affiliate_id IS NULL"
+        ),
+        0
+    );
+}
+
+#[tokio::test]
+async fn i9_bad_query_strings_are_refused_naming_the_parameter_and_logged() {
+    let mut rig = Rig::start(&[source("aff", "affise"), source("kei", "keitaro")], 3).await;
+    let cases = [
+        ("/postback/aff?sub1=c1&status=1&sum=3&sub4={subacc4}", "parameter 'sub4' holds the unreplaced macro '{subacc4}'"),
+        ("/postback/aff?clickid={clickid}&status=1", "parameter 'clickid' holds the unreplaced macro '{clickid}'"),
+        ("/postback/aff?sub1=%7Bsub1%7D&status=1", "parameter 'sub1' holds the unreplaced macro '{sub1}'"),
+        ("/postback/aff?sub1=c1&status=1&sub2={{x}}", "parameter 'sub2' holds the unreplaced macro '{{x}}'"),
+        ("/postback/kei?status=sale", "missing click id parameter 'subid'"),
+        ("/postback/kei?subid=c1", "missing status parameter 'status'"),
+        ("/postback/kei?subid=c1&status=paid", "parameter 'status' has the unknown status 'paid'"),
+        ("/postback/kei?subid=c1&status=sale&payout=1,5", "parameter 'payout': '1,5' is not a decimal amount"),
+        ("/postback/kei?subid=c1&status=sale&payout=0.0000001", "parameter 'payout': '0.0000001' has more than 6 decimal places; it cannot be stored exactly"),
+        ("/postback/kei?subid=c1&status=sale&payout=%zz", "parameter 'payout' has a bad percent-escape"),
+        ("/postback/kei?subid=c1&subid=c2&status=sale", "parameter 'subid' is given twice"),
+    ];
+    for (pq, reason) in cases {
+        let r = rig.get(&format!("{pq}&token={TOKEN}")).await;
+        assert_eq!((r.0, r.2.as_str()), (400, reason), "{pq}");
+    }
+    let huge = format!(
+        "/postback/kei?subid=c1&status=sale&pad={}&token={TOKEN}",
+        "x".repeat(20_000)
+    );
+    assert_eq!(
+        rig.get(&huge).await.2,
+        "the query is longer than 8192 bytes"
+    );
+    rig.stop().await;
+    assert_eq!(rig.count("SELECT COUNT(*) FROM conversions"), 0);
+    let log = rig.log();
+    assert_eq!(log.len(), cases.len() + 1);
+    assert!(log.iter().all(|r| r.status_code == 400
+        && r.outcome == PostbackOutcome::Rejected
+        && !r.reason.is_empty()));
+    let page = postback::list_log(
+        &rig.store,
+        &PostbackLogFilter {
+            text: Some("unreplaced".into()),
+            page: 1,
+            page_size: 2,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (page.total, page.rows.len()),
+        (4, 2),
+        "the log filters by text and pages"
+    );
+    let by_source = PostbackLogFilter {
+        source: Some("aff".into()),
+        outcome: Some(PostbackOutcome::Rejected),
+        ..Default::default()
+    };
+    assert_eq!(postback::list_log(&rig.store, &by_source).unwrap().total, 4);
+}
+
+#[tokio::test]
+async fn listener_is_off_until_started_and_stops_gracefully() {
+    let mut rig = Rig::start(&[source("kei", "keitaro")], 2).await;
+    let addr = rig.handle.as_ref().unwrap().local_addr();
+    assert!(addr.ip().is_loopback(), "bound to 127.0.0.1 only");
+    rig.get(&format!(
+        "/postback/kei?subid=c1&status=lead&tid=x&token={TOKEN}"
+    ))
+    .await;
+    rig.get(&format!(
+        "/postback/kei?subid=c1&status=sale&tid=x&token={TOKEN}"
+    ))
+    .await;
+    let status = rig.handle.take().unwrap().stop().await.unwrap();
+    assert_eq!((status.recorded, status.updated), (1, 1));
+    assert!(
+        reqwest::get(format!("http://{addr}/postback/kei"))
+            .await
+            .is_err(),
+        "nothing listens after stop"
+    );
+}

@@ -56,9 +56,7 @@ fn draw<'a>(
         .label_style(("sans-serif", 12).into_font().color(&AXIS))
         .x_labels(n.min(12))
         .x_label_formatter(&move |v| match v {
-            SegmentValue::CenterOf(i) => {
-                labels.get(*i).map(|l| short_day(l)).unwrap_or_default()
-            }
+            SegmentValue::CenterOf(i) => labels.get(*i).map(|l| short_day(l)).unwrap_or_default(),
             _ => String::new(),
         })
         .draw()?;

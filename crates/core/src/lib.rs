@@ -2,6 +2,7 @@
 //!
 //! - [`store`]: SQLite with one writer, readers, immutable migrations; the schema of the whole lifecycle.
 //! - [`ingest`]: connectors that page through tracker and operator APIs into the store, idempotently.
+//! - [`import`]: batch CSV files (clicks, registrations, activity, deposits), streamed, resumable, idempotent.
 //! - [`dashboard`]: the per-affiliate funnel for a period, read from the store.
 //! - [`charts`]: plotters charts rendered to SVG strings from data-only specs.
 //! - [`workspace`]: a data folder with its store; setting up the demo workspace.
@@ -14,6 +15,7 @@ pub mod api;
 pub mod audit;
 pub mod charts;
 pub mod dashboard;
+pub mod import;
 pub mod ingest;
 pub mod money;
 pub mod store;

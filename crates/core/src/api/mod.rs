@@ -5,8 +5,13 @@
 //! `u32`, instants as Unix milliseconds.
 
 mod error;
+mod import;
 
 pub use error::{ApiError, ErrorCode};
+pub use import::{
+    ColumnMap, ColumnMapping, ImportPreset, ImportPreview, ImportRunSummary, PreviewRow,
+    QuarantinePage, QuarantineRow,
+};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -138,6 +143,14 @@ pub fn typescript_bindings() -> String {
         Progress::decl(),
         StreamSyncResult::decl(),
         SyncSummary::decl(),
+        ImportPreset::decl(),
+        ColumnMap::decl(),
+        ColumnMapping::decl(),
+        PreviewRow::decl(),
+        ImportPreview::decl(),
+        ImportRunSummary::decl(),
+        QuarantineRow::decl(),
+        QuarantinePage::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core bindings`.\n\

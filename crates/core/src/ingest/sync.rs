@@ -401,7 +401,10 @@ async fn sync_stream(
                 label: page_label.clone(),
                 body,
                 envelope,
-                next_checkpoint: next.as_ref().map(Position::to_checkpoint).unwrap_or_default(),
+                next_checkpoint: next
+                    .as_ref()
+                    .map(Position::to_checkpoint)
+                    .unwrap_or_default(),
                 window: window.clone(),
             };
             blocking(move || {
@@ -458,8 +461,19 @@ struct FetchedPage {
 }
 
 /// One page, one transaction: raw archive, every item applied or quarantined, checkpoint advanced.
-fn write_page(tx: &rusqlite::Transaction<'_>, ctx: &PageContext<'_>, page: &FetchedPage) -> StoreResult<PageCounts> {
-    let FetchedPage { kind, label: page_label, body, envelope, next_checkpoint, window } = page;
+fn write_page(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &PageContext<'_>,
+    page: &FetchedPage,
+) -> StoreResult<PageCounts> {
+    let FetchedPage {
+        kind,
+        label: page_label,
+        body,
+        envelope,
+        next_checkpoint,
+        window,
+    } = page;
     let raw_id = upsert::archive_raw(tx, ctx, page_label, body)?;
     let mut counts = PageCounts::default();
     for (i, item) in envelope.items.iter().enumerate() {

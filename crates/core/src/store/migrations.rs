@@ -10,10 +10,16 @@ pub struct Migration {
 }
 
 /// Every migration, in order; index + 1 is the version it brings the schema to.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_lifecycle.sql",
-    sql: include_str!("migrations/0001_lifecycle.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_lifecycle.sql",
+        sql: include_str!("migrations/0001_lifecycle.sql"),
+    },
+    Migration {
+        name: "0002_import.sql",
+        sql: include_str!("migrations/0002_import.sql"),
+    },
+];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

@@ -1,8 +1,10 @@
 //! Integration tests of affops-core, built as one binary. Index:
 //! - `bindings`: the UI's generated TypeScript types are fresh.
+//! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `migrations`: shipped migrations are never edited.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 
 mod bindings;
+mod import;
 mod migrations;
 mod sync;

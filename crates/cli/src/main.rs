@@ -2,6 +2,7 @@
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod demo;
+mod import_cmd;
 
 use affops_core::api::{ApiError, Dashboard, DashboardQuery, ErrorCode};
 use affops_core::workspace::{Workspace, DATA_DIR_ENV};
@@ -46,6 +47,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import a CSV file (clicks, registrations, activity, deposits); resumable, idempotent.
+    Import(import_cmd::ImportArgs),
+    /// Import runs and the rows they quarantined: list, page, export.
+    Quarantine(import_cmd::QuarantineArgs),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -73,6 +78,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = match &cli.command {
         Command::Demo { json, .. } | Command::Dashboard { json, .. } => *json,
+        Command::Import(a) => a.json,
+        Command::Quarantine(q) => q.json,
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -129,6 +136,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 print_dashboard(&d);
             }
         }
+        Command::Import(a) => import_cmd::run_import(&ws, a)?,
+        Command::Quarantine(q) => import_cmd::run_quarantine(&ws, q)?,
     }
     Ok(())
 }

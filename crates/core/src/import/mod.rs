@@ -6,11 +6,13 @@
 //! - [`values`] and [`rows`]: parse, then validate, each cell and row; a bad row becomes a reason, never a panic.
 //! - [`write`]: one transaction per chunk: rows, raw bytes, quarantined rows and the checkpoint together.
 //! - [`run`]: the run itself (a parse thread feeding the writer), its resumable record, and the dry-run preview.
+//! - [`preview`]: the dry run.
 //! - [`quarantine`]: browsing and exporting the rows a run refused.
 //!
 //! Nothing holds the file in memory: rows are read with a bounded record size and handed on in bounded chunks.
 
 pub mod mapping;
+pub mod preview;
 pub mod quarantine;
 pub mod rows;
 pub mod run;

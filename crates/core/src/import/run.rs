@@ -3,11 +3,12 @@
 //! run killed at any point resumes exactly where its last commit ended; a file already imported is a no-op.
 
 use super::mapping::{self, expected_columns, Resolved};
+pub use super::preview::preview_file;
 use super::rows::{self, RowContext};
 use super::sniff::{sniff, Sniffed};
 use super::write::{BadRow, Chunk, ChunkWriter};
 use super::ImportError;
-use crate::api::{ColumnMapping, ImportPreview, ImportRunSummary, PreviewRow, Progress};
+use crate::api::{ColumnMapping, ImportRunSummary, Progress};
 use crate::ingest::ProgressFn;
 use crate::store::{Store, StoreError};
 use chrono_tz::Tz;
@@ -21,10 +22,14 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Rows per chunk (one transaction, one raw archive record, one checkpoint).
-pub const CHUNK_ROWS_MAX: usize = 100_000;
+/// Rows per chunk (one transaction, one raw archive record, one checkpoint). Large, because random keys dirty
+/// index pages all over the B-tree and each commit writes every dirty page once: fewer commits, less writing.
+pub const CHUNK_ROWS_MAX: usize = 250_000;
 /// Bytes per chunk: also the largest raw payload archived at once.
-pub const CHUNK_BYTES_MAX: u64 = 8 * 1024 * 1024;
+pub const CHUNK_BYTES_MAX: u64 = 32 * 1024 * 1024;
+/// The writer's page cache during an import, KiB: holds the click-id index of millions of rows, so inserts with
+/// random keys do not go to disk page by page. Given back when the import ends.
+pub const IMPORT_CACHE_KIB: i64 = 1024 * 1024;
 /// A record longer than this (an unterminated quote swallowing the file) stops the import instead of filling memory.
 pub const RECORD_BYTES_MAX: u64 = 1024 * 1024;
 /// Chunks parsed ahead of the writer: bounds memory while keeping both threads busy.
@@ -78,14 +83,14 @@ fn file_sha256(path: &Path) -> Result<(String, u64), ImportError> {
     Ok((hex::encode(h.finalize()), size))
 }
 
-struct Prepared {
-    sniffed: Sniffed,
-    resolved: Resolved,
-    sha: String,
-    size: u64,
+pub(super) struct Prepared {
+    pub sniffed: Sniffed,
+    pub resolved: Resolved,
+    pub sha: String,
+    pub size: u64,
 }
 
-fn prepare(path: &Path, m: &ColumnMapping) -> Result<Prepared, ImportError> {
+pub(super) fn prepare(path: &Path, m: &ColumnMapping) -> Result<Prepared, ImportError> {
     mapping::validate(m)?;
     let (sha, size) = file_sha256(path)?;
     let mut f = File::open(path).map_err(ImportError::Io)?;
@@ -102,10 +107,20 @@ fn prepare(path: &Path, m: &ColumnMapping) -> Result<Prepared, ImportError> {
 
 /// Counts bytes handed to the CSV parser and refuses to go further than [`RECORD_BYTES_MAX`] past the last
 /// record boundary, so one broken quote cannot make the parser buffer the rest of the file.
-struct BoundedReader<R> {
+pub(super) struct BoundedReader<R> {
     inner: R,
     read: u64,
     boundary: Rc<Cell<u64>>,
+}
+
+impl<R> BoundedReader<R> {
+    pub(super) fn new(inner: R, boundary: Rc<Cell<u64>>) -> Self {
+        Self {
+            inner,
+            read: 0,
+            boundary,
+        }
+    }
 }
 
 impl<R: Read> Read for BoundedReader<R> {
@@ -135,11 +150,7 @@ fn parse_chunks(
         f.seek(SeekFrom::Start(start.0)).map_err(ImportError::Io)?;
         let mut raw_file = File::open(path).map_err(ImportError::Io)?;
         let boundary = Rc::new(Cell::new(0u64));
-        let bounded = BoundedReader {
-            inner: BufReader::with_capacity(1 << 16, f),
-            read: 0,
-            boundary: boundary.clone(),
-        };
+        let bounded = BoundedReader::new(BufReader::with_capacity(1 << 16, f), boundary.clone());
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -342,6 +353,8 @@ pub fn import_file(
         program_tz,
     );
     let clock = Instant::now();
+    let cache = |kib: i64| store.write(|t| Ok(t.pragma_update(None, "cache_size", -kib)?));
+    cache(IMPORT_CACHE_KIB)?;
     let (tx, rx) = std::sync::mpsc::sync_channel(CHANNEL_CHUNKS);
     let outcome = std::thread::scope(|s| -> Result<(), ImportError> {
         let pref = &p;
@@ -352,12 +365,15 @@ pub fn import_file(
             store.write(|t| writer.write(t, &chunk))?;
             writer.committed();
             done_rows += chunk.next_row - chunk.first_row;
+            let end_offset = chunk.end_offset;
+            // Freeing a quarter of a million small strings takes the writer's time; another thread can do it.
+            s.spawn(move || drop(chunk));
             if let Some(progress) = &opts.progress {
                 report(
                     progress,
                     &stream,
                     done_rows,
-                    chunk.end_offset,
+                    end_offset,
                     p.size,
                     clock.elapsed().as_secs_f64(),
                 );
@@ -365,6 +381,7 @@ pub fn import_file(
         }
         Ok(())
     });
+    cache(crate::store::CACHE_KIB)?;
     let finished_ms = (opts.clock)();
     let (status, message) = match &outcome {
         Ok(()) => ("done", String::new()),
@@ -397,73 +414,4 @@ fn report(progress: &ProgressFn, stream: &str, rows: u64, offset: u64, size: u64
         steps_total: 1,
         message: format!("{pct:.1}% of {size} bytes, {rate:.0} rows/s"),
     });
-}
-
-/// A dry run: the header and detection results, and the first `n` rows mapped and validated. Writes nothing.
-/// Naive times are read in `tz` (the source's zone).
-pub fn preview_file(
-    path: &Path,
-    m: &ColumnMapping,
-    tz: Tz,
-    n: usize,
-) -> Result<ImportPreview, ImportError> {
-    let p = prepare(path, m)?;
-    let mut f = File::open(path).map_err(ImportError::Io)?;
-    f.seek(SeekFrom::Start(p.sniffed.data_offset))
-        .map_err(ImportError::Io)?;
-    let boundary = Rc::new(Cell::new(0u64));
-    let bounded = BoundedReader {
-        inner: BufReader::new(f),
-        read: 0,
-        boundary: boundary.clone(),
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(p.sniffed.delimiter)
-        .from_reader(bounded);
-    let ctx = RowContext {
-        resolved: &p.resolved,
-        header_len: p.sniffed.header.len(),
-        tz,
-        row_key_prefix: &p.sha[..16],
-    };
-    let mut rec = csv::ByteRecord::new();
-    let mut rows_out = Vec::new();
-    let mut row = 2u64;
-    while rows_out.len() < n.min(PREVIEW_ROWS_MAX) {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(ImportError::Aborted(format!("row {row}: {e}"))),
-        }
-        boundary.set(rdr.position().byte());
-        let error = rows::validate(&rec, row, &ctx).err().map(|e| e.to_string());
-        rows_out.push(PreviewRow {
-            row: row as u32,
-            fields: rows::preview_fields(&rec, row, &ctx),
-            error,
-        });
-        row += 1;
-    }
-    let specs = mapping::fields(m.preset);
-    let mut resolved = Vec::new();
-    let mut unmapped_optional = Vec::new();
-    for (i, s) in specs.iter().enumerate() {
-        if p.resolved.slots[i] == mapping::Slot::Absent {
-            unmapped_optional.push(s.name.to_string());
-        } else {
-            resolved.push((s.name.to_string(), p.resolved.column_name(i)));
-        }
-    }
-    Ok(ImportPreview {
-        preset: m.preset,
-        header: p.sniffed.header.clone(),
-        delimiter: (p.sniffed.delimiter as char).to_string(),
-        had_bom: p.sniffed.had_bom,
-        junk_prefix: p.sniffed.junk_escaped(),
-        resolved,
-        unmapped_optional,
-        rows: rows_out,
-    })
 }

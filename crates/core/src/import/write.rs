@@ -4,7 +4,7 @@
 //! Inserts are idempotent on natural keys (`ON CONFLICT DO NOTHING` on click id, player id, deposit id; activity
 //! is upserted on (player, day) only when a value changed), so a chunk written twice changes nothing.
 
-use super::rows::{ActivityRow, ClickRow, Row};
+use super::rows::{ActivityRow, Row};
 use crate::ingest::records::{DepositRecord, PlayerRecord};
 use crate::ingest::upsert::{self, PageContext};
 use crate::store::{StoreError, StoreResult};
@@ -79,6 +79,30 @@ impl DayCache {
     }
 }
 
+/// FNV-1a: affiliate ids are short strings looked up once per row; SipHash's DoS resistance buys nothing here
+/// (the keys come from the file being imported) and costs a measurable share of the import.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// State a writer keeps across the chunks of one run.
 pub struct ChunkWriter {
     pub source_id: i64,
@@ -89,7 +113,7 @@ pub struct ChunkWriter {
     pub now_ms: i64,
     pub tz: Tz,
     days: DayCache,
-    affiliates: HashMap<String, i64>,
+    affiliates: FastMap<i64>,
     /// Affiliates created by the transaction in flight: forgotten if it rolls back.
     created: Vec<String>,
 }
@@ -113,7 +137,7 @@ impl ChunkWriter {
             now_ms,
             tz,
             days: DayCache::new(tz),
-            affiliates: HashMap::new(),
+            affiliates: FastMap::default(),
             created: Vec::new(),
         }
     }
@@ -144,17 +168,13 @@ impl ChunkWriter {
         let raw_id = upsert::archive_raw(tx, &page, &locator, &chunk.raw)?;
         let mut out = ChunkOutcome::default();
         let mut late_bad: Vec<(u64, String)> = Vec::new();
-        let attribute_players = chunk
-            .rows
-            .first()
-            .is_some_and(|(_, r)| matches!(r, Row::Click(_)))
-            && self.unattributed_players(tx)?;
+        if matches!(chunk.rows.first(), Some((_, Row::Click(_)))) {
+            out.ok = self.clicks(tx, raw_id, chunk)?;
+        }
         for (row, r) in &chunk.rows {
             let refused = match r {
-                Row::Click(c) => {
-                    self.click(tx, raw_id, c, attribute_players)?;
-                    None
-                }
+                // Written above, all at once.
+                Row::Click(_) => continue,
                 Row::Player(p) => {
                     let rec = PlayerRecord {
                         external_id: p.player_id.clone(),
@@ -281,33 +301,49 @@ impl ChunkWriter {
         Ok(id)
     }
 
-    fn click(
-        &mut self,
-        tx: &Transaction<'_>,
-        raw_id: i64,
-        c: &ClickRow,
-        attribute_players: bool,
-    ) -> StoreResult<()> {
-        let affiliate_id = self.affiliate(tx, &c.affiliate)?;
-        let day = self.days.day(c.clicked_at_ms)?;
-        let t = &c.texts;
-        let n = tx
-            .prepare_cached(
-                "INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day, sub1, sub2, sub3, sub4, sub5,
-                                     ip, user_agent, country, landing_url, raw_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                 ON CONFLICT (program_id, click_id) DO NOTHING",
-            )?
-            .execute(params![
-                self.program_id, c.click_id, affiliate_id, c.clicked_at_ms, day,
-                t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], raw_id
+    /// All the clicks of a chunk, with the statements prepared once: this is the path the B1 benchmark times.
+    fn clicks(&mut self, tx: &Transaction<'_>, raw_id: i64, chunk: &Chunk) -> StoreResult<u64> {
+        let attribute_players = self.unattributed_players(tx)?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day, sub1, sub2, sub3, sub4, sub5,
+                                 ip, user_agent, country, landing_url, raw_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+             ON CONFLICT (program_id, click_id) DO NOTHING",
+        )?;
+        let mut attribute = tx.prepare_cached(
+            "UPDATE players SET affiliate_id = ?3 WHERE program_id = ?1 AND click_id = ?2 AND affiliate_id IS NULL",
+        )?;
+        let mut n = 0;
+        for (_, row) in &chunk.rows {
+            let Row::Click(c) = row else { continue };
+            let affiliate_id = self.affiliate(tx, &c.affiliate)?;
+            let day = self.days.day(c.clicked_at_ms)?;
+            let t = &c.texts;
+            let inserted = insert.execute(params![
+                self.program_id,
+                c.click_id,
+                affiliate_id,
+                c.clicked_at_ms,
+                day,
+                t[0],
+                t[1],
+                t[2],
+                t[3],
+                t[4],
+                t[5],
+                t[6],
+                t[7],
+                t[8],
+                raw_id
             ])?;
-        if n > 0 && attribute_players {
-            // A player who registered before their click was imported was left unattributed; the click settles it.
-            tx.prepare_cached("UPDATE players SET affiliate_id = ?3 WHERE program_id = ?1 AND click_id = ?2 AND affiliate_id IS NULL")?
-                .execute(params![self.program_id, c.click_id, affiliate_id])?;
+            if inserted > 0 && attribute_players {
+                // A player who registered before their click was imported was left unattributed; the click
+                // settles it.
+                attribute.execute(params![self.program_id, c.click_id, affiliate_id])?;
+            }
+            n += 1;
         }
-        Ok(())
+        Ok(n)
     }
 
     fn activity(

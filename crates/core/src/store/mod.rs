@@ -20,6 +20,9 @@ pub const DB_FILE: &str = "affops.sqlite";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many times a write transaction is retried when it still meets BUSY/LOCKED.
 const WRITE_RETRIES_MAX: u32 = 20;
+/// Page cache of each connection, in KiB (SQLite's negative `cache_size`); bulk jobs may raise the writer's for
+/// their duration (see `import`).
+pub const CACHE_KIB: i64 = 32_000;
 /// Idle read connections kept for reuse.
 const READ_POOL_MAX: usize = 4;
 
@@ -76,7 +79,7 @@ fn apply_pragmas(conn: &Connection, writer: bool) -> StoreResult<()> {
         conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
     }
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    conn.pragma_update(None, "cache_size", -32_000)?; // ~32 MB
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     Ok(())
 }
 

@@ -18,6 +18,8 @@ pub struct ClickRow {
     pub affiliate: String,
     /// sub1..sub5, ip, user_agent, country, landing_url, in that order.
     pub texts: [String; 9],
+    /// The reporting day in the program's zone; filled in by the parse thread (empty until then).
+    pub day: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +185,7 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
                 clicked_at_ms,
                 affiliate,
                 texts,
+                day: String::new(),
             })
         }
         ImportPreset::Registrations => Row::Player(PlayerRow {

@@ -317,7 +317,11 @@ impl ChunkWriter {
         for (_, row) in &chunk.rows {
             let Row::Click(c) = row else { continue };
             let affiliate_id = self.affiliate(tx, &c.affiliate)?;
-            let day = self.days.day(c.clicked_at_ms)?;
+            let day = if c.day.is_empty() {
+                self.days.day(c.clicked_at_ms)?
+            } else {
+                &c.day
+            };
             let t = &c.texts;
             let inserted = insert.execute(params![
                 self.program_id,

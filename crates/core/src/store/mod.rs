@@ -23,6 +23,8 @@ const WRITE_RETRIES_MAX: u32 = 20;
 /// Page cache of each connection, in KiB (SQLite's negative `cache_size`); bulk jobs may raise the writer's for
 /// their duration (see `import`).
 pub const CACHE_KIB: i64 = 32_000;
+/// WAL pages after which a commit copies the WAL back into the database.
+pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 1000;
 /// Idle read connections kept for reuse.
 const READ_POOL_MAX: usize = 4;
 
@@ -76,7 +78,7 @@ fn apply_pragmas(conn: &Connection, writer: bool) -> StoreResult<()> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Checkpoint often enough that the WAL stays bounded under constant reads.
-        conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
     }
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
@@ -185,6 +187,14 @@ impl Store {
             pool.push(conn);
         }
         result
+    }
+
+    /// Copies the WAL back into the database and truncates it (outside any transaction). Bulk jobs that pause
+    /// automatic checkpoints call this when they end, so the WAL is bounded again.
+    pub fn checkpoint(&self) -> StoreResult<()> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" or the first problems found.

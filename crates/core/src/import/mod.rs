@@ -5,13 +5,15 @@
 //!   name.
 //! - [`values`] and [`rows`]: parse, then validate, each cell and row; a bad row becomes a reason, never a panic.
 //! - [`write`]: one transaction per chunk: rows, raw bytes, quarantined rows and the checkpoint together.
-//! - [`run`]: the run itself (a parse thread feeding the writer), its resumable record, and the dry-run preview.
+//! - `parse`: the file's identity and header, and the parse thread that turns rows into validated chunks.
+//! - [`run`]: the run itself (the parse thread feeding the writer) and its resumable record.
 //! - [`preview`]: the dry run.
 //! - [`quarantine`]: browsing and exporting the rows a run refused.
 //!
 //! Nothing holds the file in memory: rows are read with a bounded record size and handed on in bounded chunks.
 
 pub mod mapping;
+mod parse;
 pub mod preview;
 pub mod quarantine;
 pub mod rows;

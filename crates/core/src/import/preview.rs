@@ -2,8 +2,9 @@
 //! bytes, the mapping as resolved, each row's validation result), without writing anything.
 
 use super::mapping;
+use super::parse::{prepare, BoundedReader};
 use super::rows::{self, RowContext};
-use super::run::{prepare, BoundedReader, PREVIEW_ROWS_MAX};
+use super::run::PREVIEW_ROWS_MAX;
 use super::ImportError;
 use crate::api::{ColumnMapping, ImportPreview, PreviewRow};
 use chrono_tz::Tz;

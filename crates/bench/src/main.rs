@@ -99,6 +99,7 @@ fn sqlite_import(sqlite3: &str, db: &Path, csv: &Path) -> Result<Duration> {
     let mut child = Command::new(sqlite3)
         .arg(db)
         .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
         .spawn()
         .context("starting sqlite3")?;
     child

@@ -2,6 +2,7 @@
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod demo;
+mod import_cmd;
 mod postback_cmd;
 mod sandbox_cmd;
 mod sources_cmd;
@@ -78,6 +79,10 @@ enum Command {
     ServePostbacks(postback_cmd::ServeArgs),
     /// Page through the postback request log (newest first).
     PostbackLog(postback_cmd::LogArgs),
+    /// Import a CSV file (clicks, registrations, activity, deposits); resumable, idempotent.
+    Import(import_cmd::ImportArgs),
+    /// Import runs and the rows they quarantined: list, page, export.
+    Quarantine(import_cmd::QuarantineArgs),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -112,6 +117,8 @@ fn main() -> ExitCode {
             action: sources_cmd::SourcesAction::List { json },
         } => *json,
         Command::PostbackLog(a) => a.json,
+        Command::Import(a) => a.json,
+        Command::Quarantine(q) => q.json,
         Command::Sources { .. } | Command::Sandbox(_) | Command::ServePostbacks(_) => false,
     };
     match run(cli) {
@@ -181,6 +188,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 print_dashboard(&d);
             }
         }
+        Command::Import(a) => import_cmd::run_import(&ws, a)?,
+        Command::Quarantine(q) => import_cmd::run_quarantine(&ws, q)?,
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //!
 //! - [`store`]: SQLite with one writer, readers, immutable migrations; the schema of the whole lifecycle.
 //! - [`ingest`]: connectors that page through tracker and operator APIs into the store, idempotently.
+//! - [`import`]: batch CSV files (clicks, registrations, activity, deposits), streamed, resumable, idempotent.
 //! - [`dashboard`]: the per-affiliate funnel for a period, read from the daily [`rollups`].
 //! - [`charts`]: plotters charts rendered to SVG strings from data-only specs.
 //! - [`postback`]: the S2S postback listener on loopback: auth, dialects, dedupe, batched writes, request log.
@@ -17,6 +18,7 @@ pub mod charts;
 pub mod coverage;
 pub mod credentials;
 pub mod dashboard;
+pub mod import;
 pub mod ingest;
 pub mod money;
 pub mod postback;

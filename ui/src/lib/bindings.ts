@@ -190,3 +190,76 @@ address: string | null, started_at_ms: number | null, sources: Array<PostbackSou
  * Requests refused with 503 because the writer queue was full; they are not in the log.
  */
 overloaded: number, };
+
+export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits";
+
+export type ColumnMap = { column: string, field: string, };
+
+export type ColumnMapping = { preset: ImportPreset, columns: Array<ColumnMap>, 
+/**
+ * `auto` (default: only forms that read one way), `ymd`, `ymd_hms`, `rfc3339`, `dmy`, `mdy_hm`, `unix_s`,
+ * `unix_ms`.
+ */
+date_format?: string, 
+/**
+ * One of `,` `;` `|` or `\t`; detected from the header when absent.
+ */
+delimiter?: string, };
+
+export type PreviewRow = { 
+/**
+ * Spreadsheet numbering: the header is row 1.
+ */
+row: number, 
+/**
+ * (target field, cell text) in the preset's field order.
+ */
+fields: Array<[string, string]>, 
+/**
+ * `None` when the row is valid; otherwise why it would be quarantined.
+ */
+error: string | null, };
+
+export type ImportPreview = { preset: ImportPreset, 
+/**
+ * The header as read (after the BOM and any stray leading bytes were removed).
+ */
+header: Array<string>, delimiter: string, had_bom: boolean, 
+/**
+ * Stray bytes found before the header and skipped, shown escaped (e.g. `..`); empty when none.
+ */
+junk_prefix: string, 
+/**
+ * (target field, file column) as resolved against the header.
+ */
+resolved: Array<[string, string]>, 
+/**
+ * Optional fields whose column is absent: they are left empty.
+ */
+unmapped_optional: Array<string>, rows: Array<PreviewRow>, };
+
+export type ImportRunSummary = { id: number, source: string, file_name: string, file_size: number, sha256: string, preset: ImportPreset, started_at_ms: number, finished_at_ms: number | null, 
+/**
+ * `running` (or interrupted: it resumes from its checkpoint), `done` or `failed`.
+ */
+status: string, rows_ok: number, rows_quarantined: number, 
+/**
+ * The byte offset the next chunk starts at.
+ */
+checkpoint_offset: number, message: string, 
+/**
+ * True when this call found the file already imported and wrote nothing.
+ */
+already_imported: boolean, };
+
+export type QuarantineRow = { id: number, 
+/**
+ * e.g. `row 1042`.
+ */
+locator: string, row: number, field: string | null, reason: string, 
+/**
+ * The row's raw bytes, as text (invalid UTF-8 replaced).
+ */
+raw: string, };
+
+export type QuarantinePage = { run_id: number, total: number, offset: number, rows: Array<QuarantineRow>, };

@@ -5,11 +5,16 @@
 //! `u32`, instants as Unix milliseconds.
 
 mod error;
+mod import;
 mod postback;
 mod sources;
 
 pub use crate::postback::dialect::Dialect;
 pub use error::{ApiError, ErrorCode};
+pub use import::{
+    ColumnMap, ColumnMapping, ImportPreset, ImportPreview, ImportRunSummary, PreviewRow,
+    QuarantinePage, QuarantineRow,
+};
 pub use postback::{
     ListenerStatus, PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome,
     PostbackSourceConfig, PostbackSourceStatus, POSTBACK_LOG_PAGE_MAX,
@@ -162,6 +167,14 @@ pub fn typescript_bindings() -> String {
         PostbackLogPage::decl(),
         PostbackSourceStatus::decl(),
         ListenerStatus::decl(),
+        ImportPreset::decl(),
+        ColumnMap::decl(),
+        ColumnMapping::decl(),
+        PreviewRow::decl(),
+        ImportPreview::decl(),
+        ImportRunSummary::decl(),
+        QuarantineRow::decl(),
+        QuarantinePage::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

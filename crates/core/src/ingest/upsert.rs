@@ -288,7 +288,7 @@ fn brand_id(
     ))
 }
 
-fn upsert_player(
+pub(crate) fn upsert_player(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     raw_id: i64,
@@ -329,7 +329,7 @@ fn upsert_player(
     })
 }
 
-fn upsert_deposit(
+pub(crate) fn upsert_deposit(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     raw_id: i64,

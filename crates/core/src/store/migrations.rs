@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_postbacks.sql",
         sql: include_str!("migrations/0003_postbacks.sql"),
     },
+    Migration {
+        name: "0004_import.sql",
+        sql: include_str!("migrations/0004_import.sql"),
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -11,7 +11,8 @@ pub use migrations::{Migration, MIGRATIONS};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// File name of the database inside a workspace's data folder.
@@ -20,6 +21,14 @@ pub const DB_FILE: &str = "affops.sqlite";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many times a write transaction is retried when it still meets BUSY/LOCKED.
 const WRITE_RETRIES_MAX: u32 = 20;
+/// Page cache of each connection, in KiB (SQLite's negative `cache_size`); bulk jobs may raise the writer's for
+/// their duration (see `import`).
+pub const CACHE_KIB: i64 = 32_000;
+/// SQLite's own automatic checkpoint stays off: checkpoints run on the store's checkpointer thread.
+pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 0;
+/// While a bulk job runs, the WAL may grow to this many bytes before the checkpointer copies it back (each chunk
+/// dirties index pages all over the tree; checkpointing them every tick rewrites the same pages again and again).
+const BULK_WAL_BYTES_MAX: u64 = 1 << 30;
 /// Idle read connections kept for reuse.
 const READ_POOL_MAX: usize = 4;
 
@@ -58,6 +67,17 @@ pub struct Store {
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     checkpointer: Option<Checkpointer>,
+    /// Bulk jobs under way (see [`Store::bulk_job`]).
+    bulk_jobs: Arc<AtomicUsize>,
+}
+
+/// Held by a bulk job (an import) for its duration: checkpoints wait until the WAL is large, then catch up.
+pub struct BulkJob(Arc<AtomicUsize>);
+
+impl Drop for BulkJob {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// How often the background checkpointer copies the WAL back into the database.
@@ -73,7 +93,8 @@ struct Checkpointer {
 }
 
 impl Checkpointer {
-    fn start(path: &Path) -> StoreResult<Self> {
+    fn start(path: &Path, bulk_jobs: Arc<AtomicUsize>) -> StoreResult<Self> {
+        let wal_path = PathBuf::from(format!("{}-wal", path.display()));
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
@@ -86,6 +107,12 @@ impl Checkpointer {
                         let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
                         return;
                     }
+                }
+                if bulk_jobs.load(Ordering::SeqCst) > 0
+                    && std::fs::metadata(&wal_path).map(|m| m.len()).unwrap_or(0)
+                        < BULK_WAL_BYTES_MAX
+                {
+                    continue;
                 }
                 // (busy, frames in the WAL, frames checkpointed); errors are retried on the next tick.
                 let frames = conn
@@ -129,7 +156,7 @@ fn apply_pragmas(conn: &Connection, writer: bool) -> StoreResult<()> {
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     }
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    conn.pragma_update(None, "cache_size", -32_000)?; // ~32 MB
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     Ok(())
 }
 
@@ -158,17 +185,25 @@ impl Store {
             });
         }
         migrations::migrate(&mut conn)?;
-        let checkpointer = Some(Checkpointer::start(&path)?);
+        let bulk_jobs = Arc::new(AtomicUsize::new(0));
+        let checkpointer = Some(Checkpointer::start(&path, bulk_jobs.clone())?);
         Ok(Self {
             path,
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
             checkpointer,
+            bulk_jobs,
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Marks a bulk job for as long as the guard lives: checkpoints are deferred until the WAL is large.
+    pub fn bulk_job(&self) -> BulkJob {
+        self.bulk_jobs.fetch_add(1, Ordering::SeqCst);
+        BulkJob(self.bulk_jobs.clone())
     }
 
     /// Whether the background checkpointer runs (it always does once opened; kept for diagnostics).
@@ -242,6 +277,14 @@ impl Store {
             pool.push(conn);
         }
         result
+    }
+
+    /// Copies the WAL back into the database and truncates it (outside any transaction). Bulk jobs that pause
+    /// automatic checkpoints call this when they end, so the WAL is bounded again.
+    pub fn checkpoint(&self) -> StoreResult<()> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" or the first problems found.

@@ -17,6 +17,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0003_postbacks.sql",
         "16cc494cda6fc2a4ae23f1d0db1bf45ca39c5700ad1123b3340bc677427c1d2e",
     ),
+    (
+        "0004_import.sql",
+        "8f4e7af5692870cadf7539881e59cc73c58c5ec8a1dde33af7da5507331878f1",
+    ),
 ];
 
 #[test]

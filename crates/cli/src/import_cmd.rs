@@ -1,0 +1,287 @@
+//! `affops-cli import` and `affops-cli quarantine`: batch CSV files into the workspace, with a progress bar, a
+//! dry run, saved mappings, and the rows a run refused (listed, or exported as spreadsheet-safe CSV).
+
+use affops_core::api::{ApiError, ColumnMapping, ErrorCode, ImportPreset, ImportRunSummary};
+use affops_core::import::{self, quarantine::QuarantineFilter, ImportOptions};
+use affops_core::workspace::Workspace;
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The CSV file.
+    file: PathBuf,
+    /// What the file holds: clicks, registrations, activity or deposits.
+    #[arg(long)]
+    preset: String,
+    /// A mapping saved earlier with --save-mapping.
+    #[arg(long, conflicts_with = "map")]
+    mapping: Option<String>,
+    /// column=field (repeat). `@row=click_id` keys rows by file and row; `@const:USD=currency` sets a value.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    map: Vec<String>,
+    /// Save the mapping given with --map under this name for later imports.
+    #[arg(long, value_name = "NAME")]
+    save_mapping: Option<String>,
+    /// How dates are written: auto, ymd, ymd_hms, rfc3339, dmy, mdy_hm, unix_s, unix_ms.
+    #[arg(long)]
+    date_format: Option<String>,
+    /// , ; | or \t (default: detected from the header).
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// The batch source the file comes from.
+    #[arg(long, default_value = "import")]
+    source: String,
+    /// The program a new source belongs to (default: the only program, else "Imports").
+    #[arg(long)]
+    program: Option<String>,
+    /// Show the detected header and the first rows as they would be imported; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Rows shown by --dry-run.
+    #[arg(long, default_value_t = 10)]
+    rows: usize,
+    /// Rows per committed chunk (tests use small chunks to crash between them).
+    #[arg(long, hide = true)]
+    chunk_rows: Option<usize>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct QuarantineArgs {
+    #[command(subcommand)]
+    action: QuarantineAction,
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+enum QuarantineAction {
+    /// List the import runs, newest first.
+    Runs,
+    /// List a run's quarantined rows (paged, filterable).
+    List {
+        #[arg(long)]
+        run: i64,
+        #[arg(long)]
+        field: Option<String>,
+        /// Only reasons containing this text (case-insensitive).
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Export a run's quarantined rows as CSV (formula-safe), to a file or stdout.
+    Export {
+        #[arg(long)]
+        run: i64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn mapping_for(ws: &Workspace, a: &ImportArgs) -> Result<ColumnMapping, ApiError> {
+    let preset = ImportPreset::parse(&a.preset).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "unknown preset '{}' (expected clicks, registrations, activity or deposits)",
+                a.preset
+            ),
+        )
+    })?;
+    let mut m = match &a.mapping {
+        Some(name) => import::load_mapping(ws.store(), name)?,
+        None => import::parse_pairs(preset, &a.map)?,
+    };
+    if m.preset != preset {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "mapping '{}' is for the {} preset, not {}",
+                a.mapping.as_deref().unwrap_or(""),
+                m.preset.as_str(),
+                preset.as_str()
+            ),
+        ));
+    }
+    if a.date_format.is_some() {
+        m.date_format = a.date_format.clone();
+    }
+    if a.delimiter.is_some() {
+        m.delimiter = a.delimiter.clone();
+    }
+    if let Some(name) = &a.save_mapping {
+        import::save_mapping(ws.store(), name, &m, now_ms())?;
+    }
+    Ok(m)
+}
+
+pub fn run_import(ws: &Workspace, a: ImportArgs) -> Result<(), ApiError> {
+    let m = mapping_for(ws, &a)?;
+    if a.dry_run {
+        let p = import::preview_file(&a.file, &m, chrono_tz::UTC, a.rows)?;
+        if a.json {
+            return crate::print_json(&p);
+        }
+        println!(
+            "header ({} columns, delimiter {:?}, BOM {}, stray leading bytes {:?}):",
+            p.header.len(),
+            p.delimiter,
+            p.had_bom,
+            p.junk_prefix
+        );
+        println!("  {}", p.header.join(" | "));
+        for (field, column) in &p.resolved {
+            println!("  {field:<18} <- {column}");
+        }
+        if !p.unmapped_optional.is_empty() {
+            println!("  (left empty: {})", p.unmapped_optional.join(", "));
+        }
+        for r in &p.rows {
+            let cells: Vec<String> = r
+                .fields
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            match &r.error {
+                None => println!("row {:>6} ok   {}", r.row, cells.join(" ")),
+                Some(e) => println!("row {:>6} BAD  {e}", r.row),
+            }
+        }
+        return Ok(());
+    }
+    let mut opts = ImportOptions::new(&a.source, m, Arc::new(now_ms));
+    opts.program = a.program.clone();
+    if let Some(n) = a.chunk_rows {
+        opts.chunk_rows = n;
+    }
+    let bar = (!a.json).then(|| {
+        let b = ProgressBar::new(0);
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {bar:30} {human_pos} rows ({per_sec}) {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    });
+    if let Some(b) = bar.clone() {
+        opts.progress = Some(Arc::new(move |p: affops_core::api::Progress| {
+            if let Some(t) = p.total {
+                b.set_length(u64::from(t));
+            }
+            b.set_position(u64::from(p.done));
+            b.set_message(p.message);
+        }));
+    }
+    let s = import::import_file(ws.store(), &a.file, &opts)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if a.json {
+        return crate::print_json(&s);
+    }
+    print_run(&s);
+    Ok(())
+}
+
+fn print_run(s: &ImportRunSummary) {
+    if s.already_imported {
+        println!(
+            "{} was already imported as run {} (nothing written).",
+            s.file_name, s.id
+        );
+    }
+    println!(
+        "run {}  {}  {}  {} bytes  sha256 {}  source {}\n  status {}  {} rows imported, {} quarantined{}",
+        s.id,
+        s.preset.as_str(),
+        s.file_name,
+        s.file_size,
+        &s.sha256[..16],
+        s.source,
+        s.status,
+        s.rows_ok,
+        s.rows_quarantined,
+        if s.rows_quarantined > 0 { format!(" (see: affops-cli quarantine list --run {})", s.id) } else { String::new() }
+    );
+}
+
+pub fn run_quarantine(ws: &Workspace, q: QuarantineArgs) -> Result<(), ApiError> {
+    match q.action {
+        QuarantineAction::Runs => {
+            let runs = import::list_runs(ws.store())?;
+            if q.json {
+                return crate::print_json(&runs);
+            }
+            runs.iter().for_each(print_run);
+        }
+        QuarantineAction::List {
+            run,
+            field,
+            reason,
+            offset,
+            limit,
+        } => {
+            let filter = QuarantineFilter {
+                field,
+                reason_contains: reason,
+            };
+            let page = import::list_quarantine(ws.store(), run, &filter, offset, limit)?;
+            if q.json {
+                return crate::print_json(&page);
+            }
+            println!(
+                "run {}: {} quarantined rows match; showing from {}",
+                page.run_id, page.total, page.offset
+            );
+            for r in &page.rows {
+                println!(
+                    "{:<10} {:<16} {}\n           {}",
+                    r.locator,
+                    r.field.as_deref().unwrap_or("-"),
+                    r.reason,
+                    r.raw.chars().take(160).collect::<String>()
+                );
+            }
+        }
+        QuarantineAction::Export { run, out } => {
+            let filter = QuarantineFilter::default();
+            let n = match &out {
+                Some(path) => {
+                    let f = std::fs::File::create(path).map_err(|e| {
+                        ApiError::new(
+                            ErrorCode::InvalidInput,
+                            format!("cannot create {}: {e}", path.display()),
+                        )
+                    })?;
+                    import::export_quarantine_csv(
+                        ws.store(),
+                        run,
+                        &filter,
+                        std::io::BufWriter::new(f),
+                    )?
+                }
+                None => import::export_quarantine_csv(
+                    ws.store(),
+                    run,
+                    &filter,
+                    std::io::stdout().lock(),
+                )?,
+            };
+            if let Some(path) = out {
+                eprintln!("exported {n} rows to {}", path.display());
+            }
+        }
+    }
+    Ok(())
+}

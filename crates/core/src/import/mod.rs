@@ -1,0 +1,62 @@
+//! Batch CSV import: files from operators and trackers into the real schema, streamed, resumable, idempotent.
+//!
+//! - [`sniff`]: the header behind a BOM or stray leading bytes; the delimiter.
+//! - [`mapping`]: presets (clicks, registrations, activity, deposits), column mappings checked up front, saved by
+//!   name.
+//! - [`values`] and [`rows`]: parse, then validate, each cell and row; a bad row becomes a reason, never a panic.
+//! - [`write`]: one transaction per chunk: rows, raw bytes, quarantined rows and the checkpoint together.
+//! - `parse`: the file's identity and header, and the parse thread that turns rows into validated chunks.
+//! - [`run`]: the run itself (the parse thread feeding the writer) and its resumable record.
+//! - [`preview`]: the dry run.
+//! - [`quarantine`]: browsing and exporting the rows a run refused.
+//!
+//! Nothing holds the file in memory: rows are read with a bounded record size and handed on in bounded chunks.
+
+pub mod mapping;
+mod parse;
+pub mod preview;
+pub mod quarantine;
+pub mod rows;
+pub mod run;
+pub mod sniff;
+pub mod values;
+pub mod write;
+
+pub use mapping::{load_mapping, parse_pairs, save_mapping};
+pub use quarantine::{export_quarantine_csv, list_quarantine, list_runs};
+pub use run::{import_file, preview_file, ImportOptions};
+
+use crate::api::{ApiError, ErrorCode};
+use crate::store::StoreError;
+
+/// Why a whole import could not run (a bad row is not an error: it is quarantined and the import goes on).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read the file: {0}")]
+    Io(#[source] std::io::Error),
+    #[error("{0}")]
+    Header(String),
+    #[error("invalid mapping: {0}")]
+    Mapping(String),
+    #[error("required field '{field}' needs column '{column}', which the file does not have (its header: {header})")]
+    MissingColumn {
+        field: String,
+        column: String,
+        header: String,
+    },
+    #[error("{0}")]
+    Aborted(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        let code = match &e {
+            ImportError::Store(_) => ErrorCode::Storage,
+            ImportError::Io(io) if io.kind() == std::io::ErrorKind::NotFound => ErrorCode::NotFound,
+            _ => ErrorCode::InvalidInput,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}

@@ -1,0 +1,190 @@
+//! Reading a file for an import: its identity (SHA-256), its header and mapping, and the parse thread that turns
+//! rows into validated chunks, with a bounded record size so a broken quote cannot swallow memory.
+
+use super::mapping::{self, expected_columns, Resolved};
+use super::rows::{self, Row, RowContext};
+use super::run::{CHUNK_BYTES_MAX, RECORD_BYTES_MAX};
+use super::sniff::{sniff, Sniffed};
+use super::write::{BadRow, Chunk, DayCache};
+use super::ImportError;
+use crate::api::ColumnMapping;
+use chrono_tz::Tz;
+use sha2::{Digest, Sha256};
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::rc::Rc;
+
+/// Streams the file through SHA-256 (the run's identity: the same bytes are the same import).
+fn file_sha256(path: &Path) -> Result<(String, u64), ImportError> {
+    let mut f = File::open(path).map_err(ImportError::Io)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf).map_err(ImportError::Io)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        h.update(&buf[..n]);
+    }
+    Ok((hex::encode(h.finalize()), size))
+}
+
+pub(super) struct Prepared {
+    pub sniffed: Sniffed,
+    pub resolved: Resolved,
+    pub sha: String,
+    pub size: u64,
+}
+
+pub(super) fn prepare(path: &Path, m: &ColumnMapping) -> Result<Prepared, ImportError> {
+    mapping::validate(m)?;
+    let (sha, size) = file_sha256(path)?;
+    let mut f = File::open(path).map_err(ImportError::Io)?;
+    let delim = m.delimiter.as_deref().and_then(mapping::delimiter_byte);
+    let sniffed = sniff(&mut f, &expected_columns(m), delim)?;
+    let resolved = mapping::resolve(m, &sniffed.header)?;
+    Ok(Prepared {
+        sniffed,
+        resolved,
+        sha,
+        size,
+    })
+}
+
+/// Counts bytes handed to the CSV parser and refuses to go further than [`RECORD_BYTES_MAX`] past the last
+/// record boundary, so one broken quote cannot make the parser buffer the rest of the file.
+pub(super) struct BoundedReader<R> {
+    inner: R,
+    read: u64,
+    boundary: Rc<Cell<u64>>,
+}
+
+impl<R> BoundedReader<R> {
+    pub(super) fn new(inner: R, boundary: Rc<Cell<u64>>) -> Self {
+        Self {
+            inner,
+            read: 0,
+            boundary,
+        }
+    }
+}
+
+impl<R: Read> Read for BoundedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read.saturating_sub(self.boundary.get()) > RECORD_BYTES_MAX {
+            return Err(std::io::Error::other(format!(
+                "a row runs past {RECORD_BYTES_MAX} bytes (an unterminated quote?)"
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// Parses from `start` (byte offset, first row number) to the end, sending chunks; stops when the receiver hangs up.
+/// `tz` reads naive times (the source's zone); `day_tz` buckets instants into reporting days (the program's).
+pub(super) fn parse_chunks(
+    path: &Path,
+    p: &Prepared,
+    (tz, day_tz): (Tz, Tz),
+    start: (u64, u64),
+    chunk_rows: usize,
+    tx: std::sync::mpsc::SyncSender<Result<Chunk, ImportError>>,
+) {
+    let result = (|| -> Result<(), ImportError> {
+        let mut f = File::open(path).map_err(ImportError::Io)?;
+        f.seek(SeekFrom::Start(start.0)).map_err(ImportError::Io)?;
+        let mut raw_file = File::open(path).map_err(ImportError::Io)?;
+        let boundary = Rc::new(Cell::new(0u64));
+        let bounded = BoundedReader::new(BufReader::with_capacity(1 << 16, f), boundary.clone());
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(p.sniffed.delimiter)
+            .from_reader(bounded);
+        let ctx = RowContext {
+            resolved: &p.resolved,
+            header_len: p.sniffed.header.len(),
+            tz,
+            row_key_prefix: &p.sha[..16],
+        };
+        let mut rec = csv::ByteRecord::new();
+        // Click files run in time order: the day string is recomputed only when a row leaves the last day seen.
+        let mut days = DayCache::new(day_tz);
+        let mut row = start.1;
+        let mut chunk = Chunk {
+            start_offset: start.0,
+            end_offset: start.0,
+            first_row: row,
+            next_row: row,
+            ..Chunk::default()
+        };
+        loop {
+            let more = rdr
+                .read_byte_record(&mut rec)
+                .map_err(|e| ImportError::Aborted(format!("row {row}: {e}")))?;
+            if more {
+                let rec_start = start.0 + rec.position().map_or(0, |pos| pos.byte());
+                let rec_end = start.0 + rdr.position().byte();
+                boundary.set(rdr.position().byte());
+                match rows::validate(&rec, row, &ctx) {
+                    Ok(mut r) => {
+                        if let Row::Click(c) = &mut r {
+                            c.day = days.day(c.clicked_at_ms)?.to_string();
+                        }
+                        chunk.rows.push((row, r))
+                    }
+                    Err(e) => chunk.bad.push(BadRow {
+                        row,
+                        start: rec_start,
+                        end: rec_end,
+                        column: e.column,
+                        reason: e.reason,
+                    }),
+                }
+                row += 1;
+                chunk.end_offset = rec_end;
+                chunk.next_row = row;
+            }
+            let full = chunk.rows.len() + chunk.bad.len() >= chunk_rows
+                || chunk.end_offset - chunk.start_offset >= CHUNK_BYTES_MAX;
+            if (full || !more) && chunk.next_row > chunk.first_row {
+                // Inserting in key order walks the unique index once per chunk instead of jumping around it
+                // (random click ids otherwise touch a different leaf page on every row).
+                chunk.rows.sort_unstable_by(|a, b| match (&a.1, &b.1) {
+                    (Row::Click(x), Row::Click(y)) => x.click_id.cmp(&y.click_id),
+                    _ => std::cmp::Ordering::Equal,
+                });
+                let len = (chunk.end_offset - chunk.start_offset) as usize;
+                chunk.raw = vec![0u8; len];
+                raw_file
+                    .seek(SeekFrom::Start(chunk.start_offset))
+                    .map_err(ImportError::Io)?;
+                raw_file
+                    .read_exact(&mut chunk.raw)
+                    .map_err(ImportError::Io)?;
+                let next = Chunk {
+                    start_offset: chunk.end_offset,
+                    end_offset: chunk.end_offset,
+                    first_row: row,
+                    next_row: row,
+                    ..Chunk::default()
+                };
+                if tx.send(Ok(std::mem::replace(&mut chunk, next))).is_err() {
+                    return Ok(());
+                }
+            }
+            if !more {
+                return Ok(());
+            }
+        }
+    })();
+    if let Err(e) = result {
+        let _ = tx.send(Err(e));
+    }
+}

@@ -1,0 +1,371 @@
+//! Batch CSV import against a real store: every input quirk ends as an imported row or a quarantined row with its
+//! reason (I9), re-import is a no-op, mappings fail up front, and quarantined rows can be browsed and exported.
+
+use affops_core::api::{ColumnMapping, ImportPreset};
+use affops_core::import::quarantine::QuarantineFilter;
+use affops_core::import::{self, ImportOptions};
+use affops_core::store::Store;
+use std::path::Path;
+use std::sync::Arc;
+
+pub fn clock() -> affops_core::import::run::Clock {
+    Arc::new(|| 1_760_000_000_000)
+}
+
+pub fn preset(p: ImportPreset) -> ColumnMapping {
+    ColumnMapping {
+        preset: p,
+        columns: vec![],
+        date_format: None,
+        delimiter: None,
+    }
+}
+
+pub fn count(store: &Store, sql: &str) -> i64 {
+    store
+        .read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+        .unwrap()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+const CLICKS_HEADER: &str = "click_id,clicked_at,affiliate_id,sub1,sub2,sub3,sub4,sub5,ip,user_agent,country,landing_url\r\n";
+
+/// Every quirk of the brief in one file: BOM, CRLF, quoted commas, a bad date, a slash date under `auto`, a wrong
+/// column count, a huge field, an empty key, trailing blank lines. Exactly the bad rows are quarantined.
+#[test]
+fn quirky_click_file_imports_good_rows_and_quarantines_each_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let huge = "x".repeat(10_000);
+    let body = format!(
+        "\u{feff}{CLICKS_HEADER}\
+         c1,2026-10-03 10:00:00,7,s1,,,,,1.2.3.4,\"Mozilla/5.0 (X11, Linux)\",DE,https://a.example/?q=1\r\n\
+         c2,2026-10-03T10:00:01Z,7,,,,,,,,,\r\n\
+         c3,yesterday,7,,,,,,,,,\r\n\
+         c4,03/10/2026,7,,,,,,,,,\r\n\
+         c5,2026-10-03,7,,,\r\n\
+         c6,2026-10-04,8,,,,,,,{huge},,\r\n\
+         ,2026-10-04,8,,,,,,,,,\r\n\
+         c8,2026-10-04 23:59:59,8,,,,,,,,,\r\n\
+         \r\n\r\n"
+    );
+    let path = write(dir.path(), "clicks.csv", body.as_bytes());
+    let s = import::import_file(
+        &store,
+        &path,
+        &ImportOptions::new("tracker-files", preset(ImportPreset::Clicks), clock()),
+    )
+    .unwrap();
+    assert_eq!(
+        (s.status.as_str(), s.rows_ok, s.rows_quarantined),
+        ("done", 3, 5)
+    );
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM clicks"), 3);
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM affiliates"),
+        2,
+        "affiliates are created on the fly, once each"
+    );
+    let ua: String = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT user_agent FROM clicks WHERE click_id = 'c1'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(
+        ua, "Mozilla/5.0 (X11, Linux)",
+        "a quoted comma stays inside its field"
+    );
+
+    let page = import::list_quarantine(&store, s.id, &QuarantineFilter::default(), 0, 100).unwrap();
+    let got: Vec<(i64, Option<&str>, &str)> = page
+        .rows
+        .iter()
+        .map(|r| (r.row, r.field.as_deref(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        got[0],
+        (
+            4,
+            Some("clicked_at"),
+            "'yesterday' is not a date in the auto format"
+        )
+    );
+    assert_eq!(got[1].0, 5);
+    assert!(got[1].2.contains("ambiguous"), "{}", got[1].2);
+    assert_eq!(got[2], (6, None, "6 fields, the header has 12"));
+    assert_eq!(
+        got[3],
+        (
+            7,
+            Some("user_agent"),
+            "is 10000 bytes long; the limit is 8192"
+        )
+    );
+    assert_eq!(got[4], (8, Some("click_id"), "is empty"));
+    assert_eq!(page.rows[0].locator, "row 4");
+    assert!(
+        page.rows[0].raw.starts_with("c3,yesterday"),
+        "the raw bytes of the row are kept: {:?}",
+        page.rows[0].raw
+    );
+
+    let filtered = import::list_quarantine(
+        &store,
+        s.id,
+        &QuarantineFilter {
+            field: None,
+            reason_contains: Some("AMBIGUOUS".into()),
+        },
+        0,
+        10,
+    )
+    .unwrap();
+    assert_eq!(filtered.total, 1);
+    let mut out = Vec::new();
+    assert_eq!(
+        import::export_quarantine_csv(&store, s.id, &QuarantineFilter::default(), &mut out)
+            .unwrap(),
+        5
+    );
+    let csv = String::from_utf8(out).unwrap();
+    assert!(
+        csv.starts_with("row,field,reason,raw\n4,clicked_at,"),
+        "{csv}"
+    );
+
+    // The raw chunk is archived under the batch source with its byte and row range.
+    let loc: String = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT locator FROM raw_records WHERE stream = 'import:clicks'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let data_start = 3 + CLICKS_HEADER.len();
+    assert!(
+        loc.starts_with(&format!("bytes {data_start}-")) && loc.ends_with("rows 2-9"),
+        "{loc}"
+    );
+}
+
+/// Importing the same file again must change nothing; an overlapping file adds only its new keys.
+#[test]
+fn reimport_is_a_no_op_and_overlaps_add_only_new_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let rows: String = (0..50)
+        .map(|i| format!("k{i},2026-10-0{} 12:00:00,{},,,,,,,,,\n", 1 + i % 5, i % 3))
+        .collect();
+    let a = write(
+        dir.path(),
+        "a.csv",
+        format!("{CLICKS_HEADER}{rows}").as_bytes(),
+    );
+    let opts = || {
+        let mut o = ImportOptions::new("files", preset(ImportPreset::Clicks), clock());
+        o.chunk_rows = 7;
+        o
+    };
+    let first = import::import_file(&store, &a, &opts()).unwrap();
+    assert_eq!((first.rows_ok, first.already_imported), (50, false));
+    let snapshot = |s: &Store| {
+        count(s, "SELECT COUNT(*) FROM clicks") * 1000
+            + count(s, "SELECT COUNT(*) FROM raw_records") * 10
+            + count(s, "SELECT COUNT(*) FROM import_runs")
+    };
+    let before = snapshot(&store);
+    let again = import::import_file(&store, &a, &opts()).unwrap();
+    assert!(again.already_imported);
+    assert_eq!(again.id, first.id);
+    assert_eq!(
+        snapshot(&store),
+        before,
+        "a second import of the same file writes nothing"
+    );
+
+    let more: String = (40..60)
+        .map(|i| format!("k{i},2026-10-06 12:00:00,1,,,,,,,,,\n"))
+        .collect();
+    let b = write(
+        dir.path(),
+        "b.csv",
+        format!("{CLICKS_HEADER}{more}").as_bytes(),
+    );
+    let s = import::import_file(&store, &b, &opts()).unwrap();
+    assert_eq!(s.rows_ok, 20);
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM clicks"),
+        60,
+        "keys k40..k49 were already there"
+    );
+}
+
+#[test]
+fn a_missing_required_column_fails_up_front_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let path = write(dir.path(), "c.csv", b"click_id,affiliate_id\nc1,7\n");
+    let e = import::import_file(
+        &store,
+        &path,
+        &ImportOptions::new("files", preset(ImportPreset::Clicks), clock()),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("required field 'clicked_at' needs column 'clicked_at'"),
+        "{e}"
+    );
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM import_runs"),
+        0,
+        "nothing was started"
+    );
+}
+
+/// Registrations, then deposits and daily activity that refer to them; a deposit of an unknown player is kept in
+/// quarantine with the reason instead of being dropped.
+#[test]
+fn registrations_deposits_activity_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let clicks = write(
+        dir.path(),
+        "k.csv",
+        format!("{CLICKS_HEADER}ck1,2026-10-01 08:00:00,42,,,,,,,,,\n").as_bytes(),
+    );
+    import::import_file(
+        &store,
+        &clicks,
+        &ImportOptions::new("files", preset(ImportPreset::Clicks), clock()),
+    )
+    .unwrap();
+    let regs = write(
+        dir.path(),
+        "r.csv",
+        b"player_id,registration_date,country,btag,promo_code,click_id\np1,2026-10-01 09:00:00,MT,,,ck1\np2,2026-10-02,DE,a42-b1,,\np3,2026-10-02,FR,,,\n",
+    );
+    let r = import::import_file(
+        &store,
+        &regs,
+        &ImportOptions::new("files", preset(ImportPreset::Registrations), clock()),
+    )
+    .unwrap();
+    assert_eq!(r.rows_ok, 3);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM players WHERE affiliate_id IS NOT NULL"
+        ),
+        2,
+        "click and btag attribute; p3 is organic"
+    );
+    let deps = write(
+        dir.path(),
+        "d.csv",
+        b"deposit_id,player_id,amount,currency,occurred_at,is_ftd\nd1,p1,25.50,eur,2026-10-01 10:00:00,1\nd2,p9,10,EUR,2026-10-01 10:00:00,0\nd3,p2,12.5.0,EUR,2026-10-02 10:00:00,1\n",
+    );
+    let d = import::import_file(
+        &store,
+        &deps,
+        &ImportOptions::new("files", preset(ImportPreset::Deposits), clock()),
+    )
+    .unwrap();
+    assert_eq!((d.rows_ok, d.rows_quarantined), (1, 2));
+    let q = import::list_quarantine(&store, d.id, &QuarantineFilter::default(), 0, 10).unwrap();
+    assert_eq!(q.rows[0].row, 3);
+    assert!(
+        q.rows[0].reason.contains("player 'p9' is unknown"),
+        "{}",
+        q.rows[0].reason
+    );
+    assert_eq!(
+        (q.rows[1].field.as_deref(), q.rows[1].reason.as_str()),
+        (Some("amount"), "'12.5.0' is not a decimal amount")
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT amount_micros FROM money_movements WHERE external_id = 'd1'"
+        ),
+        25_500_000
+    );
+    let act = write(dir.path(), "a.csv", b"player_id,date,currency,deposits,bets,wins\np1,2026-10-01,EUR,25.50,100,80.25\np1,2026-10-01,EUR,25.50,100,80.25\n");
+    let a = import::import_file(
+        &store,
+        &act,
+        &ImportOptions::new("files", preset(ImportPreset::Activity), clock()),
+    )
+    .unwrap();
+    assert_eq!(a.rows_ok, 2);
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM player_activity_daily"),
+        1,
+        "one row per (player, day)"
+    );
+    assert_eq!(
+        count(&store, "SELECT wins_micros FROM player_activity_daily"),
+        80_250_000
+    );
+}
+
+#[test]
+fn preview_shows_detection_and_validation_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "p.csv",
+        b"\xEF\xBB\xBF..click_id;clicked_at;affiliate_id\nc1;2026-10-01;7\nc2;nope;7\n",
+    );
+    let m = preset(ImportPreset::Clicks);
+    let p = import::preview_file(&path, &m, chrono_tz::UTC, 10).unwrap();
+    assert!(p.had_bom);
+    assert_eq!((p.junk_prefix.as_str(), p.delimiter.as_str()), ("..", ";"));
+    assert_eq!(p.header, ["click_id", "clicked_at", "affiliate_id"]);
+    assert_eq!(p.rows.len(), 2);
+    assert_eq!(p.rows[0].error, None);
+    assert_eq!(
+        p.rows[0].fields[0],
+        ("click_id".to_string(), "c1".to_string())
+    );
+    assert!(p.rows[1]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("column 'clicked_at'"));
+    assert!(p.unmapped_optional.contains(&"landing_url".to_string()));
+}
+
+#[test]
+fn saved_mappings_are_validated_and_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let pairs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let m = import::parse_pairs(
+        ImportPreset::Clicks,
+        &pairs(&[
+            "ip=ip",
+            "channel=affiliate_id",
+            "click_time=clicked_at",
+            "@row=click_id",
+        ]),
+    )
+    .unwrap();
+    import::save_mapping(&store, "talkingdata", &m, 1).unwrap();
+    assert_eq!(import::load_mapping(&store, "talkingdata").unwrap(), m);
+    assert!(import::load_mapping(&store, "nope")
+        .unwrap_err()
+        .to_string()
+        .contains("no saved mapping named 'nope'"));
+}

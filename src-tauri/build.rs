@@ -10,6 +10,14 @@ const COMMANDS: &[&str] = &[
     "list_sources",
     "save_source",
     "test_source",
+    "import_fields",
+    "import_preview",
+    "import_run",
+    "import_runs",
+    "import_quarantine",
+    "import_quarantine_export",
+    "postback_log",
+    "postback_sources",
 ];
 
 fn main() {

@@ -6,6 +6,12 @@ use affops_core::api::{
     ApiError, ConnectionTest, CoverageReport, Dashboard, DashboardQuery, ErrorCode, Progress,
     SourceSettings, SourceView, SourcesOverview, SyncSummary, WorkspaceStatus,
 };
+use affops_core::api::{
+    ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary,
+    PostbackLogFilter, PostbackLogPage, PostbackSourceConfig, QuarantinePage,
+};
+use affops_core::import::quarantine::QuarantineFilter;
+use affops_core::import::run::ImportOptions;
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -117,4 +123,117 @@ pub async fn test_source(
 ) -> Result<ConnectionTest, ApiError> {
     affops_core::sources::test_connection(&state.workspace, &state.credentials, &name, now_ms())
         .await
+}
+
+#[tauri::command]
+pub async fn import_fields(preset: ImportPreset) -> Result<Vec<ImportFieldSpec>, ApiError> {
+    Ok(affops_core::import::mapping::field_specs(preset))
+}
+
+/// A dry run of a file: detection results and the first rows mapped and validated; writes nothing.
+#[tauri::command]
+pub async fn import_preview(
+    path: String,
+    mapping: ColumnMapping,
+) -> Result<ImportPreview, ApiError> {
+    blocking(move || {
+        Ok(affops_core::import::preview_for_ui(
+            std::path::Path::new(&path),
+            &mapping,
+        )?)
+    })
+    .await
+}
+
+/// Imports a file (resumable, idempotent), reporting rows, rows/s and % through the channel.
+#[tauri::command]
+pub async fn import_run(
+    state: State<'_, AppState>,
+    path: String,
+    source: String,
+    mapping: ColumnMapping,
+    on_progress: Channel<Progress>,
+) -> Result<ImportRunSummary, ApiError> {
+    let store = state.workspace.store().clone();
+    let mut opts = ImportOptions::new(&source, mapping, Arc::new(now_ms));
+    opts.progress = Some(forward(on_progress));
+    blocking(move || {
+        Ok(affops_core::import::run::import_file(
+            &store,
+            std::path::Path::new(&path),
+            &opts,
+        )?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn import_runs(state: State<'_, AppState>) -> Result<Vec<ImportRunSummary>, ApiError> {
+    let store = state.workspace.store().clone();
+    blocking(move || Ok(affops_core::import::list_runs(&store)?)).await
+}
+
+#[tauri::command]
+pub async fn import_quarantine(
+    state: State<'_, AppState>,
+    run_id: i64,
+    field: Option<String>,
+    reason: Option<String>,
+    offset: u32,
+    limit: u32,
+) -> Result<QuarantinePage, ApiError> {
+    let store = state.workspace.store().clone();
+    let filter = QuarantineFilter {
+        field,
+        reason_contains: reason,
+    };
+    blocking(move || {
+        Ok(affops_core::import::list_quarantine(
+            &store, run_id, &filter, offset, limit,
+        )?)
+    })
+    .await
+}
+
+/// Writes a run's quarantined rows as CSV (formula-injection safe) to `path`; returns the rows written.
+#[tauri::command]
+pub async fn import_quarantine_export(
+    state: State<'_, AppState>,
+    run_id: i64,
+    path: String,
+) -> Result<u32, ApiError> {
+    let store = state.workspace.store().clone();
+    blocking(move || {
+        let file = std::fs::File::create(&path).map_err(|e| {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("Export file: cannot create {path}: {e}"),
+            )
+        })?;
+        let n = affops_core::import::export_quarantine_csv(
+            &store,
+            run_id,
+            &QuarantineFilter::default(),
+            file,
+        )?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn postback_log(
+    state: State<'_, AppState>,
+    filter: PostbackLogFilter,
+) -> Result<PostbackLogPage, ApiError> {
+    let store = state.workspace.store().clone();
+    blocking(move || Ok(affops_core::postback::config::list_log(&store, &filter)?)).await
+}
+
+#[tauri::command]
+pub async fn postback_sources(
+    state: State<'_, AppState>,
+) -> Result<Vec<PostbackSourceConfig>, ApiError> {
+    let store = state.workspace.store().clone();
+    blocking(move || Ok(affops_core::postback::config::list_sources(&store)?)).await
 }

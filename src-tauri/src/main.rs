@@ -39,6 +39,14 @@ fn main() {
             commands::list_sources,
             commands::save_source,
             commands::test_source,
+            commands::import_fields,
+            commands::import_preview,
+            commands::import_run,
+            commands::import_runs,
+            commands::import_quarantine,
+            commands::import_quarantine_export,
+            commands::postback_log,
+            commands::postback_sources,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

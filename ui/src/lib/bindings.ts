@@ -263,3 +263,5 @@ locator: string, row: number, field: string | null, reason: string,
 raw: string, };
 
 export type QuarantinePage = { run_id: number, total: number, offset: number, rows: Array<QuarantineRow>, };
+
+export type ImportFieldSpec = { name: string, required: boolean, };

@@ -146,3 +146,10 @@ pub struct QuarantinePage {
     pub offset: u32,
     pub rows: Vec<QuarantineRow>,
 }
+
+/// A target field of a preset, for the mapping editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportFieldSpec {
+    pub name: String,
+    pub required: bool,
+}

@@ -12,8 +12,8 @@ mod sources;
 pub use crate::postback::dialect::Dialect;
 pub use error::{ApiError, ErrorCode};
 pub use import::{
-    ColumnMap, ColumnMapping, ImportPreset, ImportPreview, ImportRunSummary, PreviewRow,
-    QuarantinePage, QuarantineRow,
+    ColumnMap, ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary,
+    PreviewRow, QuarantinePage, QuarantineRow,
 };
 pub use postback::{
     ListenerStatus, PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome,
@@ -175,6 +175,7 @@ pub fn typescript_bindings() -> String {
         ImportRunSummary::decl(),
         QuarantineRow::decl(),
         QuarantinePage::decl(),
+        ImportFieldSpec::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

@@ -421,3 +421,14 @@ mod tests {
         assert_eq!(r.slots[3], Slot::Const("USD".into()));
     }
 }
+
+/// The target fields of a preset as the UI's mapping editor lists them.
+pub fn field_specs(preset: ImportPreset) -> Vec<crate::api::ImportFieldSpec> {
+    fields(preset)
+        .iter()
+        .map(|f| crate::api::ImportFieldSpec {
+            name: f.name.to_string(),
+            required: f.required,
+        })
+        .collect()
+}

@@ -60,3 +60,14 @@ impl From<ImportError> for ApiError {
         ApiError::new(code, e.to_string())
     }
 }
+
+/// The dry run the desktop app shows: the first [`PREVIEW_ROWS_UI`] rows, naive times read as UTC.
+pub fn preview_for_ui(
+    path: &std::path::Path,
+    m: &crate::api::ColumnMapping,
+) -> Result<crate::api::ImportPreview, ImportError> {
+    preview::preview_file(path, m, chrono_tz::UTC, PREVIEW_ROWS_UI)
+}
+
+/// Rows a preview shows in the desktop app.
+pub const PREVIEW_ROWS_UI: usize = 20;

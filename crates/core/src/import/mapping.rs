@@ -324,6 +324,17 @@ pub fn load_mapping(store: &Store, name: &str) -> Result<ColumnMapping, ImportEr
         .map_err(|e| ImportError::Store(StoreError::Invalid(format!("mapping '{name}': {e}"))))
 }
 
+/// The target fields of a preset as the UI's mapping editor lists them.
+pub fn field_specs(preset: ImportPreset) -> Vec<crate::api::ImportFieldSpec> {
+    fields(preset)
+        .iter()
+        .map(|f| crate::api::ImportFieldSpec {
+            name: f.name.to_string(),
+            required: f.required,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,15 +431,4 @@ mod tests {
         let r = resolve(&consts, &["id", "p", "v", "t"].map(String::from)).unwrap();
         assert_eq!(r.slots[3], Slot::Const("USD".into()));
     }
-}
-
-/// The target fields of a preset as the UI's mapping editor lists them.
-pub fn field_specs(preset: ImportPreset) -> Vec<crate::api::ImportFieldSpec> {
-    fields(preset)
-        .iter()
-        .map(|f| crate::api::ImportFieldSpec {
-            name: f.name.to_string(),
-            required: f.required,
-        })
-        .collect()
 }

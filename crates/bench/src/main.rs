@@ -3,6 +3,10 @@
 //!
 //! `b1 [--rows N]`: generate a click CSV of N rows, then time `sqlite3 <db> .import` of it into a WAL STRICT table of
 //! the same shape with a unique click-id index, and Affops' import of the same file into the real schema.
+//!
+//! `b2 [--conversions N]`: sync N tracker conversions from the sandbox over loopback vs a raw fetch of the same pages.
+
+mod b2;
 
 use affops_core::api::{ColumnMapping, ImportPreset};
 use affops_core::import::{self, ImportOptions};
@@ -27,6 +31,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// B2: sync N conversions over loopback, ours vs a raw fetch of the same pages.
+    B2 {
+        #[arg(long, default_value_t = 1_000_000)]
+        conversions: u64,
+    },
     /// B1: CSV import of N clicks, ours vs `sqlite3 .import`.
     B1 {
         #[arg(long, default_value_t = 10_000_000)]
@@ -207,5 +216,6 @@ fn main() -> Result<()> {
             keep,
             skip_peer,
         } => b1(rows, dir, keep, skip_peer),
+        Bench::B2 { conversions } => b2::run(conversions),
     }
 }

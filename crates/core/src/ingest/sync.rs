@@ -320,6 +320,9 @@ fn next_window(
         Some(to) if kind.windowed() => {
             (to - i64::from(source.config.overlap_minutes) * 60_000).max(start_ms)
         }
+        // The first pass of the changes feed has nothing to catch up on: the conversions stream of the same
+        // sync has just fetched every conversion in its current state. Later passes take changes since then.
+        None if kind == StreamKind::ConversionChanges => now_ms,
         _ => start_ms,
     };
     Ok(Window {

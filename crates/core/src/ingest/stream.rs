@@ -297,3 +297,61 @@ mod tests {
         assert_eq!(w.to_text(), "2025-10-01 23:59:59");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const STREAMS: [StreamKind; 7] = [
+        StreamKind::Affiliates,
+        StreamKind::Clicks,
+        StreamKind::Players,
+        StreamKind::Deposits,
+        StreamKind::Conversions,
+        StreamKind::AffiseConversions,
+        StreamKind::ConversionChanges,
+    ];
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("null".to_string()),
+            Just(r#""""#.to_string()),
+            Just("-1".to_string()),
+            Just("1e400".to_string()),
+            Just(r#""{sub1}""#.to_string()),
+            "[0-9]{1,20}(\\.[0-9]{1,9})?",
+            "[a-zA-Z0-9 :./-]{0,16}".prop_map(|s| format!("\"{s}\"")),
+            Just(r#"{"affiliate":{"network_affiliate_id":3,"name":"x"}}"#.to_string()),
+        ]
+    }
+
+    proptest! {
+        /// RELIABILITY.md I9: any bytes as a page give a page or an error with a reason, never a panic.
+        #[test]
+        fn page_parsers_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512), k in 0usize..7) {
+            let _ = STREAMS[k].parse_envelope(&body);
+        }
+
+        /// Any object of plausible keys and odd values is a record or an error naming why — never a panic.
+        #[test]
+        fn item_parsers_name_a_reason(
+            keys in proptest::collection::vec(prop_oneof![
+                Just("conversion_id"), Just("transaction_id"), Just("status"), Just("payout"), Just("payouts"),
+                Just("currency_id"), Just("currency"), Just("conversion_unix_timestamp"), Just("unix_timestamp"),
+                Just("relationship"), Just("partner"), Just("player_id"), Just("amount"), Just("occurred_at"),
+                Just("registered_at"), Just("created_at"), Just("id"), Just("name"), Just("network_affiliate_id"),
+            ], 0..10),
+            vals in proptest::collection::vec(value(), 10),
+            k in 0usize..7,
+        ) {
+            let body: Vec<String> = keys.iter().zip(vals.iter()).map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let text = format!("{{{}}}", body.join(","));
+            if let Ok(raw) = RawValue::from_string(text) {
+                if let Err(e) = STREAMS[k].parse_item(&raw) {
+                    prop_assert!(!e.reason.is_empty());
+                }
+            }
+        }
+    }
+}

@@ -551,3 +551,105 @@ async fn medium_world_with_integration_faults_matches_ground_truth() {
     );
     e.server.shutdown().await;
 }
+
+/// The Affise-shaped connector: numeric statuses, `payouts`, 1-based pages; every conversion arrives once.
+#[tokio::test]
+async fn affise_source_syncs_every_conversion() {
+    use affops_core::api::SourceSettings;
+    use affops_core::credentials::CredentialStore;
+    let e = env(19).await;
+    let creds = CredentialStore::file_only(e.ws.data_dir());
+    let settings = SourceSettings {
+        name: "Affise".into(),
+        kind: "affise".into(),
+        base_url: e.server.base_url(),
+        since: Some(e.world.config.start.to_string()),
+        window_days: 90,
+        page_size: 7,
+        overlap_minutes: 60,
+        enabled: true,
+        api_key: Some(DEMO_API_KEY.into()),
+    };
+    affops_core::sources::save(&e.ws, &creds, &settings, now_ms(&e.world)).unwrap();
+    let secrets = affops_core::workspace::LayeredSecrets(vec![
+        Arc::new(StaticSecrets::demo()),
+        Arc::new(creds),
+    ]);
+    let opts = SyncOptions {
+        now_ms: now_ms(&e.world),
+        policy: HttpPolicy::fast(),
+        full: false,
+    };
+    let r = sync_all(
+        e.ws.store().clone(),
+        Arc::new(secrets),
+        &opts,
+        Arc::new(|_| {}),
+    )
+    .await
+    .unwrap();
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    let af = r
+        .summary
+        .streams
+        .iter()
+        .find(|s| s.source == "Affise")
+        .unwrap();
+    assert_eq!(af.rows_inserted as usize, e.world.conversions.len());
+    assert_eq!(
+        af.pages as usize,
+        e.world.conversions.len().div_ceil(7).max(1),
+        "paged with limit 7"
+    );
+    e.server.shutdown().await;
+}
+
+/// RELIABILITY.md I6 and I8: Retry-After as an HTTP-date, a 503, a reset connection and a truncated body are
+/// retried within the budget and the sync completes; a trickling server is abandoned within the read budget.
+#[tokio::test]
+async fn transient_transport_faults_are_retried_and_trickles_abandoned() {
+    let e = env(20).await;
+    for (stream, kind) in [
+        (
+            Stream::Clicks,
+            FaultKind::Http429Date {
+                retry_after_secs: 1,
+            },
+        ),
+        (Stream::Players, FaultKind::Http503),
+        (Stream::Deposits, FaultKind::ConnectionReset),
+        (Stream::Conversions, FaultKind::Truncated),
+    ] {
+        e.server.faults().push(FaultRule {
+            stream,
+            page: 1,
+            kind,
+            times: Some(1),
+        });
+    }
+    let r = sync(&e).await;
+    assert!(r.failures.is_empty(), "{:?}", r.failures);
+    assert_matches_ground_truth(&e);
+
+    e.server.faults().push(FaultRule {
+        stream: Stream::Affiliates,
+        page: 1,
+        kind: FaultKind::Trickle { bytes_per_sec: 1 },
+        times: None,
+    });
+    let started = Instant::now();
+    let r = sync_with(&e, HttpPolicy::fast(), Arc::new(|_| {})).await;
+    let policy = HttpPolicy::fast();
+    assert!(
+        started.elapsed() < policy.total_timeout * policy.attempts_max + Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    assert!(
+        r.failures[0].message.contains("Demo tracker/affiliates"),
+        "{}",
+        r.failures[0].message
+    );
+    e.server.shutdown().await;
+}

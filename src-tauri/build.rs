@@ -18,6 +18,10 @@ const COMMANDS: &[&str] = &[
     "import_quarantine_export",
     "postback_log",
     "postback_sources",
+    "postback_save_source",
+    "postback_listener_status",
+    "postback_listener_start",
+    "postback_listener_stop",
 ];
 
 fn main() {

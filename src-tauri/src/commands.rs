@@ -3,12 +3,10 @@
 
 use crate::state::AppState;
 use affops_core::api::{
-    ApiError, ConnectionTest, CoverageReport, Dashboard, DashboardQuery, ErrorCode, Progress,
-    SourceSettings, SourceView, SourcesOverview, SyncSummary, WorkspaceStatus,
-};
-use affops_core::api::{
-    ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary,
-    PostbackLogFilter, PostbackLogPage, PostbackSourceConfig, QuarantinePage,
+    ApiError, ColumnMapping, ConnectionTest, CoverageReport, Dashboard, DashboardQuery, ErrorCode,
+    ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary, ListenerStatus,
+    PostbackLogFilter, PostbackLogPage, PostbackSecretsInput, PostbackSourceConfig, Progress,
+    QuarantinePage, SourceSettings, SourceView, SourcesOverview, SyncSummary, WorkspaceStatus,
 };
 use affops_core::import::quarantine::QuarantineFilter;
 use affops_core::import::run::ImportOptions;
@@ -236,4 +234,70 @@ pub async fn postback_sources(
 ) -> Result<Vec<PostbackSourceConfig>, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || Ok(affops_core::postback::config::list_sources(&store)?)).await
+}
+
+/// Adds or updates a postback source; its token and HMAC secrets go to the keychain, never the database.
+#[tauri::command]
+pub async fn postback_save_source(
+    state: State<'_, AppState>,
+    config: PostbackSourceConfig,
+    secrets: PostbackSecretsInput,
+) -> Result<ListenerStatus, ApiError> {
+    let store = state.workspace.store().clone();
+    let cfg = config.clone();
+    blocking(move || {
+        affops_core::postback::config::configure_source(&store, &cfg, now_ms()).map(|_| ())
+    })
+    .await?;
+    state.postback_secrets.set(&config.name, &secrets)?;
+    if let Some(l) = state.listener.lock().await.as_ref() {
+        l.reload_sources().await?;
+    }
+    postback_listener_status(state).await
+}
+
+#[tauri::command]
+pub async fn postback_listener_status(
+    state: State<'_, AppState>,
+) -> Result<ListenerStatus, ApiError> {
+    if let Some(l) = state.listener.lock().await.as_ref() {
+        return Ok(l.status());
+    }
+    let (store, secrets) = (
+        state.workspace.store().clone(),
+        state.postback_secrets.clone(),
+    );
+    blocking(move || affops_core::postback::keychain::idle_status(&store, &secrets)).await
+}
+
+/// Starts the listener on 127.0.0.1:`port` (0 = any free port). Off until the user starts it.
+#[tauri::command]
+pub async fn postback_listener_start(
+    state: State<'_, AppState>,
+    port: u16,
+) -> Result<ListenerStatus, ApiError> {
+    let mut guard = state.listener.lock().await;
+    if let Some(l) = guard.as_ref() {
+        return Ok(l.status());
+    }
+    let handle = affops_core::postback::server::start(
+        state.workspace.store().clone(),
+        state.postback_secrets.clone(),
+        affops_core::postback::server::ListenerOptions::new(port),
+    )
+    .await?;
+    let status = handle.status();
+    *guard = Some(handle);
+    Ok(status)
+}
+
+#[tauri::command]
+pub async fn postback_listener_stop(
+    state: State<'_, AppState>,
+) -> Result<ListenerStatus, ApiError> {
+    let handle = state.listener.lock().await.take();
+    if let Some(h) = handle {
+        h.stop().await?;
+    }
+    postback_listener_status(state).await
 }

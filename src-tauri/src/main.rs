@@ -47,6 +47,10 @@ fn main() {
             commands::import_quarantine_export,
             commands::postback_log,
             commands::postback_sources,
+            commands::postback_save_source,
+            commands::postback_listener_status,
+            commands::postback_listener_start,
+            commands::postback_listener_stop,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

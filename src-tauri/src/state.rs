@@ -3,6 +3,8 @@
 
 use affops_core::api::{ApiError, ErrorCode};
 use affops_core::credentials::CredentialStore;
+use affops_core::postback::keychain::KeychainSecrets;
+use affops_core::postback::server::ListenerHandle;
 use affops_core::workspace::{DemoEndpoint, ProgramSpec, Workspace, DEMO_API_KEY};
 use affops_sandbox::{generate, serve, SandboxServer, WorldConfig};
 use std::path::Path;
@@ -12,15 +14,22 @@ use tokio::sync::Mutex;
 pub struct AppState {
     pub workspace: Workspace,
     pub credentials: Arc<CredentialStore>,
+    /// Postback tokens and HMAC secrets, from the same credential store, cached for the listener.
+    pub postback_secrets: Arc<KeychainSecrets>,
+    /// The postback listener, when the user has started it (off until then).
+    pub listener: Mutex<Option<ListenerHandle>>,
     /// The demo tracker/operator, started on first use and kept for the life of the window.
     demo: Mutex<Option<(SandboxServer, DemoEndpoint, i64)>>,
 }
 
 impl AppState {
     pub fn open(data_dir: &Path) -> Result<Self, ApiError> {
+        let credentials = Arc::new(CredentialStore::open(data_dir));
         Ok(Self {
             workspace: Workspace::open(data_dir)?,
-            credentials: Arc::new(CredentialStore::open(data_dir)),
+            postback_secrets: Arc::new(KeychainSecrets::new(credentials.clone())),
+            credentials,
+            listener: Mutex::new(None),
             demo: Mutex::new(None),
         })
     }

@@ -191,6 +191,12 @@ address: string | null, started_at_ms: number | null, sources: Array<PostbackSou
  */
 overloaded: number, };
 
+export type PostbackSecretsInput = { token?: string, hmac_current?: string, 
+/**
+ * The secret being rotated out, still accepted until `clear_previous`.
+ */
+hmac_previous?: string, clear_previous: boolean, };
+
 export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits";
 
 export type ColumnMap = { column: string, field: string, };

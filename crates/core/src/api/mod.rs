@@ -17,7 +17,7 @@ pub use import::{
 };
 pub use postback::{
     ListenerStatus, PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome,
-    PostbackSourceConfig, PostbackSourceStatus, POSTBACK_LOG_PAGE_MAX,
+    PostbackSecretsInput, PostbackSourceConfig, PostbackSourceStatus, POSTBACK_LOG_PAGE_MAX,
 };
 pub use sources::{
     ConnectionTest, CoverageReport, CoverageRow, SourceSettings, SourceView, SourcesOverview,
@@ -167,6 +167,7 @@ pub fn typescript_bindings() -> String {
         PostbackLogPage::decl(),
         PostbackSourceStatus::decl(),
         ListenerStatus::decl(),
+        PostbackSecretsInput::decl(),
         ImportPreset::decl(),
         ColumnMap::decl(),
         ColumnMapping::decl(),

@@ -151,3 +151,20 @@ pub struct ListenerStatus {
     #[ts(type = "number")]
     pub overloaded: u64,
 }
+
+/// Secrets of a postback source as a form sends them: write-only, each optional (absent keeps the stored one).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PostbackSecretsInput {
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hmac_current: Option<String>,
+    /// The secret being rotated out, still accepted until `clear_previous`.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hmac_previous: Option<String>,
+    #[serde(default)]
+    pub clear_previous: bool,
+}

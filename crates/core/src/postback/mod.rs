@@ -18,6 +18,7 @@ pub mod auth;
 pub mod config;
 pub mod dialect;
 mod intake;
+pub mod keychain;
 pub mod params;
 pub mod server;
 pub mod writer;

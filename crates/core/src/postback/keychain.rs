@@ -97,6 +97,29 @@ impl PostbackSecrets for KeychainSecrets {
     }
 }
 
+/// The listener's status while it is off: the configured sources and what is stored for each.
+pub fn idle_status(
+    store: &crate::store::Store,
+    secrets: &KeychainSecrets,
+) -> Result<crate::api::ListenerStatus, ApiError> {
+    let sources = super::config::list_sources(store)?;
+    Ok(crate::api::ListenerStatus {
+        running: false,
+        address: None,
+        started_at_ms: None,
+        sources: sources
+            .iter()
+            .map(|s| secrets.status(&s.name, s.dialect))
+            .collect(),
+        recorded: 0,
+        updated: 0,
+        duplicates: 0,
+        stale: 0,
+        rejected: 0,
+        overloaded: 0,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,27 +172,4 @@ mod tests {
             "Debug never prints a secret"
         );
     }
-}
-
-/// The listener's status while it is off: the configured sources and what is stored for each.
-pub fn idle_status(
-    store: &crate::store::Store,
-    secrets: &KeychainSecrets,
-) -> Result<crate::api::ListenerStatus, ApiError> {
-    let sources = super::config::list_sources(store)?;
-    Ok(crate::api::ListenerStatus {
-        running: false,
-        address: None,
-        started_at_ms: None,
-        sources: sources
-            .iter()
-            .map(|s| secrets.status(&s.name, s.dialect))
-            .collect(),
-        recorded: 0,
-        updated: 0,
-        duplicates: 0,
-        stale: 0,
-        rejected: 0,
-        overloaded: 0,
-    })
 }

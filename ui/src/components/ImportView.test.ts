@@ -64,18 +64,44 @@ describe('ImportView preview', () => {
     expect(within(mapping[0]).getByTestId('mapping-column')).toHaveAccessibleName('File column for click_id (required)');
   });
 
-  it('shows no junk warning for a clean file, and a backend error as a banner', async () => {
+  it('shows no junk warning for a clean file; a refused mapping edit can be fixed in place', async () => {
     const user = userEvent.setup();
     const preview = vi
       .fn()
       .mockResolvedValueOnce(importPreview())
-      .mockRejectedValueOnce({ code: 'invalid_input', message: "required field 'clicked_at' is not mapped" });
+      .mockRejectedValueOnce({ code: 'invalid_input', message: "required field 'clicked_at' is not mapped" })
+      .mockResolvedValue(importPreview());
     renderView(fakeBackend({ importPreview: preview }));
     await previewFile(user);
     expect(screen.queryByTestId('import-junk-warning')).toBeNull();
 
+    // A refused mapping edit keeps the mapping on screen, marks the field, and blocks Import until fixed.
     await user.selectOptions(within(screen.getAllByTestId('mapping-row')[1]).getByTestId('mapping-column'), '');
     expect(await screen.findByTestId('error-message')).toHaveTextContent("required field 'clicked_at' is not mapped");
+    expect(screen.getByTestId('import-preview-panel')).toBeInTheDocument();
+    const select = within(screen.getAllByTestId('mapping-row')[1]).getByTestId('mapping-column');
+    expect(select).toHaveAttribute('aria-invalid', 'true');
+    expect(select).toHaveAccessibleDescription(/required field 'clicked_at' is not mapped/);
+    expect(screen.queryAllByTestId('preview-row')).toHaveLength(0);
+    expect(screen.getByTestId('import-run-button')).toBeDisabled();
+
+    await user.selectOptions(select, 'clicked_at');
+    await waitFor(() => expect(screen.getAllByTestId('preview-row')).toHaveLength(2));
+    expect(screen.getByTestId('import-run-button')).toBeEnabled();
+    expect(within(screen.getAllByTestId('mapping-row')[1]).getByTestId('mapping-column')).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('a file the backend cannot read shows the error and no preview', async () => {
+    const user = userEvent.setup();
+    renderView(
+      fakeBackend({
+        importPreview: vi.fn(async () => {
+          throw { code: 'invalid_input', message: 'path: /data/clicks.csv: No such file or directory' };
+        }),
+      }),
+    );
+    await user.type(screen.getByTestId('import-path'), '/data/clicks.csv{Enter}');
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('No such file or directory');
     expect(screen.queryByTestId('import-preview-panel')).toBeNull();
   });
 

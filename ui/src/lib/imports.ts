@@ -115,3 +115,15 @@ export function rangeText(offset: number, shown: number, total: number): string 
   if (shown === 0) return `0 of ${total}`;
   return `${offset + 1}–${offset + shown} of ${total}`;
 }
+
+/**
+ * The mapping field an `invalid_input` message is about, if it names one of `names`: either leading
+ * (`clicked_at: not a date`) or quoted (`required field 'clicked_at' is not mapped`).
+ */
+export function fieldNamed(message: string, names: readonly string[]): string | null {
+  const lead = /^([A-Za-z0-9_]+):/.exec(message)?.[1];
+  if (lead && names.includes(lead)) return lead;
+  const quoted = /field '([^']+)'/.exec(message)?.[1];
+  if (quoted && names.includes(quoted)) return quoted;
+  return null;
+}

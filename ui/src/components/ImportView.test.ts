@@ -231,6 +231,7 @@ describe('quarantine browser', () => {
 
     const browser = await screen.findByTestId('quarantine');
     expect(browser).toHaveAttribute('data-run-id', '2');
+    expect(browser).toHaveFocus();
     await waitFor(() => expect(within(browser).getAllByTestId('quarantine-row')).toHaveLength(2));
     expect(quarantine).toHaveBeenLastCalledWith({ runId: 2, field: null, reason: null, offset: 0, limit: 2 });
     expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('1–2 of 5');
@@ -302,5 +303,17 @@ describe('quarantine browser', () => {
 
     await user.click(within(browser).getByTestId('quarantine-close'));
     expect(screen.queryByTestId('quarantine')).toBeNull();
+  });
+
+  it('says when a run quarantined nothing, and opens from the import summary', async () => {
+    const user = userEvent.setup();
+    const backend = renderView(fakeBackend({ importRun: vi.fn(async () => importRun(4, { rows_quarantined: 2 })) }));
+    await previewFile(user);
+    await user.click(screen.getByTestId('import-run-button'));
+    await user.click(await screen.findByTestId('summary-quarantine'));
+    const browser = await screen.findByTestId('quarantine');
+    expect(browser).toHaveAttribute('data-run-id', '4');
+    expect(await within(browser).findByTestId('quarantine-empty')).toHaveTextContent('This run quarantined no rows.');
+    expect(backend.importQuarantine).toHaveBeenCalledWith({ runId: 4, field: null, reason: null, offset: 0, limit: 50 });
   });
 });

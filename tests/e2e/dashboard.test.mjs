@@ -243,6 +243,32 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
     assert.ok(coverageRows.length > 0, 'the Coverage screen shows no affiliates although the demo has conversions');
     await sleep(SETTLE_MS);
     await screenshot(browser, 'coverage.png');
+
+    // Import: the screen and its runs section render (no file is imported here; there is no file dialog).
+    await (await browser.$('[data-testid=nav-import]')).click();
+    const importScreen = await browser.$('[data-testid=import]');
+    await importScreen.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'Import screen not shown after nav-import' });
+    await browser.waitUntil(
+      async () =>
+        (await (await browser.$('[data-testid=import-runs]')).isExisting()) ||
+        (await (await browser.$('[data-testid=import-runs-empty]')).isExisting()),
+      { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the Import screen showed neither its runs table nor its empty state' },
+    );
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'import.png');
+
+    // Postbacks: the request log (empty in the demo: no listener runs) renders its table or empty state.
+    await (await browser.$('[data-testid=nav-postbacks]')).click();
+    const postbacks = await browser.$('[data-testid=postbacks]');
+    await postbacks.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'Postbacks screen not shown after nav-postbacks' });
+    await browser.waitUntil(
+      async () =>
+        (await (await browser.$('[data-testid=postbacks-table]')).isExisting()) ||
+        (await (await browser.$('[data-testid=postbacks-empty]')).isExisting()),
+      { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the Postbacks screen showed neither its log nor its empty state' },
+    );
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'postbacks.png');
     passed = true;
   } finally {
     if (browser) {

@@ -207,6 +207,30 @@ describe('navigation', () => {
     expect(screen.getByTestId('nav-dashboard')).toHaveAttribute('aria-current', 'page');
   });
 
+  it('reaches the Import and Postbacks screens from the sidebar and with Alt+4 / Alt+5', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(App, { backend });
+    await screen.findByTestId('dashboard');
+
+    await user.click(screen.getByTestId('nav-import'));
+    expect(await screen.findByTestId('import')).toBeInTheDocument();
+    expect(screen.getByTestId('nav-import')).toHaveAttribute('aria-current', 'page');
+    expect(await screen.findByTestId('import-runs-empty')).toBeInTheDocument();
+    expect(backend.importFields).toHaveBeenCalledWith('clicks');
+
+    await user.click(screen.getByTestId('nav-postbacks'));
+    expect(await screen.findByTestId('postbacks')).toBeInTheDocument();
+    expect(screen.queryByTestId('import')).toBeNull();
+    expect(await screen.findByTestId('postbacks-empty')).toHaveTextContent('affops-cli serve-postbacks');
+    expect(backend.postbackLog).toHaveBeenCalledWith({ page: 1, page_size: 50 });
+
+    await user.keyboard('{Alt>}4{/Alt}');
+    expect(await screen.findByTestId('import')).toBeInTheDocument();
+    await user.keyboard('{Alt>}5{/Alt}');
+    expect(await screen.findByTestId('postbacks')).toBeInTheDocument();
+  });
+
   it('coverage opens on the period chosen on the dashboard', async () => {
     const user = userEvent.setup();
     const backend = fakeBackend();

@@ -117,3 +117,52 @@ describe('tauriBackend speaks the sources and coverage contract', () => {
     });
   });
 });
+
+describe('tauriBackend speaks the import and postback contract', () => {
+  const mapping = { preset: 'clicks' as const, columns: [{ column: 'aff', field: 'affiliate_id' }], date_format: 'dmy' };
+  it.each([
+    ['import_fields', () => tauriBackend.importFields('deposits'), { preset: 'deposits' }],
+    ['import_preview', () => tauriBackend.importPreview('/d/c.csv', mapping), { path: '/d/c.csv', mapping }],
+    ['import_runs', () => tauriBackend.importRuns(), undefined],
+    [
+      'import_quarantine',
+      () => tauriBackend.importQuarantine({ runId: 7, field: null, reason: 'date', offset: 50, limit: 50 }),
+      { runId: 7, field: null, reason: 'date', offset: 50, limit: 50 },
+    ],
+    ['import_quarantine_export', () => tauriBackend.importQuarantineExport(7, '/tmp/q.csv'), { runId: 7, path: '/tmp/q.csv' }],
+    [
+      'postback_log',
+      () => tauriBackend.postbackLog({ source: 'v', outcome: 'rejected', text: 'cid', page: 2, page_size: 50 }),
+      { filter: { source: 'v', outcome: 'rejected', text: 'cid', page: 2, page_size: 50 } },
+    ],
+    ['postback_sources', () => tauriBackend.postbackSources(), undefined],
+  ] as const)('%s', async (cmd, run, expectedArgs) => {
+    const calls: [string, unknown][] = [];
+    mockIPC((c, args) => {
+      calls.push([c, args]);
+      return [];
+    });
+    await run();
+    expect(calls).toHaveLength(1);
+    expect(calls[0][0]).toBe(cmd);
+    if (expectedArgs === undefined) expect(calls[0][1] ?? {}).toEqual({});
+    else expect(calls[0][1]).toEqual(expectedArgs);
+  });
+
+  it('import_run sends path, source, mapping and a progress channel', async () => {
+    mockIPC((c, args) => {
+      expect(c).toBe('import_run');
+      const a = args as Record<string, unknown>;
+      expect(Object.keys(a).sort()).toEqual(['mapping', 'onProgress', 'path', 'source']);
+      expect([a.path, a.source, a.mapping]).toEqual(['/d/c.csv', 'Batch import', mapping]);
+      const send = channelSender<Progress>(a.onProgress);
+      send(progress({ done: 10, message: '10.0% of 100 bytes, 5 rows/s' }));
+      send(progress({ done: 20, message: '20.0% of 100 bytes, 5 rows/s' }));
+      return { id: 1 };
+    });
+    const seen: number[] = [];
+    const summary = await tauriBackend.importRun('/d/c.csv', 'Batch import', mapping, (p) => seen.push(p.done));
+    expect(summary.id).toBe(1);
+    expect(seen).toEqual([10, 20]);
+  });
+});

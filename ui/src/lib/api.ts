@@ -7,8 +7,8 @@
 //   bindings`); never edit it by hand.
 // - Every command rejects with an `ApiError {code, message}`; `toApiError` turns anything else (a string, an
 //   Error, a missing command) into one so the UI only handles one shape.
-// - Long jobs (open_demo_workspace, sync_now) stream `Progress` through a Tauri `Channel` and resolve with a
-//   `SyncSummary` when done.
+// - Long jobs (open_demo_workspace, sync_now, import_run) stream `Progress` through a Tauri `Channel` and resolve with a
+//   summary when done.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   ApiError,
@@ -17,7 +17,16 @@ import type {
   Dashboard,
   DashboardQuery,
   ErrorCode,
+  ColumnMapping,
+  ImportFieldSpec,
+  ImportPreset,
+  ImportPreview,
+  ImportRunSummary,
+  PostbackLogFilter,
+  PostbackLogPage,
+  PostbackSourceConfig,
   Progress,
+  QuarantinePage,
   SourceSettings,
   SourcesOverview,
   SourceView,
@@ -31,7 +40,16 @@ export type {
   CoverageReport,
   Dashboard,
   DashboardQuery,
+  ColumnMapping,
+  ImportFieldSpec,
+  ImportPreset,
+  ImportPreview,
+  ImportRunSummary,
+  PostbackLogFilter,
+  PostbackLogPage,
+  PostbackSourceConfig,
   Progress,
+  QuarantinePage,
   SourceSettings,
   SourcesOverview,
   SourceView,
@@ -51,6 +69,27 @@ export interface Backend {
   saveSource(settings: SourceSettings): Promise<SourceView>;
   testSource(name: string): Promise<ConnectionTest>;
   coverage(query: DashboardQuery): Promise<CoverageReport>;
+  /** The preset's target fields, in order, with which ones a mapping must cover. */
+  importFields(preset: ImportPreset): Promise<ImportFieldSpec[]>;
+  /** A dry run: detection and the first rows mapped and validated; writes nothing. */
+  importPreview(path: string, mapping: ColumnMapping): Promise<ImportPreview>;
+  /** Imports a file (resumable, idempotent); progress `done` is rows, `message` carries % and rows/s. */
+  importRun(path: string, source: string, mapping: ColumnMapping, onProgress: ProgressHandler): Promise<ImportRunSummary>;
+  importRuns(): Promise<ImportRunSummary[]>;
+  /** One page of a run's quarantined rows; `field`/`reason` null means no filter; `limit` ≤ 500. */
+  importQuarantine(q: QuarantineQuery): Promise<QuarantinePage>;
+  /** Writes all of the run's quarantined rows as CSV to `path`; resolves with the rows written. */
+  importQuarantineExport(runId: number, path: string): Promise<number>;
+  postbackLog(filter: PostbackLogFilter): Promise<PostbackLogPage>;
+  postbackSources(): Promise<PostbackSourceConfig[]>;
+}
+
+export interface QuarantineQuery {
+  runId: number;
+  field: string | null;
+  reason: string | null;
+  offset: number;
+  limit: number;
 }
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -103,4 +142,14 @@ export const tauriBackend: Backend = {
   saveSource: (settings) => call<SourceView>('save_source', { settings }),
   testSource: (name) => call<ConnectionTest>('test_source', { name }),
   coverage: (query) => call<CoverageReport>('coverage', { query }),
+  importFields: (preset) => call<ImportFieldSpec[]>('import_fields', { preset }),
+  importPreview: (path, mapping) => call<ImportPreview>('import_preview', { path, mapping }),
+  importRun: (path, source, mapping, onProgress) =>
+    call<ImportRunSummary>('import_run', { path, source, mapping, onProgress: progressChannel(onProgress) }),
+  importRuns: () => call<ImportRunSummary[]>('import_runs'),
+  importQuarantine: ({ runId, field, reason, offset, limit }) =>
+    call<QuarantinePage>('import_quarantine', { runId, field, reason, offset, limit }),
+  importQuarantineExport: (runId, path) => call<number>('import_quarantine_export', { runId, path }),
+  postbackLog: (filter) => call<PostbackLogPage>('postback_log', { filter }),
+  postbackSources: () => call<PostbackSourceConfig[]>('postback_sources'),
 };

@@ -1,10 +1,12 @@
 // The screens reachable from the sidebar once a workspace has data, with their Alt+digit shortcuts.
-export type Screen = 'dashboard' | 'sources' | 'coverage';
+export type Screen = 'dashboard' | 'sources' | 'coverage' | 'import' | 'postbacks';
 
 export const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
   { id: 'dashboard', label: 'Dashboard', key: '1' },
   { id: 'sources', label: 'Sources', key: '2' },
   { id: 'coverage', label: 'Coverage', key: '3' },
+  { id: 'import', label: 'Import', key: '4' },
+  { id: 'postbacks', label: 'Postbacks', key: '5' },
 ];
 
 type ShortcutEvent = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code' | 'target'>;

@@ -2,7 +2,16 @@
 import { vi } from 'vitest';
 import type { Backend } from '../lib/api';
 import type { Dashboard, DashboardQuery, SyncSummary } from '../lib/bindings';
-import { coverageReport, dashboard, source, sourcesOverview, status } from './fixtures';
+import {
+  CLICK_FIELDS,
+  coverageReport,
+  dashboard,
+  importPreview,
+  importRun,
+  source,
+  sourcesOverview,
+  status,
+} from './fixtures';
 
 export const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
@@ -25,6 +34,14 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     coverage: vi.fn(async (q: DashboardQuery) =>
       coverageReport(q.from && q.to ? { period: { from: q.from, to: q.to } } : {}),
     ),
+    importFields: vi.fn(async () => CLICK_FIELDS),
+    importPreview: vi.fn(async () => importPreview()),
+    importRun: vi.fn(async () => importRun(9)),
+    importRuns: vi.fn(async () => []),
+    importQuarantine: vi.fn(async (q) => ({ run_id: q.runId, total: 0, offset: q.offset, rows: [] })),
+    importQuarantineExport: vi.fn(async () => 0),
+    postbackLog: vi.fn(async (f) => ({ rows: [], total: 0, page: f.page, page_size: f.page_size })),
+    postbackSources: vi.fn(async () => []),
     ...over,
   };
 }

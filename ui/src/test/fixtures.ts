@@ -4,7 +4,13 @@ import type {
   CoverageReport,
   CoverageRow,
   Dashboard,
+  ImportFieldSpec,
+  ImportPreview,
+  ImportRunSummary,
+  PostbackLogRow,
+  PostbackSourceConfig,
   Progress,
+  QuarantineRow,
   SourceFreshness,
   SourcesOverview,
   SourceView,
@@ -244,6 +250,117 @@ export function coverageReport(over: Partial<CoverageReport> = {}): CoverageRepo
     rows: COVERAGE_ROWS,
     totals: COVERAGE_TOTALS,
     warning: null,
+    ...over,
+  };
+}
+
+// Import and postbacks.
+
+export const CLICK_FIELDS: ImportFieldSpec[] = [
+  { name: 'click_id', required: true },
+  { name: 'clicked_at', required: true },
+  { name: 'affiliate_id', required: true },
+  { name: 'sub_id', required: false },
+];
+
+export function importPreview(over: Partial<ImportPreview> = {}): ImportPreview {
+  return {
+    preset: 'clicks',
+    header: ['click_id', 'clicked_at', 'affiliate_id', 'aff', 'sub'],
+    delimiter: ',',
+    had_bom: false,
+    junk_prefix: '',
+    resolved: [
+      ['click_id', 'click_id'],
+      ['clicked_at', 'clicked_at'],
+      ['affiliate_id', 'affiliate_id'],
+    ],
+    unmapped_optional: ['sub_id'],
+    rows: [
+      {
+        row: 2,
+        fields: [
+          ['click_id', 'c-1'],
+          ['clicked_at', '2026-10-03 14:22:05'],
+          ['affiliate_id', 'aff-1'],
+          ['sub_id', ''],
+        ],
+        error: null,
+      },
+      {
+        row: 3,
+        fields: [
+          ['click_id', 'c-2'],
+          ['clicked_at', '03/10/2026'],
+          ['affiliate_id', 'aff-2'],
+          ['sub_id', ''],
+        ],
+        error: "clicked_at: '03/10/2026' is not a date in the auto format",
+      },
+    ],
+    ...over,
+  };
+}
+
+export function importRun(id: number, over: Partial<ImportRunSummary> = {}): ImportRunSummary {
+  return {
+    id,
+    source: 'Batch import',
+    file_name: `clicks-${id}.csv`,
+    file_size: 1000,
+    sha256: 'ab'.repeat(32),
+    preset: 'clicks',
+    started_at_ms: Date.UTC(2026, 9, id, 12, 0, 0),
+    finished_at_ms: Date.UTC(2026, 9, id, 12, 0, 5),
+    status: 'done',
+    rows_ok: 100 * id,
+    rows_quarantined: id,
+    checkpoint_offset: 1000,
+    message: '',
+    already_imported: false,
+    ...over,
+  };
+}
+
+export function quarantineRow(row: number, over: Partial<QuarantineRow> = {}): QuarantineRow {
+  return {
+    id: row,
+    locator: `row ${row}`,
+    row,
+    field: 'clicked_at',
+    reason: `'bad-${row}' is not a date`,
+    raw: `c-${row},bad-${row},aff-1`,
+    ...over,
+  };
+}
+
+export function postbackRow(id: number, over: Partial<PostbackLogRow> = {}): PostbackLogRow {
+  return {
+    id,
+    received_at_ms: Date.UTC(2026, 9, 3, 12, 0, id),
+    source: 'voluum-main',
+    remote_ip: '203.0.113.7',
+    method: 'GET',
+    path_query: `/postback/voluum-main?cid=c-${id}&payout=10&token=***`,
+    body: '',
+    status_code: 200,
+    outcome: 'recorded',
+    reason: '',
+    conversion_id: id,
+    latency_us: 850,
+    ...over,
+  };
+}
+
+export function postbackSource(name: string, over: Partial<PostbackSourceConfig> = {}): PostbackSourceConfig {
+  return {
+    name,
+    program: 'Demo Casino',
+    dialect: 'voluum',
+    allow_ips: ['203.0.113.0/24'],
+    allow_any_ip: false,
+    hmac_required: false,
+    default_currency: 'EUR',
     ...over,
   };
 }

@@ -1,0 +1,319 @@
+// The Import screen against a fake Backend: preview (detection, mapping, row errors), the mapping that is
+// sent, progress and the summary, past runs and the quarantine browser.
+import { describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import ImportView from './ImportView.svelte';
+import type { Backend, ProgressHandler, QuarantineQuery } from '../lib/api';
+import type { ColumnMapping, ImportRunSummary } from '../lib/bindings';
+import { fakeBackend } from '../test/backend';
+import { deferred } from '../test/ipc';
+import { importPreview, importRun, progress, quarantineRow } from '../test/fixtures';
+
+function renderView(backend: Backend = fakeBackend(), quarantinePageSize = 50) {
+  render(ImportView, { backend, quarantinePageSize });
+  return backend;
+}
+
+async function previewFile(user: ReturnType<typeof userEvent.setup>, path = '/data/clicks.csv') {
+  await user.type(screen.getByLabelText(/^CSV file/), `${path}{Enter}`);
+  return screen.findByTestId('import-preview-panel');
+}
+
+describe('ImportView preview', () => {
+  it('labels every input and previews on Enter with the preset names, then shows detection and row errors', async () => {
+    const user = userEvent.setup();
+    const backend = renderView(
+      fakeBackend({ importPreview: vi.fn(async () => importPreview({ junk_prefix: '\\xef\\xbb', had_bom: true })) }),
+    );
+    expect(screen.getByTestId('import-path')).toHaveAccessibleName(/CSV file/);
+    expect(screen.getByTestId('import-path')).toHaveAccessibleDescription(/Path of a CSV file on this computer/);
+    expect(screen.getByTestId('import-preset')).toHaveAccessibleName('Preset');
+    expect(screen.getByTestId('import-source')).toHaveValue('Batch import');
+    expect(screen.getByTestId('import-date-format')).toHaveAccessibleName('Date format');
+    expect(screen.getByTestId('import-preview-button')).toBeDisabled();
+
+    await user.selectOptions(screen.getByTestId('import-preset'), 'clicks');
+    await user.selectOptions(screen.getByTestId('import-date-format'), 'dmy');
+    await previewFile(user);
+
+    expect(backend.importPreview).toHaveBeenCalledTimes(1);
+    expect(backend.importPreview).toHaveBeenLastCalledWith('/data/clicks.csv', {
+      preset: 'clicks',
+      columns: [],
+      date_format: 'dmy',
+    });
+    expect(screen.getByTestId('import-detected-delimiter')).toHaveTextContent('Comma');
+    expect(screen.getByTestId('import-detection')).toHaveTextContent('byte order mark removed');
+    expect(screen.getByTestId('import-junk-warning')).toHaveTextContent('\\xef\\xbb');
+
+    const rows = screen.getAllByTestId('preview-row');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveAttribute('data-error', 'false');
+    expect(rows[1]).toHaveAttribute('data-error', 'true');
+    expect(rows[1]).toHaveClass('bad');
+    expect(within(rows[1]).getByTestId('preview-error')).toHaveTextContent("clicked_at: '03/10/2026' is not a date");
+
+    // Required fields are marked; the selects start at what the backend resolved.
+    const mapping = screen.getAllByTestId('mapping-row');
+    expect(mapping.map((r) => r.dataset.field)).toEqual(['click_id', 'clicked_at', 'affiliate_id', 'sub_id']);
+    expect(within(mapping[0]).getByTestId('mapping-required')).toBeInTheDocument();
+    expect(within(mapping[3]).queryByTestId('mapping-required')).toBeNull();
+    expect(within(mapping[2]).getByTestId('mapping-column')).toHaveValue('affiliate_id');
+    expect(within(mapping[3]).getByTestId('mapping-column')).toHaveValue('');
+    expect(within(mapping[0]).getByTestId('mapping-column')).toHaveAccessibleName('File column for click_id (required)');
+  });
+
+  it('shows no junk warning for a clean file; a refused mapping edit can be fixed in place', async () => {
+    const user = userEvent.setup();
+    const preview = vi
+      .fn()
+      .mockResolvedValueOnce(importPreview())
+      .mockRejectedValueOnce({ code: 'invalid_input', message: "required field 'clicked_at' is not mapped" })
+      .mockResolvedValue(importPreview());
+    renderView(fakeBackend({ importPreview: preview }));
+    await previewFile(user);
+    expect(screen.queryByTestId('import-junk-warning')).toBeNull();
+
+    // A refused mapping edit keeps the mapping on screen, marks the field, and blocks Import until fixed.
+    await user.selectOptions(within(screen.getAllByTestId('mapping-row')[1]).getByTestId('mapping-column'), '');
+    expect(await screen.findByTestId('error-message')).toHaveTextContent("required field 'clicked_at' is not mapped");
+    expect(screen.getByTestId('import-preview-panel')).toBeInTheDocument();
+    const select = within(screen.getAllByTestId('mapping-row')[1]).getByTestId('mapping-column');
+    expect(select).toHaveAttribute('aria-invalid', 'true');
+    expect(select).toHaveAccessibleDescription(/required field 'clicked_at' is not mapped/);
+    expect(screen.queryAllByTestId('preview-row')).toHaveLength(0);
+    expect(screen.getByTestId('import-run-button')).toBeDisabled();
+
+    await user.selectOptions(select, 'clicked_at');
+    await waitFor(() => expect(screen.getAllByTestId('preview-row')).toHaveLength(2));
+    expect(screen.getByTestId('import-run-button')).toBeEnabled();
+    expect(within(screen.getAllByTestId('mapping-row')[1]).getByTestId('mapping-column')).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('a file the backend cannot read shows the error and no preview', async () => {
+    const user = userEvent.setup();
+    renderView(
+      fakeBackend({
+        importPreview: vi.fn(async () => {
+          throw { code: 'invalid_input', message: 'path: /data/clicks.csv: No such file or directory' };
+        }),
+      }),
+    );
+    await user.type(screen.getByTestId('import-path'), '/data/clicks.csv{Enter}');
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('No such file or directory');
+    expect(screen.queryByTestId('import-preview-panel')).toBeNull();
+  });
+
+  it('a file with a header only says so', async () => {
+    const user = userEvent.setup();
+    renderView(fakeBackend({ importPreview: vi.fn(async () => importPreview({ rows: [] })) }));
+    await previewFile(user);
+    expect(screen.getByTestId('preview-empty')).toHaveTextContent('no rows');
+  });
+});
+
+describe('ImportView run', () => {
+  it('sends the edited mapping, shows real progress, then the summary and the refreshed runs', async () => {
+    const user = userEvent.setup();
+    const done = deferred<ImportRunSummary>();
+    let report: ProgressHandler = () => {};
+    const importRun_ = vi.fn((_p: string, _s: string, _m: ColumnMapping, onProgress: ProgressHandler) => {
+      report = onProgress;
+      return done.promise;
+    });
+    const runs = vi.fn().mockResolvedValueOnce([]).mockResolvedValue([importRun(1), importRun(9)]);
+    const backend = renderView(fakeBackend({ importRun: importRun_, importRuns: runs }));
+    expect(await screen.findByTestId('import-runs-empty')).toHaveTextContent('No imports yet');
+
+    await previewFile(user);
+    // Map affiliate_id from the "aff" column and sub_id from "sub": the mapping becomes explicit.
+    const mapping = screen.getAllByTestId('mapping-row');
+    await user.selectOptions(within(mapping[2]).getByTestId('mapping-column'), 'aff');
+    await waitFor(() => expect(backend.importPreview).toHaveBeenCalledTimes(2));
+    await user.selectOptions(within(screen.getAllByTestId('mapping-row')[3]).getByTestId('mapping-column'), 'sub');
+    await waitFor(() => expect(backend.importPreview).toHaveBeenCalledTimes(3));
+    await user.clear(screen.getByTestId('import-source'));
+    await user.type(screen.getByTestId('import-source'), 'October export');
+
+    await user.click(await screen.findByTestId('import-run-button'));
+    const expected: ColumnMapping = {
+      preset: 'clicks',
+      columns: [
+        { column: 'click_id', field: 'click_id' },
+        { column: 'clicked_at', field: 'clicked_at' },
+        { column: 'aff', field: 'affiliate_id' },
+        { column: 'sub', field: 'sub_id' },
+      ],
+      date_format: 'auto',
+    };
+    expect(backend.importRun).toHaveBeenCalledWith('/data/clicks.csv', 'October export', expected, expect.any(Function));
+    expect(backend.importPreview).toHaveBeenLastCalledWith('/data/clicks.csv', expected);
+    expect(screen.getByTestId('import-run-button')).toBeDisabled();
+    expect(screen.getByText('Starting import…')).toBeInTheDocument();
+
+    report(progress({ step: 'import/clicks', done: 1200, total: 4800, steps_done: 0, steps_total: 1, message: '25.0% of 1000 bytes, 3500 rows/s' }));
+    await waitFor(() => expect(screen.getByTestId('import-progress')).toHaveAttribute('value', '25'));
+    expect(screen.getByTestId('import-progress')).toHaveAttribute('max', '100');
+    expect(screen.getByTestId('import-progress-rows')).toHaveTextContent('1,200 rows of ~4,800');
+    expect(screen.getByTestId('import-progress-rate')).toHaveTextContent('3,500 rows/s');
+    expect(screen.getByTestId('import-progress-percent')).toHaveTextContent('25.0%');
+
+    done.resolve(importRun(9, { rows_ok: 4790, rows_quarantined: 10, status: 'done' }));
+    const summary = await screen.findByTestId('import-summary');
+    expect(screen.queryByTestId('import-progress')).toBeNull();
+    expect(within(summary).getByTestId('summary-ok')).toHaveTextContent('4,790');
+    expect(within(summary).getByTestId('summary-quarantined')).toHaveTextContent('10');
+    expect(within(summary).getByTestId('summary-status')).toHaveTextContent('done');
+    expect(within(summary).queryByTestId('import-already')).toBeNull();
+
+    // The runs list was re-read, newest first.
+    await waitFor(() =>
+      expect(screen.getAllByTestId('import-run-row').map((r) => r.dataset.runId)).toEqual(['9', '1']),
+    );
+  });
+
+  it('says when the file was already imported, and shows a failed run as an error', async () => {
+    const user = userEvent.setup();
+    const run = vi
+      .fn()
+      .mockResolvedValueOnce(importRun(3, { already_imported: true, rows_ok: 0, rows_quarantined: 0 }))
+      .mockRejectedValueOnce({ code: 'storage', message: 'disk full' });
+    renderView(fakeBackend({ importRun: run }));
+    await previewFile(user);
+    await user.click(screen.getByTestId('import-run-button'));
+    expect(await screen.findByTestId('import-already')).toHaveTextContent('already imported');
+    expect(screen.queryByTestId('summary-quarantine')).toBeNull();
+
+    await user.click(screen.getByTestId('import-run-button'));
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('disk full');
+    expect(screen.queryByTestId('import-summary')).toBeNull();
+  });
+
+  it('editing the path makes the preview stale', async () => {
+    const user = userEvent.setup();
+    renderView();
+    await previewFile(user);
+    await user.type(screen.getByTestId('import-path'), 'x');
+    expect(screen.queryByTestId('import-preview-panel')).toBeNull();
+    expect(screen.queryByTestId('import-run-button')).toBeNull();
+  });
+});
+
+describe('quarantine browser', () => {
+  const page = (q: QuarantineQuery, total: number) => {
+    const rows = [];
+    for (let i = q.offset; i < Math.min(total, q.offset + q.limit); i++) rows.push(quarantineRow(i + 2));
+    return { run_id: q.runId, total, offset: q.offset, rows };
+  };
+
+  it('opens from the runs table, filters by field and reason, pages, and exports', async () => {
+    const user = userEvent.setup();
+    const quarantine = vi.fn(async (q: QuarantineQuery) =>
+      page(q, q.field === 'affiliate_id' ? 1 : q.reason ? 3 : 5),
+    );
+    const exportCsv = vi.fn(async () => 5);
+    const backend = renderView(
+      fakeBackend({
+        importRuns: vi.fn(async () => [importRun(1), importRun(2, { file_name: 'regs.csv' })]),
+        importQuarantine: quarantine,
+        importQuarantineExport: exportCsv,
+      }),
+      2,
+    );
+    const runs = await screen.findByTestId('import-runs');
+    const rows = within(runs).getAllByTestId('import-run-row');
+    expect(rows.map((r) => r.dataset.runId)).toEqual(['2', '1']);
+    expect(rows[0]).toHaveTextContent('regs.csv');
+    expect(rows[0]).toHaveTextContent('clicks');
+    expect(rows[0]).toHaveTextContent('done');
+    await user.click(within(rows[0]).getByTestId('open-quarantine'));
+
+    const browser = await screen.findByTestId('quarantine');
+    expect(browser).toHaveAttribute('data-run-id', '2');
+    expect(browser).toHaveFocus();
+    await waitFor(() => expect(within(browser).getAllByTestId('quarantine-row')).toHaveLength(2));
+    expect(quarantine).toHaveBeenLastCalledWith({ runId: 2, field: null, reason: null, offset: 0, limit: 2 });
+    expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('1–2 of 5');
+    const first = within(browser).getAllByTestId('quarantine-row')[0];
+    expect(first).toHaveTextContent('2');
+    expect(first).toHaveTextContent('clicked_at');
+    expect(first).toHaveTextContent("'bad-2' is not a date");
+    expect(first.querySelector('code.raw')).toHaveTextContent('c-2,bad-2,aff-1');
+    expect(within(browser).getByTestId('quarantine-prev')).toBeDisabled();
+
+    await user.click(within(browser).getByTestId('quarantine-next'));
+    await waitFor(() => expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('3–4 of 5'));
+    expect(quarantine).toHaveBeenLastCalledWith({ runId: 2, field: null, reason: null, offset: 2, limit: 2 });
+    await user.click(within(browser).getByTestId('quarantine-next'));
+    await waitFor(() => expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('5–5 of 5'));
+    expect(within(browser).getByTestId('quarantine-next')).toBeDisabled();
+
+    // A reason filter goes back to the first page.
+    await user.type(within(browser).getByTestId('quarantine-reason'), 'date{Enter}');
+    await waitFor(() =>
+      expect(quarantine).toHaveBeenLastCalledWith({ runId: 2, field: null, reason: 'date', offset: 0, limit: 2 }),
+    );
+    await waitFor(() => expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('1–2 of 3'));
+
+    // Field choices come from the run's preset.
+    await user.selectOptions(within(browser).getByTestId('quarantine-field'), 'affiliate_id');
+    await waitFor(() =>
+      expect(quarantine).toHaveBeenLastCalledWith({ runId: 2, field: 'affiliate_id', reason: 'date', offset: 0, limit: 2 }),
+    );
+    await waitFor(() => expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('1–1 of 1'));
+
+    expect(within(browser).getByTestId('quarantine-export-button')).toBeDisabled();
+    await user.type(within(browser).getByLabelText(/Export as CSV to/), '/tmp/q.csv{Enter}');
+    expect(await within(browser).findByTestId('quarantine-export-result')).toHaveTextContent('Wrote 5 rows to /tmp/q.csv.');
+    expect(backend.importQuarantineExport).toHaveBeenCalledWith(2, '/tmp/q.csv');
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('quarantine')).toBeNull();
+  });
+
+  it('shows raw text as text, an empty run, and export errors', async () => {
+    const user = userEvent.setup();
+    const quarantine = vi
+      .fn()
+      .mockResolvedValueOnce({ run_id: 1, total: 1, offset: 0, rows: [quarantineRow(7, { raw: '<img src=x onerror=alert(1)>', field: null })] })
+      .mockResolvedValue({ run_id: 1, total: 0, offset: 0, rows: [] });
+    renderView(
+      fakeBackend({
+        importRuns: vi.fn(async () => [importRun(1)]),
+        importQuarantine: quarantine,
+        importQuarantineExport: vi.fn(async () => {
+          throw { code: 'invalid_input', message: 'Export file: cannot create /nope/q.csv' };
+        }),
+      }),
+    );
+    await user.click(await screen.findByTestId('open-quarantine'));
+    const browser = await screen.findByTestId('quarantine');
+    const row = await within(browser).findByTestId('quarantine-row');
+    expect(row.querySelector('code.raw')?.textContent).toBe('<img src=x onerror=alert(1)>');
+    expect(browser.querySelector('img')).toBeNull();
+
+    await user.type(within(browser).getByTestId('quarantine-reason'), 'zzz{Enter}');
+    expect(await within(browser).findByTestId('quarantine-empty')).toHaveTextContent('No quarantined rows match');
+    expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('0 of 0');
+
+    await user.type(within(browser).getByTestId('quarantine-export-path'), '/nope/q.csv');
+    await user.click(within(browser).getByTestId('quarantine-export-button'));
+    expect(await within(browser).findByTestId('quarantine-export-error')).toHaveTextContent('cannot create /nope/q.csv');
+
+    await user.click(within(browser).getByTestId('quarantine-close'));
+    expect(screen.queryByTestId('quarantine')).toBeNull();
+  });
+
+  it('says when a run quarantined nothing, and opens from the import summary', async () => {
+    const user = userEvent.setup();
+    const backend = renderView(fakeBackend({ importRun: vi.fn(async () => importRun(4, { rows_quarantined: 2 })) }));
+    await previewFile(user);
+    await user.click(screen.getByTestId('import-run-button'));
+    await user.click(await screen.findByTestId('summary-quarantine'));
+    const browser = await screen.findByTestId('quarantine');
+    expect(browser).toHaveAttribute('data-run-id', '4');
+    expect(await within(browser).findByTestId('quarantine-empty')).toHaveTextContent('This run quarantined no rows.');
+    expect(backend.importQuarantine).toHaveBeenCalledWith({ runId: 4, field: null, reason: null, offset: 0, limit: 50 });
+  });
+});

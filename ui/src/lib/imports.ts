@@ -1,0 +1,129 @@
+// Pure helpers for the Import and Postbacks screens: the choices offered, the mapping sent to the backend,
+// and the display of progress, times and latencies.
+import type {
+  ColumnMap,
+  ColumnMapping,
+  ImportFieldSpec,
+  ImportPreset,
+  ImportRunSummary,
+  PostbackOutcome,
+  Progress,
+} from './bindings';
+
+export const PRESETS: readonly { value: ImportPreset; label: string }[] = [
+  { value: 'clicks', label: 'Clicks' },
+  { value: 'registrations', label: 'Registrations' },
+  { value: 'activity', label: 'Player activity' },
+  { value: 'deposits', label: 'Deposits' },
+];
+
+/** The date formats crates/core/src/import/values.rs accepts (`DateFormat::NAMES`). */
+export const DATE_FORMATS: readonly { value: string; label: string }[] = [
+  { value: 'auto', label: 'Auto (ISO forms only)' },
+  { value: 'ymd', label: 'YYYY-MM-DD' },
+  { value: 'ymd_hms', label: 'YYYY-MM-DD HH:MM:SS' },
+  { value: 'rfc3339', label: 'RFC 3339 (2026-10-03T14:22:05Z)' },
+  { value: 'dmy', label: 'DD/MM/YYYY [HH:MM[:SS]]' },
+  { value: 'mdy_hm', label: 'M/D/YYYY [H:MM] (US)' },
+  { value: 'unix_s', label: 'Unix seconds' },
+  { value: 'unix_ms', label: 'Unix milliseconds' },
+];
+
+/** '' means "detect from the header". */
+export const DELIMITERS: readonly { value: string; label: string }[] = [
+  { value: '', label: 'Detect' },
+  { value: ',', label: 'Comma ,' },
+  { value: ';', label: 'Semicolon ;' },
+  { value: '|', label: 'Pipe |' },
+  { value: '\t', label: 'Tab' },
+];
+
+export const OUTCOMES: readonly PostbackOutcome[] = ['recorded', 'updated', 'duplicate', 'stale', 'rejected'];
+
+/** field → file column; '' (or absent) leaves the field unmapped. */
+export type Selection = Record<string, string>;
+
+/** The selection a preview resolved to, so the user starts from what the backend found. */
+export function selectionOf(resolved: readonly [string, string][]): Selection {
+  return Object.fromEntries(resolved);
+}
+
+/** Explicit columns in the preset's field order, skipping unmapped fields. */
+export function columnsOf(fields: readonly ImportFieldSpec[], selection: Selection): ColumnMap[] {
+  return fields.filter((f) => selection[f.name]).map((f) => ({ column: selection[f.name], field: f.name }));
+}
+
+export interface MappingDraft {
+  preset: ImportPreset;
+  /** null: use the preset's own column names (sends `columns: []`). */
+  selection: Selection | null;
+  dateFormat: string;
+  delimiter: string;
+}
+
+export function mappingOf(draft: MappingDraft, fields: readonly ImportFieldSpec[]): ColumnMapping {
+  const mapping: ColumnMapping = {
+    preset: draft.preset,
+    columns: draft.selection ? columnsOf(fields, draft.selection) : [],
+    date_format: draft.dateFormat,
+  };
+  if (draft.delimiter) mapping.delimiter = draft.delimiter;
+  return mapping;
+}
+
+/** How the detected delimiter reads in a sentence. */
+export function delimiterName(d: string): string {
+  return DELIMITERS.find((x) => x.value === d && x.value !== '')?.label ?? JSON.stringify(d);
+}
+
+/** The percentage of bytes read, from the import progress message ("12.5% of 1000 bytes, 300 rows/s"). */
+export function percentOf(p: Progress): number | null {
+  const m = /^(\d+(?:\.\d+)?)%/.exec(p.message);
+  if (m) return Math.min(100, Number(m[1]));
+  if (p.total) return Math.min(100, (p.done * 100) / p.total);
+  return null;
+}
+
+export function rateOf(p: Progress): number | null {
+  const m = /(\d+(?:\.\d+)?) rows\/s/.exec(p.message);
+  return m ? Number(m[1]) : null;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Local time, `YYYY-MM-DD HH:MM:SS`. */
+export function formatTimestamp(ms: number): string {
+  const d = new Date(ms);
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  );
+}
+
+export function formatLatency(us: number): string {
+  if (us < 1000) return `${us} µs`;
+  if (us < 10_000) return `${(us / 1000).toFixed(1)} ms`;
+  return `${Math.round(us / 1000)} ms`;
+}
+
+export function newestFirst(runs: readonly ImportRunSummary[]): ImportRunSummary[] {
+  return [...runs].sort((a, b) => b.started_at_ms - a.started_at_ms || b.id - a.id);
+}
+
+/** "1–50 of 120", or "0 of 0". */
+export function rangeText(offset: number, shown: number, total: number): string {
+  if (shown === 0) return `0 of ${total}`;
+  return `${offset + 1}–${offset + shown} of ${total}`;
+}
+
+/**
+ * The mapping field an `invalid_input` message is about, if it names one of `names`: either leading
+ * (`clicked_at: not a date`) or quoted (`required field 'clicked_at' is not mapped`).
+ */
+export function fieldNamed(message: string, names: readonly string[]): string | null {
+  const lead = /^([A-Za-z0-9_]+):/.exec(message)?.[1];
+  if (lead && names.includes(lead)) return lead;
+  const quoted = /field '([^']+)'/.exec(message)?.[1];
+  if (quoted && names.includes(quoted)) return quoted;
+  return null;
+}

@@ -157,7 +157,8 @@ pub fn list(ws: &Workspace, creds: &CredentialStore) -> Result<SourcesOverview, 
                     last_message: String::new(),
                 });
             SourceView {
-                has_credentials: creds.has(&name),
+                // The demo's sources use the sandbox's built-in key, which needs no storing.
+                has_credentials: creds.has(&name) || crate::workspace::is_demo_source(&name),
                 name,
                 kind,
                 base_url,

@@ -20,6 +20,11 @@ pub const DEMO_API_KEY: &str = "affops-demo-key";
 pub const DEMO_TRACKER: &str = "Demo tracker";
 pub const DEMO_OPERATOR: &str = "Demo operator";
 
+/// The demo's own sources (their key is built in).
+pub fn is_demo_source(name: &str) -> bool {
+    name == DEMO_TRACKER || name == DEMO_OPERATOR
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         ApiError::new(ErrorCode::Storage, e.to_string())

@@ -2,9 +2,8 @@
 //! API pull. Pixel-only tracking loses conversions to ITP, cookie limits and ad blockers, so a high pixel share is
 //! a warning sign of under-counted (and underpaid) partners.
 
-use crate::api::{ApiError, CoverageReport, CoverageRow, DashboardQuery, ErrorCode, Period};
+use crate::api::{ApiError, CoverageReport, CoverageRow, DashboardQuery};
 use crate::money::percent;
-use crate::time::parse_day;
 use crate::workspace::Workspace;
 use rusqlite::params;
 use std::collections::BTreeMap;
@@ -45,28 +44,8 @@ impl Counts {
 }
 
 pub fn report(ws: &Workspace, q: &DashboardQuery) -> Result<CoverageReport, ApiError> {
-    let range = ws.status()?.data_range;
-    let from = q
-        .from
-        .clone()
-        .or_else(|| range.as_ref().map(|r| r.from.clone()));
-    let to =
-        q.to.clone()
-            .or_else(|| range.as_ref().map(|r| r.to.clone()));
-    let (Some(from), Some(to)) = (from, to) else {
-        return Err(ApiError::new(
-            ErrorCode::NotFound,
-            "This workspace has no data yet.",
-        ));
-    };
-    let invalid = |m: String| ApiError::new(ErrorCode::InvalidInput, m);
-    let (f, t) = (
-        parse_day(&from).map_err(|e| invalid(format!("From: {e}")))?,
-        parse_day(&to).map_err(|e| invalid(format!("To: {e}")))?,
-    );
-    if f > t {
-        return Err(invalid(format!("From ({from}) is after To ({to}).")));
-    }
+    let period = crate::dashboard::resolve_period(ws, q)?;
+    let (from, to) = (period.from.clone(), period.to.clone());
     let by_affiliate: BTreeMap<String, Counts> = ws.store().read(|c| {
         let mut stmt = c.prepare(
             "SELECT a.external_id, a.name, cv.arrival, COUNT(*) FROM conversions cv JOIN affiliates a ON a.id = cv.affiliate_id
@@ -104,7 +83,7 @@ pub fn report(ws: &Workspace, q: &DashboardQuery) -> Result<CoverageReport, ApiE
         .map(|(_, c)| c.name.clone())
         .collect();
     Ok(CoverageReport {
-        period: Period { from: f.to_string(), to: t.to_string() },
+        period,
         rows: by_affiliate.iter().map(|(id, c)| c.row(id.clone())).collect(),
         totals: totals.row(String::new()),
         warning: (!pixel_heavy.is_empty()).then(|| {

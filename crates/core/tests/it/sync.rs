@@ -17,8 +17,13 @@ struct Env {
 }
 
 async fn env(seed: u64) -> Env {
+    env_with(WorldConfig::small(seed)).await
+}
+
+/// A workspace set up like the demo against a sandbox serving the world of `cfg`.
+async fn env_with(cfg: WorldConfig) -> Env {
     let dir = tempfile::tempdir().unwrap();
-    let world = Arc::new(generate(&WorldConfig::small(seed)));
+    let world = Arc::new(generate(&cfg));
     let server = serve(
         world.clone(),
         "127.0.0.1:0".parse().unwrap(),
@@ -505,41 +510,12 @@ async fn dead_cursor_falls_back_to_refetching_the_window() {
 /// nothing.
 #[tokio::test]
 async fn medium_world_with_integration_faults_matches_ground_truth() {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = WorldConfig {
+    let e = env_with(WorldConfig {
         faults_injected: affops_sandbox::IntegrationFaults::typical(),
         ..WorldConfig::scale(21, 20_000)
-    };
-    let world = Arc::new(generate(&cfg));
-    assert!(!world.injected().is_empty());
-    let server = serve(
-        world.clone(),
-        "127.0.0.1:0".parse().unwrap(),
-        DEMO_API_KEY.to_string(),
-    )
-    .await
-    .unwrap();
-    let ws = Workspace::open(dir.path()).unwrap();
-    let p = &world.program;
-    let spec = ProgramSpec {
-        name: p.name.clone(),
-        vertical: "igaming".into(),
-        currency: p.currency.clone(),
-        timezone: p.timezone.clone(),
-    };
-    ws.setup_demo(
-        &spec,
-        &server.base_url(),
-        &world.config.start.to_string(),
-        now_ms(&world),
-    )
-    .unwrap();
-    let e = Env {
-        _dir: dir,
-        ws,
-        world,
-        server,
-    };
+    })
+    .await;
+    assert!(!e.world.injected().is_empty());
     let r = sync(&e).await;
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     assert_matches_ground_truth(&e);

@@ -89,7 +89,7 @@ describe('PostbacksView', () => {
     renderView(fakeBackend());
     const empty = await screen.findByTestId('postbacks-empty');
     expect(empty).toHaveTextContent(
-      'The listener is started with affops-cli serve-postbacks; requests appear here.',
+      'Start the listener with the Start button above (or run affops-cli serve-postbacks); requests appear here.',
     );
     expect(screen.queryByTestId('postbacks-range')).toBeNull();
     await user.selectOptions(screen.getByTestId('postbacks-outcome'), 'stale');

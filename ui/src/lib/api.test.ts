@@ -136,6 +136,37 @@ describe('tauriBackend speaks the import and postback contract', () => {
       { filter: { source: 'v', outcome: 'rejected', text: 'cid', page: 2, page_size: 50 } },
     ],
     ['postback_sources', () => tauriBackend.postbackSources(), undefined],
+    ['postback_listener_status', () => tauriBackend.listenerStatus(), undefined],
+    ['postback_listener_start', () => tauriBackend.listenerStart(0), { port: 0 }],
+    ['postback_listener_stop', () => tauriBackend.listenerStop(), undefined],
+    [
+      'postback_save_source',
+      () =>
+        tauriBackend.savePostbackSource(
+          {
+            name: 'v',
+            program: '',
+            dialect: 'voluum',
+            allow_ips: ['203.0.113.0/24'],
+            allow_any_ip: false,
+            hmac_required: true,
+            default_currency: 'EUR',
+          },
+          { token: 't', clear_previous: false },
+        ),
+      {
+        config: {
+          name: 'v',
+          program: '',
+          dialect: 'voluum',
+          allow_ips: ['203.0.113.0/24'],
+          allow_any_ip: false,
+          hmac_required: true,
+          default_currency: 'EUR',
+        },
+        secrets: { token: 't', clear_previous: false },
+      },
+    ],
   ] as const)('%s', async (cmd, run, expectedArgs) => {
     const calls: [string, unknown][] = [];
     mockIPC((c, args) => {

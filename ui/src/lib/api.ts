@@ -22,9 +22,12 @@ import type {
   ImportPreset,
   ImportPreview,
   ImportRunSummary,
+  ListenerStatus,
   PostbackLogFilter,
   PostbackLogPage,
+  PostbackSecretsInput,
   PostbackSourceConfig,
+  PostbackSourceStatus,
   Progress,
   QuarantinePage,
   SourceSettings,
@@ -45,9 +48,12 @@ export type {
   ImportPreset,
   ImportPreview,
   ImportRunSummary,
+  ListenerStatus,
   PostbackLogFilter,
   PostbackLogPage,
+  PostbackSecretsInput,
   PostbackSourceConfig,
+  PostbackSourceStatus,
   Progress,
   QuarantinePage,
   SourceSettings,
@@ -82,6 +88,12 @@ export interface Backend {
   importQuarantineExport(runId: number, path: string): Promise<number>;
   postbackLog(filter: PostbackLogFilter): Promise<PostbackLogPage>;
   postbackSources(): Promise<PostbackSourceConfig[]>;
+  listenerStatus(): Promise<ListenerStatus>;
+  /** Starts the local postback listener on 127.0.0.1; `port` 0 picks any free port. */
+  listenerStart(port: number): Promise<ListenerStatus>;
+  listenerStop(): Promise<ListenerStatus>;
+  /** Adds or updates the postback source `config.name`; absent secrets keep the stored ones. */
+  savePostbackSource(config: PostbackSourceConfig, secrets: PostbackSecretsInput): Promise<ListenerStatus>;
 }
 
 export interface QuarantineQuery {
@@ -152,4 +164,8 @@ export const tauriBackend: Backend = {
   importQuarantineExport: (runId, path) => call<number>('import_quarantine_export', { runId, path }),
   postbackLog: (filter) => call<PostbackLogPage>('postback_log', { filter }),
   postbackSources: () => call<PostbackSourceConfig[]>('postback_sources'),
+  listenerStatus: () => call<ListenerStatus>('postback_listener_status'),
+  listenerStart: (port) => call<ListenerStatus>('postback_listener_start', { port }),
+  listenerStop: () => call<ListenerStatus>('postback_listener_stop'),
+  savePostbackSource: (config, secrets) => call<ListenerStatus>('postback_save_source', { config, secrets }),
 };

@@ -8,6 +8,7 @@ import {
   dashboard,
   importPreview,
   importRun,
+  listenerStatus,
   source,
   sourcesOverview,
   status,
@@ -42,6 +43,14 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     importQuarantineExport: vi.fn(async () => 0),
     postbackLog: vi.fn(async (f) => ({ rows: [], total: 0, page: f.page, page_size: f.page_size })),
     postbackSources: vi.fn(async () => []),
+    listenerStatus: vi.fn(async () => listenerStatus()),
+    listenerStart: vi.fn(async (port: number) =>
+      listenerStatus({ running: true, address: `127.0.0.1:${port || 47123}`, started_at_ms: Date.UTC(2026, 9, 3, 12) }),
+    ),
+    listenerStop: vi.fn(async () => listenerStatus()),
+    savePostbackSource: vi.fn(async (config) =>
+      listenerStatus({ sources: [{ name: config.name, dialect: config.dialect, has_token: false, has_hmac_secret: false, has_previous_hmac_secret: false }] }),
+    ),
     ...over,
   };
 }

@@ -9,6 +9,8 @@ import type {
   ImportRunSummary,
   PostbackLogRow,
   PostbackSourceConfig,
+  ListenerStatus,
+  PostbackSourceStatus,
   Progress,
   QuarantineRow,
   SourceFreshness,
@@ -361,6 +363,26 @@ export function postbackSource(name: string, over: Partial<PostbackSourceConfig>
     allow_any_ip: false,
     hmac_required: false,
     default_currency: 'EUR',
+    ...over,
+  };
+}
+
+export function listenerSource(name: string, over: Partial<PostbackSourceStatus> = {}): PostbackSourceStatus {
+  return { name, dialect: 'voluum', has_token: true, has_hmac_secret: false, has_previous_hmac_secret: false, ...over };
+}
+
+export function listenerStatus(over: Partial<ListenerStatus> = {}): ListenerStatus {
+  return {
+    running: false,
+    address: null,
+    started_at_ms: null,
+    sources: [],
+    recorded: 0,
+    updated: 0,
+    duplicates: 0,
+    stale: 0,
+    rejected: 0,
+    overloaded: 0,
     ...over,
   };
 }

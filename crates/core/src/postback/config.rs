@@ -65,7 +65,12 @@ pub fn configure_source(
     let rules_json = serde_json::to_string(&rules).map_err(|e| invalid(e.to_string()))?;
     let id = store.write(|tx| {
         let program: Option<i64> = tx
-            .query_row("SELECT id FROM programs WHERE name = ?1", [&cfg.program], |r| r.get(0))
+            .query_row(
+                // An empty program name means the workspace's first program (the desktop form sends none).
+                "SELECT id FROM programs WHERE name = ?1 OR (?1 = '' AND id = (SELECT MIN(id) FROM programs))",
+                [&cfg.program],
+                |r| r.get(0),
+            )
             .optional()?;
         let program = program.ok_or_else(|| {
             StoreError::Invalid(format!("program '{}' does not exist", cfg.program))

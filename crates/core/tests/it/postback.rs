@@ -394,3 +394,23 @@ async fn listener_is_off_until_started_and_stops_gracefully() {
         "nothing listens after stop"
     );
 }
+
+/// The desktop form sends no program: the source joins the workspace's program; an unknown one is refused by name.
+#[test]
+fn empty_program_means_the_workspace_program() {
+    let (_dir, store) = super::postback_rig::seeded_store(0);
+    let mut cfg = source("ef-desk", "everflow");
+    cfg.program = String::new();
+    postback::config::configure_source(&store, &cfg, NOW_MS).unwrap();
+    let listed = postback::config::list_sources(&store).unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .find(|s| s.name == "ef-desk")
+            .map(|s| s.program.as_str()),
+        Some("casino")
+    );
+    cfg.program = "no-such".into();
+    let e = postback::config::configure_source(&store, &cfg, NOW_MS).unwrap_err();
+    assert!(e.message.contains("no-such"), "{}", e.message);
+}

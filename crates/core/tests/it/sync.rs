@@ -408,25 +408,35 @@ async fn progress_reports_every_step_in_order() {
     e.server.shutdown().await;
 }
 
-/// A source configured by a user (not the demo) is tested and synced with its key from the credential store.
-#[tokio::test]
-async fn configured_source_tests_and_syncs_with_stored_key() {
-    use affops_core::api::SourceSettings;
-    use affops_core::credentials::CredentialStore;
-    let e = env(17).await;
-    let creds = CredentialStore::file_only(e.ws.data_dir());
-    let settings = SourceSettings {
-        name: "Second tracker".into(),
-        kind: "everflow".into(),
+/// Saves a user-configured source (with the sandbox's key) pointing at the test's sandbox.
+fn save_source(
+    e: &Env,
+    creds: &affops_core::credentials::CredentialStore,
+    name: &str,
+    kind: &str,
+    page_size: u32,
+) {
+    let settings = affops_core::api::SourceSettings {
+        name: name.into(),
+        kind: kind.into(),
         base_url: e.server.base_url(),
         since: Some(e.world.config.start.to_string()),
         window_days: 90,
-        page_size: 50,
+        page_size,
         overlap_minutes: 60,
         enabled: true,
         api_key: Some(DEMO_API_KEY.into()),
     };
-    affops_core::sources::save(&e.ws, &creds, &settings, now_ms(&e.world)).unwrap();
+    affops_core::sources::save(&e.ws, creds, &settings, now_ms(&e.world)).unwrap();
+}
+
+/// A source configured by a user (not the demo) is tested and synced with its key from the credential store.
+#[tokio::test]
+async fn configured_source_tests_and_syncs_with_stored_key() {
+    use affops_core::credentials::CredentialStore;
+    let e = env(17).await;
+    let creds = CredentialStore::file_only(e.ws.data_dir());
+    save_source(&e, &creds, "Second tracker", "everflow", 50);
     let t =
         affops_core::sources::test_connection(&e.ws, &creds, "Second tracker", now_ms(&e.world))
             .await
@@ -531,22 +541,10 @@ async fn medium_world_with_integration_faults_matches_ground_truth() {
 /// The Affise-shaped connector: numeric statuses, `payouts`, 1-based pages; every conversion arrives once.
 #[tokio::test]
 async fn affise_source_syncs_every_conversion() {
-    use affops_core::api::SourceSettings;
     use affops_core::credentials::CredentialStore;
     let e = env(19).await;
     let creds = CredentialStore::file_only(e.ws.data_dir());
-    let settings = SourceSettings {
-        name: "Affise".into(),
-        kind: "affise".into(),
-        base_url: e.server.base_url(),
-        since: Some(e.world.config.start.to_string()),
-        window_days: 90,
-        page_size: 7,
-        overlap_minutes: 60,
-        enabled: true,
-        api_key: Some(DEMO_API_KEY.into()),
-    };
-    affops_core::sources::save(&e.ws, &creds, &settings, now_ms(&e.world)).unwrap();
+    save_source(&e, &creds, "Affise", "affise", 7);
     let secrets = affops_core::workspace::LayeredSecrets(vec![
         Arc::new(StaticSecrets::demo()),
         Arc::new(creds),

@@ -35,6 +35,8 @@ pub struct PageContext<'a> {
     affiliates: RefCell<HashMap<String, i64>>,
     /// Days already marked dirty in this transaction.
     dirty_days: RefCell<HashSet<String>>,
+    /// The last reporting day computed, with the instants it spans: rows of a page cluster in time.
+    last_day: RefCell<Option<(i64, i64, String)>>,
 }
 
 impl<'a> PageContext<'a> {
@@ -47,7 +49,27 @@ impl<'a> PageContext<'a> {
             stream,
             affiliates: RefCell::default(),
             dirty_days: RefCell::default(),
+            last_day: RefCell::default(),
         }
+    }
+
+    /// The reporting day of an instant in the program zone, from a one-day cache.
+    pub fn day(&self, ms: i64) -> StoreResult<String> {
+        if let Some((from, to, d)) = self.last_day.borrow().as_ref() {
+            if (*from..*to).contains(&ms) {
+                return Ok(d.clone());
+            }
+        }
+        let d =
+            day_of(ms, self.tz).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+        let date = crate::time::parse_day(&d)
+            .map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+        let from = crate::time::day_start_ms(date, self.tz);
+        let to = date
+            .succ_opt()
+            .map_or(i64::MAX, |next| crate::time::day_start_ms(next, self.tz));
+        *self.last_day.borrow_mut() = Some((from, to, d.clone()));
+        Ok(d)
     }
 
     fn mark_dirty(&self, tx: &Transaction<'_>, day: &str) -> StoreResult<()> {
@@ -202,10 +224,6 @@ fn resolve_affiliate(
     }
 }
 
-fn day(ctx: &PageContext<'_>, ms: i64) -> StoreResult<String> {
-    day_of(ms, ctx.tz).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))
-}
-
 fn upsert_click(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
@@ -221,13 +239,13 @@ fn upsert_click(
              ON CONFLICT (program_id, click_id) DO NOTHING",
         )?
         .execute(params![
-            ctx.program_id, c.click_id, affiliate_id, c.clicked_at_ms, day(ctx, c.clicked_at_ms)?,
+            ctx.program_id, c.click_id, affiliate_id, c.clicked_at_ms, ctx.day(c.clicked_at_ms)?,
             c.subs[0], c.subs[1], c.subs[2], c.subs[3], c.subs[4], c.ip, c.user_agent, c.country, c.landing_url, raw_id
         ])?;
     if n == 0 {
         return Ok(Outcome::Unchanged);
     }
-    let click_day = day(ctx, c.clicked_at_ms)?;
+    let click_day = ctx.day(c.clicked_at_ms)?;
     ctx.mark_dirty(tx, &click_day)?;
     // A player who registered before their click arrived here was left unattributed; the click settles it.
     let waiting: Vec<i64> = tx
@@ -296,7 +314,7 @@ pub(crate) fn upsert_player(
 ) -> StoreResult<Outcome> {
     let brand = brand_id(tx, ctx, &p.brand, &p.currency)?;
     let affiliate = attributed_affiliate(tx, ctx, p)?;
-    let day = day(ctx, p.registered_at_ms)?;
+    let day = ctx.day(p.registered_at_ms)?;
     let inserted = tx
         .prepare_cached(
             "INSERT INTO players (program_id, brand_id, external_id, currency, registered_at_ms, day, country,
@@ -354,12 +372,12 @@ pub(crate) fn upsert_deposit(
         )?
         .execute(params![
             ctx.program_id, d.external_id, player_id, d.amount_micros, d.currency, d.occurred_at_ms,
-            day(ctx, d.occurred_at_ms)?, d.is_ftd, raw_id
+            ctx.day(d.occurred_at_ms)?, d.is_ftd, raw_id
         ])?;
     if n == 0 {
         return Ok(Ok(Outcome::Unchanged));
     }
-    ctx.mark_dirty(tx, &day(ctx, d.occurred_at_ms)?)?;
+    ctx.mark_dirty(tx, &ctx.day(d.occurred_at_ms)?)?;
     Ok(Ok(Outcome::Inserted))
 }
 
@@ -372,48 +390,48 @@ pub(crate) fn upsert_conversion(
     c: &ConversionRecord,
 ) -> StoreResult<(i64, Outcome)> {
     let (affiliate_id, _) = upsert_affiliate(tx, ctx, &c.affiliate, false)?;
-    let existing: Option<(i64, String, i64)> = tx
-        .prepare_cached("SELECT id, status, payout_micros FROM conversions WHERE source_id = ?1 AND external_id = ?2")?
-        .query_row(params![ctx.source_id, c.external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
     let status = c.status.as_str();
-    let seen_before = existing.is_some();
-    let conversion_id = match existing {
-        Some((id, old_status, old_payout)) => {
-            if old_status == status && old_payout == c.payout_micros {
-                return Ok((id, Outcome::Unchanged));
-            }
-            tx.prepare_cached(
-                "UPDATE conversions SET status = ?2, payout_micros = ?3, revenue_micros = ?4, raw_id = ?5, updated_at_ms = ?6
-                 WHERE id = ?1",
-            )?
-            .execute(params![id, status, c.payout_micros, c.revenue_micros, raw_id, ctx.now_ms])?;
-            id
+    let day = ctx.day(c.converted_at_ms)?;
+    // New conversions are the common case: insert first, and look the row up only when it already exists.
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO conversions (source_id, program_id, external_id, transaction_id, affiliate_id, player_ref,
+                 order_ref, event, status, payout_micros, revenue_micros, sale_amount_micros, currency,
+                 converted_at_ms, day, clicked_at_ms, sub1, sub2, sub3, sub4, sub5, coupon_code, country, ip,
+                 is_scrub, arrival, raw_id, first_seen_at_ms, updated_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                     ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?28)
+             ON CONFLICT (source_id, external_id) DO NOTHING",
+        )?
+        .execute(params![
+            ctx.source_id, ctx.program_id, c.external_id, c.transaction_id, affiliate_id, c.player_ref,
+            c.order_ref, c.event, status, c.payout_micros, c.revenue_micros, c.sale_amount_micros, c.currency,
+            c.converted_at_ms, day, c.clicked_at_ms, c.subs[0], c.subs[1], c.subs[2],
+            c.subs[3], c.subs[4], c.coupon_code, c.country, c.ip, c.is_scrub, c.arrival.as_str(), raw_id, ctx.now_ms
+        ])?;
+    let seen_before = inserted == 0;
+    let conversion_id = if seen_before {
+        let (id, old_status, old_payout): (i64, String, i64) = tx
+            .prepare_cached("SELECT id, status, payout_micros FROM conversions WHERE source_id = ?1 AND external_id = ?2")?
+            .query_row(params![ctx.source_id, c.external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        if old_status == status && old_payout == c.payout_micros {
+            return Ok((id, Outcome::Unchanged));
         }
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO conversions (source_id, program_id, external_id, transaction_id, affiliate_id, player_ref,
-                     order_ref, event, status, payout_micros, revenue_micros, sale_amount_micros, currency,
-                     converted_at_ms, day, clicked_at_ms, sub1, sub2, sub3, sub4, sub5, coupon_code, country, ip,
-                     is_scrub, arrival, raw_id, first_seen_at_ms, updated_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                         ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?28)",
-            )?
-            .execute(params![
-                ctx.source_id, ctx.program_id, c.external_id, c.transaction_id, affiliate_id, c.player_ref,
-                c.order_ref, c.event, status, c.payout_micros, c.revenue_micros, c.sale_amount_micros, c.currency,
-                c.converted_at_ms, day(ctx, c.converted_at_ms)?, c.clicked_at_ms, c.subs[0], c.subs[1], c.subs[2],
-                c.subs[3], c.subs[4], c.coupon_code, c.country, c.ip, c.is_scrub, c.arrival.as_str(), raw_id, ctx.now_ms
-            ])?;
-            tx.last_insert_rowid()
-        }
+        tx.prepare_cached(
+            "UPDATE conversions SET status = ?2, payout_micros = ?3, revenue_micros = ?4, raw_id = ?5, updated_at_ms = ?6
+             WHERE id = ?1",
+        )?
+        .execute(params![id, status, c.payout_micros, c.revenue_micros, raw_id, ctx.now_ms])?;
+        id
+    } else {
+        tx.last_insert_rowid()
     };
     tx.prepare_cached(
         "INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms, raw_id)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![conversion_id, status, c.payout_micros, ctx.now_ms, raw_id])?;
-    ctx.mark_dirty(tx, &day(ctx, c.converted_at_ms)?)?;
+    ctx.mark_dirty(tx, &day)?;
     Ok((
         conversion_id,
         if seen_before {
@@ -422,4 +440,25 @@ pub(crate) fn upsert_conversion(
             Outcome::Inserted
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-day cache never answers a different day than the direct computation, across midnights and DST
+        /// changes of a non-UTC zone.
+        #[test]
+        fn cached_day_equals_direct_day(offsets in proptest::collection::vec(0i64..400 * 86_400_000, 1..60)) {
+            let tz = crate::time::parse_zone("Europe/Malta").unwrap();
+            let ctx = PageContext::new(1, 1, tz, 0, "t");
+            let base = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+            for o in offsets {
+                let ms = base + o;
+                prop_assert_eq!(ctx.day(ms).unwrap(), day_of(ms, tz).unwrap());
+            }
+        }
+    }
 }

@@ -282,7 +282,10 @@ fn in_range<T>(
     from: chrono::DateTime<chrono::Utc>,
     to: chrono::DateTime<chrono::Utc>,
 ) -> &[T] {
-    debug_assert!(items.windows(2).all(|w| at(&w[0]) <= at(&w[1])), "world vectors are sorted by time");
+    debug_assert!(
+        items.windows(2).all(|w| at(&w[0]) <= at(&w[1])),
+        "world vectors are sorted by time"
+    );
     let lo = items.partition_point(|x| at(x) < from);
     let hi = items.partition_point(|x| at(x) <= to).max(lo);
     &items[lo..hi]

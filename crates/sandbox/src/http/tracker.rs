@@ -184,7 +184,7 @@ pub(super) async fn clicks(
         let world = &state.world;
         let matching = in_range(&world.clicks, |c| c.at, from, to);
         let rows: Vec<ClickRow> = params
-            .slice_back(&matching, back)
+            .slice_back(matching, back)
             .iter()
             .map(|c| ClickRow {
                 transaction_id: &c.transaction_id,

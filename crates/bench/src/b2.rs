@@ -11,11 +11,15 @@ use affops_core::workspace::{ProgramSpec, StaticSecrets, Workspace};
 use affops_sandbox::{generate, serve, Conversion, ConversionStatus, World, WorldConfig};
 use anyhow::{bail, Result};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 const KEY: &str = "b2-key";
+
+#[derive(serde::Deserialize)]
+struct ItemsOnly {
+    conversions: Vec<serde::de::IgnoredAny>,
+}
 const PAGE_SIZE: u32 = 2000;
 
 fn world(n: u64) -> World {
@@ -67,12 +71,9 @@ async fn raw_fetch(base_url: &str, from: &str, to: &str) -> Result<(u64, u64)> {
             .bytes()
             .await?;
         bytes += body.len() as u64;
-        // Count the page's items without parsing them (the envelope's paging tells when to stop).
-        let v: HashMap<String, serde_json::Value> = serde_json::from_slice(&body)?;
-        let n = v
-            .get("conversions")
-            .and_then(|c| c.as_array())
-            .map_or(0, |a| a.len()) as u64;
+        // Count the page's items, skipping over them without building values.
+        let page_items: ItemsOnly = serde_json::from_slice(&body)?;
+        let n = page_items.conversions.len() as u64;
         rows += n;
         if n < u64::from(PAGE_SIZE) {
             return Ok((rows, bytes));

@@ -24,35 +24,41 @@ struct Paging {
     total_count: u32,
 }
 
+/// The three list envelopes in one shape: exactly one list is expected, named by the stream.
 #[derive(Deserialize)]
 struct EfEnvelope {
-    #[serde(alias = "affiliates", alias = "clicks", alias = "conversions")]
-    items: Vec<Box<RawValue>>,
+    #[serde(default)]
+    affiliates: Option<Vec<Box<RawValue>>>,
+    #[serde(default)]
+    clicks: Option<Vec<Box<RawValue>>>,
+    #[serde(default)]
+    conversions: Option<Vec<Box<RawValue>>>,
     paging: Paging,
 }
 
-/// Parses an Everflow list envelope (any of the three streams) and decides the next page.
+/// Parses an Everflow list envelope (any of the three streams) and decides the next page. Items stay raw: each is
+/// validated on its own, so one bad item is quarantined without losing the page.
 pub fn parse_envelope(body: &[u8], list_key: &str) -> Result<Envelope, String> {
-    let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
-    let v: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(text).map_err(|e| e.to_string())?;
-    if !v.contains_key(list_key) {
-        return Err(format!("the response has no '{list_key}' list"));
+    let env: EfEnvelope = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let items = match list_key {
+        "affiliates" => env.affiliates,
+        "clicks" => env.clicks,
+        _ => env.conversions,
     }
-    let env: EfEnvelope = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    .ok_or_else(|| format!("the response has no '{list_key}' list"))?;
     let Paging {
         page,
         page_size,
         total_count,
     } = env.paging;
     let fetched_through = u64::from(page) * u64::from(page_size);
-    let next = if env.items.is_empty() || fetched_through >= u64::from(total_count) {
+    let next = if items.is_empty() || fetched_through >= u64::from(total_count) {
         None
     } else {
         Some(Position::Page(page + 1))
     };
     Ok(Envelope {
-        items: env.items,
+        items,
         total: Some(total_count),
         next,
     })

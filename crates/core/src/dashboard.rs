@@ -47,7 +47,7 @@ fn invalid(msg: String) -> ApiError {
 
 /// Resolves the period: given bounds are validated; missing ones default to the workspace's data range.
 pub(crate) fn resolve_period(ws: &Workspace, q: &DashboardQuery) -> Result<Period, ApiError> {
-    let range = ws.status()?.data_range;
+    let range = ws.data_range()?;
     let from = q
         .from
         .clone()

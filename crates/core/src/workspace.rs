@@ -246,8 +246,9 @@ impl Workspace {
         self.sync(secrets, opts, progress).await
     }
 
-    pub fn status(&self) -> StoreResult<WorkspaceStatus> {
-        let (has_data, data_range) = self.store.read(|c| {
+    /// The first and last reporting day that hold any click, registration or conversion.
+    pub fn data_range(&self) -> StoreResult<Option<Period>> {
+        self.store.read(|c| {
             let range: Option<(String, String)> = c
                 .query_row(
                     "SELECT MIN(d), MAX(d) FROM (
@@ -259,11 +260,15 @@ impl Workspace {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
-            Ok((range.is_some(), range.map(|(from, to)| Period { from, to })))
-        })?;
+            Ok(range.map(|(from, to)| Period { from, to }))
+        })
+    }
+
+    pub fn status(&self) -> StoreResult<WorkspaceStatus> {
+        let data_range = self.data_range()?;
         Ok(WorkspaceStatus {
             data_dir: self.data_dir.display().to_string(),
-            has_data,
+            has_data: data_range.is_some(),
             data_range,
             freshness: self.freshness()?,
         })

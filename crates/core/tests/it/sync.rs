@@ -72,19 +72,24 @@ async fn sync_with(
     policy: HttpPolicy,
     progress: affops_core::ingest::ProgressFn,
 ) -> SyncReport {
+    sync_using(e, Arc::new(StaticSecrets::demo()), policy, progress).await
+}
+
+/// One sync "as of" a day after the world ends, with the given keys.
+async fn sync_using(
+    e: &Env,
+    secrets: Arc<dyn affops_core::ingest::Secrets>,
+    policy: HttpPolicy,
+    progress: affops_core::ingest::ProgressFn,
+) -> SyncReport {
     let opts = SyncOptions {
         now_ms: now_ms(&e.world),
         policy,
         full: false,
     };
-    sync_all(
-        e.ws.store().clone(),
-        Arc::new(StaticSecrets::demo()),
-        &opts,
-        progress,
-    )
-    .await
-    .unwrap()
+    sync_all(e.ws.store().clone(), secrets, &opts, progress)
+        .await
+        .unwrap()
 }
 
 fn dashboard(e: &Env) -> Dashboard {
@@ -350,21 +355,9 @@ async fn transient_faults_are_retried() {
 #[tokio::test]
 async fn refused_key_fails_at_once_with_a_hint() {
     let e = env(15).await;
-    let opts = SyncOptions {
-        now_ms: now_ms(&e.world),
-        policy: HttpPolicy::fast(),
-        full: false,
-    };
     let mut secrets = StaticSecrets::demo();
     secrets.0.insert("Demo tracker".into(), "wrong".into());
-    let r = sync_all(
-        e.ws.store().clone(),
-        Arc::new(secrets),
-        &opts,
-        Arc::new(|_| {}),
-    )
-    .await
-    .unwrap();
+    let r = sync_using(&e, Arc::new(secrets), HttpPolicy::fast(), Arc::new(|_| {})).await;
     assert_eq!(
         r.failures.len(),
         4,
@@ -450,19 +443,7 @@ async fn configured_source_tests_and_syncs_with_stored_key() {
     assert!(!t.ok && t.message.contains("401"), "{}", t.message);
     creds.set("Second tracker", DEMO_API_KEY).unwrap();
     // Demo sources have no stored key in this store: they fail with a clear reason; the configured one syncs.
-    let opts = SyncOptions {
-        now_ms: now_ms(&e.world),
-        policy: HttpPolicy::fast(),
-        full: false,
-    };
-    let r = sync_all(
-        e.ws.store().clone(),
-        Arc::new(creds),
-        &opts,
-        Arc::new(|_| {}),
-    )
-    .await
-    .unwrap();
+    let r = sync_using(&e, Arc::new(creds), HttpPolicy::fast(), Arc::new(|_| {})).await;
     assert!(
         r.failures
             .iter()
@@ -549,19 +530,7 @@ async fn affise_source_syncs_every_conversion() {
         Arc::new(StaticSecrets::demo()),
         Arc::new(creds),
     ]);
-    let opts = SyncOptions {
-        now_ms: now_ms(&e.world),
-        policy: HttpPolicy::fast(),
-        full: false,
-    };
-    let r = sync_all(
-        e.ws.store().clone(),
-        Arc::new(secrets),
-        &opts,
-        Arc::new(|_| {}),
-    )
-    .await
-    .unwrap();
+    let r = sync_using(&e, Arc::new(secrets), HttpPolicy::fast(), Arc::new(|_| {})).await;
     assert!(r.failures.is_empty(), "{:?}", r.failures);
     let af = r
         .summary

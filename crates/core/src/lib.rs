@@ -1,5 +1,6 @@
 //! Affops core: everything the desktop app and the CLI do, without Tauri.
 //!
+//! - [`attribution`]: which affiliate a player belongs to, by effective-dated rules, with an explanation.
 //! - [`store`]: SQLite with one writer, readers, immutable migrations; the schema of the whole lifecycle.
 //! - [`ingest`]: connectors that page through tracker and operator APIs into the store, idempotently.
 //! - [`import`]: batch CSV files (clicks, registrations, activity, deposits), streamed, resumable, idempotent.
@@ -13,6 +14,7 @@
 //! Domain code never reads the clock: "now" is passed in.
 
 pub mod api;
+pub mod attribution;
 pub mod audit;
 pub mod charts;
 pub mod coverage;

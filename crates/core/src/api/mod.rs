@@ -4,12 +4,19 @@
 //! Only plain data lives here. Money crosses the boundary as exact decimal strings (never a JS number), counts as
 //! `u32`, instants as Unix milliseconds.
 
+mod attribution;
 mod error;
 mod import;
 mod postback;
 mod sources;
 
 pub use crate::postback::dialect::Dialect;
+pub use attribution::{
+    AffiliateDetail, AffiliateProfile, AffiliatesPage, AttributedPlayer, AttributionRules,
+    AttributionRulesView, AttributionRunSummary, CandidateOutcome, ClickSelection, Explanation,
+    KeyCandidate, KeyKind, MultiTouchReport, MultiTouchRow, PlayerExplanation, PriorityMode,
+    RuleFieldError, RuleVersionView, SaveRulesResult, TouchAnalysis, TouchModel, TouchView,
+};
 pub use error::{ApiError, ErrorCode};
 pub use import::{
     ColumnMap, ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary,
@@ -177,6 +184,28 @@ pub fn typescript_bindings() -> String {
         QuarantineRow::decl(),
         QuarantinePage::decl(),
         ImportFieldSpec::decl(),
+        PriorityMode::decl(),
+        ClickSelection::decl(),
+        AttributionRules::decl(),
+        RuleVersionView::decl(),
+        AttributionRulesView::decl(),
+        RuleFieldError::decl(),
+        SaveRulesResult::decl(),
+        KeyKind::decl(),
+        CandidateOutcome::decl(),
+        KeyCandidate::decl(),
+        TouchView::decl(),
+        TouchAnalysis::decl(),
+        Explanation::decl(),
+        PlayerExplanation::decl(),
+        AttributionRunSummary::decl(),
+        AffiliateProfile::decl(),
+        AffiliatesPage::decl(),
+        AttributedPlayer::decl(),
+        AffiliateDetail::decl(),
+        TouchModel::decl(),
+        MultiTouchRow::decl(),
+        MultiTouchReport::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

@@ -12,10 +12,10 @@ use std::fmt::Write as _;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::api::{CandidateOutcome, ClickSelection, Explanation, KeyCandidate, PlayerExplanation};
+use crate::api::{CandidateOutcome, ClickSelection, Explanation, KeyCandidate, KeyKind, PlayerExplanation};
 use crate::store::{StoreError, StoreResult};
 
-/// Long click ids are shortened to their first 8 characters (the full id is in the JSON form).
+/// Long click ids (only those) are shortened to their first 8 characters (the full id is in the JSON form).
 fn short(value: &str) -> String {
     if value.chars().count() > 12 {
         format!("{}…", value.chars().take(8).collect::<String>())
@@ -29,7 +29,8 @@ fn key_text(c: &KeyCandidate) -> String {
         Some(a) => format!(" → affiliate {a}"),
         None => String::new(),
     };
-    format!("{} {}{}", c.kind.label(), short(&c.value), target)
+    let value = if c.kind == KeyKind::ClickId { short(&c.value) } else { c.value.clone() };
+    format!("{} {}{}", c.kind.label(), value, target)
 }
 
 /// Renders the explanation as text.

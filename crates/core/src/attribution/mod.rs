@@ -19,7 +19,11 @@ pub mod multitouch;
 pub mod promo;
 pub mod report;
 pub mod rules;
+pub mod versions;
 mod run;
+
+#[cfg(test)]
+mod decide_tests;
 
 pub use run::{affiliates as affiliate_refs, run};
 

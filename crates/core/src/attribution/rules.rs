@@ -1,12 +1,9 @@
-//! Attribution rules: the built-in default, validation of a JSON body with errors naming the field, and the
-//! effective-dated versions stored per program (`attribution_rule_versions`). A version applies to players who
-//! registered on or after its `effective_from` day; players registered before every version use the default.
+//! Attribution rules: the built-in default and the validation of a JSON body, with errors naming the field.
+//! Stored, effective-dated versions are in [`super::versions`].
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 
-use crate::api::{AttributionRules, ClickSelection, PriorityMode, RuleFieldError, RuleVersionView};
-use crate::store::StoreResult;
+use crate::api::{AttributionRules, ClickSelection, PriorityMode, RuleFieldError};
 
 /// Longest post-click window accepted, in days.
 pub const WINDOW_DAYS_MAX: u32 = 365;
@@ -225,124 +222,4 @@ pub fn validate_day(day: &str) -> Result<(), RuleFieldError> {
                 format!("must be a date YYYY-MM-DD, not \"{day}\""),
             )
         })
-}
-
-fn parse_stored(id: i64, body: &str) -> StoreResult<AttributionRules> {
-    let value: Value = serde_json::from_str(body).map_err(|e| {
-        crate::store::StoreError::Invalid(format!("attribution rule version {id}: {e}"))
-    })?;
-    validate(&value).map_err(|errs| {
-        let text: Vec<String> = errs
-            .iter()
-            .map(|e| format!("{} {}", e.field, e.message))
-            .collect();
-        crate::store::StoreError::Invalid(format!(
-            "attribution rule version {id} is invalid: {}",
-            text.join("; ")
-        ))
-    })
-}
-
-/// Every stored version of a program, oldest effective day first (ties: older id first), as views.
-pub fn versions(conn: &Connection, program_id: i64) -> StoreResult<Vec<RuleVersionView>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, effective_from, body_json, created_by, created_at_ms FROM attribution_rule_versions
-          WHERE program_id = ?1 ORDER BY effective_from, id",
-    )?;
-    let rows = stmt
-        .query_map([program_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|(id, from, body, by, at)| {
-            Ok(RuleVersionView {
-                id: Some(id),
-                effective_from: Some(from),
-                created_by: by,
-                created_at_ms: Some(at),
-                rules: parse_stored(id, &body)?,
-            })
-        })
-        .collect()
-}
-
-/// The versions in force, ordered by effective day; for each day only the newest version counts.
-pub fn timeline(conn: &Connection, program_id: i64) -> StoreResult<Vec<RuleVersion>> {
-    let mut out: Vec<RuleVersion> = Vec::new();
-    for v in versions(conn, program_id)? {
-        let version = RuleVersion {
-            id: v.id,
-            effective_from: v.effective_from,
-            rules: v.rules,
-        };
-        match out.last_mut() {
-            Some(last) if last.effective_from == version.effective_from => *last = version,
-            _ => out.push(version),
-        }
-    }
-    Ok(out)
-}
-
-/// The version that applies to a player registered on `day` (program zone).
-pub fn for_day<'a>(
-    timeline: &'a [RuleVersion],
-    day: &str,
-    builtin: &'a RuleVersion,
-) -> &'a RuleVersion {
-    timeline
-        .iter()
-        .rev()
-        .find(|v| v.effective_from.as_deref().is_some_and(|from| from <= day))
-        .unwrap_or(builtin)
-}
-
-/// Stores a validated version and records it in the audit log. Returns its id.
-pub fn save(
-    tx: &Transaction<'_>,
-    program_id: i64,
-    effective_from: &str,
-    rules: &AttributionRules,
-    created_by: &str,
-    now_ms: i64,
-) -> StoreResult<i64> {
-    let body = serde_json::to_string(rules).expect("rules serialize");
-    let previous: Option<String> = tx
-        .query_row(
-            "SELECT body_json FROM attribution_rule_versions WHERE program_id = ?1
-              ORDER BY effective_from DESC, id DESC LIMIT 1",
-            [program_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    tx.execute(
-        "INSERT INTO attribution_rule_versions (program_id, effective_from, body_json, created_by, created_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![program_id, effective_from, body, created_by, now_ms],
-    )?;
-    let id = tx.last_insert_rowid();
-    let previous: Value = previous
-        .and_then(|p| serde_json::from_str(&p).ok())
-        .unwrap_or(Value::Null);
-    crate::audit::append(
-        tx,
-        now_ms,
-        created_by,
-        "attribution.rules.save",
-        "attribution_rule_version",
-        &id.to_string(),
-        &serde_json::json!({
-            "program_id": program_id,
-            "effective_from": effective_from,
-            "rules": rules,
-            "previous": previous,
-        }),
-    )?;
-    Ok(id)
 }

@@ -13,7 +13,8 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::decide::{self, AffiliateRef, BtagFact, ClickFact, PlayerFacts};
 use super::promo;
-use super::rules::{self, RuleVersion};
+use super::rules::RuleVersion;
+use super::versions;
 use crate::api::{AttributionRunSummary, KeyKind};
 use crate::store::{Store, StoreResult};
 
@@ -121,7 +122,7 @@ fn run_in(
     let by_external: HashMap<&str, &AffiliateRef> =
         affs.values().map(|a| (a.external_id.as_str(), a)).collect();
     let promos = promo::load(tx, program_id, &affs)?;
-    let timeline = rules::timeline(tx, program_id)?;
+    let timeline = versions::timeline(tx, program_id)?;
     let builtin = RuleVersion::builtin();
     let mut click_stmt = tx.prepare_cached(
         "SELECT affiliate_id, clicked_at_ms, user_agent FROM clicks WHERE program_id = ?1 AND click_id = ?2",
@@ -143,7 +144,7 @@ fn run_in(
     for row in load_rows(tx, program_id)? {
         summary.examined += 1;
         let (external_id, registered_at_ms, day) = row.facts_base;
-        let version = rules::for_day(&timeline, &day, &builtin);
+        let version = versions::for_day(&timeline, &day, &builtin);
         let mut carried_ua = None;
         let click = match &row.click_id {
             Some(id) => {

@@ -31,7 +31,7 @@ pub use faults::{FaultKind, FaultRule, Faults, Stream};
 pub use files::{write_clicks_csv, write_operator_csvs, CsvQuirks, FilesWritten};
 pub use http::{serve, SandboxServer};
 pub use postback::{fire_postbacks, Dialect, PostbackOptions, PostbackReport};
-pub use truth::{write_ground_truth, AffiliateTruth, GroundTruth, GroundTruthFile};
+pub use truth::{write_ground_truth, AffiliateTruth, GroundTruth, GroundTruthFile, TruthKey};
 pub use world::{
     click_stream, generate, ActivityDay, Affiliate, Click, Conversion, ConversionStatus, Deposit,
     ForexWorld, FraudConfig, Injected, IntegrationFaults, Pattern, Player, Program, Withdrawal,

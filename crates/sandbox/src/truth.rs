@@ -2,7 +2,10 @@
 //!
 //! Tests and the demo compare what Affops ingested over HTTP against this. It deliberately re-derives every
 //! number from the raw records (players → clicks → affiliates) rather than trusting denormalised fields.
-//! Attribution here is by click id only: promo-code-only players count as organic, exactly as in v0.
+//! Attribution follows DOMAIN.md §3 with the default rules: the carried click id first, else the affiliate's
+//! promo code (a valid key: a player who typed an affiliate's code belongs to that affiliate). Until the
+//! attribution engine existed this counted promo-code-only players as organic, which contradicted the domain
+//! rule; [`World::player_affiliates`] is the assignment the engine must reproduce.
 //! [`write_ground_truth`] writes the counts together with the injected-items answer key as `ground_truth.json`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +35,12 @@ pub struct AffiliateTruth {
     /// Exact decimal with 2 places, e.g. "1234.50".
     pub ftd_amount: String,
     pub approved_conversions: u32,
+    /// Of `registrations` and `ftds`: players attributed by promo code alone (no click). The tracker never hears
+    /// of them, so they have no conversions.
+    #[serde(default)]
+    pub promo_registrations: u32,
+    #[serde(default)]
+    pub promo_ftds: u32,
 }
 
 /// What `ground_truth.json` holds: the counts and the answer key of injected items.
@@ -59,6 +68,8 @@ struct Tally {
     ftds: u32,
     ftd_amount: Decimal,
     approved_conversions: u32,
+    promo_registrations: u32,
+    promo_ftds: u32,
 }
 
 impl Tally {
@@ -68,6 +79,8 @@ impl Tally {
         self.ftds += other.ftds;
         self.ftd_amount += other.ftd_amount;
         self.approved_conversions += other.approved_conversions;
+        self.promo_registrations += other.promo_registrations;
+        self.promo_ftds += other.promo_ftds;
     }
 
     fn to_truth(&self) -> AffiliateTruth {
@@ -77,6 +90,8 @@ impl Tally {
             ftds: self.ftds,
             ftd_amount: format_amount(self.ftd_amount),
             approved_conversions: self.approved_conversions,
+            promo_registrations: self.promo_registrations,
+            promo_ftds: self.promo_ftds,
         }
     }
 }
@@ -88,39 +103,76 @@ pub(crate) fn format_amount(amount: Decimal) -> String {
     amount.to_string()
 }
 
+/// How the world attributes one player.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TruthKey {
+    Click,
+    PromoCode,
+}
+
 impl World {
+    /// Every player's affiliate (None = organic) and the key that decided it: the carried click id, resolved
+    /// through the tracker's clicks (the denormalised `Player::affiliate_id` is not trusted); else a promo code
+    /// that is some affiliate's code. The btag adds nothing here: every world player with a btag also carries
+    /// the click it was derived from.
+    pub fn player_affiliates(&self) -> BTreeMap<&str, Option<(u32, TruthKey)>> {
+        let click_owner: BTreeMap<&str, u32> = self
+            .clicks
+            .iter()
+            .map(|c| (c.transaction_id.as_str(), c.affiliate_id))
+            .collect();
+        let promo_owner: BTreeMap<&str, u32> = self
+            .affiliates
+            .iter()
+            .filter(|a| !a.promo_code.is_empty())
+            .map(|a| (a.promo_code.as_str(), a.id))
+            .collect();
+        self.players
+            .iter()
+            .map(|p| {
+                let by_click = p
+                    .click_id
+                    .as_deref()
+                    .and_then(|id| click_owner.get(id))
+                    .map(|&a| (a, TruthKey::Click));
+                let by_promo = || {
+                    p.promo_code
+                        .as_deref()
+                        .and_then(|c| promo_owner.get(c))
+                        .map(|&a| (a, TruthKey::PromoCode))
+                };
+                (p.player_id.as_str(), by_click.or_else(by_promo))
+            })
+            .collect()
+    }
+
     pub fn ground_truth(&self) -> GroundTruth {
         let mut tallies: BTreeMap<u32, Tally> = self
             .affiliates
             .iter()
             .map(|a| (a.id, Tally::default()))
             .collect();
-        let mut click_owner: BTreeMap<&str, u32> = BTreeMap::new();
         for click in &self.clicks {
-            click_owner.insert(&click.transaction_id, click.affiliate_id);
             tallies.entry(click.affiliate_id).or_default().clicks += 1;
         }
-        // Attribution by click id only: the btag and the denormalised affiliate id are not trusted here.
-        let mut player_owner: BTreeMap<&str, u32> = BTreeMap::new();
+        let owners = self.player_affiliates();
         let mut organic_registrations = 0;
-        for player in &self.players {
-            match player
-                .click_id
-                .as_deref()
-                .and_then(|id| click_owner.get(id))
-            {
-                Some(&aff) => {
-                    player_owner.insert(&player.player_id, aff);
-                    tallies.entry(aff).or_default().registrations += 1;
+        for owner in owners.values() {
+            match owner {
+                Some((aff, key)) => {
+                    let tally = tallies.entry(*aff).or_default();
+                    tally.registrations += 1;
+                    tally.promo_registrations += u32::from(*key == TruthKey::PromoCode);
                 }
                 None => organic_registrations += 1,
             }
         }
         for deposit in self.deposits.iter().filter(|d| d.is_ftd) {
-            if let Some(&aff) = player_owner.get(deposit.player_id.as_str()) {
-                let tally = tallies.entry(aff).or_default();
+            if let Some(Some((aff, key))) = owners.get(deposit.player_id.as_str()) {
+                let tally = tallies.entry(*aff).or_default();
                 tally.ftds += 1;
                 tally.ftd_amount += deposit.amount;
+                tally.promo_ftds += u32::from(*key == TruthKey::PromoCode);
             }
         }
         // A duplicated postback is one conversion to a perfect connector: count each (click, order) once.

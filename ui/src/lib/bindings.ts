@@ -271,3 +271,156 @@ raw: string, };
 export type QuarantinePage = { run_id: number, total: number, offset: number, rows: Array<QuarantineRow>, };
 
 export type ImportFieldSpec = { name: string, required: boolean, };
+
+export type PriorityMode = "click_wins" | "promo_wins" | "promo_wins_except_sub_affiliate";
+
+export type ClickSelection = "first" | "last";
+
+export type AttributionRules = { 
+/**
+ * Use the click id carried from click to registration (the strongest key).
+ */
+click_id: boolean, 
+/**
+ * Use the operator's btag (`a<affiliate>-…`) when no known click is carried.
+ */
+btag: boolean, 
+/**
+ * Use the affiliate's promo code entered at sign-up.
+ */
+promo_code: boolean, priority: PriorityMode, 
+/**
+ * Clicks more than this many days before registration do not earn (exactly N days still earns). 1..=365.
+ */
+post_click_window_days: number, 
+/**
+ * First or last touch among a player's candidate clicks (analysis only).
+ */
+click_selection: ClickSelection, 
+/**
+ * Clicks from the player's IP (and the carried click's user agent) this many hours before registration are
+ * candidate touches for analysis only, never for payout. 0 turns the fallback off; at most 720.
+ */
+ip_ua_window_hours: number, 
+/**
+ * Once a player is attributed, a later decision naming another affiliate keeps the first.
+ */
+keep_first_referrer: boolean, };
+
+export type RuleVersionView = { id: number | null, 
+/**
+ * First registration day the version applies to; null for the built-in default.
+ */
+effective_from: string | null, created_by: string, created_at_ms: number | null, rules: AttributionRules, };
+
+export type AttributionRulesView = { program: string, current: RuleVersionView, versions: Array<RuleVersionView>, };
+
+export type RuleFieldError = { field: string, message: string, };
+
+export type SaveRulesResult = { saved: RuleVersionView | null, errors: Array<RuleFieldError>, };
+
+export type KeyKind = "click_id" | "btag" | "promo_code";
+
+export type CandidateOutcome = "won" | "agrees" | "rejected";
+
+export type KeyCandidate = { kind: KeyKind, value: string, 
+/**
+ * The affiliate the key names, when it names a known one.
+ */
+affiliate: string | null, outcome: CandidateOutcome, 
+/**
+ * Why, in a sentence fragment: "click priority", "41 days before registration, window 30".
+ */
+reason: string, };
+
+export type TouchView = { click_id: string, affiliate: string, clicked_at_ms: number, 
+/**
+ * `carried` (the player's own click id) or `ip_ua` (same IP and user agent before registration).
+ */
+matched_by: string, };
+
+export type TouchAnalysis = { selection: ClickSelection, touches: Array<TouchView>, 
+/**
+ * The affiliate the selected touch belongs to, if any touch exists.
+ */
+selected_affiliate: string | null, };
+
+export type Explanation = { player: string, 
+/**
+ * The attributed affiliate's external id; null = organic.
+ */
+affiliate: string | null, matched_kind: KeyKind | null, matched_value: string | null, 
+/**
+ * The rule that decided, in words: "click id is the strongest key", "promo priority", "no valid key".
+ */
+rule: string, rule_version_id: number | null, rules_effective_from: string | null, candidates: Array<KeyCandidate>, 
+/**
+ * The earlier affiliate kept although the keys now name another.
+ */
+first_referrer_kept: boolean, analysis: TouchAnalysis, };
+
+export type PlayerExplanation = { explanation: Explanation, 
+/**
+ * The same, as readable text (one line per fact).
+ */
+text: string, decided_at_ms: number, 
+/**
+ * The FTD instant that locked the decision; null while it may still change.
+ */
+locked_at_ms: number | null, };
+
+export type AttributionRunSummary = { 
+/**
+ * Unlocked players examined.
+ */
+examined: number, 
+/**
+ * Decisions written because something changed (0 on a repeated run).
+ */
+changed: number, 
+/**
+ * Decisions locked by an FTD in this run.
+ */
+locked: number, attributed: number, organic: number, 
+/**
+ * Promo codes learned from tracker conversions in this run.
+ */
+promo_codes_learned: number, };
+
+export type AffiliateProfile = { external_id: string, name: string, parent: string | null, status: string, sub_affiliates: Array<string>, promo_codes: Array<string>, 
+/**
+ * Players attributed to the affiliate (all time).
+ */
+attributed_players: number, 
+/**
+ * Over the period, from the daily rollups.
+ */
+registrations: number, ftds: number, approved_conversions: number, ftd_amount: string, };
+
+export type AffiliatesPage = { period: Period, rows: Array<AffiliateProfile>, };
+
+export type AttributedPlayer = { external_id: string, registered_day: string, key_kind: KeyKind, key_value: string, locked: boolean, };
+
+export type AffiliateDetail = { profile: AffiliateProfile, 
+/**
+ * The most recent players (at most `PLAYERS_MAX`), newest first.
+ */
+players: Array<AttributedPlayer>, players_total: number, };
+
+export type TouchModel = "first" | "last" | "position" | "decay";
+
+export type MultiTouchRow = { affiliate: string, name: string, touches: number, first: string, last: string, position: string, decay: string, 
+/**
+ * What the payout attribution (the stored decisions) gives the affiliate, for comparison.
+ */
+payout_attribution: string, };
+
+export type MultiTouchReport = { period: Period, currency: string, half_life_hours: number, 
+/**
+ * FTDs in the period (program currency) with at least one touch.
+ */
+conversions: number, 
+/**
+ * FTDs without any touch (organic or promo/btag only): their value is credited to nobody.
+ */
+untouched_conversions: number, total: string, rows: Array<MultiTouchRow>, };

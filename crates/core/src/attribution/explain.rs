@@ -12,7 +12,9 @@ use std::fmt::Write as _;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::api::{CandidateOutcome, ClickSelection, Explanation, KeyCandidate, KeyKind, PlayerExplanation};
+use crate::api::{
+    CandidateOutcome, ClickSelection, Explanation, KeyCandidate, KeyKind, PlayerExplanation,
+};
 use crate::store::{StoreError, StoreResult};
 
 /// Long click ids (only those) are shortened to their first 8 characters (the full id is in the JSON form).
@@ -29,7 +31,11 @@ fn key_text(c: &KeyCandidate) -> String {
         Some(a) => format!(" → affiliate {a}"),
         None => String::new(),
     };
-    let value = if c.kind == KeyKind::ClickId { short(&c.value) } else { c.value.clone() };
+    let value = if c.kind == KeyKind::ClickId {
+        short(&c.value)
+    } else {
+        c.value.clone()
+    };
     format!("{} {}{}", c.kind.label(), value, target)
 }
 

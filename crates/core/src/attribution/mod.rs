@@ -19,8 +19,8 @@ pub mod multitouch;
 pub mod promo;
 pub mod report;
 pub mod rules;
-pub mod versions;
 mod run;
+pub mod versions;
 
 #[cfg(test)]
 mod decide_tests;

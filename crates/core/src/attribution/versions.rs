@@ -132,17 +132,28 @@ pub fn save(
 
 /// The rules of a program: the version for new registrations (the latest by effective day) and all versions.
 pub fn view(conn: &Connection, program_id: i64) -> StoreResult<AttributionRulesView> {
-    let program: String = conn.query_row("SELECT name FROM programs WHERE id = ?1", [program_id], |r| r.get(0))?;
+    let program: String = conn.query_row(
+        "SELECT name FROM programs WHERE id = ?1",
+        [program_id],
+        |r| r.get(0),
+    )?;
     let mut versions = versions(conn, program_id)?;
     versions.reverse();
-    let current = versions.first().cloned().unwrap_or_else(|| RuleVersionView {
-        id: None,
-        effective_from: None,
-        created_by: "built-in default".to_owned(),
-        created_at_ms: None,
-        rules: default_rules(),
-    });
-    Ok(AttributionRulesView { program, current, versions })
+    let current = versions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| RuleVersionView {
+            id: None,
+            effective_from: None,
+            created_by: "built-in default".to_owned(),
+            created_at_ms: None,
+            rules: default_rules(),
+        });
+    Ok(AttributionRulesView {
+        program,
+        current,
+        versions,
+    })
 }
 
 /// Validates and saves a version from a JSON body (a file or the UI's form); field errors come back in the
@@ -167,9 +178,19 @@ pub fn save_body(
         }
     };
     let Some(rules) = rules.filter(|_| errors.is_empty()) else {
-        return Ok(SaveRulesResult { saved: None, errors });
+        return Ok(SaveRulesResult {
+            saved: None,
+            errors,
+        });
     };
     let id = store.write(|tx| save(tx, program_id, effective_from, &rules, created_by, now_ms))?;
-    let saved = store.read(|conn| Ok(versions(conn, program_id)?.into_iter().find(|v| v.id == Some(id))))?;
-    Ok(SaveRulesResult { saved, errors: Vec::new() })
+    let saved = store.read(|conn| {
+        Ok(versions(conn, program_id)?
+            .into_iter()
+            .find(|v| v.id == Some(id)))
+    })?;
+    Ok(SaveRulesResult {
+        saved,
+        errors: Vec::new(),
+    })
 }

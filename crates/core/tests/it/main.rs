@@ -1,4 +1,6 @@
 //! Integration tests of affops-core, built as one binary. Index:
+//! - `attribution`: attribution run on the store: FTD lock, first referrer, idempotence, rule versions, report.
+//! - `attribution_truth`: default rules reproduce a synced sandbox world's player → affiliate assignment.
 //! - `bindings`: the UI's generated TypeScript types are fresh.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
@@ -9,6 +11,8 @@
 //! - `postback_rig`: the shared set-up of the two postback modules.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 
+mod attribution;
+mod attribution_truth;
 mod bindings;
 mod import;
 mod import_real;

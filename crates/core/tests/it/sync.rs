@@ -9,19 +9,19 @@ use affops_sandbox::{
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-struct Env {
+pub(crate) struct Env {
     _dir: tempfile::TempDir,
-    ws: Workspace,
-    world: Arc<World>,
+    pub(crate) ws: Workspace,
+    pub(crate) world: Arc<World>,
     server: SandboxServer,
 }
 
-async fn env(seed: u64) -> Env {
+pub(crate) async fn env(seed: u64) -> Env {
     env_with(WorldConfig::small(seed)).await
 }
 
 /// A workspace set up like the demo against a sandbox serving the world of `cfg`.
-async fn env_with(cfg: WorldConfig) -> Env {
+pub(crate) async fn env_with(cfg: WorldConfig) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let world = Arc::new(generate(&cfg));
     let server = serve(
@@ -55,7 +55,7 @@ async fn env_with(cfg: WorldConfig) -> Env {
 }
 
 /// A day after the world ends: every event is in the past.
-fn now_ms(world: &World) -> i64 {
+pub(crate) fn now_ms(world: &World) -> i64 {
     let end = world.config.start + chrono::Days::new(u64::from(world.config.days) + 1);
     end.and_hms_opt(0, 0, 0)
         .unwrap()
@@ -63,7 +63,7 @@ fn now_ms(world: &World) -> i64 {
         .timestamp_millis()
 }
 
-async fn sync(e: &Env) -> SyncReport {
+pub(crate) async fn sync(e: &Env) -> SyncReport {
     sync_with(e, HttpPolicy::fast(), Arc::new(|_| {})).await
 }
 
@@ -102,8 +102,10 @@ fn count(e: &Env, table: &str) -> i64 {
         .unwrap()
 }
 
-/// Every affiliate with activity shows exactly the sandbox's ground truth.
+/// Every affiliate with activity shows exactly the sandbox's ground truth, once attribution has run (the
+/// ground truth attributes promo-code-only players, DOMAIN.md §3).
 fn assert_matches_ground_truth(e: &Env) {
+    crate::attribution_truth::attribute(e);
     let truth = e.world.ground_truth();
     let d = dashboard(e);
     assert!(!d.rows.is_empty());

@@ -1,6 +1,7 @@
 //! `affops-cli`: the jobs of the Affops console, headless. Every command prints for people by default and
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
+mod attribution_cmd;
 mod demo;
 mod import_cmd;
 mod postback_cmd;
@@ -83,6 +84,10 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Import runs and the rows they quarantined: list, page, export.
     Quarantine(import_cmd::QuarantineArgs),
+    /// Attribution: run, rules (show/set), promo codes, multi-touch report.
+    Attribution(attribution_cmd::AttributionArgs),
+    /// Why a player is attributed the way they are.
+    Explain(attribution_cmd::ExplainArgs),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -119,6 +124,8 @@ fn main() -> ExitCode {
         Command::PostbackLog(a) => a.json,
         Command::Import(a) => a.json,
         Command::Quarantine(q) => q.json,
+        Command::Attribution(a) => a.json,
+        Command::Explain(a) => a.json,
         Command::Sources { .. } | Command::Sandbox(_) | Command::ServePostbacks(_) => false,
     };
     match run(cli) {
@@ -190,6 +197,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         }
         Command::Import(a) => import_cmd::run_import(&ws, a)?,
         Command::Quarantine(q) => import_cmd::run_quarantine(&ws, q)?,
+        Command::Attribution(a) => attribution_cmd::run(&ws, a)?,
+        Command::Explain(a) => attribution_cmd::explain(&ws, a)?,
     }
     Ok(())
 }

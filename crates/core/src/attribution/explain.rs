@@ -12,10 +12,10 @@ use std::fmt::Write as _;
 
 use rusqlite::{Connection, OptionalExtension};
 
+use super::AttributionError;
 use crate::api::{
     CandidateOutcome, ClickSelection, Explanation, KeyCandidate, KeyKind, PlayerExplanation,
 };
-use crate::store::{StoreError, StoreResult};
 
 /// Long click ids (only those) are shortened to their first 8 characters (the full id is in the JSON form).
 fn short(value: &str) -> String {
@@ -99,7 +99,7 @@ pub fn player(
     conn: &Connection,
     program_id: i64,
     external_id: &str,
-) -> StoreResult<PlayerExplanation> {
+) -> Result<PlayerExplanation, AttributionError> {
     let row: Option<(String, i64, Option<i64>)> = conn
         .query_row(
             "SELECT a.explanation_json, a.decided_at_ms, a.locked_at_ms
@@ -115,14 +115,14 @@ pub fn player(
             rusqlite::params![program_id, external_id],
             |r| r.get(0),
         )?;
-        return Err(StoreError::Invalid(if exists {
+        return Err(AttributionError::NotFound(if exists {
             format!("player {external_id} has no attribution decision yet: run `affops-cli attribution run`")
         } else {
             format!("no player {external_id} in this program")
         }));
     };
     let explanation: Explanation = serde_json::from_str(&json).map_err(|e| {
-        StoreError::Invalid(format!("stored explanation of player {external_id}: {e}"))
+        AttributionError::Invalid(format!("stored explanation of player {external_id}: {e}"))
     })?;
     Ok(PlayerExplanation {
         text: text(&explanation),

@@ -18,6 +18,7 @@ pub mod explain;
 pub mod multitouch;
 pub mod promo;
 pub mod report;
+pub mod requests;
 pub mod rules;
 mod run;
 pub mod versions;
@@ -78,5 +79,18 @@ pub fn program_id(
                     .join(", ")
             ))),
         },
+    }
+}
+
+impl From<AttributionError> for crate::api::ApiError {
+    fn from(e: AttributionError) -> Self {
+        use crate::api::{ApiError, ErrorCode};
+        match e {
+            AttributionError::NotFound(m) => ApiError::new(ErrorCode::NotFound, m),
+            e @ (AttributionError::Invalid(_) | AttributionError::Rules(_)) => {
+                ApiError::new(ErrorCode::InvalidInput, e.to_string())
+            }
+            AttributionError::Store(s) => s.into(),
+        }
     }
 }

@@ -105,6 +105,9 @@ pub fn build(
         }
     }
     let fmt = |micros: i64| format_amount(micros, &currency);
+    let mut credit: Vec<(String, Credit)> = credit.into_iter().collect();
+    // Numeric ids in numeric order ("2" before "10"), others after, by text.
+    credit.sort_by_key(|(aff, _)| (aff.parse::<u64>().map_err(|_| ()), aff.clone()));
     let rows = credit
         .into_iter()
         .map(|(aff, c)| MultiTouchRow {

@@ -1,0 +1,281 @@
+//! `affops-cli attribution …` and `affops-cli explain`: run attribution, show and set the effective-dated rules,
+//! assign promo codes, explain one player's decision, and the multi-touch report (analysis only).
+
+use affops_core::api::{ApiError, ErrorCode, MultiTouchReport, MultiTouchRow};
+use affops_core::attribution::{report::month_period, requests};
+use affops_core::workspace::Workspace;
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct AttributionArgs {
+    #[command(subcommand)]
+    action: AttributionAction,
+    /// The program (default: the only one).
+    #[arg(long, global = true)]
+    program: Option<String>,
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+enum AttributionAction {
+    /// (Re)decide every player not yet locked by an FTD; idempotent.
+    Run,
+    /// Show or set the program's attribution rules.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+    /// Assign an affiliate's promo code (replaces an earlier owner).
+    Promo {
+        /// The code as players type it (case and surrounding spaces do not matter).
+        code: String,
+        /// The affiliate's external id (the tracker's affiliate id).
+        #[arg(long)]
+        affiliate: String,
+        /// First day the code earns, YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day the code earns, YYYY-MM-DD (inclusive).
+        #[arg(long)]
+        to: Option<String>,
+        /// Who is making the change (the audit log's actor).
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Credit each month's FTDs to the touches before them (analysis only, never payout).
+    Report {
+        #[arg(long, value_enum)]
+        model: Model,
+        /// Half-life of the time-decay model, in hours.
+        #[arg(long, default_value_t = 24)]
+        half_life_hours: u32,
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        period: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesAction {
+    /// Print the rules in force and every stored version.
+    Show,
+    /// Validate and store a rule version from a JSON file (start from `rules show --json`'s `current.rules`).
+    Set {
+        file: PathBuf,
+        /// First registration day the rules apply to, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        effective_from: Option<String>,
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Model {
+    First,
+    Last,
+    Position,
+    Decay,
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// The operator's player id.
+    #[arg(long)]
+    player: String,
+    #[arg(long)]
+    program: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
+    let text = serde_json::to_string_pretty(v)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+pub fn explain(ws: &Workspace, a: ExplainArgs) -> Result<(), ApiError> {
+    let e = requests::explain_player(ws, a.program.as_deref(), &a.player)?;
+    if a.json {
+        return print_json(&e);
+    }
+    println!("{}", e.text);
+    match e.locked_at_ms {
+        Some(at) => println!("Locked at the FTD ({}); never re-attributed.", instant(at)),
+        None => println!("Not locked: no FTD yet, so later data may still change it."),
+    }
+    Ok(())
+}
+
+fn instant(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| ms.to_string())
+}
+
+pub fn run(ws: &Workspace, a: AttributionArgs) -> Result<(), ApiError> {
+    let program = a.program.as_deref();
+    match a.action {
+        AttributionAction::Run => {
+            let s = requests::run(ws, program, now_ms())?;
+            if a.json {
+                return print_json(&s);
+            }
+            println!(
+                "Examined {} unlocked players: {} changed, {} locked by an FTD now; {} attributed, {} organic; {} promo codes learned from the tracker",
+                s.examined, s.changed, s.locked, s.attributed, s.organic, s.promo_codes_learned
+            );
+        }
+        AttributionAction::Rules {
+            action: RulesAction::Show,
+        } => {
+            let v = requests::rules(ws, program)?;
+            if a.json {
+                return print_json(&v);
+            }
+            let from = v
+                .current
+                .effective_from
+                .as_deref()
+                .unwrap_or("always (built-in default)");
+            println!(
+                "{}: rules in force for new registrations (effective {from}):",
+                v.program
+            );
+            print_json(&v.current.rules)?;
+            for r in &v.versions {
+                println!(
+                    "version {} effective {} by {}",
+                    r.id.unwrap_or_default(),
+                    r.effective_from.as_deref().unwrap_or(""),
+                    r.created_by
+                );
+            }
+        }
+        AttributionAction::Rules {
+            action:
+                RulesAction::Set {
+                    file,
+                    effective_from,
+                    by,
+                },
+        } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("cannot read {}: {e}", file.display()),
+                )
+            })?;
+            let body: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{} is not JSON: {e}", file.display()),
+                )
+            })?;
+            let from =
+                effective_from.unwrap_or_else(|| chrono::Utc::now().date_naive().to_string());
+            let r = requests::save_rules(ws, program, &from, &body, &by, now_ms())?;
+            if !r.errors.is_empty() {
+                let lines: Vec<String> = r
+                    .errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "{} was not saved:\n  {}",
+                        file.display(),
+                        lines.join("\n  ")
+                    ),
+                ));
+            }
+            if a.json {
+                return print_json(&r);
+            }
+            let id = r.saved.and_then(|s| s.id).unwrap_or_default();
+            println!("Saved rules version {id}, effective {from}. Run `affops-cli attribution run` to apply them.");
+        }
+        AttributionAction::Promo {
+            code,
+            affiliate,
+            from,
+            to,
+            by,
+        } => {
+            requests::set_promo_code(
+                ws,
+                program,
+                &code,
+                &affiliate,
+                from.as_deref(),
+                to.as_deref(),
+                &by,
+                now_ms(),
+            )?;
+            println!(
+                "Promo code {} now belongs to affiliate {affiliate}.",
+                code.trim().to_uppercase()
+            );
+        }
+        AttributionAction::Report {
+            model,
+            half_life_hours,
+            period,
+        } => {
+            let p = month_period(&period)?;
+            let r = requests::multi_touch(ws, program, &p, half_life_hours)?;
+            if a.json {
+                return print_json(&r);
+            }
+            print_report(&r, model);
+        }
+    }
+    Ok(())
+}
+
+fn print_report(r: &MultiTouchReport, model: Model) {
+    let (name, pick): (&str, fn(&MultiTouchRow) -> &str) = match model {
+        Model::First => ("First click", |x| &x.first),
+        Model::Last => ("Last click", |x| &x.last),
+        Model::Position => ("Position 40/20/40", |x| &x.position),
+        Model::Decay => ("Time decay", |x| &x.decay),
+    };
+    println!(
+        "Multi-touch ({name}{}), {} to {}, {} — analysis only, never payout",
+        if matches!(model, Model::Decay) {
+            format!(", half-life {} h", r.half_life_hours)
+        } else {
+            String::new()
+        },
+        r.period.from,
+        r.period.to,
+        r.currency
+    );
+    println!(
+        "{} FTDs with touches worth {}; {} FTDs without any touch",
+        r.conversions, r.total, r.untouched_conversions
+    );
+    println!(
+        "{:<8} {:<26} {:>7} {:>14} {:>14}",
+        "ID", "Affiliate", "Touches", name, "Payout attr."
+    );
+    for x in &r.rows {
+        println!(
+            "{:<8} {:<26} {:>7} {:>14} {:>14}",
+            x.affiliate,
+            x.name.chars().take(26).collect::<String>(),
+            x.touches,
+            pick(x),
+            x.payout_attribution
+        );
+    }
+}

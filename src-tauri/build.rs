@@ -22,6 +22,12 @@ const COMMANDS: &[&str] = &[
     "postback_listener_status",
     "postback_listener_start",
     "postback_listener_stop",
+    "list_affiliates",
+    "affiliate_detail",
+    "explain_player",
+    "attribution_rules",
+    "save_attribution_rules",
+    "multi_touch_report",
 ];
 
 fn main() {

@@ -3,11 +3,16 @@
 
 use crate::state::AppState;
 use affops_core::api::{
+    AffiliateDetail, AffiliatesPage, AttributionRulesView, MultiTouchReport, Period,
+    PlayerExplanation, SaveRulesResult,
+};
+use affops_core::api::{
     ApiError, ColumnMapping, ConnectionTest, CoverageReport, Dashboard, DashboardQuery, ErrorCode,
     ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary, ListenerStatus,
     PostbackLogFilter, PostbackLogPage, PostbackSecretsInput, PostbackSourceConfig, Progress,
     QuarantinePage, SourceSettings, SourceView, SourcesOverview, SyncSummary, WorkspaceStatus,
 };
+use affops_core::attribution::requests;
 use affops_core::import::quarantine::QuarantineFilter;
 use affops_core::import::run::ImportOptions;
 use std::sync::Arc;
@@ -300,4 +305,64 @@ pub async fn postback_listener_stop(
         h.stop().await?;
     }
     postback_listener_status(state).await
+}
+
+/// Every affiliate's profile and performance over the period (missing bounds: all the data).
+#[tauri::command]
+pub async fn list_affiliates(
+    state: State<'_, AppState>,
+    query: DashboardQuery,
+) -> Result<AffiliatesPage, ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || requests::list_affiliates(&ws, None, &query)).await
+}
+
+#[tauri::command]
+pub async fn affiliate_detail(
+    state: State<'_, AppState>,
+    affiliate: String,
+    query: DashboardQuery,
+) -> Result<AffiliateDetail, ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || requests::affiliate_detail(&ws, None, &affiliate, &query)).await
+}
+
+#[tauri::command]
+pub async fn explain_player(
+    state: State<'_, AppState>,
+    player: String,
+) -> Result<PlayerExplanation, ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || requests::explain_player(&ws, None, &player)).await
+}
+
+#[tauri::command]
+pub async fn attribution_rules(
+    state: State<'_, AppState>,
+) -> Result<AttributionRulesView, ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || requests::rules(&ws, None)).await
+}
+
+/// Validates and stores a rule version; field errors come back in the result (nothing stored).
+#[tauri::command]
+pub async fn save_attribution_rules(
+    state: State<'_, AppState>,
+    effective_from: String,
+    rules: serde_json::Value,
+) -> Result<SaveRulesResult, ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || requests::save_rules(&ws, None, &effective_from, &rules, "desktop", now_ms()))
+        .await
+}
+
+/// Multi-touch credit over a period (analysis only, never payout).
+#[tauri::command]
+pub async fn multi_touch_report(
+    state: State<'_, AppState>,
+    period: Period,
+    half_life_hours: u32,
+) -> Result<MultiTouchReport, ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || requests::multi_touch(&ws, None, &period, half_life_hours)).await
 }

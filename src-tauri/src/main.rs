@@ -51,6 +51,12 @@ fn main() {
             commands::postback_listener_status,
             commands::postback_listener_start,
             commands::postback_listener_stop,
+            commands::list_affiliates,
+            commands::affiliate_detail,
+            commands::explain_player,
+            commands::attribution_rules,
+            commands::save_attribution_rules,
+            commands::multi_touch_report,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

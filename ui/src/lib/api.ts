@@ -11,6 +11,14 @@
 //   summary when done.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  AffiliateDetail,
+  AffiliatesPage,
+  AttributionRules,
+  AttributionRulesView,
+  MultiTouchReport,
+  Period,
+  PlayerExplanation,
+  SaveRulesResult,
   ApiError,
   ConnectionTest,
   CoverageReport,
@@ -38,6 +46,14 @@ import type {
 } from './bindings';
 
 export type {
+  AffiliateDetail,
+  AffiliatesPage,
+  AttributionRules,
+  AttributionRulesView,
+  MultiTouchReport,
+  Period,
+  PlayerExplanation,
+  SaveRulesResult,
   ApiError,
   ConnectionTest,
   CoverageReport,
@@ -94,6 +110,16 @@ export interface Backend {
   listenerStop(): Promise<ListenerStatus>;
   /** Adds or updates the postback source `config.name`; absent secrets keep the stored ones. */
   savePostbackSource(config: PostbackSourceConfig, secrets: PostbackSecretsInput): Promise<ListenerStatus>;
+  /** Every affiliate's profile and performance over the period (missing bounds: all the data). */
+  listAffiliates(query: DashboardQuery): Promise<AffiliatesPage>;
+  affiliateDetail(affiliate: string, query: DashboardQuery): Promise<AffiliateDetail>;
+  /** A player's stored attribution decision, by the operator's player id. */
+  explainPlayer(player: string): Promise<PlayerExplanation>;
+  attributionRules(): Promise<AttributionRulesView>;
+  /** Validates and stores a rule version; field errors come back in the result and nothing is stored. */
+  saveAttributionRules(effectiveFrom: string, rules: AttributionRules): Promise<SaveRulesResult>;
+  /** Multi-touch credit over a period: analysis only, never payout. */
+  multiTouchReport(period: Period, halfLifeHours: number): Promise<MultiTouchReport>;
 }
 
 export interface QuarantineQuery {
@@ -168,4 +194,11 @@ export const tauriBackend: Backend = {
   listenerStart: (port) => call<ListenerStatus>('postback_listener_start', { port }),
   listenerStop: () => call<ListenerStatus>('postback_listener_stop'),
   savePostbackSource: (config, secrets) => call<ListenerStatus>('postback_save_source', { config, secrets }),
+  listAffiliates: (query) => call<AffiliatesPage>('list_affiliates', { query }),
+  affiliateDetail: (affiliate, query) => call<AffiliateDetail>('affiliate_detail', { affiliate, query }),
+  explainPlayer: (player) => call<PlayerExplanation>('explain_player', { player }),
+  attributionRules: () => call<AttributionRulesView>('attribution_rules'),
+  saveAttributionRules: (effectiveFrom, rules) =>
+    call<SaveRulesResult>('save_attribution_rules', { effectiveFrom, rules }),
+  multiTouchReport: (period, halfLifeHours) => call<MultiTouchReport>('multi_touch_report', { period, halfLifeHours }),
 };

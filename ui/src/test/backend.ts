@@ -13,6 +13,7 @@ import {
   sourcesOverview,
   status,
 } from './fixtures';
+import { affiliateDetail, affiliatesPage, explanation, multiTouch, rulesView } from './attribution-fixtures';
 
 export const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
@@ -51,6 +52,15 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     savePostbackSource: vi.fn(async (config) =>
       listenerStatus({ sources: [{ name: config.name, dialect: config.dialect, has_token: false, has_hmac_secret: false, has_previous_hmac_secret: false }] }),
     ),
+    listAffiliates: vi.fn(async () => affiliatesPage()),
+    affiliateDetail: vi.fn(async (id: string) => affiliateDetail(id)),
+    explainPlayer: vi.fn(async (player: string) => explanation(player)),
+    attributionRules: vi.fn(async () => rulesView()),
+    saveAttributionRules: vi.fn(async (effectiveFrom, rules) => ({
+      saved: { id: 1, effective_from: effectiveFrom, created_by: 'desktop', created_at_ms: 0, rules },
+      errors: [],
+    })),
+    multiTouchReport: vi.fn(async () => multiTouch()),
     ...over,
   };
 }

@@ -1,0 +1,142 @@
+// The Affiliates screen against a fake Backend: the table, an affiliate's profile and players, a player's
+// explanation (matched key, winning rule, rejected keys with reasons), the rules form's inline and server-side
+// validation, and the multi-touch comparison.
+import { describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import AffiliatesView from './AffiliatesView.svelte';
+import App from '../App.svelte';
+import type { Backend } from '../lib/api';
+import { fakeBackend } from '../test/backend';
+import { affiliatesPage } from '../test/attribution-fixtures';
+
+function renderView(backend: Backend = fakeBackend()) {
+  render(AffiliatesView, { backend, initialQuery: { from: '2026-09-01', to: '2026-09-30' }, currency: 'EUR', syncGeneration: 0 });
+  return backend;
+}
+
+const rowIds = () => screen.getAllByTestId('affiliate-row').map((r) => r.dataset.affiliateId);
+
+describe('AffiliatesView', () => {
+  it('lists affiliates for the period, sorted by players, and filters them', async () => {
+    const backend = renderView();
+    await screen.findByTestId('affiliates-table');
+    expect(backend.listAffiliates).toHaveBeenCalledWith({ from: '2026-09-01', to: '2026-09-30' });
+    expect(rowIds()).toEqual(['2', '3', '10']);
+    await userEvent.click(screen.getByTestId('sort-ftd_amount'));
+    expect(rowIds()).toEqual(['3', '2', '10']);
+    await userEvent.type(screen.getByTestId('affiliates-filter'), 'SPIN50');
+    expect(rowIds()).toEqual(['2']);
+    expect(screen.getByTestId('affiliates-count')).toHaveTextContent('1 of 3 affiliates');
+  });
+
+  it('shows an empty state when there are no affiliates', async () => {
+    renderView(fakeBackend({ listAffiliates: vi.fn(async () => affiliatesPage({ rows: [] })) }));
+    expect(await screen.findByTestId('affiliates-empty')).toHaveTextContent('No affiliates yet');
+  });
+
+  it('opens a profile with its players and the plan-history slot, then explains a player', async () => {
+    const backend = renderView();
+    await screen.findByTestId('affiliates-table');
+    const row = screen.getAllByTestId('affiliate-row').find((r) => r.dataset.affiliateId === '2')!;
+    await userEvent.click(within(row).getByTestId('open-affiliate'));
+    const profile = await screen.findByTestId('affiliate-profile');
+    expect(backend.affiliateDetail).toHaveBeenCalledWith('2', { from: '2026-09-01', to: '2026-09-30' });
+    expect(within(profile).getByTestId('profile-promo')).toHaveTextContent('SPIN50-A2');
+    expect(within(profile).getByTestId('profile-subs')).toHaveTextContent('#10');
+    expect(within(profile).getByTestId('plan-history')).toHaveTextContent('Plan history');
+    const players = within(profile).getAllByTestId('profile-player');
+    expect(players[1]).toHaveTextContent('Promo code');
+    await userEvent.click(within(players[0]).getByTestId('explain-player'));
+    const panel = await screen.findByTestId('explanation');
+    expect(backend.explainPlayer).toHaveBeenCalledWith('P000042');
+    expect(within(panel).getByTestId('explanation-key')).toHaveTextContent('Click id 3f2a9c0d11223344');
+    expect(within(panel).getByTestId('explanation-rule')).toHaveTextContent('click priority');
+    const rejected = within(panel).getAllByTestId('candidate').filter((c) => c.dataset.outcome === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toHaveTextContent('SPIN50-A3');
+    expect(rejected[0]).toHaveTextContent('#3');
+    expect(within(panel).getByTestId('explanation-lock')).toHaveTextContent('Locked at the first-time deposit');
+  });
+
+  it('explains any player by id and shows a not-found error', async () => {
+    const explainPlayer = vi.fn(async () => Promise.reject({ code: 'not_found', message: 'no player NOPE in this program' }));
+    renderView(fakeBackend({ explainPlayer }));
+    await screen.findByTestId('affiliates-table');
+    await userEvent.type(screen.getByTestId('explain-lookup'), 'NOPE{Enter}');
+    expect(await screen.findByText(/no player NOPE in this program/)).toBeInTheDocument();
+    expect(explainPlayer).toHaveBeenCalledWith('NOPE');
+  });
+
+  it('validates the rules form inline and shows the backend’s field errors beside the inputs', async () => {
+    const saveAttributionRules = vi.fn(async () => ({
+      saved: null,
+      errors: [{ field: 'priority', message: 'must be one of click_wins, promo_wins, promo_wins_except_sub_affiliate' }],
+    }));
+    const backend = renderView(fakeBackend({ saveAttributionRules }));
+    await userEvent.click(screen.getByTestId('tab-rules'));
+    const form = await screen.findByTestId('rules-form');
+    await within(form).findByTestId('rules-current');
+    const days = within(form).getByRole('textbox', { name: /Post-click window/ });
+    await userEvent.clear(days);
+    await userEvent.type(days, '0');
+    expect(within(form).getByTestId('rules-error-post_click_window_days')).toHaveTextContent('from 1 to 365');
+    expect(days).toHaveAttribute('aria-invalid', 'true');
+    await userEvent.click(within(form).getByTestId('save-rules'));
+    expect(saveAttributionRules).not.toHaveBeenCalled();
+    await userEvent.clear(days);
+    await userEvent.type(days, '45');
+    const from = within(form).getByRole('textbox', { name: /Effective from/ });
+    await userEvent.clear(from);
+    await userEvent.type(from, '2026-10-01');
+    await userEvent.selectOptions(within(form).getByRole('combobox', { name: /Promo code vs click/ }), 'promo_wins');
+    await userEvent.click(within(form).getByTestId('save-rules'));
+    await waitFor(() => expect(saveAttributionRules).toHaveBeenCalled());
+    expect(saveAttributionRules).toHaveBeenCalledWith(
+      '2026-10-01',
+      expect.objectContaining({ post_click_window_days: 45, priority: 'promo_wins' }),
+    );
+    expect(await within(form).findByTestId('rules-error-priority')).toHaveTextContent('must be one of');
+    expect(backend.attributionRules).toHaveBeenCalledTimes(1);
+  });
+
+  it('saves a rules version and reloads the rules in force', async () => {
+    const backend = renderView();
+    await userEvent.click(screen.getByTestId('tab-rules'));
+    const form = await screen.findByTestId('rules-form');
+    await within(form).findByTestId('rules-current');
+    const from = within(form).getByRole('textbox', { name: /Effective from/ });
+    await userEvent.clear(from);
+    await userEvent.type(from, '2026-10-01');
+    await userEvent.click(within(form).getByTestId('save-rules'));
+    expect(await within(form).findByTestId('rules-saved')).toHaveTextContent('Saved version 1, effective 2026-10-01');
+    expect(backend.attributionRules).toHaveBeenCalledTimes(2);
+  });
+
+  it('compares multi-touch models for the month of the period', async () => {
+    const backend = renderView();
+    await screen.findByTestId('affiliates-table');
+    await userEvent.click(screen.getByTestId('tab-multi-touch'));
+    const table = await screen.findByTestId('mt-table');
+    expect(backend.multiTouchReport).toHaveBeenCalledWith({ from: '2026-09-01', to: '2026-09-30' }, 24);
+    const rows = within(table).getAllByTestId('mt-row');
+    expect(rows.map((r) => r.dataset.affiliateId)).toEqual(['2', '1']);
+    expect(rows[0]).toHaveTextContent('30.00');
+    expect(screen.getByTestId('mt-summary')).toHaveTextContent('1 FTDs with touches worth 35.00 EUR; 3 without any touch');
+    const month = screen.getByRole('textbox', { name: 'Month' });
+    await userEvent.clear(month);
+    await userEvent.type(month, '2026-13{Enter}');
+    expect(screen.getByTestId('mt-error')).toHaveTextContent('Enter a month as YYYY-MM.');
+  });
+
+  it('is in the sidebar and reached with Alt+6, on the dashboard’s period', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(App, { backend });
+    await screen.findByTestId('dashboard');
+    await user.keyboard('{Alt>}6{/Alt}');
+    expect(await screen.findByTestId('affiliates')).toBeInTheDocument();
+    expect(screen.getByTestId('nav-affiliates')).toHaveAttribute('aria-current', 'page');
+    expect(backend.listAffiliates).toHaveBeenCalledWith({});
+  });
+});

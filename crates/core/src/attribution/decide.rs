@@ -12,75 +12,16 @@
 //! 5. No valid key: organic, earns nothing.
 
 use crate::api::{
-    AttributionRules, CandidateOutcome, ClickSelection, Explanation, KeyCandidate, KeyKind,
-    PriorityMode, TouchAnalysis, TouchView,
+    AttributionRules, CandidateOutcome, Explanation, KeyCandidate, KeyKind, PriorityMode,
 };
 
 use super::rules::RuleVersion;
+use super::touches::analysis;
 
-pub const DAY_MS: i64 = 86_400_000;
-
-/// An affiliate as attribution needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AffiliateRef {
-    pub id: i64,
-    pub external_id: String,
-    /// Set for a sub-affiliate.
-    pub parent_id: Option<i64>,
-}
-
-/// A click from the tracker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClickFact {
-    pub click_id: String,
-    pub affiliate: AffiliateRef,
-    pub clicked_at_ms: i64,
-}
-
-/// What a promo code resolves to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PromoFact {
-    pub affiliate: AffiliateRef,
-    pub valid_from: Option<String>,
-    pub valid_to: Option<String>,
-}
-
-/// How the btag resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BtagFact {
-    /// Names a known affiliate.
-    Known(AffiliateRef),
-    /// Names an affiliate id the program does not have.
-    UnknownAffiliate(String),
-    /// Does not follow `a<affiliate>-…`.
-    Unparsable,
-}
-
-/// Everything the decision looks at for one player.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlayerFacts {
-    pub external_id: String,
-    pub registered_at_ms: i64,
-    /// Registration day in the program zone.
-    pub day: String,
-    /// The carried click id and, when the tracker knows it, the click.
-    pub click: Option<(String, Option<ClickFact>)>,
-    pub btag: Option<(String, BtagFact)>,
-    /// The code as entered and, when it is an affiliate's code, the mapping.
-    pub promo: Option<(String, Option<PromoFact>)>,
-    /// Clicks from the player's IP (+ user agent) before registration: analysis only.
-    pub ip_ua_clicks: Vec<ClickFact>,
-    /// The affiliate of the previous (unlocked) decision, if it named one.
-    pub previous: Option<(AffiliateRef, KeyKind, String)>,
-}
-
-/// The outcome: the affiliate (None = organic), the key, and the explanation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
-    pub affiliate: Option<AffiliateRef>,
-    pub key: Option<(KeyKind, String)>,
-    pub explanation: Explanation,
-}
+pub use super::facts::{
+    btag_affiliate, normalize_promo, AffiliateRef, BtagFact, ClickFact, Decision, PlayerFacts,
+    PromoFact, DAY_MS,
+};
 
 struct Valid {
     kind: KeyKind,
@@ -335,41 +276,6 @@ fn settle(
     }
 }
 
-fn analysis(facts: &PlayerFacts, rules: &AttributionRules) -> TouchAnalysis {
-    let window_ms = i64::from(rules.post_click_window_days) * DAY_MS;
-    let mut touches: Vec<TouchView> = Vec::new();
-    if let Some((_, Some(c))) = &facts.click {
-        let age = facts.registered_at_ms - c.clicked_at_ms;
-        if (0..=window_ms).contains(&age) {
-            touches.push(touch(c, "carried"));
-        }
-    }
-    for c in &facts.ip_ua_clicks {
-        if !touches.iter().any(|t| t.click_id == c.click_id) {
-            touches.push(touch(c, "ip_ua"));
-        }
-    }
-    touches.sort_by(|a, b| (a.clicked_at_ms, &a.click_id).cmp(&(b.clicked_at_ms, &b.click_id)));
-    let selected = match rules.click_selection {
-        ClickSelection::First => touches.first(),
-        ClickSelection::Last => touches.last(),
-    };
-    TouchAnalysis {
-        selection: rules.click_selection,
-        selected_affiliate: selected.map(|t| t.affiliate.clone()),
-        touches,
-    }
-}
-
-fn touch(c: &ClickFact, matched_by: &str) -> TouchView {
-    TouchView {
-        click_id: c.click_id.clone(),
-        affiliate: c.affiliate.external_id.clone(),
-        clicked_at_ms: c.clicked_at_ms,
-        matched_by: matched_by.to_owned(),
-    }
-}
-
 /// Decides one player under one rule version.
 pub fn decide(facts: &PlayerFacts, version: &RuleVersion) -> Decision {
     let rules = &version.rules;
@@ -436,16 +342,4 @@ pub fn decide(facts: &PlayerFacts, version: &RuleVersion) -> Decision {
         affiliate,
         key,
     }
-}
-
-/// The affiliate id a btag names: `a<digits>` before the first `-` (`a502-b1-p0-cIE` → "502").
-pub fn btag_affiliate(btag: &str) -> Option<&str> {
-    let head = btag.split('-').next()?;
-    let digits = head.strip_prefix('a').or_else(|| head.strip_prefix('A'))?;
-    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
-}
-
-/// A promo code as stored and compared: trimmed, upper-case.
-pub fn normalize_promo(code: &str) -> String {
-    code.trim().to_uppercase()
 }

@@ -15,16 +15,20 @@
 pub mod affiliates;
 pub mod decide;
 pub mod explain;
+pub mod facts;
 pub mod multitouch;
 pub mod promo;
 pub mod report;
 pub mod requests;
 pub mod rules;
 mod run;
+mod touches;
 pub mod versions;
 
 #[cfg(test)]
 mod decide_tests;
+#[cfg(test)]
+mod rules_tests;
 
 pub use run::{affiliates as affiliate_refs, run};
 

@@ -1,25 +1,25 @@
 //! `attribution::run` on a real store: the FTD lock, the first referrer, late clicks, idempotence, the
 //! `players.affiliate_id` contract the commission engine reads, effective-dated rule versions with their audit
-//! trail, promo codes learned from the tracker, stored explanations and the multi-touch report.
+//! trail and stored explanations. The fixture is shared with `attribution_report`.
 
-use affops_core::api::{KeyKind, Period};
-use affops_core::attribution::{self, explain, promo, report, versions};
+use affops_core::api::KeyKind;
+use affops_core::attribution::{self, explain, promo, versions};
 use affops_core::workspace::{ProgramSpec, Workspace};
 use rusqlite::params;
 
-const NOW: i64 = 1_790_000_000_000;
-const HOUR: i64 = 3_600_000;
-const DAY: i64 = 24 * HOUR;
+pub(crate) const NOW: i64 = 1_790_000_000_000;
+pub(crate) const HOUR: i64 = 3_600_000;
+pub(crate) const DAY: i64 = 24 * HOUR;
 /// 2026-09-21T12:00:00Z-ish: registrations happen around here.
-const REG: i64 = NOW - 10 * DAY;
+pub(crate) const REG: i64 = NOW - 10 * DAY;
 
-struct Fx {
+pub(crate) struct Fx {
     _dir: tempfile::TempDir,
-    ws: Workspace,
-    program: i64,
+    pub(crate) ws: Workspace,
+    pub(crate) program: i64,
 }
 
-fn fixture() -> Fx {
+pub(crate) fn fixture() -> Fx {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open(dir.path()).unwrap();
     let spec = ProgramSpec {
@@ -53,7 +53,7 @@ fn fixture() -> Fx {
     }
 }
 
-fn day(ms: i64) -> String {
+pub(crate) fn day(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap()
         .date_naive()
@@ -61,11 +61,11 @@ fn day(ms: i64) -> String {
 }
 
 impl Fx {
-    fn sql(&self, sql: &str, p: &[&dyn rusqlite::ToSql]) {
+    pub(crate) fn sql(&self, sql: &str, p: &[&dyn rusqlite::ToSql]) {
         self.ws.store().write(|tx| Ok(tx.execute(sql, p)?)).unwrap();
     }
 
-    fn click(&self, click_id: &str, affiliate: i64, at: i64, ip: &str) {
+    pub(crate) fn click(&self, click_id: &str, affiliate: i64, at: i64, ip: &str) {
         let (program, click_id, ip, d) =
             (self.program, click_id.to_owned(), ip.to_owned(), day(at));
         self.ws.store().write(|tx| {
@@ -77,7 +77,7 @@ impl Fx {
         }).unwrap();
     }
 
-    fn player(
+    pub(crate) fn player(
         &self,
         ext: &str,
         at: i64,
@@ -96,7 +96,7 @@ impl Fx {
         }).unwrap()
     }
 
-    fn ftd(&self, player: i64, at: i64, micros: i64) {
+    pub(crate) fn ftd(&self, player: i64, at: i64, micros: i64) {
         let (program, d) = (self.program, day(at));
         self.ws.store().write(|tx| {
             Ok(tx.execute(
@@ -107,12 +107,12 @@ impl Fx {
         }).unwrap();
     }
 
-    fn run(&self) -> affops_core::api::AttributionRunSummary {
+    pub(crate) fn run(&self) -> affops_core::api::AttributionRunSummary {
         attribution::run(self.ws.store(), self.program, NOW).unwrap()
     }
 
     /// (affiliate external id, key kind, locked) of a player's decision; checks the players.affiliate_id contract.
-    fn decision(&self, ext: &str) -> (Option<String>, Option<KeyKind>, bool) {
+    pub(crate) fn decision(&self, ext: &str) -> (Option<String>, Option<KeyKind>, bool) {
         self.ws.store().read(|c| {
             Ok(c.query_row(
                 "SELECT af.external_id, pa.key_kind, pa.locked_at_ms IS NOT NULL, p.affiliate_id IS pa.affiliate_id
@@ -128,7 +128,7 @@ impl Fx {
         }).unwrap()
     }
 
-    fn set_promo(&self, code: &str, affiliate: &str, to: Option<&str>) {
+    pub(crate) fn set_promo(&self, code: &str, affiliate: &str, to: Option<&str>) {
         self.ws
             .store()
             .write(|tx| {
@@ -314,28 +314,6 @@ fn rule_versions_are_effective_dated_validated_and_audited() {
 }
 
 #[test]
-fn promo_codes_are_learned_from_unambiguous_tracker_conversions() {
-    let fx = fixture();
-    for (ext, code, aff) in [("x1", "SOLO-A3", 3), ("x2", "BOTH", 1), ("x3", "BOTH", 2)] {
-        fx.sql(
-            "INSERT INTO conversions (source_id, program_id, external_id, affiliate_id, status, payout_micros, currency,
-                                      converted_at_ms, day, coupon_code, arrival, first_seen_at_ms, updated_at_ms)
-             VALUES (1, 1, ?1, ?2, 'approved', 0, 'EUR', 0, '2026-09-01', ?3, 'api', 0, 0)",
-            params![ext, aff, code],
-        );
-    }
-    fx.player("P1", REG, None, None, Some("solo-a3"));
-    fx.player("P2", REG, None, None, Some("BOTH"));
-    assert_eq!(fx.run().promo_codes_learned, 1);
-    assert_eq!(fx.decision("P1").0.as_deref(), Some("3"));
-    assert_eq!(
-        fx.decision("P2").0,
-        None,
-        "a code seen with two affiliates is ambiguous: not learned"
-    );
-}
-
-#[test]
 fn explain_reports_a_missing_player_or_decision_by_name() {
     let fx = fixture();
     fx.player("P1", REG, None, Some("a999-b1"), None);
@@ -358,69 +336,5 @@ fn explain_reports_a_missing_player_or_decision_by_name() {
             .contains("✗ btag a999-b1 rejected: unknown affiliate 999"),
         "{}",
         e.text
-    );
-}
-
-/// Two touches (the carried click 2 h before the FTD, an IP + UA click 4 h before) with a 2 h half-life: decay
-/// weights 1 and 1/2, so 30.00 splits 20.00 / 10.00; position-based 15.00 / 15.00; first and last all-or-none.
-#[test]
-fn multi_touch_report_splits_each_ftd_exactly() {
-    let fx = fixture();
-    let ftd_at = REG + HOUR;
-    fx.click("ip", 2, ftd_at - 4 * HOUR, "10.0.0.1");
-    fx.click("carried", 1, ftd_at - 2 * HOUR, "");
-    let p = fx.player("P1", REG, Some("carried"), None, None);
-    fx.ftd(p, ftd_at, 30_000_000);
-    fx.player("P2", REG, None, None, None);
-    fx.run();
-    let d = day(ftd_at);
-    let period = Period {
-        from: d.clone(),
-        to: d,
-    };
-    let r = fx
-        .ws
-        .store()
-        .read(|c| Ok(report::build(c, fx.program, &period, 2).unwrap()))
-        .unwrap();
-    assert_eq!(
-        (r.conversions, r.untouched_conversions, r.total.as_str()),
-        (1, 0, "30.00")
-    );
-    let row = |aff: &str| r.rows.iter().find(|x| x.affiliate == aff).unwrap().clone();
-    let (a1, a2) = (row("1"), row("2"));
-    assert_eq!(
-        (
-            a1.first.as_str(),
-            a1.last.as_str(),
-            a1.position.as_str(),
-            a1.decay.as_str()
-        ),
-        ("0.00", "30.00", "15.00", "20.00")
-    );
-    assert_eq!(
-        (
-            a2.first.as_str(),
-            a2.last.as_str(),
-            a2.position.as_str(),
-            a2.decay.as_str()
-        ),
-        ("30.00", "0.00", "15.00", "10.00")
-    );
-    assert_eq!(
-        (
-            a1.payout_attribution.as_str(),
-            a2.payout_attribution.as_str()
-        ),
-        ("30.00", "0.00"),
-        "payout follows the carried click only"
-    );
-    assert!(report::month_period("2026-13").is_err());
-    assert_eq!(
-        report::month_period("2024-02").unwrap(),
-        Period {
-            from: "2024-02-01".into(),
-            to: "2024-02-29".into()
-        }
     );
 }

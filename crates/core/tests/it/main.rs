@@ -1,5 +1,6 @@
 //! Integration tests of affops-core, built as one binary. Index:
 //! - `attribution`: attribution run on the store: FTD lock, first referrer, idempotence, rule versions, report.
+//! - `attribution_report`: promo codes learned from the tracker; the multi-touch report.
 //! - `attribution_truth`: default rules reproduce a synced sandbox world's player → affiliate assignment.
 //! - `bindings`: the UI's generated TypeScript types are fresh.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
@@ -12,6 +13,7 @@
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 
 mod attribution;
+mod attribution_report;
 mod attribution_truth;
 mod bindings;
 mod import;

@@ -28,6 +28,8 @@ const COMMANDS: &[&str] = &[
     "attribution_rules",
     "save_attribution_rules",
     "multi_touch_report",
+    "set_promo_code",
+    "run_attribution",
 ];
 
 fn main() {

@@ -3,8 +3,8 @@
 
 use crate::state::AppState;
 use affops_core::api::{
-    AffiliateDetail, AffiliatesPage, AttributionRulesView, MultiTouchReport, Period,
-    PlayerExplanation, SaveRulesResult,
+    AffiliateDetail, AffiliatesPage, AttributionRulesView, AttributionRunSummary, MultiTouchReport,
+    Period, PlayerExplanation, SaveRulesResult,
 };
 use affops_core::api::{
     ApiError, ColumnMapping, ConnectionTest, CoverageReport, Dashboard, DashboardQuery, ErrorCode,
@@ -365,4 +365,38 @@ pub async fn multi_touch_report(
 ) -> Result<MultiTouchReport, ApiError> {
     let ws = state.workspace.clone();
     blocking(move || requests::multi_touch(&ws, None, &period, half_life_hours)).await
+}
+
+/// Assigns a promo code to an affiliate (replacing an earlier owner); audited. Applies at the next run.
+#[tauri::command]
+pub async fn set_promo_code(
+    state: State<'_, AppState>,
+    code: String,
+    affiliate: String,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+) -> Result<(), ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || {
+        requests::set_promo_code(
+            &ws,
+            None,
+            &code,
+            &affiliate,
+            valid_from.as_deref(),
+            valid_to.as_deref(),
+            "desktop",
+            now_ms(),
+        )
+    })
+    .await
+}
+
+/// (Re)decides every player not yet locked by an FTD; idempotent.
+#[tauri::command]
+pub async fn run_attribution(
+    state: State<'_, AppState>,
+) -> Result<AttributionRunSummary, ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || requests::run(&ws, None, now_ms())).await
 }

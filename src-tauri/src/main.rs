@@ -57,6 +57,8 @@ fn main() {
             commands::attribution_rules,
             commands::save_attribution_rules,
             commands::multi_touch_report,
+            commands::set_promo_code,
+            commands::run_attribution,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

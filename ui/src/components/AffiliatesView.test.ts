@@ -139,4 +139,35 @@ describe('AffiliatesView', () => {
     expect(screen.getByTestId('nav-affiliates')).toHaveAttribute('aria-current', 'page');
     expect(backend.listAffiliates).toHaveBeenCalledWith({});
   });
+
+  it('assigns a promo code to the selected affiliate, with field errors from the backend', async () => {
+    const setPromoCode = vi
+      .fn()
+      .mockRejectedValueOnce({ code: 'invalid_input', message: 'valid_to: must be a date YYYY-MM-DD, not "2026-02-30"' })
+      .mockResolvedValue(undefined);
+    const backend = renderView(fakeBackend({ setPromoCode }));
+    await screen.findByTestId('affiliates-table');
+    await userEvent.click(screen.getAllByTestId('open-affiliate')[0]);
+    const form = await screen.findByTestId('promo-form');
+    await userEvent.click(within(form).getByRole('button', { name: 'Assign' }));
+    expect(within(form).getByTestId('promo-error')).toHaveTextContent('Enter the code players type.');
+    expect(setPromoCode).not.toHaveBeenCalled();
+    await userEvent.type(within(form).getByRole('textbox', { name: /Add a promo code/ }), 'spin50-a9');
+    await userEvent.type(within(form).getByRole('textbox', { name: /Valid until/ }), '2026-02-30');
+    await userEvent.click(within(form).getByRole('button', { name: 'Assign' }));
+    expect(await within(form).findByTestId('promo-error')).toHaveTextContent('valid_to: must be a date');
+    await userEvent.clear(within(form).getByRole('textbox', { name: /Valid until/ }));
+    await userEvent.click(within(form).getByRole('button', { name: 'Assign' }));
+    expect(await within(form).findByTestId('promo-saved')).toHaveTextContent('SPIN50-A9 now belongs to #2');
+    expect(setPromoCode).toHaveBeenLastCalledWith('spin50-a9', '2', null, null);
+    expect(backend.affiliateDetail).toHaveBeenCalledTimes(2);
+  });
+
+  it('runs attribution on demand and re-reads the affiliates', async () => {
+    const backend = renderView();
+    await screen.findByTestId('affiliates-table');
+    await userEvent.click(screen.getByTestId('run-attribution'));
+    expect(await screen.findByTestId('run-notice')).toHaveTextContent('553 unlocked players examined, 12 changed');
+    expect(backend.listAffiliates).toHaveBeenCalledTimes(2);
+  });
 });

@@ -11,6 +11,7 @@
 //   summary when done.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  AttributionRunSummary,
   AffiliateDetail,
   AffiliatesPage,
   AttributionRules,
@@ -46,6 +47,7 @@ import type {
 } from './bindings';
 
 export type {
+  AttributionRunSummary,
   AffiliateDetail,
   AffiliatesPage,
   AttributionRules,
@@ -120,6 +122,10 @@ export interface Backend {
   saveAttributionRules(effectiveFrom: string, rules: AttributionRules): Promise<SaveRulesResult>;
   /** Multi-touch credit over a period: analysis only, never payout. */
   multiTouchReport(period: Period, halfLifeHours: number): Promise<MultiTouchReport>;
+  /** Assigns a promo code to an affiliate (replacing an earlier owner); applies at the next attribution run. */
+  setPromoCode(code: string, affiliate: string, validFrom: string | null, validTo: string | null): Promise<void>;
+  /** (Re)decides every player not yet locked by an FTD; idempotent. */
+  runAttribution(): Promise<AttributionRunSummary>;
 }
 
 export interface QuarantineQuery {
@@ -201,4 +207,7 @@ export const tauriBackend: Backend = {
   saveAttributionRules: (effectiveFrom, rules) =>
     call<SaveRulesResult>('save_attribution_rules', { effectiveFrom, rules }),
   multiTouchReport: (period, halfLifeHours) => call<MultiTouchReport>('multi_touch_report', { period, halfLifeHours }),
+  setPromoCode: (code, affiliate, validFrom, validTo) =>
+    call<void>('set_promo_code', { code, affiliate, validFrom, validTo }),
+  runAttribution: () => call<AttributionRunSummary>('run_attribution'),
 };

@@ -61,6 +61,15 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
       errors: [],
     })),
     multiTouchReport: vi.fn(async () => multiTouch()),
+    setPromoCode: vi.fn(async () => undefined),
+    runAttribution: vi.fn(async () => ({
+      examined: 553,
+      changed: 12,
+      locked: 4,
+      attributed: 499,
+      organic: 54,
+      promo_codes_learned: 2,
+    })),
     ...over,
   };
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub struct AttributionArgs {
     #[command(subcommand)]
     action: AttributionAction,
-    /// The program (default: the only one).
+    /// The program by name (default: the first, as on the dashboard).
     #[arg(long, global = true)]
     program: Option<String>,
     #[arg(long, global = true)]
@@ -85,6 +85,7 @@ pub struct ExplainArgs {
     /// The operator's player id.
     #[arg(long)]
     player: String,
+    /// The program by name (default: the first, as on the dashboard).
     #[arg(long)]
     program: Option<String>,
     #[arg(long)]

@@ -54,7 +54,7 @@ impl From<rusqlite::Error> for AttributionError {
     }
 }
 
-/// The program's id by name, or the only program when `name` is None.
+/// The program's id by name; without a name, the first program (the one the dashboard shows).
 pub fn program_id(
     conn: &rusqlite::Connection,
     name: Option<&str>,
@@ -68,21 +68,17 @@ pub fn program_id(
             .iter()
             .find(|(_, name)| name == n)
             .map(|(id, _)| *id)
-            .ok_or_else(|| AttributionError::NotFound(format!("no program named \"{n}\""))),
-        None => match ids.as_slice() {
-            [(id, _)] => Ok(*id),
-            [] => Err(AttributionError::NotFound(
-                "the workspace has no program yet".into(),
-            )),
-            _ => Err(AttributionError::Invalid(format!(
-                "the workspace has {} programs; name one ({})",
-                ids.len(),
-                ids.iter()
-                    .map(|(_, n)| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
-        },
+            .ok_or_else(|| {
+                let known: Vec<&str> = ids.iter().map(|(_, n)| n.as_str()).collect();
+                AttributionError::NotFound(format!(
+                    "no program named \"{n}\" (known: {})",
+                    known.join(", ")
+                ))
+            }),
+        None => ids
+            .first()
+            .map(|(id, _)| *id)
+            .ok_or_else(|| AttributionError::NotFound("the workspace has no program yet".into())),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The attribution requests the CLI and the desktop shell make, on a [`Workspace`]: each resolves the program
-//! (by name, or the only one), refreshes the rollups when a read needs them, and returns boundary types.
+//! (by name, or the first one as on the dashboard), refreshes the rollups when a read needs them, and returns boundary types.
 
 use rusqlite::OptionalExtension;
 use serde_json::Value;

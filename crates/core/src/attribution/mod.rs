@@ -26,6 +26,8 @@ mod touches;
 pub mod versions;
 
 #[cfg(test)]
+mod decide_props;
+#[cfg(test)]
 mod decide_tests;
 #[cfg(test)]
 mod rules_tests;

@@ -47,7 +47,7 @@ fn arb_facts() -> impl Strategy<Value = PlayerFacts> {
         btag: btag.map(|b| ("a1-b1".to_owned(), b)),
         promo: promo.map(|(known, a, to)| {
             let valid_to = to.map(|d| format!("2026-09-{}", 20 + d));
-            let fact = known.then(|| PromoFact {
+            let fact = known.then_some(PromoFact {
                 affiliate: a,
                 valid_from: None,
                 valid_to,

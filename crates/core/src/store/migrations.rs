@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_import.sql",
         sql: include_str!("migrations/0004_import.sql"),
     },
+    Migration {
+        name: "0005_commission.sql",
+        sql: include_str!("migrations/0005_commission.sql"),
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

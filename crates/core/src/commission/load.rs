@@ -1,0 +1,1 @@
+//! Loads the engine inputs for a period from the store.

@@ -4,12 +4,18 @@
 //! Only plain data lives here. Money crosses the boundary as exact decimal strings (never a JS number), counts as
 //! `u32`, instants as Unix milliseconds.
 
+mod commission;
 mod error;
 mod import;
 mod postback;
 mod sources;
 
 pub use crate::postback::dialect::Dialect;
+pub use commission::{
+    CommissionProblem, ComputeResult, CurrencyTotal, DrillEvent, DrillItem, PeriodView, PlanDetail,
+    PlanImportResult, PlanSummary, PlanValidationError, PlanVersionView, QualificationChecklist,
+    QualificationCriterion, Statement, StatementLine,
+};
 pub use error::{ApiError, ErrorCode};
 pub use import::{
     ColumnMap, ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary,
@@ -177,6 +183,21 @@ pub fn typescript_bindings() -> String {
         QuarantineRow::decl(),
         QuarantinePage::decl(),
         ImportFieldSpec::decl(),
+        PlanValidationError::decl(),
+        PlanSummary::decl(),
+        PlanVersionView::decl(),
+        PlanDetail::decl(),
+        PlanImportResult::decl(),
+        CommissionProblem::decl(),
+        CurrencyTotal::decl(),
+        ComputeResult::decl(),
+        PeriodView::decl(),
+        DrillEvent::decl(),
+        DrillItem::decl(),
+        StatementLine::decl(),
+        Statement::decl(),
+        QualificationCriterion::decl(),
+        QualificationChecklist::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

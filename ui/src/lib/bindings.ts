@@ -435,3 +435,27 @@ export type QualificationChecklist = { player_id: string, affiliate_id: string |
  * Why there is no checklist (organic player, no plan, no CPA component), when so.
  */
 note: string, };
+
+export type PlanPreviewRow = { affiliate_id: string, affiliate_name: string, 
+/**
+ * The plan the affiliate is on for the period (its own assignment or the program default), if any.
+ */
+current_plan: string | null, current_version_no: number | null, 
+/**
+ * What the current plan paid (computed the same way, before carryovers).
+ */
+current: string, current_micros: string, 
+/**
+ * What the previewed version would have paid.
+ */
+proposed: string, proposed_micros: string, 
+/**
+ * proposed - current.
+ */
+difference: string, difference_micros: string, };
+
+export type PlanPreview = { plan: string, 
+/**
+ * The previewed version's effective date (the file's last version).
+ */
+effective_from: string, period_label: string, period: Period, currency: string, errors: Array<PlanValidationError>, rows: Array<PlanPreviewRow>, total_current: string, total_proposed: string, problems: Array<CommissionProblem>, };

@@ -7,6 +7,7 @@
 mod commission;
 mod error;
 mod import;
+mod plan_preview;
 mod postback;
 mod sources;
 
@@ -17,6 +18,7 @@ pub use commission::{
     QualificationCriterion, Statement, StatementLine,
 };
 pub use error::{ApiError, ErrorCode};
+pub use plan_preview::{PlanPreview, PlanPreviewRow};
 pub use import::{
     ColumnMap, ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary,
     PreviewRow, QuarantinePage, QuarantineRow,
@@ -198,6 +200,8 @@ pub fn typescript_bindings() -> String {
         Statement::decl(),
         QualificationCriterion::decl(),
         QualificationChecklist::decl(),
+        PlanPreviewRow::decl(),
+        PlanPreview::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

@@ -5,13 +5,16 @@ const key = (code: string, over: Partial<KeyboardEvent> = {}) =>
   screenForShortcut({ altKey: true, ctrlKey: false, metaKey: false, shiftKey: false, code, target: null, ...over });
 
 describe('screenForShortcut', () => {
-  it('maps Alt+1..5 to the screens in sidebar order', () => {
-    expect([key('Digit1'), key('Digit2'), key('Digit3'), key('Digit4'), key('Digit5'), key('Digit6')]).toEqual([
+  it('maps Alt+1..7 to the screens in sidebar order', () => {
+    const codes = ['Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5', 'Digit6', 'Digit7', 'Digit8'];
+    expect(codes.map((c) => key(c))).toEqual([
       'dashboard',
       'sources',
       'coverage',
       'import',
       'postbacks',
+      'plans',
+      'statements',
       null,
     ]);
   });

@@ -13,6 +13,7 @@ import {
   sourcesOverview,
   status,
 } from './fixtures';
+import { checklist, computeResult, importResult, planDetail, planPreview, PLANS, statement } from './commission';
 
 export const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
@@ -51,6 +52,18 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     savePostbackSource: vi.fn(async (config) =>
       listenerStatus({ sources: [{ name: config.name, dialect: config.dialect, has_token: false, has_hmac_secret: false, has_previous_hmac_secret: false }] }),
     ),
+    listPlans: vi.fn(async () => PLANS),
+    planDetail: vi.fn(async (name: string) => planDetail(PLANS.find((p) => p.name === name) ?? PLANS[0])),
+    checkPlan: vi.fn(async () => importResult()),
+    savePlan: vi.fn(async () => importResult({ saved: true, new_versions: [1] })),
+    readPlanFile: vi.fn(async () => '{"name": "From file"}'),
+    exportPlan: vi.fn(async (_name: string, _format: string, path: string) => `/data/exports/${path}`),
+    previewPlan: vi.fn(async () => planPreview()),
+    listPeriods: vi.fn(async () => []),
+    computePeriod: vi.fn(async () => computeResult()),
+    statement: vi.fn(async () => statement()),
+    exportStatement: vi.fn(async (_a: string, _p: string, _f: string, path: string) => `/data/exports/${path}`),
+    qualification: vi.fn(async () => checklist()),
     ...over,
   };
 }

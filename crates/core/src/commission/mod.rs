@@ -12,6 +12,7 @@
 //!
 //! Nothing here reads the clock or the process time zone: instants are passed in, days are the program's.
 
+pub mod actions;
 pub mod engine;
 pub mod load;
 pub mod period;

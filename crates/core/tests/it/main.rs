@@ -1,5 +1,7 @@
 //! Integration tests of affops-core, built as one binary. Index:
 //! - `bindings`: the UI's generated TypeScript types are fresh.
+//! - `commission_engine`, `commission_forex`: the engine's worked examples (published sources, DOMAIN.md §8).
+//! - `commission_fixture`: builders for the commission modules.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
 //! - `migrations`: shipped migrations are never edited.
@@ -10,6 +12,9 @@
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 
 mod bindings;
+mod commission_engine;
+mod commission_fixture;
+mod commission_forex;
 mod import;
 mod import_real;
 mod migrations;

@@ -24,6 +24,7 @@ fn plain_line(affiliate_id: i64, affiliate: &str, key: &str, kind: LineKind, pla
         affiliate_id,
         affiliate: affiliate.to_string(),
         line_key: key.into(),
+        origin_first_day: String::new(),
         kind,
         plan_version_id,
         rule,
@@ -84,8 +85,14 @@ pub fn finish(input: &EngineInput, ctx: &Context<'_>, mut lines: Vec<Line>, mut 
             0
         });
     }
-    // Caps, then carries, per affiliate.
+    // Caps, then late corrections, then carries, per affiliate.
     let mut extra = Vec::new();
+    for l in &input.late {
+        let name = ctx.affiliates.get(&l.affiliate_id).map_or_else(|| format!("#{}", l.affiliate_id), |a| a.external_id.clone());
+        let mut line = plain_line(l.affiliate_id, &name, &l.line_key, LineKind::Adjustment, l.plan_version_id, format!("late correction of the closed period from {}", l.origin_first_day), l.amount_micros, &l.currency);
+        line.origin_first_day = l.origin_first_day.clone();
+        extra.push(line);
+    }
     for a in &input.affiliates {
         let plan = a.plan.as_ref();
         let currency = plan.map_or_else(String::new, |p| p.currency.clone());
@@ -98,6 +105,7 @@ pub fn finish(input: &EngineInput, ctx: &Context<'_>, mut lines: Vec<Line>, mut 
                 total = cap_micros;
             }
         }
+        total += input.late.iter().filter(|l| l.affiliate_id == a.id).map(|l| l.amount_micros).sum::<i64>();
         let carried = input.carry_in.get(&a.id).copied().unwrap_or(0);
         if carried != 0 {
             let currency = if currency.is_empty() { "XXX".to_string() } else { currency.clone() };
@@ -116,10 +124,13 @@ pub fn finish(input: &EngineInput, ctx: &Context<'_>, mut lines: Vec<Line>, mut 
         }
     }
     lines.extend(extra);
-    lines.sort_by(|a, b| (&a.affiliate, order(&a.line_key)).cmp(&(&b.affiliate, order(&b.line_key))));
     for l in &mut lines {
+        if l.origin_first_day.is_empty() {
+            l.origin_first_day = input.first_day.clone();
+        }
         l.basis.sort();
     }
+    lines.sort_by(|a, b| (&a.affiliate, &a.origin_first_day, order(&a.line_key)).cmp(&(&b.affiliate, &b.origin_first_day, order(&b.line_key))));
     problems.sort();
     problems.dedup();
     let hash = result_hash(&input.first_day, &input.last_day, &lines, &problems);

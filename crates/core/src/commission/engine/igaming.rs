@@ -169,6 +169,7 @@ pub(super) fn line(a: &AffiliateIn, plan: &AssignedPlan, key: &str, rule: String
         affiliate_id: a.id,
         affiliate: a.external_id.clone(),
         line_key: key.into(),
+        origin_first_day: String::new(), // set in finish
         kind: LineKind::Commission,
         plan_version_id: Some(plan.plan_version_id),
         rule,

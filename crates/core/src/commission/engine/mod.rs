@@ -118,6 +118,23 @@ pub struct EngineInput {
     /// Balance carried into the period per affiliate (micros, plan currency): a negative balance under negative
     /// carryover, or a positive one below the minimum payout.
     pub carry_in: BTreeMap<i64, i64>,
+    /// Corrections of closed periods (late events) booked into this one.
+    pub late: Vec<LateIn>,
+    /// Problems the loader met (e.g. an account without a client), reported with the engine's own.
+    pub load_problems: Vec<Problem>,
+}
+
+/// A closed period's line as recomputed now, less what is already booked for it elsewhere: the difference lands
+/// in this period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateIn {
+    pub affiliate_id: i64,
+    /// The first day of the closed period the correction is about.
+    pub origin_first_day: String,
+    pub line_key: String,
+    pub amount_micros: i64,
+    pub currency: String,
+    pub plan_version_id: Option<i64>,
 }
 
 /// What a line is in the ledger.
@@ -125,6 +142,8 @@ pub struct EngineInput {
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     Commission,
+    /// A late-event correction of a closed period.
+    Adjustment,
     Carryover,
     Waiver,
 }
@@ -154,6 +173,8 @@ pub struct Line {
     pub affiliate_id: i64,
     pub affiliate: String,
     pub line_key: String,
+    /// The first day of the period the line is about: this period's, or a closed one's for a late correction.
+    pub origin_first_day: String,
     pub kind: LineKind,
     pub plan_version_id: Option<i64>,
     pub rule: String,
@@ -209,7 +230,7 @@ impl<'a> Fx<'a> {
 
 /// Runs the whole computation.
 pub fn compute(input: &EngineInput) -> EngineOutput {
-    let mut problems = Vec::new();
+    let mut problems = input.load_problems.clone();
     let ctx = igaming::Context::new(input, &mut problems);
     let mut lines = Vec::new();
     for a in &input.affiliates {

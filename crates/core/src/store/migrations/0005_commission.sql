@@ -132,8 +132,10 @@ CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger_entries
 BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: post a correcting entry'); END;
 CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger_entries
 BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: post a correcting entry'); END;
+-- Money moves only in open periods; a status transition (0 amount: finance approving a closed period's lines)
+-- may reference a closed one.
 CREATE TRIGGER ledger_open_period_only BEFORE INSERT ON ledger_entries
-WHEN (SELECT status FROM periods WHERE id = NEW.period_id) <> 'open'
+WHEN NEW.kind <> 'status' AND (SELECT status FROM periods WHERE id = NEW.period_id) <> 'open'
 BEGIN SELECT RAISE(ABORT, 'entries are booked in an open period only: a closed period is never changed'); END;
 
 -- A statement as it stood when its period closed: the canonical JSON and its hash (regenerating it anywhere

@@ -17,6 +17,7 @@ pub mod engine;
 pub mod load;
 pub mod period;
 pub mod plan;
+pub mod preview;
 pub mod qualify;
 pub mod rounding;
 pub mod statement;

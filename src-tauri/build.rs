@@ -22,6 +22,19 @@ const COMMANDS: &[&str] = &[
     "postback_listener_status",
     "postback_listener_start",
     "postback_listener_stop",
+    "list_plans",
+    "plan_detail",
+    "check_plan",
+    "save_plan",
+    "read_plan_file",
+    "export_plan",
+    "preview_plan",
+    "list_periods",
+    "compute_period",
+    "close_period",
+    "statement",
+    "export_statement",
+    "qualification",
 ];
 
 fn main() {

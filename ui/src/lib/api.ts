@@ -125,6 +125,8 @@ export interface Backend {
   listPeriods(): Promise<PeriodView[]>;
   /** Computes a `YYYY-MM` period and posts what changed to the ledger (long: the UI shows a busy state). */
   computePeriod(periodLabel: string): Promise<ComputeResult>;
+  /** Closes a computed period: its statements and hashes are recorded and it is locked; later events land in the next one. */
+  closePeriod(periodLabel: string): Promise<PeriodView>;
   statement(affiliateId: string, periodLabel: string): Promise<Statement>;
   /** Writes the statement as CSV (formula-safe) or printable HTML; resolves with the path written. */
   exportStatement(affiliateId: string, periodLabel: string, format: 'csv' | 'html', path: string): Promise<string>;
@@ -215,6 +217,7 @@ export const tauriBackend: Backend = {
   previewPlan: (text, format, periodLabel) => call<PlanPreview>('preview_plan', { text, format, periodLabel }),
   listPeriods: () => call<PeriodView[]>('list_periods'),
   computePeriod: (periodLabel) => call<ComputeResult>('compute_period', { periodLabel }),
+  closePeriod: (periodLabel) => call<PeriodView>('close_period', { periodLabel }),
   statement: (affiliateId, periodLabel) => call<Statement>('statement', { affiliateId, periodLabel }),
   exportStatement: (affiliateId, periodLabel, format, path) =>
     call<string>('export_statement', { affiliateId, periodLabel, format, path }),

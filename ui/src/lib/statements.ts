@@ -32,12 +32,12 @@ function compareLines(key: LineSortKey, a: StatementLine, b: StatementLine): num
   }
 }
 
-/** A sorted copy; ties keep the statement's order (a stable sort on the original positions). */
+/** A sorted copy; ties keep the statement's order either way (`position` itself reverses it when descending). */
 export function sortLines(lines: readonly StatementLine[], sort: SortState<LineSortKey>): StatementLine[] {
   const factor = sort.dir === 'asc' ? 1 : -1;
   return lines
     .map((line, i) => ({ line, i }))
-    .sort((a, b) => factor * compareLines(sort.key, a.line, b.line) || factor * (a.i - b.i))
+    .sort((a, b) => factor * compareLines(sort.key, a.line, b.line) || (sort.key === 'position' ? factor : 1) * (a.i - b.i))
     .map((x) => x.line);
 }
 

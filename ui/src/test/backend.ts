@@ -13,7 +13,7 @@ import {
   sourcesOverview,
   status,
 } from './fixtures';
-import { checklist, computeResult, importResult, planDetail, planPreview, PLANS, statement } from './commission';
+import { checklist, computeResult, importResult, periodView, planDetail, planPreview, PLANS, statement } from './commission';
 
 export const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
@@ -61,6 +61,7 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     previewPlan: vi.fn(async () => planPreview()),
     listPeriods: vi.fn(async () => []),
     computePeriod: vi.fn(async () => computeResult()),
+    closePeriod: vi.fn(async (label: string) => periodView(label, { status: 'closed', statement_hash: 'e'.repeat(64), closed_at_ms: 1 })),
     statement: vi.fn(async () => statement()),
     exportStatement: vi.fn(async (_a: string, _p: string, _f: string, path: string) => `/data/exports/${path}`),
     qualification: vi.fn(async () => checklist()),

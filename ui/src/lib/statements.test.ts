@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   computeSummary,
   exportFileName,
+  isMonthLabel,
   isPlayerItem,
   nextLineSort,
   pickAffiliates,
@@ -60,5 +61,12 @@ describe('periods and affiliates', () => {
   it('names export files safely and summarizes a compute run', () => {
     expect(exportFileName('aff/7 "x"', '2026-03', 'csv')).toBe('statement-aff_7_x_-2026-03.csv');
     expect(computeSummary(computeResult())).toBe('2026-03: 4 affiliates, 9 lines, 9 entries posted (1 late corrections), 1 problem');
+  });
+});
+
+describe('month labels', () => {
+  it('accepts YYYY-MM with a real month only', () => {
+    expect(['2026-03', '2026-12'].map(isMonthLabel)).toEqual([true, true]);
+    expect(['2026-13', '2026-00', '2026-3', '2026-03-01', ''].map(isMonthLabel)).toEqual([false, false, false, false, false]);
   });
 });

@@ -94,3 +94,10 @@ export function isPlayerItem(line: StatementLine, item: DrillItem): boolean {
   if (line.line_key === 'sub_affiliate' || line.line_key === 'ib_override') return false;
   return !item.events.some((e) => e.kind === 'affiliate');
 }
+
+/** A `YYYY-MM` month label, for an input's `pattern` (written as a string: braces in markup are expressions). */
+export const MONTH_PATTERN = '[0-9]{4}-(0[1-9]|1[0-2])';
+
+export function isMonthLabel(text: string): boolean {
+  return new RegExp(`^${MONTH_PATTERN}$`).test(text);
+}

@@ -81,3 +81,21 @@ pub fn line(out: &EngineOutput, affiliate: i64, key: &str) -> i64 {
 pub fn payable(out: &EngineOutput, affiliate: i64) -> i64 {
     out.lines.iter().filter(|l| l.affiliate_id == affiliate).map(|l| l.amount_micros).sum()
 }
+
+/// A fresh store with one program (Europe/Malta, EUR) and a few symbols: EURUSD/GBPUSD (forex, 100,000),
+/// XAUUSD (metals, 100), "Volatility 75" (synthetic, 1).
+pub fn store() -> (tempfile::TempDir, affops_core::store::Store, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = affops_core::store::Store::open(dir.path()).unwrap();
+    let program_id = store
+        .write(|tx| {
+            tx.execute("INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('Demo', 'igaming', 'EUR', 'Europe/Malta', 0)", [])?;
+            let id = tx.last_insert_rowid();
+            for (s, c, g) in [("EURUSD", 100_000, "forex"), ("GBPUSD", 100_000, "forex"), ("XAUUSD", 100, "metals"), ("Volatility 75", 1, "synthetic")] {
+                tx.execute("INSERT INTO symbols (program_id, symbol, contract_size, symbol_group) VALUES (?1, ?2, ?3, ?4)", rusqlite::params![id, s, c, g])?;
+            }
+            Ok(id)
+        })
+        .unwrap();
+    (dir, store, program_id)
+}

@@ -64,6 +64,9 @@ fn statement_lines_sum_to_the_payable_and_drill_down() {
     let csv = to_csv(&s);
     assert!(csv.contains("'=HYPERLINK"), "a formula in the affiliate name is neutralised: {csv}");
     assert!(!csv.lines().any(|l| l.starts_with('=') || l.contains(",=")), "{csv}");
+    let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes()).records().collect::<Result<_, _>>().unwrap();
+    assert!(rows.iter().all(|r| r.len() == 10), "one table of ten columns");
+    assert_eq!(rows.last().unwrap().get(7), Some("99.67"), "the payable row");
     let html = to_html(&s);
     assert!(!html.contains("<script") && !html.contains("src=") && html.contains("=HYPERLINK(&quot;"));
     assert!(html.contains(&s.statement_hash));

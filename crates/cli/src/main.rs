@@ -1,6 +1,7 @@
 //! `affops-cli`: the jobs of the Affops console, headless. Every command prints for people by default and
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
+mod commission_cmd;
 mod demo;
 mod import_cmd;
 mod postback_cmd;
@@ -83,6 +84,16 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Import runs and the rows they quarantined: list, page, export.
     Quarantine(import_cmd::QuarantineArgs),
+    /// Commission plans: import/export JSON or TOML, list, show, assign.
+    Plan(commission_cmd::PlanArgs),
+    /// Compute a month's commission into the ledger (idempotent; prints the result hash).
+    Compute(commission_cmd::ComputeArgs),
+    /// Commission periods: list, close, record the FX snapshot.
+    Period(commission_cmd::PeriodArgs),
+    /// An affiliate's statement for a month: text, --json, --csv, --html.
+    Statement(commission_cmd::StatementArgs),
+    /// A player's CPA qualification checklist.
+    Qualify(commission_cmd::QualifyArgs),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -119,6 +130,11 @@ fn main() -> ExitCode {
         Command::PostbackLog(a) => a.json,
         Command::Import(a) => a.json,
         Command::Quarantine(q) => q.json,
+        Command::Plan(a) => a.json,
+        Command::Compute(a) => a.json,
+        Command::Period(a) => a.json,
+        Command::Statement(a) => a.json,
+        Command::Qualify(a) => a.json,
         Command::Sources { .. } | Command::Sandbox(_) | Command::ServePostbacks(_) => false,
     };
     match run(cli) {
@@ -190,6 +206,11 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         }
         Command::Import(a) => import_cmd::run_import(&ws, a)?,
         Command::Quarantine(q) => import_cmd::run_quarantine(&ws, q)?,
+        Command::Plan(a) => commission_cmd::plan(&ws, a)?,
+        Command::Compute(a) => commission_cmd::compute(&ws, a)?,
+        Command::Period(a) => commission_cmd::period(&ws, a)?,
+        Command::Statement(a) => commission_cmd::statement(&ws, a)?,
+        Command::Qualify(a) => commission_cmd::qualify(&ws, a)?,
     }
     Ok(())
 }

@@ -169,9 +169,14 @@ pub fn statement_hash(s: &Statement) -> String {
 /// where negative; hostile affiliate or player names cannot run formulas.
 pub fn to_csv(s: &Statement) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
+    let mut failed = None;
     let mut row = |cells: &[&str]| {
-        let safe: Vec<String> = cells.iter().map(|c| spreadsheet_safe(c)).collect();
-        let _ = w.write_record(&safe);
+        // Every row has the header's ten columns, so spreadsheets and csv readers see one table.
+        let mut safe: Vec<String> = cells.iter().map(|c| spreadsheet_safe(c)).collect();
+        safe.resize(CSV_COLUMNS, String::new());
+        if let Err(e) = w.write_record(&safe) {
+            failed.get_or_insert(e);
+        }
     };
     row(&["statement", &s.program, &s.affiliate_id, &s.affiliate_name, &s.period_label, &s.currency, &s.statement_hash]);
     row(&["line", "label", "rule", "plan", "version", "origin_period", "status", "amount", "subject", "note"]);
@@ -186,8 +191,13 @@ pub fn to_csv(s: &Statement) -> String {
         row(&["total", k, "", "", "", "", "", v, "", ""]);
     }
     drop(row);
+    // Writing to memory cannot fail short of a bug; an empty export is never passed off as a statement.
+    debug_assert!(failed.is_none(), "{failed:?}");
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
+
+/// Columns of the statement CSV.
+const CSV_COLUMNS: usize = 10;
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")

@@ -237,6 +237,9 @@ pub fn void(tx: &Transaction<'_>, id: i64, book_period_id: i64, reason: &str, ac
 /// the paid entry is never edited. `amount_micros` is the (positive) amount clawed back, at most the entry's.
 pub fn clawback(tx: &Transaction<'_>, id: i64, book_period_id: i64, amount_micros: i64, reason: &str, actor: &str, now_ms: i64) -> CommissionResult<i64> {
     let e = get(tx, id)?;
+    if current_status(tx, id)? == EntryStatus::Void {
+        return Err(CommissionError::Refused(format!("entry {id} was voided: there is nothing to claw back")));
+    }
     if amount_micros <= 0 || amount_micros > e.amount_micros {
         return Err(CommissionError::BadInput(format!("a clawback of entry {id} must be between 0 and its amount {} micros (got {amount_micros})", e.amount_micros)));
     }

@@ -3,6 +3,7 @@
 // Amounts inside plan files are quoted decimal strings; nothing here turns money into a JS number.
 import type { PlanDetail, PlanPreviewRow, PlanSummary, PlanValidationError } from './bindings';
 import { compareIntStrings, sign, type SortDir, type SortState } from './sort';
+import PLAN_TEMPLATES from './plan-templates.json';
 
 export type PlanFormat = 'json' | 'toml';
 
@@ -69,76 +70,16 @@ export const TEMPLATES: readonly { kind: TemplateKind; label: string; hint: stri
   { kind: 'sub_affiliate', label: 'Sub-affiliate', hint: 'A percent of the sub-affiliates’ commission per level.' },
 ];
 
-function components(kind: TemplateKind): unknown[] {
-  const qualification = { min_ftd: '20.00', wagering_multiple: '1', within_days: 30 };
-  const revshare = {
-    kind: 'rev_share',
-    ngr: 'bets - wins - bonuses - chargebacks - fees - taxes',
-    admin_fee_percent: '0',
-    tiers: {
-      semantic: 'band',
-      tiers: [
-        { from: '0', to: '9999.99', percent: '25' },
-        { from: '10000', percent: '35' },
-      ],
-    },
-  };
-  switch (kind) {
-    case 'cpa':
-      return [{ kind: 'cpa', amount: '100.00', qualification }];
-    case 'cpa_geo':
-      return [
-        {
-          kind: 'cpa',
-          amount: '50.00',
-          geo_amounts: { DE: '150.00', GB: '120.00' },
-          qualification: { min_ftd: '20.00', within_days: 30, baseline: { min_deposits: '100.00', window_days: 30 } },
-        },
-      ];
-    case 'revshare':
-      return [revshare];
-    case 'hybrid':
-      return [
-        { kind: 'cpa', amount: '50.00', qualification },
-        { kind: 'rev_share', percent: '15', ngr: revshare.ngr },
-      ];
-    case 'cpl':
-      return [{ kind: 'cpl', amount: '5.00' }];
-    case 'ib_rebate':
-      return [
-        {
-          kind: 'ib_rebate',
-          per_lot: [
-            { group: 'forex', amount_per_lot: '5.00' },
-            { symbol: 'XAUUSD', amount_per_lot: '7.50' },
-          ],
-          spread_share: { percent: '30', spreads: [{ group: 'forex', spread_per_lot: '10.00' }], cap_per_lot: '4.00' },
-          overrides: [{ level: 1, amount_per_lot: '1.00' }],
-        },
-      ];
-    case 'sub_affiliate':
-      return [{ kind: 'sub_affiliate', basis: 'commission', levels: ['10', '5'] }];
-  }
-}
-
-/** A complete plan file for a kind, in JSON; the user edits names, amounts and dates from there. */
+/**
+ * A complete plan file for a kind, in JSON, effective from the day given; the user edits names, amounts and
+ * dates from there. The templates are data (`plan-templates.json`), and a core test
+ * (`crates/core/tests/it/commission_preview.rs`) validates every one of them, so a template always checks clean
+ * (the IB one names the `forex` group and the `XAUUSD` symbol, which the program must know).
+ */
 export function templateText(kind: TemplateKind, effectiveFrom: string, currency = 'EUR'): string {
-  const revshare = kind === 'revshare';
-  const plan = {
-    name: `New ${TEMPLATES.find((t) => t.kind === kind)?.label ?? kind} plan`,
-    description: TEMPLATES.find((t) => t.kind === kind)?.hint ?? '',
-    currency,
-    rounding: 'half_up',
-    versions: [
-      {
-        effective_from: effectiveFrom,
-        hold_days: revshare || kind === 'hybrid' ? 30 : 0,
-        min_payout: '100.00',
-        negative_carryover: revshare,
-        components: components(kind),
-      },
-    ],
-  };
+  const plan = structuredClone(PLAN_TEMPLATES[kind]) as { currency: string; versions: { effective_from: string }[] };
+  plan.currency = currency;
+  for (const v of plan.versions) v.effective_from = effectiveFrom;
   return JSON.stringify(plan, null, 2) + '\n';
 }
 

@@ -220,3 +220,39 @@ fn preview_through_the_store_posts_nothing_and_reports_paths() {
         "a bad period label is refused"
     );
 }
+
+/// The plan editor's templates (`ui/src/lib/plan-templates.json`, one plan per kind) are valid plans: a user who
+/// picks one starts from a file that checks clean, and a change to the plan format that breaks one fails here.
+#[test]
+fn the_editors_templates_are_valid_plans() {
+    use affops_core::commission::plan::file::{parse, PlanFormat};
+    use affops_core::commission::plan::validate::{validate, SymbolCatalog};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../ui/src/lib/plan-templates.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let all: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let kinds: Vec<&str> = all.keys().map(String::as_str).collect();
+    assert_eq!(
+        kinds,
+        [
+            "cpa",
+            "cpa_geo",
+            "cpl",
+            "hybrid",
+            "ib_rebate",
+            "revshare",
+            "sub_affiliate"
+        ]
+    );
+    let catalog = SymbolCatalog {
+        symbols: ["XAUUSD".to_string()].into(),
+        groups: ["forex".to_string()].into(),
+    };
+    for (kind, plan) in &all {
+        let plan = parse(&plan.to_string(), PlanFormat::Json)
+            .unwrap_or_else(|e| panic!("template {kind}: {e}"));
+        if let Err(errors) = validate(&plan, &catalog) {
+            panic!("template {kind} does not validate: {errors:?}");
+        }
+    }
+}

@@ -100,3 +100,18 @@ describe('PlansView', () => {
     expect(backend.listPlans).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('PlansView editor', () => {
+  it('starts afresh when "New plan" is pressed while a new version is open', async () => {
+    const user = userEvent.setup();
+    render(PlansView, { backend: fakeBackend(), today: TODAY });
+    await user.click(await screen.findByRole('button', { name: 'Standard RevShare' }));
+    await user.click(await screen.findByTestId('new-version'));
+    expect((screen.getByTestId('plan-text') as HTMLTextAreaElement).value).toContain('Standard RevShare');
+    await user.click(screen.getByTestId('new-plan'));
+    expect(screen.getByTestId('plan-text')).toHaveValue('');
+    expect(screen.getByTestId('template-kind')).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('plan-editor')).not.toBeInTheDocument();
+  });
+});

@@ -274,3 +274,89 @@ fn qualification_checklist_explains() {
     let organic = qualification(&store, None, "P2", "2026-10-31").unwrap();
     assert!(organic.note.contains("organic"));
 }
+
+/// The period's FX snapshot converts activity into the plan currency, is refused once the period is closed, and
+/// activity in a currency without a rate is reported (and not paid) rather than converted at a guess.
+#[test]
+fn fx_snapshot_converts_and_is_final_after_close() {
+    let (_d, store, program_id) = crate::commission_fixture::store();
+    crate::commission_fixture::default_plan(
+        &store,
+        r#"{"name": "USD share", "currency": "USD", "versions": [{"effective_from": "2026-01-01", "components": [{"kind": "rev_share", "percent": "10", "ngr": "bets - wins"}]}]}"#,
+    );
+    store
+        .write(|tx| {
+            let a = crate::commission_fixture::add_affiliate(tx, program_id, "A", "A", None);
+            let p =
+                crate::commission_fixture::add_player(tx, program_id, "P", "2026-10-01", Some(a));
+            add_play(tx, p, "2026-10-02", 1_000 * M, 0);
+            Ok(())
+        })
+        .unwrap();
+    let missing = compute(&store, None, "2026-10", 1).unwrap();
+    assert!(
+        missing
+            .problems
+            .iter()
+            .any(|p| p.kind == "unknown_currency" && p.subject == "EUR"),
+        "{:?}",
+        missing.problems
+    );
+    assert!(missing.totals.iter().all(|t| t.amount_micros == "0"));
+    use affops_core::commission::period::record_fx;
+    record_fx(
+        &store,
+        program_id,
+        "2026-10",
+        "EUR",
+        "USD",
+        "1.0842",
+        "ECB reference rate",
+        "2026-10-31",
+        2,
+    )
+    .unwrap();
+    assert!(
+        record_fx(
+            &store,
+            program_id,
+            "2026-10",
+            "EUR",
+            "USD",
+            "-1",
+            "x",
+            "2026-10-31",
+            2
+        )
+        .is_err(),
+        "a negative rate is refused"
+    );
+    let ok = compute(&store, None, "2026-10", 3).unwrap();
+    assert_eq!(ok.totals[0].amount, "108.42", "10 % of 1,000 EUR at 1.0842");
+    close(&store, None, "2026-10", "finance", 4).unwrap();
+    assert!(
+        record_fx(
+            &store,
+            program_id,
+            "2026-10",
+            "EUR",
+            "USD",
+            "1.2",
+            "x",
+            "2026-10-31",
+            5
+        )
+        .is_err(),
+        "a closed period's snapshot is final"
+    );
+    let rate: String = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT rate || ' ' || source || ' ' || as_of FROM fx_rates",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(rate, "1.0842 ECB reference rate 2026-10-31");
+}

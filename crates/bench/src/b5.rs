@@ -17,8 +17,14 @@ const AFFILIATES: i64 = 1_000;
 const DAYS_PER_PLAYER: i64 = 25;
 const DEALS_PER_ACCOUNT: i64 = 250;
 const SYMBOLS: [(&str, i64, &str); 8] = [
-    ("EURUSD", 100_000, "forex"), ("GBPUSD", 100_000, "forex"), ("USDJPY", 100_000, "forex"), ("AUDUSD", 100_000, "forex"),
-    ("XAUUSD", 100, "metals"), ("US500", 10, "indices"), ("Volatility 75", 1, "synthetic"), ("Crash 500", 1, "synthetic"),
+    ("EURUSD", 100_000, "forex"),
+    ("GBPUSD", 100_000, "forex"),
+    ("USDJPY", 100_000, "forex"),
+    ("AUDUSD", 100_000, "forex"),
+    ("XAUUSD", 100, "metals"),
+    ("US500", 10, "indices"),
+    ("Volatility 75", 1, "synthetic"),
+    ("Crash 500", 1, "synthetic"),
 ];
 
 /// The plans, one per kind; affiliate i is on plan i % 6.
@@ -73,7 +79,7 @@ fn generate(store: &Store, activity_rows: i64, deals: i64) -> Result<(i64, i64)>
         let countries = ["DE", "SE", "FI", "MT", "GB"];
         for p in 1..=players {
             let r = mix(p as u64);
-            let aff = if r % 10 == 0 { None } else { Some(((r >> 8) % AFFILIATES as u64) as i64 + 1) };
+            let aff = if r.is_multiple_of(10) { None } else { Some(((r >> 8) % AFFILIATES as u64) as i64 + 1) };
             let reg = 1 + (r >> 20) as i64 % 6;
             pl.execute(params![p, format!("P{p}"), day(reg), countries[(r >> 30) as usize % 5], aff])?;
             let ftd = 5 + (r >> 34) as i64 % 200;
@@ -135,7 +141,10 @@ pub fn run(activity_rows: i64, deals: i64) -> Result<()> {
     let store = Store::open(dir.path())?;
     let t = Instant::now();
     let (a, d) = generate(&store, activity_rows, deals)?;
-    println!("B5 generated {a} activity rows and {d} deals into a fresh store in {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "B5 generated {a} activity rows and {d} deals into a fresh store in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     for (i, json) in PLANS.iter().enumerate() {
         let r = actions::import_plan(&store, None, "plan.json", json, true, 0)?;
         if !r.saved {
@@ -157,15 +166,36 @@ pub fn run(activity_rows: i64, deals: i64) -> Result<()> {
     let again = actions::compute(&store, None, "2026-10", 2)?;
     let recompute = t.elapsed();
     if again.result_hash != first.result_hash || again.entries_posted != 0 {
-        bail!("recompute differs: {} entries, hash {} vs {}", again.entries_posted, again.result_hash, first.result_hash);
+        bail!(
+            "recompute differs: {} entries, hash {} vs {}",
+            again.entries_posted,
+            again.result_hash,
+            first.result_hash
+        );
     }
-    println!("B5 compute 2026-10: {} affiliates, {} lines, {} entries posted, {} problems", first.affiliates, first.lines, first.entries_posted, first.problems.len());
+    println!(
+        "B5 compute 2026-10: {} affiliates, {} lines, {} entries posted, {} problems",
+        first.affiliates,
+        first.lines,
+        first.entries_posted,
+        first.problems.len()
+    );
     for t in &first.totals {
         println!("    payable {} {}", t.amount, t.currency);
     }
-    println!("    ours   {:>8.3} s  (recompute, nothing to post: {:.3} s)", ours.as_secs_f64(), recompute.as_secs_f64());
-    println!("    peer   {:>8.3} s  (SQLite SUM … GROUP BY over the same deals and activity)", peer_time.as_secs_f64());
-    println!("    ratio  {:>8.2}× the floor of reading the rows", ours.as_secs_f64() / peer_time.as_secs_f64().max(1e-9));
+    println!(
+        "    ours   {:>8.3} s  (recompute, nothing to post: {:.3} s)",
+        ours.as_secs_f64(),
+        recompute.as_secs_f64()
+    );
+    println!(
+        "    peer   {:>8.3} s  (SQLite SUM … GROUP BY over the same deals and activity)",
+        peer_time.as_secs_f64()
+    );
+    println!(
+        "    ratio  {:>8.2}× the floor of reading the rows",
+        ours.as_secs_f64() / peer_time.as_secs_f64().max(1e-9)
+    );
     println!("    result sha256 {}", first.result_hash);
     Ok(())
 }

@@ -228,6 +228,9 @@ fn main() -> Result<()> {
             skip_peer,
         } => b1(rows, dir, keep, skip_peer),
         Bench::B2 { conversions } => b2::run(conversions),
-        Bench::B5 { activity_rows, deals } => b5::run(activity_rows, deals),
+        Bench::B5 {
+            activity_rows,
+            deals,
+        } => b5::run(activity_rows, deals),
     }
 }

@@ -1,25 +1,28 @@
-//! `affops-cli plan | compute | period | statement | qualify`: commission plans from files, computing and
-//! closing periods, statements (text, JSON, CSV, HTML) and the qualification checklist.
+//! `affops-cli plan | compute | period`: commission plans from files, computing and closing periods, the FX
+//! snapshot. Statements and the qualification checklist are in `statement_cmd`.
 
-use affops_core::api::{ApiError, ErrorCode, Statement};
+use affops_core::api::{ApiError, ErrorCode};
 use affops_core::commission::actions;
 use affops_core::commission::plan::file::PlanFormat;
-use affops_core::commission::statement::{to_csv, to_html};
 use affops_core::workspace::Workspace;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::time::Instant;
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
-    println!("{}", serde_json::to_string_pretty(v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?);
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
+    );
     Ok(())
 }
 
-fn io(path: &std::path::Path, e: std::io::Error) -> ApiError {
+pub(crate) fn io(path: &std::path::Path, e: std::io::Error) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, format!("{}: {e}", path.display()))
 }
 
@@ -75,26 +78,48 @@ pub fn plan(ws: &Workspace, a: PlanArgs) -> Result<(), ApiError> {
     match a.action {
         PlanAction::Import { file, check } => {
             let text = std::fs::read_to_string(&file).map_err(|e| io(&file, e))?;
-            let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             let r = actions::import_plan(store, program, name, &text, !check, now_ms())?;
             if a.json {
                 print_json(&r)?;
             } else if !r.errors.is_empty() {
                 eprintln!("{} is invalid; nothing was saved:", file.display());
                 for e in &r.errors {
-                    eprintln!("  {}: {}", if e.path.is_empty() { "(file)" } else { &e.path }, e.reason);
+                    eprintln!(
+                        "  {}: {}",
+                        if e.path.is_empty() { "(file)" } else { &e.path },
+                        e.reason
+                    );
                 }
             } else if let Some(p) = &r.plan {
-                println!("Saved plan '{}' ({}, {}): {} new version(s) {:?}", p.name, p.kind, p.currency, r.new_versions.len(), r.new_versions);
+                println!(
+                    "Saved plan '{}' ({}, {}): {} new version(s) {:?}",
+                    p.name,
+                    p.kind,
+                    p.currency,
+                    r.new_versions.len(),
+                    r.new_versions
+                );
             } else {
                 println!("{} is valid", file.display());
             }
             if !r.errors.is_empty() {
-                return Err(ApiError::new(ErrorCode::InvalidInput, format!("{} error(s) in the plan file", r.errors.len())));
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{} error(s) in the plan file", r.errors.len()),
+                ));
             }
         }
         PlanAction::Export { name, format, out } => {
-            let f = PlanFormat::parse_name(&format).ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, format!("unknown format '{format}' (json or toml)")))?;
+            let f = PlanFormat::parse_name(&format).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("unknown format '{format}' (json or toml)"),
+                )
+            })?;
             let text = actions::export_plan(store, program, &name, f)?;
             match out {
                 Some(p) => std::fs::write(&p, text).map_err(|e| io(&p, e))?,
@@ -106,10 +131,26 @@ pub fn plan(ws: &Workspace, a: PlanArgs) -> Result<(), ApiError> {
             if a.json {
                 return print_json(&plans);
             }
-            println!("{:<24} {:<20} {:<4} {:<9} {:>8} {:<12} {:>10}", "plan", "kind", "cur", "rounding", "versions", "latest", "affiliates");
+            println!(
+                "{:<24} {:<20} {:<4} {:<9} {:>8} {:<12} {:>10}",
+                "plan", "kind", "cur", "rounding", "versions", "latest", "affiliates"
+            );
             for p in plans {
-                let aff = if p.is_program_default { format!("{}+default", p.assigned_affiliates) } else { p.assigned_affiliates.to_string() };
-                println!("{:<24} {:<20} {:<4} {:<9} {:>8} {:<12} {:>10}", p.name, p.kind, p.currency, p.rounding, p.version_count, p.latest_effective_from, aff);
+                let aff = if p.is_program_default {
+                    format!("{}+default", p.assigned_affiliates)
+                } else {
+                    p.assigned_affiliates.to_string()
+                };
+                println!(
+                    "{:<24} {:<20} {:<4} {:<9} {:>8} {:<12} {:>10}",
+                    p.name,
+                    p.kind,
+                    p.currency,
+                    p.rounding,
+                    p.version_count,
+                    p.latest_effective_from,
+                    aff
+                );
             }
         }
         PlanAction::Show { name } => {
@@ -117,17 +158,42 @@ pub fn plan(ws: &Workspace, a: PlanArgs) -> Result<(), ApiError> {
             if a.json {
                 return print_json(&d);
             }
-            println!("{} ({}, {}, rounding {})", d.summary.name, d.summary.kind, d.summary.currency, d.summary.rounding);
+            println!(
+                "{} ({}, {}, rounding {})",
+                d.summary.name, d.summary.kind, d.summary.currency, d.summary.rounding
+            );
             for v in d.versions {
-                println!("  v{} from {}  {}  hold {} days  sha256 {}", v.version_no, v.effective_from, v.kind, v.hold_days, v.content_hash);
+                println!(
+                    "  v{} from {}  {}  hold {} days  sha256 {}",
+                    v.version_no, v.effective_from, v.kind, v.hold_days, v.content_hash
+                );
                 for c in v.components {
                     println!("    - {c}");
                 }
             }
         }
-        PlanAction::Assign { name, affiliate, default: _, from } => {
-            actions::assign_plan(store, program, affiliate.as_deref(), &name, &from, "cli", now_ms())?;
-            println!("{} is on plan '{name}' from {from}", affiliate.map_or_else(|| "The program default".to_string(), |a| format!("Affiliate {a}")));
+        PlanAction::Assign {
+            name,
+            affiliate,
+            default: _,
+            from,
+        } => {
+            actions::assign_plan(
+                store,
+                program,
+                affiliate.as_deref(),
+                &name,
+                &from,
+                "cli",
+                now_ms(),
+            )?;
+            println!(
+                "{} is on plan '{name}' from {from}",
+                affiliate.map_or_else(
+                    || "The program default".to_string(),
+                    |a| format!("Affiliate {a}")
+                )
+            );
         }
     }
     Ok(())
@@ -211,7 +277,13 @@ pub fn period(ws: &Workspace, a: PeriodArgs) -> Result<(), ApiError> {
                 return print_json(&ps);
             }
             for p in ps {
-                println!("{}  {:<6}  result {}  statements {}", p.period_label, p.status, p.result_hash.unwrap_or_default(), p.statement_hash.unwrap_or_default());
+                println!(
+                    "{}  {:<6}  result {}  statements {}",
+                    p.period_label,
+                    p.status,
+                    p.result_hash.unwrap_or_default(),
+                    p.statement_hash.unwrap_or_default()
+                );
             }
         }
         PeriodAction::Close { period, by } => {
@@ -219,118 +291,37 @@ pub fn period(ws: &Workspace, a: PeriodArgs) -> Result<(), ApiError> {
             if a.json {
                 return print_json(&p);
             }
-            println!("Closed {}: statements sha256 {}", p.period_label, p.statement_hash.unwrap_or_default());
+            println!(
+                "Closed {}: statements sha256 {}",
+                p.period_label,
+                p.statement_hash.unwrap_or_default()
+            );
         }
-        PeriodAction::Fx { period, from, to, rate, source, as_of } => {
-            let prog = ws.store().read(|c| Ok(affops_core::commission::load::program(c, program))).map_err(ApiError::from)??;
-            affops_core::commission::period::record_fx(ws.store(), prog.id, &period, &from, &to, &rate, &source, &as_of, now_ms())?;
+        PeriodAction::Fx {
+            period,
+            from,
+            to,
+            rate,
+            source,
+            as_of,
+        } => {
+            let prog = ws
+                .store()
+                .read(|c| Ok(affops_core::commission::load::program(c, program)))
+                .map_err(ApiError::from)??;
+            affops_core::commission::period::record_fx(
+                ws.store(),
+                prog.id,
+                &period,
+                &from,
+                &to,
+                &rate,
+                &source,
+                &as_of,
+                now_ms(),
+            )?;
             println!("{period}: 1 {from} = {rate} {to} ({source}, {as_of})");
         }
-    }
-    Ok(())
-}
-
-#[derive(Args)]
-pub struct StatementArgs {
-    /// The affiliate's external id.
-    #[arg(long)]
-    affiliate: String,
-    #[arg(long)]
-    period: String,
-    #[arg(long)]
-    program: Option<String>,
-    #[arg(long)]
-    pub json: bool,
-    /// Write the statement as spreadsheet-safe CSV to this file (`-` for stdout).
-    #[arg(long, value_name = "OUT")]
-    csv: Option<PathBuf>,
-    /// Write a printable, self-contained HTML statement to this file (`-` for stdout).
-    #[arg(long, value_name = "OUT")]
-    html: Option<PathBuf>,
-}
-
-fn write_out(path: &PathBuf, text: &str) -> Result<(), ApiError> {
-    if path.as_os_str() == "-" {
-        print!("{text}");
-        Ok(())
-    } else {
-        std::fs::write(path, text).map_err(|e| io(path, e))
-    }
-}
-
-pub fn statement(ws: &Workspace, a: StatementArgs) -> Result<(), ApiError> {
-    let s = actions::affiliate_statement(ws.store(), a.program.as_deref(), &a.affiliate, &a.period)?;
-    if let Some(p) = &a.csv {
-        write_out(p, &to_csv(&s))?;
-    }
-    if let Some(p) = &a.html {
-        write_out(p, &to_html(&s))?;
-    }
-    if a.json {
-        return print_json(&s);
-    }
-    if a.csv.is_none() && a.html.is_none() {
-        print_statement(&s);
-    }
-    Ok(())
-}
-
-fn print_statement(s: &Statement) {
-    println!("{} — affiliate {} ({}) — {} ({} to {}), {}, {}", s.program, s.affiliate_id, s.affiliate_name, s.period_label, s.period.from, s.period.to, s.period_status, s.currency);
-    for l in &s.lines {
-        let plan = match (&l.plan, l.plan_version_no) {
-            (Some(p), Some(v)) => format!("{p} v{v}"),
-            _ => String::new(),
-        };
-        let origin = if l.origin_period != s.period_label { format!(" (for {})", l.origin_period) } else { String::new() };
-        println!("  {:<34} {:>14}  {:<8} {plan}", format!("{}{origin}", l.label), l.amount, l.status);
-        println!("      {}", l.rule);
-        for d in l.drilldown.iter().take(5) {
-            println!("      · {} {}: {}", d.subject, d.amount, d.note);
-        }
-        if l.drilldown.len() > 5 {
-            println!("      · … {} more (--json for all)", l.drilldown.len() - 5);
-        }
-    }
-    println!("  subtotal {}  carried in {}  carried out {}  payable {} {}", s.subtotal, s.carried_in, s.carried_out, s.payable, s.currency);
-    println!("  statement sha256 {}", s.statement_hash);
-}
-
-#[derive(Args)]
-pub struct QualifyArgs {
-    /// The player's external id.
-    #[arg(long)]
-    player: String,
-    /// As of this day, YYYY-MM-DD (default: today in the program's zone).
-    #[arg(long)]
-    as_of: Option<String>,
-    #[arg(long)]
-    program: Option<String>,
-    #[arg(long)]
-    pub json: bool,
-}
-
-pub fn qualify(ws: &Workspace, a: QualifyArgs) -> Result<(), ApiError> {
-    let program = a.program.as_deref();
-    let as_of = match a.as_of {
-        Some(d) => d,
-        None => actions::today(ws.store(), program, now_ms())?,
-    };
-    let c = actions::qualification(ws.store(), program, &a.player, &as_of)?;
-    if a.json {
-        return print_json(&c);
-    }
-    println!("Player {} as of {}: affiliate {}, plan {}", c.player_id, c.as_of, c.affiliate_id.as_deref().unwrap_or("none"), c.plan.as_deref().map_or_else(|| "none".to_string(), |p| format!("{p} v{}", c.plan_version_no.unwrap_or(0))));
-    if !c.note.is_empty() {
-        println!("  {}", c.note);
-    }
-    for k in &c.criteria {
-        println!("  [{}] {:<14} required: {}; actual: {}{}", if k.passed { "x" } else { " " }, k.name, k.required, k.actual, k.passed_on.as_ref().map_or(String::new(), |d| format!(" (passed {d})")));
-    }
-    match &c.qualified_on {
-        Some(d) => println!("  qualified on {d}"),
-        None if c.note.is_empty() => println!("  not qualified"),
-        None => {}
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ mod import_cmd;
 mod postback_cmd;
 mod sandbox_cmd;
 mod sources_cmd;
+mod statement_cmd;
 
 use affops_core::api::{ApiError, Dashboard, DashboardQuery, ErrorCode};
 use affops_core::workspace::{Workspace, DATA_DIR_ENV};
@@ -91,9 +92,9 @@ enum Command {
     /// Commission periods: list, close, record the FX snapshot.
     Period(commission_cmd::PeriodArgs),
     /// An affiliate's statement for a month: text, --json, --csv, --html.
-    Statement(commission_cmd::StatementArgs),
+    Statement(statement_cmd::StatementArgs),
     /// A player's CPA qualification checklist.
-    Qualify(commission_cmd::QualifyArgs),
+    Qualify(statement_cmd::QualifyArgs),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -209,8 +210,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Plan(a) => commission_cmd::plan(&ws, a)?,
         Command::Compute(a) => commission_cmd::compute(&ws, a)?,
         Command::Period(a) => commission_cmd::period(&ws, a)?,
-        Command::Statement(a) => commission_cmd::statement(&ws, a)?,
-        Command::Qualify(a) => commission_cmd::qualify(&ws, a)?,
+        Command::Statement(a) => statement_cmd::statement(&ws, a)?,
+        Command::Qualify(a) => statement_cmd::qualify(&ws, a)?,
     }
     Ok(())
 }

@@ -6,13 +6,14 @@
 //! - [`tiers`]: the four tier semantics (band, marginal, retroactive, multi-condition).
 //! - [`engine`]: the pure computation (inputs → lines + problems + hash), per component.
 //! - [`load`]: reads the engine's inputs for a period from the store.
-//! - [`period`]: periods, FX snapshots, `compute_period` (posts ledger entries) and closing.
+//! - [`period`]: periods, FX snapshots, closing; [`compute`]: `compute_period`, posting ledger entries.
 //! - [`qualify`]: the per-player qualification checklist.
 //! - [`statement`]: statements from the ledger, their hash, CSV and HTML exports.
 //!
 //! Nothing here reads the clock or the process time zone: instants are passed in, days are the program's.
 
 pub mod actions;
+pub mod compute;
 pub mod engine;
 pub mod load;
 pub mod period;

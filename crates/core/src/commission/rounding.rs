@@ -110,7 +110,8 @@ mod tests {
     use std::str::FromStr;
 
     fn cents_times_percent(cents: i64, percent: &str, mode: RoundingMode) -> i64 {
-        let amount = Decimal::new(cents, 2) * Decimal::from_str(percent).unwrap() / Decimal::from(100);
+        let amount =
+            Decimal::new(cents, 2) * Decimal::from_str(percent).unwrap() / Decimal::from(100);
         mode.round_to_minor(amount, "EUR").unwrap() / 10_000
     }
 
@@ -141,15 +142,30 @@ mod tests {
         assert_eq!(up.round_to_minor(d("1.2345"), "KWD"), Ok(1_235_000));
         assert_eq!(up.round_to_minor(d("1.2345"), "EUR"), Ok(1_230_000));
         assert_eq!(up.round_to_minor(d("-0.005"), "EUR"), Ok(-10_000));
-        assert_eq!(RoundingMode::Down.round_to_minor(d("-0.019"), "EUR"), Ok(-10_000));
-        assert_eq!(RoundingMode::HalfEven.round_to_minor(d("2.5"), "JPY"), Ok(2_000_000));
+        assert_eq!(
+            RoundingMode::Down.round_to_minor(d("-0.019"), "EUR"),
+            Ok(-10_000)
+        );
+        assert_eq!(
+            RoundingMode::HalfEven.round_to_minor(d("2.5"), "JPY"),
+            Ok(2_000_000)
+        );
     }
 
     #[test]
     fn split_three_ways_sums_exactly() {
-        assert_eq!(split_exact(100_000_000, &[1, 1, 1], "EUR"), vec![33_340_000, 33_330_000, 33_330_000]);
-        assert_eq!(split_exact(-100_000_000, &[1, 1, 1], "EUR"), vec![-33_340_000, -33_330_000, -33_330_000]);
-        assert_eq!(split_exact(100_000_000, &[1, 1, 1], "JPY"), vec![34_000_000, 33_000_000, 33_000_000]);
+        assert_eq!(
+            split_exact(100_000_000, &[1, 1, 1], "EUR"),
+            vec![33_340_000, 33_330_000, 33_330_000]
+        );
+        assert_eq!(
+            split_exact(-100_000_000, &[1, 1, 1], "EUR"),
+            vec![-33_340_000, -33_330_000, -33_330_000]
+        );
+        assert_eq!(
+            split_exact(100_000_000, &[1, 1, 1], "JPY"),
+            vec![34_000_000, 33_000_000, 33_000_000]
+        );
         assert_eq!(split_exact(5, &[1, 1], "EUR"), vec![5, 0]);
         assert!(split_exact(5, &[], "EUR").is_empty());
     }
@@ -159,7 +175,11 @@ mod tests {
     }
 
     fn mode() -> impl Strategy<Value = RoundingMode> {
-        prop_oneof![Just(RoundingMode::HalfUp), Just(RoundingMode::HalfEven), Just(RoundingMode::Down)]
+        prop_oneof![
+            Just(RoundingMode::HalfUp),
+            Just(RoundingMode::HalfEven),
+            Just(RoundingMode::Down)
+        ]
     }
 
     proptest! {

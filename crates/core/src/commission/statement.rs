@@ -45,7 +45,11 @@ pub fn label(key: &str) -> String {
 
 fn drilldown(basis: &str) -> Vec<DrillItem> {
     let v: serde_json::Value = serde_json::from_str(basis).unwrap_or_default();
-    let s = |v: &serde_json::Value, k: &str| v.get(k).map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string)).unwrap_or_default();
+    let s = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+            .unwrap_or_default()
+    };
     v.get("items")
         .and_then(|i| i.as_array())
         .map(|items| {
@@ -55,7 +59,20 @@ fn drilldown(basis: &str) -> Vec<DrillItem> {
                     subject: s(it, "subject"),
                     amount: s(it, "amount"),
                     note: s(it, "note"),
-                    events: it.get("events").and_then(|e| e.as_array()).map(|evs| evs.iter().map(|e| DrillEvent { kind: s(e, "kind"), id: s(e, "id"), day: s(e, "day"), detail: s(e, "detail") }).collect()).unwrap_or_default(),
+                    events: it
+                        .get("events")
+                        .and_then(|e| e.as_array())
+                        .map(|evs| {
+                            evs.iter()
+                                .map(|e| DrillEvent {
+                                    kind: s(e, "kind"),
+                                    id: s(e, "id"),
+                                    day: s(e, "day"),
+                                    detail: s(e, "detail"),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 })
                 .collect()
         })
@@ -63,17 +80,33 @@ fn drilldown(basis: &str) -> Vec<DrillItem> {
 }
 
 /// Builds an affiliate's statement for a period from the ledger.
-pub fn build(conn: &Connection, program: &ProgramInfo, period: &PeriodRow, affiliate_id: i64) -> CommissionResult<Statement> {
+pub fn build(
+    conn: &Connection,
+    program: &ProgramInfo,
+    period: &PeriodRow,
+    affiliate_id: i64,
+) -> CommissionResult<Statement> {
     let (external_id, name): (String, String) = conn
-        .query_row("SELECT external_id, name FROM affiliates WHERE id = ?1", [affiliate_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT external_id, name FROM affiliates WHERE id = ?1",
+            [affiliate_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
         .ok_or_else(|| CommissionError::NotFound(format!("affiliate #{affiliate_id}")))?;
     let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLS} FROM ledger_entries WHERE period_id = ?1 AND affiliate_id = ?2 AND kind <> 'status' ORDER BY id"))?;
-    let entries: Vec<crate::ledger::Entry> = stmt.query_map(params![period.id, affiliate_id], entry_row)?.collect::<Result<_, _>>()?;
+    let entries: Vec<crate::ledger::Entry> = stmt
+        .query_map(params![period.id, affiliate_id], entry_row)?
+        .collect::<Result<_, _>>()?;
     let labels: BTreeMap<i64, String> = {
         let mut s = conn.prepare("SELECT id, start_day FROM periods WHERE program_id = ?1")?;
-        let rows = s.query_map([program.id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        rows.collect::<Result<BTreeMap<_, _>, _>>()?.into_iter().map(|(k, v)| (k, v.get(..7).unwrap_or(&v).to_string())).collect()
+        let rows = s.query_map([program.id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        rows.collect::<Result<BTreeMap<_, _>, _>>()?
+            .into_iter()
+            .map(|(k, v)| (k, v.get(..7).unwrap_or(&v).to_string()))
+            .collect()
     };
     // One line per (origin period, line key), in the order first booked.
     let mut order: Vec<(i64, String)> = Vec::new();
@@ -85,7 +118,9 @@ pub fn build(conn: &Connection, program: &ProgramInfo, period: &PeriodRow, affil
         }
         groups.entry(k).or_default().push(e);
     }
-    let currency = entries.first().map_or_else(|| program.currency.clone(), |e| e.currency.clone());
+    let currency = entries
+        .first()
+        .map_or_else(|| program.currency.clone(), |e| e.currency.clone());
     let (mut subtotal, mut carried_in, mut carried_out, mut payable) = (0i64, 0i64, 0i64, 0i64);
     let mut lines = Vec::new();
     for k in order {
@@ -138,7 +173,10 @@ pub fn build(conn: &Connection, program: &ProgramInfo, period: &PeriodRow, affil
         affiliate_id: external_id,
         affiliate_name: name,
         period_label: period.label(),
-        period: Period { from: period.start_day.clone(), to: period.end_day.clone() },
+        period: Period {
+            from: period.start_day.clone(),
+            to: period.end_day.clone(),
+        },
         period_status: period.status.clone(),
         currency: currency.clone(),
         lines,
@@ -178,19 +216,64 @@ pub fn to_csv(s: &Statement) -> String {
             failed.get_or_insert(e);
         }
     };
-    row(&["statement", &s.program, &s.affiliate_id, &s.affiliate_name, &s.period_label, &s.currency, &s.statement_hash]);
-    row(&["line", "label", "rule", "plan", "version", "origin_period", "status", "amount", "subject", "note"]);
+    row(&[
+        "statement",
+        &s.program,
+        &s.affiliate_id,
+        &s.affiliate_name,
+        &s.period_label,
+        &s.currency,
+        &s.statement_hash,
+    ]);
+    row(&[
+        "line",
+        "label",
+        "rule",
+        "plan",
+        "version",
+        "origin_period",
+        "status",
+        "amount",
+        "subject",
+        "note",
+    ]);
     for l in &s.lines {
         let v = l.plan_version_no.map(|v| v.to_string()).unwrap_or_default();
-        row(&["line", &l.line_key, &l.rule, l.plan.as_deref().unwrap_or(""), &v, &l.origin_period, &l.status, &l.amount, "", ""]);
+        row(&[
+            "line",
+            &l.line_key,
+            &l.rule,
+            l.plan.as_deref().unwrap_or(""),
+            &v,
+            &l.origin_period,
+            &l.status,
+            &l.amount,
+            "",
+            "",
+        ]);
         for d in &l.drilldown {
-            row(&["detail", &l.line_key, "", "", "", "", "", &d.amount, &d.subject, &d.note]);
+            row(&[
+                "detail",
+                &l.line_key,
+                "",
+                "",
+                "",
+                "",
+                "",
+                &d.amount,
+                &d.subject,
+                &d.note,
+            ]);
         }
     }
-    for (k, v) in [("subtotal", &s.subtotal), ("carried_in", &s.carried_in), ("carried_out", &s.carried_out), ("payable", &s.payable)] {
+    for (k, v) in [
+        ("subtotal", &s.subtotal),
+        ("carried_in", &s.carried_in),
+        ("carried_out", &s.carried_out),
+        ("payable", &s.payable),
+    ] {
         row(&["total", k, "", "", "", "", "", v, "", ""]);
     }
-    drop(row);
     // Writing to memory cannot fail short of a bug; an empty export is never passed off as a statement.
     debug_assert!(failed.is_none(), "{failed:?}");
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -200,7 +283,11 @@ pub fn to_csv(s: &Statement) -> String {
 const CSV_COLUMNS: usize = 10;
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// A printable statement: one self-contained HTML document (inline CSS, no scripts, no external resources).
@@ -208,7 +295,11 @@ pub fn to_html(s: &Statement) -> String {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
-    h.push_str(&format!("<title>Statement {} {}</title>", esc(&s.affiliate_id), esc(&s.period_label)));
+    h.push_str(&format!(
+        "<title>Statement {} {}</title>",
+        esc(&s.affiliate_id),
+        esc(&s.period_label)
+    ));
     h.push_str("<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.d td{color:#555;font-size:12px}.tot td{font-weight:600}code{font-size:11px}@media print{body{margin:0}}</style></head><body>");
     h.push_str(&format!("<h1>Commission statement</h1><p>{} — affiliate <b>{}</b> ({})<br>Period {} ({} to {}), {}<br>Currency {}</p>", esc(&s.program), esc(&s.affiliate_id), esc(&s.affiliate_name), esc(&s.period_label), esc(&s.period.from), esc(&s.period.to), esc(&s.period_status), esc(&s.currency)));
     h.push_str("<table><thead><tr><th>Line</th><th>Rule</th><th>Plan</th><th>Status</th><th>Amount</th></tr></thead><tbody>");
@@ -217,15 +308,30 @@ pub fn to_html(s: &Statement) -> String {
             (Some(p), Some(v)) => format!("{} v{v}", esc(p)),
             _ => String::new(),
         };
-        let origin = if l.origin_period != s.period_label { format!(" (for {})", esc(&l.origin_period)) } else { String::new() };
+        let origin = if l.origin_period != s.period_label {
+            format!(" (for {})", esc(&l.origin_period))
+        } else {
+            String::new()
+        };
         h.push_str(&format!("<tr><td>{}{origin}</td><td>{}</td><td>{plan}</td><td>{}</td><td class=\"n\">{}</td></tr>", esc(&l.label), esc(&l.rule), esc(&l.status), esc(&l.amount)));
         for d in &l.drilldown {
             h.push_str(&format!("<tr class=\"d\"><td></td><td>{}: {}</td><td></td><td></td><td class=\"n\">{}</td></tr>", esc(&d.subject), esc(&d.note), esc(&d.amount)));
         }
     }
-    for (k, v) in [("Subtotal", &s.subtotal), ("Carried in", &s.carried_in), ("Carried forward / dropped", &s.carried_out), ("Payable", &s.payable)] {
-        h.push_str(&format!("<tr class=\"tot\"><td colspan=\"4\">{k}</td><td class=\"n\">{}</td></tr>", esc(v)));
+    for (k, v) in [
+        ("Subtotal", &s.subtotal),
+        ("Carried in", &s.carried_in),
+        ("Carried forward / dropped", &s.carried_out),
+        ("Payable", &s.payable),
+    ] {
+        h.push_str(&format!(
+            "<tr class=\"tot\"><td colspan=\"4\">{k}</td><td class=\"n\">{}</td></tr>",
+            esc(v)
+        ));
     }
-    h.push_str(&format!("</tbody></table><p>Statement hash <code>{}</code></p></body></html>\n", esc(&s.statement_hash)));
+    h.push_str(&format!(
+        "</tbody></table><p>Statement hash <code>{}</code></p></body></html>\n",
+        esc(&s.statement_hash)
+    ));
     h
 }

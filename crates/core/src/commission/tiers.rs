@@ -24,12 +24,24 @@ fn contains(t: &Tier, x: Decimal) -> bool {
 ///
 /// `metric` selects the tier where the semantic allows a metric other than the base (retroactive and
 /// multi-condition); band and marginal always read the base.
-pub fn apply_percent(tiers: &[Tier], semantic: TierSemantic, base: Decimal, metric: Decimal, active_players: u32) -> TierOutcome {
+pub fn apply_percent(
+    tiers: &[Tier],
+    semantic: TierSemantic,
+    base: Decimal,
+    metric: Decimal,
+    active_players: u32,
+) -> TierOutcome {
     let pct = |t: &Tier| t.percent.unwrap_or_default() / Decimal::ONE_HUNDRED;
     match semantic {
         TierSemantic::Band => match tiers.iter().position(|t| contains(t, base)) {
-            Some(i) => TierOutcome { amount: base * pct(&tiers[i]), tiers: vec![i] },
-            None => TierOutcome { amount: Decimal::ZERO, tiers: vec![] },
+            Some(i) => TierOutcome {
+                amount: base * pct(&tiers[i]),
+                tiers: vec![i],
+            },
+            None => TierOutcome {
+                amount: Decimal::ZERO,
+                tiers: vec![],
+            },
         },
         TierSemantic::Marginal => {
             let mut amount = Decimal::ZERO;
@@ -49,18 +61,35 @@ pub fn apply_percent(tiers: &[Tier], semantic: TierSemantic, base: Decimal, metr
                     used = vec![0];
                 }
             }
-            TierOutcome { amount, tiers: used }
+            TierOutcome {
+                amount,
+                tiers: used,
+            }
         }
         TierSemantic::Retroactive | TierSemantic::MultiCondition => {
             let reached = tiers.iter().enumerate().rev().find(|(_, t)| {
-                metric >= t.from && (semantic != TierSemantic::MultiCondition || t.min_active_players.is_none_or(|m| active_players >= m))
+                metric >= t.from
+                    && (semantic != TierSemantic::MultiCondition
+                        || t.min_active_players.is_none_or(|m| active_players >= m))
             });
             match reached {
-                Some((i, t)) => TierOutcome { amount: base * pct(t), tiers: vec![i] },
-                None if semantic == TierSemantic::Retroactive && !tiers.is_empty() && base < Decimal::ZERO => {
-                    TierOutcome { amount: base * pct(&tiers[0]), tiers: vec![0] }
+                Some((i, t)) => TierOutcome {
+                    amount: base * pct(t),
+                    tiers: vec![i],
+                },
+                None if semantic == TierSemantic::Retroactive
+                    && !tiers.is_empty()
+                    && base < Decimal::ZERO =>
+                {
+                    TierOutcome {
+                        amount: base * pct(&tiers[0]),
+                        tiers: vec![0],
+                    }
                 }
-                None => TierOutcome { amount: Decimal::ZERO, tiers: vec![] },
+                None => TierOutcome {
+                    amount: Decimal::ZERO,
+                    tiers: vec![],
+                },
             }
         }
     }
@@ -71,13 +100,20 @@ pub fn apply_percent(tiers: &[Tier], semantic: TierSemantic, base: Decimal, metr
 /// - marginal: player n (1-based, in qualification order) at the tier containing n.
 /// - retroactive / multi_condition: every player at the highest tier reached (and, multi-condition, whose
 ///   `min_active_players` holds).
-pub fn apply_amount(tiers: &[Tier], semantic: TierSemantic, count: u32, active_players: u32) -> Vec<(Decimal, Option<usize>)> {
+pub fn apply_amount(
+    tiers: &[Tier],
+    semantic: TierSemantic,
+    count: u32,
+    active_players: u32,
+) -> Vec<(Decimal, Option<usize>)> {
     let n = Decimal::from(count);
     let amt = |t: &Tier| t.amount.unwrap_or_default();
     match semantic {
         TierSemantic::Band => {
             let band = tiers.iter().position(|t| contains(t, n));
-            (0..count).map(|_| band.map_or((Decimal::ZERO, None), |i| (amt(&tiers[i]), Some(i)))).collect()
+            (0..count)
+                .map(|_| band.map_or((Decimal::ZERO, None), |i| (amt(&tiers[i]), Some(i))))
+                .collect()
         }
         TierSemantic::Marginal => (1..=count)
             .map(|k| {
@@ -90,9 +126,13 @@ pub fn apply_amount(tiers: &[Tier], semantic: TierSemantic, count: u32, active_p
             .collect(),
         TierSemantic::Retroactive | TierSemantic::MultiCondition => {
             let reached = tiers.iter().enumerate().rev().find(|(_, t)| {
-                n >= t.from && (semantic != TierSemantic::MultiCondition || t.min_active_players.is_none_or(|m| active_players >= m))
+                n >= t.from
+                    && (semantic != TierSemantic::MultiCondition
+                        || t.min_active_players.is_none_or(|m| active_players >= m))
             });
-            (0..count).map(|_| reached.map_or((Decimal::ZERO, None), |(i, t)| (amt(t), Some(i)))).collect()
+            (0..count)
+                .map(|_| reached.map_or((Decimal::ZERO, None), |(i, t)| (amt(t), Some(i))))
+                .collect()
         }
     }
 }

@@ -35,7 +35,17 @@ impl EntryKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Commission, Self::Adjustment, Self::Reversal, Self::Clawback, Self::Carryover, Self::Waiver, Self::Status].into_iter().find(|k| k.as_str() == s)
+        [
+            Self::Commission,
+            Self::Adjustment,
+            Self::Reversal,
+            Self::Clawback,
+            Self::Carryover,
+            Self::Waiver,
+            Self::Status,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -142,15 +152,23 @@ pub fn post(tx: &Transaction<'_>, e: &NewEntry, now_ms: i64) -> CommissionResult
 }
 
 pub fn get(conn: &Connection, id: i64) -> CommissionResult<Entry> {
-    conn.query_row(&format!("SELECT {ENTRY_COLS} FROM ledger_entries WHERE id = ?1"), [id], entry_row)
-        .optional()?
-        .ok_or_else(|| CommissionError::NotFound(format!("ledger entry {id} does not exist")))
+    conn.query_row(
+        &format!("SELECT {ENTRY_COLS} FROM ledger_entries WHERE id = ?1"),
+        [id],
+        entry_row,
+    )
+    .optional()?
+    .ok_or_else(|| CommissionError::NotFound(format!("ledger entry {id} does not exist")))
 }
 
 /// The status an entry has now: its own, or the one its (single) status transition set.
 pub fn current_status(conn: &Connection, id: i64) -> CommissionResult<EntryStatus> {
     let transitioned: Option<String> = conn
-        .query_row("SELECT status FROM ledger_entries WHERE kind = 'status' AND corrects_entry_id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT status FROM ledger_entries WHERE kind = 'status' AND corrects_entry_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?;
     match transitioned {
         Some(s) => Ok(EntryStatus::parse(&s)),
@@ -158,14 +176,31 @@ pub fn current_status(conn: &Connection, id: i64) -> CommissionResult<EntryStatu
     }
 }
 
-fn transition(tx: &Transaction<'_>, e: &Entry, to: EntryStatus, reason: &str, actor: &str, now_ms: i64) -> CommissionResult<i64> {
+fn transition(
+    tx: &Transaction<'_>,
+    e: &Entry,
+    to: EntryStatus,
+    reason: &str,
+    actor: &str,
+    now_ms: i64,
+) -> CommissionResult<i64> {
     if e.kind == EntryKind::Status {
-        return Err(CommissionError::Refused(format!("entry {} is itself a status change", e.id)));
+        return Err(CommissionError::Refused(format!(
+            "entry {} is itself a status change",
+            e.id
+        )));
     }
     if current_status(tx, e.id)? != EntryStatus::Pending {
-        return Err(CommissionError::Refused(format!("entry {} is no longer pending: it was already approved or voided", e.id)));
+        return Err(CommissionError::Refused(format!(
+            "entry {} is no longer pending: it was already approved or voided",
+            e.id
+        )));
     }
-    let program_id: i64 = tx.query_row("SELECT program_id FROM ledger_entries WHERE id = ?1", [e.id], |r| r.get(0))?;
+    let program_id: i64 = tx.query_row(
+        "SELECT program_id FROM ledger_entries WHERE id = ?1",
+        [e.id],
+        |r| r.get(0),
+    )?;
     let new = NewEntry {
         program_id,
         period_id: e.period_id,
@@ -186,30 +221,63 @@ fn transition(tx: &Transaction<'_>, e: &Entry, to: EntryStatus, reason: &str, ac
     };
     post(tx, &new, now_ms).map_err(|err| match err {
         // The unique index on transitions: someone else changed the entry first (two offline approvals).
-        CommissionError::Store(crate::store::StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            CommissionError::Refused(format!("entry {} was changed concurrently: only the first transition counts", e.id))
+        CommissionError::Store(crate::store::StoreError::Sqlite(
+            rusqlite::Error::SqliteFailure(f, _),
+        )) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            CommissionError::Refused(format!(
+                "entry {} was changed concurrently: only the first transition counts",
+                e.id
+            ))
         }
         other => other,
     })
 }
 
 /// Approves a pending entry once its hold period is over (`as_of_day` ≥ its approvable day).
-pub fn approve(tx: &Transaction<'_>, id: i64, as_of_day: &str, actor: &str, now_ms: i64) -> CommissionResult<i64> {
+pub fn approve(
+    tx: &Transaction<'_>,
+    id: i64,
+    as_of_day: &str,
+    actor: &str,
+    now_ms: i64,
+) -> CommissionResult<i64> {
     let e = get(tx, id)?;
     if as_of_day < e.approvable_from_day.as_str() {
-        return Err(CommissionError::Refused(format!("entry {id} is on hold until {} (hold period)", e.approvable_from_day)));
+        return Err(CommissionError::Refused(format!(
+            "entry {id} is on hold until {} (hold period)",
+            e.approvable_from_day
+        )));
     }
     let sid = transition(tx, &e, EntryStatus::Approved, "approve", actor, now_ms)?;
-    crate::audit::append(tx, now_ms, actor, "ledger.approve", "ledger_entry", &id.to_string(), &serde_json::json!({"status_entry": sid}))?;
+    crate::audit::append(
+        tx,
+        now_ms,
+        actor,
+        "ledger.approve",
+        "ledger_entry",
+        &id.to_string(),
+        &serde_json::json!({"status_entry": sid}),
+    )?;
     Ok(sid)
 }
 
 /// Voids a pending entry: a status transition plus a reversal of its amount booked in `book_period_id` (an open
 /// period). Returns the reversal's id.
-pub fn void(tx: &Transaction<'_>, id: i64, book_period_id: i64, reason: &str, actor: &str, now_ms: i64) -> CommissionResult<i64> {
+pub fn void(
+    tx: &Transaction<'_>,
+    id: i64,
+    book_period_id: i64,
+    reason: &str,
+    actor: &str,
+    now_ms: i64,
+) -> CommissionResult<i64> {
     let e = get(tx, id)?;
     transition(tx, &e, EntryStatus::Void, reason, actor, now_ms)?;
-    let program_id: i64 = tx.query_row("SELECT program_id FROM ledger_entries WHERE id = ?1", [id], |r| r.get(0))?;
+    let program_id: i64 = tx.query_row(
+        "SELECT program_id FROM ledger_entries WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
     let rev = NewEntry {
         program_id,
         period_id: book_period_id,
@@ -229,21 +297,43 @@ pub fn void(tx: &Transaction<'_>, id: i64, book_period_id: i64, reason: &str, ac
         created_by: actor.to_string(),
     };
     let rid = post(tx, &rev, now_ms)?;
-    crate::audit::append(tx, now_ms, actor, "ledger.void", "ledger_entry", &id.to_string(), &serde_json::json!({"reversal": rid, "reason": reason}))?;
+    crate::audit::append(
+        tx,
+        now_ms,
+        actor,
+        "ledger.void",
+        "ledger_entry",
+        &id.to_string(),
+        &serde_json::json!({"reversal": rid, "reason": reason}),
+    )?;
     Ok(rid)
 }
 
 /// A refund or chargeback after payout: a new negative entry referencing the paid one, booked in an open period;
 /// the paid entry is never edited. `amount_micros` is the (positive) amount clawed back, at most the entry's.
-pub fn clawback(tx: &Transaction<'_>, id: i64, book_period_id: i64, amount_micros: i64, reason: &str, actor: &str, now_ms: i64) -> CommissionResult<i64> {
+pub fn clawback(
+    tx: &Transaction<'_>,
+    id: i64,
+    book_period_id: i64,
+    amount_micros: i64,
+    reason: &str,
+    actor: &str,
+    now_ms: i64,
+) -> CommissionResult<i64> {
     let e = get(tx, id)?;
     if current_status(tx, id)? == EntryStatus::Void {
-        return Err(CommissionError::Refused(format!("entry {id} was voided: there is nothing to claw back")));
+        return Err(CommissionError::Refused(format!(
+            "entry {id} was voided: there is nothing to claw back"
+        )));
     }
     if amount_micros <= 0 || amount_micros > e.amount_micros {
         return Err(CommissionError::BadInput(format!("a clawback of entry {id} must be between 0 and its amount {} micros (got {amount_micros})", e.amount_micros)));
     }
-    let program_id: i64 = tx.query_row("SELECT program_id FROM ledger_entries WHERE id = ?1", [id], |r| r.get(0))?;
+    let program_id: i64 = tx.query_row(
+        "SELECT program_id FROM ledger_entries WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
     let cb = NewEntry {
         program_id,
         period_id: book_period_id,
@@ -263,13 +353,23 @@ pub fn clawback(tx: &Transaction<'_>, id: i64, book_period_id: i64, amount_micro
         created_by: actor.to_string(),
     };
     let cid = post(tx, &cb, now_ms)?;
-    crate::audit::append(tx, now_ms, actor, "ledger.clawback", "ledger_entry", &id.to_string(), &serde_json::json!({"clawback": cid, "reason": reason, "amount_micros": amount_micros}))?;
+    crate::audit::append(
+        tx,
+        now_ms,
+        actor,
+        "ledger.clawback",
+        "ledger_entry",
+        &id.to_string(),
+        &serde_json::json!({"clawback": cid, "reason": reason, "amount_micros": amount_micros}),
+    )?;
     Ok(cid)
 }
 
 /// Every entry of an affiliate, in posting order.
 pub fn entries_of(conn: &Connection, affiliate_id: i64) -> CommissionResult<Vec<Entry>> {
-    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLS} FROM ledger_entries WHERE affiliate_id = ?1 ORDER BY id"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLS} FROM ledger_entries WHERE affiliate_id = ?1 ORDER BY id"
+    ))?;
     let rows = stmt.query_map([affiliate_id], entry_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

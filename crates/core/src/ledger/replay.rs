@@ -15,7 +15,9 @@ pub struct Replayed {
 pub fn replay(entries: &[Entry]) -> Replayed {
     let mut r = Replayed::default();
     for e in entries {
-        *r.balances.entry((e.affiliate_id, e.currency.clone())).or_default() += e.amount_micros;
+        *r.balances
+            .entry((e.affiliate_id, e.currency.clone()))
+            .or_default() += e.amount_micros;
         if e.kind == EntryKind::Status {
             if let Some(target) = e.corrects_entry_id {
                 r.status.insert(target, e.status);

@@ -13,7 +13,9 @@ fn band_tiers_domain_vectors() {
         {"from": "1", "to": "100", "percent": "10"}, {"from": "15000", "to": "16000", "percent": "20"}]}}"#;
     for (base, expected) in [(15_100, 3_020 * M), (100, 10 * M), (150, 0)] {
         let mut w = World::new();
-        w.affiliate(1, None, Some(eur(tiers))).player(1, Some(1), "2026-09-01", "DE").play(1, "2026-10-05", base * M, 0);
+        w.affiliate(1, None, Some(eur(tiers)))
+            .player(1, Some(1), "2026-09-01", "DE")
+            .play(1, "2026-10-05", base * M, 0);
         assert_eq!(line(&w.run(), 1, "revshare"), expected, "base {base}");
     }
 }
@@ -25,20 +27,34 @@ fn band_tiers_domain_vectors() {
 #[test]
 fn marginal_retroactive_and_band_differ_as_published() {
     let table = |semantic: &str| {
-        format!(r#"{{"kind": "rev_share", "ngr": "bets - wins", "tiers": {{"semantic": "{semantic}", "tiers": [
+        format!(
+            r#"{{"kind": "rev_share", "ngr": "bets - wins", "tiers": {{"semantic": "{semantic}", "tiers": [
             {{"from": "0", "to": "5000", "percent": "25"}}, {{"from": "{b}", "to": "20000", "percent": "30"}},
-            {{"from": "{c}", "to": "50000", "percent": "35"}}]}}}}"#, b = if semantic == "band" { "5001" } else { "5000" }, c = if semantic == "band" { "20001" } else { "20000" })
+            {{"from": "{c}", "to": "50000", "percent": "35"}}]}}}}"#,
+            b = if semantic == "band" { "5001" } else { "5000" },
+            c = if semantic == "band" { "20001" } else { "20000" }
+        )
     };
     let run = |semantic: &str, ngr_micros: i64| {
         let mut w = World::new();
-        w.affiliate(1, None, Some(eur(&table(semantic)))).player(1, Some(1), "2026-09-01", "DE").play(1, "2026-10-05", ngr_micros, 0);
+        w.affiliate(1, None, Some(eur(&table(semantic))))
+            .player(1, Some(1), "2026-09-01", "DE")
+            .play(1, "2026-10-05", ngr_micros, 0);
         line(&w.run(), 1, "revshare")
     };
     assert_eq!(run("retroactive", 25_000 * M), 8_750 * M);
     assert_eq!(run("marginal", 25_000 * M), 7_500 * M);
     assert_eq!(run("band", 25_000 * M), 8_750 * M);
-    assert_eq!(run("band", 5_000_500_000), 0, "between bands: no band, no fallback");
-    assert_eq!(run("retroactive", 5_000_500_000), 1_500_150_000, "5,000.50 reached tier 2: 30 % of all = 1,500.15");
+    assert_eq!(
+        run("band", 5_000_500_000),
+        0,
+        "between bands: no band, no fallback"
+    );
+    assert_eq!(
+        run("retroactive", 5_000_500_000),
+        1_500_150_000,
+        "5,000.50 reached tier 2: 30 % of all = 1,500.15"
+    );
 }
 
 /// Multi-condition tiers (DOMAIN.md §4: "a tier needs e.g. both NGR and active-player thresholds"; constructed
@@ -51,9 +67,14 @@ fn multi_condition_tier_needs_every_condition() {
         let mut w = World::new();
         w.affiliate(1, None, Some(eur(plan)));
         for p in 0..players {
-            w.player(p, Some(1), "2026-09-01", "DE").play(p, "2026-10-02", 12_000 * M / players, 0);
+            w.player(p, Some(1), "2026-09-01", "DE")
+                .play(p, "2026-10-02", 12_000 * M / players, 0);
         }
-        assert_eq!(line(&w.run(), 1, "revshare"), expected, "{players} active players, NGR 12,000");
+        assert_eq!(
+            line(&w.run(), 1, "revshare"),
+            expected,
+            "{players} active players, NGR 12,000"
+        );
     }
 }
 
@@ -63,23 +84,47 @@ fn multi_condition_tier_needs_every_condition() {
 #[test]
 fn negative_carryover_as_published() {
     for (nco, april_payable) in [(true, 1_500 * M), (false, 4_500 * M)] {
-        let plan = assigned(version(&format!(r#""negative_carryover": {nco},"#), r#"{"kind": "rev_share", "percent": "30", "ngr": "bets - wins"}"#), "EUR", RoundingMode::HalfUp);
+        let plan = assigned(
+            version(
+                &format!(r#""negative_carryover": {nco},"#),
+                r#"{"kind": "rev_share", "percent": "30", "ngr": "bets - wins"}"#,
+            ),
+            "EUR",
+            RoundingMode::HalfUp,
+        );
         let mut march = World::new();
         march.input.first_day = "2026-03-01".into();
         march.input.last_day = "2026-03-31".into();
-        march.affiliate(1, None, Some(plan.clone())).player(1, Some(1), "2026-02-01", "DE").play(1, "2026-03-10", 0, 10_000 * M);
+        march
+            .affiliate(1, None, Some(plan.clone()))
+            .player(1, Some(1), "2026-02-01", "DE")
+            .play(1, "2026-03-10", 0, 10_000 * M);
         let m = march.run();
         assert_eq!(line(&m, 1, "revshare"), -3_000 * M);
-        assert_eq!(payable(&m, 1), 0, "a negative month pays nothing either way");
-        assert_eq!(line(&m, 1, if nco { "carry_out" } else { "waiver" }), 3_000 * M);
+        assert_eq!(
+            payable(&m, 1),
+            0,
+            "a negative month pays nothing either way"
+        );
+        assert_eq!(
+            line(&m, 1, if nco { "carry_out" } else { "waiver" }),
+            3_000 * M
+        );
         let mut april = World::new();
         april.input.first_day = "2026-04-01".into();
         april.input.last_day = "2026-04-30".into();
-        april.affiliate(1, None, Some(plan)).player(1, Some(1), "2026-02-01", "DE").play(1, "2026-04-10", 15_000 * M, 0);
+        april
+            .affiliate(1, None, Some(plan))
+            .player(1, Some(1), "2026-02-01", "DE")
+            .play(1, "2026-04-10", 15_000 * M, 0);
         if nco {
             april.input.carry_in.insert(1, -line(&m, 1, "carry_out"));
         }
-        assert_eq!(payable(&april.run(), 1), april_payable, "negative carryover {nco}");
+        assert_eq!(
+            payable(&april.run(), 1),
+            april_payable,
+            "negative carryover {nco}"
+        );
     }
 }
 
@@ -90,30 +135,55 @@ fn first_deposit_counts_only_on_its_own_date() {
     let plan = r#"{"kind": "cpa", "amount": "25", "qualification": {"min_ftd": "20"}}"#;
     let mut w = World::new();
     w.affiliate(1, None, Some(eur(plan)))
-        .player(1, Some(1), "2026-10-01", "DE").deposit(1, 1, "2026-10-02", 10 * M, true).deposit(2, 1, "2026-10-03", 50 * M, false)
-        .player(2, Some(1), "2026-10-01", "DE").deposit(3, 2, "2026-10-04", 25 * M, true);
+        .player(1, Some(1), "2026-10-01", "DE")
+        .deposit(1, 1, "2026-10-02", 10 * M, true)
+        .deposit(2, 1, "2026-10-03", 50 * M, false)
+        .player(2, Some(1), "2026-10-01", "DE")
+        .deposit(3, 2, "2026-10-04", 25 * M, true);
     let out = w.run();
     assert_eq!(line(&out, 1, "cpa"), 25 * M, "only player 2 qualifies");
     let cpa = out.lines.iter().find(|l| l.line_key == "cpa").unwrap();
     assert_eq!(cpa.basis.len(), 1);
     assert_eq!(cpa.basis[0].subject, "p2");
-    assert!(cpa.basis[0].events.iter().any(|e| e.kind == "deposit" && e.id == 3), "drill-down names the FTD");
+    assert!(
+        cpa.basis[0]
+            .events
+            .iter()
+            .any(|e| e.kind == "deposit" && e.id == 3),
+        "drill-down names the FTD"
+    );
 }
 
 /// CPA with per-geo amounts and a cap of 2 qualified players (DOMAIN.md §4 caps; constructed): three players
 /// qualify (DE, FR, DE in that order); the first two earn 80 + 50, the third is listed as over the cap.
 #[test]
 fn cpa_geo_amounts_and_player_cap() {
-    let plan = assigned(version(r#""caps": {"max_qualified_players": 2},"#, r#"{"kind": "cpa", "amount": "50", "geo_amounts": {"DE": "80"}}"#), "EUR", RoundingMode::HalfUp);
+    let plan = assigned(
+        version(
+            r#""caps": {"max_qualified_players": 2},"#,
+            r#"{"kind": "cpa", "amount": "50", "geo_amounts": {"DE": "80"}}"#,
+        ),
+        "EUR",
+        RoundingMode::HalfUp,
+    );
     let mut w = World::new();
     w.affiliate(1, None, Some(plan));
     for (p, c) in [(1, "DE"), (2, "FR"), (3, "DE")] {
-        w.player(p, Some(1), "2026-10-01", c).deposit(p, p, &format!("2026-10-0{}", p + 2), 30 * M, true);
+        w.player(p, Some(1), "2026-10-01", c).deposit(
+            p,
+            p,
+            &format!("2026-10-0{}", p + 2),
+            30 * M,
+            true,
+        );
     }
     let out = w.run();
     assert_eq!(line(&out, 1, "cpa"), 130 * M);
     let cpa = out.lines.iter().find(|l| l.line_key == "cpa").unwrap();
-    assert!(cpa.basis.iter().any(|b| b.subject == "p3" && b.note.contains("over the cap")));
+    assert!(cpa
+        .basis
+        .iter()
+        .any(|b| b.subject == "p3" && b.note.contains("over the cap")));
 }
 
 /// Everflow helpdesk "Tiered Partner Commissions": a standard rate on the first 100 conversions, a higher one
@@ -122,12 +192,15 @@ fn cpa_geo_amounts_and_player_cap() {
 #[test]
 fn cpa_count_tiers_marginal_vs_retroactive() {
     for (semantic, expected) in [("marginal", 1_040 * M), ("retroactive", 2_040 * M)] {
-        let plan = format!(r#"{{"kind": "cpa", "amount": "0", "tiers": {{"semantic": "{semantic}", "tiers": [
-            {{"from": "1", "to": "100", "amount": "10"}}, {{"from": "101", "amount": "20"}}]}}}}"#);
+        let plan = format!(
+            r#"{{"kind": "cpa", "amount": "0", "tiers": {{"semantic": "{semantic}", "tiers": [
+            {{"from": "1", "to": "100", "amount": "10"}}, {{"from": "101", "amount": "20"}}]}}}}"#
+        );
         let mut w = World::new();
         w.affiliate(1, None, Some(eur(&plan)));
         for p in 0..102 {
-            w.player(p, Some(1), "2026-10-01", "DE").deposit(p, p, "2026-10-02", 10 * M, true);
+            w.player(p, Some(1), "2026-10-01", "DE")
+                .deposit(p, p, "2026-10-02", 10 * M, true);
         }
         assert_eq!(line(&w.run(), 1, "cpa"), expected, "{semantic}");
     }
@@ -137,8 +210,17 @@ fn cpa_count_tiers_marginal_vs_retroactive() {
 #[test]
 fn cpl_pays_registrations_of_the_period() {
     let mut w = World::new();
-    w.affiliate(1, None, Some(eur(r#"{"kind": "cpl", "amount": "2", "geo_amounts": {"SE": "5"}}"#)))
-        .player(1, Some(1), "2026-10-01", "DE").player(2, Some(1), "2026-10-31", "SE").player(3, Some(1), "2026-10-15", "DE").player(4, Some(1), "2026-09-30", "DE");
+    w.affiliate(
+        1,
+        None,
+        Some(eur(
+            r#"{"kind": "cpl", "amount": "2", "geo_amounts": {"SE": "5"}}"#,
+        )),
+    )
+    .player(1, Some(1), "2026-10-01", "DE")
+    .player(2, Some(1), "2026-10-31", "SE")
+    .player(3, Some(1), "2026-10-15", "DE")
+    .player(4, Some(1), "2026-09-30", "DE");
     assert_eq!(line(&w.run(), 1, "cpl"), 9 * M);
 }
 
@@ -149,7 +231,14 @@ fn hybrid_pays_both_components() {
     w.affiliate(1, None, Some(eur(r#"{"kind": "cpa", "amount": "100"}, {"kind": "rev_share", "percent": "20", "ngr": "bets - wins"}"#)))
         .player(1, Some(1), "2026-10-01", "DE").deposit(1, 1, "2026-10-01", 20 * M, true).play(1, "2026-10-02", 1_500 * M, 500 * M);
     let out = w.run();
-    assert_eq!((line(&out, 1, "cpa"), line(&out, 1, "revshare"), payable(&out, 1)), (100 * M, 200 * M, 300 * M));
+    assert_eq!(
+        (
+            line(&out, 1, "cpa"),
+            line(&out, 1, "revshare"),
+            payable(&out, 1)
+        ),
+        (100 * M, 200 * M, 300 * M)
+    );
 }
 
 /// Sub-affiliate to two levels, of the children's commission (10 % of 250 + 5 % of 500 = 50) or of their base
@@ -157,12 +246,25 @@ fn hybrid_pays_both_components() {
 /// commission, "Bob earns when Jane earns", is the commission variant).
 #[test]
 fn sub_affiliate_of_commission_or_base() {
-    for (sub, expected) in [(r#"{"kind": "sub_affiliate", "basis": "commission", "levels": ["10", "5"]}"#, 50 * M), (r#"{"kind": "sub_affiliate", "basis": "base", "levels": ["2"]}"#, 20 * M)] {
+    for (sub, expected) in [
+        (
+            r#"{"kind": "sub_affiliate", "basis": "commission", "levels": ["10", "5"]}"#,
+            50 * M,
+        ),
+        (
+            r#"{"kind": "sub_affiliate", "basis": "base", "levels": ["2"]}"#,
+            20 * M,
+        ),
+    ] {
         let rs = r#"{"kind": "rev_share", "percent": "25", "ngr": "bets - wins"}"#;
         let mut w = World::new();
-        w.affiliate(1, None, Some(eur(sub))).affiliate(2, Some(1), Some(eur(rs))).affiliate(3, Some(2), Some(eur(rs)))
-            .player(1, Some(2), "2026-09-01", "DE").play(1, "2026-10-03", 1_000 * M, 0)
-            .player(2, Some(3), "2026-09-01", "DE").play(2, "2026-10-03", 2_000 * M, 0);
+        w.affiliate(1, None, Some(eur(sub)))
+            .affiliate(2, Some(1), Some(eur(rs)))
+            .affiliate(3, Some(2), Some(eur(rs)))
+            .player(1, Some(2), "2026-09-01", "DE")
+            .play(1, "2026-10-03", 1_000 * M, 0)
+            .player(2, Some(3), "2026-09-01", "DE")
+            .play(2, "2026-10-03", 2_000 * M, 0);
         let out = w.run();
         assert_eq!(line(&out, 2, "revshare"), 250 * M);
         assert_eq!(line(&out, 1, "sub_affiliate"), expected, "{sub}");
@@ -173,17 +275,56 @@ fn sub_affiliate_of_commission_or_base() {
 /// a JPY plan rounds to whole yen (NGR 10 EUR at 160 JPY/EUR × 7.7 % = 123.2 → 123).
 #[test]
 fn rounding_mode_is_the_plans() {
-    for (mode, expected) in [(RoundingMode::HalfUp, 10_000), (RoundingMode::HalfEven, 0), (RoundingMode::Down, 0)] {
+    for (mode, expected) in [
+        (RoundingMode::HalfUp, 10_000),
+        (RoundingMode::HalfEven, 0),
+        (RoundingMode::Down, 0),
+    ] {
         let mut w = World::new();
-        w.affiliate(1, None, Some(assigned(version("", r#"{"kind": "rev_share", "percent": "50", "ngr": "bets - wins"}"#), "EUR", mode)))
-            .player(1, Some(1), "2026-09-01", "DE").play(1, "2026-10-03", 10_000, 0);
+        w.affiliate(
+            1,
+            None,
+            Some(assigned(
+                version(
+                    "",
+                    r#"{"kind": "rev_share", "percent": "50", "ngr": "bets - wins"}"#,
+                ),
+                "EUR",
+                mode,
+            )),
+        )
+        .player(1, Some(1), "2026-09-01", "DE")
+        .play(1, "2026-10-03", 10_000, 0);
         assert_eq!(line(&w.run(), 1, "revshare"), expected, "{mode:?}");
     }
     let mut w = World::new();
-    w.affiliate(1, None, Some(assigned(version("", r#"{"kind": "rev_share", "percent": "7.7", "ngr": "bets - wins"}"#), "JPY", RoundingMode::HalfUp)))
-        .player(1, Some(1), "2026-09-01", "DE").play(1, "2026-10-03", 10 * M, 0);
-    w.input.fx.push(affops_core::commission::engine::FxIn { from: "EUR".into(), to: "JPY".into(), rate: "160".parse().unwrap() });
+    w.affiliate(
+        1,
+        None,
+        Some(assigned(
+            version(
+                "",
+                r#"{"kind": "rev_share", "percent": "7.7", "ngr": "bets - wins"}"#,
+            ),
+            "JPY",
+            RoundingMode::HalfUp,
+        )),
+    )
+    .player(1, Some(1), "2026-09-01", "DE")
+    .play(1, "2026-10-03", 10 * M, 0);
+    w.input.fx.push(affops_core::commission::engine::FxIn {
+        from: "EUR".into(),
+        to: "JPY".into(),
+        rate: "160".parse().unwrap(),
+    });
     let out = w.run();
     assert_eq!(line(&out, 1, "revshare"), 123 * M);
-    assert_eq!(out.lines.iter().find(|l| l.line_key == "revshare").unwrap().exact, "123.2");
+    assert_eq!(
+        out.lines
+            .iter()
+            .find(|l| l.line_key == "revshare")
+            .unwrap()
+            .exact,
+        "123.2"
+    );
 }

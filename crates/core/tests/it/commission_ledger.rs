@@ -7,7 +7,10 @@
 
 use crate::commission_fixture::{add_affiliate, store};
 use affops_core::commission::CommissionError;
-use affops_core::ledger::{approve, balances, clawback, entries_of, post, replay::replay, void, EntryKind, EntryStatus, NewEntry};
+use affops_core::ledger::{
+    approve, balances, clawback, entries_of, post, replay::replay, void, EntryKind, EntryStatus,
+    NewEntry,
+};
 use affops_core::store::Store;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -43,16 +46,45 @@ fn setup() -> (tempfile::TempDir, Store, Vec<i64>, i64, i64) {
 
 fn new_entry(aff: i64, period: i64, kind: EntryKind, amount: i64) -> NewEntry {
     NewEntry {
-        program_id: 1, period_id: period, origin_period_id: period, affiliate_id: aff, kind, status: EntryStatus::Pending,
-        line_key: "test".into(), amount_micros: amount, currency: "EUR".into(), plan_version_id: None, rule: String::new(),
-        reason: "computed".into(), corrects_entry_id: None, basis: "{}".into(), approvable_from_day: "2026-11-10".into(), created_by: "test".into(),
+        program_id: 1,
+        period_id: period,
+        origin_period_id: period,
+        affiliate_id: aff,
+        kind,
+        status: EntryStatus::Pending,
+        line_key: "test".into(),
+        amount_micros: amount,
+        currency: "EUR".into(),
+        plan_version_id: None,
+        rule: String::new(),
+        reason: "computed".into(),
+        corrects_entry_id: None,
+        basis: "{}".into(),
+        approvable_from_day: "2026-11-10".into(),
+        created_by: "test".into(),
     }
 }
 
 fn check(store: &Store, model: &Model, affs: &[i64]) {
-    let sql: BTreeMap<i64, i64> = store.read(|c| Ok(balances(c, 1).unwrap())).unwrap().into_iter().map(|(a, _, b)| (a, b)).collect();
-    let want: BTreeMap<i64, i64> = model.balances.iter().filter(|(_, b)| **b != 0).map(|(a, b)| (*a, *b)).collect();
-    assert_eq!(sql.into_iter().filter(|(_, b)| *b != 0).collect::<BTreeMap<_, _>>(), want, "SQL sums = model");
+    let sql: BTreeMap<i64, i64> = store
+        .read(|c| Ok(balances(c, 1).unwrap()))
+        .unwrap()
+        .into_iter()
+        .map(|(a, _, b)| (a, b))
+        .collect();
+    let want: BTreeMap<i64, i64> = model
+        .balances
+        .iter()
+        .filter(|(_, b)| **b != 0)
+        .map(|(a, b)| (*a, *b))
+        .collect();
+    assert_eq!(
+        sql.into_iter()
+            .filter(|(_, b)| *b != 0)
+            .collect::<BTreeMap<_, _>>(),
+        want,
+        "SQL sums = model"
+    );
     let mut all = Vec::new();
     for a in affs {
         all.extend(store.read(|c| Ok(entries_of(c, *a).unwrap())).unwrap());
@@ -69,7 +101,10 @@ fn check(store: &Store, model: &Model, affs: &[i64]) {
 /// Runs `n` random operations from `seed`, checking every `check_every` chunks.
 fn run_ops(seed: u64, n: usize, check_every: usize) {
     let (_d, store, affs, oct, nov) = setup();
-    let mut model = Model { balances: BTreeMap::new(), entries: Vec::new() };
+    let mut model = Model {
+        balances: BTreeMap::new(),
+        entries: Vec::new(),
+    };
     let mut rng = seed;
     let mut done = 0;
     let mut chunk_no = 0;
@@ -154,7 +189,12 @@ proptest! {
 /// M1 at full size on demand: `AFFOPS_M1_OPS=1000000 cargo test -p affops-core --test it ledger_million`.
 #[test]
 fn ledger_million_operations_on_demand() {
-    let Some(n) = std::env::var("AFFOPS_M1_OPS").ok().and_then(|v| v.parse::<usize>().ok()) else { return };
+    let Some(n) = std::env::var("AFFOPS_M1_OPS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    else {
+        return;
+    };
     run_ops(0xA11_0F5, n, 100);
 }
 
@@ -173,7 +213,9 @@ fn payout_approvals_are_four_eyes_and_unique() {
             Ok(())
         })
         .unwrap();
-    let approve_as = |user: i64, h: &str| store.write(|tx| Ok(tx.execute("INSERT INTO payout_approvals (payout_id, approver_id, statement_hash, approved_at_ms) VALUES (1, ?1, ?2, 0)", rusqlite::params![user, h])?));
+    let approve_as = |user: i64, h: &str| {
+        store.write(|tx| Ok(tx.execute("INSERT INTO payout_approvals (payout_id, approver_id, statement_hash, approved_at_ms) VALUES (1, ?1, ?2, 0)", rusqlite::params![user, h])?))
+    };
     let e = approve_as(1, &hash).unwrap_err().to_string();
     assert!(e.contains("four-eyes"), "{e}");
     let e = approve_as(2, &"b".repeat(64)).unwrap_err().to_string();
@@ -181,6 +223,8 @@ fn payout_approvals_are_four_eyes_and_unique() {
     approve_as(2, &hash).unwrap();
     let e = approve_as(3, &hash).unwrap_err().to_string();
     assert!(e.contains("UNIQUE"), "the second approval conflicts: {e}");
-    let n: i64 = store.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM payout_approvals", [], |r| r.get(0))?)).unwrap();
+    let n: i64 = store
+        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM payout_approvals", [], |r| r.get(0))?))
+        .unwrap();
     assert_eq!(n, 1);
 }

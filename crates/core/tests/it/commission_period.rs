@@ -49,10 +49,22 @@ fn statement_lines_sum_to_the_payable_and_drill_down() {
     let (_d, store, _) = igaming_world();
     compute(&store, None, "2026-10", 1).unwrap();
     let s = affiliate_statement(&store, None, "502", "2026-10").unwrap();
-    let amounts: Vec<(&str, &str)> = s.lines.iter().map(|l| (l.line_key.as_str(), l.amount.as_str())).collect();
+    let amounts: Vec<(&str, &str)> = s
+        .lines
+        .iter()
+        .map(|l| (l.line_key.as_str(), l.amount.as_str()))
+        .collect();
     assert_eq!(amounts, vec![("cpa", "30.00"), ("revshare", "69.67")]);
-    let sum: i64 = s.lines.iter().map(|l| l.amount_micros.parse::<i64>().unwrap()).sum();
-    assert_eq!(sum.to_string(), s.payable_micros, "lines sum exactly to the total");
+    let sum: i64 = s
+        .lines
+        .iter()
+        .map(|l| l.amount_micros.parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(
+        sum.to_string(),
+        s.payable_micros,
+        "lines sum exactly to the total"
+    );
     assert_eq!(s.payable, "99.67");
     let cpa = &s.lines[0];
     assert_eq!(cpa.plan.as_deref(), Some("Hybrid"));
@@ -60,15 +72,38 @@ fn statement_lines_sum_to_the_payable_and_drill_down() {
     assert_eq!(cpa.drilldown.len(), 1);
     assert_eq!(cpa.drilldown[0].subject, "P3");
     assert!(cpa.drilldown[0].events.iter().any(|e| e.kind == "deposit"));
-    assert_eq!(cpa.approvable_from, "2026-11-10", "hold of 10 days after the period");
+    assert_eq!(
+        cpa.approvable_from, "2026-11-10",
+        "hold of 10 days after the period"
+    );
     let csv = to_csv(&s);
-    assert!(csv.contains("'=HYPERLINK"), "a formula in the affiliate name is neutralised: {csv}");
-    assert!(!csv.lines().any(|l| l.starts_with('=') || l.contains(",=")), "{csv}");
-    let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes()).records().collect::<Result<_, _>>().unwrap();
-    assert!(rows.iter().all(|r| r.len() == 10), "one table of ten columns");
-    assert_eq!(rows.last().unwrap().get(7), Some("99.67"), "the payable row");
+    assert!(
+        csv.contains("'=HYPERLINK"),
+        "a formula in the affiliate name is neutralised: {csv}"
+    );
+    assert!(
+        !csv.lines().any(|l| l.starts_with('=') || l.contains(",=")),
+        "{csv}"
+    );
+    let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes())
+        .records()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        rows.iter().all(|r| r.len() == 10),
+        "one table of ten columns"
+    );
+    assert_eq!(
+        rows.last().unwrap().get(7),
+        Some("99.67"),
+        "the payable row"
+    );
     let html = to_html(&s);
-    assert!(!html.contains("<script") && !html.contains("src=") && html.contains("=HYPERLINK(&quot;"));
+    assert!(
+        !html.contains("<script") && !html.contains("src=") && html.contains("=HYPERLINK(&quot;")
+    );
     assert!(html.contains(&s.statement_hash));
 }
 
@@ -83,25 +118,56 @@ fn closed_period_is_final_and_late_events_land_next() {
     let stored: String = store.read(|c| Ok(c.query_row("SELECT statement_hash FROM statements s JOIN affiliates a ON a.id = s.affiliate_id WHERE a.external_id = '502'", [], |r| r.get(0))?)).unwrap();
     let oct = entries(&store);
     // A late day of play for P0 (affiliate 502) in October, arriving in November.
-    store.write(|tx| {
-        let p: i64 = tx.query_row("SELECT id FROM players WHERE program_id = ?1 AND external_id = 'P0'", [program_id], |r| r.get(0))?;
-        add_play(tx, p, "2026-10-20", 40 * M, 0);
-        Ok(())
-    }).unwrap();
-    assert!(matches!(compute(&store, None, "2026-10", 3), Err(CommissionError::Refused(_))));
+    store
+        .write(|tx| {
+            let p: i64 = tx.query_row(
+                "SELECT id FROM players WHERE program_id = ?1 AND external_id = 'P0'",
+                [program_id],
+                |r| r.get(0),
+            )?;
+            add_play(tx, p, "2026-10-20", 40 * M, 0);
+            Ok(())
+        })
+        .unwrap();
+    assert!(matches!(
+        compute(&store, None, "2026-10", 3),
+        Err(CommissionError::Refused(_))
+    ));
     let nov = compute(&store, None, "2026-11", 4).unwrap();
     assert_eq!(nov.late_corrections, 1);
     let all = entries(&store);
     assert_eq!(&all[..oct.len()], &oct[..], "October's entries untouched");
     let late = &all[oct.len()..];
-    assert!(late.iter().any(|e| e.2 == "adjustment" && e.3 == "revshare" && e.4 == 10 * M && e.1 != e.0), "{late:?}");
+    assert!(
+        late.iter()
+            .any(|e| e.2 == "adjustment" && e.3 == "revshare" && e.4 == 10 * M && e.1 != e.0),
+        "{late:?}"
+    );
     let again = affiliate_statement(&store, None, "502", "2026-10").unwrap();
-    assert_eq!(again.statement_hash, stored, "regenerated statement of a closed period: same hash");
+    assert_eq!(
+        again.statement_hash, stored,
+        "regenerated statement of a closed period: same hash"
+    );
     let nov_st = affiliate_statement(&store, None, "502", "2026-11").unwrap();
-    assert!(nov_st.lines.iter().any(|l| l.origin_period == "2026-10" && l.amount == "10.00"));
-    assert_eq!(compute(&store, None, "2026-11", 5).unwrap().entries_posted, 0, "the correction is posted once");
-    for sql in ["UPDATE periods SET status = 'open', closed_at_ms = NULL, statement_hash = NULL", "UPDATE ledger_entries SET amount_micros = 0", "DELETE FROM ledger_entries", "DELETE FROM statements"] {
-        assert!(store.write(|tx| Ok(tx.execute(sql, [])?)).is_err(), "{sql} must be refused");
+    assert!(nov_st
+        .lines
+        .iter()
+        .any(|l| l.origin_period == "2026-10" && l.amount == "10.00"));
+    assert_eq!(
+        compute(&store, None, "2026-11", 5).unwrap().entries_posted,
+        0,
+        "the correction is posted once"
+    );
+    for sql in [
+        "UPDATE periods SET status = 'open', closed_at_ms = NULL, statement_hash = NULL",
+        "UPDATE ledger_entries SET amount_micros = 0",
+        "DELETE FROM ledger_entries",
+        "DELETE FROM statements",
+    ] {
+        assert!(
+            store.write(|tx| Ok(tx.execute(sql, [])?)).is_err(),
+            "{sql} must be refused"
+        );
     }
 }
 
@@ -111,30 +177,85 @@ fn closed_period_is_final_and_late_events_land_next() {
 #[test]
 fn refund_after_settlement_is_a_new_entry() {
     let (_d, store, _) = crate::commission_fixture::store();
-    crate::commission_fixture::default_plan(&store, r#"{"name": "CPA", "currency": "EUR", "versions": [{"effective_from": "2026-01-01", "hold_days": 30, "components": [{"kind": "cpa", "amount": "100"}]}]}"#);
-    store.write(|tx| {
-        let a = crate::commission_fixture::add_affiliate(tx, 1, "A1", "A", None);
-        let p = crate::commission_fixture::add_player(tx, 1, "P", "2026-10-01", Some(a));
-        crate::commission_fixture::add_deposit(tx, 1, "D", p, "2026-10-02", 10 * M, true);
-        Ok(())
-    }).unwrap();
+    crate::commission_fixture::default_plan(
+        &store,
+        r#"{"name": "CPA", "currency": "EUR", "versions": [{"effective_from": "2026-01-01", "hold_days": 30, "components": [{"kind": "cpa", "amount": "100"}]}]}"#,
+    );
+    store
+        .write(|tx| {
+            let a = crate::commission_fixture::add_affiliate(tx, 1, "A1", "A", None);
+            let p = crate::commission_fixture::add_player(tx, 1, "P", "2026-10-01", Some(a));
+            crate::commission_fixture::add_deposit(tx, 1, "D", p, "2026-10-02", 10 * M, true);
+            Ok(())
+        })
+        .unwrap();
     compute(&store, None, "2026-10", 1).unwrap();
-    let (id, original) = store.read(|c| Ok(c.query_row("SELECT id, amount_micros FROM ledger_entries WHERE line_key = 'cpa'", [], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?)).unwrap();
+    let (id, original) = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT id, amount_micros FROM ledger_entries WHERE line_key = 'cpa'",
+                [],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )?)
+        })
+        .unwrap();
     assert_eq!(original, 100 * M);
-    let on_hold = store.write(|tx| Ok(affops_core::ledger::approve(tx, id, "2026-11-15", "finance", 2).map(|_| ())));
-    assert!(matches!(on_hold.unwrap(), Err(CommissionError::Refused(m)) if m.contains("on hold until 2026-11-30")));
-    store.write(|tx| Ok(affops_core::ledger::approve(tx, id, "2026-12-01", "finance", 3).unwrap())).unwrap();
-    let twice = store.write(|tx| Ok(affops_core::ledger::approve(tx, id, "2026-12-01", "finance2", 4).map(|_| ()))).unwrap();
-    assert!(matches!(twice, Err(CommissionError::Refused(_))), "an entry is approved once");
+    let on_hold = store.write(|tx| {
+        Ok(affops_core::ledger::approve(tx, id, "2026-11-15", "finance", 2).map(|_| ()))
+    });
+    assert!(
+        matches!(on_hold.unwrap(), Err(CommissionError::Refused(m)) if m.contains("on hold until 2026-11-30"))
+    );
+    store
+        .write(|tx| Ok(affops_core::ledger::approve(tx, id, "2026-12-01", "finance", 3).unwrap()))
+        .unwrap();
+    let twice = store
+        .write(|tx| {
+            Ok(affops_core::ledger::approve(tx, id, "2026-12-01", "finance2", 4).map(|_| ()))
+        })
+        .unwrap();
+    assert!(
+        matches!(twice, Err(CommissionError::Refused(_))),
+        "an entry is approved once"
+    );
     close(&store, None, "2026-10", "finance", 5).unwrap();
     let nov = compute(&store, None, "2026-11", 6).unwrap();
-    let nov_id: i64 = store.read(|c| Ok(c.query_row("SELECT id FROM periods WHERE start_day = '2026-11-01'", [], |r| r.get(0))?)).unwrap();
+    let nov_id: i64 = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM periods WHERE start_day = '2026-11-01'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
     assert_eq!(nov.entries_posted, 0);
-    store.write(|tx| Ok(affops_core::ledger::clawback(tx, id, nov_id, 100 * M, "refund", "finance", 7).unwrap())).unwrap();
-    let after: i64 = store.read(|c| Ok(c.query_row("SELECT amount_micros FROM ledger_entries WHERE id = ?1", [id], |r| r.get(0))?)).unwrap();
+    store
+        .write(|tx| {
+            Ok(
+                affops_core::ledger::clawback(tx, id, nov_id, 100 * M, "refund", "finance", 7)
+                    .unwrap(),
+            )
+        })
+        .unwrap();
+    let after: i64 = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT amount_micros FROM ledger_entries WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
     assert_eq!(after, original, "the settled entry is never edited");
-    let balance = store.read(|c| Ok(affops_core::ledger::balances(c, 1).unwrap())).unwrap();
-    assert_eq!(balance, vec![(1, "EUR".to_string(), 0)], "grouped, the total is 0");
+    let balance = store
+        .read(|c| Ok(affops_core::ledger::balances(c, 1).unwrap()))
+        .unwrap();
+    assert_eq!(
+        balance,
+        vec![(1, "EUR".to_string(), 0)],
+        "grouped, the total is 0"
+    );
 }
 
 /// "Why didn't this player qualify?": the checklist names the criterion, what was required, what happened.
@@ -152,4 +273,90 @@ fn qualification_checklist_explains() {
     assert_eq!(ok.qualified_on.as_deref(), Some("2026-10-03"));
     let organic = qualification(&store, None, "P2", "2026-10-31").unwrap();
     assert!(organic.note.contains("organic"));
+}
+
+/// The period's FX snapshot converts activity into the plan currency, is refused once the period is closed, and
+/// activity in a currency without a rate is reported (and not paid) rather than converted at a guess.
+#[test]
+fn fx_snapshot_converts_and_is_final_after_close() {
+    let (_d, store, program_id) = crate::commission_fixture::store();
+    crate::commission_fixture::default_plan(
+        &store,
+        r#"{"name": "USD share", "currency": "USD", "versions": [{"effective_from": "2026-01-01", "components": [{"kind": "rev_share", "percent": "10", "ngr": "bets - wins"}]}]}"#,
+    );
+    store
+        .write(|tx| {
+            let a = crate::commission_fixture::add_affiliate(tx, program_id, "A", "A", None);
+            let p =
+                crate::commission_fixture::add_player(tx, program_id, "P", "2026-10-01", Some(a));
+            add_play(tx, p, "2026-10-02", 1_000 * M, 0);
+            Ok(())
+        })
+        .unwrap();
+    let missing = compute(&store, None, "2026-10", 1).unwrap();
+    assert!(
+        missing
+            .problems
+            .iter()
+            .any(|p| p.kind == "unknown_currency" && p.subject == "EUR"),
+        "{:?}",
+        missing.problems
+    );
+    assert!(missing.totals.iter().all(|t| t.amount_micros == "0"));
+    use affops_core::commission::period::record_fx;
+    record_fx(
+        &store,
+        program_id,
+        "2026-10",
+        "EUR",
+        "USD",
+        "1.0842",
+        "ECB reference rate",
+        "2026-10-31",
+        2,
+    )
+    .unwrap();
+    assert!(
+        record_fx(
+            &store,
+            program_id,
+            "2026-10",
+            "EUR",
+            "USD",
+            "-1",
+            "x",
+            "2026-10-31",
+            2
+        )
+        .is_err(),
+        "a negative rate is refused"
+    );
+    let ok = compute(&store, None, "2026-10", 3).unwrap();
+    assert_eq!(ok.totals[0].amount, "108.42", "10 % of 1,000 EUR at 1.0842");
+    close(&store, None, "2026-10", "finance", 4).unwrap();
+    assert!(
+        record_fx(
+            &store,
+            program_id,
+            "2026-10",
+            "EUR",
+            "USD",
+            "1.2",
+            "x",
+            "2026-10-31",
+            5
+        )
+        .is_err(),
+        "a closed period's snapshot is final"
+    );
+    let rate: String = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT rate || ' ' || source || ' ' || as_of FROM fx_rates",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(rate, "1.0842 ECB reference rate 2026-10-31");
 }

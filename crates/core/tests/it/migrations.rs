@@ -21,6 +21,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0004_import.sql",
         "8f4e7af5692870cadf7539881e59cc73c58c5ec8a1dde33af7da5507331878f1",
     ),
+    (
+        "0005_commission.sql",
+        "88f8151bd74214e68f639f2aa91649b1f91080402bbcae752cccc7f4d635beaa",
+    ),
 ];
 
 #[test]

@@ -6,11 +6,13 @@
 //! Activity that cannot be paid correctly (no plan, unknown symbol, no FX rate) is reported in `problems`,
 //! never dropped silently and never paid.
 //!
+//! - [`context`]: the inputs indexed once, with the queries the components share.
 //! - [`qualification`]: the per-player checklist (CPA criteria with the day each passed).
 //! - [`igaming`]: CPA, CPL and RevShare lines.
 //! - [`forex`]: IB rebates (per lot, spread share, commission share) and multi-level overrides.
 //! - [`finish`]: sub-affiliate lines, caps, rounding, carry-in/carry-out, the hash.
 
+pub mod context;
 pub mod finish;
 pub mod forex;
 pub mod igaming;
@@ -223,7 +225,10 @@ impl<'a> Fx<'a> {
         if let Some(r) = self.rates.iter().find(|r| r.from == from && r.to == to) {
             return d.checked_mul(r.rate);
         }
-        let inv = self.rates.iter().find(|r| r.from == to && r.to == from && !r.rate.is_zero())?;
+        let inv = self
+            .rates
+            .iter()
+            .find(|r| r.from == to && r.to == from && !r.rate.is_zero())?;
         d.checked_div(inv.rate)
     }
 }

@@ -38,7 +38,10 @@ pub enum PlanFileError {
     #[error("the plan file is not valid TOML for a plan: {0}")]
     Toml(String),
     #[error("cannot write the plan as {format}: {message}")]
-    Write { format: &'static str, message: String },
+    Write {
+        format: &'static str,
+        message: String,
+    },
 }
 
 pub fn parse(text: &str, format: PlanFormat) -> Result<Plan, PlanFileError> {

@@ -149,10 +149,18 @@ mod tests {
 
     #[test]
     fn bad_formulas_say_why() {
-        assert!(Formula::parse("bets - profit").unwrap_err().contains("unknown component 'profit'"));
-        assert!(Formula::parse("bets wins").unwrap_err().contains("expected + or -"));
+        assert!(Formula::parse("bets - profit")
+            .unwrap_err()
+            .contains("unknown component 'profit'"));
+        assert!(Formula::parse("bets wins")
+            .unwrap_err()
+            .contains("expected + or -"));
         assert!(Formula::parse("bets -").unwrap_err().contains("ends with"));
-        assert!(Formula::parse("bets - - wins").unwrap_err().contains("two operators"));
-        assert!(Formula::parse("").unwrap_err().contains("names no component"));
+        assert!(Formula::parse("bets - - wins")
+            .unwrap_err()
+            .contains("two operators"));
+        assert!(Formula::parse("")
+            .unwrap_err()
+            .contains("names no component"));
     }
 }

@@ -81,6 +81,38 @@ pub enum Component {
 }
 
 impl Component {
+    /// One sentence for people: "RevShare 25% of NGR = bets - wins".
+    pub fn describe(&self) -> String {
+        match self {
+            Component::Cpa(x) => format!(
+                "CPA {} per qualified player{}",
+                x.amount.normalize(),
+                if x.tiers.is_some() { " (tiers)" } else { "" }
+            ),
+            Component::RevShare(x) => match (&x.percent, &x.tiers) {
+                (Some(p), _) => format!("RevShare {}% of NGR = {}", p.normalize(), x.ngr),
+                (None, Some(t)) => format!(
+                    "RevShare {} tiers of NGR = {}",
+                    format!("{:?}", t.semantic).to_lowercase(),
+                    x.ngr
+                ),
+                _ => "RevShare".into(),
+            },
+            Component::Cpl(x) => format!("CPL {} per registration", x.amount.normalize()),
+            Component::IbRebate(x) => format!(
+                "IB rebate ({} per-lot rates, {} override levels)",
+                x.per_lot.len(),
+                x.overrides.len()
+            ),
+            Component::SubAffiliate(x) => format!(
+                "Sub-affiliate {:?} share, {} levels",
+                x.basis,
+                x.levels.len()
+            )
+            .to_lowercase(),
+        }
+    }
+
     /// The statement line key of this component.
     pub fn key(&self) -> &'static str {
         match self {
@@ -340,8 +372,7 @@ impl Plan {
             .versions
             .iter()
             .enumerate()
-            .filter(|(_, v)| v.effective_from.as_str() <= first_day)
-            .next_back();
+            .rfind(|(_, v)| v.effective_from.as_str() <= first_day);
         on_or_before.or_else(|| {
             self.versions
                 .iter()

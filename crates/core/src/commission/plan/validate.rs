@@ -79,12 +79,18 @@ impl Check {
         match (&i.symbol, &i.group) {
             (Some(s), None) => {
                 if !catalog.symbols.contains(s) {
-                    self.fail(format!("{path}.symbol"), format!("unknown symbol '{s}' (not in the program's symbols)"));
+                    self.fail(
+                        format!("{path}.symbol"),
+                        format!("unknown symbol '{s}' (not in the program's symbols)"),
+                    );
                 }
             }
             (None, Some(g)) => {
                 if !catalog.groups.contains(g) {
-                    self.fail(format!("{path}.group"), format!("unknown symbol group '{g}' (no symbol of the program is in it)"));
+                    self.fail(
+                        format!("{path}.group"),
+                        format!("unknown symbol group '{g}' (no symbol of the program is in it)"),
+                    );
                 }
             }
             _ => self.fail(path, "name exactly one of symbol or group"),
@@ -99,16 +105,28 @@ pub fn validate(plan: &Plan, catalog: &SymbolCatalog) -> Result<(), Vec<Validati
         c.fail("name", "must not be empty");
     }
     if !is_known_currency(&plan.currency) {
-        c.fail("currency", format!("unknown currency '{}' (expected an ISO 4217 code such as EUR)", plan.currency));
+        c.fail(
+            "currency",
+            format!(
+                "unknown currency '{}' (expected an ISO 4217 code such as EUR)",
+                plan.currency
+            ),
+        );
     }
     if plan.versions.is_empty() {
-        c.fail("versions", "the plan has no version: add at least one with its effective_from and components");
+        c.fail(
+            "versions",
+            "the plan has no version: add at least one with its effective_from and components",
+        );
     }
     let mut previous: Option<&str> = None;
     for (vi, v) in plan.versions.iter().enumerate() {
         let p = format!("versions[{vi}]");
         match parse_day(&v.effective_from) {
-            Err(_) => c.fail(format!("{p}.effective_from"), format!("'{}' is not a day (YYYY-MM-DD)", v.effective_from)),
+            Err(_) => c.fail(
+                format!("{p}.effective_from"),
+                format!("'{}' is not a day (YYYY-MM-DD)", v.effective_from),
+            ),
             Ok(_) => {
                 if let Some(prev) = previous {
                     if v.effective_from.as_str() <= prev {
@@ -129,7 +147,10 @@ pub fn validate(plan: &Plan, catalog: &SymbolCatalog) -> Result<(), Vec<Validati
 
 fn version(c: &mut Check, p: &str, v: &PlanVersion, catalog: &SymbolCatalog) {
     if v.hold_days > HOLD_DAYS_MAX {
-        c.fail(format!("{p}.hold_days"), format!("{} days is longer than {HOLD_DAYS_MAX}", v.hold_days));
+        c.fail(
+            format!("{p}.hold_days"),
+            format!("{} days is longer than {HOLD_DAYS_MAX}", v.hold_days),
+        );
     }
     if let Some(m) = &v.min_payout {
         c.non_negative(format!("{p}.min_payout"), m);
@@ -138,13 +159,22 @@ fn version(c: &mut Check, p: &str, v: &PlanVersion, catalog: &SymbolCatalog) {
         c.non_negative(format!("{p}.caps.max_amount"), m);
     }
     if v.components.is_empty() {
-        c.fail(format!("{p}.components"), "the version pays nothing: add at least one component");
+        c.fail(
+            format!("{p}.components"),
+            "the version pays nothing: add at least one component",
+        );
     }
     let mut seen = BTreeSet::new();
     for (ci, comp) in v.components.iter().enumerate() {
         let cp = format!("{p}.components[{ci}]");
         if !seen.insert(comp.key()) {
-            c.fail(format!("{cp}.kind"), format!("a second '{}' component: a version has at most one of each kind", comp.key()));
+            c.fail(
+                format!("{cp}.kind"),
+                format!(
+                    "a second '{}' component: a version has at most one of each kind",
+                    comp.key()
+                ),
+            );
         }
         component(c, &cp, comp, catalog);
     }
@@ -158,15 +188,25 @@ fn component(c: &mut Check, cp: &str, comp: &Component, catalog: &SymbolCatalog)
                 c.non_negative(format!("{cp}.geo_amounts.{geo}"), a);
             }
             let q = &cpa.qualification;
-            for (name, d) in [("min_ftd", &q.min_ftd), ("wagering_multiple", &q.wagering_multiple), ("min_lots", &q.min_lots)] {
+            for (name, d) in [
+                ("min_ftd", &q.min_ftd),
+                ("wagering_multiple", &q.wagering_multiple),
+                ("min_lots", &q.min_lots),
+            ] {
                 if let Some(d) = d {
                     c.non_negative(format!("{cp}.qualification.{name}"), d);
                 }
             }
             if let Some(b) = &q.baseline {
-                c.non_negative(format!("{cp}.qualification.baseline.min_deposits"), &b.min_deposits);
+                c.non_negative(
+                    format!("{cp}.qualification.baseline.min_deposits"),
+                    &b.min_deposits,
+                );
                 if b.window_days == 0 {
-                    c.fail(format!("{cp}.qualification.baseline.window_days"), "must be at least 1 day");
+                    c.fail(
+                        format!("{cp}.qualification.baseline.window_days"),
+                        "must be at least 1 day",
+                    );
                 }
             }
             if let Some(t) = &cpa.tiers {
@@ -177,8 +217,14 @@ fn component(c: &mut Check, cp: &str, comp: &Component, catalog: &SymbolCatalog)
             match (&r.percent, &r.tiers) {
                 (Some(pct), None) => c.percent(format!("{cp}.percent"), pct),
                 (None, Some(t)) => tiers(c, &format!("{cp}.tiers"), t, true),
-                (Some(_), Some(_)) => c.fail(format!("{cp}.percent"), "give either a flat percent or tiers, not both"),
-                (None, None) => c.fail(format!("{cp}.percent"), "missing: give a flat percent or tiers"),
+                (Some(_), Some(_)) => c.fail(
+                    format!("{cp}.percent"),
+                    "give either a flat percent or tiers, not both",
+                ),
+                (None, None) => c.fail(
+                    format!("{cp}.percent"),
+                    "missing: give a flat percent or tiers",
+                ),
             }
             if let Err(e) = Formula::parse(&r.ngr) {
                 c.fail(format!("{cp}.ngr"), e);
@@ -192,8 +238,12 @@ fn component(c: &mut Check, cp: &str, comp: &Component, catalog: &SymbolCatalog)
             }
         }
         Component::IbRebate(ib) => {
-            if ib.per_lot.is_empty() && ib.spread_share.is_none() && ib.commission_share.is_empty() {
-                c.fail(cp.to_string(), "an IB rebate needs per_lot rates, a spread_share or a commission_share");
+            if ib.per_lot.is_empty() && ib.spread_share.is_none() && ib.commission_share.is_empty()
+            {
+                c.fail(
+                    cp.to_string(),
+                    "an IB rebate needs per_lot rates, a spread_share or a commission_share",
+                );
             }
             for (i, r) in ib.per_lot.iter().enumerate() {
                 let rp = format!("{cp}.per_lot[{i}]");
@@ -206,7 +256,10 @@ fn component(c: &mut Check, cp: &str, comp: &Component, catalog: &SymbolCatalog)
                     rebate_rate(c, format!("{cp}.spread_share.cap_per_lot"), cap);
                 }
                 if s.spreads.is_empty() {
-                    c.fail(format!("{cp}.spread_share.spreads"), "name the spread per lot of at least one symbol or group");
+                    c.fail(
+                        format!("{cp}.spread_share.spreads"),
+                        "name the spread per lot of at least one symbol or group",
+                    );
                 }
                 for (i, r) in s.spreads.iter().enumerate() {
                     let rp = format!("{cp}.spread_share.spreads[{i}]");
@@ -223,17 +276,29 @@ fn component(c: &mut Check, cp: &str, comp: &Component, catalog: &SymbolCatalog)
             for (i, o) in ib.overrides.iter().enumerate() {
                 let op = format!("{cp}.overrides[{i}]");
                 if o.level == 0 || o.level as usize > SUB_LEVELS_MAX {
-                    c.fail(format!("{op}.level"), format!("level {} is outside 1..={SUB_LEVELS_MAX}", o.level));
+                    c.fail(
+                        format!("{op}.level"),
+                        format!("level {} is outside 1..={SUB_LEVELS_MAX}", o.level),
+                    );
                 }
                 if !levels.insert(o.level) {
-                    c.fail(format!("{op}.level"), format!("level {} appears twice", o.level));
+                    c.fail(
+                        format!("{op}.level"),
+                        format!("level {} appears twice", o.level),
+                    );
                 }
                 rebate_rate(c, format!("{op}.amount_per_lot"), &o.amount_per_lot);
             }
         }
         Component::SubAffiliate(s) => {
             if s.levels.is_empty() || s.levels.len() > SUB_LEVELS_MAX {
-                c.fail(format!("{cp}.levels"), format!("give 1 to {SUB_LEVELS_MAX} level percents (got {})", s.levels.len()));
+                c.fail(
+                    format!("{cp}.levels"),
+                    format!(
+                        "give 1 to {SUB_LEVELS_MAX} level percents (got {})",
+                        s.levels.len()
+                    ),
+                );
             }
             for (i, pct) in s.levels.iter().enumerate() {
                 c.percent(format!("{cp}.levels[{i}]"), pct);
@@ -245,7 +310,10 @@ fn component(c: &mut Check, cp: &str, comp: &Component, catalog: &SymbolCatalog)
 fn rebate_rate(c: &mut Check, path: String, d: &Decimal) {
     c.non_negative(path.clone(), d);
     if d.normalize().scale() > REBATE_RATE_DP_MAX {
-        c.fail(path, format!("{d} has more than {REBATE_RATE_DP_MAX} decimals"));
+        c.fail(
+            path,
+            format!("{d} has more than {REBATE_RATE_DP_MAX} decimals"),
+        );
     }
 }
 
@@ -258,14 +326,20 @@ fn tiers(c: &mut Check, tp: &str, t: &Tiers, percent: bool) {
         let p = format!("{tp}.tiers[{i}]");
         c.non_negative(format!("{p}.from"), &tier.from);
         match tier.to {
-            Some(to) if tier.from > to => c.fail(format!("{p}.from"), format!("from {} is above to {to}", tier.from)),
+            Some(to) if tier.from > to => c.fail(
+                format!("{p}.from"),
+                format!("from {} is above to {to}", tier.from),
+            ),
             None if i + 1 < n => c.fail(format!("{p}.to"), "only the last tier may be open-ended"),
             _ => {}
         }
         if percent {
             match &tier.percent {
                 Some(pct) => c.percent(format!("{p}.percent"), pct),
-                None => c.fail(format!("{p}.percent"), "missing: a RevShare tier needs a percent"),
+                None => c.fail(
+                    format!("{p}.percent"),
+                    "missing: a RevShare tier needs a percent",
+                ),
             }
         } else {
             match &tier.amount {
@@ -274,12 +348,21 @@ fn tiers(c: &mut Check, tp: &str, t: &Tiers, percent: bool) {
             }
         }
         if tier.min_active_players.is_some() && t.semantic != TierSemantic::MultiCondition {
-            c.fail(format!("{p}.min_active_players"), "only multi_condition tiers take a second condition");
+            c.fail(
+                format!("{p}.min_active_players"),
+                "only multi_condition tiers take a second condition",
+            );
         }
         if i > 0 {
             let prev = &t.tiers[i - 1];
             if tier.from < prev.from {
-                c.fail(format!("{p}.from"), format!("tiers descend: {} is below the previous tier's from {}", tier.from, prev.from));
+                c.fail(
+                    format!("{p}.from"),
+                    format!(
+                        "tiers descend: {} is below the previous tier's from {}",
+                        tier.from, prev.from
+                    ),
+                );
             } else if let Some(prev_to) = prev.to {
                 // Band bounds are inclusive, so touching bands would overlap; marginal slices may touch.
                 let overlaps = match t.semantic {
@@ -287,7 +370,10 @@ fn tiers(c: &mut Check, tp: &str, t: &Tiers, percent: bool) {
                     _ => tier.from < prev_to,
                 };
                 if overlaps {
-                    c.fail(format!("{p}.from"), format!("overlaps the previous tier (which ends at {prev_to})"));
+                    c.fail(
+                        format!("{p}.from"),
+                        format!("overlaps the previous tier (which ends at {prev_to})"),
+                    );
                 }
             }
         }

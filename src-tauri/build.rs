@@ -30,6 +30,19 @@ const COMMANDS: &[&str] = &[
     "multi_touch_report",
     "set_promo_code",
     "run_attribution",
+    "list_plans",
+    "plan_detail",
+    "check_plan",
+    "save_plan",
+    "read_plan_file",
+    "export_plan",
+    "preview_plan",
+    "list_periods",
+    "compute_period",
+    "close_period",
+    "statement",
+    "export_statement",
+    "qualification",
 ];
 
 fn main() {

@@ -24,11 +24,11 @@ fn forward(channel: Channel<Progress>) -> affops_core::ingest::ProgressFn {
     Arc::new(move |p| drop(channel.send(p)))
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(|e| {

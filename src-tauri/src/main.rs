@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod commission_commands;
 mod state;
 
 use std::path::PathBuf;
@@ -59,6 +60,19 @@ fn main() {
             commands::multi_touch_report,
             commands::set_promo_code,
             commands::run_attribution,
+            commission_commands::list_plans,
+            commission_commands::plan_detail,
+            commission_commands::check_plan,
+            commission_commands::save_plan,
+            commission_commands::read_plan_file,
+            commission_commands::export_plan,
+            commission_commands::preview_plan,
+            commission_commands::list_periods,
+            commission_commands::compute_period,
+            commission_commands::close_period,
+            commission_commands::statement,
+            commission_commands::export_statement,
+            commission_commands::qualification,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

@@ -231,6 +231,23 @@ describe('navigation', () => {
     expect(await screen.findByTestId('postbacks')).toBeInTheDocument();
   });
 
+  it('reaches the Plans and Statements screens from the sidebar and with Alt+7 / Alt+8', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(App, { backend, today: '2026-03-20' });
+    await screen.findByTestId('dashboard');
+
+    await user.click(screen.getByTestId('nav-plans'));
+    expect(await screen.findByTestId('plan-table')).toBeInTheDocument();
+    expect(screen.getByTestId('nav-plans')).toHaveAttribute('aria-current', 'page');
+
+    await user.keyboard('{Alt>}8{/Alt}');
+    expect(await screen.findByTestId('periods-empty')).toHaveTextContent('compute the current month');
+    expect(screen.getByTestId('compute-current')).toHaveTextContent('Compute 2026-03');
+    await user.keyboard('{Alt>}7{/Alt}');
+    expect(await screen.findByTestId('plans')).toBeInTheDocument();
+  });
+
   it('coverage opens on the period chosen on the dashboard', async () => {
     const user = userEvent.setup();
     const backend = fakeBackend();

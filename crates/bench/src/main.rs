@@ -5,8 +5,12 @@
 //! the same shape with a unique click-id index, and Affops' import of the same file into the real schema.
 //!
 //! `b2 [--conversions N]`: sync N tracker conversions from the sandbox over loopback vs a raw fetch of the same pages.
+//!
+//! `b5 [--activity-rows N] [--deals M]`: compute one month of commission over every plan kind vs SQLite reading the
+//! same rows (`SUM … GROUP BY`).
 
 mod b2;
+mod b5;
 
 use affops_core::api::{ColumnMapping, ImportPreset};
 use affops_core::import::{self, ImportOptions};
@@ -31,6 +35,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// B5: one month of commission over 1 M activity rows and 5 M deals vs reading the same rows.
+    B5 {
+        #[arg(long, default_value_t = 1_000_000)]
+        activity_rows: i64,
+        #[arg(long, default_value_t = 5_000_000)]
+        deals: i64,
+    },
     /// B2: sync N conversions over loopback, ours vs a raw fetch of the same pages.
     B2 {
         #[arg(long, default_value_t = 1_000_000)]
@@ -217,5 +228,9 @@ fn main() -> Result<()> {
             skip_peer,
         } => b1(rows, dir, keep, skip_peer),
         Bench::B2 { conversions } => b2::run(conversions),
+        Bench::B5 {
+            activity_rows,
+            deals,
+        } => b5::run(activity_rows, deals),
     }
 }

@@ -2,11 +2,13 @@
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod attribution_cmd;
+mod commission_cmd;
 mod demo;
 mod import_cmd;
 mod postback_cmd;
 mod sandbox_cmd;
 mod sources_cmd;
+mod statement_cmd;
 
 use affops_core::api::{ApiError, Dashboard, DashboardQuery, ErrorCode};
 use affops_core::workspace::{Workspace, DATA_DIR_ENV};
@@ -88,6 +90,16 @@ enum Command {
     Attribution(attribution_cmd::AttributionArgs),
     /// Why a player is attributed the way they are.
     Explain(attribution_cmd::ExplainArgs),
+    /// Commission plans: import/export JSON or TOML, list, show, assign.
+    Plan(commission_cmd::PlanArgs),
+    /// Compute a month's commission into the ledger (idempotent; prints the result hash).
+    Compute(commission_cmd::ComputeArgs),
+    /// Commission periods: list, close, record the FX snapshot.
+    Period(commission_cmd::PeriodArgs),
+    /// An affiliate's statement for a month: text, --json, --csv, --html.
+    Statement(statement_cmd::StatementArgs),
+    /// A player's CPA qualification checklist.
+    Qualify(statement_cmd::QualifyArgs),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -126,6 +138,11 @@ fn main() -> ExitCode {
         Command::Quarantine(q) => q.json,
         Command::Attribution(a) => a.json,
         Command::Explain(a) => a.json,
+        Command::Plan(a) => a.json,
+        Command::Compute(a) => a.json,
+        Command::Period(a) => a.json,
+        Command::Statement(a) => a.json,
+        Command::Qualify(a) => a.json,
         Command::Sources { .. } | Command::Sandbox(_) | Command::ServePostbacks(_) => false,
     };
     match run(cli) {
@@ -199,6 +216,11 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Quarantine(q) => import_cmd::run_quarantine(&ws, q)?,
         Command::Attribution(a) => attribution_cmd::run(&ws, a)?,
         Command::Explain(a) => attribution_cmd::explain(&ws, a)?,
+        Command::Plan(a) => commission_cmd::plan(&ws, a)?,
+        Command::Compute(a) => commission_cmd::compute(&ws, a)?,
+        Command::Period(a) => commission_cmd::period(&ws, a)?,
+        Command::Statement(a) => statement_cmd::statement(&ws, a)?,
+        Command::Qualify(a) => statement_cmd::qualify(&ws, a)?,
     }
     Ok(())
 }

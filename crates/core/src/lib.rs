@@ -10,6 +10,7 @@
 //! - [`workspace`]: a data folder with its store; setting up the demo workspace.
 //! - [`api`]: the plain types every client sees (IPC, CLI JSON, generated TypeScript).
 //! - [`money`]: exact integer money.
+//! - [`commission`]: plans, the commission engine, periods and statements; [`ledger`]: the append-only ledger.
 //!
 //! Domain code never reads the clock: "now" is passed in.
 
@@ -17,11 +18,13 @@ pub mod api;
 pub mod attribution;
 pub mod audit;
 pub mod charts;
+pub mod commission;
 pub mod coverage;
 pub mod credentials;
 pub mod dashboard;
 pub mod import;
 pub mod ingest;
+pub mod ledger;
 pub mod money;
 pub mod postback;
 pub mod rollups;

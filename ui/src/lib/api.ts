@@ -21,6 +21,14 @@ import type {
   PlayerExplanation,
   SaveRulesResult,
   ApiError,
+  ComputeResult,
+  PeriodView,
+  PlanDetail,
+  PlanImportResult,
+  PlanPreview,
+  PlanSummary,
+  QualificationChecklist,
+  Statement,
   ConnectionTest,
   CoverageReport,
   Dashboard,
@@ -57,6 +65,14 @@ export type {
   PlayerExplanation,
   SaveRulesResult,
   ApiError,
+  ComputeResult,
+  PeriodView,
+  PlanDetail,
+  PlanImportResult,
+  PlanPreview,
+  PlanSummary,
+  QualificationChecklist,
+  Statement,
   ConnectionTest,
   CoverageReport,
   Dashboard,
@@ -126,7 +142,31 @@ export interface Backend {
   setPromoCode(code: string, affiliate: string, validFrom: string | null, validTo: string | null): Promise<void>;
   /** (Re)decides every player not yet locked by an FTD; idempotent. */
   runAttribution(): Promise<AttributionRunSummary>;
+  listPlans(): Promise<PlanSummary[]>;
+  planDetail(name: string): Promise<PlanDetail>;
+  /** Validates a plan file's text (JSON or TOML) against the program without saving anything. */
+  checkPlan(text: string, format: PlanTextFormat): Promise<PlanImportResult>;
+  /** Validates and saves: creates the plan or appends its new versions; nothing is saved when `errors` is set. */
+  savePlan(text: string, format: PlanTextFormat): Promise<PlanImportResult>;
+  /** Reads a plan file from disk for the editor (at most 1 MB). */
+  readPlanFile(path: string): Promise<string>;
+  /** Writes the saved plan as a file; a relative path lands in the workspace's exports folder. Resolves with the path written. */
+  exportPlan(name: string, format: PlanTextFormat, path: string): Promise<string>;
+  /** What the file's last version would have paid each affiliate in the period, next to their current plan; posts nothing. */
+  previewPlan(text: string, format: PlanTextFormat, periodLabel: string): Promise<PlanPreview>;
+  listPeriods(): Promise<PeriodView[]>;
+  /** Computes a `YYYY-MM` period and posts what changed to the ledger (long: the UI shows a busy state). */
+  computePeriod(periodLabel: string): Promise<ComputeResult>;
+  /** Closes a computed period: its statements and hashes are recorded and it is locked; later events land in the next one. */
+  closePeriod(periodLabel: string): Promise<PeriodView>;
+  statement(affiliateId: string, periodLabel: string): Promise<Statement>;
+  /** Writes the statement as CSV (formula-safe) or printable HTML; resolves with the path written. */
+  exportStatement(affiliateId: string, periodLabel: string, format: 'csv' | 'html', path: string): Promise<string>;
+  /** A player's CPA qualification checklist as of the end of the period (or today when null). */
+  qualification(playerId: string, periodLabel: string | null): Promise<QualificationChecklist>;
 }
+
+export type PlanTextFormat = 'json' | 'toml';
 
 export interface QuarantineQuery {
   runId: number;
@@ -210,4 +250,18 @@ export const tauriBackend: Backend = {
   setPromoCode: (code, affiliate, validFrom, validTo) =>
     call<void>('set_promo_code', { code, affiliate, validFrom, validTo }),
   runAttribution: () => call<AttributionRunSummary>('run_attribution'),
+  listPlans: () => call<PlanSummary[]>('list_plans'),
+  planDetail: (name) => call<PlanDetail>('plan_detail', { name }),
+  checkPlan: (text, format) => call<PlanImportResult>('check_plan', { text, format }),
+  savePlan: (text, format) => call<PlanImportResult>('save_plan', { text, format }),
+  readPlanFile: (path) => call<string>('read_plan_file', { path }),
+  exportPlan: (name, format, path) => call<string>('export_plan', { name, format, path }),
+  previewPlan: (text, format, periodLabel) => call<PlanPreview>('preview_plan', { text, format, periodLabel }),
+  listPeriods: () => call<PeriodView[]>('list_periods'),
+  computePeriod: (periodLabel) => call<ComputeResult>('compute_period', { periodLabel }),
+  closePeriod: (periodLabel) => call<PeriodView>('close_period', { periodLabel }),
+  statement: (affiliateId, periodLabel) => call<Statement>('statement', { affiliateId, periodLabel }),
+  exportStatement: (affiliateId, periodLabel, format, path) =>
+    call<string>('export_statement', { affiliateId, periodLabel, format, path }),
+  qualification: (playerId, periodLabel) => call<QualificationChecklist>('qualification', { playerId, periodLabel }),
 };

@@ -424,3 +424,191 @@ conversions: number,
  * FTDs without any touch (organic or promo/btag only): their value is credited to nobody.
  */
 untouched_conversions: number, total: string, rows: Array<MultiTouchRow>, };
+
+export type PlanValidationError = { 
+/**
+ * e.g. `versions[0].components[1].tiers.tiers[2].from`.
+ */
+path: string, reason: string, };
+
+export type PlanSummary = { name: string, description: string, currency: string, 
+/**
+ * `half_up`, `half_even` or `down`.
+ */
+rounding: string, 
+/**
+ * Of the latest version: `cpa`, `revshare`, `hybrid`, `cpl`, `ib_rebate`, `sub_affiliate`, or a `+` list.
+ */
+kind: string, version_count: number, latest_effective_from: string, 
+/**
+ * Affiliates with an assignment to this plan (any date).
+ */
+assigned_affiliates: number, 
+/**
+ * Whether the plan is (or was) the program default for affiliates without their own assignment.
+ */
+is_program_default: boolean, };
+
+export type PlanVersionView = { plan: string, version_no: number, effective_from: string, 
+/**
+ * SHA-256 of the version's canonical JSON.
+ */
+content_hash: string, kind: string, hold_days: number, min_payout: string | null, negative_carryover: boolean, 
+/**
+ * One sentence per component, e.g. "RevShare 25% of NGR = bets - wins - bonuses".
+ */
+components: Array<string>, 
+/**
+ * The version as the plan file holds it (pretty JSON), for a read-only view.
+ */
+body_json: string, };
+
+export type PlanDetail = { summary: PlanSummary, versions: Array<PlanVersionView>, };
+
+export type PlanImportResult = { saved: boolean, errors: Array<PlanValidationError>, plan: PlanSummary | null, 
+/**
+ * Versions newly saved by this import (already saved identical versions are skipped).
+ */
+new_versions: Array<number>, };
+
+export type CommissionProblem = { 
+/**
+ * `no_plan`, `unknown_affiliate`, `unknown_player`, `unknown_symbol`, `unknown_currency`, `overflow`.
+ */
+kind: string, subject: string, detail: string, };
+
+export type CurrencyTotal = { currency: string, amount: string, amount_micros: string, };
+
+export type ComputeResult = { program: string, 
+/**
+ * `YYYY-MM`.
+ */
+period_label: string, period: Period, 
+/**
+ * `open` or `closed`.
+ */
+status: string, affiliates: number, lines: number, 
+/**
+ * Ledger entries written by this run (0 when nothing changed since the last run).
+ */
+entries_posted: number, 
+/**
+ * Of those, corrections of closed periods (late events) booked into this one.
+ */
+late_corrections: number, 
+/**
+ * Payable per currency (after carryovers).
+ */
+totals: Array<CurrencyTotal>, problems: Array<CommissionProblem>, 
+/**
+ * SHA-256 of the canonical result: identical inputs give the identical hash, on any machine or zone.
+ */
+result_hash: string, elapsed_ms: number, };
+
+export type PeriodView = { period_label: string, period: Period, status: string, result_hash: string | null, statement_hash: string | null, closed_at_ms: number | null, };
+
+export type DrillEvent = { 
+/**
+ * `registration` (a player), `deposit` (a money movement), `activity` (a player's daily rows over a day
+ * range), `trading` (an account's deals over a day range), `affiliate` (a sub-affiliate's lines).
+ */
+kind: string, 
+/**
+ * The row id of that kind (players.id, money_movements.id, forex_accounts.id, affiliates.id).
+ */
+id: string, 
+/**
+ * A day or a `from..to` range.
+ */
+day: string, detail: string, };
+
+export type DrillItem = { 
+/**
+ * A player's or sub-affiliate's external id.
+ */
+subject: string, amount: string, note: string, events: Array<DrillEvent>, };
+
+export type StatementLine = { 
+/**
+ * `cpa`, `cpl`, `revshare`, `ib_rebate`, `ib_override`, `sub_affiliate`, `cap`, `carry_in`, `carry_out`,
+ * `waiver`, `adjustment`, `clawback`…
+ */
+line_key: string, 
+/**
+ * For people: "CPA", "Negative balance carried forward"…
+ */
+label: string, 
+/**
+ * Ledger kind: `commission`, `adjustment`, `reversal`, `clawback`, `carryover`, `waiver`.
+ */
+kind: string, rule: string, plan: string | null, plan_version_no: number | null, 
+/**
+ * `pending`, `approved` or `void`.
+ */
+status: string, 
+/**
+ * The reason code of the entry: `computed`, `recomputed`, `late_event`, `manual`…
+ */
+reason: string, 
+/**
+ * The period whose activity the line is about (differs from the statement's for late events).
+ */
+origin_period: string, amount: string, amount_micros: string, 
+/**
+ * The ledger entries summed into this line.
+ */
+entry_ids: Array<string>, 
+/**
+ * Until this day the line is on hold (not approvable).
+ */
+approvable_from: string, drilldown: Array<DrillItem>, };
+
+export type Statement = { program: string, affiliate_id: string, affiliate_name: string, period_label: string, period: Period, period_status: string, currency: string, lines: Array<StatementLine>, 
+/**
+ * Commission lines (incl. cap and late corrections) before carryovers.
+ */
+subtotal: string, carried_in: string, carried_out: string, 
+/**
+ * What is owed for this period: subtotal + carried_in + carried_out (+ waiver).
+ */
+payable: string, payable_micros: string, 
+/**
+ * SHA-256 of the statement's canonical JSON (this struct without the hash).
+ */
+statement_hash: string, };
+
+export type QualificationCriterion = { 
+/**
+ * `first_deposit`, `wagering`, `lots`, `trades`, `baseline`, `window`.
+ */
+name: string, required: string, actual: string, passed: boolean, passed_on: string | null, };
+
+export type QualificationChecklist = { player_id: string, affiliate_id: string | null, plan: string | null, plan_version_no: number | null, as_of: string, criteria: Array<QualificationCriterion>, qualified_on: string | null, 
+/**
+ * Why there is no checklist (organic player, no plan, no CPA component), when so.
+ */
+note: string, };
+
+export type PlanPreviewRow = { affiliate_id: string, affiliate_name: string, 
+/**
+ * The plan the affiliate is on for the period (its own assignment or the program default), if any.
+ */
+current_plan: string | null, current_version_no: number | null, 
+/**
+ * What the current plan paid (computed the same way, before carryovers).
+ */
+current: string, current_micros: string, 
+/**
+ * What the previewed version would have paid.
+ */
+proposed: string, proposed_micros: string, 
+/**
+ * proposed - current.
+ */
+difference: string, difference_micros: string, };
+
+export type PlanPreview = { plan: string, 
+/**
+ * The previewed version's effective date (the file's last version).
+ */
+effective_from: string, period_label: string, period: Period, currency: string, errors: Array<PlanValidationError>, rows: Array<PlanPreviewRow>, total_current: string, total_proposed: string, problems: Array<CommissionProblem>, };

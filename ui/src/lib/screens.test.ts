@@ -5,14 +5,17 @@ const key = (code: string, over: Partial<KeyboardEvent> = {}) =>
   screenForShortcut({ altKey: true, ctrlKey: false, metaKey: false, shiftKey: false, code, target: null, ...over });
 
 describe('screenForShortcut', () => {
-  it('maps Alt+1..6 to the screens in sidebar order', () => {
-    expect([key('Digit1'), key('Digit2'), key('Digit3'), key('Digit4'), key('Digit5'), key('Digit6'), key('Digit7')]).toEqual([
+  it('maps Alt+1..8 to the screens in sidebar order', () => {
+    const codes = ['Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5', 'Digit6', 'Digit7', 'Digit8', 'Digit9'];
+    expect(codes.map((c) => key(c))).toEqual([
       'dashboard',
       'sources',
       'coverage',
       'import',
       'postbacks',
       'affiliates',
+      'plans',
+      'statements',
       null,
     ]);
   });

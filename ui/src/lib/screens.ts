@@ -1,5 +1,13 @@
 // The screens reachable from the sidebar once a workspace has data, with their Alt+digit shortcuts.
-export type Screen = 'dashboard' | 'sources' | 'coverage' | 'import' | 'postbacks' | 'affiliates';
+export type Screen =
+  | 'dashboard'
+  | 'sources'
+  | 'coverage'
+  | 'import'
+  | 'postbacks'
+  | 'affiliates'
+  | 'plans'
+  | 'statements';
 
 export const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
   { id: 'dashboard', label: 'Dashboard', key: '1' },
@@ -8,6 +16,8 @@ export const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
   { id: 'import', label: 'Import', key: '4' },
   { id: 'postbacks', label: 'Postbacks', key: '5' },
   { id: 'affiliates', label: 'Affiliates', key: '6' },
+  { id: 'plans', label: 'Plans', key: '7' },
+  { id: 'statements', label: 'Statements', key: '8' },
 ];
 
 type ShortcutEvent = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code' | 'target'>;

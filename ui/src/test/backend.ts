@@ -14,6 +14,7 @@ import {
   status,
 } from './fixtures';
 import { affiliateDetail, affiliatesPage, explanation, multiTouch, rulesView } from './attribution-fixtures';
+import { checklist, computeResult, importResult, periodView, planDetail, planPreview, PLANS, statement } from './commission';
 
 export const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
@@ -70,6 +71,19 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
       organic: 54,
       promo_codes_learned: 2,
     })),
+    listPlans: vi.fn(async () => PLANS),
+    planDetail: vi.fn(async (name: string) => planDetail(PLANS.find((p) => p.name === name) ?? PLANS[0])),
+    checkPlan: vi.fn(async () => importResult()),
+    savePlan: vi.fn(async () => importResult({ saved: true, new_versions: [1] })),
+    readPlanFile: vi.fn(async () => '{"name": "From file"}'),
+    exportPlan: vi.fn(async (_name: string, _format: string, path: string) => `/data/exports/${path}`),
+    previewPlan: vi.fn(async () => planPreview()),
+    listPeriods: vi.fn(async () => []),
+    computePeriod: vi.fn(async () => computeResult()),
+    closePeriod: vi.fn(async (label: string) => periodView(label, { status: 'closed', statement_hash: 'e'.repeat(64), closed_at_ms: 1 })),
+    statement: vi.fn(async () => statement()),
+    exportStatement: vi.fn(async (_a: string, _p: string, _f: string, path: string) => `/data/exports/${path}`),
+    qualification: vi.fn(async () => checklist()),
     ...over,
   };
 }

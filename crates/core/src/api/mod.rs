@@ -5,8 +5,10 @@
 //! `u32`, instants as Unix milliseconds.
 
 mod attribution;
+mod commission;
 mod error;
 mod import;
+mod plan_preview;
 mod postback;
 mod sources;
 
@@ -17,11 +19,17 @@ pub use attribution::{
     KeyCandidate, KeyKind, MultiTouchReport, MultiTouchRow, PlayerExplanation, PriorityMode,
     RuleFieldError, RuleVersionView, SaveRulesResult, TouchAnalysis, TouchModel, TouchView,
 };
+pub use commission::{
+    CommissionProblem, ComputeResult, CurrencyTotal, DrillEvent, DrillItem, PeriodView, PlanDetail,
+    PlanImportResult, PlanSummary, PlanValidationError, PlanVersionView, QualificationChecklist,
+    QualificationCriterion, Statement, StatementLine,
+};
 pub use error::{ApiError, ErrorCode};
 pub use import::{
     ColumnMap, ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary,
     PreviewRow, QuarantinePage, QuarantineRow,
 };
+pub use plan_preview::{PlanPreview, PlanPreviewRow};
 pub use postback::{
     ListenerStatus, PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome,
     PostbackSecretsInput, PostbackSourceConfig, PostbackSourceStatus, POSTBACK_LOG_PAGE_MAX,
@@ -206,6 +214,23 @@ pub fn typescript_bindings() -> String {
         TouchModel::decl(),
         MultiTouchRow::decl(),
         MultiTouchReport::decl(),
+        PlanValidationError::decl(),
+        PlanSummary::decl(),
+        PlanVersionView::decl(),
+        PlanDetail::decl(),
+        PlanImportResult::decl(),
+        CommissionProblem::decl(),
+        CurrencyTotal::decl(),
+        ComputeResult::decl(),
+        PeriodView::decl(),
+        DrillEvent::decl(),
+        DrillItem::decl(),
+        StatementLine::decl(),
+        Statement::decl(),
+        QualificationCriterion::decl(),
+        QualificationChecklist::decl(),
+        PlanPreviewRow::decl(),
+        PlanPreview::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

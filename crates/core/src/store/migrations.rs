@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0004_import.sql"),
     },
     Migration {
+        name: "0005_commission.sql",
+        sql: include_str!("migrations/0005_commission.sql"),
+    },
+    Migration {
         name: "0006_attribution.sql",
         sql: include_str!("migrations/0006_attribution.sql"),
     },

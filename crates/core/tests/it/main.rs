@@ -3,6 +3,13 @@
 //! - `attribution_report`: promo codes learned from the tracker; the multi-touch report.
 //! - `attribution_truth`: default rules reproduce a synced sandbox world's player → affiliate assignment.
 //! - `bindings`: the UI's generated TypeScript types are fresh.
+//! - `commission_engine`, `commission_forex`: the engine's worked examples (published sources, DOMAIN.md §8).
+//! - `commission_fixture`: builders for the commission modules.
+//! - `commission_ledger`: M1 (random ledger operations vs replay and a model; triggers) and M5 (payout approvals).
+//! - `commission_period`: M4 in a store: recompute, time zones, close, late events, statements, refunds.
+//! - `commission_props`: engine invariants: caps never exceeded, carryover conserves money.
+//! - `commission_plans`: plan files (docs examples round-trip), validation with field paths, immutable versions.
+//! - `commission_preview`: what an unsaved plan version would have paid, next to the current plans.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
 //! - `migrations`: shipped migrations are never edited.
@@ -16,6 +23,14 @@ mod attribution;
 mod attribution_report;
 mod attribution_truth;
 mod bindings;
+mod commission_engine;
+mod commission_fixture;
+mod commission_forex;
+mod commission_ledger;
+mod commission_period;
+mod commission_plans;
+mod commission_preview;
+mod commission_props;
 mod import;
 mod import_real;
 mod migrations;

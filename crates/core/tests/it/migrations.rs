@@ -21,7 +21,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0004_import.sql",
         "8f4e7af5692870cadf7539881e59cc73c58c5ec8a1dde33af7da5507331878f1",
     ),
-    // 0005 belongs to the commission branch; until it is merged this list (and the numbering test) has a gap.
+    (
+        "0005_commission.sql",
+        "88f8151bd74214e68f639f2aa91649b1f91080402bbcae752cccc7f4d635beaa",
+    ),
     (
         "0006_attribution.sql",
         "2239aa5e383de72eee00f8204ea814a8e2db0290a6c59af0e3bcfb16908ea372",

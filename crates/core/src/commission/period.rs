@@ -1,0 +1,210 @@
+//! Periods (calendar months in the program's zone), their FX snapshot, and closing them (statements persisted
+//! with their hashes, the period locked). Computing is in [`super::compute`].
+
+use super::load::ProgramInfo;
+use super::{CommissionError, CommissionResult};
+use crate::store::{Durability, Store, StoreError};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodRow {
+    pub id: i64,
+    pub program_id: i64,
+    pub start_day: String,
+    pub end_day: String,
+    pub status: String,
+    pub result_hash: Option<String>,
+    pub statement_hash: Option<String>,
+    pub closed_at_ms: Option<i64>,
+}
+
+impl PeriodRow {
+    /// `YYYY-MM`.
+    pub fn label(&self) -> String {
+        self.start_day
+            .get(..7)
+            .unwrap_or(&self.start_day)
+            .to_string()
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.status == "closed"
+    }
+}
+
+/// The first and last day of a month label `YYYY-MM`.
+pub fn month_bounds(label: &str) -> CommissionResult<(String, String)> {
+    let bad = || CommissionError::BadInput(format!("'{label}' is not a month (expected YYYY-MM)"));
+    if label.len() != 7 {
+        return Err(bad());
+    }
+    let first = crate::time::parse_day(&format!("{label}-01")).map_err(|_| bad())?;
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(bad)?;
+    let last = next.pred_opt().ok_or_else(bad)?;
+    Ok((
+        first.format("%Y-%m-%d").to_string(),
+        last.format("%Y-%m-%d").to_string(),
+    ))
+}
+
+const PERIOD_COLS: &str =
+    "id, program_id, start_day, end_day, status, result_hash, statement_hash, closed_at_ms";
+
+fn period_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PeriodRow> {
+    Ok(PeriodRow {
+        id: r.get(0)?,
+        program_id: r.get(1)?,
+        start_day: r.get(2)?,
+        end_day: r.get(3)?,
+        status: r.get(4)?,
+        result_hash: r.get(5)?,
+        statement_hash: r.get(6)?,
+        closed_at_ms: r.get(7)?,
+    })
+}
+
+pub fn find(
+    conn: &Connection,
+    program_id: i64,
+    label: &str,
+) -> CommissionResult<Option<PeriodRow>> {
+    let (start, _) = month_bounds(label)?;
+    Ok(conn
+        .query_row(
+            &format!("SELECT {PERIOD_COLS} FROM periods WHERE program_id = ?1 AND start_day = ?2"),
+            params![program_id, start],
+            period_row,
+        )
+        .optional()?)
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> CommissionResult<PeriodRow> {
+    Ok(conn.query_row(
+        &format!("SELECT {PERIOD_COLS} FROM periods WHERE id = ?1"),
+        [id],
+        period_row,
+    )?)
+}
+
+pub fn list(conn: &Connection, program_id: i64) -> CommissionResult<Vec<PeriodRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {PERIOD_COLS} FROM periods WHERE program_id = ?1 ORDER BY start_day"
+    ))?;
+    let rows = stmt.query_map([program_id], period_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The period of a month, created (open) when new.
+pub fn ensure(tx: &Transaction<'_>, program_id: i64, label: &str) -> CommissionResult<PeriodRow> {
+    let (start, end) = month_bounds(label)?;
+    tx.execute(
+        "INSERT OR IGNORE INTO periods (program_id, start_day, end_day) VALUES (?1, ?2, ?3)",
+        params![program_id, start, end],
+    )?;
+    find(tx, program_id, label)?.ok_or_else(|| CommissionError::NotFound(format!("period {label}")))
+}
+
+/// Records one rate of a period's FX snapshot (1 `from` = `rate` `to`), with where it came from and its date.
+#[allow(clippy::too_many_arguments)]
+pub fn record_fx(
+    store: &Store,
+    program_id: i64,
+    label: &str,
+    from: &str,
+    to: &str,
+    rate: &str,
+    source: &str,
+    as_of: &str,
+    now_ms: i64,
+) -> CommissionResult<()> {
+    let r: rust_decimal::Decimal = rate
+        .trim()
+        .parse()
+        .map_err(|_| CommissionError::BadInput(format!("FX rate '{rate}' is not a decimal")))?;
+    if r <= rust_decimal::Decimal::ZERO {
+        return Err(CommissionError::BadInput(format!(
+            "FX rate {from}→{to} must be positive (got {rate})"
+        )));
+    }
+    for c in [from, to] {
+        if !super::plan::validate::is_known_currency(c) {
+            return Err(CommissionError::BadInput(format!("unknown currency '{c}'")));
+        }
+    }
+    crate::time::parse_day(as_of).map_err(|e| CommissionError::BadInput(e.to_string()))?;
+    store.write(|tx| {
+        let p = ensure(tx, program_id, label).map_err(to_store)?;
+        if p.is_closed() {
+            return Err(StoreError::Invalid(format!("period {label} is closed: its FX snapshot is final")));
+        }
+        tx.execute(
+            "INSERT INTO fx_rates (period_id, from_currency, to_currency, rate, source, as_of, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (period_id, from_currency, to_currency) DO UPDATE SET rate = excluded.rate, source = excluded.source, as_of = excluded.as_of, recorded_at_ms = excluded.recorded_at_ms",
+            params![p.id, from, to, r.normalize().to_string(), source, as_of, now_ms],
+        )?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// A refusal raised inside a write transaction (as `StoreError::Invalid("refused: …")`, which rolls it back) back
+/// as a [`CommissionError::Refused`].
+pub(super) fn refused(e: StoreError) -> CommissionError {
+    match e {
+        StoreError::Invalid(m) if m.starts_with("refused: ") => {
+            CommissionError::Refused(m.trim_start_matches("refused: ").to_string())
+        }
+        other => CommissionError::Store(other),
+    }
+}
+
+pub(super) fn to_store(e: CommissionError) -> StoreError {
+    match e {
+        CommissionError::Store(s) => s,
+        other => StoreError::Invalid(other.to_string()),
+    }
+}
+
+/// Closes a computed period: persists every affiliate's statement with its hash, records the period's statement
+/// hash, and locks it. Later events land in the next period.
+pub fn close_period(
+    store: &Store,
+    program: &ProgramInfo,
+    label: &str,
+    actor: &str,
+    now_ms: i64,
+) -> CommissionResult<PeriodRow> {
+    let mut closed = None;
+    store
+        .write_with(Durability::Full, |tx| {
+            let p = find(tx, program.id, label).map_err(to_store)?.ok_or_else(|| StoreError::Invalid(format!("refused: period {label} does not exist: compute it first")))?;
+            if p.is_closed() {
+                return Err(StoreError::Invalid(format!("refused: period {label} is already closed")));
+            }
+            if p.result_hash.is_none() {
+                return Err(StoreError::Invalid(format!("refused: period {label} was never computed: compute it before closing")));
+            }
+            let mut stmt = tx.prepare("SELECT DISTINCT affiliate_id FROM ledger_entries WHERE period_id = ?1 ORDER BY affiliate_id")?;
+            let affs: Vec<i64> = stmt.query_map([p.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let mut hashes = Vec::new();
+            for a in affs {
+                let s = super::statement::build(tx, program, &p, a).map_err(to_store)?;
+                let body = serde_json::to_string(&s).unwrap_or_default();
+                tx.execute(
+                    "INSERT INTO statements (period_id, affiliate_id, currency, total_micros, payable_micros, body_json, statement_hash, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
+                    params![p.id, a, s.currency, s.payable_micros.parse::<i64>().unwrap_or(0), body, s.statement_hash, now_ms],
+                )?;
+                hashes.push(format!("{}:{}", s.affiliate_id, s.statement_hash));
+            }
+            hashes.sort();
+            let period_hash = super::statement::sha256_hex(hashes.join("\n").as_bytes());
+            tx.execute("UPDATE periods SET status = 'closed', closed_at_ms = ?1, closed_by = ?2, statement_hash = ?3 WHERE id = ?4", params![now_ms, actor, period_hash, p.id])?;
+            crate::audit::append(tx, now_ms, actor, "period.close", "period", &p.id.to_string(), &serde_json::json!({"period": label, "statement_hash": period_hash}))?;
+            closed = Some(by_id(tx, p.id).map_err(to_store)?);
+            Ok(())
+        })
+        .map_err(refused)?;
+    closed.ok_or_else(|| CommissionError::BadInput("nothing closed".into()))
+}

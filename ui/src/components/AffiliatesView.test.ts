@@ -44,7 +44,12 @@ describe('AffiliatesView', () => {
     expect(backend.affiliateDetail).toHaveBeenCalledWith('2', { from: '2026-09-01', to: '2026-09-30' });
     expect(within(profile).getByTestId('profile-promo')).toHaveTextContent('SPIN50-A2');
     expect(within(profile).getByTestId('profile-subs')).toHaveTextContent('#10');
-    expect(within(profile).getByTestId('plan-history')).toHaveTextContent('Plan history');
+    const assignments = within(profile).getAllByTestId('plan-assignment');
+    expect(assignments).toHaveLength(2);
+    expect(assignments[0]).toHaveTextContent('Casino default');
+    expect(assignments[0]).toHaveTextContent('Program default');
+    expect(assignments[1]).toHaveTextContent('VIP hybrid');
+    expect(assignments[1]).toHaveTextContent('Own assignment');
     const players = within(profile).getAllByTestId('profile-player');
     expect(players[1]).toHaveTextContent('Promo code');
     await userEvent.click(within(players[0]).getByTestId('explain-player'));

@@ -401,11 +401,22 @@ export type AffiliatesPage = { period: Period, rows: Array<AffiliateProfile>, };
 
 export type AttributedPlayer = { external_id: string, registered_day: string, key_kind: KeyKind, key_value: string, locked: boolean, };
 
+export type PlanAssignmentView = { plan: string, effective_from: string, 
+/**
+ * True for a program-wide default assignment, false for the affiliate's own.
+ */
+program_default: boolean, assigned_by: string, assigned_at_ms: number, };
+
 export type AffiliateDetail = { profile: AffiliateProfile, 
 /**
  * The most recent players (at most `PLAYERS_MAX`), newest first.
  */
-players: Array<AttributedPlayer>, players_total: number, };
+players: Array<AttributedPlayer>, players_total: number, 
+/**
+ * Every commission plan assignment that applies to the affiliate, oldest first: its own and the program
+ * default's (the engine uses the affiliate's own latest assignment on a day, else the default's).
+ */
+plan_history: Array<PlanAssignmentView>, };
 
 export type TouchModel = "first" | "last" | "position" | "decay";
 

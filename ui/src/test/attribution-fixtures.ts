@@ -72,6 +72,10 @@ export function affiliateDetail(id = '2'): AffiliateDetail {
       { external_id: 'P000051', registered_day: '2026-09-20', key_kind: 'promo_code', key_value: 'SPIN50-A2', locked: false },
     ],
     players_total: p.attributed_players,
+    plan_history: [
+      { plan: 'Casino default', effective_from: '2026-01-01', program_default: true, assigned_by: 'system', assigned_at_ms: 0 },
+      { plan: 'VIP hybrid', effective_from: '2026-06-01', program_default: false, assigned_by: 'maria', assigned_at_ms: 0 },
+    ],
   };
 }
 

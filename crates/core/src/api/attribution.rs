@@ -247,6 +247,21 @@ pub struct AffiliateDetail {
     /// The most recent players (at most `PLAYERS_MAX`), newest first.
     pub players: Vec<AttributedPlayer>,
     pub players_total: u32,
+    /// Every commission plan assignment that applies to the affiliate, oldest first: its own and the program
+    /// default's (the engine uses the affiliate's own latest assignment on a day, else the default's).
+    pub plan_history: Vec<PlanAssignmentView>,
+}
+
+/// One plan assignment as the affiliate profile lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PlanAssignmentView {
+    pub plan: String,
+    pub effective_from: String,
+    /// True for a program-wide default assignment, false for the affiliate's own.
+    pub program_default: bool,
+    pub assigned_by: String,
+    #[ts(type = "number")]
+    pub assigned_at_ms: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -16,8 +16,9 @@ pub use crate::postback::dialect::Dialect;
 pub use attribution::{
     AffiliateDetail, AffiliateProfile, AffiliatesPage, AttributedPlayer, AttributionRules,
     AttributionRulesView, AttributionRunSummary, CandidateOutcome, ClickSelection, Explanation,
-    KeyCandidate, KeyKind, MultiTouchReport, MultiTouchRow, PlayerExplanation, PriorityMode,
-    RuleFieldError, RuleVersionView, SaveRulesResult, TouchAnalysis, TouchModel, TouchView,
+    KeyCandidate, KeyKind, MultiTouchReport, MultiTouchRow, PlanAssignmentView, PlayerExplanation,
+    PriorityMode, RuleFieldError, RuleVersionView, SaveRulesResult, TouchAnalysis, TouchModel,
+    TouchView,
 };
 pub use commission::{
     CommissionProblem, ComputeResult, CurrencyTotal, DrillEvent, DrillItem, PeriodView, PlanDetail,
@@ -210,6 +211,7 @@ pub fn typescript_bindings() -> String {
         AffiliateProfile::decl(),
         AffiliatesPage::decl(),
         AttributedPlayer::decl(),
+        PlanAssignmentView::decl(),
         AffiliateDetail::decl(),
         TouchModel::decl(),
         MultiTouchRow::decl(),

@@ -9,6 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::{promo, AttributionError};
 use crate::api::{
     AffiliateDetail, AffiliateProfile, AffiliatesPage, AttributedPlayer, KeyKind, Period,
+    PlanAssignmentView,
 };
 use crate::money::format_amount;
 
@@ -155,9 +156,27 @@ pub fn detail(
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    let plan_history = conn
+        .prepare(
+            "SELECT p.name, a.effective_from, a.affiliate_id IS NULL, a.created_by, a.created_at_ms
+               FROM plan_assignments a JOIN plans p ON p.id = a.plan_id
+              WHERE a.program_id = ?1 AND (a.affiliate_id = ?2 OR a.affiliate_id IS NULL)
+              ORDER BY a.effective_from, a.id",
+        )?
+        .query_map(params![program_id, id], |r| {
+            Ok(PlanAssignmentView {
+                plan: r.get(0)?,
+                effective_from: r.get(1)?,
+                program_default: r.get(2)?,
+                assigned_by: r.get(3)?,
+                assigned_at_ms: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(AffiliateDetail {
         players_total: profile.attributed_players,
         profile,
         players,
+        plan_history,
     })
 }

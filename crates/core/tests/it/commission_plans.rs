@@ -328,3 +328,61 @@ fn saved_versions_are_immutable() {
         assert!(r.is_err(), "{sql} must be refused by a trigger");
     }
 }
+
+/// The affiliate profile's plan history lists the program default and the affiliate's own assignment, so a
+/// manager sees which terms applied when (the engine's choice: own assignment first, else the default).
+#[test]
+fn affiliate_profile_lists_its_plan_history() {
+    let (_d, store, program_id) = super::commission_fixture::igaming_world();
+    let r = affops_core::commission::actions::import_plan(
+        &store,
+        None,
+        "vip.json",
+        r#"{"name": "VIP", "currency": "EUR", "versions": [{"effective_from": "2026-06-01",
+        "components": [{"kind": "rev_share", "percent": "40", "ngr": "bets - wins"}]}]}"#,
+        true,
+        0,
+    )
+    .unwrap();
+    assert!(r.saved, "{:?}", r.errors);
+    affops_core::commission::actions::assign_plan(
+        &store,
+        None,
+        Some("777"),
+        "VIP",
+        "2026-06-01",
+        "maria",
+        0,
+    )
+    .unwrap();
+    let period = affops_core::api::Period {
+        from: "2026-10-01".into(),
+        to: "2026-10-31".into(),
+    };
+    let detail = |ext: &str| {
+        store
+            .read(|c| {
+                Ok(affops_core::attribution::affiliates::detail(
+                    c, program_id, ext, &period,
+                ))
+            })
+            .unwrap()
+            .unwrap()
+    };
+    let vip = detail("777").plan_history;
+    assert_eq!(vip.len(), 2, "{vip:?}");
+    assert_eq!(
+        (vip[0].plan.as_str(), vip[0].program_default),
+        ("Hybrid", true)
+    );
+    assert_eq!(
+        (
+            vip[1].plan.as_str(),
+            vip[1].program_default,
+            vip[1].assigned_by.as_str()
+        ),
+        ("VIP", false, "maria")
+    );
+    let other = detail("502").plan_history;
+    assert_eq!(other.len(), 1, "another affiliate's own plan is not theirs");
+}

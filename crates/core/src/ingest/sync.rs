@@ -3,7 +3,7 @@
 //! write transaction, so a crash or a failed page leaves no half-written page and the next sync resumes there.
 
 use super::http::{fetch_page, HttpPolicy};
-use super::stream::{Position, SourceKind, StreamKind, Window};
+use super::stream::{Position, SourceKind, StreamKind, Vertical, Window};
 use super::upsert::{self, Outcome, PageContext};
 use crate::api::{Progress, StreamSyncResult, SyncSummary};
 use crate::store::{Store, StoreError, StoreResult};
@@ -105,6 +105,8 @@ struct SourceRow {
     program_id: i64,
     name: String,
     kind: SourceKind,
+    /// The vertical of the source's program: it decides which streams an operator source has.
+    vertical: Vertical,
     base_url: String,
     program_tz: String,
     config: SourceConfig,
@@ -113,20 +115,21 @@ struct SourceRow {
 fn load_sources(store: &Store) -> StoreResult<Vec<SourceRow>> {
     store.read(|c| {
         let mut stmt = c.prepare(
-            "SELECT s.id, s.program_id, s.name, s.kind, COALESCE(s.base_url, ''), p.timezone, s.config_json
+            "SELECT s.id, s.program_id, s.name, s.kind, COALESCE(s.base_url, ''), p.timezone, s.config_json, p.vertical
              FROM sources s JOIN programs p ON p.id = s.program_id
              WHERE s.enabled = 1 AND s.kind IN ('everflow', 'affise', 'operator') ORDER BY s.id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?))
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, program_id, name, kind, base_url, program_tz, config) = row?;
+            let (id, program_id, name, kind, base_url, program_tz, config, vertical) = row?;
             let kind = SourceKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("source {name}: unknown kind {kind}")))?;
+            let vertical = Vertical::parse(&vertical).ok_or_else(|| StoreError::Invalid(format!("source {name}: unknown vertical {vertical}")))?;
             let config: SourceConfig = serde_json::from_str(&config)
                 .map_err(|e| StoreError::Invalid(format!("source {name}: bad settings: {e}")))?;
-            out.push(SourceRow { id, program_id, name, kind, base_url, program_tz, config });
+            out.push(SourceRow { id, program_id, name, kind, vertical, base_url, program_tz, config });
         }
         Ok(out)
     })
@@ -147,7 +150,7 @@ pub async fn sync_all(
     };
     let mut plan: Vec<(StreamKind, &SourceRow)> = sources
         .iter()
-        .flat_map(|s| s.kind.streams().iter().map(move |k| (*k, s)))
+        .flat_map(|s| s.kind.streams(s.vertical).iter().map(move |k| (*k, s)))
         .collect();
     plan.sort_by_key(|(k, s)| (*k, s.id));
     let client = opts
@@ -544,7 +547,7 @@ fn write_page(
             Err(e) => Err((e.field, e.reason)),
             Ok(rec) => match upsert::apply(tx, ctx, raw_id, &rec)? {
                 Ok(outcome) => Ok(outcome),
-                Err(unresolved) => Err((None, unresolved.0)),
+                Err(u) => Err((u.field.map(str::to_string), u.reason)),
             },
         };
         match applied {

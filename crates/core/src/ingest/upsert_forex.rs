@@ -123,12 +123,14 @@ pub(super) fn upsert_account(
         None => None,
         Some(ext) => match affiliate_id(tx, ctx, ext)? {
             Some(id) => Some(id),
-            None => return Ok(Err(Unresolved::new(
-                "ib_id",
-                format!(
+            None => {
+                return Ok(Err(Unresolved::new(
+                    "ib_id",
+                    format!(
                     "IB '{ext}' is unknown; sync the broker's IBs first (the account is kept here)"
                 ),
-            ))),
+                )))
+            }
         },
     };
     let (player, client) = upsert_client(tx, ctx, raw_id, a, ib)?;

@@ -8,6 +8,8 @@
 //! - `postback_order`: I5 (shuffled, repeated, concurrent deliveries end like in-order ones) and parser fuzzing.
 //! - `postback_rig`: the shared set-up of the two postback modules.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
+//! - `sync_operator`: the operator side (withdrawals, daily activity, the Forex broker's IBs, accounts, symbols
+//!   and deals) against the sandbox's world, exactly, with faults on; bad items quarantined one by one.
 
 mod bindings;
 mod import;
@@ -17,3 +19,4 @@ mod postback;
 mod postback_order;
 mod postback_rig;
 mod sync;
+mod sync_operator;

@@ -9,19 +9,20 @@ use affops_sandbox::{
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-struct Env {
+pub(crate) struct Env {
     _dir: tempfile::TempDir,
-    ws: Workspace,
-    world: Arc<World>,
-    server: SandboxServer,
+    pub(crate) ws: Workspace,
+    pub(crate) world: Arc<World>,
+    pub(crate) server: SandboxServer,
 }
 
 async fn env(seed: u64) -> Env {
     env_with(WorldConfig::small(seed)).await
 }
 
-/// A workspace set up like the demo against a sandbox serving the world of `cfg`.
-async fn env_with(cfg: WorldConfig) -> Env {
+/// A workspace set up like the demo against a sandbox serving the world of `cfg` (with the Forex broker as a
+/// second program when the world has one).
+pub(crate) async fn env_with(cfg: WorldConfig) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let world = Arc::new(generate(&cfg));
     let server = serve(
@@ -46,6 +47,21 @@ async fn env_with(cfg: WorldConfig) -> Env {
         now_ms(&world),
     )
     .unwrap();
+    if let Some(fx) = &world.forex {
+        let broker = ProgramSpec {
+            name: fx.program.name.clone(),
+            vertical: "forex".into(),
+            currency: fx.program.currency.clone(),
+            timezone: fx.program.timezone.clone(),
+        };
+        ws.setup_demo_broker(
+            &broker,
+            &server.base_url(),
+            &world.config.start.to_string(),
+            now_ms(&world),
+        )
+        .unwrap();
+    }
     Env {
         _dir: dir,
         ws,
@@ -55,7 +71,7 @@ async fn env_with(cfg: WorldConfig) -> Env {
 }
 
 /// A day after the world ends: every event is in the past.
-fn now_ms(world: &World) -> i64 {
+pub(crate) fn now_ms(world: &World) -> i64 {
     let end = world.config.start + chrono::Days::new(u64::from(world.config.days) + 1);
     end.and_hms_opt(0, 0, 0)
         .unwrap()
@@ -63,7 +79,7 @@ fn now_ms(world: &World) -> i64 {
         .timestamp_millis()
 }
 
-async fn sync(e: &Env) -> SyncReport {
+pub(crate) async fn sync(e: &Env) -> SyncReport {
     sync_with(e, HttpPolicy::fast(), Arc::new(|_| {})).await
 }
 
@@ -96,14 +112,14 @@ fn dashboard(e: &Env) -> Dashboard {
     affops_core::dashboard::build(&e.ws, &DashboardQuery::default()).unwrap()
 }
 
-fn count(e: &Env, table: &str) -> i64 {
+pub(crate) fn count(e: &Env, table: &str) -> i64 {
     e.ws.store()
         .read(|c| Ok(c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?))
         .unwrap()
 }
 
 /// Every affiliate with activity shows exactly the sandbox's ground truth.
-fn assert_matches_ground_truth(e: &Env) {
+pub(crate) fn assert_matches_ground_truth(e: &Env) {
     let truth = e.world.ground_truth();
     let d = dashboard(e);
     assert!(!d.rows.is_empty());
@@ -387,7 +403,8 @@ async fn progress_reports_every_step_in_order() {
     assert!(r.failures.is_empty());
     let seen = seen.lock().unwrap().clone();
     let last = seen.last().unwrap();
-    assert_eq!((last.steps_done, last.steps_total), (6, 6));
+    // 4 tracker streams + 4 operator streams (players, deposits, withdrawals, activity).
+    assert_eq!((last.steps_done, last.steps_total), (8, 8));
     assert!(
         seen.windows(2).all(|w| w[0].steps_done <= w[1].steps_done),
         "overall progress never goes back"

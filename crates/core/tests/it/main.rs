@@ -9,7 +9,8 @@
 //! - `postback_rig`: the shared set-up of the two postback modules.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 //! - `sync_operator`: the operator side (withdrawals, daily activity, the Forex broker's IBs, accounts, symbols
-//!   and deals) against the sandbox's world, exactly, with faults on; bad items quarantined one by one.
+//!   and deals) against the sandbox's world, exactly, with faults on.
+//! - `sync_quarantine`: bad operator and broker items over HTTP are quarantined one by one; the rest lands.
 
 mod bindings;
 mod import;
@@ -20,3 +21,4 @@ mod postback_order;
 mod postback_rig;
 mod sync;
 mod sync_operator;
+mod sync_quarantine;

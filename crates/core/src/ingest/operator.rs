@@ -244,6 +244,53 @@ mod tests {
     }
 
     #[test]
+    fn withdrawal_and_activity() {
+        let w = withdrawal(&raw(r#"{"withdrawal_id":"W1","player_id":"P1","amount":"40.10","currency":"EUR","occurred_at":"2026-10-03T15:01:00Z","payment_hash":" ph "}"#)).unwrap();
+        assert_eq!(
+            (w.amount_micros, w.payment_hash.as_deref()),
+            (40_100_000, Some("ph"))
+        );
+        let e = withdrawal(&raw(r#"{"withdrawal_id":"W1","player_id":"P1","amount":"0","currency":"EUR","occurred_at":"2026-10-03T15:01:00Z"}"#)).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("amount"));
+        // Components absent from the feed are 0; numbers and strings are both exact.
+        let a = activity(&raw(
+            r#"{"player_id":"P1","day":"2026-10-03","currency":"eur","bets":12.5,"wins":"3.25"}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            (
+                a.bets_micros,
+                a.wins_micros,
+                a.taxes_micros,
+                a.currency.as_str()
+            ),
+            (12_500_000, 3_250_000, 0, "EUR")
+        );
+        let e = activity(&raw(
+            r#"{"player_id":"P1","day":"03/10/2026","currency":"EUR"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("day"));
+        let e = activity(&raw(
+            r#"{"player_id":"P1","day":"2026-10-03","currency":"EUR","fees":"n/a"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("fees"));
+    }
+
+    #[test]
+    fn player_identity_keys() {
+        let p = player(&raw(r#"{"player_id":"P1","currency":"EUR","registered_at":"2026-10-03T14:22:05Z","ip":"10.1.2.3","device_id":"d-9","email":"Jo.Ann+vip@Gmail.com"}"#)).unwrap();
+        assert_eq!((p.ip.as_str(), p.device_id.as_str()), ("10.1.2.3", "d-9"));
+        assert_eq!(p.email_hash, email_hash("joann@gmail.com"));
+        let p = player(&raw(r#"{"player_id":"P1","currency":"EUR","registered_at":"2026-10-03T14:22:05Z","email":"not-an-email"}"#)).unwrap();
+        assert_eq!(
+            p.email_hash, None,
+            "no address, no identity — the player still lands"
+        );
+    }
+
+    #[test]
     fn cursor_envelope() {
         let env = parse_envelope(br#"{"data":[{"x":1}],"next_cursor":"abc"}"#).unwrap();
         assert_eq!(env.next, Some(Position::Cursor(Some("abc".into()))));

@@ -5,7 +5,8 @@
 //! - [`everflow`], [`affise`], [`operator`], [`broker`]: the wire shapes of each API (trackers, a casino's
 //!   back-office, a Forex broker's), parsed into [`records`] (validated types); [`identity`] hashes emails.
 //! - [`upsert`]: idempotent writes on natural keys, raw archive, quarantine; [`upsert_money`] (withdrawals,
-//!   daily activity) and [`upsert_forex`] (IBs, accounts, symbols, deals) for the operator side.
+//!   daily activity) and [`upsert_forex`] (IBs, accounts, symbols, deals) for the operator side;
+//!   [`upsert_batch`] writes a page's new conversions many rows per statement.
 //! - [`sync`]: the loop that ties them together, one transaction per page.
 
 pub mod affise;
@@ -20,6 +21,7 @@ pub mod records;
 pub mod stream;
 pub mod sync;
 pub mod upsert;
+pub mod upsert_batch;
 pub mod upsert_forex;
 pub mod upsert_money;
 

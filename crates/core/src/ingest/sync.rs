@@ -3,6 +3,8 @@
 //! write transaction, so a crash or a failed page leaves no half-written page and the next sync resumes there.
 
 use super::http::{fetch_page, HttpPolicy};
+use super::records::ItemResult;
+use super::stream::Record;
 use super::stream::{Position, SourceKind, StreamKind, Vertical, Window};
 use super::upsert::{self, Outcome, PageContext};
 use crate::api::{Progress, StreamSyncResult, SyncSummary};
@@ -400,10 +402,22 @@ async fn sync_stream(
             |body| kind.parse_envelope(body),
         )
         .await;
+        // Validate every item and hash the page off the writer, while the previous page is still being written:
+        // the writer's critical path is then only the writes.
+        let fetched = match fetched {
+            Ok((body, envelope)) => Ok(tokio::task::spawn_blocking(move || {
+                let parsed = envelope.items.iter().map(|i| kind.parse_item(i)).collect();
+                let sha = upsert::page_sha256(&body);
+                (body, envelope, parsed, sha)
+            })
+            .await
+            .map_err(|e| StoreError::Invalid(format!("a background task failed: {e}")))?),
+            Err(e) => Err(e),
+        };
         if let Some(p) = pending.take() {
             p.finish(&mut result, &label, step, progress).await?;
         }
-        let (body, envelope) = match fetched {
+        let (body, envelope, parsed, sha) = match fetched {
             Ok(ok) => ok,
             // RELIABILITY.md I7: a saved cursor the source no longer knows is a dead cursor; fall back to
             // re-fetching the window from its start (natural keys make the overlap harmless), once.
@@ -443,10 +457,11 @@ async fn sync_stream(
         let st = store.clone();
         let ctx_parts = (source.id, source.program_id, opts.now_ms, kind.as_str());
         let page = FetchedPage {
-            kind,
             label: page_label,
             body,
+            sha,
             envelope,
+            parsed,
             next_checkpoint: next
                 .as_ref()
                 .map(Position::to_checkpoint)
@@ -514,12 +529,14 @@ struct PageCounts {
     quarantined: u32,
 }
 
-/// A page as fetched, with where the stream goes next.
+/// A page as fetched, its items validated and its bytes hashed, with where the stream goes next.
 struct FetchedPage {
-    kind: StreamKind,
     label: String,
     body: Vec<u8>,
+    sha: String,
     envelope: super::stream::Envelope,
+    /// One result per item of `envelope.items`, in order.
+    parsed: Vec<ItemResult<Record>>,
     next_checkpoint: String,
     window: Window,
 }
@@ -531,25 +548,19 @@ fn write_page(
     page: &FetchedPage,
 ) -> StoreResult<PageCounts> {
     let FetchedPage {
-        kind,
         label: page_label,
         body,
+        sha,
         envelope,
+        parsed,
         next_checkpoint,
         window,
     } = page;
-    let raw_id = upsert::archive_raw(tx, ctx, page_label, body)?;
+    let raw_id = upsert::archive_raw_hashed(tx, ctx, page_label, body, sha)?;
     let mut counts = PageCounts::default();
-    for (i, item) in envelope.items.iter().enumerate() {
+    let results = super::upsert_batch::apply_page(tx, ctx, raw_id, parsed)?;
+    for (i, (item, applied)) in envelope.items.iter().zip(results).enumerate() {
         counts.fetched += 1;
-        let locator = format!("{page_label} item {}", i + 1);
-        let applied = match kind.parse_item(item) {
-            Err(e) => Err((e.field, e.reason)),
-            Ok(rec) => match upsert::apply(tx, ctx, raw_id, &rec)? {
-                Ok(outcome) => Ok(outcome),
-                Err(u) => Err((u.field.map(str::to_string), u.reason)),
-            },
-        };
         match applied {
             Ok(Outcome::Inserted) => counts.inserted += 1,
             Ok(Outcome::Updated) => counts.updated += 1,
@@ -559,7 +570,7 @@ fn write_page(
                 upsert::quarantine(
                     tx,
                     ctx,
-                    &locator,
+                    &format!("{page_label} item {}", i + 1),
                     field.as_deref(),
                     &reason,
                     item.get().as_bytes(),

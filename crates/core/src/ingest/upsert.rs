@@ -87,7 +87,22 @@ pub fn archive_raw(
     locator: &str,
     payload: &[u8],
 ) -> StoreResult<i64> {
-    let sha = hex::encode(Sha256::digest(payload));
+    archive_raw_hashed(tx, ctx, locator, payload, &page_sha256(payload))
+}
+
+/// The hex SHA-256 a raw page is archived under.
+pub fn page_sha256(payload: &[u8]) -> String {
+    hex::encode(Sha256::digest(payload))
+}
+
+/// As [`archive_raw`], with the page's [`page_sha256`] computed beforehand (off the writer thread).
+pub fn archive_raw_hashed(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    locator: &str,
+    payload: &[u8],
+    sha: &str,
+) -> StoreResult<i64> {
     let inserted = tx
         .prepare_cached(
             "INSERT INTO raw_records (source_id, stream, locator, fetched_at_ms, sha256, payload)
@@ -171,7 +186,7 @@ pub fn apply(
 
 /// Finds or creates an affiliate. `authoritative` records (from the affiliates list) may rename it; references
 /// embedded in clicks and conversions only create it when missing.
-fn upsert_affiliate(
+pub(super) fn upsert_affiliate(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     a: &AffiliateRecord,

@@ -134,6 +134,7 @@ fn affiliate_ref(r: EfAffiliateRef) -> ItemResult<AffiliateRecord> {
         external_id: id,
         status: "active".to_string(),
         parent_external_id: None,
+        email_hash: None,
     })
 }
 
@@ -145,6 +146,8 @@ struct EfAffiliate {
     account_status: Option<String>,
     #[serde(default)]
     network_affiliate_parent_id: Option<i64>,
+    #[serde(default)]
+    email: Option<String>,
 }
 
 pub fn affiliate(item: &RawValue) -> ItemResult<AffiliateRecord> {
@@ -158,6 +161,7 @@ pub fn affiliate(item: &RawValue) -> ItemResult<AffiliateRecord> {
         .network_affiliate_parent_id
         .filter(|p| *p > 0)
         .map(|p| p.to_string());
+    rec.email_hash = a.email.as_deref().and_then(super::identity::email_hash);
     Ok(rec)
 }
 

@@ -87,6 +87,9 @@ pub struct AffiliateRecord {
     pub name: String,
     pub status: String,
     pub parent_external_id: Option<String>,
+    /// The normalized-email hash ([`super::identity`]) when the affiliates list gives an email; references
+    /// embedded in clicks and conversions carry none.
+    pub email_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

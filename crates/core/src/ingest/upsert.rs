@@ -225,15 +225,28 @@ fn resolve_affiliate(
             .optional()?,
         _ => None,
     };
+    // Only the authoritative list sets the email hash; it fills or refreshes it, never blanks it.
+    let email_hash = if authoritative {
+        a.email_hash.as_deref()
+    } else {
+        None
+    };
     match existing {
         Some((id, name, status)) => {
-            if authoritative && (name != a.name || status != a.status || parent_id.is_some()) {
+            if authoritative
+                && (name != a.name
+                    || status != a.status
+                    || parent_id.is_some()
+                    || email_hash.is_some())
+            {
                 let n = tx
                     .prepare_cached(
-                        "UPDATE affiliates SET name = ?2, status = ?3, parent_id = COALESCE(?4, parent_id)
-                         WHERE id = ?1 AND (name IS NOT ?2 OR status IS NOT ?3 OR parent_id IS NOT COALESCE(?4, parent_id))",
+                        "UPDATE affiliates SET name = ?2, status = ?3, parent_id = COALESCE(?4, parent_id),
+                                               email_hash = COALESCE(?5, email_hash)
+                         WHERE id = ?1 AND (name IS NOT ?2 OR status IS NOT ?3 OR parent_id IS NOT COALESCE(?4, parent_id)
+                                            OR email_hash IS NOT COALESCE(?5, email_hash))",
                     )?
-                    .execute(params![id, a.name, a.status, parent_id])?;
+                    .execute(params![id, a.name, a.status, parent_id, email_hash])?;
                 return Ok((
                     id,
                     if n > 0 {
@@ -247,10 +260,10 @@ fn resolve_affiliate(
         }
         None => {
             tx.prepare_cached(
-                "INSERT INTO affiliates (program_id, external_id, name, parent_id, status, created_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO affiliates (program_id, external_id, name, parent_id, status, email_hash, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![ctx.program_id, a.external_id, a.name, parent_id, a.status, ctx.now_ms])?;
+            .execute(params![ctx.program_id, a.external_id, a.name, parent_id, a.status, email_hash, ctx.now_ms])?;
             Ok((tx.last_insert_rowid(), Outcome::Inserted))
         }
     }

@@ -170,6 +170,7 @@ mod tests {
                 name: "A".into(),
                 status: "active".into(),
                 parent_external_id: None,
+                email_hash: None,
             },
             status,
             payout_micros: payout,

@@ -177,6 +177,21 @@ fn assert_casino_side(e: &Env) {
     .collect();
     assert_eq!(stored_identity, identity, "player identity keys");
 
+    // Affiliates keep their email hash too, computed the same way: self-referral is a hash comparison.
+    let expected: BTreeMap<String, Option<String>> = w
+        .affiliates
+        .iter()
+        .map(|a| (a.id.to_string(), email_hash(&a.email)))
+        .collect();
+    let stored: BTreeMap<String, Option<String>> = query_map(
+        e,
+        &format!("SELECT external_id, email_hash FROM affiliates WHERE program_id = {casino}"),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .into_iter()
+    .collect();
+    assert_eq!(stored, expected, "affiliate email hashes");
+
     // Daily activity: one row per player and operator day, every component exact.
     let expected: BTreeMap<(String, String), [i64; 9]> = w
         .activity

@@ -508,3 +508,66 @@ async fn medium_world_operator_and_broker_streams_match_the_world_exactly() {
     );
     e.server.shutdown().await;
 }
+
+/// RELIABILITY.md I7 on the broker's cursor streams: a page that keeps failing stops its stream at that page (the
+/// pages before it are kept, the others streams finish); the next sync resumes there and ends exactly at the world.
+#[tokio::test]
+async fn failed_deals_page_resumes_from_its_cursor() {
+    let e = env_with(WorldConfig {
+        seed: 31,
+        forex: true,
+        ..WorldConfig::demo()
+    })
+    .await;
+    let fx = e.world.forex.as_ref().unwrap();
+    assert!(
+        fx.deals.len() > 500,
+        "the deals list spans several pages of 500"
+    );
+    e.server.faults().push(FaultRule {
+        stream: Stream::Deals,
+        page: 2,
+        kind: FaultKind::Http500,
+        times: None,
+    });
+    let first = sync(&e).await;
+    assert_eq!(first.failures.len(), 1, "{:?}", first.failures);
+    assert!(
+        first.failures[0].message.contains("Demo broker/deals")
+            && first.failures[0].message.contains("page 2"),
+        "{}",
+        first.failures[0].message
+    );
+    assert_eq!(count(&e, "deals"), 500, "page 1 is kept");
+    let cursor: String =
+        e.ws.store()
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT cursor FROM sync_checkpoints WHERE stream = 'deals'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+    assert!(
+        cursor.starts_with("after:"),
+        "resumes after page 1, not from the start: {cursor}"
+    );
+
+    e.server.faults().clear();
+    let second = sync(&e).await;
+    assert!(second.failures.is_empty(), "{:?}", second.failures);
+    let deals = second
+        .summary
+        .streams
+        .iter()
+        .find(|s| s.stream == "deals")
+        .unwrap();
+    assert_eq!(
+        deals.rows_inserted as usize,
+        fx.deals.len() - 500,
+        "only the pages after the checkpoint are new"
+    );
+    assert_broker_side(&e);
+    e.server.shutdown().await;
+}

@@ -40,7 +40,11 @@ impl AppState {
         if let Some((_, endpoint, end_ms)) = guard.as_ref() {
             return Ok((endpoint.clone(), *end_ms));
         }
-        let world = Arc::new(generate(&WorldConfig::demo()));
+        // The demo shows both verticals: the casino and a Forex broker.
+        let world = Arc::new(generate(&WorldConfig {
+            forex: true,
+            ..WorldConfig::demo()
+        }));
         let server = serve(
             world.clone(),
             ([127, 0, 0, 1], 0).into(),
@@ -61,6 +65,12 @@ impl AppState {
                 currency: world.program.currency.clone(),
                 timezone: world.program.timezone.clone(),
             },
+            broker: world.forex.as_ref().map(|fx| ProgramSpec {
+                name: fx.program.name.clone(),
+                vertical: "forex".into(),
+                currency: fx.program.currency.clone(),
+                timezone: fx.program.timezone.clone(),
+            }),
             since_day: world.config.start.to_string(),
         };
         let end_ms = world.config.end_instant().timestamp_millis();

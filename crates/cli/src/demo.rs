@@ -9,6 +9,8 @@ use std::sync::Arc;
 pub async fn run(ws: &Workspace, seed: u64, show_progress: bool) -> Result<SyncSummary, ApiError> {
     let world = Arc::new(generate(&WorldConfig {
         seed,
+        // The demo shows both verticals: the casino and a Forex broker.
+        forex: true,
         ..WorldConfig::demo()
     }));
     let server = serve(
@@ -31,6 +33,12 @@ pub async fn run(ws: &Workspace, seed: u64, show_progress: bool) -> Result<SyncS
             currency: world.program.currency.clone(),
             timezone: world.program.timezone.clone(),
         },
+        broker: world.forex.as_ref().map(|fx| ProgramSpec {
+            name: fx.program.name.clone(),
+            vertical: "forex".into(),
+            currency: fx.program.currency.clone(),
+            timezone: fx.program.timezone.clone(),
+        }),
         since_day: world.config.start.to_string(),
     };
     let bar = if show_progress {

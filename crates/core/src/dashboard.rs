@@ -88,7 +88,9 @@ pub fn build(ws: &Workspace, q: &DashboardQuery) -> Result<Dashboard, ApiError> 
         .read(|c| {
             let program: Option<(i64, String, String, String)> = c
                 .query_row(
-                    "SELECT id, name, currency, timezone FROM programs ORDER BY id LIMIT 1",
+                    // The dashboard shows one program: the first iGaming program (the demo's casino), else
+                    // the first program. A Forex broker beside it (the demo has one) is not mixed in.
+                    "SELECT id, name, currency, timezone FROM programs ORDER BY vertical <> 'igaming', id LIMIT 1",
                     [],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )

@@ -197,7 +197,16 @@ pub async fn test_connection(
         .get(name)
         .ok_or_else(|| invalid("API key", format!("no key is stored for '{name}'")))?;
     let kind = SourceKind::parse(&source.kind).ok_or_else(|| invalid("Kind", &source.kind))?;
-    let stream = kind.streams()[0];
+    let vertical: String = ws.store().read(|c| {
+        Ok(c.query_row(
+            "SELECT p.vertical FROM sources s JOIN programs p ON p.id = s.program_id WHERE s.name = ?1",
+            [name],
+            |r| r.get(0),
+        )?)
+    })?;
+    let vertical =
+        crate::ingest::Vertical::parse(&vertical).unwrap_or(crate::ingest::Vertical::Igaming);
+    let stream = kind.streams(vertical)[0];
     let policy = HttpPolicy {
         attempts_max: 1,
         ..HttpPolicy::default()

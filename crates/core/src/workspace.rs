@@ -19,10 +19,12 @@ pub const DATA_DIR_ENV: &str = "AFFOPS_DATA_DIR";
 pub const DEMO_API_KEY: &str = "affops-demo-key";
 pub const DEMO_TRACKER: &str = "Demo tracker";
 pub const DEMO_OPERATOR: &str = "Demo operator";
+/// The demo Forex broker's back-office: an operator source of the broker's program (vertical 'forex').
+pub const DEMO_BROKER: &str = "Demo broker";
 
 /// The demo's own sources (their key is built in).
 pub fn is_demo_source(name: &str) -> bool {
-    name == DEMO_TRACKER || name == DEMO_OPERATOR
+    name == DEMO_TRACKER || name == DEMO_OPERATOR || name == DEMO_BROKER
 }
 
 impl From<StoreError> for ApiError {
@@ -51,8 +53,22 @@ pub struct ProgramSpec {
 pub struct DemoEndpoint {
     pub base_url: String,
     pub program: ProgramSpec,
+    /// The demo's Forex broker (vertical 'forex'), a second program with its own operator source on the same
+    /// sandbox; `None` when the sandbox world has no broker.
+    pub broker: Option<ProgramSpec>,
     /// The first day of the demo world; windowed streams are fetched from here.
     pub since_day: String,
+}
+
+impl DemoEndpoint {
+    /// Sets up every program and source of the demo (blocking: store writes).
+    fn set_up(&self, ws: &Workspace, now_ms: i64) -> StoreResult<()> {
+        ws.setup_demo(&self.program, &self.base_url, &self.since_day, now_ms)?;
+        if let Some(broker) = &self.broker {
+            ws.setup_demo_broker(broker, &self.base_url, &self.since_day, now_ms)?;
+        }
+        Ok(())
+    }
 }
 
 impl Workspace {
@@ -162,6 +178,37 @@ impl Workspace {
         })
     }
 
+    /// Sets up the demo Forex broker: a program of vertical 'forex' and its back-office as an operator source
+    /// (an operator source serves its program's vertical: here IBs, accounts, symbols and deals).
+    pub fn setup_demo_broker(
+        &self,
+        program: &ProgramSpec,
+        base_url: &str,
+        since_day: &str,
+        now_ms: i64,
+    ) -> StoreResult<i64> {
+        if program.vertical != "forex" {
+            return Err(StoreError::Invalid(format!(
+                "the demo broker's program '{}' must be of vertical forex, not {}",
+                program.name, program.vertical
+            )));
+        }
+        let program_id = self.ensure_program(program, now_ms)?;
+        let config = SourceConfig {
+            since: Some(since_day.to_string()),
+            page_size: 500,
+            ..SourceConfig::default()
+        };
+        self.ensure_source(
+            program_id,
+            DEMO_BROKER,
+            SourceKind::Operator,
+            base_url,
+            &config,
+            now_ms,
+        )
+    }
+
     /// Syncs every enabled source; any failed stream turns into one `source_failed` error naming each.
     pub async fn sync(
         &self,
@@ -182,16 +229,14 @@ impl Workspace {
         progress: ProgressFn,
     ) -> Result<SyncSummary, ApiError> {
         let (ws, d) = (self.clone(), demo.clone());
-        tokio::task::spawn_blocking(move || {
-            ws.setup_demo(&d.program, &d.base_url, &d.since_day, now_ms)
-        })
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!("a background task failed: {e}"),
-            )
-        })??;
+        tokio::task::spawn_blocking(move || d.set_up(&ws, now_ms))
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("a background task failed: {e}"),
+                )
+            })??;
         let opts = SyncOptions {
             now_ms,
             policy: HttpPolicy::default(),
@@ -223,16 +268,14 @@ impl Workspace {
     ) -> Result<SyncSummary, ApiError> {
         if let Some(d) = demo {
             let (ws, d) = (self.clone(), d.clone());
-            tokio::task::spawn_blocking(move || {
-                ws.setup_demo(&d.program, &d.base_url, &d.since_day, now_ms)
-            })
-            .await
-            .map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!("a background task failed: {e}"),
-                )
-            })??;
+            tokio::task::spawn_blocking(move || d.set_up(&ws, now_ms))
+                .await
+                .map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::Internal,
+                        format!("a background task failed: {e}"),
+                    )
+                })??;
         }
         let secrets = Arc::new(LayeredSecrets(vec![
             Arc::new(StaticSecrets::demo()),
@@ -314,11 +357,12 @@ impl Secrets for LayeredSecrets {
 pub struct StaticSecrets(pub HashMap<String, String>);
 
 impl StaticSecrets {
-    /// The demo's two sources with the demo key.
+    /// The demo's sources with the demo key.
     pub fn demo() -> Self {
         Self(HashMap::from([
             (DEMO_TRACKER.to_string(), DEMO_API_KEY.to_string()),
             (DEMO_OPERATOR.to_string(), DEMO_API_KEY.to_string()),
+            (DEMO_BROKER.to_string(), DEMO_API_KEY.to_string()),
         ]))
     }
 }

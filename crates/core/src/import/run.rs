@@ -81,7 +81,8 @@ fn ensure_source(
                             .ok_or_else(|| StoreError::Invalid(format!("no program named '{name}'")))?,
                     ),
                     None => {
-                        let ids: Vec<i64> = tx.prepare("SELECT id FROM programs LIMIT 2")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                        // The presets are casino data: the workspace's only iGaming program (a Forex broker beside it is not a candidate).
+                        let ids: Vec<i64> = tx.prepare("SELECT id FROM programs WHERE vertical = 'igaming' LIMIT 2")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
                         (ids.len() == 1).then(|| ids[0])
                     }
                 };

@@ -188,6 +188,10 @@ impl ChunkWriter {
                         click_id: p.click_id.clone(),
                         btag: p.btag.clone(),
                         promo_code: p.promo_code.clone(),
+                        // The IP is filled in below only where none is known; the file has no device or email.
+                        ip: String::new(),
+                        device_id: String::new(),
+                        email_hash: None,
                     };
                     upsert::upsert_player(tx, &page, raw_id, &rec)?;
                     if !p.ip.is_empty() {
@@ -205,10 +209,11 @@ impl ChunkWriter {
                         currency: d.currency.clone(),
                         occurred_at_ms: d.occurred_at_ms,
                         is_ftd: d.is_ftd,
+                        payment_hash: None,
                     };
                     match upsert::upsert_deposit(tx, &page, raw_id, &rec)? {
                         Ok(_) => None,
-                        Err(u) => Some(u.0.replace(
+                        Err(u) => Some(u.reason.replace(
                             "sync the operator's players first",
                             "import the registrations first",
                         )),

@@ -161,6 +161,7 @@ pub fn conversion(item: &RawValue) -> ItemResult<ConversionRecord> {
             external_id: partner,
             status: "active".into(),
             parent_external_id: None,
+            email_hash: None,
         },
         status: status(c.status)?,
         payout_micros: money("payouts", c.payouts)?,

@@ -134,6 +134,7 @@ fn affiliate_ref(r: EfAffiliateRef) -> ItemResult<AffiliateRecord> {
         external_id: id,
         status: "active".to_string(),
         parent_external_id: None,
+        email_hash: None,
     })
 }
 
@@ -145,6 +146,8 @@ struct EfAffiliate {
     account_status: Option<String>,
     #[serde(default)]
     network_affiliate_parent_id: Option<i64>,
+    #[serde(default)]
+    email: Option<String>,
 }
 
 pub fn affiliate(item: &RawValue) -> ItemResult<AffiliateRecord> {
@@ -158,31 +161,26 @@ pub fn affiliate(item: &RawValue) -> ItemResult<AffiliateRecord> {
         .network_affiliate_parent_id
         .filter(|p| *p > 0)
         .map(|p| p.to_string());
+    rec.email_hash = a.email.as_deref().and_then(super::identity::email_hash);
     Ok(rec)
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Subs {
-    sub1: String,
-    sub2: String,
-    sub3: String,
-    sub4: String,
-    sub5: String,
-}
-
-impl Subs {
-    fn into_array(self) -> [String; 5] {
-        [self.sub1, self.sub2, self.sub3, self.sub4, self.sub5]
-    }
 }
 
 #[derive(Deserialize)]
 struct EfClick {
     transaction_id: String,
     unix_timestamp: i64,
-    #[serde(flatten)]
-    subs: Subs,
+    // Sub-IDs are plain fields, not a `#[serde(flatten)]` struct: flatten buffers every field of the item into an
+    // owned map first, which cost more than the rest of the parse.
+    #[serde(default)]
+    sub1: String,
+    #[serde(default)]
+    sub2: String,
+    #[serde(default)]
+    sub3: String,
+    #[serde(default)]
+    sub4: String,
+    #[serde(default)]
+    sub5: String,
     #[serde(default)]
     user_ip: String,
     #[serde(default)]
@@ -201,7 +199,7 @@ pub fn click(item: &RawValue) -> ItemResult<ClickRecord> {
         affiliate: affiliate_ref(c.relationship.affiliate)?,
         clicked_at_ms: unix_secs_to_ms(c.unix_timestamp)
             .map_err(|e| ItemError::field("unix_timestamp", e.to_string()))?,
-        subs: c.subs.into_array(),
+        subs: [c.sub1, c.sub2, c.sub3, c.sub4, c.sub5],
         ip: c.user_ip,
         user_agent: c.user_agent,
         country: c.country.trim().to_ascii_uppercase(),
@@ -225,8 +223,18 @@ struct EfConversion<'a> {
     conversion_unix_timestamp: i64,
     #[serde(default)]
     click_unix_timestamp: Option<i64>,
-    #[serde(flatten)]
-    subs: Subs,
+    // Sub-IDs are plain fields, not a `#[serde(flatten)]` struct: flatten buffers every field of the item into an
+    // owned map first, which cost more than the rest of the parse.
+    #[serde(default)]
+    sub1: String,
+    #[serde(default)]
+    sub2: String,
+    #[serde(default)]
+    sub3: String,
+    #[serde(default)]
+    sub4: String,
+    #[serde(default)]
+    sub5: String,
     #[serde(default)]
     adv1: String,
     #[serde(default)]
@@ -265,7 +273,7 @@ pub fn conversion(item: &RawValue) -> ItemResult<ConversionRecord> {
         converted_at_ms: unix_secs_to_ms(c.conversion_unix_timestamp)
             .map_err(|e| ItemError::field("conversion_unix_timestamp", e.to_string()))?,
         clicked_at_ms,
-        subs: c.subs.into_array(),
+        subs: [c.sub1, c.sub2, c.sub3, c.sub4, c.sub5],
         player_ref: c.adv1.trim().to_string(),
         order_ref: c.order_id.trim().to_string(),
         event: c.event,

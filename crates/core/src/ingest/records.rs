@@ -87,6 +87,9 @@ pub struct AffiliateRecord {
     pub name: String,
     pub status: String,
     pub parent_external_id: Option<String>,
+    /// The normalized-email hash ([`super::identity`]) when the affiliates list gives an email; references
+    /// embedded in clicks and conversions carry none.
+    pub email_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +194,11 @@ pub struct PlayerRecord {
     pub click_id: Option<String>,
     pub btag: Option<String>,
     pub promo_code: Option<String>,
+    /// Registration IP and device fingerprint ('' when the operator does not say).
+    pub ip: String,
+    pub device_id: String,
+    /// See [`super::identity`]: the normalized-email hash, never the email.
+    pub email_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,6 +209,93 @@ pub struct DepositRecord {
     pub currency: String,
     pub occurred_at_ms: i64,
     pub is_ftd: bool,
+    /// The operator's hash of the payment instrument, for shared-instrument checks.
+    pub payment_hash: Option<String>,
+}
+
+/// A withdrawal: stored as a `money_movements` row of kind 'withdrawal' with a positive amount (the kind says
+/// which way the money went).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalRecord {
+    pub external_id: String,
+    pub player_external_id: String,
+    pub amount_micros: i64,
+    pub currency: String,
+    pub occurred_at_ms: i64,
+    pub payment_hash: Option<String>,
+}
+
+/// One player's PnL components on one operator day, exact, in the operator's currency. GGR and NGR are not
+/// stored: they are derived by a formula the commission engine names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRecord {
+    pub player_external_id: String,
+    /// 'YYYY-MM-DD' as the operator reports it (the operator's day).
+    pub day: String,
+    pub currency: String,
+    pub deposits_micros: i64,
+    pub withdrawals_micros: i64,
+    pub bets_micros: i64,
+    pub wins_micros: i64,
+    pub bonuses_micros: i64,
+    pub chargebacks_micros: i64,
+    pub adjustments_micros: i64,
+    pub fees_micros: i64,
+    pub taxes_micros: i64,
+}
+
+/// An introducing broker: an affiliate of the Forex program (a sub-IB names its master in `parent_external_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IbRecord {
+    pub external_id: String,
+    pub name: String,
+    pub parent_external_id: Option<String>,
+    pub email_hash: Option<String>,
+}
+
+/// A client's trading account: becomes a `forex_accounts` row and a `players` row (external id = login), so
+/// attribution and commissions treat Forex clients like players.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub login: String,
+    /// The IB the client came through; `None` is a direct client (organic: no IB earns on it).
+    pub ib_external_id: Option<String>,
+    pub currency: String,
+    pub is_cent: bool,
+    pub registered_at_ms: i64,
+    pub country: String,
+}
+
+/// A symbol with its contract size per *standard* lot, a whole number of base units. A cent symbol ("EURUSDc")
+/// is sent with 1/100 of the standard contract; it is stored with the standard one, because its deals keep their
+/// raw volume and the account's `is_cent` flag applies the 1/100 (see the `forex_accounts` schema).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SymbolRecord {
+    pub symbol: String,
+    pub contract_size: i64,
+}
+
+/// An MT5 deal as reported. Its volume in base units needs the symbol's contract size, so it is computed when
+/// the deal is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealRecord {
+    pub ticket: String,
+    pub login: String,
+    /// BUY, SELL, BALANCE, CREDIT, COMMISSION, AGENT_COMMISSION... (upper case).
+    pub deal_type: String,
+    /// IN, OUT, INOUT or OUT_BY.
+    pub entry: String,
+    /// Empty for non-trading deals.
+    pub symbol: String,
+    /// Lots as reported, in micros of a lot (1.00 lot = 1_000_000).
+    pub lots_micros: i64,
+    /// The price as exact decimal text (scale kept: "1.08000"); '' when absent.
+    pub price: String,
+    pub commission_micros: i64,
+    pub swap_micros: i64,
+    pub profit_micros: i64,
+    pub position_id: String,
+    pub executed_at_ms: i64,
 }
 
 /// The affiliate a btag names, if it follows the `a{affiliate}-b{banner}-...` convention.

@@ -2,9 +2,10 @@
 //! page ([`Envelope`]), and the table of streams each kind of source offers, in the order they sync.
 
 use super::records::{
-    AffiliateRecord, ClickRecord, ConversionRecord, DepositRecord, ItemResult, PlayerRecord,
+    AccountRecord, ActivityRecord, AffiliateRecord, ClickRecord, ConversionRecord, DealRecord,
+    DepositRecord, IbRecord, ItemResult, PlayerRecord, SymbolRecord, WithdrawalRecord,
 };
-use super::{affise, everflow, operator};
+use super::{affise, broker, everflow, operator};
 use chrono::{TimeZone, Utc};
 use serde_json::value::RawValue;
 
@@ -89,6 +90,37 @@ pub enum Record {
     Conversion(ConversionRecord),
     Player(PlayerRecord),
     Deposit(DepositRecord),
+    Withdrawal(WithdrawalRecord),
+    Activity(ActivityRecord),
+    Ib(IbRecord),
+    Account(AccountRecord),
+    Symbol(SymbolRecord),
+    Deal(DealRecord),
+}
+
+/// The business a program is in (`programs.vertical`). An operator source serves its program's vertical: a
+/// casino back-office (players, money, daily activity) or a Forex broker's (IBs, accounts, symbols, deals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vertical {
+    Igaming,
+    Forex,
+}
+
+impl Vertical {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Igaming => "igaming",
+            Self::Forex => "forex",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "igaming" => Some(Self::Igaming),
+            "forex" => Some(Self::Forex),
+            _ => None,
+        }
+    }
 }
 
 /// The kinds of source the connector speaks.
@@ -119,27 +151,48 @@ impl SourceKind {
 
     pub const ALL: [SourceKind; 3] = [Self::Everflow, Self::Affise, Self::Operator];
 
-    pub fn streams(self) -> &'static [StreamKind] {
-        match self {
-            Self::Everflow => &[
+    /// The streams a source of this kind offers for a program of `vertical`. Trackers are the same for both
+    /// verticals; an operator source is a casino back-office or a broker's, after its program.
+    pub fn streams(self, vertical: Vertical) -> &'static [StreamKind] {
+        match (self, vertical) {
+            (Self::Everflow, _) => &[
                 StreamKind::Affiliates,
                 StreamKind::Clicks,
                 StreamKind::Conversions,
                 StreamKind::ConversionChanges,
             ],
-            Self::Affise => &[StreamKind::AffiseConversions],
-            Self::Operator => &[StreamKind::Players, StreamKind::Deposits],
+            (Self::Affise, _) => &[StreamKind::AffiseConversions],
+            (Self::Operator, Vertical::Igaming) => &[
+                StreamKind::Players,
+                StreamKind::Deposits,
+                StreamKind::Withdrawals,
+                StreamKind::Activity,
+            ],
+            (Self::Operator, Vertical::Forex) => &[
+                StreamKind::Ibs,
+                StreamKind::Accounts,
+                StreamKind::Symbols,
+                StreamKind::Deals,
+            ],
         }
     }
 }
 
-/// One stream of one kind of source.
+/// One stream of one kind of source. The order is the sync order (every source's stream of one kind, then the
+/// next kind): what a record refers to is synced before it — affiliates and clicks before players, players before
+/// their money and activity, IBs before accounts, accounts and symbols before deals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StreamKind {
     Affiliates,
     Clicks,
     Players,
     Deposits,
+    Withdrawals,
+    Activity,
+    Ibs,
+    Accounts,
+    Symbols,
+    Deals,
     Conversions,
     AffiseConversions,
     /// Everflow's incremental feed of late status and payout changes (`changes_since`).
@@ -153,6 +206,12 @@ impl StreamKind {
             Self::Clicks => "clicks",
             Self::Players => "players",
             Self::Deposits => "deposits",
+            Self::Withdrawals => "withdrawals",
+            Self::Activity => "activity",
+            Self::Ibs => "ibs",
+            Self::Accounts => "accounts",
+            Self::Symbols => "symbols",
+            Self::Deals => "deals",
             Self::Conversions => "conversions",
             Self::AffiseConversions => "affise-conversions",
             Self::ConversionChanges => "conversion-changes",
@@ -169,8 +228,12 @@ impl StreamKind {
 
     pub fn first_position(self) -> Position {
         match self {
-            Self::Players | Self::Deposits => Position::Cursor(None),
-            _ => Position::Page(1),
+            Self::Affiliates
+            | Self::Clicks
+            | Self::Conversions
+            | Self::AffiseConversions
+            | Self::ConversionChanges => Position::Page(1),
+            _ => Position::Cursor(None),
         }
     }
 
@@ -219,19 +282,18 @@ impl StreamKind {
                 page_size,
                 Some(window),
             ),
-            Self::Players => operator::list_request(
+            Self::Players
+            | Self::Deposits
+            | Self::Withdrawals
+            | Self::Activity
+            | Self::Ibs
+            | Self::Accounts
+            | Self::Symbols
+            | Self::Deals => operator::list_request(
                 client,
                 base_url,
                 api_key,
-                "/operator/v1/players",
-                cursor,
-                page_size,
-            ),
-            Self::Deposits => operator::list_request(
-                client,
-                base_url,
-                api_key,
-                "/operator/v1/deposits",
+                &format!("/operator/v1/{}", self.as_str()),
                 cursor,
                 page_size,
             ),
@@ -251,7 +313,7 @@ impl StreamKind {
             }
             Self::ConversionChanges => everflow::parse_envelope(body, "conversions"),
             Self::AffiseConversions => affise::parse_envelope(body),
-            Self::Players | Self::Deposits => operator::parse_envelope(body),
+            _ => operator::parse_envelope(body),
         }
     }
 
@@ -265,6 +327,12 @@ impl StreamKind {
             Self::AffiseConversions => Record::Conversion(affise::conversion(item)?),
             Self::Players => Record::Player(operator::player(item)?),
             Self::Deposits => Record::Deposit(operator::deposit(item)?),
+            Self::Withdrawals => Record::Withdrawal(operator::withdrawal(item)?),
+            Self::Activity => Record::Activity(operator::activity(item)?),
+            Self::Ibs => Record::Ib(broker::ib(item)?),
+            Self::Accounts => Record::Account(broker::account(item)?),
+            Self::Symbols => Record::Symbol(broker::symbol(item)?),
+            Self::Deals => Record::Deal(broker::deal(item)?),
         })
     }
 }
@@ -303,11 +371,17 @@ mod fuzz {
     use super::*;
     use proptest::prelude::*;
 
-    const STREAMS: [StreamKind; 7] = [
+    const STREAMS: [StreamKind; 13] = [
         StreamKind::Affiliates,
         StreamKind::Clicks,
         StreamKind::Players,
         StreamKind::Deposits,
+        StreamKind::Withdrawals,
+        StreamKind::Activity,
+        StreamKind::Ibs,
+        StreamKind::Accounts,
+        StreamKind::Symbols,
+        StreamKind::Deals,
         StreamKind::Conversions,
         StreamKind::AffiseConversions,
         StreamKind::ConversionChanges,
@@ -329,7 +403,7 @@ mod fuzz {
     proptest! {
         /// RELIABILITY.md I9: any bytes as a page give a page or an error with a reason, never a panic.
         #[test]
-        fn page_parsers_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512), k in 0usize..7) {
+        fn page_parsers_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512), k in 0usize..13) {
             let _ = STREAMS[k].parse_envelope(&body);
         }
 
@@ -343,7 +417,7 @@ mod fuzz {
                 Just("registered_at"), Just("created_at"), Just("id"), Just("name"), Just("network_affiliate_id"),
             ], 0..10),
             vals in proptest::collection::vec(value(), 10),
-            k in 0usize..7,
+            k in 0usize..13,
         ) {
             let body: Vec<String> = keys.iter().zip(vals.iter()).map(|(k, v)| format!("\"{k}\":{v}")).collect();
             let text = format!("{{{}}}", body.join(","));

@@ -3,7 +3,9 @@
 //! write transaction, so a crash or a failed page leaves no half-written page and the next sync resumes there.
 
 use super::http::{fetch_page, HttpPolicy};
-use super::stream::{Position, SourceKind, StreamKind, Window};
+use super::records::ItemResult;
+use super::stream::Record;
+use super::stream::{Position, SourceKind, StreamKind, Vertical, Window};
 use super::upsert::{self, Outcome, PageContext};
 use crate::api::{Progress, StreamSyncResult, SyncSummary};
 use crate::store::{Store, StoreError, StoreResult};
@@ -105,6 +107,8 @@ struct SourceRow {
     program_id: i64,
     name: String,
     kind: SourceKind,
+    /// The vertical of the source's program: it decides which streams an operator source has.
+    vertical: Vertical,
     base_url: String,
     program_tz: String,
     config: SourceConfig,
@@ -113,20 +117,21 @@ struct SourceRow {
 fn load_sources(store: &Store) -> StoreResult<Vec<SourceRow>> {
     store.read(|c| {
         let mut stmt = c.prepare(
-            "SELECT s.id, s.program_id, s.name, s.kind, COALESCE(s.base_url, ''), p.timezone, s.config_json
+            "SELECT s.id, s.program_id, s.name, s.kind, COALESCE(s.base_url, ''), p.timezone, s.config_json, p.vertical
              FROM sources s JOIN programs p ON p.id = s.program_id
              WHERE s.enabled = 1 AND s.kind IN ('everflow', 'affise', 'operator') ORDER BY s.id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?))
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, program_id, name, kind, base_url, program_tz, config) = row?;
+            let (id, program_id, name, kind, base_url, program_tz, config, vertical) = row?;
             let kind = SourceKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("source {name}: unknown kind {kind}")))?;
+            let vertical = Vertical::parse(&vertical).ok_or_else(|| StoreError::Invalid(format!("source {name}: unknown vertical {vertical}")))?;
             let config: SourceConfig = serde_json::from_str(&config)
                 .map_err(|e| StoreError::Invalid(format!("source {name}: bad settings: {e}")))?;
-            out.push(SourceRow { id, program_id, name, kind, base_url, program_tz, config });
+            out.push(SourceRow { id, program_id, name, kind, vertical, base_url, program_tz, config });
         }
         Ok(out)
     })
@@ -147,7 +152,7 @@ pub async fn sync_all(
     };
     let mut plan: Vec<(StreamKind, &SourceRow)> = sources
         .iter()
-        .flat_map(|s| s.kind.streams().iter().map(move |k| (*k, s)))
+        .flat_map(|s| s.kind.streams(s.vertical).iter().map(move |k| (*k, s)))
         .collect();
     plan.sort_by_key(|(k, s)| (*k, s.id));
     let client = opts
@@ -397,10 +402,22 @@ async fn sync_stream(
             |body| kind.parse_envelope(body),
         )
         .await;
+        // Validate every item and hash the page off the writer, while the previous page is still being written:
+        // the writer's critical path is then only the writes.
+        let fetched = match fetched {
+            Ok((body, envelope)) => Ok(tokio::task::spawn_blocking(move || {
+                let parsed = envelope.items.iter().map(|i| kind.parse_item(i)).collect();
+                let sha = upsert::page_sha256(&body);
+                (body, envelope, parsed, sha)
+            })
+            .await
+            .map_err(|e| StoreError::Invalid(format!("a background task failed: {e}")))?),
+            Err(e) => Err(e),
+        };
         if let Some(p) = pending.take() {
             p.finish(&mut result, &label, step, progress).await?;
         }
-        let (body, envelope) = match fetched {
+        let (body, envelope, parsed, sha) = match fetched {
             Ok(ok) => ok,
             // RELIABILITY.md I7: a saved cursor the source no longer knows is a dead cursor; fall back to
             // re-fetching the window from its start (natural keys make the overlap harmless), once.
@@ -440,10 +457,11 @@ async fn sync_stream(
         let st = store.clone();
         let ctx_parts = (source.id, source.program_id, opts.now_ms, kind.as_str());
         let page = FetchedPage {
-            kind,
             label: page_label,
             body,
+            sha,
             envelope,
+            parsed,
             next_checkpoint: next
                 .as_ref()
                 .map(Position::to_checkpoint)
@@ -511,12 +529,14 @@ struct PageCounts {
     quarantined: u32,
 }
 
-/// A page as fetched, with where the stream goes next.
+/// A page as fetched, its items validated and its bytes hashed, with where the stream goes next.
 struct FetchedPage {
-    kind: StreamKind,
     label: String,
     body: Vec<u8>,
+    sha: String,
     envelope: super::stream::Envelope,
+    /// One result per item of `envelope.items`, in order.
+    parsed: Vec<ItemResult<Record>>,
     next_checkpoint: String,
     window: Window,
 }
@@ -528,25 +548,19 @@ fn write_page(
     page: &FetchedPage,
 ) -> StoreResult<PageCounts> {
     let FetchedPage {
-        kind,
         label: page_label,
         body,
+        sha,
         envelope,
+        parsed,
         next_checkpoint,
         window,
     } = page;
-    let raw_id = upsert::archive_raw(tx, ctx, page_label, body)?;
+    let raw_id = upsert::archive_raw_hashed(tx, ctx, page_label, body, sha)?;
     let mut counts = PageCounts::default();
-    for (i, item) in envelope.items.iter().enumerate() {
+    let results = super::upsert_batch::apply_page(tx, ctx, raw_id, parsed)?;
+    for (i, (item, applied)) in envelope.items.iter().zip(results).enumerate() {
         counts.fetched += 1;
-        let locator = format!("{page_label} item {}", i + 1);
-        let applied = match kind.parse_item(item) {
-            Err(e) => Err((e.field, e.reason)),
-            Ok(rec) => match upsert::apply(tx, ctx, raw_id, &rec)? {
-                Ok(outcome) => Ok(outcome),
-                Err(unresolved) => Err((None, unresolved.0)),
-            },
-        };
         match applied {
             Ok(Outcome::Inserted) => counts.inserted += 1,
             Ok(Outcome::Updated) => counts.updated += 1,
@@ -556,7 +570,7 @@ fn write_page(
                 upsert::quarantine(
                     tx,
                     ctx,
-                    &locator,
+                    &format!("{page_label} item {}", i + 1),
                     field.as_deref(),
                     &reason,
                     item.get().as_bytes(),

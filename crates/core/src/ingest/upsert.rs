@@ -72,7 +72,7 @@ impl<'a> PageContext<'a> {
         Ok(d)
     }
 
-    fn mark_dirty(&self, tx: &Transaction<'_>, day: &str) -> StoreResult<()> {
+    pub(super) fn mark_dirty(&self, tx: &Transaction<'_>, day: &str) -> StoreResult<()> {
         if self.dirty_days.borrow_mut().insert(day.to_string()) {
             mark_dirty(tx, self.program_id, day)?;
         }
@@ -87,7 +87,22 @@ pub fn archive_raw(
     locator: &str,
     payload: &[u8],
 ) -> StoreResult<i64> {
-    let sha = hex::encode(Sha256::digest(payload));
+    archive_raw_hashed(tx, ctx, locator, payload, &page_sha256(payload))
+}
+
+/// The hex SHA-256 a raw page is archived under.
+pub fn page_sha256(payload: &[u8]) -> String {
+    hex::encode(Sha256::digest(payload))
+}
+
+/// As [`archive_raw`], with the page's [`page_sha256`] computed beforehand (off the writer thread).
+pub fn archive_raw_hashed(
+    tx: &Transaction<'_>,
+    ctx: &PageContext<'_>,
+    locator: &str,
+    payload: &[u8],
+    sha: &str,
+) -> StoreResult<i64> {
     let inserted = tx
         .prepare_cached(
             "INSERT INTO raw_records (source_id, stream, locator, fetched_at_ms, sha256, payload)
@@ -130,9 +145,22 @@ pub fn quarantine(
     Ok(())
 }
 
-/// Why a valid record still could not be applied (it refers to something the store does not know).
+/// Why a valid record still could not be applied (it refers to something the store does not know, or contradicts
+/// what it holds), with the field to blame when there is one.
 #[derive(Debug)]
-pub struct Unresolved(pub String);
+pub struct Unresolved {
+    pub field: Option<&'static str>,
+    pub reason: String,
+}
+
+impl Unresolved {
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            field: Some(field),
+            reason: reason.into(),
+        }
+    }
+}
 
 pub fn apply(
     tx: &Transaction<'_>,
@@ -140,21 +168,25 @@ pub fn apply(
     raw_id: i64,
     rec: &Record,
 ) -> StoreResult<Result<Outcome, Unresolved>> {
+    use super::{upsert_forex as fx, upsert_money as money};
     Ok(Ok(match rec {
         Record::Affiliate(a) => upsert_affiliate(tx, ctx, a, true)?.1,
         Record::Click(c) => upsert_click(tx, ctx, raw_id, c)?,
         Record::Player(p) => upsert_player(tx, ctx, raw_id, p)?,
-        Record::Deposit(d) => match upsert_deposit(tx, ctx, raw_id, d)? {
-            Ok(o) => o,
-            Err(u) => return Ok(Err(u)),
-        },
+        Record::Deposit(d) => return upsert_deposit(tx, ctx, raw_id, d),
+        Record::Withdrawal(w) => return money::upsert_withdrawal(tx, ctx, raw_id, w),
+        Record::Activity(a) => return money::upsert_activity(tx, ctx, raw_id, a),
+        Record::Ib(i) => fx::upsert_ib(tx, ctx, i)?,
+        Record::Account(a) => return fx::upsert_account(tx, ctx, raw_id, a),
+        Record::Symbol(s) => return fx::upsert_symbol(tx, ctx, s),
+        Record::Deal(d) => return fx::upsert_deal(tx, ctx, raw_id, d),
         Record::Conversion(c) => upsert_conversion(tx, ctx, raw_id, c)?.1,
     }))
 }
 
 /// Finds or creates an affiliate. `authoritative` records (from the affiliates list) may rename it; references
 /// embedded in clicks and conversions only create it when missing.
-fn upsert_affiliate(
+pub(super) fn upsert_affiliate(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     a: &AffiliateRecord,
@@ -193,15 +225,28 @@ fn resolve_affiliate(
             .optional()?,
         _ => None,
     };
+    // Only the authoritative list sets the email hash; it fills or refreshes it, never blanks it.
+    let email_hash = if authoritative {
+        a.email_hash.as_deref()
+    } else {
+        None
+    };
     match existing {
         Some((id, name, status)) => {
-            if authoritative && (name != a.name || status != a.status || parent_id.is_some()) {
+            if authoritative
+                && (name != a.name
+                    || status != a.status
+                    || parent_id.is_some()
+                    || email_hash.is_some())
+            {
                 let n = tx
                     .prepare_cached(
-                        "UPDATE affiliates SET name = ?2, status = ?3, parent_id = COALESCE(?4, parent_id)
-                         WHERE id = ?1 AND (name IS NOT ?2 OR status IS NOT ?3 OR parent_id IS NOT COALESCE(?4, parent_id))",
+                        "UPDATE affiliates SET name = ?2, status = ?3, parent_id = COALESCE(?4, parent_id),
+                                               email_hash = COALESCE(?5, email_hash)
+                         WHERE id = ?1 AND (name IS NOT ?2 OR status IS NOT ?3 OR parent_id IS NOT COALESCE(?4, parent_id)
+                                            OR email_hash IS NOT COALESCE(?5, email_hash))",
                     )?
-                    .execute(params![id, a.name, a.status, parent_id])?;
+                    .execute(params![id, a.name, a.status, parent_id, email_hash])?;
                 return Ok((
                     id,
                     if n > 0 {
@@ -215,10 +260,10 @@ fn resolve_affiliate(
         }
         None => {
             tx.prepare_cached(
-                "INSERT INTO affiliates (program_id, external_id, name, parent_id, status, created_at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO affiliates (program_id, external_id, name, parent_id, status, email_hash, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![ctx.program_id, a.external_id, a.name, parent_id, a.status, ctx.now_ms])?;
+            .execute(params![ctx.program_id, a.external_id, a.name, parent_id, a.status, email_hash, ctx.now_ms])?;
             Ok((tx.last_insert_rowid(), Outcome::Inserted))
         }
     }
@@ -318,28 +363,35 @@ pub(crate) fn upsert_player(
     let inserted = tx
         .prepare_cached(
             "INSERT INTO players (program_id, brand_id, external_id, currency, registered_at_ms, day, country,
-                                  click_id, btag, promo_code, affiliate_id, raw_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                  click_id, btag, promo_code, affiliate_id, raw_id, ip, device_id, email_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
              ON CONFLICT (program_id, external_id) DO NOTHING",
         )?
         .execute(params![
             ctx.program_id, brand, p.external_id, p.currency, p.registered_at_ms, day, p.country,
-            p.click_id, p.btag, p.promo_code, affiliate, raw_id
+            p.click_id, p.btag, p.promo_code, affiliate, raw_id, p.ip, p.device_id, p.email_hash
         ])?;
     if inserted > 0 {
         ctx.mark_dirty(tx, &day)?;
         return Ok(Outcome::Inserted);
     }
     // Known player: refresh descriptive fields; the affiliate is only ever filled in, never changed
-    // (the first referrer is kept; no re-attribution).
+    // (the first referrer is kept; no re-attribution). Identity keys are filled in or refreshed, never blanked by
+    // a source that does not send them (a CSV without devices must not erase the API's).
     let n = tx
         .prepare_cached(
-            "UPDATE players SET country = ?3, currency = ?4, brand_id = ?5, affiliate_id = COALESCE(affiliate_id, ?6)
+            "UPDATE players SET country = ?3, currency = ?4, brand_id = ?5, affiliate_id = COALESCE(affiliate_id, ?6),
+                                ip = CASE WHEN ?7 = '' THEN ip ELSE ?7 END,
+                                device_id = CASE WHEN ?8 = '' THEN device_id ELSE ?8 END,
+                                email_hash = COALESCE(?9, email_hash)
              WHERE program_id = ?1 AND external_id = ?2
                AND (country IS NOT ?3 OR currency IS NOT ?4 OR brand_id IS NOT ?5
-                    OR (affiliate_id IS NULL AND ?6 IS NOT NULL))",
+                    OR (affiliate_id IS NULL AND ?6 IS NOT NULL)
+                    OR (?7 <> '' AND ip IS NOT ?7) OR (?8 <> '' AND device_id IS NOT ?8)
+                    OR (?9 IS NOT NULL AND email_hash IS NOT ?9))",
         )?
-        .execute(params![ctx.program_id, p.external_id, p.country, p.currency, brand, affiliate])?;
+        .execute(params![ctx.program_id, p.external_id, p.country, p.currency, brand, affiliate,
+                         p.ip, p.device_id, p.email_hash])?;
     Ok(if n > 0 {
         Outcome::Updated
     } else {
@@ -358,24 +410,34 @@ pub(crate) fn upsert_deposit(
         .query_row(params![ctx.program_id, d.player_external_id], |r| r.get(0))
         .optional()?;
     let Some(player_id) = player else {
-        return Ok(Err(Unresolved(format!(
-            "player '{}' is unknown; sync the operator's players first (the deposit is kept here)",
-            d.player_external_id
-        ))));
+        return Ok(Err(Unresolved::new(
+            "player_id",
+            format!(
+                "player '{}' is unknown; sync the operator's players first (the deposit is kept here)",
+                d.player_external_id
+            ),
+        )));
     };
     let n = tx
         .prepare_cached(
             "INSERT INTO money_movements (program_id, external_id, player_id, kind, amount_micros, currency,
-                                          occurred_at_ms, day, is_ftd, raw_id)
-             VALUES (?1, ?2, ?3, 'deposit', ?4, ?5, ?6, ?7, ?8, ?9)
+                                          occurred_at_ms, day, is_ftd, raw_id, payment_hash)
+             VALUES (?1, ?2, ?3, 'deposit', ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (program_id, external_id) DO NOTHING",
         )?
         .execute(params![
             ctx.program_id, d.external_id, player_id, d.amount_micros, d.currency, d.occurred_at_ms,
-            ctx.day(d.occurred_at_ms)?, d.is_ftd, raw_id
+            ctx.day(d.occurred_at_ms)?, d.is_ftd, raw_id, d.payment_hash
         ])?;
     if n == 0 {
-        return Ok(Ok(Outcome::Unchanged));
+        // Known deposit: only the instrument hash may be filled in (deposits synced before it was sent).
+        return super::upsert_money::known_movement(
+            tx,
+            ctx,
+            "deposit",
+            &d.external_id,
+            d.payment_hash.as_deref(),
+        );
     }
     ctx.mark_dirty(tx, &ctx.day(d.occurred_at_ms)?)?;
     Ok(Ok(Outcome::Inserted))

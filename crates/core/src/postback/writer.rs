@@ -373,6 +373,7 @@ fn lookup_click(
                     name: r.get(1)?,
                     status: r.get(2)?,
                     parent_external_id: None,
+                    email_hash: None,
                 },
                 clicked_at_ms: r.get(3)?,
             })

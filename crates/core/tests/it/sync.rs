@@ -13,14 +13,15 @@ pub(crate) struct Env {
     _dir: tempfile::TempDir,
     pub(crate) ws: Workspace,
     pub(crate) world: Arc<World>,
-    server: SandboxServer,
+    pub(crate) server: SandboxServer,
 }
 
 pub(crate) async fn env(seed: u64) -> Env {
     env_with(WorldConfig::small(seed)).await
 }
 
-/// A workspace set up like the demo against a sandbox serving the world of `cfg`.
+/// A workspace set up like the demo against a sandbox serving the world of `cfg` (with the Forex broker as a
+/// second program when the world has one).
 pub(crate) async fn env_with(cfg: WorldConfig) -> Env {
     let dir = tempfile::tempdir().unwrap();
     let world = Arc::new(generate(&cfg));
@@ -46,6 +47,21 @@ pub(crate) async fn env_with(cfg: WorldConfig) -> Env {
         now_ms(&world),
     )
     .unwrap();
+    if let Some(fx) = &world.forex {
+        let broker = ProgramSpec {
+            name: fx.program.name.clone(),
+            vertical: "forex".into(),
+            currency: fx.program.currency.clone(),
+            timezone: fx.program.timezone.clone(),
+        };
+        ws.setup_demo_broker(
+            &broker,
+            &server.base_url(),
+            &world.config.start.to_string(),
+            now_ms(&world),
+        )
+        .unwrap();
+    }
     Env {
         _dir: dir,
         ws,
@@ -96,7 +112,7 @@ fn dashboard(e: &Env) -> Dashboard {
     affops_core::dashboard::build(&e.ws, &DashboardQuery::default()).unwrap()
 }
 
-fn count(e: &Env, table: &str) -> i64 {
+pub(crate) fn count(e: &Env, table: &str) -> i64 {
     e.ws.store()
         .read(|c| Ok(c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?))
         .unwrap()
@@ -104,7 +120,7 @@ fn count(e: &Env, table: &str) -> i64 {
 
 /// Every affiliate with activity shows exactly the sandbox's ground truth, once attribution has run (the
 /// ground truth attributes promo-code-only players, DOMAIN.md §3).
-fn assert_matches_ground_truth(e: &Env) {
+pub(crate) fn assert_matches_ground_truth(e: &Env) {
     crate::attribution_truth::attribute(e);
     let truth = e.world.ground_truth();
     let d = dashboard(e);
@@ -389,7 +405,8 @@ async fn progress_reports_every_step_in_order() {
     assert!(r.failures.is_empty());
     let seen = seen.lock().unwrap().clone();
     let last = seen.last().unwrap();
-    assert_eq!((last.steps_done, last.steps_total), (6, 6));
+    // 4 tracker streams + 4 operator streams (players, deposits, withdrawals, activity).
+    assert_eq!((last.steps_done, last.steps_total), (8, 8));
     assert!(
         seen.windows(2).all(|w| w[0].steps_done <= w[1].steps_done),
         "overall progress never goes back"

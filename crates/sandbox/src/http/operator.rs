@@ -33,6 +33,11 @@ struct PlayerRow<'a> {
     click_id: Option<&'a str>,
     btag: Option<&'a str>,
     promo_code: Option<&'a str>,
+    /// The registration IP, the device fingerprint and the email as the player typed it: operators' CRMs send
+    /// them so multi-accounting and self-referral can be checked downstream.
+    ip: &'a str,
+    device_id: &'a str,
+    email: &'a str,
 }
 
 #[derive(Serialize)]
@@ -44,6 +49,8 @@ struct DepositRow<'a> {
     currency: &'a str,
     occurred_at: String,
     is_ftd: bool,
+    /// A stable hash of the payment instrument (the operator never sends the card itself).
+    payment_hash: &'a str,
 }
 
 pub(super) fn rfc3339_seconds(at: DateTime<Utc>) -> String {
@@ -100,6 +107,9 @@ pub(super) async fn players(
                     click_id: p.click_id.as_deref(),
                     btag: p.btag.as_deref(),
                     promo_code: p.promo_code.as_deref(),
+                    ip: &p.ip,
+                    device_id: &p.device_id,
+                    email: &p.email,
                 })
                 .collect();
             to_body(&CursorPage { data, next_cursor })
@@ -132,6 +142,7 @@ pub(super) async fn deposits(
                     currency,
                     occurred_at: rfc3339_seconds(d.occurred_at),
                     is_ftd: d.is_ftd,
+                    payment_hash: &d.payment_hash,
                 })
                 .collect();
             to_body(&CursorPage { data, next_cursor })
@@ -147,6 +158,7 @@ struct WithdrawalRow<'a> {
     amount: String,
     currency: &'a str,
     occurred_at: String,
+    payment_hash: &'a str,
 }
 
 /// `GET /operator/v1/withdrawals`
@@ -172,6 +184,7 @@ pub(super) async fn withdrawals(
                     amount: format_amount(w.amount),
                     currency,
                     occurred_at: rfc3339_seconds(w.occurred_at),
+                    payment_hash: &w.payment_hash,
                 })
                 .collect();
             to_body(&CursorPage { data, next_cursor })

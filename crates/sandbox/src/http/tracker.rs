@@ -46,6 +46,8 @@ struct AffiliateRow<'a> {
     account_status: &'a str,
     /// The master affiliate of a sub-affiliate, or null.
     network_affiliate_parent_id: Option<u32>,
+    /// The affiliate's contact email: self-referral checks compare players' emails against it.
+    email: &'a str,
 }
 
 #[derive(Serialize)]
@@ -112,6 +114,7 @@ pub(super) async fn affiliates(
                 name: &a.name,
                 account_status: &a.account_status,
                 network_affiliate_parent_id: a.parent_id,
+                email: &a.email,
             })
             .collect();
         let paging = Paging::new(params, state.world.affiliates.len());

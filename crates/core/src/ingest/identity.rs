@@ -1,0 +1,64 @@
+//! Identity keys kept for fraud checks: the normalized-email hash stored in `players.email_hash` and
+//! `affiliates.email_hash`. Both sides go through [`email_hash`], so a player and an affiliate (or an IB) with the
+//! same mailbox get the same hash however either typed it.
+//!
+//! The convention (DOMAIN.md §5): trim, lower-case, drop a `+tag` from the local part, and for Gmail
+//! (`gmail.com`, `googlemail.com`, which are one mailbox service) drop the dots of the local part and use
+//! `gmail.com`; then the lower-case hex SHA-256 of `local@domain`. The clear email is never stored.
+
+use sha2::{Digest, Sha256};
+
+/// The mailbox an email address reaches, in one canonical spelling; `None` when it is not an address.
+pub fn normalize_email(email: &str) -> Option<String> {
+    let email = email.trim().to_lowercase();
+    let (local, domain) = email.rsplit_once('@')?;
+    let local = local.split('+').next().unwrap_or_default();
+    let domain = domain.trim_end_matches('.');
+    let (local, domain) = match domain {
+        "gmail.com" | "googlemail.com" => (local.replace('.', ""), "gmail.com"),
+        _ => (local.to_string(), domain),
+    };
+    if local.is_empty() || domain.is_empty() || local.contains('@') {
+        return None;
+    }
+    Some(format!("{local}@{domain}"))
+}
+
+/// The hash stored for an email: hex SHA-256 of its normalized form; `None` when it is not an address.
+pub fn email_hash(email: &str) -> Option<String> {
+    normalize_email(email).map(|n| hex::encode(Sha256::digest(n.as_bytes())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_mailbox_one_hash() {
+        let h = email_hash("john.smith@gmail.com");
+        assert!(h.is_some());
+        for variant in [
+            "JohnSmith@gmail.com",
+            " john.smith+casino@gmail.com ",
+            "j.o.h.n.smith@googlemail.com",
+        ] {
+            assert_eq!(email_hash(variant), h, "{variant}");
+        }
+        // Dots matter outside Gmail.
+        assert_ne!(
+            email_hash("john.smith@example.com"),
+            email_hash("johnsmith@example.com")
+        );
+        assert_eq!(
+            normalize_email("Partners+fx@Example.COM").as_deref(),
+            Some("partners@example.com")
+        );
+    }
+
+    #[test]
+    fn not_an_address_has_no_hash() {
+        for bad in ["", "no-at-sign", "@example.com", "+tag@example.com", "a@"] {
+            assert_eq!(email_hash(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,11 +1,18 @@
-//! A workspace is a data folder holding one store. This module opens it, says what it holds, and sets up the
-//! demo workspace's program and sources (the sandbox itself is started by the shell, never by the core: the core
-//! reaches it over HTTP like any real tracker).
+//! A workspace is a data folder holding one store. This module opens it, syncs it and says what it holds;
+//! `derive` keeps what is computed from the events (attribution, fraud flags) current after every sync or import;
+//! `demo` sets up the demo workspace's programs, sources and plans (the sandbox itself is started by the shell,
+//! never by the core: the core reaches it over HTTP like any real tracker).
+
+mod demo;
+mod derive;
+
+pub use demo::{
+    is_demo_source, DemoEndpoint, DEMO_API_KEY, DEMO_BROKER, DEMO_OPERATOR, DEMO_TRACKER,
+};
+pub use derive::DeriveSummary;
 
 use crate::api::{ApiError, ErrorCode, Period, SourceFreshness, SyncSummary, WorkspaceStatus};
-use crate::ingest::{
-    sync_all, HttpPolicy, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions,
-};
+use crate::ingest::{sync_all, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions};
 use crate::store::{Store, StoreError, StoreResult};
 use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
@@ -14,18 +21,6 @@ use std::sync::Arc;
 
 /// The environment variable that overrides the data folder (tests never touch the real app-data folder).
 pub const DATA_DIR_ENV: &str = "AFFOPS_DATA_DIR";
-
-/// The API key the built-in demo tracker and operator accept. Not a secret: the demo runs on loopback only.
-pub const DEMO_API_KEY: &str = "affops-demo-key";
-pub const DEMO_TRACKER: &str = "Demo tracker";
-pub const DEMO_OPERATOR: &str = "Demo operator";
-/// The demo Forex broker's back-office: an operator source of the broker's program (vertical 'forex').
-pub const DEMO_BROKER: &str = "Demo broker";
-
-/// The demo's own sources (their key is built in).
-pub fn is_demo_source(name: &str) -> bool {
-    name == DEMO_TRACKER || name == DEMO_OPERATOR || name == DEMO_BROKER
-}
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
@@ -46,29 +41,6 @@ pub struct ProgramSpec {
     pub vertical: String,
     pub currency: String,
     pub timezone: String,
-}
-
-/// Where the demo sandbox listens and what it simulates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoEndpoint {
-    pub base_url: String,
-    pub program: ProgramSpec,
-    /// The demo's Forex broker (vertical 'forex'), a second program with its own operator source on the same
-    /// sandbox; `None` when the sandbox world has no broker.
-    pub broker: Option<ProgramSpec>,
-    /// The first day of the demo world; windowed streams are fetched from here.
-    pub since_day: String,
-}
-
-impl DemoEndpoint {
-    /// Sets up every program and source of the demo (blocking: store writes).
-    fn set_up(&self, ws: &Workspace, now_ms: i64) -> StoreResult<()> {
-        ws.setup_demo(&self.program, &self.base_url, &self.since_day, now_ms)?;
-        if let Some(broker) = &self.broker {
-            ws.setup_demo_broker(broker, &self.base_url, &self.since_day, now_ms)?;
-        }
-        Ok(())
-    }
 }
 
 impl Workspace {
@@ -127,109 +99,18 @@ impl Workspace {
         })
     }
 
-    /// Sets up the demo program with its tracker and operator sources pointing at `base_url`.
-    pub fn setup_demo(
-        &self,
-        program: &ProgramSpec,
-        base_url: &str,
-        since_day: &str,
-        now_ms: i64,
-    ) -> StoreResult<()> {
-        let program_id = self.ensure_program(program, now_ms)?;
-        let config = SourceConfig {
-            since: Some(since_day.to_string()),
-            page_size: 200,
-            ..SourceConfig::default()
-        };
-        self.ensure_source(
-            program_id,
-            DEMO_TRACKER,
-            SourceKind::Everflow,
-            base_url,
-            &config,
-            now_ms,
-        )?;
-        self.ensure_source(
-            program_id,
-            DEMO_OPERATOR,
-            SourceKind::Operator,
-            base_url,
-            &config,
-            now_ms,
-        )?;
-        self.store.write(|tx| {
-            let n: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM audit_log WHERE action = 'workspace.open_demo'",
-                [],
-                |r| r.get(0),
-            )?;
-            if n == 0 {
-                crate::audit::append(
-                    tx,
-                    now_ms,
-                    "system",
-                    "workspace.open_demo",
-                    "program",
-                    &program.name,
-                    &serde_json::json!({}),
-                )?;
-            }
-            Ok(())
-        })
-    }
-
-    /// Sets up the demo Forex broker: a program of vertical 'forex' and its back-office as an operator source
-    /// (an operator source serves its program's vertical: here IBs, accounts, symbols and deals).
-    pub fn setup_demo_broker(
-        &self,
-        program: &ProgramSpec,
-        base_url: &str,
-        since_day: &str,
-        now_ms: i64,
-    ) -> StoreResult<i64> {
-        if program.vertical != "forex" {
-            return Err(StoreError::Invalid(format!(
-                "the demo broker's program '{}' must be of vertical forex, not {}",
-                program.name, program.vertical
-            )));
-        }
-        let program_id = self.ensure_program(program, now_ms)?;
-        let config = SourceConfig {
-            since: Some(since_day.to_string()),
-            page_size: 500,
-            ..SourceConfig::default()
-        };
-        self.ensure_source(
-            program_id,
-            DEMO_BROKER,
-            SourceKind::Operator,
-            base_url,
-            &config,
-            now_ms,
-        )
-    }
-
-    /// Syncs every enabled source; any failed stream turns into one `source_failed` error naming each.
+    /// Syncs every enabled source, then derives what depends on the data (attribution, detection) from whatever
+    /// landed; any failed stream turns into one `source_failed` error naming each.
     pub async fn sync(
         &self,
         secrets: Arc<dyn Secrets>,
         opts: SyncOptions,
         progress: ProgressFn,
     ) -> Result<SyncSummary, ApiError> {
-        sync_all(self.store.clone(), secrets, &opts, progress)
-            .await?
-            .into_result()
-    }
-
-    /// Points the demo sources at a running demo sandbox and syncs them: what "Open demo workspace" does.
-    pub async fn open_demo(
-        &self,
-        demo: &DemoEndpoint,
-        now_ms: i64,
-        progress: ProgressFn,
-    ) -> Result<SyncSummary, ApiError> {
-        let (ws, d) = (self.clone(), demo.clone());
-        tokio::task::spawn_blocking(move || d.set_up(&ws, now_ms))
+        let outcome = sync_all(self.store.clone(), secrets, &opts, progress).await?;
+        let ws = self.clone();
+        let now_ms = opts.now_ms;
+        tokio::task::spawn_blocking(move || ws.derive(now_ms))
             .await
             .map_err(|e| {
                 ApiError::new(
@@ -237,56 +118,7 @@ impl Workspace {
                     format!("a background task failed: {e}"),
                 )
             })??;
-        let opts = SyncOptions {
-            now_ms,
-            policy: HttpPolicy::default(),
-            full: false,
-        };
-        self.sync(Arc::new(StaticSecrets::demo()), opts, progress)
-            .await
-    }
-
-    /// Whether the demo sources are configured (then "Sync now" needs the demo sandbox running).
-    pub fn has_demo_sources(&self) -> StoreResult<bool> {
-        self.store.read(|c| {
-            Ok(c.query_row(
-                "SELECT EXISTS (SELECT 1 FROM sources WHERE name = ?1)",
-                [DEMO_TRACKER],
-                |r| r.get(0),
-            )?)
-        })
-    }
-
-    /// "Sync now": re-points the demo sources when a demo sandbox is given, then syncs every enabled source with
-    /// keys from `secrets` (the demo's own key first).
-    pub async fn sync_now(
-        &self,
-        demo: Option<&DemoEndpoint>,
-        secrets: Arc<dyn Secrets>,
-        now_ms: i64,
-        progress: ProgressFn,
-    ) -> Result<SyncSummary, ApiError> {
-        if let Some(d) = demo {
-            let (ws, d) = (self.clone(), d.clone());
-            tokio::task::spawn_blocking(move || d.set_up(&ws, now_ms))
-                .await
-                .map_err(|e| {
-                    ApiError::new(
-                        ErrorCode::Internal,
-                        format!("a background task failed: {e}"),
-                    )
-                })??;
-        }
-        let secrets = Arc::new(LayeredSecrets(vec![
-            Arc::new(StaticSecrets::demo()),
-            secrets,
-        ]));
-        let opts = SyncOptions {
-            now_ms,
-            policy: HttpPolicy::default(),
-            full: false,
-        };
-        self.sync(secrets, opts, progress).await
+        outcome.into_result()
     }
 
     /// The first and last reporting day that hold any click, registration or conversion.

@@ -1,0 +1,285 @@
+//! The demo workspace: its casino and broker programs, their sources on the in-process sandbox, and a default
+//! commission plan per program (`crates/core/demo/*.json`) with the demo's months computed, so every screen has
+//! something true to show on first run.
+
+use super::{LayeredSecrets, ProgramSpec, StaticSecrets, Workspace};
+use crate::api::{ApiError, ErrorCode, SyncSummary};
+use crate::ingest::{HttpPolicy, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions};
+use crate::store::{StoreError, StoreResult};
+use std::sync::Arc;
+
+/// The API key the built-in demo tracker and operator accept. Not a secret: the demo runs on loopback only.
+pub const DEMO_API_KEY: &str = "affops-demo-key";
+pub const DEMO_TRACKER: &str = "Demo tracker";
+pub const DEMO_OPERATOR: &str = "Demo operator";
+/// The demo Forex broker's back-office: an operator source of the broker's program (vertical 'forex').
+pub const DEMO_BROKER: &str = "Demo broker";
+
+/// The demo's own sources (their key is built in).
+pub fn is_demo_source(name: &str) -> bool {
+    name == DEMO_TRACKER || name == DEMO_OPERATOR || name == DEMO_BROKER
+}
+
+/// Where the demo sandbox listens and what it simulates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoEndpoint {
+    pub base_url: String,
+    pub program: ProgramSpec,
+    /// The demo's Forex broker (vertical 'forex'), a second program with its own operator source on the same
+    /// sandbox; `None` when the sandbox world has no broker.
+    pub broker: Option<ProgramSpec>,
+    /// The first day of the demo world; windowed streams are fetched from here.
+    pub since_day: String,
+}
+
+impl DemoEndpoint {
+    /// Sets up every program and source of the demo (blocking: store writes).
+    fn set_up(&self, ws: &Workspace, now_ms: i64) -> StoreResult<()> {
+        ws.setup_demo(&self.program, &self.base_url, &self.since_day, now_ms)?;
+        if let Some(broker) = &self.broker {
+            ws.setup_demo_broker(broker, &self.base_url, &self.since_day, now_ms)?;
+        }
+        Ok(())
+    }
+}
+
+/// The demo programs' default plans: (vertical, plan file).
+const DEMO_PLANS: &[(&str, &str)] = &[
+    ("igaming", include_str!("../../demo/casino-plan.json")),
+    ("forex", include_str!("../../demo/broker-plan.json")),
+];
+/// Demo plans apply from this day (before any demo data).
+const DEMO_PLANS_FROM: &str = "2020-01-01";
+
+impl Workspace {
+    /// Sets up the demo program with its tracker and operator sources pointing at `base_url`.
+    pub fn setup_demo(
+        &self,
+        program: &ProgramSpec,
+        base_url: &str,
+        since_day: &str,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let program_id = self.ensure_program(program, now_ms)?;
+        let config = SourceConfig {
+            since: Some(since_day.to_string()),
+            page_size: 200,
+            ..SourceConfig::default()
+        };
+        self.ensure_source(
+            program_id,
+            DEMO_TRACKER,
+            SourceKind::Everflow,
+            base_url,
+            &config,
+            now_ms,
+        )?;
+        self.ensure_source(
+            program_id,
+            DEMO_OPERATOR,
+            SourceKind::Operator,
+            base_url,
+            &config,
+            now_ms,
+        )?;
+        self.store.write(|tx| {
+            let n: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'workspace.open_demo'",
+                [],
+                |r| r.get(0),
+            )?;
+            if n == 0 {
+                crate::audit::append(
+                    tx,
+                    now_ms,
+                    "system",
+                    "workspace.open_demo",
+                    "program",
+                    &program.name,
+                    &serde_json::json!({}),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Sets up the demo Forex broker: a program of vertical 'forex' and its back-office as an operator source
+    /// (an operator source serves its program's vertical: here IBs, accounts, symbols and deals).
+    pub fn setup_demo_broker(
+        &self,
+        program: &ProgramSpec,
+        base_url: &str,
+        since_day: &str,
+        now_ms: i64,
+    ) -> StoreResult<i64> {
+        if program.vertical != "forex" {
+            return Err(StoreError::Invalid(format!(
+                "the demo broker's program '{}' must be of vertical forex, not {}",
+                program.name, program.vertical
+            )));
+        }
+        let program_id = self.ensure_program(program, now_ms)?;
+        let config = SourceConfig {
+            since: Some(since_day.to_string()),
+            page_size: 500,
+            ..SourceConfig::default()
+        };
+        self.ensure_source(
+            program_id,
+            DEMO_BROKER,
+            SourceKind::Operator,
+            base_url,
+            &config,
+            now_ms,
+        )
+    }
+
+    /// Points the demo sources at a running demo sandbox and syncs them: what "Open demo workspace" does.
+    pub async fn open_demo(
+        &self,
+        demo: &DemoEndpoint,
+        now_ms: i64,
+        progress: ProgressFn,
+    ) -> Result<SyncSummary, ApiError> {
+        let (ws, d) = (self.clone(), demo.clone());
+        tokio::task::spawn_blocking(move || d.set_up(&ws, now_ms))
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("a background task failed: {e}"),
+                )
+            })??;
+        let opts = SyncOptions {
+            now_ms,
+            policy: HttpPolicy::default(),
+            full: false,
+        };
+        let summary = self
+            .sync(Arc::new(StaticSecrets::demo()), opts, progress)
+            .await?;
+        let ws = self.clone();
+        tokio::task::spawn_blocking(move || ws.install_demo_commission(now_ms))
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("a background task failed: {e}"),
+                )
+            })??;
+        Ok(summary)
+    }
+
+    /// Whether the demo sources are configured (then "Sync now" needs the demo sandbox running).
+    pub fn has_demo_sources(&self) -> StoreResult<bool> {
+        self.store.read(|c| {
+            Ok(c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sources WHERE name = ?1)",
+                [DEMO_TRACKER],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    /// "Sync now": re-points the demo sources when a demo sandbox is given, then syncs every enabled source with
+    /// keys from `secrets` (the demo's own key first).
+    pub async fn sync_now(
+        &self,
+        demo: Option<&DemoEndpoint>,
+        secrets: Arc<dyn Secrets>,
+        now_ms: i64,
+        progress: ProgressFn,
+    ) -> Result<SyncSummary, ApiError> {
+        if let Some(d) = demo {
+            let (ws, d) = (self.clone(), d.clone());
+            tokio::task::spawn_blocking(move || d.set_up(&ws, now_ms))
+                .await
+                .map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::Internal,
+                        format!("a background task failed: {e}"),
+                    )
+                })??;
+        }
+        let secrets = Arc::new(LayeredSecrets(vec![
+            Arc::new(StaticSecrets::demo()),
+            secrets,
+        ]));
+        let opts = SyncOptions {
+            now_ms,
+            policy: HttpPolicy::default(),
+            full: false,
+        };
+        self.sync(secrets, opts, progress).await
+    }
+
+    /// Gives each demo program its default plan (once: a program that has any plan is left alone) and computes
+    /// every month of the demo data into the ledger, so Plans and Statements open on real numbers.
+    pub fn install_demo_commission(&self, now_ms: i64) -> Result<(), ApiError> {
+        let programs: Vec<(String, String)> = self.store.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT p.name, p.vertical FROM programs p
+                  WHERE NOT EXISTS (SELECT 1 FROM plans WHERE program_id = p.id)
+                    AND EXISTS (SELECT 1 FROM sources s WHERE s.program_id = p.id AND s.name IN (?1, ?2, ?3))
+                  ORDER BY p.id",
+            )?;
+            let rows = stmt.query_map([DEMO_TRACKER, DEMO_OPERATOR, DEMO_BROKER], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })?;
+        for (program, vertical) in programs {
+            let Some((_, text)) = DEMO_PLANS.iter().find(|(v, _)| *v == vertical) else {
+                continue;
+            };
+            let saved = crate::commission::actions::import_plan(
+                &self.store,
+                Some(&program),
+                "demo-plan.json",
+                text,
+                true,
+                now_ms,
+            )?;
+            let Some(plan) = saved.plan.filter(|_| saved.saved) else {
+                let why: Vec<String> = saved
+                    .errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.path, e.reason))
+                    .collect();
+                return Err(ApiError::new(
+                    ErrorCode::Internal,
+                    format!("the demo plan of {program} is invalid: {}", why.join("; ")),
+                ));
+            };
+            crate::commission::actions::assign_plan(
+                &self.store,
+                Some(&program),
+                None,
+                &plan.name,
+                DEMO_PLANS_FROM,
+                "system",
+                now_ms,
+            )?;
+            for month in self.months_with_data(&program)? {
+                crate::commission::actions::compute(&self.store, Some(&program), &month, now_ms)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `YYYY-MM` of every month in which the program has registrations, activity or deals.
+    fn months_with_data(&self, program: &str) -> StoreResult<Vec<String>> {
+        self.store.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT DISTINCT substr(day, 1, 7) FROM (
+                    SELECT pl.day FROM players pl JOIN programs p ON p.id = pl.program_id WHERE p.name = ?1
+                    UNION SELECT a.day FROM player_activity_daily a JOIN players pl ON pl.id = a.player_id
+                          JOIN programs p ON p.id = pl.program_id WHERE p.name = ?1
+                    UNION SELECT d.day FROM deals d JOIN programs p ON p.id = d.program_id WHERE p.name = ?1)
+                 ORDER BY 1",
+            )?;
+            let rows = stmt.query_map([program], |r| r.get(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+}

@@ -323,6 +323,10 @@ impl std::hash::Hasher for IntHasher {
     }
 }
 
+/// (account, day YYYYMMDD, symbol, currency) → (volume micros, deals, commission micros).
+type TradingSums =
+    HashMap<(i64, u32, u32, u32), (i64, u32, i64), std::hash::BuildHasherDefault<IntHasher>>;
+
 fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
     r.get_ref(i)?.as_str().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -345,11 +349,7 @@ fn load_trading(
         accounts.insert(r.get(0)?, (r.get(1)?, r.get::<_, i64>(2)? == 1));
     }
     let mut names = Names::default();
-    let mut sums: HashMap<
-        (i64, u32, u32, u32),
-        (i64, u32, i64),
-        std::hash::BuildHasherDefault<IntHasher>,
-    > = HashMap::default();
+    let mut sums: TradingSums = HashMap::default();
     let mut stmt = conn.prepare(
         "SELECT account_id, day, symbol, currency, volume_micros, commission_micros FROM deals
          WHERE program_id = ?1 AND day <= ?2 AND deal_type IN ('BUY', 'SELL') AND entry IN ('IN', 'INOUT', '') AND symbol <> ''",

@@ -161,6 +161,12 @@ pub fn load_input(
             .iter()
             .any(|c| matches!(c, Component::Cpa(c) if c.qualification.wagering_multiple.is_some()))
     });
+    // Lots and trades criteria pass on a day: only then is trading kept per day (and looked back on).
+    let trading_per_day = affiliates.iter().filter_map(|a| a.plan.as_ref()).any(|p| {
+        p.version.components.iter().any(|c| {
+            matches!(c, Component::Cpa(c) if c.qualification.min_lots.is_some() || c.qualification.min_trades.is_some())
+        })
+    });
     let activity_from = if needs_history {
         "0000-00-00"
     } else {
@@ -232,7 +238,7 @@ pub fn load_input(
         });
     }
 
-    let (trading, problems) = load_trading(conn, program.id, last_day)?;
+    let (trading, problems) = load_trading(conn, program.id, first_day, last_day, trading_per_day)?;
     input.trading = trading;
     input.load_problems.extend(problems);
 
@@ -323,9 +329,12 @@ impl std::hash::Hasher for IntHasher {
     }
 }
 
-/// (account, day YYYYMMDD, symbol, currency) → (volume micros, deals, commission micros).
-type TradingSums =
-    HashMap<(i64, u32, u32, u32), (i64, u32, i64), std::hash::BuildHasherDefault<IntHasher>>;
+/// (account, day YYYYMMDD or 0, symbol, currency) → (volume micros, deals, commission micros, first and last day).
+type TradingSums = HashMap<
+    (i64, u32, u32, u32),
+    (i64, u32, i64, u32, u32),
+    std::hash::BuildHasherDefault<IntHasher>,
+>;
 
 fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
     r.get_ref(i)?.as_str().map_err(|e| {
@@ -333,13 +342,16 @@ fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
     })
 }
 
-/// Trades, one side per position: opening deals (IN, INOUT, or no entry given) of BUY/SELL, summed per account,
-/// day, symbol and currency (closing deals, OUT and OUT_BY, would count each round turn twice). One scan of the
-/// deals in storage order, summed in memory: no sort, no per-row allocation.
+/// Trades, one side per position: opening deals (IN, INOUT, or no entry given) of BUY/SELL (closing deals, OUT
+/// and OUT_BY, would count each round turn twice), summed per account, symbol and currency over the period — or,
+/// with `per_day` (a plan qualifies players on lots or trades), per day too and since the first deal. One scan of
+/// the deals in storage order, summed in memory: no sort, no per-row allocation.
 fn load_trading(
     conn: &Connection,
     program_id: i64,
+    first_day: &str,
     last_day: &str,
+    per_day: bool,
 ) -> CommissionResult<(Vec<TradingIn>, Vec<Problem>)> {
     let mut accounts: HashMap<i64, (Option<i64>, bool)> = HashMap::new();
     let mut stmt =
@@ -352,32 +364,37 @@ fn load_trading(
     let mut sums: TradingSums = HashMap::default();
     let mut stmt = conn.prepare(
         "SELECT account_id, day, symbol, currency, volume_micros, commission_micros FROM deals
-         WHERE program_id = ?1 AND day <= ?2 AND deal_type IN ('BUY', 'SELL') AND entry IN ('IN', 'INOUT', '') AND symbol <> ''",
+         WHERE program_id = ?1 AND day >= ?2 AND day <= ?3 AND deal_type IN ('BUY', 'SELL') AND entry IN ('IN', 'INOUT', '') AND symbol <> ''",
     )?;
-    let mut rows = stmt.query(params![program_id, last_day])?;
+    let from = if per_day { "0000-00-00" } else { first_day };
+    let mut rows = stmt.query(params![program_id, from, last_day])?;
     while let Some(r) = rows.next()? {
+        let day = day_number(text(r, 1)?);
         let key = (
             r.get::<_, i64>(0)?,
-            day_number(text(r, 1)?),
+            if per_day { day } else { 0 },
             names.id(text(r, 2)?),
             names.id(text(r, 3)?),
         );
-        let e = sums.entry(key).or_default();
+        let e = sums.entry(key).or_insert((0, 0, 0, u32::MAX, 0));
         e.0 += r.get::<_, i64>(4)?;
         e.1 += 1;
         e.2 += r.get::<_, i64>(5)?;
+        e.3 = e.3.min(day);
+        e.4 = e.4.max(day);
     }
     let mut keys: Vec<_> = sums.keys().copied().collect();
     keys.sort_unstable();
     let (mut trading, mut problems) = (Vec::with_capacity(keys.len()), Vec::new());
     for k in keys {
-        let (volume_micros, trades, commission_micros) = sums[&k];
+        let (volume_micros, trades, commission_micros, from_day, to_day) = sums[&k];
         let name = |i: u32| names.0[i as usize].to_string();
         match accounts.get(&k.0) {
             Some((Some(player_id), is_cent)) => trading.push(TradingIn {
                 player_id: *player_id,
                 account_id: k.0,
-                day: day_text(k.1),
+                day: day_text(from_day),
+                through_day: day_text(to_day),
                 symbol: name(k.2),
                 volume_micros,
                 trades,

@@ -5,6 +5,7 @@
 //! - `commission_ledger`: M1 (random ledger operations vs replay and a model; triggers) and M5 (payout approvals).
 //! - `commission_period`: M4 in a store: recompute, time zones, close, late events, statements, refunds.
 //! - `commission_props`: engine invariants: caps never exceeded, carryover conserves money.
+//! - `commission_store_forex`: deals in the store → lots, rebates, lots-based checklists, problems.
 //! - `commission_plans`: plan files (docs examples round-trip), validation with field paths, immutable versions.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
@@ -23,6 +24,7 @@ mod commission_ledger;
 mod commission_period;
 mod commission_plans;
 mod commission_props;
+mod commission_store_forex;
 mod import;
 mod import_real;
 mod migrations;

@@ -5,13 +5,11 @@
 use crate::commission_fixture::{add_affiliate, add_player, default_plan, store, M};
 use affops_core::commission::actions::{affiliate_statement, compute, qualification};
 
+/// One deal: (ticket, account), (type, entry, symbol), volume in units, day.
 fn deal(
     tx: &rusqlite::Transaction<'_>,
-    ticket: &str,
-    account: i64,
-    kind: &str,
-    entry: &str,
-    symbol: &str,
+    (ticket, account): (&str, i64),
+    (kind, entry, symbol): (&str, &str, &str),
     volume_units: i64,
     day: &str,
 ) {
@@ -40,13 +38,13 @@ fn deals_become_lots_rebates_and_checklists() {
         let client = add_player(tx, program_id, "C1", "2026-10-01", Some(ib));
         let cent = add_player(tx, program_id, "C2", "2026-10-01", Some(ib));
         tx.execute("INSERT INTO forex_accounts (id, program_id, login, player_id, currency, is_cent) VALUES (1, 1, '5001', ?1, 'USD', 0), (2, 1, '5002', ?2, 'USD', 1), (3, 1, '5003', NULL, 'USD', 0)", rusqlite::params![client, cent])?;
-        deal(tx, "1", 1, "BUY", "IN", "EURUSD", 60_000, "2026-10-03");
-        deal(tx, "2", 1, "SELL", "OUT", "EURUSD", 60_000, "2026-10-03");
-        deal(tx, "3", 1, "SELL", "IN", "EURUSD", 40_000, "2026-10-05");
-        deal(tx, "4", 1, "BUY", "IN", "GBPUSD", 50_000, "2026-10-06");
-        deal(tx, "5", 1, "BALANCE", "", "", 0, "2026-10-02");
-        deal(tx, "6", 2, "BUY", "IN", "EURUSD", 100_000, "2026-10-07");
-        deal(tx, "7", 3, "BUY", "IN", "EURUSD", 100_000, "2026-10-07");
+        deal(tx, ("1", 1), ("BUY", "IN", "EURUSD"), 60_000, "2026-10-03");
+        deal(tx, ("2", 1), ("SELL", "OUT", "EURUSD"), 60_000, "2026-10-03");
+        deal(tx, ("3", 1), ("SELL", "IN", "EURUSD"), 40_000, "2026-10-05");
+        deal(tx, ("4", 1), ("BUY", "IN", "GBPUSD"), 50_000, "2026-10-06");
+        deal(tx, ("5", 1), ("BALANCE", "", ""), 0, "2026-10-02");
+        deal(tx, ("6", 2), ("BUY", "IN", "EURUSD"), 100_000, "2026-10-07");
+        deal(tx, ("7", 3), ("BUY", "IN", "EURUSD"), 100_000, "2026-10-07");
         Ok(())
     }).unwrap();
     let r = compute(&store, None, "2026-10", 1).unwrap();

@@ -14,6 +14,14 @@ use crate::store::{Durability, Store, StoreError};
 use rusqlite::{params, Connection, Transaction};
 use std::collections::BTreeMap;
 
+/// What an entry's `basis` holds: the exact amount and the events behind it (serialized straight from the line,
+/// without an intermediate JSON tree: a RevShare line can name tens of thousands of players).
+#[derive(serde::Serialize)]
+struct Basis<'a> {
+    exact: &'a str,
+    items: &'a [super::engine::BasisItem],
+}
+
 /// How many closed periods back a computation looks for late events.
 pub const LATE_LOOKBACK_PERIODS: usize = 12;
 
@@ -211,7 +219,11 @@ fn compute_in(
             (_, true) => "computed",
             (_, false) => "recomputed",
         };
-        let basis = serde_json::json!({"exact": l.exact, "items": l.basis}).to_string();
+        let basis = serde_json::to_string(&Basis {
+            exact: &l.exact,
+            items: &l.basis,
+        })
+        .unwrap_or_default();
         let e = NewEntry {
             program_id: program.id,
             period_id: period.id,

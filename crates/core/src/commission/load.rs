@@ -12,7 +12,7 @@ use super::plan::Component;
 use super::{CommissionError, CommissionResult};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +161,12 @@ pub fn load_input(
             .iter()
             .any(|c| matches!(c, Component::Cpa(c) if c.qualification.wagering_multiple.is_some()))
     });
+    // Lots and trades criteria pass on a day: only then is trading kept per day (and looked back on).
+    let trading_per_day = affiliates.iter().filter_map(|a| a.plan.as_ref()).any(|p| {
+        p.version.components.iter().any(|c| {
+            matches!(c, Component::Cpa(c) if c.qualification.min_lots.is_some() || c.qualification.min_trades.is_some())
+        })
+    });
     let activity_from = if needs_history {
         "0000-00-00"
     } else {
@@ -201,71 +207,40 @@ pub fn load_input(
         })?
         .collect::<Result<_, _>>()?;
 
+    // Activity has no program column: scan the days and keep the program's players (a join would look each row up).
+    let ours: HashSet<i64> = input.players.iter().map(|p| p.id).collect();
     let mut stmt = conn.prepare(
-        "SELECT a.player_id, a.day, a.currency, a.deposits_micros, a.withdrawals_micros, a.bets_micros, a.wins_micros, a.bonuses_micros,
-                a.chargebacks_micros, a.adjustments_micros, a.fees_micros, a.taxes_micros
-         FROM player_activity_daily a JOIN players p ON p.id = a.player_id
-         WHERE p.program_id = ?1 AND a.day >= ?2 AND a.day <= ?3",
+        "SELECT player_id, day, currency, deposits_micros, withdrawals_micros, bets_micros, wins_micros, bonuses_micros,
+                chargebacks_micros, adjustments_micros, fees_micros, taxes_micros
+         FROM player_activity_daily WHERE day >= ?1 AND day <= ?2",
     )?;
-    input.activity = stmt
-        .query_map(params![program.id, activity_from, last_day], |r| {
-            Ok(ActivityIn {
-                player_id: r.get(0)?,
-                day: r.get(1)?,
-                currency: r.get(2)?,
-                activity: Activity {
-                    deposits: r.get(3)?,
-                    withdrawals: r.get(4)?,
-                    bets: r.get(5)?,
-                    wins: r.get(6)?,
-                    bonuses: r.get(7)?,
-                    chargebacks: r.get(8)?,
-                    adjustments: r.get(9)?,
-                    fees: r.get(10)?,
-                    taxes: r.get(11)?,
-                },
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-
-    // Trades, one side per position: opening deals (IN, INOUT, or no entry given) of BUY/SELL, summed per account,
-    // day and symbol. Closing deals (OUT, OUT_BY) would count each round turn twice.
-    let mut stmt = conn.prepare(
-        "SELECT f.player_id, d.account_id, d.day, d.symbol, SUM(d.volume_micros), COUNT(*), SUM(d.commission_micros), d.currency, f.is_cent
-         FROM deals d JOIN forex_accounts f ON f.id = d.account_id
-         WHERE d.program_id = ?1 AND d.day <= ?2 AND d.deal_type IN ('BUY', 'SELL') AND d.entry IN ('IN', 'INOUT', '') AND d.symbol <> ''
-         GROUP BY d.account_id, d.day, d.symbol, d.currency",
-    )?;
-    let rows = stmt.query_map(params![program.id, last_day], |r| {
-        Ok((
-            r.get::<_, Option<i64>>(0)?,
-            TradingIn {
-                player_id: 0,
-                account_id: r.get(1)?,
-                day: r.get(2)?,
-                symbol: r.get(3)?,
-                volume_micros: r.get(4)?,
-                trades: r.get::<_, i64>(5)? as u32,
-                commission_micros: r.get(6)?,
-                currency: r.get(7)?,
-                is_cent: r.get::<_, i64>(8)? == 1,
-            },
-        ))
-    })?;
-    for row in rows {
-        let (player, mut t) = row?;
-        match player {
-            Some(p) => {
-                t.player_id = p;
-                input.trading.push(t);
-            }
-            None => input.load_problems.push(Problem {
-                kind: "unknown_player".into(),
-                subject: format!("account #{}", t.account_id),
-                detail: "trading of an account linked to no client: not paid".into(),
-            }),
+    let mut rows = stmt.query(params![activity_from, last_day])?;
+    while let Some(r) = rows.next()? {
+        let player_id: i64 = r.get(0)?;
+        if !ours.contains(&player_id) {
+            continue;
         }
+        input.activity.push(ActivityIn {
+            player_id,
+            day: r.get(1)?,
+            currency: r.get(2)?,
+            activity: Activity {
+                deposits: r.get(3)?,
+                withdrawals: r.get(4)?,
+                bets: r.get(5)?,
+                wins: r.get(6)?,
+                bonuses: r.get(7)?,
+                chargebacks: r.get(8)?,
+                adjustments: r.get(9)?,
+                fees: r.get(10)?,
+                taxes: r.get(11)?,
+            },
+        });
     }
+
+    let (trading, problems) = load_trading(conn, program.id, first_day, last_day, trading_per_day)?;
+    input.trading = trading;
+    input.load_problems.extend(problems);
 
     let mut stmt = conn
         .prepare("SELECT symbol, contract_size, symbol_group FROM symbols WHERE program_id = ?1")?;
@@ -299,4 +274,140 @@ pub fn load_input(
         }
     }
     Ok(input)
+}
+
+/// Interns the few distinct symbols and currencies of millions of deals by linear search (a handful of names:
+/// cheaper than hashing each one), so a scan allocates nothing per row.
+#[derive(Default)]
+struct Names(Vec<Box<str>>);
+
+impl Names {
+    fn id(&mut self, s: &str) -> u32 {
+        match self.0.iter().position(|n| &**n == s) {
+            Some(i) => i as u32,
+            None => {
+                self.0.push(s.into());
+                (self.0.len() - 1) as u32
+            }
+        }
+    }
+}
+
+/// `YYYY-MM-DD` as the integer YYYYMMDD (ordered like the text), and back.
+fn day_number(day: &str) -> u32 {
+    day.bytes().filter(u8::is_ascii_digit).fold(0u32, |n, b| {
+        n.wrapping_mul(10).wrapping_add(u32::from(b - b'0'))
+    })
+}
+
+fn day_text(n: u32) -> String {
+    format!("{:04}-{:02}-{:02}", n / 10_000, n / 100 % 100, n % 100)
+}
+
+/// A multiply-rotate hasher for the aggregation's integer keys (SipHash's DoS resistance buys nothing here: the
+/// keys come from the store, and it costs a third of the scan).
+#[derive(Default)]
+struct IntHasher(u64);
+
+impl std::hash::Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+    }
+}
+
+/// (account, day YYYYMMDD or 0, symbol, currency) → (volume micros, deals, commission micros, first and last day).
+type TradingSums = HashMap<
+    (i64, u32, u32, u32),
+    (i64, u32, i64, u32, u32),
+    std::hash::BuildHasherDefault<IntHasher>,
+>;
+
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// Trades, one side per position: opening deals (IN, INOUT, or no entry given) of BUY/SELL (closing deals, OUT
+/// and OUT_BY, would count each round turn twice), summed per account, symbol and currency over the period — or,
+/// with `per_day` (a plan qualifies players on lots or trades), per day too and since the first deal. One scan of
+/// the deals in storage order, summed in memory: no sort, no per-row allocation.
+fn load_trading(
+    conn: &Connection,
+    program_id: i64,
+    first_day: &str,
+    last_day: &str,
+    per_day: bool,
+) -> CommissionResult<(Vec<TradingIn>, Vec<Problem>)> {
+    let mut accounts: HashMap<i64, (Option<i64>, bool)> = HashMap::new();
+    let mut stmt =
+        conn.prepare("SELECT id, player_id, is_cent FROM forex_accounts WHERE program_id = ?1")?;
+    let mut rows = stmt.query([program_id])?;
+    while let Some(r) = rows.next()? {
+        accounts.insert(r.get(0)?, (r.get(1)?, r.get::<_, i64>(2)? == 1));
+    }
+    let mut names = Names::default();
+    let mut sums: TradingSums = HashMap::default();
+    let mut stmt = conn.prepare(
+        "SELECT account_id, day, symbol, currency, volume_micros, commission_micros FROM deals
+         WHERE program_id = ?1 AND day >= ?2 AND day <= ?3 AND deal_type IN ('BUY', 'SELL') AND entry IN ('IN', 'INOUT', '') AND symbol <> ''",
+    )?;
+    let from = if per_day { "0000-00-00" } else { first_day };
+    let mut rows = stmt.query(params![program_id, from, last_day])?;
+    while let Some(r) = rows.next()? {
+        let day = day_number(text(r, 1)?);
+        let key = (
+            r.get::<_, i64>(0)?,
+            if per_day { day } else { 0 },
+            names.id(text(r, 2)?),
+            names.id(text(r, 3)?),
+        );
+        let e = sums.entry(key).or_insert((0, 0, 0, u32::MAX, 0));
+        e.0 += r.get::<_, i64>(4)?;
+        e.1 += 1;
+        e.2 += r.get::<_, i64>(5)?;
+        e.3 = e.3.min(day);
+        e.4 = e.4.max(day);
+    }
+    let mut keys: Vec<_> = sums.keys().copied().collect();
+    keys.sort_unstable();
+    let (mut trading, mut problems) = (Vec::with_capacity(keys.len()), Vec::new());
+    for k in keys {
+        let (volume_micros, trades, commission_micros, from_day, to_day) = sums[&k];
+        let name = |i: u32| names.0[i as usize].to_string();
+        match accounts.get(&k.0) {
+            Some((Some(player_id), is_cent)) => trading.push(TradingIn {
+                player_id: *player_id,
+                account_id: k.0,
+                day: day_text(from_day),
+                through_day: day_text(to_day),
+                symbol: name(k.2),
+                volume_micros,
+                trades,
+                commission_micros,
+                currency: name(k.3),
+                is_cent: *is_cent,
+            }),
+            _ => problems.push(Problem {
+                kind: "unknown_player".into(),
+                subject: format!("account #{}", k.0),
+                detail: "trading of an account linked to no client: not paid".into(),
+            }),
+        }
+    }
+    Ok((trading, problems))
 }

@@ -142,6 +142,7 @@ impl World {
             player_id: player,
             account_id: 1000 + player,
             day: day.into(),
+            through_day: day.into(),
             symbol: symbol.into(),
             volume_micros,
             trades,

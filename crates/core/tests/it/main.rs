@@ -8,6 +8,7 @@
 //! - `commission_ledger`: M1 (random ledger operations vs replay and a model; triggers) and M5 (payout approvals).
 //! - `commission_period`: M4 in a store: recompute, time zones, close, late events, statements, refunds.
 //! - `commission_props`: engine invariants: caps never exceeded, carryover conserves money.
+//! - `commission_store_forex`: deals in the store → lots, rebates, lots-based checklists, problems.
 //! - `commission_plans`: plan files (docs examples round-trip), validation with field paths, immutable versions.
 //! - `commission_preview`: what an unsaved plan version would have paid, next to the current plans.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
@@ -35,6 +36,7 @@ mod commission_period;
 mod commission_plans;
 mod commission_preview;
 mod commission_props;
+mod commission_store_forex;
 mod import;
 mod import_real;
 mod migrations;

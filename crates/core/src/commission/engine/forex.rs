@@ -83,8 +83,8 @@ fn earn(
         if e.first.is_empty() || t.day < e.first {
             e.first = t.day.clone();
         }
-        if t.day > e.last {
-            e.last = t.day.clone();
+        if t.through_day > e.last {
+            e.last = t.through_day.clone();
         }
         if let Some(r) = best(&ib.per_lot, |r| &r.instrument, &t.symbol, &sym.group) {
             e.amount += l * r.amount_per_lot;

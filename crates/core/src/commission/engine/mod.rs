@@ -73,12 +73,14 @@ pub struct ActivityIn {
     pub activity: Activity,
 }
 
-/// One account's trading of one symbol on one day (deals summed): volume in base units × 10^6, trades counted.
+/// One account's trading of one symbol from `day` through `through_day` (deals summed; one day when a plan
+/// qualifies on lots or trades, else the period): volume in base units × 10^6, trades counted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TradingIn {
     pub player_id: i64,
     pub account_id: i64,
     pub day: String,
+    pub through_day: String,
     pub symbol: String,
     pub volume_micros: i64,
     pub trades: u32,

@@ -106,29 +106,37 @@ pub fn checklist(
     let ftd_amount = ftd.and_then(|d| conv(d.amount_micros, &d.currency));
     let min_ftd = q.min_ftd.unwrap_or(Decimal::ZERO);
     let ftd_ok = ftd.is_some() && ftd_amount.is_some_and(|a| a >= min_ftd && a > Decimal::ZERO);
-    out.push(Criterion {
-        name: "first_deposit".into(),
-        required: if q.min_ftd.is_some() {
-            format!("first deposit ≥ {} {currency}", fmt(min_ftd))
-        } else {
-            "a first deposit".into()
-        },
-        actual: match (ftd, ftd_amount) {
-            (Some(d), Some(a)) => format!("{} {currency} on {}", fmt(a), d.day),
-            (Some(d), None) => format!(
-                "{} in {} (no FX rate to {currency})",
-                fmt(Decimal::new(d.amount_micros, 6)),
-                d.currency
-            ),
-            (None, _) => "no deposit".into(),
-        },
-        passed: ftd_ok,
-        passed_on: if ftd_ok {
-            ftd.map(|d| d.day.clone())
-        } else {
-            None
-        },
-    });
+    // The first deposit is a criterion when the plan sets a minimum, or when it sets nothing else (a plain CPA
+    // pays per first-time depositor); a lots-only Forex CPA does not ask for one.
+    let only_ftd = q.wagering_multiple.is_none()
+        && q.min_lots.is_none()
+        && q.min_trades.is_none()
+        && q.baseline.is_none();
+    if q.min_ftd.is_some() || only_ftd {
+        out.push(Criterion {
+            name: "first_deposit".into(),
+            required: if q.min_ftd.is_some() {
+                format!("first deposit ≥ {} {currency}", fmt(min_ftd))
+            } else {
+                "a first deposit".into()
+            },
+            actual: match (ftd, ftd_amount) {
+                (Some(d), Some(a)) => format!("{} {currency} on {}", fmt(a), d.day),
+                (Some(d), None) => format!(
+                    "{} in {} (no FX rate to {currency})",
+                    fmt(Decimal::new(d.amount_micros, 6)),
+                    d.currency
+                ),
+                (None, _) => "no deposit".into(),
+            },
+            passed: ftd_ok,
+            passed_on: if ftd_ok {
+                ftd.map(|d| d.day.clone())
+            } else {
+                None
+            },
+        });
+    }
     if let Some(k) = q.wagering_multiple {
         // Bets (activity) against deposits (movements), day by day; passes on the first day bets ≥ k × deposits.
         let mut days: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();

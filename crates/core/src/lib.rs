@@ -9,6 +9,7 @@
 //! - [`workspace`]: a data folder with its store; setting up the demo workspace.
 //! - [`api`]: the plain types every client sees (IPC, CLI JSON, generated TypeScript).
 //! - [`money`]: exact integer money.
+//! - [`detect`]: fraud rules, the analyst queue, backtests; [`reconcile`]: tracker vs operator, disputes.
 //!
 //! Domain code never reads the clock: "now" is passed in.
 
@@ -18,10 +19,12 @@ pub mod charts;
 pub mod coverage;
 pub mod credentials;
 pub mod dashboard;
+pub mod detect;
 pub mod import;
 pub mod ingest;
 pub mod money;
 pub mod postback;
+pub mod reconcile;
 pub mod rollups;
 pub mod sources;
 pub mod store;

@@ -4,12 +4,19 @@
 //! Only plain data lives here. Money crosses the boundary as exact decimal strings (never a JS number), counts as
 //! `u32`, instants as Unix milliseconds.
 
+mod detect;
 mod error;
 mod import;
 mod postback;
 mod sources;
 
 pub use crate::postback::dialect::Dialect;
+pub use detect::{
+    BacktestAffiliate, BacktestRequest, BacktestResult, BacktestRule, CtitBucket, DashboardAlert,
+    DetectRunSummary, DisputeCase, DisputeOpenInput, FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow,
+    GeoRow, Investigation, ReasonCount, ReconAffiliateTotal, ReconQuery, ReconReport, ReconRow, RuleRunRow,
+    SharedIdentifier, TimelineEvent,
+};
 pub use error::{ApiError, ErrorCode};
 pub use import::{
     ColumnMap, ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary,
@@ -177,6 +184,29 @@ pub fn typescript_bindings() -> String {
         QuarantineRow::decl(),
         QuarantinePage::decl(),
         ImportFieldSpec::decl(),
+        FlagFilter::decl(),
+        FlagRow::decl(),
+        FlagDecisionInput::decl(),
+        FlagDecisionRow::decl(),
+        TimelineEvent::decl(),
+        SharedIdentifier::decl(),
+        GeoRow::decl(),
+        CtitBucket::decl(),
+        Investigation::decl(),
+        RuleRunRow::decl(),
+        DetectRunSummary::decl(),
+        BacktestRequest::decl(),
+        BacktestAffiliate::decl(),
+        BacktestRule::decl(),
+        BacktestResult::decl(),
+        ReconQuery::decl(),
+        ReconRow::decl(),
+        ReconAffiliateTotal::decl(),
+        ReasonCount::decl(),
+        ReconReport::decl(),
+        DisputeOpenInput::decl(),
+        DisputeCase::decl(),
+        DashboardAlert::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

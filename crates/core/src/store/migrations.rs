@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_import.sql",
         sql: include_str!("migrations/0004_import.sql"),
     },
+    // 0005 (commission) and 0006 (attribution) are written on other branches; the lead renumbers at merge.
+    Migration {
+        name: "0007_detection.sql",
+        sql: include_str!("migrations/0007_detection.sql"),
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -1,0 +1,163 @@
+//! Rules on players' money: bonus abuse (FTD at the bonus minimum, little wagering, a quick withdrawal, in
+//! clusters per affiliate) and the chargeback rate of an affiliate's players.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection};
+use serde_json::json;
+
+use super::{Effective, Finding, ItemKind, Rule, RuleResult, Setting, Window};
+
+pub static BONUS_ABUSE: Rule = Rule {
+    name: "bonus_abuse",
+    pattern: "bonus_abuse",
+    settings: &[
+        Setting { key: "bonus_min_deposit_micros", default: 20_000_000, min: 1, max: 1_000_000_000_000, meaning: "the welcome bonus's minimum deposit in the program currency (micros), from the program's terms" },
+        Setting { key: "tolerance_micros", default: 0, min: 0, max: 1_000_000_000, meaning: "how far from the minimum an FTD may be and still count as 'at the minimum'" },
+        Setting { key: "wager_max_per_mille", default: 2_000, min: 0, max: 100_000, meaning: "bets (x1000 of the FTD) at or above which the player wagered for real" },
+        Setting { key: "wager_days", default: 7, min: 1, max: 90, meaning: "days after the FTD whose bets count as wagering" },
+        Setting { key: "withdraw_within_hours", default: 72, min: 1, max: 2_160, meaning: "a withdrawal this soon after the FTD counts as quick" },
+        Setting { key: "min_cluster", default: 2, min: 1, max: 1_000, meaning: "such players of one affiliate before any is flagged (abuse comes in clusters)" },
+        Setting { key: "lookback_hours", default: 2_160, min: 1, max: 8_760, meaning: "the period over which an affiliate's cluster is counted" },
+    ],
+    evaluate: bonus_abuse,
+};
+
+fn bonus_abuse(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
+    let mut stmt = conn.prepare(
+        "SELECT p.external_id, p.affiliate_id, f.external_id, f.amount_micros, f.occurred_at_ms,
+                (SELECT MIN(x.occurred_at_ms) FROM money_movements x
+                  WHERE x.player_id = p.id AND x.kind = 'withdrawal' AND x.occurred_at_ms >= f.occurred_at_ms),
+                (SELECT COALESCE(SUM(a.bets_micros), 0) FROM player_activity_daily a
+                  WHERE a.player_id = p.id AND a.day BETWEEN f.day AND date(f.day, '+' || ?5 || ' days')),
+                (SELECT COUNT(*) FROM player_activity_daily a WHERE a.player_id = p.id)
+         FROM money_movements f JOIN players p ON p.id = f.player_id
+         WHERE f.program_id = ?1 AND f.is_ftd = 1 AND f.kind = 'deposit' AND p.affiliate_id IS NOT NULL
+           AND f.occurred_at_ms >= ?2 AND f.occurred_at_ms < ?3 AND ABS(f.amount_micros - ?4) <= ?6
+         ORDER BY f.occurred_at_ms",
+    )?;
+    let rows = stmt
+        .query_map(
+            params![
+                w.program_id,
+                w.from_ms(s.get("lookback_hours")),
+                w.now_ms,
+                s.get("bonus_min_deposit_micros"),
+                s.get("wager_days"),
+                s.get("tolerance_micros")
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
+                ))
+            },
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    let quick_ms = s.get("withdraw_within_hours") * 3_600_000;
+    let suspects: Vec<_> = rows
+        .into_iter()
+        .filter(|(_, _, _, amount, ftd_at, withdrawn, bets, activity_days)| {
+            // Without activity rows the wagering is unknown, not zero: such players are not judged.
+            *activity_days > 0
+                && withdrawn.is_some_and(|at| at - ftd_at <= quick_ms && at < w.now_ms)
+                && bets.saturating_mul(1000) < amount.saturating_mul(s.get("wager_max_per_mille"))
+        })
+        .collect();
+    let mut per_aff: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for r in &suspects {
+        per_aff.entry(r.1).or_default().push(r.0.clone());
+    }
+    let mut out = Vec::new();
+    for (player, aff, deposit, amount, ftd_at, withdrawn, bets, _) in suspects {
+        let cluster = &per_aff[&aff];
+        let withdrawn_at = withdrawn.unwrap_or(ftd_at);
+        if (cluster.len() as i64) < s.get("min_cluster") || ftd_at.max(withdrawn_at) < w.since_ms {
+            continue;
+        }
+        out.push(Finding {
+            affiliate_id: Some(aff),
+            subject_key: format!("player:{player}"),
+            score: (55 + 10 * cluster.len().min(4)) as u8,
+            summary: format!(
+                "player {player}: FTD at the bonus minimum, wagered {}‰ of it, withdrew after {} min; {} such players for this affiliate",
+                if amount > 0 { bets * 1000 / amount } else { 0 },
+                (withdrawn_at - ftd_at) / 60_000,
+                cluster.len()
+            ),
+            evidence: json!({
+                "player": player, "ftd_deposit": deposit, "ftd_micros": amount, "ftd_at_ms": ftd_at,
+                "bets_micros": bets, "first_withdrawal_at_ms": withdrawn_at, "cluster": cluster,
+                "thresholds": s.values,
+            }),
+            items: vec![(ItemKind::Player, player), (ItemKind::Deposit, deposit)],
+        });
+    }
+    Ok(out)
+}
+
+pub static CHARGEBACKS: Rule = Rule {
+    name: "chargebacks",
+    pattern: "chargebacks",
+    settings: &[
+        Setting { key: "max_rate_per_mille", default: 50, min: 1, max: 1_000, meaning: "chargeback players per 1000 depositing players above which an affiliate is flagged" },
+        Setting { key: "min_depositors", default: 20, min: 1, max: 1_000_000, meaning: "depositing players an affiliate needs before its rate means anything" },
+        Setting { key: "lookback_days", default: 90, min: 1, max: 730, meaning: "days of deposits and chargebacks the rate is computed over" },
+    ],
+    evaluate: chargebacks,
+};
+
+fn chargebacks(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
+    let from = w.now_ms - s.get("lookback_days") * 86_400_000;
+    let mut stmt = conn.prepare(
+        "SELECT p.affiliate_id,
+                COUNT(DISTINCT CASE WHEN m.kind = 'deposit' THEN p.id END),
+                COUNT(DISTINCT CASE WHEN m.kind = 'chargeback' THEN p.id END),
+                MAX(CASE WHEN m.kind = 'chargeback' THEN m.occurred_at_ms END)
+         FROM money_movements m JOIN players p ON p.id = m.player_id
+         WHERE m.program_id = ?1 AND p.affiliate_id IS NOT NULL AND m.occurred_at_ms >= ?2 AND m.occurred_at_ms < ?3
+         GROUP BY p.affiliate_id",
+    )?;
+    let rows = stmt
+        .query_map(params![w.program_id, from, w.now_ms], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut players = conn.prepare(
+        "SELECT DISTINCT p.external_id FROM money_movements m JOIN players p ON p.id = m.player_id
+         WHERE m.program_id = ?1 AND p.affiliate_id = ?2 AND m.kind = 'chargeback'
+           AND m.occurred_at_ms >= ?3 AND m.occurred_at_ms < ?4 ORDER BY 1",
+    )?;
+    let mut out = Vec::new();
+    for (aff, depositors, charged, last_cb) in rows {
+        if depositors < s.get("min_depositors")
+            || charged * 1000 <= depositors * s.get("max_rate_per_mille")
+            || last_cb.unwrap_or(0) < w.since_ms
+        {
+            continue;
+        }
+        let ids = players
+            .query_map(params![w.program_id, aff, from, w.now_ms], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let rate = charged * 1000 / depositors;
+        out.push(Finding {
+            affiliate_id: Some(aff),
+            // A new flag only when the number of charged-back players grows.
+            subject_key: format!("aff:{aff}|chargeback_players:{charged}"),
+            score: (50 + (rate / 10).min(45)) as u8,
+            summary: format!("{charged} of {depositors} depositing players charged back ({rate}‰)"),
+            evidence: json!({
+                "depositors": depositors, "chargeback_players": charged, "rate_per_mille": rate,
+                "players": ids, "thresholds": s.values,
+            }),
+            items: ids.into_iter().map(|p| (ItemKind::Player, p)).collect(),
+        });
+    }
+    Ok(out)
+}

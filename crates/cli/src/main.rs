@@ -2,6 +2,9 @@
 //! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod demo;
+mod detect_cmd;
+mod evaluate;
+mod evaluate_public;
 mod import_cmd;
 mod postback_cmd;
 mod sandbox_cmd;
@@ -83,6 +86,9 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Import runs and the rows they quarantined: list, page, export.
     Quarantine(import_cmd::QuarantineArgs),
+    /// Fraud detection, the flag queue, reconciliation, disputes, and their evaluation.
+    #[command(flatten)]
+    Fraud(detect_cmd::FraudCmd),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -119,6 +125,7 @@ fn main() -> ExitCode {
         Command::PostbackLog(a) => a.json,
         Command::Import(a) => a.json,
         Command::Quarantine(q) => q.json,
+        Command::Fraud(c) => c.json(),
         Command::Sources { .. } | Command::Sandbox(_) | Command::ServePostbacks(_) => false,
     };
     match run(cli) {
@@ -154,11 +161,12 @@ fn run(cli: Cli) -> Result<(), ApiError> {
     let command = match cli.command {
         // The sandbox never needs (or creates) a workspace.
         Command::Sandbox(cmd) => return sandbox_cmd::run(cmd),
+        Command::Fraud(cmd) => return detect_cmd::run(cmd, move || open_workspace(cli.data_dir)),
         command => command,
     };
     let ws = open_workspace(cli.data_dir)?;
     match command {
-        Command::Sandbox(_) => {} // handled above
+        Command::Sandbox(_) | Command::Fraud(_) => {} // handled above
         Command::Demo { seed, json } => {
             let summary = runtime()?.block_on(demo::run(&ws, seed, !json))?;
             if json {

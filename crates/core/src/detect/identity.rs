@@ -52,6 +52,11 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
     let mut players: BTreeMap<i64, PlayerIds> = BTreeMap::new();
     // identifier (kind, value) → players carrying it
     let mut carriers: BTreeMap<(&'static str, String), BTreeSet<i64>> = BTreeMap::new();
+    // Identifiers that are an affiliate's own are self-referral evidence (that rule reports them), not links.
+    let own: BTreeSet<String> = conn
+        .prepare("SELECT value FROM affiliate_identifiers UNION SELECT email_hash FROM affiliates WHERE email_hash IS NOT NULL")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare(
         "SELECT id, external_id, affiliate_id, registered_at_ms, device_id, ip, COALESCE(email_hash, '')
          FROM players WHERE program_id = ?1 AND registered_at_ms < ?2",
@@ -69,7 +74,7 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
     })? {
         let (id, ext, aff, reg, device, ip, email) = r?;
         for (kind, v) in [("device", device), ("ip", ip), ("email", email)] {
-            if !v.is_empty() {
+            if !v.is_empty() && !own.contains(&v) {
                 carriers.entry((kind, v)).or_default().insert(id);
             }
         }
@@ -86,6 +91,9 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
         let (pid, hash, at) = r?;
         if let Some(p) = players.get_mut(&pid) {
             p.last_ms = p.last_ms.max(at);
+            if own.contains(&hash) {
+                continue;
+            }
             carriers.entry(("payment", hash)).or_default().insert(pid);
         }
     }

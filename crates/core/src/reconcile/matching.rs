@@ -166,6 +166,9 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
             detail: String::new(),
         };
         let Some(primary) = cands.iter().find(|c| live(&c.status)).or(cands.first()) else {
+            if f.click_id.is_empty() {
+                continue; // attributed by btag or promo code only: the tracker never saw a click to convert
+            }
             let estimate = typical_payout(conn, program_id, f.affiliate_id)?;
             out.push(Discrepancy {
                 impact_micros: estimate,
@@ -201,16 +204,11 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
                 ..base(Reason::AmountMismatch, key, Some(primary))
             });
         }
-        let late_pending = matches!(primary.status.as_str(), "pending" | "hold") && now_ms - f.at_ms > lag_ms;
-        let refused = !live(&primary.status);
-        let lagged = status_lag_ms(conn, primary.id)?.filter(|l| *l > lag_ms);
-        if late_pending || refused || lagged.is_some() {
+        // Pending and rejected are ordinary tracker states (hold periods, scrubs); what reconciliation reports is
+        // a status that changed long after the FTD, seen in the conversion's history.
+        if let Some(lag) = status_lag_ms(conn, primary.id)?.filter(|l| *l > lag_ms) {
             out.push(Discrepancy {
-                impact_micros: if late_pending || refused { primary.payout } else { 0 },
-                detail: match lagged {
-                    Some(l) if !late_pending && !refused => format!("approved {} h after it was first seen pending", l / 3_600_000),
-                    _ => format!("the tracker says '{}' for an FTD the operator has", primary.status),
-                },
+                detail: format!("approved {} h after it was first seen pending", lag / 3_600_000),
                 ..base(Reason::StatusMismatch, key, Some(primary))
             });
         }

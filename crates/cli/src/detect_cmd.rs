@@ -105,6 +105,9 @@ pub struct EvalArgs {
     /// Folder of the public labelled files (default: ../shared/data when present).
     #[arg(long)]
     data_dir_public: Option<PathBuf>,
+    /// Also print the ids of missed and extra records per pattern.
+    #[arg(long)]
+    verbose: bool,
 }
 
 impl FraudCmd {
@@ -242,11 +245,17 @@ fn evaluate(args: &EvalArgs) -> Result<(), ApiError> {
     for seed in args.first_seed..args.first_seed + args.seeds {
         let s = rt.block_on(evaluate_seed(seed, args.clicks))?;
         add(&mut total, &s);
-        eprintln!("seed {seed} done");
+        if args.verbose {
+            let missed: Vec<_> = s.iter().filter(|(_, v)| v.fn_ + v.fp > 0).map(|(k, v)| format!("{k}: missed {:?} extra {:?}", v.missed, v.extra)).collect();
+            eprintln!("seed {seed}: {}", if missed.is_empty() { "all found".to_string() } else { missed.join("; ") });
+        }
     }
     println!("{:<20} {:>5} {:>5} {:>5} {:>9} {:>7}", "pattern / reason", "TP", "FP", "FN", "precision", "recall");
     for (label, s) in &total {
         println!("{label:<20} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}", s.tp, s.fp, s.fn_, s.precision(), s.recall());
+        if args.verbose && (!s.missed.is_empty() || !s.extra.is_empty()) {
+            println!("    missed {:?}\n    extra  {:?}", s.missed, s.extra);
+        }
     }
     for (p, why) in NOT_OBSERVABLE {
         println!("{:<20} not evaluated: {why}", format!("{p:?}"));

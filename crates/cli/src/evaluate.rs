@@ -47,6 +47,9 @@ pub struct Score {
     pub tp: u32,
     pub fp: u32,
     pub fn_: u32,
+    /// A few of the injected records not found and of the records found but not injected, for `--verbose`.
+    pub missed: Vec<String>,
+    pub extra: Vec<String>,
 }
 
 impl Score {
@@ -101,7 +104,15 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
         let q = ReconQuery { period: m.clone(), ..ReconQuery::default() };
         reconcile::report::run(store, program_id, &q, &ReconSettings::default(), now_ms)?;
     }
-    score(store, program_id, &world)
+    let scores = score(store, program_id, &world);
+    if let Some(keep) = std::env::var_os("AFFOPS_EVAL_KEEP") {
+        // Debugging aid: keep this seed's workspace to inspect with sqlite3.
+        let to = std::path::PathBuf::from(keep).join(format!("seed-{seed}"));
+        let _ = std::fs::create_dir_all(&to);
+        store.checkpoint()?;
+        let _ = std::fs::copy(store.path(), to.join(affops_core::store::DB_FILE));
+    }
+    scores
 }
 
 /// Writes what the connectors do not carry yet, straight from the world. Each line names a gap of ingestion.
@@ -190,6 +201,8 @@ fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiErr
                 tp: t.intersection(f).count() as u32,
                 fp: f.difference(t).count() as u32,
                 fn_: t.difference(f).count() as u32,
+                missed: t.difference(f).take(10).cloned().collect(),
+                extra: f.difference(t).take(10).cloned().collect(),
             })
         })
         .collect())
@@ -202,6 +215,8 @@ pub fn add(total: &mut Scores, s: &Scores) {
         e.tp += v.tp;
         e.fp += v.fp;
         e.fn_ += v.fn_;
+        e.missed.extend(v.missed.iter().cloned());
+        e.extra.extend(v.extra.iter().cloned());
     }
 }
 

@@ -15,7 +15,6 @@ pub static BONUS_ABUSE: Rule = Rule {
         Setting { key: "bonus_min_deposit_micros", default: 20_000_000, min: 1, max: 1_000_000_000_000, meaning: "the welcome bonus's minimum deposit in the program currency (micros), from the program's terms" },
         Setting { key: "tolerance_micros", default: 0, min: 0, max: 1_000_000_000, meaning: "how far from the minimum an FTD may be and still count as 'at the minimum'" },
         Setting { key: "wager_max_per_mille", default: 2_000, min: 0, max: 100_000, meaning: "bets (x1000 of the FTD) at or above which the player wagered for real" },
-        Setting { key: "wager_days", default: 7, min: 1, max: 90, meaning: "days after the FTD whose bets count as wagering" },
         Setting { key: "withdraw_within_hours", default: 72, min: 1, max: 2_160, meaning: "a withdrawal this soon after the FTD counts as quick" },
         Setting { key: "min_cluster", default: 2, min: 1, max: 1_000, meaning: "such players of one affiliate before any is flagged (abuse comes in clusters)" },
         Setting { key: "lookback_hours", default: 2_160, min: 1, max: 8_760, meaning: "the period over which an affiliate's cluster is counted" },
@@ -28,12 +27,10 @@ fn bonus_abuse(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         "SELECT p.external_id, p.affiliate_id, f.external_id, f.amount_micros, f.occurred_at_ms,
                 (SELECT MIN(x.occurred_at_ms) FROM money_movements x
                   WHERE x.player_id = p.id AND x.kind = 'withdrawal' AND x.occurred_at_ms >= f.occurred_at_ms),
-                (SELECT COALESCE(SUM(a.bets_micros), 0) FROM player_activity_daily a
-                  WHERE a.player_id = p.id AND a.day BETWEEN f.day AND date(f.day, '+' || ?5 || ' days')),
-                (SELECT COUNT(*) FROM player_activity_daily a WHERE a.player_id = p.id)
+                p.id, f.day
          FROM money_movements f JOIN players p ON p.id = f.player_id
          WHERE f.program_id = ?1 AND f.is_ftd = 1 AND f.kind = 'deposit' AND p.affiliate_id IS NOT NULL
-           AND f.occurred_at_ms >= ?2 AND f.occurred_at_ms < ?3 AND ABS(f.amount_micros - ?4) <= ?6
+           AND f.occurred_at_ms >= ?2 AND f.occurred_at_ms < ?3 AND ABS(f.amount_micros - ?4) <= ?5
          ORDER BY f.occurred_at_ms",
     )?;
     let rows = stmt
@@ -43,7 +40,6 @@ fn bonus_abuse(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
                 w.from_ms(s.get("lookback_hours")),
                 w.now_ms,
                 s.get("bonus_min_deposit_micros"),
-                s.get("wager_days"),
                 s.get("tolerance_micros")
             ],
             |r| {
@@ -54,20 +50,35 @@ fn bonus_abuse(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
                     r.get::<_, i64>(3)?,
                     r.get::<_, i64>(4)?,
                     r.get::<_, Option<i64>>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, i64>(7)?,
+                    (r.get::<_, i64>(6)?, r.get::<_, String>(7)?),
                 ))
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
     let quick_ms = s.get("withdraw_within_hours") * 3_600_000;
-    let suspects: Vec<_> = rows
+    // The bets of the operator's activity day that carries the FTD (its zone may put it a day off ours): the
+    // wagering before the bonus is cashed out. None: no such day, the wagering is unknown.
+    let mut day_bets = conn.prepare(
+        "SELECT bets_micros FROM player_activity_daily WHERE player_id = ?1 AND deposits_micros >= ?3
+           AND day BETWEEN date(?2, '-1 day') AND date(?2, '+1 day')
+         ORDER BY abs(julianday(day) - julianday(?2)), day LIMIT 1",
+    )?;
+    let mut bets_of = |pid: i64, day: &str, amount: i64| -> rusqlite::Result<Option<i64>> {
+        let mut rows = day_bets.query(params![pid, day, amount])?;
+        rows.next()?.map(|r| r.get(0)).transpose()
+    };
+    let mut with_bets = Vec::new();
+    for (player, aff, deposit, amount, ftd_at, withdrawn, (pid, day)) in rows {
+        with_bets.push((player, aff, deposit, amount, ftd_at, withdrawn, bets_of(pid, &day, amount)?));
+    }
+    let suspects: Vec<_> = with_bets
         .into_iter()
-        .filter(|(_, _, _, amount, ftd_at, withdrawn, bets, activity_days)| {
-            // Without activity rows the wagering is unknown, not zero: such players are not judged.
-            *activity_days > 0
-                && withdrawn.is_some_and(|at| at - ftd_at <= quick_ms && at < w.now_ms)
-                && bets.saturating_mul(1000) < amount.saturating_mul(s.get("wager_max_per_mille"))
+        .filter_map(|(player, aff, deposit, amount, ftd_at, withdrawn, bets)| {
+            // Without the FTD's activity row the wagering is unknown, not zero: such players are not judged.
+            let bets = bets?;
+            let quick = withdrawn.is_some_and(|at| at - ftd_at <= quick_ms && at < w.now_ms);
+            (quick && bets.saturating_mul(1000) < amount.saturating_mul(s.get("wager_max_per_mille")))
+                .then_some((player, aff, deposit, amount, ftd_at, withdrawn, bets))
         })
         .collect();
     let mut per_aff: BTreeMap<i64, Vec<String>> = BTreeMap::new();
@@ -75,7 +86,7 @@ fn bonus_abuse(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         per_aff.entry(r.1).or_default().push(r.0.clone());
     }
     let mut out = Vec::new();
-    for (player, aff, deposit, amount, ftd_at, withdrawn, bets, _) in suspects {
+    for (player, aff, deposit, amount, ftd_at, withdrawn, bets) in suspects {
         let cluster = &per_aff[&aff];
         let withdrawn_at = withdrawn.unwrap_or(ftd_at);
         if (cluster.len() as i64) < s.get("min_cluster") || ftd_at.max(withdrawn_at) < w.since_ms {

@@ -169,6 +169,9 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
             if f.click_id.is_empty() {
                 continue; // attributed by btag or promo code only: the tracker never saw a click to convert
             }
+            if now_ms - f.at_ms < s.postback_grace_minutes * 60_000 {
+                continue; // the postback may still be on its way
+            }
             let estimate = typical_payout(conn, program_id, f.affiliate_id)?;
             out.push(Discrepancy {
                 impact_micros: estimate,
@@ -180,10 +183,11 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
         for c in &cands {
             matched.insert(c.id);
         }
-        for dup in cands.iter().filter(|c| c.id != primary.id && live(&c.status)) {
+        // A repeat is a duplicate whatever its status; only a live one is money at stake.
+        for dup in cands.iter().filter(|c| c.id != primary.id && c.order_ref == primary.order_ref) {
             if dup.in_period {
                 out.push(Discrepancy {
-                    impact_micros: -dup.payout,
+                    impact_micros: if live(&dup.status) { -dup.payout } else { 0 },
                     detail: format!("conversion {} repeats {} for the same FTD {}", dup.external, primary.external, f.deposit),
                     ..base(Reason::Duplicate, &dup.external, Some(dup))
                 });

@@ -50,6 +50,8 @@ pub struct ReconSettings {
     /// A conversion still pending this long after the FTD is a status mismatch; a pending → approved change
     /// observed later than this is status lag.
     pub status_lag_hours: i64,
+    /// An FTD younger than this is not yet reported as a missing postback (trackers deliver within minutes).
+    pub postback_grace_minutes: i64,
 }
 
 impl Default for ReconSettings {
@@ -57,6 +59,7 @@ impl Default for ReconSettings {
         Self {
             window_days: 30,
             status_lag_hours: 72,
+            postback_grace_minutes: 60,
         }
     }
 }

@@ -123,82 +123,74 @@ pub fn to_csv(report: &ReconReport) -> Result<Vec<u8>, ReconError> {
     w.into_inner().map_err(|e| ReconError::Invalid(format!("cannot write CSV: {e}")))
 }
 
-/// Deposits the operator's daily activity puts on the neighbouring day: its days are in another zone. Per
-/// (player, day) of the period, the deposit records' total is compared with the activity's; a shortfall made up
-/// by a surplus the next (or previous) day names the latest (or earliest) deposits that cover it.
+/// Deposits the operator's daily activity puts on another day than ours: the operator reports in another zone.
+/// The operator's offset is estimated from the data — the whole-hour shift (−12…+14 h) under which the most
+/// (player, day) deposit totals agree with its activity — and, when it explains more than no shift does, every
+/// deposit of the period whose day moves under it is reported.
 pub(super) fn timezone_shifts(conn: &Connection, program_id: i64, month: &Month, currency: &str) -> rusqlite::Result<Vec<Discrepancy>> {
     let parse = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
     let (Some(first), Some(last)) = (parse(&month.first), parse(&month.last)) else { return Ok(Vec::new()) };
-    let (lo, hi) = ((first - Duration::days(1)).to_string(), (last + Duration::days(1)).to_string());
-    let mut records: DayTotals = BTreeMap::new();
-    let mut deposits: BTreeMap<(i64, String), Vec<(i64, String, i64, String, Option<i64>)>> = BTreeMap::new();
+    let zone: String = conn.query_row("SELECT timezone FROM programs WHERE id = ?1", [program_id], |r| r.get(0))?;
+    let Ok(tz) = crate::time::parse_zone(&zone) else { return Ok(Vec::new()) };
+    let (lo, hi) = ((first - Duration::days(2)).to_string(), (last + Duration::days(2)).to_string());
+    let mut deposits = Vec::new();
     let mut stmt = conn.prepare(
-        "SELECT m.player_id, m.day, m.occurred_at_ms, m.external_id, m.amount_micros, p.external_id, p.affiliate_id
+        "SELECT m.player_id, m.occurred_at_ms, m.external_id, m.amount_micros, p.external_id, p.affiliate_id, m.day
          FROM money_movements m JOIN players p ON p.id = m.player_id
          WHERE m.program_id = ?1 AND m.kind = 'deposit' AND m.day BETWEEN ?2 AND ?3
            AND EXISTS (SELECT 1 FROM player_activity_daily a WHERE a.player_id = m.player_id)",
     )?;
     for r in stmt.query_map(params![program_id, lo, hi], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?, r.get::<_, String>(5)?, r.get::<_, Option<i64>>(6)?))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, String>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?))
     })? {
-        let (pid, day, at, ext, amount, player, aff) = r?;
-        *records.entry((pid, day.clone())).or_default() += amount;
-        deposits.entry((pid, day)).or_default().push((at, ext, amount, player, aff));
+        deposits.push(r?);
     }
     let mut activity: DayTotals = BTreeMap::new();
     let mut stmt = conn.prepare(
         "SELECT a.player_id, a.day, a.deposits_micros FROM player_activity_daily a JOIN players p ON p.id = a.player_id
-         WHERE p.program_id = ?1 AND a.day BETWEEN ?2 AND ?3",
+         WHERE p.program_id = ?1 AND a.day BETWEEN date(?2, '-1 day') AND date(?3, '+1 day')",
     )?;
     for r in stmt.query_map(params![program_id, lo, hi], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))? {
         let (pid, day, amount) = r?;
         *activity.entry((pid, day)).or_default() += amount;
     }
-    let get = |m: &DayTotals, pid: i64, d: NaiveDate| m.get(&(pid, d.to_string())).copied().unwrap_or(0);
+    let shifted_day = |at: i64, hours: i64| crate::time::day_of(at + hours * 3_600_000, tz).unwrap_or_default();
+    let agreement = |hours: i64| {
+        let mut totals: DayTotals = BTreeMap::new();
+        for (pid, at, _, amount, _, _, _) in &deposits {
+            *totals.entry((*pid, shifted_day(*at, hours))).or_default() += amount;
+        }
+        totals.iter().filter(|(k, v)| activity.get(*k) == Some(*v)).count()
+    };
+    let baseline = agreement(0);
+    let (best, best_score) = (-12..=14i64)
+        .filter(|h| *h != 0)
+        .map(|h| (h, agreement(h)))
+        .fold((0i64, baseline), |acc: (i64, usize), x| if x.1 > acc.1 || (x.1 == acc.1 && x.0.abs() < acc.0.abs()) { x } else { acc });
+    if best == 0 || best_score <= baseline {
+        return Ok(Vec::new());
+    }
     let mut out = Vec::new();
-    for ((pid, day), mut list) in deposits {
+    for (pid, at, ext, amount, player, aff, day) in deposits {
         let Some(d) = parse(&day) else { continue };
-        if d < first || d > last {
+        let theirs = shifted_day(at, best);
+        if d < first || d > last || theirs == day || activity.get(&(pid, theirs.clone())).copied().unwrap_or(0) < amount {
             continue;
         }
-        let deficit = get(&records, pid, d) - get(&activity, pid, d);
-        if deficit <= 0 {
-            continue;
-        }
-        let next = d + Duration::days(1);
-        let prev = d - Duration::days(1);
-        let (to, latest_first) = if get(&activity, pid, next) > get(&records, pid, next) {
-            (next, true)
-        } else if get(&activity, pid, prev) > get(&records, pid, prev) {
-            (prev, false)
-        } else {
-            continue;
-        };
-        list.sort();
-        if latest_first {
-            list.reverse();
-        }
-        let mut covered = 0;
-        for (at, ext, amount, player, aff) in list {
-            if covered >= deficit {
-                break;
-            }
-            covered += amount;
-            out.push(Discrepancy {
-                reason: Reason::TimezoneShift,
-                natural_key: ext.clone(),
-                affiliate_id: aff,
-                conversion_ref: String::new(),
-                transaction_id: String::new(),
-                player_ref: player,
-                deposit_ref: ext,
-                tracker_micros: None,
-                operator_micros: Some(amount),
-                impact_micros: 0,
-                currency: currency.to_string(),
-                detail: format!("deposit at {at} ms is on day {day} here and on {to} in the operator's activity: the systems report in different zones"),
-            });
-        }
+        out.push(Discrepancy {
+            reason: Reason::TimezoneShift,
+            natural_key: ext.clone(),
+            affiliate_id: aff,
+            conversion_ref: String::new(),
+            transaction_id: String::new(),
+            player_ref: player,
+            deposit_ref: ext,
+            tracker_micros: None,
+            operator_micros: Some(amount),
+            impact_micros: 0,
+            currency: currency.to_string(),
+            detail: format!("deposit on {day} here is on {theirs} in the operator's activity: its days run {best:+} h from ours ({best_score} player-days agree under that shift, {baseline} without)"),
+        });
     }
     Ok(out)
 }

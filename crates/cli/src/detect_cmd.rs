@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
-use affops_core::api::{ApiError, BacktestRequest, DisputeOpenInput, ErrorCode, FlagDecisionInput, FlagFilter, ReconQuery};
+use affops_core::api::{
+    ApiError, BacktestRequest, DisputeOpenInput, ErrorCode, FlagDecisionInput, FlagFilter,
+    ReconQuery,
+};
 use affops_core::detect;
 use affops_core::reconcile::{self, ReconSettings};
 use affops_core::workspace::Workspace;
@@ -126,19 +129,36 @@ fn now_ms() -> i64 {
 }
 
 fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
-    println!("{}", serde_json::to_string_pretty(v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
+    );
     Ok(())
 }
 
 /// The program commands act on: the first iGaming program (the demo's), else the first one.
 pub fn default_program(ws: &Workspace) -> Result<i64, ApiError> {
     let id: Option<i64> = ws.store().read(|c| {
-        Ok(c.query_row("SELECT id FROM programs ORDER BY vertical = 'igaming' DESC, id LIMIT 1", [], |r| r.get(0)).ok())
+        Ok(c.query_row(
+            "SELECT id FROM programs ORDER BY vertical = 'igaming' DESC, id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .ok())
     })?;
-    id.ok_or_else(|| ApiError::new(ErrorCode::NotFound, "the workspace has no program yet: run `affops-cli demo` or add sources"))
+    id.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            "the workspace has no program yet: run `affops-cli demo` or add sources",
+        )
+    })
 }
 
-pub fn run(cmd: FraudCmd, open: impl FnOnce() -> Result<Workspace, ApiError>) -> Result<(), ApiError> {
+pub fn run(
+    cmd: FraudCmd,
+    open: impl FnOnce() -> Result<Workspace, ApiError>,
+) -> Result<(), ApiError> {
     if let FraudCmd::Evaluate(args) = cmd {
         return evaluate(&args);
     }
@@ -146,20 +166,44 @@ pub fn run(cmd: FraudCmd, open: impl FnOnce() -> Result<Workspace, ApiError>) ->
     let now = now_ms();
     match cmd {
         FraudCmd::Evaluate(_) => {}
-        FraudCmd::Detect { backtest, rule, set, user, json } => {
+        FraudCmd::Detect {
+            backtest,
+            rule,
+            set,
+            user,
+            json,
+        } => {
             let program = default_program(&ws)?;
             if backtest {
-                let r = detect::backtest::backtest(ws.store(), program, &BacktestRequest { rule, settings: set }, now)?;
+                let r = detect::backtest::backtest(
+                    ws.store(),
+                    program,
+                    &BacktestRequest {
+                        rule,
+                        settings: set,
+                    },
+                    now,
+                )?;
                 if json {
                     return print_json(&r);
                 }
                 for r in &r.rules {
-                    println!("{}: {} findings ({} already flagged) with {}", r.rule, r.findings, r.already_flagged, r.settings_json);
+                    println!(
+                        "{}: {} findings ({} already flagged) with {}",
+                        r.rule, r.findings, r.already_flagged, r.settings_json
+                    );
                     if let Some(e) = &r.error {
                         println!("  ERROR {e}");
                     }
                     for a in &r.affiliates {
-                        println!("  affiliate {:>6} {:<24} {:>4} findings, {} {} at stake", a.affiliate_id, a.affiliate_name, a.findings, a.amount_at_stake, a.currency);
+                        println!(
+                            "  affiliate {:>6} {:<24} {:>4} findings, {} {} at stake",
+                            a.affiliate_id,
+                            a.affiliate_name,
+                            a.findings,
+                            a.amount_at_stake,
+                            a.currency
+                        );
                     }
                     for e in &r.examples {
                         println!("  e.g. {e}");
@@ -168,28 +212,63 @@ pub fn run(cmd: FraudCmd, open: impl FnOnce() -> Result<Workspace, ApiError>) ->
                 return Ok(());
             }
             if !set.is_empty() {
-                let name = rule.ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "--set needs --rule"))?;
+                let name = rule
+                    .ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "--set needs --rule"))?;
                 let r = detect::rule(&name)?;
                 let changes = detect::settings::parse_pairs(&set)?;
-                let saved = ws.store().read(|c| detect::settings::current(c, program, r.name, r.settings))?;
-                let values = detect::settings::validate(r.name, r.settings, &saved.values, &changes)?;
-                let v = ws.store().write(|tx| detect::settings::save(tx, program, r.name, &values, &user, now))?;
-                println!("{} settings version {v}: {}", r.name, serde_json::to_string(&values).unwrap_or_default());
+                let saved = ws
+                    .store()
+                    .read(|c| detect::settings::current(c, program, r.name, r.settings))?;
+                let values =
+                    detect::settings::validate(r.name, r.settings, &saved.values, &changes)?;
+                let v = ws
+                    .store()
+                    .write(|tx| detect::settings::save(tx, program, r.name, &values, &user, now))?;
+                println!(
+                    "{} settings version {v}: {}",
+                    r.name,
+                    serde_json::to_string(&values).unwrap_or_default()
+                );
             }
             let report = detect::run(ws.store(), program, None, now)?;
             if json {
                 return print_json(&report);
             }
-            println!("Detection run {}: {} new flags", report.run_id, report.flags_created);
+            println!(
+                "Detection run {}: {} new flags",
+                report.run_id, report.flags_created
+            );
             for r in &report.rules {
                 match &r.failure {
-                    Some(f) => println!("  {:<18} FAILED: {} (rows: {})", r.rule, f.reason, f.rows.join(", ")),
-                    None => println!("  {:<18} {:>5} findings, {:>5} new flags", r.rule, r.findings, r.flags_created),
+                    Some(f) => println!(
+                        "  {:<18} FAILED: {} (rows: {})",
+                        r.rule,
+                        f.reason,
+                        f.rows.join(", ")
+                    ),
+                    None => println!(
+                        "  {:<18} {:>5} findings, {:>5} new flags",
+                        r.rule, r.findings, r.flags_created
+                    ),
                 }
             }
         }
-        FraudCmd::Flags(FlagsCmd::List { affiliate, pattern, severity, status, json }) => {
-            let rows = detect::queue::list(ws.store(), &FlagFilter { affiliate, pattern, severity, status })?;
+        FraudCmd::Flags(FlagsCmd::List {
+            affiliate,
+            pattern,
+            severity,
+            status,
+            json,
+        }) => {
+            let rows = detect::queue::list(
+                ws.store(),
+                &FlagFilter {
+                    affiliate,
+                    pattern,
+                    severity,
+                    status,
+                },
+            )?;
             if json {
                 return print_json(&rows);
             }
@@ -197,22 +276,69 @@ pub fn run(cmd: FraudCmd, open: impl FnOnce() -> Result<Workspace, ApiError>) ->
                 println!("No flags match.");
             }
             for f in rows {
-                println!("#{:<5} {:<9} {:<6} {:>3} aff {:<6} {:<18} {} ({} {} at stake)", f.id, f.status, f.severity, f.score, f.affiliate_id, f.pattern, f.summary, f.amount_at_stake, f.currency);
+                println!(
+                    "#{:<5} {:<9} {:<6} {:>3} aff {:<6} {:<18} {} ({} {} at stake)",
+                    f.id,
+                    f.status,
+                    f.severity,
+                    f.score,
+                    f.affiliate_id,
+                    f.pattern,
+                    f.summary,
+                    f.amount_at_stake,
+                    f.currency
+                );
             }
         }
-        FraudCmd::Flags(FlagsCmd::Decide { id, decision, user, comment, json }) => {
-            let row = detect::queue::decide(ws.store(), &FlagDecisionInput { flag_id: id, decision, user, comment }, now)?;
+        FraudCmd::Flags(FlagsCmd::Decide {
+            id,
+            decision,
+            user,
+            comment,
+            json,
+        }) => {
+            let row = detect::queue::decide(
+                ws.store(),
+                &FlagDecisionInput {
+                    flag_id: id,
+                    decision,
+                    user,
+                    comment,
+                },
+                now,
+            )?;
             if json {
                 return print_json(&row);
             }
             println!("Flag #{} is now {}", row.id, row.status);
         }
-        FraudCmd::Reconcile { period, reason, affiliate, json, csv } => {
+        FraudCmd::Reconcile {
+            period,
+            reason,
+            affiliate,
+            json,
+            csv,
+        } => {
             let program = default_program(&ws)?;
-            let report = reconcile::report::run(ws.store(), program, &ReconQuery { period, reason, affiliate }, &ReconSettings::default(), now)?;
+            let report = reconcile::report::run(
+                ws.store(),
+                program,
+                &ReconQuery {
+                    period,
+                    reason,
+                    affiliate,
+                },
+                &ReconSettings::default(),
+                now,
+            )?;
             if let Some(path) = csv {
                 let bytes = reconcile::report::to_csv(&report)?;
-                std::fs::write(&path, bytes).map_err(|e| ApiError::new(ErrorCode::Storage, format!("cannot write {}: {e}", path.display())))?;
+                std::fs::write(&path, bytes).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::Storage,
+                        format!("cannot write {}: {e}", path.display()),
+                    )
+                })?;
                 println!("Wrote {} rows to {}", report.rows.len(), path.display());
                 return Ok(());
             }
@@ -224,15 +350,32 @@ pub fn run(cmd: FraudCmd, open: impl FnOnce() -> Result<Workspace, ApiError>) ->
                 println!("  affiliate {:>6} {:<24} tracker {:>4}  operator {:>4}  discrepancies {:>3}  impact {} {}", t.affiliate_id, t.affiliate_name, t.tracker_conversions, t.operator_ftds, t.discrepancies, t.impact, t.currency);
             }
             for r in &report.rows {
-                println!("  #{:<5} {:<20} aff {:<6} {}", r.id, r.reason, r.affiliate_id, r.detail);
+                println!(
+                    "  #{:<5} {:<20} aff {:<6} {}",
+                    r.id, r.reason, r.affiliate_id, r.detail
+                );
             }
         }
-        FraudCmd::Dispute(DisputeCmd::Open { from_discrepancy, user, json }) => {
-            let case = reconcile::dispute::open_from_discrepancy(ws.store(), &DisputeOpenInput { discrepancy_id: from_discrepancy, user }, now)?;
+        FraudCmd::Dispute(DisputeCmd::Open {
+            from_discrepancy,
+            user,
+            json,
+        }) => {
+            let case = reconcile::dispute::open_from_discrepancy(
+                ws.store(),
+                &DisputeOpenInput {
+                    discrepancy_id: from_discrepancy,
+                    user,
+                },
+                now,
+            )?;
             if json {
                 return print_json(&case);
             }
-            println!("Opened dispute case #{} '{}' claiming {} {}", case.id, case.title, case.amount_claimed, case.currency);
+            println!(
+                "Opened dispute case #{} '{}' claiming {} {}",
+                case.id, case.title, case.amount_claimed, case.currency
+            );
         }
     }
     Ok(())
@@ -240,19 +383,41 @@ pub fn run(cmd: FraudCmd, open: impl FnOnce() -> Result<Workspace, ApiError>) ->
 
 fn evaluate(args: &EvalArgs) -> Result<(), ApiError> {
     use crate::evaluate::{add, evaluate_seed, failures, Scores, NOT_OBSERVABLE};
-    let rt = tokio::runtime::Runtime::new().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let rt = tokio::runtime::Runtime::new()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let mut total = Scores::new();
     for seed in args.first_seed..args.first_seed + args.seeds {
         let s = rt.block_on(evaluate_seed(seed, args.clicks))?;
         add(&mut total, &s);
         if args.verbose {
-            let missed: Vec<_> = s.iter().filter(|(_, v)| v.fn_ + v.fp > 0).map(|(k, v)| format!("{k}: missed {:?} extra {:?}", v.missed, v.extra)).collect();
-            eprintln!("seed {seed}: {}", if missed.is_empty() { "all found".to_string() } else { missed.join("; ") });
+            let missed: Vec<_> = s
+                .iter()
+                .filter(|(_, v)| v.fn_ + v.fp > 0)
+                .map(|(k, v)| format!("{k}: missed {:?} extra {:?}", v.missed, v.extra))
+                .collect();
+            eprintln!(
+                "seed {seed}: {}",
+                if missed.is_empty() {
+                    "all found".to_string()
+                } else {
+                    missed.join("; ")
+                }
+            );
         }
     }
-    println!("{:<20} {:>5} {:>5} {:>5} {:>9} {:>7}", "pattern / reason", "TP", "FP", "FN", "precision", "recall");
+    println!(
+        "{:<20} {:>5} {:>5} {:>5} {:>9} {:>7}",
+        "pattern / reason", "TP", "FP", "FN", "precision", "recall"
+    );
     for (label, s) in &total {
-        println!("{label:<20} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}", s.tp, s.fp, s.fn_, s.precision(), s.recall());
+        println!(
+            "{label:<20} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}",
+            s.tp,
+            s.fp,
+            s.fn_,
+            s.precision(),
+            s.recall()
+        );
         if args.verbose && (!s.missed.is_empty() || !s.extra.is_empty()) {
             println!("    missed {:?}\n    extra  {:?}", s.missed, s.extra);
         }
@@ -260,7 +425,10 @@ fn evaluate(args: &EvalArgs) -> Result<(), ApiError> {
     for (p, why) in NOT_OBSERVABLE {
         println!("{:<20} not evaluated: {why}", format!("{p:?}"));
     }
-    let public = args.data_dir_public.clone().unwrap_or_else(|| PathBuf::from("../shared/data"));
+    let public = args
+        .data_dir_public
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("../shared/data"));
     if public.is_dir() {
         crate::evaluate_public::run(&public)?;
     } else {
@@ -271,6 +439,15 @@ fn evaluate(args: &EvalArgs) -> Result<(), ApiError> {
         println!("All targets met (precision >= 0.95, recall >= 0.90 per pattern; reconciliation 100 %).");
         Ok(())
     } else {
-        Err(ApiError::new(ErrorCode::Internal, format!("below target: {}", bad.iter().map(|(l, p, r)| format!("{l} (precision {p:.3}, recall {r:.3})")).collect::<Vec<_>>().join(", "))))
+        Err(ApiError::new(
+            ErrorCode::Internal,
+            format!(
+                "below target: {}",
+                bad.iter()
+                    .map(|(l, p, r)| format!("{l} (precision {p:.3}, recall {r:.3})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ))
     }
 }

@@ -15,7 +15,9 @@ use affops_core::ingest::{sync_all, HttpPolicy, SyncOptions};
 use affops_core::reconcile::{self, ReconSettings};
 use affops_core::store::Store;
 use affops_core::workspace::{ProgramSpec, StaticSecrets, Workspace, DEMO_API_KEY};
-use affops_sandbox::{generate, serve, FraudConfig, IntegrationFaults, Pattern, World, WorldConfig};
+use affops_sandbox::{
+    generate, serve, FraudConfig, IntegrationFaults, Pattern, World, WorldConfig,
+};
 use rusqlite::params;
 
 /// Targets per pattern (precision, recall) and for reconciliation.
@@ -54,10 +56,18 @@ pub struct Score {
 
 impl Score {
     pub fn precision(&self) -> f64 {
-        if self.tp + self.fp == 0 { 1.0 } else { f64::from(self.tp) / f64::from(self.tp + self.fp) }
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            f64::from(self.tp) / f64::from(self.tp + self.fp)
+        }
     }
     pub fn recall(&self) -> f64 {
-        if self.tp + self.fn_ == 0 { 1.0 } else { f64::from(self.tp) / f64::from(self.tp + self.fn_) }
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            f64::from(self.tp) / f64::from(self.tp + self.fn_)
+        }
     }
 }
 
@@ -71,27 +81,67 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 fn world_config(seed: u64, clicks: Option<u64>) -> WorldConfig {
     let base = match clicks {
         Some(n) => WorldConfig::scale(seed, n),
-        None => WorldConfig { days: 10, clicks_per_day: 150, ..WorldConfig::small(seed) },
+        None => WorldConfig {
+            days: 10,
+            clicks_per_day: 150,
+            ..WorldConfig::small(seed)
+        },
     };
-    WorldConfig { fraud: FraudConfig::typical(), faults_injected: IntegrationFaults::typical(), ..base }
+    WorldConfig {
+        fraud: FraudConfig::typical(),
+        faults_injected: IntegrationFaults::typical(),
+        ..base
+    }
 }
 
 /// One seed: sync, load the extra fields, detect, reconcile, score.
 pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, ApiError> {
     let world = Arc::new(generate(&world_config(seed, clicks)));
     let dir = tempfile::tempdir().map_err(internal)?;
-    let server = serve(world.clone(), ([127, 0, 0, 1], 0).into(), DEMO_API_KEY.to_string()).await.map_err(internal)?;
+    let server = serve(
+        world.clone(),
+        ([127, 0, 0, 1], 0).into(),
+        DEMO_API_KEY.to_string(),
+    )
+    .await
+    .map_err(internal)?;
     let ws = Workspace::open(dir.path())?;
     let p = &world.program;
-    let spec = ProgramSpec { name: p.name.clone(), vertical: "igaming".into(), currency: p.currency.clone(), timezone: p.timezone.clone() };
+    let spec = ProgramSpec {
+        name: p.name.clone(),
+        vertical: "igaming".into(),
+        currency: p.currency.clone(),
+        timezone: p.timezone.clone(),
+    };
     let now_ms = (world.config.end_instant() + chrono::Duration::days(1)).timestamp_millis();
-    ws.setup_demo(&spec, &server.base_url(), &world.config.start.to_string(), now_ms)?;
-    let opts = SyncOptions { now_ms, policy: HttpPolicy::fast(), full: false };
-    let report = sync_all(ws.store().clone(), Arc::new(StaticSecrets::demo()), &opts, Arc::new(|_| {})).await;
+    ws.setup_demo(
+        &spec,
+        &server.base_url(),
+        &world.config.start.to_string(),
+        now_ms,
+    )?;
+    let opts = SyncOptions {
+        now_ms,
+        policy: HttpPolicy::fast(),
+        full: false,
+    };
+    let report = sync_all(
+        ws.store().clone(),
+        Arc::new(StaticSecrets::demo()),
+        &opts,
+        Arc::new(|_| {}),
+    )
+    .await;
     server.shutdown().await;
     report.map_err(internal)?;
     let store = ws.store();
-    let program_id: i64 = store.read(|c| Ok(c.query_row("SELECT id FROM programs WHERE name = ?1", [&p.name], |r| r.get(0))?))?;
+    let program_id: i64 = store.read(|c| {
+        Ok(
+            c.query_row("SELECT id FROM programs WHERE name = ?1", [&p.name], |r| {
+                r.get(0)
+            })?,
+        )
+    })?;
     load_unsynced_fields(store, program_id, &world)?;
     detect::run(store, program_id, None, now_ms)?;
     let mut months = BTreeSet::new();
@@ -101,7 +151,10 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
         day = day + chrono::Days::new(1);
     }
     for m in &months {
-        let q = ReconQuery { period: m.clone(), ..ReconQuery::default() };
+        let q = ReconQuery {
+            period: m.clone(),
+            ..ReconQuery::default()
+        };
         reconcile::report::run(store, program_id, &q, &ReconSettings::default(), now_ms)?;
     }
     let scores = score(store, program_id, &world);
@@ -171,7 +224,9 @@ fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiErr
                 ("player", _) => item.players.clone(),
                 ("deposit", _) => item.deposits.clone(),
                 // A duplicate's answer is the second conversion; a wrong amount's its only one.
-                (_, Pattern::DuplicatePostback) => item.conversions.iter().skip(1).cloned().collect(),
+                (_, Pattern::DuplicatePostback) => {
+                    item.conversions.iter().skip(1).cloned().collect()
+                }
                 _ => item.conversions.clone(),
             };
             set.extend(ids);
@@ -197,13 +252,16 @@ fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiErr
         .iter()
         .map(|(_, label, _)| {
             let (t, f) = (&truth[label], &found[label]);
-            (*label, Score {
-                tp: t.intersection(f).count() as u32,
-                fp: f.difference(t).count() as u32,
-                fn_: t.difference(f).count() as u32,
-                missed: t.difference(f).take(10).cloned().collect(),
-                extra: f.difference(t).take(10).cloned().collect(),
-            })
+            (
+                *label,
+                Score {
+                    tp: t.intersection(f).count() as u32,
+                    fp: f.difference(t).count() as u32,
+                    fn_: t.difference(f).count() as u32,
+                    missed: t.difference(f).take(10).cloned().collect(),
+                    extra: f.difference(t).take(10).cloned().collect(),
+                },
+            )
         })
         .collect())
 }
@@ -225,8 +283,18 @@ pub fn failures(total: &Scores) -> Vec<(&'static str, f64, f64)> {
     total
         .iter()
         .filter(|(label, s)| {
-            let recon = ["missing_postback", "duplicate", "amount_mismatch", "timezone_shift"].contains(label);
-            if recon { s.precision() < 1.0 || s.recall() < 1.0 } else { s.precision() < PRECISION_MIN || s.recall() < RECALL_MIN }
+            let recon = [
+                "missing_postback",
+                "duplicate",
+                "amount_mismatch",
+                "timezone_shift",
+            ]
+            .contains(label);
+            if recon {
+                s.precision() < 1.0 || s.recall() < 1.0
+            } else {
+                s.precision() < PRECISION_MIN || s.recall() < RECALL_MIN
+            }
         })
         .map(|(l, s)| (*l, s.precision(), s.recall()))
         .collect()
@@ -240,7 +308,11 @@ mod tests {
     /// reason code meets its target, and every pattern has something to find (recall is not vacuous).
     #[test]
     fn evaluate_meets_targets_on_untuned_seeds() {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let mut total = Scores::new();
         for seed in [901, 902] {
             let s = rt.block_on(evaluate_seed(seed, None)).unwrap();
@@ -249,6 +321,10 @@ mod tests {
         for (label, s) in &total {
             assert!(s.tp > 0, "{label}: nothing injected was found ({s:?})");
         }
-        assert!(failures(&total).is_empty(), "below target: {:?}\n{total:?}", failures(&total));
+        assert!(
+            failures(&total).is_empty(),
+            "below target: {:?}\n{total:?}",
+            failures(&total)
+        );
     }
 }

@@ -13,9 +13,9 @@ mod sources;
 pub use crate::postback::dialect::Dialect;
 pub use detect::{
     BacktestAffiliate, BacktestRequest, BacktestResult, BacktestRule, CtitBucket, DashboardAlert,
-    DetectRunSummary, DisputeCase, DisputeOpenInput, FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow,
-    GeoRow, Investigation, ReasonCount, ReconAffiliateTotal, ReconQuery, ReconReport, ReconRow, RuleRunRow,
-    SharedIdentifier, TimelineEvent,
+    DetectRunSummary, DisputeCase, DisputeOpenInput, FlagDecisionInput, FlagDecisionRow,
+    FlagFilter, FlagRow, GeoRow, Investigation, ReasonCount, ReconAffiliateTotal, ReconQuery,
+    ReconReport, ReconRow, RuleRunRow, SharedIdentifier, TimelineEvent,
 };
 pub use error::{ApiError, ErrorCode};
 pub use import::{

@@ -35,7 +35,13 @@ fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     )?;
     let rows = stmt
         .query_map(
-            params![w.program_id, w.from_ms(s.get("lookback_hours")), w.now_ms, s.get("min_clicks"), w.since_ms],
+            params![
+                w.program_id,
+                w.from_ms(s.get("lookback_hours")),
+                w.now_ms,
+                s.get("min_clicks"),
+                w.since_ms
+            ],
             |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
@@ -56,12 +62,21 @@ fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
            AND clicked_at_ms >= ?5 AND clicked_at_ms < ?6 ORDER BY clicked_at_ms LIMIT ?7",
     )?;
     for (aff, ip, sub1, clicks, regs, hours, first, last) in rows {
-        if regs * 1000 > clicks * s.get("max_registrations_per_mille") || hours < s.get("min_hours") {
+        if regs * 1000 > clicks * s.get("max_registrations_per_mille") || hours < s.get("min_hours")
+        {
             continue;
         }
         let items = ids
             .query_map(
-                params![w.program_id, aff, ip, sub1, w.from_ms(s.get("lookback_hours")), w.now_ms, ITEMS_MAX as i64],
+                params![
+                    w.program_id,
+                    aff,
+                    ip,
+                    sub1,
+                    w.from_ms(s.get("lookback_hours")),
+                    w.now_ms,
+                    ITEMS_MAX as i64
+                ],
                 |r| Ok((ItemKind::Click, r.get::<_, String>(0)?)),
             )?
             .collect::<Result<Vec<_>, _>>()?;
@@ -104,7 +119,12 @@ fn injection(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     )?;
     let rows = stmt
         .query_map(
-            params![w.program_id, w.from_ms(s.get("lookback_hours")), w.now_ms, s.get("max_ctit_secs")],
+            params![
+                w.program_id,
+                w.from_ms(s.get("lookback_hours")),
+                w.now_ms,
+                s.get("max_ctit_secs")
+            ],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -162,7 +182,12 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
          WHERE program_id = ?1 AND clicked_at_ms >= ?2 AND clicked_at_ms < ?3 GROUP BY affiliate_id, day",
     )?;
     for r in clicks.query_map(params![w.program_id, from, w.now_ms], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
     })? {
         let (a, d, n, last) = r?;
         let e = days.entry((a, d)).or_default();
@@ -175,7 +200,12 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
          GROUP BY affiliate_id, day",
     )?;
     for r in regs.query_map(params![w.program_id, from, w.now_ms], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
     })? {
         let (a, d, n, last) = r?;
         let e = days.entry((a, d)).or_default();
@@ -187,11 +217,17 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     for ((aff, day), (c, r, last)) in &days {
         let hist = history.entry(*aff).or_default();
         let cr = if *c > 0 { r * 1_000_000 / c } else { i64::MAX };
-        if *last >= w.since_ms && *r >= s.get("min_registrations") && hist.len() as i64 >= s.get("min_history_days") {
+        if *last >= w.since_ms
+            && *r >= s.get("min_registrations")
+            && hist.len() as i64 >= s.get("min_history_days")
+        {
             let mut sorted = hist.clone();
             sorted.sort_unstable();
             let median = sorted[sorted.len() / 2];
-            if median > 0 && *c > 0 && cr.saturating_mul(1000) >= median.saturating_mul(s.get("factor_per_mille")) {
+            if median > 0
+                && *c > 0
+                && cr.saturating_mul(1000) >= median.saturating_mul(s.get("factor_per_mille"))
+            {
                 out.push(Finding {
                     affiliate_id: Some(*aff),
                     subject_key: format!("aff:{aff}|day:{day}"),
@@ -247,7 +283,11 @@ fn brand_bidding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     )?;
     let mut groups: BTreeMap<(i64, &'static str), Vec<(String, String)>> = BTreeMap::new();
     for r in stmt.query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })? {
         let (aff, click, url) = r?;
         if let Some(p) = paid_click_param(&url) {
@@ -279,10 +319,19 @@ mod tests {
     /// Only a whole parameter name counts: `xgclid=` or a path containing "gclid" is not an ad click id.
     #[test]
     fn paid_click_params_are_whole_names() {
-        assert_eq!(paid_click_param("https://b.example/?gclid=abc"), Some("gclid"));
-        assert_eq!(paid_click_param("https://b.example/?a=1&MSCLKID=x#f"), Some("msclkid"));
+        assert_eq!(
+            paid_click_param("https://b.example/?gclid=abc"),
+            Some("gclid")
+        );
+        assert_eq!(
+            paid_click_param("https://b.example/?a=1&MSCLKID=x#f"),
+            Some("msclkid")
+        );
         assert_eq!(paid_click_param("https://b.example/?xgclid=abc"), None);
         assert_eq!(paid_click_param("https://b.example/gclid=1"), None);
-        assert_eq!(paid_click_param("https://b.example/?ttclid"), Some("ttclid"));
+        assert_eq!(
+            paid_click_param("https://b.example/?ttclid"),
+            Some("ttclid")
+        );
     }
 }

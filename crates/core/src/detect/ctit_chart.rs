@@ -24,13 +24,19 @@ pub fn bucketize(ctit_secs: impl IntoIterator<Item = i64>) -> Vec<CtitBucket> {
         if s < 0 {
             continue; // a registration before its click is a data error, shown in the timeline, not here
         }
-        let i = BUCKETS.iter().position(|(max, _)| s < *max).unwrap_or(BUCKETS.len() - 1);
+        let i = BUCKETS
+            .iter()
+            .position(|(max, _)| s < *max)
+            .unwrap_or(BUCKETS.len() - 1);
         counts[i] += 1;
     }
     BUCKETS
         .iter()
         .zip(counts)
-        .map(|((_, label), players)| CtitBucket { label: (*label).to_string(), players })
+        .map(|((_, label), players)| CtitBucket {
+            label: (*label).to_string(),
+            players,
+        })
         .collect()
 }
 
@@ -58,7 +64,10 @@ fn draw<'a>(
     let n = buckets.len().max(1);
     let y_max = buckets.iter().map(|b| b.players).max().unwrap_or(0).max(1);
     let mut chart = ChartBuilder::on(root)
-        .caption("Click to registration time", ("sans-serif", 16).into_font().color(&AXIS))
+        .caption(
+            "Click to registration time",
+            ("sans-serif", 16).into_font().color(&AXIS),
+        )
         .margin(10)
         .x_label_area_size(36)
         .y_label_area_size(44)
@@ -80,7 +89,10 @@ fn draw<'a>(
         .draw()?;
     chart.draw_series(buckets.iter().enumerate().map(|(i, b)| {
         Rectangle::new(
-            [(SegmentValue::Exact(i), 0), (SegmentValue::Exact(i + 1), b.players)],
+            [
+                (SegmentValue::Exact(i), 0),
+                (SegmentValue::Exact(i + 1), b.players),
+            ],
             BAR.filled(),
         )
     }))?;

@@ -42,24 +42,50 @@ fn churning(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
            AND d.deal_type IN ('BUY', 'SELL') ORDER BY d.executed_at_ms, d.ticket",
     )?;
     let mut trips: BTreeMap<(i64, String), Trip> = BTreeMap::new();
-    for r in stmt.query_map(params![w.program_id, w.from_ms(s.get("lookback_hours")), w.now_ms], |r| {
-        Ok((
-            r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?, r.get::<_, i64>(5)?, r.get::<_, i64>(6)?, r.get::<_, String>(7)?,
-            r.get::<_, Option<i64>>(8)?,
-        ))
-    })? {
+    for r in stmt.query_map(
+        params![w.program_id, w.from_ms(s.get("lookback_hours")), w.now_ms],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, Option<i64>>(8)?,
+            ))
+        },
+    )? {
         let (ticket, position, entry, side, symbol, at, account_id, login, aff) = r?;
         if position.is_empty() {
-            return Err(RuleFailure { rule: String::new(), rows: vec![format!("deal {ticket}")], reason: "a BUY/SELL deal without a position id: round trips cannot be paired".into() });
+            return Err(RuleFailure {
+                rule: String::new(),
+                rows: vec![format!("deal {ticket}")],
+                reason: "a BUY/SELL deal without a position id: round trips cannot be paired"
+                    .into(),
+            });
         }
         let trip = trips.entry((account_id, position)).or_insert_with(|| Trip {
-            login, account_id, affiliate_id: aff, opened_ms: at, closed_ms: None, symbol, side: side.clone(), tickets: Vec::new(),
+            login,
+            account_id,
+            affiliate_id: aff,
+            opened_ms: at,
+            closed_ms: None,
+            symbol,
+            side: side.clone(),
+            tickets: Vec::new(),
         });
         trip.tickets.push(ticket);
         match entry.as_str() {
-            "IN" => { trip.opened_ms = trip.opened_ms.min(at); trip.side = side; }
-            "OUT" | "OUT_BY" | "INOUT" => trip.closed_ms = Some(trip.closed_ms.map_or(at, |c| c.max(at))),
+            "IN" => {
+                trip.opened_ms = trip.opened_ms.min(at);
+                trip.side = side;
+            }
+            "OUT" | "OUT_BY" | "INOUT" => {
+                trip.closed_ms = Some(trip.closed_ms.map_or(at, |c| c.max(at)))
+            }
             _ => {}
         }
     }
@@ -75,8 +101,10 @@ fn churning(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             e.2.extend(t.tickets.iter().cloned());
         }
     }
-    let info: BTreeMap<i64, (&str, Option<i64>)> =
-        trips.values().map(|t| (t.account_id, (t.login.as_str(), t.affiliate_id))).collect();
+    let info: BTreeMap<i64, (&str, Option<i64>)> = trips
+        .values()
+        .map(|t| (t.account_id, (t.login.as_str(), t.affiliate_id)))
+        .collect();
     let mut out = Vec::new();
     for (account, (total, short, tickets, last)) in &per_account {
         if i64::from(*short) < s.get("min_round_trips")
@@ -87,7 +115,12 @@ fn churning(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         }
         let (login, aff) = info[account];
         let mut items = vec![(ItemKind::Account, login.to_string())];
-        items.extend(tickets.iter().take(super::clicks::ITEMS_MAX).map(|t| (ItemKind::Deal, t.clone())));
+        items.extend(
+            tickets
+                .iter()
+                .take(super::clicks::ITEMS_MAX)
+                .map(|t| (ItemKind::Deal, t.clone())),
+        );
         out.push(Finding {
             affiliate_id: aff,
             subject_key: format!("account:{login}|churn"),
@@ -102,7 +135,12 @@ fn churning(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
 }
 
 /// Wash trading: linked accounts holding opposite sides of one symbol opened within the window of each other.
-fn opposite_pairs(conn: &Connection, w: &Window, s: &Effective, trips: &BTreeMap<(i64, String), Trip>) -> RuleResult {
+fn opposite_pairs(
+    conn: &Connection,
+    w: &Window,
+    s: &Effective,
+    trips: &BTreeMap<(i64, String), Trip>,
+) -> RuleResult {
     let mut stmt = conn.prepare(
         "SELECT DISTINCT a1.id, a2.id FROM forex_accounts a1 JOIN players p1 ON p1.id = a1.player_id
          JOIN players p2 ON (p2.id = p1.id OR (p1.device_id <> '' AND p2.device_id = p1.device_id)
@@ -111,7 +149,9 @@ fn opposite_pairs(conn: &Connection, w: &Window, s: &Effective, trips: &BTreeMap
          WHERE a1.program_id = ?1",
     )?;
     let linked = stmt
-        .query_map([w.program_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        .query_map([w.program_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     let window = s.get("opposite_window_secs") * 1000;
     let mut out = Vec::new();
@@ -121,19 +161,32 @@ fn opposite_pairs(conn: &Connection, w: &Window, s: &Effective, trips: &BTreeMap
         let mut pairs = Vec::new();
         for x in &ta {
             for y in &tb {
-                if x.symbol == y.symbol && x.side != y.side && (x.opened_ms - y.opened_ms).abs() <= window {
+                if x.symbol == y.symbol
+                    && x.side != y.side
+                    && (x.opened_ms - y.opened_ms).abs() <= window
+                {
                     pairs.push((x, y));
                 }
             }
         }
-        let recent = pairs.iter().any(|(x, y)| x.opened_ms.max(y.opened_ms) >= w.since_ms);
+        let recent = pairs
+            .iter()
+            .any(|(x, y)| x.opened_ms.max(y.opened_ms) >= w.since_ms);
         if (pairs.len() as i64) < s.get("min_opposite_pairs") || !recent {
             continue;
         }
         let (la, lb) = (ta[0].login.clone(), tb[0].login.clone());
-        let mut items = vec![(ItemKind::Account, la.clone()), (ItemKind::Account, lb.clone())];
+        let mut items = vec![
+            (ItemKind::Account, la.clone()),
+            (ItemKind::Account, lb.clone()),
+        ];
         for (x, y) in pairs.iter().take(super::clicks::ITEMS_MAX / 2) {
-            items.extend(x.tickets.iter().chain(&y.tickets).map(|t| (ItemKind::Deal, t.clone())));
+            items.extend(
+                x.tickets
+                    .iter()
+                    .chain(&y.tickets)
+                    .map(|t| (ItemKind::Deal, t.clone())),
+            );
         }
         out.push(Finding {
             affiliate_id: ta[0].affiliate_id.or(tb[0].affiliate_id),

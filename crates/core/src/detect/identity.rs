@@ -18,7 +18,11 @@ pub fn normalize_email(email: &str) -> String {
         return e;
     };
     let local = local.split('+').next().unwrap_or("");
-    let domain = if domain == "googlemail.com" { "gmail.com" } else { domain };
+    let domain = if domain == "googlemail.com" {
+        "gmail.com"
+    } else {
+        domain
+    };
     let local = if domain == "gmail.com" {
         local.replace('.', "")
     } else {
@@ -78,7 +82,14 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
                 carriers.entry((kind, v)).or_default().insert(id);
             }
         }
-        players.insert(id, PlayerIds { external_id: ext, affiliate_id: aff, last_ms: reg });
+        players.insert(
+            id,
+            PlayerIds {
+                external_id: ext,
+                affiliate_id: aff,
+                last_ms: reg,
+            },
+        );
     }
     let mut pay = conn.prepare(
         "SELECT player_id, payment_hash, MAX(occurred_at_ms) FROM money_movements
@@ -86,7 +97,11 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
          GROUP BY player_id, payment_hash",
     )?;
     for r in pay.query_map(params![w.program_id, w.now_ms], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
     })? {
         let (pid, hash, at) = r?;
         if let Some(p) = players.get_mut(&pid) {
@@ -106,7 +121,10 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
         let v: Vec<i64> = set.iter().copied().collect();
         for (i, a) in v.iter().enumerate() {
             for b in &v[i + 1..] {
-                shared.entry((*a, *b)).or_default().push((kind, value.as_str()));
+                shared
+                    .entry((*a, *b))
+                    .or_default()
+                    .push((kind, value.as_str()));
             }
         }
     }
@@ -139,7 +157,10 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
         if (group.len() as i64) < s.get("min_players") {
             continue;
         }
-        let members: Vec<&str> = group.iter().map(|g| players[g].external_id.as_str()).collect();
+        let members: Vec<&str> = group
+            .iter()
+            .map(|g| players[g].external_id.as_str())
+            .collect();
         for g in &group {
             let p = &players[g];
             if p.last_ms < w.since_ms {
@@ -189,7 +210,12 @@ fn self_referral(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     )?;
     let mut by_player: BTreeMap<(String, i64), Vec<(String, String)>> = BTreeMap::new();
     for r in stmt.query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
     })? {
         let (player, aff, kind, value) = r?;
         let v = by_player.entry((player, aff)).or_default();
@@ -225,11 +251,23 @@ mod tests {
     /// DOMAIN §5: lower-case, strip `+tag`, drop dots for Gmail — and nothing else (dots matter elsewhere).
     #[test]
     fn emails_normalize_like_the_mailbox() {
-        assert_eq!(normalize_email(" Max.Power+casino@GMAIL.com "), "maxpower@gmail.com");
-        assert_eq!(normalize_email("max.power@googlemail.com"), "maxpower@gmail.com");
-        assert_eq!(normalize_email("first.last+x@example.com"), "first.last@example.com");
+        assert_eq!(
+            normalize_email(" Max.Power+casino@GMAIL.com "),
+            "maxpower@gmail.com"
+        );
+        assert_eq!(
+            normalize_email("max.power@googlemail.com"),
+            "maxpower@gmail.com"
+        );
+        assert_eq!(
+            normalize_email("first.last+x@example.com"),
+            "first.last@example.com"
+        );
         assert_ne!(email_hash("a.b@example.com"), email_hash("ab@example.com"));
-        assert_eq!(email_hash("MAXPOWER@gmail.com"), email_hash("max.power+t@gmail.com"));
+        assert_eq!(
+            email_hash("MAXPOWER@gmail.com"),
+            email_hash("max.power+t@gmail.com")
+        );
         assert_eq!(normalize_email("no-at-sign"), "no-at-sign");
     }
 }

@@ -55,9 +55,9 @@ impl From<DetectError> for crate::api::ApiError {
     fn from(e: DetectError) -> Self {
         use crate::api::{ApiError, ErrorCode};
         let code = match &e {
-            DetectError::InvalidSetting(_) | DetectError::UnknownRule(_) | DetectError::Invalid(_) => {
-                ErrorCode::InvalidInput
-            }
+            DetectError::InvalidSetting(_)
+            | DetectError::UnknownRule(_)
+            | DetectError::Invalid(_) => ErrorCode::InvalidInput,
             DetectError::NotFound(_) => ErrorCode::NotFound,
             DetectError::Store(_) => ErrorCode::Storage,
         };
@@ -147,7 +147,8 @@ pub struct Window {
 
 impl Window {
     pub fn from_ms(&self, lookback_hours: i64) -> i64 {
-        self.since_ms.saturating_sub(lookback_hours.saturating_mul(3_600_000))
+        self.since_ms
+            .saturating_sub(lookback_hours.saturating_mul(3_600_000))
     }
 }
 
@@ -279,7 +280,11 @@ pub fn run_rules(
             .iter()
             .map(|(r, e)| (r.name, e.version))
             .collect();
-        Ok((since_ms, evaluate_all(conn, &window, &with_settings), versions))
+        Ok((
+            since_ms,
+            evaluate_all(conn, &window, &with_settings),
+            versions,
+        ))
     })?;
     let stored = StoredRun {
         program_id,

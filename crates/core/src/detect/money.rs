@@ -69,7 +69,15 @@ fn bonus_abuse(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     };
     let mut with_bets = Vec::new();
     for (player, aff, deposit, amount, ftd_at, withdrawn, (pid, day)) in rows {
-        with_bets.push((player, aff, deposit, amount, ftd_at, withdrawn, bets_of(pid, &day, amount)?));
+        with_bets.push((
+            player,
+            aff,
+            deposit,
+            amount,
+            ftd_at,
+            withdrawn,
+            bets_of(pid, &day, amount)?,
+        ));
     }
     let suspects: Vec<_> = with_bets
         .into_iter()
@@ -77,8 +85,9 @@ fn bonus_abuse(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             // Without the FTD's activity row the wagering is unknown, not zero: such players are not judged.
             let bets = bets?;
             let quick = withdrawn.is_some_and(|at| at - ftd_at <= quick_ms && at < w.now_ms);
-            (quick && bets.saturating_mul(1000) < amount.saturating_mul(s.get("wager_max_per_mille")))
-                .then_some((player, aff, deposit, amount, ftd_at, withdrawn, bets))
+            (quick
+                && bets.saturating_mul(1000) < amount.saturating_mul(s.get("wager_max_per_mille")))
+            .then_some((player, aff, deposit, amount, ftd_at, withdrawn, bets))
         })
         .collect();
     let mut per_aff: BTreeMap<i64, Vec<String>> = BTreeMap::new();
@@ -117,9 +126,28 @@ pub static CHARGEBACKS: Rule = Rule {
     name: "chargebacks",
     pattern: "chargebacks",
     settings: &[
-        Setting { key: "max_rate_per_mille", default: 50, min: 1, max: 1_000, meaning: "chargeback players per 1000 depositing players above which an affiliate is flagged" },
-        Setting { key: "min_depositors", default: 20, min: 1, max: 1_000_000, meaning: "depositing players an affiliate needs before its rate means anything" },
-        Setting { key: "lookback_days", default: 90, min: 1, max: 730, meaning: "days of deposits and chargebacks the rate is computed over" },
+        Setting {
+            key: "max_rate_per_mille",
+            default: 50,
+            min: 1,
+            max: 1_000,
+            meaning:
+                "chargeback players per 1000 depositing players above which an affiliate is flagged",
+        },
+        Setting {
+            key: "min_depositors",
+            default: 20,
+            min: 1,
+            max: 1_000_000,
+            meaning: "depositing players an affiliate needs before its rate means anything",
+        },
+        Setting {
+            key: "lookback_days",
+            default: 90,
+            min: 1,
+            max: 730,
+            meaning: "days of deposits and chargebacks the rate is computed over",
+        },
     ],
     evaluate: chargebacks,
 };
@@ -137,7 +165,12 @@ fn chargebacks(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     )?;
     let rows = stmt
         .query_map(params![w.program_id, from, w.now_ms], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut players = conn.prepare(
@@ -154,7 +187,9 @@ fn chargebacks(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             continue;
         }
         let ids = players
-            .query_map(params![w.program_id, aff, from, w.now_ms], |r| r.get::<_, String>(0))?
+            .query_map(params![w.program_id, aff, from, w.now_ms], |r| {
+                r.get::<_, String>(0)
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         let rate = charged * 1000 / depositors;
         out.push(Finding {

@@ -21,12 +21,16 @@ const TIMELINE_MAX: usize = 500;
 pub fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagRow>, DetectError> {
     if let Some(s) = &filter.severity {
         if !["low", "medium", "high"].contains(&s.as_str()) {
-            return Err(DetectError::Invalid(format!("severity must be low, medium or high, got '{s}'")));
+            return Err(DetectError::Invalid(format!(
+                "severity must be low, medium or high, got '{s}'"
+            )));
         }
     }
     if let Some(s) = &filter.status {
         if !["open", "confirmed", "dismissed"].contains(&s.as_str()) {
-            return Err(DetectError::Invalid(format!("status must be open, confirmed or dismissed, got '{s}'")));
+            return Err(DetectError::Invalid(format!(
+                "status must be open, confirmed or dismissed, got '{s}'"
+            )));
         }
     }
     Ok(store.read(|conn| {
@@ -83,9 +87,12 @@ fn flag_row(conn: &Connection, id: i64) -> StoreResult<FlagRow> {
 }
 
 pub fn flag_items(conn: &Connection, flag_id: i64) -> StoreResult<Vec<(ItemKind, String)>> {
-    let mut stmt = conn.prepare_cached("SELECT kind, ref FROM flag_items WHERE flag_id = ?1 ORDER BY kind, ref")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT kind, ref FROM flag_items WHERE flag_id = ?1 ORDER BY kind, ref")?;
     let rows = stmt
-        .query_map([flag_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .query_map([flag_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows
         .into_iter()
@@ -106,15 +113,25 @@ pub fn flag_items(conn: &Connection, flag_id: i64) -> StoreResult<Vec<(ItemKind,
 
 /// Records an analyst's decision: a new row (the evidence is never touched), an audit entry, and on confirm the
 /// [`on_flag_confirmed`] hook in the same transaction.
-pub fn decide(store: &Store, input: &FlagDecisionInput, now_ms: i64) -> Result<FlagRow, DetectError> {
+pub fn decide(
+    store: &Store,
+    input: &FlagDecisionInput,
+    now_ms: i64,
+) -> Result<FlagRow, DetectError> {
     let decision = match input.decision.trim() {
         "confirm" | "confirmed" => "confirmed",
         "dismiss" | "dismissed" => "dismissed",
-        other => return Err(DetectError::Invalid(format!("decision must be confirm or dismiss, got '{other}'"))),
+        other => {
+            return Err(DetectError::Invalid(format!(
+                "decision must be confirm or dismiss, got '{other}'"
+            )))
+        }
     };
     let comment = input.comment.trim();
     if comment.is_empty() {
-        return Err(DetectError::Invalid("a decision needs a comment saying why".into()));
+        return Err(DetectError::Invalid(
+            "a decision needs a comment saying why".into(),
+        ));
     }
     store.write(|tx| {
         let user_id: Option<i64> = tx
@@ -157,9 +174,17 @@ pub fn decide(store: &Store, input: &FlagDecisionInput, now_ms: i64) -> Result<F
 /// Called inside the decision's transaction when a flag is confirmed. DOMAIN §5: confirming holds or reverses
 /// the pending commission through new ledger entries. The ledger is not merged yet, so this records the hold
 /// request (the commission at stake per [`amount_at_stake`]) in the audit log; the lead connects the ledger here.
-pub fn on_flag_confirmed(tx: &Transaction<'_>, flag_id: i64, user: &str, now_ms: i64) -> StoreResult<()> {
-    let (program_id, affiliate_id): (i64, Option<i64>) =
-        tx.query_row("SELECT program_id, affiliate_id FROM flags WHERE id = ?1", [flag_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+pub fn on_flag_confirmed(
+    tx: &Transaction<'_>,
+    flag_id: i64,
+    user: &str,
+    now_ms: i64,
+) -> StoreResult<()> {
+    let (program_id, affiliate_id): (i64, Option<i64>) = tx.query_row(
+        "SELECT program_id, affiliate_id FROM flags WHERE id = ?1",
+        [flag_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let items = flag_items(tx, flag_id)?;
     let at_stake = amount_at_stake(tx, program_id, &items)?;
     crate::audit::append(
@@ -212,38 +237,109 @@ pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectE
     })?)
 }
 
-fn timeline(conn: &Connection, program_id: i64, players: &[String], clicks: &[String]) -> StoreResult<Vec<TimelineEvent>> {
+fn timeline(
+    conn: &Connection,
+    program_id: i64,
+    players: &[String],
+    clicks: &[String],
+) -> StoreResult<Vec<TimelineEvent>> {
     let mut out = Vec::new();
     let mut click_ids: BTreeSet<String> = clicks.iter().take(TIMELINE_MAX).cloned().collect();
     for p in players {
         let row: Option<(i64, i64, Option<String>, String)> = conn
             .query_row("SELECT id, registered_at_ms, click_id, country FROM players WHERE program_id = ?1 AND external_id = ?2", params![program_id, p], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?;
-        let Some((pid, at, click, country)) = row else { continue };
-        out.push(TimelineEvent { at_ms: at, kind: "registration".into(), reference: p.clone(), detail: format!("country {country}") });
+        let Some((pid, at, click, country)) = row else {
+            continue;
+        };
+        out.push(TimelineEvent {
+            at_ms: at,
+            kind: "registration".into(),
+            reference: p.clone(),
+            detail: format!("country {country}"),
+        });
         if let Some(c) = &click {
             click_ids.insert(c.clone());
             let mut conv = conn.prepare_cached("SELECT external_id, converted_at_ms, status, payout_micros, currency FROM conversions WHERE program_id = ?1 AND (transaction_id = ?2 OR player_ref = ?3)")?;
-            for r in conv.query_map(params![program_id, c, p], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, String>(4)?)))? {
+            for r in conv.query_map(params![program_id, c, p], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })? {
                 let (id, at, status, payout, cur) = r?;
-                out.push(TimelineEvent { at_ms: at, kind: "conversion".into(), reference: id, detail: format!("{status}, payout {} {cur}", format_amount(payout, &cur)) });
+                out.push(TimelineEvent {
+                    at_ms: at,
+                    kind: "conversion".into(),
+                    reference: id,
+                    detail: format!("{status}, payout {} {cur}", format_amount(payout, &cur)),
+                });
             }
         }
         let mut mm = conn.prepare_cached("SELECT external_id, kind, amount_micros, currency, occurred_at_ms, is_ftd FROM money_movements WHERE player_id = ?1 ORDER BY occurred_at_ms LIMIT 100")?;
-        for r in mm.query_map([pid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?, r.get::<_, bool>(5)?)))? {
+        for r in mm.query_map([pid], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, bool>(5)?,
+            ))
+        })? {
             let (id, kind, amount, cur, at, ftd) = r?;
-            out.push(TimelineEvent { at_ms: at, kind, reference: id, detail: format!("{} {cur}{}", format_amount(amount, &cur), if ftd { " (FTD)" } else { "" }) });
+            out.push(TimelineEvent {
+                at_ms: at,
+                kind,
+                reference: id,
+                detail: format!(
+                    "{} {cur}{}",
+                    format_amount(amount, &cur),
+                    if ftd { " (FTD)" } else { "" }
+                ),
+            });
         }
         let mut deals = conn.prepare_cached("SELECT d.ticket, d.deal_type, d.entry, d.symbol, d.executed_at_ms FROM deals d JOIN forex_accounts a ON a.id = d.account_id WHERE a.player_id = ?1 ORDER BY d.executed_at_ms LIMIT 100")?;
-        for r in deals.query_map([pid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?)))? {
+        for r in deals.query_map([pid], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })? {
             let (t, ty, entry, sym, at) = r?;
-            out.push(TimelineEvent { at_ms: at, kind: "trade".into(), reference: t, detail: format!("{ty} {entry} {sym}") });
+            out.push(TimelineEvent {
+                at_ms: at,
+                kind: "trade".into(),
+                reference: t,
+                detail: format!("{ty} {entry} {sym}"),
+            });
         }
     }
     let mut stmt = conn.prepare_cached("SELECT clicked_at_ms, ip, sub1, country FROM clicks WHERE program_id = ?1 AND click_id = ?2")?;
     for c in &click_ids {
-        if let Some((at, ip, sub1, country)) = stmt.query_row(params![program_id, c], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))).optional()? {
-            out.push(TimelineEvent { at_ms: at, kind: "click".into(), reference: c.clone(), detail: format!("IP {ip}, sub1 {sub1}, {country}") });
+        if let Some((at, ip, sub1, country)) = stmt
+            .query_row(params![program_id, c], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .optional()?
+        {
+            out.push(TimelineEvent {
+                at_ms: at,
+                kind: "click".into(),
+                reference: c.clone(),
+                detail: format!("IP {ip}, sub1 {sub1}, {country}"),
+            });
         }
     }
     out.sort_by(|a, b| (a.at_ms, &a.kind, &a.reference).cmp(&(b.at_ms, &b.kind, &b.reference)));
@@ -251,13 +347,19 @@ fn timeline(conn: &Connection, program_id: i64, players: &[String], clicks: &[St
     Ok(out)
 }
 
-fn shared_identifiers(conn: &Connection, program_id: i64, players: &[String]) -> StoreResult<Vec<SharedIdentifier>> {
+fn shared_identifiers(
+    conn: &Connection,
+    program_id: i64,
+    players: &[String],
+) -> StoreResult<Vec<SharedIdentifier>> {
     let mut ids: BTreeSet<(&'static str, String)> = BTreeSet::new();
     for p in players {
         let row: Option<(i64, String, String, String)> = conn
             .query_row("SELECT id, ip, device_id, COALESCE(email_hash, '') FROM players WHERE program_id = ?1 AND external_id = ?2", params![program_id, p], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?;
-        let Some((pid, ip, device, email)) = row else { continue };
+        let Some((pid, ip, device, email)) = row else {
+            continue;
+        };
         for (k, v) in [("ip", ip), ("device", device), ("email", email)] {
             if !v.is_empty() {
                 ids.insert((k, v));
@@ -276,9 +378,16 @@ fn shared_identifiers(conn: &Connection, program_id: i64, players: &[String]) ->
             "email" => "SELECT external_id FROM players WHERE program_id = ?1 AND email_hash = ?2 ORDER BY 1 LIMIT 50",
             _ => "SELECT DISTINCT p.external_id FROM money_movements m JOIN players p ON p.id = m.player_id WHERE m.program_id = ?1 AND m.payment_hash = ?2 ORDER BY 1 LIMIT 50",
         };
-        let who = conn.prepare_cached(sql)?.query_map(params![program_id, value], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        let who = conn
+            .prepare_cached(sql)?
+            .query_map(params![program_id, value], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
         if who.len() > 1 {
-            out.push(SharedIdentifier { kind: kind.to_string(), value, players: who });
+            out.push(SharedIdentifier {
+                kind: kind.to_string(),
+                value,
+                players: who,
+            });
         }
     }
     Ok(out)

@@ -39,7 +39,9 @@ impl Effective {
 }
 
 pub fn defaults(decl: &[Setting]) -> Values {
-    decl.iter().map(|s| (s.key.to_string(), s.default)).collect()
+    decl.iter()
+        .map(|s| (s.key.to_string(), s.default))
+        .collect()
 }
 
 /// Checks `changes` against the declaration of `rule` and returns the full set after applying them to `base`.
@@ -77,9 +79,9 @@ pub fn parse_pairs(pairs: &[String]) -> Result<Vec<(String, i64)>, DetectError> 
     pairs
         .iter()
         .map(|p| {
-            let (k, v) = p.split_once('=').ok_or_else(|| {
-                DetectError::InvalidSetting(format!("'{p}' is not key=value"))
-            })?;
+            let (k, v) = p
+                .split_once('=')
+                .ok_or_else(|| DetectError::InvalidSetting(format!("'{p}' is not key=value")))?;
             let value = v.trim().parse::<i64>().map_err(|_| {
                 DetectError::InvalidSetting(format!(
                     "setting '{}' must be a whole number, got '{}'",

@@ -59,7 +59,16 @@ impl StoredRun {
                 Ok(findings) => {
                     outcome.findings = findings.len() as u32;
                     for f in findings {
-                        if insert_flag(tx, self.program_id, rule, pattern, version, run_id, self.now_ms, f)? {
+                        if insert_flag(
+                            tx,
+                            self.program_id,
+                            rule,
+                            pattern,
+                            version,
+                            run_id,
+                            self.now_ms,
+                            f,
+                        )? {
                             outcome.flags_created += 1;
                         }
                     }
@@ -156,7 +165,9 @@ pub fn amount_at_stake(
     let mut total = 0i64;
     for (kind, r) in items {
         total = total.saturating_add(match kind {
-            ItemKind::Player => by_player.query_row(params![program_id, r], |row| row.get::<_, i64>(0))?,
+            ItemKind::Player => {
+                by_player.query_row(params![program_id, r], |row| row.get::<_, i64>(0))?
+            }
             // A click whose player is also listed is counted once, through the player.
             ItemKind::Click if players.is_empty() => {
                 by_click.query_row(params![program_id, r], |row| row.get::<_, i64>(0))?

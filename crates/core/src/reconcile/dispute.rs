@@ -13,29 +13,57 @@ use crate::store::Store;
 /// Days the operator side has to answer a new dispute.
 pub const SLA_DAYS: i64 = 14;
 
-pub fn open_from_discrepancy(store: &Store, input: &DisputeOpenInput, now_ms: i64) -> Result<DisputeCase, ReconError> {
+pub fn open_from_discrepancy(
+    store: &Store,
+    input: &DisputeOpenInput,
+    now_ms: i64,
+) -> Result<DisputeCase, ReconError> {
     let user = input.user.trim();
     let (user_id, found, existing) = store.read(|conn| {
-        let user_id: Option<i64> = conn.query_row("SELECT id FROM users WHERE name = ?1", [user], |r| r.get(0)).optional()?;
+        let user_id: Option<i64> = conn
+            .query_row("SELECT id FROM users WHERE name = ?1", [user], |r| r.get(0))
+            .optional()?;
         let existing: Option<i64> = conn
-            .query_row("SELECT id FROM dispute_cases WHERE discrepancy_id = ?1", [input.discrepancy_id], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM dispute_cases WHERE discrepancy_id = ?1",
+                [input.discrepancy_id],
+                |r| r.get(0),
+            )
             .optional()?;
         Ok((user_id, discrepancy(conn, input.discrepancy_id)?, existing))
     })?;
     let user_id = user_id.ok_or_else(|| ReconError::NotFound(format!("no user named '{user}'")))?;
     let (program_id, affiliate_id, reason, impact, currency, conversion, deposit, player, detail) =
-        found.ok_or_else(|| ReconError::NotFound(format!("no discrepancy {}", input.discrepancy_id)))?;
+        found.ok_or_else(|| {
+            ReconError::NotFound(format!("no discrepancy {}", input.discrepancy_id))
+        })?;
     if let Some(id) = existing {
-        return Err(ReconError::Invalid(format!("discrepancy {} already has dispute case {id}", input.discrepancy_id)));
+        return Err(ReconError::Invalid(format!(
+            "discrepancy {} already has dispute case {id}",
+            input.discrepancy_id
+        )));
     }
     let mut refs = Vec::new();
-    for (kind, r) in [("conversion", &conversion), ("deposit", &deposit), ("player", &player)] {
+    for (kind, r) in [
+        ("conversion", &conversion),
+        ("deposit", &deposit),
+        ("player", &player),
+    ] {
         if !r.is_empty() {
             refs.push(serde_json::json!({ "kind": kind, "ref": r }));
         }
     }
-    refs.push(serde_json::json!({ "kind": "discrepancy", "ref": input.discrepancy_id.to_string() }));
-    let title = format!("{reason}: {}", if conversion.is_empty() { &deposit } else { &conversion });
+    refs.push(
+        serde_json::json!({ "kind": "discrepancy", "ref": input.discrepancy_id.to_string() }),
+    );
+    let title = format!(
+        "{reason}: {}",
+        if conversion.is_empty() {
+            &deposit
+        } else {
+            &conversion
+        }
+    );
     let sla = now_ms + SLA_DAYS * 86_400_000;
     let claimed = impact.abs();
     let id = store.write(|tx| {
@@ -58,9 +86,21 @@ pub fn open_from_discrepancy(store: &Store, input: &DisputeOpenInput, now_ms: i6
     })?;
     let affiliate = store.read(|conn| {
         Ok(match affiliate_id {
-            Some(a) => conn.query_row("SELECT external_id FROM affiliates WHERE id = ?1", [a], |r| r.get(0))?,
+            Some(a) => conn.query_row(
+                "SELECT external_id FROM affiliates WHERE id = ?1",
+                [a],
+                |r| r.get(0),
+            )?,
             None => String::new(),
         })
     })?;
-    Ok(DisputeCase { id, state: "open".into(), title, affiliate_id: affiliate, amount_claimed: format_amount(claimed, &currency), currency, sla_due_at_ms: sla })
+    Ok(DisputeCase {
+        id,
+        state: "open".into(),
+        title,
+        affiliate_id: affiliate,
+        amount_claimed: format_amount(claimed, &currency),
+        currency,
+        sla_due_at_ms: sla,
+    })
 }

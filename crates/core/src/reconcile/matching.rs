@@ -124,8 +124,18 @@ fn live(status: &str) -> bool {
 }
 
 /// Every discrepancy of `month` in `program_id`.
-pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSettings, now_ms: i64) -> rusqlite::Result<Vec<Discrepancy>> {
-    let currency: String = conn.query_row("SELECT currency FROM programs WHERE id = ?1", [program_id], |r| r.get(0))?;
+pub fn classify(
+    conn: &Connection,
+    program_id: i64,
+    month: &Month,
+    s: &ReconSettings,
+    now_ms: i64,
+) -> rusqlite::Result<Vec<Discrepancy>> {
+    let currency: String = conn.query_row(
+        "SELECT currency FROM programs WHERE id = ?1",
+        [program_id],
+        |r| r.get(0),
+    )?;
     let ftds = conn
         .prepare(
             "SELECT m.external_id, m.amount_micros, m.currency, m.occurred_at_ms, p.external_id, COALESCE(p.click_id, ''),
@@ -149,7 +159,17 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
     let lag_ms = s.status_lag_hours * 3_600_000;
     for f in &ftds {
         let cands = by_key
-            .query_map(params![program_id, month.first, month.last, f.deposit, f.click_id, f.player], conv)?
+            .query_map(
+                params![
+                    program_id,
+                    month.first,
+                    month.last,
+                    f.deposit,
+                    f.click_id,
+                    f.player
+                ],
+                conv,
+            )?
             .collect::<Result<Vec<_>, _>>()?;
         let base = |reason: Reason, key: &str, c: Option<&Conv>| Discrepancy {
             reason,
@@ -184,11 +204,17 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
             matched.insert(c.id);
         }
         // A repeat is a duplicate whatever its status; only a live one is money at stake.
-        for dup in cands.iter().filter(|c| c.id != primary.id && c.order_ref == primary.order_ref) {
+        for dup in cands
+            .iter()
+            .filter(|c| c.id != primary.id && c.order_ref == primary.order_ref)
+        {
             if dup.in_period {
                 out.push(Discrepancy {
                     impact_micros: if live(&dup.status) { -dup.payout } else { 0 },
-                    detail: format!("conversion {} repeats {} for the same FTD {}", dup.external, primary.external, f.deposit),
+                    detail: format!(
+                        "conversion {} repeats {} for the same FTD {}",
+                        dup.external, primary.external, f.deposit
+                    ),
                     ..base(Reason::Duplicate, &dup.external, Some(dup))
                 });
             }
@@ -199,12 +225,18 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
         let key = primary.external.as_str();
         if primary.currency != f.currency {
             out.push(Discrepancy {
-                detail: format!("tracker amount in {} vs operator deposit in {}: compare at the day's rate", primary.currency, f.currency),
+                detail: format!(
+                    "tracker amount in {} vs operator deposit in {}: compare at the day's rate",
+                    primary.currency, f.currency
+                ),
                 ..base(Reason::FxDifference, key, Some(primary))
             });
         } else if primary.sale != f.amount {
             out.push(Discrepancy {
-                detail: format!("tracker sale amount differs from the operator's deposit by {} micros", primary.sale - f.amount),
+                detail: format!(
+                    "tracker sale amount differs from the operator's deposit by {} micros",
+                    primary.sale - f.amount
+                ),
                 ..base(Reason::AmountMismatch, key, Some(primary))
             });
         }
@@ -212,7 +244,10 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
         // a status that changed long after the FTD, seen in the conversion's history.
         if let Some(lag) = status_lag_ms(conn, primary.id)?.filter(|l| *l > lag_ms) {
             out.push(Discrepancy {
-                detail: format!("approved {} h after it was first seen pending", lag / 3_600_000),
+                detail: format!(
+                    "approved {} h after it was first seen pending",
+                    lag / 3_600_000
+                ),
                 ..base(Reason::StatusMismatch, key, Some(primary))
             });
         }
@@ -221,7 +256,11 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
             if f.at_ms - clicked > s.window_days * 86_400_000 && live(&primary.status) {
                 out.push(Discrepancy {
                     impact_micros: -primary.payout,
-                    detail: format!("FTD {} days after the click, outside the {}-day window", (f.at_ms - clicked) / 86_400_000, s.window_days),
+                    detail: format!(
+                        "FTD {} days after the click, outside the {}-day window",
+                        (f.at_ms - clicked) / 86_400_000,
+                        s.window_days
+                    ),
                     ..base(Reason::OutsideWindow, key, Some(primary))
                 });
             }
@@ -229,14 +268,22 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
     }
     // Conversions of the period no operator FTD explains.
     let mut stmt = conn.prepare(&format!("SELECT {CONV_COLS} FROM conversions c WHERE c.program_id = ?1 AND c.day BETWEEN ?2 AND ?3 ORDER BY c.converted_at_ms, c.id"))?;
-    let convs = stmt.query_map(params![program_id, month.first, month.last], conv)?.collect::<Result<Vec<_>, _>>()?;
+    let convs = stmt
+        .query_map(params![program_id, month.first, month.last], conv)?
+        .collect::<Result<Vec<_>, _>>()?;
     let mut has_ftd = conn.prepare_cached(
         "SELECT COUNT(*) FROM money_movements m JOIN players p ON p.id = m.player_id
          WHERE m.program_id = ?1 AND m.kind = 'deposit' AND m.is_ftd = 1
            AND (m.external_id = ?2 OR (?3 <> '' AND p.click_id = ?3) OR p.external_id = ?4)",
     )?;
-    for c in convs.iter().filter(|c| !matched.contains(&c.id) && live(&c.status)) {
-        let n: i64 = has_ftd.query_row(params![program_id, c.order_ref, c.transaction_id, c.player_ref], |r| r.get(0))?;
+    for c in convs
+        .iter()
+        .filter(|c| !matched.contains(&c.id) && live(&c.status))
+    {
+        let n: i64 = has_ftd.query_row(
+            params![program_id, c.order_ref, c.transaction_id, c.player_ref],
+            |r| r.get(0),
+        )?;
         if n > 0 {
             continue; // its FTD is in another period, where it is reconciled
         }
@@ -252,18 +299,30 @@ pub fn classify(conn: &Connection, program_id: i64, month: &Month, s: &ReconSett
             operator_micros: None,
             impact_micros: -c.payout,
             currency: c.currency.clone(),
-            detail: format!("the tracker has conversion {} ({}); the operator has no FTD for it", c.external, c.status),
+            detail: format!(
+                "the tracker has conversion {} ({}); the operator has no FTD for it",
+                c.external, c.status
+            ),
         });
     }
-    out.extend(super::report::timezone_shifts(conn, program_id, month, &currency)?);
+    out.extend(super::report::timezone_shifts(
+        conn, program_id, month, &currency,
+    )?);
     Ok(out)
 }
 
 /// How long a conversion stayed pending before it was seen approved, from its status history.
 fn status_lag_ms(conn: &Connection, conversion_id: i64) -> rusqlite::Result<Option<i64>> {
     let mut stmt = conn.prepare_cached("SELECT status, observed_at_ms FROM conversion_status_history WHERE conversion_id = ?1 ORDER BY id")?;
-    let rows = stmt.query_map([conversion_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?.collect::<Result<Vec<_>, _>>()?;
-    let first_pending = rows.iter().find(|(s, _)| s == "pending" || s == "hold").map(|(_, t)| *t);
+    let rows = stmt
+        .query_map([conversion_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let first_pending = rows
+        .iter()
+        .find(|(s, _)| s == "pending" || s == "hold")
+        .map(|(_, t)| *t);
     let approved = rows.iter().find(|(s, _)| s == "approved").map(|(_, t)| *t);
     Ok(match (first_pending, approved) {
         (Some(p), Some(a)) if a > p => Some(a - p),
@@ -272,7 +331,11 @@ fn status_lag_ms(conn: &Connection, conversion_id: i64) -> rusqlite::Result<Opti
 }
 
 /// The affiliate's most common live payout: the estimate of what a missing postback would have paid.
-fn typical_payout(conn: &Connection, program_id: i64, affiliate_id: Option<i64>) -> rusqlite::Result<i64> {
+fn typical_payout(
+    conn: &Connection,
+    program_id: i64,
+    affiliate_id: Option<i64>,
+) -> rusqlite::Result<i64> {
     let mut stmt = conn.prepare_cached(
         "SELECT payout_micros, COUNT(*) FROM conversions WHERE program_id = ?1 AND affiliate_id IS ?2
            AND status NOT IN ('rejected', 'invalid') GROUP BY payout_micros ORDER BY 2 DESC, 1 DESC LIMIT 1",

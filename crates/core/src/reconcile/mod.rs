@@ -74,7 +74,8 @@ pub struct Month {
 
 pub fn parse_period(text: &str) -> Result<Month, ReconError> {
     let bad = || ReconError::Invalid(format!("period must be YYYY-MM, got '{text}'"));
-    let first = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").map_err(|_| bad())?;
+    let first =
+        NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").map_err(|_| bad())?;
     if text.trim().len() != 7 {
         return Err(bad());
     }
@@ -99,7 +100,10 @@ mod tests {
     #[test]
     fn periods_are_whole_months() {
         let m = parse_period("2024-02").unwrap();
-        assert_eq!((m.first.as_str(), m.last.as_str()), ("2024-02-01", "2024-02-29"));
+        assert_eq!(
+            (m.first.as_str(), m.last.as_str()),
+            ("2024-02-01", "2024-02-29")
+        );
         assert_eq!(parse_period("2026-12").unwrap().last, "2026-12-31");
         for bad in ["2026-13", "2026-1", "202612", "2026-10-01", ""] {
             assert!(parse_period(bad).is_err(), "{bad}");

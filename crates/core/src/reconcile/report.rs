@@ -15,20 +15,41 @@ use crate::store::Store;
 
 /// Reconciles `query.period` for `program_id`: stores the discrepancies (a re-run updates rows in place by
 /// natural key, drops the ones that no longer hold unless a dispute names them) and returns the filtered report.
-pub fn run(store: &Store, program_id: i64, query: &ReconQuery, settings: &ReconSettings, now_ms: i64) -> Result<ReconReport, ReconError> {
+pub fn run(
+    store: &Store,
+    program_id: i64,
+    query: &ReconQuery,
+    settings: &ReconSettings,
+    now_ms: i64,
+) -> Result<ReconReport, ReconError> {
     let month = parse_period(&query.period)?;
     let reason = match &query.reason {
         Some(r) => Some(Reason::parse(r).ok_or_else(|| {
-            ReconError::Invalid(format!("unknown reason code '{r}' (known: {})", Reason::ALL.map(Reason::as_str).join(", ")))
+            ReconError::Invalid(format!(
+                "unknown reason code '{r}' (known: {})",
+                Reason::ALL.map(Reason::as_str).join(", ")
+            ))
         })?),
         None => None,
     };
     let found = store.read(|conn| Ok(classify(conn, program_id, &month, settings, now_ms)?))?;
     store.write(|tx| save(tx, program_id, &month, &found, now_ms))?;
-    load(store, program_id, &month, reason, query.affiliate.as_deref())
+    load(
+        store,
+        program_id,
+        &month,
+        reason,
+        query.affiliate.as_deref(),
+    )
 }
 
-fn save(tx: &rusqlite::Transaction<'_>, program_id: i64, month: &Month, found: &[Discrepancy], now_ms: i64) -> crate::store::StoreResult<()> {
+fn save(
+    tx: &rusqlite::Transaction<'_>,
+    program_id: i64,
+    month: &Month,
+    found: &[Discrepancy],
+    now_ms: i64,
+) -> crate::store::StoreResult<()> {
     tx.execute(
         "DELETE FROM recon_discrepancies WHERE program_id = ?1 AND period = ?2
            AND id NOT IN (SELECT discrepancy_id FROM dispute_cases WHERE discrepancy_id IS NOT NULL)",
@@ -43,15 +64,34 @@ fn save(tx: &rusqlite::Transaction<'_>, program_id: i64, month: &Month, found: &
     )?;
     for d in found {
         stmt.execute(params![
-            program_id, month.label, d.reason.as_str(), d.natural_key, d.affiliate_id, d.conversion_ref, d.transaction_id,
-            d.player_ref, d.deposit_ref, d.tracker_micros, d.operator_micros, d.impact_micros, d.currency, d.detail, now_ms
+            program_id,
+            month.label,
+            d.reason.as_str(),
+            d.natural_key,
+            d.affiliate_id,
+            d.conversion_ref,
+            d.transaction_id,
+            d.player_ref,
+            d.deposit_ref,
+            d.tracker_micros,
+            d.operator_micros,
+            d.impact_micros,
+            d.currency,
+            d.detail,
+            now_ms
         ])?;
     }
     Ok(())
 }
 
 /// The stored report of a period.
-pub fn load(store: &Store, program_id: i64, month: &Month, reason: Option<Reason>, affiliate: Option<&str>) -> Result<ReconReport, ReconError> {
+pub fn load(
+    store: &Store,
+    program_id: i64,
+    month: &Month,
+    reason: Option<Reason>,
+    affiliate: Option<&str>,
+) -> Result<ReconReport, ReconError> {
     Ok(store.read(|conn| {
         let (program, currency): (String, String) =
             conn.query_row("SELECT name, currency FROM programs WHERE id = ?1", [program_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -110,29 +150,82 @@ pub fn load(store: &Store, program_id: i64, month: &Month, reason: Option<Reason
 pub fn to_csv(report: &ReconReport) -> Result<Vec<u8>, ReconError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| ReconError::Invalid(format!("cannot write CSV: {e}"));
-    w.write_record(["id", "reason", "affiliate_id", "affiliate_name", "conversion", "transaction_id", "player", "deposit",
-        "tracker_amount", "operator_amount", "impact", "currency", "detail"]).map_err(io)?;
+    w.write_record([
+        "id",
+        "reason",
+        "affiliate_id",
+        "affiliate_name",
+        "conversion",
+        "transaction_id",
+        "player",
+        "deposit",
+        "tracker_amount",
+        "operator_amount",
+        "impact",
+        "currency",
+        "detail",
+    ])
+    .map_err(io)?;
     for r in &report.rows {
-        let cells = [r.id.to_string(), r.reason.clone(), r.affiliate_id.clone(), r.affiliate_name.clone(), r.conversion_ref.clone(),
-            r.transaction_id.clone(), r.player_ref.clone(), r.deposit_ref.clone(), r.tracker_amount.clone().unwrap_or_default(),
-            r.operator_amount.clone().unwrap_or_default(), r.impact.clone(), r.currency.clone(), r.detail.clone()];
+        let cells = [
+            r.id.to_string(),
+            r.reason.clone(),
+            r.affiliate_id.clone(),
+            r.affiliate_name.clone(),
+            r.conversion_ref.clone(),
+            r.transaction_id.clone(),
+            r.player_ref.clone(),
+            r.deposit_ref.clone(),
+            r.tracker_amount.clone().unwrap_or_default(),
+            r.operator_amount.clone().unwrap_or_default(),
+            r.impact.clone(),
+            r.currency.clone(),
+            r.detail.clone(),
+        ];
         // Amounts may be negative ("-12.00"): numbers stay numbers, only text columns are neutralized.
-        let safe: Vec<String> = cells.iter().enumerate().map(|(i, c)| if (8..=10).contains(&i) { c.clone() } else { spreadsheet_safe(c) }).collect();
+        let safe: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if (8..=10).contains(&i) {
+                    c.clone()
+                } else {
+                    spreadsheet_safe(c)
+                }
+            })
+            .collect();
         w.write_record(&safe).map_err(io)?;
     }
-    w.into_inner().map_err(|e| ReconError::Invalid(format!("cannot write CSV: {e}")))
+    w.into_inner()
+        .map_err(|e| ReconError::Invalid(format!("cannot write CSV: {e}")))
 }
 
 /// Deposits the operator's daily activity puts on another day than ours: the operator reports in another zone.
 /// The operator's offset is estimated from the data — the whole-hour shift (−12…+14 h) under which the most
 /// (player, day) deposit totals agree with its activity — and, when it explains more than no shift does, every
 /// deposit of the period whose day moves under it is reported.
-pub(super) fn timezone_shifts(conn: &Connection, program_id: i64, month: &Month, currency: &str) -> rusqlite::Result<Vec<Discrepancy>> {
+pub(super) fn timezone_shifts(
+    conn: &Connection,
+    program_id: i64,
+    month: &Month,
+    currency: &str,
+) -> rusqlite::Result<Vec<Discrepancy>> {
     let parse = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
-    let (Some(first), Some(last)) = (parse(&month.first), parse(&month.last)) else { return Ok(Vec::new()) };
-    let zone: String = conn.query_row("SELECT timezone FROM programs WHERE id = ?1", [program_id], |r| r.get(0))?;
-    let Ok(tz) = crate::time::parse_zone(&zone) else { return Ok(Vec::new()) };
-    let (lo, hi) = ((first - Duration::days(2)).to_string(), (last + Duration::days(2)).to_string());
+    let (Some(first), Some(last)) = (parse(&month.first), parse(&month.last)) else {
+        return Ok(Vec::new());
+    };
+    let zone: String = conn.query_row(
+        "SELECT timezone FROM programs WHERE id = ?1",
+        [program_id],
+        |r| r.get(0),
+    )?;
+    let Ok(tz) = crate::time::parse_zone(&zone) else {
+        return Ok(Vec::new());
+    };
+    let (lo, hi) = (
+        (first - Duration::days(2)).to_string(),
+        (last + Duration::days(2)).to_string(),
+    );
     let mut deposits = Vec::new();
     let mut stmt = conn.prepare(
         "SELECT m.player_id, m.occurred_at_ms, m.external_id, m.amount_micros, p.external_id, p.affiliate_id, m.day
@@ -141,7 +234,15 @@ pub(super) fn timezone_shifts(conn: &Connection, program_id: i64, month: &Month,
            AND EXISTS (SELECT 1 FROM player_activity_daily a WHERE a.player_id = m.player_id)",
     )?;
     for r in stmt.query_map(params![program_id, lo, hi], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, String>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<i64>>(5)?,
+            r.get::<_, String>(6)?,
+        ))
     })? {
         deposits.push(r?);
     }
@@ -150,23 +251,39 @@ pub(super) fn timezone_shifts(conn: &Connection, program_id: i64, month: &Month,
         "SELECT a.player_id, a.day, a.deposits_micros FROM player_activity_daily a JOIN players p ON p.id = a.player_id
          WHERE p.program_id = ?1 AND a.day BETWEEN date(?2, '-1 day') AND date(?3, '+1 day')",
     )?;
-    for r in stmt.query_map(params![program_id, lo, hi], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))? {
+    for r in stmt.query_map(params![program_id, lo, hi], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
         let (pid, day, amount) = r?;
         *activity.entry((pid, day)).or_default() += amount;
     }
-    let shifted_day = |at: i64, hours: i64| crate::time::day_of(at + hours * 3_600_000, tz).unwrap_or_default();
+    let shifted_day =
+        |at: i64, hours: i64| crate::time::day_of(at + hours * 3_600_000, tz).unwrap_or_default();
     let agreement = |hours: i64| {
         let mut totals: DayTotals = BTreeMap::new();
         for (pid, at, _, amount, _, _, _) in &deposits {
             *totals.entry((*pid, shifted_day(*at, hours))).or_default() += amount;
         }
-        totals.iter().filter(|(k, v)| activity.get(*k) == Some(*v)).count()
+        totals
+            .iter()
+            .filter(|(k, v)| activity.get(*k) == Some(*v))
+            .count()
     };
     let baseline = agreement(0);
     let (best, best_score) = (-12..=14i64)
         .filter(|h| *h != 0)
         .map(|h| (h, agreement(h)))
-        .fold((0i64, baseline), |acc: (i64, usize), x| if x.1 > acc.1 || (x.1 == acc.1 && x.0.abs() < acc.0.abs()) { x } else { acc });
+        .fold((0i64, baseline), |acc: (i64, usize), x| {
+            if x.1 > acc.1 || (x.1 == acc.1 && x.0.abs() < acc.0.abs()) {
+                x
+            } else {
+                acc
+            }
+        });
     if best == 0 || best_score <= baseline {
         return Ok(Vec::new());
     }
@@ -174,7 +291,11 @@ pub(super) fn timezone_shifts(conn: &Connection, program_id: i64, month: &Month,
     for (pid, at, ext, amount, player, aff, day) in deposits {
         let Some(d) = parse(&day) else { continue };
         let theirs = shifted_day(at, best);
-        if d < first || d > last || theirs == day || activity.get(&(pid, theirs.clone())).copied().unwrap_or(0) < amount {
+        if d < first
+            || d > last
+            || theirs == day
+            || activity.get(&(pid, theirs.clone())).copied().unwrap_or(0) < amount
+        {
             continue;
         }
         out.push(Discrepancy {
@@ -196,7 +317,22 @@ pub(super) fn timezone_shifts(conn: &Connection, program_id: i64, month: &Month,
 }
 
 /// The stored discrepancy by id, with its program (for disputes).
-pub fn discrepancy(conn: &Connection, id: i64) -> rusqlite::Result<Option<(i64, Option<i64>, String, i64, String, String, String, String, String)>> {
+pub fn discrepancy(
+    conn: &Connection,
+    id: i64,
+) -> rusqlite::Result<
+    Option<(
+        i64,
+        Option<i64>,
+        String,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+    )>,
+> {
     conn.query_row(
         "SELECT program_id, affiliate_id, reason, impact_micros, currency, conversion_ref, deposit_ref, player_ref, detail
          FROM recon_discrepancies WHERE id = ?1",

@@ -21,6 +21,11 @@ const SHIPPED: &[(&str, &str)] = &[
         "0004_import.sql",
         "8f4e7af5692870cadf7539881e59cc73c58c5ec8a1dde33af7da5507331878f1",
     ),
+    // 0005/0006 are on the commission and attribution branches; the lead renumbers at merge.
+    (
+        "0007_detection.sql",
+        "b53939c92a9324f2f02ba41955cc8013ee41b201eb0ca24848dced80877bf4ca",
+    ),
 ];
 
 #[test]

@@ -200,7 +200,7 @@ pub fn on_flag_confirmed(
 
 /// Everything the investigation screen shows for one flag.
 pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectError> {
-    Ok(store.read(|conn| {
+    store.read(|conn| {
         let exists: Option<i64> = conn.query_row("SELECT id FROM flags WHERE id = ?1", [flag_id], |r| r.get(0)).optional()?;
         if exists.is_none() {
             return Err(crate::store::StoreError::Invalid(format!("no flag {flag_id}")));
@@ -234,7 +234,7 @@ pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectE
     .map_err(|e| match e {
         crate::store::StoreError::Invalid(m) => DetectError::NotFound(m),
         other => DetectError::Store(other),
-    })?)
+    })
 }
 
 fn timeline(

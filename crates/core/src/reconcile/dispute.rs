@@ -33,10 +33,17 @@ pub fn open_from_discrepancy(
         Ok((user_id, discrepancy(conn, input.discrepancy_id)?, existing))
     })?;
     let user_id = user_id.ok_or_else(|| ReconError::NotFound(format!("no user named '{user}'")))?;
-    let (program_id, affiliate_id, reason, impact, currency, conversion, deposit, player, detail) =
-        found.ok_or_else(|| {
-            ReconError::NotFound(format!("no discrepancy {}", input.discrepancy_id))
-        })?;
+    let d = found
+        .ok_or_else(|| ReconError::NotFound(format!("no discrepancy {}", input.discrepancy_id)))?;
+    let (program_id, affiliate_id, reason, impact, currency) = (
+        d.program_id,
+        d.affiliate_id,
+        d.reason,
+        d.impact_micros,
+        d.currency,
+    );
+    let (conversion, deposit, player, detail) =
+        (d.conversion_ref, d.deposit_ref, d.player_ref, d.detail);
     if let Some(id) = existing {
         return Err(ReconError::Invalid(format!(
             "discrepancy {} already has dispute case {id}",

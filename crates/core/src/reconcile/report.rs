@@ -316,28 +316,39 @@ pub(super) fn timezone_shifts(
     Ok(out)
 }
 
-/// The stored discrepancy by id, with its program (for disputes).
-pub fn discrepancy(
-    conn: &Connection,
-    id: i64,
-) -> rusqlite::Result<
-    Option<(
-        i64,
-        Option<i64>,
-        String,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-    )>,
-> {
+/// A stored discrepancy, as a dispute case needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub program_id: i64,
+    pub affiliate_id: Option<i64>,
+    pub reason: String,
+    pub impact_micros: i64,
+    pub currency: String,
+    pub conversion_ref: String,
+    pub deposit_ref: String,
+    pub player_ref: String,
+    pub detail: String,
+}
+
+/// The stored discrepancy by id.
+pub fn discrepancy(conn: &Connection, id: i64) -> rusqlite::Result<Option<Stored>> {
     conn.query_row(
         "SELECT program_id, affiliate_id, reason, impact_micros, currency, conversion_ref, deposit_ref, player_ref, detail
          FROM recon_discrepancies WHERE id = ?1",
         [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+        |r| {
+            Ok(Stored {
+                program_id: r.get(0)?,
+                affiliate_id: r.get(1)?,
+                reason: r.get(2)?,
+                impact_micros: r.get(3)?,
+                currency: r.get(4)?,
+                conversion_ref: r.get(5)?,
+                deposit_ref: r.get(6)?,
+                player_ref: r.get(7)?,
+                detail: r.get(8)?,
+            })
+        },
     )
     .optional()
 }

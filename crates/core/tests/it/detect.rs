@@ -791,7 +791,7 @@ fn decisions_are_audited_and_never_edit_evidence() {
     assert_eq!(fx.count("SELECT COUNT(*) FROM flag_decisions"), 2);
     assert_eq!(fx.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('flag.confirm', 'flag.dismiss', 'flag.hold_requested')"), 3);
     assert_eq!(
-        fx.store.read(|c| affops_core::audit::verify(c)).unwrap(),
+        fx.store.read(affops_core::audit::verify).unwrap(),
         None
     );
     let open = detect::queue::list(

@@ -82,6 +82,7 @@ impl Fx {
     }
 
     /// A player; returns its internal id.
+    #[allow(clippy::too_many_arguments)]
     pub fn player(
         &self,
         ext: &str,

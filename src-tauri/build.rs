@@ -22,6 +22,15 @@ const COMMANDS: &[&str] = &[
     "postback_listener_status",
     "postback_listener_start",
     "postback_listener_stop",
+    "detect_run",
+    "detect_backtest",
+    "flags_list",
+    "flag_decide",
+    "flag_investigate",
+    "reconcile_period",
+    "reconcile_export_csv",
+    "dispute_open",
+    "dashboard_alerts",
 ];
 
 fn main() {

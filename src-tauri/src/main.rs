@@ -51,6 +51,15 @@ fn main() {
             commands::postback_listener_status,
             commands::postback_listener_start,
             commands::postback_listener_stop,
+            commands::detect_run,
+            commands::detect_backtest,
+            commands::flags_list,
+            commands::flag_decide,
+            commands::flag_investigate,
+            commands::reconcile_period,
+            commands::reconcile_export_csv,
+            commands::dispute_open,
+            commands::dashboard_alerts,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

@@ -137,22 +137,9 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The program commands act on: the first iGaming program (the demo's), else the first one.
+/// The program commands act on (see `detect::service::default_program`).
 pub fn default_program(ws: &Workspace) -> Result<i64, ApiError> {
-    let id: Option<i64> = ws.store().read(|c| {
-        Ok(c.query_row(
-            "SELECT id FROM programs ORDER BY vertical = 'igaming' DESC, id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .ok())
-    })?;
-    id.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            "the workspace has no program yet: run `affops-cli demo` or add sources",
-        )
-    })
+    Ok(detect::service::default_program(ws.store())?)
 }
 
 pub fn run(

@@ -10,6 +10,7 @@
 //! - [`forex`]: churning and opposite positions across linked accounts.
 //! - [`backtest`]: a rule (or changed thresholds) over history without saving, with the commission at stake.
 //! - [`queue`]: the analyst queue, decisions, the investigation view.
+//! - [`service`]: the default program, run summaries, dashboard alerts.
 //!
 //! A rule that fails on odd data reports its name and the rows involved; the other rules still run.
 
@@ -21,6 +22,7 @@ pub mod geo;
 pub mod identity;
 pub mod money;
 pub mod queue;
+pub mod service;
 pub mod settings;
 mod store_flags;
 

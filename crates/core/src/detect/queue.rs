@@ -1,19 +1,20 @@
 //! The analyst queue: flags with their status (the latest decision), filtered; decisions by a named user, stored
 //! as new rows and written to the audit log; the investigation view of one flag.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{amount_at_stake, ctit_chart, DetectError, ItemKind};
 use crate::api::{
-    DashboardAlert, FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation,
+    FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation,
     SharedIdentifier, TimelineEvent,
 };
 use crate::money::format_amount;
 use crate::store::{Store, StoreResult};
 
-const STATUS_SQL: &str = "COALESCE((SELECT d.decision FROM flag_decisions d WHERE d.flag_id = f.id
+pub(super) const STATUS_SQL: &str =
+    "COALESCE((SELECT d.decision FROM flag_decisions d WHERE d.flag_id = f.id
                           ORDER BY d.id DESC LIMIT 1), 'open')";
 /// Timeline events shown at most (the newest flags of a flood name hundreds of clicks).
 const TIMELINE_MAX: usize = 500;
@@ -391,41 +392,4 @@ fn shared_identifiers(
         }
     }
     Ok(out)
-}
-
-/// Open flags and unreconciled payout per affiliate, for the dashboard.
-pub fn dashboard_alerts(store: &Store) -> Result<Vec<DashboardAlert>, DetectError> {
-    Ok(store.read(|conn| {
-        let mut per: BTreeMap<(String, String, String), (u32, u32, i64)> = BTreeMap::new();
-        let sql = format!(
-            "SELECT a.external_id, a.name, pr.currency, f.severity FROM flags f JOIN affiliates a ON a.id = f.affiliate_id
-             JOIN programs pr ON pr.id = f.program_id WHERE {STATUS_SQL} = 'open'"
-        );
-        for r in conn.prepare(&sql)?.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))? {
-            let (id, name, cur, sev) = r?;
-            let e = per.entry((id, name, cur)).or_default();
-            e.0 += 1;
-            if sev == "high" {
-                e.1 += 1;
-            }
-        }
-        for r in conn
-            .prepare("SELECT a.external_id, a.name, d.currency, SUM(ABS(d.impact_micros)) FROM recon_discrepancies d JOIN affiliates a ON a.id = d.affiliate_id WHERE NOT EXISTS (SELECT 1 FROM dispute_cases c WHERE c.discrepancy_id = d.id) GROUP BY 1, 2, 3")?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?
-        {
-            let (id, name, cur, amount) = r?;
-            per.entry((id, name, cur)).or_default().2 += amount;
-        }
-        Ok(per
-            .into_iter()
-            .map(|((affiliate_id, affiliate_name, currency), (open, high, amount))| DashboardAlert {
-                unreconciled: format_amount(amount, &currency),
-                affiliate_id,
-                affiliate_name,
-                open_flags: open,
-                high_flags: high,
-                currency,
-            })
-            .collect())
-    })?)
 }

@@ -790,10 +790,7 @@ fn decisions_are_audited_and_never_edit_evidence() {
     assert_eq!(row.status, "dismissed");
     assert_eq!(fx.count("SELECT COUNT(*) FROM flag_decisions"), 2);
     assert_eq!(fx.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('flag.confirm', 'flag.dismiss', 'flag.hold_requested')"), 3);
-    assert_eq!(
-        fx.store.read(affops_core::audit::verify).unwrap(),
-        None
-    );
+    assert_eq!(fx.store.read(affops_core::audit::verify).unwrap(), None);
     let open = detect::queue::list(
         &fx.store,
         &FlagFilter {
@@ -904,6 +901,6 @@ fn investigation_view() {
     assert!(inv.ctit_svg.starts_with("<svg"));
     assert_eq!(inv.geo[0].players, 3);
     assert!(detect::queue::investigate(&fx.store, 999).is_err());
-    let alerts = detect::queue::dashboard_alerts(&fx.store).unwrap();
+    let alerts = detect::service::dashboard_alerts(&fx.store).unwrap();
     assert!(alerts[0].open_flags >= 3);
 }

@@ -12,6 +12,20 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   ApiError,
+  BacktestRequest,
+  BacktestResult,
+  DashboardAlert,
+  DetectRunSummary,
+  DisputeCase,
+  DisputeOpenInput,
+  FlagDecisionInput,
+  FlagFilter,
+  FlagRow,
+  Investigation,
+  ReconQuery,
+  ReconReport,
+  ReconRow,
+
   ConnectionTest,
   CoverageReport,
   Dashboard,
@@ -39,6 +53,20 @@ import type {
 
 export type {
   ApiError,
+  BacktestRequest,
+  BacktestResult,
+  DashboardAlert,
+  DetectRunSummary,
+  DisputeCase,
+  DisputeOpenInput,
+  FlagDecisionInput,
+  FlagFilter,
+  FlagRow,
+  Investigation,
+  ReconQuery,
+  ReconReport,
+  ReconRow,
+
   ConnectionTest,
   CoverageReport,
   Dashboard,
@@ -94,6 +122,21 @@ export interface Backend {
   listenerStop(): Promise<ListenerStatus>;
   /** Adds or updates the postback source `config.name`; absent secrets keep the stored ones. */
   savePostbackSource(config: PostbackSourceConfig, secrets: PostbackSecretsInput): Promise<ListenerStatus>;
+  /** Runs every fraud rule over the data new since the last run; flags are stored idempotently. */
+  detectRun(): Promise<DetectRunSummary>;
+  /** A rule (or all) over history with `key=value` overrides, saving nothing. */
+  detectBacktest(request: BacktestRequest): Promise<BacktestResult>;
+  flagsList(filter: FlagFilter): Promise<FlagRow[]>;
+  /** Confirm or dismiss by a named user, with a comment (audited; never edits the evidence). */
+  flagDecide(input: FlagDecisionInput): Promise<FlagRow>;
+  flagInvestigate(flagId: number): Promise<Investigation>;
+  /** Reconciles a month (YYYY-MM) and returns its totals and discrepancy rows (filtered). */
+  reconcile(query: ReconQuery): Promise<ReconReport>;
+  /** Writes the period's rows as spreadsheet-safe CSV to `path`; resolves with the rows written. */
+  reconcileExportCsv(query: ReconQuery, path: string): Promise<number>;
+  disputeOpen(input: DisputeOpenInput): Promise<DisputeCase>;
+  /** Open flags and unreconciled payout per affiliate, for the dashboard. */
+  dashboardAlerts(): Promise<DashboardAlert[]>;
 }
 
 export interface QuarantineQuery {
@@ -168,4 +211,13 @@ export const tauriBackend: Backend = {
   listenerStart: (port) => call<ListenerStatus>('postback_listener_start', { port }),
   listenerStop: () => call<ListenerStatus>('postback_listener_stop'),
   savePostbackSource: (config, secrets) => call<ListenerStatus>('postback_save_source', { config, secrets }),
+  detectRun: () => call<DetectRunSummary>('detect_run'),
+  detectBacktest: (request) => call<BacktestResult>('detect_backtest', { request }),
+  flagsList: (filter) => call<FlagRow[]>('flags_list', { filter }),
+  flagDecide: (input) => call<FlagRow>('flag_decide', { input }),
+  flagInvestigate: (flagId) => call<Investigation>('flag_investigate', { flagId }),
+  reconcile: (query) => call<ReconReport>('reconcile_period', { query }),
+  reconcileExportCsv: (query, path) => call<number>('reconcile_export_csv', { query, path }),
+  disputeOpen: (input) => call<DisputeCase>('dispute_open', { input }),
+  dashboardAlerts: () => call<DashboardAlert[]>('dashboard_alerts'),
 };

@@ -1,5 +1,5 @@
 // The screens reachable from the sidebar once a workspace has data, with their Alt+digit shortcuts.
-export type Screen = 'dashboard' | 'sources' | 'coverage' | 'import' | 'postbacks';
+export type Screen = 'dashboard' | 'sources' | 'coverage' | 'import' | 'postbacks' | 'flags' | 'reconcile';
 
 export const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
   { id: 'dashboard', label: 'Dashboard', key: '1' },
@@ -7,6 +7,8 @@ export const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
   { id: 'coverage', label: 'Coverage', key: '3' },
   { id: 'import', label: 'Import', key: '4' },
   { id: 'postbacks', label: 'Postbacks', key: '5' },
+  { id: 'flags', label: 'Flagged traffic', key: '6' },
+  { id: 'reconcile', label: 'Reconciliation', key: '7' },
 ];
 
 type ShortcutEvent = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code' | 'target'>;

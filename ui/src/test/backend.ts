@@ -6,6 +6,9 @@ import {
   CLICK_FIELDS,
   coverageReport,
   dashboard,
+  flagRow,
+  investigation,
+  reconReport,
   importPreview,
   importRun,
   listenerStatus,
@@ -51,6 +54,23 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     savePostbackSource: vi.fn(async (config) =>
       listenerStatus({ sources: [{ name: config.name, dialect: config.dialect, has_token: false, has_hmac_secret: false, has_previous_hmac_secret: false }] }),
     ),
+    detectRun: vi.fn(async () => ({ run_id: 1, flags_created: 2, rules: [] })),
+    detectBacktest: vi.fn(async () => ({ rules: [] })),
+    flagsList: vi.fn(async () => [flagRow(1), flagRow(2, { severity: 'low', score: 30, pattern: 'geo_mismatch' })]),
+    flagDecide: vi.fn(async (input) => flagRow(input.flag_id, { status: input.decision === 'confirm' ? 'confirmed' : 'dismissed' })),
+    flagInvestigate: vi.fn(async (id: number) => investigation(flagRow(id))),
+    reconcile: vi.fn(async (q) => reconReport({ period: q.period })),
+    reconcileExportCsv: vi.fn(async () => 2),
+    disputeOpen: vi.fn(async (input) => ({
+      id: 7,
+      state: 'open',
+      title: `dispute of ${input.discrepancy_id}`,
+      affiliate_id: '3',
+      amount_claimed: '50.00',
+      currency: 'EUR',
+      sla_due_at_ms: Date.UTC(2026, 10, 8),
+    })),
+    dashboardAlerts: vi.fn(async () => []),
     ...over,
   };
 }

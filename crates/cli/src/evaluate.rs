@@ -25,13 +25,14 @@ pub const PRECISION_MIN: f64 = 0.95;
 pub const RECALL_MIN: f64 = 0.90;
 
 /// How each answer-key pattern is scored: the flag pattern or reason code, and the record kind compared.
-pub const SCORED: [(Pattern, &str, &str); 10] = [
+pub const SCORED: [(Pattern, &str, &str); 11] = [
     (Pattern::ClickFlooding, "click_flooding", "click"),
     (Pattern::ClickInjection, "click_injection", "player"),
     (Pattern::MultiAccounting, "multi_accounting", "player"),
     (Pattern::SelfReferral, "self_referral", "player"),
     (Pattern::BonusAbuse, "bonus_abuse", "player"),
     (Pattern::GeoMismatch, "geo_mismatch", "player"),
+    (Pattern::ForexChurning, "forex_churning", "account"),
     (Pattern::MissingPostback, "missing_postback", "deposit"),
     (Pattern::DuplicatePostback, "duplicate", "conversion"),
     (Pattern::WrongAmount, "amount_mismatch", "conversion"),
@@ -39,9 +40,8 @@ pub const SCORED: [(Pattern, &str, &str); 10] = [
 ];
 
 /// Patterns the pipeline cannot observe, with the reason (printed, not scored).
-pub const NOT_OBSERVABLE: [(Pattern, &str); 2] = [
+pub const NOT_OBSERVABLE: [(Pattern, &str); 1] = [
     (Pattern::LateStatusChange, "the tracker API serves only the current status and the connector stores no update time, so a pending→approved lag never reaches the store"),
-    (Pattern::ForexChurning, "Forex IBs/accounts/deals are not ingested yet (helper `ing`); the rule is unit-tested on inserted rows"),
 ];
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -90,6 +90,7 @@ fn world_config(seed: u64, clicks: Option<u64>) -> WorldConfig {
     WorldConfig {
         fraud: FraudConfig::typical(),
         faults_injected: IntegrationFaults::typical(),
+        forex: true,
         ..base
     }
 }
@@ -144,6 +145,9 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
     })?;
     load_unsynced_fields(store, program_id, &world)?;
     detect::run(store, program_id, None, now_ms)?;
+    if let Some(broker) = load_forex(&ws, &world, now_ms)? {
+        detect::run(store, broker, None, now_ms)?;
+    }
     let mut months = BTreeSet::new();
     let mut day = world.config.start;
     while day < world.config.start + chrono::Days::new(u64::from(world.config.days)) {
@@ -214,6 +218,58 @@ fn load_unsynced_fields(store: &Store, program_id: i64, world: &World) -> Result
     })?)
 }
 
+/// The Forex broker program (IBs as affiliates, one client per account, MT5 deals), loaded from the world: the
+/// connectors do not ingest Forex yet (helper `ing`).
+fn load_forex(ws: &Workspace, world: &World, now_ms: i64) -> Result<Option<i64>, ApiError> {
+    let Some(fx) = &world.forex else {
+        return Ok(None);
+    };
+    let spec = ProgramSpec {
+        name: fx.program.name.clone(),
+        vertical: "forex".into(),
+        currency: fx.program.currency.clone(),
+        timezone: fx.program.timezone.clone(),
+    };
+    let program = ws.ensure_program(&spec, now_ms)?;
+    ws.store().write(|tx| {
+        let mut ib = tx.prepare("INSERT OR IGNORE INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (?1, ?2, ?3, 0)")?;
+        for i in &fx.ibs {
+            ib.execute(params![program, i.id.to_string(), i.name])?;
+        }
+        let mut pl = tx.prepare(
+            "INSERT OR IGNORE INTO players (program_id, external_id, currency, registered_at_ms, day, country, affiliate_id)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?7)",
+        )?;
+        let mut acc = tx.prepare(
+            "INSERT OR IGNORE INTO forex_accounts (program_id, login, player_id, currency, is_cent)
+             SELECT ?1, ?2, id, ?3, ?4 FROM players WHERE program_id = ?1 AND external_id = ?5",
+        )?;
+        for a in &fx.accounts {
+            let (login, client) = (a.login.to_string(), format!("client-{}", a.login));
+            let at = a.registered_at.timestamp_millis();
+            let ib = a.ib_id.map(|i| i.to_string()).unwrap_or_default();
+            pl.execute(params![program, client, a.currency, at, a.registered_at.date_naive().to_string(), a.country, ib])?;
+            acc.execute(params![program, login, a.currency, a.is_cent, client])?;
+        }
+        let mut deal = tx.prepare(
+            "INSERT OR IGNORE INTO deals (program_id, ticket, account_id, deal_type, entry, symbol, volume_micros, price, currency,
+                 position_id, executed_at_ms, day)
+             SELECT ?1, ?2, a.id, ?3, ?4, ?5, ?6, ?7, a.currency, ?8, ?9, ?10 FROM forex_accounts a WHERE a.program_id = ?1 AND a.login = ?11",
+        )?;
+        for d in &fx.deals {
+            let kind = serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let entry = serde_json::to_value(d.entry).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let volume = affops_core::money::decimal_to_micros(d.volume).unwrap_or(0);
+            let position = if d.position_id == 0 { String::new() } else { d.position_id.to_string() };
+            let at = d.time.timestamp_millis();
+            deal.execute(params![program, d.ticket.to_string(), kind, entry, d.symbol, volume, d.price.to_string(), position, at,
+                d.time.date_naive().to_string(), d.login.to_string()])?;
+        }
+        Ok(())
+    })?;
+    Ok(Some(program))
+}
+
 fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiError> {
     let mut truth: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     for (pattern, label, kind) in SCORED {
@@ -223,6 +279,7 @@ fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiErr
                 ("click", _) => item.clicks.clone(),
                 ("player", _) => item.players.clone(),
                 ("deposit", _) => item.deposits.clone(),
+                ("account", _) => item.logins.iter().map(u64::to_string).collect(),
                 // A duplicate's answer is the second conversion; a wrong amount's its only one.
                 (_, Pattern::DuplicatePostback) => {
                     item.conversions.iter().skip(1).cloned().collect()
@@ -236,8 +293,8 @@ fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiErr
         let mut out = BTreeMap::new();
         for (_, label, kind) in SCORED {
             let flagged = c
-                .prepare("SELECT DISTINCT i.ref FROM flags f JOIN flag_items i ON i.flag_id = f.id WHERE f.program_id = ?1 AND f.pattern = ?2 AND i.kind = ?3")?
-                .query_map(params![program_id, label, kind], |r| r.get::<_, String>(0))?
+                .prepare("SELECT DISTINCT i.ref FROM flags f JOIN flag_items i ON i.flag_id = f.id WHERE f.pattern = ?1 AND i.kind = ?2")?
+                .query_map(params![label, kind], |r| r.get::<_, String>(0))?
                 .collect::<Result<BTreeSet<_>, _>>()?;
             let col = match kind { "deposit" => "deposit_ref", _ => "conversion_ref" };
             let recon = c

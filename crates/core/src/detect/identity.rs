@@ -271,3 +271,26 @@ mod tests {
         assert_eq!(normalize_email("no-at-sign"), "no-at-sign");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Normalizing twice changes nothing, and the hash only depends on the normalized form: every variant
+        /// a ring member could type (case, +tag, Gmail dots) lands on one hash.
+        #[test]
+        fn normalization_is_idempotent(local in "[a-zA-Z0-9.]{1,12}", tag in "[a-z0-9]{0,5}", gmail in any::<bool>()) {
+            let domain = if gmail { "Gmail.com" } else { "example.org" };
+            let email = if tag.is_empty() { format!("{local}@{domain}") } else { format!("{local}+{tag}@{domain}") };
+            let once = normalize_email(&email);
+            prop_assert_eq!(normalize_email(&once), once.clone());
+            prop_assert_eq!(email_hash(&email), email_hash(&once));
+            prop_assert!(!once.contains('+'));
+            if gmail {
+                prop_assert_eq!(email_hash(&email), email_hash(&format!("{}@gmail.com", local.replace('.', "").to_uppercase())));
+            }
+        }
+    }
+}

@@ -53,6 +53,13 @@ pub enum FraudCmd {
     Dispute(DisputeCmd),
     /// Measure detection and reconciliation against sandbox worlds' answer keys (and public labelled data).
     Evaluate(EvalArgs),
+    /// Add a named user (who decides flags and opens disputes).
+    UserAdd {
+        name: String,
+        /// manager, finance, analyst or admin.
+        #[arg(long, default_value = "analyst")]
+        role: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -119,7 +126,7 @@ impl FraudCmd {
             Self::Detect { json, .. } | Self::Reconcile { json, .. } => *json,
             Self::Flags(FlagsCmd::List { json, .. } | FlagsCmd::Decide { json, .. }) => *json,
             Self::Dispute(DisputeCmd::Open { json, .. }) => *json,
-            Self::Evaluate(_) => false,
+            Self::Evaluate(_) | Self::UserAdd { .. } => false,
         }
     }
 }
@@ -153,6 +160,10 @@ pub fn run(
     let now = now_ms();
     match cmd {
         FraudCmd::Evaluate(_) => {}
+        FraudCmd::UserAdd { name, role } => {
+            let id = detect::service::add_user(ws.store(), &name, &role, now)?;
+            println!("User #{id} '{}' ({role})", name.trim());
+        }
         FraudCmd::Detect {
             backtest,
             rule,

@@ -246,7 +246,8 @@ pub fn evaluate_all(
 }
 
 /// Detection for one program: every rule over the data since `since_ms` (default: the previous run's `now_ms`,
-/// or all history on the first run), flags stored idempotently. Call after each sync or import, or on demand.
+/// pulled back to the oldest event among rows inserted since — late data is not skipped — or all history on
+/// the first run), flags stored idempotently. Call after each sync or import, or on demand.
 pub fn run(
     store: &Store,
     program_id: i64,
@@ -264,10 +265,12 @@ pub fn run_rules(
     now_ms: i64,
     rules: &[&Rule],
 ) -> StoreResult<RunReport> {
-    let (since_ms, results, versions) = store.read(|conn| {
+    let (since_ms, results, versions, watermarks) = store.read(|conn| {
+        // Read before the rules, so rows inserted while they run are new to the next run.
+        let watermarks = store_flags::watermarks(conn)?;
         let since_ms = match since_ms {
             Some(s) => s,
-            None => store_flags::last_run_now(conn, program_id)?.unwrap_or(0),
+            None => store_flags::incremental_since(conn, program_id)?,
         };
         let mut with_settings = Vec::new();
         for r in rules {
@@ -286,6 +289,7 @@ pub fn run_rules(
             since_ms,
             evaluate_all(conn, &window, &with_settings),
             versions,
+            watermarks,
         ))
     })?;
     let stored = StoredRun {
@@ -294,6 +298,7 @@ pub fn run_rules(
         now_ms,
         rules: rules.iter().map(|r| (r.name, r.pattern)).collect(),
         versions,
+        watermarks,
     };
     store.write(|tx| stored.save(tx, &results))
 }

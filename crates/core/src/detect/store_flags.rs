@@ -1,20 +1,64 @@
 //! Writing a run: the run row, its flags (insert-or-ignore on `(program, rule, subject_key)`, so a re-run over
 //! the same data adds nothing) and the records each flag names; and the commission at stake behind a flag.
 
+use std::collections::BTreeMap;
+
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{Finding, ItemKind, RuleFailure, RuleOutcome, RunReport};
 use crate::store::StoreResult;
 
-pub(super) fn last_run_now(conn: &Connection, program_id: i64) -> StoreResult<Option<i64>> {
-    Ok(conn
+/// Event tables a run watches, with the column holding each row's event time.
+const WATCHED: [(&str, &str); 5] = [
+    ("clicks", "clicked_at_ms"),
+    ("players", "registered_at_ms"),
+    ("money_movements", "occurred_at_ms"),
+    ("deals", "executed_at_ms"),
+    // Activity rows carry a day: its midnight UTC stands for the event time.
+    (
+        "player_activity_daily",
+        "CAST((julianday(day) - 2440587.5) * 86400000 AS INTEGER)",
+    ),
+];
+
+/// The highest row id of each watched table now.
+pub(super) fn watermarks(conn: &Connection) -> StoreResult<BTreeMap<String, i64>> {
+    let mut out = BTreeMap::new();
+    for (table, _) in WATCHED {
+        let max: Option<i64> =
+            conn.query_row(&format!("SELECT MAX(rowid) FROM {table}"), [], |r| r.get(0))?;
+        out.insert(table.to_string(), max.unwrap_or(0));
+    }
+    Ok(out)
+}
+
+/// Where an incremental run starts: the previous run's "now", pulled back to the earliest event among the rows
+/// inserted since that run (late data); all history on the first run.
+pub(super) fn incremental_since(conn: &Connection, program_id: i64) -> StoreResult<i64> {
+    let last: Option<(i64, String)> = conn
         .query_row(
-            "SELECT MAX(now_ms) FROM detection_runs WHERE program_id = ?1",
+            "SELECT now_ms, watermarks_json FROM detection_runs WHERE program_id = ?1 ORDER BY id DESC LIMIT 1",
             [program_id],
-            |r| r.get::<_, Option<i64>>(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .optional()?
-        .flatten())
+        .optional()?;
+    let Some((last_now, json)) = last else {
+        return Ok(0);
+    };
+    let seen: BTreeMap<String, i64> = serde_json::from_str(&json).unwrap_or_default();
+    let mut since = last_now;
+    for (table, at) in WATCHED {
+        let wm = seen.get(table).copied().unwrap_or(0);
+        let earliest: Option<i64> = conn.query_row(
+            &format!("SELECT MIN({at}) FROM {table} WHERE rowid > ?1"),
+            [wm],
+            |r| r.get(0),
+        )?;
+        if let Some(e) = earliest {
+            since = since.min(e);
+        }
+    }
+    Ok(since)
 }
 
 pub struct StoredRun {
@@ -25,6 +69,8 @@ pub struct StoredRun {
     pub rules: Vec<(&'static str, &'static str)>,
     /// (rule, settings version) in run order.
     pub versions: Vec<(&'static str, i64)>,
+    /// Row ids read at the start of the run (see [`watermarks`]).
+    pub watermarks: BTreeMap<String, i64>,
 }
 
 type Results = [(String, Result<Vec<Finding>, RuleFailure>)];
@@ -32,8 +78,13 @@ type Results = [(String, Result<Vec<Finding>, RuleFailure>)];
 impl StoredRun {
     pub(super) fn save(&self, tx: &Transaction<'_>, results: &Results) -> StoreResult<RunReport> {
         tx.execute(
-            "INSERT INTO detection_runs (program_id, since_ms, now_ms) VALUES (?1, ?2, ?3)",
-            params![self.program_id, self.since_ms, self.now_ms],
+            "INSERT INTO detection_runs (program_id, since_ms, now_ms, watermarks_json) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                self.program_id,
+                self.since_ms,
+                self.now_ms,
+                serde_json::to_string(&self.watermarks).unwrap_or_else(|_| "{}".into())
+            ],
         )?;
         let run_id = tx.last_insert_rowid();
         let mut outcomes = Vec::new();

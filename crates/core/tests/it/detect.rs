@@ -730,6 +730,23 @@ fn reruns_are_idempotent_and_incremental() {
     assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), total);
     let next = detect::run(&fx.store, fx.program, None, NOW + DAY).unwrap();
     assert_eq!((next.since_ms, next.flags_created), (NOW, 0));
+    // Late data: an injected registration whose events predate the last run still gets judged.
+    let a: i64 = fx.count("SELECT id FROM affiliates");
+    fx.click("late", a, T0 + 5 * HOUR, "1.1.1.1", "", "DE", "");
+    fx.player(
+        "p-late",
+        Some(a),
+        T0 + 5 * HOUR + 4_000,
+        Some("late"),
+        "DE",
+        "",
+        "",
+        None,
+    );
+    let late = detect::run(&fx.store, fx.program, None, NOW + 2 * DAY).unwrap();
+    assert_eq!(late.since_ms, T0 + 5 * HOUR);
+    assert!(flagged(&fx, "click_injection").contains(&"p-late".to_string()));
+    assert!(late.flags_created >= 1);
 }
 
 /// A decision is a new row by a named user, in the audit log (with the hold request on confirm); the evidence

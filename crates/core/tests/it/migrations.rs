@@ -24,7 +24,7 @@ const SHIPPED: &[(&str, &str)] = &[
     // 0005/0006 are on the commission and attribution branches; the lead renumbers at merge.
     (
         "0007_detection.sql",
-        "b53939c92a9324f2f02ba41955cc8013ee41b201eb0ca24848dced80877bf4ca",
+        "270d6553784bc2f5464d8d407d8babb5c0cd42a40727ad06219cc9ff879e285a",
     ),
 ];
 

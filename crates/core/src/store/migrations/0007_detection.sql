@@ -22,6 +22,9 @@ CREATE TABLE detection_runs (
     program_id     INTEGER NOT NULL REFERENCES programs(id),
     since_ms       INTEGER NOT NULL,       -- data at or after this instant was considered new
     now_ms         INTEGER NOT NULL,       -- the run's "now"; the next run starts from here
+    -- Highest row ids seen per event table ({"clicks": n, ...}): rows inserted later are new to the next run, even
+    -- when their events are older than this run (late data), and pull its window back to them.
+    watermarks_json TEXT NOT NULL DEFAULT '{}',
     flags_created  INTEGER NOT NULL DEFAULT 0,
     report_json    TEXT NOT NULL DEFAULT '[]'  -- per rule: flags, errors with the rows involved
 ) STRICT;

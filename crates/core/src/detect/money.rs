@@ -154,15 +154,23 @@ pub static CHARGEBACKS: Rule = Rule {
 
 fn chargebacks(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     let from = w.now_ms - s.get("lookback_days") * 86_400_000;
-    let mut stmt = conn.prepare(
-        "SELECT p.affiliate_id,
-                COUNT(DISTINCT CASE WHEN m.kind = 'deposit' THEN p.id END),
-                COUNT(DISTINCT CASE WHEN m.kind = 'chargeback' THEN p.id END),
-                MAX(CASE WHEN m.kind = 'chargeback' THEN m.occurred_at_ms END)
-         FROM money_movements m JOIN players p ON p.id = m.player_id
-         WHERE m.program_id = ?1 AND p.affiliate_id IS NOT NULL AND m.occurred_at_ms >= ?2 AND m.occurred_at_ms < ?3
-         GROUP BY p.affiliate_id",
-    )?;
+    // Chargebacks come as money movements or as the daily activity's chargeback column, whichever the operator
+    // sends; a player counts once.
+    const CHARGED: &str = "SELECT m.player_id AS pid, m.occurred_at_ms AS at FROM money_movements m
+           WHERE m.program_id = ?1 AND m.kind = 'chargeback' AND m.occurred_at_ms >= ?2 AND m.occurred_at_ms < ?3
+         UNION ALL
+         SELECT a.player_id, CAST((julianday(a.day) - 2440587.5) * 86400000 AS INTEGER) FROM player_activity_daily a
+           JOIN players q ON q.id = a.player_id
+           WHERE q.program_id = ?1 AND a.chargebacks_micros > 0
+             AND CAST((julianday(a.day) - 2440587.5) * 86400000 AS INTEGER) BETWEEN ?2 AND ?3";
+    let mut stmt = conn.prepare(&format!(
+        "SELECT p.affiliate_id, COUNT(DISTINCT d.player_id), COUNT(DISTINCT c.pid), MAX(c.at)
+         FROM money_movements d JOIN players p ON p.id = d.player_id
+         LEFT JOIN ({CHARGED}) c ON c.pid = d.player_id
+         WHERE d.program_id = ?1 AND d.kind = 'deposit' AND p.affiliate_id IS NOT NULL
+           AND d.occurred_at_ms >= ?2 AND d.occurred_at_ms < ?3
+         GROUP BY p.affiliate_id"
+    ))?;
     let rows = stmt
         .query_map(params![w.program_id, from, w.now_ms], |r| {
             Ok((
@@ -173,11 +181,10 @@ fn chargebacks(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut players = conn.prepare(
-        "SELECT DISTINCT p.external_id FROM money_movements m JOIN players p ON p.id = m.player_id
-         WHERE m.program_id = ?1 AND p.affiliate_id = ?2 AND m.kind = 'chargeback'
-           AND m.occurred_at_ms >= ?3 AND m.occurred_at_ms < ?4 ORDER BY 1",
-    )?;
+    let mut players = conn.prepare(&format!(
+        "SELECT DISTINCT p.external_id FROM ({CHARGED}) c JOIN players p ON p.id = c.pid
+         WHERE p.affiliate_id = ?4 ORDER BY 1"
+    ))?;
     let mut out = Vec::new();
     for (aff, depositors, charged, last_cb) in rows {
         if depositors < s.get("min_depositors")
@@ -187,7 +194,7 @@ fn chargebacks(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             continue;
         }
         let ids = players
-            .query_map(params![w.program_id, aff, from, w.now_ms], |r| {
+            .query_map(params![w.program_id, from, w.now_ms, aff], |r| {
                 r.get::<_, String>(0)
             })?
             .collect::<Result<Vec<_>, _>>()?;

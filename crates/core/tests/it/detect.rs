@@ -286,7 +286,7 @@ fn bonus_abuse() {
     assert_eq!(flagged(&fx, "bonus_abuse"), vec!["p1", "p2"]);
 }
 
-/// 3 of 20 depositors charging back (150 ‰) trips the 50 ‰ default; 1 of 20 does not.
+/// 3 of 20 depositors charging back (150 ‰) trips the 50 ‰ default; 1 of 20 does not; activity counts too.
 #[test]
 fn chargebacks() {
     let fx = Fx::new();
@@ -325,7 +325,30 @@ fn chargebacks() {
             }
         }
     }
-    assert_eq!(flagged(&fx, "chargebacks"), vec!["a0", "a1", "a2"]);
+    // The same through the daily activity's chargeback column (operators that send no chargeback records).
+    let c = fx.affiliate("3");
+    for n in 0..20 {
+        let p = fx.player(&format!("c{n}"), Some(c), T0, None, "DE", "", "", None);
+        fx.money(
+            &format!("cd{n}"),
+            p,
+            "deposit",
+            50_000_000,
+            T0 + DAY,
+            true,
+            None,
+        );
+        if n < 2 {
+            fx.sql(
+                "INSERT INTO player_activity_daily (player_id, day, currency, chargebacks_micros) VALUES (?1, '2026-10-04', 'EUR', 50000000)",
+                [p],
+            );
+        }
+    }
+    assert_eq!(
+        flagged(&fx, "chargebacks"),
+        vec!["a0", "a1", "a2", "c0", "c1"]
+    );
 }
 
 /// Click DE, registration FR, IP in BR: all differ. A traveller (IP country = registration country) is not.

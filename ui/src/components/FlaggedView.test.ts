@@ -73,4 +73,29 @@ describe('FlaggedView', () => {
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByTestId('investigation')).toBeNull());
   });
+
+  it('backtests a rule with changed thresholds and shows what it would hold', async () => {
+    const backend = fakeBackend({
+      detectBacktest: vi.fn(async () => ({
+        rules: [
+          {
+            rule: 'click_flooding',
+            settings_json: '{"min_clicks":50}',
+            findings: 3,
+            already_flagged: 1,
+            affiliates: [{ affiliate_id: '4', affiliate_name: 'Affiliate 4', findings: 3, amount_at_stake: '150.00', currency: 'EUR' }],
+            examples: ['300 clicks from IP 1.2.3.4'],
+          },
+        ],
+      })),
+    });
+    render(FlaggedView, { backend, syncGeneration: 0 });
+    await screen.findByTestId('flag-table');
+    await userEvent.click(screen.getByText('Backtest a rule'));
+    await userEvent.type(screen.getByTestId('backtest-settings'), 'min_clicks=50{enter}{enter}min_hours=3');
+    await userEvent.click(screen.getByTestId('backtest-run'));
+    expect(await screen.findByTestId('backtest-affiliate')).toHaveTextContent('150.00 EUR');
+    expect(backend.detectBacktest).toHaveBeenCalledWith({ rule: 'click_flooding', settings: ['min_clicks=50', 'min_hours=3'] });
+    expect(screen.getByTestId('backtest-result')).toHaveTextContent('3 findings (1 already flagged)');
+  });
 });

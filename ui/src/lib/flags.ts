@@ -87,3 +87,25 @@ export function previousMonth(now: Date): string {
 }
 
 export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The detection rules (crates/core/src/detect, `rules()`), for the backtest form. */
+export const RULES = [
+  'click_flooding',
+  'click_injection',
+  'abnormal_cr',
+  'brand_bidding',
+  'multi_accounting',
+  'self_referral',
+  'bonus_abuse',
+  'chargebacks',
+  'geo_mismatch',
+  'forex_churning',
+] as const;
+
+/** `key=value` lines of the backtest form, blank lines dropped. */
+export function settingLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}

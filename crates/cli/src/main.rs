@@ -4,6 +4,7 @@
 mod demo;
 mod detect_cmd;
 mod evaluate;
+mod evaluate_cmd;
 mod evaluate_public;
 mod import_cmd;
 mod postback_cmd;

@@ -1,6 +1,7 @@
 //! A store with one iGaming program and rows inserted directly, for the detection and reconciliation tests:
 //! each test writes exactly the records its case needs.
 
+use affops_core::detect;
 use affops_core::store::Store;
 use rusqlite::params;
 
@@ -8,6 +9,8 @@ pub const HOUR: i64 = 3_600_000;
 pub const DAY: i64 = 24 * HOUR;
 /// 2026-10-01T00:00:00Z
 pub const T0: i64 = 1_790_812_800_000;
+/// The "now" of the detection tests: a month after T0.
+pub const NOW: i64 = T0 + 30 * DAY;
 
 pub struct Fx {
     _dir: tempfile::TempDir,
@@ -174,4 +177,41 @@ impl Fx {
             })
             .unwrap()
     }
+}
+
+/// Runs one rule over all history and returns the flagged player/click/account refs of its findings.
+pub fn flagged(fx: &Fx, rule: &str) -> Vec<String> {
+    let r = detect::rule(rule).unwrap();
+    let report = detect::run_rules(&fx.store, fx.program, Some(0), NOW, &[r]).unwrap();
+    assert!(
+        report.rules[0].failure.is_none(),
+        "{:?}",
+        report.rules[0].failure
+    );
+    fx.store
+        .read(|c| {
+            let mut s = c.prepare("SELECT i.ref FROM flags f JOIN flag_items i ON i.flag_id = f.id WHERE f.rule = ?1 AND i.kind IN ('player', 'account') ORDER BY 1")?;
+            let v = s.query_map([rule], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(v)
+        })
+        .unwrap()
+}
+
+pub fn flag_count(fx: &Fx, rule: &str) -> i64 {
+    fx.count(&format!("SELECT COUNT(*) FROM flags WHERE rule = '{rule}'"))
+}
+
+pub fn forex_account(fx: &Fx, login: &str, player: i64) -> i64 {
+    fx.store.write(|tx| {
+        tx.execute("INSERT INTO forex_accounts (program_id, login, player_id, currency) VALUES (?1, ?2, ?3, 'USD')", rusqlite::params![fx.program, login, player])?;
+        Ok(tx.last_insert_rowid())
+    }).unwrap()
+}
+
+pub fn deal(fx: &Fx, ticket: &str, account: i64, side: &str, entry: &str, position: &str, at: i64) {
+    fx.sql(
+        "INSERT INTO deals (program_id, ticket, account_id, deal_type, entry, symbol, volume_micros, currency, position_id, executed_at_ms, day)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'EURUSD', 100000000000, 'USD', ?6, ?7, ?8)",
+        rusqlite::params![fx.program, ticket, account, side, entry, position, at, day(at)],
+    );
 }

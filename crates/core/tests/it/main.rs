@@ -1,6 +1,7 @@
 //! Integration tests of affops-core, built as one binary. Index:
 //! - `bindings`: the UI's generated TypeScript types are fresh.
-//! - `detect`: fraud rules (each positive and negative), validation, failing rules, idempotence, decisions.
+//! - `detect`, `detect_rules`: every fraud rule with a positive and a negative case.
+//! - `detect_flow`: validation, failing rules, idempotent/incremental runs, audited decisions, backtest.
 //! - `detect_fixture`: a store with rows inserted directly, for `detect` and `reconcile`.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
@@ -15,6 +16,8 @@
 mod bindings;
 mod detect;
 mod detect_fixture;
+mod detect_flow;
+mod detect_rules;
 mod import;
 mod import_real;
 mod migrations;

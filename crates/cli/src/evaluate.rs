@@ -175,12 +175,22 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
 /// Writes what the connectors do not carry yet, straight from the world. Each line names a gap of ingestion.
 fn load_unsynced_fields(store: &Store, program_id: i64, world: &World) -> Result<(), ApiError> {
     Ok(store.write(|tx| {
-        let mut pl = tx.prepare("UPDATE players SET ip = ?3, device_id = ?4, email_hash = ?5 WHERE program_id = ?1 AND external_id = ?2")?;
-        let mut geo = tx.prepare("INSERT OR IGNORE INTO ip_countries (ip, country) VALUES (?1, ?2)")?;
+        let mut pl = tx.prepare(
+            "UPDATE players SET ip = ?3, device_id = ?4, email_hash = ?5 WHERE program_id = ?1 AND external_id = ?2",
+        )?;
+        // A GeoIP table has one country per IP; the world draws IPs at random, so two players may share one with
+        // different countries: such an IP is ambiguous and left unknown, as a GeoIP lookup would not split it.
+        let mut countries: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for p in &world.players {
             pl.execute(params![program_id, p.player_id, p.ip, p.device_id, email_hash(&p.email)])?;
             if !p.ip.is_empty() && !p.ip_country.is_empty() {
-                geo.execute(params![p.ip, p.ip_country])?;
+                countries.entry(&p.ip).or_default().insert(&p.ip_country);
+            }
+        }
+        let mut geo = tx.prepare("INSERT OR IGNORE INTO ip_countries (ip, country) VALUES (?1, ?2)")?;
+        for (ip, set) in &countries {
+            if let [only] = set.iter().collect::<Vec<_>>()[..] {
+                geo.execute(params![ip, only])?;
             }
         }
         let mut dep = tx.prepare("UPDATE money_movements SET payment_hash = ?3 WHERE program_id = ?1 AND external_id = ?2")?;

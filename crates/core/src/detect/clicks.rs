@@ -20,19 +20,37 @@ pub static FLOODING: Rule = Rule {
         Setting { key: "max_registrations_per_mille", default: 5, min: 0, max: 1_000, meaning: "registrations per 1000 clicks at or below which the burst counts as not converting" },
         Setting { key: "min_hours", default: 6, min: 1, max: 720, meaning: "distinct clock hours the burst must cover (flat over hours-days, not one busy hour)" },
         Setting { key: "lookback_hours", default: 72, min: 1, max: 2_160, meaning: "how far before the run's start a burst may have begun" },
+        Setting { key: "min_ips_per_sub_id", default: 20, min: 2, max: 1_000_000, meaning: "distinct IPs a sub-ID burst needs to count as a flood spread over many IPs (fewer is the per-IP case)" },
     ],
     evaluate: flooding,
 };
 
+/// Bursts per IP and sub-ID, then per sub-ID over many IPs (a flood rotating its IPs); `*` stands for "any IP".
 fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
-    let mut stmt = conn.prepare(
-        "SELECT c.affiliate_id, c.ip, c.sub1, COUNT(*), COUNT(p.id), COUNT(DISTINCT c.clicked_at_ms / 3600000),
+    let mut out = flooding_by(conn, w, s, true)?;
+    out.extend(flooding_by(conn, w, s, false)?);
+    Ok(out)
+}
+
+fn flooding_by(conn: &Connection, w: &Window, s: &Effective, per_ip: bool) -> RuleResult {
+    let (ip_col, extra) = if per_ip {
+        ("c.ip", "c.ip <> ''")
+    } else {
+        ("'*'", "c.sub1 <> ''")
+    };
+    let min_ips = if per_ip {
+        1
+    } else {
+        s.get("min_ips_per_sub_id")
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT c.affiliate_id, {ip_col}, c.sub1, COUNT(*), COUNT(p.id), COUNT(DISTINCT c.clicked_at_ms / 3600000),
                 MIN(c.clicked_at_ms), MAX(c.clicked_at_ms)
          FROM clicks c LEFT JOIN players p ON p.program_id = c.program_id AND p.click_id = c.click_id
-         WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND c.ip <> ''
-         GROUP BY c.affiliate_id, c.ip, c.sub1
-         HAVING COUNT(*) >= ?4 AND MAX(c.clicked_at_ms) >= ?5",
-    )?;
+         WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND {extra}
+         GROUP BY c.affiliate_id, {ip_col}, c.sub1
+         HAVING COUNT(*) >= ?4 AND MAX(c.clicked_at_ms) >= ?5 AND COUNT(DISTINCT c.ip) >= ?6"
+    ))?;
     let rows = stmt
         .query_map(
             params![
@@ -40,7 +58,8 @@ fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
                 w.from_ms(s.get("lookback_hours")),
                 w.now_ms,
                 s.get("min_clicks"),
-                w.since_ms
+                w.since_ms,
+                min_ips
             ],
             |r| {
                 Ok((
@@ -58,7 +77,7 @@ fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
     let mut ids = conn.prepare(
-        "SELECT click_id FROM clicks WHERE program_id = ?1 AND affiliate_id = ?2 AND ip = ?3 AND sub1 = ?4
+        "SELECT click_id FROM clicks WHERE program_id = ?1 AND affiliate_id = ?2 AND (?3 = '*' OR ip = ?3) AND sub1 = ?4
            AND clicked_at_ms >= ?5 AND clicked_at_ms < ?6 ORDER BY clicked_at_ms LIMIT ?7",
     )?;
     for (aff, ip, sub1, clicks, regs, hours, first, last) in rows {
@@ -85,7 +104,11 @@ fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             affiliate_id: Some(aff),
             subject_key: format!("aff:{aff}|ip:{ip}|sub1:{sub1}"),
             score: (55 + 10 * ratio.min(4)) as u8,
-            summary: format!("{clicks} clicks from IP {ip} on sub1 '{sub1}' over {hours} h with {regs} registrations"),
+            summary: if per_ip {
+                format!("{clicks} clicks from IP {ip} on sub1 '{sub1}' over {hours} h with {regs} registrations")
+            } else {
+                format!("{clicks} clicks from many IPs on sub1 '{sub1}' over {hours} h with {regs} registrations")
+            },
             evidence: json!({
                 "ip": ip, "sub1": sub1, "clicks": clicks, "registrations": regs, "distinct_hours": hours,
                 "first_click_at_ms": first, "last_click_at_ms": last,

@@ -6,7 +6,8 @@ use affops_core::detect::identity::email_hash;
 use crate::detect_fixture::{flagged, Fx, HOUR, T0};
 
 /// 150 clicks from one IP/sub-ID spread over 30 h without a registration is a flood; the same volume that
-/// converts like normal traffic (5 %) is not, nor is a burst inside a single hour.
+/// converts like normal traffic (5 %) is not, nor is a burst inside a single hour; a flood over many IPs is
+/// caught per sub-ID.
 #[test]
 fn click_flooding() {
     let fx = Fx::new();
@@ -66,6 +67,27 @@ fn click_flooding() {
         fx.count("SELECT COUNT(*) FROM flag_items WHERE kind = 'click'"),
         150
     );
+    // A flood rotating its IPs is caught per sub-ID.
+    for n in 0..150 {
+        fx.click(
+            &format!("r{n}"),
+            a,
+            T0 + n * 720_000,
+            &format!("11.0.0.{n}"),
+            "rotating",
+            "DE",
+            "",
+        );
+    }
+    flagged(&fx, "click_flooding");
+    let rotating = format!("aff:{a}|ip:*|sub1:rotating");
+    assert_eq!(
+        fx.count(&format!(
+            "SELECT COUNT(*) FROM flags WHERE subject_key = '{rotating}'"
+        )),
+        1
+    );
+    assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), 2);
 }
 
 /// Registrations 3–10 s after the click are injected; two per affiliate make a spike; 2 minutes is a person.

@@ -43,6 +43,15 @@ const COMMANDS: &[&str] = &[
     "statement",
     "export_statement",
     "qualification",
+    "detect_run",
+    "detect_backtest",
+    "flags_list",
+    "flag_decide",
+    "flag_investigate",
+    "reconcile_period",
+    "reconcile_export_csv",
+    "dispute_open",
+    "dashboard_alerts",
 ];
 
 fn main() {

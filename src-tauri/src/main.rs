@@ -5,6 +5,7 @@
 
 mod commands;
 mod commission_commands;
+mod detect_commands;
 mod state;
 
 use std::path::PathBuf;
@@ -73,6 +74,15 @@ fn main() {
             commission_commands::statement,
             commission_commands::export_statement,
             commission_commands::qualification,
+            detect_commands::detect_run,
+            detect_commands::detect_backtest,
+            detect_commands::flags_list,
+            detect_commands::flag_decide,
+            detect_commands::flag_investigate,
+            detect_commands::reconcile_period,
+            detect_commands::reconcile_export_csv,
+            detect_commands::dispute_open,
+            detect_commands::dashboard_alerts,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

@@ -4,6 +4,10 @@
 mod attribution_cmd;
 mod commission_cmd;
 mod demo;
+mod detect_cmd;
+mod evaluate;
+mod evaluate_cmd;
+mod evaluate_public;
 mod import_cmd;
 mod postback_cmd;
 mod sandbox_cmd;
@@ -100,6 +104,9 @@ enum Command {
     Statement(statement_cmd::StatementArgs),
     /// A player's CPA qualification checklist.
     Qualify(statement_cmd::QualifyArgs),
+    /// Fraud detection, the flag queue, reconciliation, disputes, and their evaluation.
+    #[command(flatten)]
+    Fraud(detect_cmd::FraudCmd),
 }
 
 /// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
@@ -143,6 +150,7 @@ fn main() -> ExitCode {
         Command::Period(a) => a.json,
         Command::Statement(a) => a.json,
         Command::Qualify(a) => a.json,
+        Command::Fraud(c) => c.json(),
         Command::Sources { .. } | Command::Sandbox(_) | Command::ServePostbacks(_) => false,
     };
     match run(cli) {
@@ -178,11 +186,12 @@ fn run(cli: Cli) -> Result<(), ApiError> {
     let command = match cli.command {
         // The sandbox never needs (or creates) a workspace.
         Command::Sandbox(cmd) => return sandbox_cmd::run(cmd),
+        Command::Fraud(cmd) => return detect_cmd::run(cmd, move || open_workspace(cli.data_dir)),
         command => command,
     };
     let ws = open_workspace(cli.data_dir)?;
     match command {
-        Command::Sandbox(_) => {} // handled above
+        Command::Sandbox(_) | Command::Fraud(_) => {} // handled above
         Command::Demo { seed, json } => {
             let summary = runtime()?.block_on(demo::run(&ws, seed, !json))?;
             if json {

@@ -11,6 +11,7 @@
 //! - [`api`]: the plain types every client sees (IPC, CLI JSON, generated TypeScript).
 //! - [`money`]: exact integer money.
 //! - [`commission`]: plans, the commission engine, periods and statements; [`ledger`]: the append-only ledger.
+//! - [`detect`]: fraud rules, the analyst queue, backtests; [`reconcile`]: tracker vs operator, disputes.
 //!
 //! Domain code never reads the clock: "now" is passed in.
 
@@ -22,11 +23,13 @@ pub mod commission;
 pub mod coverage;
 pub mod credentials;
 pub mod dashboard;
+pub mod detect;
 pub mod import;
 pub mod ingest;
 pub mod ledger;
 pub mod money;
 pub mod postback;
+pub mod reconcile;
 pub mod rollups;
 pub mod sources;
 pub mod store;

@@ -118,7 +118,7 @@ describe('tauriBackend speaks the sources and coverage contract', () => {
   });
 });
 
-describe('tauriBackend speaks the import and postback contract', () => {
+describe('tauriBackend speaks the import, postback, detection and reconciliation contract', () => {
   const mapping = { preset: 'clicks' as const, columns: [{ column: 'aff', field: 'affiliate_id' }], date_format: 'dmy' };
   it.each([
     ['import_fields', () => tauriBackend.importFields('deposits'), { preset: 'deposits' }],
@@ -136,6 +136,27 @@ describe('tauriBackend speaks the import and postback contract', () => {
       { filter: { source: 'v', outcome: 'rejected', text: 'cid', page: 2, page_size: 50 } },
     ],
     ['postback_sources', () => tauriBackend.postbackSources(), undefined],
+    ['detect_run', () => tauriBackend.detectRun(), undefined],
+    [
+      'detect_backtest',
+      () => tauriBackend.detectBacktest({ rule: 'click_flooding', settings: ['min_clicks=50'] }),
+      { request: { rule: 'click_flooding', settings: ['min_clicks=50'] } },
+    ],
+    ['flags_list', () => tauriBackend.flagsList({ status: 'open' }), { filter: { status: 'open' } }],
+    [
+      'flag_decide',
+      () => tauriBackend.flagDecide({ flag_id: 3, decision: 'dismiss', user: 'ana', comment: 'ok' }),
+      { input: { flag_id: 3, decision: 'dismiss', user: 'ana', comment: 'ok' } },
+    ],
+    ['flag_investigate', () => tauriBackend.flagInvestigate(3), { flagId: 3 }],
+    ['reconcile_period', () => tauriBackend.reconcile({ period: '2026-10' }), { query: { period: '2026-10' } }],
+    [
+      'reconcile_export_csv',
+      () => tauriBackend.reconcileExportCsv({ period: '2026-10' }, '/tmp/r.csv'),
+      { query: { period: '2026-10' }, path: '/tmp/r.csv' },
+    ],
+    ['dispute_open', () => tauriBackend.disputeOpen({ discrepancy_id: 4, user: 'ana' }), { input: { discrepancy_id: 4, user: 'ana' } }],
+    ['dashboard_alerts', () => tauriBackend.dashboardAlerts(), undefined],
     ['postback_listener_status', () => tauriBackend.listenerStatus(), undefined],
     ['postback_listener_start', () => tauriBackend.listenerStart(0), { port: 0 }],
     ['postback_listener_stop', () => tauriBackend.listenerStop(), undefined],

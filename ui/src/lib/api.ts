@@ -29,6 +29,20 @@ import type {
   PlanSummary,
   QualificationChecklist,
   Statement,
+  BacktestRequest,
+  BacktestResult,
+  DashboardAlert,
+  DetectRunSummary,
+  DisputeCase,
+  DisputeOpenInput,
+  FlagDecisionInput,
+  FlagFilter,
+  FlagRow,
+  Investigation,
+  ReconQuery,
+  ReconReport,
+  ReconRow,
+
   ConnectionTest,
   CoverageReport,
   Dashboard,
@@ -73,6 +87,20 @@ export type {
   PlanSummary,
   QualificationChecklist,
   Statement,
+  BacktestRequest,
+  BacktestResult,
+  DashboardAlert,
+  DetectRunSummary,
+  DisputeCase,
+  DisputeOpenInput,
+  FlagDecisionInput,
+  FlagFilter,
+  FlagRow,
+  Investigation,
+  ReconQuery,
+  ReconReport,
+  ReconRow,
+
   ConnectionTest,
   CoverageReport,
   Dashboard,
@@ -164,6 +192,21 @@ export interface Backend {
   exportStatement(affiliateId: string, periodLabel: string, format: 'csv' | 'html', path: string): Promise<string>;
   /** A player's CPA qualification checklist as of the end of the period (or today when null). */
   qualification(playerId: string, periodLabel: string | null): Promise<QualificationChecklist>;
+  /** Runs every fraud rule over the data new since the last run; flags are stored idempotently. */
+  detectRun(): Promise<DetectRunSummary>;
+  /** A rule (or all) over history with `key=value` overrides, saving nothing. */
+  detectBacktest(request: BacktestRequest): Promise<BacktestResult>;
+  flagsList(filter: FlagFilter): Promise<FlagRow[]>;
+  /** Confirm or dismiss by a named user, with a comment (audited; never edits the evidence). */
+  flagDecide(input: FlagDecisionInput): Promise<FlagRow>;
+  flagInvestigate(flagId: number): Promise<Investigation>;
+  /** Reconciles a month (YYYY-MM) and returns its totals and discrepancy rows (filtered). */
+  reconcile(query: ReconQuery): Promise<ReconReport>;
+  /** Writes the period's rows as spreadsheet-safe CSV to `path`; resolves with the rows written. */
+  reconcileExportCsv(query: ReconQuery, path: string): Promise<number>;
+  disputeOpen(input: DisputeOpenInput): Promise<DisputeCase>;
+  /** Open flags and unreconciled payout per affiliate, for the dashboard. */
+  dashboardAlerts(): Promise<DashboardAlert[]>;
 }
 
 export type PlanTextFormat = 'json' | 'toml';
@@ -264,4 +307,13 @@ export const tauriBackend: Backend = {
   exportStatement: (affiliateId, periodLabel, format, path) =>
     call<string>('export_statement', { affiliateId, periodLabel, format, path }),
   qualification: (playerId, periodLabel) => call<QualificationChecklist>('qualification', { playerId, periodLabel }),
+  detectRun: () => call<DetectRunSummary>('detect_run'),
+  detectBacktest: (request) => call<BacktestResult>('detect_backtest', { request }),
+  flagsList: (filter) => call<FlagRow[]>('flags_list', { filter }),
+  flagDecide: (input) => call<FlagRow>('flag_decide', { input }),
+  flagInvestigate: (flagId) => call<Investigation>('flag_investigate', { flagId }),
+  reconcile: (query) => call<ReconReport>('reconcile_period', { query }),
+  reconcileExportCsv: (query, path) => call<number>('reconcile_export_csv', { query, path }),
+  disputeOpen: (input) => call<DisputeCase>('dispute_open', { input }),
+  dashboardAlerts: () => call<DashboardAlert[]>('dashboard_alerts'),
 };

@@ -623,3 +623,129 @@ export type PlanPreview = { plan: string,
  * The previewed version's effective date (the file's last version).
  */
 effective_from: string, period_label: string, period: Period, currency: string, errors: Array<PlanValidationError>, rows: Array<PlanPreviewRow>, total_current: string, total_proposed: string, problems: Array<CommissionProblem>, };
+
+export type FlagFilter = { 
+/**
+ * The tracker's affiliate id.
+ */
+affiliate?: string, pattern?: string, 
+/**
+ * low, medium or high.
+ */
+severity?: string, 
+/**
+ * open, confirmed or dismissed.
+ */
+status?: string, };
+
+export type FlagRow = { id: number, program: string, 
+/**
+ * The tracker's affiliate id ("" when no affiliate is involved).
+ */
+affiliate_id: string, affiliate_name: string, rule: string, pattern: string, severity: string, score: number, 
+/**
+ * open, confirmed or dismissed (the latest decision).
+ */
+status: string, summary: string, created_at_ms: number, 
+/**
+ * The rows and numbers that tripped the rule, as JSON text.
+ */
+evidence_json: string, 
+/**
+ * Records the flag names.
+ */
+items: number, 
+/**
+ * Commission riding on the flagged records (see `detect::amount_at_stake`), exact decimal.
+ */
+amount_at_stake: string, currency: string, };
+
+export type FlagDecisionInput = { flag_id: number, 
+/**
+ * confirm or dismiss.
+ */
+decision: string, 
+/**
+ * A user name of the users table.
+ */
+user: string, comment: string, };
+
+export type FlagDecisionRow = { decision: string, comment: string, user: string, decided_at_ms: number, };
+
+export type TimelineEvent = { at_ms: number, 
+/**
+ * click, registration, deposit, withdrawal, chargeback, conversion or trade.
+ */
+kind: string, reference: string, detail: string, };
+
+export type SharedIdentifier = { 
+/**
+ * ip, device, payment or email.
+ */
+kind: string, value: string, players: Array<string>, };
+
+export type GeoRow = { click_country: string, registration_country: string, ip_country: string, players: number, };
+
+export type CtitBucket = { label: string, players: number, };
+
+export type Investigation = { flag: FlagRow, decisions: Array<FlagDecisionRow>, timeline: Array<TimelineEvent>, shared: Array<SharedIdentifier>, 
+/**
+ * The affiliate's click-to-registration times.
+ */
+ctit: Array<CtitBucket>, 
+/**
+ * The CTIT histogram as a standalone SVG document (show it as an `<img>`).
+ */
+ctit_svg: string, geo: Array<GeoRow>, };
+
+export type RuleRunRow = { rule: string, findings: number, flags_created: number, 
+/**
+ * Why the rule failed and on which rows; the other rules still ran.
+ */
+error?: string, };
+
+export type DetectRunSummary = { run_id: number, flags_created: number, rules: Array<RuleRunRow>, };
+
+export type BacktestRequest = { rule?: string, 
+/**
+ * `key=value` threshold overrides.
+ */
+settings: Array<string>, };
+
+export type BacktestAffiliate = { affiliate_id: string, affiliate_name: string, findings: number, 
+/**
+ * Commission that would have been held, exact decimal.
+ */
+amount_at_stake: string, currency: string, };
+
+export type BacktestRule = { rule: string, settings_json: string, findings: number, 
+/**
+ * Findings that are already stored flags.
+ */
+already_flagged: number, affiliates: Array<BacktestAffiliate>, examples: Array<string>, error?: string, };
+
+export type BacktestResult = { rules: Array<BacktestRule>, };
+
+export type ReconQuery = { 
+/**
+ * YYYY-MM in the program's zone.
+ */
+period: string, reason?: string, affiliate?: string, };
+
+export type ReconRow = { id: number, reason: string, affiliate_id: string, affiliate_name: string, conversion_ref: string, transaction_id: string, player_ref: string, deposit_ref: string, tracker_amount: string | null, operator_amount: string | null, 
+/**
+ * Payout at stake: positive = owed to the affiliate, negative = over-paid.
+ */
+impact: string, currency: string, detail: string, };
+
+export type ReconAffiliateTotal = { affiliate_id: string, affiliate_name: string, tracker_conversions: number, operator_ftds: number, discrepancies: number, impact: string, currency: string, };
+
+export type ReasonCount = { reason: string, count: number, };
+
+export type ReconReport = { period: string, program: string, totals: Array<ReconAffiliateTotal>, reasons: Array<ReasonCount>, rows: Array<ReconRow>, };
+
+export type DisputeOpenInput = { discrepancy_id: number, user: string, };
+
+export type DisputeCase = { id: number, state: string, title: string, affiliate_id: string, amount_claimed: string, currency: string, sla_due_at_ms: number, };
+
+export type DashboardAlert = { affiliate_id: string, affiliate_name: string, open_flags: number, high_flags: number, unreconciled: string, currency: string, };

@@ -5,8 +5,8 @@ const key = (code: string, over: Partial<KeyboardEvent> = {}) =>
   screenForShortcut({ altKey: true, ctrlKey: false, metaKey: false, shiftKey: false, code, target: null, ...over });
 
 describe('screenForShortcut', () => {
-  it('maps Alt+1..8 to the screens in sidebar order', () => {
-    const codes = ['Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5', 'Digit6', 'Digit7', 'Digit8', 'Digit9'];
+  it('maps Alt+1..9 and Alt+0 to the screens in sidebar order', () => {
+    const codes = ['Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5', 'Digit6', 'Digit7', 'Digit8', 'Digit9', 'Digit0', 'KeyA'];
     expect(codes.map((c) => key(c))).toEqual([
       'dashboard',
       'sources',
@@ -16,6 +16,8 @@ describe('screenForShortcut', () => {
       'affiliates',
       'plans',
       'statements',
+      'flags',
+      'reconcile',
       null,
     ]);
   });

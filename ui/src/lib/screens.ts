@@ -7,7 +7,9 @@ export type Screen =
   | 'postbacks'
   | 'affiliates'
   | 'plans'
-  | 'statements';
+  | 'statements'
+  | 'flags'
+  | 'reconcile';
 
 export const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
   { id: 'dashboard', label: 'Dashboard', key: '1' },
@@ -18,6 +20,8 @@ export const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
   { id: 'affiliates', label: 'Affiliates', key: '6' },
   { id: 'plans', label: 'Plans', key: '7' },
   { id: 'statements', label: 'Statements', key: '8' },
+  { id: 'flags', label: 'Flagged traffic', key: '9' },
+  { id: 'reconcile', label: 'Reconciliation', key: '0' },
 ];
 
 type ShortcutEvent = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code' | 'target'>;

@@ -1,6 +1,10 @@
 // Test data shaped exactly like the generated bindings.
 import type {
   AffiliateRow,
+  FlagRow,
+  Investigation,
+  ReconReport,
+  ReconRow,
   CoverageReport,
   CoverageRow,
   Dashboard,
@@ -383,6 +387,90 @@ export function listenerStatus(over: Partial<ListenerStatus> = {}): ListenerStat
     stale: 0,
     rejected: 0,
     overloaded: 0,
+    ...over,
+  };
+}
+
+export function flagRow(id: number, over: Partial<FlagRow> = {}): FlagRow {
+  return {
+    id,
+    program: 'Demo Casino',
+    affiliate_id: `${id}`,
+    affiliate_name: `Affiliate ${id}`,
+    rule: 'click_injection',
+    pattern: 'click_injection',
+    severity: 'high',
+    score: 75,
+    status: 'open',
+    summary: `player PX${id} registered 5 s after its click`,
+    created_at_ms: Date.UTC(2026, 9, 5, 12),
+    evidence_json: '{"ctit_secs":5}',
+    items: 2,
+    amount_at_stake: '50.00',
+    currency: 'EUR',
+    ...over,
+  };
+}
+
+export function investigation(flag: FlagRow, over: Partial<Investigation> = {}): Investigation {
+  return {
+    flag,
+    decisions: [],
+    timeline: [
+      { at_ms: Date.UTC(2026, 9, 5, 12), kind: 'click', reference: 'c1', detail: 'IP 1.1.1.1, sub1 x, DE' },
+      { at_ms: Date.UTC(2026, 9, 5, 12, 0, 5), kind: 'registration', reference: 'PX1', detail: 'country DE' },
+    ],
+    shared: [{ kind: 'device', value: 'dev-1', players: ['PX1', 'PX2'] }],
+    ctit: [
+      { label: '3-10s', players: 3 },
+      { label: '1-10m', players: 40 },
+    ],
+    ctit_svg: SVG,
+    geo: [{ click_country: 'DE', registration_country: 'DE', ip_country: 'DE', players: 43 }],
+    ...over,
+  };
+}
+
+export function reconRow(id: number, reason: string, over: Partial<ReconRow> = {}): ReconRow {
+  return {
+    id,
+    reason,
+    affiliate_id: '3',
+    affiliate_name: 'Affiliate 3',
+    conversion_ref: `cv${id}`,
+    transaction_id: `k${id}`,
+    player_ref: `p${id}`,
+    deposit_ref: `d${id}`,
+    tracker_amount: '22.00',
+    operator_amount: '20.00',
+    impact: '-50.00',
+    currency: 'EUR',
+    detail: `detail of ${id}`,
+    ...over,
+  };
+}
+
+export function reconReport(over: Partial<ReconReport> = {}): ReconReport {
+  const rows = [reconRow(1, 'amount_mismatch'), reconRow(2, 'missing_postback', { impact: '50.00', conversion_ref: '' })];
+  return {
+    period: '2026-10',
+    program: 'Demo Casino',
+    totals: [
+      {
+        affiliate_id: '3',
+        affiliate_name: 'Affiliate 3',
+        tracker_conversions: 10,
+        operator_ftds: 11,
+        discrepancies: 2,
+        impact: '0.00',
+        currency: 'EUR',
+      },
+    ],
+    reasons: [
+      { reason: 'amount_mismatch', count: 1 },
+      { reason: 'missing_postback', count: 1 },
+    ],
+    rows,
     ...over,
   };
 }

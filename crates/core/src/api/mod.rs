@@ -6,6 +6,7 @@
 
 mod attribution;
 mod commission;
+mod detect;
 mod error;
 mod import;
 mod plan_preview;
@@ -24,6 +25,12 @@ pub use commission::{
     CommissionProblem, ComputeResult, CurrencyTotal, DrillEvent, DrillItem, PeriodView, PlanDetail,
     PlanImportResult, PlanSummary, PlanValidationError, PlanVersionView, QualificationChecklist,
     QualificationCriterion, Statement, StatementLine,
+};
+pub use detect::{
+    BacktestAffiliate, BacktestRequest, BacktestResult, BacktestRule, CtitBucket, DashboardAlert,
+    DetectRunSummary, DisputeCase, DisputeOpenInput, FlagDecisionInput, FlagDecisionRow,
+    FlagFilter, FlagRow, GeoRow, Investigation, ReasonCount, ReconAffiliateTotal, ReconQuery,
+    ReconReport, ReconRow, RuleRunRow, SharedIdentifier, TimelineEvent,
 };
 pub use error::{ApiError, ErrorCode};
 pub use import::{
@@ -233,6 +240,29 @@ pub fn typescript_bindings() -> String {
         QualificationChecklist::decl(),
         PlanPreviewRow::decl(),
         PlanPreview::decl(),
+        FlagFilter::decl(),
+        FlagRow::decl(),
+        FlagDecisionInput::decl(),
+        FlagDecisionRow::decl(),
+        TimelineEvent::decl(),
+        SharedIdentifier::decl(),
+        GeoRow::decl(),
+        CtitBucket::decl(),
+        Investigation::decl(),
+        RuleRunRow::decl(),
+        DetectRunSummary::decl(),
+        BacktestRequest::decl(),
+        BacktestAffiliate::decl(),
+        BacktestRule::decl(),
+        BacktestResult::decl(),
+        ReconQuery::decl(),
+        ReconRow::decl(),
+        ReconAffiliateTotal::decl(),
+        ReasonCount::decl(),
+        ReconReport::decl(),
+        DisputeOpenInput::decl(),
+        DisputeCase::decl(),
+        DashboardAlert::decl(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

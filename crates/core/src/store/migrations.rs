@@ -35,6 +35,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_attribution.sql",
         sql: include_str!("migrations/0006_attribution.sql"),
     },
+    Migration {
+        name: "0007_detection.sql",
+        sql: include_str!("migrations/0007_detection.sql"),
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -11,6 +11,9 @@
 //! - `commission_store_forex`: deals in the store → lots, rebates, lots-based checklists, problems.
 //! - `commission_plans`: plan files (docs examples round-trip), validation with field paths, immutable versions.
 //! - `commission_preview`: what an unsaved plan version would have paid, next to the current plans.
+//! - `detect`, `detect_rules`: every fraud rule with a positive and a negative case.
+//! - `detect_flow`: validation, failing rules, idempotent/incremental runs, audited decisions, backtest.
+//! - `detect_fixture`: a store with rows inserted directly, for `detect` and `reconcile`.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
 //! - `migrations`: shipped migrations are never edited.
@@ -18,6 +21,7 @@
 //!   query strings, the dedupe vectors of DOMAIN.md §8, the request log.
 //! - `postback_order`: I5 (shuffled, repeated, concurrent deliveries end like in-order ones) and parser fuzzing.
 //! - `postback_rig`: the shared set-up of the two postback modules.
+//! - `reconcile`: each reason code with a worked case, CSV export, dispute creation.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 //! - `sync_broker`: the Forex broker's tables checked against the world; a failed deals page resumes from its cursor.
 //! - `sync_operator`: the operator side (withdrawals, daily activity, the Forex broker's IBs, accounts, symbols
@@ -37,12 +41,17 @@ mod commission_plans;
 mod commission_preview;
 mod commission_props;
 mod commission_store_forex;
+mod detect;
+mod detect_fixture;
+mod detect_flow;
+mod detect_rules;
 mod import;
 mod import_real;
 mod migrations;
 mod postback;
 mod postback_order;
 mod postback_rig;
+mod reconcile;
 mod sync;
 mod sync_broker;
 mod sync_operator;

@@ -29,6 +29,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0006_attribution.sql",
         "2239aa5e383de72eee00f8204ea814a8e2db0290a6c59af0e3bcfb16908ea372",
     ),
+    (
+        "0007_detection.sql",
+        "270d6553784bc2f5464d8d407d8babb5c0cd42a40727ad06219cc9ff879e285a",
+    ),
 ];
 
 #[test]

@@ -1,0 +1,397 @@
+//! `affops-cli evaluate`: detection and reconciliation measured against the sandbox's answer key.
+//!
+//! For each seed a fraud- and fault-injected world is served on loopback and synced through the real connectors
+//! into a temporary workspace. Fields the connectors do not carry yet (player IP/device/email, payment hashes,
+//! IP countries, affiliate contacts, withdrawals, daily activity — see the report) are then loaded from the
+//! world directly, labelled as such; detection and reconciliation run; precision and recall are computed per
+//! pattern and per reason code against `World::injected()`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use affops_core::api::{ApiError, ErrorCode, ReconQuery};
+use affops_core::detect::{self, identity::email_hash};
+use affops_core::ingest::{sync_all, HttpPolicy, SyncOptions};
+use affops_core::reconcile::{self, ReconSettings};
+use affops_core::store::Store;
+use affops_core::workspace::{ProgramSpec, StaticSecrets, Workspace, DEMO_API_KEY};
+use affops_sandbox::{
+    generate, serve, FraudConfig, IntegrationFaults, Pattern, World, WorldConfig,
+};
+use rusqlite::params;
+
+/// Targets per pattern (precision, recall) and for reconciliation.
+pub const PRECISION_MIN: f64 = 0.95;
+pub const RECALL_MIN: f64 = 0.90;
+
+/// How each answer-key pattern is scored: the flag pattern or reason code, and the record kind compared.
+pub const SCORED: [(Pattern, &str, &str); 11] = [
+    (Pattern::ClickFlooding, "click_flooding", "click"),
+    (Pattern::ClickInjection, "click_injection", "player"),
+    (Pattern::MultiAccounting, "multi_accounting", "player"),
+    (Pattern::SelfReferral, "self_referral", "player"),
+    (Pattern::BonusAbuse, "bonus_abuse", "player"),
+    (Pattern::GeoMismatch, "geo_mismatch", "player"),
+    (Pattern::ForexChurning, "forex_churning", "account"),
+    (Pattern::MissingPostback, "missing_postback", "deposit"),
+    (Pattern::DuplicatePostback, "duplicate", "conversion"),
+    (Pattern::WrongAmount, "amount_mismatch", "conversion"),
+    (Pattern::TimezoneShift, "timezone_shift", "deposit"),
+];
+
+/// Patterns the pipeline cannot observe, with the reason (printed, not scored).
+pub const NOT_OBSERVABLE: [(Pattern, &str); 1] = [
+    (Pattern::LateStatusChange, "the tracker API serves only the current status and the connector stores no update time, so a pending→approved lag never reaches the store"),
+];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Score {
+    pub tp: u32,
+    pub fp: u32,
+    pub fn_: u32,
+    /// A few of the injected records not found and of the records found but not injected, for `--verbose`.
+    pub missed: Vec<String>,
+    pub extra: Vec<String>,
+}
+
+impl Score {
+    pub fn precision(&self) -> f64 {
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            f64::from(self.tp) / f64::from(self.tp + self.fp)
+        }
+    }
+    pub fn recall(&self) -> f64 {
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            f64::from(self.tp) / f64::from(self.tp + self.fn_)
+        }
+    }
+}
+
+/// Scores per scored label (flag pattern / reason code), summed over seeds.
+pub type Scores = BTreeMap<&'static str, Score>;
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorCode::Internal, e.to_string())
+}
+
+fn world_config(seed: u64, clicks: Option<u64>) -> WorldConfig {
+    let base = match clicks {
+        Some(n) => WorldConfig::scale(seed, n),
+        None => WorldConfig {
+            days: 10,
+            clicks_per_day: 150,
+            ..WorldConfig::small(seed)
+        },
+    };
+    WorldConfig {
+        fraud: FraudConfig::typical(),
+        faults_injected: IntegrationFaults::typical(),
+        forex: true,
+        ..base
+    }
+}
+
+/// One seed: sync, load the extra fields, detect, reconcile, score.
+pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, ApiError> {
+    let world = Arc::new(generate(&world_config(seed, clicks)));
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let server = serve(
+        world.clone(),
+        ([127, 0, 0, 1], 0).into(),
+        DEMO_API_KEY.to_string(),
+    )
+    .await
+    .map_err(internal)?;
+    let ws = Workspace::open(dir.path())?;
+    let p = &world.program;
+    let spec = ProgramSpec {
+        name: p.name.clone(),
+        vertical: "igaming".into(),
+        currency: p.currency.clone(),
+        timezone: p.timezone.clone(),
+    };
+    let now_ms = (world.config.end_instant() + chrono::Duration::days(1)).timestamp_millis();
+    ws.setup_demo(
+        &spec,
+        &server.base_url(),
+        &world.config.start.to_string(),
+        now_ms,
+    )?;
+    let opts = SyncOptions {
+        now_ms,
+        policy: HttpPolicy::fast(),
+        full: false,
+    };
+    let report = sync_all(
+        ws.store().clone(),
+        Arc::new(StaticSecrets::demo()),
+        &opts,
+        Arc::new(|_| {}),
+    )
+    .await;
+    server.shutdown().await;
+    report.map_err(internal)?;
+    let store = ws.store();
+    let program_id: i64 = store.read(|c| {
+        Ok(
+            c.query_row("SELECT id FROM programs WHERE name = ?1", [&p.name], |r| {
+                r.get(0)
+            })?,
+        )
+    })?;
+    load_unsynced_fields(store, program_id, &world)?;
+    detect::run(store, program_id, None, now_ms)?;
+    if let Some(broker) = load_forex(&ws, &world, now_ms)? {
+        detect::run(store, broker, None, now_ms)?;
+    }
+    let mut months = BTreeSet::new();
+    let mut day = world.config.start;
+    while day < world.config.start + chrono::Days::new(u64::from(world.config.days)) {
+        months.insert(day.format("%Y-%m").to_string());
+        day = day + chrono::Days::new(1);
+    }
+    for m in &months {
+        let q = ReconQuery {
+            period: m.clone(),
+            ..ReconQuery::default()
+        };
+        reconcile::report::run(store, program_id, &q, &ReconSettings::default(), now_ms)?;
+    }
+    let scores = score(store, program_id, &world);
+    if let Some(keep) = std::env::var_os("AFFOPS_EVAL_KEEP") {
+        // Debugging aid: keep this seed's workspace to inspect with sqlite3.
+        let to = std::path::PathBuf::from(keep).join(format!("seed-{seed}"));
+        let _ = std::fs::create_dir_all(&to);
+        store.checkpoint()?;
+        let _ = std::fs::copy(store.path(), to.join(affops_core::store::DB_FILE));
+    }
+    scores
+}
+
+/// Writes what the connectors do not carry yet, straight from the world. Each line names a gap of ingestion.
+fn load_unsynced_fields(store: &Store, program_id: i64, world: &World) -> Result<(), ApiError> {
+    Ok(store.write(|tx| {
+        let mut pl = tx.prepare(
+            "UPDATE players SET ip = ?3, device_id = ?4, email_hash = ?5 WHERE program_id = ?1 AND external_id = ?2",
+        )?;
+        // A GeoIP table has one country per IP; the world draws IPs at random, so two players may share one with
+        // different countries: such an IP is ambiguous and left unknown, as a GeoIP lookup would not split it.
+        let mut countries: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for p in &world.players {
+            pl.execute(params![program_id, p.player_id, p.ip, p.device_id, email_hash(&p.email)])?;
+            if !p.ip.is_empty() && !p.ip_country.is_empty() {
+                countries.entry(&p.ip).or_default().insert(&p.ip_country);
+            }
+        }
+        let mut geo = tx.prepare("INSERT OR IGNORE INTO ip_countries (ip, country) VALUES (?1, ?2)")?;
+        for (ip, set) in &countries {
+            if let [only] = set.iter().collect::<Vec<_>>()[..] {
+                geo.execute(params![ip, only])?;
+            }
+        }
+        let mut dep = tx.prepare("UPDATE money_movements SET payment_hash = ?3 WHERE program_id = ?1 AND external_id = ?2")?;
+        for d in &world.deposits {
+            dep.execute(params![program_id, d.deposit_id, d.payment_hash])?;
+        }
+        let mut aff = tx.prepare(
+            "INSERT OR IGNORE INTO affiliate_identifiers (affiliate_id, kind, value)
+             SELECT id, ?3, ?4 FROM affiliates WHERE program_id = ?1 AND external_id = ?2",
+        )?;
+        for a in &world.affiliates {
+            aff.execute(params![program_id, a.id.to_string(), "ip", a.ip])?;
+            aff.execute(params![program_id, a.id.to_string(), "email_hash", email_hash(&a.email)])?;
+        }
+        let mut wd = tx.prepare(
+            "INSERT OR IGNORE INTO money_movements (program_id, external_id, player_id, kind, amount_micros, currency, occurred_at_ms, day, payment_hash)
+             SELECT ?1, ?2, id, 'withdrawal', ?3, ?4, ?5, ?6, ?7 FROM players WHERE program_id = ?1 AND external_id = ?8",
+        )?;
+        for w in &world.withdrawals {
+            let micros = affops_core::money::decimal_to_micros(w.amount).map_err(|e| affops_core::store::StoreError::Invalid(e.to_string()))?;
+            let day = w.occurred_at.date_naive().to_string();
+            wd.execute(params![program_id, w.withdrawal_id, micros, world.program.currency, w.occurred_at.timestamp_millis(), day, w.payment_hash, w.player_id])?;
+        }
+        let mut act = tx.prepare(
+            "INSERT OR IGNORE INTO player_activity_daily (player_id, day, currency, deposits_micros, withdrawals_micros, bets_micros,
+                 wins_micros, bonuses_micros, chargebacks_micros, fees_micros)
+             SELECT id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 FROM players WHERE program_id = ?1 AND external_id = ?2",
+        )?;
+        let m = |d: rust_decimal::Decimal| affops_core::money::decimal_to_micros(d).unwrap_or(0);
+        for a in &world.activity {
+            act.execute(params![program_id, a.player_id, a.day.to_string(), world.program.currency, m(a.deposits), m(a.withdrawals),
+                m(a.bets), m(a.wins), m(a.bonuses), m(a.chargebacks), m(a.fees)])?;
+        }
+        Ok(())
+    })?)
+}
+
+/// The Forex broker program (IBs as affiliates, one client per account, MT5 deals), loaded from the world: the
+/// connectors do not ingest Forex yet (helper `ing`).
+fn load_forex(ws: &Workspace, world: &World, now_ms: i64) -> Result<Option<i64>, ApiError> {
+    let Some(fx) = &world.forex else {
+        return Ok(None);
+    };
+    let spec = ProgramSpec {
+        name: fx.program.name.clone(),
+        vertical: "forex".into(),
+        currency: fx.program.currency.clone(),
+        timezone: fx.program.timezone.clone(),
+    };
+    let program = ws.ensure_program(&spec, now_ms)?;
+    ws.store().write(|tx| {
+        let mut ib = tx.prepare("INSERT OR IGNORE INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (?1, ?2, ?3, 0)")?;
+        for i in &fx.ibs {
+            ib.execute(params![program, i.id.to_string(), i.name])?;
+        }
+        let mut pl = tx.prepare(
+            "INSERT OR IGNORE INTO players (program_id, external_id, currency, registered_at_ms, day, country, affiliate_id)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?7)",
+        )?;
+        let mut acc = tx.prepare(
+            "INSERT OR IGNORE INTO forex_accounts (program_id, login, player_id, currency, is_cent)
+             SELECT ?1, ?2, id, ?3, ?4 FROM players WHERE program_id = ?1 AND external_id = ?5",
+        )?;
+        for a in &fx.accounts {
+            let (login, client) = (a.login.to_string(), format!("client-{}", a.login));
+            let at = a.registered_at.timestamp_millis();
+            let ib = a.ib_id.map(|i| i.to_string()).unwrap_or_default();
+            pl.execute(params![program, client, a.currency, at, a.registered_at.date_naive().to_string(), a.country, ib])?;
+            acc.execute(params![program, login, a.currency, a.is_cent, client])?;
+        }
+        let mut deal = tx.prepare(
+            "INSERT OR IGNORE INTO deals (program_id, ticket, account_id, deal_type, entry, symbol, volume_micros, price, currency,
+                 position_id, executed_at_ms, day)
+             SELECT ?1, ?2, a.id, ?3, ?4, ?5, ?6, ?7, a.currency, ?8, ?9, ?10 FROM forex_accounts a WHERE a.program_id = ?1 AND a.login = ?11",
+        )?;
+        for d in &fx.deals {
+            let kind = serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let entry = serde_json::to_value(d.entry).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let volume = affops_core::money::decimal_to_micros(d.volume).unwrap_or(0);
+            let position = if d.position_id == 0 { String::new() } else { d.position_id.to_string() };
+            let at = d.time.timestamp_millis();
+            deal.execute(params![program, d.ticket.to_string(), kind, entry, d.symbol, volume, d.price.to_string(), position, at,
+                d.time.date_naive().to_string(), d.login.to_string()])?;
+        }
+        Ok(())
+    })?;
+    Ok(Some(program))
+}
+
+fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiError> {
+    let mut truth: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    for (pattern, label, kind) in SCORED {
+        let set = truth.entry(label).or_default();
+        for item in world.injected().iter().filter(|i| i.pattern == pattern) {
+            let ids: Vec<String> = match (kind, pattern) {
+                ("click", _) => item.clicks.clone(),
+                ("player", _) => item.players.clone(),
+                ("deposit", _) => item.deposits.clone(),
+                ("account", _) => item.logins.iter().map(u64::to_string).collect(),
+                // A duplicate's answer is the second conversion; a wrong amount's its only one.
+                (_, Pattern::DuplicatePostback) => {
+                    item.conversions.iter().skip(1).cloned().collect()
+                }
+                _ => item.conversions.clone(),
+            };
+            set.extend(ids);
+        }
+    }
+    let found: BTreeMap<&'static str, BTreeSet<String>> = store.read(|c| {
+        let mut out = BTreeMap::new();
+        for (_, label, kind) in SCORED {
+            let flagged = c
+                .prepare("SELECT DISTINCT i.ref FROM flags f JOIN flag_items i ON i.flag_id = f.id WHERE f.pattern = ?1 AND i.kind = ?2")?
+                .query_map(params![label, kind], |r| r.get::<_, String>(0))?
+                .collect::<Result<BTreeSet<_>, _>>()?;
+            let col = match kind { "deposit" => "deposit_ref", _ => "conversion_ref" };
+            let recon = c
+                .prepare(&format!("SELECT DISTINCT {col} FROM recon_discrepancies WHERE program_id = ?1 AND reason = ?2"))?
+                .query_map(params![program_id, label], |r| r.get::<_, String>(0))?
+                .collect::<Result<BTreeSet<_>, _>>()?;
+            out.insert(label, flagged.union(&recon).cloned().collect());
+        }
+        Ok(out)
+    })?;
+    Ok(SCORED
+        .iter()
+        .map(|(_, label, _)| {
+            let (t, f) = (&truth[label], &found[label]);
+            (
+                *label,
+                Score {
+                    tp: t.intersection(f).count() as u32,
+                    fp: f.difference(t).count() as u32,
+                    fn_: t.difference(f).count() as u32,
+                    missed: t.difference(f).take(10).cloned().collect(),
+                    extra: f.difference(t).take(10).cloned().collect(),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Sums per-seed scores.
+pub fn add(total: &mut Scores, s: &Scores) {
+    for (k, v) in s {
+        let e = total.entry(k).or_default();
+        e.tp += v.tp;
+        e.fp += v.fp;
+        e.fn_ += v.fn_;
+        e.missed.extend(v.missed.iter().cloned());
+        e.extra.extend(v.extra.iter().cloned());
+    }
+}
+
+/// Labels below target: (label, precision, recall).
+pub fn failures(total: &Scores) -> Vec<(&'static str, f64, f64)> {
+    total
+        .iter()
+        .filter(|(label, s)| {
+            let recon = [
+                "missing_postback",
+                "duplicate",
+                "amount_mismatch",
+                "timezone_shift",
+            ]
+            .contains(label);
+            if recon {
+                s.precision() < 1.0 || s.recall() < 1.0
+            } else {
+                s.precision() < PRECISION_MIN || s.recall() < RECALL_MIN
+            }
+        })
+        .map(|(l, s)| (*l, s.precision(), s.recall()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quality bar on worlds the thresholds were not tuned on (seeds 901, 902): every scored pattern and
+    /// reason code meets its target, and every pattern has something to find (recall is not vacuous).
+    #[test]
+    fn evaluate_meets_targets_on_untuned_seeds() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut total = Scores::new();
+        for seed in [901, 902] {
+            let s = rt.block_on(evaluate_seed(seed, None)).unwrap();
+            add(&mut total, &s);
+        }
+        for (label, s) in &total {
+            assert!(s.tp > 0, "{label}: nothing injected was found ({s:?})");
+        }
+        assert!(
+            failures(&total).is_empty(),
+            "below target: {:?}\n{total:?}",
+            failures(&total)
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! Boundary types of fraud detection, the analyst queue, reconciliation and disputes.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Filters of the flagged-traffic queue; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagFilter {
+    /// The tracker's affiliate id.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliate: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// low, medium or high.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// open, confirmed or dismissed.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// One flag of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub program: String,
+    /// The tracker's affiliate id ("" when no affiliate is involved).
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub rule: String,
+    pub pattern: String,
+    pub severity: String,
+    pub score: u32,
+    /// open, confirmed or dismissed (the latest decision).
+    pub status: String,
+    pub summary: String,
+    #[ts(type = "number")]
+    pub created_at_ms: i64,
+    /// The rows and numbers that tripped the rule, as JSON text.
+    pub evidence_json: String,
+    /// Records the flag names.
+    pub items: u32,
+    /// Commission riding on the flagged records (see `detect::amount_at_stake`), exact decimal.
+    pub amount_at_stake: String,
+    pub currency: String,
+}
+
+/// An analyst's decision on a flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagDecisionInput {
+    #[ts(type = "number")]
+    pub flag_id: i64,
+    /// confirm or dismiss.
+    pub decision: String,
+    /// A user name of the users table.
+    pub user: String,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagDecisionRow {
+    pub decision: String,
+    pub comment: String,
+    pub user: String,
+    #[ts(type = "number")]
+    pub decided_at_ms: i64,
+}
+
+/// One event of an investigation timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TimelineEvent {
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    /// click, registration, deposit, withdrawal, chargeback, conversion or trade.
+    pub kind: String,
+    pub reference: String,
+    pub detail: String,
+}
+
+/// An identifier several players share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SharedIdentifier {
+    /// ip, device, payment or email.
+    pub kind: String,
+    pub value: String,
+    pub players: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GeoRow {
+    pub click_country: String,
+    pub registration_country: String,
+    pub ip_country: String,
+    pub players: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CtitBucket {
+    pub label: String,
+    pub players: u32,
+}
+
+/// Everything the Investigation screen shows for one flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Investigation {
+    pub flag: FlagRow,
+    pub decisions: Vec<FlagDecisionRow>,
+    pub timeline: Vec<TimelineEvent>,
+    pub shared: Vec<SharedIdentifier>,
+    /// The affiliate's click-to-registration times.
+    pub ctit: Vec<CtitBucket>,
+    /// The CTIT histogram as a standalone SVG document (show it as an `<img>`).
+    pub ctit_svg: String,
+    pub geo: Vec<GeoRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RuleRunRow {
+    pub rule: String,
+    pub findings: u32,
+    pub flags_created: u32,
+    /// Why the rule failed and on which rows; the other rules still ran.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DetectRunSummary {
+    #[ts(type = "number")]
+    pub run_id: i64,
+    pub flags_created: u32,
+    pub rules: Vec<RuleRunRow>,
+}
+
+/// Run a rule (or all) over history with changed thresholds, without saving flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BacktestRequest {
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// `key=value` threshold overrides.
+    #[serde(default)]
+    pub settings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BacktestAffiliate {
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub findings: u32,
+    /// Commission that would have been held, exact decimal.
+    pub amount_at_stake: String,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BacktestRule {
+    pub rule: String,
+    pub settings_json: String,
+    pub findings: u32,
+    /// Findings that are already stored flags.
+    pub already_flagged: u32,
+    pub affiliates: Vec<BacktestAffiliate>,
+    pub examples: Vec<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BacktestResult {
+    pub rules: Vec<BacktestRule>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReconQuery {
+    /// YYYY-MM in the program's zone.
+    pub period: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliate: Option<String>,
+}
+
+/// One discrepancy between tracker and operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReconRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub reason: String,
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub conversion_ref: String,
+    pub transaction_id: String,
+    pub player_ref: String,
+    pub deposit_ref: String,
+    pub tracker_amount: Option<String>,
+    pub operator_amount: Option<String>,
+    /// Payout at stake: positive = owed to the affiliate, negative = over-paid.
+    pub impact: String,
+    pub currency: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReconAffiliateTotal {
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub tracker_conversions: u32,
+    pub operator_ftds: u32,
+    pub discrepancies: u32,
+    pub impact: String,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReconReport {
+    pub period: String,
+    pub program: String,
+    pub totals: Vec<ReconAffiliateTotal>,
+    pub reasons: Vec<ReasonCount>,
+    pub rows: Vec<ReconRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DisputeOpenInput {
+    #[ts(type = "number")]
+    pub discrepancy_id: i64,
+    pub user: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DisputeCase {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub state: String,
+    pub title: String,
+    pub affiliate_id: String,
+    pub amount_claimed: String,
+    pub currency: String,
+    #[ts(type = "number")]
+    pub sla_due_at_ms: i64,
+}
+
+/// For the dashboard: what needs attention per affiliate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DashboardAlert {
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub open_flags: u32,
+    pub high_flags: u32,
+    pub unreconciled: String,
+    pub currency: String,
+}

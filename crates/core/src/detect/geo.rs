@@ -1,0 +1,63 @@
+//! Geo mismatch: the click's country, the registration's country and the IP's country (GeoIP, `ip_countries`)
+//! should agree; a player for whom all three differ is suspicious.
+
+use rusqlite::{params, Connection};
+use serde_json::json;
+
+use super::{Effective, Finding, ItemKind, Rule, RuleResult, Setting, Window};
+
+pub static GEO_MISMATCH: Rule = Rule {
+    name: "geo_mismatch",
+    pattern: "geo_mismatch",
+    settings: &[
+        Setting { key: "require_ip_country", default: 1, min: 0, max: 1, meaning: "1: flag only when the IP's country is known and differs from both others (travellers differ in one); 0: click vs registration alone" },
+    ],
+    evaluate: geo_mismatch,
+};
+
+fn geo_mismatch(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
+    let mut stmt = conn.prepare(
+        "SELECT p.external_id, p.affiliate_id, c.click_id, c.country, p.country, COALESCE(g.country, ''), p.ip
+         FROM players p JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
+         LEFT JOIN ip_countries g ON g.ip = p.ip AND p.ip <> ''
+         WHERE p.program_id = ?1 AND p.registered_at_ms >= ?2 AND p.registered_at_ms < ?3
+           AND c.country <> '' AND p.country <> '' AND upper(c.country) <> upper(p.country)
+         ORDER BY p.registered_at_ms",
+    )?;
+    let strict = s.get("require_ip_country") == 1;
+    let mut out = Vec::new();
+    for r in stmt.query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })? {
+        let (player, aff, click, click_c, reg_c, ip_c, ip) = r?;
+        let ip_differs = !ip_c.is_empty()
+            && !ip_c.eq_ignore_ascii_case(&click_c)
+            && !ip_c.eq_ignore_ascii_case(&reg_c);
+        if strict && !ip_differs {
+            continue;
+        }
+        out.push(Finding {
+            affiliate_id: aff,
+            subject_key: format!("player:{player}"),
+            score: if ip_differs { 65 } else { 35 },
+            summary: format!(
+                "player {player}: click from {click_c}, registered in {reg_c}, IP in {}",
+                if ip_c.is_empty() { "unknown" } else { &ip_c }
+            ),
+            evidence: json!({
+                "player": player, "click_id": click, "click_country": click_c, "registration_country": reg_c,
+                "ip": ip, "ip_country": ip_c, "thresholds": s.values,
+            }),
+            items: vec![(ItemKind::Player, player), (ItemKind::Click, click)],
+        });
+    }
+    Ok(out)
+}

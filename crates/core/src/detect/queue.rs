@@ -1,0 +1,395 @@
+//! The analyst queue: flags with their status (the latest decision), filtered; decisions by a named user, stored
+//! as new rows and written to the audit log; the investigation view of one flag.
+
+use std::collections::BTreeSet;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::{amount_at_stake, ctit_chart, DetectError, ItemKind};
+use crate::api::{
+    FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation,
+    SharedIdentifier, TimelineEvent,
+};
+use crate::money::format_amount;
+use crate::store::{Store, StoreResult};
+
+pub(super) const STATUS_SQL: &str =
+    "COALESCE((SELECT d.decision FROM flag_decisions d WHERE d.flag_id = f.id
+                          ORDER BY d.id DESC LIMIT 1), 'open')";
+/// Timeline events shown at most (the newest flags of a flood name hundreds of clicks).
+const TIMELINE_MAX: usize = 500;
+
+pub fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagRow>, DetectError> {
+    if let Some(s) = &filter.severity {
+        if !["low", "medium", "high"].contains(&s.as_str()) {
+            return Err(DetectError::Invalid(format!(
+                "severity must be low, medium or high, got '{s}'"
+            )));
+        }
+    }
+    if let Some(s) = &filter.status {
+        if !["open", "confirmed", "dismissed"].contains(&s.as_str()) {
+            return Err(DetectError::Invalid(format!(
+                "status must be open, confirmed or dismissed, got '{s}'"
+            )));
+        }
+    }
+    Ok(store.read(|conn| {
+        let sql = format!(
+            "SELECT f.id FROM flags f LEFT JOIN affiliates a ON a.id = f.affiliate_id
+             WHERE (?1 IS NULL OR a.external_id = ?1) AND (?2 IS NULL OR f.pattern = ?2 OR f.rule = ?2)
+               AND (?3 IS NULL OR f.severity = ?3) AND (?4 IS NULL OR {STATUS_SQL} = ?4)
+             ORDER BY f.score DESC, f.id"
+        );
+        let ids = conn
+            .prepare(&sql)?
+            .query_map(
+                params![filter.affiliate, filter.pattern, filter.severity, filter.status],
+                |r| r.get::<_, i64>(0),
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.into_iter().map(|id| flag_row(conn, id)).collect()
+    })?)
+}
+
+fn flag_row(conn: &Connection, id: i64) -> StoreResult<FlagRow> {
+    let sql = format!(
+        "SELECT f.id, pr.name, COALESCE(a.external_id, ''), COALESCE(a.name, ''), f.rule, f.pattern, f.severity,
+                f.score, {STATUS_SQL}, f.summary, f.created_at_ms, f.evidence_json, pr.currency, f.program_id
+         FROM flags f JOIN programs pr ON pr.id = f.program_id LEFT JOIN affiliates a ON a.id = f.affiliate_id
+         WHERE f.id = ?1"
+    );
+    let (mut row, program_id) = conn.query_row(&sql, [id], |r| {
+        Ok((
+            FlagRow {
+                id: r.get(0)?,
+                program: r.get(1)?,
+                affiliate_id: r.get(2)?,
+                affiliate_name: r.get(3)?,
+                rule: r.get(4)?,
+                pattern: r.get(5)?,
+                severity: r.get(6)?,
+                score: r.get(7)?,
+                status: r.get(8)?,
+                summary: r.get(9)?,
+                created_at_ms: r.get(10)?,
+                evidence_json: r.get(11)?,
+                items: 0,
+                amount_at_stake: String::new(),
+                currency: r.get(12)?,
+            },
+            r.get::<_, i64>(13)?,
+        ))
+    })?;
+    let items = flag_items(conn, id)?;
+    row.items = items.len() as u32;
+    row.amount_at_stake = format_amount(amount_at_stake(conn, program_id, &items)?, &row.currency);
+    Ok(row)
+}
+
+pub fn flag_items(conn: &Connection, flag_id: i64) -> StoreResult<Vec<(ItemKind, String)>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT kind, ref FROM flag_items WHERE flag_id = ?1 ORDER BY kind, ref")?;
+    let rows = stmt
+        .query_map([flag_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(k, r)| {
+            let kind = match k.as_str() {
+                "click" => ItemKind::Click,
+                "player" => ItemKind::Player,
+                "deposit" => ItemKind::Deposit,
+                "conversion" => ItemKind::Conversion,
+                "account" => ItemKind::Account,
+                "deal" => ItemKind::Deal,
+                _ => return None,
+            };
+            Some((kind, r))
+        })
+        .collect())
+}
+
+/// Records an analyst's decision: a new row (the evidence is never touched), an audit entry, and on confirm the
+/// [`on_flag_confirmed`] hook in the same transaction.
+pub fn decide(
+    store: &Store,
+    input: &FlagDecisionInput,
+    now_ms: i64,
+) -> Result<FlagRow, DetectError> {
+    let decision = match input.decision.trim() {
+        "confirm" | "confirmed" => "confirmed",
+        "dismiss" | "dismissed" => "dismissed",
+        other => {
+            return Err(DetectError::Invalid(format!(
+                "decision must be confirm or dismiss, got '{other}'"
+            )))
+        }
+    };
+    let comment = input.comment.trim();
+    if comment.is_empty() {
+        return Err(DetectError::Invalid(
+            "a decision needs a comment saying why".into(),
+        ));
+    }
+    store.write(|tx| {
+        let user_id: Option<i64> = tx
+            .query_row("SELECT id FROM users WHERE name = ?1", [input.user.trim()], |r| r.get(0))
+            .optional()?;
+        let flag: Option<(String, String)> = tx
+            .query_row(&format!("SELECT f.pattern, {STATUS_SQL} FROM flags f WHERE f.id = ?1"), [input.flag_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok((user_id, flag))
+    })
+    .map_err(DetectError::from)
+    .and_then(|(user_id, flag)| {
+        let user_id = user_id.ok_or_else(|| DetectError::NotFound(format!("no user named '{}'", input.user.trim())))?;
+        let (pattern, previous) = flag.ok_or_else(|| DetectError::NotFound(format!("no flag {}", input.flag_id)))?;
+        store.write(|tx| {
+            tx.execute(
+                "INSERT INTO flag_decisions (flag_id, decision, comment, user_id, decided_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![input.flag_id, decision, comment, user_id, now_ms],
+            )?;
+            crate::audit::append(
+                tx,
+                now_ms,
+                input.user.trim(),
+                if decision == "confirmed" { "flag.confirm" } else { "flag.dismiss" },
+                "flag",
+                &input.flag_id.to_string(),
+                &serde_json::json!({ "pattern": pattern, "previous_status": previous, "comment": comment }),
+            )?;
+            if decision == "confirmed" {
+                on_flag_confirmed(tx, input.flag_id, input.user.trim(), now_ms)?;
+            }
+            Ok(())
+        })?;
+        Ok(store.read(|conn| flag_row(conn, input.flag_id))?)
+    })
+}
+
+/// Called inside the decision's transaction when a flag is confirmed. DOMAIN §5: confirming holds or reverses
+/// the pending commission through new ledger entries. The ledger is not merged yet, so this records the hold
+/// request (the commission at stake per [`amount_at_stake`]) in the audit log; the lead connects the ledger here.
+pub fn on_flag_confirmed(
+    tx: &Transaction<'_>,
+    flag_id: i64,
+    user: &str,
+    now_ms: i64,
+) -> StoreResult<()> {
+    let (program_id, affiliate_id): (i64, Option<i64>) = tx.query_row(
+        "SELECT program_id, affiliate_id FROM flags WHERE id = ?1",
+        [flag_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let items = flag_items(tx, flag_id)?;
+    let at_stake = amount_at_stake(tx, program_id, &items)?;
+    crate::audit::append(
+        tx,
+        now_ms,
+        user,
+        "flag.hold_requested",
+        "flag",
+        &flag_id.to_string(),
+        &serde_json::json!({ "affiliate_id": affiliate_id, "amount_at_stake_micros": at_stake }),
+    )
+}
+
+/// Everything the investigation screen shows for one flag.
+pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectError> {
+    store.read(|conn| {
+        let exists: Option<i64> = conn.query_row("SELECT id FROM flags WHERE id = ?1", [flag_id], |r| r.get(0)).optional()?;
+        if exists.is_none() {
+            return Err(crate::store::StoreError::Invalid(format!("no flag {flag_id}")));
+        }
+        let flag = flag_row(conn, flag_id)?;
+        let (program_id, affiliate_id): (i64, Option<i64>) = conn.query_row(
+            "SELECT program_id, affiliate_id FROM flags WHERE id = ?1",
+            [flag_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let decisions = conn
+            .prepare("SELECT d.decision, d.comment, u.name, d.decided_at_ms FROM flag_decisions d JOIN users u ON u.id = d.user_id WHERE d.flag_id = ?1 ORDER BY d.id")?
+            .query_map([flag_id], |r| Ok(FlagDecisionRow { decision: r.get(0)?, comment: r.get(1)?, user: r.get(2)?, decided_at_ms: r.get(3)? }))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let items = flag_items(conn, flag_id)?;
+        let players: Vec<String> = items.iter().filter(|(k, _)| *k == ItemKind::Player).map(|(_, r)| r.clone()).collect();
+        let clicks: Vec<String> = items.iter().filter(|(k, _)| *k == ItemKind::Click).map(|(_, r)| r.clone()).collect();
+        let timeline = timeline(conn, program_id, &players, &clicks)?;
+        let shared = shared_identifiers(conn, program_id, &players)?;
+        let ctit_secs = conn
+            .prepare("SELECT (p.registered_at_ms - c.clicked_at_ms) / 1000 FROM players p JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id WHERE p.program_id = ?1 AND p.affiliate_id IS ?2")?
+            .query_map(params![program_id, affiliate_id], |r| r.get::<_, i64>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let ctit = ctit_chart::bucketize(ctit_secs);
+        let geo = conn
+            .prepare("SELECT c.country, p.country, COALESCE(g.country, ''), COUNT(*) FROM players p JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id LEFT JOIN ip_countries g ON g.ip = p.ip WHERE p.program_id = ?1 AND p.affiliate_id IS ?2 GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 50")?
+            .query_map(params![program_id, affiliate_id], |r| Ok(GeoRow { click_country: r.get(0)?, registration_country: r.get(1)?, ip_country: r.get(2)?, players: r.get(3)? }))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Investigation { flag, decisions, timeline, shared, ctit_svg: ctit_chart::render(&ctit), ctit, geo })
+    })
+    .map_err(|e| match e {
+        crate::store::StoreError::Invalid(m) => DetectError::NotFound(m),
+        other => DetectError::Store(other),
+    })
+}
+
+fn timeline(
+    conn: &Connection,
+    program_id: i64,
+    players: &[String],
+    clicks: &[String],
+) -> StoreResult<Vec<TimelineEvent>> {
+    let mut out = Vec::new();
+    let mut click_ids: BTreeSet<String> = clicks.iter().take(TIMELINE_MAX).cloned().collect();
+    for p in players {
+        let row: Option<(i64, i64, Option<String>, String)> = conn
+            .query_row("SELECT id, registered_at_ms, click_id, country FROM players WHERE program_id = ?1 AND external_id = ?2", params![program_id, p], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?;
+        let Some((pid, at, click, country)) = row else {
+            continue;
+        };
+        out.push(TimelineEvent {
+            at_ms: at,
+            kind: "registration".into(),
+            reference: p.clone(),
+            detail: format!("country {country}"),
+        });
+        if let Some(c) = &click {
+            click_ids.insert(c.clone());
+            let mut conv = conn.prepare_cached("SELECT external_id, converted_at_ms, status, payout_micros, currency FROM conversions WHERE program_id = ?1 AND (transaction_id = ?2 OR player_ref = ?3)")?;
+            for r in conv.query_map(params![program_id, c, p], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })? {
+                let (id, at, status, payout, cur) = r?;
+                out.push(TimelineEvent {
+                    at_ms: at,
+                    kind: "conversion".into(),
+                    reference: id,
+                    detail: format!("{status}, payout {} {cur}", format_amount(payout, &cur)),
+                });
+            }
+        }
+        let mut mm = conn.prepare_cached("SELECT external_id, kind, amount_micros, currency, occurred_at_ms, is_ftd FROM money_movements WHERE player_id = ?1 ORDER BY occurred_at_ms LIMIT 100")?;
+        for r in mm.query_map([pid], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, bool>(5)?,
+            ))
+        })? {
+            let (id, kind, amount, cur, at, ftd) = r?;
+            out.push(TimelineEvent {
+                at_ms: at,
+                kind,
+                reference: id,
+                detail: format!(
+                    "{} {cur}{}",
+                    format_amount(amount, &cur),
+                    if ftd { " (FTD)" } else { "" }
+                ),
+            });
+        }
+        let mut deals = conn.prepare_cached("SELECT d.ticket, d.deal_type, d.entry, d.symbol, d.executed_at_ms FROM deals d JOIN forex_accounts a ON a.id = d.account_id WHERE a.player_id = ?1 ORDER BY d.executed_at_ms LIMIT 100")?;
+        for r in deals.query_map([pid], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })? {
+            let (t, ty, entry, sym, at) = r?;
+            out.push(TimelineEvent {
+                at_ms: at,
+                kind: "trade".into(),
+                reference: t,
+                detail: format!("{ty} {entry} {sym}"),
+            });
+        }
+    }
+    let mut stmt = conn.prepare_cached("SELECT clicked_at_ms, ip, sub1, country FROM clicks WHERE program_id = ?1 AND click_id = ?2")?;
+    for c in &click_ids {
+        if let Some((at, ip, sub1, country)) = stmt
+            .query_row(params![program_id, c], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .optional()?
+        {
+            out.push(TimelineEvent {
+                at_ms: at,
+                kind: "click".into(),
+                reference: c.clone(),
+                detail: format!("IP {ip}, sub1 {sub1}, {country}"),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.at_ms, &a.kind, &a.reference).cmp(&(b.at_ms, &b.kind, &b.reference)));
+    out.truncate(TIMELINE_MAX);
+    Ok(out)
+}
+
+fn shared_identifiers(
+    conn: &Connection,
+    program_id: i64,
+    players: &[String],
+) -> StoreResult<Vec<SharedIdentifier>> {
+    let mut ids: BTreeSet<(&'static str, String)> = BTreeSet::new();
+    for p in players {
+        let row: Option<(i64, String, String, String)> = conn
+            .query_row("SELECT id, ip, device_id, COALESCE(email_hash, '') FROM players WHERE program_id = ?1 AND external_id = ?2", params![program_id, p], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?;
+        let Some((pid, ip, device, email)) = row else {
+            continue;
+        };
+        for (k, v) in [("ip", ip), ("device", device), ("email", email)] {
+            if !v.is_empty() {
+                ids.insert((k, v));
+            }
+        }
+        let mut pay = conn.prepare_cached("SELECT DISTINCT payment_hash FROM money_movements WHERE player_id = ?1 AND payment_hash IS NOT NULL AND payment_hash <> ''")?;
+        for h in pay.query_map([pid], |r| r.get::<_, String>(0))? {
+            ids.insert(("payment", h?));
+        }
+    }
+    let mut out = Vec::new();
+    for (kind, value) in ids {
+        let sql = match kind {
+            "ip" => "SELECT external_id FROM players WHERE program_id = ?1 AND ip = ?2 ORDER BY 1 LIMIT 50",
+            "device" => "SELECT external_id FROM players WHERE program_id = ?1 AND device_id = ?2 ORDER BY 1 LIMIT 50",
+            "email" => "SELECT external_id FROM players WHERE program_id = ?1 AND email_hash = ?2 ORDER BY 1 LIMIT 50",
+            _ => "SELECT DISTINCT p.external_id FROM money_movements m JOIN players p ON p.id = m.player_id WHERE m.program_id = ?1 AND m.payment_hash = ?2 ORDER BY 1 LIMIT 50",
+        };
+        let who = conn
+            .prepare_cached(sql)?
+            .query_map(params![program_id, value], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        if who.len() > 1 {
+            out.push(SharedIdentifier {
+                kind: kind.to_string(),
+                value,
+                players: who,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,125 @@
+//! What the desktop shell and the CLI call beyond the rules: the program a command acts on, a run's summary
+//! for the UI, and the dashboard's alerts (open flags and unreconciled payout per affiliate).
+
+use std::collections::BTreeMap;
+
+use super::queue::STATUS_SQL;
+use super::{DetectError, RunReport};
+use crate::api::{DashboardAlert, DetectRunSummary, RuleRunRow};
+use crate::money::format_amount;
+use crate::store::Store;
+
+/// The program detection and reconciliation act on when none is named: the first iGaming program (the demo's),
+/// else the first one.
+pub fn default_program(store: &Store) -> Result<i64, DetectError> {
+    let id: Option<i64> = store.read(|c| {
+        Ok(c.query_row(
+            "SELECT id FROM programs ORDER BY vertical = 'igaming' DESC, id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .ok())
+    })?;
+    id.ok_or_else(|| {
+        DetectError::NotFound(
+            "the workspace has no program yet: open the demo or add sources".into(),
+        )
+    })
+}
+
+/// A run as the UI shows it.
+pub fn summary(report: &RunReport) -> DetectRunSummary {
+    DetectRunSummary {
+        run_id: report.run_id,
+        flags_created: report.flags_created,
+        rules: report
+            .rules
+            .iter()
+            .map(|r| RuleRunRow {
+                rule: r.rule.clone(),
+                findings: r.findings,
+                flags_created: r.flags_created,
+                error: r
+                    .failure
+                    .as_ref()
+                    .map(|f| format!("{} (rows: {})", f.reason, f.rows.join(", "))),
+            })
+            .collect(),
+    }
+}
+
+/// Open flags and unreconciled payout per affiliate, for the dashboard.
+pub fn dashboard_alerts(store: &Store) -> Result<Vec<DashboardAlert>, DetectError> {
+    Ok(store.read(|conn| {
+        let mut per: BTreeMap<(String, String, String), (u32, u32, i64)> = BTreeMap::new();
+        let sql = format!(
+            "SELECT a.external_id, a.name, pr.currency, f.severity FROM flags f JOIN affiliates a ON a.id = f.affiliate_id
+             JOIN programs pr ON pr.id = f.program_id WHERE {STATUS_SQL} = 'open'"
+        );
+        for r in conn.prepare(&sql)?.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))? {
+            let (id, name, cur, sev) = r?;
+            let e = per.entry((id, name, cur)).or_default();
+            e.0 += 1;
+            if sev == "high" {
+                e.1 += 1;
+            }
+        }
+        for r in conn
+            .prepare("SELECT a.external_id, a.name, d.currency, SUM(ABS(d.impact_micros)) FROM recon_discrepancies d JOIN affiliates a ON a.id = d.affiliate_id WHERE NOT EXISTS (SELECT 1 FROM dispute_cases c WHERE c.discrepancy_id = d.id) GROUP BY 1, 2, 3")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?
+        {
+            let (id, name, cur, amount) = r?;
+            per.entry((id, name, cur)).or_default().2 += amount;
+        }
+        Ok(per
+            .into_iter()
+            .map(|((affiliate_id, affiliate_name, currency), (open, high, amount))| DashboardAlert {
+                unreconciled: format_amount(amount, &currency),
+                affiliate_id,
+                affiliate_name,
+                open_flags: open,
+                high_flags: high,
+                currency,
+            })
+            .collect())
+    })?)
+}
+
+/// Adds a named user who can decide flags and open disputes (audited). The console has no user management yet;
+/// this is the minimum so decisions name a real person.
+pub fn add_user(store: &Store, name: &str, role: &str, now_ms: i64) -> Result<i64, DetectError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DetectError::Invalid("a user needs a name".into()));
+    }
+    if !["manager", "finance", "analyst", "admin"].contains(&role) {
+        return Err(DetectError::Invalid(format!(
+            "role must be manager, finance, analyst or admin, got '{role}'"
+        )));
+    }
+    Ok(store.write(|tx| {
+        let exists: Option<i64> = rusqlite::OptionalExtension::optional(tx.query_row(
+            "SELECT id FROM users WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        ))?;
+        if let Some(id) = exists {
+            return Ok(id);
+        }
+        tx.execute(
+            "INSERT INTO users (name, role, created_at_ms) VALUES (?1, ?2, ?3)",
+            rusqlite::params![name, role, now_ms],
+        )?;
+        let id = tx.last_insert_rowid();
+        crate::audit::append(
+            tx,
+            now_ms,
+            "system",
+            "user.add",
+            "user",
+            &id.to_string(),
+            &serde_json::json!({ "name": name, "role": role }),
+        )?;
+        Ok(id)
+    })?)
+}

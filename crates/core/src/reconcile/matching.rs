@@ -1,0 +1,352 @@
+//! Both sides of a period and the reason codes. The operator side is every first-time deposit of an attributed
+//! player on a day of the period; the tracker side is every conversion of the period. A conversion matches an
+//! FTD by order id = deposit id, click id = the player's click id, or player id; matches are looked up across
+//! periods, so an event just over a month boundary is matched, not reported twice.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use super::{Month, ReconSettings};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    MissingPostback,
+    UnmatchedConversion,
+    AmountMismatch,
+    StatusMismatch,
+    Duplicate,
+    TimezoneShift,
+    OutsideWindow,
+    FxDifference,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 8] = [
+        Self::MissingPostback,
+        Self::UnmatchedConversion,
+        Self::AmountMismatch,
+        Self::StatusMismatch,
+        Self::Duplicate,
+        Self::TimezoneShift,
+        Self::OutsideWindow,
+        Self::FxDifference,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MissingPostback => "missing_postback",
+            Self::UnmatchedConversion => "unmatched_conversion",
+            Self::AmountMismatch => "amount_mismatch",
+            Self::StatusMismatch => "status_mismatch",
+            Self::Duplicate => "duplicate",
+            Self::TimezoneShift => "timezone_shift",
+            Self::OutsideWindow => "outside_window",
+            Self::FxDifference => "fx_difference",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// One disagreement, before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Discrepancy {
+    pub reason: Reason,
+    /// What the row is about (a conversion or deposit id), unique per reason within the period.
+    pub natural_key: String,
+    pub affiliate_id: Option<i64>,
+    pub conversion_ref: String,
+    pub transaction_id: String,
+    pub player_ref: String,
+    pub deposit_ref: String,
+    pub tracker_micros: Option<i64>,
+    pub operator_micros: Option<i64>,
+    pub impact_micros: i64,
+    pub currency: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Ftd {
+    deposit: String,
+    amount: i64,
+    currency: String,
+    at_ms: i64,
+    player: String,
+    click_id: String,
+    clicked_at_ms: Option<i64>,
+    affiliate_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Conv {
+    id: i64,
+    external: String,
+    transaction_id: String,
+    player_ref: String,
+    order_ref: String,
+    status: String,
+    payout: i64,
+    sale: i64,
+    currency: String,
+    clicked_at_ms: Option<i64>,
+    in_period: bool,
+    affiliate_id: Option<i64>,
+}
+
+const CONV_COLS: &str = "c.id, c.external_id, c.transaction_id, c.player_ref, c.order_ref, c.status, c.payout_micros,
+     c.sale_amount_micros, c.currency, c.converted_at_ms, c.clicked_at_ms, c.day BETWEEN ?2 AND ?3, c.affiliate_id";
+
+fn conv(r: &rusqlite::Row<'_>) -> rusqlite::Result<Conv> {
+    Ok(Conv {
+        id: r.get(0)?,
+        external: r.get(1)?,
+        transaction_id: r.get(2)?,
+        player_ref: r.get(3)?,
+        order_ref: r.get(4)?,
+        status: r.get(5)?,
+        payout: r.get(6)?,
+        sale: r.get(7)?,
+        currency: r.get(8)?,
+        clicked_at_ms: r.get(10)?,
+        in_period: r.get(11)?,
+        affiliate_id: r.get(12)?,
+    })
+}
+
+fn live(status: &str) -> bool {
+    !matches!(status, "rejected" | "invalid")
+}
+
+/// Every discrepancy of `month` in `program_id`.
+pub fn classify(
+    conn: &Connection,
+    program_id: i64,
+    month: &Month,
+    s: &ReconSettings,
+    now_ms: i64,
+) -> rusqlite::Result<Vec<Discrepancy>> {
+    let currency: String = conn.query_row(
+        "SELECT currency FROM programs WHERE id = ?1",
+        [program_id],
+        |r| r.get(0),
+    )?;
+    let ftds = conn
+        .prepare(
+            "SELECT m.external_id, m.amount_micros, m.currency, m.occurred_at_ms, p.external_id, COALESCE(p.click_id, ''),
+                    (SELECT k.clicked_at_ms FROM clicks k WHERE k.program_id = p.program_id AND k.click_id = p.click_id),
+                    p.affiliate_id
+             FROM money_movements m JOIN players p ON p.id = m.player_id
+             WHERE m.program_id = ?1 AND m.kind = 'deposit' AND m.is_ftd = 1 AND m.day BETWEEN ?2 AND ?3
+               AND p.affiliate_id IS NOT NULL ORDER BY m.occurred_at_ms, m.external_id",
+        )?
+        .query_map(params![program_id, month.first, month.last], |r| {
+            Ok(Ftd { deposit: r.get(0)?, amount: r.get(1)?, currency: r.get(2)?, at_ms: r.get(3)?, player: r.get(4)?,
+                     click_id: r.get(5)?, clicked_at_ms: r.get(6)?, affiliate_id: r.get(7)? })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut by_key = conn.prepare_cached(&format!(
+        "SELECT {CONV_COLS} FROM conversions c WHERE c.program_id = ?1 AND (c.order_ref = ?4 OR (?5 <> '' AND c.transaction_id = ?5) OR c.player_ref = ?6)
+         ORDER BY c.converted_at_ms, c.id"
+    ))?;
+    let mut out = Vec::new();
+    let mut matched: BTreeSet<i64> = BTreeSet::new();
+    let lag_ms = s.status_lag_hours * 3_600_000;
+    for f in &ftds {
+        let cands = by_key
+            .query_map(
+                params![
+                    program_id,
+                    month.first,
+                    month.last,
+                    f.deposit,
+                    f.click_id,
+                    f.player
+                ],
+                conv,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        let base = |reason: Reason, key: &str, c: Option<&Conv>| Discrepancy {
+            reason,
+            natural_key: key.to_string(),
+            affiliate_id: f.affiliate_id.or(c.and_then(|c| c.affiliate_id)),
+            conversion_ref: c.map(|c| c.external.clone()).unwrap_or_default(),
+            transaction_id: c.map_or(f.click_id.clone(), |c| c.transaction_id.clone()),
+            player_ref: f.player.clone(),
+            deposit_ref: f.deposit.clone(),
+            tracker_micros: c.map(|c| c.sale),
+            operator_micros: Some(f.amount),
+            impact_micros: 0,
+            currency: c.map_or(currency.clone(), |c| c.currency.clone()),
+            detail: String::new(),
+        };
+        let Some(primary) = cands.iter().find(|c| live(&c.status)).or(cands.first()) else {
+            if f.click_id.is_empty() {
+                continue; // attributed by btag or promo code only: the tracker never saw a click to convert
+            }
+            if now_ms - f.at_ms < s.postback_grace_minutes * 60_000 {
+                continue; // the postback may still be on its way
+            }
+            let estimate = typical_payout(conn, program_id, f.affiliate_id)?;
+            out.push(Discrepancy {
+                impact_micros: estimate,
+                detail: format!("the operator has FTD {} of player {}; the tracker has no conversion for it (payout estimated from the affiliate's usual CPA)", f.deposit, f.player),
+                ..base(Reason::MissingPostback, &f.deposit, None)
+            });
+            continue;
+        };
+        for c in &cands {
+            matched.insert(c.id);
+        }
+        // A repeat is a duplicate whatever its status; only a live one is money at stake.
+        for dup in cands
+            .iter()
+            .filter(|c| c.id != primary.id && c.order_ref == primary.order_ref)
+        {
+            if dup.in_period {
+                out.push(Discrepancy {
+                    impact_micros: if live(&dup.status) { -dup.payout } else { 0 },
+                    detail: format!(
+                        "conversion {} repeats {} for the same FTD {}",
+                        dup.external, primary.external, f.deposit
+                    ),
+                    ..base(Reason::Duplicate, &dup.external, Some(dup))
+                });
+            }
+        }
+        if !primary.in_period {
+            continue; // reported with the period its conversion is in
+        }
+        let key = primary.external.as_str();
+        if primary.currency != f.currency {
+            out.push(Discrepancy {
+                detail: format!(
+                    "tracker amount in {} vs operator deposit in {}: compare at the day's rate",
+                    primary.currency, f.currency
+                ),
+                ..base(Reason::FxDifference, key, Some(primary))
+            });
+        } else if primary.sale != f.amount {
+            out.push(Discrepancy {
+                detail: format!(
+                    "tracker sale amount differs from the operator's deposit by {} micros",
+                    primary.sale - f.amount
+                ),
+                ..base(Reason::AmountMismatch, key, Some(primary))
+            });
+        }
+        // Pending and rejected are ordinary tracker states (hold periods, scrubs); what reconciliation reports is
+        // a status that changed long after the FTD, seen in the conversion's history.
+        if let Some(lag) = status_lag_ms(conn, primary.id)?.filter(|l| *l > lag_ms) {
+            out.push(Discrepancy {
+                detail: format!(
+                    "approved {} h after it was first seen pending",
+                    lag / 3_600_000
+                ),
+                ..base(Reason::StatusMismatch, key, Some(primary))
+            });
+        }
+        let clicked = primary.clicked_at_ms.or(f.clicked_at_ms);
+        if let Some(clicked) = clicked {
+            if f.at_ms - clicked > s.window_days * 86_400_000 && live(&primary.status) {
+                out.push(Discrepancy {
+                    impact_micros: -primary.payout,
+                    detail: format!(
+                        "FTD {} days after the click, outside the {}-day window",
+                        (f.at_ms - clicked) / 86_400_000,
+                        s.window_days
+                    ),
+                    ..base(Reason::OutsideWindow, key, Some(primary))
+                });
+            }
+        }
+    }
+    // Conversions of the period no operator FTD explains.
+    let mut stmt = conn.prepare(&format!("SELECT {CONV_COLS} FROM conversions c WHERE c.program_id = ?1 AND c.day BETWEEN ?2 AND ?3 ORDER BY c.converted_at_ms, c.id"))?;
+    let convs = stmt
+        .query_map(params![program_id, month.first, month.last], conv)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut has_ftd = conn.prepare_cached(
+        "SELECT COUNT(*) FROM money_movements m JOIN players p ON p.id = m.player_id
+         WHERE m.program_id = ?1 AND m.kind = 'deposit' AND m.is_ftd = 1
+           AND (m.external_id = ?2 OR (?3 <> '' AND p.click_id = ?3) OR p.external_id = ?4)",
+    )?;
+    for c in convs
+        .iter()
+        .filter(|c| !matched.contains(&c.id) && live(&c.status))
+    {
+        let n: i64 = has_ftd.query_row(
+            params![program_id, c.order_ref, c.transaction_id, c.player_ref],
+            |r| r.get(0),
+        )?;
+        if n > 0 {
+            continue; // its FTD is in another period, where it is reconciled
+        }
+        out.push(Discrepancy {
+            reason: Reason::UnmatchedConversion,
+            natural_key: c.external.clone(),
+            affiliate_id: c.affiliate_id,
+            conversion_ref: c.external.clone(),
+            transaction_id: c.transaction_id.clone(),
+            player_ref: c.player_ref.clone(),
+            deposit_ref: c.order_ref.clone(),
+            tracker_micros: Some(c.sale),
+            operator_micros: None,
+            impact_micros: -c.payout,
+            currency: c.currency.clone(),
+            detail: format!(
+                "the tracker has conversion {} ({}); the operator has no FTD for it",
+                c.external, c.status
+            ),
+        });
+    }
+    out.extend(super::report::timezone_shifts(
+        conn, program_id, month, &currency,
+    )?);
+    Ok(out)
+}
+
+/// How long a conversion stayed pending before it was seen approved, from its status history.
+fn status_lag_ms(conn: &Connection, conversion_id: i64) -> rusqlite::Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT status, observed_at_ms FROM conversion_status_history WHERE conversion_id = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map([conversion_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let first_pending = rows
+        .iter()
+        .find(|(s, _)| s == "pending" || s == "hold")
+        .map(|(_, t)| *t);
+    let approved = rows.iter().find(|(s, _)| s == "approved").map(|(_, t)| *t);
+    Ok(match (first_pending, approved) {
+        (Some(p), Some(a)) if a > p => Some(a - p),
+        _ => None,
+    })
+}
+
+/// The affiliate's most common live payout: the estimate of what a missing postback would have paid.
+fn typical_payout(
+    conn: &Connection,
+    program_id: i64,
+    affiliate_id: Option<i64>,
+) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT payout_micros, COUNT(*) FROM conversions WHERE program_id = ?1 AND affiliate_id IS ?2
+           AND status NOT IN ('rejected', 'invalid') GROUP BY payout_micros ORDER BY 2 DESC, 1 DESC LIMIT 1",
+    )?;
+    let mut rows = stmt.query(params![program_id, affiliate_id])?;
+    Ok(match rows.next()? {
+        Some(r) => r.get(0)?,
+        None => 0,
+    })
+}
+
+/// Deposit totals per (player, day) as the operator's daily activity reports them, next to the same from its
+/// deposit records; used for timezone shifts.
+pub(super) type DayTotals = BTreeMap<(i64, String), i64>;

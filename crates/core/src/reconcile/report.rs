@@ -1,0 +1,354 @@
+//! Running a period (classify, store, keep ids stable), reading it back with totals and filters, CSV export,
+//! and the timezone-shift check against the operator's daily activity.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::matching::{classify, DayTotals, Discrepancy, Reason};
+use super::{parse_period, Month, ReconError, ReconSettings};
+use crate::api::{ReasonCount, ReconAffiliateTotal, ReconQuery, ReconReport, ReconRow};
+use crate::import::quarantine::spreadsheet_safe;
+use crate::money::format_amount;
+use crate::store::Store;
+
+/// Reconciles `query.period` for `program_id`: stores the discrepancies (a re-run updates rows in place by
+/// natural key, drops the ones that no longer hold unless a dispute names them) and returns the filtered report.
+pub fn run(
+    store: &Store,
+    program_id: i64,
+    query: &ReconQuery,
+    settings: &ReconSettings,
+    now_ms: i64,
+) -> Result<ReconReport, ReconError> {
+    let month = parse_period(&query.period)?;
+    let reason = match &query.reason {
+        Some(r) => Some(Reason::parse(r).ok_or_else(|| {
+            ReconError::Invalid(format!(
+                "unknown reason code '{r}' (known: {})",
+                Reason::ALL.map(Reason::as_str).join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let found = store.read(|conn| Ok(classify(conn, program_id, &month, settings, now_ms)?))?;
+    store.write(|tx| save(tx, program_id, &month, &found, now_ms))?;
+    load(
+        store,
+        program_id,
+        &month,
+        reason,
+        query.affiliate.as_deref(),
+    )
+}
+
+fn save(
+    tx: &rusqlite::Transaction<'_>,
+    program_id: i64,
+    month: &Month,
+    found: &[Discrepancy],
+    now_ms: i64,
+) -> crate::store::StoreResult<()> {
+    tx.execute(
+        "DELETE FROM recon_discrepancies WHERE program_id = ?1 AND period = ?2
+           AND id NOT IN (SELECT discrepancy_id FROM dispute_cases WHERE discrepancy_id IS NOT NULL)",
+        params![program_id, month.label],
+    )?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO recon_discrepancies (program_id, period, reason, natural_key, affiliate_id, conversion_ref, transaction_id,
+             player_ref, deposit_ref, tracker_micros, operator_micros, impact_micros, currency, detail, found_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         ON CONFLICT (program_id, period, reason, natural_key) DO UPDATE SET tracker_micros = excluded.tracker_micros,
+             operator_micros = excluded.operator_micros, impact_micros = excluded.impact_micros, detail = excluded.detail",
+    )?;
+    for d in found {
+        stmt.execute(params![
+            program_id,
+            month.label,
+            d.reason.as_str(),
+            d.natural_key,
+            d.affiliate_id,
+            d.conversion_ref,
+            d.transaction_id,
+            d.player_ref,
+            d.deposit_ref,
+            d.tracker_micros,
+            d.operator_micros,
+            d.impact_micros,
+            d.currency,
+            d.detail,
+            now_ms
+        ])?;
+    }
+    Ok(())
+}
+
+/// The stored report of a period.
+pub fn load(
+    store: &Store,
+    program_id: i64,
+    month: &Month,
+    reason: Option<Reason>,
+    affiliate: Option<&str>,
+) -> Result<ReconReport, ReconError> {
+    Ok(store.read(|conn| {
+        let (program, currency): (String, String) =
+            conn.query_row("SELECT name, currency FROM programs WHERE id = ?1", [program_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = conn
+            .prepare(
+                "SELECT d.id, d.reason, COALESCE(a.external_id, ''), COALESCE(a.name, ''), d.conversion_ref, d.transaction_id,
+                        d.player_ref, d.deposit_ref, d.tracker_micros, d.operator_micros, d.impact_micros, d.currency, d.detail
+                 FROM recon_discrepancies d LEFT JOIN affiliates a ON a.id = d.affiliate_id
+                 WHERE d.program_id = ?1 AND d.period = ?2 AND (?3 IS NULL OR d.reason = ?3) AND (?4 IS NULL OR a.external_id = ?4)
+                 ORDER BY d.reason, d.id",
+            )?
+            .query_map(params![program_id, month.label, reason.map(Reason::as_str), affiliate], |r| {
+                let cur: String = r.get(11)?;
+                let amount = |v: Option<i64>| v.map(|m| format_amount(m, &cur));
+                Ok(ReconRow {
+                    id: r.get(0)?, reason: r.get(1)?, affiliate_id: r.get(2)?, affiliate_name: r.get(3)?, conversion_ref: r.get(4)?,
+                    transaction_id: r.get(5)?, player_ref: r.get(6)?, deposit_ref: r.get(7)?,
+                    tracker_amount: amount(r.get(8)?), operator_amount: amount(r.get(9)?),
+                    impact: format_amount(r.get(10)?, &cur), detail: r.get(12)?, currency: cur,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
+        for r in &rows {
+            *reasons.entry(r.reason.clone()).or_default() += 1;
+        }
+        let totals = conn
+            .prepare(
+                "SELECT a.external_id, a.name,
+                    (SELECT COUNT(*) FROM conversions c WHERE c.program_id = ?1 AND c.affiliate_id = a.id AND c.day BETWEEN ?3 AND ?4),
+                    (SELECT COUNT(*) FROM money_movements m JOIN players p ON p.id = m.player_id WHERE m.program_id = ?1
+                        AND p.affiliate_id = a.id AND m.is_ftd = 1 AND m.kind = 'deposit' AND m.day BETWEEN ?3 AND ?4),
+                    (SELECT COUNT(*) FROM recon_discrepancies d WHERE d.program_id = ?1 AND d.period = ?2 AND d.affiliate_id = a.id),
+                    (SELECT COALESCE(SUM(d.impact_micros), 0) FROM recon_discrepancies d WHERE d.program_id = ?1 AND d.period = ?2 AND d.affiliate_id = a.id)
+                 FROM affiliates a WHERE a.program_id = ?1 AND (?5 IS NULL OR a.external_id = ?5) ORDER BY a.id",
+            )?
+            .query_map(params![program_id, month.label, month.first, month.last, affiliate], |r| {
+                Ok(ReconAffiliateTotal {
+                    affiliate_id: r.get(0)?, affiliate_name: r.get(1)?, tracker_conversions: r.get(2)?, operator_ftds: r.get(3)?,
+                    discrepancies: r.get(4)?, impact: format_amount(r.get(5)?, &currency), currency: currency.clone(),
+                })
+            })?
+            .filter(|t| t.as_ref().map_or(true, |t| t.tracker_conversions + t.operator_ftds + t.discrepancies > 0))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ReconReport {
+            period: month.label.clone(),
+            program,
+            totals,
+            reasons: reasons.into_iter().map(|(reason, count)| ReasonCount { reason, count }).collect(),
+            rows,
+        })
+    })?)
+}
+
+/// The rows of a report as CSV; every text cell made spreadsheet-safe (formula injection, A3).
+pub fn to_csv(report: &ReconReport) -> Result<Vec<u8>, ReconError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| ReconError::Invalid(format!("cannot write CSV: {e}"));
+    w.write_record([
+        "id",
+        "reason",
+        "affiliate_id",
+        "affiliate_name",
+        "conversion",
+        "transaction_id",
+        "player",
+        "deposit",
+        "tracker_amount",
+        "operator_amount",
+        "impact",
+        "currency",
+        "detail",
+    ])
+    .map_err(io)?;
+    for r in &report.rows {
+        let cells = [
+            r.id.to_string(),
+            r.reason.clone(),
+            r.affiliate_id.clone(),
+            r.affiliate_name.clone(),
+            r.conversion_ref.clone(),
+            r.transaction_id.clone(),
+            r.player_ref.clone(),
+            r.deposit_ref.clone(),
+            r.tracker_amount.clone().unwrap_or_default(),
+            r.operator_amount.clone().unwrap_or_default(),
+            r.impact.clone(),
+            r.currency.clone(),
+            r.detail.clone(),
+        ];
+        // Amounts may be negative ("-12.00"): numbers stay numbers, only text columns are neutralized.
+        let safe: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if (8..=10).contains(&i) {
+                    c.clone()
+                } else {
+                    spreadsheet_safe(c)
+                }
+            })
+            .collect();
+        w.write_record(&safe).map_err(io)?;
+    }
+    w.into_inner()
+        .map_err(|e| ReconError::Invalid(format!("cannot write CSV: {e}")))
+}
+
+/// Deposits the operator's daily activity puts on another day than ours: the operator reports in another zone.
+/// The operator's offset is estimated from the data — the whole-hour shift (−12…+14 h) under which the most
+/// (player, day) deposit totals agree with its activity — and, when it explains more than no shift does, every
+/// deposit of the period whose day moves under it is reported.
+pub(super) fn timezone_shifts(
+    conn: &Connection,
+    program_id: i64,
+    month: &Month,
+    currency: &str,
+) -> rusqlite::Result<Vec<Discrepancy>> {
+    let parse = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let (Some(first), Some(last)) = (parse(&month.first), parse(&month.last)) else {
+        return Ok(Vec::new());
+    };
+    let zone: String = conn.query_row(
+        "SELECT timezone FROM programs WHERE id = ?1",
+        [program_id],
+        |r| r.get(0),
+    )?;
+    let Ok(tz) = crate::time::parse_zone(&zone) else {
+        return Ok(Vec::new());
+    };
+    let (lo, hi) = (
+        (first - Duration::days(2)).to_string(),
+        (last + Duration::days(2)).to_string(),
+    );
+    let mut deposits = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT m.player_id, m.occurred_at_ms, m.external_id, m.amount_micros, p.external_id, p.affiliate_id, m.day
+         FROM money_movements m JOIN players p ON p.id = m.player_id
+         WHERE m.program_id = ?1 AND m.kind = 'deposit' AND m.day BETWEEN ?2 AND ?3
+           AND EXISTS (SELECT 1 FROM player_activity_daily a WHERE a.player_id = m.player_id)",
+    )?;
+    for r in stmt.query_map(params![program_id, lo, hi], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<i64>>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })? {
+        deposits.push(r?);
+    }
+    let mut activity: DayTotals = BTreeMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT a.player_id, a.day, a.deposits_micros FROM player_activity_daily a JOIN players p ON p.id = a.player_id
+         WHERE p.program_id = ?1 AND a.day BETWEEN date(?2, '-1 day') AND date(?3, '+1 day')",
+    )?;
+    for r in stmt.query_map(params![program_id, lo, hi], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (pid, day, amount) = r?;
+        *activity.entry((pid, day)).or_default() += amount;
+    }
+    let shifted_day =
+        |at: i64, hours: i64| crate::time::day_of(at + hours * 3_600_000, tz).unwrap_or_default();
+    let agreement = |hours: i64| {
+        let mut totals: DayTotals = BTreeMap::new();
+        for (pid, at, _, amount, _, _, _) in &deposits {
+            *totals.entry((*pid, shifted_day(*at, hours))).or_default() += amount;
+        }
+        totals
+            .iter()
+            .filter(|(k, v)| activity.get(*k) == Some(*v))
+            .count()
+    };
+    let baseline = agreement(0);
+    let (best, best_score) = (-12..=14i64)
+        .filter(|h| *h != 0)
+        .map(|h| (h, agreement(h)))
+        .fold((0i64, baseline), |acc: (i64, usize), x| {
+            if x.1 > acc.1 || (x.1 == acc.1 && x.0.abs() < acc.0.abs()) {
+                x
+            } else {
+                acc
+            }
+        });
+    if best == 0 || best_score <= baseline {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for (pid, at, ext, amount, player, aff, day) in deposits {
+        let Some(d) = parse(&day) else { continue };
+        let theirs = shifted_day(at, best);
+        if d < first
+            || d > last
+            || theirs == day
+            || activity.get(&(pid, theirs.clone())).copied().unwrap_or(0) < amount
+        {
+            continue;
+        }
+        out.push(Discrepancy {
+            reason: Reason::TimezoneShift,
+            natural_key: ext.clone(),
+            affiliate_id: aff,
+            conversion_ref: String::new(),
+            transaction_id: String::new(),
+            player_ref: player,
+            deposit_ref: ext,
+            tracker_micros: None,
+            operator_micros: Some(amount),
+            impact_micros: 0,
+            currency: currency.to_string(),
+            detail: format!("deposit on {day} here is on {theirs} in the operator's activity: its days run {best:+} h from ours ({best_score} player-days agree under that shift, {baseline} without)"),
+        });
+    }
+    Ok(out)
+}
+
+/// A stored discrepancy, as a dispute case needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub program_id: i64,
+    pub affiliate_id: Option<i64>,
+    pub reason: String,
+    pub impact_micros: i64,
+    pub currency: String,
+    pub conversion_ref: String,
+    pub deposit_ref: String,
+    pub player_ref: String,
+    pub detail: String,
+}
+
+/// The stored discrepancy by id.
+pub fn discrepancy(conn: &Connection, id: i64) -> rusqlite::Result<Option<Stored>> {
+    conn.query_row(
+        "SELECT program_id, affiliate_id, reason, impact_micros, currency, conversion_ref, deposit_ref, player_ref, detail
+         FROM recon_discrepancies WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Stored {
+                program_id: r.get(0)?,
+                affiliate_id: r.get(1)?,
+                reason: r.get(2)?,
+                impact_micros: r.get(3)?,
+                currency: r.get(4)?,
+                conversion_ref: r.get(5)?,
+                deposit_ref: r.get(6)?,
+                player_ref: r.get(7)?,
+                detail: r.get(8)?,
+            })
+        },
+    )
+    .optional()
+}

@@ -1,0 +1,364 @@
+//! Detection as a whole: threshold validation, a failing rule next to working ones, idempotent and incremental
+//! runs (late data included), audited decisions, backtests and the investigation view.
+
+use affops_core::api::{BacktestRequest, FlagDecisionInput, FlagFilter};
+use affops_core::detect::{self, settings, Effective, Finding, Rule, RuleFailure, Setting, Window};
+use rusqlite::Connection;
+
+use crate::detect_fixture::{deal, flag_count, flagged, forex_account, Fx, DAY, HOUR, NOW, T0};
+
+/// Settings are checked before use, and the message names the rule, the setting and why.
+#[test]
+fn threshold_validation_messages() {
+    let decl = detect::clicks::FLOODING.settings;
+    let base = settings::defaults(decl);
+    let e = settings::validate("click_flooding", decl, &base, &[("min_clicks".into(), 3)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("'min_clicks'")
+            && e.contains("click_flooding")
+            && e.contains("between 10 and")
+            && e.contains("ordinary repeat visits"),
+        "{e}"
+    );
+    let e = settings::validate("click_flooding", decl, &base, &[("min_click".into(), 30)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("no setting 'min_click'") && e.contains("min_clicks"),
+        "{e}"
+    );
+    let e = settings::parse_pairs(&["min_clicks=lots".into()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("whole number") && e.contains("lots"), "{e}");
+    assert!(settings::parse_pairs(&["min_clicks".into()]).is_err());
+    // A saved version is audited and is the one in force.
+    let fx = Fx::new();
+    let values =
+        settings::validate("click_flooding", decl, &base, &[("min_clicks".into(), 50)]).unwrap();
+    let v = fx
+        .store
+        .write(|tx| settings::save(tx, fx.program, "click_flooding", &values, "ana", T0))
+        .unwrap();
+    assert_eq!(v, 1);
+    let eff = fx
+        .store
+        .read(|c| settings::current(c, fx.program, "click_flooding", decl))
+        .unwrap();
+    assert_eq!((eff.version, eff.get("min_clicks")), (1, 50));
+    assert_eq!(
+        fx.count("SELECT COUNT(*) FROM audit_log WHERE action = 'detect.settings'"),
+        1
+    );
+}
+
+static BROKEN: Rule = Rule {
+    name: "broken",
+    pattern: "broken",
+    settings: &[Setting {
+        key: "x",
+        default: 1,
+        min: 0,
+        max: 2,
+        meaning: "test",
+    }],
+    evaluate: broken,
+};
+
+fn broken(_: &Connection, _: &Window, _: &Effective) -> Result<Vec<Finding>, RuleFailure> {
+    Err(RuleFailure {
+        rule: String::new(),
+        rows: vec!["player p9".into()],
+        reason: "odd data".into(),
+    })
+}
+
+/// One rule failing on odd data is reported with its name and rows; the rules after it still flag. A real
+/// rule does the same: a deal without a position id stops only forex_churning.
+#[test]
+fn a_failing_rule_does_not_stop_the_others() {
+    let fx = Fx::new();
+    let a = fx.affiliate("1");
+    fx.click(
+        "c1",
+        a,
+        T0,
+        "1.1.1.1",
+        "",
+        "DE",
+        "https://b.example/?fbclid=1",
+    );
+    let p = fx.player("p1", Some(a), T0, None, "DE", "", "", None);
+    let acc = forex_account(&fx, "77", p);
+    deal(&fx, "t1", acc, "BUY", "IN", "", T0);
+    let rules = [
+        &BROKEN,
+        &detect::forex::CHURNING,
+        &detect::clicks::BRAND_BIDDING,
+    ];
+    let report = detect::run_rules(&fx.store, fx.program, Some(0), NOW, &rules).unwrap();
+    let f = report.rules[0].failure.as_ref().unwrap();
+    assert_eq!(
+        (f.rule.as_str(), f.rows.clone(), f.reason.as_str()),
+        ("broken", vec!["player p9".to_string()], "odd data")
+    );
+    let f = report.rules[1].failure.as_ref().unwrap();
+    assert_eq!(
+        (f.rule.as_str(), f.rows.clone()),
+        ("forex_churning", vec!["deal t1".to_string()])
+    );
+    assert_eq!(report.rules[2].flags_created, 1);
+    assert_eq!(flag_count(&fx, "brand_bidding"), 1);
+    let stored: String = fx
+        .store
+        .read(|c| Ok(c.query_row("SELECT report_json FROM detection_runs", [], |r| r.get(0))?))
+        .unwrap();
+    assert!(stored.contains("odd data") && stored.contains("deal t1"));
+}
+
+fn injection_world(fx: &Fx) -> i64 {
+    let a = fx.affiliate("1");
+    for n in 0..3 {
+        fx.click(&format!("c{n}"), a, T0 + n * HOUR, "1.1.1.1", "", "DE", "");
+        let p = fx.player(
+            &format!("p{n}"),
+            Some(a),
+            T0 + n * HOUR + 5_000,
+            Some(&format!("c{n}")),
+            "DE",
+            "1.1.1.1",
+            "dev",
+            None,
+        );
+        fx.money(
+            &format!("d{n}"),
+            p,
+            "deposit",
+            20_000_000,
+            T0 + n * HOUR + 60_000,
+            true,
+            Some("card"),
+        );
+        fx.conversion(
+            &format!("cv{n}"),
+            a,
+            &format!("c{n}"),
+            &format!("p{n}"),
+            &format!("d{n}"),
+            "approved",
+            50_000_000,
+            20_000_000,
+            "EUR",
+            T0 + n * HOUR + 90_000,
+            Some(T0 + n * HOUR),
+        );
+    }
+    a
+}
+
+/// Re-running over the same data creates no duplicate flags; the next run starts where the last ended.
+#[test]
+fn reruns_are_idempotent_and_incremental() {
+    let fx = Fx::new();
+    injection_world(&fx);
+    let first = detect::run(&fx.store, fx.program, None, NOW).unwrap();
+    assert!(first.flags_created >= 3);
+    let total = fx.count("SELECT COUNT(*) FROM flags");
+    let again = detect::run(&fx.store, fx.program, Some(0), NOW).unwrap();
+    assert_eq!(again.flags_created, 0);
+    assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), total);
+    let next = detect::run(&fx.store, fx.program, None, NOW + DAY).unwrap();
+    assert_eq!((next.since_ms, next.flags_created), (NOW, 0));
+    // Late data: an injected registration whose events predate the last run still gets judged.
+    let a: i64 = fx.count("SELECT id FROM affiliates");
+    fx.click("late", a, T0 + 5 * HOUR, "1.1.1.1", "", "DE", "");
+    fx.player(
+        "p-late",
+        Some(a),
+        T0 + 5 * HOUR + 4_000,
+        Some("late"),
+        "DE",
+        "",
+        "",
+        None,
+    );
+    let late = detect::run(&fx.store, fx.program, None, NOW + 2 * DAY).unwrap();
+    assert_eq!(late.since_ms, T0 + 5 * HOUR);
+    assert!(flagged(&fx, "click_injection").contains(&"p-late".to_string()));
+    assert!(late.flags_created >= 1);
+}
+
+/// A decision is a new row by a named user, in the audit log (with the hold request on confirm); the evidence
+/// cannot be edited; unknown users, missing comments and bad decisions are refused with a reason.
+#[test]
+fn decisions_are_audited_and_never_edit_evidence() {
+    let fx = Fx::new();
+    injection_world(&fx);
+    detect::run(&fx.store, fx.program, None, NOW).unwrap();
+    let flags = detect::queue::list(
+        &fx.store,
+        &FlagFilter {
+            pattern: Some("click_injection".into()),
+            ..FlagFilter::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(flags.len(), 3);
+    assert_eq!(flags[0].amount_at_stake, "50.00");
+    let id = flags[0].id;
+    let input = |decision: &str, user: &str, comment: &str| FlagDecisionInput {
+        flag_id: id,
+        decision: decision.into(),
+        user: user.into(),
+        comment: comment.into(),
+    };
+    assert!(
+        detect::queue::decide(&fx.store, &input("confirm", "nobody", "x"), NOW)
+            .unwrap_err()
+            .to_string()
+            .contains("no user named 'nobody'")
+    );
+    assert!(
+        detect::queue::decide(&fx.store, &input("confirm", "ana", "  "), NOW)
+            .unwrap_err()
+            .to_string()
+            .contains("comment")
+    );
+    assert!(
+        detect::queue::decide(&fx.store, &input("maybe", "ana", "x"), NOW)
+            .unwrap_err()
+            .to_string()
+            .contains("confirm or dismiss")
+    );
+    let row = detect::queue::decide(
+        &fx.store,
+        &input("confirm", "ana", "5 s CTIT, same device"),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(row.status, "confirmed");
+    let row = detect::queue::decide(
+        &fx.store,
+        &input("dismiss", "ana", "second look: known partner test"),
+        NOW + 1,
+    )
+    .unwrap();
+    assert_eq!(row.status, "dismissed");
+    assert_eq!(fx.count("SELECT COUNT(*) FROM flag_decisions"), 2);
+    assert_eq!(fx.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('flag.confirm', 'flag.dismiss', 'flag.hold_requested')"), 3);
+    assert_eq!(fx.store.read(affops_core::audit::verify).unwrap(), None);
+    let open = detect::queue::list(
+        &fx.store,
+        &FlagFilter {
+            status: Some("open".into()),
+            ..FlagFilter::default()
+        },
+    )
+    .unwrap();
+    assert!(open.iter().all(|f| f.id != id));
+    let edit = fx
+        .store
+        .write(|tx| Ok(tx.execute("UPDATE flags SET evidence_json = '{}' WHERE id = ?1", [id])?));
+    assert!(edit.unwrap_err().to_string().contains("never edited"));
+    let del = fx
+        .store
+        .write(|tx| Ok(tx.execute("DELETE FROM flag_decisions", [])?));
+    assert!(del.is_err());
+    assert!(detect::queue::list(
+        &fx.store,
+        &FlagFilter {
+            severity: Some("urgent".into()),
+            ..FlagFilter::default()
+        }
+    )
+    .is_err());
+}
+
+/// A backtest saves nothing, reflects changed thresholds and totals the commission at stake per affiliate.
+#[test]
+fn backtest_shows_what_would_be_flagged() {
+    let fx = Fx::new();
+    injection_world(&fx);
+    let req = BacktestRequest {
+        rule: Some("click_injection".into()),
+        settings: vec!["max_ctit_secs=3".into()],
+    };
+    let r = detect::backtest::backtest(&fx.store, fx.program, &req, NOW).unwrap();
+    assert_eq!(r.rules[0].findings, 0);
+    let req = BacktestRequest {
+        rule: Some("click_injection".into()),
+        settings: vec!["max_ctit_secs=10".into()],
+    };
+    let r = detect::backtest::backtest(&fx.store, fx.program, &req, NOW).unwrap();
+    assert_eq!(
+        (
+            r.rules[0].findings,
+            r.rules[0].affiliates[0].amount_at_stake.as_str()
+        ),
+        (3, "150.00")
+    );
+    assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), 0);
+    let bad = BacktestRequest {
+        rule: Some("click_injection".into()),
+        settings: vec!["max_ctit_secs=0".into()],
+    };
+    assert!(detect::backtest::backtest(&fx.store, fx.program, &bad, NOW)
+        .unwrap_err()
+        .to_string()
+        .contains("max_ctit_secs"));
+    assert!(detect::backtest::backtest(
+        &fx.store,
+        fx.program,
+        &BacktestRequest {
+            rule: Some("nope".into()),
+            settings: vec![]
+        },
+        NOW
+    )
+    .is_err());
+}
+
+/// The investigation of a flag has its timeline, the identifiers its players share, a CTIT histogram and geo.
+#[test]
+fn investigation_view() {
+    let fx = Fx::new();
+    injection_world(&fx);
+    detect::run(&fx.store, fx.program, None, NOW).unwrap();
+    let flags = detect::queue::list(
+        &fx.store,
+        &FlagFilter {
+            pattern: Some("click_injection".into()),
+            ..FlagFilter::default()
+        },
+    )
+    .unwrap();
+    let inv = detect::queue::investigate(&fx.store, flags[0].id).unwrap();
+    let kinds: Vec<&str> = inv.timeline.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec!["click", "registration", "deposit", "conversion"]
+    );
+    assert!(inv
+        .shared
+        .iter()
+        .any(|s| s.kind == "device" && s.players.len() == 3));
+    assert!(inv
+        .shared
+        .iter()
+        .any(|s| s.kind == "payment" && s.players.len() == 3));
+    assert_eq!(
+        inv.ctit
+            .iter()
+            .find(|b| b.label == "3-10s")
+            .unwrap()
+            .players,
+        3
+    );
+    assert!(inv.ctit_svg.starts_with("<svg"));
+    assert_eq!(inv.geo[0].players, 3);
+    assert!(detect::queue::investigate(&fx.store, 999).is_err());
+    let alerts = detect::service::dashboard_alerts(&fx.store).unwrap();
+    assert!(alerts[0].open_flags >= 3);
+}

@@ -1,0 +1,400 @@
+//! Reconciliation on rows inserted directly: each DOMAIN §6 reason code with a worked case, the totals, the
+//! spreadsheet-safe CSV export and opening a dispute case from a discrepancy.
+
+use affops_core::api::{DisputeOpenInput, ReconQuery, ReconReport};
+use affops_core::reconcile::{self, ReconSettings};
+use rusqlite::params;
+
+use crate::detect_fixture::{Fx, DAY, HOUR, T0};
+
+const NOW: i64 = T0 + 40 * DAY;
+
+fn run(fx: &Fx, reason: Option<&str>) -> ReconReport {
+    let q = ReconQuery {
+        period: "2026-10".into(),
+        reason: reason.map(Into::into),
+        affiliate: None,
+    };
+    reconcile::report::run(&fx.store, fx.program, &q, &ReconSettings::default(), NOW).unwrap()
+}
+
+/// A click-referred player with an FTD and a clean conversion: the control every case is built around.
+fn journey(fx: &Fx, aff: i64, n: i64, sale: i64, currency: &str) -> (String, String) {
+    let (click, player, dep) = (format!("k{n}"), format!("p{n}"), format!("d{n}"));
+    let at = T0 + n * DAY + 10 * HOUR;
+    fx.click(&click, aff, at - HOUR, "1.1.1.1", "", "DE", "");
+    let pid = fx.player(
+        &player,
+        Some(aff),
+        at - HOUR / 2,
+        Some(&click),
+        "DE",
+        "",
+        "",
+        None,
+    );
+    fx.money(&dep, pid, "deposit", 20_000_000, at, true, None);
+    fx.conversion(
+        &format!("cv{n}"),
+        aff,
+        &click,
+        &player,
+        &dep,
+        "approved",
+        50_000_000,
+        sale,
+        currency,
+        at + 60_000,
+        Some(at - HOUR),
+    );
+    (click, dep)
+}
+
+fn reasons(r: &ReconReport) -> Vec<(String, String)> {
+    r.rows
+        .iter()
+        .map(|x| {
+            (
+                x.reason.clone(),
+                if x.conversion_ref.is_empty() {
+                    x.deposit_ref.clone()
+                } else {
+                    x.conversion_ref.clone()
+                },
+            )
+        })
+        .collect()
+}
+
+/// A clean journey reconciles to nothing; every other worked case produces exactly its reason code.
+#[test]
+fn each_reason_code_has_a_worked_case() {
+    let fx = Fx::new();
+    let a = fx.affiliate("1");
+    journey(&fx, a, 1, 20_000_000, "EUR"); // clean
+                                           // missing postback: the operator has the FTD of a click-referred player, the tracker nothing.
+    fx.click("k2", a, T0 + 2 * DAY, "1.1.1.1", "", "DE", "");
+    let p2 = fx.player(
+        "p2",
+        Some(a),
+        T0 + 2 * DAY + HOUR,
+        Some("k2"),
+        "DE",
+        "",
+        "",
+        None,
+    );
+    fx.money(
+        "d2",
+        p2,
+        "deposit",
+        20_000_000,
+        T0 + 2 * DAY + 2 * HOUR,
+        true,
+        None,
+    );
+    // ...but a promo-code-only player's FTD is not expected at the tracker.
+    let p2b = fx.player("p2b", Some(a), T0 + 2 * DAY, None, "DE", "", "", None);
+    fx.money(
+        "d2b",
+        p2b,
+        "deposit",
+        20_000_000,
+        T0 + 2 * DAY + HOUR,
+        true,
+        None,
+    );
+    // unmatched conversion: the tracker has it, the operator has no such FTD or player.
+    fx.conversion(
+        "cv3",
+        a,
+        "k-ghost",
+        "p-ghost",
+        "d-ghost",
+        "approved",
+        50_000_000,
+        20_000_000,
+        "EUR",
+        T0 + 3 * DAY,
+        Some(T0 + 3 * DAY),
+    );
+    // amount mismatch, FX difference.
+    journey(&fx, a, 4, 22_000_000, "EUR");
+    journey(&fx, a, 5, 21_500_000, "USD");
+    // duplicate: the same FTD a second time, 40 s later.
+    journey(&fx, a, 6, 20_000_000, "EUR");
+    fx.conversion(
+        "cv6-2",
+        a,
+        "k6",
+        "p6",
+        "d6",
+        "approved",
+        50_000_000,
+        20_000_000,
+        "EUR",
+        T0 + 6 * DAY + 10 * HOUR + 100_000,
+        Some(T0 + 6 * DAY + 9 * HOUR),
+    );
+    // status lag: seen pending, approved five days later.
+    journey(&fx, a, 7, 20_000_000, "EUR");
+    let cv7: i64 = fx
+        .store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM conversions WHERE external_id = 'cv7'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    fx.sql("INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms) VALUES (?1, 'pending', 50000000, ?2), (?1, 'approved', 50000000, ?3)", params![cv7, T0 + 7 * DAY, T0 + 12 * DAY]);
+    // outside window: the FTD comes 40 days after the click.
+    fx.click("k8", a, T0 + 8 * DAY - 40 * DAY, "1.1.1.1", "", "DE", "");
+    let p8 = fx.player(
+        "p8",
+        Some(a),
+        T0 + 8 * DAY - 39 * DAY,
+        Some("k8"),
+        "DE",
+        "",
+        "",
+        None,
+    );
+    fx.money("d8", p8, "deposit", 20_000_000, T0 + 8 * DAY, true, None);
+    fx.conversion(
+        "cv8",
+        a,
+        "k8",
+        "p8",
+        "d8",
+        "approved",
+        50_000_000,
+        20_000_000,
+        "EUR",
+        T0 + 8 * DAY + 60_000,
+        Some(T0 + 8 * DAY - 40 * DAY),
+    );
+    // timezone shift: late-evening UTC deposits sit on the next day in the operator's activity (UTC+2).
+    let p9 = fx.player("p9", None, T0, None, "DE", "", "", None);
+    for (dep, at, act_day) in [
+        ("t1", T0 + 2 * DAY + 23 * HOUR, "2026-10-04"),
+        ("t2", T0 + 4 * DAY + 23 * HOUR, "2026-10-06"),
+        ("t3", T0 + 7 * DAY + 10 * HOUR, "2026-10-08"),
+    ] {
+        fx.money(dep, p9, "deposit", 30_000_000, at, false, None);
+        fx.activity(p9, act_day, 30_000_000, 10_000_000);
+    }
+    let r = run(&fx, None);
+    let mut got = reasons(&r);
+    got.sort();
+    let mut want: Vec<(String, String)> = [
+        ("amount_mismatch", "cv4"),
+        ("duplicate", "cv6-2"),
+        ("fx_difference", "cv5"),
+        ("missing_postback", "d2"),
+        ("outside_window", "cv8"),
+        ("status_mismatch", "cv7"),
+        ("timezone_shift", "t1"),
+        ("timezone_shift", "t2"),
+        ("unmatched_conversion", "cv3"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    want.sort();
+    assert_eq!(got, want);
+    // Money at stake: the missing postback is owed (the affiliate's usual 50.00), duplicate/unmatched/outside
+    // window were over-paid.
+    let impact = |reason: &str| {
+        r.rows
+            .iter()
+            .find(|x| x.reason == reason)
+            .unwrap()
+            .impact
+            .clone()
+    };
+    assert_eq!(impact("missing_postback"), "50.00");
+    assert_eq!(
+        (
+            impact("duplicate").as_str(),
+            impact("unmatched_conversion").as_str(),
+            impact("outside_window").as_str()
+        ),
+        ("-50.00", "-50.00", "-50.00")
+    );
+    let t = &r.totals[0];
+    assert_eq!(
+        (
+            t.tracker_conversions,
+            t.operator_ftds,
+            t.discrepancies,
+            t.impact.as_str()
+        ),
+        (8, 8, 7, "-100.00")
+    );
+    // Filters.
+    let only = run(&fx, Some("duplicate"));
+    assert_eq!(only.rows.len(), 1);
+    let q = ReconQuery {
+        period: "2026-10".into(),
+        reason: Some("late".into()),
+        affiliate: None,
+    };
+    assert!(
+        reconcile::report::run(&fx.store, fx.program, &q, &ReconSettings::default(), NOW)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown reason code 'late'")
+    );
+    let q = ReconQuery {
+        period: "Oct".into(),
+        ..ReconQuery::default()
+    };
+    assert!(
+        reconcile::report::run(&fx.store, fx.program, &q, &ReconSettings::default(), NOW)
+            .unwrap_err()
+            .to_string()
+            .contains("YYYY-MM")
+    );
+}
+
+/// A3: text from affiliates cannot become a formula in a spreadsheet; negative amounts stay numbers.
+#[test]
+fn csv_export_is_formula_safe() {
+    let fx = Fx::new();
+    let a = fx.affiliate("1");
+    fx.sql(
+        "UPDATE affiliates SET name = '=HYPERLINK(\"http://x\")' WHERE id = ?1",
+        [a],
+    );
+    fx.conversion(
+        "@cv",
+        a,
+        "+k",
+        "-p",
+        "d",
+        "approved",
+        50_000_000,
+        1,
+        "EUR",
+        T0 + DAY,
+        None,
+    );
+    let r = run(&fx, None);
+    let csv = String::from_utf8(reconcile::report::to_csv(&r).unwrap()).unwrap();
+    let line = csv.lines().nth(1).unwrap();
+    assert!(
+        line.contains("'=HYPERLINK")
+            && line.contains("'@cv")
+            && line.contains("'+k")
+            && line.contains("'-p"),
+        "{line}"
+    );
+    assert!(line.contains(",-50.00,"), "{line}");
+}
+
+/// A discrepancy opens one dispute case: open, SLA 14 days, claim = the amount at stake, evidence refs, an
+/// `opened` event and an audit entry; a second case for it, an unknown user or id are refused. Re-running the
+/// period keeps the disputed row.
+#[test]
+fn dispute_from_a_discrepancy() {
+    let fx = Fx::new();
+    let a = fx.affiliate("1");
+    journey(&fx, a, 1, 20_000_000, "EUR");
+    fx.click("k2", a, T0 + 2 * DAY, "1.1.1.1", "", "DE", "");
+    let p2 = fx.player(
+        "p2",
+        Some(a),
+        T0 + 2 * DAY + HOUR,
+        Some("k2"),
+        "DE",
+        "",
+        "",
+        None,
+    );
+    fx.money(
+        "d2",
+        p2,
+        "deposit",
+        20_000_000,
+        T0 + 2 * DAY + 2 * HOUR,
+        true,
+        None,
+    );
+    let r = run(&fx, None);
+    let id = r.rows[0].id;
+    let case = reconcile::dispute::open_from_discrepancy(
+        &fx.store,
+        &DisputeOpenInput {
+            discrepancy_id: id,
+            user: "ana".into(),
+        },
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            case.state.as_str(),
+            case.amount_claimed.as_str(),
+            case.affiliate_id.as_str()
+        ),
+        ("open", "50.00", "1")
+    );
+    assert_eq!(case.sla_due_at_ms, NOW + 14 * DAY);
+    let refs: String = fx
+        .store
+        .read(|c| {
+            Ok(
+                c.query_row("SELECT evidence_refs_json FROM dispute_cases", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+        .unwrap();
+    assert!(refs.contains("\"d2\"") && refs.contains("\"p2\""));
+    assert_eq!(
+        fx.count("SELECT COUNT(*) FROM dispute_events WHERE event = 'opened'"),
+        1
+    );
+    assert_eq!(
+        fx.count("SELECT COUNT(*) FROM audit_log WHERE action = 'dispute.open'"),
+        1
+    );
+    let again = reconcile::dispute::open_from_discrepancy(
+        &fx.store,
+        &DisputeOpenInput {
+            discrepancy_id: id,
+            user: "ana".into(),
+        },
+        NOW,
+    );
+    assert!(again
+        .unwrap_err()
+        .to_string()
+        .contains("already has dispute case"));
+    assert!(reconcile::dispute::open_from_discrepancy(
+        &fx.store,
+        &DisputeOpenInput {
+            discrepancy_id: id,
+            user: "bob".into()
+        },
+        NOW
+    )
+    .is_err());
+    assert!(reconcile::dispute::open_from_discrepancy(
+        &fx.store,
+        &DisputeOpenInput {
+            discrepancy_id: 999,
+            user: "ana".into()
+        },
+        NOW
+    )
+    .is_err());
+    let r2 = run(&fx, None);
+    assert_eq!(r2.rows[0].id, id);
+    assert!(fx
+        .store
+        .write(|tx| Ok(tx.execute("UPDATE dispute_events SET event = 'x'", [])?))
+        .is_err());
+}

@@ -1,0 +1,101 @@
+// Flagged traffic: the queue loads, filters and sorts; an empty queue says what to do; running detection
+// reloads; a flag opens its investigation, and a decision needs a user and a comment.
+import { describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import FlaggedView from './FlaggedView.svelte';
+import { fakeBackend } from '../test/backend';
+import { flagRow } from '../test/fixtures';
+
+const ids = () => screen.getAllByTestId('flag-row').map((r) => r.dataset.flagId);
+
+describe('FlaggedView', () => {
+  it('lists open flags by score, filters and re-sorts them', async () => {
+    const backend = fakeBackend({
+      flagsList: vi.fn(async () => [
+        flagRow(1, { score: 40, severity: 'medium', amount_at_stake: '9.00' }),
+        flagRow(2, { score: 90, amount_at_stake: '100.00' }),
+        flagRow(3, { score: 60, status: 'dismissed', pattern: 'geo_mismatch' }),
+      ]),
+    });
+    render(FlaggedView, { backend, syncGeneration: 0 });
+    await screen.findByTestId('flag-table');
+    expect(ids()).toEqual(['2', '1']); // open only, highest score first
+    expect(screen.getByTestId('flag-count')).toHaveTextContent('2 of 3 flags');
+    await userEvent.selectOptions(screen.getByTestId('flag-filter-status'), '');
+    expect(ids()).toEqual(['2', '3', '1']);
+    await userEvent.click(screen.getByTestId('flag-sort-amount')); // largest first: 100.00, 50.00, 9.00
+    expect(ids()).toEqual(['2', '3', '1']);
+    await userEvent.click(screen.getByTestId('flag-sort-amount')); // exact decimals, not text ("9.00" < "50.00")
+    expect(ids()).toEqual(['1', '3', '2']);
+    await userEvent.selectOptions(screen.getByTestId('flag-filter-pattern'), 'geo_mismatch');
+    expect(ids()).toEqual(['3']);
+    await userEvent.selectOptions(screen.getByTestId('flag-filter-pattern'), '');
+    await userEvent.selectOptions(screen.getByTestId('flag-filter-severity'), 'medium');
+    expect(ids()).toEqual(['1']);
+  });
+
+  it('shows an empty state, and runs detection then reloads', async () => {
+    const flagsList = vi.fn().mockResolvedValueOnce([]).mockResolvedValueOnce([flagRow(5)]);
+    const backend = fakeBackend({ flagsList });
+    render(FlaggedView, { backend, syncGeneration: 0 });
+    expect(await screen.findByTestId('flags-empty')).toHaveTextContent('No flags yet');
+    await userEvent.click(screen.getByTestId('run-detection'));
+    expect(await screen.findByTestId('run-message')).toHaveTextContent('2 new flags');
+    await screen.findByTestId('flag-table');
+    expect(ids()).toEqual(['5']);
+    expect(backend.detectRun).toHaveBeenCalledTimes(1);
+  });
+
+  it('opens the investigation and records a decision by a named user', async () => {
+    const backend = fakeBackend();
+    render(FlaggedView, { backend, syncGeneration: 0 });
+    await screen.findByTestId('flag-table');
+    const row = screen.getAllByTestId('flag-row').find((r) => r.dataset.flagId === '1')!;
+    await userEvent.click(within(row).getByTestId('flag-open'));
+    const panel = await screen.findByTestId('investigation');
+    await within(panel).findByTestId('timeline');
+    expect(backend.flagInvestigate).toHaveBeenCalledWith(1);
+    expect(within(panel).getByTestId('evidence')).toHaveTextContent('"ctit_secs": 5');
+    expect(within(panel).getByTestId('shared')).toHaveTextContent('PX1, PX2');
+    expect(within(panel).getByTestId('ctit-chart')).toHaveAttribute('src', expect.stringMatching(/^data:image\/svg\+xml/));
+    const submit = within(panel).getByTestId('decision-submit');
+    expect(submit).toBeDisabled();
+    await userEvent.type(within(panel).getByTestId('decision-user'), 'ana');
+    expect(submit).toBeDisabled(); // a comment is required too
+    await userEvent.type(within(panel).getByTestId('decision-comment'), 'same device ring');
+    await userEvent.click(submit);
+    await waitFor(() =>
+      expect(backend.flagDecide).toHaveBeenCalledWith({ flag_id: 1, decision: 'confirm', user: 'ana', comment: 'same device ring' }),
+    );
+    // Confirmed flags leave the "open" queue.
+    await waitFor(() => expect(ids()).toEqual(['2']));
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByTestId('investigation')).toBeNull());
+  });
+
+  it('backtests a rule with changed thresholds and shows what it would hold', async () => {
+    const backend = fakeBackend({
+      detectBacktest: vi.fn(async () => ({
+        rules: [
+          {
+            rule: 'click_flooding',
+            settings_json: '{"min_clicks":50}',
+            findings: 3,
+            already_flagged: 1,
+            affiliates: [{ affiliate_id: '4', affiliate_name: 'Affiliate 4', findings: 3, amount_at_stake: '150.00', currency: 'EUR' }],
+            examples: ['300 clicks from IP 1.2.3.4'],
+          },
+        ],
+      })),
+    });
+    render(FlaggedView, { backend, syncGeneration: 0 });
+    await screen.findByTestId('flag-table');
+    await userEvent.click(screen.getByText('Backtest a rule'));
+    await userEvent.type(screen.getByTestId('backtest-settings'), 'min_clicks=50{enter}{enter}min_hours=3');
+    await userEvent.click(screen.getByTestId('backtest-run'));
+    expect(await screen.findByTestId('backtest-affiliate')).toHaveTextContent('150.00 EUR');
+    expect(backend.detectBacktest).toHaveBeenCalledWith({ rule: 'click_flooding', settings: ['min_clicks=50', 'min_hours=3'] });
+    expect(screen.getByTestId('backtest-result')).toHaveTextContent('3 findings (1 already flagged)');
+  });
+});

@@ -1,0 +1,111 @@
+// Ordering and filtering of the flagged-traffic queue and the reconciliation rows. Money compares as exact
+// decimal strings (see sort.ts); severity by rank, not alphabet.
+import type { FlagRow, ReconRow } from './bindings';
+import { compareDecimalStrings, sign, type SortDir, type SortState } from './sort';
+
+export type FlagSortKey = 'affiliate' | 'pattern' | 'severity' | 'score' | 'status' | 'amount' | 'created';
+
+export const FLAG_DEFAULT_SORT: SortState<FlagSortKey> = { key: 'score', dir: 'desc' };
+
+export const SEVERITIES = ['high', 'medium', 'low'] as const;
+export const STATUSES = ['open', 'confirmed', 'dismissed'] as const;
+
+const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3 };
+
+function compareFlags(key: FlagSortKey, a: FlagRow, b: FlagRow): number {
+  switch (key) {
+    case 'affiliate':
+      return a.affiliate_name.localeCompare(b.affiliate_name, undefined, { sensitivity: 'base' }) || a.affiliate_id.localeCompare(b.affiliate_id);
+    case 'pattern':
+      return a.pattern.localeCompare(b.pattern);
+    case 'severity':
+      return sign((SEVERITY_RANK[a.severity] ?? 0) - (SEVERITY_RANK[b.severity] ?? 0));
+    case 'score':
+      return sign(a.score - b.score);
+    case 'status':
+      return a.status.localeCompare(b.status);
+    case 'amount':
+      return compareDecimalStrings(a.amount_at_stake, b.amount_at_stake);
+    case 'created':
+      return sign(a.created_at_ms - b.created_at_ms);
+  }
+}
+
+/** A sorted copy; ties fall back to the flag id so the order is stable. */
+export function sortFlags(rows: readonly FlagRow[], sort: SortState<FlagSortKey>): FlagRow[] {
+  const factor = sort.dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => factor * compareFlags(sort.key, a, b) || a.id - b.id);
+}
+
+export function firstFlagDir(key: FlagSortKey): SortDir {
+  return key === 'affiliate' || key === 'pattern' || key === 'status' ? 'asc' : 'desc';
+}
+
+export interface FlagView {
+  /** Matches the affiliate's name or id, or the summary, case-insensitively. */
+  text: string;
+  pattern: string;
+  severity: string;
+  status: string;
+}
+
+export const ALL_FLAGS: FlagView = { text: '', pattern: '', severity: '', status: 'open' };
+
+export function filterFlags(rows: readonly FlagRow[], f: FlagView): FlagRow[] {
+  const n = f.text.trim().toLowerCase();
+  return rows.filter(
+    (r) =>
+      (!f.pattern || r.pattern === f.pattern) &&
+      (!f.severity || r.severity === f.severity) &&
+      (!f.status || r.status === f.status) &&
+      (!n ||
+        r.affiliate_name.toLowerCase().includes(n) ||
+        r.affiliate_id.toLowerCase().includes(n) ||
+        r.summary.toLowerCase().includes(n)),
+  );
+}
+
+/** The distinct patterns present, for the filter's options. */
+export function patternsOf(rows: readonly FlagRow[]): string[] {
+  return [...new Set(rows.map((r) => r.pattern))].sort();
+}
+
+/** A pattern or reason code as words: `click_flooding` → `click flooding`. */
+export function words(code: string): string {
+  return code.replace(/_/g, ' ');
+}
+
+export function reconRowsFor(rows: readonly ReconRow[], reason: string): ReconRow[] {
+  return reason ? rows.filter((r) => r.reason === reason) : [...rows];
+}
+
+/** The previous calendar month of `now` as YYYY-MM (the usual month to reconcile). */
+export function previousMonth(now: Date): string {
+  const y = now.getUTCMonth() === 0 ? now.getUTCFullYear() - 1 : now.getUTCFullYear();
+  const m = now.getUTCMonth() === 0 ? 12 : now.getUTCMonth();
+  return `${y}-${String(m).padStart(2, '0')}`;
+}
+
+export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The detection rules (crates/core/src/detect, `rules()`), for the backtest form. */
+export const RULES = [
+  'click_flooding',
+  'click_injection',
+  'abnormal_cr',
+  'brand_bidding',
+  'multi_accounting',
+  'self_referral',
+  'bonus_abuse',
+  'chargebacks',
+  'geo_mismatch',
+  'forex_churning',
+] as const;
+
+/** `key=value` lines of the backtest form, blank lines dropped. */
+export function settingLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}

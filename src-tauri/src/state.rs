@@ -40,11 +40,9 @@ impl AppState {
         if let Some((_, endpoint, end_ms)) = guard.as_ref() {
             return Ok((endpoint.clone(), *end_ms));
         }
-        // The demo shows both verticals: the casino and a Forex broker.
-        let world = Arc::new(generate(&WorldConfig {
-            forex: true,
-            ..WorldConfig::demo()
-        }));
+        let world = Arc::new(generate(&WorldConfig::demo_workspace(
+            WorldConfig::demo().seed,
+        )));
         let server = serve(
             world.clone(),
             ([127, 0, 0, 1], 0).into(),

@@ -7,12 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Arc;
 
 pub async fn run(ws: &Workspace, seed: u64, show_progress: bool) -> Result<SyncSummary, ApiError> {
-    let world = Arc::new(generate(&WorldConfig {
-        seed,
-        // The demo shows both verticals: the casino and a Forex broker.
-        forex: true,
-        ..WorldConfig::demo()
-    }));
+    let world = Arc::new(generate(&WorldConfig::demo_workspace(seed)));
     let server = serve(
         world.clone(),
         ([127, 0, 0, 1], 0).into(),

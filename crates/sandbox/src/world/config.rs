@@ -119,6 +119,19 @@ impl WorldConfig {
         }
     }
 
+    /// What "Open demo workspace" and `affops-cli demo` serve: the demo month with the Forex broker beside the
+    /// casino, the typical fraud patterns and integration faults switched on, so the flag queue, investigation
+    /// and reconciliation screens show real findings on first run.
+    pub fn demo_workspace(seed: u64) -> Self {
+        Self {
+            seed,
+            forex: true,
+            fraud: FraudConfig::typical(),
+            faults_injected: IntegrationFaults::typical(),
+            ..Self::demo()
+        }
+    }
+
     /// A world small enough to page through over HTTP in a test in well under a second.
     pub fn small(seed: u64) -> Self {
         Self {

@@ -1,8 +1,10 @@
 // End-to-end: the real Affops desktop binary under Xvfb, driven through tauri-driver + WebKitWebDriver.
 //
 // The CLI computes the demo dashboard headless; the app opens the same demo from its welcome screen; every
-// affiliate's FTD count shown in the app must equal the CLI's. Then the sidebar opens Sources (both demo sources
-// listed with status ok) and Coverage, with a screenshot of each. Run through tests/e2e/run.sh, which builds the
+// affiliate's FTD count shown in the app must equal the CLI's, and so must one affiliate's statement total. Then
+// the sidebar opens every screen (Sources with the demo sources ok, Coverage, Import, Postbacks, Affiliates with
+// a player's attribution explained, Plans, Statements with a line's drill-down, Flagged traffic with an
+// investigation, Reconciliation), with a screenshot of each. Run through tests/e2e/run.sh, which builds the
 // environment this file reads:
 //   AFFOPS_BIN, AFFOPS_CLI   absolute paths of the desktop app and the CLI
 //   AFFOPS_E2E_TMP           a fresh per-run folder (CLI and app data dirs go under it)
@@ -28,7 +30,9 @@ const WELCOME_TIMEOUT_MS = 60_000;
 const DASHBOARD_TIMEOUT_MS = 180_000;
 const CHART_LOAD_TIMEOUT_MS = 15_000;
 const SCREEN_TIMEOUT_MS = 30_000;
-const DEMO_SOURCES = ['Demo tracker', 'Demo operator'];
+const DEMO_SOURCES = ['Demo tracker', 'Demo operator', 'Demo broker'];
+const STATEMENT_PERIOD = '2026-10'; // the demo world's month
+const STATEMENT_AFFILIATE = '1';
 const SETTLE_MS = 300; // let WebKit paint before a screenshot
 const TEST_TIMEOUT_MS = 15 * 60_000;
 
@@ -57,16 +61,50 @@ async function cli(args) {
   }
 }
 
-/** The CLI's demo dashboard: the expected values. */
-async function cliDashboard() {
-  const dataDir = path.join(TMP, 'cli');
-  await cli(['demo', '--data-dir', dataDir]);
-  const stdout = await cli(['dashboard', '--data-dir', dataDir, '--json']);
+function parseJson(command, stdout) {
   try {
     return JSON.parse(stdout);
   } catch (error) {
-    throw new Error(`affops-cli dashboard --json printed invalid JSON (${error.message}):\n${stdout.slice(0, 2000)}`);
+    throw new Error(`affops-cli ${command} printed invalid JSON (${error.message}):\n${stdout.slice(0, 2000)}`);
   }
+}
+
+/** The CLI's demo dashboard and one affiliate's statement: the expected values. */
+async function cliExpected() {
+  const dataDir = path.join(TMP, 'cli');
+  await cli(['demo', '--data-dir', dataDir]);
+  const dashboard = parseJson('dashboard', await cli(['dashboard', '--data-dir', dataDir, '--json']));
+  const statement = parseJson(
+    'statement',
+    await cli(['statement', '--data-dir', dataDir, '--affiliate', STATEMENT_AFFILIATE, '--period', STATEMENT_PERIOD, '--json']),
+  );
+  return { dashboard, statement };
+}
+
+/** Clicks a sidebar entry and waits for the screen's root element. */
+async function openScreen(browser, nav, root) {
+  await (await browser.$(`[data-testid=${nav}]`)).click();
+  const el = await browser.$(`[data-testid=${root}]`);
+  await el.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `screen [data-testid=${root}] not shown after ${nav}` });
+  return el;
+}
+
+/** Waits until any of the selectors exists; returns the first that does. */
+async function waitForAny(browser, selectors, what) {
+  let found = null;
+  await browser.waitUntil(
+    async () => {
+      for (const sel of selectors) {
+        if (await (await browser.$(sel)).isExisting()) {
+          found = sel;
+          return true;
+        }
+      }
+      return false;
+    },
+    { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `${what}: none of ${selectors.join(', ')} appeared` },
+  );
+  return found;
 }
 
 function portOpen(host, port) {
@@ -135,7 +173,7 @@ async function screenshot(browser, name) {
 test('the app shows the same FTDs per affiliate as the CLI for the demo workspace', { timeout: TEST_TIMEOUT_MS }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
 
-  const expected = await cliDashboard();
+  const { dashboard: expected, statement: expectedStatement } = await cliExpected();
   assert.ok(Array.isArray(expected.rows), 'CLI dashboard JSON has no rows array');
   assert.ok(expected.rows.length > 0, 'CLI demo dashboard has no affiliate rows: nothing to compare');
   const expectedFtds = new Map(expected.rows.map((r) => [r.affiliate_id, String(r.ftds)]));
@@ -269,6 +307,76 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
     );
     await sleep(SETTLE_MS);
     await screenshot(browser, 'postbacks.png');
+
+    // Affiliates: the table, one affiliate's profile, and why its first player is attributed to it.
+    await openScreen(browser, 'nav-affiliates', 'affiliates');
+    await waitForAny(browser, ['[data-testid=affiliate-row]'], 'the Affiliates screen listed no affiliate');
+    const firstAffiliate = (await browser.$$('[data-testid=affiliate-row]'))[0];
+    await (await firstAffiliate.$('[data-testid=open-affiliate]')).click();
+    await (await browser.$('[data-testid=affiliate-profile]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    assert.ok(
+      (await browser.$$('[data-testid=plan-assignment]')).length > 0,
+      'the affiliate profile shows no plan history although the demo assigns a default plan',
+    );
+    await waitForAny(browser, ['[data-testid=explain-player]'], 'the affiliate profile listed no player');
+    await (await browser.$('[data-testid=explain-player]')).click();
+    await (await browser.$('[data-testid=explanation-key]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'affiliates.png');
+
+    // Plans: the demo's default plan with its version in words.
+    await openScreen(browser, 'nav-plans', 'plans');
+    await waitForAny(browser, ['[data-testid=plan-row]'], 'the Plans screen listed no plan');
+    await (await browser.$('[data-testid=plan-row]')).click();
+    await waitForAny(browser, ['[data-testid=plan-version]'], 'the plan detail showed no version');
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'plans.png');
+
+    // Statements: the demo month's statement of one affiliate equals the CLI's, and a line explains itself.
+    await openScreen(browser, 'nav-statements', 'statements');
+    const periodRow = await browser.$(`[data-testid=period-row][data-period="${STATEMENT_PERIOD}"]`);
+    await periodRow.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `period ${STATEMENT_PERIOD} is not listed` });
+    await (await periodRow.$('[data-testid=open-period]')).click();
+    const pick = await browser.$(`[data-testid=pick-affiliate][data-affiliate-id="${STATEMENT_AFFILIATE}"]`);
+    await pick.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `affiliate ${STATEMENT_AFFILIATE} is not in the picker` });
+    await pick.click();
+    const payable = await browser.$('[data-testid=payable]');
+    await payable.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the statement shows no payable total' });
+    const payableText = (await payable.getText()).replaceAll(',', '');
+    assert.ok(
+      payableText.includes(expectedStatement.payable),
+      `statement payable: app shows "${payableText}", CLI says ${expectedStatement.payable} ${expectedStatement.currency}`,
+    );
+    await (await browser.$('[data-testid=why]')).click();
+    await waitForAny(browser, ['[data-testid=drill-item]', '[data-testid=drill-empty]'], 'the line drill-down did not open');
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'statements.png');
+
+    // Flagged traffic: the demo's injected fraud is flagged; one flag opens its investigation.
+    await openScreen(browser, 'nav-flags', 'flags');
+    const flagsState = await waitForAny(
+      browser,
+      ['[data-testid=flag-row]', '[data-testid=flags-empty]'],
+      'the Flagged traffic screen showed neither flags nor its empty state',
+    );
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'flags.png');
+    assert.equal(flagsState, '[data-testid=flag-row]', 'the demo world injects fraud, yet no flag is listed');
+    await (await browser.$('[data-testid=flag-open]')).click();
+    await (await browser.$('[data-testid=investigation]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    await waitForAny(browser, ['[data-testid=evidence]'], 'the investigation showed no evidence');
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'investigation.png');
+
+    // Reconciliation: the demo month, with the injected integration faults as discrepancies.
+    await openScreen(browser, 'nav-reconcile', 'reconcile');
+    const month = await browser.$('[data-testid=recon-period]');
+    await month.clearValue();
+    await month.setValue(STATEMENT_PERIOD);
+    await (await browser.$('[data-testid=recon-apply]')).click();
+    await waitForAny(browser, ['[data-testid=recon-row]'], 'the Reconciliation screen listed no discrepancy for the demo month');
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'reconciliation.png');
     passed = true;
   } finally {
     if (browser) {

@@ -327,7 +327,7 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
     // Plans: the demo's default plan with its version in words.
     await openScreen(browser, 'nav-plans', 'plans');
     await waitForAny(browser, ['[data-testid=plan-row]'], 'the Plans screen listed no plan');
-    await (await browser.$('[data-testid=plan-row]')).click();
+    await (await browser.$('[data-testid=plan-row] button')).click();
     await waitForAny(browser, ['[data-testid=plan-version]'], 'the plan detail showed no version');
     await sleep(SETTLE_MS);
     await screenshot(browser, 'plans.png');

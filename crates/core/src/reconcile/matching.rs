@@ -234,8 +234,11 @@ pub fn classify(
         } else if primary.sale != f.amount {
             out.push(Discrepancy {
                 detail: format!(
-                    "tracker sale amount differs from the operator's deposit by {} micros",
-                    primary.sale - f.amount
+                    "tracker sale amount {} {cur} vs the operator's deposit {} {cur} (difference {})",
+                    crate::money::format_amount(primary.sale, &f.currency),
+                    crate::money::format_amount(f.amount, &f.currency),
+                    crate::money::format_amount(primary.sale - f.amount, &f.currency),
+                    cur = f.currency,
                 ),
                 ..base(Reason::AmountMismatch, key, Some(primary))
             });

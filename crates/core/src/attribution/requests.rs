@@ -129,6 +129,7 @@ pub fn multi_touch(
     let q = DashboardQuery {
         from: Some(period.from.clone()),
         to: Some(period.to.clone()),
+        program: None,
     };
     let period = crate::dashboard::resolve_period(ws, &q)?;
     Ok(ws

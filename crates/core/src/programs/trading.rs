@@ -25,9 +25,11 @@ fn count(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
+/// Always 2 places ("0.00", "12.50"), so the UI can compare lots as fixed-point text.
 fn lots_text(d: Decimal) -> String {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-        .to_string()
+    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r.to_string()
 }
 
 /// Lots of `volume_micros` base units of a symbol of `contract_size` (None: unknown symbol or bad size).
@@ -148,6 +150,8 @@ mod tests {
         assert_eq!(lots(1, None, false), None);
         assert_eq!(lots(1, Some(0), false), None);
         assert_eq!(lots_text(Decimal::new(125, 3)), "0.13");
+        assert_eq!(lots_text(Decimal::ZERO), "0.00");
+        assert_eq!(lots_text(Decimal::new(125, 1)), "12.50");
     }
 
     proptest! {

@@ -94,8 +94,9 @@ async fn each_program_is_listed_and_every_read_honours_the_chosen_one() {
         *lots.entry(ib).or_default() += l;
     }
     let round = |v: Decimal| {
-        v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-            .to_string()
+        let mut r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        r.rescale(2);
+        r.to_string()
     };
     let t = d.trading.expect("a Forex dashboard carries its trading");
     assert_eq!(t.trades, trades.values().sum::<u32>());

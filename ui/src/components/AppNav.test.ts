@@ -84,6 +84,11 @@ describe('the chosen program through App', () => {
     await user.click(ib);
     await waitFor(() => expect(backend.statement).toHaveBeenLastCalledWith('102', '2025-06', BROKER));
 
+    await user.click(screen.getByTestId('nav-affiliates'));
+    await waitFor(() => expect(backend.listAffiliates).toHaveBeenLastCalledWith({ program: BROKER }));
+    expect(screen.getByTestId('ib-note')).toBeInTheDocument();
+    expect(screen.queryByTestId('run-attribution')).toBeNull(); // it would unlink the clients from their IBs
+
     await user.click(screen.getByTestId('nav-flags'));
     await waitFor(() => expect(backend.flagsList).toHaveBeenLastCalledWith({}, BROKER));
     await user.click(screen.getByTestId('nav-reconcile'));

@@ -133,6 +133,23 @@ async fn each_program_is_listed_and_every_read_honours_the_chosen_one() {
     let page = requests::list_affiliates(&e.ws, Some(broker), &query(Some(broker))).unwrap();
     assert_eq!(page.rows.len(), fx.ibs.len());
 
+    // Click/btag attribution never runs over a broker's clients (it would unlink them from their IBs).
+    let linked = |e: &crate::sync::Env| -> i64 {
+        e.ws.store()
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM players p JOIN programs pr ON pr.id = p.program_id WHERE pr.vertical = 'forex' AND p.affiliate_id IS NOT NULL", [], |r| r.get(0))?))
+            .unwrap()
+    };
+    let before = linked(&e);
+    let err = requests::run(&e.ws, Some(broker), crate::sync::now_ms(&e.world)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("iGaming"), "{}", err.message);
+    let err =
+        requests::set_promo_code(&e.ws, Some(broker), "FX", "1", None, None, "t", 0).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert_eq!(linked(&e), before);
+    assert!(before > 0);
+    requests::run(&e.ws, Some(casino), crate::sync::now_ms(&e.world)).unwrap();
+
     // An unknown program is a clear error naming the known ones, everywhere.
     let err = affops_core::dashboard::build(&e.ws, &query(Some("Nope"))).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);

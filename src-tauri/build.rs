@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "workspace_status",
     "open_demo_workspace",
     "sync_now",
+    "list_programs",
     "dashboard",
     "coverage",
     "list_sources",

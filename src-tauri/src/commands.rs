@@ -9,8 +9,9 @@ use affops_core::api::{
 use affops_core::api::{
     ApiError, ColumnMapping, ConnectionTest, CoverageReport, Dashboard, DashboardQuery, ErrorCode,
     ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary, ListenerStatus,
-    PostbackLogFilter, PostbackLogPage, PostbackSecretsInput, PostbackSourceConfig, Progress,
-    QuarantinePage, SourceSettings, SourceView, SourcesOverview, SyncSummary, WorkspaceStatus,
+    PostbackLogFilter, PostbackLogPage, PostbackSecretsInput, PostbackSourceConfig, ProgramSummary,
+    Progress, QuarantinePage, SourceSettings, SourceView, SourcesOverview, SyncSummary,
+    WorkspaceStatus,
 };
 use affops_core::attribution::requests;
 use affops_core::import::quarantine::QuarantineFilter;
@@ -84,6 +85,13 @@ pub async fn sync_now(
             forward(on_progress),
         )
         .await
+}
+
+/// The workspace's programs for the program switcher (the default one marked).
+#[tauri::command]
+pub async fn list_programs(state: State<'_, AppState>) -> Result<Vec<ProgramSummary>, ApiError> {
+    let ws = state.workspace.clone();
+    blocking(move || affops_core::programs::list(&ws)).await
 }
 
 #[tauri::command]
@@ -314,7 +322,7 @@ pub async fn list_affiliates(
     query: DashboardQuery,
 ) -> Result<AffiliatesPage, ApiError> {
     let ws = state.workspace.clone();
-    blocking(move || requests::list_affiliates(&ws, None, &query)).await
+    blocking(move || requests::list_affiliates(&ws, query.program.as_deref(), &query)).await
 }
 
 #[tauri::command]
@@ -324,24 +332,27 @@ pub async fn affiliate_detail(
     query: DashboardQuery,
 ) -> Result<AffiliateDetail, ApiError> {
     let ws = state.workspace.clone();
-    blocking(move || requests::affiliate_detail(&ws, None, &affiliate, &query)).await
+    blocking(move || requests::affiliate_detail(&ws, query.program.as_deref(), &affiliate, &query))
+        .await
 }
 
 #[tauri::command]
 pub async fn explain_player(
     state: State<'_, AppState>,
     player: String,
+    program: Option<String>,
 ) -> Result<PlayerExplanation, ApiError> {
     let ws = state.workspace.clone();
-    blocking(move || requests::explain_player(&ws, None, &player)).await
+    blocking(move || requests::explain_player(&ws, program.as_deref(), &player)).await
 }
 
 #[tauri::command]
 pub async fn attribution_rules(
     state: State<'_, AppState>,
+    program: Option<String>,
 ) -> Result<AttributionRulesView, ApiError> {
     let ws = state.workspace.clone();
-    blocking(move || requests::rules(&ws, None)).await
+    blocking(move || requests::rules(&ws, program.as_deref())).await
 }
 
 /// Validates and stores a rule version; field errors come back in the result (nothing stored).
@@ -350,10 +361,20 @@ pub async fn save_attribution_rules(
     state: State<'_, AppState>,
     effective_from: String,
     rules: serde_json::Value,
+    program: Option<String>,
 ) -> Result<SaveRulesResult, ApiError> {
     let ws = state.workspace.clone();
-    blocking(move || requests::save_rules(&ws, None, &effective_from, &rules, "desktop", now_ms()))
-        .await
+    blocking(move || {
+        requests::save_rules(
+            &ws,
+            program.as_deref(),
+            &effective_from,
+            &rules,
+            "desktop",
+            now_ms(),
+        )
+    })
+    .await
 }
 
 /// Multi-touch credit over a period (analysis only, never payout).
@@ -362,9 +383,10 @@ pub async fn multi_touch_report(
     state: State<'_, AppState>,
     period: Period,
     half_life_hours: u32,
+    program: Option<String>,
 ) -> Result<MultiTouchReport, ApiError> {
     let ws = state.workspace.clone();
-    blocking(move || requests::multi_touch(&ws, None, &period, half_life_hours)).await
+    blocking(move || requests::multi_touch(&ws, program.as_deref(), &period, half_life_hours)).await
 }
 
 /// Assigns a promo code to an affiliate (replacing an earlier owner); audited. Applies at the next run.
@@ -375,12 +397,13 @@ pub async fn set_promo_code(
     affiliate: String,
     valid_from: Option<String>,
     valid_to: Option<String>,
+    program: Option<String>,
 ) -> Result<(), ApiError> {
     let ws = state.workspace.clone();
     blocking(move || {
         requests::set_promo_code(
             &ws,
-            None,
+            program.as_deref(),
             &code,
             &affiliate,
             valid_from.as_deref(),
@@ -396,7 +419,8 @@ pub async fn set_promo_code(
 #[tauri::command]
 pub async fn run_attribution(
     state: State<'_, AppState>,
+    program: Option<String>,
 ) -> Result<AttributionRunSummary, ApiError> {
     let ws = state.workspace.clone();
-    blocking(move || requests::run(&ws, None, now_ms())).await
+    blocking(move || requests::run(&ws, program.as_deref(), now_ms())).await
 }

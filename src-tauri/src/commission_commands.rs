@@ -59,15 +59,22 @@ fn write_export(data_dir: &Path, path: &str, text: &str) -> Result<String, ApiEr
 }
 
 #[tauri::command]
-pub async fn list_plans(state: State<'_, AppState>) -> Result<Vec<PlanSummary>, ApiError> {
+pub async fn list_plans(
+    state: State<'_, AppState>,
+    program: Option<String>,
+) -> Result<Vec<PlanSummary>, ApiError> {
     let store = state.workspace.store().clone();
-    blocking(move || Ok(actions::list_plans(&store, None)?)).await
+    blocking(move || Ok(actions::list_plans(&store, program.as_deref())?)).await
 }
 
 #[tauri::command]
-pub async fn plan_detail(state: State<'_, AppState>, name: String) -> Result<PlanDetail, ApiError> {
+pub async fn plan_detail(
+    state: State<'_, AppState>,
+    name: String,
+    program: Option<String>,
+) -> Result<PlanDetail, ApiError> {
     let store = state.workspace.store().clone();
-    blocking(move || Ok(actions::plan_detail(&store, None, &name)?)).await
+    blocking(move || Ok(actions::plan_detail(&store, program.as_deref(), &name)?)).await
 }
 
 /// Validates a plan file's text without saving: the errors come back with their field paths.
@@ -76,12 +83,13 @@ pub async fn check_plan(
     state: State<'_, AppState>,
     text: String,
     format: String,
+    program: Option<String>,
 ) -> Result<PlanImportResult, ApiError> {
     let (store, name) = (state.workspace.store().clone(), file_name(&format)?);
     blocking(move || {
         Ok(actions::import_plan(
             &store,
-            None,
+            program.as_deref(),
             &name,
             &text,
             false,
@@ -97,12 +105,13 @@ pub async fn save_plan(
     state: State<'_, AppState>,
     text: String,
     format: String,
+    program: Option<String>,
 ) -> Result<PlanImportResult, ApiError> {
     let (store, name) = (state.workspace.store().clone(), file_name(&format)?);
     blocking(move || {
         Ok(actions::import_plan(
             &store,
-            None,
+            program.as_deref(),
             &name,
             &text,
             true,
@@ -136,6 +145,7 @@ pub async fn export_plan(
     name: String,
     format: String,
     path: String,
+    program: Option<String>,
 ) -> Result<String, ApiError> {
     let fmt = plan_format(&format)?;
     let (store, dir) = (
@@ -146,7 +156,7 @@ pub async fn export_plan(
         write_export(
             &dir,
             &path,
-            &actions::export_plan(&store, None, &name, fmt)?,
+            &actions::export_plan(&store, program.as_deref(), &name, fmt)?,
         )
     })
     .await
@@ -159,12 +169,13 @@ pub async fn preview_plan(
     text: String,
     format: String,
     period_label: String,
+    program: Option<String>,
 ) -> Result<PlanPreview, ApiError> {
     let (store, name) = (state.workspace.store().clone(), file_name(&format)?);
     blocking(move || {
         Ok(preview::preview_plan(
             &store,
-            None,
+            program.as_deref(),
             &name,
             &text,
             &period_label,
@@ -174,9 +185,12 @@ pub async fn preview_plan(
 }
 
 #[tauri::command]
-pub async fn list_periods(state: State<'_, AppState>) -> Result<Vec<PeriodView>, ApiError> {
+pub async fn list_periods(
+    state: State<'_, AppState>,
+    program: Option<String>,
+) -> Result<Vec<PeriodView>, ApiError> {
     let store = state.workspace.store().clone();
-    blocking(move || Ok(actions::periods(&store, None)?)).await
+    blocking(move || Ok(actions::periods(&store, program.as_deref())?)).await
 }
 
 /// Computes a month and posts what changed; `elapsed_ms` is measured here, where the clock is.
@@ -184,11 +198,12 @@ pub async fn list_periods(state: State<'_, AppState>) -> Result<Vec<PeriodView>,
 pub async fn compute_period(
     state: State<'_, AppState>,
     period_label: String,
+    program: Option<String>,
 ) -> Result<ComputeResult, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || {
         let started = now_ms();
-        let mut result = actions::compute(&store, None, &period_label, started)?;
+        let mut result = actions::compute(&store, program.as_deref(), &period_label, started)?;
         result.elapsed_ms = now_ms() - started;
         Ok(result)
     })
@@ -200,12 +215,13 @@ pub async fn compute_period(
 pub async fn close_period(
     state: State<'_, AppState>,
     period_label: String,
+    program: Option<String>,
 ) -> Result<PeriodView, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || {
         Ok(actions::close(
             &store,
-            None,
+            program.as_deref(),
             &period_label,
             "desktop",
             now_ms(),
@@ -219,12 +235,13 @@ pub async fn statement(
     state: State<'_, AppState>,
     affiliate_id: String,
     period_label: String,
+    program: Option<String>,
 ) -> Result<Statement, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || {
         Ok(actions::affiliate_statement(
             &store,
-            None,
+            program.as_deref(),
             &affiliate_id,
             &period_label,
         )?)
@@ -240,13 +257,15 @@ pub async fn export_statement(
     period_label: String,
     format: String,
     path: String,
+    program: Option<String>,
 ) -> Result<String, ApiError> {
     let (store, dir) = (
         state.workspace.store().clone(),
         state.workspace.data_dir().to_path_buf(),
     );
     blocking(move || {
-        let s = actions::affiliate_statement(&store, None, &affiliate_id, &period_label)?;
+        let s =
+            actions::affiliate_statement(&store, program.as_deref(), &affiliate_id, &period_label)?;
         let text = match format.as_str() {
             "csv" => statement::to_csv(&s),
             "html" => statement::to_html(&s),
@@ -263,14 +282,20 @@ pub async fn qualification(
     state: State<'_, AppState>,
     player_id: String,
     period_label: Option<String>,
+    program: Option<String>,
 ) -> Result<QualificationChecklist, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || {
         let as_of = match period_label {
             Some(label) => period::month_bounds(&label)?.1,
-            None => actions::today(&store, None, now_ms())?,
+            None => actions::today(&store, program.as_deref(), now_ms())?,
         };
-        Ok(actions::qualification(&store, None, &player_id, &as_of)?)
+        Ok(actions::qualification(
+            &store,
+            program.as_deref(),
+            &player_id,
+            &as_of,
+        )?)
     })
     .await
 }

@@ -1,5 +1,5 @@
 //! Tauri commands of detection and reconciliation: thin adapters over `affops_core::detect` and
-//! `affops_core::reconcile`, on the blocking pool, for the workspace's first iGaming program.
+//! `affops_core::reconcile`, on the blocking pool, for the named program (none: the first iGaming program).
 
 use crate::commands::{blocking, now_ms};
 use crate::state::AppState;
@@ -9,15 +9,19 @@ use affops_core::api::{
     ReconReport,
 };
 use affops_core::detect;
+use affops_core::programs;
 use affops_core::reconcile::{self, ReconSettings};
 use tauri::State;
 
 /// Runs every fraud rule over the data new since the last run.
 #[tauri::command]
-pub async fn detect_run(state: State<'_, AppState>) -> Result<DetectRunSummary, ApiError> {
+pub async fn detect_run(
+    state: State<'_, AppState>,
+    program: Option<String>,
+) -> Result<DetectRunSummary, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || {
-        let program = detect::service::default_program(&store)?;
+        let program = programs::resolve(&store, program.as_deref())?.id;
         let report = detect::run(&store, program, None, now_ms())?;
         Ok(detect::service::summary(&report))
     })
@@ -28,10 +32,11 @@ pub async fn detect_run(state: State<'_, AppState>) -> Result<DetectRunSummary, 
 pub async fn detect_backtest(
     state: State<'_, AppState>,
     request: BacktestRequest,
+    program: Option<String>,
 ) -> Result<BacktestResult, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || {
-        let program = detect::service::default_program(&store)?;
+        let program = programs::resolve(&store, program.as_deref())?.id;
         Ok(detect::backtest::backtest(
             &store,
             program,
@@ -46,9 +51,21 @@ pub async fn detect_backtest(
 pub async fn flags_list(
     state: State<'_, AppState>,
     filter: FlagFilter,
+    program: Option<String>,
 ) -> Result<Vec<FlagRow>, ApiError> {
     let store = state.workspace.store().clone();
-    blocking(move || Ok(detect::queue::list(&store, &filter)?)).await
+    blocking(move || {
+        let rows = detect::queue::list(&store, &filter)?;
+        // Without a program: every program's flags, as before; with one: that program's only.
+        Ok(match program.as_deref() {
+            Some(name) => {
+                let name = programs::resolve(&store, Some(name))?.name;
+                rows.into_iter().filter(|r| r.program == name).collect()
+            }
+            None => rows,
+        })
+    })
+    .await
 }
 
 #[tauri::command]
@@ -73,10 +90,11 @@ pub async fn flag_investigate(
 pub async fn reconcile_period(
     state: State<'_, AppState>,
     query: ReconQuery,
+    program: Option<String>,
 ) -> Result<ReconReport, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || {
-        let program = detect::service::default_program(&store)?;
+        let program = programs::resolve(&store, program.as_deref())?.id;
         Ok(reconcile::report::run(
             &store,
             program,
@@ -94,10 +112,11 @@ pub async fn reconcile_export_csv(
     state: State<'_, AppState>,
     query: ReconQuery,
     path: String,
+    program: Option<String>,
 ) -> Result<u32, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || {
-        let program = detect::service::default_program(&store)?;
+        let program = programs::resolve(&store, program.as_deref())?.id;
         let report =
             reconcile::report::run(&store, program, &query, &ReconSettings::default(), now_ms())?;
         let bytes = reconcile::report::to_csv(&report)?;

@@ -36,6 +36,7 @@ fn main() {
             commands::workspace_status,
             commands::open_demo_workspace,
             commands::sync_now,
+            commands::list_programs,
             commands::dashboard,
             commands::coverage,
             commands::list_sources,

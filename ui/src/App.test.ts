@@ -7,10 +7,13 @@ import App from './App.svelte';
 import type { Backend } from './lib/api';
 import type { Progress, SyncSummary } from './lib/bindings';
 import { channelSender, deferred } from './test/ipc';
-import { fakeBackend, SUMMARY } from './test/backend';
+import { fakeBackend, PROGRAMS, SUMMARY } from './test/backend';
 import { dashboard, progress, sourcesOverview, status } from './test/fixtures';
 
 afterEach(() => clearMocks());
+
+/** The fake workspace's default program, which App passes on every program-scoped call. */
+const CASINO = { program: 'Lucky Casino EU' };
 
 
 describe('first run through mocked IPC', () => {
@@ -27,8 +30,11 @@ describe('first run through mocked IPC', () => {
         case 'open_demo_workspace':
           send = channelSender<Progress>((args as Record<string, unknown>).onProgress);
           return demo.promise;
+        case 'list_programs':
+          return PROGRAMS;
         case 'dashboard':
-          expect(args).toEqual({ query: {} });
+          // Every screen is scoped to the chosen program: the workspace's default until the user picks another.
+          expect(args).toEqual({ query: { program: 'Lucky Casino EU' } });
           return dashboard();
         default:
           throw { code: 'internal', message: `unexpected ${cmd}` };
@@ -55,11 +61,11 @@ describe('first run through mocked IPC', () => {
     const dash = await screen.findByTestId('dashboard');
     expect(within(dash).getAllByTestId('affiliate-row')).toHaveLength(3);
     expect(screen.queryByTestId('sync-progress')).toBeNull();
-    expect(calls).toEqual(['workspace_status', 'open_demo_workspace', 'dashboard']);
+    expect(calls).toEqual(['workspace_status', 'open_demo_workspace', 'list_programs', 'dashboard']);
   });
 
   it('goes straight to the dashboard when the workspace has data', async () => {
-    mockIPC((cmd) => (cmd === 'workspace_status' ? status(true) : dashboard()));
+    mockIPC((cmd) => (cmd === 'workspace_status' ? status(true) : cmd === 'list_programs' ? PROGRAMS : dashboard()));
     render(App);
     expect(await screen.findByTestId('dashboard')).toBeInTheDocument();
     expect(screen.getByTestId('program')).toHaveTextContent('Lucky Casino EU');
@@ -164,11 +170,11 @@ describe('dashboard interactions through App', () => {
     await user.type(from, '2025-07-10');
     await user.click(screen.getByRole('button', { name: 'Apply' }));
     expect(screen.getByTestId('period-error')).toHaveTextContent('after the end date');
-    expect(backend.queries).toEqual([{}]);
+    expect(backend.queries).toEqual([CASINO]);
 
     await user.clear(from);
     await user.type(from, '2025-06-10{Enter}');
-    await waitFor(() => expect(backend.queries).toEqual([{}, { from: '2025-06-10', to: '2025-06-30' }]));
+    await waitFor(() => expect(backend.queries).toEqual([CASINO, { from: '2025-06-10', to: '2025-06-30', ...CASINO }]));
     expect(screen.queryByTestId('period-error')).toBeNull();
     expect(screen.getByTestId('period')).toHaveTextContent('2025-06-10 – 2025-06-30');
     expect(to.value).toBe('2025-06-30');
@@ -196,7 +202,7 @@ describe('navigation', () => {
     expect(await screen.findByTestId('coverage')).toBeInTheDocument();
     expect(screen.getByTestId('nav-coverage')).toHaveAttribute('aria-current', 'page');
     await screen.findByTestId('coverage-table');
-    expect(backend.coverage).toHaveBeenCalledWith({}); // the dashboard's period (the default)
+    expect(backend.coverage).toHaveBeenCalledWith(CASINO); // the dashboard's period (the default)
 
     // Keyboard: Tab reaches the nav buttons, Enter activates; Alt+1 jumps back to the dashboard.
     screen.getByTestId('nav-sources').focus();
@@ -259,7 +265,7 @@ describe('navigation', () => {
     await waitFor(() => expect(screen.getByTestId('period')).toHaveTextContent('2025-06-10'));
     await user.click(screen.getByTestId('nav-coverage'));
     await screen.findByTestId('coverage-table');
-    expect(backend.coverage).toHaveBeenCalledWith({ from: '2025-06-10', to: '2025-06-30' });
+    expect(backend.coverage).toHaveBeenCalledWith({ from: '2025-06-10', to: '2025-06-30', ...CASINO });
   });
 
   it('the welcome screen has no sidebar', async () => {

@@ -10,6 +10,7 @@ mod evaluate_cmd;
 mod evaluate_public;
 mod import_cmd;
 mod postback_cmd;
+mod programs_cmd;
 mod sandbox_cmd;
 mod sources_cmd;
 mod statement_cmd;
@@ -60,6 +61,9 @@ enum Command {
     },
     /// How each affiliate's conversions arrived (S2S, pixel, batch, API) for a period.
     Coverage {
+        /// The program's name (default: the first iGaming program); see `affops-cli programs`.
+        #[arg(long)]
+        program: Option<String>,
         #[arg(long)]
         from: Option<String>,
         #[arg(long)]
@@ -69,6 +73,9 @@ enum Command {
     },
     /// Print the per-affiliate dashboard for a period (default: all the data).
     Dashboard {
+        /// The program's name (default: the first iGaming program); see `affops-cli programs`.
+        #[arg(long)]
+        program: Option<String>,
         /// First day, YYYY-MM-DD (program time zone).
         #[arg(long)]
         from: Option<String>,
@@ -79,6 +86,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The workspace's programs (name, vertical, currency, counts, data range).
+    Programs(programs_cmd::ProgramsArgs),
     /// Run the built-in sandbox on its own: serve, write files, fire postbacks, write ground truth.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCmd),
@@ -151,6 +160,7 @@ fn main() -> ExitCode {
         Command::Statement(a) => a.json,
         Command::Qualify(a) => a.json,
         Command::Fraud(c) => c.json(),
+        Command::Programs(a) => a.json,
         Command::Sources { .. } | Command::Sandbox(_) | Command::ServePostbacks(_) => false,
     };
     match run(cli) {
@@ -201,8 +211,13 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 print_summary(&summary);
             }
         }
-        Command::Coverage { from, to, json } => {
-            let r = affops_core::coverage::report(&ws, &DashboardQuery { from, to })?;
+        Command::Coverage {
+            program,
+            from,
+            to,
+            json,
+        } => {
+            let r = affops_core::coverage::report(&ws, &DashboardQuery { from, to, program })?;
             if json {
                 print_json(&r)?;
             } else {
@@ -213,14 +228,20 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Sync { full, json } => runtime()?.block_on(sources_cmd::sync(&ws, full, json))?,
         Command::ServePostbacks(args) => runtime()?.block_on(postback_cmd::serve(&ws, args))?,
         Command::PostbackLog(args) => postback_cmd::log(&ws, args)?,
-        Command::Dashboard { from, to, json } => {
-            let d = affops_core::dashboard::build(&ws, &DashboardQuery { from, to })?;
+        Command::Dashboard {
+            program,
+            from,
+            to,
+            json,
+        } => {
+            let d = affops_core::dashboard::build(&ws, &DashboardQuery { from, to, program })?;
             if json {
                 print_json(&d)?;
             } else {
                 print_dashboard(&d);
             }
         }
+        Command::Programs(a) => programs_cmd::run(&ws, &a)?,
         Command::Import(a) => import_cmd::run_import(&ws, a)?,
         Command::Quarantine(q) => import_cmd::run_quarantine(&ws, q)?,
         Command::Attribution(a) => attribution_cmd::run(&ws, a)?,
@@ -312,6 +333,9 @@ fn print_dashboard(d: &Dashboard) {
         println!("(no affiliate activity in this period)");
     }
     line(&d.totals);
+    if let Some(t) = &d.trading {
+        programs_cmd::print_trading(t);
+    }
     for f in &d.freshness {
         println!(
             "source {:<16} {:<7} {}",

@@ -43,15 +43,27 @@ impl Counts {
     }
 }
 
+/// Coverage of the named program (`q.program`), else of every program's conversions as before (the demo's
+/// casino is the only one with tracker conversions).
 pub fn report(ws: &Workspace, q: &DashboardQuery) -> Result<CoverageReport, ApiError> {
     let period = crate::dashboard::resolve_period(ws, q)?;
+    let program_id = match q
+        .program
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        Some(name) => Some(crate::programs::resolve(ws.store(), Some(name))?.id),
+        None => None,
+    };
     let (from, to) = (period.from.clone(), period.to.clone());
     let by_affiliate: BTreeMap<String, Counts> = ws.store().read(|c| {
         let mut stmt = c.prepare(
             "SELECT a.external_id, a.name, cv.arrival, COUNT(*) FROM conversions cv JOIN affiliates a ON a.id = cv.affiliate_id
-             WHERE cv.day BETWEEN ?1 AND ?2 GROUP BY cv.affiliate_id, cv.arrival",
+             WHERE cv.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR cv.program_id = ?3)
+             GROUP BY cv.affiliate_id, cv.arrival",
         )?;
-        let mut rows = stmt.query(params![from, to])?;
+        let mut rows = stmt.query(params![from, to, program_id])?;
         let mut out: BTreeMap<String, Counts> = BTreeMap::new();
         while let Some(r) = rows.next()? {
             let e = out.entry(r.get(0)?).or_default();

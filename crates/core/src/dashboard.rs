@@ -4,9 +4,10 @@
 use crate::api::{AffiliateRow, ApiError, Dashboard, DashboardQuery, ErrorCode, Period};
 use crate::charts::{render_bar_chart, BarChart};
 use crate::money::{format_amount, percent};
+use crate::programs::{self, trading};
 use crate::time::parse_day;
 use crate::workspace::Workspace;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use std::collections::BTreeMap;
 
 /// The longest period the dashboard shows at once.
@@ -45,9 +46,21 @@ fn invalid(msg: String) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, msg)
 }
 
-/// Resolves the period: given bounds are validated; missing ones default to the workspace's data range.
+/// Resolves the period: given bounds are validated; missing ones default to the data range of the named program
+/// (`q.program`), or of the whole workspace when none is named.
 pub(crate) fn resolve_period(ws: &Workspace, q: &DashboardQuery) -> Result<Period, ApiError> {
-    let range = ws.data_range()?;
+    let range = match q
+        .program
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        Some(name) => {
+            let program = programs::resolve(ws.store(), Some(name))?;
+            ws.store().read(|c| programs::data_range(c, program.id))?
+        }
+        None => ws.data_range()?,
+    };
     let from = q
         .from
         .clone()
@@ -77,68 +90,72 @@ pub(crate) fn resolve_period(ws: &Workspace, q: &DashboardQuery) -> Result<Perio
     })
 }
 
+/// The dashboard of the named program (`q.program`), else of the first iGaming program, else the first program.
+/// A Forex program's funnel has no FTDs: its dashboard adds the trading summary and charts daily opening trades.
 pub fn build(ws: &Workspace, q: &DashboardQuery) -> Result<Dashboard, ApiError> {
     let period = resolve_period(ws, q)?;
+    let program = programs::resolve(ws.store(), q.program.as_deref())?;
     if ws.store().read(crate::rollups::has_dirty)? {
         ws.store().write(crate::rollups::refresh)?;
     }
     let freshness = ws.freshness()?;
-    let (program, currency, timezone, rows, totals, daily) = ws
-        .store()
-        .read(|c| {
-            let program: Option<(i64, String, String, String)> = c
-                .query_row(
-                    // The dashboard shows one program: the first iGaming program (the demo's casino), else
-                    // the first program. A Forex broker beside it (the demo has one) is not mixed in.
-                    "SELECT id, name, currency, timezone FROM programs ORDER BY vertical <> 'igaming', id LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()?;
-            let Some((program_id, name, currency, tz)) = program else {
-                return Ok(None);
-            };
-            let accs = aggregate(c, program_id, &period)?;
-            let mut totals = Acc {
-                name: "All affiliates".into(),
-                ..Acc::default()
-            };
-            for a in accs.values() {
-                totals.clicks += a.clicks;
-                totals.registrations += a.registrations;
-                totals.ftds += a.ftds;
-                totals.approved += a.approved;
-                totals.ftd_micros += a.ftd_micros;
-            }
-            let rows: Vec<AffiliateRow> = accs
-                .iter()
-                .map(|(id, a)| row(id.clone(), a, &currency))
-                .collect();
-            let totals = row(String::new(), &totals, &currency);
-            let daily = daily_ftds(c, program_id, &period)?;
-            Ok(Some((name, currency, tz, rows, totals, daily)))
-        })?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                "This workspace has no program yet: open the demo workspace.",
-            )
-        })?;
+    let currency = program.currency.clone();
+    let (rows, totals, daily, trading) = ws.store().read(|c| {
+        let accs = aggregate(c, program.id, &period)?;
+        let mut totals = Acc {
+            name: "All affiliates".into(),
+            ..Acc::default()
+        };
+        for a in accs.values() {
+            totals.clicks += a.clicks;
+            totals.registrations += a.registrations;
+            totals.ftds += a.ftds;
+            totals.approved += a.approved;
+            totals.ftd_micros += a.ftd_micros;
+        }
+        let rows: Vec<AffiliateRow> = accs
+            .iter()
+            .map(|(id, a)| row(id.clone(), a, &currency))
+            .collect();
+        let totals = row(String::new(), &totals, &currency);
+        if program.is_forex() {
+            let daily = daily_counts(c, DAILY_TRADES_SQL, program.id, &period)?;
+            Ok((
+                rows,
+                totals,
+                daily,
+                Some(trading::summary(c, program.id, &period)?),
+            ))
+        } else {
+            let daily = daily_counts(c, DAILY_FTDS_SQL, program.id, &period)?;
+            Ok((rows, totals, daily, None))
+        }
+    })?;
+    let (title, y_label) = if program.is_forex() {
+        ("Daily opening trades", "Trades")
+    } else {
+        ("Daily FTDs", "FTDs")
+    };
     let svg = render_bar_chart(&BarChart {
-        title: format!("Daily FTDs, {} to {} ({timezone})", period.from, period.to),
-        y_label: "FTDs".into(),
+        title: format!(
+            "{title}, {} to {} ({})",
+            period.from, period.to, program.timezone
+        ),
+        y_label: y_label.into(),
         labels: daily.iter().map(|(d, _)| d.clone()).collect(),
         values: daily.iter().map(|(_, n)| *n).collect(),
     });
     Ok(Dashboard {
-        program,
+        program: program.name,
+        vertical: program.vertical,
         currency,
-        timezone,
+        timezone: program.timezone,
         period,
         rows,
         totals,
         daily_ftd_svg: svg,
         freshness,
+        trading,
     })
 }
 
@@ -172,15 +189,22 @@ fn aggregate(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// FTDs of affiliate players per day, every day of the period present (zeros included).
-fn daily_ftds(
+/// FTDs of affiliate players per day.
+const DAILY_FTDS_SQL: &str =
+    "SELECT day, SUM(ftds) FROM rollup_daily WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day";
+
+/// Opening trades per day (a round trip counts once, as in the trading summary).
+const DAILY_TRADES_SQL: &str = "SELECT day, COUNT(*) FROM deals WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3
+     AND deal_type IN ('BUY', 'SELL') AND entry IN ('IN', 'INOUT', '') AND symbol <> '' GROUP BY day";
+
+/// A count per day from `sql` (day, count), every day of the period present (zeros included).
+fn daily_counts(
     c: &Connection,
+    sql: &str,
     program_id: i64,
     p: &Period,
 ) -> crate::store::StoreResult<Vec<(String, u32)>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT day, SUM(ftds) FROM rollup_daily WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
-    )?;
+    let mut stmt = c.prepare_cached(sql)?;
     let counts: BTreeMap<String, u32> = stmt
         .query_map(params![program_id, p.from, p.to], |r| {
             Ok((r.get(0)?, r.get(1)?))

@@ -29,6 +29,7 @@ pub mod ingest;
 pub mod ledger;
 pub mod money;
 pub mod postback;
+pub mod programs;
 pub mod reconcile;
 pub mod rollups;
 pub mod sources;

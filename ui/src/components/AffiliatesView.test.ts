@@ -142,7 +142,7 @@ describe('AffiliatesView', () => {
     await user.keyboard('{Alt>}6{/Alt}');
     expect(await screen.findByTestId('affiliates')).toBeInTheDocument();
     expect(screen.getByTestId('nav-affiliates')).toHaveAttribute('aria-current', 'page');
-    expect(backend.listAffiliates).toHaveBeenCalledWith({});
+    expect(backend.listAffiliates).toHaveBeenCalledWith({ program: 'Lucky Casino EU' }); // the default program
   });
 
   it('assigns a promo code to the selected affiliate, with field errors from the backend', async () => {

@@ -47,6 +47,9 @@ import type {
   CoverageReport,
   Dashboard,
   DashboardQuery,
+  ProgramSummary,
+  TradingRow,
+  TradingSummary,
   ErrorCode,
   ColumnMapping,
   ImportFieldSpec,
@@ -105,6 +108,9 @@ export type {
   CoverageReport,
   Dashboard,
   DashboardQuery,
+  ProgramSummary,
+  TradingRow,
+  TradingSummary,
   ColumnMapping,
   ImportFieldSpec,
   ImportPreset,
@@ -131,6 +137,9 @@ export interface Backend {
   workspaceStatus(): Promise<WorkspaceStatus>;
   openDemoWorkspace(onProgress: ProgressHandler): Promise<SyncSummary>;
   syncNow(onProgress: ProgressHandler): Promise<SyncSummary>;
+  /** The workspace's programs, the default one marked (the switcher's list). */
+  listPrograms(): Promise<ProgramSummary[]>;
+  /** `query.program` names the program (missing: the first iGaming program); so for coverage and affiliates. */
   dashboard(query: DashboardQuery): Promise<Dashboard>;
   listSources(): Promise<SourcesOverview>;
   /** Adds or updates the source named `settings.name`; omit `api_key` to keep the stored key. */
@@ -160,50 +169,51 @@ export interface Backend {
   listAffiliates(query: DashboardQuery): Promise<AffiliatesPage>;
   affiliateDetail(affiliate: string, query: DashboardQuery): Promise<AffiliateDetail>;
   /** A player's stored attribution decision, by the operator's player id. */
-  explainPlayer(player: string): Promise<PlayerExplanation>;
-  attributionRules(): Promise<AttributionRulesView>;
+  explainPlayer(player: string, program?: string): Promise<PlayerExplanation>;
+  attributionRules(program?: string): Promise<AttributionRulesView>;
   /** Validates and stores a rule version; field errors come back in the result and nothing is stored. */
-  saveAttributionRules(effectiveFrom: string, rules: AttributionRules): Promise<SaveRulesResult>;
+  saveAttributionRules(effectiveFrom: string, rules: AttributionRules, program?: string): Promise<SaveRulesResult>;
   /** Multi-touch credit over a period: analysis only, never payout. */
-  multiTouchReport(period: Period, halfLifeHours: number): Promise<MultiTouchReport>;
+  multiTouchReport(period: Period, halfLifeHours: number, program?: string): Promise<MultiTouchReport>;
   /** Assigns a promo code to an affiliate (replacing an earlier owner); applies at the next attribution run. */
-  setPromoCode(code: string, affiliate: string, validFrom: string | null, validTo: string | null): Promise<void>;
+  setPromoCode(code: string, affiliate: string, validFrom: string | null, validTo: string | null, program?: string): Promise<void>;
   /** (Re)decides every player not yet locked by an FTD; idempotent. */
-  runAttribution(): Promise<AttributionRunSummary>;
-  listPlans(): Promise<PlanSummary[]>;
-  planDetail(name: string): Promise<PlanDetail>;
+  runAttribution(program?: string): Promise<AttributionRunSummary>;
+  listPlans(program?: string): Promise<PlanSummary[]>;
+  planDetail(name: string, program?: string): Promise<PlanDetail>;
   /** Validates a plan file's text (JSON or TOML) against the program without saving anything. */
-  checkPlan(text: string, format: PlanTextFormat): Promise<PlanImportResult>;
+  checkPlan(text: string, format: PlanTextFormat, program?: string): Promise<PlanImportResult>;
   /** Validates and saves: creates the plan or appends its new versions; nothing is saved when `errors` is set. */
-  savePlan(text: string, format: PlanTextFormat): Promise<PlanImportResult>;
+  savePlan(text: string, format: PlanTextFormat, program?: string): Promise<PlanImportResult>;
   /** Reads a plan file from disk for the editor (at most 1 MB). */
   readPlanFile(path: string): Promise<string>;
   /** Writes the saved plan as a file; a relative path lands in the workspace's exports folder. Resolves with the path written. */
-  exportPlan(name: string, format: PlanTextFormat, path: string): Promise<string>;
+  exportPlan(name: string, format: PlanTextFormat, path: string, program?: string): Promise<string>;
   /** What the file's last version would have paid each affiliate in the period, next to their current plan; posts nothing. */
-  previewPlan(text: string, format: PlanTextFormat, periodLabel: string): Promise<PlanPreview>;
-  listPeriods(): Promise<PeriodView[]>;
+  previewPlan(text: string, format: PlanTextFormat, periodLabel: string, program?: string): Promise<PlanPreview>;
+  listPeriods(program?: string): Promise<PeriodView[]>;
   /** Computes a `YYYY-MM` period and posts what changed to the ledger (long: the UI shows a busy state). */
-  computePeriod(periodLabel: string): Promise<ComputeResult>;
+  computePeriod(periodLabel: string, program?: string): Promise<ComputeResult>;
   /** Closes a computed period: its statements and hashes are recorded and it is locked; later events land in the next one. */
-  closePeriod(periodLabel: string): Promise<PeriodView>;
-  statement(affiliateId: string, periodLabel: string): Promise<Statement>;
+  closePeriod(periodLabel: string, program?: string): Promise<PeriodView>;
+  statement(affiliateId: string, periodLabel: string, program?: string): Promise<Statement>;
   /** Writes the statement as CSV (formula-safe) or printable HTML; resolves with the path written. */
-  exportStatement(affiliateId: string, periodLabel: string, format: 'csv' | 'html', path: string): Promise<string>;
+  exportStatement(affiliateId: string, periodLabel: string, format: 'csv' | 'html', path: string, program?: string): Promise<string>;
   /** A player's CPA qualification checklist as of the end of the period (or today when null). */
-  qualification(playerId: string, periodLabel: string | null): Promise<QualificationChecklist>;
+  qualification(playerId: string, periodLabel: string | null, program?: string): Promise<QualificationChecklist>;
   /** Runs every fraud rule over the data new since the last run; flags are stored idempotently. */
-  detectRun(): Promise<DetectRunSummary>;
+  detectRun(program?: string): Promise<DetectRunSummary>;
   /** A rule (or all) over history with `key=value` overrides, saving nothing. */
-  detectBacktest(request: BacktestRequest): Promise<BacktestResult>;
-  flagsList(filter: FlagFilter): Promise<FlagRow[]>;
+  detectBacktest(request: BacktestRequest, program?: string): Promise<BacktestResult>;
+  /** Without `program`: every program's flags; with it: that program's only. */
+  flagsList(filter: FlagFilter, program?: string): Promise<FlagRow[]>;
   /** Confirm or dismiss by a named user, with a comment (audited; never edits the evidence). */
   flagDecide(input: FlagDecisionInput): Promise<FlagRow>;
   flagInvestigate(flagId: number): Promise<Investigation>;
   /** Reconciles a month (YYYY-MM) and returns its totals and discrepancy rows (filtered). */
-  reconcile(query: ReconQuery): Promise<ReconReport>;
+  reconcile(query: ReconQuery, program?: string): Promise<ReconReport>;
   /** Writes the period's rows as spreadsheet-safe CSV to `path`; resolves with the rows written. */
-  reconcileExportCsv(query: ReconQuery, path: string): Promise<number>;
+  reconcileExportCsv(query: ReconQuery, path: string, program?: string): Promise<number>;
   disputeOpen(input: DisputeOpenInput): Promise<DisputeCase>;
   /** Open flags and unreconciled payout per affiliate, for the dashboard. */
   dashboardAlerts(): Promise<DashboardAlert[]>;
@@ -264,6 +274,7 @@ export const tauriBackend: Backend = {
   openDemoWorkspace: (onProgress) =>
     call<SyncSummary>('open_demo_workspace', { onProgress: progressChannel(onProgress) }),
   syncNow: (onProgress) => call<SyncSummary>('sync_now', { onProgress: progressChannel(onProgress) }),
+  listPrograms: () => call<ProgramSummary[]>('list_programs'),
   dashboard: (query) => call<Dashboard>('dashboard', { query }),
   listSources: () => call<SourcesOverview>('list_sources'),
   saveSource: (settings) => call<SourceView>('save_source', { settings }),
@@ -285,35 +296,42 @@ export const tauriBackend: Backend = {
   savePostbackSource: (config, secrets) => call<ListenerStatus>('postback_save_source', { config, secrets }),
   listAffiliates: (query) => call<AffiliatesPage>('list_affiliates', { query }),
   affiliateDetail: (affiliate, query) => call<AffiliateDetail>('affiliate_detail', { affiliate, query }),
-  explainPlayer: (player) => call<PlayerExplanation>('explain_player', { player }),
-  attributionRules: () => call<AttributionRulesView>('attribution_rules'),
-  saveAttributionRules: (effectiveFrom, rules) =>
-    call<SaveRulesResult>('save_attribution_rules', { effectiveFrom, rules }),
-  multiTouchReport: (period, halfLifeHours) => call<MultiTouchReport>('multi_touch_report', { period, halfLifeHours }),
-  setPromoCode: (code, affiliate, validFrom, validTo) =>
-    call<void>('set_promo_code', { code, affiliate, validFrom, validTo }),
-  runAttribution: () => call<AttributionRunSummary>('run_attribution'),
-  listPlans: () => call<PlanSummary[]>('list_plans'),
-  planDetail: (name) => call<PlanDetail>('plan_detail', { name }),
-  checkPlan: (text, format) => call<PlanImportResult>('check_plan', { text, format }),
-  savePlan: (text, format) => call<PlanImportResult>('save_plan', { text, format }),
+  explainPlayer: (player, program) => call<PlayerExplanation>('explain_player', { player, program: program ?? null }),
+  attributionRules: (program) => call<AttributionRulesView>('attribution_rules', { program: program ?? null }),
+  saveAttributionRules: (effectiveFrom, rules, program) =>
+    call<SaveRulesResult>('save_attribution_rules', { effectiveFrom, rules, program: program ?? null }),
+  multiTouchReport: (period, halfLifeHours, program) =>
+    call<MultiTouchReport>('multi_touch_report', { period, halfLifeHours, program: program ?? null }),
+  setPromoCode: (code, affiliate, validFrom, validTo, program) =>
+    call<void>('set_promo_code', { code, affiliate, validFrom, validTo, program: program ?? null }),
+  runAttribution: (program) => call<AttributionRunSummary>('run_attribution', { program: program ?? null }),
+  listPlans: (program) => call<PlanSummary[]>('list_plans', { program: program ?? null }),
+  planDetail: (name, program) => call<PlanDetail>('plan_detail', { name, program: program ?? null }),
+  checkPlan: (text, format, program) => call<PlanImportResult>('check_plan', { text, format, program: program ?? null }),
+  savePlan: (text, format, program) => call<PlanImportResult>('save_plan', { text, format, program: program ?? null }),
   readPlanFile: (path) => call<string>('read_plan_file', { path }),
-  exportPlan: (name, format, path) => call<string>('export_plan', { name, format, path }),
-  previewPlan: (text, format, periodLabel) => call<PlanPreview>('preview_plan', { text, format, periodLabel }),
-  listPeriods: () => call<PeriodView[]>('list_periods'),
-  computePeriod: (periodLabel) => call<ComputeResult>('compute_period', { periodLabel }),
-  closePeriod: (periodLabel) => call<PeriodView>('close_period', { periodLabel }),
-  statement: (affiliateId, periodLabel) => call<Statement>('statement', { affiliateId, periodLabel }),
-  exportStatement: (affiliateId, periodLabel, format, path) =>
-    call<string>('export_statement', { affiliateId, periodLabel, format, path }),
-  qualification: (playerId, periodLabel) => call<QualificationChecklist>('qualification', { playerId, periodLabel }),
-  detectRun: () => call<DetectRunSummary>('detect_run'),
-  detectBacktest: (request) => call<BacktestResult>('detect_backtest', { request }),
-  flagsList: (filter) => call<FlagRow[]>('flags_list', { filter }),
+  exportPlan: (name, format, path, program) =>
+    call<string>('export_plan', { name, format, path, program: program ?? null }),
+  previewPlan: (text, format, periodLabel, program) =>
+    call<PlanPreview>('preview_plan', { text, format, periodLabel, program: program ?? null }),
+  listPeriods: (program) => call<PeriodView[]>('list_periods', { program: program ?? null }),
+  computePeriod: (periodLabel, program) =>
+    call<ComputeResult>('compute_period', { periodLabel, program: program ?? null }),
+  closePeriod: (periodLabel, program) => call<PeriodView>('close_period', { periodLabel, program: program ?? null }),
+  statement: (affiliateId, periodLabel, program) =>
+    call<Statement>('statement', { affiliateId, periodLabel, program: program ?? null }),
+  exportStatement: (affiliateId, periodLabel, format, path, program) =>
+    call<string>('export_statement', { affiliateId, periodLabel, format, path, program: program ?? null }),
+  qualification: (playerId, periodLabel, program) =>
+    call<QualificationChecklist>('qualification', { playerId, periodLabel, program: program ?? null }),
+  detectRun: (program) => call<DetectRunSummary>('detect_run', { program: program ?? null }),
+  detectBacktest: (request, program) => call<BacktestResult>('detect_backtest', { request, program: program ?? null }),
+  flagsList: (filter, program) => call<FlagRow[]>('flags_list', { filter, program: program ?? null }),
   flagDecide: (input) => call<FlagRow>('flag_decide', { input }),
   flagInvestigate: (flagId) => call<Investigation>('flag_investigate', { flagId }),
-  reconcile: (query) => call<ReconReport>('reconcile_period', { query }),
-  reconcileExportCsv: (query, path) => call<number>('reconcile_export_csv', { query, path }),
+  reconcile: (query, program) => call<ReconReport>('reconcile_period', { query, program: program ?? null }),
+  reconcileExportCsv: (query, path, program) =>
+    call<number>('reconcile_export_csv', { query, path, program: program ?? null }),
   disputeOpen: (input) => call<DisputeCase>('dispute_open', { input }),
   dashboardAlerts: () => call<DashboardAlert[]>('dashboard_alerts'),
 };

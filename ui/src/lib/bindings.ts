@@ -7,7 +7,11 @@ export type ApiError = { code: ErrorCode, message: string, };
 
 export type Period = { from: string, to: string, };
 
-export type DashboardQuery = { from?: string, to?: string, };
+export type DashboardQuery = { from?: string, to?: string, 
+/**
+ * The program's name; missing: the first iGaming program, else the first program.
+ */
+program?: string, };
 
 export type AffiliateRow = { 
 /**
@@ -45,11 +49,73 @@ last_status: string,
  */
 last_message: string, };
 
-export type Dashboard = { program: string, currency: string, timezone: string, period: Period, rows: Array<AffiliateRow>, totals: AffiliateRow, 
+export type ProgramSummary = { 
 /**
- * Daily FTDs over the period, rendered by plotters as a standalone SVG document.
+ * Unique in the workspace; what every program-scoped command takes as `program`.
  */
-daily_ftd_svg: string, freshness: Array<SourceFreshness>, };
+name: string, 
+/**
+ * igaming or forex.
+ */
+vertical: string, 
+/**
+ * ISO 4217 currency of its money.
+ */
+currency: string, 
+/**
+ * IANA zone of its reporting days.
+ */
+timezone: string, affiliates: number, players: number, 
+/**
+ * Trading accounts (Forex; 0 for iGaming).
+ */
+accounts: number, 
+/**
+ * The days that hold its data, if any.
+ */
+data_range: Period | null, 
+/**
+ * True for the program commands act on when none is named (the first iGaming program, else the first).
+ */
+is_default: boolean, };
+
+export type TradingRow = { affiliate_id: string, affiliate_name: string, accounts_opened: number, active_accounts: number, trades: number, lots: string, };
+
+export type TradingSummary = { 
+/**
+ * Accounts opened in the period (their client's registration day).
+ */
+accounts_opened: number, 
+/**
+ * Accounts that opened at least one trade in the period.
+ */
+active_accounts: number, 
+/**
+ * Opening trades (BUY/SELL deals entering a position).
+ */
+trades: number, 
+/**
+ * Lots traded (volume / contract size; cent accounts 1/100), exact decimal, 2 places half-up.
+ */
+lots: string, 
+/**
+ * Per IB: accounts opened, active accounts, trades and lots, sorted by lots (largest first).
+ */
+rows: Array<TradingRow>, };
+
+export type Dashboard = { program: string, 
+/**
+ * igaming or forex: a Forex program's funnel has no FTDs; its trading is in `trading`.
+ */
+vertical: string, currency: string, timezone: string, period: Period, rows: Array<AffiliateRow>, totals: AffiliateRow, 
+/**
+ * Daily FTDs (iGaming) or opening trades (Forex) over the period, rendered by plotters as a standalone SVG.
+ */
+daily_ftd_svg: string, freshness: Array<SourceFreshness>, 
+/**
+ * A Forex program's accounts, trades and lots over the period; None for iGaming.
+ */
+trading: TradingSummary | null, };
 
 export type WorkspaceStatus = { data_dir: string, 
 /**

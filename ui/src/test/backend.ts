@@ -1,11 +1,12 @@
 // A fake `Backend` whose every method is a vi.fn with a sensible default; override what a test is about.
 import { vi } from 'vitest';
 import type { Backend } from '../lib/api';
-import type { Dashboard, DashboardQuery, SyncSummary } from '../lib/bindings';
+import type { Dashboard, DashboardQuery, ProgramSummary, SyncSummary } from '../lib/bindings';
 import {
   CLICK_FIELDS,
   coverageReport,
   dashboard,
+  tradingSummary,
   flagRow,
   investigation,
   reconReport,
@@ -21,6 +22,32 @@ import { checklist, computeResult, importResult, periodView, planDetail, planPre
 
 export const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
+/** The demo's two programs: the casino (the default) and the Forex broker. */
+export const PROGRAMS: ProgramSummary[] = [
+  {
+    name: 'Lucky Casino EU',
+    vertical: 'igaming',
+    currency: 'EUR',
+    timezone: 'Europe/Malta',
+    affiliates: 12,
+    players: 553,
+    accounts: 0,
+    data_range: { from: '2025-06-01', to: '2025-06-30' },
+    is_default: true,
+  },
+  {
+    name: 'Demo Broker',
+    vertical: 'forex',
+    currency: 'USD',
+    timezone: 'Europe/London',
+    affiliates: 8,
+    players: 120,
+    accounts: 120,
+    data_range: { from: '2025-06-01', to: '2025-06-30' },
+    is_default: false,
+  },
+];
+
 export type FakeBackend = { [K in keyof Backend]: Backend[K] } & { queries: DashboardQuery[] };
 
 export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
@@ -30,9 +57,16 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     workspaceStatus: vi.fn(async () => status(true)),
     openDemoWorkspace: vi.fn(async () => SUMMARY),
     syncNow: vi.fn(async () => SUMMARY),
+    listPrograms: vi.fn(async () => PROGRAMS),
     dashboard: vi.fn(async (q: DashboardQuery): Promise<Dashboard> => {
       queries.push(q);
-      return dashboard(q.from && q.to ? { period: { from: q.from, to: q.to } } : {});
+      const p = PROGRAMS.find((x) => x.name === q.program);
+      const forex = p?.vertical === 'forex';
+      return dashboard({
+        ...(q.from && q.to ? { period: { from: q.from, to: q.to } } : {}),
+        ...(p ? { program: p.name, currency: p.currency, vertical: p.vertical } : {}),
+        ...(forex ? { trading: tradingSummary() } : {}),
+      });
     }),
     listSources: vi.fn(async () => sourcesOverview()),
     saveSource: vi.fn(async (s) => source(s.name, { kind: s.kind, base_url: s.base_url })),

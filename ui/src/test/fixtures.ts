@@ -1,6 +1,7 @@
 // Test data shaped exactly like the generated bindings.
 import type {
   AffiliateRow,
+  TradingSummary,
   FlagRow,
   Investigation,
   ReconReport,
@@ -121,6 +122,23 @@ export function dashboard(over: Partial<Dashboard> = {}): Dashboard {
     totals: TOTALS,
     daily_ftd_svg: SVG,
     freshness: FRESHNESS,
+    vertical: 'igaming',
+    trading: null,
+    ...over,
+  };
+}
+
+/** A Forex program's trading: two IBs, one of whom only traded (no funnel row). */
+export function tradingSummary(over: Partial<TradingSummary> = {}): TradingSummary {
+  return {
+    accounts_opened: 5,
+    active_accounts: 4,
+    trades: 37,
+    lots: '12.50',
+    rows: [
+      { affiliate_id: '101', affiliate_name: 'FX Partners', accounts_opened: 3, active_accounts: 3, trades: 30, lots: '10.25' },
+      { affiliate_id: '102', affiliate_name: 'Pip Club', accounts_opened: 2, active_accounts: 1, trades: 7, lots: '2.25' },
+    ],
     ...over,
   };
 }

@@ -11,6 +11,7 @@ mod error;
 mod import;
 mod plan_preview;
 mod postback;
+mod programs;
 mod sources;
 
 pub use crate::postback::dialect::Dialect;
@@ -42,6 +43,7 @@ pub use postback::{
     ListenerStatus, PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome,
     PostbackSecretsInput, PostbackSourceConfig, PostbackSourceStatus, POSTBACK_LOG_PAGE_MAX,
 };
+pub use programs::{ProgramSummary, TradingRow, TradingSummary};
 pub use sources::{
     ConnectionTest, CoverageReport, CoverageRow, SourceSettings, SourceView, SourcesOverview,
 };
@@ -65,6 +67,10 @@ pub struct DashboardQuery {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// The program's name; missing: the first iGaming program, else the first program.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
 }
 
 /// One affiliate's funnel for a period.
@@ -106,14 +112,18 @@ pub struct SourceFreshness {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Dashboard {
     pub program: String,
+    /// igaming or forex: a Forex program's funnel has no FTDs; its trading is in `trading`.
+    pub vertical: String,
     pub currency: String,
     pub timezone: String,
     pub period: Period,
     pub rows: Vec<AffiliateRow>,
     pub totals: AffiliateRow,
-    /// Daily FTDs over the period, rendered by plotters as a standalone SVG document.
+    /// Daily FTDs (iGaming) or opening trades (Forex) over the period, rendered by plotters as a standalone SVG.
     pub daily_ftd_svg: String,
     pub freshness: Vec<SourceFreshness>,
+    /// A Forex program's accounts, trades and lots over the period; None for iGaming.
+    pub trading: Option<TradingSummary>,
 }
 
 /// What the first screen needs to decide between "Open demo workspace" and the dashboard.
@@ -171,6 +181,9 @@ pub fn typescript_bindings() -> String {
         DashboardQuery::decl(),
         AffiliateRow::decl(),
         SourceFreshness::decl(),
+        ProgramSummary::decl(),
+        TradingRow::decl(),
+        TradingSummary::decl(),
         Dashboard::decl(),
         WorkspaceStatus::decl(),
         Progress::decl(),

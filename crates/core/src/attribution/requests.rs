@@ -15,6 +15,26 @@ fn program(ws: &Workspace, name: Option<&str>) -> Result<i64, ApiError> {
     Ok(ws.store().read(|c| Ok(program_id(c, name)))??)
 }
 
+/// The program's id, refusing a Forex program: a broker's clients come attributed to their IB by the broker, and
+/// running click/btag attribution over them would overwrite those links (every client organic).
+fn igaming_program(ws: &Workspace, name: Option<&str>, what: &str) -> Result<i64, ApiError> {
+    let id = program(ws, name)?;
+    let (program_name, vertical): (String, String) = ws.store().read(|c| {
+        Ok(c.query_row(
+            "SELECT name, vertical FROM programs WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    })?;
+    if vertical != "igaming" {
+        return Err(AttributionError::Invalid(format!(
+            "{what} applies to iGaming programs; {program_name} is a {vertical} program whose clients the broker attributes to their IB"
+        ))
+        .into());
+    }
+    Ok(id)
+}
+
 fn refresh_rollups(ws: &Workspace) -> Result<(), ApiError> {
     if ws.store().read(crate::rollups::has_dirty)? {
         ws.store().write(crate::rollups::refresh)?;
@@ -28,7 +48,7 @@ pub fn run(
     program_name: Option<&str>,
     now_ms: i64,
 ) -> Result<AttributionRunSummary, ApiError> {
-    let id = program(ws, program_name)?;
+    let id = igaming_program(ws, program_name, "Attribution")?;
     Ok(super::run(ws.store(), id, now_ms)?)
 }
 
@@ -58,7 +78,7 @@ pub fn save_rules(
     actor: &str,
     now_ms: i64,
 ) -> Result<SaveRulesResult, ApiError> {
-    let id = program(ws, program_name)?;
+    let id = igaming_program(ws, program_name, "Attribution rules")?;
     Ok(versions::save_body(
         ws.store(),
         id,
@@ -81,7 +101,7 @@ pub fn set_promo_code(
     actor: &str,
     now_ms: i64,
 ) -> Result<(), ApiError> {
-    let id = program(ws, program_name)?;
+    let id = igaming_program(ws, program_name, "A promo code")?;
     let mut outcome = Ok(());
     ws.store().write(|tx| {
         outcome = promo::set(tx, id, code, affiliate, valid_from, valid_to, actor, now_ms);
@@ -129,6 +149,7 @@ pub fn multi_touch(
     let q = DashboardQuery {
         from: Some(period.from.clone()),
         to: Some(period.to.clone()),
+        program: None,
     };
     let period = crate::dashboard::resolve_period(ws, &q)?;
     Ok(ws

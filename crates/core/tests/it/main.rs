@@ -51,6 +51,7 @@ mod migrations;
 mod postback;
 mod postback_order;
 mod postback_rig;
+mod programs;
 mod reconcile;
 mod sync;
 mod sync_broker;

@@ -1,0 +1,193 @@
+//! The programs of a workspace: the list the desktop's program switcher shows, and the one resolver every
+//! program-scoped request can use to turn an optional program name into a program (none named: the first
+//! iGaming program, else the first program — the one the dashboard has always shown).
+
+pub mod trading;
+
+use crate::api::{ApiError, ErrorCode, Period, ProgramSummary};
+use crate::store::{Store, StoreResult};
+use crate::workspace::Workspace;
+use rusqlite::{Connection, OptionalExtension};
+
+/// A program's identity and settings, as requests need them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramRef {
+    pub id: i64,
+    pub name: String,
+    pub vertical: String,
+    pub currency: String,
+    pub timezone: String,
+}
+
+impl ProgramRef {
+    pub fn is_forex(&self) -> bool {
+        self.vertical == "forex"
+    }
+}
+
+/// Every program, by id.
+pub fn all(conn: &Connection) -> StoreResult<Vec<ProgramRef>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, vertical, currency, timezone FROM programs ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(ProgramRef {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            vertical: r.get(2)?,
+            currency: r.get(3)?,
+            timezone: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The program named `name` (surrounding blanks ignored; blank = none named), else the default one: the first
+/// iGaming program, else the first program. An unknown name is an error listing the known ones.
+pub fn pick(programs: &[ProgramRef], name: Option<&str>) -> Result<ProgramRef, ApiError> {
+    if programs.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            "This workspace has no program yet: open the demo workspace or sync a source.",
+        ));
+    }
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => programs
+            .iter()
+            .find(|p| p.name == n)
+            .cloned()
+            .ok_or_else(|| {
+                let known: Vec<&str> = programs.iter().map(|p| p.name.as_str()).collect();
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "Program: no program named \"{n}\" (known: {})",
+                        known.join(", ")
+                    ),
+                )
+            }),
+        None => Ok(programs
+            .iter()
+            .find(|p| p.vertical == "igaming")
+            .unwrap_or(&programs[0])
+            .clone()),
+    }
+}
+
+/// [`pick`] over the store's programs.
+pub fn resolve(store: &Store, name: Option<&str>) -> Result<ProgramRef, ApiError> {
+    let programs = store.read(all)?;
+    pick(&programs, name)
+}
+
+/// The days that hold the program's clicks, players, conversions or deals.
+pub fn data_range(conn: &Connection, program_id: i64) -> StoreResult<Option<Period>> {
+    let range: Option<(String, String)> = conn
+        .query_row(
+            "SELECT MIN(d), MAX(d) FROM (
+                SELECT MIN(day) AS d FROM clicks WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM clicks WHERE program_id = ?1
+                UNION ALL SELECT MIN(day) FROM players WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM players WHERE program_id = ?1
+                UNION ALL SELECT MIN(day) FROM conversions WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM conversions WHERE program_id = ?1
+                UNION ALL SELECT MIN(day) FROM deals WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM deals WHERE program_id = ?1)
+             WHERE d IS NOT NULL HAVING COUNT(*) > 0",
+            [program_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(range.map(|(from, to)| Period { from, to }))
+}
+
+fn count(conn: &Connection, table: &str, program_id: i64) -> StoreResult<u32> {
+    let n: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM {table} WHERE program_id = ?1"),
+        [program_id],
+        |r| r.get(0),
+    )?;
+    Ok(u32::try_from(n.max(0)).unwrap_or(u32::MAX))
+}
+
+/// Every program with its counts and data range, by id; the default one is marked.
+pub fn list(ws: &Workspace) -> Result<Vec<ProgramSummary>, ApiError> {
+    let rows = ws.store().read(|c| {
+        let programs = all(c)?;
+        let mut out = Vec::with_capacity(programs.len());
+        for p in &programs {
+            out.push((
+                p.clone(),
+                count(c, "affiliates", p.id)?,
+                count(c, "players", p.id)?,
+                count(c, "forex_accounts", p.id)?,
+                data_range(c, p.id)?,
+            ));
+        }
+        Ok(out)
+    })?;
+    let refs: Vec<ProgramRef> = rows.iter().map(|r| r.0.clone()).collect();
+    let default_id = pick(&refs, None).ok().map(|p| p.id);
+    Ok(rows
+        .into_iter()
+        .map(
+            |(p, affiliates, players, accounts, data_range)| ProgramSummary {
+                is_default: Some(p.id) == default_id,
+                name: p.name,
+                vertical: p.vertical,
+                currency: p.currency,
+                timezone: p.timezone,
+                affiliates,
+                players,
+                accounts,
+                data_range,
+            },
+        )
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(id: i64, name: &str, vertical: &str) -> ProgramRef {
+        ProgramRef {
+            id,
+            name: name.into(),
+            vertical: vertical.into(),
+            currency: "EUR".into(),
+            timezone: "UTC".into(),
+        }
+    }
+
+    /// The default must stay what the dashboard always showed, so callers that pass no program see no change.
+    #[test]
+    fn default_is_the_first_igaming_program_even_after_a_broker() {
+        let ps = [
+            p(1, "Broker", "forex"),
+            p(2, "Casino", "igaming"),
+            p(3, "Casino 2", "igaming"),
+        ];
+        assert_eq!(pick(&ps, None).unwrap().name, "Casino");
+        assert_eq!(pick(&ps, Some("  ")).unwrap().name, "Casino");
+        assert_eq!(pick(&ps[..1], None).unwrap().name, "Broker");
+    }
+
+    #[test]
+    fn a_named_program_is_found_and_an_unknown_name_lists_the_known_ones() {
+        let ps = [p(1, "Demo Casino", "igaming"), p(2, "Demo Broker", "forex")];
+        assert_eq!(pick(&ps, Some("Demo Broker")).unwrap().id, 2);
+        assert_eq!(pick(&ps, Some(" Demo Broker ")).unwrap().id, 2);
+        let e = pick(&ps, Some("Nope")).unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        assert!(e.message.contains("\"Nope\""), "{}", e.message);
+        assert!(
+            e.message.contains("Demo Casino, Demo Broker"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn no_program_is_a_clear_not_found() {
+        let e = pick(&[], None).unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        assert!(e.message.contains("no program"));
+    }
+}

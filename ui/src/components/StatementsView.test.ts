@@ -126,6 +126,9 @@ describe('StatementsView', () => {
     expect(criteria[0]).toHaveTextContent('2026-03-05');
     expect(criteria[1]).toHaveTextContent('fail');
     expect(within(panel).getByTestId('qualified-on')).toHaveTextContent('Not qualified as of 2026-03-31');
+    // The same click answers "why is this player here?": the attribution explanation beside the checklist.
+    expect(backend.explainPlayer).toHaveBeenCalledWith('player-7');
+    expect(await screen.findByTestId('explanation-key')).toBeInTheDocument();
 
     await user.click(why);
     expect(within(st).queryByTestId('drilldown')).not.toBeInTheDocument();
@@ -133,7 +136,12 @@ describe('StatementsView', () => {
 
   it('shows sub-affiliates as names (no checklist), carry lines without events, and the note of an organic player', async () => {
     const user = userEvent.setup();
-    const backend = withPeriods({ qualification: vi.fn(async () => checklist({ affiliate_id: null, plan: null, plan_version_no: null, criteria: [], note: 'organic player: no affiliate, no CPA' })) });
+    const backend = withPeriods({
+      qualification: vi.fn(async () => checklist({ affiliate_id: null, plan: null, plan_version_no: null, criteria: [], note: 'organic player: no affiliate, no CPA' })),
+      explainPlayer: vi.fn(async () => {
+        throw { code: 'not_found', message: 'no attribution decision for player player-7' };
+      }),
+    });
     const st = await openStatement(user, backend);
     const lines = within(st).getAllByTestId('statement-line');
     await user.click(within(lines[3]).getByTestId('why'));
@@ -146,6 +154,8 @@ describe('StatementsView', () => {
     await user.click(within(lines[0]).getByTestId('why'));
     await user.click(within(st).getAllByTestId('drill-player')[0]);
     expect(await screen.findByTestId('qualification-note')).toHaveTextContent('organic player: no affiliate, no CPA');
+    // No attribution decision (a broker's client, or not yet attributed): said in words, the checklist stays.
+    expect(await screen.findByTestId('attribution-unavailable')).toHaveTextContent('no attribution decision');
   });
 
   it('exports CSV and the printable statement to the path given', async () => {

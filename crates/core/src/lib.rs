@@ -15,6 +15,9 @@
 //!
 //! Domain code never reads the clock: "now" is passed in.
 
+// Money is integers and decimals: a float anywhere in the domain is a bug unless it is a rate shown to people.
+#![deny(clippy::float_arithmetic)]
+
 pub mod api;
 pub mod attribution;
 pub mod audit;

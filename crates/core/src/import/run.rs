@@ -257,6 +257,7 @@ pub fn import_file(
     super::quarantine::run_summary(store, run_id)
 }
 
+#[allow(clippy::float_arithmetic)] // a progress percentage and rate for people, never money
 fn report(progress: &ProgressFn, stream: &str, rows: u64, offset: u64, size: u64, secs: f64) {
     // Display-only figures: a percentage and a rate, never stored or summed.
     let pct = if size == 0 {

@@ -120,11 +120,14 @@ pub async fn fetch_page<T>(
             Ok(resp) => {
                 let status = resp.status();
                 last_status = Some(status.as_u16());
+                // An HTTP-date Retry-After is relative to the wall clock at the moment the answer arrives.
+                #[allow(clippy::disallowed_methods)]
+                let arrived = SystemTime::now();
                 let retry_after = resp
                     .headers()
                     .get(reqwest::header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
-                    .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                    .and_then(|v| parse_retry_after(v, arrived));
                 match resp.bytes().await {
                     Err(e) => Failure::Retry(describe(&e), None),
                     Ok(body) => {

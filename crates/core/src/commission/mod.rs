@@ -15,6 +15,7 @@
 pub mod actions;
 pub mod compute;
 pub mod engine;
+pub mod exclusions;
 pub mod load;
 pub mod period;
 pub mod plan;

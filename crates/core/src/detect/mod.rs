@@ -10,6 +10,7 @@
 //! - [`forex`]: churning and opposite positions across linked accounts.
 //! - [`backtest`]: a rule (or changed thresholds) over history without saving, with the commission at stake.
 //! - [`queue`]: the analyst queue, decisions, the investigation view.
+//! - [`exclusion`]: a confirmed flag's players excluded from commission, the reversal posted to the ledger.
 //! - [`service`]: the default program, run summaries, dashboard alerts.
 //!
 //! A rule that fails on odd data reports its name and the rows involved; the other rules still run.
@@ -17,6 +18,7 @@
 pub mod backtest;
 pub mod clicks;
 pub mod ctit_chart;
+pub mod exclusion;
 pub mod forex;
 pub mod geo;
 pub mod identity;

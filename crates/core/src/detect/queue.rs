@@ -163,8 +163,10 @@ pub fn decide(
                 &input.flag_id.to_string(),
                 &serde_json::json!({ "pattern": pattern, "previous_status": previous, "comment": comment }),
             )?;
-            if decision == "confirmed" {
+            if decision == "confirmed" && previous != "confirmed" {
                 on_flag_confirmed(tx, input.flag_id, input.user.trim(), now_ms)?;
+            } else if decision == "dismissed" && previous == "confirmed" {
+                super::exclusion::set(tx, input.flag_id, false, input.user.trim(), now_ms)?;
             }
             Ok(())
         })?;
@@ -172,31 +174,16 @@ pub fn decide(
     })
 }
 
-/// Called inside the decision's transaction when a flag is confirmed. DOMAIN §5: confirming holds or reverses
-/// the pending commission through new ledger entries. The ledger is not merged yet, so this records the hold
-/// request (the commission at stake per [`amount_at_stake`]) in the audit log; the lead connects the ledger here.
+/// Called inside the decision's transaction when a flag is confirmed. DOMAIN §5: the flag's players are excluded
+/// from commission from now on and the periods their affiliates have commission in are recomputed, so the pending
+/// commission is reversed through new ledger entries (see [`super::exclusion`]); the audit log names the amounts.
 pub fn on_flag_confirmed(
     tx: &Transaction<'_>,
     flag_id: i64,
     user: &str,
     now_ms: i64,
 ) -> StoreResult<()> {
-    let (program_id, affiliate_id): (i64, Option<i64>) = tx.query_row(
-        "SELECT program_id, affiliate_id FROM flags WHERE id = ?1",
-        [flag_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let items = flag_items(tx, flag_id)?;
-    let at_stake = amount_at_stake(tx, program_id, &items)?;
-    crate::audit::append(
-        tx,
-        now_ms,
-        user,
-        "flag.hold_requested",
-        "flag",
-        &flag_id.to_string(),
-        &serde_json::json!({ "affiliate_id": affiliate_id, "amount_at_stake_micros": at_stake }),
-    )
+    super::exclusion::set(tx, flag_id, true, user, now_ms).map(|_| ())
 }
 
 /// Everything the investigation screen shows for one flag.

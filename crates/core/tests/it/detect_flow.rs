@@ -247,7 +247,7 @@ fn decisions_are_audited_and_never_edit_evidence() {
     .unwrap();
     assert_eq!(row.status, "dismissed");
     assert_eq!(fx.count("SELECT COUNT(*) FROM flag_decisions"), 2);
-    assert_eq!(fx.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('flag.confirm', 'flag.dismiss', 'flag.hold_requested')"), 3);
+    assert_eq!(fx.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('flag.confirm', 'flag.dismiss', 'commission.fraud_reversed', 'commission.fraud_exclusion_lifted')"), 4);
     assert_eq!(fx.store.read(affops_core::audit::verify).unwrap(), None);
     let open = detect::queue::list(
         &fx.store,

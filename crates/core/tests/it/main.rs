@@ -44,6 +44,7 @@ mod commission_store_forex;
 mod detect;
 mod detect_fixture;
 mod detect_flow;
+mod detect_money;
 mod detect_rules;
 mod import;
 mod import_real;

@@ -656,7 +656,7 @@ evidence_json: string,
  */
 items: number, 
 /**
- * Commission riding on the flagged records (see `detect::amount_at_stake`), exact decimal.
+ * Commission the engine pays for the flagged players in the open periods (see `detect::stake`), exact decimal.
  */
 amount_at_stake: string, currency: string, };
 
@@ -714,7 +714,7 @@ settings: Array<string>, };
 
 export type BacktestAffiliate = { affiliate_id: string, affiliate_name: string, findings: number, 
 /**
- * Commission that would have been held, exact decimal.
+ * Commission the engine pays this affiliate for the findings' players in the open periods, exact decimal.
  */
 amount_at_stake: string, currency: string, };
 

@@ -22,6 +22,7 @@ pub mod plan;
 pub mod preview;
 pub mod qualify;
 pub mod rounding;
+pub mod stake;
 pub mod statement;
 pub mod tiers;
 

@@ -7,20 +7,20 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, Transaction};
 
 use super::ItemKind;
 use crate::commission::exclusions::{recompute_for, Moved};
 use crate::commission::load::ProgramInfo;
 use crate::store::{StoreError, StoreResult};
 
-/// The players (players.id) a flag's items lead to.
-pub fn players_of_flag(
-    tx: &Transaction<'_>,
+/// The players (players.id) a flag's items lead to: those named, and those behind the clicks, accounts,
+/// deposits, deals and conversions named.
+pub fn players_of_items(
+    conn: &Connection,
     program_id: i64,
-    flag_id: i64,
+    items: &[(ItemKind, String)],
 ) -> StoreResult<BTreeSet<i64>> {
-    let items = super::queue::flag_items(tx, flag_id)?;
     let mut out = BTreeSet::new();
     for (kind, r) in items {
         let sql = match kind {
@@ -31,7 +31,7 @@ pub fn players_of_flag(
             ItemKind::Deal => "SELECT a.player_id FROM deals d JOIN forex_accounts a ON a.id = d.account_id WHERE d.program_id = ?1 AND d.ticket = ?2 AND a.player_id IS NOT NULL",
             ItemKind::Conversion => "SELECT p.id FROM conversions c JOIN players p ON p.program_id = c.program_id AND (p.external_id = c.player_ref OR p.click_id = c.transaction_id) WHERE c.program_id = ?1 AND c.external_id = ?2",
         };
-        let mut stmt = tx.prepare_cached(sql)?;
+        let mut stmt = conn.prepare_cached(sql)?;
         for id in stmt.query_map(params![program_id, r], |row| row.get::<_, i64>(0))? {
             out.insert(id?);
         }
@@ -68,7 +68,7 @@ pub fn set(
         [flag_id],
         |r| r.get(0),
     )?;
-    let players = players_of_flag(tx, program_id, flag_id)?;
+    let players = players_of_items(tx, program_id, &super::queue::flag_items(tx, flag_id)?)?;
     let mut affiliates = BTreeSet::new();
     {
         let mut aff = tx.prepare_cached("SELECT affiliate_id FROM players WHERE id = ?1")?;

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::{amount_at_stake, ctit_chart, DetectError, ItemKind};
+use super::stake::Stakes;
+use super::{ctit_chart, DetectError, ItemKind};
 use crate::api::{
     FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation,
     SharedIdentifier, TimelineEvent,
@@ -48,11 +49,12 @@ pub fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagRow>, DetectEr
                 |r| r.get::<_, i64>(0),
             )?
             .collect::<Result<Vec<_>, _>>()?;
-        ids.into_iter().map(|id| flag_row(conn, id)).collect()
+        let mut stakes = Stakes::default();
+        ids.into_iter().map(|id| flag_row(conn, id, &mut stakes)).collect()
     })?)
 }
 
-fn flag_row(conn: &Connection, id: i64) -> StoreResult<FlagRow> {
+fn flag_row(conn: &Connection, id: i64, stakes: &mut Stakes) -> StoreResult<FlagRow> {
     let sql = format!(
         "SELECT f.id, pr.name, COALESCE(a.external_id, ''), COALESCE(a.name, ''), f.rule, f.pattern, f.severity,
                 f.score, {STATUS_SQL}, f.summary, f.created_at_ms, f.evidence_json, pr.currency, f.program_id
@@ -83,7 +85,9 @@ fn flag_row(conn: &Connection, id: i64) -> StoreResult<FlagRow> {
     })?;
     let items = flag_items(conn, id)?;
     row.items = items.len() as u32;
-    row.amount_at_stake = format_amount(amount_at_stake(conn, program_id, &items)?, &row.currency);
+    let (at_stake, currency) = stakes.amount(conn, program_id, &items)?;
+    row.amount_at_stake = format_amount(at_stake, &currency);
+    row.currency = currency;
     Ok(row)
 }
 
@@ -170,7 +174,7 @@ pub fn decide(
             }
             Ok(())
         })?;
-        Ok(store.read(|conn| flag_row(conn, input.flag_id))?)
+        Ok(store.read(|conn| flag_row(conn, input.flag_id, &mut Stakes::default()))?)
     })
 }
 
@@ -193,7 +197,7 @@ pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectE
         if exists.is_none() {
             return Err(crate::store::StoreError::Invalid(format!("no flag {flag_id}")));
         }
-        let flag = flag_row(conn, flag_id)?;
+        let flag = flag_row(conn, flag_id, &mut Stakes::default())?;
         let (program_id, affiliate_id): (i64, Option<i64>) = conn.query_row(
             "SELECT program_id, affiliate_id FROM flags WHERE id = ?1",
             [flag_id],

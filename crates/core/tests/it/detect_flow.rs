@@ -118,7 +118,15 @@ fn a_failing_rule_does_not_stop_the_others() {
     assert!(stored.contains("odd data") && stored.contains("deal t1"));
 }
 
+/// Three injected clicks, each with a player who deposits 20 (FTD) and a tracker conversion paying 50; the
+/// program pays CPA 35 on a first deposit of 20 or more. The commission at stake is the engine's (35 per player),
+/// not the tracker's payout.
 fn injection_world(fx: &Fx) -> i64 {
+    crate::commission_fixture::default_plan(
+        &fx.store,
+        r#"{"name": "CPA", "currency": "EUR", "versions": [{"effective_from": "2026-01-01",
+        "components": [{"kind": "cpa", "amount": "35", "qualification": {"min_ftd": "20"}}]}]}"#,
+    );
     let a = fx.affiliate("1");
     for n in 0..3 {
         fx.click(&format!("c{n}"), a, T0 + n * HOUR, "1.1.1.1", "", "DE", "");
@@ -206,7 +214,7 @@ fn decisions_are_audited_and_never_edit_evidence() {
     )
     .unwrap();
     assert_eq!(flags.len(), 3);
-    assert_eq!(flags[0].amount_at_stake, "50.00");
+    assert_eq!(flags[0].amount_at_stake, "35.00", "one player's CPA");
     let id = flags[0].id;
     let input = |decision: &str, user: &str, comment: &str| FlagDecisionInput {
         flag_id: id,
@@ -297,7 +305,7 @@ fn backtest_shows_what_would_be_flagged() {
             r.rules[0].findings,
             r.rules[0].affiliates[0].amount_at_stake.as_str()
         ),
-        (3, "150.00")
+        (3, "105.00")
     );
     assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), 0);
     let bad = BacktestRequest {

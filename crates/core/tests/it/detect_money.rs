@@ -216,3 +216,61 @@ fn dismissing_moves_nothing_and_undoing_a_confirmation_gives_it_back() {
         .unwrap();
     assert_eq!(rows, 2, "the lifting is a new row");
 }
+
+/// The commission at stake is the engine's: what affiliate 502 stops earning without P3 in the open October —
+/// CPA 30.00 plus RevShare 69.67 − 33.33 = 36.34, 66.34 in all (the tracker payout plays no part). Once the flag
+/// is confirmed the amount is reversed, so nothing is held any more.
+#[test]
+fn amount_at_stake_is_what_the_engine_pays_for_the_flagged_players() {
+    use affops_core::api::FlagFilter;
+    let (_d, store, program_id) = igaming_world();
+    compute(&store, None, "2026-10", 1).unwrap();
+    let flag = flag_on(&store, program_id, "P3");
+    let rows = affops_core::detect::queue::list(&store, &FlagFilter::default()).unwrap();
+    assert_eq!(
+        (rows[0].amount_at_stake.as_str(), rows[0].currency.as_str()),
+        ("66.34", "EUR")
+    );
+    // P0 alone: no CPA (FTD 15 < 20), RevShare 69.67 − 25 % × 145.333333 (36.33333325 → 36.33) = 33.34.
+    let p0 = flag_on_more(&store, program_id, "P0");
+    let rows = affops_core::detect::queue::list(&store, &FlagFilter::default()).unwrap();
+    let of = |id: i64| {
+        rows.iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .amount_at_stake
+            .clone()
+    };
+    assert_eq!(of(p0), "33.34");
+    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    let rows = affops_core::detect::queue::list(&store, &FlagFilter::default()).unwrap();
+    let of = |id: i64| {
+        rows.iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .amount_at_stake
+            .clone()
+    };
+    assert_eq!(of(flag), "0.00", "already reversed");
+    assert_eq!(
+        of(p0),
+        "33.33",
+        "P0 now holds all that is left: 25 % × 133.333333"
+    );
+}
+
+/// A second flag in a store that already has the analyst and a run.
+fn flag_on_more(store: &Store, program_id: i64, player: &str) -> i64 {
+    store
+        .write(|tx| {
+            tx.execute(
+                "INSERT INTO flags (program_id, affiliate_id, rule, pattern, subject_key, severity, score, summary, evidence_json, settings_version, run_id, created_at_ms)
+                 VALUES (?1, (SELECT affiliate_id FROM players WHERE external_id = ?2), 'bonus_abuse', 'bonus_abuse', ?2, 'medium', 50, 'bonus', '{}', 1, 1, 0)",
+                rusqlite::params![program_id, player],
+            )?;
+            let flag = tx.last_insert_rowid();
+            tx.execute("INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'player', ?2)", rusqlite::params![flag, player])?;
+            Ok(flag)
+        })
+        .unwrap()
+}

@@ -42,6 +42,7 @@ mod commission_preview;
 mod commission_props;
 mod commission_store_forex;
 mod detect;
+mod detect_derive;
 mod detect_fixture;
 mod detect_flow;
 mod detect_money;

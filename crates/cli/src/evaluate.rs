@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use affops_core::api::{ApiError, ErrorCode, ReconQuery};
-use affops_core::detect::{self, identity::email_hash};
+use affops_core::detect;
+use affops_core::ingest::identity::email_hash;
 use affops_core::ingest::{sync_all, HttpPolicy, SyncOptions};
 use affops_core::reconcile::{self, ReconSettings};
 use affops_core::store::Store;

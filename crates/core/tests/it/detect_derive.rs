@@ -48,3 +48,43 @@ async fn a_sync_with_fraud_raises_flags_and_a_second_sync_adds_none() {
         .unwrap();
     assert_eq!(flags_by_vertical(&e), first, "nothing new, no new flag");
 }
+
+/// The geo rule's IP countries arrive at ingest from the operator's player rows: each IP the world geolocates to
+/// one country is stored with it; an IP seen with two countries is stored as unknown, as a GeoIP table could not
+/// split it.
+#[tokio::test]
+async fn ip_countries_come_from_the_operator() {
+    let mut cfg = WorldConfig::small(22);
+    cfg.fraud = FraudConfig::typical();
+    let e = env_with(cfg).await;
+    crate::sync::sync(&e).await;
+    let stored: std::collections::BTreeMap<String, String> =
+        e.ws.store()
+            .read(|c| {
+                let mut s = c.prepare("SELECT ip, country FROM ip_countries")?;
+                let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+    let mut truth: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        std::collections::BTreeMap::new();
+    for p in &e.world.players {
+        if !p.ip.is_empty() && !p.ip_country.is_empty() {
+            truth.entry(&p.ip).or_default().insert(&p.ip_country);
+        }
+    }
+    assert!(!truth.is_empty());
+    assert_eq!(
+        stored.len(),
+        truth.len(),
+        "one row per IP the operator geolocated"
+    );
+    for (ip, countries) in &truth {
+        let want = if countries.len() == 1 {
+            countries.iter().next().copied().unwrap_or_default()
+        } else {
+            ""
+        };
+        assert_eq!(stored[*ip], want, "{ip}: {countries:?}");
+    }
+}

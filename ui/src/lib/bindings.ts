@@ -748,4 +748,16 @@ export type DisputeOpenInput = { discrepancy_id: number, user: string, };
 
 export type DisputeCase = { id: number, state: string, title: string, affiliate_id: string, amount_claimed: string, currency: string, sla_due_at_ms: number, };
 
-export type DashboardAlert = { affiliate_id: string, affiliate_name: string, open_flags: number, high_flags: number, unreconciled: string, currency: string, };
+export type DashboardAlert = { 
+/**
+ * The program's name (an affiliate id is unique within its program only).
+ */
+program: string, affiliate_id: string, affiliate_name: string, open_flags: number, high_flags: number, 
+/**
+ * `high`, `medium` or `low` among the open flags; '' when none is open.
+ */
+highest_severity: string, 
+/**
+ * Payout impact of discrepancies without a dispute, exact decimal.
+ */
+unreconciled: string, currency: string, };

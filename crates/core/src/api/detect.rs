@@ -259,10 +259,15 @@ pub struct DisputeCase {
 /// For the dashboard: what needs attention per affiliate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DashboardAlert {
+    /// The program's name (an affiliate id is unique within its program only).
+    pub program: String,
     pub affiliate_id: String,
     pub affiliate_name: String,
     pub open_flags: u32,
     pub high_flags: u32,
+    /// `high`, `medium` or `low` among the open flags; '' when none is open.
+    pub highest_severity: String,
+    /// Payout impact of discrepancies without a dispute, exact decimal.
     pub unreconciled: String,
     pub currency: String,
 }

@@ -369,4 +369,23 @@ fn investigation_view() {
     assert!(detect::queue::investigate(&fx.store, 999).is_err());
     let alerts = detect::service::dashboard_alerts(&fx.store).unwrap();
     assert!(alerts[0].open_flags >= 3);
+    assert_eq!(alerts[0].program, "P", "alerts name their program");
+    // The highest severity is the worst among the affiliate's open flags, by rank (not alphabet).
+    let open = detect::queue::list(
+        &fx.store,
+        &FlagFilter {
+            affiliate: Some(alerts[0].affiliate_id.clone()),
+            status: Some("open".into()),
+            ..FlagFilter::default()
+        },
+    )
+    .unwrap();
+    let rank = |s: &str| ["low", "medium", "high"].iter().position(|x| *x == s);
+    let worst = open
+        .iter()
+        .map(|f| f.severity.as_str())
+        .max_by_key(|s| rank(s))
+        .unwrap();
+    assert_eq!(alerts[0].highest_severity, worst);
+    assert_eq!(alerts[0].open_flags as usize, open.len());
 }

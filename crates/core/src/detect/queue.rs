@@ -12,7 +12,7 @@ use crate::api::{
     SharedIdentifier, TimelineEvent,
 };
 use crate::money::format_amount;
-use crate::store::{Store, StoreResult};
+use crate::store::{Durability, Store, StoreResult};
 
 pub(super) const STATUS_SQL: &str =
     "COALESCE((SELECT d.decision FROM flag_decisions d WHERE d.flag_id = f.id
@@ -153,7 +153,8 @@ pub fn decide(
     .and_then(|(user_id, flag)| {
         let user_id = user_id.ok_or_else(|| DetectError::NotFound(format!("no user named '{}'", input.user.trim())))?;
         let (pattern, previous) = flag.ok_or_else(|| DetectError::NotFound(format!("no flag {}", input.flag_id)))?;
-        store.write(|tx| {
+        // A decision can move money (see `on_flag_confirmed`): committed like any ledger posting.
+        store.write_with(Durability::Full, |tx| {
             tx.execute(
                 "INSERT INTO flag_decisions (flag_id, decision, comment, user_id, decided_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![input.flag_id, decision, comment, user_id, now_ms],

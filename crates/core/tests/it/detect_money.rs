@@ -274,3 +274,64 @@ fn flag_on_more(store: &Store, program_id: i64, player: &str) -> i64 {
         })
         .unwrap()
 }
+
+/// A flag naming a click reaches the player behind it: confirming it reverses that player's commission too.
+#[test]
+fn a_flag_on_a_click_excludes_the_player_behind_it() {
+    let (_d, store, program_id) = igaming_world();
+    store
+        .write(|tx| {
+            Ok(tx.execute(
+                "UPDATE players SET click_id = 'CLK-3' WHERE external_id = 'P3'",
+                [],
+            )?)
+        })
+        .unwrap();
+    compute(&store, None, "2026-10", 1).unwrap();
+    let flag = flag_on(&store, program_id, "P3");
+    store
+        .write(|tx| {
+            tx.execute("DELETE FROM flag_items WHERE flag_id = ?1", [flag])?;
+            tx.execute(
+                "INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'click', 'CLK-3')",
+                [flag],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    assert_eq!(payable(&store, "2026-10"), 33_330_000);
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        /// What a flag holds is exactly what confirming it reverses: for any set of flagged players, the amount
+        /// at stake equals the fall of the affiliates' open-period payable once the flag is confirmed.
+        #[test]
+        fn at_stake_is_what_confirming_reverses(flagged in proptest::collection::btree_set(0..6u8, 1..4)) {
+            let (_d, store, program_id) = igaming_world();
+            compute(&store, None, "2026-10", 1).unwrap();
+            let total = |s: &Store| payable(s, "2026-10") + {
+                affiliate_statement(s, None, "777", "2026-10").unwrap().payable_micros.parse::<i64>().unwrap()
+            };
+            let before = total(&store);
+            let flag = flag_on(&store, program_id, &format!("P{}", flagged.iter().next().unwrap()));
+            store
+                .write(|tx| {
+                    for p in flagged.iter().skip(1) {
+                        tx.execute("INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'player', ?2)", rusqlite::params![flag, format!("P{p}")])?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            let row = affops_core::detect::queue::list(&store, &affops_core::api::FlagFilter::default()).unwrap();
+            let at_stake = affops_core::money::parse_micros(&row[0].amount_at_stake).unwrap();
+            decide(&store, &decision(flag, "confirm"), 10).unwrap();
+            prop_assert_eq!(before - total(&store), at_stake, "flagged {:?}", flagged);
+        }
+    }
+}

@@ -165,15 +165,13 @@ pub async fn import_run(
     mapping: ColumnMapping,
     on_progress: Channel<Progress>,
 ) -> Result<ImportRunSummary, ApiError> {
-    let store = state.workspace.store().clone();
+    let (store, ws) = (state.workspace.store().clone(), state.workspace.clone());
     let mut opts = ImportOptions::new(&source, mapping, Arc::new(now_ms));
     opts.progress = Some(forward(on_progress));
     blocking(move || {
-        Ok(affops_core::import::run::import_file(
-            &store,
-            std::path::Path::new(&path),
-            &opts,
-        )?)
+        let s = affops_core::import::run::import_file(&store, std::path::Path::new(&path), &opts)?;
+        ws.derive(now_ms())?; // attribution and detection over what landed
+        Ok(s)
     })
     .await
 }

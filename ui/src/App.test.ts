@@ -8,7 +8,7 @@ import type { Backend } from './lib/api';
 import type { Progress, SyncSummary } from './lib/bindings';
 import { channelSender, deferred } from './test/ipc';
 import { fakeBackend, PROGRAMS, SUMMARY } from './test/backend';
-import { dashboard, progress, sourcesOverview, status } from './test/fixtures';
+import { dashboard, flagRow, progress, sourcesOverview, status } from './test/fixtures';
 
 afterEach(() => clearMocks());
 
@@ -61,11 +61,13 @@ describe('first run through mocked IPC', () => {
     const dash = await screen.findByTestId('dashboard');
     expect(within(dash).getAllByTestId('affiliate-row')).toHaveLength(3);
     expect(screen.queryByTestId('sync-progress')).toBeNull();
-    expect(calls).toEqual(['workspace_status', 'open_demo_workspace', 'list_programs', 'dashboard']);
+    expect(calls).toEqual(['workspace_status', 'open_demo_workspace', 'list_programs', 'dashboard', 'dashboard_alerts']);
   });
 
   it('goes straight to the dashboard when the workspace has data', async () => {
-    mockIPC((cmd) => (cmd === 'workspace_status' ? status(true) : cmd === 'list_programs' ? PROGRAMS : dashboard()));
+    mockIPC((cmd) =>
+      cmd === 'workspace_status' ? status(true) : cmd === 'list_programs' ? PROGRAMS : cmd === 'dashboard_alerts' ? [] : dashboard(),
+    );
     render(App);
     expect(await screen.findByTestId('dashboard')).toBeInTheDocument();
     expect(screen.getByTestId('program')).toHaveTextContent('Lucky Casino EU');
@@ -133,6 +135,35 @@ describe('errors', () => {
 });
 
 describe('dashboard interactions through App', () => {
+  it("an affiliate's open flags on the dashboard open Flagged traffic filtered to it; leaving drops the filter", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({
+      dashboardAlerts: vi.fn(async () => [
+        {
+          program: 'Lucky Casino EU',
+          affiliate_id: 'aff-1',
+          affiliate_name: 'Alpha',
+          open_flags: 2,
+          high_flags: 0,
+          highest_severity: 'medium',
+          unreconciled: '0.00',
+          currency: 'EUR',
+        },
+      ]),
+      flagsList: vi.fn(async () => [flagRow(1, { affiliate_id: 'aff-1' }), flagRow(2, { affiliate_id: 'aff-2' })]),
+    });
+    render(App, { backend });
+    await user.click(await screen.findByTestId('open-flags'));
+    await screen.findByTestId('flag-table');
+    expect(screen.getAllByTestId('flag-row').map((r) => r.dataset.flagId)).toEqual(['1']);
+    expect(screen.getByTestId('flag-filter-affiliate')).toHaveTextContent('aff-1');
+    await user.keyboard('{Alt>}1{/Alt}'); // back to the dashboard, then to the flags through the nav
+    await screen.findByTestId('dashboard');
+    await user.keyboard('{Alt>}9{/Alt}');
+    await screen.findByTestId('flag-table');
+    expect(screen.getAllByTestId('flag-row')).toHaveLength(2);
+  });
+
   it('Sync now shows progress while the dashboard stays on screen', async () => {
     const user = userEvent.setup();
     const sync = deferred<SyncSummary>();

@@ -1,17 +1,17 @@
 //! `affops-cli evaluate`: detection and reconciliation measured against the sandbox's answer key.
 //!
-//! For each seed a fraud- and fault-injected world is served on loopback and synced through the real connectors
-//! into a temporary workspace. Fields the connectors do not carry yet (player IP/device/email, payment hashes,
-//! IP countries, affiliate contacts, withdrawals, daily activity — see the report) are then loaded from the
-//! world directly, labelled as such; detection and reconciliation run; precision and recall are computed per
-//! pattern and per reason code against `World::injected()`.
+//! For each seed a fraud- and fault-injected world (casino and Forex broker) is served on loopback and synced
+//! through the real connectors into a temporary workspace set up like the demo: identity keys, payment hashes,
+//! the operator's IP countries, withdrawals, daily activity and the broker's IBs, accounts and deals all arrive
+//! through ingestion, and the sync itself derives attribution and runs detection. Reconciliation runs per month;
+//! precision and recall are computed per pattern and per reason code against `World::injected()` — the answer
+//! key is the only thing read from the world.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use affops_core::api::{ApiError, ErrorCode, ReconQuery};
-use affops_core::detect::{self, identity::email_hash};
-use affops_core::ingest::{sync_all, HttpPolicy, SyncOptions};
+use affops_core::ingest::{HttpPolicy, SyncOptions};
 use affops_core::reconcile::{self, ReconSettings};
 use affops_core::store::Store;
 use affops_core::workspace::{ProgramSpec, StaticSecrets, Workspace, DEMO_API_KEY};
@@ -95,7 +95,9 @@ fn world_config(seed: u64, clicks: Option<u64>) -> WorldConfig {
     }
 }
 
-/// One seed: sync, load the extra fields, detect, reconcile, score.
+/// One seed: set the workspace up like the demo (the casino and, with Forex, the broker), sync every source
+/// through the real connectors — the sync derives attribution and runs detection by itself — reconcile each
+/// month, and score against the answer key (the only thing read from the world).
 pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, ApiError> {
     let world = Arc::new(generate(&world_config(seed, clicks)));
     let dir = tempfile::tempdir().map_err(internal)?;
@@ -115,26 +117,27 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
         timezone: p.timezone.clone(),
     };
     let now_ms = (world.config.end_instant() + chrono::Duration::days(1)).timestamp_millis();
-    ws.setup_demo(
-        &spec,
-        &server.base_url(),
-        &world.config.start.to_string(),
-        now_ms,
-    )?;
+    let start = world.config.start.to_string();
+    ws.setup_demo(&spec, &server.base_url(), &start, now_ms)?;
+    if let Some(fx) = &world.forex {
+        let broker = ProgramSpec {
+            name: fx.program.name.clone(),
+            vertical: "forex".into(),
+            currency: fx.program.currency.clone(),
+            timezone: fx.program.timezone.clone(),
+        };
+        ws.setup_demo_broker(&broker, &server.base_url(), &start, now_ms)?;
+    }
     let opts = SyncOptions {
         now_ms,
         policy: HttpPolicy::fast(),
         full: false,
     };
-    let report = sync_all(
-        ws.store().clone(),
-        Arc::new(StaticSecrets::demo()),
-        &opts,
-        Arc::new(|_| {}),
-    )
-    .await;
+    let synced = ws
+        .sync(Arc::new(StaticSecrets::demo()), opts, Arc::new(|_| {}))
+        .await;
     server.shutdown().await;
-    report.map_err(internal)?;
+    synced?;
     let store = ws.store();
     let program_id: i64 = store.read(|c| {
         Ok(
@@ -143,11 +146,6 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
             })?,
         )
     })?;
-    load_unsynced_fields(store, program_id, &world)?;
-    detect::run(store, program_id, None, now_ms)?;
-    if let Some(broker) = load_forex(&ws, &world, now_ms)? {
-        detect::run(store, broker, None, now_ms)?;
-    }
     let mut months = BTreeSet::new();
     let mut day = world.config.start;
     while day < world.config.start + chrono::Days::new(u64::from(world.config.days)) {
@@ -170,114 +168,6 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
         let _ = std::fs::copy(store.path(), to.join(affops_core::store::DB_FILE));
     }
     scores
-}
-
-/// Writes what the connectors do not carry yet, straight from the world. Each line names a gap of ingestion.
-fn load_unsynced_fields(store: &Store, program_id: i64, world: &World) -> Result<(), ApiError> {
-    Ok(store.write(|tx| {
-        let mut pl = tx.prepare(
-            "UPDATE players SET ip = ?3, device_id = ?4, email_hash = ?5 WHERE program_id = ?1 AND external_id = ?2",
-        )?;
-        // A GeoIP table has one country per IP; the world draws IPs at random, so two players may share one with
-        // different countries: such an IP is ambiguous and left unknown, as a GeoIP lookup would not split it.
-        let mut countries: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for p in &world.players {
-            pl.execute(params![program_id, p.player_id, p.ip, p.device_id, email_hash(&p.email)])?;
-            if !p.ip.is_empty() && !p.ip_country.is_empty() {
-                countries.entry(&p.ip).or_default().insert(&p.ip_country);
-            }
-        }
-        let mut geo = tx.prepare("INSERT OR IGNORE INTO ip_countries (ip, country) VALUES (?1, ?2)")?;
-        for (ip, set) in &countries {
-            if let [only] = set.iter().collect::<Vec<_>>()[..] {
-                geo.execute(params![ip, only])?;
-            }
-        }
-        let mut dep = tx.prepare("UPDATE money_movements SET payment_hash = ?3 WHERE program_id = ?1 AND external_id = ?2")?;
-        for d in &world.deposits {
-            dep.execute(params![program_id, d.deposit_id, d.payment_hash])?;
-        }
-        let mut aff = tx.prepare(
-            "INSERT OR IGNORE INTO affiliate_identifiers (affiliate_id, kind, value)
-             SELECT id, ?3, ?4 FROM affiliates WHERE program_id = ?1 AND external_id = ?2",
-        )?;
-        for a in &world.affiliates {
-            aff.execute(params![program_id, a.id.to_string(), "ip", a.ip])?;
-            aff.execute(params![program_id, a.id.to_string(), "email_hash", email_hash(&a.email)])?;
-        }
-        let mut wd = tx.prepare(
-            "INSERT OR IGNORE INTO money_movements (program_id, external_id, player_id, kind, amount_micros, currency, occurred_at_ms, day, payment_hash)
-             SELECT ?1, ?2, id, 'withdrawal', ?3, ?4, ?5, ?6, ?7 FROM players WHERE program_id = ?1 AND external_id = ?8",
-        )?;
-        for w in &world.withdrawals {
-            let micros = affops_core::money::decimal_to_micros(w.amount).map_err(|e| affops_core::store::StoreError::Invalid(e.to_string()))?;
-            let day = w.occurred_at.date_naive().to_string();
-            wd.execute(params![program_id, w.withdrawal_id, micros, world.program.currency, w.occurred_at.timestamp_millis(), day, w.payment_hash, w.player_id])?;
-        }
-        let mut act = tx.prepare(
-            "INSERT OR IGNORE INTO player_activity_daily (player_id, day, currency, deposits_micros, withdrawals_micros, bets_micros,
-                 wins_micros, bonuses_micros, chargebacks_micros, fees_micros)
-             SELECT id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 FROM players WHERE program_id = ?1 AND external_id = ?2",
-        )?;
-        let m = |d: rust_decimal::Decimal| affops_core::money::decimal_to_micros(d).unwrap_or(0);
-        for a in &world.activity {
-            act.execute(params![program_id, a.player_id, a.day.to_string(), world.program.currency, m(a.deposits), m(a.withdrawals),
-                m(a.bets), m(a.wins), m(a.bonuses), m(a.chargebacks), m(a.fees)])?;
-        }
-        Ok(())
-    })?)
-}
-
-/// The Forex broker program (IBs as affiliates, one client per account, MT5 deals), loaded from the world: the
-/// connectors do not ingest Forex yet (helper `ing`).
-fn load_forex(ws: &Workspace, world: &World, now_ms: i64) -> Result<Option<i64>, ApiError> {
-    let Some(fx) = &world.forex else {
-        return Ok(None);
-    };
-    let spec = ProgramSpec {
-        name: fx.program.name.clone(),
-        vertical: "forex".into(),
-        currency: fx.program.currency.clone(),
-        timezone: fx.program.timezone.clone(),
-    };
-    let program = ws.ensure_program(&spec, now_ms)?;
-    ws.store().write(|tx| {
-        let mut ib = tx.prepare("INSERT OR IGNORE INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (?1, ?2, ?3, 0)")?;
-        for i in &fx.ibs {
-            ib.execute(params![program, i.id.to_string(), i.name])?;
-        }
-        let mut pl = tx.prepare(
-            "INSERT OR IGNORE INTO players (program_id, external_id, currency, registered_at_ms, day, country, affiliate_id)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?7)",
-        )?;
-        let mut acc = tx.prepare(
-            "INSERT OR IGNORE INTO forex_accounts (program_id, login, player_id, currency, is_cent)
-             SELECT ?1, ?2, id, ?3, ?4 FROM players WHERE program_id = ?1 AND external_id = ?5",
-        )?;
-        for a in &fx.accounts {
-            let (login, client) = (a.login.to_string(), format!("client-{}", a.login));
-            let at = a.registered_at.timestamp_millis();
-            let ib = a.ib_id.map(|i| i.to_string()).unwrap_or_default();
-            pl.execute(params![program, client, a.currency, at, a.registered_at.date_naive().to_string(), a.country, ib])?;
-            acc.execute(params![program, login, a.currency, a.is_cent, client])?;
-        }
-        let mut deal = tx.prepare(
-            "INSERT OR IGNORE INTO deals (program_id, ticket, account_id, deal_type, entry, symbol, volume_micros, price, currency,
-                 position_id, executed_at_ms, day)
-             SELECT ?1, ?2, a.id, ?3, ?4, ?5, ?6, ?7, a.currency, ?8, ?9, ?10 FROM forex_accounts a WHERE a.program_id = ?1 AND a.login = ?11",
-        )?;
-        for d in &fx.deals {
-            let kind = serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            let entry = serde_json::to_value(d.entry).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            let volume = affops_core::money::decimal_to_micros(d.volume).unwrap_or(0);
-            let position = if d.position_id == 0 { String::new() } else { d.position_id.to_string() };
-            let at = d.time.timestamp_millis();
-            deal.execute(params![program, d.ticket.to_string(), kind, entry, d.symbol, volume, d.price.to_string(), position, at,
-                d.time.date_naive().to_string(), d.login.to_string()])?;
-        }
-        Ok(())
-    })?;
-    Ok(Some(program))
 }
 
 fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiError> {

@@ -184,6 +184,7 @@ pub fn run_import(ws: &Workspace, a: ImportArgs) -> Result<(), ApiError> {
         }));
     }
     let s = import::import_file(ws.store(), &a.file, &opts)?;
+    ws.derive(now_ms())?; // attribution and detection over what landed
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -98,4 +98,16 @@ describe('FlaggedView', () => {
     expect(backend.detectBacktest).toHaveBeenCalledWith({ rule: 'click_flooding', settings: ['min_clicks=50', 'min_hours=3'] });
     expect(screen.getByTestId('backtest-result')).toHaveTextContent('3 findings (1 already flagged)');
   });
+  it('opens filtered to the affiliate chosen on the dashboard, and the filter can be cleared', async () => {
+    const backend = fakeBackend({
+      flagsList: vi.fn(async () => [flagRow(1, { affiliate_id: '7' }), flagRow(2, { affiliate_id: '8' })]),
+    });
+    render(FlaggedView, { backend, syncGeneration: 0, affiliate: '7' });
+    await screen.findByTestId('flag-table');
+    expect(ids()).toEqual(['1']);
+    expect(screen.getByTestId('flag-filter-affiliate')).toHaveTextContent('Affiliate 7');
+    await userEvent.click(screen.getByTestId('flag-clear-affiliate'));
+    expect(ids()).toEqual(['1', '2']);
+    expect(screen.queryByTestId('flag-filter-affiliate')).toBeNull();
+  });
 });

@@ -722,7 +722,7 @@ evidence_json: string,
  */
 items: number, 
 /**
- * Commission riding on the flagged records (see `detect::amount_at_stake`), exact decimal.
+ * Commission the engine pays for the flagged players in the open periods (see `detect::stake`), exact decimal.
  */
 amount_at_stake: string, currency: string, };
 
@@ -780,7 +780,7 @@ settings: Array<string>, };
 
 export type BacktestAffiliate = { affiliate_id: string, affiliate_name: string, findings: number, 
 /**
- * Commission that would have been held, exact decimal.
+ * Commission the engine pays this affiliate for the findings' players in the open periods, exact decimal.
  */
 amount_at_stake: string, currency: string, };
 
@@ -814,4 +814,16 @@ export type DisputeOpenInput = { discrepancy_id: number, user: string, };
 
 export type DisputeCase = { id: number, state: string, title: string, affiliate_id: string, amount_claimed: string, currency: string, sla_due_at_ms: number, };
 
-export type DashboardAlert = { affiliate_id: string, affiliate_name: string, open_flags: number, high_flags: number, unreconciled: string, currency: string, };
+export type DashboardAlert = { 
+/**
+ * The program's name (an affiliate id is unique within its program only).
+ */
+program: string, affiliate_id: string, affiliate_name: string, open_flags: number, high_flags: number, 
+/**
+ * `high`, `medium` or `low` among the open flags; '' when none is open.
+ */
+highest_severity: string, 
+/**
+ * Payout impact of discrepancies without a dispute, exact decimal.
+ */
+unreconciled: string, currency: string, };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterFlags, previousMonth, sortFlags, words, PERIOD_RE, ALL_FLAGS } from './flags';
+import { alertsByAffiliate, filterFlags, hasUnreconciled, previousMonth, sortFlags, words, PERIOD_RE, ALL_FLAGS } from './flags';
 import { flagRow } from '../test/fixtures';
 
 const rows = [
@@ -29,5 +29,30 @@ describe('flag queue ordering and filters', () => {
     expect(PERIOD_RE.test('2026-10')).toBe(true);
     expect(PERIOD_RE.test('2026-13')).toBe(false);
     expect(words('missing_postback')).toBe('missing postback');
+  });
+});
+
+describe('flags opened from the dashboard', () => {
+  it('filters to one affiliate by exact id (not every id containing it)', () => {
+    const many = [...rows, flagRow(12, { affiliate_id: '12' }), flagRow(21, { affiliate_id: '1' })];
+    const shown = filterFlags(many, { ...ALL_FLAGS, status: '', affiliate: '1' }).map((r) => r.id);
+    expect(shown).toEqual([1, 21]);
+  });
+
+  it("keeps one program's alerts by affiliate id and tells a zero amount apart", () => {
+    const alert = (program: string, affiliate_id: string, unreconciled: string) => ({
+      program,
+      affiliate_id,
+      affiliate_name: '',
+      open_flags: 1,
+      high_flags: 0,
+      highest_severity: 'low',
+      unreconciled,
+      currency: 'EUR',
+    });
+    const m = alertsByAffiliate([alert('Casino', '7', '0.00'), alert('Broker', '7', '3.00'), alert('Casino', '8', '0.01')], 'Casino');
+    expect([...m.keys()]).toEqual(['7', '8']);
+    expect(hasUnreconciled(m.get('7')!)).toBe(false);
+    expect(hasUnreconciled(m.get('8')!)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // Ordering and filtering of the flagged-traffic queue and the reconciliation rows. Money compares as exact
 // decimal strings (see sort.ts); severity by rank, not alphabet.
-import type { FlagRow, ReconRow } from './bindings';
+import type { DashboardAlert, FlagRow, ReconRow } from './bindings';
 import { compareDecimalStrings, sign, type SortDir, type SortState } from './sort';
 
 export type FlagSortKey = 'affiliate' | 'pattern' | 'severity' | 'score' | 'status' | 'amount' | 'created';
@@ -47,6 +47,8 @@ export interface FlagView {
   pattern: string;
   severity: string;
   status: string;
+  /** One affiliate's flags only (its exact id), e.g. when opened from the dashboard; '' for all. */
+  affiliate?: string;
 }
 
 export const ALL_FLAGS: FlagView = { text: '', pattern: '', severity: '', status: 'open' };
@@ -58,6 +60,7 @@ export function filterFlags(rows: readonly FlagRow[], f: FlagView): FlagRow[] {
       (!f.pattern || r.pattern === f.pattern) &&
       (!f.severity || r.severity === f.severity) &&
       (!f.status || r.status === f.status) &&
+      (!f.affiliate || r.affiliate_id === f.affiliate) &&
       (!n ||
         r.affiliate_name.toLowerCase().includes(n) ||
         r.affiliate_id.toLowerCase().includes(n) ||
@@ -108,4 +111,14 @@ export function settingLines(text: string): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
+}
+
+/** The dashboard's alerts of one program, by affiliate id (an affiliate id is unique within its program only). */
+export function alertsByAffiliate(alerts: readonly DashboardAlert[], program: string): Map<string, DashboardAlert> {
+  return new Map(alerts.filter((a) => a.program === program).map((a) => [a.affiliate_id, a]));
+}
+
+/** Whether an alert's unreconciled amount is not zero (exact: any non-zero digit). */
+export function hasUnreconciled(a: DashboardAlert): boolean {
+  return /[1-9]/.test(a.unreconciled);
 }

@@ -45,7 +45,7 @@ pub struct FlagRow {
     pub evidence_json: String,
     /// Records the flag names.
     pub items: u32,
-    /// Commission riding on the flagged records (see `detect::amount_at_stake`), exact decimal.
+    /// Commission the engine pays for the flagged players in the open periods (see `detect::stake`), exact decimal.
     pub amount_at_stake: String,
     pub currency: String,
 }
@@ -154,7 +154,7 @@ pub struct BacktestAffiliate {
     pub affiliate_id: String,
     pub affiliate_name: String,
     pub findings: u32,
-    /// Commission that would have been held, exact decimal.
+    /// Commission the engine pays this affiliate for the findings' players in the open periods, exact decimal.
     pub amount_at_stake: String,
     pub currency: String,
 }
@@ -259,10 +259,15 @@ pub struct DisputeCase {
 /// For the dashboard: what needs attention per affiliate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DashboardAlert {
+    /// The program's name (an affiliate id is unique within its program only).
+    pub program: String,
     pub affiliate_id: String,
     pub affiliate_name: String,
     pub open_flags: u32,
     pub high_flags: u32,
+    /// `high`, `medium` or `low` among the open flags; '' when none is open.
+    pub highest_severity: String,
+    /// Payout impact of discrepancies without a dispute, exact decimal.
     pub unreconciled: String,
     pub currency: String,
 }

@@ -137,7 +137,7 @@ pub fn compute_period(
     outcome.ok_or_else(|| CommissionError::BadInput("nothing computed".into()))
 }
 
-fn compute_in(
+pub(crate) fn compute_in(
     tx: &Transaction<'_>,
     program: &ProgramInfo,
     label: &str,

@@ -1,5 +1,6 @@
 //! Reads a period's engine inputs from the store: affiliates with the plan version in force for each, the
-//! attributed players (`players.affiliate_id`, kept by attribution; NULL = organic), deposits, daily activity,
+//! attributed players (`players.affiliate_id`, kept by attribution; NULL = organic; detached when a confirmed
+//! fraud flag excludes them, see [`super::exclusions`]), deposits, daily activity,
 //! trading summed per account, day and symbol, symbols, and the period's FX snapshot.
 
 use super::engine::{
@@ -192,6 +193,8 @@ pub fn load_input(
             })
         })?
         .collect::<Result<_, _>>()?;
+    // Players excluded by a confirmed fraud flag earn nothing: detached from their affiliate, reported.
+    super::exclusions::apply(conn, program.id, &mut input)?;
 
     let mut stmt = conn.prepare("SELECT id, player_id, day, amount_micros, currency, is_ftd FROM money_movements WHERE program_id = ?1 AND kind = 'deposit' AND day <= ?2")?;
     input.deposits = stmt

@@ -15,12 +15,14 @@
 pub mod actions;
 pub mod compute;
 pub mod engine;
+pub mod exclusions;
 pub mod load;
 pub mod period;
 pub mod plan;
 pub mod preview;
 pub mod qualify;
 pub mod rounding;
+pub mod stake;
 pub mod statement;
 pub mod tiers;
 

@@ -1,11 +1,13 @@
 //! Backtesting: a rule, or changed thresholds, over all history without saving flags — what it would flag and
-//! how much commission it would hold per affiliate (see [`super::amount_at_stake`]).
+//! how much commission it would hold per affiliate: what the engine pays for the findings' players in the open
+//! periods, computed with and without them (see [`super::stake`]).
 
 use std::collections::BTreeMap;
 
 use rusqlite::params;
 
-use super::{amount_at_stake, rule, rules, settings, DetectError, Window};
+use super::stake::Stakes;
+use super::{rule, rules, settings, DetectError, Window};
 use crate::api::{BacktestAffiliate, BacktestRequest, BacktestResult, BacktestRule};
 use crate::money::format_amount;
 use crate::store::Store;
@@ -59,6 +61,7 @@ pub fn backtest(
                 |r| r.get(0),
             )?;
             let mut out = Vec::new();
+            let mut stakes = Stakes::default();
             for (r, eff) in &prepared {
                 let settings_json = serde_json::to_string(&eff.values).unwrap_or_default();
                 let findings = match (r.evaluate)(conn, &window, eff) {
@@ -76,16 +79,25 @@ pub fn backtest(
                         continue;
                     }
                 };
+                // Findings per flagged affiliate; commission held per affiliate the engine pays (a finding's
+                // players can earn a parent an override too), all findings' players left out together.
                 let mut per: BTreeMap<Option<i64>, (u32, i64)> = BTreeMap::new();
                 let mut already = 0u32;
+                let all_items: Vec<_> = findings
+                    .iter()
+                    .flat_map(|f| f.items.iter().cloned())
+                    .collect();
+                for ((aff, cur), held) in stakes.per_affiliate(conn, program_id, &all_items)? {
+                    if cur == currency {
+                        per.entry(Some(aff)).or_default().1 += held;
+                    }
+                }
                 let mut exists = conn.prepare_cached(
                     "SELECT 1 FROM flags WHERE program_id = ?1 AND rule = ?2 AND subject_key = ?3",
                 )?;
                 for f in &findings {
                     let e = per.entry(f.affiliate_id).or_default();
                     e.0 += 1;
-                    e.1 =
-                        e.1.saturating_add(amount_at_stake(conn, program_id, &f.items)?);
                     if exists.exists(params![program_id, r.name, f.subject_key])? {
                         already += 1;
                     }

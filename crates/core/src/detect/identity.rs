@@ -1,40 +1,14 @@
 //! Identity rules: multi-accounting (players linked by device id, IP, payment instrument or normalized email) and
 //! self-referral (a player carrying their own affiliate's identifiers). Emails are compared as hashes of the
-//! normalized address, so every producer of `email_hash` (ingest, import) must use [`email_hash`].
+//! normalized address: every producer of `email_hash` uses the one normalization,
+//! [`crate::ingest::identity::email_hash`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{params, Connection};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::{Effective, Finding, ItemKind, Rule, RuleResult, Setting, Window};
-
-/// An email as one mailbox: trimmed, lower-case, `+tag` dropped, and for Gmail dots dropped and
-/// `googlemail.com` read as `gmail.com` (Gmail ignores both).
-pub fn normalize_email(email: &str) -> String {
-    let e = email.trim().to_lowercase();
-    let Some((local, domain)) = e.rsplit_once('@') else {
-        return e;
-    };
-    let local = local.split('+').next().unwrap_or("");
-    let domain = if domain == "googlemail.com" {
-        "gmail.com"
-    } else {
-        domain
-    };
-    let local = if domain == "gmail.com" {
-        local.replace('.', "")
-    } else {
-        local.to_string()
-    };
-    format!("{local}@{domain}")
-}
-
-/// The `email_hash` stored for players and affiliates: SHA-256 (hex) of [`normalize_email`].
-pub fn email_hash(email: &str) -> String {
-    hex::encode(Sha256::digest(normalize_email(email).as_bytes()))
-}
 
 pub static MULTI_ACCOUNTING: Rule = Rule {
     name: "multi_accounting",
@@ -242,55 +216,4 @@ fn self_referral(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             items: vec![(ItemKind::Player, player)],
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// DOMAIN §5: lower-case, strip `+tag`, drop dots for Gmail — and nothing else (dots matter elsewhere).
-    #[test]
-    fn emails_normalize_like_the_mailbox() {
-        assert_eq!(
-            normalize_email(" Max.Power+casino@GMAIL.com "),
-            "maxpower@gmail.com"
-        );
-        assert_eq!(
-            normalize_email("max.power@googlemail.com"),
-            "maxpower@gmail.com"
-        );
-        assert_eq!(
-            normalize_email("first.last+x@example.com"),
-            "first.last@example.com"
-        );
-        assert_ne!(email_hash("a.b@example.com"), email_hash("ab@example.com"));
-        assert_eq!(
-            email_hash("MAXPOWER@gmail.com"),
-            email_hash("max.power+t@gmail.com")
-        );
-        assert_eq!(normalize_email("no-at-sign"), "no-at-sign");
-    }
-}
-
-#[cfg(test)]
-mod props {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// Normalizing twice changes nothing, and the hash only depends on the normalized form: every variant
-        /// a ring member could type (case, +tag, Gmail dots) lands on one hash.
-        #[test]
-        fn normalization_is_idempotent(local in "[a-zA-Z0-9.]{1,12}", tag in "[a-z0-9]{0,5}", gmail in any::<bool>()) {
-            let domain = if gmail { "Gmail.com" } else { "example.org" };
-            let email = if tag.is_empty() { format!("{local}@{domain}") } else { format!("{local}+{tag}@{domain}") };
-            let once = normalize_email(&email);
-            prop_assert_eq!(normalize_email(&once), once.clone());
-            prop_assert_eq!(email_hash(&email), email_hash(&once));
-            prop_assert!(!once.contains('+'));
-            if gmail {
-                prop_assert_eq!(email_hash(&email), email_hash(&format!("{}@gmail.com", local.replace('.', "").to_uppercase())));
-            }
-        }
-    }
 }

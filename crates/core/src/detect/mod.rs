@@ -9,7 +9,9 @@
 //! - [`geo`]: click / registration / IP country mismatch.
 //! - [`forex`]: churning and opposite positions across linked accounts.
 //! - [`backtest`]: a rule (or changed thresholds) over history without saving, with the commission at stake.
+//! - [`stake`]: the commission a flag holds, from the engine (with and without its players).
 //! - [`queue`]: the analyst queue, decisions, the investigation view.
+//! - [`exclusion`]: a confirmed flag's players excluded from commission, the reversal posted to the ledger.
 //! - [`service`]: the default program, run summaries, dashboard alerts.
 //!
 //! A rule that fails on odd data reports its name and the rows involved; the other rules still run.
@@ -17,6 +19,7 @@
 pub mod backtest;
 pub mod clicks;
 pub mod ctit_chart;
+pub mod exclusion;
 pub mod forex;
 pub mod geo;
 pub mod identity;
@@ -24,6 +27,7 @@ pub mod money;
 pub mod queue;
 pub mod service;
 pub mod settings;
+pub mod stake;
 mod store_flags;
 
 use rusqlite::Connection;
@@ -31,7 +35,7 @@ use serde::Serialize;
 
 use crate::store::{Store, StoreError, StoreResult};
 pub use settings::{Effective, Setting};
-pub use store_flags::{amount_at_stake, StoredRun};
+pub use store_flags::StoredRun;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DetectError {

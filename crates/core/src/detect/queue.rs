@@ -5,13 +5,14 @@ use std::collections::BTreeSet;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::{amount_at_stake, ctit_chart, DetectError, ItemKind};
+use super::stake::Stakes;
+use super::{ctit_chart, DetectError, ItemKind};
 use crate::api::{
     FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation,
     SharedIdentifier, TimelineEvent,
 };
 use crate::money::format_amount;
-use crate::store::{Store, StoreResult};
+use crate::store::{Durability, Store, StoreResult};
 
 pub(super) const STATUS_SQL: &str =
     "COALESCE((SELECT d.decision FROM flag_decisions d WHERE d.flag_id = f.id
@@ -48,11 +49,12 @@ pub fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagRow>, DetectEr
                 |r| r.get::<_, i64>(0),
             )?
             .collect::<Result<Vec<_>, _>>()?;
-        ids.into_iter().map(|id| flag_row(conn, id)).collect()
+        let mut stakes = Stakes::default();
+        ids.into_iter().map(|id| flag_row(conn, id, &mut stakes)).collect()
     })?)
 }
 
-fn flag_row(conn: &Connection, id: i64) -> StoreResult<FlagRow> {
+fn flag_row(conn: &Connection, id: i64, stakes: &mut Stakes) -> StoreResult<FlagRow> {
     let sql = format!(
         "SELECT f.id, pr.name, COALESCE(a.external_id, ''), COALESCE(a.name, ''), f.rule, f.pattern, f.severity,
                 f.score, {STATUS_SQL}, f.summary, f.created_at_ms, f.evidence_json, pr.currency, f.program_id
@@ -83,7 +85,9 @@ fn flag_row(conn: &Connection, id: i64) -> StoreResult<FlagRow> {
     })?;
     let items = flag_items(conn, id)?;
     row.items = items.len() as u32;
-    row.amount_at_stake = format_amount(amount_at_stake(conn, program_id, &items)?, &row.currency);
+    let (at_stake, currency) = stakes.amount(conn, program_id, &items)?;
+    row.amount_at_stake = format_amount(at_stake, &currency);
+    row.currency = currency;
     Ok(row)
 }
 
@@ -149,7 +153,8 @@ pub fn decide(
     .and_then(|(user_id, flag)| {
         let user_id = user_id.ok_or_else(|| DetectError::NotFound(format!("no user named '{}'", input.user.trim())))?;
         let (pattern, previous) = flag.ok_or_else(|| DetectError::NotFound(format!("no flag {}", input.flag_id)))?;
-        store.write(|tx| {
+        // A decision can move money (see `on_flag_confirmed`): committed like any ledger posting.
+        store.write_with(Durability::Full, |tx| {
             tx.execute(
                 "INSERT INTO flag_decisions (flag_id, decision, comment, user_id, decided_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![input.flag_id, decision, comment, user_id, now_ms],
@@ -163,40 +168,27 @@ pub fn decide(
                 &input.flag_id.to_string(),
                 &serde_json::json!({ "pattern": pattern, "previous_status": previous, "comment": comment }),
             )?;
-            if decision == "confirmed" {
+            if decision == "confirmed" && previous != "confirmed" {
                 on_flag_confirmed(tx, input.flag_id, input.user.trim(), now_ms)?;
+            } else if decision == "dismissed" && previous == "confirmed" {
+                super::exclusion::set(tx, input.flag_id, false, input.user.trim(), now_ms)?;
             }
             Ok(())
         })?;
-        Ok(store.read(|conn| flag_row(conn, input.flag_id))?)
+        Ok(store.read(|conn| flag_row(conn, input.flag_id, &mut Stakes::default()))?)
     })
 }
 
-/// Called inside the decision's transaction when a flag is confirmed. DOMAIN §5: confirming holds or reverses
-/// the pending commission through new ledger entries. The ledger is not merged yet, so this records the hold
-/// request (the commission at stake per [`amount_at_stake`]) in the audit log; the lead connects the ledger here.
+/// Called inside the decision's transaction when a flag is confirmed. DOMAIN §5: the flag's players are excluded
+/// from commission from now on and the periods their affiliates have commission in are recomputed, so the pending
+/// commission is reversed through new ledger entries (see [`super::exclusion`]); the audit log names the amounts.
 pub fn on_flag_confirmed(
     tx: &Transaction<'_>,
     flag_id: i64,
     user: &str,
     now_ms: i64,
 ) -> StoreResult<()> {
-    let (program_id, affiliate_id): (i64, Option<i64>) = tx.query_row(
-        "SELECT program_id, affiliate_id FROM flags WHERE id = ?1",
-        [flag_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let items = flag_items(tx, flag_id)?;
-    let at_stake = amount_at_stake(tx, program_id, &items)?;
-    crate::audit::append(
-        tx,
-        now_ms,
-        user,
-        "flag.hold_requested",
-        "flag",
-        &flag_id.to_string(),
-        &serde_json::json!({ "affiliate_id": affiliate_id, "amount_at_stake_micros": at_stake }),
-    )
+    super::exclusion::set(tx, flag_id, true, user, now_ms).map(|_| ())
 }
 
 /// Everything the investigation screen shows for one flag.
@@ -206,7 +198,7 @@ pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectE
         if exists.is_none() {
             return Err(crate::store::StoreError::Invalid(format!("no flag {flag_id}")));
         }
-        let flag = flag_row(conn, flag_id)?;
+        let flag = flag_row(conn, flag_id, &mut Stakes::default())?;
         let (program_id, affiliate_id): (i64, Option<i64>) = conn.query_row(
             "SELECT program_id, affiliate_id FROM flags WHERE id = ?1",
             [flag_id],

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::queue::STATUS_SQL;
-use super::{DetectError, RunReport};
+use super::{DetectError, RunReport, Severity};
 use crate::api::{DashboardAlert, DetectRunSummary, RuleRunRow};
 use crate::money::format_amount;
 use crate::store::Store;
@@ -48,37 +48,47 @@ pub fn summary(report: &RunReport) -> DetectRunSummary {
     }
 }
 
-/// Open flags and unreconciled payout per affiliate, for the dashboard.
+/// Open flags (count, how many high, the highest severity) and unreconciled payout per program and affiliate,
+/// for the dashboard.
 pub fn dashboard_alerts(store: &Store) -> Result<Vec<DashboardAlert>, DetectError> {
+    type Key = (String, String, String, String); // program, affiliate external id, name, currency
     Ok(store.read(|conn| {
-        let mut per: BTreeMap<(String, String, String), (u32, u32, i64)> = BTreeMap::new();
+        let mut per: BTreeMap<Key, (u32, u32, Option<Severity>, i64)> = BTreeMap::new();
         let sql = format!(
-            "SELECT a.external_id, a.name, pr.currency, f.severity FROM flags f JOIN affiliates a ON a.id = f.affiliate_id
+            "SELECT pr.name, a.external_id, a.name, pr.currency, f.severity FROM flags f JOIN affiliates a ON a.id = f.affiliate_id
              JOIN programs pr ON pr.id = f.program_id WHERE {STATUS_SQL} = 'open'"
         );
-        for r in conn.prepare(&sql)?.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))? {
-            let (id, name, cur, sev) = r?;
-            let e = per.entry((id, name, cur)).or_default();
+        for r in conn.prepare(&sql)?.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?), r.get::<_, String>(4)?)))? {
+            let (key, sev) = r?;
+            let sev = match sev.as_str() {
+                "high" => Severity::High,
+                "medium" => Severity::Medium,
+                _ => Severity::Low,
+            };
+            let e = per.entry(key).or_default();
             e.0 += 1;
-            if sev == "high" {
+            if sev == Severity::High {
                 e.1 += 1;
             }
+            e.2 = e.2.max(Some(sev));
         }
         for r in conn
-            .prepare("SELECT a.external_id, a.name, d.currency, SUM(ABS(d.impact_micros)) FROM recon_discrepancies d JOIN affiliates a ON a.id = d.affiliate_id WHERE NOT EXISTS (SELECT 1 FROM dispute_cases c WHERE c.discrepancy_id = d.id) GROUP BY 1, 2, 3")?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?
+            .prepare("SELECT pr.name, a.external_id, a.name, d.currency, SUM(ABS(d.impact_micros)) FROM recon_discrepancies d JOIN affiliates a ON a.id = d.affiliate_id JOIN programs pr ON pr.id = a.program_id WHERE NOT EXISTS (SELECT 1 FROM dispute_cases c WHERE c.discrepancy_id = d.id) GROUP BY 1, 2, 3, 4")?
+            .query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?), r.get::<_, i64>(4)?)))?
         {
-            let (id, name, cur, amount) = r?;
-            per.entry((id, name, cur)).or_default().2 += amount;
+            let (key, amount) = r?;
+            per.entry(key).or_default().3 += amount;
         }
         Ok(per
             .into_iter()
-            .map(|((affiliate_id, affiliate_name, currency), (open, high, amount))| DashboardAlert {
+            .map(|((program, affiliate_id, affiliate_name, currency), (open, high, highest, amount))| DashboardAlert {
                 unreconciled: format_amount(amount, &currency),
+                program,
                 affiliate_id,
                 affiliate_name,
                 open_flags: open,
                 high_flags: high,
+                highest_severity: highest.map(|s| s.as_str().to_string()).unwrap_or_default(),
                 currency,
             })
             .collect())

@@ -1,11 +1,11 @@
 //! Writing a run: the run row, its flags (insert-or-ignore on `(program, rule, subject_key)`, so a re-run over
-//! the same data adds nothing) and the records each flag names; and the commission at stake behind a flag.
+//! the same data adds nothing) and the records each flag names.
 
 use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::{Finding, ItemKind, RuleFailure, RuleOutcome, RunReport};
+use super::{Finding, RuleFailure, RuleOutcome, RunReport};
 use crate::store::StoreResult;
 
 /// Event tables a run watches, with the column holding each row's event time.
@@ -188,43 +188,4 @@ fn insert_flag(
         stmt.execute(params![flag_id, kind.as_str(), r])?;
     }
     Ok(true)
-}
-
-/// The affiliate commission riding on the records of a finding, in micros of the conversions' currency:
-/// until the commission ledger is merged this is the tracker payout of the conversions of the flagged clicks
-/// and players (rejected and invalid conversions excluded). The one place to swap for ledger amounts.
-pub fn amount_at_stake(
-    conn: &Connection,
-    program_id: i64,
-    items: &[(ItemKind, String)],
-) -> StoreResult<i64> {
-    let mut by_click = conn.prepare_cached(
-        "SELECT COALESCE(SUM(payout_micros), 0) FROM conversions
-         WHERE program_id = ?1 AND transaction_id = ?2 AND status NOT IN ('rejected', 'invalid')",
-    )?;
-    let mut by_player = conn.prepare_cached(
-        "SELECT COALESCE(SUM(c.payout_micros), 0) FROM conversions c
-         WHERE c.program_id = ?1 AND c.status NOT IN ('rejected', 'invalid')
-           AND (c.player_ref = ?2 OR c.transaction_id IN
-                (SELECT click_id FROM players WHERE program_id = ?1 AND external_id = ?2 AND click_id IS NOT NULL))",
-    )?;
-    let players: std::collections::BTreeSet<&str> = items
-        .iter()
-        .filter(|(k, _)| *k == ItemKind::Player)
-        .map(|(_, r)| r.as_str())
-        .collect();
-    let mut total = 0i64;
-    for (kind, r) in items {
-        total = total.saturating_add(match kind {
-            ItemKind::Player => {
-                by_player.query_row(params![program_id, r], |row| row.get::<_, i64>(0))?
-            }
-            // A click whose player is also listed is counted once, through the player.
-            ItemKind::Click if players.is_empty() => {
-                by_click.query_row(params![program_id, r], |row| row.get::<_, i64>(0))?
-            }
-            _ => 0,
-        });
-    }
-    Ok(total)
 }

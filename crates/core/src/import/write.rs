@@ -190,6 +190,7 @@ impl ChunkWriter {
                         promo_code: p.promo_code.clone(),
                         // The IP is filled in below only where none is known; the file has no device or email.
                         ip: String::new(),
+                        ip_country: String::new(),
                         device_id: String::new(),
                         email_hash: None,
                     };

@@ -4,7 +4,8 @@
 //!
 //! The convention (DOMAIN.md §5): trim, lower-case, drop a `+tag` from the local part, and for Gmail
 //! (`gmail.com`, `googlemail.com`, which are one mailbox service) drop the dots of the local part and use
-//! `gmail.com`; then the lower-case hex SHA-256 of `local@domain`. The clear email is never stored.
+//! `gmail.com`; then the lower-case hex SHA-256 of `local@domain`. The clear email is never stored. This is the
+//! only normalization: ingest, import, detection and the evaluation all hash through it.
 
 use sha2::{Digest, Sha256};
 
@@ -59,6 +60,31 @@ mod tests {
     fn not_an_address_has_no_hash() {
         for bad in ["", "no-at-sign", "@example.com", "+tag@example.com", "a@"] {
             assert_eq!(email_hash(bad), None, "{bad:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Normalizing twice changes nothing, and the hash only depends on the normalized form: every variant
+        /// a multi-accounting ring member could type (case, +tag, Gmail dots) lands on one hash.
+        #[test]
+        fn normalization_is_idempotent(local in "[a-zA-Z0-9][a-zA-Z0-9.]{0,11}", tag in "[a-z0-9]{0,5}", gmail in any::<bool>()) {
+            let domain = if gmail { "Gmail.com" } else { "example.org" };
+            let email = if tag.is_empty() { format!("{local}@{domain}") } else { format!("{local}+{tag}@{domain}") };
+            let once = normalize_email(&email);
+            prop_assume!(once.is_some()); // a Gmail local part of dots only is no mailbox
+            let once = once.unwrap_or_default();
+            prop_assert_eq!(normalize_email(&once), Some(once.clone()));
+            prop_assert_eq!(email_hash(&email), email_hash(&once));
+            prop_assert!(!once.contains('+'));
+            if gmail {
+                prop_assert_eq!(email_hash(&email), email_hash(&format!("{}@gmail.com", local.replace('.', "").to_uppercase())));
+            }
         }
     }
 }

@@ -76,6 +76,8 @@ struct OpPlayer {
     #[serde(default)]
     ip: Option<String>,
     #[serde(default)]
+    ip_country: Option<String>,
+    #[serde(default)]
     device_id: Option<String>,
     #[serde(default)]
     email: Option<String>,
@@ -93,6 +95,7 @@ pub fn player(item: &RawValue) -> ItemResult<PlayerRecord> {
         btag: non_empty(p.btag),
         promo_code: non_empty(p.promo_code),
         ip: p.ip.unwrap_or_default().trim().to_string(),
+        ip_country: p.ip_country.unwrap_or_default().trim().to_ascii_uppercase(),
         device_id: p.device_id.unwrap_or_default().trim().to_string(),
         // An email that is not an address carries no identity: no hash rather than a refused player.
         email_hash: p.email.as_deref().and_then(email_hash),
@@ -283,6 +286,12 @@ mod tests {
         let p = player(&raw(r#"{"player_id":"P1","currency":"EUR","registered_at":"2026-10-03T14:22:05Z","ip":"10.1.2.3","device_id":"d-9","email":"Jo.Ann+vip@Gmail.com"}"#)).unwrap();
         assert_eq!((p.ip.as_str(), p.device_id.as_str()), ("10.1.2.3", "d-9"));
         assert_eq!(p.email_hash, email_hash("joann@gmail.com"));
+        assert_eq!(p.ip_country, "", "no ip_country sent: unknown");
+        let p = player(&raw(r#"{"player_id":"P1","currency":"EUR","registered_at":"2026-10-03T14:22:05Z","ip":"10.1.2.3","ip_country":" br "}"#)).unwrap();
+        assert_eq!(
+            p.ip_country, "BR",
+            "the operator's GeoIP country, normalized"
+        );
         let p = player(&raw(r#"{"player_id":"P1","currency":"EUR","registered_at":"2026-10-03T14:22:05Z","email":"not-an-email"}"#)).unwrap();
         assert_eq!(
             p.email_hash, None,

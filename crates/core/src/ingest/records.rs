@@ -196,6 +196,8 @@ pub struct PlayerRecord {
     pub promo_code: Option<String>,
     /// Registration IP and device fingerprint ('' when the operator does not say).
     pub ip: String,
+    /// The country the operator geolocates `ip` to ('' when not sent): fills `ip_countries` for the geo rule.
+    pub ip_country: String,
     pub device_id: String,
     /// See [`super::identity`]: the normalized-email hash, never the email.
     pub email_hash: Option<String>,

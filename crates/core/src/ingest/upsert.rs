@@ -351,6 +351,21 @@ fn brand_id(
     ))
 }
 
+/// Keeps the operator's GeoIP answer for the geo rule (`ip_countries`, one country per IP). An IP reported with
+/// two countries is ambiguous (a shared or re-assigned address) and is stored as unknown (''), as a GeoIP table
+/// could not split it; it stays unknown.
+fn record_ip_country(tx: &Transaction<'_>, ip: &str, country: &str) -> StoreResult<()> {
+    if ip.is_empty() || country.is_empty() {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "INSERT INTO ip_countries (ip, country) VALUES (?1, ?2)
+         ON CONFLICT (ip) DO UPDATE SET country = '' WHERE country <> excluded.country",
+    )?
+    .execute(params![ip, country])?;
+    Ok(())
+}
+
 pub(crate) fn upsert_player(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
@@ -359,6 +374,7 @@ pub(crate) fn upsert_player(
 ) -> StoreResult<Outcome> {
     let brand = brand_id(tx, ctx, &p.brand, &p.currency)?;
     let affiliate = attributed_affiliate(tx, ctx, p)?;
+    record_ip_country(tx, &p.ip, &p.ip_country)?;
     let day = ctx.day(p.registered_at_ms)?;
     let inserted = tx
         .prepare_cached(

@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_detection.sql",
         sql: include_str!("migrations/0007_detection.sql"),
     },
+    Migration {
+        name: "0008_fraud_exclusions.sql",
+        sql: include_str!("migrations/0008_fraud_exclusions.sql"),
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

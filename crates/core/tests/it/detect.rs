@@ -1,7 +1,7 @@
 //! Fraud rules on rows inserted directly, each with its positive and negative case: click flooding and
 //! injection, multi-accounting and self-referral (see `detect_rules` and `detect_flow` for the rest).
 
-use affops_core::detect::identity::email_hash;
+use affops_core::ingest::identity::email_hash;
 
 use crate::detect_fixture::{flagged, Fx, HOUR, T0};
 
@@ -129,7 +129,7 @@ fn multi_accounting() {
         "DE",
         "9.9.9.9",
         "devA",
-        Some(&email_hash("max.power@gmail.com")),
+        email_hash("max.power@gmail.com").as_deref(),
     );
     let p2 = fx.player(
         "p2",
@@ -149,7 +149,7 @@ fn multi_accounting() {
         "DE",
         "5.5.5.5",
         "devC",
-        Some(&email_hash("MaxPower+x@gmail.com")),
+        email_hash("MaxPower+x@gmail.com").as_deref(),
     );
     let p4 = fx.player("p4", Some(a), T0, None, "DE", "4.4.4.4", "devD", None);
     let p5 = fx.player("p5", Some(a), T0, None, "DE", "4.4.4.4", "devE", None);
@@ -220,7 +220,7 @@ fn self_referral() {
         "DE",
         "2.2.2.2",
         "d1",
-        Some(&email_hash("Partners+abc@site.example")),
+        email_hash("Partners+abc@site.example").as_deref(),
     );
     fx.player("p2", Some(a), T0, None, "DE", "3.3.3.3", "d2", None);
     fx.player("p3", Some(b), T0, None, "DE", "3.3.3.3", "d3", None);
@@ -232,7 +232,7 @@ fn self_referral() {
         "DE",
         "2.2.2.9",
         "d4",
-        Some(&email_hash("someone@site.example")),
+        email_hash("someone@site.example").as_deref(),
     );
     assert_eq!(flagged(&fx, "self_referral"), vec!["p1", "p2"]);
 }

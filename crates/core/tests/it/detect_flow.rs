@@ -118,7 +118,15 @@ fn a_failing_rule_does_not_stop_the_others() {
     assert!(stored.contains("odd data") && stored.contains("deal t1"));
 }
 
+/// Three injected clicks, each with a player who deposits 20 (FTD) and a tracker conversion paying 50; the
+/// program pays CPA 35 on a first deposit of 20 or more. The commission at stake is the engine's (35 per player),
+/// not the tracker's payout.
 fn injection_world(fx: &Fx) -> i64 {
+    crate::commission_fixture::default_plan(
+        &fx.store,
+        r#"{"name": "CPA", "currency": "EUR", "versions": [{"effective_from": "2026-01-01",
+        "components": [{"kind": "cpa", "amount": "35", "qualification": {"min_ftd": "20"}}]}]}"#,
+    );
     let a = fx.affiliate("1");
     for n in 0..3 {
         fx.click(&format!("c{n}"), a, T0 + n * HOUR, "1.1.1.1", "", "DE", "");
@@ -206,7 +214,7 @@ fn decisions_are_audited_and_never_edit_evidence() {
     )
     .unwrap();
     assert_eq!(flags.len(), 3);
-    assert_eq!(flags[0].amount_at_stake, "50.00");
+    assert_eq!(flags[0].amount_at_stake, "35.00", "one player's CPA");
     let id = flags[0].id;
     let input = |decision: &str, user: &str, comment: &str| FlagDecisionInput {
         flag_id: id,
@@ -247,7 +255,7 @@ fn decisions_are_audited_and_never_edit_evidence() {
     .unwrap();
     assert_eq!(row.status, "dismissed");
     assert_eq!(fx.count("SELECT COUNT(*) FROM flag_decisions"), 2);
-    assert_eq!(fx.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('flag.confirm', 'flag.dismiss', 'flag.hold_requested')"), 3);
+    assert_eq!(fx.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('flag.confirm', 'flag.dismiss', 'commission.fraud_reversed', 'commission.fraud_exclusion_lifted')"), 4);
     assert_eq!(fx.store.read(affops_core::audit::verify).unwrap(), None);
     let open = detect::queue::list(
         &fx.store,
@@ -297,7 +305,7 @@ fn backtest_shows_what_would_be_flagged() {
             r.rules[0].findings,
             r.rules[0].affiliates[0].amount_at_stake.as_str()
         ),
-        (3, "150.00")
+        (3, "105.00")
     );
     assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), 0);
     let bad = BacktestRequest {
@@ -361,4 +369,23 @@ fn investigation_view() {
     assert!(detect::queue::investigate(&fx.store, 999).is_err());
     let alerts = detect::service::dashboard_alerts(&fx.store).unwrap();
     assert!(alerts[0].open_flags >= 3);
+    assert_eq!(alerts[0].program, "P", "alerts name their program");
+    // The highest severity is the worst among the affiliate's open flags, by rank (not alphabet).
+    let open = detect::queue::list(
+        &fx.store,
+        &FlagFilter {
+            affiliate: Some(alerts[0].affiliate_id.clone()),
+            status: Some("open".into()),
+            ..FlagFilter::default()
+        },
+    )
+    .unwrap();
+    let rank = |s: &str| ["low", "medium", "high"].iter().position(|x| *x == s);
+    let worst = open
+        .iter()
+        .map(|f| f.severity.as_str())
+        .max_by_key(|s| rank(s))
+        .unwrap();
+    assert_eq!(alerts[0].highest_severity, worst);
+    assert_eq!(alerts[0].open_flags as usize, open.len());
 }

@@ -33,6 +33,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0007_detection.sql",
         "270d6553784bc2f5464d8d407d8babb5c0cd42a40727ad06219cc9ff879e285a",
     ),
+    (
+        "0008_fraud_exclusions.sql",
+        "fb2313250197277911f76390f41191128dac6acdcef50b09490821ab32b9be58",
+    ),
 ];
 
 #[test]

@@ -36,6 +36,10 @@ struct PlayerRow<'a> {
     /// The registration IP, the device fingerprint and the email as the player typed it: operators' CRMs send
     /// them so multi-accounting and self-referral can be checked downstream.
     ip: &'a str,
+    /// The country the registration IP geolocates to, as the operator's own GeoIP lookup says (omitted when
+    /// unknown).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    ip_country: &'a str,
     device_id: &'a str,
     email: &'a str,
 }
@@ -108,6 +112,7 @@ pub(super) async fn players(
                     btag: p.btag.as_deref(),
                     promo_code: p.promo_code.as_deref(),
                     ip: &p.ip,
+                    ip_country: &p.ip_country,
                     device_id: &p.device_id,
                     email: &p.email,
                 })

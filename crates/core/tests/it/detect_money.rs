@@ -1,0 +1,337 @@
+//! Confirmed fraud reaches the money (DOMAIN §5): confirming a flag excludes its players from commission and the
+//! reversal is posted as new ledger entries (the original entries untouched); after close it lands in the next
+//! open period naming the closed one; dismissing moves nothing; dismissing a confirmed flag gives it back.
+//!
+//! Worked numbers (the `igaming_world` of the commission tests): affiliate 502 has P0 (FTD 15, below the 20 of
+//! the CPA: no CPA; NGR 133.333333) and P3 (FTD 30: CPA 30; NGR 145.333333). October pays 502 CPA 30.00 and
+//! RevShare 25 % × 278.666666 = 69.67. Excluding P3 leaves RevShare 25 % × 133.333333 = 33.33 and no CPA:
+//! the reversal is −30.00 CPA and −36.34 RevShare, −66.34 in all.
+
+use crate::commission_fixture::{igaming_world, M};
+use affops_core::api::FlagDecisionInput;
+use affops_core::commission::actions::{affiliate_statement, close, compute};
+use affops_core::detect::queue::decide;
+use affops_core::store::Store;
+
+type Entry = (i64, i64, String, String, String, i64);
+
+fn entries(store: &Store) -> Vec<Entry> {
+    store
+        .read(|c| {
+            let mut s = c.prepare("SELECT id, period_id, kind, line_key, reason, amount_micros FROM ledger_entries e WHERE affiliate_id = (SELECT id FROM affiliates WHERE external_id = '502') ORDER BY id")?;
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .unwrap()
+}
+
+/// A flag (as a detection run stores it) naming player `player`, and an analyst to decide it.
+fn flag_on(store: &Store, program_id: i64, player: &str) -> i64 {
+    store
+        .write(|tx| {
+            tx.execute("INSERT INTO users (name, role, created_at_ms) VALUES ('ana', 'analyst', 0)", [])?;
+            tx.execute("INSERT INTO detection_runs (program_id, since_ms, now_ms) VALUES (?1, 0, 0)", [program_id])?;
+            let run = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO flags (program_id, affiliate_id, rule, pattern, subject_key, severity, score, summary, evidence_json, settings_version, run_id, created_at_ms)
+                 VALUES (?1, (SELECT affiliate_id FROM players WHERE external_id = ?2), 'multi_accounting', 'multi_accounting', ?2, 'high', 90, 'ring', '{}', 1, ?3, 0)",
+                rusqlite::params![program_id, player, run],
+            )?;
+            let flag = tx.last_insert_rowid();
+            tx.execute("INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'player', ?2)", rusqlite::params![flag, player])?;
+            Ok(flag)
+        })
+        .unwrap()
+}
+
+fn decision(flag_id: i64, d: &str) -> FlagDecisionInput {
+    FlagDecisionInput {
+        flag_id,
+        decision: d.into(),
+        user: "ana".into(),
+        comment: "shared device and card with three other players".into(),
+    }
+}
+
+fn lines(store: &Store, period: &str) -> Vec<(String, String)> {
+    affiliate_statement(store, None, "502", period)
+        .unwrap()
+        .lines
+        .iter()
+        .map(|l| (l.line_key.clone(), l.amount.clone()))
+        .collect()
+}
+
+fn payable(store: &Store, period: &str) -> i64 {
+    affiliate_statement(store, None, "502", period)
+        .unwrap()
+        .payable_micros
+        .parse()
+        .unwrap()
+}
+
+fn audit_moved(store: &Store) -> Vec<String> {
+    store
+        .read(|c| {
+            let mut s = c.prepare(
+                "SELECT detail FROM audit_log WHERE action LIKE 'commission.fraud%' ORDER BY id",
+            )?;
+            let rows = s.query_map([], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .unwrap()
+}
+
+#[test]
+fn confirming_reverses_open_period_commission_with_new_entries() {
+    let (_d, store, program_id) = igaming_world();
+    compute(&store, None, "2026-10", 1).unwrap();
+    assert_eq!(payable(&store, "2026-10"), 99_670_000);
+    let before = entries(&store);
+    let flag = flag_on(&store, program_id, "P3");
+    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    let after = entries(&store);
+    assert_eq!(
+        &after[..before.len()],
+        &before[..],
+        "the original entries are untouched"
+    );
+    let new: Vec<(String, String, i64)> = after[before.len()..]
+        .iter()
+        .map(|e| (e.2.clone(), e.3.clone(), e.5))
+        .collect();
+    assert_eq!(
+        new,
+        vec![
+            ("adjustment".into(), "cpa".into(), -30 * M),
+            ("adjustment".into(), "revshare".into(), -36_340_000),
+        ]
+    );
+    assert_eq!(payable(&store, "2026-10"), 33_330_000, "30 + 69.67 − 66.34");
+    let moved = audit_moved(&store);
+    assert_eq!(moved.len(), 1);
+    assert!(
+        moved[0].contains("\"amount_micros\":-66340000") && moved[0].contains("2026-10"),
+        "{moved:?}"
+    );
+    // The exclusion is said where the computation reports its problems.
+    let again = compute(&store, None, "2026-10", 11).unwrap();
+    assert_eq!(again.entries_posted, 0, "the reversal is already booked");
+    assert!(
+        again
+            .problems
+            .iter()
+            .any(|p| p.kind == "excluded"
+                && p.detail.contains(&format!("fraud confirmed, flag {flag}"))),
+        "{:?}",
+        again.problems
+    );
+    // The table is append-only.
+    let edit = store.write(|tx| Ok(tx.execute("UPDATE fraud_exclusions SET excluded = 0", [])?));
+    assert!(edit.is_err(), "fraud_exclusions must refuse updates");
+}
+
+#[test]
+fn confirming_after_close_claws_back_in_the_next_period() {
+    let (_d, store, program_id) = igaming_world();
+    compute(&store, None, "2026-10", 1).unwrap();
+    close(&store, None, "2026-10", "finance", 2).unwrap();
+    compute(&store, None, "2026-11", 3).unwrap();
+    let oct = lines(&store, "2026-10");
+    let before = entries(&store);
+    let flag = flag_on(&store, program_id, "P3");
+    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    assert_eq!(
+        lines(&store, "2026-10"),
+        oct,
+        "the closed period's statement does not change"
+    );
+    let after = entries(&store);
+    assert_eq!(&after[..before.len()], &before[..]);
+    let new: Vec<(String, String, i64)> = after[before.len()..]
+        .iter()
+        .map(|e| (e.2.clone(), e.4.clone(), e.5))
+        .collect();
+    // The clawback: two late corrections naming October; this plan has no negative carryover, so the negative
+    // November balance it leaves is waived (the plan's own rule), and the waiver is an entry too.
+    assert_eq!(
+        new,
+        vec![
+            ("adjustment".into(), "late_event".into(), -30 * M),
+            ("adjustment".into(), "late_event".into(), -36_340_000),
+            ("waiver".into(), "computed".into(), 66_340_000),
+        ]
+    );
+    let nov_period: i64 = after[before.len()].1;
+    assert!(after[before.len()..].iter().all(|e| e.1 == nov_period));
+    let oct_period: i64 = before[0].1;
+    assert_ne!(nov_period, oct_period, "booked in November");
+    let origins: Vec<i64> = store
+        .read(|c| {
+            let mut s = c.prepare(
+                "SELECT origin_period_id FROM ledger_entries WHERE reason = 'late_event'",
+            )?;
+            let rows = s.query_map([], |r| r.get::<_, i64>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .unwrap();
+    assert!(
+        origins.iter().all(|o| *o == oct_period),
+        "naming October as origin"
+    );
+    let nov = lines(&store, "2026-11");
+    assert!(
+        nov.iter().any(|(k, a)| k == "cpa" && a == "-30.00"),
+        "{nov:?}"
+    );
+    assert!(
+        nov.iter().any(|(k, a)| k == "revshare" && a == "-36.34"),
+        "{nov:?}"
+    );
+    assert_eq!(payable(&store, "2026-11"), 0, "waived under this plan");
+}
+
+#[test]
+fn dismissing_moves_nothing_and_undoing_a_confirmation_gives_it_back() {
+    let (_d, store, program_id) = igaming_world();
+    compute(&store, None, "2026-10", 1).unwrap();
+    let before = entries(&store);
+    let flag = flag_on(&store, program_id, "P3");
+    decide(&store, &decision(flag, "dismiss"), 10).unwrap();
+    assert_eq!(entries(&store), before, "a dismissed flag moves no money");
+    assert!(audit_moved(&store).is_empty());
+    decide(&store, &decision(flag, "confirm"), 11).unwrap();
+    assert_eq!(payable(&store, "2026-10"), 33_330_000);
+    decide(&store, &decision(flag, "dismiss"), 12).unwrap();
+    assert_eq!(
+        payable(&store, "2026-10"),
+        99_670_000,
+        "lifting the exclusion restores the commission"
+    );
+    let moved = audit_moved(&store);
+    assert_eq!(moved.len(), 2);
+    assert!(moved[1].contains("\"amount_micros\":66340000"), "{moved:?}");
+    let rows: i64 = store
+        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM fraud_exclusions", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(rows, 2, "the lifting is a new row");
+}
+
+/// The commission at stake is the engine's: what affiliate 502 stops earning without P3 in the open October —
+/// CPA 30.00 plus RevShare 69.67 − 33.33 = 36.34, 66.34 in all (the tracker payout plays no part). Once the flag
+/// is confirmed the amount is reversed, so nothing is held any more.
+#[test]
+fn amount_at_stake_is_what_the_engine_pays_for_the_flagged_players() {
+    use affops_core::api::FlagFilter;
+    let (_d, store, program_id) = igaming_world();
+    compute(&store, None, "2026-10", 1).unwrap();
+    let flag = flag_on(&store, program_id, "P3");
+    let rows = affops_core::detect::queue::list(&store, &FlagFilter::default()).unwrap();
+    assert_eq!(
+        (rows[0].amount_at_stake.as_str(), rows[0].currency.as_str()),
+        ("66.34", "EUR")
+    );
+    // P0 alone: no CPA (FTD 15 < 20), RevShare 69.67 − 25 % × 145.333333 (36.33333325 → 36.33) = 33.34.
+    let p0 = flag_on_more(&store, program_id, "P0");
+    let rows = affops_core::detect::queue::list(&store, &FlagFilter::default()).unwrap();
+    let of = |id: i64| {
+        rows.iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .amount_at_stake
+            .clone()
+    };
+    assert_eq!(of(p0), "33.34");
+    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    let rows = affops_core::detect::queue::list(&store, &FlagFilter::default()).unwrap();
+    let of = |id: i64| {
+        rows.iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .amount_at_stake
+            .clone()
+    };
+    assert_eq!(of(flag), "0.00", "already reversed");
+    assert_eq!(
+        of(p0),
+        "33.33",
+        "P0 now holds all that is left: 25 % × 133.333333"
+    );
+}
+
+/// A second flag in a store that already has the analyst and a run.
+fn flag_on_more(store: &Store, program_id: i64, player: &str) -> i64 {
+    store
+        .write(|tx| {
+            tx.execute(
+                "INSERT INTO flags (program_id, affiliate_id, rule, pattern, subject_key, severity, score, summary, evidence_json, settings_version, run_id, created_at_ms)
+                 VALUES (?1, (SELECT affiliate_id FROM players WHERE external_id = ?2), 'bonus_abuse', 'bonus_abuse', ?2, 'medium', 50, 'bonus', '{}', 1, 1, 0)",
+                rusqlite::params![program_id, player],
+            )?;
+            let flag = tx.last_insert_rowid();
+            tx.execute("INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'player', ?2)", rusqlite::params![flag, player])?;
+            Ok(flag)
+        })
+        .unwrap()
+}
+
+/// A flag naming a click reaches the player behind it: confirming it reverses that player's commission too.
+#[test]
+fn a_flag_on_a_click_excludes_the_player_behind_it() {
+    let (_d, store, program_id) = igaming_world();
+    store
+        .write(|tx| {
+            Ok(tx.execute(
+                "UPDATE players SET click_id = 'CLK-3' WHERE external_id = 'P3'",
+                [],
+            )?)
+        })
+        .unwrap();
+    compute(&store, None, "2026-10", 1).unwrap();
+    let flag = flag_on(&store, program_id, "P3");
+    store
+        .write(|tx| {
+            tx.execute("DELETE FROM flag_items WHERE flag_id = ?1", [flag])?;
+            tx.execute(
+                "INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'click', 'CLK-3')",
+                [flag],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    assert_eq!(payable(&store, "2026-10"), 33_330_000);
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        /// What a flag holds is exactly what confirming it reverses: for any set of flagged players, the amount
+        /// at stake equals the fall of the affiliates' open-period payable once the flag is confirmed.
+        #[test]
+        fn at_stake_is_what_confirming_reverses(flagged in proptest::collection::btree_set(0..6u8, 1..4)) {
+            let (_d, store, program_id) = igaming_world();
+            compute(&store, None, "2026-10", 1).unwrap();
+            let total = |s: &Store| payable(s, "2026-10") + {
+                affiliate_statement(s, None, "777", "2026-10").unwrap().payable_micros.parse::<i64>().unwrap()
+            };
+            let before = total(&store);
+            let flag = flag_on(&store, program_id, &format!("P{}", flagged.iter().next().unwrap()));
+            store
+                .write(|tx| {
+                    for p in flagged.iter().skip(1) {
+                        tx.execute("INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'player', ?2)", rusqlite::params![flag, format!("P{p}")])?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            let row = affops_core::detect::queue::list(&store, &affops_core::api::FlagFilter::default()).unwrap();
+            let at_stake = affops_core::money::parse_micros(&row[0].amount_at_stake).unwrap();
+            decide(&store, &decision(flag, "confirm"), 10).unwrap();
+            prop_assert_eq!(before - total(&store), at_stake, "flagged {:?}", flagged);
+        }
+    }
+}

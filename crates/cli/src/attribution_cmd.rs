@@ -1,6 +1,7 @@
 //! `affops-cli attribution …` and `affops-cli explain`: run attribution, show and set the effective-dated rules,
 //! assign promo codes, explain one player's decision, and the multi-touch report (analysis only).
 
+use crate::now_ms;
 use affops_core::api::{ApiError, ErrorCode, MultiTouchReport, MultiTouchRow};
 use affops_core::attribution::{report::month_period, requests};
 use affops_core::workspace::Workspace;
@@ -90,10 +91,6 @@ pub struct ExplainArgs {
     program: Option<String>,
     #[arg(long)]
     pub json: bool,
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {

@@ -1,6 +1,7 @@
 //! `affops-cli plan | compute | period`: commission plans from files, computing and closing periods, the FX
 //! snapshot. Statements and the qualification checklist are in `statement_cmd`.
 
+use crate::now_ms;
 use affops_core::api::{ApiError, ErrorCode};
 use affops_core::commission::actions;
 use affops_core::commission::plan::file::PlanFormat;
@@ -8,10 +9,6 @@ use affops_core::workspace::Workspace;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::time::Instant;
-
-pub(crate) fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
 
 pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
     println!(

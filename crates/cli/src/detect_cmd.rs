@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::now_ms;
 use affops_core::api::{
     ApiError, BacktestRequest, DisputeOpenInput, ErrorCode, FlagDecisionInput, FlagFilter,
     ReconQuery,
@@ -111,10 +112,6 @@ impl FraudCmd {
             Self::Evaluate(_) | Self::UserAdd { .. } => false,
         }
     }
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {

@@ -1,6 +1,7 @@
 //! `affops-cli import` and `affops-cli quarantine`: batch CSV files into the workspace, with a progress bar, a
 //! dry run, saved mappings, and the rows a run refused (listed, or exported as spreadsheet-safe CSV).
 
+use crate::now_ms;
 use affops_core::api::{ApiError, ColumnMapping, ErrorCode, ImportPreset, ImportRunSummary};
 use affops_core::import::{self, quarantine::QuarantineFilter, ImportOptions};
 use affops_core::workspace::Workspace;
@@ -83,10 +84,6 @@ enum QuarantineAction {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 fn mapping_for(ws: &Workspace, a: &ImportArgs) -> Result<ColumnMapping, ApiError> {

@@ -343,3 +343,8 @@ fn print_dashboard(d: &Dashboard) {
         );
     }
 }
+
+/// The wall clock, read at the edge: every core call takes the time as an argument.
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

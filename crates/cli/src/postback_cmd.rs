@@ -2,6 +2,7 @@
 //! request log). Secrets given on the command line stay in this process's memory ([`MemorySecrets`]); the
 //! desktop app keeps them in the OS keychain instead.
 
+use crate::now_ms;
 use affops_core::api::{
     ApiError, Dialect, ErrorCode, PostbackLogFilter, PostbackLogRow, PostbackOutcome,
     PostbackSourceConfig,
@@ -67,10 +68,6 @@ pub struct LogArgs {
 
 fn invalid(msg: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, msg)
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// The program named, else the only one, else a new default program for a fresh workspace.

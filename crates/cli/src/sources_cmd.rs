@@ -1,5 +1,6 @@
 //! `affops-cli sources …` and `affops-cli sync`: configure tracker/operator sources and sync them headless.
 
+use crate::now_ms;
 use affops_core::api::{ApiError, ErrorCode, Progress, SourceSettings};
 use affops_core::credentials::CredentialStore;
 use affops_core::ingest::{HttpPolicy, SyncOptions};
@@ -45,10 +46,6 @@ pub enum SourcesAction {
     },
     /// Make one small request to the source, as a sync would.
     Test { name: String },
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 fn warn_fallback(creds: &CredentialStore) {

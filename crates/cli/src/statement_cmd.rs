@@ -1,7 +1,8 @@
 //! `affops-cli statement | qualify`: an affiliate's statement for a month (text, JSON, spreadsheet-safe CSV,
 //! printable HTML) and a player's CPA qualification checklist.
 
-use crate::commission_cmd::{io, now_ms, print_json};
+use crate::commission_cmd::{io, print_json};
+use crate::now_ms;
 use affops_core::api::{ApiError, Statement};
 use affops_core::commission::actions;
 use affops_core::commission::statement::{to_csv, to_html};

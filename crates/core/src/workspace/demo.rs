@@ -2,7 +2,7 @@
 //! commission plan per program (`crates/core/demo/*.json`) with the demo's months computed, so every screen has
 //! something true to show on first run.
 
-use super::{LayeredSecrets, ProgramSpec, StaticSecrets, Workspace};
+use super::{off_thread, LayeredSecrets, ProgramSpec, StaticSecrets, Workspace};
 use crate::api::{ApiError, ErrorCode, SyncSummary};
 use crate::ingest::{HttpPolicy, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions};
 use crate::store::{StoreError, StoreResult};
@@ -142,14 +142,7 @@ impl Workspace {
         progress: ProgressFn,
     ) -> Result<SyncSummary, ApiError> {
         let (ws, d) = (self.clone(), demo.clone());
-        tokio::task::spawn_blocking(move || d.set_up(&ws, now_ms))
-            .await
-            .map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!("a background task failed: {e}"),
-                )
-            })??;
+        off_thread(move || d.set_up(&ws, now_ms)).await?;
         let opts = SyncOptions {
             now_ms,
             policy: HttpPolicy::default(),
@@ -159,14 +152,7 @@ impl Workspace {
             .sync(Arc::new(StaticSecrets::demo()), opts, progress)
             .await?;
         let ws = self.clone();
-        tokio::task::spawn_blocking(move || ws.install_demo_commission(now_ms))
-            .await
-            .map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!("a background task failed: {e}"),
-                )
-            })??;
+        off_thread(move || ws.install_demo_commission(now_ms)).await?;
         Ok(summary)
     }
 
@@ -192,14 +178,7 @@ impl Workspace {
     ) -> Result<SyncSummary, ApiError> {
         if let Some(d) = demo {
             let (ws, d) = (self.clone(), d.clone());
-            tokio::task::spawn_blocking(move || d.set_up(&ws, now_ms))
-                .await
-                .map_err(|e| {
-                    ApiError::new(
-                        ErrorCode::Internal,
-                        format!("a background task failed: {e}"),
-                    )
-                })??;
+            off_thread(move || d.set_up(&ws, now_ms)).await?;
         }
         let secrets = Arc::new(LayeredSecrets(vec![
             Arc::new(StaticSecrets::demo()),

@@ -110,14 +110,7 @@ impl Workspace {
         let outcome = sync_all(self.store.clone(), secrets, &opts, progress).await?;
         let ws = self.clone();
         let now_ms = opts.now_ms;
-        tokio::task::spawn_blocking(move || ws.derive(now_ms))
-            .await
-            .map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!("a background task failed: {e}"),
-                )
-            })??;
+        off_thread(move || ws.derive(now_ms)).await?;
         outcome.into_result()
     }
 
@@ -203,4 +196,23 @@ impl crate::ingest::Secrets for StaticSecrets {
     fn api_key(&self, source_name: &str) -> Option<String> {
         self.0.get(source_name).cloned()
     }
+}
+
+/// Runs blocking store work on the blocking pool, so an async caller (the shell, the CLI's runtime) never stalls.
+pub(crate) async fn off_thread<T, E>(
+    job: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("a background task failed: {e}"),
+            )
+        })?
+        .map_err(Into::into)
 }

@@ -25,7 +25,7 @@ pub const PRECISION_MIN: f64 = 0.95;
 pub const RECALL_MIN: f64 = 0.90;
 
 /// How each answer-key pattern is scored: the flag pattern or reason code, and the record kind compared.
-pub const SCORED: [(Pattern, &str, &str); 11] = [
+pub const SCORED: [(Pattern, &str, &str); 12] = [
     (Pattern::ClickFlooding, "click_flooding", "click"),
     (Pattern::ClickInjection, "click_injection", "player"),
     (Pattern::MultiAccounting, "multi_accounting", "player"),
@@ -37,11 +37,8 @@ pub const SCORED: [(Pattern, &str, &str); 11] = [
     (Pattern::DuplicatePostback, "duplicate", "conversion"),
     (Pattern::WrongAmount, "amount_mismatch", "conversion"),
     (Pattern::TimezoneShift, "timezone_shift", "deposit"),
-];
-
-/// Patterns the pipeline cannot observe, with the reason (printed, not scored).
-pub const NOT_OBSERVABLE: [(Pattern, &str); 1] = [
-    (Pattern::LateStatusChange, "the tracker API serves only the current status and the connector stores no update time, so a pending→approved lag never reaches the store"),
+    // Status lag: the changes feed's update time of an approved conversion, later than the threshold after it.
+    (Pattern::LateStatusChange, "status_mismatch", "conversion"),
 ];
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -25,7 +25,7 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: &EvalArgs) -> Result<(), ApiError> {
-    use crate::evaluate::{add, evaluate_seed, failures, Scores, NOT_OBSERVABLE};
+    use crate::evaluate::{add, evaluate_seed, failures, Scores};
     let rt = tokio::runtime::Runtime::new()
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let mut total = Scores::new();
@@ -64,9 +64,6 @@ pub fn run(args: &EvalArgs) -> Result<(), ApiError> {
         if args.verbose && (!s.missed.is_empty() || !s.extra.is_empty()) {
             println!("    missed {:?}\n    extra  {:?}", s.missed, s.extra);
         }
-    }
-    for (p, why) in NOT_OBSERVABLE {
-        println!("{:<20} not evaluated: {why}", format!("{p:?}"));
     }
     let public = args
         .data_dir_public

@@ -179,6 +179,7 @@ pub fn conversion(item: &RawValue) -> ItemResult<ConversionRecord> {
         ip: c.ip,
         is_scrub: false,
         arrival: Arrival::Api,
+        source_updated_at_ms: None,
     })
 }
 

@@ -223,6 +223,9 @@ struct EfConversion<'a> {
     conversion_unix_timestamp: i64,
     #[serde(default)]
     click_unix_timestamp: Option<i64>,
+    /// Only in the changes feed: when the status or payout last changed at the tracker.
+    #[serde(default)]
+    updated_unix_timestamp: Option<i64>,
     // Sub-IDs are plain fields, not a `#[serde(flatten)]` struct: flatten buffers every field of the item into an
     // owned map first, which cost more than the rest of the parse.
     #[serde(default)]
@@ -261,6 +264,13 @@ pub fn conversion(item: &RawValue) -> ItemResult<ConversionRecord> {
                 .map_err(|e| ItemError::field("click_unix_timestamp", e.to_string()))?,
         ),
     };
+    let source_updated_at_ms = match c.updated_unix_timestamp {
+        None | Some(0) => None,
+        Some(s) => Some(
+            unix_secs_to_ms(s)
+                .map_err(|e| ItemError::field("updated_unix_timestamp", e.to_string()))?,
+        ),
+    };
     Ok(ConversionRecord {
         external_id: required("conversion_id", &c.conversion_id)?,
         transaction_id: c.transaction_id.trim().to_string(),
@@ -282,6 +292,7 @@ pub fn conversion(item: &RawValue) -> ItemResult<ConversionRecord> {
         ip: c.conversion_user_ip,
         is_scrub: c.is_scrub,
         arrival: Arrival::Api,
+        source_updated_at_ms,
     })
 }
 
@@ -297,6 +308,36 @@ mod tests {
         "revenue":150.0,"sale_amount":25.5,"currency_id":"EUR","conversion_unix_timestamp":1759301234,
         "click_unix_timestamp":1759300000,"sub1":"s","adv1":"P1","order_id":"D1","country":"mt","is_scrub":false,
         "relationship":{"affiliate":{"network_affiliate_id":12,"name":"Slots Hub"}}}"#;
+
+    /// The changes feed's `updated_unix_timestamp` is kept as the source's update time (seconds → ms); the plain
+    /// conversions report has none, and 0 means "not said".
+    #[test]
+    fn changes_feed_update_time_is_kept() {
+        assert_eq!(
+            conversion(&raw(CONVERSION)).unwrap().source_updated_at_ms,
+            None
+        );
+        let changed = CONVERSION.replace(
+            r#""is_scrub":false"#,
+            r#""is_scrub":false,"updated_unix_timestamp":1759488434"#,
+        );
+        let c = conversion(&raw(&changed)).unwrap();
+        assert_eq!(c.source_updated_at_ms, Some(1_759_488_434_000));
+        assert_eq!(
+            c.source_updated_at_ms.unwrap() - c.converted_at_ms,
+            52 * 3_600_000
+        );
+        let zero = CONVERSION.replace(
+            r#""is_scrub":false"#,
+            r#""is_scrub":false,"updated_unix_timestamp":0"#,
+        );
+        assert_eq!(conversion(&raw(&zero)).unwrap().source_updated_at_ms, None);
+        let bad = CONVERSION.replace(
+            r#""is_scrub":false"#,
+            r#""is_scrub":false,"updated_unix_timestamp":"soon""#,
+        );
+        assert!(conversion(&raw(&bad)).is_err());
+    }
 
     #[test]
     fn conversion_is_parsed_exactly() {

@@ -182,6 +182,8 @@ pub struct ConversionRecord {
     pub ip: String,
     pub is_scrub: bool,
     pub arrival: Arrival,
+    /// The source's own time of the last status/payout change (Everflow's changes feed), when it says.
+    pub source_updated_at_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

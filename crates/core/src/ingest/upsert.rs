@@ -476,39 +476,55 @@ pub(crate) fn upsert_conversion(
             "INSERT INTO conversions (source_id, program_id, external_id, transaction_id, affiliate_id, player_ref,
                  order_ref, event, status, payout_micros, revenue_micros, sale_amount_micros, currency,
                  converted_at_ms, day, clicked_at_ms, sub1, sub2, sub3, sub4, sub5, coupon_code, country, ip,
-                 is_scrub, arrival, raw_id, first_seen_at_ms, updated_at_ms)
+                 is_scrub, arrival, raw_id, first_seen_at_ms, updated_at_ms, source_updated_at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                     ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?28)
+                     ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?28, ?29)
              ON CONFLICT (source_id, external_id) DO NOTHING",
         )?
         .execute(params![
             ctx.source_id, ctx.program_id, c.external_id, c.transaction_id, affiliate_id, c.player_ref,
             c.order_ref, c.event, status, c.payout_micros, c.revenue_micros, c.sale_amount_micros, c.currency,
             c.converted_at_ms, day, c.clicked_at_ms, c.subs[0], c.subs[1], c.subs[2],
-            c.subs[3], c.subs[4], c.coupon_code, c.country, c.ip, c.is_scrub, c.arrival.as_str(), raw_id, ctx.now_ms
+            c.subs[3], c.subs[4], c.coupon_code, c.country, c.ip, c.is_scrub, c.arrival.as_str(), raw_id, ctx.now_ms,
+            c.source_updated_at_ms
         ])?;
     let seen_before = inserted == 0;
     let conversion_id = if seen_before {
-        let (id, old_status, old_payout): (i64, String, i64) = tx
-            .prepare_cached("SELECT id, status, payout_micros FROM conversions WHERE source_id = ?1 AND external_id = ?2")?
-            .query_row(params![ctx.source_id, c.external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (id, old_status, old_payout, old_source_updated): (i64, String, i64, Option<i64>) = tx
+            .prepare_cached("SELECT id, status, payout_micros, source_updated_at_ms FROM conversions WHERE source_id = ?1 AND external_id = ?2")?
+            .query_row(params![ctx.source_id, c.external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        // The source's update time only moves forward; a report without one (the plain conversions list) keeps it.
+        let source_updated = match (old_source_updated, c.source_updated_at_ms) {
+            (Some(old), Some(new)) => Some(old.max(new)),
+            (old, new) => new.or(old),
+        };
         if old_status == status && old_payout == c.payout_micros {
+            if source_updated != old_source_updated {
+                // Same state, now with the tracker's own update time (the changes feed's first pass): the time is
+                // filled in; the conversion has not changed, so no history row.
+                tx.prepare_cached(
+                    "UPDATE conversions SET source_updated_at_ms = ?2 WHERE id = ?1",
+                )?
+                .execute(params![id, source_updated])?;
+            }
             return Ok((id, Outcome::Unchanged));
         }
         tx.prepare_cached(
-            "UPDATE conversions SET status = ?2, payout_micros = ?3, revenue_micros = ?4, raw_id = ?5, updated_at_ms = ?6
+            "UPDATE conversions SET status = ?2, payout_micros = ?3, revenue_micros = ?4, raw_id = ?5, updated_at_ms = ?6,
+                    source_updated_at_ms = ?7
              WHERE id = ?1",
         )?
-        .execute(params![id, status, c.payout_micros, c.revenue_micros, raw_id, ctx.now_ms])?;
+        .execute(params![id, status, c.payout_micros, c.revenue_micros, raw_id, ctx.now_ms, source_updated])?;
         id
     } else {
         tx.last_insert_rowid()
     };
     tx.prepare_cached(
-        "INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms, raw_id)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms, raw_id,
+                                                source_updated_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![conversion_id, status, c.payout_micros, ctx.now_ms, raw_id])?;
+    .execute(params![conversion_id, status, c.payout_micros, ctx.now_ms, raw_id, c.source_updated_at_ms])?;
     ctx.mark_dirty(tx, &day)?;
     Ok((
         conversion_id,

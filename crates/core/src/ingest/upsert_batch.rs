@@ -12,13 +12,13 @@ use rusqlite::types::ToSql;
 use rusqlite::Transaction;
 use std::collections::{HashMap, HashSet};
 
-/// Rows per multi-row statement: 64 × 29 parameters stays far under SQLite's 32,766.
+/// Rows per multi-row statement: 64 × 30 parameters stays far under SQLite's 32,766.
 const BATCH_ROWS: usize = 64;
 const CONVERSION_COLUMNS: &str = "source_id, program_id, external_id, transaction_id, affiliate_id, player_ref,
     order_ref, event, status, payout_micros, revenue_micros, sale_amount_micros, currency, converted_at_ms, day,
     clicked_at_ms, sub1, sub2, sub3, sub4, sub5, coupon_code, country, ip, is_scrub, arrival, raw_id,
-    first_seen_at_ms, updated_at_ms";
-const CONVERSION_PARAMS: usize = 29;
+    first_seen_at_ms, updated_at_ms, source_updated_at_ms";
+const CONVERSION_PARAMS: usize = 30;
 
 /// What applying one item did: an outcome, or why it is quarantined (the field to blame and the reason).
 pub type Applied = Result<Outcome, (Option<String>, String)>;
@@ -111,6 +111,7 @@ fn insert_new_conversions(
                 &raw_id,
                 &ctx.now_ms,
                 &ctx.now_ms,
+                &c.source_updated_at_ms,
             ]);
         }
         let sql = format!(
@@ -125,19 +126,27 @@ fn insert_new_conversions(
         if ids.is_empty() {
             continue;
         }
-        let mut history: Vec<&dyn ToSql> = Vec::with_capacity(ids.len() * 5);
+        let mut history: Vec<&dyn ToSql> = Vec::with_capacity(ids.len() * 6);
         for (i, c, _, day, status, _) in &rows {
             let Some(id) = ids.get(&c.external_id) else {
                 continue;
             };
-            history.extend_from_slice(&[id, status, &c.payout_micros, &ctx.now_ms, &raw_id]);
+            history.extend_from_slice(&[
+                id,
+                status,
+                &c.payout_micros,
+                &ctx.now_ms,
+                &raw_id,
+                &c.source_updated_at_ms,
+            ]);
             ctx.mark_dirty(tx, day)?;
             inserted.insert(*i);
         }
         tx.prepare_cached(&format!(
-            "INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms, raw_id)
+            "INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms, raw_id,
+                                                    source_updated_at_ms)
              VALUES {}",
-            values_sql(ids.len(), 5)
+            values_sql(ids.len(), 6)
         ))?
         .execute(history.as_slice())?;
     }
@@ -155,6 +164,7 @@ mod tests {
         if status == 5 {
             return Err(ItemError::field("status", "unknown status 'paid'"));
         }
+        let status_n = status;
         let status = [
             ConversionStatus::Approved,
             ConversionStatus::Pending,
@@ -188,6 +198,10 @@ mod tests {
             ip: String::new(),
             is_scrub: false,
             arrival: Arrival::Api,
+            // Some items carry the tracker's update time (changes feed), varying with the status so a later page
+            // can move it; the batched and the row path must keep the same one.
+            source_updated_at_ms: (id % 2 == 0)
+                .then_some(1_767_225_600_000 + i64::from(status_n) * 86_400_000),
         }))
     }
 
@@ -228,8 +242,10 @@ mod tests {
         let state = store
             .read(|c| {
                 let mut stmt = c.prepare(
-                    "SELECT c.external_id, c.status, c.payout_micros, a.external_id, c.day, c.raw_id, c.updated_at_ms,
-                            (SELECT group_concat(h.status || ':' || h.payout_micros || ':' || h.observed_at_ms, ',')
+                    "SELECT c.external_id, c.status, c.payout_micros, a.external_id, c.day, c.raw_id,
+                            c.updated_at_ms || '/' || COALESCE(c.source_updated_at_ms, '-'),
+                            (SELECT group_concat(h.status || ':' || h.payout_micros || ':' || h.observed_at_ms
+                                                 || ':' || COALESCE(h.source_updated_at_ms, '-'), ',')
                                FROM (SELECT * FROM conversion_status_history WHERE conversion_id = c.id ORDER BY id) h)
                      FROM conversions c JOIN affiliates a ON a.id = c.affiliate_id ORDER BY c.external_id",
                 )?;
@@ -243,7 +259,7 @@ mod tests {
                             r.get::<_, String>(3)?,
                             r.get::<_, String>(4)?,
                             r.get::<_, i64>(5)?,
-                            r.get::<_, i64>(6)?,
+                            r.get::<_, String>(6)?,
                             r.get::<_, String>(7)?
                         ))
                     })?

@@ -277,6 +277,7 @@ fn deliver(tx: &Transaction<'_>, state: &mut State, d: &Delivery) -> StoreResult
         ip: rec.ip.clone(),
         is_scrub: false,
         arrival: Arrival::S2s,
+        source_updated_at_ms: None,
     };
     let (id, outcome) = upsert_conversion(tx, &ctx, raw_id, &conversion)?;
     if let Some(k) = key {

@@ -94,13 +94,17 @@ pub(super) struct Conv {
     payout: i64,
     sale: i64,
     currency: String,
+    converted_at_ms: i64,
     clicked_at_ms: Option<i64>,
     in_period: bool,
     affiliate_id: Option<i64>,
+    /// The tracker's own time of the last status change (changes feed), when it said.
+    source_updated_at_ms: Option<i64>,
 }
 
 const CONV_COLS: &str = "c.id, c.external_id, c.transaction_id, c.player_ref, c.order_ref, c.status, c.payout_micros,
-     c.sale_amount_micros, c.currency, c.converted_at_ms, c.clicked_at_ms, c.day BETWEEN ?2 AND ?3, c.affiliate_id";
+     c.sale_amount_micros, c.currency, c.converted_at_ms, c.clicked_at_ms, c.day BETWEEN ?2 AND ?3, c.affiliate_id,
+     c.source_updated_at_ms";
 
 fn conv(r: &rusqlite::Row<'_>) -> rusqlite::Result<Conv> {
     Ok(Conv {
@@ -113,9 +117,11 @@ fn conv(r: &rusqlite::Row<'_>) -> rusqlite::Result<Conv> {
         payout: r.get(6)?,
         sale: r.get(7)?,
         currency: r.get(8)?,
+        converted_at_ms: r.get(9)?,
         clicked_at_ms: r.get(10)?,
         in_period: r.get(11)?,
         affiliate_id: r.get(12)?,
+        source_updated_at_ms: r.get(13)?,
     })
 }
 
@@ -244,13 +250,11 @@ pub fn classify(
             });
         }
         // Pending and rejected are ordinary tracker states (hold periods, scrubs); what reconciliation reports is
-        // a status that changed long after the FTD, seen in the conversion's history.
-        if let Some(lag) = status_lag_ms(conn, primary.id)?.filter(|l| *l > lag_ms) {
+        // a status that changed long after the FTD: status lag, from the tracker's own update time of an approved
+        // conversion, or else from the conversion's history (pending seen by one sync, approved by a later one).
+        if let Some((lag, how)) = status_lag(conn, primary)?.filter(|(l, _)| *l >= lag_ms) {
             out.push(Discrepancy {
-                detail: format!(
-                    "approved {} h after it was first seen pending",
-                    lag / 3_600_000
-                ),
+                detail: format!("approved {} h after {how}", lag / 3_600_000),
                 ..base(Reason::StatusMismatch, key, Some(primary))
             });
         }
@@ -312,6 +316,18 @@ pub fn classify(
         conn, program_id, month, &currency,
     )?);
     Ok(out)
+}
+
+/// How long after the conversion an approved conversion was approved, by the tracker's update time, with the
+/// wording of the detail; else the lag seen in the status history.
+fn status_lag(conn: &Connection, c: &Conv) -> rusqlite::Result<Option<(i64, &'static str)>> {
+    if let Some(updated) = c.source_updated_at_ms.filter(|_| c.status == "approved") {
+        let lag = updated - c.converted_at_ms;
+        if lag > 0 {
+            return Ok(Some((lag, "the conversion (tracker update time)")));
+        }
+    }
+    Ok(status_lag_ms(conn, c.id)?.map(|lag| (lag, "it was first seen pending")))
 }
 
 /// How long a conversion stayed pending before it was seen approved, from its status history.

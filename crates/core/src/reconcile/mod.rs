@@ -47,8 +47,9 @@ impl From<ReconError> for crate::api::ApiError {
 pub struct ReconSettings {
     /// Post-click window: an FTD later than this after its click earns nothing (DOMAIN §3).
     pub window_days: i64,
-    /// A conversion still pending this long after the FTD is a status mismatch; a pending → approved change
-    /// observed later than this is status lag.
+    /// Status lag: an approval at least this long after the conversion (by the tracker's update time, or a
+    /// pending → approved change seen this long apart in the history). A day: trackers approve a clean FTD
+    /// at once or within its day; an approval on a later day is what an affiliate sees as late.
     pub status_lag_hours: i64,
     /// An FTD younger than this is not yet reported as a missing postback (trackers deliver within minutes).
     pub postback_grace_minutes: i64,
@@ -58,7 +59,7 @@ impl Default for ReconSettings {
     fn default() -> Self {
         Self {
             window_days: 30,
-            status_lag_hours: 72,
+            status_lag_hours: 24,
             postback_grace_minutes: 60,
         }
     }

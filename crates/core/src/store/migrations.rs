@@ -43,6 +43,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_fraud_exclusions.sql",
         sql: include_str!("migrations/0008_fraud_exclusions.sql"),
     },
+    Migration {
+        name: "0009_source_update_time.sql",
+        sql: include_str!("migrations/0009_source_update_time.sql"),
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -37,6 +37,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0008_fraud_exclusions.sql",
         "fb2313250197277911f76390f41191128dac6acdcef50b09490821ab32b9be58",
     ),
+    (
+        "0009_source_update_time.sql",
+        "390a30a272562f027dc29647e29a82b0187360f383be04ddab2dfd4d0402388b",
+    ),
 ];
 
 #[test]

@@ -200,7 +200,8 @@ mod tests {
             arrival: Arrival::Api,
             // Some items carry the tracker's update time (changes feed), varying with the status so a later page
             // can move it; the batched and the row path must keep the same one.
-            source_updated_at_ms: (id % 2 == 0)
+            source_updated_at_ms: id
+                .is_multiple_of(2)
                 .then_some(1_767_225_600_000 + i64::from(status_n) * 86_400_000),
         }))
     }

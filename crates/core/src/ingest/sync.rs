@@ -325,10 +325,11 @@ fn next_window(
         Some(to) if kind.windowed() => {
             (to - i64::from(source.config.overlap_minutes) * 60_000).max(start_ms)
         }
-        // The first pass of the changes feed also starts at the configured start: the conversions stream has
-        // fetched every conversion in its current state, but only the changes feed carries the tracker's update
-        // time, which is how a one-shot historical sync sees that an approval came days after the conversion
-        // (status lag). Those rows are otherwise unchanged; later passes take changes since the last one.
+        // The first pass of the changes feed has nothing to catch up on: the conversions stream of the same
+        // sync has just fetched every conversion in its current state, with the tracker's update time of each
+        // (how a one-shot historical sync sees that an approval came days after the conversion: status lag).
+        // Later passes take changes since then.
+        None if kind == StreamKind::ConversionChanges => now_ms,
         _ => start_ms,
     };
     Ok(Window {

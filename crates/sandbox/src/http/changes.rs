@@ -1,7 +1,7 @@
 //! The incremental changes feed: `POST /v1/networks/reporting/conversions/changes` with `{"changes_since":
 //! <unix seconds>}` returns every conversion whose status or payout changed strictly after that instant (a new
 //! conversion counts as a change), oldest change first, in the Everflow conversions envelope plus
-//! `updated_unix_timestamp` per row. Late status changes are only visible as such here.
+//! `updated_unix_timestamp` per row (the conversions endpoint carries it too).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -52,7 +52,7 @@ pub(super) async fn changes(
             changed.sort_by(|a, b| {
                 (a.updated_at, &a.conversion_id).cmp(&(b.updated_at, &b.conversion_id))
             });
-            conversions_body(world, params, &changed, back, true)
+            conversions_body(world, params, &changed, back)
         },
     )
     .await

@@ -270,13 +270,14 @@ pub(super) async fn conversions(
         |params, (from, to), back| {
             let world = &state.world;
             let matching = in_range(&world.conversions, |c| c.converted_at, from, to);
-            conversions_body(world, params, matching, back, false)
+            conversions_body(world, params, matching, back)
         },
     )
     .await
 }
 
-/// A conversions page in the Everflow envelope; `with_updated` adds `updated_unix_timestamp` (changes feed).
+/// A conversions page in the Everflow envelope; every row carries `updated_unix_timestamp`, the instant of its last
+/// status or payout change, so a late approval is visible even to a one-shot historical sync.
 /// The sub-slice of `items` (sorted by `at`, as every world vector is) whose instant lies in `[from, to]`:
 /// two binary searches per page instead of a scan of the whole world.
 fn in_range<T>(
@@ -299,7 +300,6 @@ pub(super) fn conversions_body<C: std::borrow::Borrow<Conversion>>(
     params: PageParams,
     matching: &[C],
     back: usize,
-    with_updated: bool,
 ) -> Result<Vec<u8>, RequestError> {
     {
         let currency = world.program.currency.as_str();
@@ -335,7 +335,7 @@ pub(super) fn conversions_body<C: std::borrow::Borrow<Conversion>>(
                 is_scrub: false,
                 event: "FTD",
                 relationship: relationship(world, c.affiliate_id),
-                updated_unix_timestamp: with_updated.then(|| c.updated_at.timestamp()),
+                updated_unix_timestamp: Some(c.updated_at.timestamp()),
             })
             .collect();
         let envelope = ConversionsPage {

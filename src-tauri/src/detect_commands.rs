@@ -55,15 +55,12 @@ pub async fn flags_list(
 ) -> Result<Vec<FlagRow>, ApiError> {
     let store = state.workspace.store().clone();
     blocking(move || {
-        let rows = detect::queue::list(&store, &filter)?;
-        // Without a program: every program's flags, as before; with one: that program's only.
-        Ok(match program.as_deref() {
-            Some(name) => {
-                let name = programs::resolve(&store, Some(name))?.name;
-                rows.into_iter().filter(|r| r.program == name).collect()
-            }
-            None => rows,
-        })
+        // Without a program: every program's flags; with one: that program's only.
+        let program_id = match program.as_deref() {
+            Some(name) => Some(programs::resolve(&store, Some(name))?.id),
+            None => None,
+        };
+        Ok(detect::queue::list_in(&store, program_id, &filter)?)
     })
     .await
 }

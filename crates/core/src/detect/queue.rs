@@ -20,7 +20,17 @@ pub(super) const STATUS_SQL: &str =
 /// Timeline events shown at most (the newest flags of a flood name hundreds of clicks).
 const TIMELINE_MAX: usize = 500;
 
+/// Every program's flags matching the filter, highest score first.
 pub fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagRow>, DetectError> {
+    list_in(store, None, filter)
+}
+
+/// The flags matching the filter, of one program (or of all with `None`), highest score first.
+pub fn list_in(
+    store: &Store,
+    program_id: Option<i64>,
+    filter: &FlagFilter,
+) -> Result<Vec<FlagRow>, DetectError> {
     if let Some(s) = &filter.severity {
         if !["low", "medium", "high"].contains(&s.as_str()) {
             return Err(DetectError::Invalid(format!(
@@ -40,12 +50,13 @@ pub fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagRow>, DetectEr
             "SELECT f.id FROM flags f LEFT JOIN affiliates a ON a.id = f.affiliate_id
              WHERE (?1 IS NULL OR a.external_id = ?1) AND (?2 IS NULL OR f.pattern = ?2 OR f.rule = ?2)
                AND (?3 IS NULL OR f.severity = ?3) AND (?4 IS NULL OR {STATUS_SQL} = ?4)
+               AND (?5 IS NULL OR f.program_id = ?5)
              ORDER BY f.score DESC, f.id"
         );
         let ids = conn
             .prepare(&sql)?
             .query_map(
-                params![filter.affiliate, filter.pattern, filter.severity, filter.status],
+                params![filter.affiliate, filter.pattern, filter.severity, filter.status, program_id],
                 |r| r.get::<_, i64>(0),
             )?
             .collect::<Result<Vec<_>, _>>()?;

@@ -47,6 +47,29 @@ async fn a_sync_with_fraud_raises_flags_and_a_second_sync_adds_none() {
         .await
         .unwrap();
     assert_eq!(flags_by_vertical(&e), first, "nothing new, no new flag");
+
+    // The queue of one program lists that program's flags only (the switcher's view); no program lists all.
+    let store = e.ws.store();
+    let filter = affops_core::api::FlagFilter::default();
+    let all = affops_core::detect::queue::list(store, &filter).unwrap();
+    let mut per_program = 0;
+    for p in affops_core::programs::list(&e.ws).unwrap() {
+        let id = affops_core::programs::resolve(store, Some(&p.name))
+            .unwrap()
+            .id;
+        let rows = affops_core::detect::queue::list_in(store, Some(id), &filter).unwrap();
+        assert!(
+            !rows.is_empty() && rows.iter().all(|r| r.program == p.name),
+            "{}",
+            p.name
+        );
+        per_program += rows.len();
+    }
+    assert_eq!(
+        per_program,
+        all.len(),
+        "every flag belongs to exactly one program"
+    );
 }
 
 /// The geo rule's IP countries arrive at ingest from the operator's player rows: each IP the world geolocates to

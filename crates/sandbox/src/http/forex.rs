@@ -9,9 +9,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::operator::{cursor_stream, rfc3339_seconds, CursorPage};
+use super::operator::{rfc3339_seconds, row_stream};
 use super::paging::RequestError;
-use super::{to_body, AppState};
+use super::AppState;
 use crate::faults::Stream;
 use crate::truth::format_amount;
 use crate::world::ForexWorld;
@@ -45,26 +45,13 @@ pub(super) async fn ibs(
         Ok(fx) => fx,
         Err(e) => return e.operator(),
     };
-    cursor_stream(
-        &state,
-        &headers,
-        &q,
-        Stream::Ibs,
-        &fx.ibs,
-        |slice, next_cursor| {
-            let data: Vec<IbRow> = slice
-                .iter()
-                .map(|i| IbRow {
-                    ib_id: i.id,
-                    name: &i.name,
-                    parent_ib_id: i.parent_id,
-                    email: &i.email,
-                    rebate_per_lot: format_amount(i.rebate_per_lot),
-                })
-                .collect();
-            to_body(&CursorPage { data, next_cursor })
-        },
-    )
+    row_stream(&state, &headers, &q, Stream::Ibs, &fx.ibs, |i| IbRow {
+        ib_id: i.id,
+        name: &i.name,
+        parent_ib_id: i.parent_id,
+        email: &i.email,
+        rebate_per_lot: format_amount(i.rebate_per_lot),
+    })
     .await
 }
 
@@ -89,28 +76,17 @@ pub(super) async fn accounts(
         Ok(fx) => fx,
         Err(e) => return e.operator(),
     };
-    cursor_stream(
-        &state,
-        &headers,
-        &q,
-        Stream::Accounts,
-        &fx.accounts,
-        |slice, next_cursor| {
-            let data: Vec<AccountRow> = slice
-                .iter()
-                .map(|a| AccountRow {
-                    login: a.login,
-                    ib_id: a.ib_id,
-                    currency: &a.currency,
-                    is_cent: a.is_cent,
-                    separate_commission: a.separate_commission,
-                    registered_at: rfc3339_seconds(a.registered_at),
-                    country: &a.country,
-                })
-                .collect();
-            to_body(&CursorPage { data, next_cursor })
-        },
-    )
+    row_stream(&state, &headers, &q, Stream::Accounts, &fx.accounts, |a| {
+        AccountRow {
+            login: a.login,
+            ib_id: a.ib_id,
+            currency: &a.currency,
+            is_cent: a.is_cent,
+            separate_commission: a.separate_commission,
+            registered_at: rfc3339_seconds(a.registered_at),
+            country: &a.country,
+        }
+    })
     .await
 }
 
@@ -133,25 +109,14 @@ pub(super) async fn symbols(
         Ok(fx) => fx,
         Err(e) => return e.operator(),
     };
-    cursor_stream(
-        &state,
-        &headers,
-        &q,
-        Stream::Symbols,
-        &fx.symbols,
-        |slice, next_cursor| {
-            let data: Vec<SymbolRow> = slice
-                .iter()
-                .map(|s| SymbolRow {
-                    symbol: &s.name,
-                    contract_size: s.contract_size.normalize().to_string(),
-                    digits: s.digits,
-                    is_cent: s.is_cent,
-                })
-                .collect();
-            to_body(&CursorPage { data, next_cursor })
-        },
-    )
+    row_stream(&state, &headers, &q, Stream::Symbols, &fx.symbols, |s| {
+        SymbolRow {
+            symbol: &s.name,
+            contract_size: s.contract_size.normalize().to_string(),
+            digits: s.digits,
+            is_cent: s.is_cent,
+        }
+    })
     .await
 }
 
@@ -183,32 +148,21 @@ pub(super) async fn deals(
         Ok(fx) => fx,
         Err(e) => return e.operator(),
     };
-    cursor_stream(
-        &state,
-        &headers,
-        &q,
-        Stream::Deals,
-        &fx.deals,
-        |slice, next_cursor| {
-            let data: Vec<DealRow> = slice
-                .iter()
-                .map(|d| DealRow {
-                    ticket: d.ticket,
-                    login: d.login,
-                    kind: d.kind,
-                    entry: d.entry,
-                    symbol: &d.symbol,
-                    volume: format_amount(d.volume),
-                    price: d.price.to_string(),
-                    commission: format_amount(d.commission),
-                    swap: format_amount(d.swap),
-                    profit: format_amount(d.profit),
-                    position_id: d.position_id,
-                    time: rfc3339_seconds(d.time),
-                })
-                .collect();
-            to_body(&CursorPage { data, next_cursor })
-        },
-    )
+    row_stream(&state, &headers, &q, Stream::Deals, &fx.deals, |d| {
+        DealRow {
+            ticket: d.ticket,
+            login: d.login,
+            kind: d.kind,
+            entry: d.entry,
+            symbol: &d.symbol,
+            volume: format_amount(d.volume),
+            price: d.price.to_string(),
+            commission: format_amount(d.commission),
+            swap: format_amount(d.swap),
+            profit: format_amount(d.profit),
+            position_id: d.position_id,
+            time: rfc3339_seconds(d.time),
+        }
+    })
     .await
 }

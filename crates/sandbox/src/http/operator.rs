@@ -62,13 +62,13 @@ pub(super) fn rfc3339_seconds(at: DateTime<Utc>) -> String {
 }
 
 /// Auth, paging and fault handling shared by the cursor streams; `build` turns a slice into the response body.
-pub(super) async fn cursor_stream<T>(
+pub(super) async fn cursor_stream<'a, T>(
     state: &AppState,
     headers: &HeaderMap,
     query: &HashMap<String, String>,
     stream: Stream,
-    items: &[T],
-    build: impl Fn(&[T], Option<String>) -> Result<Vec<u8>, RequestError>,
+    items: &'a [T],
+    build: impl Fn(&'a [T], Option<String>) -> Result<Vec<u8>, RequestError>,
 ) -> Response {
     let params = match check_bearer(headers, &state.api_key)
         .and_then(|()| CursorParams::parse(query, items.len()))
@@ -85,6 +85,29 @@ pub(super) async fn cursor_stream<T>(
     }
 }
 
+/// A cursor page of `items`, each serialized as `row(item)`: the common case of [`cursor_stream`].
+pub(super) async fn row_stream<'a, T, R: Serialize>(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+    stream: Stream,
+    items: &'a [T],
+    row: impl Fn(&'a T) -> R,
+) -> Response {
+    cursor_stream(
+        state,
+        headers,
+        query,
+        stream,
+        items,
+        |slice, next_cursor| {
+            let data: Vec<R> = slice.iter().map(&row).collect();
+            to_body(&CursorPage { data, next_cursor })
+        },
+    )
+    .await
+}
+
 /// `GET /operator/v1/players`
 pub(super) async fn players(
     State(state): State<Arc<AppState>>,
@@ -93,31 +116,25 @@ pub(super) async fn players(
 ) -> Response {
     let world = &state.world;
     let currency = world.program.currency.as_str();
-    cursor_stream(
+    row_stream(
         &state,
         &headers,
         &query,
         Stream::Players,
         &world.players,
-        |slice, next_cursor| {
-            let data = slice
-                .iter()
-                .map(|p| PlayerRow {
-                    player_id: &p.player_id,
-                    brand: BRAND,
-                    currency,
-                    registered_at: rfc3339_seconds(p.registered_at),
-                    country: &p.country,
-                    click_id: p.click_id.as_deref(),
-                    btag: p.btag.as_deref(),
-                    promo_code: p.promo_code.as_deref(),
-                    ip: &p.ip,
-                    ip_country: &p.ip_country,
-                    device_id: &p.device_id,
-                    email: &p.email,
-                })
-                .collect();
-            to_body(&CursorPage { data, next_cursor })
+        |p| PlayerRow {
+            player_id: &p.player_id,
+            brand: BRAND,
+            currency,
+            registered_at: rfc3339_seconds(p.registered_at),
+            country: &p.country,
+            click_id: p.click_id.as_deref(),
+            btag: p.btag.as_deref(),
+            promo_code: p.promo_code.as_deref(),
+            ip: &p.ip,
+            ip_country: &p.ip_country,
+            device_id: &p.device_id,
+            email: &p.email,
         },
     )
     .await
@@ -131,26 +148,20 @@ pub(super) async fn deposits(
 ) -> Response {
     let world = &state.world;
     let currency = world.program.currency.as_str();
-    cursor_stream(
+    row_stream(
         &state,
         &headers,
         &query,
         Stream::Deposits,
         &world.deposits,
-        |slice, next_cursor| {
-            let data = slice
-                .iter()
-                .map(|d| DepositRow {
-                    deposit_id: &d.deposit_id,
-                    player_id: &d.player_id,
-                    amount: format_amount(d.amount),
-                    currency,
-                    occurred_at: rfc3339_seconds(d.occurred_at),
-                    is_ftd: d.is_ftd,
-                    payment_hash: &d.payment_hash,
-                })
-                .collect();
-            to_body(&CursorPage { data, next_cursor })
+        |d| DepositRow {
+            deposit_id: &d.deposit_id,
+            player_id: &d.player_id,
+            amount: format_amount(d.amount),
+            currency,
+            occurred_at: rfc3339_seconds(d.occurred_at),
+            is_ftd: d.is_ftd,
+            payment_hash: &d.payment_hash,
         },
     )
     .await
@@ -174,25 +185,19 @@ pub(super) async fn withdrawals(
 ) -> Response {
     let world = &state.world;
     let currency = world.program.currency.as_str();
-    cursor_stream(
+    row_stream(
         &state,
         &headers,
         &query,
         Stream::Withdrawals,
         &world.withdrawals,
-        |slice, next_cursor| {
-            let data = slice
-                .iter()
-                .map(|w| WithdrawalRow {
-                    withdrawal_id: &w.withdrawal_id,
-                    player_id: &w.player_id,
-                    amount: format_amount(w.amount),
-                    currency,
-                    occurred_at: rfc3339_seconds(w.occurred_at),
-                    payment_hash: &w.payment_hash,
-                })
-                .collect();
-            to_body(&CursorPage { data, next_cursor })
+        |w| WithdrawalRow {
+            withdrawal_id: &w.withdrawal_id,
+            player_id: &w.player_id,
+            amount: format_amount(w.amount),
+            currency,
+            occurred_at: rfc3339_seconds(w.occurred_at),
+            payment_hash: &w.payment_hash,
         },
     )
     .await
@@ -220,29 +225,23 @@ pub(super) async fn activity(
 ) -> Response {
     let world = &state.world;
     let currency = world.program.currency.as_str();
-    cursor_stream(
+    row_stream(
         &state,
         &headers,
         &query,
         Stream::Activity,
         &world.activity,
-        |slice, next_cursor| {
-            let data = slice
-                .iter()
-                .map(|a| ActivityRow {
-                    player_id: &a.player_id,
-                    day: a.day.format("%Y-%m-%d").to_string(),
-                    currency,
-                    deposits: format_amount(a.deposits),
-                    withdrawals: format_amount(a.withdrawals),
-                    bets: format_amount(a.bets),
-                    wins: format_amount(a.wins),
-                    bonuses: format_amount(a.bonuses),
-                    chargebacks: format_amount(a.chargebacks),
-                    fees: format_amount(a.fees),
-                })
-                .collect();
-            to_body(&CursorPage { data, next_cursor })
+        |a| ActivityRow {
+            player_id: &a.player_id,
+            day: a.day.format("%Y-%m-%d").to_string(),
+            currency,
+            deposits: format_amount(a.deposits),
+            withdrawals: format_amount(a.withdrawals),
+            bets: format_amount(a.bets),
+            wins: format_amount(a.wins),
+            bonuses: format_amount(a.bonuses),
+            chargebacks: format_amount(a.chargebacks),
+            fees: format_amount(a.fees),
         },
     )
     .await

@@ -56,32 +56,15 @@ impl From<rusqlite::Error> for AttributionError {
     }
 }
 
-/// The program's id by name; without a name, the first program (the one the dashboard shows).
+/// The program's id by name; without a name, the default program ([`crate::programs::pick`]: the first iGaming
+/// one, as the dashboard shows).
 pub fn program_id(
     conn: &rusqlite::Connection,
     name: Option<&str>,
 ) -> Result<i64, AttributionError> {
-    let ids: Vec<(i64, String)> = conn
-        .prepare("SELECT id, name FROM programs ORDER BY id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    match name {
-        Some(n) => ids
-            .iter()
-            .find(|(_, name)| name == n)
-            .map(|(id, _)| *id)
-            .ok_or_else(|| {
-                let known: Vec<&str> = ids.iter().map(|(_, n)| n.as_str()).collect();
-                AttributionError::NotFound(format!(
-                    "no program named \"{n}\" (known: {})",
-                    known.join(", ")
-                ))
-            }),
-        None => ids
-            .first()
-            .map(|(id, _)| *id)
-            .ok_or_else(|| AttributionError::NotFound("the workspace has no program yet".into())),
-    }
+    crate::programs::pick(&crate::programs::all(conn)?, name)
+        .map(|p| p.id)
+        .map_err(|e| AttributionError::NotFound(e.message))
 }
 
 impl From<AttributionError> for crate::api::ApiError {

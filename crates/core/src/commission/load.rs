@@ -11,7 +11,7 @@ use super::plan::formula::Activity;
 use super::plan::saved::{assignments, load_plan_by_id, StoredPlan};
 use super::plan::Component;
 use super::{CommissionError, CommissionResult};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
@@ -24,37 +24,15 @@ pub struct ProgramInfo {
     pub timezone: String,
 }
 
-/// The named program, or the workspace's first one.
+/// The named program, or the default one ([`crate::programs::pick`]: the first iGaming program, else the first).
 pub fn program(conn: &Connection, name: Option<&str>) -> CommissionResult<ProgramInfo> {
-    let row = |r: &rusqlite::Row<'_>| {
-        Ok(ProgramInfo {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            currency: r.get(2)?,
-            timezone: r.get(3)?,
-        })
-    };
-    let found = match name.filter(|n| !n.is_empty()) {
-        Some(n) => conn
-            .query_row(
-                "SELECT id, name, currency, timezone FROM programs WHERE name = ?1",
-                [n],
-                row,
-            )
-            .optional()?,
-        None => conn
-            .query_row(
-                "SELECT id, name, currency, timezone FROM programs ORDER BY id LIMIT 1",
-                [],
-                row,
-            )
-            .optional()?,
-    };
-    found.ok_or_else(|| {
-        CommissionError::NotFound(match name {
-            Some(n) => format!("no program named '{n}'"),
-            None => "this workspace has no program yet".to_string(),
-        })
+    let p = crate::programs::pick(&crate::programs::all(conn)?, name)
+        .map_err(|e| CommissionError::NotFound(e.message))?;
+    Ok(ProgramInfo {
+        id: p.id,
+        name: p.name,
+        currency: p.currency,
+        timezone: p.timezone,
     })
 }
 

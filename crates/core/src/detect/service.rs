@@ -12,19 +12,12 @@ use crate::store::Store;
 /// The program detection and reconciliation act on when none is named: the first iGaming program (the demo's),
 /// else the first one.
 pub fn default_program(store: &Store) -> Result<i64, DetectError> {
-    let id: Option<i64> = store.read(|c| {
-        Ok(c.query_row(
-            "SELECT id FROM programs ORDER BY vertical = 'igaming' DESC, id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .ok())
-    })?;
-    id.ok_or_else(|| {
-        DetectError::NotFound(
-            "the workspace has no program yet: open the demo or add sources".into(),
-        )
-    })
+    crate::programs::resolve(store, None)
+        .map(|p| p.id)
+        .map_err(|e| match e.code {
+            crate::api::ErrorCode::NotFound => DetectError::NotFound(e.message),
+            _ => DetectError::Invalid(e.message),
+        })
 }
 
 /// A run as the UI shows it.

@@ -127,6 +127,8 @@ pub fn compute_period(
     label: &str,
     now_ms: i64,
 ) -> CommissionResult<ComputeOutcome> {
+    // A malformed month is the caller's mistake, said as such, before any transaction starts.
+    super::period::month_bounds(label)?;
     let mut outcome = None;
     store
         .write_with(Durability::Full, |tx| {

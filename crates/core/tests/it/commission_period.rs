@@ -360,3 +360,22 @@ fn fx_snapshot_converts_and_is_final_after_close() {
         .unwrap();
     assert_eq!(rate, "1.0842 ECB reference rate 2026-10-31");
 }
+
+/// A malformed month is the caller's mistake (invalid input naming the label), refused before any transaction,
+/// and posts nothing.
+#[test]
+fn a_malformed_period_is_refused_as_bad_input() {
+    let (_d, store, _) = igaming_world();
+    for label in ["abc", "2026-13", "2026-1", ""] {
+        let e = compute(&store, None, label, 0).unwrap_err();
+        assert!(matches!(e, CommissionError::BadInput(_)), "{label}: {e:?}");
+        let api: affops_core::api::ApiError = e.into();
+        assert_eq!(
+            api.code,
+            affops_core::api::ErrorCode::InvalidInput,
+            "{label}"
+        );
+        assert!(api.message.contains("YYYY-MM"), "{}", api.message);
+    }
+    assert!(entries(&store).is_empty(), "nothing posted");
+}

@@ -44,9 +44,12 @@ pub struct ImportArgs {
     /// Rows shown by --dry-run.
     #[arg(long, default_value_t = 10)]
     rows: usize,
-    /// Rows per committed chunk (tests use small chunks to crash between them).
+    /// Rows per parsed chunk (tests use small chunks to crash between them).
     #[arg(long, hide = true)]
     chunk_rows: Option<usize>,
+    /// Rows per committed transaction at most (tests use small ones to crash between them).
+    #[arg(long, hide = true)]
+    tx_rows: Option<u64>,
     #[arg(long)]
     pub json: bool,
 }
@@ -162,6 +165,9 @@ pub fn run_import(ws: &Workspace, a: ImportArgs) -> Result<(), ApiError> {
     opts.program = a.program.clone();
     if let Some(n) = a.chunk_rows {
         opts.chunk_rows = n;
+    }
+    if let Some(n) = a.tx_rows {
+        opts.tx_rows = n;
     }
     let bar = (!a.json).then(|| {
         let b = ProgressBar::new(0);

@@ -49,6 +49,7 @@ fn write_clicks(path: &Path, rows: u64) {
     }
 }
 
+/// Imports `file` in chunks of `chunk_rows`, committing every two chunks (grouped transactions are crash-tested).
 fn import_cmd(data_dir: &Path, file: &Path, chunk_rows: u64) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_affops-cli"));
     c.arg("--data-dir")
@@ -56,7 +57,9 @@ fn import_cmd(data_dir: &Path, file: &Path, chunk_rows: u64) -> Command {
         .arg("import")
         .arg(file)
         .args(["--preset", "clicks", "--json", "--chunk-rows"])
-        .arg(chunk_rows.to_string());
+        .arg(chunk_rows.to_string())
+        .arg("--tx-rows")
+        .arg((chunk_rows * 2).to_string());
     c.stdout(Stdio::null()).stderr(Stdio::null());
     c
 }

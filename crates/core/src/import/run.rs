@@ -15,19 +15,25 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Rows per chunk (one transaction, one raw archive record, one checkpoint). Large, because random keys dirty
-/// index pages all over the B-tree and each commit writes every dirty page once: fewer commits, less writing.
-pub const CHUNK_ROWS_MAX: usize = 250_000;
+/// Rows per chunk (one raw archive record, one checkpoint update, one sort by click id). Chunks are small enough
+/// that a write waiting behind the import waits for one chunk at most (see [`TX_ROWS_MAX`]).
+pub const CHUNK_ROWS_MAX: usize = 100_000;
 /// Bytes per chunk: also the largest raw payload archived at once.
-pub const CHUNK_BYTES_MAX: u64 = 32 * 1024 * 1024;
+pub const CHUNK_BYTES_MAX: u64 = 16 * 1024 * 1024;
+/// Rows per transaction: chunks are grouped until this many rows, [`TX_TIME_MAX`], or another write waiting for
+/// the writer ends the transaction. Random click ids dirty index pages all over the B-tree, and each commit writes
+/// every dirty page once: at 10 M rows, 250 k-row commits wrote 44 GB, 1 M-row commits a fraction of it.
+pub const TX_ROWS_MAX: u64 = 1_000_000;
+/// The WAL may grow to this many pages (4 KiB each) during an import before a commit checkpoints it: bounded
+/// disk use, without rewriting the whole index after every transaction.
+pub const IMPORT_WAL_AUTOCHECKPOINT_PAGES: i64 = 256 * 1024;
+/// The longest an import keeps one transaction open when nothing else is waiting to write.
+pub const TX_TIME_MAX: std::time::Duration = std::time::Duration::from_secs(20);
 /// The writer's page cache during an import, KiB: holds the click-id index of millions of rows, so inserts with
 /// random keys do not go to disk page by page. Given back when the import ends.
 pub const IMPORT_CACHE_KIB: i64 = 1024 * 1024;
 /// A record longer than this (an unterminated quote swallowing the file) stops the import instead of filling memory.
 pub const RECORD_BYTES_MAX: u64 = 1024 * 1024;
-/// The WAL may grow to this many pages (4 KiB each) during an import before a commit checkpoints it: bounded
-/// disk use, without rewriting the whole index after every chunk.
-pub const IMPORT_WAL_AUTOCHECKPOINT_PAGES: i64 = 256 * 1024;
 /// Chunks parsed ahead of the writer: bounds memory while keeping both threads busy.
 const CHANNEL_CHUNKS: usize = 2;
 /// Rows shown by a dry run at most.
@@ -46,6 +52,8 @@ pub struct ImportOptions {
     /// The wall clock, passed in (domain code never reads it): run start and finish times.
     pub clock: Clock,
     pub chunk_rows: usize,
+    /// Rows per transaction at most ([`TX_ROWS_MAX`]).
+    pub tx_rows: u64,
     pub progress: Option<ProgressFn>,
 }
 
@@ -57,6 +65,7 @@ impl ImportOptions {
             mapping,
             clock,
             chunk_rows: CHUNK_ROWS_MAX,
+            tx_rows: TX_ROWS_MAX,
             progress: None,
         }
     }
@@ -191,8 +200,10 @@ pub fn import_file(
         program_tz,
     );
     let clock = Instant::now();
-    // For the run's duration: a page cache that holds the indexes, and rare checkpoints instead of one per chunk (each chunk dirties index pages all over the tree; checkpointing them every chunk rewrites the
-    // same pages again and again). Both are connection settings, restored below whatever the outcome.
+    // For the run's duration: a page cache that holds the indexes, and SQLite's own checkpoint at commit once the
+    // WAL is large, instead of the checkpointer's small ones (each transaction dirties index pages all over the tree;
+    // checkpointing them every tick rewrites the same pages again and again, and a checkpoint on the writer lets the
+    // next transaction reuse the WAL from its start). Connection settings, restored below whatever the outcome.
     let tune = |kib: i64, wal_pages: i64| {
         store.write(|t| {
             t.pragma_update(None, "cache_size", -kib)?;
@@ -215,14 +226,62 @@ pub fn import_file(
             )
         });
         let mut done_rows = 0u64;
-        for msg in rx {
-            let chunk = msg?;
-            store.write(|t| writer.write(t, &chunk))?;
+        let mut finished = false;
+        while !finished {
+            // The first chunk of a transaction is awaited outside it: the writer is not held while the parser works.
+            let first = match rx.recv() {
+                Ok(msg) => msg?,
+                Err(_) => break,
+            };
+            let mut group = vec![first];
+            let mut failed = None;
+            let opened = Instant::now();
+            store.write(|t| {
+                writer.begin();
+                let mut rows = 0u64;
+                // After a retry, the chunks already received are written again first.
+                for chunk in &group {
+                    writer.write(t, chunk)?;
+                    rows += chunk.next_row - chunk.first_row;
+                }
+                while rows < opts.tx_rows
+                    && opened.elapsed() < TX_TIME_MAX
+                    && !store.writers_waiting()
+                {
+                    match rx.recv() {
+                        Ok(Ok(chunk)) => {
+                            writer.write(t, &chunk)?;
+                            rows += chunk.next_row - chunk.first_row;
+                            if let Some(progress) = &opts.progress {
+                                let secs = clock.elapsed().as_secs_f64();
+                                report(
+                                    progress,
+                                    &stream,
+                                    done_rows + rows,
+                                    chunk.end_offset,
+                                    p.size,
+                                    secs,
+                                );
+                            }
+                            group.push(chunk);
+                        }
+                        Ok(Err(e)) => {
+                            failed = Some(e);
+                            break;
+                        }
+                        Err(_) => {
+                            finished = true;
+                            break;
+                        }
+                    }
+                }
+                Ok(())
+            })?;
             writer.committed();
-            done_rows += chunk.next_row - chunk.first_row;
-            let end_offset = chunk.end_offset;
-            // Freeing a quarter of a million small strings takes the writer's time; another thread can do it.
-            s.spawn(move || drop(chunk));
+            done_rows += group.iter().map(|c| c.next_row - c.first_row).sum::<u64>();
+            let end_offset = group.last().map_or(0, |c| c.end_offset);
+            // Freeing a million small strings takes the writer's time; another thread can do it.
+            s.spawn(move || drop(group));
             if let Some(progress) = &opts.progress {
                 report(
                     progress,
@@ -232,6 +291,9 @@ pub fn import_file(
                     p.size,
                     clock.elapsed().as_secs_f64(),
                 );
+            }
+            if let Some(e) = failed {
+                return Err(e);
             }
         }
         Ok(())

@@ -142,16 +142,22 @@ impl ChunkWriter {
         }
     }
 
+    /// Call at the start of every transaction attempt: affiliates created by an attempt that rolled back are
+    /// forgotten (they were never committed).
+    pub fn begin(&mut self) {
+        for name in self.created.drain(..) {
+            self.affiliates.remove(&name);
+        }
+    }
+
     /// Call after the transaction committed: the affiliates it created are now real.
     pub fn committed(&mut self) {
         self.created.clear();
     }
 
-    /// Writes the chunk inside `tx` (the caller's `Store::write`).
+    /// Writes the chunk inside `tx` (the caller's `Store::write`, opened with [`ChunkWriter::begin`]); several
+    /// chunks may share one transaction.
     pub fn write(&mut self, tx: &Transaction<'_>, chunk: &Chunk) -> StoreResult<ChunkOutcome> {
-        for name in self.created.drain(..) {
-            self.affiliates.remove(&name);
-        }
         let stream = self.stream.clone();
         let page = PageContext::new(
             self.source_id,

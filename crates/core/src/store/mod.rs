@@ -69,6 +69,8 @@ pub struct Store {
     checkpointer: Option<Checkpointer>,
     /// Bulk jobs under way (see [`Store::bulk_job`]).
     bulk_jobs: Arc<AtomicUsize>,
+    /// Writes waiting for the writer connection (see [`Store::writers_waiting`]).
+    waiting: AtomicUsize,
 }
 
 /// Held by a bulk job (an import) for its duration: checkpoints wait until the WAL is large, then catch up.
@@ -193,6 +195,7 @@ impl Store {
             readers: Mutex::new(Vec::new()),
             checkpointer,
             bulk_jobs,
+            waiting: AtomicUsize::new(0),
         })
     }
 
@@ -204,6 +207,13 @@ impl Store {
     pub fn bulk_job(&self) -> BulkJob {
         self.bulk_jobs.fetch_add(1, Ordering::SeqCst);
         BulkJob(self.bulk_jobs.clone())
+    }
+
+    /// Whether another write is waiting for the writer connection. A bulk job that keeps one transaction open
+    /// across many batches (an import) checks this between batches and commits early, so a postback, a sync
+    /// page or a click in the app waits for one batch at most, never for the whole job.
+    pub fn writers_waiting(&self) -> bool {
+        self.waiting.load(Ordering::SeqCst) > 0
     }
 
     /// Whether the background checkpointer runs (it always does once opened; kept for diagnostics).
@@ -222,7 +232,10 @@ impl Store {
         durability: Durability,
         mut f: impl FnMut(&Transaction<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let locked = self.writer.lock();
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        let mut conn = locked.unwrap_or_else(|p| p.into_inner());
         if durability == Durability::Full {
             conn.pragma_update(None, "synchronous", "FULL")?;
         }

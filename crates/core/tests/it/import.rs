@@ -369,3 +369,55 @@ fn saved_mappings_are_validated_and_reused() {
         .to_string()
         .contains("no saved mapping named 'nope'"));
 }
+
+/// An import groups chunks into long transactions, but a write that arrives meanwhile (a postback, a click in the
+/// app) waits for one chunk at most: the import commits early and lets it through, and still ends complete.
+#[test]
+fn a_waiting_write_ends_the_import_transaction_early() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("db")).unwrap());
+    let rows: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "w{i:06},2026-10-0{} 12:00:00,{},,,,,,,,,\n",
+                1 + i % 5,
+                i % 3
+            )
+        })
+        .collect();
+    let path = write(
+        dir.path(),
+        "w.csv",
+        format!("{CLICKS_HEADER}{rows}").as_bytes(),
+    );
+    let started = Arc::new(AtomicBool::new(false));
+    let mut opts = ImportOptions::new("files", preset(ImportPreset::Clicks), clock());
+    opts.chunk_rows = 200;
+    opts.tx_rows = u64::MAX;
+    let flag = started.clone();
+    opts.progress = Some(Arc::new(move |_| flag.store(true, Ordering::SeqCst)));
+    let other = {
+        let (store, started) = (store.clone(), started.clone());
+        std::thread::spawn(move || {
+            while !started.load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+            // What the import had committed when this write got its turn.
+            store
+                .write(|tx| {
+                    tx.execute("INSERT INTO users (name, role, created_at_ms) VALUES ('ann', 'analyst', 0)", [])?;
+                    Ok(tx.query_row("SELECT rows_ok FROM import_runs", [], |r| r.get::<_, i64>(0))?)
+                })
+                .unwrap()
+        })
+    };
+    let s = import::import_file(&store, &path, &opts).unwrap();
+    let committed_when_other_wrote = other.join().unwrap();
+    assert_eq!(s.rows_ok, 20_000);
+    assert!(
+        committed_when_other_wrote < 20_000,
+        "the other write got in before the import ended ({committed_when_other_wrote} rows committed then)"
+    );
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM users"), 1);
+}

@@ -8,6 +8,7 @@ use super::sniff::{sniff, Sniffed};
 use super::write::{BadRow, Chunk, DayCache};
 use super::ImportError;
 use crate::api::ColumnMapping;
+use crate::ingest::raw::RawPayload;
 use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 use std::cell::Cell;
@@ -168,6 +169,11 @@ pub(super) fn parse_chunks(
                 raw_file
                     .read_exact(&mut chunk.raw)
                     .map_err(ImportError::Io)?;
+                // Hashed and compressed here, beside the parser, so the writer only inserts.
+                chunk.archived = Some(RawPayload::prepare(&chunk.raw));
+                if chunk.bad.is_empty() {
+                    chunk.raw = Vec::new();
+                }
                 let next = Chunk {
                     start_offset: chunk.end_offset,
                     end_offset: chunk.end_offset,

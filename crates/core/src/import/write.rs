@@ -5,6 +5,7 @@
 //! is upserted on (player, day) only when a value changed), so a chunk written twice changes nothing.
 
 use super::rows::{ActivityRow, Row};
+use crate::ingest::raw::{self, RawPayload};
 use crate::ingest::records::{DepositRecord, PlayerRecord};
 use crate::ingest::upsert::{self, PageContext};
 use crate::store::{StoreError, StoreResult};
@@ -34,7 +35,10 @@ pub struct Chunk {
     pub next_row: u64,
     pub rows: Vec<(u64, Row)>,
     pub bad: Vec<BadRow>,
+    /// The chunk's bytes as in the file; kept only while quarantined rows need slicing out of them.
     pub raw: Vec<u8>,
+    /// The chunk's bytes hashed and compressed for the raw archive (by the parse thread).
+    pub archived: Option<RawPayload>,
 }
 
 /// What a chunk write did.
@@ -171,7 +175,10 @@ impl ChunkWriter {
             "bytes {}-{} rows {}-{}",
             chunk.start_offset, chunk.end_offset, chunk.first_row, last_row
         );
-        let raw_id = upsert::archive_raw(tx, &page, &locator, &chunk.raw)?;
+        let raw_id = match &chunk.archived {
+            Some(payload) => raw::archive(tx, &page, &locator, payload)?,
+            None => raw::archive_bytes(tx, &page, &locator, &chunk.raw)?,
+        };
         let mut out = ChunkOutcome::default();
         let mut late_bad: Vec<(u64, String)> = Vec::new();
         if matches!(chunk.rows.first(), Some((_, Row::Click(_)))) {

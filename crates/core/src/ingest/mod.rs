@@ -4,7 +4,8 @@
 //! - [`stream`]: positions/checkpoints, windows, and the table of streams per kind of source.
 //! - [`everflow`], [`affise`], [`operator`], [`broker`]: the wire shapes of each API (trackers, a casino's
 //!   back-office, a Forex broker's), parsed into [`records`] (validated types); [`identity`] hashes emails.
-//! - [`upsert`]: idempotent writes on natural keys, raw archive, quarantine; [`upsert_money`] (withdrawals,
+//! - [`raw`]: the raw archive (every page, chunk and postback as received, large ones compressed);
+//! - [`upsert`]: idempotent writes on natural keys, quarantine; [`upsert_money`] (withdrawals,
 //!   daily activity) and [`upsert_forex`] (IBs, accounts, symbols, deals) for the operator side;
 //!   [`upsert_batch`] writes a page's new conversions many rows per statement.
 //! - [`sync`]: the loop that ties them together, one transaction per page.
@@ -17,6 +18,7 @@ pub mod identity;
 #[cfg(test)]
 mod item_fuzz;
 pub mod operator;
+pub mod raw;
 pub mod records;
 pub mod stream;
 pub mod sync;

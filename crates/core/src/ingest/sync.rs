@@ -3,6 +3,7 @@
 //! write transaction, so a crash or a failed page leaves no half-written page and the next sync resumes there.
 
 use super::http::{fetch_page, HttpPolicy};
+use super::raw::RawPayload;
 use super::records::ItemResult;
 use super::stream::Record;
 use super::stream::{Position, SourceKind, StreamKind, Vertical, Window};
@@ -409,8 +410,7 @@ async fn sync_stream(
         let fetched = match fetched {
             Ok((body, envelope)) => Ok(tokio::task::spawn_blocking(move || {
                 let parsed = envelope.items.iter().map(|i| kind.parse_item(i)).collect();
-                let sha = upsert::page_sha256(&body);
-                (body, envelope, parsed, sha)
+                (RawPayload::prepare(&body), envelope, parsed)
             })
             .await
             .map_err(|e| StoreError::Invalid(format!("a background task failed: {e}")))?),
@@ -419,7 +419,7 @@ async fn sync_stream(
         if let Some(p) = pending.take() {
             p.finish(&mut result, &label, step, progress).await?;
         }
-        let (body, envelope, parsed, sha) = match fetched {
+        let (raw, envelope, parsed) = match fetched {
             Ok(ok) => ok,
             // RELIABILITY.md I7: a saved cursor the source no longer knows is a dead cursor; fall back to
             // re-fetching the window from its start (natural keys make the overlap harmless), once.
@@ -460,8 +460,7 @@ async fn sync_stream(
         let ctx_parts = (source.id, source.program_id, opts.now_ms, kind.as_str());
         let page = FetchedPage {
             label: page_label,
-            body,
-            sha,
+            raw,
             envelope,
             parsed,
             next_checkpoint: next
@@ -531,11 +530,10 @@ struct PageCounts {
     quarantined: u32,
 }
 
-/// A page as fetched, its items validated and its bytes hashed, with where the stream goes next.
+/// A page as fetched, its items validated and its bytes hashed and compressed, with where the stream goes next.
 struct FetchedPage {
     label: String,
-    body: Vec<u8>,
-    sha: String,
+    raw: RawPayload,
     envelope: super::stream::Envelope,
     /// One result per item of `envelope.items`, in order.
     parsed: Vec<ItemResult<Record>>,
@@ -551,14 +549,13 @@ fn write_page(
 ) -> StoreResult<PageCounts> {
     let FetchedPage {
         label: page_label,
-        body,
-        sha,
+        raw,
         envelope,
         parsed,
         next_checkpoint,
         window,
     } = page;
-    let raw_id = upsert::archive_raw_hashed(tx, ctx, page_label, body, sha)?;
+    let raw_id = super::raw::archive(tx, ctx, page_label, raw)?;
     let mut counts = PageCounts::default();
     let results = super::upsert_batch::apply_page(tx, ctx, raw_id, parsed)?;
     for (i, (item, applied)) in envelope.items.iter().zip(results).enumerate() {

@@ -11,7 +11,6 @@ use crate::store::StoreResult;
 use crate::time::day_of;
 use chrono_tz::Tz;
 use rusqlite::{params, OptionalExtension, Transaction};
-use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
@@ -78,54 +77,6 @@ impl<'a> PageContext<'a> {
         }
         Ok(())
     }
-}
-
-/// Archives a page exactly as received; the same bytes twice are stored once. Returns the row id.
-pub fn archive_raw(
-    tx: &Transaction<'_>,
-    ctx: &PageContext<'_>,
-    locator: &str,
-    payload: &[u8],
-) -> StoreResult<i64> {
-    archive_raw_hashed(tx, ctx, locator, payload, &page_sha256(payload))
-}
-
-/// The hex SHA-256 a raw page is archived under.
-pub fn page_sha256(payload: &[u8]) -> String {
-    hex::encode(Sha256::digest(payload))
-}
-
-/// As [`archive_raw`], with the page's [`page_sha256`] computed beforehand (off the writer thread).
-pub fn archive_raw_hashed(
-    tx: &Transaction<'_>,
-    ctx: &PageContext<'_>,
-    locator: &str,
-    payload: &[u8],
-    sha: &str,
-) -> StoreResult<i64> {
-    let inserted = tx
-        .prepare_cached(
-            "INSERT INTO raw_records (source_id, stream, locator, fetched_at_ms, sha256, payload)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (source_id, stream, sha256) DO NOTHING",
-        )?
-        .execute(params![
-            ctx.source_id,
-            ctx.stream,
-            locator,
-            ctx.now_ms,
-            sha,
-            payload
-        ])?;
-    // New bytes: the row just inserted. Known bytes: look the existing row up (one index probe saved per
-    // new record, which is nearly every record).
-    if inserted == 1 {
-        return Ok(tx.last_insert_rowid());
-    }
-    Ok(tx
-        .prepare_cached(
-            "SELECT id FROM raw_records WHERE source_id = ?1 AND stream = ?2 AND sha256 = ?3",
-        )?
-        .query_row(params![ctx.source_id, ctx.stream, sha], |r| r.get(0))?)
 }
 
 pub fn quarantine(

@@ -223,8 +223,12 @@ mod tests {
                 .write(|tx| {
                     let ctx =
                         PageContext::new(1, 1, chrono_tz::UTC, 1_000 + n as i64, "conversions");
-                    let raw_id =
-                        upsert::archive_raw(tx, &ctx, "p", format!("page {n}").as_bytes())?;
+                    let raw_id = crate::ingest::raw::archive_bytes(
+                        tx,
+                        &ctx,
+                        "p",
+                        format!("page {n}").as_bytes(),
+                    )?;
                     if batched {
                         outcomes.extend(apply_page(tx, &ctx, raw_id, page)?);
                     } else {

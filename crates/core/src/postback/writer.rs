@@ -11,8 +11,9 @@ use super::config::SourceRuntime;
 use super::dialect::{status_rank, PostbackRecord};
 use super::{BATCH_MAX, CLICK_CACHE_MAX, DEDUPE_CACHE_MAX};
 use crate::api::{PostbackLogRow, PostbackOutcome};
+use crate::ingest::raw::archive_bytes;
 use crate::ingest::records::{AffiliateRecord, Arrival, ConversionRecord, ConversionStatus};
-use crate::ingest::upsert::{archive_raw, upsert_conversion, Outcome, PageContext};
+use crate::ingest::upsert::{upsert_conversion, Outcome, PageContext};
 use crate::store::{Durability, Store, StoreResult};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::HashMap;
@@ -253,7 +254,7 @@ fn deliver(tx: &Transaction<'_>, state: &mut State, d: &Delivery) -> StoreResult
         RAW_STREAM,
     );
     let locator = format!("{} {}", d.log.method, d.log.received_at_ms);
-    let raw_id = archive_raw(tx, &ctx, &locator, &d.raw)?;
+    let raw_id = archive_bytes(tx, &ctx, &locator, &d.raw)?;
     let conversion = ConversionRecord {
         external_id: match &key {
             Some((_, txid)) => format!("tx:{txid}"),

@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_source_update_time.sql",
         sql: include_str!("migrations/0009_source_update_time.sql"),
     },
+    Migration {
+        name: "0010_raw_encoding.sql",
+        sql: include_str!("migrations/0010_raw_encoding.sql"),
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

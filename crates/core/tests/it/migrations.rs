@@ -41,6 +41,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0009_source_update_time.sql",
         "390a30a272562f027dc29647e29a82b0187360f383be04ddab2dfd4d0402388b",
     ),
+    (
+        "0010_raw_encoding.sql",
+        "6477e0dd142f9a1846dbd4c6627114209117531a9b021385d7158d2a79cdb48b",
+    ),
 ];
 
 #[test]

@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_raw_encoding.sql",
         sql: include_str!("migrations/0010_raw_encoding.sql"),
     },
+    Migration {
+        name: "0011_conversions_txn_index.sql",
+        sql: include_str!("migrations/0011_conversions_txn_index.sql"),
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -45,6 +45,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0010_raw_encoding.sql",
         "6477e0dd142f9a1846dbd4c6627114209117531a9b021385d7158d2a79cdb48b",
     ),
+    (
+        "0011_conversions_txn_index.sql",
+        "0bd9eb270d87956166e2bbb5980f8cdf52bda9ef8ed33105767c9a84a4902e60",
+    ),
 ];
 
 #[test]

@@ -294,7 +294,16 @@ async fn handle(
             return respond(&app, &d);
         }
     };
-    let raw = format!("{}\n{}\n{}", log.method, log.path_query, log.body).into_bytes();
+    // One JSON line: the writer archives a batch's requests of a source together, as a sync archives a page.
+    let raw = serde_json::json!({
+        "received_at_ms": log.received_at_ms,
+        "remote_ip": log.remote_ip,
+        "method": log.method,
+        "path_query": log.path_query,
+        "body": log.body,
+    })
+    .to_string()
+    .into_bytes();
     let (reply, answer) = tokio::sync::oneshot::channel();
     let job = Job::Deliver(Box::new(Delivery {
         source: src,

@@ -11,7 +11,7 @@ use super::config::SourceRuntime;
 use super::dialect::{status_rank, PostbackRecord};
 use super::{BATCH_MAX, CLICK_CACHE_MAX, DEDUPE_CACHE_MAX};
 use crate::api::{PostbackLogRow, PostbackOutcome};
-use crate::ingest::raw::archive_bytes;
+use crate::ingest::raw::{self, RawPayload};
 use crate::ingest::records::{AffiliateRecord, Arrival, ConversionRecord, ConversionStatus};
 use crate::ingest::upsert::{upsert_conversion, Outcome, PageContext};
 use crate::store::{Durability, Store, StoreResult};
@@ -50,7 +50,8 @@ pub struct LogEntry {
 pub struct Delivery {
     pub source: Arc<SourceRuntime>,
     pub record: PostbackRecord,
-    /// The request as archived in `raw_records` (redacted like the log: secrets never reach the database).
+    /// The request as archived in `raw_records`, one JSON line (redacted like the log: secrets never reach the
+    /// database).
     pub raw: Vec<u8>,
     pub log: LogEntry,
     pub reply: oneshot::Sender<Decision>,
@@ -159,15 +160,73 @@ fn write_batch(
     }
 }
 
+/// The requests of one batch, per source, as one raw record each (newline-separated JSON lines), the way a sync
+/// archives a page of items: one archive row and one random SHA-256 key per batch instead of per request, which
+/// was most of what a commit wrote. Built and hashed before the transaction; archived when a delivery of the
+/// source first needs its `raw_id`.
+struct BatchRaw {
+    payloads: HashMap<i64, (String, RawPayload)>,
+    ids: HashMap<i64, i64>,
+}
+
+impl BatchRaw {
+    fn new(batch: &[Job]) -> Self {
+        let mut lines: HashMap<i64, (i64, i64, usize, Vec<u8>)> = HashMap::new();
+        for job in batch {
+            if let Job::Deliver(d) = job {
+                let at = d.log.received_at_ms;
+                let e = lines.entry(d.source.id).or_insert((at, at, 0, Vec::new()));
+                e.0 = e.0.min(at);
+                e.1 = e.1.max(at);
+                e.2 += 1;
+                if !e.3.is_empty() {
+                    e.3.push(b'\n');
+                }
+                e.3.extend_from_slice(&d.raw);
+            }
+        }
+        let payloads = lines
+            .into_iter()
+            .map(|(source, (first, last, n, bytes))| {
+                let locator = format!(
+                    "{n} request{} received {first}..{last}",
+                    if n == 1 { "" } else { "s" }
+                );
+                (source, (locator, RawPayload::prepare(&bytes)))
+            })
+            .collect();
+        Self {
+            payloads,
+            ids: HashMap::new(),
+        }
+    }
+
+    /// The raw record of the batch's requests of `ctx`'s source, archived on first use in this transaction.
+    fn id(&mut self, tx: &Transaction<'_>, ctx: &PageContext<'_>) -> StoreResult<Option<i64>> {
+        if let Some(id) = self.ids.get(&ctx.source_id) {
+            return Ok(Some(*id));
+        }
+        let Some((locator, payload)) = self.payloads.get(&ctx.source_id) else {
+            return Ok(None);
+        };
+        let id = raw::archive(tx, ctx, locator, payload)?;
+        self.ids.insert(ctx.source_id, id);
+        Ok(Some(id))
+    }
+}
+
 fn write_jobs(
     store: &Store,
     state: &mut State,
     batch: &[Job],
     durability: Durability,
 ) -> StoreResult<Vec<PostbackLogRow>> {
+    let mut raws = BatchRaw::new(batch);
     let mut attempt = 0;
     let result = store.write_with(durability, |tx| {
         attempt += 1;
+        // A rolled-back attempt archived nothing.
+        raws.ids.clear();
         if attempt > 1 {
             // The caches may hold states of the rolled-back attempt.
             state.known.map.clear();
@@ -176,7 +235,7 @@ fn write_jobs(
             .iter()
             .map(|job| match job {
                 Job::Deliver(d) => {
-                    let decision = deliver(tx, state, d)?;
+                    let decision = deliver(tx, state, &mut raws, d)?;
                     insert_log(tx, &d.log, decision)
                 }
                 Job::Log(entry, decision) => insert_log(tx, entry, decision.clone()),
@@ -220,7 +279,12 @@ fn decided(
     }
 }
 
-fn deliver(tx: &Transaction<'_>, state: &mut State, d: &Delivery) -> StoreResult<Decision> {
+fn deliver(
+    tx: &Transaction<'_>,
+    state: &mut State,
+    raws: &mut BatchRaw,
+    d: &Delivery,
+) -> StoreResult<Decision> {
     let src = &d.source;
     let rec = &d.record;
     // An empty txid never dedupes (Prosper202: a blank txid means "count every call"): such deliveries each
@@ -253,8 +317,11 @@ fn deliver(tx: &Transaction<'_>, state: &mut State, d: &Delivery) -> StoreResult
         d.log.received_at_ms,
         RAW_STREAM,
     );
-    let locator = format!("{} {}", d.log.method, d.log.received_at_ms);
-    let raw_id = archive_bytes(tx, &ctx, &locator, &d.raw)?;
+    let raw_id = match raws.id(tx, &ctx)? {
+        Some(id) => id,
+        // Not part of the batch this transaction was built for (cannot happen): archived on its own.
+        None => raw::archive_bytes(tx, &ctx, "postback", &d.raw)?,
+    };
     let conversion = ConversionRecord {
         external_id: match &key {
             Some((_, txid)) => format!("tx:{txid}"),

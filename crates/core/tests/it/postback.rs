@@ -430,3 +430,51 @@ fn empty_program_means_the_workspace_program() {
     let e = postback::config::configure_source(&store, &cfg, NOW_MS).unwrap_err();
     assert!(e.message.contains("no-such"), "{}", e.message);
 }
+
+/// Concurrent postbacks are archived a batch at a time, like a page of a sync: fewer raw records than requests,
+/// and every conversion's raw record holds its own request (redacted), read back exactly as archived.
+#[tokio::test]
+async fn concurrent_postbacks_are_archived_per_batch_and_each_request_is_kept() {
+    let mut rig = Rig::start(&[source("kei", "keitaro")], 200).await;
+    let sends = (0..200).map(|i| {
+        let pq =
+            format!("/postback/kei?subid=c{i}&status=sale&payout=10&tid=batch-{i}&token={TOKEN}");
+        let rig = &rig;
+        async move { rig.get(&pq).await.0 }
+    });
+    let statuses = futures_util::future::join_all(sends).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    rig.stop().await;
+    let raws = rig.count("SELECT COUNT(*) FROM raw_records WHERE stream = 'postback'");
+    assert!(
+        (1..200).contains(&raws),
+        "{raws} raw records for 200 requests"
+    );
+    let lines: Vec<(String, String)> = rig
+        .store
+        .read(|c| {
+            let rows: Vec<(String, i64)> = c
+                .prepare("SELECT external_id, raw_id FROM conversions ORDER BY id")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(ext, raw_id)| {
+                    let bytes = affops_core::ingest::raw::read(c, raw_id)?.unwrap_or_default();
+                    Ok((ext, String::from_utf8(bytes).unwrap()))
+                })
+                .collect()
+        })
+        .unwrap();
+    assert_eq!(lines.len(), 200);
+    for (ext, payload) in &lines {
+        let txid = ext.trim_start_matches("tx:");
+        let line = payload
+            .lines()
+            .find(|l| l.contains(&format!("tid={txid}&")))
+            .unwrap_or_else(|| panic!("{ext}: its request is not in its raw record"));
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["method"], "GET");
+        assert!(v["path_query"].as_str().unwrap().contains("token=REDACTED"));
+        assert!(!payload.contains(TOKEN));
+    }
+}

@@ -7,6 +7,9 @@ use rusqlite::Connection;
 pub struct Migration {
     pub name: &'static str,
     pub sql: &'static str,
+    /// Rebuilds tables (new table, copy, drop, rename): runs with foreign keys off, as SQLite's documented
+    /// procedure requires, and must leave `PRAGMA foreign_key_check` empty before it commits.
+    pub rebuilds_tables: bool,
 }
 
 /// Every migration, in order; index + 1 is the version it brings the schema to.
@@ -14,46 +17,62 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0001_lifecycle.sql",
         sql: include_str!("migrations/0001_lifecycle.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0002_rollups.sql",
         sql: include_str!("migrations/0002_rollups.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0003_postbacks.sql",
         sql: include_str!("migrations/0003_postbacks.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0004_import.sql",
         sql: include_str!("migrations/0004_import.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0005_commission.sql",
         sql: include_str!("migrations/0005_commission.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0006_attribution.sql",
         sql: include_str!("migrations/0006_attribution.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0007_detection.sql",
         sql: include_str!("migrations/0007_detection.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0008_fraud_exclusions.sql",
         sql: include_str!("migrations/0008_fraud_exclusions.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0009_source_update_time.sql",
         sql: include_str!("migrations/0009_source_update_time.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0010_raw_encoding.sql",
         sql: include_str!("migrations/0010_raw_encoding.sql"),
+        rebuilds_tables: false,
     },
     Migration {
         name: "0011_conversions_txn_index.sql",
         sql: include_str!("migrations/0011_conversions_txn_index.sql"),
+        rebuilds_tables: false,
+    },
+    Migration {
+        name: "0012_enum_checks.sql",
+        sql: include_str!("migrations/0012_enum_checks.sql"),
+        rebuilds_tables: true,
     },
 ];
 
@@ -67,11 +86,36 @@ pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
         });
     }
     for (i, m) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(m.sql)
-            .map_err(|e| StoreError::Invalid(format!("migration {} failed: {e}", m.name)))?;
-        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
-        tx.commit()?;
+        if m.rebuilds_tables {
+            // Only outside a transaction does this take effect.
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
+        }
+        let applied = apply(conn, m, (i + 1) as u32);
+        if m.rebuilds_tables {
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+        }
+        applied?;
     }
+    Ok(())
+}
+
+fn apply(conn: &mut Connection, m: &Migration, version: u32) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(m.sql)
+        .map_err(|e| StoreError::Invalid(format!("migration {} failed: {e}", m.name)))?;
+    if m.rebuilds_tables {
+        let dangling: i64 =
+            tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if dangling > 0 {
+            return Err(StoreError::Invalid(format!(
+                "migration {} left {dangling} rows whose references do not resolve; nothing was changed",
+                m.name
+            )));
+        }
+    }
+    tx.pragma_update(None, "user_version", version)?;
+    tx.commit()?;
     Ok(())
 }

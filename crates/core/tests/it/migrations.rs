@@ -49,6 +49,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0011_conversions_txn_index.sql",
         "0bd9eb270d87956166e2bbb5980f8cdf52bda9ef8ed33105767c9a84a4902e60",
     ),
+    (
+        "0012_enum_checks.sql",
+        "2e89a667c64bd9b08b199806e3f782b8e9135c7ba0bfd19333848e95143f4dc8",
+    ),
 ];
 
 #[test]
@@ -78,4 +82,77 @@ fn migrations_are_numbered_in_order() {
             m.name
         );
     }
+}
+
+/// A workspace from before 0012 (its enum CHECKs written with IN) upgrades in place: every row of the rebuilt
+/// tables keeps its id and values, the rows that reference them still resolve, and the constraints still refuse
+/// what they refused.
+#[test]
+fn table_rebuild_keeps_every_row_and_every_reference() {
+    use rusqlite::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(affops_core::store::DB_FILE);
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let tx = conn.transaction().unwrap();
+        for (i, m) in affops_core::store::MIGRATIONS.iter().enumerate().take(11) {
+            tx.execute_batch(m.sql).unwrap();
+            tx.pragma_update(None, "user_version", (i + 1) as u32)
+                .unwrap();
+        }
+        tx.execute_batch(
+            "INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('P', 'igaming', 'EUR', 'UTC', 0);
+             INSERT INTO sources (program_id, name, kind, created_at_ms) VALUES (1, 'S', 'everflow', 0);
+             INSERT INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (1, 'a', 'A', 0);
+             INSERT INTO players (program_id, external_id, currency, registered_at_ms, day) VALUES (1, 'p1', 'EUR', 0, '2026-10-01');
+             INSERT INTO conversions (id, source_id, program_id, external_id, affiliate_id, status, payout_micros, currency,
+                                      converted_at_ms, day, arrival, first_seen_at_ms, updated_at_ms, source_updated_at_ms)
+                 VALUES (7, 1, 1, 'c7', 1, 'hold', 5000000, 'EUR', 1, '2026-10-01', 's2s', 1, 2, 3),
+                        (9, 1, 1, 'c9', 1, 'approved', 1, 'EUR', 1, '2026-10-02', 'api', 1, 2, NULL);
+             INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms) VALUES (7, 'hold', 5000000, 1);
+             INSERT INTO money_movements (id, program_id, external_id, player_id, kind, amount_micros, currency, occurred_at_ms, day, is_ftd)
+                 VALUES (3, 1, 'd1', 1, 'deposit', 25000000, 'EUR', 1, '2026-10-01', 1);
+             INSERT INTO postback_log (id, received_at_ms, source, remote_ip, method, path_query, status_code, outcome, conversion_id, latency_us)
+                 VALUES (4, 1, 'S', '127.0.0.1', 'GET', '/postback/S?x=1', 200, 'recorded', 7, 10);",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let store = affops_core::store::Store::open(dir.path()).unwrap();
+    store
+        .read(|c| {
+            let version: u32 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            assert_eq!(version as usize, affops_core::store::MIGRATIONS.len());
+            let conv: Vec<(i64, String, String, Option<i64>)> = c
+                .prepare("SELECT id, status, arrival, source_updated_at_ms FROM conversions ORDER BY id")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<Result<_, _>>()?;
+            assert_eq!(
+                conv,
+                vec![(7, "hold".into(), "s2s".into(), Some(3)), (9, "approved".into(), "api".into(), None)]
+            );
+            let joined: i64 = c.query_row(
+                "SELECT COUNT(*) FROM conversion_status_history h JOIN conversions c ON c.id = h.conversion_id
+                 JOIN postback_log l ON l.conversion_id = c.id JOIN money_movements m ON m.id = 3 AND m.kind = 'deposit'",
+                [],
+                |r| r.get(0),
+            )?;
+            assert_eq!(joined, 1);
+            let dangling: i64 = c.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            assert_eq!(dangling, 0);
+            Ok(())
+        })
+        .unwrap();
+    let refused = |sql: &str| {
+        store
+            .write(|tx| Ok(tx.execute(sql, [])?))
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(refused("UPDATE conversions SET status = 'paid' WHERE id = 7").contains("CHECK"));
+    assert!(refused("UPDATE conversions SET arrival = 'fax' WHERE id = 7").contains("CHECK"));
+    assert!(refused("UPDATE money_movements SET kind = 'gift' WHERE id = 3").contains("CHECK"));
+    assert!(refused("UPDATE postback_log SET reason = 'x' WHERE id = 4").contains("append-only"));
+    assert!(refused("DELETE FROM conversions WHERE id = 7").contains("FOREIGN KEY"));
 }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use super::keys::{ConversionKeys, FtdKeys};
 use super::{Month, ReconSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -85,21 +86,21 @@ pub(super) struct Ftd {
 
 #[derive(Debug, Clone)]
 pub(super) struct Conv {
-    id: i64,
-    external: String,
-    transaction_id: String,
-    player_ref: String,
-    order_ref: String,
-    status: String,
-    payout: i64,
-    sale: i64,
-    currency: String,
-    converted_at_ms: i64,
-    clicked_at_ms: Option<i64>,
-    in_period: bool,
-    affiliate_id: Option<i64>,
+    pub(super) id: i64,
+    pub(super) external: String,
+    pub(super) transaction_id: String,
+    pub(super) player_ref: String,
+    pub(super) order_ref: String,
+    pub(super) status: String,
+    pub(super) payout: i64,
+    pub(super) sale: i64,
+    pub(super) currency: String,
+    pub(super) converted_at_ms: i64,
+    pub(super) clicked_at_ms: Option<i64>,
+    pub(super) in_period: bool,
+    pub(super) affiliate_id: Option<i64>,
     /// The tracker's own time of the last status change (changes feed), when it said.
-    source_updated_at_ms: Option<i64>,
+    pub(super) source_updated_at_ms: Option<i64>,
 }
 
 const CONV_COLS: &str = "c.id, c.external_id, c.transaction_id, c.player_ref, c.order_ref, c.status, c.payout_micros,
@@ -125,7 +126,7 @@ fn conv(r: &rusqlite::Row<'_>) -> rusqlite::Result<Conv> {
     })
 }
 
-fn live(status: &str) -> bool {
+pub(super) fn live(status: &str) -> bool {
     !matches!(status, "rejected" | "invalid")
 }
 
@@ -156,27 +157,19 @@ pub fn classify(
                      click_id: r.get(5)?, clicked_at_ms: r.get(6)?, affiliate_id: r.get(7)? })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut by_key = conn.prepare_cached(&format!(
-        "SELECT {CONV_COLS} FROM conversions c WHERE c.program_id = ?1 AND (c.order_ref = ?4 OR (?5 <> '' AND c.transaction_id = ?5) OR c.player_ref = ?6)
-         ORDER BY c.converted_at_ms, c.id"
-    ))?;
+    // Every conversion of the program (matches are looked up across periods), keyed once (see `keys`).
+    let mut keys = ConversionKeys::new(
+        conn.prepare(&format!(
+            "SELECT {CONV_COLS} FROM conversions c WHERE c.program_id = ?1"
+        ))?
+        .query_map(params![program_id, month.first, month.last], conv)?
+        .collect::<Result<Vec<_>, _>>()?,
+    );
     let mut out = Vec::new();
     let mut matched: BTreeSet<i64> = BTreeSet::new();
     let lag_ms = s.status_lag_hours * 3_600_000;
     for f in &ftds {
-        let cands = by_key
-            .query_map(
-                params![
-                    program_id,
-                    month.first,
-                    month.last,
-                    f.deposit,
-                    f.click_id,
-                    f.player
-                ],
-                conv,
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
+        let cands = keys.candidates(&f.deposit, &f.click_id, &f.player);
         let base = |reason: Reason, key: &str, c: Option<&Conv>| Discrepancy {
             reason,
             natural_key: key.to_string(),
@@ -191,14 +184,14 @@ pub fn classify(
             currency: c.map_or(currency.clone(), |c| c.currency.clone()),
             detail: String::new(),
         };
-        let Some(primary) = cands.iter().find(|c| live(&c.status)).or(cands.first()) else {
+        let Some(&primary) = cands.iter().find(|c| live(&c.status)).or(cands.first()) else {
             if f.click_id.is_empty() {
                 continue; // attributed by btag or promo code only: the tracker never saw a click to convert
             }
             if now_ms - f.at_ms < s.postback_grace_minutes * 60_000 {
                 continue; // the postback may still be on its way
             }
-            let estimate = typical_payout(conn, program_id, f.affiliate_id)?;
+            let estimate = keys.typical_payout(f.affiliate_id);
             out.push(Discrepancy {
                 impact_micros: estimate,
                 detail: format!("the operator has FTD {} of player {}; the tracker has no conversion for it (payout estimated from the affiliate's usual CPA)", f.deposit, f.player),
@@ -274,24 +267,28 @@ pub fn classify(
         }
     }
     // Conversions of the period no operator FTD explains.
-    let mut stmt = conn.prepare(&format!("SELECT {CONV_COLS} FROM conversions c WHERE c.program_id = ?1 AND c.day BETWEEN ?2 AND ?3 ORDER BY c.converted_at_ms, c.id"))?;
-    let convs = stmt
-        .query_map(params![program_id, month.first, month.last], conv)?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut has_ftd = conn.prepare_cached(
-        "SELECT COUNT(*) FROM money_movements m JOIN players p ON p.id = m.player_id
-         WHERE m.program_id = ?1 AND m.kind = 'deposit' AND m.is_ftd = 1
-           AND (m.external_id = ?2 OR (?3 <> '' AND p.click_id = ?3) OR p.external_id = ?4)",
-    )?;
+    let mut ftd_keys = FtdKeys::default();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT m.external_id, p.click_id, p.external_id FROM money_movements m JOIN players p ON p.id = m.player_id
+             WHERE m.program_id = ?1 AND m.kind = 'deposit' AND m.is_ftd = 1",
+        )?;
+        let mut rows = stmt.query([program_id])?;
+        while let Some(r) = rows.next()? {
+            ftd_keys.deposits.insert(r.get(0)?);
+            if let Some(click) = r.get::<_, Option<String>>(1)? {
+                ftd_keys.clicks.insert(click);
+            }
+            ftd_keys.players.insert(r.get(2)?);
+        }
+    }
+    let mut convs: Vec<&Conv> = keys.convs.iter().filter(|c| c.in_period).collect();
+    convs.sort_by_key(|c| (c.converted_at_ms, c.id));
     for c in convs
-        .iter()
+        .into_iter()
         .filter(|c| !matched.contains(&c.id) && live(&c.status))
     {
-        let n: i64 = has_ftd.query_row(
-            params![program_id, c.order_ref, c.transaction_id, c.player_ref],
-            |r| r.get(0),
-        )?;
-        if n > 0 {
+        if ftd_keys.explains(&c.order_ref, &c.transaction_id, &c.player_ref) {
             continue; // its FTD is in another period, where it is reconciled
         }
         out.push(Discrepancy {
@@ -346,23 +343,6 @@ fn status_lag_ms(conn: &Connection, conversion_id: i64) -> rusqlite::Result<Opti
     Ok(match (first_pending, approved) {
         (Some(p), Some(a)) if a > p => Some(a - p),
         _ => None,
-    })
-}
-
-/// The affiliate's most common live payout: the estimate of what a missing postback would have paid.
-fn typical_payout(
-    conn: &Connection,
-    program_id: i64,
-    affiliate_id: Option<i64>,
-) -> rusqlite::Result<i64> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT payout_micros, COUNT(*) FROM conversions WHERE program_id = ?1 AND affiliate_id IS ?2
-           AND status NOT IN ('rejected', 'invalid') GROUP BY payout_micros ORDER BY 2 DESC, 1 DESC LIMIT 1",
-    )?;
-    let mut rows = stmt.query(params![program_id, affiliate_id])?;
-    Ok(match rows.next()? {
-        Some(r) => r.get(0)?,
-        None => 0,
     })
 }
 

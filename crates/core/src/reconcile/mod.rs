@@ -2,11 +2,12 @@
 //! on click id, order (deposit) id and player id, every disagreement given a reason code and the payout at
 //! stake. Results are stored (`recon_discrepancies`) so a row can become a dispute case ([`dispute`]).
 //!
-//! - [`matching`]: loading both sides and classifying (the reason codes).
+//! - [`matching`]: loading both sides and classifying (the reason codes); `keys` hashes the join keys once.
 //! - [`report`]: totals per affiliate, filters, CSV export.
 //! - [`dispute`]: opening a dispute case from a discrepancy.
 
 pub mod dispute;
+mod keys;
 pub mod matching;
 pub mod report;
 

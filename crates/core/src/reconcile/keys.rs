@@ -1,0 +1,98 @@
+//! The join keys of reconciliation, read once per run. Matching asks, for every FTD of the period, which
+//! conversions share its deposit id, click id or player id, and, for every conversion of the period, whether some
+//! FTD explains it. Asked of SQLite one at a time, each question scanned the program's conversions (an OR across
+//! three columns uses no index), so a month of 60,000 FTDs meant 60,000 scans. Here the keys are hashed once and
+//! every question is a lookup; the answers are the same as the SQL's, in the same order.
+
+use super::matching::Conv;
+use std::collections::{HashMap, HashSet};
+
+/// Every conversion of a program, with hash indexes on its three join keys.
+pub(super) struct ConversionKeys {
+    pub convs: Vec<Conv>,
+    by_order: HashMap<String, Vec<usize>>,
+    by_transaction: HashMap<String, Vec<usize>>,
+    by_player: HashMap<String, Vec<usize>>,
+    typical: HashMap<Option<i64>, i64>,
+}
+
+impl ConversionKeys {
+    pub fn new(convs: Vec<Conv>) -> Self {
+        let mut by_order: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_transaction: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_player: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in convs.iter().enumerate() {
+            by_order.entry(c.order_ref.clone()).or_default().push(i);
+            by_transaction
+                .entry(c.transaction_id.clone())
+                .or_default()
+                .push(i);
+            by_player.entry(c.player_ref.clone()).or_default().push(i);
+        }
+        Self {
+            convs,
+            by_order,
+            by_transaction,
+            by_player,
+            typical: HashMap::new(),
+        }
+    }
+
+    /// The conversions with `order_ref = deposit`, or `transaction_id = click_id` (a non-empty click id), or
+    /// `player_ref = player`, each once, ordered by conversion time, then id.
+    pub fn candidates(&self, deposit: &str, click_id: &str, player: &str) -> Vec<&Conv> {
+        let mut hits: Vec<usize> = Vec::new();
+        let mut take = |list: Option<&Vec<usize>>| hits.extend(list.into_iter().flatten());
+        take(self.by_order.get(deposit));
+        if !click_id.is_empty() {
+            take(self.by_transaction.get(click_id));
+        }
+        take(self.by_player.get(player));
+        hits.sort_unstable();
+        hits.dedup();
+        let mut out: Vec<&Conv> = hits.into_iter().map(|i| &self.convs[i]).collect();
+        out.sort_by_key(|c| (c.converted_at_ms, c.id));
+        out
+    }
+
+    /// The affiliate's most common live payout (ties: the larger), 0 when it has none: the estimate of what a
+    /// missing postback would have paid.
+    pub fn typical_payout(&mut self, affiliate_id: Option<i64>) -> i64 {
+        if let Some(p) = self.typical.get(&affiliate_id) {
+            return *p;
+        }
+        let mut counts: HashMap<i64, u64> = HashMap::new();
+        for c in self
+            .convs
+            .iter()
+            .filter(|c| c.affiliate_id == affiliate_id && super::matching::live(&c.status))
+        {
+            *counts.entry(c.payout).or_default() += 1;
+        }
+        let payout = counts
+            .into_iter()
+            .max_by_key(|(payout, n)| (*n, *payout))
+            .map_or(0, |(payout, _)| payout);
+        self.typical.insert(affiliate_id, payout);
+        payout
+    }
+}
+
+/// The keys of every FTD of a program, in any period: whether a conversion has an FTD somewhere.
+#[derive(Default)]
+pub(super) struct FtdKeys {
+    pub deposits: HashSet<String>,
+    /// Click ids of the depositing players (players without one are not in it).
+    pub clicks: HashSet<String>,
+    pub players: HashSet<String>,
+}
+
+impl FtdKeys {
+    /// Whether an FTD has `order_ref` as its deposit id, or `transaction_id` (non-empty) as its player's click id,
+    /// or `player_ref` as its player's id.
+    pub fn explains(&self, order_ref: &str, transaction_id: &str, player_ref: &str) -> bool {
+        self.deposits.contains(order_ref)
+            || (!transaction_id.is_empty() && self.clicks.contains(transaction_id))
+            || self.players.contains(player_ref)
+    }
+}

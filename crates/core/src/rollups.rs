@@ -6,8 +6,11 @@
 //! A tracker that records one conversion twice (a duplicate postback: a second conversion id for the same click
 //! and order) still counts once: approved conversions are counted distinct on (click/transaction id, order).
 
-use crate::store::StoreResult;
+use crate::store::{StoreError, StoreResult};
+use crate::time::{day_start_ms, parse_day, parse_zone};
+use chrono_tz::Tz;
 use rusqlite::{params, Connection, Transaction};
+use std::collections::HashMap;
 
 /// Marks a reporting day of a program for recomputation.
 pub fn mark_dirty(tx: &Transaction<'_>, program_id: i64, day: &str) -> StoreResult<()> {
@@ -41,14 +44,39 @@ pub fn refresh(tx: &Transaction<'_>) -> StoreResult<usize> {
         .prepare("SELECT program_id, day FROM rollup_dirty ORDER BY program_id, day")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
+    let mut zones: HashMap<i64, Tz> = HashMap::new();
     for (program_id, day) in &dirty {
-        recompute_day(tx, *program_id, day)?;
+        let tz = match zones.get(program_id) {
+            Some(tz) => *tz,
+            None => {
+                let name: String = tx.query_row(
+                    "SELECT timezone FROM programs WHERE id = ?1",
+                    [program_id],
+                    |r| r.get(0),
+                )?;
+                let tz = parse_zone(&name).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                zones.insert(*program_id, tz);
+                tz
+            }
+        };
+        let date = parse_day(day).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let window = (
+            day_start_ms(date, tz),
+            date.succ_opt().map_or(i64::MAX, |d| day_start_ms(d, tz)),
+        );
+        recompute_day(tx, *program_id, day, window)?;
     }
     tx.execute("DELETE FROM rollup_dirty", [])?;
     Ok(dirty.len())
 }
 
-fn recompute_day(tx: &Transaction<'_>, program_id: i64, day: &str) -> StoreResult<()> {
+/// Recomputes one day; `window` is the day's instants in the program's zone (clicks are found by time).
+fn recompute_day(
+    tx: &Transaction<'_>,
+    program_id: i64,
+    day: &str,
+    window: (i64, i64),
+) -> StoreResult<()> {
     tx.prepare_cached("DELETE FROM rollup_daily WHERE program_id = ?1 AND day = ?2")?
         .execute(params![program_id, day])?;
     // Registrations and FTDs take the sub-ID of the player's click, when there is one.
@@ -60,7 +88,8 @@ fn recompute_day(tx: &Transaction<'_>, program_id: i64, day: &str) -> StoreResul
          FROM (
             SELECT affiliate_id, sub1 AS sub_id, country, 0 AS brand_id,
                    COUNT(*) AS clicks, 0 AS registrations, 0 AS ftds, 0 AS ftd_amount_micros, 0 AS approved
-              FROM clicks WHERE program_id = ?1 AND day = ?2 GROUP BY affiliate_id, sub1, country
+              FROM clicks WHERE program_id = ?1 AND clicked_at_ms >= ?3 AND clicked_at_ms < ?4 AND day = ?2
+             GROUP BY affiliate_id, sub1, country
             UNION ALL
             SELECT p.affiliate_id, COALESCE(c.sub1, ''), p.country, COALESCE(p.brand_id, 0), 0, COUNT(*), 0, 0, 0
               FROM players p LEFT JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
@@ -85,6 +114,6 @@ fn recompute_day(tx: &Transaction<'_>, program_id: i64, day: &str) -> StoreResul
          )
          GROUP BY affiliate_id, sub_id, country, brand_id",
     )?
-    .execute(params![program_id, day])?;
+    .execute(params![program_id, day, window.0, window.1])?;
     Ok(())
 }

@@ -85,7 +85,8 @@ pub fn data_range(conn: &Connection, program_id: i64) -> StoreResult<Option<Peri
     let range: Option<(String, String)> = conn
         .query_row(
             "SELECT MIN(d), MAX(d) FROM (
-                SELECT MIN(day) AS d FROM clicks WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM clicks WHERE program_id = ?1
+                SELECT (SELECT day FROM clicks WHERE program_id = ?1 ORDER BY clicked_at_ms LIMIT 1) AS d
+                UNION ALL SELECT (SELECT day FROM clicks WHERE program_id = ?1 ORDER BY clicked_at_ms DESC LIMIT 1)
                 UNION ALL SELECT MIN(day) FROM players WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM players WHERE program_id = ?1
                 UNION ALL SELECT MIN(day) FROM conversions WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM conversions WHERE program_id = ?1
                 UNION ALL SELECT MIN(day) FROM deals WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM deals WHERE program_id = ?1)

@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0012_enum_checks.sql"),
         rebuilds_tables: true,
     },
+    Migration {
+        name: "0013_clicks_time_index.sql",
+        sql: include_str!("migrations/0013_clicks_time_index.sql"),
+        rebuilds_tables: false,
+    },
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

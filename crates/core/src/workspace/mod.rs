@@ -120,7 +120,10 @@ impl Workspace {
             let range: Option<(String, String)> = c
                 .query_row(
                     "SELECT MIN(d), MAX(d) FROM (
-                        SELECT MIN(day) AS d FROM clicks UNION ALL SELECT MAX(day) FROM clicks
+                        SELECT (SELECT day FROM clicks c WHERE c.program_id = p.id ORDER BY clicked_at_ms LIMIT 1) AS d
+                          FROM programs p
+                        UNION ALL SELECT (SELECT day FROM clicks c WHERE c.program_id = p.id ORDER BY clicked_at_ms DESC LIMIT 1)
+                          FROM programs p
                         UNION ALL SELECT MIN(day) FROM players UNION ALL SELECT MAX(day) FROM players
                         UNION ALL SELECT MIN(day) FROM conversions UNION ALL SELECT MAX(day) FROM conversions)
                      WHERE d IS NOT NULL HAVING COUNT(*) > 0",

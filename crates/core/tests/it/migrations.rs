@@ -53,6 +53,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0012_enum_checks.sql",
         "2e89a667c64bd9b08b199806e3f782b8e9135c7ba0bfd19333848e95143f4dc8",
     ),
+    (
+        "0013_clicks_time_index.sql",
+        "16b7456822a60f2801fcead6461aea8b27f8f7c380186e06ca88aa00bb82cfba",
+    ),
 ];
 
 #[test]

@@ -2,7 +2,7 @@
 //! hours), click injection (registrations seconds after the click), abnormal conversion rate against the
 //! affiliate's own history, and paid-search click ids in landing URLs where the terms forbid brand bidding.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{params, Connection};
 use serde_json::json;
@@ -76,29 +76,13 @@ fn flooding_by(conn: &Connection, w: &Window, s: &Effective, per_ip: bool) -> Ru
         )?
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
-    let mut ids = conn.prepare(
-        "SELECT click_id FROM clicks WHERE program_id = ?1 AND affiliate_id = ?2 AND (?3 = '*' OR ip = ?3) AND sub1 = ?4
-           AND clicked_at_ms >= ?5 AND clicked_at_ms < ?6 ORDER BY clicked_at_ms LIMIT ?7",
-    )?;
+    // Flagged bursts by their group key, to list their clicks below.
+    let mut flagged: HashMap<(i64, String, String), usize> = HashMap::new();
     for (aff, ip, sub1, clicks, regs, hours, first, last) in rows {
         if regs * 1000 > clicks * s.get("max_registrations_per_mille") || hours < s.get("min_hours")
         {
             continue;
         }
-        let items = ids
-            .query_map(
-                params![
-                    w.program_id,
-                    aff,
-                    ip,
-                    sub1,
-                    w.from_ms(s.get("lookback_hours")),
-                    w.now_ms,
-                    ITEMS_MAX as i64
-                ],
-                |r| Ok((ItemKind::Click, r.get::<_, String>(0)?)),
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
         let ratio = clicks / s.get("min_clicks").max(1);
         out.push(Finding {
             affiliate_id: Some(aff),
@@ -114,8 +98,45 @@ fn flooding_by(conn: &Connection, w: &Window, s: &Effective, per_ip: bool) -> Ru
                 "first_click_at_ms": first, "last_click_at_ms": last,
                 "thresholds": s.values,
             }),
-            items,
+            items: Vec::new(),
         });
+        flagged.insert((aff, ip, sub1), out.len() - 1);
+    }
+    if flagged.is_empty() {
+        return Ok(out);
+    }
+    // Their clicks, earliest first, in one pass over the window: one query per burst would scan the window once
+    // per burst (no index leads with the sub-ID), which is quadratic when a flood spreads over many sub-IDs.
+    let mut ids = conn.prepare(&format!(
+        "SELECT c.affiliate_id, {ip_col}, c.sub1, c.click_id FROM clicks c
+          WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND {extra}
+          ORDER BY c.clicked_at_ms"
+    ))?;
+    let mut rows = ids.query(params![
+        w.program_id,
+        w.from_ms(s.get("lookback_hours")),
+        w.now_ms
+    ])?;
+    let mut open = flagged.len();
+    while let Some(r) = rows.next()? {
+        let key = (
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        );
+        let Some(&at) = flagged.get(&key) else {
+            continue;
+        };
+        let items = &mut out[at].items;
+        if items.len() < ITEMS_MAX {
+            items.push((ItemKind::Click, r.get::<_, String>(3)?));
+            if items.len() == ITEMS_MAX {
+                open -= 1;
+                if open == 0 {
+                    break;
+                }
+            }
+        }
     }
     Ok(out)
 }

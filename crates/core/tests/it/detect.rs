@@ -88,6 +88,21 @@ fn click_flooding() {
         1
     );
     assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), 2);
+    // Each flag lists exactly its own burst's clicks: the per-IP flood's 150, the rotating flood's 150.
+    for (key, prefix) in [
+        (format!("aff:{a}|ip:6.6.6.6|sub1:pop"), "f"),
+        (rotating, "r"),
+    ] {
+        let sql = format!(
+            "SELECT COUNT(*), SUM(substr(i.ref, 1, 1) = '{prefix}') FROM flag_items i
+               JOIN flags f ON f.id = i.flag_id WHERE f.subject_key = '{key}' AND i.kind = 'click'"
+        );
+        let (n, own): (i64, i64) = fx
+            .store
+            .read(|c| Ok(c.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?))
+            .unwrap();
+        assert_eq!((n, own), (150, 150), "{key}");
+    }
 }
 
 /// Registrations 3–10 s after the click are injected; two per affiliate make a spike; 2 minutes is a person.

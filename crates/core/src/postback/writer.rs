@@ -225,8 +225,9 @@ fn write_jobs(
     let mut attempt = 0;
     let result = store.write_with(durability, |tx| {
         attempt += 1;
-        // A rolled-back attempt archived nothing.
+        // A rolled-back attempt archived nothing, and what its contexts resolved is gone.
         raws.ids.clear();
+        let mut contexts = HashMap::new();
         if attempt > 1 {
             // The caches may hold states of the rolled-back attempt.
             state.known.map.clear();
@@ -235,7 +236,7 @@ fn write_jobs(
             .iter()
             .map(|job| match job {
                 Job::Deliver(d) => {
-                    let decision = deliver(tx, state, &mut raws, d)?;
+                    let decision = deliver(tx, state, &mut raws, &mut contexts, d)?;
                     insert_log(tx, &d.log, decision)
                 }
                 Job::Log(entry, decision) => insert_log(tx, entry, decision.clone()),
@@ -279,10 +280,15 @@ fn decided(
     }
 }
 
+/// A transaction's write context per source: the affiliates it resolved and the days it marked dirty are shared by
+/// the batch's deliveries (one lookup of the affiliate and one dirty mark per batch, not per request).
+type Contexts = HashMap<i64, PageContext<'static>>;
+
 fn deliver(
     tx: &Transaction<'_>,
     state: &mut State,
     raws: &mut BatchRaw,
+    contexts: &mut Contexts,
     d: &Delivery,
 ) -> StoreResult<Decision> {
     let src = &d.source;
@@ -310,17 +316,22 @@ fn deliver(
             None,
         ));
     };
-    let ctx = PageContext::new(
-        src.id,
-        src.program_id,
-        src.tz,
-        d.log.received_at_ms,
-        RAW_STREAM,
-    );
-    let raw_id = match raws.id(tx, &ctx)? {
+    let ctx = contexts.entry(src.id).or_insert_with(|| {
+        PageContext::new(
+            src.id,
+            src.program_id,
+            src.tz,
+            d.log.received_at_ms,
+            RAW_STREAM,
+        )
+    });
+    // Each request's own arrival is its conversion's first-seen and history time.
+    ctx.now_ms = d.log.received_at_ms;
+    let ctx = &*ctx;
+    let raw_id = match raws.id(tx, ctx)? {
         Some(id) => id,
         // Not part of the batch this transaction was built for (cannot happen): archived on its own.
-        None => raw::archive_bytes(tx, &ctx, "postback", &d.raw)?,
+        None => raw::archive_bytes(tx, ctx, "postback", &d.raw)?,
     };
     let conversion = ConversionRecord {
         external_id: match &key {
@@ -347,7 +358,7 @@ fn deliver(
         arrival: Arrival::S2s,
         source_updated_at_ms: None,
     };
-    let (id, outcome) = upsert_conversion(tx, &ctx, raw_id, &conversion)?;
+    let (id, outcome) = upsert_conversion(tx, ctx, raw_id, &conversion)?;
     if let Some(k) = key {
         state.known.insert(
             k,

@@ -158,24 +158,12 @@ pub fn read(conn: &Connection, id: i64) -> StoreResult<Option<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::testing::store_with_source;
     use proptest::prelude::*;
-
-    fn store() -> (tempfile::TempDir, crate::store::Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(dir.path()).unwrap();
-        store
-            .write(|tx| {
-                tx.execute("INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('P', 'igaming', 'EUR', 'UTC', 0)", [])?;
-                tx.execute("INSERT INTO sources (program_id, name, kind, created_at_ms) VALUES (1, 'S', 'everflow', 0)", [])?;
-                Ok(())
-            })
-            .unwrap();
-        (dir, store)
-    }
 
     #[test]
     fn large_payloads_are_compressed_and_read_back_exactly() {
-        let (_dir, store) = store();
+        let (_dir, store) = store_with_source();
         let page: Vec<u8> = (0..2000)
             .map(|i| {
                 format!("{{\"conversion_id\":\"c{i}\",\"status\":\"approved\",\"payout\":12.5}},")
@@ -216,7 +204,7 @@ mod tests {
 
     #[test]
     fn a_damaged_payload_is_reported_not_returned() {
-        let (_dir, store) = store();
+        let (_dir, store) = store_with_source();
         let page = vec![b'a'; 10_000];
         let id = store
             .write(|tx| {

@@ -129,7 +129,6 @@ mod tests {
     use crate::ingest::records::{
         AffiliateRecord, Arrival, ConversionRecord, ConversionStatus, ItemError,
     };
-    use crate::store::Store;
     use proptest::prelude::*;
 
     fn conversion(id: u8, status: u8, payout: i64) -> ItemResult<Record> {
@@ -180,15 +179,7 @@ mod tests {
 
     /// Applies `pages` with `apply` into a fresh store; returns every outcome and the stored state.
     fn run(pages: &[Vec<ItemResult<Record>>], batched: bool) -> (Vec<Applied>, Vec<String>) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        store
-            .write(|tx| {
-                tx.execute("INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('P', 'igaming', 'EUR', 'UTC', 0)", [])?;
-                tx.execute("INSERT INTO sources (program_id, name, kind, created_at_ms) VALUES (1, 'S', 'everflow', 0)", [])?;
-                Ok(())
-            })
-            .unwrap();
+        let (_dir, store) = crate::store::testing::store_with_source();
         let mut outcomes = Vec::new();
         for (n, page) in pages.iter().enumerate() {
             store

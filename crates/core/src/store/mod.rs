@@ -331,6 +331,26 @@ impl Store {
     }
 }
 
+/// Fixtures for the crate's unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Store;
+
+    /// A fresh store holding program 1 ("P", iGaming, EUR, UTC) and its source 1 ("S", Everflow).
+    pub(crate) fn store_with_source() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .write(|tx| {
+                tx.execute("INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('P', 'igaming', 'EUR', 'UTC', 0)", [])?;
+                tx.execute("INSERT INTO sources (program_id, name, kind, created_at_ms) VALUES (1, 'S', 'everflow', 0)", [])?;
+                Ok(())
+            })
+            .unwrap();
+        (dir, store)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 
 use super::parse::{parse_chunks, prepare};
 pub use super::preview::preview_file;
-use super::write::ChunkWriter;
+use super::write::{Chunk, ChunkWriter};
 use super::ImportError;
 use crate::api::{ColumnMapping, ImportRunSummary, Progress};
 use crate::ingest::ProgressFn;
@@ -225,6 +225,12 @@ pub fn import_file(
                 tx,
             )
         });
+        let tell = |rows: u64, offset: u64| {
+            if let Some(progress) = &opts.progress {
+                let secs = clock.elapsed().as_secs_f64();
+                report(progress, &stream, rows, offset, p.size, secs);
+            }
+        };
         let mut done_rows = 0u64;
         let mut finished = false;
         while !finished {
@@ -242,7 +248,7 @@ pub fn import_file(
                 // After a retry, the chunks already received are written again first.
                 for chunk in &group {
                     writer.write(t, chunk)?;
-                    rows += chunk.next_row - chunk.first_row;
+                    rows += chunk.row_count();
                 }
                 while rows < opts.tx_rows
                     && opened.elapsed() < TX_TIME_MAX
@@ -251,18 +257,8 @@ pub fn import_file(
                     match rx.recv() {
                         Ok(Ok(chunk)) => {
                             writer.write(t, &chunk)?;
-                            rows += chunk.next_row - chunk.first_row;
-                            if let Some(progress) = &opts.progress {
-                                let secs = clock.elapsed().as_secs_f64();
-                                report(
-                                    progress,
-                                    &stream,
-                                    done_rows + rows,
-                                    chunk.end_offset,
-                                    p.size,
-                                    secs,
-                                );
-                            }
+                            rows += chunk.row_count();
+                            tell(done_rows + rows, chunk.end_offset);
                             group.push(chunk);
                         }
                         Ok(Err(e)) => {
@@ -278,20 +274,11 @@ pub fn import_file(
                 Ok(())
             })?;
             writer.committed();
-            done_rows += group.iter().map(|c| c.next_row - c.first_row).sum::<u64>();
+            done_rows += group.iter().map(Chunk::row_count).sum::<u64>();
             let end_offset = group.last().map_or(0, |c| c.end_offset);
             // Freeing a million small strings takes the writer's time; another thread can do it.
             s.spawn(move || drop(group));
-            if let Some(progress) = &opts.progress {
-                report(
-                    progress,
-                    &stream,
-                    done_rows,
-                    end_offset,
-                    p.size,
-                    clock.elapsed().as_secs_f64(),
-                );
-            }
+            tell(done_rows, end_offset);
             if let Some(e) = failed {
                 return Err(e);
             }

@@ -41,6 +41,13 @@ pub struct Chunk {
     pub archived: Option<RawPayload>,
 }
 
+impl Chunk {
+    /// The file rows the chunk covers, good and bad.
+    pub fn row_count(&self) -> u64 {
+        self.next_row - self.first_row
+    }
+}
+
 /// What a chunk write did.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ChunkOutcome {

@@ -12,73 +12,38 @@ pub struct Migration {
     pub rebuilds_tables: bool,
 }
 
+/// A migration file of `migrations/`; `rebuilds` marks one that rebuilds tables.
+macro_rules! migration {
+    ($name:literal) => {
+        migration!($name, false)
+    };
+    ($name:literal, rebuilds) => {
+        migration!($name, true)
+    };
+    ($name:literal, $rebuilds:literal) => {
+        Migration {
+            name: $name,
+            sql: include_str!(concat!("migrations/", $name)),
+            rebuilds_tables: $rebuilds,
+        }
+    };
+}
+
 /// Every migration, in order; index + 1 is the version it brings the schema to.
 pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        name: "0001_lifecycle.sql",
-        sql: include_str!("migrations/0001_lifecycle.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0002_rollups.sql",
-        sql: include_str!("migrations/0002_rollups.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0003_postbacks.sql",
-        sql: include_str!("migrations/0003_postbacks.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0004_import.sql",
-        sql: include_str!("migrations/0004_import.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0005_commission.sql",
-        sql: include_str!("migrations/0005_commission.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0006_attribution.sql",
-        sql: include_str!("migrations/0006_attribution.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0007_detection.sql",
-        sql: include_str!("migrations/0007_detection.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0008_fraud_exclusions.sql",
-        sql: include_str!("migrations/0008_fraud_exclusions.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0009_source_update_time.sql",
-        sql: include_str!("migrations/0009_source_update_time.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0010_raw_encoding.sql",
-        sql: include_str!("migrations/0010_raw_encoding.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0011_conversions_txn_index.sql",
-        sql: include_str!("migrations/0011_conversions_txn_index.sql"),
-        rebuilds_tables: false,
-    },
-    Migration {
-        name: "0012_enum_checks.sql",
-        sql: include_str!("migrations/0012_enum_checks.sql"),
-        rebuilds_tables: true,
-    },
-    Migration {
-        name: "0013_clicks_time_index.sql",
-        sql: include_str!("migrations/0013_clicks_time_index.sql"),
-        rebuilds_tables: false,
-    },
+    migration!("0001_lifecycle.sql"),
+    migration!("0002_rollups.sql"),
+    migration!("0003_postbacks.sql"),
+    migration!("0004_import.sql"),
+    migration!("0005_commission.sql"),
+    migration!("0006_attribution.sql"),
+    migration!("0007_detection.sql"),
+    migration!("0008_fraud_exclusions.sql"),
+    migration!("0009_source_update_time.sql"),
+    migration!("0010_raw_encoding.sql"),
+    migration!("0011_conversions_txn_index.sql"),
+    migration!("0012_enum_checks.sql", rebuilds),
+    migration!("0013_clicks_time_index.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

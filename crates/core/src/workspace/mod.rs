@@ -14,7 +14,7 @@ pub use derive::DeriveSummary;
 use crate::api::{ApiError, ErrorCode, Period, SourceFreshness, SyncSummary, WorkspaceStatus};
 use crate::ingest::{sync_all, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions};
 use crate::store::{Store, StoreError, StoreResult};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -114,24 +114,27 @@ impl Workspace {
         outcome.into_result()
     }
 
-    /// The first and last reporting day that hold any click, registration or conversion.
+    /// The first and last reporting day that hold any program's clicks, players, conversions or deals: the span
+    /// of every program's [`crate::programs::data_range`].
     pub fn data_range(&self) -> StoreResult<Option<Period>> {
         self.store.read(|c| {
-            let range: Option<(String, String)> = c
-                .query_row(
-                    "SELECT MIN(d), MAX(d) FROM (
-                        SELECT (SELECT day FROM clicks c WHERE c.program_id = p.id ORDER BY clicked_at_ms LIMIT 1) AS d
-                          FROM programs p
-                        UNION ALL SELECT (SELECT day FROM clicks c WHERE c.program_id = p.id ORDER BY clicked_at_ms DESC LIMIT 1)
-                          FROM programs p
-                        UNION ALL SELECT MIN(day) FROM players UNION ALL SELECT MAX(day) FROM players
-                        UNION ALL SELECT MIN(day) FROM conversions UNION ALL SELECT MAX(day) FROM conversions)
-                     WHERE d IS NOT NULL HAVING COUNT(*) > 0",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            Ok(range.map(|(from, to)| Period { from, to }))
+            let ids: Vec<i64> = c
+                .prepare("SELECT id FROM programs")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut span: Option<Period> = None;
+            for id in ids {
+                if let Some(p) = crate::programs::data_range(c, id)? {
+                    span = Some(match span {
+                        None => p,
+                        Some(s) => Period {
+                            from: s.from.min(p.from),
+                            to: s.to.max(p.to),
+                        },
+                    });
+                }
+            }
+            Ok(span)
         })
     }
 

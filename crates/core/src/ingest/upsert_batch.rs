@@ -1,6 +1,6 @@
 //! A page of tracker conversions. New conversions are the common case of a sync (a re-sync finds them all known),
 //! so they are inserted first, each with one prepared single-row statement and `ON CONFLICT DO NOTHING`, and their
-//! first history rows likewise; a conversion already stored (or seen twice in the page) takes the row-at-a-time
+//! first history rows copied from them in one statement; a conversion already stored (or seen twice in the page) takes the row-at-a-time
 //! path of [`super::upsert::apply`], which compares and records status changes. The end state is the same as
 //! applying the items one by one, in order.
 
@@ -58,11 +58,12 @@ fn insert_new_conversions(
          ON CONFLICT (source_id, external_id) DO NOTHING",
         vec!["?"; CONVERSION_PARAMS].join(", ")
     ))?;
-    let mut history = tx.prepare_cached(
-        "INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms, raw_id,
-                                                source_updated_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
+    // Rowids of a table without AUTOINCREMENT are max + 1 while the max is below 2^63 - 1, and nothing else inserts
+    // conversions in this transaction until the loop ends: the page's new conversions are exactly the rows above
+    // `before`, and their first history rows are copied from them in one statement.
+    let before: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM conversions")?
+        .query_row([], |r| r.get(0))?;
     for (i, item) in parsed.iter().enumerate() {
         let Ok(Record::Conversion(c)) = item else {
             continue;
@@ -108,17 +109,17 @@ fn insert_new_conversions(
         if insert.execute(params.as_slice())? == 0 {
             continue;
         }
-        let id = tx.last_insert_rowid();
-        history.execute(rusqlite::params![
-            id,
-            status,
-            c.payout_micros,
-            ctx.now_ms,
-            raw_id,
-            c.source_updated_at_ms
-        ])?;
         ctx.mark_dirty(tx, &day)?;
         inserted.insert(i);
+    }
+    if !inserted.is_empty() {
+        tx.prepare_cached(
+            "INSERT INTO conversion_status_history (conversion_id, status, payout_micros, observed_at_ms, raw_id,
+                                                    source_updated_at_ms)
+             SELECT id, status, payout_micros, ?2, raw_id, source_updated_at_ms FROM conversions WHERE id > ?1
+             ORDER BY id",
+        )?
+        .execute(rusqlite::params![before, ctx.now_ms])?;
     }
     Ok(inserted)
 }
@@ -213,7 +214,8 @@ mod tests {
                     "SELECT c.external_id, c.status, c.payout_micros, a.external_id, c.day, c.raw_id,
                             c.updated_at_ms || '/' || COALESCE(c.source_updated_at_ms, '-'),
                             (SELECT group_concat(h.status || ':' || h.payout_micros || ':' || h.observed_at_ms
-                                                 || ':' || COALESCE(h.source_updated_at_ms, '-'), ',')
+                                                 || ':' || COALESCE(h.source_updated_at_ms, '-')
+                                                 || ':' || h.raw_id, ',')
                                FROM (SELECT * FROM conversion_status_history WHERE conversion_id = c.id ORDER BY id) h)
                      FROM conversions c JOIN affiliates a ON a.id = c.affiliate_id ORDER BY c.external_id",
                 )?;

@@ -29,7 +29,15 @@ pub fn players_of_items(
             ItemKind::Account => "SELECT player_id FROM forex_accounts WHERE program_id = ?1 AND login = ?2 AND player_id IS NOT NULL",
             ItemKind::Deposit => "SELECT player_id FROM money_movements WHERE program_id = ?1 AND external_id = ?2",
             ItemKind::Deal => "SELECT a.player_id FROM deals d JOIN forex_accounts a ON a.id = d.account_id WHERE d.program_id = ?1 AND d.ticket = ?2 AND a.player_id IS NOT NULL",
-            ItemKind::Conversion => "SELECT p.id FROM conversions c JOIN players p ON p.program_id = c.program_id AND (p.external_id = c.player_ref OR p.click_id = c.transaction_id) WHERE c.program_id = ?1 AND c.external_id = ?2",
+            // By the conversion's unique key (source, id) and the players' indexes on external id and click id;
+            // the OR of the two player keys as one join would read every player of the program per conversion.
+            ItemKind::Conversion => "WITH c AS (SELECT player_ref, transaction_id FROM conversions
+                                                WHERE source_id IN (SELECT id FROM sources WHERE program_id = ?1)
+                                                  AND external_id = ?2)
+                SELECT p.id FROM c CROSS JOIN players p ON p.program_id = ?1 AND p.external_id = c.player_ref
+                UNION
+                SELECT p.id FROM c CROSS JOIN players p ON p.click_id = c.transaction_id AND p.program_id = ?1
+                WHERE c.transaction_id <> ''",
         };
         let mut stmt = conn.prepare_cached(sql)?;
         for id in stmt.query_map(params![program_id, r], |row| row.get::<_, i64>(0))? {
@@ -109,4 +117,42 @@ pub fn set(
         &detail,
     )?;
     Ok(moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A conversion leads to the player it names and to the player whose click it carries; an empty transaction id
+    /// matches no player, and a conversion of another program or an unknown one leads nowhere.
+    #[test]
+    fn conversions_lead_to_their_players_by_reference_or_click() {
+        let (_dir, store) = crate::store::testing::store_with_source();
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO players (id, program_id, external_id, currency, registered_at_ms, day, click_id)
+                     VALUES (1, 1, 'p1', 'EUR', 0, '2026-01-01', 'k1'), (2, 1, 'p2', 'EUR', 0, '2026-01-01', 'k2'),
+                            (3, 1, 'p3', 'EUR', 0, '2026-01-01', '');
+                     INSERT INTO conversions (source_id, program_id, external_id, transaction_id, player_ref, status,
+                                              payout_micros, currency, converted_at_ms, day, arrival,
+                                              first_seen_at_ms, updated_at_ms)
+                     VALUES (1, 1, 'cvA', 'k2', 'p1', 'approved', 0, 'EUR', 0, '2026-01-01', 'api', 0, 0),
+                            (1, 1, 'cvB', '', '', 'approved', 0, 'EUR', 0, '2026-01-01', 'api', 0, 0);",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let players = |program: i64, conv: &str| {
+            store
+                .read(|c| players_of_items(c, program, &[(ItemKind::Conversion, conv.to_string())]))
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(players(1, "cvA"), vec![1, 2]);
+        assert_eq!(players(1, "cvB"), Vec::<i64>::new());
+        assert_eq!(players(1, "nope"), Vec::<i64>::new());
+        assert_eq!(players(2, "cvA"), Vec::<i64>::new());
+    }
 }

@@ -249,6 +249,8 @@ fn timeline(
 ) -> StoreResult<Vec<TimelineEvent>> {
     let mut out = Vec::new();
     let mut click_ids: BTreeSet<String> = clicks.iter().take(TIMELINE_MAX).cloned().collect();
+    // The players found and their click ids: their conversions are read in one pass below.
+    let (mut found, mut player_clicks) = (Vec::new(), Vec::new());
     for p in players {
         let row: Option<(i64, i64, Option<String>, String)> = conn
             .query_row("SELECT id, registered_at_ms, click_id, country FROM players WHERE program_id = ?1 AND external_id = ?2", params![program_id, p], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -262,26 +264,10 @@ fn timeline(
             reference: p.clone(),
             detail: format!("country {country}"),
         });
-        if let Some(c) = &click {
-            click_ids.insert(c.clone());
-            let mut conv = conn.prepare_cached("SELECT external_id, converted_at_ms, status, payout_micros, currency FROM conversions WHERE program_id = ?1 AND (transaction_id = ?2 OR player_ref = ?3)")?;
-            for r in conv.query_map(params![program_id, c, p], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })? {
-                let (id, at, status, payout, cur) = r?;
-                out.push(TimelineEvent {
-                    at_ms: at,
-                    kind: "conversion".into(),
-                    reference: id,
-                    detail: format!("{status}, payout {} {cur}", format_amount(payout, &cur)),
-                });
-            }
+        found.push(p.as_str());
+        if let Some(c) = click.filter(|c| !c.is_empty()) {
+            player_clicks.push(c.clone());
+            click_ids.insert(c);
         }
         let mut mm = conn.prepare_cached("SELECT external_id, kind, amount_micros, currency, occurred_at_ms, is_ftd FROM money_movements WHERE player_id = ?1 ORDER BY occurred_at_ms LIMIT 100")?;
         for r in mm.query_map([pid], |r| {
@@ -325,6 +311,7 @@ fn timeline(
             });
         }
     }
+    out.extend(conversions_of(conn, program_id, &found, &player_clicks)?);
     let mut stmt = conn.prepare_cached("SELECT clicked_at_ms, ip, sub1, country FROM clicks WHERE program_id = ?1 AND click_id = ?2")?;
     for c in &click_ids {
         if let Some((at, ip, sub1, country)) = stmt
@@ -349,6 +336,43 @@ fn timeline(
     out.sort_by(|a, b| (a.at_ms, &a.kind, &a.reference).cmp(&(b.at_ms, &b.kind, &b.reference)));
     out.truncate(TIMELINE_MAX);
     Ok(out)
+}
+
+/// The conversions of the given players: by player reference, or by one of their click ids as transaction id.
+/// Conversions have no index on either column (each would slow every sync's inserts), so this is one pass over
+/// the program's conversions for the whole list, never one per player.
+fn conversions_of(
+    conn: &Connection,
+    program_id: i64,
+    players: &[&str],
+    clicks: &[String],
+) -> StoreResult<Vec<TimelineEvent>> {
+    if players.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conv = conn.prepare_cached(
+        "SELECT external_id, converted_at_ms, status, payout_micros, currency FROM conversions
+         WHERE program_id = ?1
+           AND (player_ref IN (SELECT value FROM json_each(?2)) OR transaction_id IN (SELECT value FROM json_each(?3)))",
+    )?;
+    let rows = conv.query_map(
+        params![program_id, json_list(players), json_list(clicks)],
+        |r| {
+            let (status, payout, cur): (String, i64, String) = (r.get(2)?, r.get(3)?, r.get(4)?);
+            Ok(TimelineEvent {
+                at_ms: r.get(1)?,
+                kind: "conversion".into(),
+                reference: r.get(0)?,
+                detail: format!("{status}, payout {} {cur}", format_amount(payout, &cur)),
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A list as a JSON array, for `json_each` (serializing strings cannot fail).
+fn json_list<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
 fn shared_identifiers(

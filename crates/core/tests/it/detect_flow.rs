@@ -332,7 +332,7 @@ fn backtest_shows_what_would_be_flagged() {
 #[test]
 fn investigation_view() {
     let fx = Fx::new();
-    injection_world(&fx);
+    let a = injection_world(&fx);
     detect::run(&fx.store, fx.program, None, NOW).unwrap();
     let flags = detect::queue::list(
         &fx.store,
@@ -342,11 +342,65 @@ fn investigation_view() {
         },
     )
     .unwrap();
+    // Conversions reach a player's timeline by its player reference or by its click id as transaction id; an
+    // unrelated one (another click, another player) does not.
+    for n in 0..3 {
+        let at = T0 + n * HOUR + 120_000;
+        let (t, p) = (format!("c{n}"), format!("p{n}"));
+        fx.conversion(
+            &format!("cv{n}t"),
+            a,
+            &t,
+            "",
+            "",
+            "pending",
+            0,
+            0,
+            "EUR",
+            at,
+            None,
+        );
+        fx.conversion(
+            &format!("cv{n}p"),
+            a,
+            "",
+            &p,
+            "",
+            "pending",
+            0,
+            0,
+            "EUR",
+            at + 1,
+            None,
+        );
+    }
+    fx.conversion("cv9", a, "c9", "p9", "", "pending", 0, 0, "EUR", T0, None);
     let inv = detect::queue::investigate(&fx.store, flags[0].id).unwrap();
     let kinds: Vec<&str> = inv.timeline.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        vec!["click", "registration", "deposit", "conversion"]
+        vec![
+            "click",
+            "registration",
+            "deposit",
+            "conversion",
+            "conversion",
+            "conversion"
+        ]
+    );
+    let n = inv.timeline[1]
+        .reference
+        .trim_start_matches('p')
+        .to_string();
+    let conversions: Vec<&str> = inv
+        .timeline
+        .iter()
+        .filter(|e| e.kind == "conversion")
+        .map(|e| e.reference.as_str())
+        .collect();
+    assert_eq!(
+        conversions,
+        vec![format!("cv{n}"), format!("cv{n}t"), format!("cv{n}p")]
     );
     assert!(inv
         .shared

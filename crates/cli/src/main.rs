@@ -9,6 +9,7 @@ mod evaluate;
 mod evaluate_cmd;
 mod evaluate_public;
 mod import_cmd;
+mod pipe;
 mod postback_cmd;
 mod programs_cmd;
 mod sandbox_cmd;
@@ -140,6 +141,7 @@ fn open_workspace(dir: Option<PathBuf>) -> Result<Workspace, ApiError> {
 }
 
 fn main() -> ExitCode {
+    pipe::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     let json = match &cli.command {
         Command::Demo { json, .. }

@@ -65,6 +65,8 @@ describe('SourcesView list', () => {
       }),
     );
     expect(await screen.findByTestId('credential-warning')).toHaveTextContent(warning);
+    // The banner says where the keys are; the header does not repeat it.
+    expect(screen.queryByTestId('credential-backend')).toBeNull();
   });
 
   it('has a clear empty state', async () => {

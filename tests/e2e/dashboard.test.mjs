@@ -2,17 +2,19 @@
 //
 // The CLI computes the demo dashboard headless; the app opens the same demo from its welcome screen; every
 // affiliate's FTD count shown in the app must equal the CLI's, and so must one affiliate's statement total. Then
-// the sidebar opens every screen (Sources with the demo sources ok, Coverage, Import, Postbacks, Affiliates with
-// a player's attribution explained, Plans, Statements with a line's drill-down, Flagged traffic with an
-// investigation, Reconciliation), with a screenshot of each. Run through tests/e2e/run.sh, which builds the
-// environment this file reads:
+// the sidebar opens every screen (Sources with the demo sources ok, Coverage, Affiliates with a player's
+// attribution explained, Plans, Statements with a line's drill-down, Flagged traffic with an investigation,
+// Reconciliation), with a screenshot of each. Last, two jobs done through the screens: a click file with two bad
+// rows imported (preview, result, quarantine with reasons), and a postback source added, its listener started and
+// three requests sent (accepted, wrong token, unreplaced macro) that the log then lists. Run through
+// tests/e2e/run.sh, which builds the environment this file reads:
 //   AFFOPS_BIN, AFFOPS_CLI   absolute paths of the desktop app and the CLI
 //   AFFOPS_E2E_TMP           a fresh per-run folder (CLI and app data dirs go under it)
 //   AFFOPS_E2E_ARTIFACTS     where screenshots and the driver log go
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +35,11 @@ const SCREEN_TIMEOUT_MS = 30_000;
 const DEMO_SOURCES = ['Demo tracker', 'Demo operator', 'Demo broker'];
 const STATEMENT_PERIOD = '2026-10'; // the demo world's month
 const STATEMENT_AFFILIATE = '1';
+const IMPORT_ROWS = 40;
+const IMPORT_BAD_DATE_ROW = 11; // data rows, 1-based
+const IMPORT_BAD_ID_ROW = 23;
+const POSTBACK_SOURCE = 'e2e-tracker';
+const POSTBACK_TOKEN = 'e2e-token-7f3a';
 const SETTLE_MS = 300; // let WebKit paint before a screenshot
 const TEST_TIMEOUT_MS = 15 * 60_000;
 
@@ -170,6 +177,24 @@ async function screenshot(browser, name) {
   console.log(`screenshot: ${file}`);
 }
 
+/** A click file of `IMPORT_ROWS` rows for the demo's affiliate 1, two of them bad (a date, a missing click id). */
+function writeClickFile(file) {
+  const lines = ['click_id,clicked_at,affiliate_id,sub1,sub2,sub3,sub4,sub5,ip,user_agent,country,landing_url'];
+  for (let i = 1; i <= IMPORT_ROWS; i++) {
+    const id = i === IMPORT_BAD_ID_ROW ? '' : `e2e-c${String(i).padStart(3, '0')}`;
+    const when = i === IMPORT_BAD_DATE_ROW ? 'not-a-date' : `2026-11-02 10:${String(i % 60).padStart(2, '0')}:00`;
+    lines.push(`${id},${when},${STATEMENT_AFFILIATE},e2e,,,,,198.51.100.${i},Mozilla/5.0,DE,"https://example.com/land?a=1,b=${i}"`);
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+
+/** GET a postback URL from this process (127.0.0.1, on the source's allow-list); resolves to the HTTP status. */
+async function firePostback(url) {
+  const response = await fetch(url);
+  await response.text();
+  return response.status;
+}
+
 test('the app shows the same FTDs per affiliate as the CLI for the demo workspace', { timeout: TEST_TIMEOUT_MS }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -282,32 +307,6 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
     await sleep(SETTLE_MS);
     await screenshot(browser, 'coverage.png');
 
-    // Import: the screen and its runs section render (no file is imported here; there is no file dialog).
-    await (await browser.$('[data-testid=nav-import]')).click();
-    const importScreen = await browser.$('[data-testid=import]');
-    await importScreen.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'Import screen not shown after nav-import' });
-    await browser.waitUntil(
-      async () =>
-        (await (await browser.$('[data-testid=import-runs]')).isExisting()) ||
-        (await (await browser.$('[data-testid=import-runs-empty]')).isExisting()),
-      { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the Import screen showed neither its runs table nor its empty state' },
-    );
-    await sleep(SETTLE_MS);
-    await screenshot(browser, 'import.png');
-
-    // Postbacks: the request log (empty in the demo: no listener runs) renders its table or empty state.
-    await (await browser.$('[data-testid=nav-postbacks]')).click();
-    const postbacks = await browser.$('[data-testid=postbacks]');
-    await postbacks.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'Postbacks screen not shown after nav-postbacks' });
-    await browser.waitUntil(
-      async () =>
-        (await (await browser.$('[data-testid=postbacks-table]')).isExisting()) ||
-        (await (await browser.$('[data-testid=postbacks-empty]')).isExisting()),
-      { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the Postbacks screen showed neither its log nor its empty state' },
-    );
-    await sleep(SETTLE_MS);
-    await screenshot(browser, 'postbacks.png');
-
     // Affiliates: the table, one affiliate's profile, and why its first player is attributed to it.
     await openScreen(browser, 'nav-affiliates', 'affiliates');
     await waitForAny(browser, ['[data-testid=affiliate-row]'], 'the Affiliates screen listed no affiliate');
@@ -377,6 +376,75 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
     await waitForAny(browser, ['[data-testid=recon-row]'], 'the Reconciliation screen listed no discrepancy for the demo month');
     await sleep(SETTLE_MS);
     await screenshot(browser, 'reconciliation.png');
+
+    // Import, through the screen: a click file with two bad rows → preview → import → its quarantine, with reasons.
+    // Runs after the demo's checks above, since its clicks join the demo program.
+    const clickFile = path.join(TMP, 'e2e-clicks.csv');
+    writeClickFile(clickFile);
+    await openScreen(browser, 'nav-import', 'import');
+    await waitForAny(browser, ['[data-testid=import-runs]', '[data-testid=import-runs-empty]'], 'the Import screen showed no runs section');
+    const pathInput = await browser.$('[data-testid=import-path]');
+    await pathInput.setValue(clickFile);
+    await browser.keys('Enter'); // Enter in the path box previews, as its hint says
+    await waitForAny(browser, ['[data-testid=preview-table]'], 'the preview of the click file did not appear');
+    const previewRows = await browser.$$('[data-testid=preview-row]');
+    assert.ok(previewRows.length > 0, 'the preview shows no rows');
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'import-preview.png');
+    await (await browser.$('[data-testid=import-run-button]')).click();
+    const summary = await browser.$('[data-testid=import-summary]');
+    await summary.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the import showed no result' });
+    assert.equal((await (await browser.$('[data-testid=summary-ok]')).getText()).trim(), String(IMPORT_ROWS - 2), 'rows imported');
+    assert.equal((await (await browser.$('[data-testid=summary-quarantined]')).getText()).trim(), '2', 'rows quarantined');
+    await (await browser.$('[data-testid=summary-quarantine]')).click();
+    await browser.waitUntil(async () => (await browser.$$('[data-testid=quarantine-row]')).length === 2, {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: 'the quarantine browser did not list the two bad rows',
+    });
+    const reasons = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=quarantine-row]')).map((tr) => tr.textContent ?? ''),
+    );
+    assert.ok(reasons.some((r) => r.includes('clicked_at')), `no quarantined row names clicked_at: ${reasons.join(' | ')}`);
+    assert.ok(reasons.some((r) => r.includes('click_id')), `no quarantined row names click_id: ${reasons.join(' | ')}`);
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'import.png');
+
+    // Postbacks, through the screen: add a token-guarded source allowing 127.0.0.1, start the listener, send one
+    // conversion on an imported click, one with a wrong token and one with an unreplaced macro; the log shows all
+    // three with their outcomes.
+    await openScreen(browser, 'nav-postbacks', 'postbacks');
+    await waitForAny(browser, ['[data-testid=postbacks-table]', '[data-testid=postbacks-empty]'], 'the Postbacks screen showed no log');
+    await (await browser.$('[data-testid=add-postback-source]')).click();
+    const pbForm = await browser.$('[data-testid=postback-source-form]');
+    await pbForm.waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    await (await pbForm.$('input[name=name]')).setValue(POSTBACK_SOURCE);
+    await (await pbForm.$('textarea[name=allow_ips]')).setValue('127.0.0.1');
+    await (await pbForm.$('input[name=token]')).setValue(POSTBACK_TOKEN);
+    await (await browser.$('[data-testid=save-postback-source]')).click();
+    await waitForAny(browser, ['[data-testid=listener-source]'], 'the saved postback source is not listed');
+    await (await browser.$('[data-testid=listener-toggle]')).click();
+    const urlBox = await browser.$('[data-testid=listener-url]');
+    await urlBox.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the listener did not start (no URL shown)' });
+    const base = await urlBox.getValue();
+    assert.match(base, /^http:\/\/127\.0\.0\.1:\d+\/postback\//, `listener URL: ${base}`);
+    const endpoint = `${base.replace(/\/postback\/.*$/, '')}/postback/${POSTBACK_SOURCE}`;
+    const ok = await firePostback(`${endpoint}?transaction_id=e2e-c007&order_id=e2e-o1&amount=25.00&token=${POSTBACK_TOKEN}`);
+    const badToken = await firePostback(`${endpoint}?transaction_id=e2e-c008&order_id=e2e-o2&amount=25.00&token=wrong`);
+    const macro = await firePostback(`${endpoint}?transaction_id={transaction_id}&order_id=e2e-o3&amount=25.00&token=${POSTBACK_TOKEN}`);
+    assert.deepEqual([ok, badToken === 200, macro], [200, false, 400], `answers: ok ${ok}, bad token ${badToken}, macro ${macro}`);
+    await (await browser.$('[data-testid=postbacks-refresh]')).click();
+    await browser.waitUntil(async () => (await browser.$$('[data-testid=postback-row]')).length >= 3, {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: 'the postback log did not list the three requests',
+    });
+    const outcomes = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=postback-row]')).map((tr) => tr.getAttribute('data-outcome')),
+    );
+    assert.deepEqual(outcomes.slice(0, 3).sort(), ['recorded', 'rejected', 'rejected'], `log outcomes: ${outcomes}`);
+    const counters = await (await browser.$('[data-testid=listener-counters]')).getText();
+    assert.match(counters, /1 recorded .* 2 rejected/s, `listener counters after Refresh: ${counters}`);
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'postbacks.png');
     passed = true;
   } finally {
     if (browser) {

@@ -7,7 +7,7 @@ import PostbacksView from './PostbacksView.svelte';
 import type { Backend } from '../lib/api';
 import type { PostbackLogFilter } from '../lib/bindings';
 import { fakeBackend } from '../test/backend';
-import { postbackRow, postbackSource } from '../test/fixtures';
+import { listenerStatus, postbackRow, postbackSource } from '../test/fixtures';
 
 function renderView(backend: Backend, props: { pageSize?: number; refreshMs?: number } = {}) {
   render(PostbacksView, { backend, ...props });
@@ -114,6 +114,17 @@ describe('PostbacksView', () => {
     const after = log.mock.calls.length;
     await new Promise((r) => setTimeout(r, 150));
     expect(log.mock.calls.length).toBe(after);
+  });
+
+  it('re-reads the listener counters with the log, so they match the rows', async () => {
+    const user = userEvent.setup();
+    let recorded = 0;
+    const status = vi.fn(async () => listenerStatus({ running: true, recorded }));
+    renderView(fakeBackend({ listenerStatus: status }));
+    await waitFor(() => expect(screen.getByTestId('listener-counters')).toHaveTextContent('0 recorded'));
+    recorded = 3;
+    await user.click(screen.getByTestId('postbacks-refresh'));
+    await waitFor(() => expect(screen.getByTestId('listener-counters')).toHaveTextContent('3 recorded'));
   });
 
   it('shows a backend error as a banner with retry', async () => {

@@ -1,5 +1,5 @@
 //! `affops-cli … | grep -q x` closes the pipe as soon as grep has its match. The CLI must then end quietly
-//! with the shell's SIGPIPE status (141), as `cat` does: no panic, no backtrace, and the store untouched.
+//! with the shell's SIGPIPE status (141), as `cat` does: no panic, no backtrace, and the workspace reads as before.
 
 use std::process::{Command, Stdio};
 

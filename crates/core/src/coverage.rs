@@ -43,21 +43,16 @@ impl Counts {
     }
 }
 
-/// Coverage of the named program (`q.program`), else of every program's conversions as before (the demo's
-/// casino is the only one with tracker conversions).
-pub fn report(ws: &Workspace, q: &DashboardQuery) -> Result<CoverageReport, ApiError> {
-    let period = crate::dashboard::resolve_period(ws, q)?;
-    let program_id = match q
-        .program
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        Some(name) => Some(crate::programs::resolve(ws.store(), Some(name))?.id),
-        None => None,
-    };
+/// Coverage of the program's conversions over the period (missing bounds: the program's data range).
+pub fn report(
+    ws: &Workspace,
+    program: &crate::programs::Program,
+    q: &DashboardQuery,
+) -> Result<CoverageReport, ApiError> {
+    let period = crate::dashboard::resolve_period(ws, program, q)?;
+    let program_id = Some(program.id);
     let (from, to) = (period.from.clone(), period.to.clone());
-    let by_affiliate: BTreeMap<String, Counts> = ws.store().read(|c| {
+    let by_affiliate: BTreeMap<String, Counts> = ws.store().read::<_, crate::store::StoreError>(|c| {
         let mut stmt = c.prepare(
             "SELECT a.external_id, a.name, cv.arrival, COUNT(*) FROM conversions cv JOIN affiliates a ON a.id = cv.affiliate_id
              WHERE cv.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR cv.program_id = ?3)

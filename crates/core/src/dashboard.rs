@@ -4,7 +4,7 @@
 use crate::api::{AffiliateRow, ApiError, Dashboard, DashboardQuery, ErrorCode, Period};
 use crate::charts::{render_bar_chart, BarChart};
 use crate::money::{format_amount, percent};
-use crate::programs::{self, trading};
+use crate::programs::{self, trading, Program};
 use crate::time::parse_day;
 use crate::workspace::Workspace;
 use rusqlite::{params, Connection};
@@ -42,25 +42,25 @@ fn row(id: String, a: &Acc, currency: &str) -> AffiliateRow {
     }
 }
 
+/// Brings the daily rollups up to date before a read that uses them.
+pub fn refresh_rollups(ws: &Workspace) -> Result<(), ApiError> {
+    if ws.store().read(crate::rollups::has_dirty)? {
+        ws.store().write(crate::rollups::refresh)?;
+    }
+    Ok(())
+}
+
 fn invalid(msg: String) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, msg)
 }
 
-/// Resolves the period: given bounds are validated; missing ones default to the data range of the named program
-/// (`q.program`), or of the whole workspace when none is named.
-pub(crate) fn resolve_period(ws: &Workspace, q: &DashboardQuery) -> Result<Period, ApiError> {
-    let range = match q
-        .program
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-    {
-        Some(name) => {
-            let program = programs::resolve(ws.store(), Some(name))?;
-            ws.store().read(|c| programs::data_range(c, program.id))?
-        }
-        None => ws.data_range()?,
-    };
+/// Resolves the period: given bounds are validated; missing ones default to the program's data range.
+pub fn resolve_period(
+    ws: &Workspace,
+    program: &Program,
+    q: &DashboardQuery,
+) -> Result<Period, ApiError> {
+    let range = ws.store().read(|c| programs::data_range(c, program.id))?;
     let from = q
         .from
         .clone()
@@ -90,17 +90,14 @@ pub(crate) fn resolve_period(ws: &Workspace, q: &DashboardQuery) -> Result<Perio
     })
 }
 
-/// The dashboard of the named program (`q.program`), else of the first iGaming program, else the first program.
-/// A Forex program's funnel has no FTDs: its dashboard adds the trading summary and charts daily opening trades.
-pub fn build(ws: &Workspace, q: &DashboardQuery) -> Result<Dashboard, ApiError> {
-    let period = resolve_period(ws, q)?;
-    let program = programs::resolve(ws.store(), q.program.as_deref())?;
-    if ws.store().read(crate::rollups::has_dirty)? {
-        ws.store().write(crate::rollups::refresh)?;
-    }
+/// The program's dashboard over the period (missing bounds: the program's data range). A Forex program's funnel
+/// has no FTDs: its dashboard adds the trading summary and charts daily opening trades.
+pub fn build(ws: &Workspace, program: &Program, q: &DashboardQuery) -> Result<Dashboard, ApiError> {
+    let period = resolve_period(ws, program, q)?;
+    refresh_rollups(ws)?;
     let freshness = ws.freshness()?;
     let currency = program.currency.clone();
-    let (rows, totals, daily, trading) = ws.store().read(|c| {
+    let (rows, totals, daily, trading) = ws.store().read::<_, crate::store::StoreError>(|c| {
         let accs = aggregate(c, program.id, &period)?;
         let mut totals = Acc {
             name: "All affiliates".into(),
@@ -146,10 +143,10 @@ pub fn build(ws: &Workspace, q: &DashboardQuery) -> Result<Dashboard, ApiError> 
         values: daily.iter().map(|(_, n)| *n).collect(),
     });
     Ok(Dashboard {
-        program: program.name,
+        program: program.name.clone(),
         vertical: program.vertical,
         currency,
-        timezone: program.timezone,
+        timezone: program.timezone.clone(),
         period,
         rows,
         totals,

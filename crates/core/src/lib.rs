@@ -12,6 +12,9 @@
 //! - [`money`]: exact integer money.
 //! - [`commission`]: plans, the commission engine, periods and statements; [`ledger`]: the append-only ledger.
 //! - [`detect`]: fraud rules, the analyst queue, backtests; [`reconcile`]: tracker vs operator, disputes.
+//! - [`people`]: who may act (roles, passphrases, signing keys); [`audit`]: the hash-chained log of every change.
+//! - [`ops`]: the front door. Every operation of the desktop shell and the CLI is one function there that checks
+//!   who is asking, whether they may, for which program, does the work and records one audit entry.
 //!
 //! Domain code never reads the clock: "now" is passed in.
 
@@ -31,6 +34,8 @@ pub mod import;
 pub mod ingest;
 pub mod ledger;
 pub mod money;
+pub mod ops;
+pub mod people;
 pub mod postback;
 pub mod programs;
 pub mod reconcile;

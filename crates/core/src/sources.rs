@@ -22,7 +22,7 @@ pub const OVERLAP_MINUTES_MAX: u32 = 7 * 24 * 60;
 fn default_program() -> ProgramSpec {
     ProgramSpec {
         name: "My program".into(),
-        vertical: "igaming".into(),
+        vertical: crate::programs::Vertical::Igaming,
         currency: "EUR".into(),
         timezone: "UTC".into(),
     }
@@ -99,8 +99,9 @@ pub fn save(
     ws: &Workspace,
     creds: &CredentialStore,
     s: &SourceSettings,
-    now_ms: i64,
+    stamp: &crate::audit::Stamp,
 ) -> Result<SourceView, ApiError> {
+    let now_ms = stamp.at_ms;
     let (kind, config) = validate(s)?;
     let name = s.name.trim();
     let program_id = match first_program(ws)? {
@@ -111,9 +112,10 @@ pub fn save(
         creds.set(name, key).map_err(|e| invalid("API key", e))?;
     }
     ws.ensure_source(program_id, name, kind, s.base_url.trim(), &config, now_ms)?;
-    ws.store().write(|tx| {
+    ws.store().write::<_, crate::store::StoreError>(|tx| {
         tx.execute("UPDATE sources SET enabled = ?2 WHERE name = ?1", params![name, s.enabled])?;
-        crate::audit::append(tx, now_ms, "user", "source.save", "source", name, &serde_json::json!({"kind": kind.as_str(), "base_url": s.base_url.trim(), "enabled": s.enabled}))
+        stamp.record(tx, "source", name, &serde_json::json!({"kind": kind.as_str(), "base_url": s.base_url.trim(), "enabled": s.enabled}))?;
+        Ok(())
     })?;
     list(ws, creds)?
         .sources
@@ -128,14 +130,14 @@ pub fn save(
 }
 
 fn first_program(ws: &Workspace) -> Result<Option<i64>, ApiError> {
-    Ok(ws
-        .store()
-        .read(|c| Ok(c.query_row("SELECT MIN(id) FROM programs", [], |r| r.get(0))?))?)
+    Ok(ws.store().read::<_, crate::store::StoreError>(|c| {
+        Ok(c.query_row("SELECT MIN(id) FROM programs", [], |r| r.get(0))?)
+    })?)
 }
 
 pub fn list(ws: &Workspace, creds: &CredentialStore) -> Result<SourcesOverview, ApiError> {
     let freshness = ws.freshness()?;
-    let rows: Vec<(String, String, String, String, bool)> = ws.store().read(|c| {
+    let rows: Vec<(String, String, String, String, bool)> = ws.store().read::<_, crate::store::StoreError>(|c| {
         let mut stmt = c.prepare("SELECT name, kind, COALESCE(base_url, ''), config_json, enabled FROM sources ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -197,7 +199,7 @@ pub async fn test_connection(
         .get(name)
         .ok_or_else(|| invalid("API key", format!("no key is stored for '{name}'")))?;
     let kind = SourceKind::parse(&source.kind).ok_or_else(|| invalid("Kind", &source.kind))?;
-    let vertical: String = ws.store().read(|c| {
+    let vertical: String = ws.store().read::<_, crate::store::StoreError>(|c| {
         Ok(c.query_row(
             "SELECT p.vertical FROM sources s JOIN programs p ON p.id = s.program_id WHERE s.name = ?1",
             [name],

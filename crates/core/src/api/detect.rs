@@ -50,15 +50,25 @@ pub struct FlagRow {
     pub currency: String,
 }
 
-/// An analyst's decision on a flag.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// What an analyst decides about a flag.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The traffic is fraud: its players are excluded from commission and pending commission is reversed.
+    #[serde(alias = "confirmed")]
+    Confirm,
+    /// The traffic is fine: the flag closes (a confirmed flag's exclusions are lifted).
+    #[default]
+    #[serde(alias = "dismissed")]
+    Dismiss,
+}
+
+/// An analyst's decision on a flag. The decider is the signed-in person, never a name in the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FlagDecisionInput {
     #[ts(type = "number")]
     pub flag_id: i64,
-    /// confirm or dismiss.
-    pub decision: String,
-    /// A user name of the users table.
-    pub user: String,
+    pub decision: Decision,
     pub comment: String,
 }
 
@@ -236,11 +246,10 @@ pub struct ReconReport {
     pub rows: Vec<ReconRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DisputeOpenInput {
     #[ts(type = "number")]
     pub discrepancy_id: i64,
-    pub user: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -13,6 +13,15 @@ pub enum ErrorCode {
     InvalidInput,
     /// The thing asked for does not exist (no workspace yet, unknown affiliate): the UI offers to create it.
     NotFound,
+    /// Nobody is signed in, the session locked after idle time, or a sign-in failed: the UI shows the sign-in
+    /// screen.
+    Unauthenticated,
+    /// The signed-in person lacks the permission the operation needs (the message names it): the UI says so
+    /// and offers nothing to retry.
+    Forbidden,
+    /// The request lost a race or contradicts the current state (an approval already given, a run that changed):
+    /// the UI reloads what it shows.
+    Conflict,
     /// A remote source failed (HTTP error, malformed page, timeout): the UI offers "retry".
     SourceFailed,
     /// The local store failed (I/O, corruption, disk full): the UI offers no retry loop, only the message.
@@ -56,6 +65,9 @@ mod tests {
         for (code, s) in [
             (ErrorCode::InvalidInput, "invalid_input"),
             (ErrorCode::NotFound, "not_found"),
+            (ErrorCode::Unauthenticated, "unauthenticated"),
+            (ErrorCode::Forbidden, "forbidden"),
+            (ErrorCode::Conflict, "conflict"),
             (ErrorCode::SourceFailed, "source_failed"),
             (ErrorCode::Storage, "storage"),
             (ErrorCode::Internal, "internal"),

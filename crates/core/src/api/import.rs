@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What a file holds, and so which table it lands in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportPreset {
+    #[default]
     /// click_id, clicked_at, affiliate_id, sub1..sub5, ip, user_agent, country, landing_url → clicks.
     Clicks,
     /// player_id, registration_date, country, btag, promo_code, click_id, currency, ip → players.
@@ -49,7 +50,7 @@ pub struct ColumnMap {
 
 /// How a file's columns map onto a preset's fields. An empty `columns` list maps every field from the column of
 /// the same name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ColumnMapping {
     pub preset: ImportPreset,
     pub columns: Vec<ColumnMap>,

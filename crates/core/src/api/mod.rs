@@ -29,7 +29,7 @@ pub use commission::{
 };
 pub use detect::{
     BacktestAffiliate, BacktestRequest, BacktestResult, BacktestRule, CtitBucket, DashboardAlert,
-    DetectRunSummary, DisputeCase, DisputeOpenInput, FlagDecisionInput, FlagDecisionRow,
+    Decision, DetectRunSummary, DisputeCase, DisputeOpenInput, FlagDecisionInput, FlagDecisionRow,
     FlagFilter, FlagRow, GeoRow, Investigation, ReasonCount, ReconAffiliateTotal, ReconQuery,
     ReconReport, ReconRow, RuleRunRow, SharedIdentifier, TimelineEvent,
 };
@@ -58,7 +58,7 @@ pub struct Period {
     pub to: String,
 }
 
-/// What the UI asks for when it opens the dashboard; missing bounds default to the workspace's data range.
+/// A period of a report: missing bounds default to the program's data range. The program is the session's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DashboardQuery {
     #[ts(optional)]
@@ -67,10 +67,6 @@ pub struct DashboardQuery {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// The program's name; missing: the first iGaming program, else the first program.
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub program: Option<String>,
 }
 
 /// One affiliate's funnel for a period.
@@ -113,7 +109,7 @@ pub struct SourceFreshness {
 pub struct Dashboard {
     pub program: String,
     /// igaming or forex: a Forex program's funnel has no FTDs; its trading is in `trading`.
-    pub vertical: String,
+    pub vertical: crate::programs::Vertical,
     pub currency: String,
     pub timezone: String,
     pub period: Period,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The non-secret settings of one postback source. Its token and HMAC secrets live in the OS keychain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PostbackSourceConfig {
     /// The name in the URL: `/postback/{name}`. Letters, digits, `-`, `_`, `.`.
     pub name: String,

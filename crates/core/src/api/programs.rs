@@ -11,7 +11,7 @@ pub struct ProgramSummary {
     /// Unique in the workspace; what every program-scoped command takes as `program`.
     pub name: String,
     /// igaming or forex.
-    pub vertical: String,
+    pub vertical: crate::programs::Vertical,
     /// ISO 4217 currency of its money.
     pub currency: String,
     /// IANA zone of its reporting days.

@@ -19,7 +19,6 @@ pub mod facts;
 pub mod multitouch;
 pub mod promo;
 pub mod report;
-pub mod requests;
 pub mod rules;
 mod run;
 mod touches;
@@ -32,7 +31,7 @@ mod decide_tests;
 #[cfg(test)]
 mod rules_tests;
 
-pub use run::{affiliates as affiliate_refs, run};
+pub use run::{affiliates as affiliate_refs, run, run_in};
 
 use crate::api::RuleFieldError;
 use crate::store::StoreError;
@@ -65,17 +64,4 @@ pub fn program_id(
     crate::programs::pick(&crate::programs::all(conn)?, name)
         .map(|p| p.id)
         .map_err(|e| AttributionError::NotFound(e.message))
-}
-
-impl From<AttributionError> for crate::api::ApiError {
-    fn from(e: AttributionError) -> Self {
-        use crate::api::{ApiError, ErrorCode};
-        match e {
-            AttributionError::NotFound(m) => ApiError::new(ErrorCode::NotFound, m),
-            e @ (AttributionError::Invalid(_) | AttributionError::Rules(_)) => {
-                ApiError::new(ErrorCode::InvalidInput, e.to_string())
-            }
-            AttributionError::Store(s) => s.into(),
-        }
-    }
 }

@@ -22,7 +22,6 @@ pub fn set(
     affiliate_external_id: &str,
     valid_from: Option<&str>,
     valid_to: Option<&str>,
-    actor: &str,
     now_ms: i64,
 ) -> Result<(), AttributionError> {
     let code = normalize_promo(code);
@@ -65,16 +64,6 @@ pub fn set(
          ON CONFLICT (program_id, code) DO UPDATE SET affiliate_id = excluded.affiliate_id,
               valid_from = excluded.valid_from, valid_to = excluded.valid_to, source = 'manual'",
         params![program_id, code, affiliate_id, valid_from, valid_to, now_ms],
-    )?;
-    crate::audit::append(
-        tx,
-        now_ms,
-        actor,
-        "attribution.promo.set",
-        "affiliate_promo_code",
-        &code,
-        &serde_json::json!({"program_id": program_id, "affiliate": affiliate_external_id,
-                             "valid_from": valid_from, "valid_to": valid_to}),
     )?;
     Ok(())
 }

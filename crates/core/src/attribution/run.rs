@@ -109,7 +109,7 @@ fn load_rows(tx: &Transaction<'_>, program_id: i64) -> StoreResult<Vec<Row>> {
     Ok(rows)
 }
 
-fn run_in(
+pub fn run_in(
     tx: &Transaction<'_>,
     program_id: i64,
     now_ms: i64,

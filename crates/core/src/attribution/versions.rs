@@ -96,38 +96,12 @@ pub fn save(
     now_ms: i64,
 ) -> StoreResult<i64> {
     let body = serde_json::to_string(rules).expect("rules serialize");
-    let previous: Option<String> = tx
-        .query_row(
-            "SELECT body_json FROM attribution_rule_versions WHERE program_id = ?1
-              ORDER BY effective_from DESC, id DESC LIMIT 1",
-            [program_id],
-            |r| r.get(0),
-        )
-        .optional()?;
     tx.execute(
         "INSERT INTO attribution_rule_versions (program_id, effective_from, body_json, created_by, created_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![program_id, effective_from, body, created_by, now_ms],
     )?;
-    let id = tx.last_insert_rowid();
-    let previous: Value = previous
-        .and_then(|p| serde_json::from_str(&p).ok())
-        .unwrap_or(Value::Null);
-    crate::audit::append(
-        tx,
-        now_ms,
-        created_by,
-        "attribution.rules.save",
-        "attribution_rule_version",
-        &id.to_string(),
-        &serde_json::json!({
-            "program_id": program_id,
-            "effective_from": effective_from,
-            "rules": rules,
-            "previous": previous,
-        }),
-    )?;
-    Ok(id)
+    Ok(tx.last_insert_rowid())
 }
 
 /// The rules of a program: the version for new registrations (the latest by effective day) and all versions.
@@ -156,21 +130,22 @@ pub fn view(conn: &Connection, program_id: i64) -> StoreResult<AttributionRulesV
     })
 }
 
-/// Validates and saves a version from a JSON body (a file or the UI's form); field errors come back in the
-/// result and nothing is stored.
-pub fn save_body(
+/// Validates and saves a rule version (from a file or the UI's form) with its one audit entry; field errors come
+/// back in the result and nothing is stored. The rules are checked as the JSON body they serialize to, so a typed
+/// request and a hand-written file meet the same checks.
+pub fn save_rules(
     store: &Store,
     program_id: i64,
     effective_from: &str,
-    body: &Value,
-    created_by: &str,
-    now_ms: i64,
+    rules: &AttributionRules,
+    stamp: &crate::audit::Stamp,
 ) -> StoreResult<SaveRulesResult> {
+    let body = serde_json::to_value(rules).unwrap_or(Value::Null);
     let mut errors = Vec::new();
     if let Err(e) = validate_day(effective_from) {
         errors.push(e);
     }
-    let rules = match validate(body) {
+    let rules = match validate(&body) {
         Ok(r) => Some(r),
         Err(mut e) => {
             errors.append(&mut e);
@@ -183,8 +158,24 @@ pub fn save_body(
             errors,
         });
     };
-    let id = store.write(|tx| save(tx, program_id, effective_from, &rules, created_by, now_ms))?;
-    let saved = store.read(|conn| {
+    let id = store.write(|tx| {
+        let id = save(
+            tx,
+            program_id,
+            effective_from,
+            &rules,
+            &stamp.actor,
+            stamp.at_ms,
+        )?;
+        stamp.record(
+            tx,
+            "attribution_rules",
+            &id.to_string(),
+            &serde_json::json!({"effective_from": effective_from, "rules": body}),
+        )?;
+        Ok::<_, crate::store::StoreError>(id)
+    })?;
+    let saved = store.read::<_, crate::store::StoreError>(|conn| {
         Ok(versions(conn, program_id)?
             .into_iter()
             .find(|v| v.id == Some(id)))

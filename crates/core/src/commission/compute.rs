@@ -6,8 +6,8 @@
 
 use super::engine::qualification::add_days;
 use super::engine::{compute, EngineOutput, LateIn, LineKind};
-use super::load::{load_input, ProgramInfo};
-use super::period::{by_id, ensure, list, refused, to_store, PeriodRow};
+use super::load::{load_input, Program};
+use super::period::{by_id, ensure, list, PeriodRow};
 use super::{CommissionError, CommissionResult};
 use crate::ledger::{post, EntryKind, EntryStatus, NewEntry};
 use crate::store::{Durability, Store, StoreError};
@@ -67,7 +67,7 @@ fn booked(
 /// Late corrections of one closed period, as they stand now.
 fn late_for(
     conn: &Connection,
-    program: &ProgramInfo,
+    program: &Program,
     closed: &PeriodRow,
     target: &PeriodRow,
 ) -> CommissionResult<Vec<LateIn>> {
@@ -123,31 +123,29 @@ fn late_for(
 /// Computes a period and posts the differences from what it already holds. Refuses a closed period.
 pub fn compute_period(
     store: &Store,
-    program: &ProgramInfo,
+    program: &Program,
     label: &str,
-    now_ms: i64,
+    stamp: &crate::audit::Stamp,
 ) -> CommissionResult<ComputeOutcome> {
     // A malformed month is the caller's mistake, said as such, before any transaction starts.
     super::period::month_bounds(label)?;
-    let mut outcome = None;
-    store
-        .write_with(Durability::Full, |tx| {
-            outcome = Some(compute_in(tx, program, label, now_ms).map_err(to_store)?);
-            Ok(())
-        })
-        .map_err(refused)?;
-    outcome.ok_or_else(|| CommissionError::BadInput("nothing computed".into()))
+    store.write_with(Durability::Full, |tx| {
+        let o = compute_in(tx, program, label, stamp.at_ms)?;
+        let detail = serde_json::json!({"period": label, "entries": o.entries_posted, "late_corrections": o.late_corrections, "result_hash": o.output.hash});
+        stamp.record(tx, "period", label, &detail)?;
+        Ok(o)
+    })
 }
 
 pub(crate) fn compute_in(
     tx: &Transaction<'_>,
-    program: &ProgramInfo,
+    program: &Program,
     label: &str,
     now_ms: i64,
 ) -> CommissionResult<ComputeOutcome> {
     let period = ensure(tx, program.id, label)?;
     if period.is_closed() {
-        return Err(CommissionError::Store(StoreError::Invalid(format!("refused: period {label} is closed and is never changed; late events land in the next open period: compute that one"))));
+        return Err(CommissionError::Refused(format!("period {label} is closed and is never changed; late events land in the next open period: compute that one")));
     }
     let all = list(tx, program.id)?;
     let closed: Vec<&PeriodRow> = all
@@ -283,18 +281,6 @@ pub(crate) fn compute_in(
         "UPDATE periods SET result_hash = ?1, computed_at_ms = ?2 WHERE id = ?3",
         params![output.hash, now_ms, period.id],
     )?;
-    if posted > 0 {
-        let detail = serde_json::json!({"period": label, "entries": posted, "late_corrections": late_posted, "result_hash": output.hash});
-        crate::audit::append(
-            tx,
-            now_ms,
-            "system",
-            "commission.compute",
-            "period",
-            &period.id.to_string(),
-            &detail,
-        )?;
-    }
     let period = by_id(tx, period.id)?;
     Ok(ComputeOutcome {
         period,

@@ -4,7 +4,7 @@
 //! posts the reversal as new ledger entries, and a closed period's as a late correction in the next open one.
 
 use super::engine::{EngineInput, Problem};
-use super::load::ProgramInfo;
+use super::load::Program;
 use super::period::{by_id, ensure, list, month_bounds, PeriodRow};
 use super::CommissionResult;
 use crate::commission::engine::qualification::add_days;
@@ -107,7 +107,7 @@ fn sums(
 /// needed), where the closed periods' corrections land. Answers what moved per period and currency.
 pub fn recompute_for(
     tx: &Transaction<'_>,
-    program: &ProgramInfo,
+    program: &Program,
     affiliates: &BTreeSet<i64>,
     now_ms: i64,
 ) -> CommissionResult<Vec<Moved>> {

@@ -16,24 +16,12 @@ use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProgramInfo {
-    pub id: i64,
-    pub name: String,
-    pub currency: String,
-    pub timezone: String,
-}
+pub use crate::programs::Program;
 
 /// The named program, or the default one ([`crate::programs::pick`]: the first iGaming program, else the first).
-pub fn program(conn: &Connection, name: Option<&str>) -> CommissionResult<ProgramInfo> {
-    let p = crate::programs::pick(&crate::programs::all(conn)?, name)
-        .map_err(|e| CommissionError::NotFound(e.message))?;
-    Ok(ProgramInfo {
-        id: p.id,
-        name: p.name,
-        currency: p.currency,
-        timezone: p.timezone,
-    })
+pub fn program(conn: &Connection, name: Option<&str>) -> CommissionResult<Program> {
+    crate::programs::pick(&crate::programs::all(conn)?, name)
+        .map_err(|e| CommissionError::NotFound(e.message))
 }
 
 /// The assignment in force for a period (the latest starting on or before its first day, else the first one
@@ -127,7 +115,7 @@ pub fn affiliates(
 /// ledger).
 pub fn load_input(
     conn: &Connection,
-    program: &ProgramInfo,
+    program: &Program,
     period_id: Option<i64>,
     first_day: &str,
     last_day: &str,

@@ -12,7 +12,6 @@
 //!
 //! Nothing here reads the clock or the process time zone: instants are passed in, days are the program's.
 
-pub mod actions;
 pub mod compute;
 pub mod engine;
 pub mod exclusions;

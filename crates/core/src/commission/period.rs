@@ -1,9 +1,10 @@
 //! Periods (calendar months in the program's zone), their FX snapshot, and closing them (statements persisted
 //! with their hashes, the period locked). Computing is in [`super::compute`].
 
-use super::load::ProgramInfo;
+use super::load::Program;
 use super::{CommissionError, CommissionResult};
-use crate::store::{Durability, Store, StoreError};
+use crate::audit::Stamp;
+use crate::store::{Durability, Store};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,21 +107,31 @@ pub fn ensure(tx: &Transaction<'_>, program_id: i64, label: &str) -> CommissionR
     find(tx, program_id, label)?.ok_or_else(|| CommissionError::NotFound(format!("period {label}")))
 }
 
-/// Records one rate of a period's FX snapshot (1 `from` = `rate` `to`), with where it came from and its date.
-#[allow(clippy::too_many_arguments)]
+/// One rate of a period's FX snapshot: 1 `from` = `rate` `to`, with where it came from and its date.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct FxRateInput {
+    /// The period, `YYYY-MM`.
+    pub period: String,
+    pub from: String,
+    pub to: String,
+    /// A positive decimal, e.g. `1.0842`.
+    pub rate: String,
+    /// Where the rate came from, e.g. `ECB reference rate`.
+    pub source: String,
+    /// The rate's date, `YYYY-MM-DD`.
+    pub as_of: String,
+}
+
+/// Records one rate of an open period's FX snapshot (a closed period's snapshot is final).
 pub fn record_fx(
     store: &Store,
     program_id: i64,
-    label: &str,
-    from: &str,
-    to: &str,
-    rate: &str,
-    source: &str,
-    as_of: &str,
-    now_ms: i64,
+    fx: &FxRateInput,
+    stamp: &Stamp,
 ) -> CommissionResult<()> {
+    let (label, rate) = (fx.period.trim(), fx.rate.trim());
+    let (from, to) = (fx.from.trim().to_uppercase(), fx.to.trim().to_uppercase());
     let r: rust_decimal::Decimal = rate
-        .trim()
         .parse()
         .map_err(|_| CommissionError::BadInput(format!("FX rate '{rate}' is not a decimal")))?;
     if r <= rust_decimal::Decimal::ZERO {
@@ -128,83 +139,72 @@ pub fn record_fx(
             "FX rate {from}→{to} must be positive (got {rate})"
         )));
     }
-    for c in [from, to] {
+    for c in [&from, &to] {
         if !super::plan::validate::is_known_currency(c) {
             return Err(CommissionError::BadInput(format!("unknown currency '{c}'")));
         }
     }
-    crate::time::parse_day(as_of).map_err(|e| CommissionError::BadInput(e.to_string()))?;
-    store.write(|tx| {
-        let p = ensure(tx, program_id, label).map_err(to_store)?;
+    crate::time::parse_day(&fx.as_of).map_err(|e| CommissionError::BadInput(e.to_string()))?;
+    month_bounds(label)?;
+    store.write(|tx| -> CommissionResult<()> {
+        let p = ensure(tx, program_id, label)?;
         if p.is_closed() {
-            return Err(StoreError::Invalid(format!("period {label} is closed: its FX snapshot is final")));
+            return Err(CommissionError::Refused(format!(
+                "period {label} is closed: its FX snapshot is final"
+            )));
         }
         tx.execute(
             "INSERT INTO fx_rates (period_id, from_currency, to_currency, rate, source, as_of, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (period_id, from_currency, to_currency) DO UPDATE SET rate = excluded.rate, source = excluded.source, as_of = excluded.as_of, recorded_at_ms = excluded.recorded_at_ms",
-            params![p.id, from, to, r.normalize().to_string(), source, as_of, now_ms],
+            params![p.id, from, to, r.normalize().to_string(), fx.source.trim(), fx.as_of.trim(), stamp.at_ms],
         )?;
+        let detail = serde_json::json!({"period": label, "from": from, "to": to, "rate": r.normalize().to_string(), "source": fx.source.trim(), "as_of": fx.as_of.trim()});
+        stamp.record(tx, "fx_rate", &format!("{label} {from}/{to}"), &detail)?;
         Ok(())
-    })?;
-    Ok(())
-}
-
-/// A refusal raised inside a write transaction (as `StoreError::Invalid("refused: …")`, which rolls it back) back
-/// as a [`CommissionError::Refused`].
-pub(super) fn refused(e: StoreError) -> CommissionError {
-    match e {
-        StoreError::Invalid(m) if m.starts_with("refused: ") => {
-            CommissionError::Refused(m.trim_start_matches("refused: ").to_string())
-        }
-        other => CommissionError::Store(other),
-    }
-}
-
-pub(super) fn to_store(e: CommissionError) -> StoreError {
-    match e {
-        CommissionError::Store(s) => s,
-        other => StoreError::Invalid(other.to_string()),
-    }
+    })
 }
 
 /// Closes a computed period: persists every affiliate's statement with its hash, records the period's statement
 /// hash, and locks it. Later events land in the next period.
 pub fn close_period(
     store: &Store,
-    program: &ProgramInfo,
+    program: &Program,
     label: &str,
-    actor: &str,
-    now_ms: i64,
+    stamp: &Stamp,
 ) -> CommissionResult<PeriodRow> {
-    let mut closed = None;
-    store
-        .write_with(Durability::Full, |tx| {
-            let p = find(tx, program.id, label).map_err(to_store)?.ok_or_else(|| StoreError::Invalid(format!("refused: period {label} does not exist: compute it first")))?;
-            if p.is_closed() {
-                return Err(StoreError::Invalid(format!("refused: period {label} is already closed")));
-            }
-            if p.result_hash.is_none() {
-                return Err(StoreError::Invalid(format!("refused: period {label} was never computed: compute it before closing")));
-            }
-            let mut stmt = tx.prepare("SELECT DISTINCT affiliate_id FROM ledger_entries WHERE period_id = ?1 ORDER BY affiliate_id")?;
-            let affs: Vec<i64> = stmt.query_map([p.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-            let mut hashes = Vec::new();
-            for a in affs {
-                let s = super::statement::build(tx, program, &p, a).map_err(to_store)?;
-                let body = serde_json::to_string(&s).unwrap_or_default();
-                tx.execute(
-                    "INSERT INTO statements (period_id, affiliate_id, currency, total_micros, payable_micros, body_json, statement_hash, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
-                    params![p.id, a, s.currency, s.payable_micros.parse::<i64>().unwrap_or(0), body, s.statement_hash, now_ms],
-                )?;
-                hashes.push(format!("{}:{}", s.affiliate_id, s.statement_hash));
-            }
-            hashes.sort();
-            let period_hash = super::statement::sha256_hex(hashes.join("\n").as_bytes());
-            tx.execute("UPDATE periods SET status = 'closed', closed_at_ms = ?1, closed_by = ?2, statement_hash = ?3 WHERE id = ?4", params![now_ms, actor, period_hash, p.id])?;
-            crate::audit::append(tx, now_ms, actor, "period.close", "period", &p.id.to_string(), &serde_json::json!({"period": label, "statement_hash": period_hash}))?;
-            closed = Some(by_id(tx, p.id).map_err(to_store)?);
-            Ok(())
-        })
-        .map_err(refused)?;
-    closed.ok_or_else(|| CommissionError::BadInput("nothing closed".into()))
+    store.write_with(Durability::Full, |tx| -> CommissionResult<PeriodRow> {
+        let refuse = |m: String| Err(CommissionError::Refused(m));
+        let Some(p) = find(tx, program.id, label)? else {
+            return refuse(format!("period {label} does not exist: compute it first"));
+        };
+        if p.is_closed() {
+            return refuse(format!("period {label} is already closed"));
+        }
+        if p.result_hash.is_none() {
+            return refuse(format!(
+                "period {label} was never computed: compute it before closing"
+            ));
+        }
+        let mut stmt = tx.prepare("SELECT DISTINCT affiliate_id FROM ledger_entries WHERE period_id = ?1 ORDER BY affiliate_id")?;
+        let affs: Vec<i64> = stmt.query_map([p.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut hashes = Vec::new();
+        for a in affs {
+            let s = super::statement::build(tx, program, &p, a)?;
+            let body = serde_json::to_string(&s).unwrap_or_default();
+            tx.execute(
+                "INSERT INTO statements (period_id, affiliate_id, currency, total_micros, payable_micros, body_json, statement_hash, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
+                params![p.id, a, s.currency, s.payable_micros.parse::<i64>().unwrap_or(0), body, s.statement_hash, stamp.at_ms],
+            )?;
+            hashes.push(format!("{}:{}", s.affiliate_id, s.statement_hash));
+        }
+        hashes.sort();
+        let period_hash = super::statement::sha256_hex(hashes.join("\n").as_bytes());
+        tx.execute(
+            "UPDATE periods SET status = 'closed', closed_at_ms = ?1, closed_by = ?2, statement_hash = ?3 WHERE id = ?4",
+            params![stamp.at_ms, stamp.actor, period_hash, p.id],
+        )?;
+        let detail = serde_json::json!({"period": label, "statement_hash": period_hash, "statements": hashes.len()});
+        stamp.record(tx, "period", label, &detail)?;
+        by_id(tx, p.id)
+    })
 }

@@ -8,7 +8,7 @@
 //! snapshot; without a rate it is reported as a problem and counted as zero.
 
 use super::engine::{compute, ActivityIn, AssignedPlan, EngineInput, EngineOutput, Fx, Problem};
-use super::load::{load_input, program, ProgramInfo};
+use super::load::{load_input, program, Program};
 use super::plan::file::{self, PlanFormat};
 use super::plan::formula::Activity;
 use super::plan::saved::{self, catalog};
@@ -180,12 +180,12 @@ fn empty(
     }
 }
 
-/// Previews the last version of a plan file (JSON or TOML; `file_name` only to detect the format) over the month
-/// `label` of the program. An invalid file comes back with its errors and nothing computed.
+/// Previews the last version of a plan file (JSON or TOML) over the month `label` of the program. An invalid file
+/// comes back with its errors and nothing computed.
 pub fn preview_plan(
     store: &Store,
-    program_name: Option<&str>,
-    file_name: &str,
+    prog: &Program,
+    format: PlanFormat,
     text: &str,
     label: &str,
 ) -> CommissionResult<PlanPreview> {
@@ -194,31 +194,18 @@ pub fn preview_plan(
         from: first_day.clone(),
         to: last_day.clone(),
     };
-    let mut out = None;
-    store.read(|c| {
-        out = Some(preview_in(
-            c,
-            program_name,
-            file_name,
-            text,
-            label,
-            span.clone(),
-        ));
-        Ok(())
-    })?;
-    out.unwrap_or_else(|| Err(CommissionError::BadInput("nothing previewed".into())))
+    store.read(|c| preview_in(c, prog, format, text, label, span.clone()))
 }
 
 fn preview_in(
     c: &Connection,
-    program_name: Option<&str>,
-    file_name: &str,
+    prog: &Program,
+    format: PlanFormat,
     text: &str,
     label: &str,
     span: Period,
 ) -> CommissionResult<PlanPreview> {
-    let prog: ProgramInfo = program(c, program_name)?;
-    let plan = match file::parse(text, PlanFormat::detect(file_name, text)) {
+    let plan = match file::parse(text, format) {
         Ok(p) => p,
         Err(e) => {
             return Ok(empty(

@@ -3,7 +3,7 @@
 
 use super::engine::igaming::Context;
 use super::engine::{EngineInput, Fx};
-use super::load::{affiliates, load_input, ProgramInfo};
+use super::load::{affiliates, load_input, Program};
 use super::period::{find, month_bounds};
 use super::plan::Component;
 use super::{CommissionError, CommissionResult};
@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 pub fn checklist(
     conn: &Connection,
-    program: &ProgramInfo,
+    program: &Program,
     player_external_id: &str,
     as_of: &str,
 ) -> CommissionResult<QualificationChecklist> {

@@ -8,7 +8,7 @@
 //! other children, because a sub-affiliate override reads the children's lines).
 
 use super::engine::{compute, EngineInput, LineKind};
-use super::load::{load_input, program, ProgramInfo};
+use super::load::{load_input, program, Program};
 use super::period::list;
 use super::CommissionResult;
 use rusqlite::Connection;
@@ -28,7 +28,7 @@ struct Month {
 
 /// The months a flag's commission is looked for, loaded once.
 pub struct StakeBook {
-    pub program: ProgramInfo,
+    pub program: Program,
     months: Vec<Month>,
     parent: BTreeMap<i64, i64>,
     /// Base commission per affiliate tree (its root), per month, computed once.

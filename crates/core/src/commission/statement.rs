@@ -4,7 +4,7 @@
 //! status), so regenerating a closed period's statement anywhere gives the same hash.
 //! Exports: CSV (formula-injection safe) and a printable, self-contained HTML page without scripts.
 
-use super::load::ProgramInfo;
+use super::load::Program;
 use super::period::PeriodRow;
 use super::{CommissionError, CommissionResult};
 use crate::api::{DrillEvent, DrillItem, Period, Statement, StatementLine};
@@ -82,7 +82,7 @@ fn drilldown(basis: &str) -> Vec<DrillItem> {
 /// Builds an affiliate's statement for a period from the ledger.
 pub fn build(
     conn: &Connection,
-    program: &ProgramInfo,
+    program: &Program,
     period: &PeriodRow,
     affiliate_id: i64,
 ) -> CommissionResult<Statement> {

@@ -29,7 +29,7 @@ pub fn backtest(
     };
     let changes = settings::parse_pairs(&req.settings)?;
     // Validate before touching the store, so a bad setting is reported as such.
-    let with_settings = store.read(|conn| {
+    let with_settings = store.read::<_, crate::store::StoreError>(|conn| {
         let mut v = Vec::new();
         for r in &chosen {
             let eff = settings::current(conn, program_id, r.name, r.settings)?;
@@ -54,7 +54,7 @@ pub fn backtest(
         now_ms,
     };
     Ok(store
-        .read(|conn| {
+        .read::<_, crate::store::StoreError>(|conn| {
             let currency: String = conn.query_row(
                 "SELECT currency FROM programs WHERE id = ?1",
                 [program_id],

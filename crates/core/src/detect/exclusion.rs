@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, Transaction};
 
 use super::ItemKind;
 use crate::commission::exclusions::{recompute_for, Moved};
-use crate::commission::load::ProgramInfo;
+use crate::commission::load::Program;
 use crate::store::{StoreError, StoreResult};
 
 /// The players (players.id) a flag's items lead to: those named, and those behind the clicks, accounts,
@@ -47,23 +47,24 @@ pub fn players_of_items(
     Ok(out)
 }
 
-fn program_info(tx: &Transaction<'_>, program_id: i64) -> StoreResult<ProgramInfo> {
+fn program_info(tx: &Transaction<'_>, program_id: i64) -> StoreResult<Program> {
     Ok(tx.query_row(
-        "SELECT id, name, currency, timezone FROM programs WHERE id = ?1",
+        "SELECT id, name, vertical, currency, timezone FROM programs WHERE id = ?1",
         [program_id],
         |r| {
-            Ok(ProgramInfo {
+            Ok(Program {
                 id: r.get(0)?,
                 name: r.get(1)?,
-                currency: r.get(2)?,
-                timezone: r.get(3)?,
+                vertical: r.get(2)?,
+                currency: r.get(3)?,
+                timezone: r.get(4)?,
             })
         },
     )?)
 }
 
-/// Records the flag's exclusions (`excluded` true on confirm, false to lift them), recomputes the affected
-/// periods and writes the audit entry naming what moved. Runs inside the decision's transaction.
+/// Records the flag's exclusions (`excluded` true on confirm, false to lift them) and recomputes the affected
+/// periods; returns what moved, for the decision's audit entry. Runs inside the decision's transaction.
 pub fn set(
     tx: &Transaction<'_>,
     flag_id: i64,
@@ -95,27 +96,6 @@ pub fn set(
         crate::commission::CommissionError::Store(s) => s,
         other => StoreError::Invalid(other.to_string()),
     })?;
-    let detail = serde_json::json!({
-        "players": players.len(),
-        "affiliates": affiliates,
-        "moved": moved.iter().map(|m| serde_json::json!({
-            "period": m.period, "currency": m.currency, "amount_micros": m.amount_micros,
-            "amount": crate::money::format_amount(m.amount_micros, &m.currency),
-        })).collect::<Vec<_>>(),
-    });
-    crate::audit::append(
-        tx,
-        now_ms,
-        user,
-        if excluded {
-            "commission.fraud_reversed"
-        } else {
-            "commission.fraud_exclusion_lifted"
-        },
-        "flag",
-        &flag_id.to_string(),
-        &detail,
-    )?;
     Ok(moved)
 }
 

@@ -57,20 +57,6 @@ impl From<rusqlite::Error> for DetectError {
     }
 }
 
-impl From<DetectError> for crate::api::ApiError {
-    fn from(e: DetectError) -> Self {
-        use crate::api::{ApiError, ErrorCode};
-        let code = match &e {
-            DetectError::InvalidSetting(_)
-            | DetectError::UnknownRule(_)
-            | DetectError::Invalid(_) => ErrorCode::InvalidInput,
-            DetectError::NotFound(_) => ErrorCode::NotFound,
-            DetectError::Store(_) => ErrorCode::Storage,
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -269,33 +255,34 @@ pub fn run_rules(
     now_ms: i64,
     rules: &[&Rule],
 ) -> StoreResult<RunReport> {
-    let (since_ms, results, versions, watermarks) = store.read(|conn| {
-        // Read before the rules, so rows inserted while they run are new to the next run.
-        let watermarks = store_flags::watermarks(conn)?;
-        let since_ms = match since_ms {
-            Some(s) => s,
-            None => store_flags::incremental_since(conn, program_id)?,
-        };
-        let mut with_settings = Vec::new();
-        for r in rules {
-            with_settings.push((*r, settings::current(conn, program_id, r.name, r.settings)?));
-        }
-        let window = Window {
-            program_id,
-            since_ms,
-            now_ms,
-        };
-        let versions: Vec<(&'static str, i64)> = with_settings
-            .iter()
-            .map(|(r, e)| (r.name, e.version))
-            .collect();
-        Ok((
-            since_ms,
-            evaluate_all(conn, &window, &with_settings),
-            versions,
-            watermarks,
-        ))
-    })?;
+    let (since_ms, results, versions, watermarks) =
+        store.read::<_, crate::store::StoreError>(|conn| {
+            // Read before the rules, so rows inserted while they run are new to the next run.
+            let watermarks = store_flags::watermarks(conn)?;
+            let since_ms = match since_ms {
+                Some(s) => s,
+                None => store_flags::incremental_since(conn, program_id)?,
+            };
+            let mut with_settings = Vec::new();
+            for r in rules {
+                with_settings.push((*r, settings::current(conn, program_id, r.name, r.settings)?));
+            }
+            let window = Window {
+                program_id,
+                since_ms,
+                now_ms,
+            };
+            let versions: Vec<(&'static str, i64)> = with_settings
+                .iter()
+                .map(|(r, e)| (r.name, e.version))
+                .collect();
+            Ok((
+                since_ms,
+                evaluate_all(conn, &window, &with_settings),
+                versions,
+                watermarks,
+            ))
+        })?;
     let stored = StoredRun {
         program_id,
         since_ms,

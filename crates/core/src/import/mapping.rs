@@ -297,7 +297,7 @@ pub fn save_mapping(
     }
     validate(m)?;
     let json = serde_json::to_string(m).map_err(|e| ImportError::Mapping(e.to_string()))?;
-    store.write(|tx| {
+    store.write::<_, crate::store::StoreError>(|tx| {
         tx.execute(
             "INSERT INTO import_mappings (name, preset, mapping_json, created_at_ms, updated_at_ms)
              VALUES (?1, ?2, ?3, ?4, ?4)
@@ -310,7 +310,7 @@ pub fn save_mapping(
 }
 
 pub fn load_mapping(store: &Store, name: &str) -> Result<ColumnMapping, ImportError> {
-    let json: Option<String> = store.read(|c| {
+    let json: Option<String> = store.read::<_, crate::store::StoreError>(|c| {
         Ok(c.query_row(
             "SELECT mapping_json FROM import_mappings WHERE name = ?1",
             [name],

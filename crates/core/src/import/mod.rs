@@ -26,7 +26,6 @@ pub use mapping::{load_mapping, parse_pairs, save_mapping};
 pub use quarantine::{export_quarantine_csv, list_quarantine, list_runs};
 pub use run::{import_file, preview_file, ImportOptions};
 
-use crate::api::{ApiError, ErrorCode};
 use crate::store::StoreError;
 
 /// Why a whole import could not run (a bad row is not an error: it is quarantined and the import goes on).
@@ -48,17 +47,6 @@ pub enum ImportError {
     Aborted(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-impl From<ImportError> for ApiError {
-    fn from(e: ImportError) -> Self {
-        let code = match &e {
-            ImportError::Store(_) => ErrorCode::Storage,
-            ImportError::Io(io) if io.kind() == std::io::ErrorKind::NotFound => ErrorCode::NotFound,
-            _ => ErrorCode::InvalidInput,
-        };
-        ApiError::new(code, e.to_string())
-    }
 }
 
 /// The dry run the desktop app shows: the first [`PREVIEW_ROWS_UI`] rows, naive times read as UTC.

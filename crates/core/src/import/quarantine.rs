@@ -39,7 +39,7 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRunSummary> {
 
 pub fn run_summary(store: &Store, run_id: i64) -> Result<ImportRunSummary, ImportError> {
     store
-        .read(|c| {
+        .read::<_, crate::store::StoreError>(|c| {
             Ok(c.query_row(
                 &format!("SELECT {RUN_COLUMNS} FROM import_runs r JOIN sources s ON s.id = r.source_id WHERE r.id = ?1"),
                 [run_id],
@@ -52,7 +52,7 @@ pub fn run_summary(store: &Store, run_id: i64) -> Result<ImportRunSummary, Impor
 
 /// The most recent runs first.
 pub fn list_runs(store: &Store) -> Result<Vec<ImportRunSummary>, ImportError> {
-    Ok(store.read(|c| {
+    Ok(store.read::<_, crate::store::StoreError>(|c| {
         let mut stmt = c.prepare(&format!(
             "SELECT {RUN_COLUMNS} FROM import_runs r JOIN sources s ON s.id = r.source_id ORDER BY r.id DESC LIMIT ?1"
         ))?;
@@ -109,7 +109,7 @@ pub fn list_quarantine(
     limit: u32,
 ) -> Result<QuarantinePage, ImportError> {
     let limit = limit.clamp(1, QUARANTINE_PAGE_MAX);
-    Ok(store.read(|c| {
+    Ok(store.read::<_, crate::store::StoreError>(|c| {
         let total: i64 = c.query_row(
             &format!("SELECT COUNT(*) {FILTER_SQL}"),
             params![run_id, filter.field, filter.reason_contains],
@@ -148,7 +148,7 @@ pub fn export_quarantine_csv(
     let mut offset = 0i64;
     let mut n = 0u64;
     loop {
-        let page = store.read(|c| {
+        let page = store.read::<_, crate::store::StoreError>(|c| {
             Ok(query_rows(
                 c,
                 run_id,

@@ -78,7 +78,7 @@ fn ensure_source(
     opts: &ImportOptions,
     now_ms: i64,
 ) -> Result<(i64, i64, Tz, String, Tz), ImportError> {
-    let (source_id, program_id, ptz, currency, stz): (i64, i64, String, String, String) = store.write(|tx| {
+    let (source_id, program_id, ptz, currency, stz): (i64, i64, String, String, String) = store.write::<_, crate::store::StoreError>(|tx| {
         let existing: Option<i64> = tx.query_row("SELECT id FROM sources WHERE name = ?1", [&opts.source], |r| r.get(0)).optional()?;
         let source_id = match existing {
             Some(id) => id,
@@ -144,7 +144,7 @@ pub fn import_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let previous: Option<(i64, String, i64, i64)> = store.read(|c| {
+    let previous: Option<(i64, String, i64, i64)> = store.read::<_, crate::store::StoreError>(|c| {
         Ok(c.query_row(
             "SELECT id, status, checkpoint_offset, checkpoint_row FROM import_runs
              WHERE sha256 = ?1 AND preset = ?2 AND source_id = ?3 AND mapping_json = ?4 ORDER BY id DESC LIMIT 1",
@@ -160,7 +160,7 @@ pub fn import_file(
             return Ok(s);
         }
         Some((id, _, offset, row)) => {
-            store.write(|tx| {
+            store.write::<_, crate::store::StoreError>(|tx| {
                 Ok(tx.execute(
                     "UPDATE import_runs SET status = 'running', message = '' WHERE id = ?1",
                     [id],
@@ -177,7 +177,7 @@ pub fn import_file(
             )
         }
         None => {
-            let id = store.write(|tx| {
+            let id = store.write::<_, crate::store::StoreError>(|tx| {
                 tx.execute(
                     "INSERT INTO import_runs (source_id, file_name, file_size, sha256, preset, mapping_json, started_at_ms, status,
                                               checkpoint_offset, checkpoint_row)
@@ -205,7 +205,7 @@ pub fn import_file(
     // checkpointing them every tick rewrites the same pages again and again, and a checkpoint on the writer lets the
     // next transaction reuse the WAL from its start). Connection settings, restored below whatever the outcome.
     let tune = |kib: i64, wal_pages: i64| {
-        store.write(|t| {
+        store.write::<_, crate::store::StoreError>(|t| {
             t.pragma_update(None, "cache_size", -kib)?;
             Ok(t.pragma_update(None, "wal_autocheckpoint", wal_pages)?)
         })
@@ -242,7 +242,7 @@ pub fn import_file(
             let mut group = vec![first];
             let mut failed = None;
             let opened = Instant::now();
-            store.write(|t| {
+            store.write::<_, crate::store::StoreError>(|t| {
                 writer.begin();
                 let mut rows = 0u64;
                 // After a retry, the chunks already received are written again first.
@@ -296,7 +296,7 @@ pub fn import_file(
         Ok(()) => ("done", String::new()),
         Err(e) => ("failed", e.to_string()),
     };
-    store.write(|t| {
+    store.write::<_, crate::store::StoreError>(|t| {
         Ok(t.execute(
             "UPDATE import_runs SET status = ?2, message = ?3, finished_at_ms = ?4 WHERE id = ?1",
             params![run_id, status, message, finished_ms],

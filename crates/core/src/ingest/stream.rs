@@ -100,28 +100,7 @@ pub enum Record {
 
 /// The business a program is in (`programs.vertical`). An operator source serves its program's vertical: a
 /// casino back-office (players, money, daily activity) or a Forex broker's (IBs, accounts, symbols, deals).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Vertical {
-    Igaming,
-    Forex,
-}
-
-impl Vertical {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Igaming => "igaming",
-            Self::Forex => "forex",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "igaming" => Some(Self::Igaming),
-            "forex" => Some(Self::Forex),
-            _ => None,
-        }
-    }
-}
+pub use crate::programs::Vertical;
 
 /// The kinds of source the connector speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

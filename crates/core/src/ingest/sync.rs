@@ -264,7 +264,6 @@ pub async fn sync_all(
                     "UPDATE sync_runs SET finished_at_ms = ?2, status = ?3, rows_fetched = ?4, rows_changed = ?5, message = ?6 WHERE id = ?1",
                     params![run_id, now, status, fetched, changed, message],
                 )?;
-                crate::audit::append(tx, now, "system", "sync.finished", "source", &name, &serde_json::json!({"status": status, "rows_fetched": fetched, "rows_changed": changed}))?;
                 Ok(())
             })
         })

@@ -249,15 +249,6 @@ pub fn approve(
         )));
     }
     let sid = transition(tx, &e, EntryStatus::Approved, "approve", actor, now_ms)?;
-    crate::audit::append(
-        tx,
-        now_ms,
-        actor,
-        "ledger.approve",
-        "ledger_entry",
-        &id.to_string(),
-        &serde_json::json!({"status_entry": sid}),
-    )?;
     Ok(sid)
 }
 
@@ -297,15 +288,6 @@ pub fn void(
         created_by: actor.to_string(),
     };
     let rid = post(tx, &rev, now_ms)?;
-    crate::audit::append(
-        tx,
-        now_ms,
-        actor,
-        "ledger.void",
-        "ledger_entry",
-        &id.to_string(),
-        &serde_json::json!({"reversal": rid, "reason": reason}),
-    )?;
     Ok(rid)
 }
 
@@ -353,15 +335,6 @@ pub fn clawback(
         created_by: actor.to_string(),
     };
     let cid = post(tx, &cb, now_ms)?;
-    crate::audit::append(
-        tx,
-        now_ms,
-        actor,
-        "ledger.clawback",
-        "ledger_entry",
-        &id.to_string(),
-        &serde_json::json!({"clawback": cid, "reason": reason, "amount_micros": amount_micros}),
-    )?;
     Ok(cid)
 }
 

@@ -40,8 +40,9 @@ fn invalid(msg: impl Into<String>) -> ApiError {
 pub fn configure_source(
     store: &Store,
     cfg: &PostbackSourceConfig,
-    now_ms: i64,
+    stamp: &crate::audit::Stamp,
 ) -> Result<i64, ApiError> {
+    let now_ms = stamp.at_ms;
     let name = cfg.name.trim();
     if name.is_empty()
         || name.len() > SOURCE_NAME_MAX
@@ -109,6 +110,7 @@ pub fn configure_source(
                  hmac_required = ?5, default_currency = ?6, updated_at_ms = ?7",
             params![id, cfg.dialect.as_str(), rules_json, cfg.allow_any_ip, cfg.hmac_required, currency, now_ms],
         )?;
+        stamp.record(tx, "postback_source", name, &serde_json::json!({"dialect": cfg.dialect.as_str(), "allow_ips": rules, "allow_any_ip": cfg.allow_any_ip, "hmac_required": cfg.hmac_required, "default_currency": currency}))?;
         Ok(id)
     });
     id.map_err(|e| match e {

@@ -20,9 +20,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The parameter conventions of one tracker's postbacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Dialect {
+    #[default]
     Everflow,
     Voluum,
     Keitaro,

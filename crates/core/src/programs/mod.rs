@@ -8,30 +8,74 @@ use crate::api::{ApiError, ErrorCode, Period, ProgramSummary};
 use crate::store::{Store, StoreResult};
 use crate::workspace::Workspace;
 use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-/// A program's identity and settings, as requests need them.
+/// What kind of business a program is: the plans, presets and dashboards differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Vertical {
+    /// A casino or sportsbook operator: players, deposits, NGR.
+    Igaming,
+    /// A Forex/CFD broker: accounts, deals, lots, IBs.
+    Forex,
+}
+
+impl Vertical {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vertical::Igaming => "igaming",
+            Vertical::Forex => "forex",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Vertical> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "igaming" => Some(Vertical::Igaming),
+            "forex" => Some(Vertical::Forex),
+            _ => None,
+        }
+    }
+}
+
+impl rusqlite::types::FromSql for Vertical {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let s = v.as_str()?;
+        Vertical::parse(s).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown vertical '{s}'").into())
+        })
+    }
+}
+
+impl rusqlite::types::ToSql for Vertical {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+/// A program's identity and settings: the one type every program-scoped request resolves to, once.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProgramRef {
+pub struct Program {
     pub id: i64,
     pub name: String,
-    pub vertical: String,
+    pub vertical: Vertical,
     pub currency: String,
     pub timezone: String,
 }
 
-impl ProgramRef {
+impl Program {
     pub fn is_forex(&self) -> bool {
-        self.vertical == "forex"
+        self.vertical == Vertical::Forex
     }
 }
 
 /// Every program, by id.
-pub fn all(conn: &Connection) -> StoreResult<Vec<ProgramRef>> {
+pub fn all(conn: &Connection) -> StoreResult<Vec<Program>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, vertical, currency, timezone FROM programs ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
-        Ok(ProgramRef {
+        Ok(Program {
             id: r.get(0)?,
             name: r.get(1)?,
             vertical: r.get(2)?,
@@ -44,7 +88,7 @@ pub fn all(conn: &Connection) -> StoreResult<Vec<ProgramRef>> {
 
 /// The program named `name` (surrounding blanks ignored; blank = none named), else the default one: the first
 /// iGaming program, else the first program. An unknown name is an error listing the known ones.
-pub fn pick(programs: &[ProgramRef], name: Option<&str>) -> Result<ProgramRef, ApiError> {
+pub fn pick(programs: &[Program], name: Option<&str>) -> Result<Program, ApiError> {
     if programs.is_empty() {
         return Err(ApiError::new(
             ErrorCode::NotFound,
@@ -68,14 +112,14 @@ pub fn pick(programs: &[ProgramRef], name: Option<&str>) -> Result<ProgramRef, A
             }),
         None => Ok(programs
             .iter()
-            .find(|p| p.vertical == "igaming")
+            .find(|p| p.vertical == Vertical::Igaming)
             .unwrap_or(&programs[0])
             .clone()),
     }
 }
 
 /// [`pick`] over the store's programs.
-pub fn resolve(store: &Store, name: Option<&str>) -> Result<ProgramRef, ApiError> {
+pub fn resolve(store: &Store, name: Option<&str>) -> Result<Program, ApiError> {
     let programs = store.read(all)?;
     pick(&programs, name)
 }
@@ -109,7 +153,7 @@ fn count(conn: &Connection, table: &str, program_id: i64) -> StoreResult<u32> {
 
 /// Every program with its counts and data range, by id; the default one is marked.
 pub fn list(ws: &Workspace) -> Result<Vec<ProgramSummary>, ApiError> {
-    let rows = ws.store().read(|c| {
+    let rows = ws.store().read::<_, crate::store::StoreError>(|c| {
         let programs = all(c)?;
         let mut out = Vec::with_capacity(programs.len());
         for p in &programs {
@@ -123,7 +167,7 @@ pub fn list(ws: &Workspace) -> Result<Vec<ProgramSummary>, ApiError> {
         }
         Ok(out)
     })?;
-    let refs: Vec<ProgramRef> = rows.iter().map(|r| r.0.clone()).collect();
+    let refs: Vec<Program> = rows.iter().map(|r| r.0.clone()).collect();
     let default_id = pick(&refs, None).ok().map(|p| p.id);
     Ok(rows
         .into_iter()
@@ -147,11 +191,11 @@ pub fn list(ws: &Workspace) -> Result<Vec<ProgramSummary>, ApiError> {
 mod tests {
     use super::*;
 
-    fn p(id: i64, name: &str, vertical: &str) -> ProgramRef {
-        ProgramRef {
+    fn p(id: i64, name: &str, vertical: &str) -> Program {
+        Program {
             id,
             name: name.into(),
-            vertical: vertical.into(),
+            vertical: Vertical::parse(vertical).unwrap(),
             currency: "EUR".into(),
             timezone: "UTC".into(),
         }

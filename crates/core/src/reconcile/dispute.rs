@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use super::report::discrepancy;
 use super::ReconError;
 use crate::api::{DisputeCase, DisputeOpenInput};
+use crate::audit::Stamp;
 use crate::money::format_amount;
 use crate::store::Store;
 
@@ -16,13 +17,13 @@ pub const SLA_DAYS: i64 = 14;
 pub fn open_from_discrepancy(
     store: &Store,
     input: &DisputeOpenInput,
-    now_ms: i64,
+    stamp: &Stamp,
 ) -> Result<DisputeCase, ReconError> {
-    let user = input.user.trim();
-    let (user_id, found, existing) = store.read(|conn| {
-        let user_id: Option<i64> = conn
-            .query_row("SELECT id FROM users WHERE name = ?1", [user], |r| r.get(0))
-            .optional()?;
+    let now_ms = stamp.at_ms;
+    let user_id = stamp
+        .user_id
+        .ok_or_else(|| ReconError::Invalid("a dispute needs a signed-in person".into()))?;
+    let (found, existing) = store.read::<_, crate::store::StoreError>(|conn| {
         let existing: Option<i64> = conn
             .query_row(
                 "SELECT id FROM dispute_cases WHERE discrepancy_id = ?1",
@@ -30,9 +31,8 @@ pub fn open_from_discrepancy(
                 |r| r.get(0),
             )
             .optional()?;
-        Ok((user_id, discrepancy(conn, input.discrepancy_id)?, existing))
+        Ok((discrepancy(conn, input.discrepancy_id)?, existing))
     })?;
-    let user_id = user_id.ok_or_else(|| ReconError::NotFound(format!("no user named '{user}'")))?;
     let d = found
         .ok_or_else(|| ReconError::NotFound(format!("no discrepancy {}", input.discrepancy_id)))?;
     let (program_id, affiliate_id, reason, impact, currency) = (
@@ -73,7 +73,7 @@ pub fn open_from_discrepancy(
     );
     let sla = now_ms + SLA_DAYS * 86_400_000;
     let claimed = impact.abs();
-    let id = store.write(|tx| {
+    let id = store.write::<_, crate::store::StoreError>(|tx| {
         tx.execute(
             "INSERT INTO dispute_cases (program_id, affiliate_id, state, title, amount_claimed_micros, currency, sla_due_at_ms,
                  discrepancy_id, evidence_refs_json, created_by, created_at_ms)
@@ -87,11 +87,11 @@ pub fn open_from_discrepancy(
              VALUES (?1, ?2, ?3, 'opened', NULL, 'open', ?4)",
             params![id, now_ms, user_id, serde_json::json!({ "discrepancy_id": input.discrepancy_id, "detail": detail }).to_string()],
         )?;
-        crate::audit::append(tx, now_ms, user, "dispute.open", "dispute_case", &id.to_string(),
+        stamp.record(tx, "dispute_case", &id.to_string(),
             &serde_json::json!({ "discrepancy_id": input.discrepancy_id, "reason": reason, "amount_claimed_micros": claimed }))?;
         Ok(id)
     })?;
-    let affiliate = store.read(|conn| {
+    let affiliate = store.read::<_, crate::store::StoreError>(|conn| {
         Ok(match affiliate_id {
             Some(a) => conn.query_row(
                 "SELECT external_id FROM affiliates WHERE id = ?1",

@@ -31,18 +31,6 @@ impl From<rusqlite::Error> for ReconError {
     }
 }
 
-impl From<ReconError> for crate::api::ApiError {
-    fn from(e: ReconError) -> Self {
-        use crate::api::{ApiError, ErrorCode};
-        let code = match &e {
-            ReconError::Invalid(_) => ErrorCode::InvalidInput,
-            ReconError::NotFound(_) => ErrorCode::NotFound,
-            ReconError::Store(_) => ErrorCode::Storage,
-        };
-        ApiError::new(code, e.to_string())
-    }
-}
-
 /// Tolerances of reconciliation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReconSettings {

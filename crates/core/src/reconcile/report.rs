@@ -13,8 +13,41 @@ use crate::import::quarantine::spreadsheet_safe;
 use crate::money::format_amount;
 use crate::store::Store;
 
-/// Reconciles `query.period` for `program_id`: stores the discrepancies (a re-run updates rows in place by
-/// natural key, drops the ones that no longer hold unless a dispute names them) and returns the filtered report.
+/// The month and the reason filter of a query; errors name the bad field.
+pub fn parse_query(query: &ReconQuery) -> Result<(Month, Option<Reason>), ReconError> {
+    let month = parse_period(&query.period)?;
+    let reason = match query
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        Some(r) => Some(Reason::parse(r).ok_or_else(|| {
+            ReconError::Invalid(format!(
+                "Reason: unknown reason code '{r}' (known: {})",
+                Reason::ALL.map(Reason::as_str).join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    Ok((month, reason))
+}
+
+/// The discrepancies of a month as the data says now (reads only).
+pub fn find(
+    store: &Store,
+    program_id: i64,
+    month: &Month,
+    settings: &ReconSettings,
+    now_ms: i64,
+) -> Result<Vec<Discrepancy>, ReconError> {
+    Ok(store.read(|conn| -> Result<_, ReconError> {
+        Ok(classify(conn, program_id, month, settings, now_ms)?)
+    })?)
+}
+
+/// Reconciles `query.period` for `program_id`: stores the discrepancies and returns the filtered report. (The
+/// front door does the same in three steps, so that its audit entry shares [`save`]'s transaction.)
 pub fn run(
     store: &Store,
     program_id: i64,
@@ -22,17 +55,8 @@ pub fn run(
     settings: &ReconSettings,
     now_ms: i64,
 ) -> Result<ReconReport, ReconError> {
-    let month = parse_period(&query.period)?;
-    let reason = match &query.reason {
-        Some(r) => Some(Reason::parse(r).ok_or_else(|| {
-            ReconError::Invalid(format!(
-                "unknown reason code '{r}' (known: {})",
-                Reason::ALL.map(Reason::as_str).join(", ")
-            ))
-        })?),
-        None => None,
-    };
-    let found = store.read(|conn| Ok(classify(conn, program_id, &month, settings, now_ms)?))?;
+    let (month, reason) = parse_query(query)?;
+    let found = find(store, program_id, &month, settings, now_ms)?;
     store.write(|tx| save(tx, program_id, &month, &found, now_ms))?;
     load(
         store,
@@ -43,7 +67,9 @@ pub fn run(
     )
 }
 
-fn save(
+/// Stores a month's discrepancies: a re-run updates rows in place by natural key and drops the ones that no
+/// longer hold, unless a dispute names them.
+pub fn save(
     tx: &rusqlite::Transaction<'_>,
     program_id: i64,
     month: &Month,
@@ -92,7 +118,7 @@ pub fn load(
     reason: Option<Reason>,
     affiliate: Option<&str>,
 ) -> Result<ReconReport, ReconError> {
-    Ok(store.read(|conn| {
+    Ok(store.read::<_, crate::store::StoreError>(|conn| {
         let (program, currency): (String, String) =
             conn.query_row("SELECT name, currency FROM programs WHERE id = ?1", [program_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let rows = conn

@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0011_conversions_txn_index.sql"),
     migration!("0012_enum_checks.sql", rebuilds),
     migration!("0013_clicks_time_index.sql"),
+    migration!("0014_people.sql", rebuilds),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -246,68 +246,79 @@ impl Store {
         self.checkpointer.is_some()
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer; commits if it returns Ok.
-    pub fn write<T>(&self, f: impl FnMut(&Transaction<'_>) -> StoreResult<T>) -> StoreResult<T> {
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer; commits if it returns Ok, rolls back if it
+    /// returns Err. The closure's error type is the caller's own (a domain error, a refusal), so nothing has to
+    /// travel as a string: any error that a store error converts into will do.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnMut(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         self.write_with(Durability::Normal, f)
     }
 
     /// As [`Store::write`], choosing how durable the commit must be.
-    pub fn write_with<T>(
+    pub fn write_with<T, E: From<StoreError>>(
         &self,
         durability: Durability,
-        mut f: impl FnMut(&Transaction<'_>) -> StoreResult<T>,
-    ) -> StoreResult<T> {
+        mut f: impl FnMut(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         self.waiting.fetch_add(1, Ordering::SeqCst);
         let locked = self.writer.lock();
         self.waiting.fetch_sub(1, Ordering::SeqCst);
         let mut conn = locked.unwrap_or_else(|p| p.into_inner());
+        let sync = |conn: &Connection, mode: &str| {
+            conn.pragma_update(None, "synchronous", mode)
+                .map_err(|e| E::from(StoreError::from(e)))
+        };
         if durability == Durability::Full {
-            conn.pragma_update(None, "synchronous", "FULL")?;
+            sync(&conn, "FULL")?;
         }
         let result = Self::write_retrying(&mut conn, &mut f);
         if durability == Durability::Full {
-            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            sync(&conn, "NORMAL")?;
         }
         result
     }
 
-    fn write_retrying<T>(
+    /// Begins and commits, retrying when SQLite still reports BUSY/LOCKED after the busy handler gave up (the
+    /// closure runs again from the start; its own errors are never retried).
+    fn write_retrying<T, E: From<StoreError>>(
         conn: &mut Connection,
-        f: &mut impl FnMut(&Transaction<'_>) -> StoreResult<T>,
-    ) -> StoreResult<T> {
+        f: &mut impl FnMut(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut attempt = 0;
         loop {
-            let outcome = (|| {
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let value = f(&tx)?;
-                tx.commit()?;
-                Ok(value)
-            })();
-            match outcome {
-                Err(StoreError::Sqlite(e)) if is_busy(&e) && attempt < WRITE_RETRIES_MAX => {
+            let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+                Ok(tx) => tx,
+                Err(e) if is_busy(&e) && attempt < WRITE_RETRIES_MAX => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(10 * u64::from(attempt)));
+                    continue;
+                }
+                Err(e) => return Err(StoreError::from(e).into()),
+            };
+            let value = f(&tx)?; // an error drops `tx`, which rolls back
+            match tx.commit() {
+                Ok(()) => return Ok(value),
+                Err(e) if is_busy(&e) && attempt < WRITE_RETRIES_MAX => {
                     attempt += 1;
                     std::thread::sleep(Duration::from_millis(10 * u64::from(attempt)));
                 }
-                other => return other,
+                Err(e) => return Err(StoreError::from(e).into()),
             }
         }
     }
 
     /// Runs `f` on a read-only connection (WAL: it sees the last committed state and never blocks the writer).
-    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+    /// Like [`Store::write`], generic over the closure's error.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let conn = match pooled {
             Some(c) => c,
-            None => {
-                let c = Connection::open_with_flags(
-                    &self.path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                        | OpenFlags::SQLITE_OPEN_URI,
-                )?;
-                apply_pragmas(&c, false)?;
-                c
-            }
+            None => Self::open_reader(&self.path).map_err(E::from)?,
         };
         let result = f(&conn);
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
@@ -315,6 +326,17 @@ impl Store {
             pool.push(conn);
         }
         result
+    }
+
+    fn open_reader(path: &Path) -> StoreResult<Connection> {
+        let c = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        apply_pragmas(&c, false)?;
+        Ok(c)
     }
 
     /// Copies the WAL back into the database and truncates it (outside any transaction). Bulk jobs that pause

@@ -4,8 +4,12 @@
 
 use super::{off_thread, LayeredSecrets, ProgramSpec, StaticSecrets, Workspace};
 use crate::api::{ApiError, ErrorCode, SyncSummary};
+use crate::commission::plan::file::PlanFormat;
+use crate::commission::plan::saved;
+use crate::commission::CommissionResult;
 use crate::ingest::{HttpPolicy, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions};
-use crate::store::{StoreError, StoreResult};
+use crate::programs::{Program, Vertical};
+use crate::store::{Durability, StoreError, StoreResult};
 use std::sync::Arc;
 
 /// The API key the built-in demo tracker and operator accept. Not a secret: the demo runs on loopback only.
@@ -44,9 +48,12 @@ impl DemoEndpoint {
 }
 
 /// The demo programs' default plans: (vertical, plan file).
-const DEMO_PLANS: &[(&str, &str)] = &[
-    ("igaming", include_str!("../../demo/casino-plan.json")),
-    ("forex", include_str!("../../demo/broker-plan.json")),
+const DEMO_PLANS: &[(Vertical, &str)] = &[
+    (
+        Vertical::Igaming,
+        include_str!("../../demo/casino-plan.json"),
+    ),
+    (Vertical::Forex, include_str!("../../demo/broker-plan.json")),
 ];
 /// Demo plans apply from this day (before any demo data).
 const DEMO_PLANS_FROM: &str = "2020-01-01";
@@ -82,25 +89,7 @@ impl Workspace {
             &config,
             now_ms,
         )?;
-        self.store.write(|tx| {
-            let n: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM audit_log WHERE action = 'workspace.open_demo'",
-                [],
-                |r| r.get(0),
-            )?;
-            if n == 0 {
-                crate::audit::append(
-                    tx,
-                    now_ms,
-                    "system",
-                    "workspace.open_demo",
-                    "program",
-                    &program.name,
-                    &serde_json::json!({}),
-                )?;
-            }
-            Ok(())
-        })
+        Ok(())
     }
 
     /// Sets up the demo Forex broker: a program of vertical 'forex' and its back-office as an operator source
@@ -112,10 +101,11 @@ impl Workspace {
         since_day: &str,
         now_ms: i64,
     ) -> StoreResult<i64> {
-        if program.vertical != "forex" {
+        if program.vertical != crate::programs::Vertical::Forex {
             return Err(StoreError::Invalid(format!(
                 "the demo broker's program '{}' must be of vertical forex, not {}",
-                program.name, program.vertical
+                program.name,
+                program.vertical.as_str()
             )));
         }
         let program_id = self.ensure_program(program, now_ms)?;
@@ -193,54 +183,41 @@ impl Workspace {
     }
 
     /// Gives each demo program its default plan (once: a program that has any plan is left alone) and computes
-    /// every month of the demo data into the ledger, so Plans and Statements open on real numbers.
-    pub fn install_demo_commission(&self, now_ms: i64) -> Result<(), ApiError> {
-        let programs: Vec<(String, String)> = self.store.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT p.name, p.vertical FROM programs p
-                  WHERE NOT EXISTS (SELECT 1 FROM plans WHERE program_id = p.id)
-                    AND EXISTS (SELECT 1 FROM sources s WHERE s.program_id = p.id AND s.name IN (?1, ?2, ?3))
-                  ORDER BY p.id",
-            )?;
-            let rows = stmt.query_map([DEMO_TRACKER, DEMO_OPERATOR, DEMO_BROKER], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    /// every month of the demo data into the ledger, so Plans and Statements open on real numbers. Part of
+    /// opening the demo: its one audit entry is the front door's.
+    pub fn install_demo_commission(&self, now_ms: i64) -> CommissionResult<()> {
+        let programs: Vec<Program> = self.store.read(|c| -> CommissionResult<_> {
+            let demo: Vec<i64> = c
+                .prepare(
+                    "SELECT p.id FROM programs p
+                      WHERE NOT EXISTS (SELECT 1 FROM plans WHERE program_id = p.id)
+                        AND EXISTS (SELECT 1 FROM sources s WHERE s.program_id = p.id AND s.name IN (?1, ?2, ?3))",
+                )?
+                .query_map([DEMO_TRACKER, DEMO_OPERATOR, DEMO_BROKER], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok(crate::programs::all(c)?.into_iter().filter(|p| demo.contains(&p.id)).collect())
         })?;
-        for (program, vertical) in programs {
-            let Some((_, text)) = DEMO_PLANS.iter().find(|(v, _)| *v == vertical) else {
+        for program in programs {
+            let Some((_, text)) = DEMO_PLANS.iter().find(|(v, _)| *v == program.vertical) else {
                 continue;
             };
-            let saved = crate::commission::actions::import_plan(
-                &self.store,
-                Some(&program),
-                "demo-plan.json",
-                text,
-                true,
-                now_ms,
-            )?;
-            let Some(plan) = saved.plan.filter(|_| saved.saved) else {
-                let why: Vec<String> = saved
-                    .errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.path, e.reason))
-                    .collect();
-                return Err(ApiError::new(
-                    ErrorCode::Internal,
-                    format!("the demo plan of {program} is invalid: {}", why.join("; ")),
-                ));
-            };
-            crate::commission::actions::assign_plan(
-                &self.store,
-                Some(&program),
-                None,
-                &plan.name,
-                DEMO_PLANS_FROM,
-                "system",
-                now_ms,
-            )?;
-            for month in self.months_with_data(&program)? {
-                crate::commission::actions::compute(&self.store, Some(&program), &month, now_ms)?;
+            let plan = crate::commission::plan::file::parse(text, PlanFormat::Json)?;
+            self.store.write(|tx| -> CommissionResult<()> {
+                let o = saved::save_plan(tx, program.id, &plan, now_ms)?;
+                saved::assign(
+                    tx,
+                    program.id,
+                    None,
+                    o.plan_id,
+                    DEMO_PLANS_FROM,
+                    "demo",
+                    now_ms,
+                )
+            })?;
+            for month in self.months_with_data(&program.name)? {
+                self.store.write_with(Durability::Full, |tx| {
+                    crate::commission::compute::compute_in(tx, &program, &month, now_ms).map(|_| ())
+                })?;
             }
         }
         Ok(())

@@ -31,11 +31,12 @@ impl Workspace {
     /// with nothing new changes nothing). Attribution first: detection charges findings to the attributed
     /// affiliate.
     pub fn derive(&self, now_ms: i64) -> StoreResult<DeriveSummary> {
-        let programs: Vec<(i64, String, String)> = self.store.read(|c| {
-            let mut stmt = c.prepare("SELECT id, name, vertical FROM programs ORDER BY id")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })?;
+        let programs: Vec<(i64, String, String)> =
+            self.store.read::<_, crate::store::StoreError>(|c| {
+                let mut stmt = c.prepare("SELECT id, name, vertical FROM programs ORDER BY id")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })?;
         let mut summary = DeriveSummary::default();
         for (id, name, vertical) in &programs {
             if vertical == "igaming" {

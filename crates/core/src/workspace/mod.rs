@@ -38,7 +38,7 @@ pub struct Workspace {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgramSpec {
     pub name: String,
-    pub vertical: String,
+    pub vertical: crate::programs::Vertical,
     pub currency: String,
     pub timezone: String,
 }
@@ -205,7 +205,7 @@ impl crate::ingest::Secrets for StaticSecrets {
 }
 
 /// Runs blocking store work on the blocking pool, so an async caller (the shell, the CLI's runtime) never stalls.
-pub(crate) async fn off_thread<T, E>(
+pub async fn off_thread<T, E>(
     job: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, ApiError>
 where

@@ -3,8 +3,13 @@
 
 use super::Plan;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The text format of a plan file.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum PlanFormat {
+    #[default]
     Json,
     Toml,
 }

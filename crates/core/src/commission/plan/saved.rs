@@ -165,18 +165,6 @@ pub fn save_plan(
         plan_out.push((next_no, v.effective_from.clone(), hash, true));
     }
     plan_out.sort_by_key(|v| v.0);
-    if plan_out.iter().any(|v| v.3) {
-        let detail = serde_json::json!({"plan": plan.name, "versions": plan_out.iter().filter(|v| v.3).map(|v| serde_json::json!({"version_no": v.0, "effective_from": v.1, "content_hash": v.2})).collect::<Vec<_>>()});
-        crate::audit::append(
-            tx,
-            now_ms,
-            "system",
-            "plan.save",
-            "plan",
-            &plan_id.to_string(),
-            &detail,
-        )?;
-    }
     Ok(SaveOutcome {
         plan_id,
         created_plan,
@@ -306,16 +294,6 @@ pub fn assign(
     tx.execute(
         "INSERT INTO plan_assignments (program_id, affiliate_id, plan_id, effective_from, created_by, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![program_id, affiliate_id, plan_id, effective_from, actor, now_ms],
-    )?;
-    let detail = serde_json::json!({"affiliate_id": affiliate_id, "plan_id": plan_id, "effective_from": effective_from});
-    crate::audit::append(
-        tx,
-        now_ms,
-        actor,
-        "plan.assign",
-        "plan",
-        &plan_id.to_string(),
-        &detail,
     )?;
     Ok(())
 }

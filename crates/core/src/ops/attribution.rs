@@ -1,0 +1,171 @@
+//! Attribution: affiliates and their players, a player's explanation, the rule versions, promo codes, runs and
+//! the multi-touch report (analysis only).
+
+use super::catalog::Op;
+use super::context::Ctx;
+use crate::api::{
+    AffiliateDetail, AffiliatesPage, ApiError, AttributionRules, AttributionRulesView,
+    AttributionRunSummary, DashboardQuery, ErrorCode, MultiTouchReport, Period, PlayerExplanation,
+    SaveRulesResult,
+};
+use crate::attribution::{affiliates, explain, promo, report, versions, AttributionError};
+use crate::dashboard::{refresh_rollups, resolve_period};
+use crate::programs::Program;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+impl From<AttributionError> for ApiError {
+    fn from(e: AttributionError) -> Self {
+        match e {
+            AttributionError::NotFound(m) => ApiError::new(ErrorCode::NotFound, m),
+            e @ (AttributionError::Invalid(_) | AttributionError::Rules(_)) => {
+                ApiError::new(ErrorCode::InvalidInput, e.to_string())
+            }
+            AttributionError::Store(s) => s.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AffiliateRequest {
+    /// The tracker's affiliate id.
+    pub affiliate: String,
+    #[serde(default)]
+    pub period: DashboardQuery,
+}
+
+/// A rule version to save, in force for registrations from `effective_from` (`YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SaveRulesRequest {
+    pub effective_from: String,
+    pub rules: AttributionRules,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MultiTouchRequest {
+    pub period: DashboardQuery,
+    /// Half-life of the time-decay model, in hours.
+    pub half_life_hours: u32,
+}
+
+/// A promo code and the affiliate it belongs to, optionally for a span of days.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PromoCodeRequest {
+    pub code: String,
+    pub affiliate: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<String>,
+}
+
+/// Refuses a Forex program: a broker's clients come attributed to their IB by the broker, and running click/btag
+/// attribution over them would overwrite those links (every client organic).
+fn igaming(p: &Program, what: &str) -> Result<(), ApiError> {
+    if p.is_forex() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{what} applies to iGaming programs; {} is a forex program whose clients the broker attributes to their IB",
+                p.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn list_affiliates(cx: &Ctx, q: DashboardQuery) -> Result<AffiliatesPage, ApiError> {
+    let a = cx.allow(Op::ListAffiliates)?;
+    let p = a.program()?;
+    let period = resolve_period(cx.workspace(), p, &q)?;
+    refresh_rollups(cx.workspace())?;
+    Ok(cx
+        .workspace()
+        .store()
+        .read(|c| affiliates::list(c, p.id, &period))?)
+}
+
+pub fn affiliate_detail(cx: &Ctx, req: AffiliateRequest) -> Result<AffiliateDetail, ApiError> {
+    let a = cx.allow(Op::AffiliateDetail)?;
+    let p = a.program()?;
+    let period = resolve_period(cx.workspace(), p, &req.period)?;
+    refresh_rollups(cx.workspace())?;
+    Ok(cx
+        .workspace()
+        .store()
+        .read(|c| affiliates::detail(c, p.id, req.affiliate.trim(), &period))?)
+}
+
+/// A player's stored decision, by the operator's player id.
+pub fn explain_player(cx: &Ctx, player: String) -> Result<PlayerExplanation, ApiError> {
+    let a = cx.allow(Op::ExplainPlayer)?;
+    let p = a.program()?;
+    Ok(cx
+        .workspace()
+        .store()
+        .read(|c| explain::player(c, p.id, player.trim()))?)
+}
+
+pub fn attribution_rules(cx: &Ctx) -> Result<AttributionRulesView, ApiError> {
+    let a = cx.allow(Op::AttributionRules)?;
+    let p = a.program()?;
+    Ok(cx.workspace().store().read(|c| versions::view(c, p.id))?)
+}
+
+/// Validates and stores a rule version; field errors come back in the result and nothing is stored.
+pub fn save_attribution_rules(
+    cx: &Ctx,
+    req: SaveRulesRequest,
+) -> Result<SaveRulesResult, ApiError> {
+    let a = cx.allow_request(Op::SaveAttributionRules, &req)?;
+    let p = a.program()?;
+    igaming(p, "Attribution rules")?;
+    Ok(versions::save_rules(
+        cx.workspace().store(),
+        p.id,
+        req.effective_from.trim(),
+        &req.rules,
+        a.stamp()?,
+    )?)
+}
+
+pub fn multi_touch_report(cx: &Ctx, req: MultiTouchRequest) -> Result<MultiTouchReport, ApiError> {
+    let a = cx.allow(Op::MultiTouchReport)?;
+    let p = a.program()?;
+    let period: Period = resolve_period(cx.workspace(), p, &req.period)?;
+    Ok(cx
+        .workspace()
+        .store()
+        .read(|c| report::build(c, p.id, &period, req.half_life_hours))?)
+}
+
+/// Assigns a promo code to an affiliate (replacing an earlier owner); applies at the next attribution run.
+pub fn set_promo_code(cx: &Ctx, req: PromoCodeRequest) -> Result<(), ApiError> {
+    let a = cx.allow_request(Op::SetPromoCode, &req)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    igaming(p, "A promo code")?;
+    Ok(cx.workspace().store().write(|tx| -> Result<(), AttributionError> {
+        promo::set(tx, p.id, &req.code, &req.affiliate, req.valid_from.as_deref(), req.valid_to.as_deref(), stamp.at_ms)?;
+        stamp.record(tx, "promo_code", &crate::attribution::facts::normalize_promo(&req.code), &serde_json::json!({"affiliate": req.affiliate.trim(), "valid_from": req.valid_from, "valid_to": req.valid_to}))?;
+        Ok(())
+    })?)
+}
+
+/// (Re)decides every player not yet locked by an FTD; idempotent.
+pub fn run_attribution(cx: &Ctx) -> Result<AttributionRunSummary, ApiError> {
+    let a = cx.allow(Op::RunAttribution)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    igaming(p, "Attribution")?;
+    Ok(cx.workspace().store().write(|tx| {
+        let summary = crate::attribution::run_in(tx, p.id, cx.now_ms)?;
+        stamp.record(
+            tx,
+            "program",
+            &p.name,
+            &serde_json::to_value(&summary).unwrap_or_default(),
+        )?;
+        Ok::<_, crate::store::StoreError>(summary)
+    })?)
+}

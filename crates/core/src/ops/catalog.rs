@@ -1,0 +1,269 @@
+//! The one list of operations. Each has a name (the Tauri command, the TypeScript client's call, the audit log's
+//! `action`), who may call it ([`Access`]), whether it changes state (and so writes one audit entry), and whether
+//! it acts on one program. The desktop shell's handler list, its capability file, the build script's command list
+//! and the UI client are checked against this list by a test; `docs/permissions.md` is rendered from it.
+
+use crate::people::Permission;
+
+/// Who may call an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (the sign-in screen's own calls).
+    Public,
+    /// Only while the workspace has nobody who can sign in (creating the owner).
+    Bootstrap,
+    /// While the workspace has nobody who can sign in, anyone; afterwards a person with the permission.
+    BootstrapOr(Permission),
+    /// Any signed-in person, acting on their own session or account.
+    SignedIn,
+    /// A signed-in person holding the permission.
+    Needs(Permission),
+}
+
+impl Access {
+    /// The permission the operation needs from a signed-in person, if any.
+    pub fn permission(self) -> Option<Permission> {
+        match self {
+            Access::Needs(p) | Access::BootstrapOr(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// Whether an operation changes what the workspace holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Reads, or changes only the caller's session: no audit entry.
+    Read,
+    /// Changes the workspace: exactly one audit entry, in the operation's transaction.
+    Write,
+}
+
+macro_rules! operations {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $access:expr, $effect:ident, $scoped:literal; )*) => {
+        /// Every operation of the front door.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Op { $( $(#[doc = $doc])* $variant, )* }
+
+        impl Op {
+            /// In the order of this list (the order of `docs/permissions.md`).
+            pub const ALL: &'static [Op] = &[ $( Op::$variant, )* ];
+
+            /// The command name: snake_case, as the Tauri command, the UI client and the audit log say it.
+            pub fn name(self) -> &'static str {
+                match self { $( Op::$variant => $name, )* }
+            }
+
+            pub fn access(self) -> Access {
+                use crate::people::Permission::*;
+                match self { $( Op::$variant => $access, )* }
+            }
+
+            pub fn effect(self) -> Effect {
+                match self { $( Op::$variant => Effect::$effect, )* }
+            }
+
+            /// Whether it acts on one program (the session's chosen one, or the CLI's `--program`).
+            pub fn program_scoped(self) -> bool {
+                match self { $( Op::$variant => $scoped, )* }
+            }
+
+            /// One line on what it does.
+            pub fn summary(self) -> &'static str {
+                match self { $( Op::$variant => concat!($($doc, )* ""), )* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Op> {
+                Op::ALL.iter().copied().find(|o| o.name() == name)
+            }
+        }
+    };
+}
+
+operations! {
+    // ---- Session and people -------------------------------------------------------------------------------
+    /// Who is signed in, and what the sign-in screen needs to know about the workspace.
+    SessionStatus = "session_status", Access::Public, Read, false;
+    /// Sign in with a name and a passphrase.
+    SignIn = "sign_in", Access::Public, Write, false;
+    /// Sign out (or lock: the next action asks for the passphrase again).
+    SignOut = "sign_out", Access::SignedIn, Read, false;
+    /// Create a workspace's first person, its owner.
+    CreateWorkspace = "create_workspace", Access::Bootstrap, Write, false;
+    /// Change one's own passphrase (the signing key is resealed, not replaced).
+    ChangePassphrase = "change_passphrase", Access::SignedIn, Write, false;
+    /// Everyone in the workspace, with their roles.
+    ListPeople = "list_people", Access::Needs(View), Read, false;
+    /// Add a person with roles and a first passphrase.
+    AddPerson = "add_person", Access::Needs(ManageUsers), Write, false;
+    /// Change a person's display name, roles or whether they are active.
+    UpdatePerson = "update_person", Access::Needs(ManageUsers), Write, false;
+    /// Set a new passphrase for someone who lost theirs (they get a new signing key).
+    ResetPassphrase = "reset_passphrase", Access::Needs(ManageUsers), Write, false;
+    /// The workspace's settings (idle lock).
+    WorkspaceSettings = "workspace_settings", Access::Needs(View), Read, false;
+    /// Change the workspace's settings.
+    SaveWorkspaceSettings = "save_workspace_settings", Access::Needs(ManageWorkspace), Write, false;
+    // ---- Audit ---------------------------------------------------------------------------------------------
+    /// A filtered page of the audit log.
+    AuditList = "audit_list", Access::Needs(View), Read, false;
+    /// Verify the chain, and the people against it.
+    AuditVerify = "audit_verify", Access::Needs(View), Read, false;
+    /// Write the chain with its head hash to a file, for an auditor.
+    AuditExport = "audit_export", Access::Needs(View), Read, false;
+    // ---- Workspace -----------------------------------------------------------------------------------------
+    /// The workspace's data range and the freshness of its sources.
+    WorkspaceStatus = "workspace_status", Access::Needs(View), Read, false;
+    /// Start the demo world on loopback and sync it (creates the demo's people in an empty workspace).
+    OpenDemoWorkspace = "open_demo_workspace", Access::BootstrapOr(IngestData), Write, false;
+    /// Sync every enabled source from its checkpoint.
+    SyncNow = "sync_now", Access::Needs(IngestData), Write, false;
+    /// The workspace's programs.
+    ListPrograms = "list_programs", Access::Needs(View), Read, false;
+    /// Choose the program the session acts on.
+    SelectProgram = "select_program", Access::SignedIn, Read, false;
+    // ---- Dashboards ----------------------------------------------------------------------------------------
+    /// The per-affiliate funnel of a period.
+    Dashboard = "dashboard", Access::Needs(View), Read, true;
+    /// How conversions arrived (S2S, pixel, batch, API) per affiliate.
+    Coverage = "coverage", Access::Needs(View), Read, true;
+    /// Open flags and unreconciled payout per affiliate.
+    DashboardAlerts = "dashboard_alerts", Access::Needs(View), Read, false;
+    // ---- Sources and postbacks -----------------------------------------------------------------------------
+    /// Tracker and operator sources with their state.
+    ListSources = "list_sources", Access::Needs(View), Read, false;
+    /// Add or change a source (its key goes to the OS keychain).
+    SaveSource = "save_source", Access::Needs(ManageSources), Write, true;
+    /// Try a source's connection and credentials.
+    TestSource = "test_source", Access::Needs(ManageSources), Read, false;
+    /// The postback request log.
+    PostbackLog = "postback_log", Access::Needs(View), Read, false;
+    /// Postback sources and their settings.
+    PostbackSources = "postback_sources", Access::Needs(View), Read, false;
+    /// Add or change a postback source (token and secrets go to the OS keychain).
+    PostbackSaveSource = "postback_save_source", Access::Needs(ManageSources), Write, true;
+    /// Whether the postback listener runs, and its counters.
+    PostbackListenerStatus = "postback_listener_status", Access::Needs(View), Read, false;
+    /// Start the postback listener on loopback.
+    PostbackListenerStart = "postback_listener_start", Access::Needs(ManageSources), Write, false;
+    /// Stop the postback listener.
+    PostbackListenerStop = "postback_listener_stop", Access::Needs(ManageSources), Write, false;
+    // ---- Imports -------------------------------------------------------------------------------------------
+    /// The fields of an import preset.
+    ImportFields = "import_fields", Access::Needs(View), Read, false;
+    /// A dry run of a file: detection and the first rows validated.
+    ImportPreview = "import_preview", Access::Needs(IngestData), Read, false;
+    /// Import a file (resumable, idempotent), then attribution and detection over what landed.
+    ImportRun = "import_run", Access::Needs(IngestData), Write, true;
+    /// Import runs with their counts.
+    ImportRuns = "import_runs", Access::Needs(View), Read, false;
+    /// A page of a run's quarantined rows.
+    ImportQuarantine = "import_quarantine", Access::Needs(View), Read, false;
+    /// Write a run's quarantined rows as CSV.
+    ImportQuarantineExport = "import_quarantine_export", Access::Needs(View), Read, false;
+    // ---- Attribution ---------------------------------------------------------------------------------------
+    /// Every affiliate's profile and performance.
+    ListAffiliates = "list_affiliates", Access::Needs(View), Read, true;
+    /// One affiliate: profile, players, plan assignments.
+    AffiliateDetail = "affiliate_detail", Access::Needs(View), Read, true;
+    /// Why a player is attributed the way they are.
+    ExplainPlayer = "explain_player", Access::Needs(View), Read, true;
+    /// The attribution rule versions.
+    AttributionRules = "attribution_rules", Access::Needs(View), Read, true;
+    /// Save a new attribution rule version.
+    SaveAttributionRules = "save_attribution_rules", Access::Needs(ManageAttribution), Write, true;
+    /// Multi-touch credit over a period (analysis only).
+    MultiTouchReport = "multi_touch_report", Access::Needs(View), Read, true;
+    /// Assign a promo code to an affiliate.
+    SetPromoCode = "set_promo_code", Access::Needs(ManageAttribution), Write, true;
+    /// Re-decide every player not yet locked by an FTD.
+    RunAttribution = "run_attribution", Access::Needs(ManageAttribution), Write, true;
+    // ---- Commission ----------------------------------------------------------------------------------------
+    /// The program's commission plans.
+    ListPlans = "list_plans", Access::Needs(View), Read, true;
+    /// A plan with its versions and assignments.
+    PlanDetail = "plan_detail", Access::Needs(View), Read, true;
+    /// Validate a plan file without saving it.
+    CheckPlan = "check_plan", Access::Needs(View), Read, true;
+    /// Save a plan (new plan or new versions).
+    SavePlan = "save_plan", Access::Needs(ManagePlans), Write, true;
+    /// Read a plan file from disk for the editor.
+    ReadPlanFile = "read_plan_file", Access::Needs(View), Read, false;
+    /// Write a saved plan as a file.
+    ExportPlan = "export_plan", Access::Needs(View), Read, true;
+    /// What a plan file would have paid over a period, beside the current plans.
+    PreviewPlan = "preview_plan", Access::Needs(View), Read, true;
+    /// Assign a plan to an affiliate, or make it the program's default, from a date.
+    AssignPlan = "assign_plan", Access::Needs(ManagePlans), Write, true;
+    /// The program's periods.
+    ListPeriods = "list_periods", Access::Needs(View), Read, true;
+    /// Compute a month's commission into the ledger.
+    ComputePeriod = "compute_period", Access::Needs(ComputeCommission), Write, true;
+    /// Close a computed period, locking its statements.
+    ClosePeriod = "close_period", Access::Needs(ClosePeriods), Write, true;
+    /// Record a rate of a period's FX snapshot.
+    SetFxRate = "set_fx_rate", Access::Needs(ClosePeriods), Write, true;
+    /// An affiliate's statement for a period.
+    Statement = "statement", Access::Needs(View), Read, true;
+    /// Write a statement as CSV or HTML.
+    ExportStatement = "export_statement", Access::Needs(View), Read, true;
+    /// A player's CPA qualification checklist.
+    Qualification = "qualification", Access::Needs(View), Read, true;
+    // ---- Fraud ---------------------------------------------------------------------------------------------
+    /// Run every fraud rule over the data new since the last run.
+    DetectRun = "detect_run", Access::Needs(RunDetection), Write, true;
+    /// A rule (or all) over history with settings overrides, saving nothing.
+    DetectBacktest = "detect_backtest", Access::Needs(RunDetection), Read, true;
+    /// Save a rule's settings (a new version).
+    SaveRuleSettings = "save_rule_settings", Access::Needs(RunDetection), Write, true;
+    /// The flag queue.
+    FlagsList = "flags_list", Access::Needs(View), Read, true;
+    /// Confirm or dismiss a flag.
+    FlagDecide = "flag_decide", Access::Needs(DecideFlags), Write, false;
+    /// A flag's evidence: timeline, shared identifiers, CTIT, conversions.
+    FlagInvestigate = "flag_investigate", Access::Needs(View), Read, false;
+    // ---- Reconciliation and disputes -----------------------------------------------------------------------
+    /// Reconcile a month: tracker against operator.
+    ReconcilePeriod = "reconcile_period", Access::Needs(Reconcile), Write, true;
+    /// Write a month's discrepancies as CSV.
+    ReconcileExportCsv = "reconcile_export_csv", Access::Needs(Reconcile), Write, true;
+    /// Open a dispute case from a discrepancy.
+    DisputeOpen = "dispute_open", Access::Needs(WorkDisputes), Write, false;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_snake_case_and_every_operation_is_described() {
+        let mut seen = std::collections::BTreeSet::new();
+        for op in Op::ALL {
+            assert!(seen.insert(op.name()), "{} twice", op.name());
+            assert!(
+                op.name()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{}",
+                op.name()
+            );
+            assert!(
+                !op.summary().trim().is_empty(),
+                "{} has no summary",
+                op.name()
+            );
+            assert_eq!(Op::from_name(op.name()), Some(*op));
+        }
+    }
+
+    /// A read that needs no sign-in can leak nothing but the sign-in screen's facts; keep that list short.
+    #[test]
+    fn only_the_sign_in_screen_is_public() {
+        let public: Vec<&str> = Op::ALL
+            .iter()
+            .filter(|o| o.access() == Access::Public)
+            .map(|o| o.name())
+            .collect();
+        assert_eq!(public, ["session_status", "sign_in"]);
+    }
+}

@@ -1,0 +1,121 @@
+//! Fraud: running the rules, backtesting and tuning them, the flag queue, decisions and investigations.
+
+use super::catalog::Op;
+use super::context::Ctx;
+use crate::api::{
+    ApiError, BacktestRequest, BacktestResult, DetectRunSummary, ErrorCode, FlagDecisionInput,
+    FlagFilter, FlagRow, Investigation,
+};
+use crate::detect::{self, DetectError};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+impl From<DetectError> for ApiError {
+    fn from(e: DetectError) -> Self {
+        let code = match &e {
+            DetectError::InvalidSetting(_)
+            | DetectError::UnknownRule(_)
+            | DetectError::Invalid(_) => ErrorCode::InvalidInput,
+            DetectError::NotFound(_) => ErrorCode::NotFound,
+            DetectError::Store(_) => ErrorCode::Storage,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// New settings for one rule: `key=value` pairs over its current ones (a new, audited version).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RuleSettingsRequest {
+    pub rule: String,
+    pub settings: Vec<String>,
+}
+
+/// The version saved and the rule's whole settings after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RuleSettingsSaved {
+    pub rule: String,
+    #[ts(type = "number")]
+    pub version: i64,
+    pub settings_json: String,
+}
+
+/// Runs every fraud rule over the data new since the last run; flags are stored idempotently.
+pub fn detect_run(cx: &Ctx) -> Result<DetectRunSummary, ApiError> {
+    let a = cx.allow(Op::DetectRun)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    let report = detect::run(cx.workspace().store(), p.id, None, cx.now_ms)?;
+    let summary = detect::service::summary(&report);
+    let detail =
+        serde_json::json!({"run_id": summary.run_id, "flags_created": summary.flags_created});
+    cx.workspace()
+        .store()
+        .write(|tx| stamp.record(tx, "detection_run", &summary.run_id.to_string(), &detail))?;
+    Ok(summary)
+}
+
+/// A rule (or all) over history with `key=value` overrides, saving nothing.
+pub fn detect_backtest(cx: &Ctx, req: BacktestRequest) -> Result<BacktestResult, ApiError> {
+    let a = cx.allow(Op::DetectBacktest)?;
+    Ok(detect::backtest::backtest(
+        cx.workspace().store(),
+        a.program()?.id,
+        &req,
+        cx.now_ms,
+    )?)
+}
+
+pub fn save_rule_settings(
+    cx: &Ctx,
+    req: RuleSettingsRequest,
+) -> Result<RuleSettingsSaved, ApiError> {
+    let a = cx.allow_request(Op::SaveRuleSettings, &req)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    let rule = detect::rule(req.rule.trim())?;
+    let changes = detect::settings::parse_pairs(&req.settings)?;
+    Ok(cx
+        .workspace()
+        .store()
+        .write(|tx| -> Result<_, DetectError> {
+            let saved = detect::settings::current(tx, p.id, rule.name, rule.settings)?;
+            let values =
+                detect::settings::validate(rule.name, rule.settings, &saved.values, &changes)?;
+            let version =
+                detect::settings::save(tx, p.id, rule.name, &values, &stamp.actor, stamp.at_ms)?;
+            stamp.record(
+                tx,
+                "rule_settings",
+                &format!("{}/{version}", rule.name),
+                &serde_json::json!({"rule": rule.name, "version": version, "values": values}),
+            )?;
+            Ok(RuleSettingsSaved {
+                rule: rule.name.to_string(),
+                version,
+                settings_json: serde_json::to_string(&values).unwrap_or_default(),
+            })
+        })?)
+}
+
+/// The flags of the session's program matching the filter, highest score first.
+pub fn flags_list(cx: &Ctx, filter: FlagFilter) -> Result<Vec<FlagRow>, ApiError> {
+    let a = cx.allow(Op::FlagsList)?;
+    Ok(detect::queue::list_in(
+        cx.workspace().store(),
+        Some(a.program()?.id),
+        &filter,
+    )?)
+}
+
+/// Confirms or dismisses a flag as the signed-in person (the request cannot name anyone else).
+pub fn flag_decide(cx: &Ctx, input: FlagDecisionInput) -> Result<FlagRow, ApiError> {
+    let a = cx.allow_request(Op::FlagDecide, &input)?;
+    Ok(detect::queue::decide(
+        cx.workspace().store(),
+        &input,
+        a.stamp()?,
+    )?)
+}
+
+pub fn flag_investigate(cx: &Ctx, flag_id: i64) -> Result<Investigation, ApiError> {
+    cx.allow(Op::FlagInvestigate)?;
+    Ok(detect::queue::investigate(cx.workspace().store(), flag_id)?)
+}

@@ -1,0 +1,89 @@
+//! Reconciliation (tracker against operator) and disputes.
+
+use super::catalog::Op;
+use super::context::Ctx;
+use super::exports;
+use crate::api::{ApiError, DisputeCase, DisputeOpenInput, ErrorCode, ReconQuery, ReconReport};
+use crate::reconcile::{dispute, report, ReconError, ReconSettings};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+impl From<ReconError> for ApiError {
+    fn from(e: ReconError) -> Self {
+        let code = match &e {
+            ReconError::Invalid(_) => ErrorCode::InvalidInput,
+            ReconError::NotFound(_) => ErrorCode::NotFound,
+            ReconError::Store(_) => ErrorCode::Storage,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReconExportRequest {
+    pub query: ReconQuery,
+    /// Where to write the CSV; relative paths land in the workspace's `exports/` folder.
+    pub path: String,
+}
+
+/// Where an export went and how many rows it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExportedRows {
+    pub path: String,
+    pub rows: u32,
+}
+
+fn reconcile(cx: &Ctx, op: Op, q: &ReconQuery) -> Result<ReconReport, ApiError> {
+    let a = cx.allow_request(op, q)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    let store = cx.workspace().store();
+    let (month, reason) = report::parse_query(q)?;
+    let found = report::find(store, p.id, &month, &ReconSettings::default(), cx.now_ms)?;
+    store.write(|tx| -> Result<(), ReconError> {
+        report::save(tx, p.id, &month, &found, cx.now_ms)?;
+        stamp.record(
+            tx,
+            "period",
+            &month.label,
+            &serde_json::json!({"discrepancies": found.len()}),
+        )?;
+        Ok(())
+    })?;
+    Ok(report::load(
+        store,
+        p.id,
+        &month,
+        reason,
+        q.affiliate.as_deref(),
+    )?)
+}
+
+/// Reconciles a month and returns its totals and (filtered) discrepancy rows.
+pub fn reconcile_period(cx: &Ctx, q: ReconQuery) -> Result<ReconReport, ApiError> {
+    reconcile(cx, Op::ReconcilePeriod, &q)
+}
+
+/// Reconciles a month and writes its rows as spreadsheet-safe CSV.
+pub fn reconcile_export_csv(cx: &Ctx, req: ReconExportRequest) -> Result<ExportedRows, ApiError> {
+    let r = reconcile(cx, Op::ReconcileExportCsv, &req.query)?;
+    let bytes = report::to_csv(&r)?;
+    let path = exports::write(
+        cx,
+        &req.path,
+        &format!("reconciliation-{}.csv", r.period),
+        &bytes,
+    )?;
+    Ok(ExportedRows {
+        path,
+        rows: u32::try_from(r.rows.len()).unwrap_or(u32::MAX),
+    })
+}
+
+pub fn dispute_open(cx: &Ctx, input: DisputeOpenInput) -> Result<DisputeCase, ApiError> {
+    let a = cx.allow_request(Op::DisputeOpen, &input)?;
+    Ok(dispute::open_from_discrepancy(
+        cx.workspace().store(),
+        &input,
+        a.stamp()?,
+    )?)
+}

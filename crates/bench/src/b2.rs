@@ -110,7 +110,7 @@ pub fn run(n: u64) -> Result<()> {
         let p = &w.program;
         let spec = ProgramSpec {
             name: p.name.clone(),
-            vertical: "igaming".into(),
+            vertical: affops_core::programs::Vertical::Igaming,
             currency: p.currency.clone(),
             timezone: p.timezone.clone(),
         };

@@ -8,7 +8,8 @@
 //! timed. It runs the compute twice: the first posts the ledger entries, the second must post nothing and give
 //! the same result hash (M4 at scale).
 
-use affops_core::commission::actions;
+use affops_core::audit::Stamp;
+use affops_core::commission::plan::{file, saved};
 use affops_core::store::Store;
 use anyhow::{bail, Result};
 use rusqlite::params;
@@ -64,7 +65,7 @@ fn generate(store: &Store, activity_rows: i64, deals: i64) -> Result<(i64, i64)>
     let players = activity_rows / DAYS_PER_PLAYER;
     let accounts = deals / DEALS_PER_ACCOUNT;
     let _bulk = store.bulk_job();
-    store.write(|tx| {
+    store.write::<_, affops_core::store::StoreError>(|tx| {
         tx.execute("INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('B5', 'igaming', 'EUR', 'Europe/Malta', 0)", [])?;
         for (s, c, g) in SYMBOLS {
             tx.execute("INSERT INTO symbols (program_id, symbol, contract_size, symbol_group) VALUES (1, ?1, ?2, ?3)", params![s, c, g])?;
@@ -121,7 +122,7 @@ fn generate(store: &Store, activity_rows: i64, deals: i64) -> Result<(i64, i64)>
 /// the deals, player for the activity), and the bare floor of reading them (one `SUM` scan of each table).
 fn peers(store: &Store) -> Result<(std::time::Duration, std::time::Duration)> {
     let started = Instant::now();
-    store.read(|c| {
+    store.read::<_, affops_core::store::StoreError>(|c| {
         let _: i64 = c.query_row(
             "SELECT COUNT(*) FROM (SELECT account_id, day, symbol, SUM(volume_micros), COUNT(*), SUM(commission_micros)
              FROM deals WHERE program_id = 1 AND day <= '2026-10-31' GROUP BY account_id, day, symbol)",
@@ -138,7 +139,7 @@ fn peers(store: &Store) -> Result<(std::time::Duration, std::time::Duration)> {
     })?;
     let group_by = started.elapsed();
     let started = Instant::now();
-    store.read(|c| {
+    store.read::<_, affops_core::store::StoreError>(|c| {
         let _: Option<i64> = c.query_row("SELECT SUM(volume_micros) + SUM(commission_micros) FROM deals WHERE program_id = 1 AND day <= '2026-10-31'", [], |r| r.get(0))?;
         let _: Option<i64> = c.query_row("SELECT SUM(bets_micros - wins_micros) FROM player_activity_daily WHERE day BETWEEN '2026-10-01' AND '2026-10-31'", [], |r| r.get(0))?;
         Ok(())
@@ -156,12 +157,13 @@ pub fn run(activity_rows: i64, deals: i64) -> Result<()> {
         t.elapsed().as_secs_f64()
     );
     for (i, json) in PLANS.iter().enumerate() {
-        let r = actions::import_plan(&store, None, "plan.json", json, true, 0)?;
-        if !r.saved {
-            bail!("plan {i} invalid: {:?}", r.errors);
-        }
-        let name = r.plan.map(|p| p.name).unwrap_or_default();
-        store.write(|tx| {
+        let plan = file::parse(json, file::PlanFormat::Json)
+            .map_err(|e| anyhow::anyhow!("plan {i}: {e}"))?;
+        store
+            .write(|tx| saved::save_plan(tx, 1, &plan, 0).map(|_| ()))
+            .map_err(|e| anyhow::anyhow!("plan {i} invalid: {e}"))?;
+        let name = plan.name.clone();
+        store.write::<_, affops_core::store::StoreError>(|tx| {
             for aff in (1..=AFFILIATES).filter(|a| a % 6 == i as i64) {
                 tx.execute("INSERT INTO plan_assignments (program_id, affiliate_id, plan_id, effective_from, created_at_ms) VALUES (1, ?1, (SELECT id FROM plans WHERE name = ?2), '2026-01-01', 0)", params![aff, name])?;
             }
@@ -169,11 +171,18 @@ pub fn run(activity_rows: i64, deals: i64) -> Result<()> {
         })?;
     }
     let (group_by, scan) = peers(&store)?;
+    let program = store.read(|c| affops_core::commission::load::program(c, None))?;
+    let compute = |now: i64| -> Result<affops_core::api::ComputeResult> {
+        let stamp = Stamp::tool("affops-bench", "compute_period", now);
+        let o =
+            affops_core::commission::compute::compute_period(&store, &program, "2026-10", &stamp)?;
+        Ok(affops_core::ops::commission::compute_result(&program, o, 0))
+    };
     let t = Instant::now();
-    let first = actions::compute(&store, None, "2026-10", 1)?;
+    let first = compute(1)?;
     let ours = t.elapsed();
     let t = Instant::now();
-    let again = actions::compute(&store, None, "2026-10", 2)?;
+    let again = compute(2)?;
     let recompute = t.elapsed();
     if again.result_hash != first.result_hash || again.entries_posted != 0 {
         bail!(
@@ -211,9 +220,11 @@ pub fn run(activity_rows: i64, deals: i64) -> Result<()> {
     );
     println!("    result sha256 {}", first.result_hash);
     // Where the time goes: reading the inputs, then the pure engine (the rest of "ours" is posting).
-    let prog = store.read(|c| Ok(affops_core::commission::load::program(c, None)))??;
+    let prog = store.read::<_, affops_core::store::StoreError>(|c| {
+        Ok(affops_core::commission::load::program(c, None))
+    })??;
     let t = Instant::now();
-    let input = store.read(|c| {
+    let input = store.read::<_, affops_core::store::StoreError>(|c| {
         Ok(affops_core::commission::load::load_input(
             c,
             &prog,

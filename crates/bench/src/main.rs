@@ -137,7 +137,9 @@ fn sqlite_import(sqlite3: &str, db: &Path, csv: &Path) -> Result<Duration> {
 
 fn count(db: &Path) -> Result<i64> {
     let store = Store::open(db)?;
-    Ok(store.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM clicks", [], |r| r.get(0))?))?)
+    Ok(store.read::<_, affops_core::store::StoreError>(|c| {
+        Ok(c.query_row("SELECT COUNT(*) FROM clicks", [], |r| r.get(0))?)
+    })?)
 }
 
 fn b1(rows: u64, dir: Option<PathBuf>, keep: bool, skip_peer: bool) -> Result<()> {

@@ -1,10 +1,12 @@
 //! `affops-cli attribution …` and `affops-cli explain`: run attribution, show and set the effective-dated rules,
 //! assign promo codes, explain one player's decision, and the multi-touch report (analysis only).
 
-use crate::now_ms;
-use affops_core::api::{ApiError, ErrorCode, MultiTouchReport, MultiTouchRow};
-use affops_core::attribution::{report::month_period, requests};
-use affops_core::workspace::Workspace;
+use affops_core::api::{
+    ApiError, DashboardQuery, ErrorCode, MultiTouchReport, MultiTouchRequest, MultiTouchRow,
+    PromoCodeRequest, SaveRulesRequest, SaveRulesResult,
+};
+use affops_core::attribution::{report::month_period, rules};
+use affops_core::ops::{self, Ctx};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -12,9 +14,6 @@ use std::path::PathBuf;
 pub struct AttributionArgs {
     #[command(subcommand)]
     action: AttributionAction,
-    /// The program by name (default: the first, as on the dashboard).
-    #[arg(long, global = true)]
-    program: Option<String>,
     #[arg(long, global = true)]
     pub json: bool,
 }
@@ -41,9 +40,6 @@ enum AttributionAction {
         /// Last day the code earns, YYYY-MM-DD (inclusive).
         #[arg(long)]
         to: Option<String>,
-        /// Who is making the change (the audit log's actor).
-        #[arg(long, default_value = "cli")]
-        by: String,
     },
     /// Credit each month's FTDs to the touches before them (analysis only, never payout).
     Report {
@@ -68,8 +64,6 @@ enum RulesAction {
         /// First registration day the rules apply to, YYYY-MM-DD (default: today, UTC).
         #[arg(long)]
         effective_from: Option<String>,
-        #[arg(long, default_value = "cli")]
-        by: String,
     },
 }
 
@@ -86,9 +80,6 @@ pub struct ExplainArgs {
     /// The operator's player id.
     #[arg(long)]
     player: String,
-    /// The program by name (default: the first, as on the dashboard).
-    #[arg(long)]
-    program: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -100,8 +91,8 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn explain(ws: &Workspace, a: ExplainArgs) -> Result<(), ApiError> {
-    let e = requests::explain_player(ws, a.program.as_deref(), &a.player)?;
+pub fn explain(cx: &Ctx, a: ExplainArgs) -> Result<(), ApiError> {
+    let e = ops::attribution::explain_player(cx, a.player)?;
     if a.json {
         return print_json(&e);
     }
@@ -119,11 +110,10 @@ fn instant(ms: i64) -> String {
         .unwrap_or_else(|| ms.to_string())
 }
 
-pub fn run(ws: &Workspace, a: AttributionArgs) -> Result<(), ApiError> {
-    let program = a.program.as_deref();
+pub fn run(cx: &Ctx, a: AttributionArgs) -> Result<(), ApiError> {
     match a.action {
         AttributionAction::Run => {
-            let s = requests::run(ws, program, now_ms())?;
+            let s = ops::attribution::run_attribution(cx)?;
             if a.json {
                 return print_json(&s);
             }
@@ -135,7 +125,7 @@ pub fn run(ws: &Workspace, a: AttributionArgs) -> Result<(), ApiError> {
         AttributionAction::Rules {
             action: RulesAction::Show,
         } => {
-            let v = requests::rules(ws, program)?;
+            let v = ops::attribution::attribution_rules(cx)?;
             if a.json {
                 return print_json(&v);
             }
@@ -163,7 +153,6 @@ pub fn run(ws: &Workspace, a: AttributionArgs) -> Result<(), ApiError> {
                 RulesAction::Set {
                     file,
                     effective_from,
-                    by,
                 },
         } => {
             let text = std::fs::read_to_string(&file).map_err(|e| {
@@ -180,7 +169,20 @@ pub fn run(ws: &Workspace, a: AttributionArgs) -> Result<(), ApiError> {
             })?;
             let from =
                 effective_from.unwrap_or_else(|| chrono::Utc::now().date_naive().to_string());
-            let r = requests::save_rules(ws, program, &from, &body, &by, now_ms())?;
+            // The file's own field errors first (a typo in a key name), then the front door's checks.
+            let r = match rules::validate(&body) {
+                Err(errors) => SaveRulesResult {
+                    saved: None,
+                    errors,
+                },
+                Ok(rules) => ops::attribution::save_attribution_rules(
+                    cx,
+                    SaveRulesRequest {
+                        effective_from: from.clone(),
+                        rules,
+                    },
+                )?,
+            };
             if !r.errors.is_empty() {
                 let lines: Vec<String> = r
                     .errors
@@ -207,18 +209,14 @@ pub fn run(ws: &Workspace, a: AttributionArgs) -> Result<(), ApiError> {
             affiliate,
             from,
             to,
-            by,
         } => {
-            requests::set_promo_code(
-                ws,
-                program,
-                &code,
-                &affiliate,
-                from.as_deref(),
-                to.as_deref(),
-                &by,
-                now_ms(),
-            )?;
+            let req = PromoCodeRequest {
+                code: code.clone(),
+                affiliate: affiliate.clone(),
+                valid_from: from,
+                valid_to: to,
+            };
+            ops::attribution::set_promo_code(cx, req)?;
             println!(
                 "Promo code {} now belongs to affiliate {affiliate}.",
                 code.trim().to_uppercase()
@@ -230,7 +228,14 @@ pub fn run(ws: &Workspace, a: AttributionArgs) -> Result<(), ApiError> {
             period,
         } => {
             let p = month_period(&period)?;
-            let r = requests::multi_touch(ws, program, &p, half_life_hours)?;
+            let req = MultiTouchRequest {
+                period: DashboardQuery {
+                    from: Some(p.from),
+                    to: Some(p.to),
+                },
+                half_life_hours,
+            };
+            let r = ops::attribution::multi_touch_report(cx, req)?;
             if a.json {
                 return print_json(&r);
             }

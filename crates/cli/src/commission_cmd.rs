@@ -1,14 +1,10 @@
 //! `affops-cli plan | compute | period`: commission plans from files, computing and closing periods, the FX
 //! snapshot. Statements and the qualification checklist are in `statement_cmd`.
 
-use crate::now_ms;
-use affops_core::api::{ApiError, ErrorCode};
-use affops_core::commission::actions;
-use affops_core::commission::plan::file::PlanFormat;
-use affops_core::workspace::Workspace;
+use affops_core::api::{ApiError, AssignPlanRequest, ErrorCode, FxRateInput, PlanFormat, PlanText};
+use affops_core::ops::{self, Ctx};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-use std::time::Instant;
 
 pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
     println!(
@@ -27,9 +23,6 @@ pub(crate) fn io(path: &std::path::Path, e: std::io::Error) -> ApiError {
 pub struct PlanArgs {
     #[command(subcommand)]
     action: PlanAction,
-    /// The program (default: the workspace's first).
-    #[arg(long, global = true)]
-    program: Option<String>,
     #[arg(long, global = true)]
     pub json: bool,
 }
@@ -69,9 +62,7 @@ enum PlanAction {
     },
 }
 
-pub fn plan(ws: &Workspace, a: PlanArgs) -> Result<(), ApiError> {
-    let store = ws.store();
-    let program = a.program.as_deref();
+pub fn plan(cx: &Ctx, a: PlanArgs) -> Result<(), ApiError> {
     match a.action {
         PlanAction::Import { file, check } => {
             let text = std::fs::read_to_string(&file).map_err(|e| io(&file, e))?;
@@ -79,7 +70,15 @@ pub fn plan(ws: &Workspace, a: PlanArgs) -> Result<(), ApiError> {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
-            let r = actions::import_plan(store, program, name, &text, !check, now_ms())?;
+            let req = PlanText {
+                text,
+                format: PlanFormat::detect(name, ""),
+            };
+            let r = if check {
+                ops::commission::check_plan(cx, req)?
+            } else {
+                ops::commission::save_plan(cx, req)?
+            };
             if a.json {
                 print_json(&r)?;
             } else if !r.errors.is_empty() {
@@ -117,14 +116,14 @@ pub fn plan(ws: &Workspace, a: PlanArgs) -> Result<(), ApiError> {
                     format!("unknown format '{format}' (json or toml)"),
                 )
             })?;
-            let text = actions::export_plan(store, program, &name, f)?;
+            let text = ops::commission::plan_text(cx, &name, f)?;
             match out {
                 Some(p) => std::fs::write(&p, text).map_err(|e| io(&p, e))?,
                 None => print!("{text}"),
             }
         }
         PlanAction::List => {
-            let plans = actions::list_plans(store, program)?;
+            let plans = ops::commission::list_plans(cx)?;
             if a.json {
                 return print_json(&plans);
             }
@@ -151,7 +150,7 @@ pub fn plan(ws: &Workspace, a: PlanArgs) -> Result<(), ApiError> {
             }
         }
         PlanAction::Show { name } => {
-            let d = actions::plan_detail(store, program, &name)?;
+            let d = ops::commission::plan_detail(cx, name)?;
             if a.json {
                 return print_json(&d);
             }
@@ -175,15 +174,12 @@ pub fn plan(ws: &Workspace, a: PlanArgs) -> Result<(), ApiError> {
             default: _,
             from,
         } => {
-            actions::assign_plan(
-                store,
-                program,
-                affiliate.as_deref(),
-                &name,
-                &from,
-                "cli",
-                now_ms(),
-            )?;
+            let req = AssignPlanRequest {
+                plan: name.clone(),
+                affiliate: affiliate.clone(),
+                effective_from: from.clone(),
+            };
+            ops::commission::assign_plan(cx, req)?;
             println!(
                 "{} is on plan '{name}' from {from}",
                 affiliate.map_or_else(
@@ -202,15 +198,11 @@ pub struct ComputeArgs {
     #[arg(long)]
     period: String,
     #[arg(long)]
-    program: Option<String>,
-    #[arg(long)]
     pub json: bool,
 }
 
-pub fn compute(ws: &Workspace, a: ComputeArgs) -> Result<(), ApiError> {
-    let started = Instant::now();
-    let mut r = actions::compute(ws.store(), a.program.as_deref(), &a.period, now_ms())?;
-    r.elapsed_ms = started.elapsed().as_millis() as i64;
+pub fn compute(cx: &Ctx, a: ComputeArgs) -> Result<(), ApiError> {
+    let r = ops::commission::compute_period(cx, a.period)?;
     if a.json {
         return print_json(&r);
     }
@@ -230,8 +222,6 @@ pub struct PeriodArgs {
     #[command(subcommand)]
     action: PeriodAction,
     #[arg(long, global = true)]
-    program: Option<String>,
-    #[arg(long, global = true)]
     pub json: bool,
 }
 
@@ -243,8 +233,6 @@ enum PeriodAction {
     Close {
         #[arg(long)]
         period: String,
-        #[arg(long, default_value = "cli")]
-        by: String,
     },
     /// Record one rate of a month's FX snapshot: 1 FROM = RATE TO.
     Fx {
@@ -265,11 +253,10 @@ enum PeriodAction {
     },
 }
 
-pub fn period(ws: &Workspace, a: PeriodArgs) -> Result<(), ApiError> {
-    let program = a.program.as_deref();
+pub fn period(cx: &Ctx, a: PeriodArgs) -> Result<(), ApiError> {
     match a.action {
         PeriodAction::List => {
-            let ps = actions::periods(ws.store(), program)?;
+            let ps = ops::commission::list_periods(cx)?;
             if a.json {
                 return print_json(&ps);
             }
@@ -283,8 +270,8 @@ pub fn period(ws: &Workspace, a: PeriodArgs) -> Result<(), ApiError> {
                 );
             }
         }
-        PeriodAction::Close { period, by } => {
-            let p = actions::close(ws.store(), program, &period, &by, now_ms())?;
+        PeriodAction::Close { period } => {
+            let p = ops::commission::close_period(cx, period)?;
             if a.json {
                 return print_json(&p);
             }
@@ -302,21 +289,15 @@ pub fn period(ws: &Workspace, a: PeriodArgs) -> Result<(), ApiError> {
             source,
             as_of,
         } => {
-            let prog = ws
-                .store()
-                .read(|c| Ok(affops_core::commission::load::program(c, program)))
-                .map_err(ApiError::from)??;
-            affops_core::commission::period::record_fx(
-                ws.store(),
-                prog.id,
-                &period,
-                &from,
-                &to,
-                &rate,
-                &source,
-                &as_of,
-                now_ms(),
-            )?;
+            let fx = FxRateInput {
+                period: period.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                rate: rate.clone(),
+                source: source.clone(),
+                as_of: as_of.clone(),
+            };
+            ops::commission::set_fx_rate(cx, fx)?;
             println!("{period}: 1 {from} = {rate} {to} ({source}, {as_of})");
         }
     }

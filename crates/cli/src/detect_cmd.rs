@@ -3,15 +3,12 @@
 
 use std::path::PathBuf;
 
-use crate::now_ms;
 use affops_core::api::{
-    ApiError, BacktestRequest, DisputeOpenInput, ErrorCode, FlagDecisionInput, FlagFilter,
-    ReconQuery,
+    ApiError, BacktestRequest, Decision, DisputeOpenInput, ErrorCode, FlagDecisionInput,
+    FlagFilter, ReconExportRequest, ReconQuery, RuleSettingsRequest,
 };
-use affops_core::detect;
-use affops_core::reconcile::{self, ReconSettings};
-use affops_core::workspace::Workspace;
-use clap::Subcommand;
+use affops_core::ops::{self, Ctx};
+use clap::{Subcommand, ValueEnum};
 
 #[derive(Subcommand)]
 pub enum FraudCmd {
@@ -25,9 +22,6 @@ pub enum FraudCmd {
         /// Threshold override, key=value (repeatable; with --backtest, or saved as a new settings version).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
-        /// Who changes the settings (saved settings are audited).
-        #[arg(long, default_value = "system")]
-        user: String,
         #[arg(long)]
         json: bool,
     },
@@ -54,13 +48,13 @@ pub enum FraudCmd {
     Dispute(DisputeCmd),
     /// Measure detection and reconciliation against sandbox worlds' answer keys (and public labelled data).
     Evaluate(crate::evaluate_cmd::EvalArgs),
-    /// Add a named user (who decides flags and opens disputes).
-    UserAdd {
-        name: String,
-        /// manager, finance, analyst or admin.
-        #[arg(long, default_value = "analyst")]
-        role: String,
-    },
+}
+
+/// What an analyst decides.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DecisionArg {
+    Confirm,
+    Dismiss,
 }
 
 #[derive(Subcommand)]
@@ -77,13 +71,11 @@ pub enum FlagsCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Confirm or dismiss a flag, with a comment, as a named user.
+    /// Confirm or dismiss a flag, with a comment, as the signed-in person.
     Decide {
         id: i64,
-        /// confirm or dismiss
-        decision: String,
-        #[arg(long)]
-        user: String,
+        #[arg(value_enum)]
+        decision: DecisionArg,
         #[arg(long)]
         comment: String,
         #[arg(long)]
@@ -97,8 +89,6 @@ pub enum DisputeCmd {
         #[arg(long = "from-discrepancy")]
         from_discrepancy: i64,
         #[arg(long)]
-        user: String,
-        #[arg(long)]
         json: bool,
     },
 }
@@ -109,7 +99,7 @@ impl FraudCmd {
             Self::Detect { json, .. } | Self::Reconcile { json, .. } => *json,
             Self::Flags(FlagsCmd::List { json, .. } | FlagsCmd::Decide { json, .. }) => *json,
             Self::Dispute(DisputeCmd::Open { json, .. }) => *json,
-            Self::Evaluate(_) | Self::UserAdd { .. } => false,
+            Self::Evaluate(_) => false,
         }
     }
 }
@@ -123,43 +113,22 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The program commands act on (see `detect::service::default_program`).
-pub fn default_program(ws: &Workspace) -> Result<i64, ApiError> {
-    Ok(detect::service::default_program(ws.store())?)
-}
-
-pub fn run(
-    cmd: FraudCmd,
-    open: impl FnOnce() -> Result<Workspace, ApiError>,
-) -> Result<(), ApiError> {
-    if let FraudCmd::Evaluate(args) = cmd {
-        return crate::evaluate_cmd::run(&args);
-    }
-    let ws = open()?;
-    let now = now_ms();
+pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
     match cmd {
-        FraudCmd::Evaluate(_) => {}
-        FraudCmd::UserAdd { name, role } => {
-            let id = detect::service::add_user(ws.store(), &name, &role, now)?;
-            println!("User #{id} '{}' ({role})", name.trim());
-        }
+        FraudCmd::Evaluate(_) => {} // needs no workspace: handled by main
         FraudCmd::Detect {
             backtest,
             rule,
             set,
-            user,
             json,
         } => {
-            let program = default_program(&ws)?;
             if backtest {
-                let r = detect::backtest::backtest(
-                    ws.store(),
-                    program,
-                    &BacktestRequest {
+                let r = ops::detect::detect_backtest(
+                    cx,
+                    BacktestRequest {
                         rule,
                         settings: set,
                     },
-                    now,
                 )?;
                 if json {
                     return print_json(&r);
@@ -189,25 +158,21 @@ pub fn run(
                 return Ok(());
             }
             if !set.is_empty() {
-                let name = rule
+                let rule = rule
                     .ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "--set needs --rule"))?;
-                let r = detect::rule(&name)?;
-                let changes = detect::settings::parse_pairs(&set)?;
-                let saved = ws
-                    .store()
-                    .read(|c| detect::settings::current(c, program, r.name, r.settings))?;
-                let values =
-                    detect::settings::validate(r.name, r.settings, &saved.values, &changes)?;
-                let v = ws
-                    .store()
-                    .write(|tx| detect::settings::save(tx, program, r.name, &values, &user, now))?;
+                let saved = ops::detect::save_rule_settings(
+                    cx,
+                    RuleSettingsRequest {
+                        rule,
+                        settings: set,
+                    },
+                )?;
                 println!(
-                    "{} settings version {v}: {}",
-                    r.name,
-                    serde_json::to_string(&values).unwrap_or_default()
+                    "{} settings version {}: {}",
+                    saved.rule, saved.version, saved.settings_json
                 );
             }
-            let report = detect::run(ws.store(), program, None, now)?;
+            let report = ops::detect::detect_run(cx)?;
             if json {
                 return print_json(&report);
             }
@@ -216,13 +181,8 @@ pub fn run(
                 report.run_id, report.flags_created
             );
             for r in &report.rules {
-                match &r.failure {
-                    Some(f) => println!(
-                        "  {:<18} FAILED: {} (rows: {})",
-                        r.rule,
-                        f.reason,
-                        f.rows.join(", ")
-                    ),
+                match &r.error {
+                    Some(e) => println!("  {:<18} FAILED: {e}", r.rule),
                     None => println!(
                         "  {:<18} {:>5} findings, {:>5} new flags",
                         r.rule, r.findings, r.flags_created
@@ -237,9 +197,9 @@ pub fn run(
             status,
             json,
         }) => {
-            let rows = detect::queue::list(
-                ws.store(),
-                &FlagFilter {
+            let rows = ops::detect::flags_list(
+                cx,
+                FlagFilter {
                     affiliate,
                     pattern,
                     severity,
@@ -270,19 +230,20 @@ pub fn run(
         FraudCmd::Flags(FlagsCmd::Decide {
             id,
             decision,
-            user,
             comment,
             json,
         }) => {
-            let row = detect::queue::decide(
-                ws.store(),
-                &FlagDecisionInput {
+            let decision = match decision {
+                DecisionArg::Confirm => Decision::Confirm,
+                DecisionArg::Dismiss => Decision::Dismiss,
+            };
+            let row = ops::detect::flag_decide(
+                cx,
+                FlagDecisionInput {
                     flag_id: id,
                     decision,
-                    user,
                     comment,
                 },
-                now,
             )?;
             if json {
                 return print_json(&row);
@@ -296,29 +257,19 @@ pub fn run(
             json,
             csv,
         } => {
-            let program = default_program(&ws)?;
-            let report = reconcile::report::run(
-                ws.store(),
-                program,
-                &ReconQuery {
-                    period,
-                    reason,
-                    affiliate,
-                },
-                &ReconSettings::default(),
-                now,
-            )?;
+            let query = ReconQuery {
+                period,
+                reason,
+                affiliate,
+            };
             if let Some(path) = csv {
-                let bytes = reconcile::report::to_csv(&report)?;
-                std::fs::write(&path, bytes).map_err(|e| {
-                    ApiError::new(
-                        ErrorCode::Storage,
-                        format!("cannot write {}: {e}", path.display()),
-                    )
-                })?;
-                println!("Wrote {} rows to {}", report.rows.len(), path.display());
+                let path = path.display().to_string();
+                let r =
+                    ops::reconcile::reconcile_export_csv(cx, ReconExportRequest { query, path })?;
+                println!("Wrote {} rows to {}", r.rows, r.path);
                 return Ok(());
             }
+            let report = ops::reconcile::reconcile_period(cx, query)?;
             if json {
                 return print_json(&report);
             }
@@ -335,16 +286,13 @@ pub fn run(
         }
         FraudCmd::Dispute(DisputeCmd::Open {
             from_discrepancy,
-            user,
             json,
         }) => {
-            let case = reconcile::dispute::open_from_discrepancy(
-                ws.store(),
-                &DisputeOpenInput {
+            let case = ops::reconcile::dispute_open(
+                cx,
+                DisputeOpenInput {
                     discrepancy_id: from_discrepancy,
-                    user,
                 },
-                now,
             )?;
             if json {
                 return print_json(&case);

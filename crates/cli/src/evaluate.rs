@@ -109,7 +109,7 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
     let p = &world.program;
     let spec = ProgramSpec {
         name: p.name.clone(),
-        vertical: "igaming".into(),
+        vertical: affops_core::programs::Vertical::Igaming,
         currency: p.currency.clone(),
         timezone: p.timezone.clone(),
     };
@@ -119,7 +119,7 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
     if let Some(fx) = &world.forex {
         let broker = ProgramSpec {
             name: fx.program.name.clone(),
-            vertical: "forex".into(),
+            vertical: affops_core::programs::Vertical::Forex,
             currency: fx.program.currency.clone(),
             timezone: fx.program.timezone.clone(),
         };
@@ -136,7 +136,7 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
     server.shutdown().await;
     synced?;
     let store = ws.store();
-    let program_id: i64 = store.read(|c| {
+    let program_id: i64 = store.read::<_, affops_core::store::StoreError>(|c| {
         Ok(
             c.query_row("SELECT id FROM programs WHERE name = ?1", [&p.name], |r| {
                 r.get(0)
@@ -186,7 +186,7 @@ fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiErr
             set.extend(ids);
         }
     }
-    let found: BTreeMap<&'static str, BTreeSet<String>> = store.read(|c| {
+    let found: BTreeMap<&'static str, BTreeSet<String>> = store.read::<_, affops_core::store::StoreError>(|c| {
         let mut out = BTreeMap::new();
         for (_, label, kind) in SCORED {
             let flagged = c

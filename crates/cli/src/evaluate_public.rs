@@ -33,7 +33,7 @@ fn workspace(name: &str) -> Result<(tempfile::TempDir, Workspace, i64), ApiError
     let ws = Workspace::open(dir.path())?;
     let spec = ProgramSpec {
         name: name.into(),
-        vertical: "igaming".into(),
+        vertical: affops_core::programs::Vertical::Igaming,
         currency: "USD".into(),
         timezone: "UTC".into(),
     };
@@ -92,7 +92,7 @@ fn ecommerce(path: &Path) -> Result<(), ApiError> {
     let (_dir, ws, program) = workspace("public-ecommerce")?;
     let mut fraud = BTreeSet::new();
     let (mut rows, mut skipped) = (0u32, 0u32);
-    ws.store().write(|tx| {
+    ws.store().write::<_, affops_core::store::StoreError>(|tx| {
         let mut aff = tx.prepare("INSERT OR IGNORE INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (?1, ?2, ?2, 0)")?;
         let mut click = tx.prepare("INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day, ip) SELECT ?1, ?2, id, ?3, date(?3 / 1000, 'unixepoch'), ?4 FROM affiliates WHERE program_id = ?1 AND external_id = ?5")?;
         let mut player = tx.prepare("INSERT INTO players (program_id, external_id, currency, registered_at_ms, day, click_id, ip, device_id, affiliate_id) SELECT ?1, ?2, 'USD', ?3, date(?3 / 1000, 'unixepoch'), ?4, ?5, ?6, id FROM affiliates WHERE program_id = ?1 AND external_id = ?7")?;
@@ -119,7 +119,7 @@ fn ecommerce(path: &Path) -> Result<(), ApiError> {
     };
     let fast = ws
         .store()
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok((detect::clicks::INJECTION.evaluate)(
                 c,
                 &w,
@@ -141,7 +141,9 @@ fn ecommerce(path: &Path) -> Result<(), ApiError> {
     )?;
     let shared = ws
         .store()
-        .read(|c| Ok((detect::identity::MULTI_ACCOUNTING.evaluate)(c, &w, &eff)))?
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok((detect::identity::MULTI_ACCOUNTING.evaluate)(c, &w, &eff))
+        })?
         .map_err(|f| err(f.reason))?;
     print_pr(
         "shared device/IP (multi_accounting, 1 kind)",
@@ -166,7 +168,7 @@ fn talkingdata(path: &Path) -> Result<(), ApiError> {
             .ok()
             .map(|t| t.and_utc().timestamp_millis())
     };
-    ws.store().write(|tx| {
+    ws.store().write::<_, affops_core::store::StoreError>(|tx| {
         let mut aff = tx.prepare("INSERT OR IGNORE INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (?1, ?2, ?2, 0)")?;
         let mut click = tx.prepare("INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day, ip, sub1) SELECT ?1, ?2, id, ?3, date(?3 / 1000, 'unixepoch'), ?4, '' FROM affiliates WHERE program_id = ?1 AND external_id = ?5")?;
         let mut player = tx.prepare("INSERT INTO players (program_id, external_id, currency, registered_at_ms, day, click_id, affiliate_id) SELECT ?1, ?2, 'USD', ?3, date(?3 / 1000, 'unixepoch'), ?2, id FROM affiliates WHERE program_id = ?1 AND external_id = ?4")?;
@@ -207,7 +209,9 @@ fn talkingdata(path: &Path) -> Result<(), ApiError> {
         let eff = effective(&detect::clicks::FLOODING, &changes)?;
         let found = ws
             .store()
-            .read(|c| Ok((detect::clicks::FLOODING.evaluate)(c, &w, &eff)))?
+            .read::<_, affops_core::store::StoreError>(|c| {
+                Ok((detect::clicks::FLOODING.evaluate)(c, &w, &eff))
+            })?
             .map_err(|f| err(f.reason))?;
         let flagged: BTreeSet<String> = found
             .iter()

@@ -1,10 +1,12 @@
 //! `affops-cli import` and `affops-cli quarantine`: batch CSV files into the workspace, with a progress bar, a
 //! dry run, saved mappings, and the rows a run refused (listed, or exported as spreadsheet-safe CSV).
 
-use crate::now_ms;
-use affops_core::api::{ApiError, ColumnMapping, ErrorCode, ImportPreset, ImportRunSummary};
-use affops_core::import::{self, quarantine::QuarantineFilter, ImportOptions};
-use affops_core::workspace::Workspace;
+use affops_core::api::{
+    ApiError, ColumnMapping, ErrorCode, ImportPreset, ImportPreviewRequest, ImportRunRequest,
+    ImportRunSummary, QuarantineExportRequest, QuarantineRequest, SaveMappingRequest,
+};
+use affops_core::import;
+use affops_core::ops::{self, Ctx};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -35,18 +37,15 @@ pub struct ImportArgs {
     /// The batch source the file comes from.
     #[arg(long, default_value = "import")]
     source: String,
-    /// The program a new source belongs to (default: the only program, else "Imports").
-    #[arg(long)]
-    program: Option<String>,
     /// Show the detected header and the first rows as they would be imported; write nothing.
     #[arg(long)]
     dry_run: bool,
     /// Rows shown by --dry-run.
     #[arg(long, default_value_t = 10)]
-    rows: usize,
+    rows: u32,
     /// Rows per parsed chunk (tests use small chunks to crash between them).
     #[arg(long, hide = true)]
-    chunk_rows: Option<usize>,
+    chunk_rows: Option<u32>,
     /// Rows per committed transaction at most (tests use small ones to crash between them).
     #[arg(long, hide = true)]
     tx_rows: Option<u64>,
@@ -89,7 +88,7 @@ enum QuarantineAction {
     },
 }
 
-fn mapping_for(ws: &Workspace, a: &ImportArgs) -> Result<ColumnMapping, ApiError> {
+fn mapping_for(cx: &Ctx, a: &ImportArgs) -> Result<ColumnMapping, ApiError> {
     let preset = ImportPreset::parse(&a.preset).ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidInput,
@@ -100,7 +99,7 @@ fn mapping_for(ws: &Workspace, a: &ImportArgs) -> Result<ColumnMapping, ApiError
         )
     })?;
     let mut m = match &a.mapping {
-        Some(name) => import::load_mapping(ws.store(), name)?,
+        Some(name) => ops::imports::import_mapping(cx, name.clone())?,
         None => import::parse_pairs(preset, &a.map)?,
     };
     if m.preset != preset {
@@ -121,15 +120,25 @@ fn mapping_for(ws: &Workspace, a: &ImportArgs) -> Result<ColumnMapping, ApiError
         m.delimiter = a.delimiter.clone();
     }
     if let Some(name) = &a.save_mapping {
-        import::save_mapping(ws.store(), name, &m, now_ms())?;
+        let req = SaveMappingRequest {
+            name: name.clone(),
+            mapping: m.clone(),
+        };
+        ops::imports::save_import_mapping(cx, req)?;
     }
     Ok(m)
 }
 
-pub fn run_import(ws: &Workspace, a: ImportArgs) -> Result<(), ApiError> {
-    let m = mapping_for(ws, &a)?;
+pub fn run_import(cx: &Ctx, a: ImportArgs, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> {
+    let m = mapping_for(cx, &a)?;
+    let path = a.file.display().to_string();
     if a.dry_run {
-        let p = import::preview_file(&a.file, &m, chrono_tz::UTC, a.rows)?;
+        let req = ImportPreviewRequest {
+            path,
+            mapping: m,
+            rows: Some(a.rows),
+        };
+        let p = ops::imports::import_preview(cx, req)?;
         if a.json {
             return crate::print_json(&p);
         }
@@ -161,14 +170,13 @@ pub fn run_import(ws: &Workspace, a: ImportArgs) -> Result<(), ApiError> {
         }
         return Ok(());
     }
-    let mut opts = ImportOptions::new(&a.source, m, Arc::new(now_ms));
-    opts.program = a.program.clone();
-    if let Some(n) = a.chunk_rows {
-        opts.chunk_rows = n;
-    }
-    if let Some(n) = a.tx_rows {
-        opts.tx_rows = n;
-    }
+    let req = ImportRunRequest {
+        path,
+        source: a.source.clone(),
+        mapping: m,
+        chunk_rows: a.chunk_rows,
+        tx_rows: a.tx_rows,
+    };
     let bar = (!a.json).then(|| {
         let b = ProgressBar::new(0);
         b.set_style(
@@ -177,17 +185,17 @@ pub fn run_import(ws: &Workspace, a: ImportArgs) -> Result<(), ApiError> {
         );
         b
     });
-    if let Some(b) = bar.clone() {
-        opts.progress = Some(Arc::new(move |p: affops_core::api::Progress| {
+    let b = bar.clone();
+    let progress = Arc::new(move |p: affops_core::api::Progress| {
+        if let Some(b) = &b {
             if let Some(t) = p.total {
                 b.set_length(u64::from(t));
             }
             b.set_position(u64::from(p.done));
             b.set_message(p.message);
-        }));
-    }
-    let s = import::import_file(ws.store(), &a.file, &opts)?;
-    ws.derive(now_ms())?; // attribution and detection over what landed
+        }
+    });
+    let s = rt.block_on(ops::imports::import_run(cx, req, progress))?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -220,10 +228,10 @@ fn print_run(s: &ImportRunSummary) {
     );
 }
 
-pub fn run_quarantine(ws: &Workspace, q: QuarantineArgs) -> Result<(), ApiError> {
+pub fn run_quarantine(cx: &Ctx, q: QuarantineArgs) -> Result<(), ApiError> {
     match q.action {
         QuarantineAction::Runs => {
-            let runs = import::list_runs(ws.store())?;
+            let runs = ops::imports::import_runs(cx)?;
             if q.json {
                 return crate::print_json(&runs);
             }
@@ -236,11 +244,14 @@ pub fn run_quarantine(ws: &Workspace, q: QuarantineArgs) -> Result<(), ApiError>
             offset,
             limit,
         } => {
-            let filter = QuarantineFilter {
+            let req = QuarantineRequest {
+                run_id: run,
                 field,
-                reason_contains: reason,
+                reason,
+                offset,
+                limit,
             };
-            let page = import::list_quarantine(ws.store(), run, &filter, offset, limit)?;
+            let page = ops::imports::import_quarantine(cx, req)?;
             if q.json {
                 return crate::print_json(&page);
             }
@@ -258,34 +269,19 @@ pub fn run_quarantine(ws: &Workspace, q: QuarantineArgs) -> Result<(), ApiError>
                 );
             }
         }
-        QuarantineAction::Export { run, out } => {
-            let filter = QuarantineFilter::default();
-            let n = match &out {
-                Some(path) => {
-                    let f = std::fs::File::create(path).map_err(|e| {
-                        ApiError::new(
-                            ErrorCode::InvalidInput,
-                            format!("cannot create {}: {e}", path.display()),
-                        )
-                    })?;
-                    import::export_quarantine_csv(
-                        ws.store(),
-                        run,
-                        &filter,
-                        std::io::BufWriter::new(f),
-                    )?
-                }
-                None => import::export_quarantine_csv(
-                    ws.store(),
-                    run,
-                    &filter,
-                    std::io::stdout().lock(),
-                )?,
-            };
-            if let Some(path) = out {
-                eprintln!("exported {n} rows to {}", path.display());
+        QuarantineAction::Export { run, out } => match out {
+            Some(path) => {
+                let req = QuarantineExportRequest {
+                    run_id: run,
+                    path: path.display().to_string(),
+                };
+                let r = ops::imports::import_quarantine_export(cx, req)?;
+                eprintln!("exported {} rows to {}", r.rows, r.path);
             }
-        }
+            None => {
+                ops::imports::import_quarantine_write(cx, run, std::io::stdout().lock())?;
+            }
+        },
     }
     Ok(())
 }

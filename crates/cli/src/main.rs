@@ -1,5 +1,7 @@
-//! `affops-cli`: the jobs of the Affops console, headless. Every command prints for people by default and
-//! `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
+//! `affops-cli`: the jobs of the Affops console, headless. Every command runs as a signed-in person (`--user`, the
+//! passphrase from `$AFFOPS_PASSPHRASE` or a prompt) through the same front door as the desktop app
+//! (`affops_core::ops`), so the same permissions and the same audit entries apply. Commands print for people by
+//! default and `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod attribution_cmd;
 mod commission_cmd;
@@ -9,15 +11,17 @@ mod evaluate;
 mod evaluate_cmd;
 mod evaluate_public;
 mod import_cmd;
+mod people_cmd;
 mod pipe;
 mod postback_cmd;
 mod programs_cmd;
 mod sandbox_cmd;
+mod session;
 mod sources_cmd;
 mod statement_cmd;
 
 use affops_core::api::{ApiError, Dashboard, DashboardQuery, ErrorCode};
-use affops_core::workspace::{Workspace, DATA_DIR_ENV};
+use affops_core::ops::{self, Ctx};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,19 +30,29 @@ use std::process::ExitCode;
 #[command(
     name = "affops-cli",
     version,
-    about = "Affops, headless: sync affiliate data and print the numbers"
+    about = "Affops, headless: sync affiliate data and print the numbers",
+    after_help = "Every command except `demo` (on a new workspace), `workspace create`, `sandbox`, `evaluate` and \
+`audit verify --file` runs as a signed-in person: --user NAME (or $AFFOPS_USER) and the passphrase from \
+$AFFOPS_PASSPHRASE, else a prompt."
 )]
 struct Cli {
     /// The workspace folder (default: $AFFOPS_DATA_DIR, else the desktop app's data folder).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Act as this person (their passphrase: $AFFOPS_PASSPHRASE, else a prompt).
+    #[arg(long, global = true, value_name = "NAME", env = "AFFOPS_USER")]
+    user: Option<String>,
+    /// The program to act on (default: the first iGaming program); see `affops-cli programs`.
+    #[arg(long, global = true, value_name = "NAME")]
+    program: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Start the built-in demo tracker and operator on loopback and sync them into the workspace.
+    /// Start the built-in demo tracker and operator on loopback and sync them into the workspace (a new workspace
+    /// gets the demo's people, one per role, whose passphrases it prints).
     Demo {
         /// Seed of the demo world (the desktop app's demo uses the default).
         #[arg(long, default_value_t = affops_sandbox::WorldConfig::demo().seed)]
@@ -47,6 +61,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A new workspace: create its owner (name, display name; passphrase from $AFFOPS_PASSPHRASE or a prompt).
+    #[command(subcommand)]
+    Workspace(people_cmd::WorkspaceCmd),
+    /// People and their roles: list, add, update, reset or change a passphrase.
+    People(people_cmd::PeopleArgs),
+    /// Workspace settings (the idle lock).
+    Settings(people_cmd::SettingsArgs),
+    /// The audit log: list, verify (the store, or an exported file), export.
+    Audit(people_cmd::AuditArgs),
     /// Configure tracker and operator sources (keys go to the OS keychain).
     Sources {
         #[command(subcommand)]
@@ -62,9 +85,6 @@ enum Command {
     },
     /// How each affiliate's conversions arrived (S2S, pixel, batch, API) for a period.
     Coverage {
-        /// The program's name (default: the first iGaming program); see `affops-cli programs`.
-        #[arg(long)]
-        program: Option<String>,
         #[arg(long)]
         from: Option<String>,
         #[arg(long)]
@@ -74,9 +94,6 @@ enum Command {
     },
     /// Print the per-affiliate dashboard for a period (default: all the data).
     Dashboard {
-        /// The program's name (default: the first iGaming program); see `affops-cli programs`.
-        #[arg(long)]
-        program: Option<String>,
         /// First day, YYYY-MM-DD (program time zone).
         #[arg(long)]
         from: Option<String>,
@@ -119,52 +136,43 @@ enum Command {
     Fraud(detect_cmd::FraudCmd),
 }
 
-/// The desktop app's data folder: `$XDG_DATA_HOME/dev.affops.console` or `~/.local/share/dev.affops.console`.
-fn default_data_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
-        return Some(PathBuf::from(dir));
+impl Command {
+    fn json(&self) -> bool {
+        match self {
+            Command::Demo { json, .. }
+            | Command::Dashboard { json, .. }
+            | Command::Coverage { json, .. }
+            | Command::Sync { json, .. } => *json,
+            Command::Sources {
+                action: sources_cmd::SourcesAction::List { json },
+            } => *json,
+            Command::People(a) => a.json,
+            Command::Audit(a) => a.json,
+            Command::Settings(a) => a.json,
+            Command::PostbackLog(a) => a.json,
+            Command::Import(a) => a.json,
+            Command::Quarantine(q) => q.json,
+            Command::Attribution(a) => a.json,
+            Command::Explain(a) => a.json,
+            Command::Plan(a) => a.json,
+            Command::Compute(a) => a.json,
+            Command::Period(a) => a.json,
+            Command::Statement(a) => a.json,
+            Command::Qualify(a) => a.json,
+            Command::Fraud(c) => c.json(),
+            Command::Programs(a) => a.json,
+            Command::Workspace(_)
+            | Command::Sources { .. }
+            | Command::Sandbox(_)
+            | Command::ServePostbacks(_) => false,
+        }
     }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(base.join("dev.affops.console"))
-}
-
-fn open_workspace(dir: Option<PathBuf>) -> Result<Workspace, ApiError> {
-    let dir = dir.or_else(default_data_dir).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidInput,
-            format!("no data folder: pass --data-dir or set {DATA_DIR_ENV}"),
-        )
-    })?;
-    Ok(Workspace::open(&dir)?)
 }
 
 fn main() -> ExitCode {
     pipe::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
-    let json = match &cli.command {
-        Command::Demo { json, .. }
-        | Command::Dashboard { json, .. }
-        | Command::Coverage { json, .. }
-        | Command::Sync { json, .. } => *json,
-        Command::Sources {
-            action: sources_cmd::SourcesAction::List { json },
-        } => *json,
-        Command::PostbackLog(a) => a.json,
-        Command::Import(a) => a.json,
-        Command::Quarantine(q) => q.json,
-        Command::Attribution(a) => a.json,
-        Command::Explain(a) => a.json,
-        Command::Plan(a) => a.json,
-        Command::Compute(a) => a.json,
-        Command::Period(a) => a.json,
-        Command::Statement(a) => a.json,
-        Command::Qualify(a) => a.json,
-        Command::Fraud(c) => c.json(),
-        Command::Programs(a) => a.json,
-        Command::Sources { .. } | Command::Sandbox(_) | Command::ServePostbacks(_) => false,
-    };
+    let json = cli.command.json();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -185,7 +193,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
     tokio::runtime::Runtime::new().map_err(|e| {
         ApiError::new(
             ErrorCode::Internal,
@@ -195,69 +203,67 @@ fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
 }
 
 fn run(cli: Cli) -> Result<(), ApiError> {
-    let command = match cli.command {
-        // The sandbox never needs (or creates) a workspace.
+    // Commands that need no workspace, or no signed-in person.
+    match cli.command {
         Command::Sandbox(cmd) => return sandbox_cmd::run(cmd),
-        Command::Fraud(cmd) => return detect_cmd::run(cmd, move || open_workspace(cli.data_dir)),
-        command => command,
+        Command::Fraud(detect_cmd::FraudCmd::Evaluate(args)) => return evaluate_cmd::run(&args),
+        Command::Audit(a) if a.is_file_verify() => return people_cmd::audit(None, a),
+        _ => {}
+    }
+    let console = session::open(cli.data_dir)?;
+    let rt = runtime()?;
+    let result = match cli.command {
+        Command::Demo { seed, json } => demo::run(&console, cli.user, seed, json, &rt),
+        Command::Workspace(cmd) => people_cmd::workspace(&console, cmd),
+        command => session::sign_in(&console, cli.user, cli.program)
+            .and_then(|cx| dispatch(&cx, command, &rt)),
     };
-    let ws = open_workspace(cli.data_dir)?;
+    rt.block_on(ops::workspace::close_demo(&console.ctx()));
+    result
+}
+
+fn dispatch(cx: &Ctx, command: Command, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> {
     match command {
-        Command::Sandbox(_) | Command::Fraud(_) => {} // handled above
-        Command::Demo { seed, json } => {
-            let summary = runtime()?.block_on(demo::run(&ws, seed, !json))?;
-            if json {
-                print_json(&summary)?;
-            } else {
-                println!("Synced the demo workspace into {}", ws.data_dir().display());
-                print_summary(&summary);
-            }
-        }
-        Command::Coverage {
-            program,
-            from,
-            to,
-            json,
-        } => {
-            let r = affops_core::coverage::report(&ws, &DashboardQuery { from, to, program })?;
+        Command::Coverage { from, to, json } => {
+            let r = ops::reports::coverage(cx, DashboardQuery { from, to })?;
             if json {
                 print_json(&r)?;
             } else {
                 print_coverage(&r);
             }
         }
-        Command::Sources { action } => runtime()?.block_on(sources_cmd::sources(&ws, action))?,
-        Command::Sync { full, json } => runtime()?.block_on(sources_cmd::sync(&ws, full, json))?,
-        Command::ServePostbacks(args) => runtime()?.block_on(postback_cmd::serve(&ws, args))?,
-        Command::PostbackLog(args) => postback_cmd::log(&ws, args)?,
-        Command::Dashboard {
-            program,
-            from,
-            to,
-            json,
-        } => {
-            let d = affops_core::dashboard::build(&ws, &DashboardQuery { from, to, program })?;
+        Command::Dashboard { from, to, json } => {
+            let d = ops::reports::dashboard(cx, DashboardQuery { from, to })?;
             if json {
                 print_json(&d)?;
             } else {
                 print_dashboard(&d);
             }
         }
-        Command::Programs(a) => programs_cmd::run(&ws, &a)?,
-        Command::Import(a) => import_cmd::run_import(&ws, a)?,
-        Command::Quarantine(q) => import_cmd::run_quarantine(&ws, q)?,
-        Command::Attribution(a) => attribution_cmd::run(&ws, a)?,
-        Command::Explain(a) => attribution_cmd::explain(&ws, a)?,
-        Command::Plan(a) => commission_cmd::plan(&ws, a)?,
-        Command::Compute(a) => commission_cmd::compute(&ws, a)?,
-        Command::Period(a) => commission_cmd::period(&ws, a)?,
-        Command::Statement(a) => statement_cmd::statement(&ws, a)?,
-        Command::Qualify(a) => statement_cmd::qualify(&ws, a)?,
+        Command::People(a) => people_cmd::people(cx, a)?,
+        Command::Settings(a) => people_cmd::settings(cx, a)?,
+        Command::Audit(a) => people_cmd::audit(Some(cx), a)?,
+        Command::Sources { action } => rt.block_on(sources_cmd::sources(cx, action))?,
+        Command::Sync { full, json } => rt.block_on(sources_cmd::sync(cx, full, json))?,
+        Command::ServePostbacks(args) => rt.block_on(postback_cmd::serve(cx, args))?,
+        Command::PostbackLog(args) => postback_cmd::log(cx, args)?,
+        Command::Programs(a) => programs_cmd::run(cx, &a)?,
+        Command::Import(a) => import_cmd::run_import(cx, a, rt)?,
+        Command::Quarantine(q) => import_cmd::run_quarantine(cx, q)?,
+        Command::Attribution(a) => attribution_cmd::run(cx, a)?,
+        Command::Explain(a) => attribution_cmd::explain(cx, a)?,
+        Command::Plan(a) => commission_cmd::plan(cx, a)?,
+        Command::Compute(a) => commission_cmd::compute(cx, a)?,
+        Command::Period(a) => commission_cmd::period(cx, a)?,
+        Command::Statement(a) => statement_cmd::statement(cx, a)?,
+        Command::Qualify(a) => statement_cmd::qualify(cx, a)?,
+        Command::Fraud(cmd) => detect_cmd::run(cx, cmd)?,
+        Command::Demo { .. } | Command::Workspace(_) | Command::Sandbox(_) => {} // handled in `run`
     }
     Ok(())
 }
 
-fn print_summary(summary: &affops_core::api::SyncSummary) {
+pub(crate) fn print_summary(summary: &affops_core::api::SyncSummary) {
     println!("Synced in {} ms", summary.elapsed_ms);
     for s in &summary.streams {
         println!(
@@ -299,7 +305,7 @@ fn print_coverage(r: &affops_core::api::CoverageReport) {
     }
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
     let text = serde_json::to_string_pretty(v)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     println!("{text}");
@@ -344,9 +350,4 @@ fn print_dashboard(d: &Dashboard) {
             f.source, f.last_status, f.last_message
         );
     }
-}
-
-/// The wall clock, read at the edge: every core call takes the time as an argument.
-pub(crate) fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }

@@ -8,6 +8,7 @@
 //! over keep-alive connections. Each run starts from an empty store with 10,000 known clicks.
 
 use affops_core::api::{Dialect, PostbackSourceConfig};
+use affops_core::audit::Stamp;
 use affops_core::postback::{
     self, auth::sign, AckMode, ListenerOptions, MemorySecrets, PostbackCredentials,
 };
@@ -193,12 +194,12 @@ async fn ours(args: &Args, ack: AckMode, label: &str) -> Result<Run> {
     let now = chrono::Utc::now().timestamp_millis();
     let spec = ProgramSpec {
         name: "bench".into(),
-        vertical: "igaming".into(),
+        vertical: affops_core::programs::Vertical::Igaming,
         currency: "EUR".into(),
         timezone: "UTC".into(),
     };
     ws.ensure_program(&spec, now)?;
-    ws.store().write(|tx| {
+    ws.store().write::<_, affops_core::store::StoreError>(|tx| {
         tx.execute("INSERT INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (1, '1', 'a', 0)", ())?;
         let mut ins = tx.prepare("INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day) VALUES (1, ?1, 1, ?2, '2025-01-01')")?;
         for i in 0..CLICKS {
@@ -215,7 +216,11 @@ async fn ours(args: &Args, ack: AckMode, label: &str) -> Result<Run> {
         hmac_required: true,
         default_currency: "EUR".into(),
     };
-    postback::configure_source(ws.store(), &cfg, now)?;
+    postback::configure_source(
+        ws.store(),
+        &cfg,
+        &Stamp::tool("affops-postback-bench", "postback_save_source", now),
+    )?;
     let secrets = Arc::new(MemorySecrets::default());
     let creds = PostbackCredentials {
         token: Some(TOKEN.into()),
@@ -242,9 +247,9 @@ async fn ours(args: &Args, ack: AckMode, label: &str) -> Result<Run> {
     )
     .await?;
     let status = handle.stop().await?;
-    let stored: i64 = ws
-        .store()
-        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM conversions", [], |r| r.get(0))?))?;
+    let stored: i64 = ws.store().read::<_, affops_core::store::StoreError>(|c| {
+        Ok(c.query_row("SELECT COUNT(*) FROM conversions", [], |r| r.get(0))?)
+    })?;
     ensure!(
         stored as usize == args.requests + WARMUP,
         "{stored} conversions stored, expected {}",

@@ -2,13 +2,12 @@
 //! request log). Secrets given on the command line stay in this process's memory ([`MemorySecrets`]); the
 //! desktop app keeps them in the OS keychain instead.
 
-use crate::now_ms;
 use affops_core::api::{
     ApiError, Dialect, ErrorCode, PostbackLogFilter, PostbackLogRow, PostbackOutcome,
     PostbackSourceConfig,
 };
-use affops_core::postback::{self, AckMode, ListenerOptions, MemorySecrets, PostbackCredentials};
-use affops_core::workspace::{ProgramSpec, Workspace};
+use affops_core::ops::{self, Ctx};
+use affops_core::postback::{AckMode, ListenerOptions, MemorySecrets, PostbackCredentials};
 use clap::Args;
 use std::sync::Arc;
 
@@ -21,9 +20,6 @@ pub struct ServeArgs {
     /// prosper202). Repeat for several; they share the options below.
     #[arg(long = "source", value_name = "NAME=DIALECT", required = true)]
     sources: Vec<String>,
-    /// The program the postbacks' clicks belong to (default: the workspace's only program).
-    #[arg(long)]
-    program: Option<String>,
     /// Token the tracker must send (`token=` or header X-Affops-Token).
     #[arg(long)]
     token: Option<String>,
@@ -70,39 +66,6 @@ fn invalid(msg: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, msg)
 }
 
-/// The program named, else the only one, else a new default program for a fresh workspace.
-fn program_name(
-    ws: &Workspace,
-    wanted: Option<String>,
-    currency: &str,
-) -> Result<String, ApiError> {
-    if let Some(p) = wanted {
-        return Ok(p);
-    }
-    let names: Vec<String> = ws.store().read(|c| {
-        let mut st = c.prepare("SELECT name FROM programs ORDER BY id")?;
-        let rows = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        Ok(rows)
-    })?;
-    match names.as_slice() {
-        [one] => Ok(one.clone()),
-        [] => {
-            let spec = ProgramSpec {
-                name: "Postbacks".into(),
-                vertical: "igaming".into(),
-                currency: currency.to_ascii_uppercase(),
-                timezone: "UTC".into(),
-            };
-            ws.ensure_program(&spec, now_ms())?;
-            Ok(spec.name)
-        }
-        many => Err(invalid(format!(
-            "the workspace has several programs ({}); pass --program",
-            many.join(", ")
-        ))),
-    }
-}
-
 fn line(r: &PostbackLogRow) -> String {
     let at = chrono::DateTime::from_timestamp_millis(r.received_at_ms)
         .map(|t| t.format("%H:%M:%S%.3f").to_string())
@@ -122,25 +85,24 @@ fn line(r: &PostbackLogRow) -> String {
     )
 }
 
-pub async fn serve(ws: &Workspace, args: ServeArgs) -> Result<(), ApiError> {
-    let program = program_name(ws, args.program, &args.currency)?;
+pub async fn serve(cx: &Ctx, args: ServeArgs) -> Result<(), ApiError> {
     let secrets = Arc::new(MemorySecrets::default());
+    let mut sources = Vec::new();
     for spec in &args.sources {
         let (name, dialect) = spec
             .split_once('=')
             .ok_or_else(|| invalid(format!("--source {spec}: expected NAME=DIALECT")))?;
         let dialect = Dialect::parse(dialect)
             .ok_or_else(|| invalid(format!("--source {spec}: unknown dialect '{dialect}'")))?;
-        let cfg = PostbackSourceConfig {
+        sources.push(PostbackSourceConfig {
             name: name.to_string(),
-            program: program.clone(),
+            program: String::new(), // the session's program
             dialect,
             allow_ips: args.allow_ips.clone(),
             allow_any_ip: args.allow_any_ip,
             hmac_required: args.secret.is_some(),
             default_currency: args.currency.clone(),
-        };
-        postback::configure_source(ws.store(), &cfg, now_ms())?;
+        });
         secrets.set(
             name,
             PostbackCredentials {
@@ -157,7 +119,7 @@ pub async fn serve(ws: &Workspace, args: ServeArgs) -> Result<(), ApiError> {
         AckMode::Committed
     };
     opts.observer = Some(Arc::new(|r: &PostbackLogRow| println!("{}", line(r))));
-    let handle = postback::start(ws.store().clone(), secrets, opts).await?;
+    let handle = ops::sources::serve_postbacks(cx, sources, secrets, opts).await?;
     let addr = handle.local_addr();
     for spec in &args.sources {
         let (name, _) = spec.split_once('=').unwrap_or((spec, ""));
@@ -182,7 +144,7 @@ pub async fn serve(ws: &Workspace, args: ServeArgs) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn log(ws: &Workspace, args: LogArgs) -> Result<(), ApiError> {
+pub fn log(cx: &Ctx, args: LogArgs) -> Result<(), ApiError> {
     let outcome = match args.outcome.as_deref() {
         None => None,
         Some(o) => Some(
@@ -196,7 +158,7 @@ pub fn log(ws: &Workspace, args: LogArgs) -> Result<(), ApiError> {
         page: args.page,
         page_size: args.page_size,
     };
-    let page = postback::list_log(ws.store(), &filter)?;
+    let page = ops::sources::postback_log(cx, filter)?;
     if args.json {
         println!(
             "{}",

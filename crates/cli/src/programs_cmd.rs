@@ -2,7 +2,7 @@
 //! trading block a Forex program's dashboard prints.
 
 use affops_core::api::{ApiError, ErrorCode, TradingSummary};
-use affops_core::workspace::Workspace;
+use affops_core::ops::{self, Ctx};
 use clap::Args;
 
 #[derive(Args)]
@@ -12,8 +12,8 @@ pub struct ProgramsArgs {
     pub json: bool,
 }
 
-pub fn run(ws: &Workspace, args: &ProgramsArgs) -> Result<(), ApiError> {
-    let list = affops_core::programs::list(ws)?;
+pub fn run(cx: &Ctx, args: &ProgramsArgs) -> Result<(), ApiError> {
+    let list = ops::workspace::list_programs(cx)?;
     if args.json {
         let text = serde_json::to_string_pretty(&list)
             .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
@@ -35,7 +35,7 @@ pub fn run(ws: &Workspace, args: &ProgramsArgs) -> Result<(), ApiError> {
         println!(
             "{:<24} {:<8} {:<4} {:<18} {:>10} {:>8} {:>8}  {range}{}",
             p.name,
-            p.vertical,
+            p.vertical.as_str(),
             p.currency,
             p.timezone,
             p.affiliates,

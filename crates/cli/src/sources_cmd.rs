@@ -1,10 +1,8 @@
 //! `affops-cli sources …` and `affops-cli sync`: configure tracker/operator sources and sync them headless.
 
-use crate::now_ms;
-use affops_core::api::{ApiError, ErrorCode, Progress, SourceSettings};
+use affops_core::api::{ApiError, ErrorCode, Progress, SourceSettings, SyncRequest};
 use affops_core::credentials::CredentialStore;
-use affops_core::ingest::{HttpPolicy, SyncOptions};
-use affops_core::workspace::Workspace;
+use affops_core::ops::{self, Ctx};
 use clap::Subcommand;
 use std::io::Read;
 use std::sync::Arc;
@@ -54,11 +52,11 @@ fn warn_fallback(creds: &CredentialStore) {
     }
 }
 
-pub async fn sources(ws: &Workspace, action: SourcesAction) -> Result<(), ApiError> {
-    let creds = CredentialStore::open(ws.data_dir());
+pub async fn sources(cx: &Ctx, action: SourcesAction) -> Result<(), ApiError> {
+    let creds = cx.console().credentials().clone();
     match action {
         SourcesAction::List { json } => {
-            let overview = affops_core::sources::list(ws, &creds)?;
+            let overview = ops::sources::list_sources(cx)?;
             if json {
                 crate::print_json(&overview)?;
                 return Ok(());
@@ -122,7 +120,7 @@ pub async fn sources(ws: &Workspace, action: SourcesAction) -> Result<(), ApiErr
                 enabled: !disabled,
                 api_key,
             };
-            let view = affops_core::sources::save(ws, &creds, &settings, now_ms())?;
+            let view = ops::sources::save_source(cx, settings)?;
             warn_fallback(&creds);
             println!(
                 "Saved source '{}' ({}); key stored: {}",
@@ -132,7 +130,7 @@ pub async fn sources(ws: &Workspace, action: SourcesAction) -> Result<(), ApiErr
             );
         }
         SourcesAction::Test { name } => {
-            let t = affops_core::sources::test_connection(ws, &creds, &name, now_ms()).await?;
+            let t = ops::sources::test_source(cx, name).await?;
             println!("{} ({} ms)", t.message, t.latency_ms);
             if !t.ok {
                 return Err(ApiError::new(ErrorCode::SourceFailed, t.message));
@@ -143,20 +141,14 @@ pub async fn sources(ws: &Workspace, action: SourcesAction) -> Result<(), ApiErr
 }
 
 /// `affops-cli sync`: every enabled source, with a progress bar.
-pub async fn sync(ws: &Workspace, full: bool, json: bool) -> Result<(), ApiError> {
-    let creds = Arc::new(CredentialStore::open(ws.data_dir()));
+pub async fn sync(cx: &Ctx, full: bool, json: bool) -> Result<(), ApiError> {
     if !json {
-        warn_fallback(&creds);
+        warn_fallback(cx.console().credentials());
     }
     let bar = crate::demo::progress_bar(!json);
     let b = bar.clone();
     let progress = Arc::new(move |p: Progress| crate::demo::show(&b, &p));
-    let opts = SyncOptions {
-        now_ms: now_ms(),
-        policy: HttpPolicy::default(),
-        full,
-    };
-    let result = ws.sync(creds, opts, progress).await;
+    let result = ops::workspace::sync_now(cx, SyncRequest { full }, progress).await;
     bar.finish_and_clear();
     let summary = result?;
     if json {

@@ -2,11 +2,9 @@
 //! printable HTML) and a player's CPA qualification checklist.
 
 use crate::commission_cmd::{io, print_json};
-use crate::now_ms;
-use affops_core::api::{ApiError, Statement};
-use affops_core::commission::actions;
+use affops_core::api::{ApiError, QualificationRequest, Statement, StatementRequest};
 use affops_core::commission::statement::{to_csv, to_html};
-use affops_core::workspace::Workspace;
+use affops_core::ops::{self, Ctx};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -17,8 +15,6 @@ pub struct StatementArgs {
     affiliate: String,
     #[arg(long)]
     period: String,
-    #[arg(long)]
-    program: Option<String>,
     #[arg(long)]
     pub json: bool,
     /// Write the statement as spreadsheet-safe CSV to this file (`-` for stdout).
@@ -38,9 +34,14 @@ fn write_out(path: &PathBuf, text: &str) -> Result<(), ApiError> {
     }
 }
 
-pub fn statement(ws: &Workspace, a: StatementArgs) -> Result<(), ApiError> {
-    let s =
-        actions::affiliate_statement(ws.store(), a.program.as_deref(), &a.affiliate, &a.period)?;
+pub fn statement(cx: &Ctx, a: StatementArgs) -> Result<(), ApiError> {
+    let s = ops::commission::statement(
+        cx,
+        StatementRequest {
+            affiliate: a.affiliate.clone(),
+            period: a.period.clone(),
+        },
+    )?;
     if let Some(p) = &a.csv {
         write_out(p, &to_csv(&s))?;
     }
@@ -108,18 +109,16 @@ pub struct QualifyArgs {
     #[arg(long)]
     as_of: Option<String>,
     #[arg(long)]
-    program: Option<String>,
-    #[arg(long)]
     pub json: bool,
 }
 
-pub fn qualify(ws: &Workspace, a: QualifyArgs) -> Result<(), ApiError> {
-    let program = a.program.as_deref();
-    let as_of = match a.as_of {
-        Some(d) => d,
-        None => actions::today(ws.store(), program, now_ms())?,
+pub fn qualify(cx: &Ctx, a: QualifyArgs) -> Result<(), ApiError> {
+    let req = QualificationRequest {
+        player: a.player,
+        period: None,
+        as_of: a.as_of,
     };
-    let c = actions::qualification(ws.store(), program, &a.player, &as_of)?;
+    let c = ops::commission::qualification(cx, req)?;
     if a.json {
         return print_json(&c);
     }

@@ -5,7 +5,11 @@ use std::process::{Command, Stdio};
 
 fn cli(data_dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_affops-cli"));
-    c.arg("--data-dir").arg(data_dir);
+    // The demo's viewer: every command but `demo` runs as a signed-in person.
+    c.arg("--data-dir")
+        .arg(data_dir)
+        .env("AFFOPS_USER", "vera")
+        .env("AFFOPS_PASSPHRASE", "vera-demo-pass");
     c
 }
 

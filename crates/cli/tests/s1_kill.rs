@@ -49,11 +49,55 @@ fn write_clicks(path: &Path, rows: u64) {
     }
 }
 
-/// Imports `file` in chunks of `chunk_rows`, committing every two chunks (grouped transactions are crash-tested).
-fn import_cmd(data_dir: &Path, file: &Path, chunk_rows: u64) -> Command {
+/// The CLI on `data_dir`, with no person chosen.
+fn cli(data_dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_affops-cli"));
     c.arg("--data-dir")
         .arg(data_dir)
+        .env_remove("AFFOPS_USER")
+        .env_remove("AFFOPS_PASSPHRASE");
+    c
+}
+
+/// A new workspace with its owner and an affiliate manager, who imports.
+fn prepare(data_dir: &Path) {
+    let owner = cli(data_dir)
+        .args([
+            "workspace",
+            "create",
+            "--name",
+            "olivia",
+            "--display-name",
+            "Olivia",
+        ])
+        .env("AFFOPS_PASSPHRASE", "olivia-passphrase")
+        .status()
+        .unwrap();
+    assert!(owner.success());
+    let manager = cli(data_dir)
+        .args([
+            "--user",
+            "olivia",
+            "people",
+            "add",
+            "max",
+            "--display-name",
+            "Max",
+            "--role",
+            "manager",
+        ])
+        .env("AFFOPS_PASSPHRASE", "olivia-passphrase")
+        .env("AFFOPS_NEW_PASSPHRASE", "max-passphrase")
+        .status()
+        .unwrap();
+    assert!(manager.success());
+}
+
+/// Imports `file` in chunks of `chunk_rows`, committing every two chunks (grouped transactions are crash-tested).
+fn import_cmd(data_dir: &Path, file: &Path, chunk_rows: u64) -> Command {
+    let mut c = cli(data_dir);
+    c.args(["--user", "max"])
+        .env("AFFOPS_PASSPHRASE", "max-passphrase")
         .arg("import")
         .arg(file)
         .args(["--preset", "clicks", "--json", "--chunk-rows"])
@@ -67,7 +111,7 @@ fn import_cmd(data_dir: &Path, file: &Path, chunk_rows: u64) -> Command {
 /// An ordered hash of everything imported: the clicks and the quarantined rows.
 fn checksum(store: &Store) -> (i64, i64, String) {
     store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut h = Sha256::new();
             let mut stmt = c.prepare(
                 "SELECT k.click_id, k.clicked_at_ms, a.external_id, k.day, k.sub1, k.ip, k.landing_url, k.raw_id
@@ -101,7 +145,7 @@ fn checksum(store: &Store) -> (i64, i64, String) {
 fn assert_consistent(store: &Store) -> (i64, i64) {
     assert_eq!(store.integrity_check().unwrap(), "ok");
     store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let (clicks, distinct): (i64, i64) = c.query_row("SELECT COUNT(*), COUNT(DISTINCT click_id) FROM clicks", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
             assert_eq!(clicks, distinct, "no duplicate click");
             let run: Option<(i64, i64, i64, i64)> = c
@@ -133,6 +177,7 @@ fn kill_9_during_import_resumes_without_loss_or_duplicates() {
     let size = std::fs::metadata(&file).unwrap().len() as i64;
 
     let clean_dir = dir.path().join("clean");
+    prepare(&clean_dir);
     let started = Instant::now();
     assert!(import_cmd(&clean_dir, &file, chunk_rows)
         .status()
@@ -147,6 +192,7 @@ fn kill_9_during_import_resumes_without_loss_or_duplicates() {
     );
 
     let crash_dir = dir.path().join("crash");
+    prepare(&crash_dir);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(env_or("AFFOPS_S1_SEED", 1));
     // Spread the kills so that, on average, the import needs about all of them to get through.
     let window_ms = (clean_time.as_millis() as u64 * 2 / kills.max(1)).max(20);
@@ -174,7 +220,9 @@ fn kill_9_during_import_resumes_without_loss_or_duplicates() {
     let store = Store::open(&crash_dir).unwrap();
     assert_consistent(&store);
     let status: String = store
-        .read(|c| Ok(c.query_row("SELECT status FROM import_runs", [], |r| r.get(0))?))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(c.query_row("SELECT status FROM import_runs", [], |r| r.get(0))?)
+        })
         .unwrap();
     assert_eq!(status, "done");
     assert_eq!(

@@ -314,7 +314,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::open(dir.path()).unwrap();
         let creds = CredentialStore::file_only(dir.path());
-        let view = save(&ws, &creds, &settings(), 1).unwrap();
+        let stamp = |t| crate::audit::Stamp::tool("test", "save_source", t);
+        let view = save(&ws, &creds, &settings(), &stamp(1)).unwrap();
         assert!(view.has_credentials);
         assert_eq!(view.freshness.last_status, "never");
         let overview = list(&ws, &creds).unwrap();
@@ -325,7 +326,7 @@ mod tests {
         );
         let in_db: i64 = ws
             .store()
-            .read(|c| {
+            .read::<_, crate::store::StoreError>(|c| {
                 Ok(c.query_row(
                     "SELECT COUNT(*) FROM sources WHERE config_json LIKE '%\"k\"%'",
                     [],
@@ -337,7 +338,7 @@ mod tests {
         // An invalid edit saves nothing.
         let mut bad = settings();
         bad.page_size = 0;
-        assert!(save(&ws, &creds, &bad, 2).is_err());
+        assert!(save(&ws, &creds, &bad, &stamp(2)).is_err());
         assert_eq!(list(&ws, &creds).unwrap().sources[0].page_size, 500);
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::Period;
+use super::{DashboardQuery, Period};
 
 /// Which key wins when a tracking token (click id or btag) and a promo code name different affiliates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -299,4 +299,39 @@ pub struct MultiTouchReport {
     pub untouched_conversions: u32,
     pub total: String,
     pub rows: Vec<MultiTouchRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AffiliateRequest {
+    /// The tracker's affiliate id.
+    pub affiliate: String,
+    #[serde(default)]
+    pub period: DashboardQuery,
+}
+
+/// A rule version to save, in force for registrations from `effective_from` (`YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SaveRulesRequest {
+    pub effective_from: String,
+    pub rules: AttributionRules,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MultiTouchRequest {
+    pub period: DashboardQuery,
+    /// Half-life of the time-decay model, in hours.
+    pub half_life_hours: u32,
+}
+
+/// A promo code and the affiliate it belongs to, optionally for a span of days.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PromoCodeRequest {
+    pub code: String,
+    pub affiliate: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<String>,
 }

@@ -9,39 +9,57 @@ mod commission;
 mod detect;
 mod error;
 mod import;
+mod people;
 mod plan_preview;
 mod postback;
 mod programs;
 mod sources;
 
+pub use crate::audit::query::{AuditFilter, AuditPage};
+pub use crate::audit::{AuditRow, Broken, VerifyReport};
+pub use crate::commission::period::FxRateInput;
+pub use crate::commission::plan::file::PlanFormat;
+pub use crate::people::settings::WorkspaceSettings;
+pub use crate::people::{Permission, Person, PersonChange, Role};
 pub use crate::postback::dialect::Dialect;
+pub use crate::programs::Vertical;
 pub use attribution::{
-    AffiliateDetail, AffiliateProfile, AffiliatesPage, AttributedPlayer, AttributionRules,
-    AttributionRulesView, AttributionRunSummary, CandidateOutcome, ClickSelection, Explanation,
-    KeyCandidate, KeyKind, MultiTouchReport, MultiTouchRow, PlanAssignmentView, PlayerExplanation,
-    PriorityMode, RuleFieldError, RuleVersionView, SaveRulesResult, TouchAnalysis, TouchModel,
+    AffiliateDetail, AffiliateProfile, AffiliateRequest, AffiliatesPage, AttributedPlayer,
+    AttributionRules, AttributionRulesView, AttributionRunSummary, CandidateOutcome,
+    ClickSelection, Explanation, KeyCandidate, KeyKind, MultiTouchReport, MultiTouchRequest,
+    MultiTouchRow, PlanAssignmentView, PlayerExplanation, PriorityMode, PromoCodeRequest,
+    RuleFieldError, RuleVersionView, SaveRulesRequest, SaveRulesResult, TouchAnalysis, TouchModel,
     TouchView,
 };
 pub use commission::{
-    CommissionProblem, ComputeResult, CurrencyTotal, DrillEvent, DrillItem, PeriodView, PlanDetail,
-    PlanImportResult, PlanSummary, PlanValidationError, PlanVersionView, QualificationChecklist,
-    QualificationCriterion, Statement, StatementLine,
+    AssignPlanRequest, CommissionProblem, ComputeResult, CurrencyTotal, DrillEvent, DrillItem,
+    ExportPlanRequest, ExportStatementRequest, PeriodView, PlanDetail, PlanImportResult,
+    PlanSummary, PlanText, PlanValidationError, PlanVersionView, PreviewPlanRequest,
+    QualificationChecklist, QualificationCriterion, QualificationRequest, Statement,
+    StatementFormat, StatementLine, StatementRequest,
 };
 pub use detect::{
     BacktestAffiliate, BacktestRequest, BacktestResult, BacktestRule, CtitBucket, DashboardAlert,
-    Decision, DetectRunSummary, DisputeCase, DisputeOpenInput, FlagDecisionInput, FlagDecisionRow,
-    FlagFilter, FlagRow, GeoRow, Investigation, ReasonCount, ReconAffiliateTotal, ReconQuery,
-    ReconReport, ReconRow, RuleRunRow, SharedIdentifier, TimelineEvent,
+    Decision, DetectRunSummary, DisputeCase, DisputeOpenInput, ExportedRows, FlagDecisionInput,
+    FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation, ReasonCount, ReconAffiliateTotal,
+    ReconExportRequest, ReconQuery, ReconReport, ReconRow, RuleRunRow, RuleSettingsRequest,
+    RuleSettingsSaved, SharedIdentifier, TimelineEvent,
 };
 pub use error::{ApiError, ErrorCode};
 pub use import::{
-    ColumnMap, ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportRunSummary,
-    PreviewRow, QuarantinePage, QuarantineRow,
+    ColumnMap, ColumnMapping, ImportFieldSpec, ImportPreset, ImportPreview, ImportPreviewRequest,
+    ImportRunRequest, ImportRunSummary, PreviewRow, QuarantineExportRequest, QuarantinePage,
+    QuarantineRequest, QuarantineRow, SaveMappingRequest,
+};
+pub use people::{
+    AddPersonRequest, AuditExportResult, ChangePassphraseRequest, CreateWorkspaceRequest,
+    DemoPerson, ResetPassphraseRequest, SessionStatus, SignInRequest, SignedIn,
 };
 pub use plan_preview::{PlanPreview, PlanPreviewRow};
 pub use postback::{
     ListenerStatus, PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome,
-    PostbackSecretsInput, PostbackSourceConfig, PostbackSourceStatus, POSTBACK_LOG_PAGE_MAX,
+    PostbackSecretsInput, PostbackSourceConfig, PostbackSourceRequest, PostbackSourceStatus,
+    POSTBACK_LOG_PAGE_MAX,
 };
 pub use programs::{ProgramSummary, TradingRow, TradingSummary};
 pub use sources::{
@@ -158,6 +176,13 @@ pub struct StreamSyncResult {
     pub rows_inserted: u32,
     pub rows_updated: u32,
     pub rows_quarantined: u32,
+}
+
+/// What a sync fetches: from every source's checkpoint, or (`full`) every window from its configured start.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncRequest {
+    #[serde(default)]
+    pub full: bool,
 }
 
 /// The outcome of a whole sync.

@@ -168,3 +168,10 @@ pub struct PostbackSecretsInput {
     #[serde(default)]
     pub clear_previous: bool,
 }
+
+/// A postback source's settings and the secrets to store for it (absent secrets keep the stored ones).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PostbackSourceRequest {
+    pub config: PostbackSourceConfig,
+    pub secrets: PostbackSecretsInput,
+}

@@ -3,7 +3,7 @@
 //! correction); players registered before every version use the built-in default. Saving validates the body,
 //! stores it and records it in the audit log with the version it follows.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde_json::Value;
 
 use super::rules::{default_rules, validate, validate_day, RuleVersion};

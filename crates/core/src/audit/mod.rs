@@ -127,6 +127,19 @@ fn head(tx: &Connection) -> StoreResult<String> {
 }
 
 impl Stamp {
+    /// A stamp for a tool that writes a workspace of its own outside the front door (a benchmark, the evaluation,
+    /// a test fixture): the tool's name stands where a person's would.
+    pub fn tool(tool: &str, action: &'static str, at_ms: i64) -> Stamp {
+        Stamp {
+            at_ms,
+            user_id: None,
+            actor: tool.to_string(),
+            action,
+            program: String::new(),
+            request_sha256: String::new(),
+        }
+    }
+
     /// Appends the operation's entry inside the caller's transaction; returns its id.
     pub fn record(
         &self,
@@ -369,7 +382,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         store
-            .write(|tx| {
+            .write::<_, crate::store::StoreError>(|tx| {
                 for i in 0..5 {
                     stamp(i).record(tx, "thing", &i.to_string(), &serde_json::json!({"n": i}))?;
                 }
@@ -395,7 +408,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         store
-            .write(|tx| {
+            .write::<_, crate::store::StoreError>(|tx| {
                 let mut r = AuditRow {
                     id: 0,
                     at_ms: 1,

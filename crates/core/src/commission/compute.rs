@@ -10,7 +10,7 @@ use super::load::{load_input, Program};
 use super::period::{by_id, ensure, list, PeriodRow};
 use super::{CommissionError, CommissionResult};
 use crate::ledger::{post, EntryKind, EntryStatus, NewEntry};
-use crate::store::{Durability, Store, StoreError};
+use crate::store::{Durability, Store};
 use rusqlite::{params, Connection, Transaction};
 use std::collections::BTreeMap;
 

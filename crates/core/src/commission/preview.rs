@@ -8,13 +8,13 @@
 //! snapshot; without a rate it is reported as a problem and counted as zero.
 
 use super::engine::{compute, ActivityIn, AssignedPlan, EngineInput, EngineOutput, Fx, Problem};
-use super::load::{load_input, program, Program};
+use super::load::{load_input, Program};
 use super::plan::file::{self, PlanFormat};
 use super::plan::formula::Activity;
 use super::plan::saved::{self, catalog};
 use super::plan::validate::validate;
 use super::plan::Component;
-use super::{period, CommissionError, CommissionResult};
+use super::{period, CommissionResult};
 use crate::api::{CommissionProblem, Period, PlanPreview, PlanPreviewRow, PlanValidationError};
 use crate::money::format_amount;
 use crate::store::Store;

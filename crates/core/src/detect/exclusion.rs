@@ -109,7 +109,7 @@ mod tests {
     fn conversions_lead_to_their_players_by_reference_or_click() {
         let (_dir, store) = crate::store::testing::store_with_source();
         store
-            .write(|tx| {
+            .write::<_, crate::store::StoreError>(|tx| {
                 tx.execute_batch(
                     "INSERT INTO players (id, program_id, external_id, currency, registered_at_ms, day, click_id)
                      VALUES (1, 1, 'p1', 'EUR', 0, '2026-01-01', 'k1'), (2, 1, 'p2', 'EUR', 0, '2026-01-01', 'k2'),

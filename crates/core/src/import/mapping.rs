@@ -287,8 +287,9 @@ pub fn save_mapping(
     store: &Store,
     name: &str,
     m: &ColumnMapping,
-    now_ms: i64,
+    stamp: &crate::audit::Stamp,
 ) -> Result<(), ImportError> {
+    let now_ms = stamp.at_ms;
     let name = name.trim();
     if name.is_empty() || name.len() > MAPPING_NAME_MAX {
         return Err(ImportError::Mapping(format!(
@@ -303,6 +304,12 @@ pub fn save_mapping(
              VALUES (?1, ?2, ?3, ?4, ?4)
              ON CONFLICT (name) DO UPDATE SET preset = ?2, mapping_json = ?3, updated_at_ms = ?4",
             params![name, m.preset.as_str(), json, now_ms],
+        )?;
+        stamp.record(
+            tx,
+            "import_mapping",
+            name,
+            &serde_json::json!({"preset": m.preset.as_str(), "mapping": m}),
         )?;
         Ok(())
     })?;

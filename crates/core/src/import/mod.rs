@@ -49,13 +49,5 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// The dry run the desktop app shows: the first [`PREVIEW_ROWS_UI`] rows, naive times read as UTC.
-pub fn preview_for_ui(
-    path: &std::path::Path,
-    m: &crate::api::ColumnMapping,
-) -> Result<crate::api::ImportPreview, ImportError> {
-    preview::preview_file(path, m, chrono_tz::UTC, PREVIEW_ROWS_UI)
-}
-
 /// Rows a preview shows in the desktop app.
 pub const PREVIEW_ROWS_UI: usize = 20;

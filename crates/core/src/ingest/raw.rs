@@ -184,7 +184,7 @@ mod tests {
             "the digest is of the bytes as received"
         );
         let ids = store
-            .write(|tx| {
+            .write::<_, crate::store::StoreError>(|tx| {
                 let ctx = PageContext::new(1, 1, chrono_tz::UTC, 0, "conversions");
                 let a = archive(tx, &ctx, "page 1", &big)?;
                 let again = archive(tx, &ctx, "page 1 again", &RawPayload::prepare(&page))?;
@@ -193,7 +193,7 @@ mod tests {
             .unwrap();
         assert_eq!(ids.0, ids.1, "the same bytes twice are stored once");
         store
-            .read(|c| {
+            .read::<_, crate::store::StoreError>(|c| {
                 assert_eq!(read(c, ids.0)?.unwrap(), page);
                 assert_eq!(read(c, ids.2)?.unwrap(), small);
                 assert_eq!(read(c, 999)?, None);
@@ -213,7 +213,7 @@ mod tests {
             })
             .unwrap();
         store
-            .write(|tx| {
+            .write::<_, crate::store::StoreError>(|tx| {
                 Ok(tx.execute(
                     "UPDATE raw_records SET payload = x'00112233' WHERE id = ?1",
                     [id],

@@ -184,7 +184,7 @@ mod tests {
         let mut outcomes = Vec::new();
         for (n, page) in pages.iter().enumerate() {
             store
-                .write(|tx| {
+                .write::<_, crate::store::StoreError>(|tx| {
                     let ctx =
                         PageContext::new(1, 1, chrono_tz::UTC, 1_000 + n as i64, "conversions");
                     let raw_id = crate::ingest::raw::archive_bytes(
@@ -209,7 +209,7 @@ mod tests {
                 .unwrap();
         }
         let state = store
-            .read(|c| {
+            .read::<_, crate::store::StoreError>(|c| {
                 let mut stmt = c.prepare(
                     "SELECT c.external_id, c.status, c.payout_micros, a.external_id, c.day, c.raw_id,
                             c.updated_at_ms || '/' || COALESCE(c.source_updated_at_ms, '-'),

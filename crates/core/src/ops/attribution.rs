@@ -4,15 +4,13 @@
 use super::catalog::Op;
 use super::context::Ctx;
 use crate::api::{
-    AffiliateDetail, AffiliatesPage, ApiError, AttributionRules, AttributionRulesView,
-    AttributionRunSummary, DashboardQuery, ErrorCode, MultiTouchReport, Period, PlayerExplanation,
-    SaveRulesResult,
+    AffiliateDetail, AffiliateRequest, AffiliatesPage, ApiError, AttributionRulesView,
+    AttributionRunSummary, DashboardQuery, ErrorCode, MultiTouchReport, MultiTouchRequest, Period,
+    PlayerExplanation, PromoCodeRequest, SaveRulesRequest, SaveRulesResult,
 };
 use crate::attribution::{affiliates, explain, promo, report, versions, AttributionError};
 use crate::dashboard::{refresh_rollups, resolve_period};
 use crate::programs::Program;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 impl From<AttributionError> for ApiError {
     fn from(e: AttributionError) -> Self {
@@ -24,41 +22,6 @@ impl From<AttributionError> for ApiError {
             AttributionError::Store(s) => s.into(),
         }
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct AffiliateRequest {
-    /// The tracker's affiliate id.
-    pub affiliate: String,
-    #[serde(default)]
-    pub period: DashboardQuery,
-}
-
-/// A rule version to save, in force for registrations from `effective_from` (`YYYY-MM-DD`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SaveRulesRequest {
-    pub effective_from: String,
-    pub rules: AttributionRules,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct MultiTouchRequest {
-    pub period: DashboardQuery,
-    /// Half-life of the time-decay model, in hours.
-    pub half_life_hours: u32,
-}
-
-/// A promo code and the affiliate it belongs to, optionally for a span of days.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct PromoCodeRequest {
-    pub code: String,
-    pub affiliate: String,
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_from: Option<String>,
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_to: Option<String>,
 }
 
 /// Refuses a Forex program: a broker's clients come attributed to their IB by the broker, and running click/btag

@@ -3,11 +3,9 @@
 
 use super::catalog::Op;
 use super::context::Ctx;
-use crate::api::{ApiError, ErrorCode};
+use crate::api::{ApiError, AuditExportResult, ErrorCode};
 use crate::audit::query::{self, AuditFilter, AuditPage};
 use crate::audit::{AuditError, VerifyReport};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 impl From<AuditError> for ApiError {
     fn from(e: AuditError) -> Self {
@@ -16,14 +14,6 @@ impl From<AuditError> for ApiError {
             AuditError::Store(s) => s.into(),
         }
     }
-}
-
-/// Where an export went and what pins it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct AuditExportResult {
-    pub path: String,
-    pub rows: u32,
-    pub head_hash: String,
 }
 
 pub fn audit_list(cx: &Ctx, filter: AuditFilter) -> Result<AuditPage, ApiError> {

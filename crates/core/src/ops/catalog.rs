@@ -151,6 +151,10 @@ operations! {
     // ---- Imports -------------------------------------------------------------------------------------------
     /// The fields of an import preset.
     ImportFields = "import_fields", Access::Needs(View), Read, false;
+    /// A column mapping saved under a name.
+    ImportMapping = "import_mapping", Access::Needs(View), Read, false;
+    /// Save a column mapping under a name for later imports.
+    SaveImportMapping = "save_import_mapping", Access::Needs(IngestData), Write, false;
     /// A dry run of a file: detection and the first rows validated.
     ImportPreview = "import_preview", Access::Needs(IngestData), Read, false;
     /// Import a file (resumable, idempotent), then attribution and detection over what landed.

@@ -5,9 +5,10 @@ use super::catalog::Op;
 use super::context::Ctx;
 use super::exports;
 use crate::api::{
-    ApiError, CommissionProblem, ComputeResult, CurrencyTotal, ErrorCode, Period, PeriodView,
-    PlanDetail, PlanImportResult, PlanPreview, PlanSummary, PlanValidationError, PlanVersionView,
-    QualificationChecklist, Statement,
+    ApiError, AssignPlanRequest, CommissionProblem, ComputeResult, CurrencyTotal, ErrorCode,
+    ExportPlanRequest, ExportStatementRequest, Period, PeriodView, PlanDetail, PlanImportResult,
+    PlanPreview, PlanSummary, PlanText, PlanValidationError, PlanVersionView, PreviewPlanRequest,
+    QualificationChecklist, QualificationRequest, Statement, StatementFormat, StatementRequest,
 };
 use crate::commission::period::{self, FxRateInput, PeriodRow};
 use crate::commission::plan::file::{self, PlanFormat};
@@ -18,9 +19,7 @@ use crate::commission::{preview, statement, CommissionError, CommissionResult};
 use crate::money::format_amount;
 use crate::programs::Program;
 use rusqlite::{Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use ts_rs::TS;
 
 /// The largest plan file the editor loads.
 pub const PLAN_FILE_BYTES_MAX: u64 = 1 << 20;
@@ -38,77 +37,6 @@ impl From<CommissionError> for ApiError {
         };
         ApiError::new(code, e.to_string())
     }
-}
-
-/// A plan file's text and its format.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct PlanText {
-    pub text: String,
-    pub format: PlanFormat,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ExportPlanRequest {
-    pub name: String,
-    pub format: PlanFormat,
-    /// Where to write it; relative paths land in the workspace's `exports/` folder.
-    pub path: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct PreviewPlanRequest {
-    pub text: String,
-    pub format: PlanFormat,
-    /// The month to preview, `YYYY-MM`.
-    pub period: String,
-}
-
-/// Puts an affiliate (by the tracker's id) on a plan from a day on; no affiliate: the program's default.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct AssignPlanRequest {
-    pub plan: String,
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affiliate: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub effective_from: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct StatementRequest {
-    /// The tracker's affiliate id.
-    pub affiliate: String,
-    /// `YYYY-MM`.
-    pub period: String,
-}
-
-/// The file formats of a statement.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum StatementFormat {
-    /// Spreadsheet-safe CSV.
-    #[default]
-    Csv,
-    /// A printable, self-contained page without scripts.
-    Html,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ExportStatementRequest {
-    pub affiliate: String,
-    pub period: String,
-    pub format: StatementFormat,
-    pub path: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct QualificationRequest {
-    /// The operator's player id.
-    pub player: String,
-    /// As of the month's last day (`YYYY-MM`); none: as of today in the program's zone.
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<String>,
 }
 
 fn errors(v: Vec<crate::commission::plan::validate::ValidationError>) -> Vec<PlanValidationError> {
@@ -367,13 +295,23 @@ pub fn compute_period(cx: &Ctx, period_label: String) -> Result<ComputeResult, A
         period_label.trim(),
         stamp,
     )?;
+    let elapsed_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    Ok(compute_result(prog, o, elapsed_ms))
+}
+
+/// A computation as the Statements screen and `affops-cli compute` show it.
+pub fn compute_result(
+    prog: &Program,
+    o: crate::commission::compute::ComputeOutcome,
+    elapsed_ms: i64,
+) -> ComputeResult {
     let mut totals: BTreeMap<String, i64> = BTreeMap::new();
     let mut affs = std::collections::BTreeSet::new();
     for l in &o.output.lines {
         *totals.entry(l.currency.clone()).or_default() += l.amount_micros;
         affs.insert(l.affiliate_id);
     }
-    Ok(ComputeResult {
+    ComputeResult {
         program: prog.name.clone(),
         period_label: o.period.label(),
         period: Period {
@@ -404,8 +342,8 @@ pub fn compute_period(cx: &Ctx, period_label: String) -> Result<ComputeResult, A
             })
             .collect(),
         result_hash: o.output.hash,
-        elapsed_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
-    })
+        elapsed_ms,
+    }
 }
 
 pub fn close_period(cx: &Ctx, period_label: String) -> Result<PeriodView, ApiError> {
@@ -469,12 +407,22 @@ pub fn qualification(
 ) -> Result<QualificationChecklist, ApiError> {
     let a = cx.allow(Op::Qualification)?;
     let prog = a.program()?;
+    let day = req
+        .as_of
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    if let Some(d) = day {
+        crate::time::parse_day(d)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("As of: {e}")))?;
+    }
     let as_of = match req
         .period
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
+        _ if day.is_some() => day.unwrap_or_default().to_string(),
         Some(label) => period::month_bounds(label)?.1,
         None => {
             let tz = crate::time::parse_zone(&prog.timezone)

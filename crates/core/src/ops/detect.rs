@@ -4,11 +4,9 @@ use super::catalog::Op;
 use super::context::Ctx;
 use crate::api::{
     ApiError, BacktestRequest, BacktestResult, DetectRunSummary, ErrorCode, FlagDecisionInput,
-    FlagFilter, FlagRow, Investigation,
+    FlagFilter, FlagRow, Investigation, RuleSettingsRequest, RuleSettingsSaved,
 };
 use crate::detect::{self, DetectError};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 impl From<DetectError> for ApiError {
     fn from(e: DetectError) -> Self {
@@ -21,22 +19,6 @@ impl From<DetectError> for ApiError {
         };
         ApiError::new(code, e.to_string())
     }
-}
-
-/// New settings for one rule: `key=value` pairs over its current ones (a new, audited version).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct RuleSettingsRequest {
-    pub rule: String,
-    pub settings: Vec<String>,
-}
-
-/// The version saved and the rule's whole settings after it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct RuleSettingsSaved {
-    pub rule: String,
-    #[ts(type = "number")]
-    pub version: i64,
-    pub settings_json: String,
 }
 
 /// Runs every fraud rule over the data new since the last run; flags are stored idempotently.

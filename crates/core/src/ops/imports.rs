@@ -4,18 +4,16 @@
 use super::catalog::Op;
 use super::context::Ctx;
 use super::exports;
-use super::reconcile::ExportedRows;
 use crate::api::{
-    ApiError, ColumnMapping, ErrorCode, ImportFieldSpec, ImportPreset, ImportPreview,
-    ImportRunSummary, QuarantinePage,
+    ApiError, ColumnMapping, ErrorCode, ExportedRows, ImportFieldSpec, ImportPreset, ImportPreview,
+    ImportPreviewRequest, ImportRunRequest, ImportRunSummary, QuarantineExportRequest,
+    QuarantinePage, QuarantineRequest, SaveMappingRequest,
 };
 use crate::import::quarantine::QuarantineFilter;
 use crate::import::{self, ImportError, ImportOptions};
 use crate::ingest::ProgressFn;
 use crate::workspace::off_thread;
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use ts_rs::TS;
 
 impl From<ImportError> for ApiError {
     fn from(e: ImportError) -> Self {
@@ -28,56 +26,44 @@ impl From<ImportError> for ApiError {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportPreviewRequest {
-    pub path: String,
-    pub mapping: ColumnMapping,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportRunRequest {
-    pub path: String,
-    /// The batch source the file comes from (created in the session's program on first use).
-    pub source: String,
-    pub mapping: ColumnMapping,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct QuarantineRequest {
-    #[ts(type = "number")]
-    pub run_id: i64,
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Text the reason contains.
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default)]
-    pub offset: u32,
-    /// At most 500.
-    #[serde(default)]
-    pub limit: u32,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct QuarantineExportRequest {
-    #[ts(type = "number")]
-    pub run_id: i64,
-    pub path: String,
-}
-
 pub fn import_fields(cx: &Ctx, preset: ImportPreset) -> Result<Vec<ImportFieldSpec>, ApiError> {
     cx.allow(Op::ImportFields)?;
     Ok(import::mapping::field_specs(preset))
 }
 
-/// A dry run of a file: detection results and the first rows mapped and validated; writes nothing.
+/// Rows a preview shows at most.
+pub const PREVIEW_ROWS_MAX: u32 = 200;
+
+/// A dry run of a file: detection results and the first rows mapped and validated (naive times read as UTC);
+/// writes nothing.
 pub fn import_preview(cx: &Ctx, req: ImportPreviewRequest) -> Result<ImportPreview, ApiError> {
     cx.allow(Op::ImportPreview)?;
-    Ok(import::preview_for_ui(
-        std::path::Path::new(&req.path),
+    let rows = req
+        .rows
+        .unwrap_or(import::PREVIEW_ROWS_UI as u32)
+        .clamp(1, PREVIEW_ROWS_MAX);
+    let path = std::path::Path::new(&req.path);
+    Ok(import::preview_file(
+        path,
         &req.mapping,
+        chrono_tz::UTC,
+        rows as usize,
+    )?)
+}
+
+pub fn import_mapping(cx: &Ctx, name: String) -> Result<ColumnMapping, ApiError> {
+    cx.allow(Op::ImportMapping)?;
+    Ok(import::load_mapping(cx.workspace().store(), name.trim())?)
+}
+
+pub fn save_import_mapping(cx: &Ctx, req: SaveMappingRequest) -> Result<(), ApiError> {
+    let a = cx.allow_request(Op::SaveImportMapping, &req)?;
+    let store = cx.workspace().store();
+    Ok(import::save_mapping(
+        store,
+        &req.name,
+        &req.mapping,
+        a.stamp()?,
     )?)
 }
 
@@ -95,6 +81,12 @@ pub async fn import_run(
         let console = cx.console().clone();
         let mut opts = ImportOptions::new(&req.source, req.mapping.clone(), Arc::new(move || console.now_ms()));
         opts.program = Some(p.name.clone());
+        if let Some(n) = req.chunk_rows {
+            opts.chunk_rows = n as usize;
+        }
+        if let Some(n) = req.tx_rows {
+            opts.tx_rows = n;
+        }
         opts.progress = Some(progress);
         let ws = cx.workspace();
         let result = import::import_file(ws.store(), std::path::Path::new(&req.path), &opts);
@@ -130,6 +122,22 @@ pub fn import_quarantine(cx: &Ctx, req: QuarantineRequest) -> Result<QuarantineP
         &filter,
         req.offset,
         req.limit,
+    )?)
+}
+
+/// Writes all of a run's quarantined rows as CSV (formula-injection safe) to `out` (the CLI's stdout).
+pub fn import_quarantine_write(
+    cx: &Ctx,
+    run_id: i64,
+    out: impl std::io::Write,
+) -> Result<u64, ApiError> {
+    cx.allow(Op::ImportQuarantineExport)?;
+    let filter = QuarantineFilter::default();
+    Ok(import::export_quarantine_csv(
+        cx.workspace().store(),
+        run_id,
+        &filter,
+        out,
     )?)
 }
 

@@ -4,15 +4,17 @@
 
 use super::catalog::Op;
 use super::context::{request_digest, Allowed, Ctx, Session};
-use crate::api::{ApiError, ErrorCode};
+use crate::api::{
+    AddPersonRequest, ApiError, ChangePassphraseRequest, CreateWorkspaceRequest, DemoPerson,
+    ErrorCode, ResetPassphraseRequest, SessionStatus, SignInRequest, SignedIn,
+};
 use crate::audit::Stamp;
 use crate::people::settings::{self, WorkspaceSettings};
 use crate::people::users::{self, NewPerson, Person, PersonChange};
-use crate::people::{permissions_of, secret, sign_in, PeopleError, Permission, Role};
+use crate::people::{permissions_of, secret, sign_in, PeopleError, Role};
 use rusqlite::Transaction;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeSet;
-use ts_rs::TS;
 
 /// What the audit log hashes of a request that carries passphrases: the request with each one replaced.
 fn redacted(mut v: serde_json::Value) -> serde_json::Value {
@@ -26,77 +28,6 @@ fn redacted(mut v: serde_json::Value) -> serde_json::Value {
 
 fn digest_redacted<R: Serialize>(req: &R) -> String {
     request_digest(&redacted(serde_json::to_value(req).unwrap_or_default()))
-}
-
-/// A name and a passphrase.
-#[derive(Clone, Default, Serialize, Deserialize, TS)]
-pub struct SignInRequest {
-    pub name: String,
-    pub passphrase: String,
-}
-
-/// The first person of a new workspace: its owner.
-#[derive(Clone, Default, Serialize, Deserialize, TS)]
-pub struct CreateWorkspaceRequest {
-    pub name: String,
-    pub display_name: String,
-    pub passphrase: String,
-}
-
-/// A person to add, with their first passphrase (they change it after signing in).
-#[derive(Clone, Default, Serialize, Deserialize, TS)]
-pub struct AddPersonRequest {
-    pub name: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub passphrase: String,
-}
-
-/// A new passphrase for someone who lost theirs.
-#[derive(Clone, Default, Serialize, Deserialize, TS)]
-pub struct ResetPassphraseRequest {
-    pub name: String,
-    pub passphrase: String,
-}
-
-/// One's own passphrase, changed.
-#[derive(Clone, Default, Serialize, Deserialize, TS)]
-pub struct ChangePassphraseRequest {
-    pub current: String,
-    pub new: String,
-}
-
-/// A person of the demo workspace and their passphrase (printed on the welcome screen and in the README).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct DemoPerson {
-    pub name: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub passphrase: String,
-}
-
-/// The signed-in person and what they may do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SignedIn {
-    pub person: Person,
-    pub permissions: Vec<Permission>,
-    /// The program the session acts on (none: the default program).
-    pub program: Option<String>,
-    #[ts(type = "number")]
-    pub signed_in_at_ms: i64,
-    /// The UI locks itself after this many minutes without input.
-    pub idle_lock_minutes: u32,
-}
-
-/// What the sign-in screen needs to know, and who is signed in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SessionStatus {
-    pub signed_in: Option<SignedIn>,
-    /// Whether anyone can sign in yet (no: the welcome screen offers to create the workspace or open the demo).
-    pub has_people: bool,
-    /// The demo's people and passphrases, when this is the demo workspace.
-    pub demo_people: Vec<DemoPerson>,
-    pub data_dir: String,
 }
 
 /// The demo's team: one person per role, and a second finance person for four-eyes approvals.
@@ -195,7 +126,7 @@ fn stamp_as(a: &Allowed, cx: &Ctx, person: &Person, request_sha256: String) -> S
 }
 
 /// Records the people a change touched (their resulting state) in the operation's one audit entry.
-pub(super) fn record_people(
+pub fn record_people(
     tx: &Transaction<'_>,
     stamp: &Stamp,
     entity_id: &str,
@@ -292,7 +223,7 @@ pub fn create_workspace(cx: &Ctx, req: CreateWorkspaceRequest) -> Result<Session
 }
 
 /// Creates the demo's people in an empty workspace, inside the caller's transaction; returns their ids.
-pub(super) fn create_demo_people(
+pub fn create_demo_people(
     tx: &Transaction<'_>,
     prepared: &[NewPerson],
     now_ms: i64,
@@ -307,8 +238,8 @@ pub(super) fn create_demo_people(
     Ok(all)
 }
 
-/// The demo's people, secrets derived (slow: call outside any transaction).
-pub(super) fn prepare_demo_people() -> Result<Vec<NewPerson>, PeopleError> {
+/// The demo's people, secrets derived (slow: call outside any transaction; tests derive them once).
+pub fn prepare_demo_people() -> Result<Vec<NewPerson>, PeopleError> {
     demo_people()
         .iter()
         .map(|d| new_person(&d.name, &d.display_name, &d.roles, &d.passphrase))

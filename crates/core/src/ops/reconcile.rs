@@ -3,10 +3,11 @@
 use super::catalog::Op;
 use super::context::Ctx;
 use super::exports;
-use crate::api::{ApiError, DisputeCase, DisputeOpenInput, ErrorCode, ReconQuery, ReconReport};
+use crate::api::{
+    ApiError, DisputeCase, DisputeOpenInput, ErrorCode, ExportedRows, ReconExportRequest,
+    ReconQuery, ReconReport,
+};
 use crate::reconcile::{dispute, report, ReconError, ReconSettings};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 impl From<ReconError> for ApiError {
     fn from(e: ReconError) -> Self {
@@ -17,20 +18,6 @@ impl From<ReconError> for ApiError {
         };
         ApiError::new(code, e.to_string())
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ReconExportRequest {
-    pub query: ReconQuery,
-    /// Where to write the CSV; relative paths land in the workspace's `exports/` folder.
-    pub path: String,
-}
-
-/// Where an export went and how many rows it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ExportedRows {
-    pub path: String,
-    pub rows: u32,
 }
 
 fn reconcile(cx: &Ctx, op: Op, q: &ReconQuery) -> Result<ReconReport, ApiError> {

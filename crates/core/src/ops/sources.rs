@@ -5,19 +5,11 @@ use super::catalog::Op;
 use super::context::Ctx;
 use crate::api::{
     ApiError, ConnectionTest, ListenerStatus, PostbackLogFilter, PostbackLogPage,
-    PostbackSecretsInput, PostbackSourceConfig, SourceSettings, SourceView, SourcesOverview,
+    PostbackSourceConfig, PostbackSourceRequest, SourceSettings, SourceView, SourcesOverview,
 };
-use crate::postback::{config, keychain, server};
+use crate::postback::{config, keychain, server, MemorySecrets};
 use crate::workspace::off_thread;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-/// A postback source's settings and the secrets to store for it (absent secrets keep the stored ones).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct PostbackSourceRequest {
-    pub config: PostbackSourceConfig,
-    pub secrets: PostbackSecretsInput,
-}
+use std::sync::Arc;
 
 pub fn list_sources(cx: &Ctx) -> Result<SourcesOverview, ApiError> {
     cx.allow(Op::ListSources)?;
@@ -151,4 +143,42 @@ pub async fn postback_listener_stop(cx: &Ctx) -> Result<ListenerStatus, ApiError
         record(cx, &a, serde_json::json!({"stopped": true})).await?;
     }
     status(cx).await
+}
+
+/// The CLI's foreground listener: configures each source (one audited save each, in the session's program) and
+/// starts a listener with the given secrets (kept in that process's memory) and options. The caller stops it.
+pub async fn serve_postbacks(
+    cx: &Ctx,
+    sources: Vec<PostbackSourceConfig>,
+    secrets: Arc<MemorySecrets>,
+    opts: server::ListenerOptions,
+) -> Result<server::ListenerHandle, ApiError> {
+    for mut cfg in sources {
+        let a = allowed(
+            cx,
+            Op::PostbackSaveSource,
+            serde_json::to_value(&cfg).unwrap_or_default(),
+        )
+        .await?;
+        if cfg.program.trim().is_empty() {
+            cfg.program = a.program()?.name.clone();
+        }
+        let (store, stamp) = (cx.workspace().store().clone(), a.stamp()?.clone());
+        off_thread(move || config::configure_source(&store, &cfg, &stamp)).await?;
+    }
+    let port = opts.port;
+    let a = allowed(
+        cx,
+        Op::PostbackListenerStart,
+        serde_json::json!({ "port": port }),
+    )
+    .await?;
+    let handle = server::start(cx.workspace().store().clone(), secrets, opts).await?;
+    record(
+        cx,
+        &a,
+        serde_json::json!({"started": handle.local_addr().to_string(), "foreground": true}),
+    )
+    .await?;
+    Ok(handle)
 }

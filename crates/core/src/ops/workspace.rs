@@ -4,7 +4,7 @@
 use super::catalog::Op;
 use super::context::Ctx;
 use super::people::{create_demo_people, prepare_demo_people, record_people};
-use crate::api::{ApiError, ErrorCode, ProgramSummary, SyncSummary, WorkspaceStatus};
+use crate::api::{ApiError, ErrorCode, ProgramSummary, SyncRequest, SyncSummary, WorkspaceStatus};
 use crate::ingest::ProgressFn;
 use crate::people::PeopleError;
 use crate::workspace::{off_thread, DemoEndpoint};
@@ -97,8 +97,13 @@ pub async fn open_demo_workspace(
 }
 
 /// Syncs every enabled source from its checkpoint (the demo's world restarted first when the demo is set up).
-pub async fn sync_now(cx: &Ctx, progress: ProgressFn) -> Result<SyncSummary, ApiError> {
-    let a = blocking(cx, |cx| cx.allow(Op::SyncNow)).await?;
+pub async fn sync_now(
+    cx: &Ctx,
+    req: SyncRequest,
+    progress: ProgressFn,
+) -> Result<SyncSummary, ApiError> {
+    let r = req.clone();
+    let a = blocking(cx, move |cx| cx.allow_request(Op::SyncNow, &r)).await?;
     let ws = cx.workspace().clone();
     let demo = if off_thread(move || ws.has_demo_sources()).await? {
         Some(demo_world(cx, None).await?)
@@ -111,7 +116,13 @@ pub async fn sync_now(cx: &Ctx, progress: ProgressFn) -> Result<SyncSummary, Api
     let secrets = cx.console().credentials().clone();
     let result = cx
         .workspace()
-        .sync_now(demo.as_ref().map(|(d, _)| d), secrets, now_ms, progress)
+        .sync_now(
+            demo.as_ref().map(|(d, _)| d),
+            secrets,
+            req.full,
+            now_ms,
+            progress,
+        )
         .await;
     let stamp = a.stamp()?.clone();
     let detail = match &result {

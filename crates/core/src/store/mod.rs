@@ -363,7 +363,7 @@ pub(crate) mod testing {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         store
-            .write(|tx| {
+            .write::<_, crate::store::StoreError>(|tx| {
                 tx.execute("INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('P', 'igaming', 'EUR', 'UTC', 0)", [])?;
                 tx.execute("INSERT INTO sources (program_id, name, kind, created_at_ms) VALUES (1, 'S', 'everflow', 0)", [])?;
                 Ok(())
@@ -393,9 +393,9 @@ mod tests {
             other.execute_batch("COMMIT").unwrap();
         });
         store
-            .write(|tx| {
+            .write::<_, crate::store::StoreError>(|tx| {
                 Ok(tx.execute(
-                    "INSERT INTO users (name, role, created_at_ms) VALUES ('ana', 'analyst', 0)",
+                    "INSERT INTO users (name, display_name, created_at_ms) VALUES ('ana', 'Ana', 0)",
                     [],
                 )?)
             })
@@ -408,7 +408,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let v: u32 = store
-            .read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .read::<_, crate::store::StoreError>(|c| {
+                Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+            })
             .unwrap();
         assert_eq!(
             v as usize,
@@ -416,7 +418,9 @@ mod tests {
             "user_version records the last applied migration"
         );
         let mode: String = store
-            .read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+            .read::<_, crate::store::StoreError>(|c| {
+                Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+            })
             .unwrap();
         assert_eq!(mode, "wal");
         drop(store);
@@ -438,7 +442,9 @@ mod tests {
         });
         assert!(r.is_err());
         let n: i64 = store
-            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM programs", [], |r| r.get(0))?))
+            .read::<_, crate::store::StoreError>(|c| {
+                Ok(c.query_row("SELECT COUNT(*) FROM programs", [], |r| r.get(0))?)
+            })
             .unwrap();
         assert_eq!(n, 0);
     }
@@ -448,7 +454,7 @@ mod tests {
     fn strict_tables_refuse_wrong_types() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let r = store.write(|tx| {
+        let r = store.write::<_, crate::store::StoreError>(|tx| {
             tx.execute(
                 "INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('p','igaming','EUR','UTC','yesterday')",
                 [],
@@ -479,15 +485,15 @@ mod tests {
                 std::thread::spawn(move || {
                     let mut i = 0u64;
                     while deadline.map_or(i < 50, |d| std::time::Instant::now() < d) {
-                        s.write(|tx| {
+                        s.write::<_, crate::store::StoreError>(|tx| {
                             tx.execute(
-                                "INSERT INTO users (name, role, created_at_ms) VALUES (?1, 'analyst', 0)",
+                                "INSERT INTO users (name, display_name, created_at_ms) VALUES (?1, ?1, 0)",
                                 [format!("u{t}-{i}")],
                             )?;
                             Ok(())
                         })
                         .unwrap();
-                        s.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))?))
+                        s.read::<_, crate::store::StoreError>(|c| Ok(c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))?))
                             .unwrap();
                         i += 1;
                     }
@@ -497,7 +503,9 @@ mod tests {
             .collect();
         let written: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
         let n: i64 = stores[0]
-            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?))
+            .read::<_, crate::store::StoreError>(|c| {
+                Ok(c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
+            })
             .unwrap();
         assert_eq!(
             n as u64, written,
@@ -515,7 +523,7 @@ mod tests {
             let s = store.clone();
             std::thread::spawn(move || {
                 for _ in 0..400 {
-                    s.read(|c| {
+                    s.read::<_, crate::store::StoreError>(|c| {
                         Ok(c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))?)
                     })
                     .unwrap();
@@ -525,10 +533,10 @@ mod tests {
         let mut wal_max = 0;
         for batch in 0..60 {
             store
-                .write(|tx| {
+                .write::<_, crate::store::StoreError>(|tx| {
                     for i in 0..500 {
                         tx.execute(
-                            "INSERT INTO users (name, role, created_at_ms) VALUES (?1, 'analyst', 0)",
+                            "INSERT INTO users (name, display_name, created_at_ms) VALUES (?1, ?1, 0)",
                             [format!("u{batch}-{i}-{}", "x".repeat(200))],
                         )?;
                     }
@@ -551,7 +559,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         store
-            .write(|tx| {
+            .write::<_, crate::store::StoreError>(|tx| {
                 tx.execute(
                     "INSERT INTO audit_log (at_ms, actor, action, prev_hash, hash) VALUES (0, 'system', 'x', '', 'h')",
                     [],
@@ -559,9 +567,12 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let upd = store.write(|tx| Ok(tx.execute("UPDATE audit_log SET actor = 'mallory'", [])?));
+        let upd = store.write(|tx| -> StoreResult<usize> {
+            Ok(tx.execute("UPDATE audit_log SET actor = 'mallory'", [])?)
+        });
         assert!(upd.unwrap_err().to_string().contains("append-only"));
-        let del = store.write(|tx| Ok(tx.execute("DELETE FROM audit_log", [])?));
+        let del = store
+            .write(|tx| -> StoreResult<usize> { Ok(tx.execute("DELETE FROM audit_log", [])?) });
         assert!(del.unwrap_err().to_string().contains("append-only"));
     }
 }

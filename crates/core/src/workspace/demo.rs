@@ -3,7 +3,7 @@
 //! something true to show on first run.
 
 use super::{off_thread, LayeredSecrets, ProgramSpec, StaticSecrets, Workspace};
-use crate::api::{ApiError, ErrorCode, SyncSummary};
+use crate::api::{ApiError, SyncSummary};
 use crate::commission::plan::file::PlanFormat;
 use crate::commission::plan::saved;
 use crate::commission::CommissionResult;
@@ -163,6 +163,7 @@ impl Workspace {
         &self,
         demo: Option<&DemoEndpoint>,
         secrets: Arc<dyn Secrets>,
+        full: bool,
         now_ms: i64,
         progress: ProgressFn,
     ) -> Result<SyncSummary, ApiError> {
@@ -177,7 +178,7 @@ impl Workspace {
         let opts = SyncOptions {
             now_ms,
             policy: HttpPolicy::default(),
-            full: false,
+            full,
         };
         self.sync(secrets, opts, progress).await
     }

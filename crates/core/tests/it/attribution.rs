@@ -24,13 +24,13 @@ pub(crate) fn fixture() -> Fx {
     let ws = Workspace::open(dir.path()).unwrap();
     let spec = ProgramSpec {
         name: "Casino".into(),
-        vertical: "igaming".into(),
+        vertical: affops_core::programs::Vertical::Igaming,
         currency: "EUR".into(),
         timezone: "UTC".into(),
     };
     let program = ws.ensure_program(&spec, NOW).unwrap();
     ws.store()
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             tx.execute(
                 "INSERT INTO sources (id, program_id, name, kind, created_at_ms) VALUES (1, ?1, 'ef', 'everflow', 0)",
                 [program],
@@ -62,13 +62,16 @@ pub(crate) fn day(ms: i64) -> String {
 
 impl Fx {
     pub(crate) fn sql(&self, sql: &str, p: &[&dyn rusqlite::ToSql]) {
-        self.ws.store().write(|tx| Ok(tx.execute(sql, p)?)).unwrap();
+        self.ws
+            .store()
+            .write::<_, affops_core::store::StoreError>(|tx| Ok(tx.execute(sql, p)?))
+            .unwrap();
     }
 
     pub(crate) fn click(&self, click_id: &str, affiliate: i64, at: i64, ip: &str) {
         let (program, click_id, ip, d) =
             (self.program, click_id.to_owned(), ip.to_owned(), day(at));
-        self.ws.store().write(|tx| {
+        self.ws.store().write::<_, affops_core::store::StoreError>(|tx| {
             Ok(tx.execute(
                 "INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day, ip, user_agent)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'UA')",
@@ -86,7 +89,7 @@ impl Fx {
         promo: Option<&str>,
     ) -> i64 {
         let (program, d) = (self.program, day(at));
-        self.ws.store().write(|tx| {
+        self.ws.store().write::<_, affops_core::store::StoreError>(|tx| {
             tx.execute(
                 "INSERT INTO players (program_id, external_id, currency, registered_at_ms, day, click_id, btag, promo_code, ip)
                  VALUES (?1, ?2, 'EUR', ?3, ?4, ?5, ?6, ?7, '10.0.0.1')",
@@ -98,7 +101,7 @@ impl Fx {
 
     pub(crate) fn ftd(&self, player: i64, at: i64, micros: i64) {
         let (program, d) = (self.program, day(at));
-        self.ws.store().write(|tx| {
+        self.ws.store().write::<_, affops_core::store::StoreError>(|tx| {
             Ok(tx.execute(
                 "INSERT INTO money_movements (program_id, external_id, player_id, kind, amount_micros, currency, occurred_at_ms, day, is_ftd)
                  VALUES (?1, ?2, ?3, 'deposit', ?4, 'EUR', ?5, ?6, 1)",
@@ -113,7 +116,7 @@ impl Fx {
 
     /// (affiliate external id, key kind, locked) of a player's decision; checks the players.affiliate_id contract.
     pub(crate) fn decision(&self, ext: &str) -> (Option<String>, Option<KeyKind>, bool) {
-        self.ws.store().read(|c| {
+        self.ws.store().read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT af.external_id, pa.key_kind, pa.locked_at_ms IS NOT NULL, p.affiliate_id IS pa.affiliate_id
                    FROM players p JOIN player_attribution pa ON pa.player_id = p.id
@@ -132,7 +135,7 @@ impl Fx {
         self.ws
             .store()
             .write(|tx| {
-                promo::set(tx, self.program, code, affiliate, None, to, "manager", NOW)
+                promo::set(tx, self.program, code, affiliate, None, to, NOW)
                     .map_err(|e| affops_core::store::StoreError::Invalid(e.to_string()))
             })
             .unwrap();
@@ -158,7 +161,7 @@ fn run_is_idempotent_and_keeps_the_affiliate_column_equal_to_the_decision() {
     let decided_at = |fx: &Fx| -> Vec<i64> {
         fx.ws
             .store()
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(
                     c.prepare("SELECT decided_at_ms FROM player_attribution ORDER BY player_id")?
                         .query_map([], |r| r.get(0))?
@@ -277,12 +280,13 @@ fn rule_versions_are_effective_dated_validated_and_audited() {
     let mut body = serde_json::to_value(attribution::rules::default_rules()).unwrap();
     body["priority"] = "promo_wins".into();
     body["keep_first_referrer"] = false.into();
-    let bad =
-        versions::save_body(fx.ws.store(), fx.program, "2026-13-01", &body, "ann", NOW).unwrap();
+    let rules: affops_core::api::AttributionRules = serde_json::from_value(body).unwrap();
+    let ann = affops_core::audit::Stamp::tool("ann", "save_attribution_rules", NOW);
+    let bad = versions::save_rules(fx.ws.store(), fx.program, "2026-13-01", &rules, &ann).unwrap();
     assert!(bad.saved.is_none());
     assert_eq!(bad.errors[0].field, "effective_from");
     let from = day(REG + 3 * DAY);
-    let ok = versions::save_body(fx.ws.store(), fx.program, &from, &body, "ann", NOW).unwrap();
+    let ok = versions::save_rules(fx.ws.store(), fx.program, &from, &rules, &ann).unwrap();
     let saved = ok.saved.expect("stored");
     assert!(ok.errors.is_empty());
     fx.run();
@@ -303,7 +307,7 @@ fn rule_versions_are_effective_dated_validated_and_audited() {
         .unwrap();
     assert_eq!(view.current.id, saved.id);
     assert_eq!(view.current.created_by, "ann");
-    let audit: (String, String, String) = fx.ws.store().read(|c| Ok(c.query_row(
+    let audit: (String, String, String) = fx.ws.store().read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row(
         "SELECT actor, entity_id, detail FROM audit_log WHERE action = 'attribution.rules.save'", [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)).unwrap();
     assert_eq!(
@@ -320,7 +324,9 @@ fn explain_reports_a_missing_player_or_decision_by_name() {
     let err = |ext: &str| {
         fx.ws
             .store()
-            .read(|c| Ok(explain::player(c, fx.program, ext).unwrap_err().to_string()))
+            .read::<_, affops_core::store::StoreError>(|c| {
+                Ok(explain::player(c, fx.program, ext).unwrap_err().to_string())
+            })
             .unwrap()
     };
     assert!(err("P1").contains("has no attribution decision yet"));
@@ -329,7 +335,9 @@ fn explain_reports_a_missing_player_or_decision_by_name() {
     let e = fx
         .ws
         .store()
-        .read(|c| Ok(explain::player(c, fx.program, "P1").unwrap()))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(explain::player(c, fx.program, "P1").unwrap())
+        })
         .unwrap();
     assert!(
         e.text

@@ -48,7 +48,9 @@ fn multi_touch_report_splits_each_ftd_exactly() {
     let r = fx
         .ws
         .store()
-        .read(|c| Ok(report::build(c, fx.program, &period, 2).unwrap()))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(report::build(c, fx.program, &period, 2).unwrap())
+        })
         .unwrap();
     assert_eq!(
         (r.conversions, r.untouched_conversions, r.total.as_str()),

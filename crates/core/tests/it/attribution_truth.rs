@@ -22,7 +22,7 @@ pub(crate) fn attribute(e: &Env) -> AttributionRunSummary {
         .unwrap();
     let now = now_ms(&e.world);
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             for a in &e.world.affiliates {
                 let known: bool = tx.query_row(
                     "SELECT EXISTS (SELECT 1 FROM affiliates WHERE program_id = ?1 AND external_id = ?2)",
@@ -30,7 +30,7 @@ pub(crate) fn attribute(e: &Env) -> AttributionRunSummary {
                     |r| r.get(0),
                 )?;
                 if known && !a.promo_code.is_empty() {
-                    attribution::promo::set(tx, program, &a.promo_code, &a.id.to_string(), None, None, "test", now)
+                    attribution::promo::set(tx, program, &a.promo_code, &a.id.to_string(), None, None, now)
                         .map_err(|e| affops_core::store::StoreError::Invalid(e.to_string()))?;
                 }
             }
@@ -43,7 +43,7 @@ pub(crate) fn attribute(e: &Env) -> AttributionRunSummary {
 /// (player external id) → (affiliate external id, key kind) as stored.
 fn stored(e: &Env) -> BTreeMap<String, Option<(String, KeyKind)>> {
     e.ws.store()
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut stmt = c.prepare(
                 "SELECT p.external_id, af.external_id, pa.key_kind, p.affiliate_id IS pa.affiliate_id
                    FROM players p JOIN player_attribution pa ON pa.player_id = p.id

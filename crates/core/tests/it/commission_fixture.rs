@@ -1,12 +1,17 @@
 //! Builders shared by the commission test modules: plans from JSON snippets and engine inputs by hand.
 
+use affops_core::api::{ComputeResult, QualificationChecklist, Statement};
+use affops_core::audit::Stamp;
 use affops_core::commission::engine::{
     compute, ActivityIn, AffiliateIn, AssignedPlan, DepositIn, EngineInput, EngineOutput, PlayerIn,
     SymbolIn, TradingIn,
 };
+use affops_core::commission::period::PeriodRow;
 use affops_core::commission::plan::formula::Activity;
 use affops_core::commission::plan::PlanVersion;
 use affops_core::commission::rounding::RoundingMode;
+use affops_core::commission::{CommissionError, CommissionResult};
+use affops_core::store::Store;
 
 pub const M: i64 = 1_000_000;
 
@@ -182,7 +187,7 @@ pub fn store() -> (tempfile::TempDir, affops_core::store::Store, i64) {
     let dir = tempfile::tempdir().unwrap();
     let store = affops_core::store::Store::open(dir.path()).unwrap();
     let program_id = store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             tx.execute("INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('Demo', 'igaming', 'EUR', 'Europe/Malta', 0)", [])?;
             let id = tx.last_insert_rowid();
             for (s, c, g) in [("EURUSD", 100_000, "forex"), ("GBPUSD", 100_000, "forex"), ("XAUUSD", 100, "metals"), ("Volatility 75", 1, "synthetic")] {
@@ -236,20 +241,100 @@ pub fn add_play(tx: &rusqlite::Transaction<'_>, player: i64, day: &str, bets: i6
 
 /// Saves a plan (JSON) and makes it the program default from 2026-01-01.
 pub fn default_plan(store: &affops_core::store::Store, json: &str) {
-    let r = affops_core::commission::actions::import_plan(store, None, "plan.json", json, true, 0)
+    assign_plan(store, &save_plan(store, json), None, "2026-01-01");
+}
+
+/// Saves a plan file's text (JSON) into the default program; its name.
+pub fn save_plan(store: &Store, json: &str) -> String {
+    use affops_core::commission::plan::{file, saved};
+    let plan = file::parse(json, file::PlanFormat::Json).unwrap();
+    store
+        .write(|tx| -> CommissionResult<()> {
+            let program = affops_core::commission::load::program(tx, None)?;
+            saved::save_plan(tx, program.id, &plan, 0).map(|_| ())
+        })
         .unwrap();
-    assert!(r.saved, "{:?}", r.errors);
-    let name = r.plan.unwrap().name;
-    affops_core::commission::actions::assign_plan(
-        store,
-        None,
-        None,
-        &name,
-        "2026-01-01",
-        "test",
-        0,
-    )
-    .unwrap();
+    plan.name
+}
+
+/// Puts an affiliate (by external id; none: the program default) on a saved plan from a day on.
+pub fn assign_plan(store: &Store, plan: &str, affiliate: Option<&str>, from: &str) {
+    use affops_core::commission::plan::saved;
+    store
+        .write(|tx| -> CommissionResult<()> {
+            let program = affops_core::commission::load::program(tx, None)?;
+            let plan = saved::load_plan(tx, program.id, plan)?.expect("saved plan");
+            let aff = affiliate.map(|a| {
+                tx.query_row(
+                    "SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?2",
+                    rusqlite::params![program.id, a],
+                    |r| r.get::<_, i64>(0),
+                )
+                .expect("affiliate")
+            });
+            saved::assign(tx, program.id, aff, plan.id, from, "test", 0)
+        })
+        .unwrap();
+}
+
+fn program(store: &Store) -> CommissionResult<affops_core::programs::Program> {
+    store.read(|c| affops_core::commission::load::program(c, None))
+}
+
+/// Computes a month as the front door does, as a test tool at `now_ms` (the domain's result, mapped as shown).
+pub fn compute_month(
+    store: &Store,
+    _program: Option<&str>,
+    label: &str,
+    now_ms: i64,
+) -> CommissionResult<ComputeResult> {
+    let prog = program(store)?;
+    let stamp = Stamp::tool("test", "compute_period", now_ms);
+    let o = affops_core::commission::compute::compute_period(store, &prog, label, &stamp)?;
+    Ok(affops_core::ops::commission::compute_result(&prog, o, 0))
+}
+
+pub fn close(
+    store: &Store,
+    _program: Option<&str>,
+    label: &str,
+    actor: &str,
+    now_ms: i64,
+) -> CommissionResult<PeriodRow> {
+    let stamp = Stamp {
+        actor: actor.into(),
+        ..Stamp::tool("test", "close_period", now_ms)
+    };
+    affops_core::commission::period::close_period(store, &program(store)?, label, &stamp)
+}
+
+pub fn affiliate_statement(
+    store: &Store,
+    _program: Option<&str>,
+    affiliate: &str,
+    label: &str,
+) -> CommissionResult<Statement> {
+    let prog = program(store)?;
+    store.read(|c| {
+        let p = affops_core::commission::period::find(c, prog.id, label)?
+            .ok_or_else(|| CommissionError::NotFound(format!("period {label}")))?;
+        let a: i64 = c.query_row(
+            "SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?2",
+            rusqlite::params![prog.id, affiliate],
+            |r| r.get(0),
+        )?;
+        affops_core::commission::statement::build(c, &prog, &p, a)
+    })
+}
+
+pub fn qualification(
+    store: &Store,
+    _program: Option<&str>,
+    player: &str,
+    as_of: &str,
+) -> CommissionResult<QualificationChecklist> {
+    let prog = program(store)?;
+    store.read(|c| affops_core::commission::qualify::checklist(c, &prog, player, as_of))
 }
 
 /// A small iGaming world: two affiliates ("502" named to test CSV safety), six players, October activity.
@@ -262,7 +347,7 @@ pub fn igaming_world() -> (tempfile::TempDir, affops_core::store::Store, i64) {
         "components": [{"kind": "cpa", "amount": "30", "qualification": {"min_ftd": "20"}}, {"kind": "rev_share", "percent": "25", "ngr": "bets - wins"}]}]}"#,
     );
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             let a = add_affiliate(tx, program_id, "502", "=HYPERLINK(\"http://evil\")", None);
             let b = add_affiliate(tx, program_id, "777", "Beta Media", None);
             for i in 0..6i64 {

@@ -35,7 +35,7 @@ fn next(state: &mut u64) -> u64 {
 fn setup() -> (tempfile::TempDir, Store, Vec<i64>, i64, i64) {
     let (d, store, program_id) = store();
     let (affs, oct, nov) = store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             let affs: Vec<i64> = (0..AFFILIATES).map(|i| add_affiliate(tx, program_id, &format!("A{i}"), "A", None)).collect();
             tx.execute("INSERT INTO periods (program_id, start_day, end_day) VALUES (?1, '2026-10-01', '2026-10-31'), (?1, '2026-11-01', '2026-11-30')", [program_id])?;
             Ok((affs, 1, 2))
@@ -67,7 +67,7 @@ fn new_entry(aff: i64, period: i64, kind: EntryKind, amount: i64) -> NewEntry {
 
 fn check(store: &Store, model: &Model, affs: &[i64]) {
     let sql: BTreeMap<i64, i64> = store
-        .read(|c| Ok(balances(c, 1).unwrap()))
+        .read::<_, affops_core::store::StoreError>(|c| Ok(balances(c, 1).unwrap()))
         .unwrap()
         .into_iter()
         .map(|(a, _, b)| (a, b))
@@ -87,7 +87,11 @@ fn check(store: &Store, model: &Model, affs: &[i64]) {
     );
     let mut all = Vec::new();
     for a in affs {
-        all.extend(store.read(|c| Ok(entries_of(c, *a).unwrap())).unwrap());
+        all.extend(
+            store
+                .read::<_, affops_core::store::StoreError>(|c| Ok(entries_of(c, *a).unwrap()))
+                .unwrap(),
+        );
     }
     all.sort_by_key(|e| e.id);
     let r = replay(&all);
@@ -111,7 +115,7 @@ fn run_ops(seed: u64, n: usize, check_every: usize) {
     while done < n {
         let todo = CHUNK.min(n - done);
         store
-            .write(|tx| {
+            .write::<_, affops_core::store::StoreError>(|tx| {
                 for _ in 0..todo {
                     let r = next(&mut rng);
                     let pick = |m: &Model, r: u64| m.entries.get((r >> 8) as usize % m.entries.len().max(1)).cloned();
@@ -205,16 +209,16 @@ fn payout_approvals_are_four_eyes_and_unique() {
     let (_d, store, affs, oct, _) = setup();
     let hash = "a".repeat(64);
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             for (i, n) in ["prep", "fin1", "fin2"].iter().enumerate() {
-                tx.execute("INSERT INTO users (id, name, role, created_at_ms) VALUES (?1, ?2, 'finance', 0)", rusqlite::params![i as i64 + 1, n])?;
+                tx.execute("INSERT INTO users (id, name, display_name, created_at_ms) VALUES (?1, ?2, ?2, 0)", rusqlite::params![i as i64 + 1, n])?;
             }
             tx.execute("INSERT INTO payouts (period_id, affiliate_id, amount_micros, currency, statement_hash, prepared_by, prepared_at_ms) VALUES (?1, ?2, 100, 'EUR', ?3, 1, 0)", rusqlite::params![oct, affs[0], hash])?;
             Ok(())
         })
         .unwrap();
     let approve_as = |user: i64, h: &str| {
-        store.write(|tx| Ok(tx.execute("INSERT INTO payout_approvals (payout_id, approver_id, statement_hash, approved_at_ms) VALUES (1, ?1, ?2, 0)", rusqlite::params![user, h])?))
+        store.write::<_, affops_core::store::StoreError>(|tx| Ok(tx.execute("INSERT INTO payout_approvals (payout_id, approver_id, statement_hash, approved_at_ms) VALUES (1, ?1, ?2, 0)", rusqlite::params![user, h])?))
     };
     let e = approve_as(1, &hash).unwrap_err().to_string();
     assert!(e.contains("four-eyes"), "{e}");
@@ -224,7 +228,9 @@ fn payout_approvals_are_four_eyes_and_unique() {
     let e = approve_as(3, &hash).unwrap_err().to_string();
     assert!(e.contains("UNIQUE"), "the second approval conflicts: {e}");
     let n: i64 = store
-        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM payout_approvals", [], |r| r.get(0))?))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(c.query_row("SELECT COUNT(*) FROM payout_approvals", [], |r| r.get(0))?)
+        })
         .unwrap();
     assert_eq!(n, 1);
 }

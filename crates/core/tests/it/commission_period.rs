@@ -4,14 +4,16 @@
 //! entries (DOMAIN.md §8).
 
 use crate::commission_fixture::{add_play, igaming_world, M};
-use affops_core::commission::actions::{affiliate_statement, close, compute, qualification};
+use crate::commission_fixture::{
+    affiliate_statement, close, compute_month as compute, qualification,
+};
 use affops_core::commission::statement::{to_csv, to_html};
 use affops_core::commission::CommissionError;
 use affops_core::store::Store;
 
 fn entries(store: &Store) -> Vec<(i64, i64, String, String, i64, String)> {
     store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut s = c.prepare("SELECT period_id, origin_period_id, kind, line_key, amount_micros, basis FROM ledger_entries ORDER BY id")?;
             let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -115,11 +117,11 @@ fn closed_period_is_final_and_late_events_land_next() {
     compute(&store, None, "2026-10", 1).unwrap();
     let closed = close(&store, None, "2026-10", "finance", 2).unwrap();
     assert_eq!(closed.status, "closed");
-    let stored: String = store.read(|c| Ok(c.query_row("SELECT statement_hash FROM statements s JOIN affiliates a ON a.id = s.affiliate_id WHERE a.external_id = '502'", [], |r| r.get(0))?)).unwrap();
+    let stored: String = store.read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row("SELECT statement_hash FROM statements s JOIN affiliates a ON a.id = s.affiliate_id WHERE a.external_id = '502'", [], |r| r.get(0))?)).unwrap();
     let oct = entries(&store);
     // A late day of play for P0 (affiliate 502) in October, arriving in November.
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             let p: i64 = tx.query_row(
                 "SELECT id FROM players WHERE program_id = ?1 AND external_id = 'P0'",
                 [program_id],
@@ -165,7 +167,9 @@ fn closed_period_is_final_and_late_events_land_next() {
         "DELETE FROM statements",
     ] {
         assert!(
-            store.write(|tx| Ok(tx.execute(sql, [])?)).is_err(),
+            store
+                .write::<_, affops_core::store::StoreError>(|tx| Ok(tx.execute(sql, [])?))
+                .is_err(),
             "{sql} must be refused"
         );
     }
@@ -182,7 +186,7 @@ fn refund_after_settlement_is_a_new_entry() {
         r#"{"name": "CPA", "currency": "EUR", "versions": [{"effective_from": "2026-01-01", "hold_days": 30, "components": [{"kind": "cpa", "amount": "100"}]}]}"#,
     );
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             let a = crate::commission_fixture::add_affiliate(tx, 1, "A1", "A", None);
             let p = crate::commission_fixture::add_player(tx, 1, "P", "2026-10-01", Some(a));
             crate::commission_fixture::add_deposit(tx, 1, "D", p, "2026-10-02", 10 * M, true);
@@ -191,7 +195,7 @@ fn refund_after_settlement_is_a_new_entry() {
         .unwrap();
     compute(&store, None, "2026-10", 1).unwrap();
     let (id, original) = store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT id, amount_micros FROM ledger_entries WHERE line_key = 'cpa'",
                 [],
@@ -200,17 +204,19 @@ fn refund_after_settlement_is_a_new_entry() {
         })
         .unwrap();
     assert_eq!(original, 100 * M);
-    let on_hold = store.write(|tx| {
+    let on_hold = store.write::<_, affops_core::store::StoreError>(|tx| {
         Ok(affops_core::ledger::approve(tx, id, "2026-11-15", "finance", 2).map(|_| ()))
     });
     assert!(
         matches!(on_hold.unwrap(), Err(CommissionError::Refused(m)) if m.contains("on hold until 2026-11-30"))
     );
     store
-        .write(|tx| Ok(affops_core::ledger::approve(tx, id, "2026-12-01", "finance", 3).unwrap()))
+        .write::<_, affops_core::store::StoreError>(|tx| {
+            Ok(affops_core::ledger::approve(tx, id, "2026-12-01", "finance", 3).unwrap())
+        })
         .unwrap();
     let twice = store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             Ok(affops_core::ledger::approve(tx, id, "2026-12-01", "finance2", 4).map(|_| ()))
         })
         .unwrap();
@@ -221,7 +227,7 @@ fn refund_after_settlement_is_a_new_entry() {
     close(&store, None, "2026-10", "finance", 5).unwrap();
     let nov = compute(&store, None, "2026-11", 6).unwrap();
     let nov_id: i64 = store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT id FROM periods WHERE start_day = '2026-11-01'",
                 [],
@@ -231,7 +237,7 @@ fn refund_after_settlement_is_a_new_entry() {
         .unwrap();
     assert_eq!(nov.entries_posted, 0);
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             Ok(
                 affops_core::ledger::clawback(tx, id, nov_id, 100 * M, "refund", "finance", 7)
                     .unwrap(),
@@ -239,7 +245,7 @@ fn refund_after_settlement_is_a_new_entry() {
         })
         .unwrap();
     let after: i64 = store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT amount_micros FROM ledger_entries WHERE id = ?1",
                 [id],
@@ -249,7 +255,9 @@ fn refund_after_settlement_is_a_new_entry() {
         .unwrap();
     assert_eq!(after, original, "the settled entry is never edited");
     let balance = store
-        .read(|c| Ok(affops_core::ledger::balances(c, 1).unwrap()))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(affops_core::ledger::balances(c, 1).unwrap())
+        })
         .unwrap();
     assert_eq!(
         balance,
@@ -285,7 +293,7 @@ fn fx_snapshot_converts_and_is_final_after_close() {
         r#"{"name": "USD share", "currency": "USD", "versions": [{"effective_from": "2026-01-01", "components": [{"kind": "rev_share", "percent": "10", "ngr": "bets - wins"}]}]}"#,
     );
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             let a = crate::commission_fixture::add_affiliate(tx, program_id, "A", "A", None);
             let p =
                 crate::commission_fixture::add_player(tx, program_id, "P", "2026-10-01", Some(a));
@@ -303,30 +311,35 @@ fn fx_snapshot_converts_and_is_final_after_close() {
         missing.problems
     );
     assert!(missing.totals.iter().all(|t| t.amount_micros == "0"));
-    use affops_core::commission::period::record_fx;
+    use affops_core::audit::Stamp;
+    use affops_core::commission::period::{record_fx, FxRateInput};
     record_fx(
         &store,
         program_id,
-        "2026-10",
-        "EUR",
-        "USD",
-        "1.0842",
-        "ECB reference rate",
-        "2026-10-31",
-        2,
+        &FxRateInput {
+            period: "2026-10".into(),
+            from: "EUR".into(),
+            to: "USD".into(),
+            rate: "1.0842".into(),
+            source: "ECB reference rate".into(),
+            as_of: "2026-10-31".into(),
+        },
+        &Stamp::tool("test", "set_fx_rate", 2),
     )
     .unwrap();
     assert!(
         record_fx(
             &store,
             program_id,
-            "2026-10",
-            "EUR",
-            "USD",
-            "-1",
-            "x",
-            "2026-10-31",
-            2
+            &FxRateInput {
+                period: "2026-10".into(),
+                from: "EUR".into(),
+                to: "USD".into(),
+                rate: "-1".into(),
+                source: "x".into(),
+                as_of: "2026-10-31".into()
+            },
+            &Stamp::tool("test", "set_fx_rate", 2),
         )
         .is_err(),
         "a negative rate is refused"
@@ -338,19 +351,21 @@ fn fx_snapshot_converts_and_is_final_after_close() {
         record_fx(
             &store,
             program_id,
-            "2026-10",
-            "EUR",
-            "USD",
-            "1.2",
-            "x",
-            "2026-10-31",
-            5
+            &FxRateInput {
+                period: "2026-10".into(),
+                from: "EUR".into(),
+                to: "USD".into(),
+                rate: "1.2".into(),
+                source: "x".into(),
+                as_of: "2026-10-31".into()
+            },
+            &Stamp::tool("test", "set_fx_rate", 5),
         )
         .is_err(),
         "a closed period's snapshot is final"
     );
     let rate: String = store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT rate || ' ' || source || ' ' || as_of FROM fx_rates",
                 [],

@@ -34,7 +34,9 @@ fn doc_blocks() -> Vec<(PlanFormat, String)> {
 #[test]
 fn documented_examples_validate_and_round_trip() {
     let (_d, store, program_id) = store();
-    let cat = store.read(|c| Ok(catalog(c, program_id).unwrap())).unwrap();
+    let cat = store
+        .read::<_, affops_core::store::StoreError>(|c| Ok(catalog(c, program_id).unwrap()))
+        .unwrap();
     let blocks = doc_blocks();
     assert!(blocks.len() >= 6, "one example per plan kind");
     let mut kinds = std::collections::BTreeSet::new();
@@ -257,7 +259,9 @@ fn invalid_plans_name_the_field_and_reason() {
         let plan: Plan =
             serde_json::from_value(json.clone()).unwrap_or_else(|e| panic!("{e}: {json}"));
         let err = store
-            .write(|tx| Ok(save_plan(tx, program_id, &plan, 0)))
+            .write::<_, affops_core::store::StoreError>(|tx| {
+                Ok(save_plan(tx, program_id, &plan, 0))
+            })
             .unwrap();
         let Err(CommissionError::Invalid(errors)) = err else {
             panic!("{json} was accepted")
@@ -269,7 +273,7 @@ fn invalid_plans_name_the_field_and_reason() {
             "{json}\nexpected {path}: {reason}\ngot {errors:?}"
         );
         let saved: i64 = store
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(c.query_row(
                     "SELECT (SELECT COUNT(*) FROM plans) + (SELECT COUNT(*) FROM plan_versions)",
                     [],
@@ -288,11 +292,15 @@ fn saved_versions_are_immutable() {
     let (_d, store, program_id) = store();
     let plan: Plan = serde_json::from_value(base()).unwrap();
     let first = store
-        .write(|tx| Ok(save_plan(tx, program_id, &plan, 1).unwrap()))
+        .write::<_, affops_core::store::StoreError>(|tx| {
+            Ok(save_plan(tx, program_id, &plan, 1).unwrap())
+        })
         .unwrap();
     assert!(first.created_plan && first.versions[0].3);
     let again = store
-        .write(|tx| Ok(save_plan(tx, program_id, &plan, 2).unwrap()))
+        .write::<_, affops_core::store::StoreError>(|tx| {
+            Ok(save_plan(tx, program_id, &plan, 2).unwrap())
+        })
         .unwrap();
     assert!(!again.versions[0].3, "identical version: no-op");
     let changed: Plan = serde_json::from_value(with(
@@ -301,7 +309,7 @@ fn saved_versions_are_immutable() {
     ))
     .unwrap();
     let Err(CommissionError::Invalid(e)) = store
-        .write(|tx| Ok(save_plan(tx, program_id, &changed, 3)))
+        .write::<_, affops_core::store::StoreError>(|tx| Ok(save_plan(tx, program_id, &changed, 3)))
         .unwrap()
     else {
         panic!("edit accepted")
@@ -312,11 +320,15 @@ fn saved_versions_are_immutable() {
     later.versions.push(changed.versions[0].clone());
     later.versions[1].effective_from = "2026-06-01".into();
     let out = store
-        .write(|tx| Ok(save_plan(tx, program_id, &later, 4).unwrap()))
+        .write::<_, affops_core::store::StoreError>(|tx| {
+            Ok(save_plan(tx, program_id, &later, 4).unwrap())
+        })
         .unwrap();
     assert_eq!(out.versions.iter().filter(|v| v.3).count(), 1);
     let stored = store
-        .read(|c| Ok(load_plan(c, program_id, "P").unwrap().unwrap()))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(load_plan(c, program_id, "P").unwrap().unwrap())
+        })
         .unwrap();
     assert_eq!(stored.to_plan(), later);
     for sql in [
@@ -324,7 +336,7 @@ fn saved_versions_are_immutable() {
         "DELETE FROM plan_versions",
         "UPDATE plans SET currency = 'USD'",
     ] {
-        let r = store.write(|tx| Ok(tx.execute(sql, [])?));
+        let r = store.write::<_, affops_core::store::StoreError>(|tx| Ok(tx.execute(sql, [])?));
         assert!(r.is_err(), "{sql} must be refused by a trigger");
     }
 }
@@ -334,34 +346,19 @@ fn saved_versions_are_immutable() {
 #[test]
 fn affiliate_profile_lists_its_plan_history() {
     let (_d, store, program_id) = super::commission_fixture::igaming_world();
-    let r = affops_core::commission::actions::import_plan(
+    let name = super::commission_fixture::save_plan(
         &store,
-        None,
-        "vip.json",
         r#"{"name": "VIP", "currency": "EUR", "versions": [{"effective_from": "2026-06-01",
         "components": [{"kind": "rev_share", "percent": "40", "ngr": "bets - wins"}]}]}"#,
-        true,
-        0,
-    )
-    .unwrap();
-    assert!(r.saved, "{:?}", r.errors);
-    affops_core::commission::actions::assign_plan(
-        &store,
-        None,
-        Some("777"),
-        "VIP",
-        "2026-06-01",
-        "maria",
-        0,
-    )
-    .unwrap();
+    );
+    super::commission_fixture::assign_plan(&store, &name, Some("777"), "2026-06-01");
     let period = affops_core::api::Period {
         from: "2026-10-01".into(),
         to: "2026-10-31".into(),
     };
     let detail = |ext: &str| {
         store
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(affops_core::attribution::affiliates::detail(
                     c, program_id, ext, &period,
                 ))

@@ -3,7 +3,6 @@
 //! silently counted, and (through a real store) that a file's errors come back with their paths.
 
 use crate::commission_fixture::{assigned, eur, version, World, M};
-use affops_core::commission::actions;
 use affops_core::commission::engine::FxIn;
 use affops_core::commission::preview::{compare, preview_plan, targets};
 use affops_core::commission::rounding::RoundingMode;
@@ -144,13 +143,13 @@ fn preview_through_the_store_posts_nothing_and_reports_paths() {
     let ws = Workspace::open(dir.path()).unwrap();
     let spec = ProgramSpec {
         name: "Casino".into(),
-        vertical: "igaming".into(),
+        vertical: affops_core::programs::Vertical::Igaming,
         currency: "EUR".into(),
         timezone: "UTC".into(),
     };
     let program_id = ws.ensure_program(&spec, 0).unwrap();
     ws.store()
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             tx.execute("INSERT INTO affiliates (id, program_id, external_id, name, created_at_ms) VALUES (1, ?1, 'a-1', 'Alpha', 0)", [program_id])?;
             tx.execute(
                 "INSERT INTO players (id, program_id, external_id, currency, registered_at_ms, day, affiliate_id) VALUES (10, ?1, 'p-10', 'EUR', 0, '2026-10-02', 1)",
@@ -165,19 +164,21 @@ fn preview_through_the_store_posts_nothing_and_reports_paths() {
             r#"{{"name": "RS", "currency": "EUR", "versions": [{{"effective_from": "{from}", "components": [{{"kind": "rev_share", "percent": "{pct}", "ngr": "bets - wins"}}]}}]}}"#
         )
     };
-    let saved = actions::import_plan(
+    let name = crate::commission_fixture::save_plan(ws.store(), &file("25", "2026-01-01"));
+    crate::commission_fixture::assign_plan(ws.store(), &name, None, "2026-01-01");
+    let prog = ws
+        .store()
+        .read(|c| affops_core::commission::load::program(c, None))
+        .unwrap();
+    let json = affops_core::commission::plan::file::PlanFormat::Json;
+    let p = preview_plan(
         ws.store(),
-        None,
-        "rs.json",
-        &file("25", "2026-01-01"),
-        true,
-        0,
+        &prog,
+        json,
+        &file("30", "2026-11-01"),
+        "2026-10",
     )
     .unwrap();
-    assert!(saved.saved, "{:?}", saved.errors);
-    actions::assign_plan(ws.store(), None, None, "RS", "2026-01-01", "test", 0).unwrap();
-
-    let p = preview_plan(ws.store(), None, "", &file("30", "2026-11-01"), "2026-10").unwrap();
     assert!(p.errors.is_empty(), "{:?}", p.errors);
     assert_eq!(
         (p.period.from.as_str(), p.period.to.as_str()),
@@ -202,11 +203,20 @@ fn preview_through_the_store_posts_nothing_and_reports_paths() {
     );
     let posted: i64 = ws
         .store()
-        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM ledger_entries", [], |r| r.get(0))?))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(c.query_row("SELECT COUNT(*) FROM ledger_entries", [], |r| r.get(0))?)
+        })
         .unwrap();
     assert_eq!(posted, 0, "a preview never posts");
 
-    let bad = preview_plan(ws.store(), None, "", &file("-5", "2026-11-01"), "2026-10").unwrap();
+    let bad = preview_plan(
+        ws.store(),
+        &prog,
+        json,
+        &file("-5", "2026-11-01"),
+        "2026-10",
+    )
+    .unwrap();
     assert!(bad.rows.is_empty());
     assert!(
         bad.errors
@@ -216,7 +226,14 @@ fn preview_through_the_store_posts_nothing_and_reports_paths() {
         bad.errors
     );
     assert!(
-        preview_plan(ws.store(), None, "", &file("30", "2026-11-01"), "2026-13").is_err(),
+        preview_plan(
+            ws.store(),
+            &prog,
+            json,
+            &file("30", "2026-11-01"),
+            "2026-13"
+        )
+        .is_err(),
         "a bad period label is refused"
     );
 }

@@ -3,7 +3,7 @@
 //! problems for what cannot be paid.
 
 use crate::commission_fixture::{add_affiliate, add_player, default_plan, store, M};
-use affops_core::commission::actions::{affiliate_statement, compute, qualification};
+use crate::commission_fixture::{affiliate_statement, compute_month as compute, qualification};
 
 /// One deal: (ticket, account), (type, entry, symbol), volume in units, day.
 fn deal(
@@ -33,7 +33,7 @@ fn deals_become_lots_rebates_and_checklists() {
         {"kind": "ib_rebate", "per_lot": [{"group": "forex", "amount_per_lot": "6"}], "commission_share": [{"group": "forex", "percent": "40"}]},
         {"kind": "cpa", "amount": "100", "qualification": {"min_lots": "1", "within_days": 30}}]}]}"#,
     );
-    store.write(|tx| {
+    store.write::<_, affops_core::store::StoreError>(|tx| {
         let ib = add_affiliate(tx, program_id, "IB1", "Introducer", None);
         let client = add_player(tx, program_id, "C1", "2026-10-01", Some(ib));
         let cent = add_player(tx, program_id, "C2", "2026-10-01", Some(ib));

@@ -56,7 +56,7 @@ fn click_flooding() {
     flagged(&fx, "click_flooding");
     let keys: Vec<String> = fx
         .store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.prepare("SELECT subject_key FROM flags")?
                 .query_map([], |r| r.get(0))?
                 .collect::<Result<Vec<_>, _>>()?)
@@ -99,7 +99,9 @@ fn click_flooding() {
         );
         let (n, own): (i64, i64) = fx
             .store
-            .read(|c| Ok(c.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?))
+            .read::<_, affops_core::store::StoreError>(|c| {
+                Ok(c.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?)
+            })
             .unwrap();
         assert_eq!((n, own), (150, 150), "{key}");
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 fn flags_by_vertical(e: &crate::sync::Env) -> Vec<(String, i64)> {
     e.ws.store()
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut s = c.prepare("SELECT p.vertical, COUNT(f.id) FROM programs p LEFT JOIN flags f ON f.program_id = p.id GROUP BY p.vertical ORDER BY 1")?;
             let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -40,7 +40,9 @@ async fn a_sync_with_fraud_raises_flags_and_a_second_sync_adds_none() {
     );
     let runs: i64 =
         e.ws.store()
-            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM detection_runs", [], |r| r.get(0))?))
+            .read::<_, affops_core::store::StoreError>(|c| {
+                Ok(c.query_row("SELECT COUNT(*) FROM detection_runs", [], |r| r.get(0))?)
+            })
             .unwrap();
     assert_eq!(runs, 2, "one run per program");
     e.ws.sync(Arc::new(StaticSecrets::demo()), opts(), Arc::new(|_| {}))
@@ -83,7 +85,7 @@ async fn ip_countries_come_from_the_operator() {
     crate::sync::sync(&e).await;
     let stored: std::collections::BTreeMap<String, String> =
         e.ws.store()
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 let mut s = c.prepare("SELECT ip, country FROM ip_countries")?;
                 let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 Ok(rows.collect::<Result<_, _>>()?)

@@ -30,10 +30,10 @@ impl Fx {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let program = store
-            .write(|tx| {
+            .write::<_, affops_core::store::StoreError>(|tx| {
                 tx.execute("INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('P', 'igaming', 'EUR', 'UTC', 0)", [])?;
                 let p = tx.last_insert_rowid();
-                tx.execute("INSERT INTO users (name, role, created_at_ms) VALUES ('ana', 'analyst', 0)", [])?;
+                tx.execute("INSERT INTO users (name, display_name, created_at_ms) VALUES ('ana', 'Ana', 0)", [])?;
                 tx.execute("INSERT INTO sources (program_id, name, kind, created_at_ms) VALUES (?1, 'tracker', 'everflow', 0)", [p])?;
                 Ok(p)
             })
@@ -47,20 +47,22 @@ impl Fx {
 
     pub fn sql(&self, sql: &str, p: impl rusqlite::Params + Clone) {
         self.store
-            .write(|tx| Ok(tx.execute(sql, p.clone()).map(|_| ())?))
+            .write::<_, affops_core::store::StoreError>(|tx| {
+                Ok(tx.execute(sql, p.clone()).map(|_| ())?)
+            })
             .unwrap();
     }
 
     pub fn count(&self, sql: &str) -> i64 {
         self.store
-            .read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+            .read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
             .unwrap()
     }
 
     /// An affiliate (external id = `ext`); returns its internal id.
     pub fn affiliate(&self, ext: &str) -> i64 {
         self.store
-            .write(|tx| {
+            .write::<_, affops_core::store::StoreError>(|tx| {
                 tx.execute("INSERT INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (?1, ?2, ?3, 0)", params![self.program, ext, format!("Aff {ext}")])?;
                 Ok(tx.last_insert_rowid())
             })
@@ -98,7 +100,7 @@ impl Fx {
         email_hash: Option<&str>,
     ) -> i64 {
         self.store
-            .write(|tx| {
+            .write::<_, affops_core::store::StoreError>(|tx| {
                 tx.execute(
                     "INSERT INTO players (program_id, external_id, currency, registered_at_ms, day, country, click_id, ip, device_id, email_hash, affiliate_id)
                      VALUES (?1, ?2, 'EUR', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -166,7 +168,7 @@ impl Fx {
         clicked: Option<i64>,
     ) -> i64 {
         self.store
-            .write(|tx| {
+            .write::<_, affops_core::store::StoreError>(|tx| {
                 tx.execute(
                     "INSERT INTO conversions (source_id, program_id, external_id, transaction_id, affiliate_id, player_ref, order_ref, status, payout_micros,
                          sale_amount_micros, currency, converted_at_ms, day, clicked_at_ms, arrival, first_seen_at_ms, updated_at_ms)
@@ -189,7 +191,7 @@ pub fn flagged(fx: &Fx, rule: &str) -> Vec<String> {
         report.rules[0].failure
     );
     fx.store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut s = c.prepare("SELECT i.ref FROM flags f JOIN flag_items i ON i.flag_id = f.id WHERE f.rule = ?1 AND i.kind IN ('player', 'account') ORDER BY 1")?;
             let v = s.query_map([rule], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
             Ok(v)
@@ -202,7 +204,7 @@ pub fn flag_count(fx: &Fx, rule: &str) -> i64 {
 }
 
 pub fn forex_account(fx: &Fx, login: &str, player: i64) -> i64 {
-    fx.store.write(|tx| {
+    fx.store.write::<_, affops_core::store::StoreError>(|tx| {
         tx.execute("INSERT INTO forex_accounts (program_id, login, player_id, currency) VALUES (?1, ?2, ?3, 'USD')", rusqlite::params![fx.program, login, player])?;
         Ok(tx.last_insert_rowid())
     }).unwrap()

@@ -1,7 +1,8 @@
 //! Detection as a whole: threshold validation, a failing rule next to working ones, idempotent and incremental
 //! runs (late data included), audited decisions, backtests and the investigation view.
 
-use affops_core::api::{BacktestRequest, FlagDecisionInput, FlagFilter};
+use affops_core::api::{BacktestRequest, Decision, FlagDecisionInput, FlagFilter};
+use affops_core::audit::Stamp;
 use affops_core::detect::{self, settings, Effective, Finding, Rule, RuleFailure, Setting, Window};
 use rusqlite::Connection;
 
@@ -113,7 +114,9 @@ fn a_failing_rule_does_not_stop_the_others() {
     assert_eq!(flag_count(&fx, "brand_bidding"), 1);
     let stored: String = fx
         .store
-        .read(|c| Ok(c.query_row("SELECT report_json FROM detection_runs", [], |r| r.get(0))?))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(c.query_row("SELECT report_json FROM detection_runs", [], |r| r.get(0))?)
+        })
         .unwrap();
     assert!(stored.contains("odd data") && stored.contains("deal t1"));
 }
@@ -216,46 +219,49 @@ fn decisions_are_audited_and_never_edit_evidence() {
     assert_eq!(flags.len(), 3);
     assert_eq!(flags[0].amount_at_stake, "35.00", "one player's CPA");
     let id = flags[0].id;
-    let input = |decision: &str, user: &str, comment: &str| FlagDecisionInput {
+    let input = |decision: Decision, comment: &str| FlagDecisionInput {
         flag_id: id,
-        decision: decision.into(),
-        user: user.into(),
+        decision,
         comment: comment.into(),
     };
+    let ana = |at: i64| Stamp {
+        user_id: Some(1),
+        actor: "ana".into(),
+        ..Stamp::tool("test", "flag_decide", at)
+    };
+    let nobody = Stamp::tool("test", "flag_decide", NOW);
     assert!(
-        detect::queue::decide(&fx.store, &input("confirm", "nobody", "x"), NOW)
+        detect::queue::decide(&fx.store, &input(Decision::Confirm, "x"), &nobody)
             .unwrap_err()
             .to_string()
-            .contains("no user named 'nobody'")
+            .contains("signed-in person")
     );
     assert!(
-        detect::queue::decide(&fx.store, &input("confirm", "ana", "  "), NOW)
+        detect::queue::decide(&fx.store, &input(Decision::Confirm, "  "), &ana(NOW))
             .unwrap_err()
             .to_string()
             .contains("comment")
     );
-    assert!(
-        detect::queue::decide(&fx.store, &input("maybe", "ana", "x"), NOW)
-            .unwrap_err()
-            .to_string()
-            .contains("confirm or dismiss")
-    );
     let row = detect::queue::decide(
         &fx.store,
-        &input("confirm", "ana", "5 s CTIT, same device"),
-        NOW,
+        &input(Decision::Confirm, "5 s CTIT, same device"),
+        &ana(NOW),
     )
     .unwrap();
     assert_eq!(row.status, "confirmed");
     let row = detect::queue::decide(
         &fx.store,
-        &input("dismiss", "ana", "second look: known partner test"),
-        NOW + 1,
+        &input(Decision::Dismiss, "second look: known partner test"),
+        &ana(NOW + 1),
     )
     .unwrap();
     assert_eq!(row.status, "dismissed");
     assert_eq!(fx.count("SELECT COUNT(*) FROM flag_decisions"), 2);
-    assert_eq!(fx.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('flag.confirm', 'flag.dismiss', 'commission.fraud_reversed', 'commission.fraud_exclusion_lifted')"), 4);
+    // One audit entry per decision, naming who decided and what moved.
+    assert_eq!(
+        fx.count("SELECT COUNT(*) FROM audit_log WHERE action = 'flag_decide' AND actor = 'ana'"),
+        2
+    );
     assert_eq!(fx.store.read(affops_core::audit::verify).unwrap(), None);
     let open = detect::queue::list(
         &fx.store,
@@ -268,11 +274,15 @@ fn decisions_are_audited_and_never_edit_evidence() {
     assert!(open.iter().all(|f| f.id != id));
     let edit = fx
         .store
-        .write(|tx| Ok(tx.execute("UPDATE flags SET evidence_json = '{}' WHERE id = ?1", [id])?));
+        .write(|tx| -> affops_core::store::StoreResult<usize> {
+            Ok(tx.execute("UPDATE flags SET evidence_json = '{}' WHERE id = ?1", [id])?)
+        });
     assert!(edit.unwrap_err().to_string().contains("never edited"));
     let del = fx
         .store
-        .write(|tx| Ok(tx.execute("DELETE FROM flag_decisions", [])?));
+        .write(|tx| -> affops_core::store::StoreResult<usize> {
+            Ok(tx.execute("DELETE FROM flag_decisions", [])?)
+        });
     assert!(del.is_err());
     assert!(detect::queue::list(
         &fx.store,

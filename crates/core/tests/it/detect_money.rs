@@ -7,9 +7,10 @@
 //! RevShare 25 % × 278.666666 = 69.67. Excluding P3 leaves RevShare 25 % × 133.333333 = 33.33 and no CPA:
 //! the reversal is −30.00 CPA and −36.34 RevShare, −66.34 in all.
 
+use crate::commission_fixture::{affiliate_statement, close, compute_month as compute};
 use crate::commission_fixture::{igaming_world, M};
-use affops_core::api::FlagDecisionInput;
-use affops_core::commission::actions::{affiliate_statement, close, compute};
+use affops_core::api::{Decision, FlagDecisionInput};
+use affops_core::audit::Stamp;
 use affops_core::detect::queue::decide;
 use affops_core::store::Store;
 
@@ -17,7 +18,7 @@ type Entry = (i64, i64, String, String, String, i64);
 
 fn entries(store: &Store) -> Vec<Entry> {
     store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut s = c.prepare("SELECT id, period_id, kind, line_key, reason, amount_micros FROM ledger_entries e WHERE affiliate_id = (SELECT id FROM affiliates WHERE external_id = '502') ORDER BY id")?;
             let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -28,8 +29,8 @@ fn entries(store: &Store) -> Vec<Entry> {
 /// A flag (as a detection run stores it) naming player `player`, and an analyst to decide it.
 fn flag_on(store: &Store, program_id: i64, player: &str) -> i64 {
     store
-        .write(|tx| {
-            tx.execute("INSERT INTO users (name, role, created_at_ms) VALUES ('ana', 'analyst', 0)", [])?;
+        .write::<_, affops_core::store::StoreError>(|tx| {
+            tx.execute("INSERT INTO users (name, display_name, created_at_ms) VALUES ('ana', 'Ana', 0)", [])?;
             tx.execute("INSERT INTO detection_runs (program_id, since_ms, now_ms) VALUES (?1, 0, 0)", [program_id])?;
             let run = tx.last_insert_rowid();
             tx.execute(
@@ -47,9 +48,21 @@ fn flag_on(store: &Store, program_id: i64, player: &str) -> i64 {
 fn decision(flag_id: i64, d: &str) -> FlagDecisionInput {
     FlagDecisionInput {
         flag_id,
-        decision: d.into(),
-        user: "ana".into(),
+        decision: if d == "confirm" {
+            Decision::Confirm
+        } else {
+            Decision::Dismiss
+        },
         comment: "shared device and card with three other players".into(),
+    }
+}
+
+/// Ana (users row 1), deciding at `at`.
+fn ana(at: i64) -> Stamp {
+    Stamp {
+        user_id: Some(1),
+        actor: "ana".into(),
+        ..Stamp::tool("test", "flag_decide", at)
     }
 }
 
@@ -72,7 +85,7 @@ fn payable(store: &Store, period: &str) -> i64 {
 
 fn audit_moved(store: &Store) -> Vec<String> {
     store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut s = c.prepare(
                 "SELECT detail FROM audit_log WHERE action LIKE 'commission.fraud%' ORDER BY id",
             )?;
@@ -89,7 +102,7 @@ fn confirming_reverses_open_period_commission_with_new_entries() {
     assert_eq!(payable(&store, "2026-10"), 99_670_000);
     let before = entries(&store);
     let flag = flag_on(&store, program_id, "P3");
-    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    decide(&store, &decision(flag, "confirm"), &ana(10)).unwrap();
     let after = entries(&store);
     assert_eq!(
         &after[..before.len()],
@@ -127,7 +140,9 @@ fn confirming_reverses_open_period_commission_with_new_entries() {
         again.problems
     );
     // The table is append-only.
-    let edit = store.write(|tx| Ok(tx.execute("UPDATE fraud_exclusions SET excluded = 0", [])?));
+    let edit = store.write::<_, affops_core::store::StoreError>(|tx| {
+        Ok(tx.execute("UPDATE fraud_exclusions SET excluded = 0", [])?)
+    });
     assert!(edit.is_err(), "fraud_exclusions must refuse updates");
 }
 
@@ -140,7 +155,7 @@ fn confirming_after_close_claws_back_in_the_next_period() {
     let oct = lines(&store, "2026-10");
     let before = entries(&store);
     let flag = flag_on(&store, program_id, "P3");
-    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    decide(&store, &decision(flag, "confirm"), &ana(10)).unwrap();
     assert_eq!(
         lines(&store, "2026-10"),
         oct,
@@ -167,7 +182,7 @@ fn confirming_after_close_claws_back_in_the_next_period() {
     let oct_period: i64 = before[0].1;
     assert_ne!(nov_period, oct_period, "booked in November");
     let origins: Vec<i64> = store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut s = c.prepare(
                 "SELECT origin_period_id FROM ledger_entries WHERE reason = 'late_event'",
             )?;
@@ -197,12 +212,12 @@ fn dismissing_moves_nothing_and_undoing_a_confirmation_gives_it_back() {
     compute(&store, None, "2026-10", 1).unwrap();
     let before = entries(&store);
     let flag = flag_on(&store, program_id, "P3");
-    decide(&store, &decision(flag, "dismiss"), 10).unwrap();
+    decide(&store, &decision(flag, "dismiss"), &ana(10)).unwrap();
     assert_eq!(entries(&store), before, "a dismissed flag moves no money");
     assert!(audit_moved(&store).is_empty());
-    decide(&store, &decision(flag, "confirm"), 11).unwrap();
+    decide(&store, &decision(flag, "confirm"), &ana(11)).unwrap();
     assert_eq!(payable(&store, "2026-10"), 33_330_000);
-    decide(&store, &decision(flag, "dismiss"), 12).unwrap();
+    decide(&store, &decision(flag, "dismiss"), &ana(12)).unwrap();
     assert_eq!(
         payable(&store, "2026-10"),
         99_670_000,
@@ -212,7 +227,9 @@ fn dismissing_moves_nothing_and_undoing_a_confirmation_gives_it_back() {
     assert_eq!(moved.len(), 2);
     assert!(moved[1].contains("\"amount_micros\":66340000"), "{moved:?}");
     let rows: i64 = store
-        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM fraud_exclusions", [], |r| r.get(0))?))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(c.query_row("SELECT COUNT(*) FROM fraud_exclusions", [], |r| r.get(0))?)
+        })
         .unwrap();
     assert_eq!(rows, 2, "the lifting is a new row");
 }
@@ -242,7 +259,7 @@ fn amount_at_stake_is_what_the_engine_pays_for_the_flagged_players() {
             .clone()
     };
     assert_eq!(of(p0), "33.34");
-    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    decide(&store, &decision(flag, "confirm"), &ana(10)).unwrap();
     let rows = affops_core::detect::queue::list(&store, &FlagFilter::default()).unwrap();
     let of = |id: i64| {
         rows.iter()
@@ -262,7 +279,7 @@ fn amount_at_stake_is_what_the_engine_pays_for_the_flagged_players() {
 /// A second flag in a store that already has the analyst and a run.
 fn flag_on_more(store: &Store, program_id: i64, player: &str) -> i64 {
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             tx.execute(
                 "INSERT INTO flags (program_id, affiliate_id, rule, pattern, subject_key, severity, score, summary, evidence_json, settings_version, run_id, created_at_ms)
                  VALUES (?1, (SELECT affiliate_id FROM players WHERE external_id = ?2), 'bonus_abuse', 'bonus_abuse', ?2, 'medium', 50, 'bonus', '{}', 1, 1, 0)",
@@ -280,7 +297,7 @@ fn flag_on_more(store: &Store, program_id: i64, player: &str) -> i64 {
 fn a_flag_on_a_click_excludes_the_player_behind_it() {
     let (_d, store, program_id) = igaming_world();
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             Ok(tx.execute(
                 "UPDATE players SET click_id = 'CLK-3' WHERE external_id = 'P3'",
                 [],
@@ -290,7 +307,7 @@ fn a_flag_on_a_click_excludes_the_player_behind_it() {
     compute(&store, None, "2026-10", 1).unwrap();
     let flag = flag_on(&store, program_id, "P3");
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             tx.execute("DELETE FROM flag_items WHERE flag_id = ?1", [flag])?;
             tx.execute(
                 "INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'click', 'CLK-3')",
@@ -299,7 +316,7 @@ fn a_flag_on_a_click_excludes_the_player_behind_it() {
             Ok(())
         })
         .unwrap();
-    decide(&store, &decision(flag, "confirm"), 10).unwrap();
+    decide(&store, &decision(flag, "confirm"), &ana(10)).unwrap();
     assert_eq!(payable(&store, "2026-10"), 33_330_000);
 }
 
@@ -321,7 +338,7 @@ mod props {
             let before = total(&store);
             let flag = flag_on(&store, program_id, &format!("P{}", flagged.iter().next().unwrap()));
             store
-                .write(|tx| {
+                .write::<_, affops_core::store::StoreError>(|tx| {
                     for p in flagged.iter().skip(1) {
                         tx.execute("INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'player', ?2)", rusqlite::params![flag, format!("P{p}")])?;
                     }
@@ -330,7 +347,7 @@ mod props {
                 .unwrap();
             let row = affops_core::detect::queue::list(&store, &affops_core::api::FlagFilter::default()).unwrap();
             let at_stake = affops_core::money::parse_micros(&row[0].amount_at_stake).unwrap();
-            decide(&store, &decision(flag, "confirm"), 10).unwrap();
+            decide(&store, &decision(flag, "confirm"), &ana(10)).unwrap();
             prop_assert_eq!(before - total(&store), at_stake, "flagged {:?}", flagged);
         }
     }

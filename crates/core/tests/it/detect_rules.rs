@@ -237,7 +237,7 @@ fn abnormal_conversion_rate() {
     flagged(&fx, "abnormal_cr");
     let keys: Vec<String> = fx
         .store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.prepare("SELECT subject_key FROM flags")?
                 .query_map([], |r| r.get(0))?
                 .collect::<Result<Vec<_>, _>>()?)
@@ -324,7 +324,7 @@ fn forex_churning_and_opposite_positions() {
     assert_eq!(flagged(&fx, "forex_churning"), vec!["1001", "1002", "1003"]);
     let keys: Vec<String> = fx
         .store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.prepare("SELECT subject_key FROM flags ORDER BY 1")?
                 .query_map([], |r| r.get(0))?
                 .collect::<Result<Vec<_>, _>>()?)

@@ -23,7 +23,7 @@ pub fn preset(p: ImportPreset) -> ColumnMapping {
 
 pub fn count(store: &Store, sql: &str) -> i64 {
     store
-        .read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+        .read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
         .unwrap()
 }
 
@@ -72,7 +72,7 @@ fn quirky_click_file_imports_good_rows_and_quarantines_each_bad_one() {
         "affiliates are created on the fly, once each"
     );
     let ua: String = store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT user_agent FROM clicks WHERE click_id = 'c1'",
                 [],
@@ -144,7 +144,7 @@ fn quirky_click_file_imports_good_rows_and_quarantines_each_bad_one() {
 
     // The raw chunk is archived under the batch source with its byte and row range.
     let loc: String = store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT locator FROM raw_records WHERE stream = 'import:clicks'",
                 [],
@@ -362,7 +362,13 @@ fn saved_mappings_are_validated_and_reused() {
         ]),
     )
     .unwrap();
-    import::save_mapping(&store, "talkingdata", &m, 1).unwrap();
+    import::save_mapping(
+        &store,
+        "talkingdata",
+        &m,
+        &affops_core::audit::Stamp::tool("test", "save_import_mapping", 1),
+    )
+    .unwrap();
     assert_eq!(import::load_mapping(&store, "talkingdata").unwrap(), m);
     assert!(import::load_mapping(&store, "nope")
         .unwrap_err()
@@ -405,8 +411,8 @@ fn a_waiting_write_ends_the_import_transaction_early() {
             }
             // What the import had committed when this write got its turn.
             store
-                .write(|tx| {
-                    tx.execute("INSERT INTO users (name, role, created_at_ms) VALUES ('ann', 'analyst', 0)", [])?;
+                .write::<_, affops_core::store::StoreError>(|tx| {
+                    tx.execute("INSERT INTO users (name, display_name, created_at_ms) VALUES ('ann', 'Ann', 0)", [])?;
                     Ok(tx.query_row("SELECT rows_ok FROM import_runs", [], |r| r.get::<_, i64>(0))?)
                 })
                 .unwrap()

@@ -14,6 +14,7 @@
 //! - `detect`, `detect_rules`: every fraud rule with a positive and a negative case.
 //! - `detect_flow`: validation, failing rules, idempotent/incremental runs, audited decisions, backtest.
 //! - `detect_fixture`: a store with rows inserted directly, for `detect` and `reconcile`.
+//! - `front_door`: a console with the demo's people over a test's workspace, signed in per role.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
 //! - `migrations`: shipped migrations are never edited.
@@ -48,6 +49,7 @@ mod detect_fixture;
 mod detect_flow;
 mod detect_money;
 mod detect_rules;
+mod front_door;
 mod import;
 mod import_real;
 mod migrations;

@@ -125,7 +125,7 @@ fn table_rebuild_keeps_every_row_and_every_reference() {
     }
     let store = affops_core::store::Store::open(dir.path()).unwrap();
     store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let version: u32 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             assert_eq!(version as usize, affops_core::store::MIGRATIONS.len());
             let conv: Vec<(i64, String, String, Option<i64>)> = c
@@ -150,7 +150,7 @@ fn table_rebuild_keeps_every_row_and_every_reference() {
         .unwrap();
     let refused = |sql: &str| {
         store
-            .write(|tx| Ok(tx.execute(sql, [])?))
+            .write::<_, affops_core::store::StoreError>(|tx| Ok(tx.execute(sql, [])?))
             .unwrap_err()
             .to_string()
     };

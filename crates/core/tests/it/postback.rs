@@ -76,7 +76,7 @@ async fn i4_allow_list_and_token_each_reject_on_their_own() {
     // Read back as received (large payloads are stored compressed, where a LIKE would see nothing).
     let archived: Vec<Vec<u8>> = rig
         .store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let ids: Vec<i64> = c
                 .prepare("SELECT id FROM raw_records")?
                 .query_map([], |r| r.get(0))?
@@ -417,7 +417,12 @@ fn empty_program_means_the_workspace_program() {
     let (_dir, store) = super::postback_rig::seeded_store(0);
     let mut cfg = source("ef-desk", "everflow");
     cfg.program = String::new();
-    postback::config::configure_source(&store, &cfg, NOW_MS).unwrap();
+    postback::config::configure_source(
+        &store,
+        &cfg,
+        &affops_core::audit::Stamp::tool("test", "postback_save_source", NOW_MS),
+    )
+    .unwrap();
     let listed = postback::config::list_sources(&store).unwrap();
     assert_eq!(
         listed
@@ -427,7 +432,12 @@ fn empty_program_means_the_workspace_program() {
         Some("casino")
     );
     cfg.program = "no-such".into();
-    let e = postback::config::configure_source(&store, &cfg, NOW_MS).unwrap_err();
+    let e = postback::config::configure_source(
+        &store,
+        &cfg,
+        &affops_core::audit::Stamp::tool("test", "postback_save_source", NOW_MS),
+    )
+    .unwrap_err();
     assert!(e.message.contains("no-such"), "{}", e.message);
 }
 
@@ -452,7 +462,7 @@ async fn concurrent_postbacks_are_archived_per_batch_and_each_request_is_kept() 
     );
     let lines: Vec<(String, String)> = rig
         .store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let rows: Vec<(String, i64)> = c
                 .prepare("SELECT external_id, raw_id FROM conversions ORDER BY id")?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

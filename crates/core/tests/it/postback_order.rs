@@ -47,7 +47,7 @@ fn scenario(seed: u64, conversions: usize) -> Vec<Vec<String>> {
 
 fn end_state(rig: &Rig) -> Vec<(String, String, i64, String, String, i64)> {
     rig.store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut st = c.prepare(
                 "SELECT external_id, status, payout_micros, event, transaction_id,
                         (SELECT COUNT(*) FROM conversions d WHERE d.source_id = c.source_id AND d.order_ref = c.order_ref)

@@ -30,7 +30,7 @@ pub fn seeded_store(clicks: usize) -> (tempfile::TempDir, Arc<Store>) {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path()).unwrap());
     store
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             tx.execute("INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('casino', 'igaming', 'EUR', 'Europe/Malta', 0)", [])?;
             tx.execute("INSERT INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (1, '42', 'Aff 42', 0)", [])?;
             let mut ins = tx.prepare("INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day) VALUES (1, ?1, 1, ?2, '2025-10-09')")?;
@@ -60,7 +60,12 @@ impl Rig {
         let (dir, store) = seeded_store(clicks);
         let secrets = Arc::new(MemorySecrets::default());
         for s in sources {
-            configure_source(&store, s, NOW_MS).unwrap();
+            configure_source(
+                &store,
+                s,
+                &affops_core::audit::Stamp::tool("test", "postback_save_source", NOW_MS),
+            )
+            .unwrap();
             secrets.set(
                 &s.name,
                 PostbackCredentials {
@@ -121,7 +126,7 @@ impl Rig {
 
     pub fn count(&self, sql: &str) -> i64 {
         self.store
-            .read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+            .read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
             .unwrap()
     }
 

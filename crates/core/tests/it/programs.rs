@@ -3,19 +3,23 @@
 //! the broker's dashboard shows its trading (accounts, opening trades, lots) computed independently from the
 //! sandbox world — the desktop's program switcher relies on all of it.
 
+use crate::front_door::console_as;
 use crate::sync::{env_with, sync};
-use affops_core::api::{DashboardQuery, ErrorCode};
-use affops_core::attribution::requests;
+use affops_core::api::{DashboardQuery, ErrorCode, PromoCodeRequest, Role};
+use affops_core::ops::{self, Console, Ctx};
 use affops_sandbox::world::DealEntry;
 use affops_sandbox::WorldConfig;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::BTreeMap;
 
-fn query(program: Option<&str>) -> DashboardQuery {
-    DashboardQuery {
-        program: program.map(str::to_string),
-        ..DashboardQuery::default()
-    }
+fn query() -> DashboardQuery {
+    DashboardQuery::default()
+}
+
+/// The console's session acting on `program` (none: the default program).
+fn on(c: &Console, program: Option<&str>) -> Ctx {
+    ops::workspace::select_program(&c.ctx(), program.map(str::to_string)).expect("program");
+    c.ctx()
 }
 
 #[tokio::test]
@@ -52,9 +56,10 @@ async fn each_program_is_listed_and_every_read_honours_the_chosen_one() {
     assert_eq!(c.accounts, 0, "a casino has no trading accounts");
     assert!(c.players > 0 && c.data_range.is_some() && b.data_range.is_some());
 
+    let c = console_as(&e.ws, Role::Manager, crate::sync::now_ms(&e.world));
     // Dashboard: no name = the casino exactly as before; the broker's is its own.
-    let default = affops_core::dashboard::build(&e.ws, &query(None)).unwrap();
-    let named = affops_core::dashboard::build(&e.ws, &query(Some(casino))).unwrap();
+    let default = ops::reports::dashboard(&on(&c, None), query()).unwrap();
+    let named = ops::reports::dashboard(&on(&c, Some(casino)), query()).unwrap();
     assert_eq!(default.program, casino);
     assert_eq!(
         (default.rows.clone(), default.totals.clone()),
@@ -64,7 +69,7 @@ async fn each_program_is_listed_and_every_read_honours_the_chosen_one() {
         default.trading.is_none(),
         "an iGaming dashboard has no trading block"
     );
-    let d = affops_core::dashboard::build(&e.ws, &query(Some(broker))).unwrap();
+    let d = ops::reports::dashboard(&on(&c, Some(broker)), query()).unwrap();
     assert_eq!((d.program.as_str(), d.vertical.as_str()), (broker, "forex"));
     assert_eq!(d.currency, fx.program.currency);
     assert_eq!(
@@ -123,40 +128,48 @@ async fn each_program_is_listed_and_every_read_honours_the_chosen_one() {
     assert!(t.trades > 0 && !t.rows.is_empty(), "the world trades");
 
     // Coverage: the broker has no tracker conversions; the casino's are all there.
-    let cov_b = affops_core::coverage::report(&e.ws, &query(Some(broker))).unwrap();
+    let cov_b = ops::reports::coverage(&on(&c, Some(broker)), query()).unwrap();
     assert_eq!(cov_b.totals.total, 0);
-    let cov_all = affops_core::coverage::report(&e.ws, &query(None)).unwrap();
-    let cov_c = affops_core::coverage::report(&e.ws, &query(Some(casino))).unwrap();
+    let cov_all = ops::reports::coverage(&on(&c, None), query()).unwrap();
+    let cov_c = ops::reports::coverage(&on(&c, Some(casino)), query()).unwrap();
     assert_eq!(cov_c.totals.total, cov_all.totals.total);
 
     // The broker's affiliates are its IBs.
-    let page = requests::list_affiliates(&e.ws, Some(broker), &query(Some(broker))).unwrap();
+    let page = ops::attribution::list_affiliates(&on(&c, Some(broker)), query()).unwrap();
     assert_eq!(page.rows.len(), fx.ibs.len());
 
     // Click/btag attribution never runs over a broker's clients (it would unlink them from their IBs).
     let linked = |e: &crate::sync::Env| -> i64 {
         e.ws.store()
-            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM players p JOIN programs pr ON pr.id = p.program_id WHERE pr.vertical = 'forex' AND p.affiliate_id IS NOT NULL", [], |r| r.get(0))?))
+            .read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row("SELECT COUNT(*) FROM players p JOIN programs pr ON pr.id = p.program_id WHERE pr.vertical = 'forex' AND p.affiliate_id IS NOT NULL", [], |r| r.get(0))?))
             .unwrap()
     };
     let before = linked(&e);
-    let err = requests::run(&e.ws, Some(broker), crate::sync::now_ms(&e.world)).unwrap_err();
+    let err = ops::attribution::run_attribution(&on(&c, Some(broker))).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(err.message.contains("iGaming"), "{}", err.message);
-    let err =
-        requests::set_promo_code(&e.ws, Some(broker), "FX", "1", None, None, "t", 0).unwrap_err();
+    let promo = PromoCodeRequest {
+        code: "FX".into(),
+        affiliate: "1".into(),
+        ..PromoCodeRequest::default()
+    };
+    let err = ops::attribution::set_promo_code(&on(&c, Some(broker)), promo).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert_eq!(linked(&e), before);
     assert!(before > 0);
-    requests::run(&e.ws, Some(casino), crate::sync::now_ms(&e.world)).unwrap();
+    ops::attribution::run_attribution(&on(&c, Some(casino))).unwrap();
 
     // An unknown program is a clear error naming the known ones, everywhere.
-    let err = affops_core::dashboard::build(&e.ws, &query(Some("Nope"))).unwrap_err();
+    let err = ops::workspace::select_program(&c.ctx(), Some("Nope".into())).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
     assert!(
         err.message.contains("\"Nope\"") && err.message.contains(broker),
         "{}",
         err.message
     );
-    assert!(affops_core::coverage::report(&e.ws, &query(Some("Nope"))).is_err());
+    assert_eq!(
+        c.session().and_then(|s| s.program).as_deref(),
+        Some(casino),
+        "a refused choice keeps the session's program"
+    );
 }

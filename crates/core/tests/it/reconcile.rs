@@ -140,7 +140,7 @@ fn each_reason_code_has_a_worked_case() {
     journey(&fx, a, 7, 20_000_000, "EUR");
     let cv7: i64 = fx
         .store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT id FROM conversions WHERE external_id = 'cv7'",
                 [],
@@ -326,11 +326,8 @@ fn dispute_from_a_discrepancy() {
     let id = r.rows[0].id;
     let case = reconcile::dispute::open_from_discrepancy(
         &fx.store,
-        &DisputeOpenInput {
-            discrepancy_id: id,
-            user: "ana".into(),
-        },
-        NOW,
+        &DisputeOpenInput { discrepancy_id: id },
+        &ana(NOW),
     )
     .unwrap();
     assert_eq!(
@@ -344,7 +341,7 @@ fn dispute_from_a_discrepancy() {
     assert_eq!(case.sla_due_at_ms, NOW + 14 * DAY);
     let refs: String = fx
         .store
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(
                 c.query_row("SELECT evidence_refs_json FROM dispute_cases", [], |r| {
                     r.get(0)
@@ -363,38 +360,43 @@ fn dispute_from_a_discrepancy() {
     );
     let again = reconcile::dispute::open_from_discrepancy(
         &fx.store,
-        &DisputeOpenInput {
-            discrepancy_id: id,
-            user: "ana".into(),
-        },
-        NOW,
+        &DisputeOpenInput { discrepancy_id: id },
+        &ana(NOW),
     );
     assert!(again
         .unwrap_err()
         .to_string()
         .contains("already has dispute case"));
+    // Nobody signed in: refused (the front door never gets here without a person, but the domain checks too).
     assert!(reconcile::dispute::open_from_discrepancy(
         &fx.store,
-        &DisputeOpenInput {
-            discrepancy_id: id,
-            user: "bob".into()
-        },
-        NOW
+        &DisputeOpenInput { discrepancy_id: id },
+        &affops_core::audit::Stamp::tool("test", "dispute_open", NOW),
     )
     .is_err());
     assert!(reconcile::dispute::open_from_discrepancy(
         &fx.store,
         &DisputeOpenInput {
-            discrepancy_id: 999,
-            user: "ana".into()
+            discrepancy_id: 999
         },
-        NOW
+        &ana(NOW),
     )
     .is_err());
     let r2 = run(&fx, None);
     assert_eq!(r2.rows[0].id, id);
     assert!(fx
         .store
-        .write(|tx| Ok(tx.execute("UPDATE dispute_events SET event = 'x'", [])?))
+        .write::<_, affops_core::store::StoreError>(|tx| Ok(
+            tx.execute("UPDATE dispute_events SET event = 'x'", [])?
+        ))
         .is_err());
+}
+
+/// Ana (users row 1) acting at `at`.
+fn ana(at: i64) -> affops_core::audit::Stamp {
+    affops_core::audit::Stamp {
+        user_id: Some(1),
+        actor: "ana".into(),
+        ..affops_core::audit::Stamp::tool("test", "dispute_open", at)
+    }
 }

@@ -31,7 +31,7 @@ async fn first_sync_stores_the_tracker_update_time_from_the_changes_feed() {
     assert!(!late.is_empty(), "the world has late status changes");
     let stored = |id: &str| -> (String, i64, Option<i64>, Option<i64>) {
         e.ws.store()
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(c.query_row(
                     "SELECT c.status, c.converted_at_ms, c.source_updated_at_ms,
                             (SELECT h.source_updated_at_ms FROM conversion_status_history h
@@ -61,7 +61,7 @@ async fn first_sync_stores_the_tracker_update_time_from_the_changes_feed() {
     assert!(checked > late.len(), "clean conversions are checked too");
     let history_rows_before: i64 =
         e.ws.store()
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(
                     c.query_row("SELECT COUNT(*) FROM conversion_status_history", [], |r| {
                         r.get(0)
@@ -73,7 +73,7 @@ async fn first_sync_stores_the_tracker_update_time_from_the_changes_feed() {
     assert!(second.failures.is_empty(), "{:?}", second.failures);
     let history_rows_after: i64 =
         e.ws.store()
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(
                     c.query_row("SELECT COUNT(*) FROM conversion_status_history", [], |r| {
                         r.get(0)

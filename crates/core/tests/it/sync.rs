@@ -36,7 +36,7 @@ pub(crate) async fn env_with(cfg: WorldConfig) -> Env {
     let p = &world.program;
     let spec = ProgramSpec {
         name: p.name.clone(),
-        vertical: "igaming".into(),
+        vertical: affops_core::programs::Vertical::Igaming,
         currency: p.currency.clone(),
         timezone: p.timezone.clone(),
     };
@@ -50,7 +50,7 @@ pub(crate) async fn env_with(cfg: WorldConfig) -> Env {
     if let Some(fx) = &world.forex {
         let broker = ProgramSpec {
             name: fx.program.name.clone(),
-            vertical: "forex".into(),
+            vertical: affops_core::programs::Vertical::Forex,
             currency: fx.program.currency.clone(),
             timezone: fx.program.timezone.clone(),
         };
@@ -109,12 +109,15 @@ async fn sync_using(
 }
 
 fn dashboard(e: &Env) -> Dashboard {
-    affops_core::dashboard::build(&e.ws, &DashboardQuery::default()).unwrap()
+    let p = affops_core::programs::resolve(e.ws.store(), None).unwrap();
+    affops_core::dashboard::build(&e.ws, &p, &DashboardQuery::default()).unwrap()
 }
 
 pub(crate) fn count(e: &Env, table: &str) -> i64 {
     e.ws.store()
-        .read(|c| Ok(c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?))
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(c.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+        })
         .unwrap()
 }
 
@@ -177,7 +180,8 @@ async fn full_sync_reproduces_ground_truth_and_a_second_sync_changes_nothing() {
         0,
         "the sandbox sends only valid records"
     );
-    let coverage = affops_core::coverage::report(&e.ws, &DashboardQuery::default()).unwrap();
+    let p = affops_core::programs::resolve(e.ws.store(), None).unwrap();
+    let coverage = affops_core::coverage::report(&e.ws, &p, &DashboardQuery::default()).unwrap();
     assert_eq!(coverage.totals.total as usize, e.world.conversions.len());
     assert_eq!(
         (coverage.totals.api, coverage.totals.api_percent.as_str()),
@@ -257,7 +261,7 @@ async fn malformed_page_fails_cleanly_and_the_next_sync_resumes() {
     );
     let q: (String, String) =
         e.ws.store()
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(
                     c.query_row("SELECT locator, reason FROM quarantine", [], |r| {
                         Ok((r.get(0)?, r.get(1)?))
@@ -439,7 +443,8 @@ fn save_source(
         enabled: true,
         api_key: Some(DEMO_API_KEY.into()),
     };
-    affops_core::sources::save(&e.ws, creds, &settings, now_ms(&e.world)).unwrap();
+    let stamp = affops_core::audit::Stamp::tool("test", "save_source", now_ms(&e.world));
+    affops_core::sources::save(&e.ws, creds, &settings, &stamp).unwrap();
 }
 
 /// A source configured by a user (not the demo) is tested and synced with its key from the credential store.
@@ -489,7 +494,7 @@ async fn dead_cursor_falls_back_to_refetching_the_window() {
     assert!(sync(&e).await.failures.is_empty());
     let players = count(&e, "players");
     e.ws.store()
-        .write(|tx| {
+        .write::<_, affops_core::store::StoreError>(|tx| {
             tx.execute(
                 "UPDATE sync_checkpoints SET cursor = 'after:expired-cursor', window_from = '0', window_to = '1'
                  WHERE stream = 'players'",

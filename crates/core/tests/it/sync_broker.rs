@@ -97,7 +97,7 @@ pub(crate) fn assert_broker_side(e: &Env) {
     };
     let (commission, swap, profit): (i64, i64, i64) =
         e.ws.store()
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(c.query_row(
                 "SELECT SUM(commission_micros), SUM(swap_micros), SUM(profit_micros) FROM deals",
                 [],
@@ -155,7 +155,7 @@ pub(crate) fn assert_broker_side(e: &Env) {
     let exact: i64 = e
         .ws
         .store()
-        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM deals d JOIN symbols s ON s.symbol = d.symbol AND s.program_id = d.program_id WHERE d.volume_micros % s.contract_size <> 0", [], |r| r.get(0))?))
+        .read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row("SELECT COUNT(*) FROM deals d JOIN symbols s ON s.symbol = d.symbol AND s.program_id = d.program_id WHERE d.volume_micros % s.contract_size <> 0", [], |r| r.get(0))?))
         .unwrap();
     assert_eq!(exact, 0, "every volume is a whole number of lot micros");
 }
@@ -192,7 +192,7 @@ async fn failed_deals_page_resumes_from_its_cursor() {
     assert_eq!(count(&e, "deals"), 500, "page 1 is kept");
     let cursor: String =
         e.ws.store()
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(c.query_row(
                     "SELECT cursor FROM sync_checkpoints WHERE stream = 'deals'",
                     [],

@@ -19,7 +19,7 @@ pub(crate) fn micros(d: Decimal) -> i64 {
 /// Rows of a query, each as one line of text (every column, NULLs included).
 fn rows(e: &Env, sql: &str) -> Vec<String> {
     e.ws.store()
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut stmt = c.prepare(sql)?;
             let n = stmt.column_count();
             let out = stmt
@@ -69,7 +69,7 @@ fn content_hash(e: &Env) -> String {
 
 pub(crate) fn program_id(e: &Env, vertical: &str) -> i64 {
     e.ws.store()
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT id FROM programs WHERE vertical = ?1",
                 [vertical],
@@ -124,7 +124,7 @@ fn assert_casino_side(e: &Env) {
     let total: i64 = w.withdrawals.iter().map(|x| micros(x.amount)).sum();
     let stored: i64 =
         e.ws.store()
-            .read(|c| {
+            .read::<_, affops_core::store::StoreError>(|c| {
                 Ok(c.query_row(
                     "SELECT SUM(amount_micros) FROM money_movements WHERE kind = 'withdrawal'",
                     [],
@@ -221,7 +221,7 @@ fn assert_casino_side(e: &Env) {
     let stored: BTreeMap<(String, String), [i64; 9]> = e
         .ws
         .store()
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut stmt = c.prepare(
                 "SELECT p.external_id, a.day, a.currency, a.deposits_micros, a.withdrawals_micros, a.bets_micros,
                         a.wins_micros, a.bonuses_micros, a.chargebacks_micros, a.adjustments_micros, a.fees_micros,
@@ -261,7 +261,7 @@ pub(crate) fn query_map<T>(
     f: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Vec<T> {
     e.ws.store()
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut stmt = c.prepare(sql)?;
             let out = stmt
                 .query_map([], |r| f(r))?

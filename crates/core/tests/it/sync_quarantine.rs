@@ -75,7 +75,7 @@ async fn page(
 fn program(name: &str, vertical: &str, currency: &str) -> ProgramSpec {
     ProgramSpec {
         name: name.into(),
-        vertical: vertical.into(),
+        vertical: affops_core::programs::Vertical::parse(vertical).unwrap(),
         currency: currency.into(),
         timezone: "UTC".into(),
     }
@@ -125,7 +125,7 @@ async fn bad_operator_and_broker_items_are_quarantined_one_by_one() {
     // Every bad item, where it was, which field, and why — with its own bytes kept.
     let quarantined: Vec<(String, String, Option<String>, String, String)> = ws
         .store()
-        .read(|c| {
+        .read::<_, affops_core::store::StoreError>(|c| {
             let mut stmt = c.prepare(
                 "SELECT q.stream, q.locator, q.field, q.reason, CAST(q.payload AS TEXT) FROM quarantine q
                  JOIN raw_records r ON r.id = q.raw_id ORDER BY q.id",
@@ -196,7 +196,7 @@ async fn bad_operator_and_broker_items_are_quarantined_one_by_one() {
     // The rest of each page landed.
     let count = |sql: &str| -> i64 {
         ws.store()
-            .read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+            .read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
             .unwrap()
     };
     assert_eq!(

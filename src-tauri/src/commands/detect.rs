@@ -1,0 +1,91 @@
+//! Tauri commands: Fraud detection, the flag queue, reconciliation and disputes.
+//! Each is an adapter over one `affops_core::ops` function; who is asking is the shell's session, never the page's.
+
+use affops_core::api::*;
+use affops_core::ops::{self, Console};
+use tauri::State;
+
+#[tauri::command]
+pub async fn detect_run(console: State<'_, Console>) -> Result<DetectRunSummary, ApiError> {
+    console.run(move |cx| ops::detect::detect_run(cx)).await
+}
+
+#[tauri::command]
+pub async fn detect_backtest(
+    console: State<'_, Console>,
+    request: BacktestRequest,
+) -> Result<BacktestResult, ApiError> {
+    console
+        .run(move |cx| ops::detect::detect_backtest(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn save_rule_settings(
+    console: State<'_, Console>,
+    request: RuleSettingsRequest,
+) -> Result<RuleSettingsSaved, ApiError> {
+    console
+        .run(move |cx| ops::detect::save_rule_settings(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn flags_list(
+    console: State<'_, Console>,
+    request: FlagFilter,
+) -> Result<Vec<FlagRow>, ApiError> {
+    console
+        .run(move |cx| ops::detect::flags_list(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn flag_decide(
+    console: State<'_, Console>,
+    request: FlagDecisionInput,
+) -> Result<FlagRow, ApiError> {
+    console
+        .run(move |cx| ops::detect::flag_decide(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn flag_investigate(
+    console: State<'_, Console>,
+    request: i64,
+) -> Result<Investigation, ApiError> {
+    console
+        .run(move |cx| ops::detect::flag_investigate(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn reconcile_period(
+    console: State<'_, Console>,
+    request: ReconQuery,
+) -> Result<ReconReport, ApiError> {
+    console
+        .run(move |cx| ops::reconcile::reconcile_period(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn reconcile_export_csv(
+    console: State<'_, Console>,
+    request: ReconExportRequest,
+) -> Result<ExportedRows, ApiError> {
+    console
+        .run(move |cx| ops::reconcile::reconcile_export_csv(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn dispute_open(
+    console: State<'_, Console>,
+    request: DisputeOpenInput,
+) -> Result<DisputeCase, ApiError> {
+    console
+        .run(move |cx| ops::reconcile::dispute_open(cx, request))
+        .await
+}

@@ -1,17 +1,13 @@
 // Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.
 // Do not edit: a test fails when this file is stale.
 
-export type ErrorCode = "invalid_input" | "not_found" | "source_failed" | "storage" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "unauthenticated" | "forbidden" | "conflict" | "source_failed" | "storage" | "internal";
 
 export type ApiError = { code: ErrorCode, message: string, };
 
 export type Period = { from: string, to: string, };
 
-export type DashboardQuery = { from?: string, to?: string, 
-/**
- * The program's name; missing: the first iGaming program, else the first program.
- */
-program?: string, };
+export type DashboardQuery = { from?: string, to?: string, };
 
 export type AffiliateRow = { 
 /**
@@ -57,7 +53,7 @@ name: string,
 /**
  * igaming or forex.
  */
-vertical: string, 
+vertical: Vertical, 
 /**
  * ISO 4217 currency of its money.
  */
@@ -107,7 +103,7 @@ export type Dashboard = { program: string,
 /**
  * igaming or forex: a Forex program's funnel has no FTDs; its trading is in `trading`.
  */
-vertical: string, currency: string, timezone: string, period: Period, rows: Array<AffiliateRow>, totals: AffiliateRow, 
+vertical: Vertical, currency: string, timezone: string, period: Period, rows: Array<AffiliateRow>, totals: AffiliateRow, 
 /**
  * Daily FTDs (iGaming) or opening trades (Forex) over the period, rendered by plotters as a standalone SVG.
  */
@@ -726,15 +722,7 @@ items: number,
  */
 amount_at_stake: string, currency: string, };
 
-export type FlagDecisionInput = { flag_id: number, 
-/**
- * confirm or dismiss.
- */
-decision: string, 
-/**
- * A user name of the users table.
- */
-user: string, comment: string, };
+export type FlagDecisionInput = { flag_id: number, decision: Decision, comment: string, };
 
 export type FlagDecisionRow = { decision: string, comment: string, user: string, decided_at_ms: number, };
 
@@ -810,7 +798,7 @@ export type ReasonCount = { reason: string, count: number, };
 
 export type ReconReport = { period: string, program: string, totals: Array<ReconAffiliateTotal>, reasons: Array<ReasonCount>, rows: Array<ReconRow>, };
 
-export type DisputeOpenInput = { discrepancy_id: number, user: string, };
+export type DisputeOpenInput = { discrepancy_id: number, };
 
 export type DisputeCase = { id: number, state: string, title: string, affiliate_id: string, amount_claimed: string, currency: string, sla_due_at_ms: number, };
 
@@ -827,3 +815,291 @@ highest_severity: string,
  * Payout impact of discrepancies without a dispute, exact decimal.
  */
 unreconciled: string, currency: string, };
+
+export type Vertical = "igaming" | "forex";
+
+export type Role = "owner" | "manager" | "finance" | "analyst" | "viewer";
+
+export type Permission = "view" | "users.manage" | "workspace.settings" | "sources.manage" | "data.ingest" | "attribution.manage" | "plans.manage" | "commission.compute" | "periods.close" | "detection.run" | "flags.decide" | "reconcile.run" | "disputes.work";
+
+export type Person = { id: number, 
+/**
+ * The sign-in name (lower case).
+ */
+name: string, display_name: string, roles: Array<Role>, active: boolean, 
+/**
+ * False for a person created before people signed in, until the owner sets a passphrase.
+ */
+can_sign_in: boolean, 
+/**
+ * The current Ed25519 verifying key (hex), which approvals are checked against.
+ */
+public_key: string | null, created_at_ms: number, };
+
+export type PersonChange = { 
+/**
+ * The sign-in name of the person to change.
+ */
+name: string, display_name?: string, 
+/**
+ * The complete new set of roles (not a delta).
+ */
+roles?: Array<Role>, active?: boolean, };
+
+export type WorkspaceSettings = { 
+/**
+ * Minutes without activity after which the app locks and asks for the passphrase again.
+ */
+idle_lock_minutes: number, };
+
+export type DemoPerson = { name: string, display_name: string, roles: Array<Role>, passphrase: string, };
+
+export type SignedIn = { person: Person, permissions: Array<Permission>, 
+/**
+ * The program the session acts on (none: the default program).
+ */
+program: string | null, signed_in_at_ms: number, 
+/**
+ * The UI locks itself after this many minutes without input.
+ */
+idle_lock_minutes: number, };
+
+export type SessionStatus = { signed_in: SignedIn | null, 
+/**
+ * Whether anyone can sign in yet (no: the welcome screen offers to create the workspace or open the demo).
+ */
+has_people: boolean, 
+/**
+ * The demo's people and passphrases, when this is the demo workspace.
+ */
+demo_people: Array<DemoPerson>, data_dir: string, };
+
+export type SignInRequest = { name: string, passphrase: string, };
+
+export type CreateWorkspaceRequest = { name: string, display_name: string, passphrase: string, };
+
+export type AddPersonRequest = { name: string, display_name: string, roles: Array<Role>, passphrase: string, };
+
+export type ResetPassphraseRequest = { name: string, passphrase: string, };
+
+export type ChangePassphraseRequest = { current: string, new: string, };
+
+export type AuditRow = { id: number, at_ms: number, 
+/**
+ * The person's id (none for entries written before people signed in).
+ */
+user_id: number | null, 
+/**
+ * The person's sign-in name (or what older entries recorded: `system`, `cli`, `desktop`).
+ */
+actor: string, 
+/**
+ * The operation, e.g. `close_period`.
+ */
+action: string, 
+/**
+ * The program's name, when the operation acts on one.
+ */
+program: string, 
+/**
+ * What was acted on: a kind (`period`, `flag`, `person`…) and its id.
+ */
+entity: string, entity_id: string, 
+/**
+ * SHA-256 (hex) of the request as the front door received it.
+ */
+request_sha256: string, 
+/**
+ * JSON: what the operation did.
+ */
+detail: string, prev_hash: string, hash: string, 
+/**
+ * 1: written before people (no person, program or request digest in the hash); 2: all of them hashed.
+ */
+format: number, };
+
+export type AuditFilter = { 
+/**
+ * A person's sign-in name.
+ */
+actor?: string, 
+/**
+ * An operation, e.g. `close_period`.
+ */
+action?: string, 
+/**
+ * Text found in the object (kind or id), e.g. `period` or `2026-10`.
+ */
+object?: string, 
+/**
+ * First and last day (UTC, `YYYY-MM-DD`, inclusive).
+ */
+from?: string, to?: string, offset: number, 
+/**
+ * At most [`AUDIT_PAGE_MAX`]; 0 means the maximum.
+ */
+limit: number, };
+
+export type AuditPage = { 
+/**
+ * Newest first.
+ */
+rows: Array<AuditRow>, 
+/**
+ * Rows matching the filter, all pages.
+ */
+total: number, 
+/**
+ * Every person and operation that appears in the log, for the filter menus.
+ */
+actors: Array<string>, actions: Array<string>, };
+
+export type Broken = { 
+/**
+ * The first row that does not fit (its id in the store, or its line number in an export).
+ */
+row: number, reason: string, };
+
+export type VerifyReport = { rows: number, 
+/**
+ * The last row's hash: what an auditor writes down to pin the chain.
+ */
+head_hash: string, broken: Broken | null, 
+/**
+ * People whose row in the store differs from the last state the chain recorded for them.
+ */
+people_mismatches: Array<string>, ok: boolean, };
+
+export type AuditExportResult = { path: string, rows: number, head_hash: string, };
+
+export type SyncRequest = { full: boolean, };
+
+export type PlanFormat = "json" | "toml";
+
+export type PlanText = { text: string, format: PlanFormat, };
+
+export type ExportPlanRequest = { name: string, format: PlanFormat, 
+/**
+ * Where to write it; relative paths land in the workspace's `exports/` folder.
+ */
+path: string, };
+
+export type PreviewPlanRequest = { text: string, format: PlanFormat, 
+/**
+ * The month to preview, `YYYY-MM`.
+ */
+period: string, };
+
+export type AssignPlanRequest = { plan: string, affiliate?: string, 
+/**
+ * `YYYY-MM-DD`.
+ */
+effective_from: string, };
+
+export type StatementRequest = { 
+/**
+ * The tracker's affiliate id.
+ */
+affiliate: string, 
+/**
+ * `YYYY-MM`.
+ */
+period: string, };
+
+export type StatementFormat = "csv" | "html";
+
+export type ExportStatementRequest = { affiliate: string, period: string, format: StatementFormat, path: string, };
+
+export type QualificationRequest = { 
+/**
+ * The operator's player id.
+ */
+player: string, 
+/**
+ * As of the month's last day (`YYYY-MM`); none: as of today in the program's zone.
+ */
+period?: string, 
+/**
+ * As of this day (`YYYY-MM-DD`), instead of a month's last day.
+ */
+as_of?: string, };
+
+export type FxRateInput = { 
+/**
+ * The period, `YYYY-MM`.
+ */
+period: string, from: string, to: string, 
+/**
+ * A positive decimal, e.g. `1.0842`.
+ */
+rate: string, 
+/**
+ * Where the rate came from, e.g. `ECB reference rate`.
+ */
+source: string, 
+/**
+ * The rate's date, `YYYY-MM-DD`.
+ */
+as_of: string, };
+
+export type AffiliateRequest = { 
+/**
+ * The tracker's affiliate id.
+ */
+affiliate: string, period: DashboardQuery, };
+
+export type SaveRulesRequest = { effective_from: string, rules: AttributionRules, };
+
+export type MultiTouchRequest = { period: DashboardQuery, 
+/**
+ * Half-life of the time-decay model, in hours.
+ */
+half_life_hours: number, };
+
+export type PromoCodeRequest = { code: string, affiliate: string, valid_from?: string, valid_to?: string, };
+
+export type Decision = "confirm" | "dismiss";
+
+export type RuleSettingsRequest = { rule: string, settings: Array<string>, };
+
+export type RuleSettingsSaved = { rule: string, version: number, settings_json: string, };
+
+export type ReconExportRequest = { query: ReconQuery, 
+/**
+ * Where to write the CSV; relative paths land in the workspace's `exports/` folder.
+ */
+path: string, };
+
+export type ExportedRows = { path: string, rows: number, };
+
+export type ImportPreviewRequest = { path: string, mapping: ColumnMapping, 
+/**
+ * Rows to show (default 20, at most 200).
+ */
+rows?: number, };
+
+export type ImportRunRequest = { path: string, 
+/**
+ * The batch source the file comes from (created in the session's program on first use).
+ */
+source: string, mapping: ColumnMapping, 
+/**
+ * Rows per parsed chunk and per transaction (tests use small ones to crash between them).
+ */
+chunk_rows?: number, tx_rows?: number, };
+
+export type QuarantineRequest = { run_id: number, field?: string, 
+/**
+ * Text the reason contains.
+ */
+reason?: string, offset: number, 
+/**
+ * At most 500.
+ */
+limit: number, };
+
+export type QuarantineExportRequest = { run_id: number, path: string, };
+
+export type SaveMappingRequest = { name: string, mapping: ColumnMapping, };
+
+export type PostbackSourceRequest = { config: PostbackSourceConfig, secrets: PostbackSecretsInput, };

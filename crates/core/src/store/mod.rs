@@ -524,7 +524,11 @@ mod tests {
             std::thread::spawn(move || {
                 for _ in 0..400 {
                     s.read::<_, crate::store::StoreError>(|c| {
-                        Ok(c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0))?)
+                        Ok(
+                            c.query_row("SELECT COUNT(*) FROM sign_in_attempts", [], |r| {
+                                r.get::<_, i64>(0)
+                            })?,
+                        )
                     })
                     .unwrap();
                 }
@@ -536,7 +540,7 @@ mod tests {
                 .write::<_, crate::store::StoreError>(|tx| {
                     for i in 0..500 {
                         tx.execute(
-                            "INSERT INTO users (name, display_name, created_at_ms) VALUES (?1, ?1, 0)",
+                            "INSERT INTO sign_in_attempts (name, ok, at_ms) VALUES (?1, 0, 0)",
                             [format!("u{batch}-{i}-{}", "x".repeat(200))],
                         )?;
                     }

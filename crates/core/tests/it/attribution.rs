@@ -308,7 +308,7 @@ fn rule_versions_are_effective_dated_validated_and_audited() {
     assert_eq!(view.current.id, saved.id);
     assert_eq!(view.current.created_by, "ann");
     let audit: (String, String, String) = fx.ws.store().read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row(
-        "SELECT actor, entity_id, detail FROM audit_log WHERE action = 'attribution.rules.save'", [],
+        "SELECT actor, entity_id, detail FROM audit_log WHERE action = 'save_attribution_rules'", [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)).unwrap();
     assert_eq!(
         (audit.0.as_str(), audit.1.clone()),

@@ -259,6 +259,11 @@ pub fn save_plan(store: &Store, json: &str) -> String {
 
 /// Puts an affiliate (by external id; none: the program default) on a saved plan from a day on.
 pub fn assign_plan(store: &Store, plan: &str, affiliate: Option<&str>, from: &str) {
+    assign_plan_by(store, plan, affiliate, from, "test");
+}
+
+/// As [`assign_plan`], naming who assigned it.
+pub fn assign_plan_by(store: &Store, plan: &str, affiliate: Option<&str>, from: &str, by: &str) {
     use affops_core::commission::plan::saved;
     store
         .write(|tx| -> CommissionResult<()> {
@@ -272,7 +277,7 @@ pub fn assign_plan(store: &Store, plan: &str, affiliate: Option<&str>, from: &st
                 )
                 .expect("affiliate")
             });
-            saved::assign(tx, program.id, aff, plan.id, from, "test", 0)
+            saved::assign(tx, program.id, aff, plan.id, from, by, 0)
         })
         .unwrap();
 }

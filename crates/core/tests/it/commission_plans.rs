@@ -351,7 +351,7 @@ fn affiliate_profile_lists_its_plan_history() {
         r#"{"name": "VIP", "currency": "EUR", "versions": [{"effective_from": "2026-06-01",
         "components": [{"kind": "rev_share", "percent": "40", "ngr": "bets - wins"}]}]}"#,
     );
-    super::commission_fixture::assign_plan(&store, &name, Some("777"), "2026-06-01");
+    super::commission_fixture::assign_plan_by(&store, &name, Some("777"), "2026-06-01", "maria");
     let period = affops_core::api::Period {
         from: "2026-10-01".into(),
         to: "2026-10-31".into(),

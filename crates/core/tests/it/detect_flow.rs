@@ -50,8 +50,9 @@ fn threshold_validation_messages() {
         .unwrap();
     assert_eq!((eff.version, eff.get("min_clicks")), (1, 50));
     assert_eq!(
-        fx.count("SELECT COUNT(*) FROM audit_log WHERE action = 'detect.settings'"),
-        1
+        fx.count("SELECT COUNT(*) FROM rule_settings WHERE set_by = 'ana'"),
+        1,
+        "the version names who set it (the front door audits the operation)"
     );
 }
 

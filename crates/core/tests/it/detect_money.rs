@@ -87,7 +87,7 @@ fn audit_moved(store: &Store) -> Vec<String> {
     store
         .read::<_, affops_core::store::StoreError>(|c| {
             let mut s = c.prepare(
-                "SELECT detail FROM audit_log WHERE action LIKE 'commission.fraud%' ORDER BY id",
+                "SELECT detail FROM audit_log WHERE action = 'flag_decide' AND detail NOT LIKE '%\"moved\":[]%' ORDER BY id",
             )?;
             let rows = s.query_map([], |r| r.get::<_, String>(0))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)

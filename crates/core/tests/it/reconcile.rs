@@ -355,7 +355,7 @@ fn dispute_from_a_discrepancy() {
         1
     );
     assert_eq!(
-        fx.count("SELECT COUNT(*) FROM audit_log WHERE action = 'dispute.open'"),
+        fx.count("SELECT COUNT(*) FROM audit_log WHERE action = 'dispute_open'"),
         1
     );
     let again = reconcile::dispute::open_from_discrepancy(

@@ -139,7 +139,19 @@ total: number | null,
 /**
  * Steps finished so far and steps in the job, for an overall bar.
  */
-steps_done: number, steps_total: number, message: string, };
+steps_done: number, steps_total: number, 
+/**
+ * An import's bytes read and the file's size (for a percentage), when the job reads a file.
+ */
+bytes_done: number | null, bytes_total: number | null, 
+/**
+ * Rows per second so far, when the job measures it.
+ */
+rows_per_second: number | null, 
+/**
+ * The same, in words, for logs and the CLI.
+ */
+message: string, };
 
 export type StreamSyncResult = { source: string, stream: string, pages: number, rows_fetched: number, rows_inserted: number, rows_updated: number, rows_quarantined: number, };
 

@@ -163,6 +163,17 @@ pub struct Progress {
     /// Steps finished so far and steps in the job, for an overall bar.
     pub steps_done: u32,
     pub steps_total: u32,
+    /// An import's bytes read and the file's size (for a percentage), when the job reads a file.
+    #[ts(type = "number | null")]
+    #[serde(default)]
+    pub bytes_done: Option<u64>,
+    #[ts(type = "number | null")]
+    #[serde(default)]
+    pub bytes_total: Option<u64>,
+    /// Rows per second so far, when the job measures it.
+    #[serde(default)]
+    pub rows_per_second: Option<u32>,
+    /// The same, in words, for logs and the CLI.
     pub message: String,
 }
 

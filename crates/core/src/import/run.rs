@@ -322,6 +322,9 @@ fn report(progress: &ProgressFn, stream: &str, rows: u64, offset: u64, size: u64
         total,
         steps_done: 0,
         steps_total: 1,
+        bytes_done: Some(offset.min(size)),
+        bytes_total: Some(size),
+        rows_per_second: Some(rate.min(f64::from(u32::MAX)) as u32),
         message: format!("{pct:.1}% of {size} bytes, {rate:.0} rows/s"),
     });
 }

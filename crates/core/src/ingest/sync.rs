@@ -212,6 +212,9 @@ pub async fn sync_all(
         total: None,
         steps_done: steps_total,
         steps_total,
+        bytes_done: None,
+        bytes_total: None,
+        rows_per_second: None,
         message: if report.failures.is_empty() {
             "Sync finished".into()
         } else {
@@ -515,6 +518,9 @@ impl PendingWrite {
             total: self.total,
             steps_done: step.index,
             steps_total: step.total,
+            bytes_done: None,
+            bytes_total: None,
+            rows_per_second: None,
             message: format!("{label}: {} rows", result.rows_fetched),
         });
         Ok(())

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What a user enters to add or edit a source. `api_key`, when given, goes to the OS keychain, never the database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SourceSettings {
     pub name: String,
     /// `everflow`, `affise` or `operator`.

@@ -15,9 +15,13 @@
 //! - `detect_flow`: validation, failing rules, idempotent/incremental runs, audited decisions, backtest.
 //! - `detect_fixture`: a store with rows inserted directly, for `detect` and `reconcile`.
 //! - `front_door`: a console with the demo's people over a test's workspace, signed in per role.
+//! - `front_door_permissions`: A4 over every operation: refused without its permission (nothing written), let through
+//!   with it; nothing but the sign-in screen answers without a session.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
 //! - `migrations`: shipped migrations are never edited.
+//! - `people`: sign-in (one answer, a growing delay), roles revoked mid-session, the idle lock, the last owner,
+//!   forged actors, one audit entry per change, `audit verify` over the chain and the users table, exports.
 //! - `postback`: the postback listener over HTTP: signatures, replay window, rotation, allow-list, token, bad
 //!   query strings, the dedupe vectors of DOMAIN.md §8, the request log.
 //! - `postback_order`: I5 (shuffled, repeated, concurrent deliveries end like in-order ones) and parser fuzzing.
@@ -50,9 +54,11 @@ mod detect_flow;
 mod detect_money;
 mod detect_rules;
 mod front_door;
+mod front_door_permissions;
 mod import;
 mod import_real;
 mod migrations;
+mod people;
 mod postback;
 mod postback_order;
 mod postback_rig;

@@ -235,6 +235,69 @@ operations! {
     DisputeOpen = "dispute_open", Access::Needs(WorkDisputes), Write, false;
 }
 
+/// `docs/permissions.md`: the role matrix and every operation with what it needs, rendered from this list and
+/// [`crate::people::grants`] (a test fails when the committed file differs).
+pub fn permissions_markdown() -> String {
+    use crate::people::{grants, Permission, Role};
+    let mut out = String::from(
+        "# Roles and permissions\n\n\
+Generated from the code (`affops_core::ops::catalog` and `affops_core::people::roles`); a test fails when this \
+file is stale. Regenerate with `UPDATE_DOCS=1 cargo test -p affops-core --test it permissions_doc`.\n\n\
+Every operation of the desktop app and the CLI goes through the front door (`crates/core/src/ops`), which checks \
+the signed-in person's roles *as the store holds them at that moment* against the one permission the operation \
+needs, and refuses with `forbidden` naming it. A person may hold several roles; their permissions add up.\n\n\
+## What each role grants\n\n| permission | what it allows |",
+    );
+    for r in Role::ALL {
+        out.push_str(&format!(" {} |", r.label()));
+    }
+    out.push_str("\n|---|---|");
+    for _ in Role::ALL {
+        out.push_str(":-:|");
+    }
+    out.push('\n');
+    for p in Permission::ALL {
+        out.push_str(&format!("| `{}` | {} |", p.as_str(), p.describe()));
+        for r in Role::ALL {
+            out.push_str(if grants(r).contains(&p) {
+                " ✓ |"
+            } else {
+                " |"
+            });
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "\n## Every operation\n\n\
+*Access*: `public` answers without a session (the sign-in screen); `first run` only while nobody can sign in; \
+`signed in` any signed-in person, on their own session or account; otherwise the permission needed. *Changes*: \
+yes means exactly one audit entry, written in the operation's transaction. *Program*: acts on the session's \
+program (the desktop's switcher, the CLI's `--program`).\n\n\
+| operation | access | changes | program | what it does |\n|---|---|:-:|:-:|---|\n",
+    );
+    for op in Op::ALL {
+        let access = match op.access() {
+            Access::Public => "public".to_string(),
+            Access::Bootstrap => "first run".to_string(),
+            Access::BootstrapOr(p) => format!("first run, then `{}`", p.as_str()),
+            Access::SignedIn => "signed in".to_string(),
+            Access::Needs(p) => format!("`{}`", p.as_str()),
+        };
+        out.push_str(&format!(
+            "| `{}` | {access} | {} | {} | {} |\n",
+            op.name(),
+            if op.effect() == Effect::Write {
+                "yes"
+            } else {
+                ""
+            },
+            if op.program_scoped() { "yes" } else { "" },
+            op.summary().trim()
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

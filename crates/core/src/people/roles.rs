@@ -86,7 +86,7 @@ pub enum Permission {
     /// Compute a period's commission into the ledger.
     #[serde(rename = "commission.compute")]
     ComputeCommission,
-    /// Close a period (its statements are locked).
+    /// Record a period's FX snapshot and close it (its statements are locked).
     #[serde(rename = "periods.close")]
     ClosePeriods,
     /// Run fraud detection and change its rules' settings.
@@ -154,7 +154,9 @@ impl Permission {
             Permission::ManageAttribution => "attribution rules, promo codes, attribution runs",
             Permission::ManagePlans => "commission plans and their assignments",
             Permission::ComputeCommission => "compute a period's commission into the ledger",
-            Permission::ClosePeriods => "close a period, locking its statements",
+            Permission::ClosePeriods => {
+                "record a period's FX snapshot and close the period, locking its statements"
+            }
             Permission::RunDetection => "run fraud detection and tune its rules",
             Permission::DecideFlags => "confirm or dismiss flagged traffic",
             Permission::Reconcile => "reconcile the tracker against the operator",

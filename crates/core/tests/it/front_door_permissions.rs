@@ -22,20 +22,40 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::SessionStatus => ops::people::session_status(cx).map(drop),
         Op::SignIn => ops::people::sign_in(cx, SignInRequest::default()).map(drop),
         Op::SignOut => Ok(()), // ends the session the rest of the table needs; covered by the session tests
-        Op::CreateWorkspace => ops::people::create_workspace(cx, CreateWorkspaceRequest::default()).map(drop),
-        Op::ChangePassphrase => ops::people::change_passphrase(cx, ChangePassphraseRequest::default()).map(drop),
+        Op::CreateWorkspace => {
+            ops::people::create_workspace(cx, CreateWorkspaceRequest::default()).map(drop)
+        }
+        Op::ChangePassphrase => {
+            ops::people::change_passphrase(cx, ChangePassphraseRequest::default()).map(drop)
+        }
         Op::ListPeople => ops::people::list_people(cx).map(drop),
         Op::AddPerson => ops::people::add_person(cx, AddPersonRequest::default()).map(drop),
         Op::UpdatePerson => ops::people::update_person(cx, PersonChange::default()).map(drop),
-        Op::ResetPassphrase => ops::people::reset_passphrase(cx, ResetPassphraseRequest::default()).map(drop),
+        Op::ResetPassphrase => {
+            ops::people::reset_passphrase(cx, ResetPassphraseRequest::default()).map(drop)
+        }
         Op::WorkspaceSettings => ops::people::workspace_settings(cx).map(drop),
-        Op::SaveWorkspaceSettings => ops::people::save_workspace_settings(cx, WorkspaceSettings { idle_lock_minutes: 0 }).map(drop),
+        Op::SaveWorkspaceSettings => ops::people::save_workspace_settings(
+            cx,
+            WorkspaceSettings {
+                idle_lock_minutes: 0,
+            },
+        )
+        .map(drop),
         Op::AuditList => ops::audit::audit_list(cx, AuditFilter::default()).map(drop),
         Op::AuditVerify => ops::audit::audit_verify(cx).map(drop),
         Op::AuditExport => ops::audit::audit_export(cx, path).map(drop),
         Op::WorkspaceStatus => ops::workspace::workspace_status(cx).map(drop),
-        Op::OpenDemoWorkspace => rt.block_on(ops::workspace::open_demo_workspace(cx, Some(1), progress)).map(drop),
-        Op::SyncNow => rt.block_on(ops::workspace::sync_now(cx, SyncRequest::default(), progress)).map(drop),
+        Op::OpenDemoWorkspace => rt
+            .block_on(ops::workspace::open_demo_workspace(cx, Some(1), progress))
+            .map(drop),
+        Op::SyncNow => rt
+            .block_on(ops::workspace::sync_now(
+                cx,
+                SyncRequest::default(),
+                progress,
+            ))
+            .map(drop),
         Op::ListPrograms => ops::workspace::list_programs(cx).map(drop),
         Op::SelectProgram => ops::workspace::select_program(cx, None).map(drop),
         Op::Dashboard => ops::reports::dashboard(cx, DashboardQuery::default()).map(drop),
@@ -43,56 +63,111 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::DashboardAlerts => ops::reports::dashboard_alerts(cx).map(drop),
         Op::ListSources => ops::sources::list_sources(cx).map(drop),
         Op::SaveSource => ops::sources::save_source(cx, SourceSettings::default()).map(drop),
-        Op::TestSource => rt.block_on(ops::sources::test_source(cx, "none".into())).map(drop),
+        Op::TestSource => rt
+            .block_on(ops::sources::test_source(cx, "none".into()))
+            .map(drop),
         Op::PostbackLog => ops::sources::postback_log(cx, PostbackLogFilter::default()).map(drop),
         Op::PostbackSources => ops::sources::postback_sources(cx).map(drop),
-        Op::PostbackSaveSource => rt.block_on(ops::sources::postback_save_source(cx, PostbackSourceRequest::default())).map(drop),
-        Op::PostbackListenerStatus => rt.block_on(ops::sources::postback_listener_status(cx)).map(drop),
-        Op::PostbackListenerStart => rt.block_on(ops::sources::postback_listener_start(cx, 0)).map(drop),
-        Op::PostbackListenerStop => rt.block_on(ops::sources::postback_listener_stop(cx)).map(drop),
+        Op::PostbackSaveSource => rt
+            .block_on(ops::sources::postback_save_source(
+                cx,
+                PostbackSourceRequest::default(),
+            ))
+            .map(drop),
+        Op::PostbackListenerStatus => rt
+            .block_on(ops::sources::postback_listener_status(cx))
+            .map(drop),
+        Op::PostbackListenerStart => rt
+            .block_on(ops::sources::postback_listener_start(cx, 0))
+            .map(drop),
+        Op::PostbackListenerStop => rt
+            .block_on(ops::sources::postback_listener_stop(cx))
+            .map(drop),
         Op::ImportFields => ops::imports::import_fields(cx, ImportPreset::Clicks).map(drop),
         Op::ImportMapping => ops::imports::import_mapping(cx, "none".into()).map(drop),
-        Op::SaveImportMapping => ops::imports::save_import_mapping(cx, SaveMappingRequest::default()).map(drop),
-        Op::ImportPreview => ops::imports::import_preview(cx, ImportPreviewRequest::default()).map(drop),
-        Op::ImportRun => rt.block_on(ops::imports::import_run(cx, ImportRunRequest::default(), progress)).map(drop),
+        Op::SaveImportMapping => {
+            ops::imports::save_import_mapping(cx, SaveMappingRequest::default()).map(drop)
+        }
+        Op::ImportPreview => {
+            ops::imports::import_preview(cx, ImportPreviewRequest::default()).map(drop)
+        }
+        Op::ImportRun => rt
+            .block_on(ops::imports::import_run(
+                cx,
+                ImportRunRequest::default(),
+                progress,
+            ))
+            .map(drop),
         Op::ImportRuns => ops::imports::import_runs(cx).map(drop),
-        Op::ImportQuarantine => ops::imports::import_quarantine(cx, QuarantineRequest::default()).map(drop),
-        Op::ImportQuarantineExport => ops::imports::import_quarantine_export(cx, QuarantineExportRequest { run_id: 0, path }).map(drop),
-        Op::ListAffiliates => ops::attribution::list_affiliates(cx, DashboardQuery::default()).map(drop),
-        Op::AffiliateDetail => ops::attribution::affiliate_detail(cx, AffiliateRequest::default()).map(drop),
+        Op::ImportQuarantine => {
+            ops::imports::import_quarantine(cx, QuarantineRequest::default()).map(drop)
+        }
+        Op::ImportQuarantineExport => {
+            ops::imports::import_quarantine_export(cx, QuarantineExportRequest { run_id: 0, path })
+                .map(drop)
+        }
+        Op::ListAffiliates => {
+            ops::attribution::list_affiliates(cx, DashboardQuery::default()).map(drop)
+        }
+        Op::AffiliateDetail => {
+            ops::attribution::affiliate_detail(cx, AffiliateRequest::default()).map(drop)
+        }
         Op::ExplainPlayer => ops::attribution::explain_player(cx, "none".into()).map(drop),
         Op::AttributionRules => ops::attribution::attribution_rules(cx).map(drop),
         Op::SaveAttributionRules => ops::attribution::save_attribution_rules(
             cx,
-            SaveRulesRequest { effective_from: String::new(), rules: affops_core::attribution::rules::default_rules() },
+            SaveRulesRequest {
+                effective_from: String::new(),
+                rules: affops_core::attribution::rules::default_rules(),
+            },
         )
         .map(drop),
-        Op::MultiTouchReport => ops::attribution::multi_touch_report(cx, MultiTouchRequest::default()).map(drop),
-        Op::SetPromoCode => ops::attribution::set_promo_code(cx, PromoCodeRequest::default()).map(drop),
+        Op::MultiTouchReport => {
+            ops::attribution::multi_touch_report(cx, MultiTouchRequest::default()).map(drop)
+        }
+        Op::SetPromoCode => {
+            ops::attribution::set_promo_code(cx, PromoCodeRequest::default()).map(drop)
+        }
         Op::RunAttribution => ops::attribution::run_attribution(cx).map(drop),
         Op::ListPlans => ops::commission::list_plans(cx).map(drop),
         Op::PlanDetail => ops::commission::plan_detail(cx, "none".into()).map(drop),
         Op::CheckPlan => ops::commission::check_plan(cx, PlanText::default()).map(drop),
         Op::SavePlan => ops::commission::save_plan(cx, PlanText::default()).map(drop),
-        Op::ReadPlanFile => ops::commission::read_plan_file(cx, "/nonexistent/plan.json".into()).map(drop),
+        Op::ReadPlanFile => {
+            ops::commission::read_plan_file(cx, "/nonexistent/plan.json".into()).map(drop)
+        }
         Op::ExportPlan => ops::commission::export_plan(cx, ExportPlanRequest::default()).map(drop),
-        Op::PreviewPlan => ops::commission::preview_plan(cx, PreviewPlanRequest::default()).map(drop),
+        Op::PreviewPlan => {
+            ops::commission::preview_plan(cx, PreviewPlanRequest::default()).map(drop)
+        }
         Op::AssignPlan => ops::commission::assign_plan(cx, AssignPlanRequest::default()).map(drop),
         Op::ListPeriods => ops::commission::list_periods(cx).map(drop),
         Op::ComputePeriod => ops::commission::compute_period(cx, "bad".into()).map(drop),
         Op::ClosePeriod => ops::commission::close_period(cx, "bad".into()).map(drop),
         Op::SetFxRate => ops::commission::set_fx_rate(cx, FxRateInput::default()).map(drop),
         Op::Statement => ops::commission::statement(cx, StatementRequest::default()).map(drop),
-        Op::ExportStatement => ops::commission::export_statement(cx, ExportStatementRequest::default()).map(drop),
-        Op::Qualification => ops::commission::qualification(cx, QualificationRequest::default()).map(drop),
+        Op::ExportStatement => {
+            ops::commission::export_statement(cx, ExportStatementRequest::default()).map(drop)
+        }
+        Op::Qualification => {
+            ops::commission::qualification(cx, QualificationRequest::default()).map(drop)
+        }
         Op::DetectRun => ops::detect::detect_run(cx).map(drop),
-        Op::DetectBacktest => ops::detect::detect_backtest(cx, BacktestRequest::default()).map(drop),
-        Op::SaveRuleSettings => ops::detect::save_rule_settings(cx, RuleSettingsRequest::default()).map(drop),
+        Op::DetectBacktest => {
+            ops::detect::detect_backtest(cx, BacktestRequest::default()).map(drop)
+        }
+        Op::SaveRuleSettings => {
+            ops::detect::save_rule_settings(cx, RuleSettingsRequest::default()).map(drop)
+        }
         Op::FlagsList => ops::detect::flags_list(cx, FlagFilter::default()).map(drop),
         Op::FlagDecide => ops::detect::flag_decide(cx, FlagDecisionInput::default()).map(drop),
         Op::FlagInvestigate => ops::detect::flag_investigate(cx, 0).map(drop),
-        Op::ReconcilePeriod => ops::reconcile::reconcile_period(cx, ReconQuery::default()).map(drop),
-        Op::ReconcileExportCsv => ops::reconcile::reconcile_export_csv(cx, ReconExportRequest::default()).map(drop),
+        Op::ReconcilePeriod => {
+            ops::reconcile::reconcile_period(cx, ReconQuery::default()).map(drop)
+        }
+        Op::ReconcileExportCsv => {
+            ops::reconcile::reconcile_export_csv(cx, ReconExportRequest::default()).map(drop)
+        }
         Op::DisputeOpen => ops::reconcile::dispute_open(cx, DisputeOpenInput::default()).map(drop),
     }
 }
@@ -138,7 +213,13 @@ fn every_operation_refuses_a_person_without_its_permission_and_writes_nothing() 
         };
         for (role, cx) in signed.iter().filter(|(r, _)| !grants(*r).contains(&needed)) {
             let e = call(*op, cx, &rt).expect_err(&format!("{} ran for a {role:?}", op.name()));
-            assert_eq!(e.code, ErrorCode::Forbidden, "{} as {role:?}: {}", op.name(), e.message);
+            assert_eq!(
+                e.code,
+                ErrorCode::Forbidden,
+                "{} as {role:?}: {}",
+                op.name(),
+                e.message
+            );
             assert!(
                 e.message.contains(needed.as_str()) && e.message.contains(op.name()),
                 "the refusal names the operation and the permission: {}",
@@ -153,7 +234,10 @@ fn every_operation_refuses_a_person_without_its_permission_and_writes_nothing() 
         .filter_map(|o| o.access().permission())
         .map(|p| Role::ALL.len() - affops_core::people::roles_with(p).len())
         .sum();
-    assert_eq!(checked, expected, "every (operation, role without it) pair was tried");
+    assert_eq!(
+        checked, expected,
+        "every (operation, role without it) pair was tried"
+    );
     assert!(checked >= 100, "{checked}");
 }
 
@@ -164,20 +248,39 @@ fn every_operation_lets_a_person_with_its_permission_through() {
     let (_d, ws) = workspace();
     let rt = tokio::runtime::Runtime::new().unwrap();
     for op in Op::ALL {
-        if matches!(op, Op::OpenDemoWorkspace | Op::SyncNow | Op::CreateWorkspace | Op::SignIn) {
+        if matches!(
+            op,
+            Op::OpenDemoWorkspace | Op::SyncNow | Op::CreateWorkspace | Op::SignIn
+        ) {
             continue; // the demo world, the first owner and sign-in have tests of their own
         }
         let role = match op.access() {
-            Access::Needs(p) | Access::BootstrapOr(p) => *Role::ALL.iter().find(|r| grants(**r).contains(&p)).unwrap(),
+            Access::Needs(p) | Access::BootstrapOr(p) => {
+                *Role::ALL.iter().find(|r| grants(**r).contains(&p)).unwrap()
+            }
             _ => Role::Viewer,
         };
         let cx = signed_in_as(&ws, crate::front_door::name_of(role), NOW);
         if let Err(e) = call(*op, &cx, &rt) {
-            assert_ne!(e.code, ErrorCode::Forbidden, "{} as {role:?}: {}", op.name(), e.message);
-            assert_ne!(e.code, ErrorCode::Unauthenticated, "{} as {role:?}: {}", op.name(), e.message);
+            assert_ne!(
+                e.code,
+                ErrorCode::Forbidden,
+                "{} as {role:?}: {}",
+                op.name(),
+                e.message
+            );
+            assert_ne!(
+                e.code,
+                ErrorCode::Unauthenticated,
+                "{} as {role:?}: {}",
+                op.name(),
+                e.message
+            );
         }
     }
-    rt.block_on(ops::workspace::close_demo(&crate::front_door::console(&ws, NOW).ctx()));
+    rt.block_on(ops::workspace::close_demo(
+        &crate::front_door::console(&ws, NOW).ctx(),
+    ));
 }
 
 /// Nobody signed in: every operation but the sign-in screen's own is refused as unauthenticated.
@@ -190,7 +293,9 @@ fn without_a_session_only_the_sign_in_screen_answers() {
         let r = call(*op, &cx, &rt);
         match op.access() {
             Access::Public => {}
-            Access::Bootstrap => assert_eq!(r.unwrap_err().code, ErrorCode::Forbidden, "{}", op.name()),
+            Access::Bootstrap => {
+                assert_eq!(r.unwrap_err().code, ErrorCode::Forbidden, "{}", op.name())
+            }
             _ if *op == Op::SignOut => {}
             _ => assert_eq!(
                 r.expect_err(op.name()).code,

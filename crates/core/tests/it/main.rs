@@ -22,6 +22,7 @@
 //! - `migrations`: shipped migrations are never edited.
 //! - `people`: sign-in (one answer, a growing delay), roles revoked mid-session, the idle lock, the last owner,
 //!   forged actors, one audit entry per change, `audit verify` over the chain and the users table, exports.
+//! - `permissions_doc`: `docs/permissions.md` matches the code.
 //! - `postback`: the postback listener over HTTP: signatures, replay window, rotation, allow-list, token, bad
 //!   query strings, the dedupe vectors of DOMAIN.md §8, the request log.
 //! - `postback_order`: I5 (shuffled, repeated, concurrent deliveries end like in-order ones) and parser fuzzing.
@@ -59,6 +60,7 @@ mod import;
 mod import_real;
 mod migrations;
 mod people;
+mod permissions_doc;
 mod postback;
 mod postback_order;
 mod postback_rig;

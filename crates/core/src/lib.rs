@@ -12,6 +12,7 @@
 //! - [`money`]: exact integer money.
 //! - [`commission`]: plans, the commission engine, periods and statements; [`ledger`]: the append-only ledger.
 //! - [`detect`]: fraud rules, the analyst queue, backtests; [`reconcile`]: tracker vs operator, disputes.
+//! - [`payouts`]: payee details validation, SEPA pain.001 and bulk-CSV payment files, deterministic PDFs.
 //!
 //! Domain code never reads the clock: "now" is passed in.
 
@@ -31,6 +32,7 @@ pub mod import;
 pub mod ingest;
 pub mod ledger;
 pub mod money;
+pub mod payouts;
 pub mod postback;
 pub mod programs;
 pub mod reconcile;

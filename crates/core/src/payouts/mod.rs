@@ -4,5 +4,13 @@
 //! - [`payee`]: payee payment details (SEPA IBAN + BIC, international wire, PayPal, crypto) parsed from raw
 //!   strings into validated types, with errors naming the field; a stable SHA-256 "payee-details version";
 //!   masking for display.
+//! - [`sepa`]: ISO 20022 SEPA credit transfer files (`pain.001.001.09` and `.03`), euro only, exact amounts,
+//!   SEPA character set, byte-deterministic; checked against the official XSDs in the `sepa_xsd` test.
+//! - [`amount`]: amounts written exactly in the currency's minor units, refused rather than rounded.
+//!
+//! Every payment file is one currency and is generated from its input alone, so its hash can be recorded with
+//! the payout run and the file regenerated anywhere to the same bytes.
 
+pub mod amount;
 pub mod payee;
+pub mod sepa;

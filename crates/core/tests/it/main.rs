@@ -22,6 +22,7 @@
 //! - `postback_order`: I5 (shuffled, repeated, concurrent deliveries end like in-order ones) and parser fuzzing.
 //! - `postback_rig`: the shared set-up of the two postback modules.
 //! - `reconcile`: each reason code with a worked case, CSV export, dispute creation.
+//! - `sepa_xsd`: pain.001.001.03 and .09 files validate against the official XSDs with xmllint (`.ci/setup`).
 //! - `status_lag`: the tracker's update time from the changes feed is stored and reconciled as status lag.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 //! - `sync_broker`: the Forex broker's tables checked against the world; a failed deals page resumes from its cursor.
@@ -56,6 +57,7 @@ mod postback_order;
 mod postback_rig;
 mod programs;
 mod reconcile;
+mod sepa_xsd;
 mod status_lag;
 mod sync;
 mod sync_broker;

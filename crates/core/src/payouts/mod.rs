@@ -6,11 +6,13 @@
 //!   masking for display.
 //! - [`sepa`]: ISO 20022 SEPA credit transfer files (`pain.001.001.09` and `.03`), euro only, exact amounts,
 //!   SEPA character set, byte-deterministic; checked against the official XSDs in the `sepa_xsd` test.
+//! - [`bulk_csv`]: the bulk-payment CSV, full account details, formula-injection safe.
 //! - [`amount`]: amounts written exactly in the currency's minor units, refused rather than rounded.
 //!
 //! Every payment file is one currency and is generated from its input alone, so its hash can be recorded with
 //! the payout run and the file regenerated anywhere to the same bytes.
 
 pub mod amount;
+pub mod bulk_csv;
 pub mod payee;
 pub mod sepa;

@@ -7,6 +7,7 @@
 //! - [`sepa`]: ISO 20022 SEPA credit transfer files (`pain.001.001.09` and `.03`), euro only, exact amounts,
 //!   SEPA character set, byte-deterministic; checked against the official XSDs in the `sepa_xsd` test.
 //! - [`bulk_csv`]: the bulk-payment CSV, full account details, formula-injection safe.
+//! - [`pdf`]: a dependency-free, byte-deterministic PDF writer for statements and other text documents.
 //! - [`amount`]: amounts written exactly in the currency's minor units, refused rather than rounded.
 //!
 //! Every payment file is one currency and is generated from its input alone, so its hash can be recorded with
@@ -15,4 +16,5 @@
 pub mod amount;
 pub mod bulk_csv;
 pub mod payee;
+pub mod pdf;
 pub mod sepa;

@@ -17,6 +17,7 @@
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
 //! - `migrations`: shipped migrations are never edited.
+//! - `payouts_pdf`: a statement PDF reads back through `pdftotext -layout` (accents, amounts aligned, page n of m).
 //! - `postback`: the postback listener over HTTP: signatures, replay window, rotation, allow-list, token, bad
 //!   query strings, the dedupe vectors of DOMAIN.md §8, the request log.
 //! - `postback_order`: I5 (shuffled, repeated, concurrent deliveries end like in-order ones) and parser fuzzing.
@@ -52,6 +53,7 @@ mod detect_rules;
 mod import;
 mod import_real;
 mod migrations;
+mod payouts_pdf;
 mod postback;
 mod postback_order;
 mod postback_rig;

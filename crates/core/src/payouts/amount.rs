@@ -4,7 +4,7 @@
 //! once, with a named mode (ARCHITECTURE.md, Data). An amount finer than the currency's minor unit here means
 //! that step was skipped; rounding silently would pay a different amount than the one approved.
 
-use crate::money::micros_to_decimal;
+use crate::money::{micros_to_decimal, MICROS_SCALE};
 use crate::payouts::payee::Currency;
 
 /// The amount cannot be written in the currency's minor units.
@@ -20,7 +20,9 @@ pub struct NotMinorUnits {
 pub fn minor_units_text(micros: i64, currency: &Currency) -> Result<String, NotMinorUnits> {
     let d = micros_to_decimal(micros);
     let dp = currency.minor_units();
-    if d.round_dp(dp) != d {
+    // Whole minor units are whole multiples of 10^(6 - dp) micros: an integer test, no rounding involved.
+    let micros_per_minor = 10i64.pow(MICROS_SCALE.saturating_sub(dp));
+    if micros % micros_per_minor != 0 {
         return Err(NotMinorUnits {
             amount: d.normalize().to_string(),
             currency: currency.to_string(),

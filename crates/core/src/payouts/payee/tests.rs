@@ -76,8 +76,13 @@ fn canonical_json_of_the_other_methods_is_pinned() {
         wire.canonical_json(),
         r#"{"account_number":"123456789012","bank_country":"US","bank_name":"Bank of Example","bic":"CITIUS33","holder":"Acme Ltd","method":"wire","v":1}"#
     );
-    let paypal = valid(&RawPayeeDetails::Paypal { email: "Jane@Example.com".into() });
-    assert_eq!(paypal.canonical_json(), r#"{"email":"Jane@example.com","method":"paypal","v":1}"#);
+    let paypal = valid(&RawPayeeDetails::Paypal {
+        email: "Jane@Example.com".into(),
+    });
+    assert_eq!(
+        paypal.canonical_json(),
+        r#"{"email":"Jane@example.com","method":"paypal","v":1}"#
+    );
     let crypto = valid(&RawPayeeDetails::Crypto {
         network: "TRC20".into(),
         address: "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t".into(),
@@ -136,9 +141,15 @@ fn canonical_json_is_json_with_sorted_keys_for_every_method() {
         // Key order is read from the text itself (a parsed map would sort the keys whatever the text said).
         let mut keys: Vec<&String> = parsed.keys().collect();
         keys.sort();
-        let at: Vec<usize> = keys.iter().filter_map(|k| json.find(&format!("\"{k}\":"))).collect();
+        let at: Vec<usize> = keys
+            .iter()
+            .filter_map(|k| json.find(&format!("\"{k}\":")))
+            .collect();
         assert_eq!(at.len(), keys.len(), "{json}");
-        assert!(at.windows(2).all(|w| w[0] < w[1]), "keys in byte order: {json}");
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "keys in byte order: {json}"
+        );
         assert_eq!(
             parsed.get("method").and_then(|m| m.as_str()),
             Some(d.method())

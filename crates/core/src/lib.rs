@@ -15,6 +15,7 @@
 //! - [`people`]: who may act (roles, passphrases, signing keys); [`audit`]: the hash-chained log of every change.
 //! - [`ops`]: the front door. Every operation of the desktop shell and the CLI is one function there that checks
 //!   who is asking, whether they may, for which program, does the work and records one audit entry.
+//! - [`payouts`]: payee details validation, SEPA pain.001 and bulk-CSV payment files, deterministic PDFs.
 //!
 //! Domain code never reads the clock: "now" is passed in.
 
@@ -35,6 +36,7 @@ pub mod ingest;
 pub mod ledger;
 pub mod money;
 pub mod ops;
+pub mod payouts;
 pub mod people;
 pub mod postback;
 pub mod programs;

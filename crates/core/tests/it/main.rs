@@ -22,12 +22,14 @@
 //! - `migrations`: shipped migrations are never edited.
 //! - `people`: sign-in (one answer, a growing delay), roles revoked mid-session, the idle lock, the last owner,
 //!   forged actors, one audit entry per change, `audit verify` over the chain and the users table, exports.
+//! - `payouts_pdf`: a statement PDF reads back through `pdftotext -layout` (accents, amounts aligned, page n of m).
 //! - `permissions_doc`: `docs/permissions.md` matches the code.
 //! - `postback`: the postback listener over HTTP: signatures, replay window, rotation, allow-list, token, bad
 //!   query strings, the dedupe vectors of DOMAIN.md §8, the request log.
 //! - `postback_order`: I5 (shuffled, repeated, concurrent deliveries end like in-order ones) and parser fuzzing.
 //! - `postback_rig`: the shared set-up of the two postback modules.
 //! - `reconcile`: each reason code with a worked case, CSV export, dispute creation.
+//! - `sepa_xsd`: pain.001.001.03 and .09 files validate against the official XSDs with xmllint (`.ci/setup`).
 //! - `status_lag`: the tracker's update time from the changes feed is stored and reconciled as status lag.
 //! - `sync`: the real connector against the sandbox on loopback: ground truth, idempotence, faults, resume.
 //! - `sync_broker`: the Forex broker's tables checked against the world; a failed deals page resumes from its cursor.
@@ -59,6 +61,7 @@ mod front_door_permissions;
 mod import;
 mod import_real;
 mod migrations;
+mod payouts_pdf;
 mod people;
 mod permissions_doc;
 mod postback;
@@ -66,6 +69,7 @@ mod postback_order;
 mod postback_rig;
 mod programs;
 mod reconcile;
+mod sepa_xsd;
 mod status_lag;
 mod sync;
 mod sync_broker;

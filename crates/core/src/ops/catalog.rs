@@ -157,8 +157,9 @@ operations! {
     SaveImportMapping = "save_import_mapping", Access::Needs(IngestData), Write, false;
     /// A dry run of a file: detection and the first rows validated.
     ImportPreview = "import_preview", Access::Needs(IngestData), Read, false;
-    /// Import a file (resumable, idempotent), then attribution and detection over what landed.
-    ImportRun = "import_run", Access::Needs(IngestData), Write, true;
+    /// Import a file (resumable, idempotent) into the session's program (a new workspace's first import makes
+    /// one), then attribution and detection over what landed.
+    ImportRun = "import_run", Access::Needs(IngestData), Write, false;
     /// Import runs with their counts.
     ImportRuns = "import_runs", Access::Needs(View), Read, false;
     /// A page of a run's quarantined rows.

@@ -77,10 +77,17 @@ pub async fn import_run(
     let cx = cx.clone();
     off_thread(move || -> Result<ImportRunSummary, ApiError> {
         let a = cx.allow_request(Op::ImportRun, &req)?;
-        let (p, stamp) = (a.program()?, a.stamp()?);
+        let stamp = a.stamp()?;
+        // The session's program; a workspace without any yet gets the importer's default one.
+        let all = cx.workspace().store().read(crate::programs::all)?;
+        let choice = cx.session().and_then(|s| s.program.clone());
+        let program = match all.is_empty() {
+            true => None,
+            false => Some(crate::programs::pick(&all, choice.as_deref())?.name),
+        };
         let console = cx.console().clone();
         let mut opts = ImportOptions::new(&req.source, req.mapping.clone(), Arc::new(move || console.now_ms()));
-        opts.program = Some(p.name.clone());
+        opts.program = program;
         if let Some(n) = req.chunk_rows {
             opts.chunk_rows = n as usize;
         }

@@ -143,7 +143,7 @@ pub fn run(n: u64) -> Result<()> {
         let summary = ws
             .sync(Arc::new(secrets), opts, Arc::new(|_: Progress| {}))
             .await
-            .map_err(|e| anyhow::anyhow!(e.message))?;
+            .map_err(|e| anyhow::anyhow!(e.to_string()))?;
         let ours_s = t.elapsed().as_secs_f64();
         let conv = summary
             .streams

@@ -2,11 +2,14 @@
 //! API pull. Pixel-only tracking loses conversions to ITP, cookie limits and ad blockers, so a high pixel share is
 //! a warning sign of under-counted (and underpaid) partners.
 
-use crate::api::{ApiError, CoverageReport, CoverageRow, DashboardQuery};
+use crate::dashboard::DashboardQuery;
+use crate::error::CoreError;
 use crate::money::percent;
 use crate::workspace::Workspace;
 use rusqlite::params;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
 /// Above this share of pixel-tracked conversions an affiliate is called out.
 pub const PIXEL_SHARE_WARN_PERCENT: u64 = 50;
@@ -48,7 +51,7 @@ pub fn report(
     ws: &Workspace,
     program: &crate::programs::Program,
     q: &DashboardQuery,
-) -> Result<CoverageReport, ApiError> {
+) -> Result<CoverageReport, CoreError> {
     let period = crate::dashboard::resolve_period(ws, program, q)?;
     let program_id = Some(program.id);
     let (from, to) = (period.from.clone(), period.to.clone());
@@ -100,4 +103,30 @@ pub fn report(
             )
         }),
     })
+}
+
+/// One affiliate's conversions by how they arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CoverageRow {
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub total: u32,
+    pub s2s: u32,
+    pub pixel: u32,
+    pub batch: u32,
+    pub api: u32,
+    /// Shares of the total, two decimals, half-up.
+    pub s2s_percent: String,
+    pub pixel_percent: String,
+    pub batch_percent: String,
+    pub api_percent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CoverageReport {
+    pub period: crate::time::Period,
+    pub rows: Vec<CoverageRow>,
+    pub totals: CoverageRow,
+    /// Set when some affiliates rely mostly on pixels.
+    pub warning: Option<String>,
 }

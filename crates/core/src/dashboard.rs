@@ -1,14 +1,19 @@
 //! The dashboard: per affiliate for a period, clicks → registrations → FTDs → approved conversions, CR and the
 //! FTD amount, plus the daily FTD chart and each source's freshness. Days are the program's reporting days.
 
-use crate::api::{AffiliateRow, ApiError, Dashboard, DashboardQuery, ErrorCode, Period};
 use crate::charts::{render_bar_chart, BarChart};
+use crate::error::CoreError;
 use crate::money::{format_amount, percent};
+use crate::programs::types::TradingSummary;
 use crate::programs::{self, trading, Program};
 use crate::time::parse_day;
+use crate::time::Period;
+use crate::workspace::SourceFreshness;
 use crate::workspace::Workspace;
 use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
 /// The longest period the dashboard shows at once.
 pub const PERIOD_DAYS_MAX: i64 = 3 * 366;
@@ -43,15 +48,15 @@ fn row(id: String, a: &Acc, currency: &str) -> AffiliateRow {
 }
 
 /// Brings the daily rollups up to date before a read that uses them.
-pub fn refresh_rollups(ws: &Workspace) -> Result<(), ApiError> {
+pub fn refresh_rollups(ws: &Workspace) -> Result<(), CoreError> {
     if ws.store().read(crate::rollups::has_dirty)? {
         ws.store().write(crate::rollups::refresh)?;
     }
     Ok(())
 }
 
-fn invalid(msg: String) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, msg)
+fn invalid(msg: String) -> CoreError {
+    CoreError::invalid(msg)
 }
 
 /// Resolves the period: given bounds are validated; missing ones default to the program's data range.
@@ -59,7 +64,7 @@ pub fn resolve_period(
     ws: &Workspace,
     program: &Program,
     q: &DashboardQuery,
-) -> Result<Period, ApiError> {
+) -> Result<Period, CoreError> {
     let range = ws.store().read(|c| programs::data_range(c, program.id))?;
     let from = q
         .from
@@ -69,8 +74,7 @@ pub fn resolve_period(
         q.to.clone()
             .or_else(|| range.as_ref().map(|r| r.to.clone()));
     let (Some(from), Some(to)) = (from, to) else {
-        return Err(ApiError::new(
-            ErrorCode::NotFound,
+        return Err(CoreError::not_found(
             "This workspace has no data yet: open the demo workspace or sync a source.",
         ));
     };
@@ -92,7 +96,11 @@ pub fn resolve_period(
 
 /// The program's dashboard over the period (missing bounds: the program's data range). A Forex program's funnel
 /// has no FTDs: its dashboard adds the trading summary and charts daily opening trades.
-pub fn build(ws: &Workspace, program: &Program, q: &DashboardQuery) -> Result<Dashboard, ApiError> {
+pub fn build(
+    ws: &Workspace,
+    program: &Program,
+    q: &DashboardQuery,
+) -> Result<Dashboard, CoreError> {
     let period = resolve_period(ws, program, q)?;
     refresh_rollups(ws)?;
     let freshness = ws.freshness()?;
@@ -219,4 +227,51 @@ fn daily_counts(
             (key, n)
         })
         .collect())
+}
+
+/// A period of a report: missing bounds default to the program's data range. The program is the session's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DashboardQuery {
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// One affiliate's funnel for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AffiliateRow {
+    /// The tracker's affiliate id (e.g. Everflow `network_affiliate_id`).
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub clicks: u32,
+    pub registrations: u32,
+    pub ftds: u32,
+    pub approved_conversions: u32,
+    /// FTDs per 100 clicks, two decimals, half-up; "0.00" with no clicks.
+    pub cr_percent: String,
+    /// Sum of first-time deposits in the program currency, as an exact decimal string ("1234.50").
+    pub ftd_amount: String,
+    /// The same amount in micros (10^-6 of the currency unit), as a decimal integer string, for exact sorting.
+    pub ftd_amount_micros: String,
+}
+
+/// Everything the dashboard screen shows for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Dashboard {
+    pub program: String,
+    /// igaming or forex: a Forex program's funnel has no FTDs; its trading is in `trading`.
+    pub vertical: crate::programs::Vertical,
+    pub currency: String,
+    pub timezone: String,
+    pub period: Period,
+    pub rows: Vec<AffiliateRow>,
+    pub totals: AffiliateRow,
+    /// Daily FTDs (iGaming) or opening trades (Forex) over the period, rendered by plotters as a standalone SVG.
+    pub daily_ftd_svg: String,
+    pub freshness: Vec<SourceFreshness>,
+    /// A Forex program's accounts, trades and lots over the period; None for iGaming.
+    pub trading: Option<TradingSummary>,
 }

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimeError {
@@ -106,4 +108,11 @@ mod tests {
             parse_rfc3339_ms("2026-10-03T22:00:00Z").unwrap()
         );
     }
+}
+
+/// A reporting period: inclusive calendar days in the program's reporting time zone, `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Period {
+    pub from: String,
+    pub to: String,
 }

@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{promo, AttributionError};
-use crate::api::{
-    AffiliateDetail, AffiliateProfile, AffiliatesPage, AttributedPlayer, KeyKind, Period,
+use crate::attribution::types::{
+    AffiliateDetail, AffiliateProfile, AffiliatesPage, AttributedPlayer, KeyKind,
     PlanAssignmentView,
 };
 use crate::money::format_amount;
+use crate::time::Period;
 
 /// Most players listed in an affiliate's detail.
 pub const PLAYERS_MAX: u32 = 500;

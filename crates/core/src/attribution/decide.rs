@@ -11,7 +11,7 @@
 //! 4. First referrer kept: a player already attributed to A stays with A when the keys now name B.
 //! 5. No valid key: organic, earns nothing.
 
-use crate::api::{
+use crate::attribution::types::{
     AttributionRules, CandidateOutcome, Explanation, KeyCandidate, KeyKind, PriorityMode,
 };
 

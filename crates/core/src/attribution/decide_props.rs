@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::decide::{decide, AffiliateRef, BtagFact, ClickFact, PlayerFacts, PromoFact, DAY_MS};
 use super::rules::RuleVersion;
-use crate::api::{CandidateOutcome, ClickSelection, KeyKind, PriorityMode};
+use crate::attribution::types::{CandidateOutcome, ClickSelection, KeyKind, PriorityMode};
 
 const REG: i64 = 1_790_000_000_000;
 

@@ -4,7 +4,7 @@
 use super::decide::{decide, AffiliateRef, BtagFact, ClickFact, PlayerFacts, PromoFact, DAY_MS};
 use super::explain::text;
 use super::rules::RuleVersion;
-use crate::api::{ClickSelection, KeyKind, PriorityMode};
+use crate::attribution::types::{ClickSelection, KeyKind, PriorityMode};
 
 const REG: i64 = 1_790_000_000_000; // a registration instant
 
@@ -67,7 +67,7 @@ fn with_promo(
     p
 }
 
-fn version(edit: impl FnOnce(&mut crate::api::AttributionRules)) -> RuleVersion {
+fn version(edit: impl FnOnce(&mut crate::attribution::types::AttributionRules)) -> RuleVersion {
     let mut v = RuleVersion::builtin();
     edit(&mut v.rules);
     v

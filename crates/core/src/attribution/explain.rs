@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::AttributionError;
-use crate::api::{
+use crate::attribution::types::{
     CandidateOutcome, ClickSelection, Explanation, KeyCandidate, KeyKind, PlayerExplanation,
 };
 

@@ -1,7 +1,7 @@
 //! The facts a decision looks at and its outcome: plain data, filled from the store by [`super::run`] and by
 //! hand in tests; plus how a btag and a promo code are read.
 
-use crate::api::{Explanation, KeyKind};
+use crate::attribution::types::{Explanation, KeyKind};
 
 pub const DAY_MS: i64 = 86_400_000;
 

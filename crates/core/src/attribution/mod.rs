@@ -22,6 +22,7 @@ pub mod report;
 pub mod rules;
 mod run;
 mod touches;
+pub mod types;
 pub mod versions;
 
 #[cfg(test)]
@@ -33,7 +34,7 @@ mod rules_tests;
 
 pub use run::{affiliates as affiliate_refs, run, run_in};
 
-use crate::api::RuleFieldError;
+use crate::attribution::types::RuleFieldError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -63,5 +64,5 @@ pub fn program_id(
 ) -> Result<i64, AttributionError> {
     crate::programs::pick(&crate::programs::all(conn)?, name)
         .map(|p| p.id)
-        .map_err(|e| AttributionError::NotFound(e.message))
+        .map_err(|e| AttributionError::NotFound(e.to_string()))
 }

@@ -11,7 +11,7 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::api::TouchModel;
+use crate::attribution::types::TouchModel;
 
 /// ln 2 to 28 significant digits.
 const LN_2: &str = "0.6931471805599453094172321215";

@@ -10,8 +10,9 @@ use rusqlite::{params, Connection};
 
 use super::multitouch::{split, weights};
 use super::AttributionError;
-use crate::api::{Explanation, MultiTouchReport, MultiTouchRow, Period, TouchModel};
+use crate::attribution::types::{Explanation, MultiTouchReport, MultiTouchRow, TouchModel};
 use crate::money::format_amount;
+use crate::time::Period;
 
 /// Longest accepted half-life, in hours (a year).
 pub const HALF_LIFE_HOURS_MAX: u32 = 8_760;

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::{AttributionRules, ClickSelection, PriorityMode, RuleFieldError};
+use crate::attribution::types::{AttributionRules, ClickSelection, PriorityMode, RuleFieldError};
 
 /// Longest post-click window accepted, in days.
 pub const WINDOW_DAYS_MAX: u32 = 365;

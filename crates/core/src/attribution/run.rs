@@ -15,7 +15,7 @@ use super::decide::{self, AffiliateRef, BtagFact, ClickFact, PlayerFacts};
 use super::promo;
 use super::rules::RuleVersion;
 use super::versions;
-use crate::api::{AttributionRunSummary, KeyKind};
+use crate::attribution::types::{AttributionRunSummary, KeyKind};
 use crate::store::{Store, StoreResult};
 
 /// Most IP + user-agent touches kept per player (analysis only).

@@ -2,7 +2,7 @@
 //! window, plus clicks from the player's IP and user agent before registration; first or last is selected per
 //! the rules. The multi-touch report reads these touches back from the stored explanation.
 
-use crate::api::{AttributionRules, ClickSelection, TouchAnalysis, TouchView};
+use crate::attribution::types::{AttributionRules, ClickSelection, TouchAnalysis, TouchView};
 
 use super::facts::{ClickFact, PlayerFacts, DAY_MS};
 

@@ -7,7 +7,9 @@ use rusqlite::{params, Connection, Transaction};
 use serde_json::Value;
 
 use super::rules::{default_rules, validate, validate_day, RuleVersion};
-use crate::api::{AttributionRules, AttributionRulesView, RuleVersionView, SaveRulesResult};
+use crate::attribution::types::{
+    AttributionRules, AttributionRulesView, RuleVersionView, SaveRulesResult,
+};
 use crate::store::{Store, StoreResult};
 
 fn parse_stored(id: i64, body: &str) -> StoreResult<AttributionRules> {

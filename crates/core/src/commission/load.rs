@@ -21,7 +21,7 @@ pub use crate::programs::Program;
 /// The named program, or the default one ([`crate::programs::pick`]: the first iGaming program, else the first).
 pub fn program(conn: &Connection, name: Option<&str>) -> CommissionResult<Program> {
     crate::programs::pick(&crate::programs::all(conn)?, name)
-        .map_err(|e| CommissionError::NotFound(e.message))
+        .map_err(|e| CommissionError::NotFound(e.to_string()))
 }
 
 /// The assignment in force for a period (the latest starting on or before its first day, else the first one

@@ -24,6 +24,7 @@ pub mod rounding;
 pub mod stake;
 pub mod statement;
 pub mod tiers;
+pub mod types;
 
 use crate::money::MoneyError;
 use crate::store::StoreError;

@@ -15,9 +15,12 @@ use super::plan::saved::{self, catalog};
 use super::plan::validate::validate;
 use super::plan::Component;
 use super::{period, CommissionResult};
-use crate::api::{CommissionProblem, Period, PlanPreview, PlanPreviewRow, PlanValidationError};
+use crate::commission::types::{
+    CommissionProblem, PlanPreview, PlanPreviewRow, PlanValidationError,
+};
 use crate::money::format_amount;
 use crate::store::Store;
+use crate::time::Period;
 use rusqlite::{params, Connection};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -7,7 +7,7 @@ use super::load::{affiliates, load_input, Program};
 use super::period::{find, month_bounds};
 use super::plan::Component;
 use super::{CommissionError, CommissionResult};
-use crate::api::{QualificationChecklist, QualificationCriterion};
+use crate::commission::types::{QualificationChecklist, QualificationCriterion};
 use rusqlite::{Connection, OptionalExtension};
 
 pub fn checklist(

@@ -7,10 +7,11 @@
 use super::load::Program;
 use super::period::PeriodRow;
 use super::{CommissionError, CommissionResult};
-use crate::api::{DrillEvent, DrillItem, Period, Statement, StatementLine};
+use crate::commission::types::{DrillEvent, DrillItem, Statement, StatementLine};
 use crate::import::quarantine::spreadsheet_safe;
 use crate::ledger::{current_status, entry_row, EntryStatus, ENTRY_COLS};
 use crate::money::format_amount;
+use crate::time::Period;
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

@@ -8,7 +8,7 @@ use rusqlite::params;
 
 use super::stake::Stakes;
 use super::{rule, rules, settings, DetectError, Window};
-use crate::api::{BacktestAffiliate, BacktestRequest, BacktestResult, BacktestRule};
+use crate::detect::types::{BacktestAffiliate, BacktestRequest, BacktestResult, BacktestRule};
 use crate::money::format_amount;
 use crate::store::Store;
 

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use crate::api::CtitBucket;
+use crate::detect::types::CtitBucket;
 
 /// Upper bounds (seconds, exclusive) and labels of the buckets; the last bucket is open-ended.
 pub const BUCKETS: [(i64, &str); 9] = [

@@ -29,6 +29,7 @@ pub mod service;
 pub mod settings;
 pub mod stake;
 mod store_flags;
+pub mod types;
 
 use rusqlite::Connection;
 use serde::Serialize;

@@ -7,11 +7,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::stake::Stakes;
 use super::{ctit_chart, DetectError, ItemKind};
-use crate::api::{
+use crate::audit::Stamp;
+use crate::detect::types::{
     Decision, FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation,
     SharedIdentifier, TimelineEvent,
 };
-use crate::audit::Stamp;
 use crate::money::format_amount;
 use crate::store::{Durability, Store, StoreResult};
 

@@ -5,20 +5,9 @@ use std::collections::BTreeMap;
 
 use super::queue::STATUS_SQL;
 use super::{DetectError, RunReport, Severity};
-use crate::api::{DashboardAlert, DetectRunSummary, RuleRunRow};
+use crate::detect::types::{DashboardAlert, DetectRunSummary, RuleRunRow};
 use crate::money::format_amount;
 use crate::store::Store;
-
-/// The program detection and reconciliation act on when none is named: the first iGaming program (the demo's),
-/// else the first one.
-pub fn default_program(store: &Store) -> Result<i64, DetectError> {
-    crate::programs::resolve(store, None)
-        .map(|p| p.id)
-        .map_err(|e| match e.code {
-            crate::api::ErrorCode::NotFound => DetectError::NotFound(e.message),
-            _ => DetectError::Invalid(e.message),
-        })
-}
 
 /// A run as the UI shows it.
 pub fn summary(report: &RunReport) -> DetectRunSummary {

@@ -4,7 +4,7 @@
 
 use super::values::DateFormat;
 use super::ImportError;
-use crate::api::{ColumnMap, ColumnMapping, ImportPreset};
+use crate::import::types::{ColumnMap, ColumnMapping, ImportPreset};
 use crate::store::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};
 
@@ -332,10 +332,10 @@ pub fn load_mapping(store: &Store, name: &str) -> Result<ColumnMapping, ImportEr
 }
 
 /// The target fields of a preset as the UI's mapping editor lists them.
-pub fn field_specs(preset: ImportPreset) -> Vec<crate::api::ImportFieldSpec> {
+pub fn field_specs(preset: ImportPreset) -> Vec<crate::import::types::ImportFieldSpec> {
     fields(preset)
         .iter()
-        .map(|f| crate::api::ImportFieldSpec {
+        .map(|f| crate::import::types::ImportFieldSpec {
             name: f.name.to_string(),
             required: f.required,
         })

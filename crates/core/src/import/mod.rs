@@ -19,6 +19,7 @@ pub mod quarantine;
 pub mod rows;
 pub mod run;
 pub mod sniff;
+pub mod types;
 pub mod values;
 pub mod write;
 

@@ -7,7 +7,7 @@ use super::run::{CHUNK_BYTES_MAX, RECORD_BYTES_MAX};
 use super::sniff::{sniff, Sniffed};
 use super::write::{BadRow, Chunk, DayCache};
 use super::ImportError;
-use crate::api::ColumnMapping;
+use crate::import::types::ColumnMapping;
 use crate::ingest::raw::RawPayload;
 use chrono_tz::Tz;
 use sha2::{Digest, Sha256};

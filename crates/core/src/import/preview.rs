@@ -6,7 +6,7 @@ use super::parse::{prepare, BoundedReader};
 use super::rows::{self, RowContext};
 use super::run::PREVIEW_ROWS_MAX;
 use super::ImportError;
-use crate::api::{ColumnMapping, ImportPreview, PreviewRow};
+use crate::import::types::{ColumnMapping, ImportPreview, PreviewRow};
 use chrono_tz::Tz;
 use std::cell::Cell;
 use std::fs::File;

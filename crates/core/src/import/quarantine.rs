@@ -3,7 +3,7 @@
 //! stays text).
 
 use super::ImportError;
-use crate::api::{ImportPreset, ImportRunSummary, QuarantinePage, QuarantineRow};
+use crate::import::types::{ImportPreset, ImportRunSummary, QuarantinePage, QuarantineRow};
 use crate::store::{Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::io::Write;

@@ -3,7 +3,7 @@
 
 use super::mapping::{fields, Resolved, Slot};
 use super::values::{parse_day, parse_flag, parse_instant, parse_key, parse_money, DateFormat};
-use crate::api::ImportPreset;
+use crate::import::types::ImportPreset;
 use chrono_tz::Tz;
 use csv::ByteRecord;
 use std::borrow::Cow;

@@ -22,6 +22,7 @@ pub mod raw;
 pub mod records;
 pub mod stream;
 pub mod sync;
+pub mod types;
 pub mod upsert;
 pub mod upsert_batch;
 pub mod upsert_forex;

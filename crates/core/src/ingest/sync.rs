@@ -8,7 +8,7 @@ use super::records::ItemResult;
 use super::stream::Record;
 use super::stream::{Position, SourceKind, StreamKind, Vertical, Window};
 use super::upsert::{self, Outcome, PageContext};
-use crate::api::{Progress, StreamSyncResult, SyncSummary};
+use crate::ingest::types::{Progress, StreamSyncResult, SyncSummary};
 use crate::store::{Store, StoreError, StoreResult};
 use crate::time::{day_start_ms, parse_day, parse_zone};
 use rusqlite::{params, OptionalExtension};
@@ -85,14 +85,13 @@ pub struct SyncReport {
 
 impl SyncReport {
     /// The summary, or a `source_failed` error that names every stream that failed and why.
-    pub fn into_result(self) -> Result<SyncSummary, crate::api::ApiError> {
+    pub fn into_result(self) -> Result<SyncSummary, crate::error::CoreError> {
         if self.failures.is_empty() {
             return Ok(self.summary);
         }
         let n = self.failures.len();
         let list: Vec<String> = self.failures.into_iter().map(|f| f.message).collect();
-        Err(crate::api::ApiError::new(
-            crate::api::ErrorCode::SourceFailed,
+        Err(crate::error::CoreError::source_failed(
             format!(
                 "{n} stream{} failed; the rest synced, and the next sync resumes where each stopped. {}",
                 if n == 1 { "" } else { "s" },

@@ -238,6 +238,44 @@ fn unauthenticated(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::Unauthenticated, message)
 }
 
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApiError::new(ErrorCode::Storage, e.to_string())
+    }
+}
+
+impl From<crate::error::CoreError> for ApiError {
+    fn from(e: crate::error::CoreError) -> Self {
+        use crate::error::CoreError;
+        match e {
+            CoreError::Invalid(m) => ApiError::new(ErrorCode::InvalidInput, m),
+            CoreError::NotFound(m) => ApiError::new(ErrorCode::NotFound, m),
+            CoreError::SourceFailed(m) => ApiError::new(ErrorCode::SourceFailed, m),
+            CoreError::Internal(m) => ApiError::new(ErrorCode::Internal, m),
+            CoreError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// Runs blocking front-door work on the blocking pool, so an async operation never stalls its runtime.
+pub async fn off_thread<T, E>(
+    job: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("a background task failed: {e}"),
+            )
+        })?
+        .map_err(Into::into)
+}
+
 /// SHA-256 (hex) of a request as JSON: what the audit entry records of it.
 pub fn request_digest<R: Serialize>(request: &R) -> String {
     let bytes = serde_json::to_vec(request).unwrap_or_default();

@@ -2,6 +2,7 @@
 //! landed), its runs and the rows each run quarantined.
 
 use super::catalog::Op;
+use super::context::off_thread;
 use super::context::Ctx;
 use super::exports;
 use crate::api::{
@@ -12,7 +13,6 @@ use crate::api::{
 use crate::import::quarantine::QuarantineFilter;
 use crate::import::{self, ImportError, ImportOptions};
 use crate::ingest::ProgressFn;
-use crate::workspace::off_thread;
 use std::sync::Arc;
 
 impl From<ImportError> for ApiError {

@@ -7,12 +7,12 @@ use crate::api::{ApiError, CoverageReport, Dashboard, DashboardAlert, DashboardQ
 
 pub fn dashboard(cx: &Ctx, q: DashboardQuery) -> Result<Dashboard, ApiError> {
     let a = cx.allow(Op::Dashboard)?;
-    crate::dashboard::build(cx.workspace(), a.program()?, &q)
+    Ok(crate::dashboard::build(cx.workspace(), a.program()?, &q)?)
 }
 
 pub fn coverage(cx: &Ctx, q: DashboardQuery) -> Result<CoverageReport, ApiError> {
     let a = cx.allow(Op::Coverage)?;
-    crate::coverage::report(cx.workspace(), a.program()?, &q)
+    Ok(crate::coverage::report(cx.workspace(), a.program()?, &q)?)
 }
 
 /// Open flags and unreconciled payout per program and affiliate.

@@ -2,18 +2,21 @@
 //! sources with their secrets, the postback listener and its request log.
 
 use super::catalog::Op;
+use super::context::off_thread;
 use super::context::Ctx;
 use crate::api::{
     ApiError, ConnectionTest, ListenerStatus, PostbackLogFilter, PostbackLogPage,
     PostbackSourceConfig, PostbackSourceRequest, SourceSettings, SourceView, SourcesOverview,
 };
 use crate::postback::{config, keychain, server, MemorySecrets};
-use crate::workspace::off_thread;
 use std::sync::Arc;
 
 pub fn list_sources(cx: &Ctx) -> Result<SourcesOverview, ApiError> {
     cx.allow(Op::ListSources)?;
-    crate::sources::list(cx.workspace(), cx.console().credentials())
+    Ok(crate::sources::list(
+        cx.workspace(),
+        cx.console().credentials(),
+    )?)
 }
 
 /// Adds or updates the source named in the settings; its API key goes to the OS keychain, never the database.
@@ -23,25 +26,25 @@ pub fn save_source(cx: &Ctx, settings: SourceSettings) -> Result<SourceView, Api
         ..settings.clone()
     };
     let a = cx.allow_request(Op::SaveSource, &redacted)?;
-    crate::sources::save(
+    Ok(crate::sources::save(
         cx.workspace(),
         cx.console().credentials(),
         &settings,
         a.stamp()?,
-    )
+    )?)
 }
 
 /// One request for the first page of the source's first stream.
 pub async fn test_source(cx: &Ctx, name: String) -> Result<ConnectionTest, ApiError> {
     let c = cx.clone();
     off_thread(move || c.allow(Op::TestSource)).await?;
-    crate::sources::test_connection(
+    Ok(crate::sources::test_connection(
         cx.workspace(),
         cx.console().credentials(),
         name.trim(),
         cx.now_ms,
     )
-    .await
+    .await?)
 }
 
 pub fn postback_log(cx: &Ctx, filter: PostbackLogFilter) -> Result<PostbackLogPage, ApiError> {

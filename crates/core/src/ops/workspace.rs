@@ -2,12 +2,13 @@
 //! syncing every source, and the programs with the session's choice among them.
 
 use super::catalog::Op;
+use super::context::off_thread;
 use super::context::Ctx;
 use super::people::{create_demo_people, prepare_demo_people, record_people};
 use crate::api::{ApiError, ErrorCode, ProgramSummary, SyncRequest, SyncSummary, WorkspaceStatus};
 use crate::ingest::ProgressFn;
 use crate::people::PeopleError;
-use crate::workspace::{off_thread, DemoEndpoint};
+use crate::workspace::DemoEndpoint;
 
 /// A blocking front-door call from an async operation, on the blocking pool.
 async fn blocking<T: Send + 'static>(
@@ -129,7 +130,7 @@ pub async fn sync_now(
         Ok(s) => {
             serde_json::json!({"ok": true, "streams": s.streams.iter().map(|x| serde_json::json!({"source": x.source, "stream": x.stream, "rows": x.rows_fetched, "new": x.rows_inserted})).collect::<Vec<_>>()})
         }
-        Err(e) => serde_json::json!({"ok": false, "error": e.message}),
+        Err(e) => serde_json::json!({"ok": false, "error": e.to_string()}),
     };
     let ws = cx.workspace().clone();
     off_thread(move || {
@@ -137,12 +138,12 @@ pub async fn sync_now(
             .write(|tx| stamp.record(tx, "workspace", "sync", &detail))
     })
     .await?;
-    result
+    Ok(result?)
 }
 
 pub fn list_programs(cx: &Ctx) -> Result<Vec<ProgramSummary>, ApiError> {
     cx.allow(Op::ListPrograms)?;
-    crate::programs::list(cx.workspace())
+    Ok(crate::programs::list(cx.workspace())?)
 }
 
 /// Chooses the program the session acts on (none: the default program); an unknown name is refused listing the

@@ -3,9 +3,10 @@
 
 use super::auth::IpRule;
 use super::dialect::Dialect;
-use crate::api::{
-    ApiError, ErrorCode, PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome,
-    PostbackSourceConfig, POSTBACK_LOG_PAGE_MAX,
+use crate::error::CoreError;
+use crate::postback::types::{
+    PostbackLogFilter, PostbackLogPage, PostbackLogRow, PostbackOutcome, PostbackSourceConfig,
+    POSTBACK_LOG_PAGE_MAX,
 };
 use crate::store::{Store, StoreError, StoreResult};
 use chrono_tz::Tz;
@@ -32,8 +33,8 @@ pub struct SourceRuntime {
     pub default_currency: String,
 }
 
-fn invalid(msg: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, msg)
+fn invalid(msg: impl Into<String>) -> CoreError {
+    CoreError::invalid(msg)
 }
 
 /// Creates or updates a postback source. Validated in full before anything is written.
@@ -41,7 +42,7 @@ pub fn configure_source(
     store: &Store,
     cfg: &PostbackSourceConfig,
     stamp: &crate::audit::Stamp,
-) -> Result<i64, ApiError> {
+) -> Result<i64, CoreError> {
     let now_ms = stamp.at_ms;
     let name = cfg.name.trim();
     if name.is_empty()

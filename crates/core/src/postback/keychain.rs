@@ -2,8 +2,9 @@
 //! warned file fallback), cached in memory because the listener asks on every request.
 
 use super::{PostbackCredentials, PostbackSecrets};
-use crate::api::{ApiError, ErrorCode, PostbackSecretsInput, PostbackSourceStatus};
 use crate::credentials::CredentialStore;
+use crate::error::CoreError;
+use crate::postback::types::{PostbackSecretsInput, PostbackSourceStatus};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -26,13 +27,13 @@ impl KeychainSecrets {
 
     /// Stores the secrets given (absent ones keep their stored value). Rotating: pass the new `hmac_current` and
     /// the old one as `hmac_previous`; later pass `clear_previous` to end the overlap.
-    pub fn set(&self, source: &str, input: &PostbackSecretsInput) -> Result<(), ApiError> {
-        let put = |what: &str, v: &Option<String>| -> Result<(), ApiError> {
+    pub fn set(&self, source: &str, input: &PostbackSecretsInput) -> Result<(), CoreError> {
+        let put = |what: &str, v: &Option<String>| -> Result<(), CoreError> {
             match v {
                 Some(v) => self
                     .store
                     .set(&key(source, what), v)
-                    .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{what}: {e}"))),
+                    .map_err(|e| CoreError::invalid(format!("{what}: {e}"))),
                 None => Ok(()),
             }
         };
@@ -43,7 +44,7 @@ impl KeychainSecrets {
             // The credential store cannot delete; an explicit marker ends the overlap.
             self.store
                 .set(&key(source, "hmac-previous"), "-")
-                .map_err(|e| ApiError::new(ErrorCode::Storage, e.to_string()))?;
+                .map_err(|e| CoreError::internal(e.to_string()))?;
         }
         self.cache
             .write()
@@ -101,9 +102,9 @@ impl PostbackSecrets for KeychainSecrets {
 pub fn idle_status(
     store: &crate::store::Store,
     secrets: &KeychainSecrets,
-) -> Result<crate::api::ListenerStatus, ApiError> {
+) -> Result<crate::postback::types::ListenerStatus, CoreError> {
     let sources = super::config::list_sources(store)?;
-    Ok(crate::api::ListenerStatus {
+    Ok(crate::postback::types::ListenerStatus {
         running: false,
         address: None,
         started_at_ms: None,

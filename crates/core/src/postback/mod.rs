@@ -21,6 +21,7 @@ mod intake;
 pub mod keychain;
 pub mod params;
 pub mod server;
+pub mod types;
 pub mod writer;
 
 pub use config::{configure_source, list_log, list_sources};

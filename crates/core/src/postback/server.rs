@@ -12,7 +12,8 @@ use super::config::{load_runtime, SourceRuntime};
 use super::intake::{self, Request};
 use super::writer::{self, Decision, Delivery, Job};
 use super::{PostbackSecrets, BODY_MAX_BYTES, QUEUE_MAX};
-use crate::api::{ApiError, ErrorCode, ListenerStatus, PostbackOutcome, PostbackSourceStatus};
+use crate::error::CoreError;
+use crate::postback::types::{ListenerStatus, PostbackOutcome, PostbackSourceStatus};
 use crate::store::{Durability, Store};
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Path, State};
@@ -89,8 +90,8 @@ pub struct ListenerHandle {
     writer: std::thread::JoinHandle<()>,
 }
 
-fn internal(msg: String) -> ApiError {
-    ApiError::new(ErrorCode::Internal, msg)
+fn internal(msg: String) -> CoreError {
+    CoreError::internal(msg)
 }
 
 /// Starts the listener on 127.0.0.1:`port` with the sources configured in `store`.
@@ -98,7 +99,7 @@ pub async fn start(
     store: Arc<Store>,
     secrets: Arc<dyn PostbackSecrets>,
     opts: ListenerOptions,
-) -> Result<ListenerHandle, ApiError> {
+) -> Result<ListenerHandle, CoreError> {
     let s = store.clone();
     let sources = tokio::task::spawn_blocking(move || load_runtime(&s))
         .await
@@ -106,10 +107,7 @@ pub async fn start(
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port))
         .await
         .map_err(|e| {
-            ApiError::new(
-                ErrorCode::InvalidInput,
-                format!("cannot listen on 127.0.0.1:{}: {e}", opts.port),
-            )
+            CoreError::invalid(format!("cannot listen on 127.0.0.1:{}: {e}", opts.port))
         })?;
     let addr = listener.local_addr().map_err(|e| internal(e.to_string()))?;
     let (queue, rx) = sync_channel(QUEUE_MAX);
@@ -165,7 +163,7 @@ impl ListenerHandle {
     }
 
     /// Re-reads the source settings (after [`super::configure_source`]) without dropping connections.
-    pub async fn reload_sources(&self) -> Result<(), ApiError> {
+    pub async fn reload_sources(&self) -> Result<(), CoreError> {
         let s = self.store.clone();
         let sources = tokio::task::spawn_blocking(move || load_runtime(&s))
             .await
@@ -179,7 +177,7 @@ impl ListenerHandle {
     }
 
     /// Stops accepting, lets in-flight requests finish, writes what is queued, and returns the final counts.
-    pub async fn stop(self) -> Result<ListenerStatus, ApiError> {
+    pub async fn stop(self) -> Result<ListenerStatus, CoreError> {
         let _ = self.shutdown.send(());
         self.server
             .await

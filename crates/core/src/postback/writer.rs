@@ -10,10 +10,10 @@
 use super::config::SourceRuntime;
 use super::dialect::{status_rank, PostbackRecord};
 use super::{BATCH_MAX, CLICK_CACHE_MAX, DEDUPE_CACHE_MAX};
-use crate::api::{PostbackLogRow, PostbackOutcome};
 use crate::ingest::raw::{self, RawPayload};
 use crate::ingest::records::{AffiliateRecord, Arrival, ConversionRecord, ConversionStatus};
 use crate::ingest::upsert::{upsert_conversion, Outcome, PageContext};
+use crate::postback::types::{PostbackLogRow, PostbackOutcome};
 use crate::store::{Durability, Store, StoreResult};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::HashMap;

@@ -3,9 +3,12 @@
 //! iGaming program, else the first program — the one the dashboard has always shown).
 
 pub mod trading;
+pub mod types;
 
-use crate::api::{ApiError, ErrorCode, Period, ProgramSummary};
+use crate::error::CoreError;
+use crate::programs::types::ProgramSummary;
 use crate::store::{Store, StoreResult};
+use crate::time::Period;
 use crate::workspace::Workspace;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -88,10 +91,9 @@ pub fn all(conn: &Connection) -> StoreResult<Vec<Program>> {
 
 /// The program named `name` (surrounding blanks ignored; blank = none named), else the default one: the first
 /// iGaming program, else the first program. An unknown name is an error listing the known ones.
-pub fn pick(programs: &[Program], name: Option<&str>) -> Result<Program, ApiError> {
+pub fn pick(programs: &[Program], name: Option<&str>) -> Result<Program, CoreError> {
     if programs.is_empty() {
-        return Err(ApiError::new(
-            ErrorCode::NotFound,
+        return Err(CoreError::not_found(
             "This workspace has no program yet: open the demo workspace or sync a source.",
         ));
     }
@@ -102,13 +104,10 @@ pub fn pick(programs: &[Program], name: Option<&str>) -> Result<Program, ApiErro
             .cloned()
             .ok_or_else(|| {
                 let known: Vec<&str> = programs.iter().map(|p| p.name.as_str()).collect();
-                ApiError::new(
-                    ErrorCode::NotFound,
-                    format!(
-                        "Program: no program named \"{n}\" (known: {})",
-                        known.join(", ")
-                    ),
-                )
+                CoreError::not_found(format!(
+                    "Program: no program named \"{n}\" (known: {})",
+                    known.join(", ")
+                ))
             }),
         None => Ok(programs
             .iter()
@@ -119,7 +118,7 @@ pub fn pick(programs: &[Program], name: Option<&str>) -> Result<Program, ApiErro
 }
 
 /// [`pick`] over the store's programs.
-pub fn resolve(store: &Store, name: Option<&str>) -> Result<Program, ApiError> {
+pub fn resolve(store: &Store, name: Option<&str>) -> Result<Program, CoreError> {
     let programs = store.read(all)?;
     pick(&programs, name)
 }
@@ -152,7 +151,7 @@ fn count(conn: &Connection, table: &str, program_id: i64) -> StoreResult<u32> {
 }
 
 /// Every program with its counts and data range, by id; the default one is marked.
-pub fn list(ws: &Workspace) -> Result<Vec<ProgramSummary>, ApiError> {
+pub fn list(ws: &Workspace) -> Result<Vec<ProgramSummary>, CoreError> {
     let rows = ws.store().read::<_, crate::store::StoreError>(|c| {
         let programs = all(c)?;
         let mut out = Vec::with_capacity(programs.len());
@@ -219,20 +218,18 @@ mod tests {
         let ps = [p(1, "Demo Casino", "igaming"), p(2, "Demo Broker", "forex")];
         assert_eq!(pick(&ps, Some("Demo Broker")).unwrap().id, 2);
         assert_eq!(pick(&ps, Some(" Demo Broker ")).unwrap().id, 2);
-        let e = pick(&ps, Some("Nope")).unwrap_err();
-        assert_eq!(e.code, ErrorCode::NotFound);
-        assert!(e.message.contains("\"Nope\""), "{}", e.message);
-        assert!(
-            e.message.contains("Demo Casino, Demo Broker"),
-            "{}",
-            e.message
-        );
+        let CoreError::NotFound(m) = pick(&ps, Some("Nope")).unwrap_err() else {
+            panic!("not a not-found");
+        };
+        assert!(m.contains("\"Nope\""), "{m}");
+        assert!(m.contains("Demo Casino, Demo Broker"), "{m}");
     }
 
     #[test]
     fn no_program_is_a_clear_not_found() {
-        let e = pick(&[], None).unwrap_err();
-        assert_eq!(e.code, ErrorCode::NotFound);
-        assert!(e.message.contains("no program"));
+        let CoreError::NotFound(m) = pick(&[], None).unwrap_err() else {
+            panic!("not a not-found");
+        };
+        assert!(m.contains("no program"));
     }
 }

@@ -2,9 +2,10 @@
 //! trades and lots per IB. Lots are volume / contract size (a cent account trades 1/100 of it), the same
 //! arithmetic as the commission engine's, summed exactly and rounded half-up to 2 places for display.
 
-use crate::api::{Period, TradingRow, TradingSummary};
 use crate::money::MICROS_SCALE;
+use crate::programs::types::{TradingRow, TradingSummary};
 use crate::store::StoreResult;
+use crate::time::Period;
 use rusqlite::{params, Connection};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, HashMap};

@@ -6,9 +6,9 @@ use rusqlite::{params, OptionalExtension};
 
 use super::report::discrepancy;
 use super::ReconError;
-use crate::api::{DisputeCase, DisputeOpenInput};
 use crate::audit::Stamp;
 use crate::money::format_amount;
+use crate::reconcile::types::{DisputeCase, DisputeOpenInput};
 use crate::store::Store;
 
 /// Days the operator side has to answer a new dispute.

@@ -10,6 +10,7 @@ pub mod dispute;
 mod keys;
 pub mod matching;
 pub mod report;
+pub mod types;
 
 use chrono::{Datelike, NaiveDate};
 

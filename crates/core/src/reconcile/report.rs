@@ -8,9 +8,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::matching::{classify, DayTotals, Discrepancy, Reason};
 use super::{parse_period, Month, ReconError, ReconSettings};
-use crate::api::{ReasonCount, ReconAffiliateTotal, ReconQuery, ReconReport, ReconRow};
 use crate::import::quarantine::spreadsheet_safe;
 use crate::money::format_amount;
+use crate::reconcile::types::{
+    ReasonCount, ReconAffiliateTotal, ReconQuery, ReconReport, ReconRow,
+};
 use crate::store::Store;
 
 /// The month and the reason filter of a query; errors name the bad field.

@@ -3,10 +3,11 @@
 //! something true to show on first run.
 
 use super::{off_thread, LayeredSecrets, ProgramSpec, StaticSecrets, Workspace};
-use crate::api::{ApiError, SyncSummary};
 use crate::commission::plan::file::PlanFormat;
 use crate::commission::plan::saved;
 use crate::commission::CommissionResult;
+use crate::error::CoreError;
+use crate::ingest::types::SyncSummary;
 use crate::ingest::{HttpPolicy, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions};
 use crate::programs::{Program, Vertical};
 use crate::store::{Durability, StoreError, StoreResult};
@@ -130,7 +131,7 @@ impl Workspace {
         demo: &DemoEndpoint,
         now_ms: i64,
         progress: ProgressFn,
-    ) -> Result<SyncSummary, ApiError> {
+    ) -> Result<SyncSummary, CoreError> {
         let (ws, d) = (self.clone(), demo.clone());
         off_thread(move || d.set_up(&ws, now_ms)).await?;
         let opts = SyncOptions {
@@ -142,7 +143,11 @@ impl Workspace {
             .sync(Arc::new(StaticSecrets::demo()), opts, progress)
             .await?;
         let ws = self.clone();
-        off_thread(move || ws.install_demo_commission(now_ms)).await?;
+        off_thread(move || {
+            ws.install_demo_commission(now_ms)
+                .map_err(|e| CoreError::internal(format!("the demo's commission: {e}")))
+        })
+        .await?;
         Ok(summary)
     }
 
@@ -166,7 +171,7 @@ impl Workspace {
         full: bool,
         now_ms: i64,
         progress: ProgressFn,
-    ) -> Result<SyncSummary, ApiError> {
+    ) -> Result<SyncSummary, CoreError> {
         if let Some(d) = demo {
             let (ws, d) = (self.clone(), d.clone());
             off_thread(move || d.set_up(&ws, now_ms)).await?;

@@ -7,7 +7,7 @@
 //! link (set at ingest, first referrer kept) is the attribution.
 
 use super::Workspace;
-use crate::api::AttributionRunSummary;
+use crate::attribution::types::AttributionRunSummary;
 use crate::detect::RunReport;
 use crate::store::StoreResult;
 

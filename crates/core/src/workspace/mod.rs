@@ -11,22 +11,20 @@ pub use demo::{
 };
 pub use derive::DeriveSummary;
 
-use crate::api::{ApiError, ErrorCode, Period, SourceFreshness, SyncSummary, WorkspaceStatus};
+use crate::error::CoreError;
+use crate::ingest::types::SyncSummary;
 use crate::ingest::{sync_all, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions};
 use crate::store::{Store, StoreError, StoreResult};
+use crate::time::Period;
 use rusqlite::params;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use ts_rs::TS;
 
 /// The environment variable that overrides the data folder (tests never touch the real app-data folder).
 pub const DATA_DIR_ENV: &str = "AFFOPS_DATA_DIR";
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        ApiError::new(ErrorCode::Storage, e.to_string())
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -106,7 +104,7 @@ impl Workspace {
         secrets: Arc<dyn Secrets>,
         opts: SyncOptions,
         progress: ProgressFn,
-    ) -> Result<SyncSummary, ApiError> {
+    ) -> Result<SyncSummary, CoreError> {
         let outcome = sync_all(self.store.clone(), secrets, &opts, progress).await?;
         let ws = self.clone();
         let now_ms = opts.now_ms;
@@ -207,18 +205,41 @@ impl crate::ingest::Secrets for StaticSecrets {
 /// Runs blocking store work on the blocking pool, so an async caller (the shell, the CLI's runtime) never stalls.
 pub async fn off_thread<T, E>(
     job: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> Result<T, ApiError>
+) -> Result<T, CoreError>
 where
     T: Send + 'static,
-    E: Into<ApiError> + Send + 'static,
+    E: Into<CoreError> + Send + 'static,
 {
     tokio::task::spawn_blocking(job)
         .await
-        .map_err(|e| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!("a background task failed: {e}"),
-            )
-        })?
+        .map_err(|e| CoreError::internal(format!("a background task failed: {e}")))?
         .map_err(Into::into)
+}
+
+/// How fresh one source's data is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SourceFreshness {
+    pub source: String,
+    pub kind: String,
+    /// When the last successful sync finished (Unix ms), if ever.
+    #[ts(type = "number | null")]
+    pub last_success_at_ms: Option<i64>,
+    /// When the last sync attempt finished (Unix ms), if ever.
+    #[ts(type = "number | null")]
+    pub last_attempt_at_ms: Option<i64>,
+    /// `ok`, `failed` or `never`.
+    pub last_status: String,
+    /// The last attempt's message: rows synced, or the reason it failed.
+    pub last_message: String,
+}
+
+/// What the first screen needs to decide between "Open demo workspace" and the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WorkspaceStatus {
+    pub data_dir: String,
+    /// True once any source has synced rows into this workspace.
+    pub has_data: bool,
+    /// The full range of days that hold data, if any.
+    pub data_range: Option<Period>,
+    pub freshness: Vec<SourceFreshness>,
 }

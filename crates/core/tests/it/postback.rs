@@ -438,7 +438,7 @@ fn empty_program_means_the_workspace_program() {
         &affops_core::audit::Stamp::tool("test", "postback_save_source", NOW_MS),
     )
     .unwrap_err();
-    assert!(e.message.contains("no-such"), "{}", e.message);
+    assert!(e.to_string().contains("no-such"), "{}", e.to_string());
 }
 
 /// Concurrent postbacks are archived a batch at a time, like a page of a sync: fewer raw records than requests,

@@ -58,29 +58,3 @@ pub struct ConnectionTest {
     #[ts(type = "number")]
     pub latency_ms: i64,
 }
-
-/// One affiliate's conversions by how they arrived.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CoverageRow {
-    pub affiliate_id: String,
-    pub affiliate_name: String,
-    pub total: u32,
-    pub s2s: u32,
-    pub pixel: u32,
-    pub batch: u32,
-    pub api: u32,
-    /// Shares of the total, two decimals, half-up.
-    pub s2s_percent: String,
-    pub pixel_percent: String,
-    pub batch_percent: String,
-    pub api_percent: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CoverageReport {
-    pub period: super::Period,
-    pub rows: Vec<CoverageRow>,
-    pub totals: CoverageRow,
-    /// Set when some affiliates rely mostly on pixels.
-    pub warning: Option<String>,
-}

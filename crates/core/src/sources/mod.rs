@@ -1,17 +1,17 @@
 //! Configuring sources: validated settings in the database, keys in the [`CredentialStore`], and a
 //! "test connection" that makes one small request the way a sync would.
 
-use crate::api::{
-    ApiError, ConnectionTest, ErrorCode, SourceFreshness, SourceSettings, SourceView,
-    SourcesOverview,
-};
 use crate::credentials::{Backend, CredentialStore};
+use crate::error::CoreError;
 use crate::ingest::http::{fetch_page, HttpPolicy};
 use crate::ingest::stream::{SourceKind, Window};
 use crate::ingest::SourceConfig;
+use crate::sources::types::{ConnectionTest, SourceSettings, SourceView, SourcesOverview};
+use crate::workspace::SourceFreshness;
 use crate::workspace::{ProgramSpec, Workspace};
 use rusqlite::params;
 use std::time::Instant;
+pub mod types;
 
 pub const NAME_LEN_MAX: usize = 80;
 pub const PAGE_SIZE_MAX: u32 = 2000;
@@ -28,12 +28,12 @@ fn default_program() -> ProgramSpec {
     }
 }
 
-fn invalid(field: &str, why: impl std::fmt::Display) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, format!("{field}: {why}"))
+fn invalid(field: &str, why: impl std::fmt::Display) -> CoreError {
+    CoreError::invalid(format!("{field}: {why}"))
 }
 
 /// Checks every field and names the first that is wrong.
-pub fn validate(s: &SourceSettings) -> Result<(SourceKind, SourceConfig), ApiError> {
+pub fn validate(s: &SourceSettings) -> Result<(SourceKind, SourceConfig), CoreError> {
     let name = s.name.trim();
     if name.is_empty() || name.chars().count() > NAME_LEN_MAX {
         return Err(invalid(
@@ -100,7 +100,7 @@ pub fn save(
     creds: &CredentialStore,
     s: &SourceSettings,
     stamp: &crate::audit::Stamp,
-) -> Result<SourceView, ApiError> {
+) -> Result<SourceView, CoreError> {
     let now_ms = stamp.at_ms;
     let (kind, config) = validate(s)?;
     let name = s.name.trim();
@@ -121,21 +121,16 @@ pub fn save(
         .sources
         .into_iter()
         .find(|v| v.name == name)
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::Internal,
-                "the saved source could not be read back",
-            )
-        })
+        .ok_or_else(|| CoreError::internal("the saved source could not be read back"))
 }
 
-fn first_program(ws: &Workspace) -> Result<Option<i64>, ApiError> {
+fn first_program(ws: &Workspace) -> Result<Option<i64>, CoreError> {
     Ok(ws.store().read::<_, crate::store::StoreError>(|c| {
         Ok(c.query_row("SELECT MIN(id) FROM programs", [], |r| r.get(0))?)
     })?)
 }
 
-pub fn list(ws: &Workspace, creds: &CredentialStore) -> Result<SourcesOverview, ApiError> {
+pub fn list(ws: &Workspace, creds: &CredentialStore) -> Result<SourcesOverview, CoreError> {
     let freshness = ws.freshness()?;
     let rows: Vec<(String, String, String, String, bool)> = ws.store().read::<_, crate::store::StoreError>(|c| {
         let mut stmt = c.prepare("SELECT name, kind, COALESCE(base_url, ''), config_json, enabled FROM sources ORDER BY id")?;
@@ -188,13 +183,13 @@ pub async fn test_connection(
     creds: &CredentialStore,
     name: &str,
     now_ms: i64,
-) -> Result<ConnectionTest, ApiError> {
+) -> Result<ConnectionTest, CoreError> {
     let overview = list(ws, creds)?;
     let source = overview
         .sources
         .iter()
         .find(|s| s.name == name)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no source named '{name}'")))?;
+        .ok_or_else(|| CoreError::not_found(format!("no source named '{name}'")))?;
     let key = creds
         .get(name)
         .ok_or_else(|| invalid("API key", format!("no key is stored for '{name}'")))?;
@@ -215,7 +210,7 @@ pub async fn test_connection(
     };
     let client = policy
         .client()
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        .map_err(|e| CoreError::internal(e.to_string()))?;
     let window = Window {
         from_ms: now_ms - 86_400_000,
         to_ms: now_ms,
@@ -298,13 +293,10 @@ mod tests {
         for (break_it, field) in cases {
             let mut s = settings();
             break_it(&mut s);
-            let e = validate(&s).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidInput);
-            assert!(
-                e.message.starts_with(field),
-                "{} should name {field}",
-                e.message
-            );
+            let CoreError::Invalid(m) = validate(&s).unwrap_err() else {
+                panic!("{field}: not an invalid-input error");
+            };
+            assert!(m.starts_with(field), "{m} should name {field}");
         }
         assert!(validate(&settings()).is_ok());
     }

@@ -1,0 +1,205 @@
+//! Boundary types of fraud detection, the analyst queue, reconciliation and disputes.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Filters of the flagged-traffic queue; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagFilter {
+    /// The tracker's affiliate id.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliate: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// low, medium or high.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// open, confirmed or dismissed.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// One flag of the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub program: String,
+    /// The tracker's affiliate id ("" when no affiliate is involved).
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub rule: String,
+    pub pattern: String,
+    pub severity: String,
+    pub score: u32,
+    /// open, confirmed or dismissed (the latest decision).
+    pub status: String,
+    pub summary: String,
+    #[ts(type = "number")]
+    pub created_at_ms: i64,
+    /// The rows and numbers that tripped the rule, as JSON text.
+    pub evidence_json: String,
+    /// Records the flag names.
+    pub items: u32,
+    /// Commission the engine pays for the flagged players in the open periods (see `detect::stake`), exact decimal.
+    pub amount_at_stake: String,
+    pub currency: String,
+}
+
+/// What an analyst decides about a flag.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The traffic is fraud: its players are excluded from commission and pending commission is reversed.
+    #[serde(alias = "confirmed")]
+    Confirm,
+    /// The traffic is fine: the flag closes (a confirmed flag's exclusions are lifted).
+    #[default]
+    #[serde(alias = "dismissed")]
+    Dismiss,
+}
+
+/// An analyst's decision on a flag. The decider is the signed-in person, never a name in the request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagDecisionInput {
+    #[ts(type = "number")]
+    pub flag_id: i64,
+    pub decision: Decision,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagDecisionRow {
+    pub decision: String,
+    pub comment: String,
+    pub user: String,
+    #[ts(type = "number")]
+    pub decided_at_ms: i64,
+}
+
+/// One event of an investigation timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TimelineEvent {
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    /// click, registration, deposit, withdrawal, chargeback, conversion or trade.
+    pub kind: String,
+    pub reference: String,
+    pub detail: String,
+}
+
+/// An identifier several players share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SharedIdentifier {
+    /// ip, device, payment or email.
+    pub kind: String,
+    pub value: String,
+    pub players: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GeoRow {
+    pub click_country: String,
+    pub registration_country: String,
+    pub ip_country: String,
+    pub players: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CtitBucket {
+    pub label: String,
+    pub players: u32,
+}
+
+/// Everything the Investigation screen shows for one flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Investigation {
+    pub flag: FlagRow,
+    pub decisions: Vec<FlagDecisionRow>,
+    pub timeline: Vec<TimelineEvent>,
+    pub shared: Vec<SharedIdentifier>,
+    /// The affiliate's click-to-registration times.
+    pub ctit: Vec<CtitBucket>,
+    /// The CTIT histogram as a standalone SVG document (show it as an `<img>`).
+    pub ctit_svg: String,
+    pub geo: Vec<GeoRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RuleRunRow {
+    pub rule: String,
+    pub findings: u32,
+    pub flags_created: u32,
+    /// Why the rule failed and on which rows; the other rules still ran.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DetectRunSummary {
+    #[ts(type = "number")]
+    pub run_id: i64,
+    pub flags_created: u32,
+    pub rules: Vec<RuleRunRow>,
+}
+
+/// Run a rule (or all) over history with changed thresholds, without saving flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BacktestRequest {
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// `key=value` threshold overrides.
+    #[serde(default)]
+    pub settings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BacktestAffiliate {
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub findings: u32,
+    /// Commission the engine pays this affiliate for the findings' players in the open periods, exact decimal.
+    pub amount_at_stake: String,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BacktestRule {
+    pub rule: String,
+    pub settings_json: String,
+    pub findings: u32,
+    /// Findings that are already stored flags.
+    pub already_flagged: u32,
+    pub affiliates: Vec<BacktestAffiliate>,
+    pub examples: Vec<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BacktestResult {
+    pub rules: Vec<BacktestRule>,
+}
+
+/// For the dashboard: what needs attention per affiliate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DashboardAlert {
+    /// The program's name (an affiliate id is unique within its program only).
+    pub program: String,
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub open_flags: u32,
+    pub high_flags: u32,
+    /// `high`, `medium` or `low` among the open flags; '' when none is open.
+    pub highest_severity: String,
+    /// Payout impact of discrepancies without a dispute, exact decimal.
+    pub unreconciled: String,
+    pub currency: String,
+}

@@ -1,0 +1,156 @@
+//! Boundary types of batch CSV import: presets, column mappings, the dry-run preview, runs and quarantine pages.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What a file holds, and so which table it lands in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportPreset {
+    #[default]
+    /// click_id, clicked_at, affiliate_id, sub1..sub5, ip, user_agent, country, landing_url → clicks.
+    Clicks,
+    /// player_id, registration_date, country, btag, promo_code, click_id, currency, ip → players.
+    Registrations,
+    /// player_id, date, currency, deposits, withdrawals, bets, wins, bonuses, chargebacks, fees → daily activity.
+    Activity,
+    /// deposit_id, player_id, amount, currency, occurred_at, is_ftd → money movements.
+    Deposits,
+}
+
+impl ImportPreset {
+    pub const ALL: [ImportPreset; 4] = [
+        Self::Clicks,
+        Self::Registrations,
+        Self::Activity,
+        Self::Deposits,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Clicks => "clicks",
+            Self::Registrations => "registrations",
+            Self::Activity => "activity",
+            Self::Deposits => "deposits",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// One file column feeding one target field. `column` may also be `@row` (a key made of the file's hash and the
+/// row number, for files without an id column) or `@const:VALUE` (the same value on every row).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ColumnMap {
+    pub column: String,
+    pub field: String,
+}
+
+/// How a file's columns map onto a preset's fields. An empty `columns` list maps every field from the column of
+/// the same name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ColumnMapping {
+    pub preset: ImportPreset,
+    pub columns: Vec<ColumnMap>,
+    /// `auto` (default: only forms that read one way), `ymd`, `ymd_hms`, `rfc3339`, `dmy`, `mdy_hm`, `unix_s`,
+    /// `unix_ms`.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+    /// One of `,` `;` `|` or `\t`; detected from the header when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+}
+
+/// One row of a dry run: the target fields it maps to, and whether it would be imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PreviewRow {
+    /// Spreadsheet numbering: the header is row 1.
+    pub row: u32,
+    /// (target field, cell text) in the preset's field order.
+    pub fields: Vec<(String, String)>,
+    /// `None` when the row is valid; otherwise why it would be quarantined.
+    pub error: Option<String>,
+}
+
+/// What a dry run found, without writing anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportPreview {
+    pub preset: ImportPreset,
+    /// The header as read (after the BOM and any stray leading bytes were removed).
+    pub header: Vec<String>,
+    pub delimiter: String,
+    pub had_bom: bool,
+    /// Stray bytes found before the header and skipped, shown escaped (e.g. `..`); empty when none.
+    pub junk_prefix: String,
+    /// (target field, file column) as resolved against the header.
+    pub resolved: Vec<(String, String)>,
+    /// Optional fields whose column is absent: they are left empty.
+    pub unmapped_optional: Vec<String>,
+    pub rows: Vec<PreviewRow>,
+}
+
+/// One import run: a file, how it was mapped, how far it got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportRunSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub source: String,
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub file_size: i64,
+    pub sha256: String,
+    pub preset: ImportPreset,
+    #[ts(type = "number")]
+    pub started_at_ms: i64,
+    #[ts(type = "number | null")]
+    pub finished_at_ms: Option<i64>,
+    /// `running` (or interrupted: it resumes from its checkpoint), `done` or `failed`.
+    pub status: String,
+    #[ts(type = "number")]
+    pub rows_ok: i64,
+    #[ts(type = "number")]
+    pub rows_quarantined: i64,
+    /// The byte offset the next chunk starts at.
+    #[ts(type = "number")]
+    pub checkpoint_offset: i64,
+    pub message: String,
+    /// True when this call found the file already imported and wrote nothing.
+    pub already_imported: bool,
+}
+
+/// A quarantined row of an import run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct QuarantineRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// e.g. `row 1042`.
+    pub locator: String,
+    #[ts(type = "number")]
+    pub row: i64,
+    pub field: Option<String>,
+    pub reason: String,
+    /// The row's raw bytes, as text (invalid UTF-8 replaced).
+    pub raw: String,
+}
+
+/// One page of quarantined rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct QuarantinePage {
+    #[ts(type = "number")]
+    pub run_id: i64,
+    #[ts(type = "number")]
+    pub total: i64,
+    pub offset: u32,
+    pub rows: Vec<QuarantineRow>,
+}
+
+/// A target field of a preset, for the mapping editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportFieldSpec {
+    pub name: String,
+    pub required: bool,
+}

@@ -1,41 +1,56 @@
-// The app's flows through the real Tauri backend module with mocked IPC (mockIPC), and with a fake Backend.
+// The app's flows through the real Tauri backend module with mocked IPC (mockIPC), and with a fake Backend:
+// first run (welcome → demo → sign-in → dashboard), errors, the dashboard, navigation and syncing. The session
+// itself (sign-in, create workspace, locks, permissions) is in Session.test.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import App from './App.svelte';
 import type { Backend } from './lib/api';
-import type { Progress, SyncSummary } from './lib/bindings';
+import type { Progress, SessionStatus, SyncSummary } from './lib/bindings';
 import { channelSender, deferred } from './test/ipc';
 import { fakeBackend, PROGRAMS, SUMMARY } from './test/backend';
 import { dashboard, flagRow, progress, sourcesOverview, status } from './test/fixtures';
+import { DEMO_PEOPLE, EMPTY_WORKSPACE, person, session } from './test/people';
 
 afterEach(() => clearMocks());
 
-/** The fake workspace's default program, which App passes on every program-scoped call. */
-const CASINO = { program: 'Lucky Casino EU' };
-
-
 describe('first run through mocked IPC', () => {
-  it('welcome → open demo → live progress → dashboard with rows', async () => {
+  it('welcome → open demo → live progress → sign-in lists the demo people → one click and Enter → dashboard', async () => {
     const user = userEvent.setup();
     const demo = deferred<SyncSummary>();
+    const ana = person('ana', ['analyst'], { display_name: 'Ana Analyst' });
     let send: ((p: Progress) => void) | undefined;
+    let current: SessionStatus = EMPTY_WORKSPACE;
     const calls: string[] = [];
     mockIPC((cmd, args) => {
       calls.push(cmd);
       switch (cmd) {
-        case 'workspace_status':
-          return status(false);
+        case 'session_status':
+          return current;
         case 'open_demo_workspace':
           send = channelSender<Progress>((args as Record<string, unknown>).onProgress);
-          return demo.promise;
+          return demo.promise.then((summary) => {
+            current = session(null, { demo_people: DEMO_PEOPLE }); // the demo created its people; nobody signed in
+            return summary;
+          });
+        case 'sign_in':
+          expect(args).toEqual({ request: { name: 'ana', passphrase: 'ana-demo-pass' } });
+          current = session(ana, { demo_people: DEMO_PEOPLE });
+          return current;
+        case 'workspace_status':
+          return status(true);
         case 'list_programs':
           return PROGRAMS;
+        case 'select_program':
+          // The session's program: the workspace's default until the person picks another.
+          expect(args).toEqual({ request: 'Lucky Casino EU' });
+          return PROGRAMS[0];
         case 'dashboard':
-          // Every screen is scoped to the chosen program: the workspace's default until the user picks another.
-          expect(args).toEqual({ query: { program: 'Lucky Casino EU' } });
+          expect(args).toEqual({ request: {} }); // no program: the session holds it
           return dashboard();
+        case 'dashboard_alerts':
+          return [];
         default:
           throw { code: 'internal', message: `unexpected ${cmd}` };
       }
@@ -58,20 +73,53 @@ describe('first run through mocked IPC', () => {
     expect(screen.queryByTestId('dashboard')).toBeNull();
 
     demo.resolve(SUMMARY);
+    const people = await screen.findByTestId('demo-people');
+    expect(screen.getByTestId('signin')).toBeInTheDocument();
+    expect(screen.queryByTestId('sync-progress')).toBeNull();
+    const anaRow = within(people)
+      .getAllByTestId('demo-person')
+      .find((r) => r.dataset.name === 'ana')!;
+    expect(anaRow).toHaveTextContent('Analyst');
+    expect(anaRow).toHaveTextContent('ana-demo-pass');
+    await user.click(within(anaRow).getByTestId('demo-person-fill'));
+    expect(screen.getByTestId('signin-submit')).toHaveFocus();
+    await user.keyboard('{Enter}');
+
     const dash = await screen.findByTestId('dashboard');
     expect(within(dash).getAllByTestId('affiliate-row')).toHaveLength(3);
-    expect(screen.queryByTestId('sync-progress')).toBeNull();
-    expect(calls).toEqual(['workspace_status', 'open_demo_workspace', 'list_programs', 'dashboard', 'dashboard_alerts']);
+    expect(screen.getByTestId('who-name')).toHaveTextContent('Ana Analyst');
+    expect(calls).toEqual([
+      'session_status',
+      'open_demo_workspace',
+      'session_status',
+      'sign_in',
+      'workspace_status',
+      'list_programs',
+      'select_program',
+      'dashboard',
+      'dashboard_alerts',
+    ]);
   });
 
-  it('goes straight to the dashboard when the workspace has data', async () => {
+  it('goes straight to the dashboard when someone is signed in and the workspace has data', async () => {
     mockIPC((cmd) =>
-      cmd === 'workspace_status' ? status(true) : cmd === 'list_programs' ? PROGRAMS : cmd === 'dashboard_alerts' ? [] : dashboard(),
+      cmd === 'session_status'
+        ? session(person('max', ['manager']))
+        : cmd === 'workspace_status'
+          ? status(true)
+          : cmd === 'list_programs'
+            ? PROGRAMS
+            : cmd === 'select_program'
+              ? PROGRAMS[0]
+              : cmd === 'dashboard_alerts'
+                ? []
+                : dashboard(),
     );
     render(App);
     expect(await screen.findByTestId('dashboard')).toBeInTheDocument();
     expect(screen.getByTestId('program')).toHaveTextContent('Lucky Casino EU');
     expect(screen.queryByTestId('open-demo')).toBeNull();
+    expect(screen.queryByTestId('signin')).toBeNull();
   });
 });
 
@@ -80,7 +128,10 @@ describe('errors', () => {
     const user = userEvent.setup();
     let attempts = 0;
     const backend = fakeBackend({
-      workspaceStatus: async () => status(false),
+      sessionStatus: vi
+        .fn<Backend['sessionStatus']>()
+        .mockResolvedValueOnce(EMPTY_WORKSPACE)
+        .mockResolvedValue(session(null, { demo_people: DEMO_PEOPLE })),
       openDemoWorkspace: vi.fn(async () => {
         attempts += 1;
         if (attempts === 1) throw { code: 'source_failed', message: 'tracker returned HTTP 503' };
@@ -95,7 +146,7 @@ describe('errors', () => {
     expect(screen.getByTestId('open-demo')).toBeInTheDocument(); // still usable
 
     await user.click(within(banner).getByTestId('retry'));
-    expect(await screen.findByTestId('dashboard')).toBeInTheDocument();
+    expect(await screen.findByTestId('demo-people')).toBeInTheDocument(); // the demo's people sign in next
     expect(backend.openDemoWorkspace).toHaveBeenCalledTimes(2);
     expect(screen.queryByTestId('error-banner')).toBeNull();
   });
@@ -169,7 +220,7 @@ describe('dashboard interactions through App', () => {
     const sync = deferred<SyncSummary>();
     let report: ((p: Progress) => void) | undefined;
     const backend = fakeBackend({
-      syncNow: (onProgress) => {
+      syncNow: (_request, onProgress) => {
         report = onProgress;
         return sync.promise;
       },
@@ -201,11 +252,11 @@ describe('dashboard interactions through App', () => {
     await user.type(from, '2025-07-10');
     await user.click(screen.getByRole('button', { name: 'Apply' }));
     expect(screen.getByTestId('period-error')).toHaveTextContent('after the end date');
-    expect(backend.queries).toEqual([CASINO]);
+    expect(backend.queries).toEqual([{}]);
 
     await user.clear(from);
     await user.type(from, '2025-06-10{Enter}');
-    await waitFor(() => expect(backend.queries).toEqual([CASINO, { from: '2025-06-10', to: '2025-06-30', ...CASINO }]));
+    await waitFor(() => expect(backend.queries).toEqual([{}, { from: '2025-06-10', to: '2025-06-30' }]));
     expect(screen.queryByTestId('period-error')).toBeNull();
     expect(screen.getByTestId('period')).toHaveTextContent('2025-06-10 – 2025-06-30');
     expect(to.value).toBe('2025-06-30');
@@ -233,7 +284,7 @@ describe('navigation', () => {
     expect(await screen.findByTestId('coverage')).toBeInTheDocument();
     expect(screen.getByTestId('nav-coverage')).toHaveAttribute('aria-current', 'page');
     await screen.findByTestId('coverage-table');
-    expect(backend.coverage).toHaveBeenCalledWith(CASINO); // the dashboard's period (the default)
+    expect(backend.coverage).toHaveBeenCalledWith({}); // the dashboard's period (the default)
 
     // Keyboard: Tab reaches the nav buttons, Enter activates; Alt+1 jumps back to the dashboard.
     screen.getByTestId('nav-sources').focus();
@@ -296,11 +347,11 @@ describe('navigation', () => {
     await waitFor(() => expect(screen.getByTestId('period')).toHaveTextContent('2025-06-10'));
     await user.click(screen.getByTestId('nav-coverage'));
     await screen.findByTestId('coverage-table');
-    expect(backend.coverage).toHaveBeenCalledWith({ from: '2025-06-10', to: '2025-06-30', ...CASINO });
+    expect(backend.coverage).toHaveBeenCalledWith({ from: '2025-06-10', to: '2025-06-30' });
   });
 
   it('the welcome screen has no sidebar', async () => {
-    render(App, { backend: fakeBackend({ workspaceStatus: async () => status(false) }) });
+    render(App, { backend: fakeBackend({ sessionStatus: async () => EMPTY_WORKSPACE }) });
     await screen.findByTestId('open-demo');
     expect(screen.queryByTestId('nav-sources')).toBeNull();
   });
@@ -321,7 +372,7 @@ describe('Sync now on the Sources screen', () => {
     const listSources = vi.fn<Backend['listSources']>().mockResolvedValueOnce(failed).mockResolvedValue(fixed);
     const backend = fakeBackend({
       listSources,
-      syncNow: (onProgress) => {
+      syncNow: (_request, onProgress) => {
         report = onProgress;
         return sync.promise;
       },

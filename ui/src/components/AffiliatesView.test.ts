@@ -41,7 +41,7 @@ describe('AffiliatesView', () => {
     const row = screen.getAllByTestId('affiliate-row').find((r) => r.dataset.affiliateId === '2')!;
     await userEvent.click(within(row).getByTestId('open-affiliate'));
     const profile = await screen.findByTestId('affiliate-profile');
-    expect(backend.affiliateDetail).toHaveBeenCalledWith('2', { from: '2026-09-01', to: '2026-09-30' });
+    expect(backend.affiliateDetail).toHaveBeenCalledWith({ affiliate: '2', period: { from: '2026-09-01', to: '2026-09-30' } });
     expect(within(profile).getByTestId('profile-promo')).toHaveTextContent('SPIN50-A2');
     expect(within(profile).getByTestId('profile-subs')).toHaveTextContent('#10');
     const assignments = within(profile).getAllByTestId('plan-assignment');
@@ -97,10 +97,10 @@ describe('AffiliatesView', () => {
     await userEvent.selectOptions(within(form).getByRole('combobox', { name: /Promo code vs click/ }), 'promo_wins');
     await userEvent.click(within(form).getByTestId('save-rules'));
     await waitFor(() => expect(saveAttributionRules).toHaveBeenCalled());
-    expect(saveAttributionRules).toHaveBeenCalledWith(
-      '2026-10-01',
-      expect.objectContaining({ post_click_window_days: 45, priority: 'promo_wins' }),
-    );
+    expect(saveAttributionRules).toHaveBeenCalledWith({
+      effective_from: '2026-10-01',
+      rules: expect.objectContaining({ post_click_window_days: 45, priority: 'promo_wins' }),
+    });
     expect(await within(form).findByTestId('rules-error-priority')).toHaveTextContent('must be one of');
     expect(backend.attributionRules).toHaveBeenCalledTimes(1);
   });
@@ -123,7 +123,7 @@ describe('AffiliatesView', () => {
     await screen.findByTestId('affiliates-table');
     await userEvent.click(screen.getByTestId('tab-multi-touch'));
     const table = await screen.findByTestId('mt-table');
-    expect(backend.multiTouchReport).toHaveBeenCalledWith({ from: '2026-09-01', to: '2026-09-30' }, 24);
+    expect(backend.multiTouchReport).toHaveBeenCalledWith({ period: { from: '2026-09-01', to: '2026-09-30' }, half_life_hours: 24 });
     const rows = within(table).getAllByTestId('mt-row');
     expect(rows.map((r) => r.dataset.affiliateId)).toEqual(['2', '1']);
     expect(rows[0]).toHaveTextContent('30.00');
@@ -142,7 +142,7 @@ describe('AffiliatesView', () => {
     await user.keyboard('{Alt>}6{/Alt}');
     expect(await screen.findByTestId('affiliates')).toBeInTheDocument();
     expect(screen.getByTestId('nav-affiliates')).toHaveAttribute('aria-current', 'page');
-    expect(backend.listAffiliates).toHaveBeenCalledWith({ program: 'Lucky Casino EU' }); // the default program
+    expect(backend.listAffiliates).toHaveBeenCalledWith({}); // the dashboard's period: the whole range
   });
 
   it('assigns a promo code to the selected affiliate, with field errors from the backend', async () => {
@@ -164,7 +164,7 @@ describe('AffiliatesView', () => {
     await userEvent.clear(within(form).getByRole('textbox', { name: /Valid until/ }));
     await userEvent.click(within(form).getByRole('button', { name: 'Assign' }));
     expect(await within(form).findByTestId('promo-saved')).toHaveTextContent('SPIN50-A9 now belongs to #2');
-    expect(setPromoCode).toHaveBeenLastCalledWith('spin50-a9', '2', null, null);
+    expect(setPromoCode).toHaveBeenLastCalledWith({ code: 'spin50-a9', affiliate: '2' });
     expect(backend.affiliateDetail).toHaveBeenCalledTimes(2);
   });
 

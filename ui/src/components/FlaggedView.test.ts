@@ -1,11 +1,18 @@
 // Flagged traffic: the queue loads, filters and sorts; an empty queue says what to do; running detection
-// reloads; a flag opens its investigation, and a decision needs a user and a comment.
+// reloads; a flag opens its investigation, and a decision needs a comment (it is recorded under the signed-in
+// person, never a typed name); a viewer can read everything but run nothing, an analyst decides.
 import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import FlaggedView from './FlaggedView.svelte';
 import { fakeBackend } from '../test/backend';
 import { flagRow } from '../test/fixtures';
+import { accessContext, accessOf } from '../lib/access';
+import { permissionsOf, person } from '../test/people';
+
+const ANA = person('ana', ['analyst'], { display_name: 'Ana Analyst' });
+const VERA = person('vera', ['viewer'], { display_name: 'Vera Viewer' });
+const as = (who: typeof ANA) => accessContext(accessOf(who, permissionsOf(who.roles)));
 
 const ids = () => screen.getAllByTestId('flag-row').map((r) => r.dataset.flagId);
 
@@ -47,9 +54,9 @@ describe('FlaggedView', () => {
     expect(backend.detectRun).toHaveBeenCalledTimes(1);
   });
 
-  it('opens the investigation and records a decision by a named user', async () => {
+  it('opens the investigation and records a decision as the signed-in analyst', async () => {
     const backend = fakeBackend();
-    render(FlaggedView, { backend, syncGeneration: 0 });
+    render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(ANA) });
     await screen.findByTestId('flag-table');
     const row = screen.getAllByTestId('flag-row').find((r) => r.dataset.flagId === '1')!;
     await userEvent.click(within(row).getByTestId('flag-open'));
@@ -60,13 +67,13 @@ describe('FlaggedView', () => {
     expect(within(panel).getByTestId('shared')).toHaveTextContent('PX1, PX2');
     expect(within(panel).getByTestId('ctit-chart')).toHaveAttribute('src', expect.stringMatching(/^data:image\/svg\+xml/));
     const submit = within(panel).getByTestId('decision-submit');
-    expect(submit).toBeDisabled();
-    await userEvent.type(within(panel).getByTestId('decision-user'), 'ana');
-    expect(submit).toBeDisabled(); // a comment is required too
+    expect(submit).toBeDisabled(); // a comment is required
+    expect(within(panel).queryByTestId('decision-user')).toBeNull();
+    expect(within(panel).getByTestId('decision-by')).toHaveTextContent('Recorded as Ana Analyst (ana)');
     await userEvent.type(within(panel).getByTestId('decision-comment'), 'same device ring');
     await userEvent.click(submit);
     await waitFor(() =>
-      expect(backend.flagDecide).toHaveBeenCalledWith({ flag_id: 1, decision: 'confirm', user: 'ana', comment: 'same device ring' }),
+      expect(backend.flagDecide).toHaveBeenCalledWith({ flag_id: 1, decision: 'confirm', comment: 'same device ring' }),
     );
     // Confirmed flags leave the "open" queue.
     await waitFor(() => expect(ids()).toEqual(['2']));
@@ -97,6 +104,29 @@ describe('FlaggedView', () => {
     expect(await screen.findByTestId('backtest-affiliate')).toHaveTextContent('150.00 EUR');
     expect(backend.detectBacktest).toHaveBeenCalledWith({ rule: 'click_flooding', settings: ['min_clicks=50', 'min_hours=3'] });
     expect(screen.getByTestId('backtest-result')).toHaveTextContent('3 findings (1 already flagged)');
+
+    await userEvent.click(screen.getByTestId('backtest-save'));
+    expect(backend.saveRuleSettings).toHaveBeenCalledWith({ rule: 'click_flooding', settings: ['min_clicks=50', 'min_hours=3'] });
+    expect(await screen.findByTestId('backtest-saved')).toHaveTextContent('version 2');
+  });
+
+  it('a viewer reads the queue and the evidence but runs, backtests and decides nothing', async () => {
+    const backend = fakeBackend();
+    render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(VERA) });
+    await screen.findByTestId('flag-table');
+    const run = screen.getByTestId('run-detection');
+    expect(run).toBeDisabled();
+    expect(run).toHaveAttribute('title', expect.stringContaining('“detection.run”'));
+    expect(run).toHaveAttribute('title', expect.stringContaining('Vera Viewer is Viewer'));
+    expect(screen.getByTestId('backtest-run')).toBeDisabled();
+    await userEvent.click(within(screen.getAllByTestId('flag-row')[0]).getByTestId('flag-open'));
+    const panel = await screen.findByTestId('investigation');
+    await within(panel).findByTestId('timeline');
+    expect(within(panel).getByTestId('decision-comment')).toBeDisabled();
+    expect(within(panel).getByTestId('decision-submit')).toBeDisabled();
+    expect(within(panel).getByTestId('decision-submit')).toHaveAttribute('title', expect.stringContaining('flags.decide'));
+    expect(within(panel).getByTestId('decision-by')).toHaveTextContent('flags.decide');
+    expect(backend.detectRun).not.toHaveBeenCalled();
   });
   it('opens filtered to the affiliate chosen on the dashboard, and the filter can be cleared', async () => {
     const backend = fakeBackend({

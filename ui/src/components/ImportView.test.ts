@@ -4,8 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ImportView from './ImportView.svelte';
-import type { Backend, ProgressHandler, QuarantineQuery } from '../lib/api';
-import type { ColumnMapping, ImportRunSummary } from '../lib/bindings';
+import type { Backend, ProgressHandler, QuarantineRequest } from '../lib/api';
+import type { ColumnMapping, ImportRunRequest, ImportRunSummary } from '../lib/bindings';
 import { fakeBackend } from '../test/backend';
 import { deferred } from '../test/ipc';
 import { importPreview, importRun, progress, quarantineRow } from '../test/fixtures';
@@ -38,10 +38,9 @@ describe('ImportView preview', () => {
     await previewFile(user);
 
     expect(backend.importPreview).toHaveBeenCalledTimes(1);
-    expect(backend.importPreview).toHaveBeenLastCalledWith('/data/clicks.csv', {
-      preset: 'clicks',
-      columns: [],
-      date_format: 'dmy',
+    expect(backend.importPreview).toHaveBeenLastCalledWith({
+      path: '/data/clicks.csv',
+      mapping: { preset: 'clicks', columns: [], date_format: 'dmy' },
     });
     expect(screen.getByTestId('import-detected-delimiter')).toHaveTextContent('Comma');
     expect(screen.getByTestId('import-detection')).toHaveTextContent('byte order mark removed');
@@ -118,7 +117,7 @@ describe('ImportView run', () => {
     const user = userEvent.setup();
     const done = deferred<ImportRunSummary>();
     let report: ProgressHandler = () => {};
-    const importRun_ = vi.fn((_p: string, _s: string, _m: ColumnMapping, onProgress: ProgressHandler) => {
+    const importRun_ = vi.fn((_r: ImportRunRequest, onProgress: ProgressHandler) => {
       report = onProgress;
       return done.promise;
     });
@@ -147,12 +146,15 @@ describe('ImportView run', () => {
       ],
       date_format: 'auto',
     };
-    expect(backend.importRun).toHaveBeenCalledWith('/data/clicks.csv', 'October export', expected, expect.any(Function));
-    expect(backend.importPreview).toHaveBeenLastCalledWith('/data/clicks.csv', expected);
+    expect(backend.importRun).toHaveBeenCalledWith(
+      { path: '/data/clicks.csv', source: 'October export', mapping: expected },
+      expect.any(Function),
+    );
+    expect(backend.importPreview).toHaveBeenLastCalledWith({ path: '/data/clicks.csv', mapping: expected });
     expect(screen.getByTestId('import-run-button')).toBeDisabled();
     expect(screen.getByText('Starting import…')).toBeInTheDocument();
 
-    report(progress({ step: 'import/clicks', done: 1200, total: 4800, steps_done: 0, steps_total: 1, message: '25.0% of 1000 bytes, 3500 rows/s' }));
+    report(progress({ step: 'import/clicks', done: 1200, total: 4800, steps_done: 0, steps_total: 1, bytes_done: 250, bytes_total: 1000, rows_per_second: 3500, message: '' }));
     await waitFor(() => expect(screen.getByTestId('import-progress')).toHaveAttribute('value', '25'));
     expect(screen.getByTestId('import-progress')).toHaveAttribute('max', '100');
     expect(screen.getByTestId('import-progress-rows')).toHaveTextContent('1,200 rows of ~4,800');
@@ -201,18 +203,18 @@ describe('ImportView run', () => {
 });
 
 describe('quarantine browser', () => {
-  const page = (q: QuarantineQuery, total: number) => {
+  const page = (q: QuarantineRequest, total: number) => {
     const rows = [];
     for (let i = q.offset; i < Math.min(total, q.offset + q.limit); i++) rows.push(quarantineRow(i + 2));
-    return { run_id: q.runId, total, offset: q.offset, rows };
+    return { run_id: q.run_id, total, offset: q.offset, rows };
   };
 
   it('opens from the runs table, filters by field and reason, pages, and exports', async () => {
     const user = userEvent.setup();
-    const quarantine = vi.fn(async (q: QuarantineQuery) =>
+    const quarantine = vi.fn(async (q: QuarantineRequest) =>
       page(q, q.field === 'affiliate_id' ? 1 : q.reason ? 3 : 5),
     );
-    const exportCsv = vi.fn(async () => 5);
+    const exportCsv = vi.fn(async (r: { path: string }) => ({ path: r.path, rows: 5 }));
     const backend = renderView(
       fakeBackend({
         importRuns: vi.fn(async () => [importRun(1), importRun(2, { file_name: 'regs.csv' })]),
@@ -233,7 +235,7 @@ describe('quarantine browser', () => {
     expect(browser).toHaveAttribute('data-run-id', '2');
     expect(browser).toHaveFocus();
     await waitFor(() => expect(within(browser).getAllByTestId('quarantine-row')).toHaveLength(2));
-    expect(quarantine).toHaveBeenLastCalledWith({ runId: 2, field: null, reason: null, offset: 0, limit: 2 });
+    expect(quarantine).toHaveBeenLastCalledWith({ run_id: 2, offset: 0, limit: 2 });
     expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('1–2 of 5');
     const first = within(browser).getAllByTestId('quarantine-row')[0];
     expect(first).toHaveTextContent('2');
@@ -244,7 +246,7 @@ describe('quarantine browser', () => {
 
     await user.click(within(browser).getByTestId('quarantine-next'));
     await waitFor(() => expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('3–4 of 5'));
-    expect(quarantine).toHaveBeenLastCalledWith({ runId: 2, field: null, reason: null, offset: 2, limit: 2 });
+    expect(quarantine).toHaveBeenLastCalledWith({ run_id: 2, offset: 2, limit: 2 });
     await user.click(within(browser).getByTestId('quarantine-next'));
     await waitFor(() => expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('5–5 of 5'));
     expect(within(browser).getByTestId('quarantine-next')).toBeDisabled();
@@ -252,21 +254,21 @@ describe('quarantine browser', () => {
     // A reason filter goes back to the first page.
     await user.type(within(browser).getByTestId('quarantine-reason'), 'date{Enter}');
     await waitFor(() =>
-      expect(quarantine).toHaveBeenLastCalledWith({ runId: 2, field: null, reason: 'date', offset: 0, limit: 2 }),
+      expect(quarantine).toHaveBeenLastCalledWith({ run_id: 2, reason: 'date', offset: 0, limit: 2 }),
     );
     await waitFor(() => expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('1–2 of 3'));
 
     // Field choices come from the run's preset.
     await user.selectOptions(within(browser).getByTestId('quarantine-field'), 'affiliate_id');
     await waitFor(() =>
-      expect(quarantine).toHaveBeenLastCalledWith({ runId: 2, field: 'affiliate_id', reason: 'date', offset: 0, limit: 2 }),
+      expect(quarantine).toHaveBeenLastCalledWith({ run_id: 2, field: 'affiliate_id', reason: 'date', offset: 0, limit: 2 }),
     );
     await waitFor(() => expect(within(browser).getByTestId('quarantine-range')).toHaveTextContent('1–1 of 1'));
 
     expect(within(browser).getByTestId('quarantine-export-button')).toBeDisabled();
     await user.type(within(browser).getByLabelText(/Export as CSV to/), '/tmp/q.csv{Enter}');
     expect(await within(browser).findByTestId('quarantine-export-result')).toHaveTextContent('Wrote 5 rows to /tmp/q.csv.');
-    expect(backend.importQuarantineExport).toHaveBeenCalledWith(2, '/tmp/q.csv');
+    expect(backend.importQuarantineExport).toHaveBeenCalledWith({ run_id: 2, path: '/tmp/q.csv' });
 
     await user.keyboard('{Escape}');
     expect(screen.queryByTestId('quarantine')).toBeNull();
@@ -314,6 +316,6 @@ describe('quarantine browser', () => {
     const browser = await screen.findByTestId('quarantine');
     expect(browser).toHaveAttribute('data-run-id', '4');
     expect(await within(browser).findByTestId('quarantine-empty')).toHaveTextContent('This run quarantined no rows.');
-    expect(backend.importQuarantine).toHaveBeenCalledWith({ runId: 4, field: null, reason: null, offset: 0, limit: 50 });
+    expect(backend.importQuarantine).toHaveBeenCalledWith({ run_id: 4, offset: 0, limit: 50 });
   });
 });

@@ -18,8 +18,8 @@ describe('ListenerPanel', () => {
     const user = userEvent.setup();
     const backend = renderView(
       fakeBackend({
-        listenerStatus: vi.fn(async () => listenerStatus({ sources: [listenerSource('voluum-main')] })),
-        listenerStart: vi.fn(async (port: number) =>
+        postbackListenerStatus: vi.fn(async () => listenerStatus({ sources: [listenerSource('voluum-main')] })),
+        postbackListenerStart: vi.fn(async (port: number) =>
           listenerStatus({
             running: true,
             address: `127.0.0.1:${port}`,
@@ -30,7 +30,7 @@ describe('ListenerPanel', () => {
             rejected: 2,
           }),
         ),
-        listenerStop: vi.fn(async () => listenerStatus({ sources: [listenerSource('voluum-main')] })),
+        postbackListenerStop: vi.fn(async () => listenerStatus({ sources: [listenerSource('voluum-main')] })),
       }),
     );
     const panel = await screen.findByTestId('listener');
@@ -44,13 +44,13 @@ describe('ListenerPanel', () => {
     await user.type(port, '70000');
     await user.click(toggle);
     expect(within(panel).getByTestId('listener-port-error')).toHaveTextContent('1–65535');
-    expect(backend.listenerStart).not.toHaveBeenCalled();
+    expect(backend.postbackListenerStart).not.toHaveBeenCalled();
 
     await user.clear(port);
     await user.type(port, '8787');
     await user.click(toggle);
     await waitFor(() => expect(within(panel).getByTestId('listener-status')).toHaveTextContent('Listening on 127.0.0.1:8787 since'));
-    expect(backend.listenerStart).toHaveBeenCalledWith(8787);
+    expect(backend.postbackListenerStart).toHaveBeenCalledWith(8787);
     expect(within(panel).getByTestId('listener-counters')).toHaveTextContent('12 recorded');
     expect(within(panel).getByTestId('listener-counters')).toHaveTextContent('3 duplicates');
     expect(within(panel).getByTestId('listener-counters')).toHaveTextContent('2 rejected');
@@ -59,14 +59,14 @@ describe('ListenerPanel', () => {
 
     await user.click(toggle);
     await waitFor(() => expect(within(panel).getByTestId('listener-status')).toHaveTextContent('Off'));
-    expect(backend.listenerStop).toHaveBeenCalledTimes(1);
+    expect(backend.postbackListenerStop).toHaveBeenCalledTimes(1);
     expect(within(panel).queryByTestId('listener-url')).toBeNull();
   });
 
   it('lists sources with dialect and secret flags, and warns about an empty allow-list', async () => {
     renderView(
       fakeBackend({
-        listenerStatus: vi.fn(async () =>
+        postbackListenerStatus: vi.fn(async () =>
           listenerStatus({
             sources: [
               listenerSource('voluum-main', { has_token: true, has_hmac_secret: true, has_previous_hmac_secret: true }),
@@ -110,8 +110,8 @@ describe('ListenerPanel', () => {
     await user.click(within(form).getByTestId('save-postback-source'));
 
     await waitFor(() => expect(screen.queryByTestId('postback-source-form')).toBeNull());
-    expect(backend.savePostbackSource).toHaveBeenCalledWith(
-      {
+    expect(backend.postbackSaveSource).toHaveBeenCalledWith({
+      config: {
         name: 'kt-1',
         program: '',
         dialect: 'keitaro',
@@ -120,8 +120,8 @@ describe('ListenerPanel', () => {
         hmac_required: true,
         default_currency: 'EUR',
       },
-      { hmac_current: 's3cret', clear_previous: false },
-    );
+      secrets: { hmac_current: 's3cret', clear_previous: false },
+    });
     expect(backend.postbackSources).toHaveBeenCalledTimes(2);
     expect(screen.getAllByTestId('listener-source')[0]).toHaveTextContent('kt-1');
   });
@@ -129,7 +129,7 @@ describe('ListenerPanel', () => {
   it('warns that allow-any-IP accepts everyone, and puts a server error beside the named field', async () => {
     const user = userEvent.setup();
     const save = vi.fn().mockRejectedValue({ code: 'invalid_input', message: 'Allowed IPs: 300.1.1.1 is not an IP or CIDR' });
-    renderView(fakeBackend({ savePostbackSource: save }));
+    renderView(fakeBackend({ postbackSaveSource: save }));
     await user.click(await screen.findByTestId('add-postback-source'));
     const form = screen.getByTestId('postback-source-form');
     await user.type(within(form).getByLabelText(/^Name/), 'v');
@@ -141,7 +141,7 @@ describe('ListenerPanel', () => {
     await waitFor(() => expect(within(form).getByTestId('pb-error-allow_ips')).toHaveTextContent('300.1.1.1 is not an IP or CIDR'));
     expect(within(form).getByLabelText(/^Allowed IPs/)).toHaveAttribute('aria-invalid', 'true');
     expect(within(form).getByLabelText(/^Allowed IPs/)).toHaveFocus();
-    expect(save.mock.calls[0][1]).toEqual({ token: 'tok', clear_previous: false });
+    expect(save.mock.calls[0][0].secrets).toEqual({ token: 'tok', clear_previous: false });
 
     await user.keyboard('{Escape}');
     expect(screen.queryByTestId('postback-source-form')).toBeNull();
@@ -157,6 +157,6 @@ describe('ListenerPanel', () => {
     await user.click(within(form).getByTestId('save-postback-source'));
     expect(within(form).getByTestId('pb-error-name')).toHaveTextContent('letters, digits');
     expect(within(form).getByTestId('pb-error-default_currency')).toHaveTextContent('ISO 4217');
-    expect(backend.savePostbackSource).not.toHaveBeenCalled();
+    expect(backend.postbackSaveSource).not.toHaveBeenCalled();
   });
 });

@@ -60,7 +60,7 @@ describe('PlanEditor', () => {
     const plan = JSON.parse(text().value);
     expect(plan.versions[0].components[0].kind).toBe('ib_rebate');
     expect(plan.versions[0].effective_from).toBe('2026-05-01');
-    expect(backend.checkPlan).toHaveBeenCalledWith(text().value, 'json');
+    expect(backend.checkPlan).toHaveBeenCalledWith({ text: text().value, format: 'json' });
     expect(await screen.findByTestId('plan-valid')).toBeInTheDocument();
     expect(screen.getByTestId('save-plan')).toBeEnabled();
   });
@@ -71,12 +71,12 @@ describe('PlanEditor', () => {
     await user.click(text());
     await user.paste('name = "Leads"\ncurrency = "EUR"\n');
     await user.keyboard('{Control>}{Enter}{/Control}');
-    await waitFor(() => expect(backend.checkPlan).toHaveBeenCalledWith('name = "Leads"\ncurrency = "EUR"\n', 'toml'));
+    await waitFor(() => expect(backend.checkPlan).toHaveBeenCalledWith({ text: 'name = "Leads"\ncurrency = "EUR"\n', format: 'toml' }));
     expect(screen.getByTestId('plan-format')).toHaveTextContent('TOML');
     await screen.findByTestId('plan-valid');
     await user.keyboard('{Control>}s{/Control}');
     await waitFor(() => expect(onsaved).toHaveBeenCalledWith('New CPA, flat plan'));
-    expect(backend.savePlan).toHaveBeenCalledWith('name = "Leads"\ncurrency = "EUR"\n', 'toml');
+    expect(backend.savePlan).toHaveBeenCalledWith({ text: 'name = "Leads"\ncurrency = "EUR"\n', format: 'toml' });
     await user.keyboard('{Escape}');
     expect(onclose).toHaveBeenCalledOnce();
   });
@@ -88,7 +88,7 @@ describe('PlanEditor', () => {
     await user.keyboard('{{"name": "x"}');
     expect(backend.checkPlan).not.toHaveBeenCalled();
     await waitFor(() => expect(backend.checkPlan).toHaveBeenCalledOnce(), { timeout: 2000 });
-    expect(backend.checkPlan).toHaveBeenCalledWith('{"name": "x"}', 'json');
+    expect(backend.checkPlan).toHaveBeenCalledWith({ text: '{"name": "x"}', format: 'json' });
   });
 
   it('shows the save outcome when the backend still refuses (nothing saved, errors kept)', async () => {
@@ -110,7 +110,7 @@ describe('PlanEditor', () => {
     await user.click(screen.getByTestId('import-file'));
     await waitFor(() => expect(text().value).toBe('name = "From file"\n'));
     expect(backend.readPlanFile).toHaveBeenCalledWith('/plans/leads.toml');
-    expect(backend.checkPlan).toHaveBeenCalledWith('name = "From file"\n', 'toml');
+    expect(backend.checkPlan).toHaveBeenCalledWith({ text: 'name = "From file"\n', format: 'toml' });
   });
 
   it('previews the last period per affiliate, sortable by exact amounts', async () => {
@@ -121,7 +121,7 @@ describe('PlanEditor', () => {
     expect(screen.getByTestId('preview-period')).toHaveValue('2026-03');
     await user.click(screen.getByTestId('preview-plan'));
     const table = await screen.findByTestId('preview-table');
-    expect(backend.previewPlan).toHaveBeenCalledWith(text().value, 'json', '2026-03');
+    expect(backend.previewPlan).toHaveBeenCalledWith({ text: text().value, format: 'json', period: '2026-03' });
     const ids = () => within(table).getAllByTestId('preview-row').map((r) => r.dataset.affiliateId);
     expect(ids()).toEqual(['aff-1', 'aff-2']); // largest difference first
     await user.click(screen.getByTestId('preview-sort-current'));

@@ -68,7 +68,7 @@ describe('PlansView', () => {
     await user.selectOptions(screen.getByTestId('export-format'), 'toml');
     expect(screen.getByTestId('export-path')).toHaveValue('IB_gold.toml');
     await user.click(screen.getByTestId('export-plan'));
-    expect(backend.exportPlan).toHaveBeenCalledWith('IB gold', 'toml', 'IB_gold.toml');
+    expect(backend.exportPlan).toHaveBeenCalledWith({ name: 'IB gold', format: 'toml', path: 'IB_gold.toml' });
     expect(await screen.findByTestId('exported')).toHaveTextContent('/data/exports/IB_gold.toml');
   });
 
@@ -83,7 +83,7 @@ describe('PlansView', () => {
     expect(plan.versions[0].effective_from).toBe('2026-05-01');
     expect(plan.versions[0].components[0].percent).toBe('30');
     // A starting text is checked at once.
-    expect(backend.checkPlan).toHaveBeenCalledWith(text, 'json');
+    expect(backend.checkPlan).toHaveBeenCalledWith({ text, format: 'json' });
     expect(screen.queryByTestId('template-kind')).not.toBeInTheDocument();
   });
 

@@ -120,7 +120,7 @@ describe('PostbacksView', () => {
     const user = userEvent.setup();
     let recorded = 0;
     const status = vi.fn(async () => listenerStatus({ running: true, recorded }));
-    renderView(fakeBackend({ listenerStatus: status }));
+    renderView(fakeBackend({ postbackListenerStatus: status }));
     await waitFor(() => expect(screen.getByTestId('listener-counters')).toHaveTextContent('0 recorded'));
     recorded = 3;
     await user.click(screen.getByTestId('postbacks-refresh'));

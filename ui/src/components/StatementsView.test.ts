@@ -76,7 +76,7 @@ describe('StatementsView', () => {
     await user.clear(screen.getByTestId('affiliate-filter'));
     await user.type(screen.getByTestId('affiliate-filter'), 'aff-77');
     await user.click(screen.getByTestId('open-by-id'));
-    expect(backend.statement).toHaveBeenCalledWith('aff-77', '2026-03');
+    expect(backend.statement).toHaveBeenCalledWith({ affiliate: 'aff-77', period: '2026-03' });
   });
 
   it('shows the lines with exact amounts, sorts them exactly, and totals with the hash', async () => {
@@ -119,7 +119,7 @@ describe('StatementsView', () => {
 
     await user.click(within(items[0]).getByTestId('drill-player'));
     const panel = await screen.findByTestId('qualification');
-    expect(backend.qualification).toHaveBeenCalledWith('player-7', '2026-03');
+    expect(backend.qualification).toHaveBeenCalledWith({ player: 'player-7', period: '2026-03' });
     const criteria = await within(panel).findAllByTestId('criterion');
     expect(criteria.map((c) => c.dataset.name)).toEqual(['first_deposit', 'wagering']);
     expect(criteria[0]).toHaveTextContent('pass');
@@ -164,9 +164,9 @@ describe('StatementsView', () => {
     await openStatement(user, backend);
     expect(screen.getByTestId('statement-export-path')).toHaveValue('statement-aff-1-2026-03.csv');
     await user.click(screen.getByTestId('export-csv'));
-    expect(backend.exportStatement).toHaveBeenCalledWith('aff-1', '2026-03', 'csv', 'statement-aff-1-2026-03.csv');
+    expect(backend.exportStatement).toHaveBeenCalledWith({ affiliate: 'aff-1', period: '2026-03', format: 'csv', path: 'statement-aff-1-2026-03.csv' });
     await user.click(screen.getByTestId('export-html'));
-    expect(backend.exportStatement).toHaveBeenLastCalledWith('aff-1', '2026-03', 'html', 'statement-aff-1-2026-03.html');
+    expect(backend.exportStatement).toHaveBeenLastCalledWith({ affiliate: 'aff-1', period: '2026-03', format: 'html', path: 'statement-aff-1-2026-03.html' });
     expect(await screen.findByTestId('statement-exported')).toHaveTextContent('/data/exports/statement-aff-1-2026-03.html');
   });
 

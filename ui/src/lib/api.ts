@@ -1,237 +1,246 @@
 // The one door between the web UI and the Rust side.
 //
+// - One method per Tauri command (= one operation of crates/core/src/ops/catalog.rs), named in camelCase after
+//   it: `sign_in` → `signIn`. Each passes its one argument as `{ request }`, exactly as the Rust command takes
+//   it, plus an `onProgress` Channel for the three long jobs. Every command name appears below exactly once, as
+//   the literal passed to `call`, so a test (or a Rust test reading this file) can check the client against the
+//   operation list.
+// - Who is asking and which program are the shell's session, never the payload: sign in with `signIn`, choose
+//   the program with `selectProgram`.
 // - Components never import `@tauri-apps/api`; they receive a `Backend` (App.svelte's `backend` prop,
-//   defaulting to `tauriBackend`). Tests either pass a fake `Backend` or keep `tauriBackend` and mock the
-//   IPC with `mockIPC` from `@tauri-apps/api/mocks` (see src/test/ipc.ts for feeding a progress Channel).
+//   defaulting to `tauriBackend`). Tests either pass a fake `Backend` (src/test/backend.ts) or keep
+//   `tauriBackend` and mock the IPC with `mockIPC` (see src/test/ipc.ts for feeding a progress Channel).
 // - Every type comes from `bindings.ts`, generated from Rust (`UPDATE_BINDINGS=1 cargo test -p affops-core
 //   bindings`); never edit it by hand.
 // - Every command rejects with an `ApiError {code, message}`; `toApiError` turns anything else (a string, an
 //   Error, a missing command) into one so the UI only handles one shape.
-// - Long jobs (open_demo_workspace, sync_now, import_run) stream `Progress` through a Tauri `Channel` and resolve with a
-//   summary when done.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
-  AttributionRunSummary,
+  AddPersonRequest,
   AffiliateDetail,
+  AffiliateRequest,
   AffiliatesPage,
-  AttributionRules,
-  AttributionRulesView,
-  MultiTouchReport,
-  Period,
-  PlayerExplanation,
-  SaveRulesResult,
   ApiError,
+  AssignPlanRequest,
+  AttributionRulesView,
+  AttributionRunSummary,
+  AuditExportResult,
+  AuditFilter,
+  AuditPage,
+  BacktestRequest,
+  BacktestResult,
+  ChangePassphraseRequest,
+  ColumnMapping,
   ComputeResult,
+  ConnectionTest,
+  CoverageReport,
+  CreateWorkspaceRequest,
+  Dashboard,
+  DashboardAlert,
+  DashboardQuery,
+  DetectRunSummary,
+  DisputeCase,
+  DisputeOpenInput,
+  ErrorCode,
+  ExportedRows,
+  ExportPlanRequest,
+  ExportStatementRequest,
+  FlagDecisionInput,
+  FlagFilter,
+  FlagRow,
+  FxRateInput,
+  ImportFieldSpec,
+  ImportPreset,
+  ImportPreview,
+  ImportPreviewRequest,
+  ImportRunRequest,
+  ImportRunSummary,
+  Investigation,
+  ListenerStatus,
+  MultiTouchReport,
+  MultiTouchRequest,
   PeriodView,
+  Person,
+  PersonChange,
   PlanDetail,
   PlanImportResult,
   PlanPreview,
   PlanSummary,
-  QualificationChecklist,
-  Statement,
-  BacktestRequest,
-  BacktestResult,
-  DashboardAlert,
-  DetectRunSummary,
-  DisputeCase,
-  DisputeOpenInput,
-  FlagDecisionInput,
-  FlagFilter,
-  FlagRow,
-  Investigation,
-  ReconQuery,
-  ReconReport,
-  ReconRow,
-
-  ConnectionTest,
-  CoverageReport,
-  Dashboard,
-  DashboardQuery,
-  ProgramSummary,
-  TradingRow,
-  TradingSummary,
-  ErrorCode,
-  ColumnMapping,
-  ImportFieldSpec,
-  ImportPreset,
-  ImportPreview,
-  ImportRunSummary,
-  ListenerStatus,
+  PlanText,
+  PlayerExplanation,
   PostbackLogFilter,
   PostbackLogPage,
-  PostbackSecretsInput,
   PostbackSourceConfig,
-  PostbackSourceStatus,
+  PostbackSourceRequest,
+  PreviewPlanRequest,
+  ProgramSummary,
   Progress,
+  PromoCodeRequest,
+  QualificationChecklist,
+  QualificationRequest,
+  QuarantineExportRequest,
   QuarantinePage,
+  QuarantineRequest,
+  ReconExportRequest,
+  ReconQuery,
+  ReconReport,
+  ResetPassphraseRequest,
+  RuleSettingsRequest,
+  RuleSettingsSaved,
+  SaveMappingRequest,
+  SaveRulesRequest,
+  SaveRulesResult,
+  SessionStatus,
+  SignInRequest,
   SourceSettings,
   SourcesOverview,
   SourceView,
+  Statement,
+  StatementRequest,
+  SyncRequest,
   SyncSummary,
+  VerifyReport,
+  WorkspaceSettings,
   WorkspaceStatus,
 } from './bindings';
 
-export type {
-  AttributionRunSummary,
-  AffiliateDetail,
-  AffiliatesPage,
-  AttributionRules,
-  AttributionRulesView,
-  MultiTouchReport,
-  Period,
-  PlayerExplanation,
-  SaveRulesResult,
-  ApiError,
-  ComputeResult,
-  PeriodView,
-  PlanDetail,
-  PlanImportResult,
-  PlanPreview,
-  PlanSummary,
-  QualificationChecklist,
-  Statement,
-  BacktestRequest,
-  BacktestResult,
-  DashboardAlert,
-  DetectRunSummary,
-  DisputeCase,
-  DisputeOpenInput,
-  FlagDecisionInput,
-  FlagFilter,
-  FlagRow,
-  Investigation,
-  ReconQuery,
-  ReconReport,
-  ReconRow,
-
-  ConnectionTest,
-  CoverageReport,
-  Dashboard,
-  DashboardQuery,
-  ProgramSummary,
-  TradingRow,
-  TradingSummary,
-  ColumnMapping,
-  ImportFieldSpec,
-  ImportPreset,
-  ImportPreview,
-  ImportRunSummary,
-  ListenerStatus,
-  PostbackLogFilter,
-  PostbackLogPage,
-  PostbackSecretsInput,
-  PostbackSourceConfig,
-  PostbackSourceStatus,
-  Progress,
-  QuarantinePage,
-  SourceSettings,
-  SourcesOverview,
-  SourceView,
-  SyncSummary,
-  WorkspaceStatus,
-};
+export type * from './bindings';
 
 export type ProgressHandler = (progress: Progress) => void;
 
 export interface Backend {
+  // ---- Session and people ----
+  /** Who is signed in, whether anyone can sign in yet, and the demo's people (public: the sign-in screen's). */
+  sessionStatus(): Promise<SessionStatus>;
+  /** Every wrong name or passphrase gets the same `unauthenticated` answer, after a growing delay. */
+  signIn(request: SignInRequest): Promise<SessionStatus>;
+  /** Ends the session; the lock does the same (the next action asks for the passphrase). */
+  signOut(): Promise<SessionStatus>;
+  /** Creates the first person (the owner) of an empty workspace and signs them in. */
+  createWorkspace(request: CreateWorkspaceRequest): Promise<SessionStatus>;
+  changePassphrase(request: ChangePassphraseRequest): Promise<Person>;
+  listPeople(): Promise<Person[]>;
+  addPerson(request: AddPersonRequest): Promise<Person>;
+  /** Display name, the complete new set of roles, or active; absent fields stay as they are. */
+  updatePerson(request: PersonChange): Promise<Person>;
+  resetPassphrase(request: ResetPassphraseRequest): Promise<Person>;
+  workspaceSettings(): Promise<WorkspaceSettings>;
+  saveWorkspaceSettings(request: WorkspaceSettings): Promise<WorkspaceSettings>;
+  // ---- Audit ----
+  /** A page of the log, newest first, with every actor and action for the filter menus. */
+  auditList(request: AuditFilter): Promise<AuditPage>;
+  auditVerify(): Promise<VerifyReport>;
+  /** Writes the chain as JSON Lines to the path (relative: the workspace's exports folder). */
+  auditExport(request: string): Promise<AuditExportResult>;
+  // ---- Workspace ----
   workspaceStatus(): Promise<WorkspaceStatus>;
+  /** In an empty workspace, also creates the demo's people (nobody is signed in afterwards). */
   openDemoWorkspace(onProgress: ProgressHandler): Promise<SyncSummary>;
-  syncNow(onProgress: ProgressHandler): Promise<SyncSummary>;
+  syncNow(request: SyncRequest, onProgress: ProgressHandler): Promise<SyncSummary>;
   /** The workspace's programs, the default one marked (the switcher's list). */
   listPrograms(): Promise<ProgramSummary[]>;
-  /** `query.program` names the program (missing: the first iGaming program); so for coverage and affiliates. */
-  dashboard(query: DashboardQuery): Promise<Dashboard>;
-  listSources(): Promise<SourcesOverview>;
-  /** Adds or updates the source named `settings.name`; omit `api_key` to keep the stored key. */
-  saveSource(settings: SourceSettings): Promise<SourceView>;
-  testSource(name: string): Promise<ConnectionTest>;
-  coverage(query: DashboardQuery): Promise<CoverageReport>;
-  /** The preset's target fields, in order, with which ones a mapping must cover. */
-  importFields(preset: ImportPreset): Promise<ImportFieldSpec[]>;
-  /** A dry run: detection and the first rows mapped and validated; writes nothing. */
-  importPreview(path: string, mapping: ColumnMapping): Promise<ImportPreview>;
-  /** Imports a file (resumable, idempotent); progress `done` is rows, `message` carries % and rows/s. */
-  importRun(path: string, source: string, mapping: ColumnMapping, onProgress: ProgressHandler): Promise<ImportRunSummary>;
-  importRuns(): Promise<ImportRunSummary[]>;
-  /** One page of a run's quarantined rows; `field`/`reason` null means no filter; `limit` ≤ 500. */
-  importQuarantine(q: QuarantineQuery): Promise<QuarantinePage>;
-  /** Writes all of the run's quarantined rows as CSV to `path`; resolves with the rows written. */
-  importQuarantineExport(runId: number, path: string): Promise<number>;
-  postbackLog(filter: PostbackLogFilter): Promise<PostbackLogPage>;
-  postbackSources(): Promise<PostbackSourceConfig[]>;
-  listenerStatus(): Promise<ListenerStatus>;
-  /** Starts the local postback listener on 127.0.0.1; `port` 0 picks any free port. */
-  listenerStart(port: number): Promise<ListenerStatus>;
-  listenerStop(): Promise<ListenerStatus>;
-  /** Adds or updates the postback source `config.name`; absent secrets keep the stored ones. */
-  savePostbackSource(config: PostbackSourceConfig, secrets: PostbackSecretsInput): Promise<ListenerStatus>;
-  /** Every affiliate's profile and performance over the period (missing bounds: all the data). */
-  listAffiliates(query: DashboardQuery): Promise<AffiliatesPage>;
-  affiliateDetail(affiliate: string, query: DashboardQuery): Promise<AffiliateDetail>;
-  /** A player's stored attribution decision, by the operator's player id. */
-  explainPlayer(player: string, program?: string): Promise<PlayerExplanation>;
-  attributionRules(program?: string): Promise<AttributionRulesView>;
-  /** Validates and stores a rule version; field errors come back in the result and nothing is stored. */
-  saveAttributionRules(effectiveFrom: string, rules: AttributionRules, program?: string): Promise<SaveRulesResult>;
-  /** Multi-touch credit over a period: analysis only, never payout. */
-  multiTouchReport(period: Period, halfLifeHours: number, program?: string): Promise<MultiTouchReport>;
-  /** Assigns a promo code to an affiliate (replacing an earlier owner); applies at the next attribution run. */
-  setPromoCode(code: string, affiliate: string, validFrom: string | null, validTo: string | null, program?: string): Promise<void>;
-  /** (Re)decides every player not yet locked by an FTD; idempotent. */
-  runAttribution(program?: string): Promise<AttributionRunSummary>;
-  listPlans(program?: string): Promise<PlanSummary[]>;
-  planDetail(name: string, program?: string): Promise<PlanDetail>;
-  /** Validates a plan file's text (JSON or TOML) against the program without saving anything. */
-  checkPlan(text: string, format: PlanTextFormat, program?: string): Promise<PlanImportResult>;
-  /** Validates and saves: creates the plan or appends its new versions; nothing is saved when `errors` is set. */
-  savePlan(text: string, format: PlanTextFormat, program?: string): Promise<PlanImportResult>;
-  /** Reads a plan file from disk for the editor (at most 1 MB). */
-  readPlanFile(path: string): Promise<string>;
-  /** Writes the saved plan as a file; a relative path lands in the workspace's exports folder. Resolves with the path written. */
-  exportPlan(name: string, format: PlanTextFormat, path: string, program?: string): Promise<string>;
-  /** What the file's last version would have paid each affiliate in the period, next to their current plan; posts nothing. */
-  previewPlan(text: string, format: PlanTextFormat, periodLabel: string, program?: string): Promise<PlanPreview>;
-  listPeriods(program?: string): Promise<PeriodView[]>;
-  /** Computes a `YYYY-MM` period and posts what changed to the ledger (long: the UI shows a busy state). */
-  computePeriod(periodLabel: string, program?: string): Promise<ComputeResult>;
-  /** Closes a computed period: its statements and hashes are recorded and it is locked; later events land in the next one. */
-  closePeriod(periodLabel: string, program?: string): Promise<PeriodView>;
-  statement(affiliateId: string, periodLabel: string, program?: string): Promise<Statement>;
-  /** Writes the statement as CSV (formula-safe) or printable HTML; resolves with the path written. */
-  exportStatement(affiliateId: string, periodLabel: string, format: 'csv' | 'html', path: string, program?: string): Promise<string>;
-  /** A player's CPA qualification checklist as of the end of the period (or today when null). */
-  qualification(playerId: string, periodLabel: string | null, program?: string): Promise<QualificationChecklist>;
-  /** Runs every fraud rule over the data new since the last run; flags are stored idempotently. */
-  detectRun(program?: string): Promise<DetectRunSummary>;
-  /** A rule (or all) over history with `key=value` overrides, saving nothing. */
-  detectBacktest(request: BacktestRequest, program?: string): Promise<BacktestResult>;
-  /** Without `program`: every program's flags; with it: that program's only. */
-  flagsList(filter: FlagFilter, program?: string): Promise<FlagRow[]>;
-  /** Confirm or dismiss by a named user, with a comment (audited; never edits the evidence). */
-  flagDecide(input: FlagDecisionInput): Promise<FlagRow>;
-  flagInvestigate(flagId: number): Promise<Investigation>;
-  /** Reconciles a month (YYYY-MM) and returns its totals and discrepancy rows (filtered). */
-  reconcile(query: ReconQuery, program?: string): Promise<ReconReport>;
-  /** Writes the period's rows as spreadsheet-safe CSV to `path`; resolves with the rows written. */
-  reconcileExportCsv(query: ReconQuery, path: string, program?: string): Promise<number>;
-  disputeOpen(input: DisputeOpenInput): Promise<DisputeCase>;
-  /** Open flags and unreconciled payout per affiliate, for the dashboard. */
+  /** Chooses the program every program-scoped command acts on; null: the workspace's default. */
+  selectProgram(request: string | null): Promise<ProgramSummary>;
+  // ---- Dashboards ----
+  dashboard(request: DashboardQuery): Promise<Dashboard>;
+  coverage(request: DashboardQuery): Promise<CoverageReport>;
+  /** Open flags and unreconciled payout per affiliate, for the dashboard (every program). */
   dashboardAlerts(): Promise<DashboardAlert[]>;
+  // ---- Sources and postbacks ----
+  listSources(): Promise<SourcesOverview>;
+  /** Adds or updates the source named `request.name`; omit `api_key` to keep the stored key. */
+  saveSource(request: SourceSettings): Promise<SourceView>;
+  /** Tries the named source's connection and credentials. */
+  testSource(request: string): Promise<ConnectionTest>;
+  postbackLog(request: PostbackLogFilter): Promise<PostbackLogPage>;
+  postbackSources(): Promise<PostbackSourceConfig[]>;
+  /** Adds or updates the postback source `request.config.name`; absent secrets keep the stored ones. */
+  postbackSaveSource(request: PostbackSourceRequest): Promise<ListenerStatus>;
+  postbackListenerStatus(): Promise<ListenerStatus>;
+  /** Starts the local postback listener on 127.0.0.1 on the port (0: any free port). */
+  postbackListenerStart(request: number): Promise<ListenerStatus>;
+  postbackListenerStop(): Promise<ListenerStatus>;
+  // ---- Imports ----
+  /** The preset's target fields, in order, with which ones a mapping must cover. */
+  importFields(request: ImportPreset): Promise<ImportFieldSpec[]>;
+  /** A column mapping saved under a name. */
+  importMapping(request: string): Promise<ColumnMapping>;
+  saveImportMapping(request: SaveMappingRequest): Promise<void>;
+  /** A dry run: detection and the first rows mapped and validated; writes nothing. */
+  importPreview(request: ImportPreviewRequest): Promise<ImportPreview>;
+  /** Imports a file (resumable, idempotent); progress carries rows, bytes read and rows/s. */
+  importRun(request: ImportRunRequest, onProgress: ProgressHandler): Promise<ImportRunSummary>;
+  importRuns(): Promise<ImportRunSummary[]>;
+  /** One page of a run's quarantined rows; `limit` ≤ 500. */
+  importQuarantine(request: QuarantineRequest): Promise<QuarantinePage>;
+  /** Writes all of the run's quarantined rows as CSV; resolves with the path and rows written. */
+  importQuarantineExport(request: QuarantineExportRequest): Promise<ExportedRows>;
+  // ---- Attribution ----
+  /** Every affiliate's profile and performance over the period (missing bounds: all the data). */
+  listAffiliates(request: DashboardQuery): Promise<AffiliatesPage>;
+  affiliateDetail(request: AffiliateRequest): Promise<AffiliateDetail>;
+  /** A player's stored attribution decision, by the operator's player id. */
+  explainPlayer(request: string): Promise<PlayerExplanation>;
+  attributionRules(): Promise<AttributionRulesView>;
+  /** Validates and stores a rule version; field errors come back in the result and nothing is stored. */
+  saveAttributionRules(request: SaveRulesRequest): Promise<SaveRulesResult>;
+  /** Multi-touch credit over a period: analysis only, never payout. */
+  multiTouchReport(request: MultiTouchRequest): Promise<MultiTouchReport>;
+  /** Assigns a promo code to an affiliate (replacing an earlier owner); applies at the next attribution run. */
+  setPromoCode(request: PromoCodeRequest): Promise<void>;
+  /** (Re)decides every player not yet locked by an FTD; idempotent. */
+  runAttribution(): Promise<AttributionRunSummary>;
+  // ---- Commission ----
+  listPlans(): Promise<PlanSummary[]>;
+  planDetail(request: string): Promise<PlanDetail>;
+  /** Validates a plan file's text (JSON or TOML) against the program without saving anything. */
+  checkPlan(request: PlanText): Promise<PlanImportResult>;
+  /** Validates and saves: creates the plan or appends its new versions; nothing is saved when `errors` is set. */
+  savePlan(request: PlanText): Promise<PlanImportResult>;
+  /** Reads a plan file from disk for the editor (at most 1 MB). */
+  readPlanFile(request: string): Promise<string>;
+  /** Writes the saved plan as a file; resolves with the path written. */
+  exportPlan(request: ExportPlanRequest): Promise<string>;
+  /** What the file's last version would have paid each affiliate in the period; posts nothing. */
+  previewPlan(request: PreviewPlanRequest): Promise<PlanPreview>;
+  /** Assigns a plan to an affiliate, or (no affiliate) makes it the program default, from a day. */
+  assignPlan(request: AssignPlanRequest): Promise<void>;
+  listPeriods(): Promise<PeriodView[]>;
+  /** Computes a `YYYY-MM` period and posts what changed to the ledger (long: the UI shows a busy state). */
+  computePeriod(request: string): Promise<ComputeResult>;
+  /** Closes a computed `YYYY-MM` period: its statements are locked; later events land in the next one. */
+  closePeriod(request: string): Promise<PeriodView>;
+  setFxRate(request: FxRateInput): Promise<void>;
+  statement(request: StatementRequest): Promise<Statement>;
+  /** Writes the statement as CSV (formula-safe) or printable HTML; resolves with the path written. */
+  exportStatement(request: ExportStatementRequest): Promise<string>;
+  /** A player's CPA qualification checklist as of a month's end (or today). */
+  qualification(request: QualificationRequest): Promise<QualificationChecklist>;
+  // ---- Fraud ----
+  /** Runs every fraud rule over the data new since the last run; flags are stored idempotently. */
+  detectRun(): Promise<DetectRunSummary>;
+  /** A rule (or all) over history with `key=value` overrides, saving nothing. */
+  detectBacktest(request: BacktestRequest): Promise<BacktestResult>;
+  /** Saves a rule's `key=value` settings as its new version. */
+  saveRuleSettings(request: RuleSettingsRequest): Promise<RuleSettingsSaved>;
+  flagsList(request: FlagFilter): Promise<FlagRow[]>;
+  /** Confirm or dismiss with a comment, as the signed-in person (audited; never edits the evidence). */
+  flagDecide(request: FlagDecisionInput): Promise<FlagRow>;
+  flagInvestigate(request: number): Promise<Investigation>;
+  // ---- Reconciliation and disputes ----
+  /** Reconciles a month (YYYY-MM) and returns its totals and discrepancy rows (filtered). */
+  reconcilePeriod(request: ReconQuery): Promise<ReconReport>;
+  /** Writes the month's rows as spreadsheet-safe CSV; resolves with the path and rows written. */
+  reconcileExportCsv(request: ReconExportRequest): Promise<ExportedRows>;
+  disputeOpen(request: DisputeOpenInput): Promise<DisputeCase>;
 }
 
-export type PlanTextFormat = 'json' | 'toml';
-
-export interface QuarantineQuery {
-  runId: number;
-  field: string | null;
-  reason: string | null;
-  offset: number;
-  limit: number;
-}
-
-const ERROR_CODES: readonly ErrorCode[] = [
+export const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_input',
   'not_found',
+  'unauthenticated',
+  'forbidden',
+  'conflict',
   'source_failed',
   'storage',
   'internal',
@@ -270,68 +279,84 @@ function progressChannel(onProgress: ProgressHandler): Channel<Progress> {
 }
 
 export const tauriBackend: Backend = {
-  workspaceStatus: () => call<WorkspaceStatus>('workspace_status'),
-  openDemoWorkspace: (onProgress) =>
-    call<SyncSummary>('open_demo_workspace', { onProgress: progressChannel(onProgress) }),
-  syncNow: (onProgress) => call<SyncSummary>('sync_now', { onProgress: progressChannel(onProgress) }),
-  listPrograms: () => call<ProgramSummary[]>('list_programs'),
-  dashboard: (query) => call<Dashboard>('dashboard', { query }),
-  listSources: () => call<SourcesOverview>('list_sources'),
-  saveSource: (settings) => call<SourceView>('save_source', { settings }),
-  testSource: (name) => call<ConnectionTest>('test_source', { name }),
-  coverage: (query) => call<CoverageReport>('coverage', { query }),
-  importFields: (preset) => call<ImportFieldSpec[]>('import_fields', { preset }),
-  importPreview: (path, mapping) => call<ImportPreview>('import_preview', { path, mapping }),
-  importRun: (path, source, mapping, onProgress) =>
-    call<ImportRunSummary>('import_run', { path, source, mapping, onProgress: progressChannel(onProgress) }),
-  importRuns: () => call<ImportRunSummary[]>('import_runs'),
-  importQuarantine: ({ runId, field, reason, offset, limit }) =>
-    call<QuarantinePage>('import_quarantine', { runId, field, reason, offset, limit }),
-  importQuarantineExport: (runId, path) => call<number>('import_quarantine_export', { runId, path }),
-  postbackLog: (filter) => call<PostbackLogPage>('postback_log', { filter }),
-  postbackSources: () => call<PostbackSourceConfig[]>('postback_sources'),
-  listenerStatus: () => call<ListenerStatus>('postback_listener_status'),
-  listenerStart: (port) => call<ListenerStatus>('postback_listener_start', { port }),
-  listenerStop: () => call<ListenerStatus>('postback_listener_stop'),
-  savePostbackSource: (config, secrets) => call<ListenerStatus>('postback_save_source', { config, secrets }),
-  listAffiliates: (query) => call<AffiliatesPage>('list_affiliates', { query }),
-  affiliateDetail: (affiliate, query) => call<AffiliateDetail>('affiliate_detail', { affiliate, query }),
-  explainPlayer: (player, program) => call<PlayerExplanation>('explain_player', { player, program: program ?? null }),
-  attributionRules: (program) => call<AttributionRulesView>('attribution_rules', { program: program ?? null }),
-  saveAttributionRules: (effectiveFrom, rules, program) =>
-    call<SaveRulesResult>('save_attribution_rules', { effectiveFrom, rules, program: program ?? null }),
-  multiTouchReport: (period, halfLifeHours, program) =>
-    call<MultiTouchReport>('multi_touch_report', { period, halfLifeHours, program: program ?? null }),
-  setPromoCode: (code, affiliate, validFrom, validTo, program) =>
-    call<void>('set_promo_code', { code, affiliate, validFrom, validTo, program: program ?? null }),
-  runAttribution: (program) => call<AttributionRunSummary>('run_attribution', { program: program ?? null }),
-  listPlans: (program) => call<PlanSummary[]>('list_plans', { program: program ?? null }),
-  planDetail: (name, program) => call<PlanDetail>('plan_detail', { name, program: program ?? null }),
-  checkPlan: (text, format, program) => call<PlanImportResult>('check_plan', { text, format, program: program ?? null }),
-  savePlan: (text, format, program) => call<PlanImportResult>('save_plan', { text, format, program: program ?? null }),
-  readPlanFile: (path) => call<string>('read_plan_file', { path }),
-  exportPlan: (name, format, path, program) =>
-    call<string>('export_plan', { name, format, path, program: program ?? null }),
-  previewPlan: (text, format, periodLabel, program) =>
-    call<PlanPreview>('preview_plan', { text, format, periodLabel, program: program ?? null }),
-  listPeriods: (program) => call<PeriodView[]>('list_periods', { program: program ?? null }),
-  computePeriod: (periodLabel, program) =>
-    call<ComputeResult>('compute_period', { periodLabel, program: program ?? null }),
-  closePeriod: (periodLabel, program) => call<PeriodView>('close_period', { periodLabel, program: program ?? null }),
-  statement: (affiliateId, periodLabel, program) =>
-    call<Statement>('statement', { affiliateId, periodLabel, program: program ?? null }),
-  exportStatement: (affiliateId, periodLabel, format, path, program) =>
-    call<string>('export_statement', { affiliateId, periodLabel, format, path, program: program ?? null }),
-  qualification: (playerId, periodLabel, program) =>
-    call<QualificationChecklist>('qualification', { playerId, periodLabel, program: program ?? null }),
-  detectRun: (program) => call<DetectRunSummary>('detect_run', { program: program ?? null }),
-  detectBacktest: (request, program) => call<BacktestResult>('detect_backtest', { request, program: program ?? null }),
-  flagsList: (filter, program) => call<FlagRow[]>('flags_list', { filter, program: program ?? null }),
-  flagDecide: (input) => call<FlagRow>('flag_decide', { input }),
-  flagInvestigate: (flagId) => call<Investigation>('flag_investigate', { flagId }),
-  reconcile: (query, program) => call<ReconReport>('reconcile_period', { query, program: program ?? null }),
-  reconcileExportCsv: (query, path, program) =>
-    call<number>('reconcile_export_csv', { query, path, program: program ?? null }),
-  disputeOpen: (input) => call<DisputeCase>('dispute_open', { input }),
-  dashboardAlerts: () => call<DashboardAlert[]>('dashboard_alerts'),
+  sessionStatus: () => call('session_status'),
+  signIn: (request) => call('sign_in', { request }),
+  signOut: () => call('sign_out'),
+  createWorkspace: (request) => call('create_workspace', { request }),
+  changePassphrase: (request) => call('change_passphrase', { request }),
+  listPeople: () => call('list_people'),
+  addPerson: (request) => call('add_person', { request }),
+  updatePerson: (request) => call('update_person', { request }),
+  resetPassphrase: (request) => call('reset_passphrase', { request }),
+  workspaceSettings: () => call('workspace_settings'),
+  saveWorkspaceSettings: (request) => call('save_workspace_settings', { request }),
+
+  auditList: (request) => call('audit_list', { request }),
+  auditVerify: () => call('audit_verify'),
+  auditExport: (request) => call('audit_export', { request }),
+
+  workspaceStatus: () => call('workspace_status'),
+  openDemoWorkspace: (onProgress) => call('open_demo_workspace', { onProgress: progressChannel(onProgress) }),
+  syncNow: (request, onProgress) => call('sync_now', { request, onProgress: progressChannel(onProgress) }),
+  listPrograms: () => call('list_programs'),
+  selectProgram: (request) => call('select_program', { request }),
+
+  dashboard: (request) => call('dashboard', { request }),
+  coverage: (request) => call('coverage', { request }),
+  dashboardAlerts: () => call('dashboard_alerts'),
+
+  listSources: () => call('list_sources'),
+  saveSource: (request) => call('save_source', { request }),
+  testSource: (request) => call('test_source', { request }),
+  postbackLog: (request) => call('postback_log', { request }),
+  postbackSources: () => call('postback_sources'),
+  postbackSaveSource: (request) => call('postback_save_source', { request }),
+  postbackListenerStatus: () => call('postback_listener_status'),
+  postbackListenerStart: (request) => call('postback_listener_start', { request }),
+  postbackListenerStop: () => call('postback_listener_stop'),
+
+  importFields: (request) => call('import_fields', { request }),
+  importMapping: (request) => call('import_mapping', { request }),
+  saveImportMapping: (request) => call('save_import_mapping', { request }),
+  importPreview: (request) => call('import_preview', { request }),
+  importRun: (request, onProgress) => call('import_run', { request, onProgress: progressChannel(onProgress) }),
+  importRuns: () => call('import_runs'),
+  importQuarantine: (request) => call('import_quarantine', { request }),
+  importQuarantineExport: (request) => call('import_quarantine_export', { request }),
+
+  listAffiliates: (request) => call('list_affiliates', { request }),
+  affiliateDetail: (request) => call('affiliate_detail', { request }),
+  explainPlayer: (request) => call('explain_player', { request }),
+  attributionRules: () => call('attribution_rules'),
+  saveAttributionRules: (request) => call('save_attribution_rules', { request }),
+  multiTouchReport: (request) => call('multi_touch_report', { request }),
+  setPromoCode: (request) => call('set_promo_code', { request }),
+  runAttribution: () => call('run_attribution'),
+
+  listPlans: () => call('list_plans'),
+  planDetail: (request) => call('plan_detail', { request }),
+  checkPlan: (request) => call('check_plan', { request }),
+  savePlan: (request) => call('save_plan', { request }),
+  readPlanFile: (request) => call('read_plan_file', { request }),
+  exportPlan: (request) => call('export_plan', { request }),
+  previewPlan: (request) => call('preview_plan', { request }),
+  assignPlan: (request) => call('assign_plan', { request }),
+  listPeriods: () => call('list_periods'),
+  computePeriod: (request) => call('compute_period', { request }),
+  closePeriod: (request) => call('close_period', { request }),
+  setFxRate: (request) => call('set_fx_rate', { request }),
+  statement: (request) => call('statement', { request }),
+  exportStatement: (request) => call('export_statement', { request }),
+  qualification: (request) => call('qualification', { request }),
+
+  detectRun: () => call('detect_run'),
+  detectBacktest: (request) => call('detect_backtest', { request }),
+  saveRuleSettings: (request) => call('save_rule_settings', { request }),
+  flagsList: (request) => call('flags_list', { request }),
+  flagDecide: (request) => call('flag_decide', { request }),
+  flagInvestigate: (request) => call('flag_investigate', { request }),
+
+  reconcilePeriod: (request) => call('reconcile_period', { request }),
+  reconcileExportCsv: (request) => call('reconcile_export_csv', { request }),
+  disputeOpen: (request) => call('dispute_open', { request }),
 };

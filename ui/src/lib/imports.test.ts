@@ -45,13 +45,15 @@ describe('mapping', () => {
 });
 
 describe('progress and display', () => {
-  it('reads % and rows/s from the import progress message, else done/total', () => {
-    const p = progress({ done: 300, total: 1200, message: '12.5% of 1000 bytes, 3456 rows/s' });
+  it('reads % from the bytes read and rows/s from the typed fields, never from the message', () => {
+    const p = progress({ done: 300, total: 1200, bytes_done: 125, bytes_total: 1000, rows_per_second: 3456, message: '99% junk, 1 rows/s' });
     expect(percentOf(p)).toBe(12.5);
     expect(rateOf(p)).toBe(3456);
-    expect(percentOf(progress({ done: 300, total: 1200, message: '' }))).toBe(25);
-    expect(percentOf(progress({ done: 300, total: null, message: '' }))).toBeNull();
-    expect(rateOf(progress({ message: '' }))).toBeNull();
+    expect(percentOf(progress({ done: 300, total: 1200, message: '50.0% of 10 bytes' }))).toBe(25); // rows, not the text
+    expect(percentOf(progress({ done: 300, total: null, bytes_done: 5, bytes_total: 0 }))).toBeNull(); // empty file
+    expect(percentOf(progress({ done: 300, total: null }))).toBeNull();
+    expect(percentOf(progress({ bytes_done: 2000, bytes_total: 1000 }))).toBe(100); // capped
+    expect(rateOf(progress({ message: '3456 rows/s' }))).toBeNull();
   });
 
   it('formats latencies, ranges and orders runs newest first', () => {

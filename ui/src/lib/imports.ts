@@ -76,17 +76,18 @@ export function delimiterName(d: string): string {
   return DELIMITERS.find((x) => x.value === d && x.value !== '')?.label ?? JSON.stringify(d);
 }
 
-/** The percentage of bytes read, from the import progress message ("12.5% of 1000 bytes, 300 rows/s"). */
+/** The share of the file read so far (bytes), else of the rows expected; null when neither is known. */
 export function percentOf(p: Progress): number | null {
-  const m = /^(\d+(?:\.\d+)?)%/.exec(p.message);
-  if (m) return Math.min(100, Number(m[1]));
+  if (p.bytes_total !== null && p.bytes_done !== null && p.bytes_total > 0) {
+    return Math.min(100, (p.bytes_done * 100) / p.bytes_total);
+  }
   if (p.total) return Math.min(100, (p.done * 100) / p.total);
   return null;
 }
 
+/** Rows per second so far, when the job measures it. */
 export function rateOf(p: Progress): number | null {
-  const m = /(\d+(?:\.\d+)?) rows\/s/.exec(p.message);
-  return m ? Number(m[1]) : null;
+  return p.rows_per_second;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -37,6 +37,18 @@ export function nextSort<K extends string>(current: SortState<K>, key: K): SortS
   return { key, dir: firstDir(key) };
 }
 
+/** The next sort after a click on `key`, for any table: the same key flips, another starts at `first(key)`. */
+export function toggleSort<K extends string>(current: SortState<K>, key: K, first: (key: K) => SortDir): SortState<K> {
+  if (current.key === key) return { key, dir: current.dir === 'asc' ? 'desc' : 'asc' };
+  return { key, dir: first(key) };
+}
+
+/** The `aria-sort` of a column header. */
+export function ariaSortOf<K extends string>(sort: SortState<K>, key: K): 'ascending' | 'descending' | undefined {
+  if (sort.key !== key) return undefined;
+  return sort.dir === 'asc' ? 'ascending' : 'descending';
+}
+
 export function sign(n: bigint | number): number {
   return n > 0 ? 1 : n < 0 ? -1 : 0;
 }

@@ -1,7 +1,10 @@
-// A fake `Backend` whose every method is a vi.fn with a sensible default; override what a test is about.
+// A fake `Backend` whose every method is a vi.fn with a sensible default; override what a test is about. By
+// default someone holding every permission is signed in (ADMIN) and the session's program is the default one;
+// `selectProgram` changes it for the program-scoped methods, like the real session.
 import { vi } from 'vitest';
 import type { Backend } from '../lib/api';
 import type { Dashboard, DashboardQuery, ProgramSummary, SyncSummary } from '../lib/bindings';
+import { ADMIN, auditPage, session, verifyReport } from './people';
 import {
   CLICK_FIELDS,
   coverageReport,
@@ -48,54 +51,93 @@ export const PROGRAMS: ProgramSummary[] = [
   },
 ];
 
-export type FakeBackend = { [K in keyof Backend]: Backend[K] } & { queries: DashboardQuery[] };
+export type FakeBackend = { [K in keyof Backend]: Backend[K] } & {
+  /** Every dashboard request, in order. */
+  queries: DashboardQuery[];
+  /** The program the session acts on (null: the default), as the last `selectProgram` set it. */
+  program: () => string | null;
+};
 
 export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
   const queries: DashboardQuery[] = [];
+  let selected: string | null = null;
+  const current = () => PROGRAMS.find((p) => p.name === selected) ?? PROGRAMS[0];
   return {
     queries,
+    program: () => selected,
+    sessionStatus: vi.fn(async () => session(ADMIN)),
+    signIn: vi.fn(async () => session(ADMIN)),
+    signOut: vi.fn(async () => session(null)),
+    createWorkspace: vi.fn(async (r) => session({ ...ADMIN, name: r.name, display_name: r.display_name, roles: ['owner'] })),
+    changePassphrase: vi.fn(async () => ADMIN),
+    listPeople: vi.fn(async () => [ADMIN]),
+    addPerson: vi.fn(async (r) => ({ ...ADMIN, id: 99, name: r.name, display_name: r.display_name, roles: r.roles })),
+    updatePerson: vi.fn(async (r) => ({
+      ...ADMIN,
+      name: r.name,
+      ...(r.display_name === undefined ? {} : { display_name: r.display_name }),
+      ...(r.roles === undefined ? {} : { roles: r.roles }),
+      ...(r.active === undefined ? {} : { active: r.active }),
+    })),
+    resetPassphrase: vi.fn(async (r) => ({ ...ADMIN, name: r.name })),
+    workspaceSettings: vi.fn(async () => ({ idle_lock_minutes: 15 })),
+    saveWorkspaceSettings: vi.fn(async (r) => r),
+    auditList: vi.fn(async () => auditPage([])),
+    auditVerify: vi.fn(async () => verifyReport()),
+    auditExport: vi.fn(async (path: string) => ({ path: `/data/exports/${path}`, rows: 42, head_hash: 'f'.repeat(64) })),
     workspaceStatus: vi.fn(async () => status(true)),
     openDemoWorkspace: vi.fn(async () => SUMMARY),
     syncNow: vi.fn(async () => SUMMARY),
     listPrograms: vi.fn(async () => PROGRAMS),
+    selectProgram: vi.fn(async (name: string | null) => {
+      const p = PROGRAMS.find((x) => x.name === name) ?? (name === null ? PROGRAMS[0] : undefined);
+      if (!p) throw { code: 'not_found', message: `Program: ${name} is not in this workspace` };
+      selected = name;
+      return p;
+    }),
     dashboard: vi.fn(async (q: DashboardQuery): Promise<Dashboard> => {
       queries.push(q);
-      const p = PROGRAMS.find((x) => x.name === q.program);
-      const forex = p?.vertical === 'forex';
+      const p = current();
+      const forex = p.vertical === 'forex';
       return dashboard({
         ...(q.from && q.to ? { period: { from: q.from, to: q.to } } : {}),
-        ...(p ? { program: p.name, currency: p.currency, vertical: p.vertical } : {}),
+        program: p.name,
+        currency: p.currency,
+        vertical: p.vertical,
         ...(forex ? { trading: tradingSummary() } : {}),
       });
     }),
-    listSources: vi.fn(async () => sourcesOverview()),
-    saveSource: vi.fn(async (s) => source(s.name, { kind: s.kind, base_url: s.base_url })),
-    testSource: vi.fn(async () => ({ ok: true, message: 'HTTP 200, 1 row', latency_ms: 42 })),
     coverage: vi.fn(async (q: DashboardQuery) =>
       coverageReport(q.from && q.to ? { period: { from: q.from, to: q.to } } : {}),
     ),
+    dashboardAlerts: vi.fn(async () => []),
+    listSources: vi.fn(async () => sourcesOverview()),
+    saveSource: vi.fn(async (s) => source(s.name, { kind: s.kind, base_url: s.base_url })),
+    testSource: vi.fn(async () => ({ ok: true, message: 'HTTP 200, 1 row', latency_ms: 42 })),
+    postbackLog: vi.fn(async (f) => ({ rows: [], total: 0, page: f.page, page_size: f.page_size })),
+    postbackSources: vi.fn(async () => []),
+    postbackSaveSource: vi.fn(async ({ config }) =>
+      listenerStatus({ sources: [{ name: config.name, dialect: config.dialect, has_token: false, has_hmac_secret: false, has_previous_hmac_secret: false }] }),
+    ),
+    postbackListenerStatus: vi.fn(async () => listenerStatus()),
+    postbackListenerStart: vi.fn(async (port: number) =>
+      listenerStatus({ running: true, address: `127.0.0.1:${port || 47123}`, started_at_ms: Date.UTC(2026, 9, 3, 12) }),
+    ),
+    postbackListenerStop: vi.fn(async () => listenerStatus()),
     importFields: vi.fn(async () => CLICK_FIELDS),
+    importMapping: vi.fn(async () => ({ preset: 'clicks' as const, columns: [{ column: 'id', field: 'click_id' }], date_format: 'dmy' })),
+    saveImportMapping: vi.fn(async () => undefined),
     importPreview: vi.fn(async () => importPreview()),
     importRun: vi.fn(async () => importRun(9)),
     importRuns: vi.fn(async () => []),
-    importQuarantine: vi.fn(async (q) => ({ run_id: q.runId, total: 0, offset: q.offset, rows: [] })),
-    importQuarantineExport: vi.fn(async () => 0),
-    postbackLog: vi.fn(async (f) => ({ rows: [], total: 0, page: f.page, page_size: f.page_size })),
-    postbackSources: vi.fn(async () => []),
-    listenerStatus: vi.fn(async () => listenerStatus()),
-    listenerStart: vi.fn(async (port: number) =>
-      listenerStatus({ running: true, address: `127.0.0.1:${port || 47123}`, started_at_ms: Date.UTC(2026, 9, 3, 12) }),
-    ),
-    listenerStop: vi.fn(async () => listenerStatus()),
-    savePostbackSource: vi.fn(async (config) =>
-      listenerStatus({ sources: [{ name: config.name, dialect: config.dialect, has_token: false, has_hmac_secret: false, has_previous_hmac_secret: false }] }),
-    ),
+    importQuarantine: vi.fn(async (q) => ({ run_id: q.run_id, total: 0, offset: q.offset, rows: [] })),
+    importQuarantineExport: vi.fn(async (r) => ({ path: r.path, rows: 0 })),
     listAffiliates: vi.fn(async () => affiliatesPage()),
-    affiliateDetail: vi.fn(async (id: string) => affiliateDetail(id)),
+    affiliateDetail: vi.fn(async (r) => affiliateDetail(r.affiliate)),
     explainPlayer: vi.fn(async (player: string) => explanation(player)),
     attributionRules: vi.fn(async () => rulesView()),
-    saveAttributionRules: vi.fn(async (effectiveFrom, rules) => ({
-      saved: { id: 1, effective_from: effectiveFrom, created_by: 'desktop', created_at_ms: 0, rules },
+    saveAttributionRules: vi.fn(async ({ effective_from, rules }) => ({
+      saved: { id: 1, effective_from, created_by: 'sam', created_at_ms: 0, rules },
       errors: [],
     })),
     multiTouchReport: vi.fn(async () => multiTouch()),
@@ -113,21 +155,24 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     checkPlan: vi.fn(async () => importResult()),
     savePlan: vi.fn(async () => importResult({ saved: true, new_versions: [1] })),
     readPlanFile: vi.fn(async () => '{"name": "From file"}'),
-    exportPlan: vi.fn(async (_name: string, _format: string, path: string) => `/data/exports/${path}`),
+    exportPlan: vi.fn(async (r) => `/data/exports/${r.path}`),
     previewPlan: vi.fn(async () => planPreview()),
+    assignPlan: vi.fn(async () => undefined),
     listPeriods: vi.fn(async () => []),
     computePeriod: vi.fn(async () => computeResult()),
     closePeriod: vi.fn(async (label: string) => periodView(label, { status: 'closed', statement_hash: 'e'.repeat(64), closed_at_ms: 1 })),
+    setFxRate: vi.fn(async () => undefined),
     statement: vi.fn(async () => statement()),
-    exportStatement: vi.fn(async (_a: string, _p: string, _f: string, path: string) => `/data/exports/${path}`),
+    exportStatement: vi.fn(async (r) => `/data/exports/${r.path}`),
     qualification: vi.fn(async () => checklist()),
     detectRun: vi.fn(async () => ({ run_id: 1, flags_created: 2, rules: [] })),
     detectBacktest: vi.fn(async () => ({ rules: [] })),
+    saveRuleSettings: vi.fn(async (r) => ({ rule: r.rule, version: 2, settings_json: '{}' })),
     flagsList: vi.fn(async () => [flagRow(1), flagRow(2, { severity: 'low', score: 30, pattern: 'geo_mismatch' })]),
     flagDecide: vi.fn(async (input) => flagRow(input.flag_id, { status: input.decision === 'confirm' ? 'confirmed' : 'dismissed' })),
     flagInvestigate: vi.fn(async (id: number) => investigation(flagRow(id))),
-    reconcile: vi.fn(async (q) => reconReport({ period: q.period })),
-    reconcileExportCsv: vi.fn(async () => 2),
+    reconcilePeriod: vi.fn(async (q) => reconReport({ period: q.period })),
+    reconcileExportCsv: vi.fn(async (r) => ({ path: r.path, rows: 2 })),
     disputeOpen: vi.fn(async (input) => ({
       id: 7,
       state: 'open',
@@ -137,7 +182,6 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
       currency: 'EUR',
       sla_due_at_ms: Date.UTC(2026, 10, 8),
     })),
-    dashboardAlerts: vi.fn(async () => []),
     ...over,
   };
 }

@@ -159,6 +159,9 @@ export function progress(over: Partial<Progress> = {}): Progress {
     total: 4000,
     steps_done: 2,
     steps_total: 5,
+    bytes_done: null,
+    bytes_total: null,
+    rows_per_second: null,
     message: 'page 3',
     ...over,
   };

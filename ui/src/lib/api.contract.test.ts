@@ -1,0 +1,199 @@
+// The client against the Rust side, table-driven over every Backend method: each invokes the Tauri command of
+// its (snake_case) name with exactly the arguments the shell's command declares — `request` (passed through
+// untouched) and, for the long jobs, an `onProgress` Channel — read from src-tauri/src/commands/*.rs itself.
+// The commands are exactly the operations of crates/core/src/ops/catalog.rs, each is registered and allowed for
+// the window, and api.ts names each once as the literal passed to `call`.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { Channel } from '@tauri-apps/api/core';
+import { tauriBackend, type Backend } from './api';
+
+afterEach(() => clearMocks());
+
+// Relative to the working directory: tests run from ui/ (npm scripts and `npx vitest` alike).
+const repo = (file: string) => readFileSync(`../${file}`, 'utf8');
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Each `#[tauri::command]` of the shell → its parameters as the page names them (camelCase), without state. */
+function rustCommands(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const dir = 'src-tauri/src/commands';
+  for (const file of readdirSync(`../${dir}`).filter((f) => f.endsWith('.rs'))) {
+    const re = /#\[tauri::command\]\s*pub async fn (\w+)\(([^)]*)\)/g;
+    for (const m of repo(`${dir}/${file}`).matchAll(re)) {
+      // `name: Type` at the start of a parameter (the comma inside `State<'_, Console>` is followed by no colon).
+      const params = [...m[2].matchAll(/(?:^|,)\s*(\w+)\s*:/g)].map((p) => p[1]).filter((p) => p !== 'console');
+      out.set(m[1], params.map(camel));
+    }
+  }
+  return out;
+}
+
+/** The operation names of the front door's one list. */
+function catalog(): string[] {
+  return [...repo('crates/core/src/ops/catalog.rs').matchAll(/^\s*\w+ = "(\w+)", Access::/gm)].map((m) => m[1]);
+}
+
+const noop = () => {};
+const MAPPING = { preset: 'clicks' as const, columns: [{ column: 'aff', field: 'affiliate_id' }], date_format: 'dmy' };
+const RULES = {
+  click_id: true,
+  btag: true,
+  promo_code: true,
+  priority: 'click_wins' as const,
+  post_click_window_days: 30,
+  click_selection: 'last' as const,
+  ip_ua_window_hours: 0,
+  keep_first_referrer: false,
+};
+const POSTBACK = {
+  config: {
+    name: 'v',
+    program: '',
+    dialect: 'voluum' as const,
+    allow_ips: ['203.0.113.0/24'],
+    allow_any_ip: false,
+    hmac_required: true,
+    default_currency: 'EUR',
+  },
+  secrets: { token: 't', clear_previous: false },
+};
+
+/** One call of every Backend method with plausible arguments (the compiler insists on every method). */
+const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
+  sessionStatus: [],
+  signIn: [{ name: 'ana', passphrase: 'ana-demo-pass' }],
+  signOut: [],
+  createWorkspace: [{ name: 'olivia', display_name: 'Olivia Owner', passphrase: 'correct horse battery' }],
+  changePassphrase: [{ current: 'old passphrase', new: 'new passphrase!' }],
+  listPeople: [],
+  addPerson: [{ name: 'zoe', display_name: 'Zoe', roles: ['analyst', 'finance'], passphrase: 'zoe first pass' }],
+  updatePerson: [{ name: 'zoe', roles: ['viewer'], active: false }],
+  resetPassphrase: [{ name: 'zoe', passphrase: 'zoe second pass' }],
+  workspaceSettings: [],
+  saveWorkspaceSettings: [{ idle_lock_minutes: 20 }],
+  auditList: [{ actor: 'ana', action: 'flag_decide', object: 'flag', from: '2026-10-01', to: '2026-10-31', offset: 50, limit: 50 }],
+  auditVerify: [],
+  auditExport: ['audit.jsonl'],
+  workspaceStatus: [],
+  openDemoWorkspace: [noop],
+  syncNow: [{ full: true }, noop],
+  listPrograms: [],
+  selectProgram: ['Demo Broker'],
+  dashboard: [{ from: '2025-06-01', to: '2025-06-02' }],
+  coverage: [{ from: '2025-06-01', to: '2025-06-30' }],
+  dashboardAlerts: [],
+  listSources: [],
+  saveSource: [{ name: 'T', kind: 'everflow', base_url: 'https://t.example', window_days: 30, page_size: 100, overlap_minutes: 0, enabled: true }],
+  testSource: ['T'],
+  postbackLog: [{ source: 'v', outcome: 'rejected', text: 'cid', page: 2, page_size: 50 }],
+  postbackSources: [],
+  postbackSaveSource: [POSTBACK],
+  postbackListenerStatus: [],
+  postbackListenerStart: [0],
+  postbackListenerStop: [],
+  importFields: ['deposits'],
+  importMapping: ['tracker-clicks'],
+  saveImportMapping: [{ name: 'tracker-clicks', mapping: MAPPING }],
+  importPreview: [{ path: '/d/c.csv', mapping: MAPPING }],
+  importRun: [{ path: '/d/c.csv', source: 'Batch import', mapping: MAPPING }, noop],
+  importRuns: [],
+  importQuarantine: [{ run_id: 7, reason: 'date', offset: 50, limit: 50 }],
+  importQuarantineExport: [{ run_id: 7, path: '/tmp/q.csv' }],
+  listAffiliates: [{}],
+  affiliateDetail: [{ affiliate: '7', period: { from: '2026-09-01', to: '2026-09-30' } }],
+  explainPlayer: ['P1'],
+  attributionRules: [],
+  saveAttributionRules: [{ effective_from: '2026-11-01', rules: RULES }],
+  multiTouchReport: [{ period: { from: '2026-09-01', to: '2026-09-30' }, half_life_hours: 24 }],
+  setPromoCode: [{ code: 'SPIN', affiliate: '7', valid_to: '2026-12-31' }],
+  runAttribution: [],
+  listPlans: [],
+  planDetail: ['RS'],
+  checkPlan: [{ text: '{}', format: 'json' }],
+  savePlan: [{ text: 'name = "x"', format: 'toml' }],
+  readPlanFile: ['/p.toml'],
+  exportPlan: [{ name: 'RS', format: 'toml', path: 'rs.toml' }],
+  previewPlan: [{ text: '{}', format: 'json', period: '2026-09' }],
+  assignPlan: [{ plan: 'RS', affiliate: '7', effective_from: '2026-11-01' }],
+  listPeriods: [],
+  computePeriod: ['2026-09'],
+  closePeriod: ['2026-09'],
+  setFxRate: [{ period: '2026-09', from: 'EUR', to: 'USD', rate: '1.0842', source: 'ECB', as_of: '2026-09-30' }],
+  statement: [{ affiliate: 'aff-1', period: '2026-03' }],
+  exportStatement: [{ affiliate: 'aff-1', period: '2026-03', format: 'csv', path: 's.csv' }],
+  qualification: [{ player: 'p-1', period: '2026-03' }],
+  detectRun: [],
+  detectBacktest: [{ rule: 'click_flooding', settings: ['min_clicks=50'] }],
+  saveRuleSettings: [{ rule: 'click_flooding', settings: ['min_clicks=50'] }],
+  flagsList: [{ status: 'open' }],
+  flagDecide: [{ flag_id: 3, decision: 'dismiss', comment: 'ok' }],
+  flagInvestigate: [3],
+  reconcilePeriod: [{ period: '2026-10', reason: 'duplicate' }],
+  reconcileExportCsv: [{ query: { period: '2026-10' }, path: '/tmp/r.csv' }],
+  disputeOpen: [{ discrepancy_id: 4 }],
+};
+
+const rust = rustCommands();
+const methods = Object.keys(CALLS) as (keyof Backend)[];
+
+describe('the client is the operation list', () => {
+  it('the shell has one command per operation of the catalog, no more', () => {
+    const ops = catalog();
+    expect(ops.length).toBeGreaterThan(60); // the parse found them
+    expect([...rust.keys()].sort()).toEqual([...ops].sort());
+  });
+
+  it('tauriBackend has one method per command, named in camelCase, and nothing else', () => {
+    expect(Object.keys(tauriBackend).sort()).toEqual([...rust.keys()].map(camel).sort());
+    expect(methods.map((m) => snake(m)).sort()).toEqual([...rust.keys()].sort());
+  });
+
+  it('api.ts names each command exactly once, as the literal passed to call()', () => {
+    const source = readFileSync('src/lib/api.ts', 'utf8');
+    const called = [...source.matchAll(/\bcall(?:<[^>]*>)?\('(\w+)'/g)].map((m) => m[1]);
+    expect([...called].sort()).toEqual([...rust.keys()].sort());
+    expect(new Set(called).size).toBe(called.length);
+  });
+
+  it('registers and allows each command (main.rs, build.rs, the capability)', () => {
+    const main = repo('src-tauri/src/main.rs');
+    const build = repo('src-tauri/build.rs');
+    const capability = JSON.parse(repo('src-tauri/capabilities/main-window.json')) as { permissions: string[] };
+    for (const cmd of rust.keys()) {
+      expect(main).toMatch(new RegExp(`commands::\\w+::${cmd},`));
+      expect(build).toContain(`"${cmd}",`);
+      expect(capability.permissions).toContain(`allow-${cmd.replace(/_/g, '-')}`);
+    }
+  });
+});
+
+describe('each method sends { request } (and onProgress) exactly as the Rust command takes it', () => {
+  it.each(methods)('%s', async (method) => {
+    const cmd = snake(method);
+    const seen: [string, Record<string, unknown>][] = [];
+    mockIPC((c, args) => {
+      seen.push([c, (args ?? {}) as Record<string, unknown>]);
+      return null;
+    });
+    const args = CALLS[method] as unknown[];
+    await (tauriBackend[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    expect(seen).toHaveLength(1);
+    const [called, sent] = seen[0];
+    expect(called).toBe(cmd);
+    expect(Object.keys(sent).sort()).toEqual([...(rust.get(cmd) ?? ['<missing>'])].sort());
+    if ('request' in sent) expect(sent.request).toEqual(args[0]);
+    if ('onProgress' in sent) expect(sent.onProgress).toBeInstanceOf(Channel);
+  });
+
+  it('no request carries who is asking or which program', () => {
+    for (const args of Object.values(CALLS) as unknown[][]) {
+      const request = args[0];
+      if (typeof request !== 'object' || request === null) continue;
+      expect(Object.keys(request)).not.toContain('user');
+      expect(Object.keys(request)).not.toContain('program');
+    }
+  });
+});

@@ -337,10 +337,10 @@ pub fn audit(cx: Option<&Ctx>, a: AuditArgs) -> Result<(), ApiError> {
         print_report(&report);
     }
     if !report.ok {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            "the audit log does not verify",
-        ));
+        // The report above says what failed; exit non-zero without a second (error) document on stdout.
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        std::process::exit(1);
     }
     Ok(())
 }

@@ -502,10 +502,11 @@ impl PendingWrite {
         step: StepInfo,
         progress: &ProgressFn,
     ) -> StoreResult<()> {
-        let counts = self
+        let written = self
             .handle
             .await
-            .map_err(|e| StoreError::Invalid(format!("a background task failed: {e}")))??;
+            .map_err(|e| StoreError::Invalid(format!("a background task failed: {e}")))?;
+        let counts = written?;
         result.pages += 1;
         result.rows_fetched += counts.fetched;
         result.rows_inserted += counts.inserted;

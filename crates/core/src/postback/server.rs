@@ -101,9 +101,7 @@ pub async fn start(
     opts: ListenerOptions,
 ) -> Result<ListenerHandle, CoreError> {
     let s = store.clone();
-    let sources = tokio::task::spawn_blocking(move || load_runtime(&s))
-        .await
-        .map_err(|e| internal(e.to_string()))??;
+    let sources = crate::workspace::off_thread(move || load_runtime(&s)).await?;
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port))
         .await
         .map_err(|e| {
@@ -165,9 +163,7 @@ impl ListenerHandle {
     /// Re-reads the source settings (after [`super::configure_source`]) without dropping connections.
     pub async fn reload_sources(&self) -> Result<(), CoreError> {
         let s = self.store.clone();
-        let sources = tokio::task::spawn_blocking(move || load_runtime(&s))
-            .await
-            .map_err(|e| internal(e.to_string()))??;
+        let sources = crate::workspace::off_thread(move || load_runtime(&s)).await?;
         *self.app.sources.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(sources);
         Ok(())
     }

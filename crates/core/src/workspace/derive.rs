@@ -31,22 +31,15 @@ impl Workspace {
     /// with nothing new changes nothing). Attribution first: detection charges findings to the attributed
     /// affiliate.
     pub fn derive(&self, now_ms: i64) -> StoreResult<DeriveSummary> {
-        let programs: Vec<(i64, String, String)> =
-            self.store.read::<_, crate::store::StoreError>(|c| {
-                let mut stmt = c.prepare("SELECT id, name, vertical FROM programs ORDER BY id")?;
-                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                Ok(rows.collect::<Result<Vec<_>, _>>()?)
-            })?;
+        let programs = self.store.read(crate::programs::all)?;
         let mut summary = DeriveSummary::default();
-        for (id, name, vertical) in &programs {
-            if vertical == "igaming" {
-                let run = crate::attribution::run(&self.store, *id, now_ms)?;
-                summary.attribution.push((name.clone(), run));
-            }
+        for p in programs.iter().filter(|p| !p.is_forex()) {
+            let run = crate::attribution::run(&self.store, p.id, now_ms)?;
+            summary.attribution.push((p.name.clone(), run));
         }
-        for (id, name, _) in programs {
-            let run = crate::detect::run(&self.store, id, None, now_ms)?;
-            summary.detection.push((name, run));
+        for p in programs {
+            let run = crate::detect::run(&self.store, p.id, None, now_ms)?;
+            summary.detection.push((p.name, run));
         }
         Ok(summary)
     }

@@ -15,8 +15,7 @@ fn cli(data_dir: &Path, user: &str) -> Command {
 }
 
 fn run(c: &mut Command) -> Output {
-    let out = c.output().unwrap();
-    out
+    c.output().unwrap()
 }
 
 fn text(o: &Output) -> String {

@@ -39,9 +39,7 @@ pub async fn explain_player(
 pub async fn attribution_rules(
     console: State<'_, Console>,
 ) -> Result<AttributionRulesView, ApiError> {
-    console
-        .run(move |cx| ops::attribution::attribution_rules(cx))
-        .await
+    console.run(ops::attribution::attribution_rules).await
 }
 
 #[tauri::command]
@@ -78,7 +76,5 @@ pub async fn set_promo_code(
 pub async fn run_attribution(
     console: State<'_, Console>,
 ) -> Result<AttributionRunSummary, ApiError> {
-    console
-        .run(move |cx| ops::attribution::run_attribution(cx))
-        .await
+    console.run(ops::attribution::run_attribution).await
 }

@@ -7,7 +7,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn list_plans(console: State<'_, Console>) -> Result<Vec<PlanSummary>, ApiError> {
-    console.run(move |cx| ops::commission::list_plans(cx)).await
+    console.run(ops::commission::list_plans).await
 }
 
 #[tauri::command]
@@ -82,9 +82,7 @@ pub async fn assign_plan(
 
 #[tauri::command]
 pub async fn list_periods(console: State<'_, Console>) -> Result<Vec<PeriodView>, ApiError> {
-    console
-        .run(move |cx| ops::commission::list_periods(cx))
-        .await
+    console.run(ops::commission::list_periods).await
 }
 
 #[tauri::command]

@@ -7,7 +7,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn detect_run(console: State<'_, Console>) -> Result<DetectRunSummary, ApiError> {
-    console.run(move |cx| ops::detect::detect_run(cx)).await
+    console.run(ops::detect::detect_run).await
 }
 
 #[tauri::command]

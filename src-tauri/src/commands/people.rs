@@ -7,7 +7,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn session_status(console: State<'_, Console>) -> Result<SessionStatus, ApiError> {
-    console.run(move |cx| ops::people::session_status(cx)).await
+    console.run(ops::people::session_status).await
 }
 
 #[tauri::command]
@@ -22,7 +22,7 @@ pub async fn sign_in(
 
 #[tauri::command]
 pub async fn sign_out(console: State<'_, Console>) -> Result<SessionStatus, ApiError> {
-    console.run(move |cx| ops::people::sign_out(cx)).await
+    console.run(ops::people::sign_out).await
 }
 
 #[tauri::command]
@@ -47,7 +47,7 @@ pub async fn change_passphrase(
 
 #[tauri::command]
 pub async fn list_people(console: State<'_, Console>) -> Result<Vec<Person>, ApiError> {
-    console.run(move |cx| ops::people::list_people(cx)).await
+    console.run(ops::people::list_people).await
 }
 
 #[tauri::command]
@@ -84,9 +84,7 @@ pub async fn reset_passphrase(
 pub async fn workspace_settings(
     console: State<'_, Console>,
 ) -> Result<WorkspaceSettings, ApiError> {
-    console
-        .run(move |cx| ops::people::workspace_settings(cx))
-        .await
+    console.run(ops::people::workspace_settings).await
 }
 
 #[tauri::command]
@@ -111,7 +109,7 @@ pub async fn audit_list(
 
 #[tauri::command]
 pub async fn audit_verify(console: State<'_, Console>) -> Result<VerifyReport, ApiError> {
-    console.run(move |cx| ops::audit::audit_verify(cx)).await
+    console.run(ops::audit::audit_verify).await
 }
 
 #[tauri::command]

@@ -9,7 +9,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn list_sources(console: State<'_, Console>) -> Result<SourcesOverview, ApiError> {
-    console.run(move |cx| ops::sources::list_sources(cx)).await
+    console.run(ops::sources::list_sources).await
 }
 
 #[tauri::command]
@@ -44,9 +44,7 @@ pub async fn postback_log(
 pub async fn postback_sources(
     console: State<'_, Console>,
 ) -> Result<Vec<PostbackSourceConfig>, ApiError> {
-    console
-        .run(move |cx| ops::sources::postback_sources(cx))
-        .await
+    console.run(ops::sources::postback_sources).await
 }
 
 #[tauri::command]
@@ -130,7 +128,7 @@ pub async fn import_run(
 
 #[tauri::command]
 pub async fn import_runs(console: State<'_, Console>) -> Result<Vec<ImportRunSummary>, ApiError> {
-    console.run(move |cx| ops::imports::import_runs(cx)).await
+    console.run(ops::imports::import_runs).await
 }
 
 #[tauri::command]

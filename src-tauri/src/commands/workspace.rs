@@ -9,9 +9,7 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn workspace_status(console: State<'_, Console>) -> Result<WorkspaceStatus, ApiError> {
-    console
-        .run(move |cx| ops::workspace::workspace_status(cx))
-        .await
+    console.run(ops::workspace::workspace_status).await
 }
 
 #[tauri::command]
@@ -33,9 +31,7 @@ pub async fn sync_now(
 
 #[tauri::command]
 pub async fn list_programs(console: State<'_, Console>) -> Result<Vec<ProgramSummary>, ApiError> {
-    console
-        .run(move |cx| ops::workspace::list_programs(cx))
-        .await
+    console.run(ops::workspace::list_programs).await
 }
 
 #[tauri::command]
@@ -72,7 +68,5 @@ pub async fn coverage(
 pub async fn dashboard_alerts(
     console: State<'_, Console>,
 ) -> Result<Vec<DashboardAlert>, ApiError> {
-    console
-        .run(move |cx| ops::reports::dashboard_alerts(cx))
-        .await
+    console.run(ops::reports::dashboard_alerts).await
 }

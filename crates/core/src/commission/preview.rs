@@ -261,7 +261,7 @@ fn preview_in(
     };
 
     let period_id = period::find(c, prog.id, label)?.map(|p| p.id);
-    let mut input = load_input(c, &prog, period_id, &span.from, &span.to)?;
+    let mut input = load_input(c, prog, period_id, &span.from, &span.to)?;
     let loaded_history = input
         .affiliates
         .iter()

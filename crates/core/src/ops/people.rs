@@ -364,7 +364,7 @@ pub fn change_passphrase(cx: &Ctx, req: ChangePassphraseRequest) -> Result<Perso
 
 pub fn workspace_settings(cx: &Ctx) -> Result<WorkspaceSettings, ApiError> {
     cx.allow(Op::WorkspaceSettings)?;
-    Ok(cx.workspace().store().read(|c| settings::load(c))?)
+    Ok(cx.workspace().store().read(settings::load)?)
 }
 
 pub fn save_workspace_settings(

@@ -43,9 +43,9 @@ pub fn find(
     settings: &ReconSettings,
     now_ms: i64,
 ) -> Result<Vec<Discrepancy>, ReconError> {
-    Ok(store.read(|conn| -> Result<_, ReconError> {
+    store.read(|conn| -> Result<_, ReconError> {
         Ok(classify(conn, program_id, month, settings, now_ms)?)
-    })?)
+    })
 }
 
 /// Reconciles `query.period` for `program_id`: stores the discrepancies and returns the filtered report. (The

@@ -1,13 +1,20 @@
 // End-to-end: the real Affops desktop binary under Xvfb, driven through tauri-driver + WebKitWebDriver.
 //
-// The CLI computes the demo dashboard headless; the app opens the same demo from its welcome screen; every
-// affiliate's FTD count shown in the app must equal the CLI's, and so must one affiliate's statement total. Then
-// the sidebar opens every screen (Sources with the demo sources ok, Coverage, Affiliates with a player's
-// attribution explained, Plans, Statements with a line's drill-down, Flagged traffic with an investigation,
-// Reconciliation), with a screenshot of each. Last, two jobs done through the screens: a click file with two bad
-// rows imported (preview, result, quarantine with reasons), and a postback source added, its listener started and
-// three requests sent (accepted, wrong token, unreplaced macro) that the log then lists. Run through
-// tests/e2e/run.sh, which builds the environment this file reads:
+// The CLI computes the demo dashboard headless (signed in as the demo's viewer); the app opens the same demo from
+// its welcome screen and lands on the sign-in screen, which lists the demo's people. First the window's security
+// (RELIABILITY A1): a command outside its capability is refused, and injected scripts (inline and remote) do not
+// run. Then each demo role signs in and shows one thing it may do and one it may not:
+//   vera (viewer)    reads every screen — every affiliate's FTDs equal the CLI's, one statement's total too — but
+//                    cannot press Sync now;
+//   ana (analyst)    confirms a flag and reconciles the demo month, but cannot close a period;
+//   max (manager)    runs attribution, imports a click file with two bad rows (preview, result, quarantine with
+//                    reasons) and adds a postback source whose listener receives an accepted, a wrong-token and an
+//                    unreplaced-macro request, but cannot close a period;
+//   fiona (finance)  computes and closes the demo month, but cannot decide a flag;
+//   olivia (owner)   adds a person, but cannot compute; the Audit log shows ana's decision and fiona's close under
+//                    their names, and the chain verifies.
+// Screenshots of each screen land in the artifacts folder. Run through tests/e2e/run.sh, which builds the
+// environment this file reads:
 //   AFFOPS_BIN, AFFOPS_CLI   absolute paths of the desktop app and the CLI
 //   AFFOPS_E2E_TMP           a fresh per-run folder (CLI and app data dirs go under it)
 //   AFFOPS_E2E_ARTIFACTS     where screenshots and the driver log go
@@ -41,6 +48,9 @@ const IMPORT_BAD_ID_ROW = 23;
 const POSTBACK_SOURCE = 'e2e-tracker';
 const POSTBACK_TOKEN = 'e2e-token-7f3a';
 const SETTLE_MS = 300; // let WebKit paint before a screenshot
+const SIGN_IN_TIMEOUT_MS = 60_000; // a debug build derives the passphrase key slowly
+const CLI_USER = 'vera'; // the demo's viewer: reading the dashboard and a statement needs nothing more
+const demoPassphrase = (name) => `${name}-demo-pass`;
 const TEST_TIMEOUT_MS = 15 * 60_000;
 
 function requireEnv(name) {
@@ -56,13 +66,16 @@ const ARTIFACTS = path.resolve(
   process.env.AFFOPS_E2E_ARTIFACTS ?? path.join(import.meta.dirname, 'artifacts'),
 );
 
-async function cli(args) {
+/** Runs the CLI; with `user`, signed in as that demo person (`--user`, the passphrase in AFFOPS_PASSPHRASE). */
+async function cli(args, user = null) {
+  const argv = user ? [...args, '--user', user] : args;
+  const env = user ? { ...process.env, AFFOPS_PASSPHRASE: demoPassphrase(user) } : process.env;
   try {
-    const { stdout } = await run(CLI, args, { timeout: CLI_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(CLI, argv, { timeout: CLI_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, env });
     return stdout;
   } catch (error) {
     throw new Error(
-      `affops-cli ${args.join(' ')} failed (exit ${error.code ?? '?'}, signal ${error.signal ?? '-'}):\n` +
+      `affops-cli ${argv.join(' ')} failed (exit ${error.code ?? '?'}, signal ${error.signal ?? '-'}):\n` +
         `${error.stderr ?? ''}${error.stdout ?? ''}`,
     );
   }
@@ -76,14 +89,17 @@ function parseJson(command, stdout) {
   }
 }
 
-/** The CLI's demo dashboard and one affiliate's statement: the expected values. */
+/** The CLI's demo dashboard and one affiliate's statement, read as the demo's viewer: the expected values. */
 async function cliExpected() {
   const dataDir = path.join(TMP, 'cli');
-  await cli(['demo', '--data-dir', dataDir]);
-  const dashboard = parseJson('dashboard', await cli(['dashboard', '--data-dir', dataDir, '--json']));
+  await cli(['demo', '--data-dir', dataDir]); // an empty workspace: the demo creates its people
+  const dashboard = parseJson('dashboard', await cli(['dashboard', '--data-dir', dataDir, '--json'], CLI_USER));
   const statement = parseJson(
     'statement',
-    await cli(['statement', '--data-dir', dataDir, '--affiliate', STATEMENT_AFFILIATE, '--period', STATEMENT_PERIOD, '--json']),
+    await cli(
+      ['statement', '--data-dir', dataDir, '--affiliate', STATEMENT_AFFILIATE, '--period', STATEMENT_PERIOD, '--json'],
+      CLI_USER,
+    ),
   );
   return { dashboard, statement };
 }
@@ -112,6 +128,94 @@ async function waitForAny(browser, selectors, what) {
     { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `${what}: none of ${selectors.join(', ')} appeared` },
   );
   return found;
+}
+
+/** Signs in from the sign-in screen as a demo person: a click on them in the demo list fills the form, Enter submits. */
+async function signIn(browser, name) {
+  const row = await browser.$(`[data-testid=demo-person][data-name="${name}"]`);
+  await row.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the sign-in screen does not list the demo person ${name}` });
+  await (await row.$('[data-testid=demo-person-fill]')).click();
+  assert.equal(await (await browser.$('[data-testid=signin-name]')).getValue(), name, 'the click filled the name');
+  await browser.keys('Enter'); // the click focused "Sign in"
+  await browser.waitUntil(
+    async () => (await (await browser.$('[data-testid=who]')).isExisting()) || (await (await browser.$('[data-testid=signin-error]')).isExisting()),
+    { timeout: SIGN_IN_TIMEOUT_MS, interval: 250, timeoutMsg: `signing in as ${name} showed neither the app nor an error` },
+  );
+  const error = await browser.$('[data-testid=signin-error]');
+  if (await error.isExisting()) throw new Error(`signing in as ${name} failed: ${await error.getText()}`);
+  const who = await (await browser.$('[data-testid=who-name]')).getAttribute('title');
+  assert.equal(who, name, 'the sidebar shows who is signed in');
+  await (await browser.$('[data-testid=dashboard]')).waitForExist({ timeout: DASHBOARD_TIMEOUT_MS, interval: 500 });
+}
+
+/** "Switch user" in the sidebar, then signs in as `name`. */
+async function switchUser(browser, name) {
+  await (await browser.$('[data-testid=switch-user]')).click();
+  await (await browser.$('[data-testid=signin]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'Switch user did not show the sign-in screen' });
+  await signIn(browser, name);
+}
+
+/** `selector` is shown but disabled, its tooltip naming the missing permission. */
+async function assertDenied(browser, selector, permission, who) {
+  const el = await browser.$(selector);
+  await el.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `${selector} is not shown to ${who}` });
+  assert.equal(await el.isEnabled(), false, `${who} may press ${selector}, which needs ${permission}`);
+  const title = (await el.getAttribute('title')) ?? '';
+  assert.ok(title.includes(`“${permission}”`), `the tooltip of ${selector} does not name ${permission}: "${title}"`);
+}
+
+/**
+ * RELIABILITY A1, from the page itself: a command the window's capability does not grant is refused by the core
+ * of Tauri, and scripts injected into the page — inline, or from another origin — do not run (the CSP refuses
+ * them and says so with a `securitypolicyviolation` event).
+ */
+async function assertWindowIsLockedDown(browser) {
+  // (Results carry `reason`, never `error`: WebDriver reads a returned object with an `error` key as its own failure.)
+  const denied = await browser.executeAsync((done) => {
+    window.__TAURI_INTERNALS__
+      .invoke('plugin:app|version')
+      .then((v) => done({ ran: true, value: String(v) }), (e) => done({ ran: false, reason: String(e?.message ?? e) }));
+  });
+  console.log(`plugin:app|version from the page: ${JSON.stringify(denied)}`);
+  assert.equal(denied.ran, false, `a command outside the capability ran: ${JSON.stringify(denied)}`);
+  assert.match(denied.reason, /not allowed/i, `unexpected refusal: ${denied.reason}`);
+
+  const ours = await browser.executeAsync((done) => {
+    window.__TAURI_INTERNALS__.invoke('session_status').then(
+      (s) => done({ ran: true, hasPeople: s.has_people }),
+      (e) => done({ ran: false, reason: String(e?.message ?? e) }),
+    );
+  });
+  assert.deepEqual(ours, { ran: true, hasPeople: true }, 'the window may call its own commands'); // the refusal above is the ACL's
+
+  const injected = await browser.executeAsync((done) => {
+    const violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    const inline = document.createElement('script');
+    inline.textContent = 'window.__e2eInline = "ran";';
+    document.head.appendChild(inline);
+    const remote = document.createElement('script');
+    remote.src = 'https://example.com/x.js';
+    remote.onload = () => violations.push('remote loaded');
+    remote.onerror = () => violations.push('remote error');
+    document.head.appendChild(remote);
+    setTimeout(
+      () => done({ inline: window.__e2eInline ?? null, remoteGlobal: window.__e2eRemote ?? null, violations }),
+      1500,
+    );
+  });
+  console.log(`injected scripts: ${JSON.stringify(injected)}`);
+  assert.equal(injected.inline, null, 'an injected inline script ran');
+  assert.equal(injected.remoteGlobal, null, 'a script from another origin ran');
+  assert.ok(!injected.violations.includes('remote loaded'), 'a script from another origin loaded');
+  assert.ok(
+    injected.violations.some((v) => v.startsWith('script-src') && v.includes('inline')),
+    `no CSP violation reported for the inline script: ${injected.violations.join(' | ')}`,
+  );
+  assert.ok(
+    injected.violations.some((v) => v.startsWith('script-src') && v.includes('example.com')),
+    `no CSP violation reported for the remote script: ${injected.violations.join(' | ')}`,
+  );
 }
 
 function portOpen(host, port) {
@@ -195,7 +299,7 @@ async function firePostback(url) {
   return response.status;
 }
 
-test('the app shows the same FTDs per affiliate as the CLI for the demo workspace', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('the demo workspace: each role signs in, does what it may and is refused what it may not; the app agrees with the CLI; the audit log names who did what', { timeout: TEST_TIMEOUT_MS }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
 
   const { dashboard: expected, statement: expectedStatement } = await cliExpected();
@@ -226,18 +330,32 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
       timeout: WELCOME_TIMEOUT_MS,
       timeoutMsg: `welcome screen ([data-testid=open-demo]) not shown within ${WELCOME_TIMEOUT_MS} ms — is the app built with its frontend (tauri build), and is AFFOPS_DATA_DIR empty?`,
     });
+    assert.ok(await (await browser.$('[data-testid=create-workspace]')).isDisplayed(), 'the welcome screen offers to create a workspace');
     await sleep(SETTLE_MS);
     await screenshot(browser, 'welcome.png');
     await open.click();
 
-    const dashboard = await browser.$('[data-testid=dashboard]');
-    await dashboard.waitForExist({
+    // The demo creates its people; nobody is signed in: the sign-in screen lists them with their passphrases.
+    const demoPeople = await browser.$('[data-testid=demo-people]');
+    await demoPeople.waitForExist({
       timeout: DASHBOARD_TIMEOUT_MS,
       interval: 500,
-      timeoutMsg: `dashboard not shown within ${DASHBOARD_TIMEOUT_MS} ms after "Open demo workspace"`,
+      timeoutMsg: `the sign-in screen with the demo people was not shown within ${DASHBOARD_TIMEOUT_MS} ms after "Open demo workspace"`,
     });
+    const demoNames = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=demo-person]')).map((tr) => tr.getAttribute('data-name')),
+    );
+    assert.deepEqual(demoNames, ['olivia', 'max', 'fiona', 'felix', 'ana', 'vera'], 'the demo people listed');
+    assert.equal(await (await browser.$('[data-testid=dashboard]')).isExisting(), false, 'the dashboard showed before anyone signed in');
     await sleep(SETTLE_MS);
+    await screenshot(browser, 'signin.png');
 
+    await assertWindowIsLockedDown(browser);
+
+    // ---- vera, the viewer: every screen to read, nothing to change -------------------------------------------
+    await signIn(browser, 'vera');
+    const chart = await browser.$('[data-testid=daily-ftd-chart]');
+    await chart.waitForExist({ timeout: SCREEN_TIMEOUT_MS });
     // One round trip for all rows: [affiliate id, FTD cell text].
     const shown = await browser.execute(() =>
       Array.from(document.querySelectorAll('[data-testid=affiliate-row]')).map((tr) => [
@@ -257,7 +375,6 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
       assert.equal(shownFtds.get(id), ftds, `FTDs of affiliate ${id}: app shows ${shownFtds.get(id)}, CLI says ${ftds}`);
     }
 
-    const chart = await browser.$('[data-testid=daily-ftd-chart]');
     assert.ok(await chart.isDisplayed(), 'the daily FTD chart is not displayed');
     await browser.waitUntil(async () => Number(await chart.getProperty('naturalWidth')) > 0, {
       timeout: CHART_LOAD_TIMEOUT_MS,
@@ -266,6 +383,8 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
 
     await sleep(SETTLE_MS);
     await screenshot(browser, 'dashboard.png');
+
+    await assertDenied(browser, '[data-testid=sync-now]', 'data.ingest', 'vera (viewer)');
 
     // Sources: both demo sources are listed, and the demo sync left each of them ok.
     await openScreen(browser, 'nav-sources', 'sources');
@@ -357,7 +476,25 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
     await waitForAny(browser, ['[data-testid=evidence]'], 'the investigation showed no evidence');
     await sleep(SETTLE_MS);
     await screenshot(browser, 'investigation.png');
+    await assertDenied(browser, '[data-testid=decision-submit]', 'flags.decide', 'vera (viewer)');
 
+
+    // ---- ana, the analyst: confirms a flag and reconciles; may not close a period ---------------------------
+    await switchUser(browser, 'ana');
+    await openScreen(browser, 'nav-flags', 'flags');
+    await waitForAny(browser, ['[data-testid=flag-row]'], 'ana sees no flag');
+    const flagRow = await browser.$('[data-testid=flag-row]');
+    const flagId = await flagRow.getAttribute('data-flag-id');
+    await (await flagRow.$('[data-testid=flag-open]')).click();
+    const decision = await browser.$('[data-testid=decision-form]');
+    await decision.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the investigation has no decision form' });
+    assert.match(await (await browser.$('[data-testid=decision-by]')).getText(), /Recorded as Ana Analyst \(ana\)/);
+    await (await browser.$('[data-testid=decision-comment]')).setValue('e2e: same device ring, confirmed');
+    await (await browser.$('[data-testid=decision-submit]')).click();
+    await browser.waitUntil(async () => !(await (await browser.$(`[data-testid=flag-row][data-flag-id="${flagId}"]`)).isExisting()), {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: `flag ${flagId} stayed in the open queue after ana confirmed it`,
+    });
     // Reconciliation: the demo month, with the injected integration faults as discrepancies.
     await openScreen(browser, 'nav-reconcile', 'reconcile');
     const month = await browser.$('[data-testid=recon-period]');
@@ -367,6 +504,17 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
     await waitForAny(browser, ['[data-testid=recon-row]'], 'the Reconciliation screen listed no discrepancy for the demo month');
     await sleep(SETTLE_MS);
     await screenshot(browser, 'reconciliation.png');
+
+    await openScreen(browser, 'nav-statements', 'statements');
+    await assertDenied(browser, `[data-testid=period-row][data-period="${STATEMENT_PERIOD}"] [data-testid=close-period]`, 'periods.close', 'ana (analyst)');
+
+    // ---- max, the affiliate manager: attribution, imports and postbacks; may not close a period -------------
+    await switchUser(browser, 'max');
+    await openScreen(browser, 'nav-affiliates', 'affiliates');
+    await (await browser.$('[data-testid=run-attribution]')).click();
+    await (await browser.$('[data-testid=run-notice]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'max could not run attribution' });
+    await openScreen(browser, 'nav-statements', 'statements');
+    await assertDenied(browser, `[data-testid=period-row][data-period="${STATEMENT_PERIOD}"] [data-testid=close-period]`, 'periods.close', 'max (manager)');
 
     // Import, through the screen: a click file with two bad rows → preview → import → its quarantine, with reasons.
     // Runs after the demo's checks above, since its clicks join the demo program.
@@ -436,6 +584,78 @@ test('the app shows the same FTDs per affiliate as the CLI for the demo workspac
     assert.match(counters, /1 recorded .* 2 rejected/s, `listener counters after Refresh: ${counters}`);
     await sleep(SETTLE_MS);
     await screenshot(browser, 'postbacks.png');
+
+    // ---- fiona, finance: computes and closes the demo month; may not decide a flag ---------------------------
+    await switchUser(browser, 'fiona');
+    await openScreen(browser, 'nav-statements', 'statements');
+    const label = await browser.$('[data-testid=compute-label]');
+    await label.clearValue();
+    await label.setValue(STATEMENT_PERIOD);
+    await (await browser.$('[data-testid=compute]')).click();
+    await (await browser.$('[data-testid=compute-result]')).waitForExist({
+      timeout: DASHBOARD_TIMEOUT_MS,
+      timeoutMsg: `fiona's compute of ${STATEMENT_PERIOD} showed no result`,
+    });
+    const closeButton = await browser.$(`[data-testid=period-row][data-period="${STATEMENT_PERIOD}"] [data-testid=close-period]`);
+    await closeButton.click();
+    await closeButton.click(); // the second press confirms
+    await browser.waitUntil(
+      async () => (await (await browser.$(`[data-testid=period-row][data-period="${STATEMENT_PERIOD}"]`)).getText()).includes('closed'),
+      { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `${STATEMENT_PERIOD} is not shown closed after fiona closed it` },
+    );
+    await openScreen(browser, 'nav-flags', 'flags');
+    await waitForAny(browser, ['[data-testid=flag-row]'], 'fiona sees no flag');
+    await (await browser.$('[data-testid=flag-open]')).click();
+    await assertDenied(browser, '[data-testid=decision-submit]', 'flags.decide', 'fiona (finance)');
+
+    // ---- olivia, the owner: adds a person; may not compute. The audit log names who did what. -------------
+    await switchUser(browser, 'olivia');
+    await openScreen(browser, 'nav-people', 'people');
+    await waitForAny(browser, ['[data-testid=person-row]'], 'the People screen lists nobody');
+    const add = await browser.$('[data-testid=add-person-form]');
+    await (await add.$('[data-testid=add-name]')).setValue('e2e-auditor');
+    await (await add.$('[data-testid=add-display-name]')).setValue('Erin Auditor');
+    await (await add.$('[data-testid=add-passphrase]')).setValue('erin-first-passphrase');
+    await (await add.$('[data-testid=add-confirm]')).setValue('erin-first-passphrase');
+    await (await add.$('[data-testid=add-submit]')).click(); // a viewer, the default role
+    const added = await browser.$('[data-testid=person-row][data-name="e2e-auditor"]');
+    await added.waitForExist({ timeout: SIGN_IN_TIMEOUT_MS, timeoutMsg: 'the added person is not listed' });
+    assert.match(await added.getText(), /Erin Auditor[\s\S]*Viewer/, 'the added person with their role');
+    const people = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=person-row]')).map((tr) => tr.getAttribute('data-name')),
+    );
+    for (const name of ['olivia', 'max', 'fiona', 'felix', 'ana', 'vera', 'e2e-auditor']) {
+      assert.ok(people.includes(name), `${name} is not on the People screen (${people.join(', ')})`);
+    }
+    await browser.execute(() => window.scrollTo(0, 0));
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'people.png');
+    await openScreen(browser, 'nav-statements', 'statements');
+    await assertDenied(browser, '[data-testid=compute]', 'commission.compute', 'olivia (owner)');
+
+    await openScreen(browser, 'nav-audit', 'audit');
+    await waitForAny(browser, ['[data-testid=audit-row]'], 'the audit log is empty');
+    await (await browser.$('[data-testid=audit-filter-actor]')).selectByAttribute('value', 'ana');
+    await (await browser.$('[data-testid=audit-filter-action]')).selectByAttribute('value', 'flag_decide');
+    const anaDecision = await browser.$('[data-testid=audit-row][data-actor=ana][data-action=flag_decide]');
+    await anaDecision.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: "ana's flag decision is not in the audit log under her name" });
+    assert.match(await anaDecision.getText(), new RegExp(`flag ${flagId}\\b`), "ana's decision names the flag");
+    await (await browser.$('[data-testid=audit-filter-actor]')).selectByAttribute('value', 'fiona');
+    await (await browser.$('[data-testid=audit-filter-action]')).selectByAttribute('value', 'close_period');
+    const fionaClose = await browser.$('[data-testid=audit-row][data-actor=fiona][data-action=close_period]');
+    await fionaClose.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: "fiona's period close is not in the audit log under her name" });
+    assert.ok((await fionaClose.getText()).includes(STATEMENT_PERIOD), "fiona's close names the month");
+    await (await browser.$('[data-testid=audit-clear]')).click();
+    await browser.waitUntil(async () => (await browser.$$('[data-testid=audit-row]')).length > 2, {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: 'clearing the filters did not list the whole log',
+    });
+    await (await browser.$('[data-testid=audit-verify]')).click();
+    const verified = await browser.$('[data-testid=audit-verify-result]');
+    await verified.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'Verify chain showed no result' });
+    assert.equal(await verified.getAttribute('data-ok'), 'true', `the chain does not verify: ${await verified.getText()}`);
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'audit.png');
     passed = true;
   } finally {
     if (browser) {

@@ -128,6 +128,7 @@ describe('the chosen program through App', () => {
     await waitFor(() => expect(backend.flagsList).toHaveBeenLastCalledWith({}));
     expect(programAt.flagsList).toBe(BROKER);
     await user.click(screen.getByTestId('nav-reconcile'));
+    await user.click(await screen.findByTestId('recon-apply'));
     await waitFor(() => expect(backend.reconcilePeriod).toHaveBeenLastCalledWith({ period: '2025-06' }));
     expect(programAt.reconcilePeriod).toBe(BROKER);
   });

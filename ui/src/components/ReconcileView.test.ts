@@ -15,9 +15,12 @@ const as = (roles: Parameters<typeof person>[1]) => {
 };
 
 describe('ReconcileView', () => {
-  it('reconciles the initial month and filters rows by reason code', async () => {
+  it('reconciles the month it opens with when asked (not on opening), and filters rows by reason code', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
+    expect(screen.getByTestId('recon-start')).toHaveTextContent('press Reconcile');
+    expect(backend.reconcilePeriod).not.toHaveBeenCalled(); // it writes: never just by opening the screen
+    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
     expect(backend.reconcilePeriod).toHaveBeenCalledWith({ period: '2026-10' });
     expect(screen.getByTestId('recon-total')).toHaveTextContent('Affiliate 3');
@@ -31,6 +34,7 @@ describe('ReconcileView', () => {
   it('exports CSV and opens a dispute, with no name to type', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
+    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
     await userEvent.type(screen.getByTestId('recon-export-path'), '/tmp/r.csv');
     await userEvent.click(screen.getByTestId('recon-export'));
@@ -46,6 +50,7 @@ describe('ReconcileView', () => {
   it('refuses a malformed month before asking the backend', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
+    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
     const input = screen.getByTestId('recon-period');
     await userEvent.clear(input);
@@ -67,6 +72,7 @@ describe('ReconcileView', () => {
   it('finance reconciles but may not open a dispute', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { props: { backend, initialPeriod: '2026-10' }, context: as(['finance']) });
+    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
     const dispute = screen.getAllByTestId('recon-dispute')[0];
     expect(dispute).toBeDisabled();
@@ -82,6 +88,7 @@ describe('ReconcileView', () => {
       }),
     });
     render(ReconcileView, { props: { backend, initialPeriod: '2026-10' }, context: as(['analyst']) });
+    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
     await userEvent.click(screen.getAllByTestId('recon-dispute')[0]);
     const banner = await screen.findByTestId('error-banner');

@@ -11,6 +11,7 @@ mod commission;
 mod detect;
 mod error;
 mod import;
+mod payouts;
 mod people;
 mod postback;
 
@@ -30,6 +31,11 @@ pub use people::{
     AddPersonRequest, AuditExportResult, ChangePassphraseRequest, CreateWorkspaceRequest,
     DemoPerson, ResetPassphraseRequest, SessionStatus, SignInRequest, SignedIn,
 };
+pub use payouts::{
+    ApproveRunRequest, BankReturnRequest, ExportFilesRequest, MarkPaidRequest, PayerRequest, PayerView,
+    PayoutsOverview, PrepareRunRequest, ProposePayeeRequest, ReviewPayeeRequest, RunRequest, SepaFormat,
+    SignApprovalRequest, StatementLinesRequest, WrittenFile,
+};
 pub use postback::PostbackSourceRequest;
 
 // The domain's records, as the UI and the CLI's JSON see them (defined where they are computed).
@@ -44,6 +50,11 @@ pub use crate::dashboard::{AffiliateRow, Dashboard, DashboardQuery};
 pub use crate::detect::types::*;
 pub use crate::import::types::*;
 pub use crate::ingest::types::{Progress, StreamSyncResult, SyncSummary};
+pub use crate::payouts::approvals::ApprovalOutcome;
+pub use crate::payouts::payee::RawPayeeDetails;
+pub use crate::payouts::settle::BankOutcome;
+pub use crate::payouts::types::*;
+pub use crate::workspace::backup::BackupResult;
 pub use crate::people::settings::WorkspaceSettings;
 pub use crate::people::{Permission, Person, PersonChange, Role};
 pub use crate::postback::dialect::Dialect;

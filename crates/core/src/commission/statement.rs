@@ -34,6 +34,7 @@ pub fn label(key: &str) -> String {
         "carry_in" => "Balance carried in",
         "carry_out" => "Balance carried forward",
         "waiver" => "Negative balance dropped",
+        "returned_payment" => "Returned payment (paid again)",
         other => other,
     };
     match prefix {
@@ -167,6 +168,7 @@ pub fn build(
             entry_ids: es.iter().map(|e| e.id.to_string()).collect(),
             approvable_from: last.approvable_from_day.clone(),
             drilldown: drilldown(&last.basis),
+            payout: payout_state(conn, es[0].id)?,
         });
     }
     let mut s = Statement {
@@ -187,9 +189,58 @@ pub fn build(
         payable: format_amount(payable, &currency),
         payable_micros: payable.to_string(),
         statement_hash: String::new(),
+        fx_snapshot: fx_snapshot(conn, period.id)?,
+        payee: payee_line(conn, affiliate_id)?,
     };
     s.statement_hash = statement_hash(&s);
     Ok(s)
+}
+
+/// Where an entry's money stands in payouts.
+fn payout_state(conn: &Connection, entry_id: i64) -> CommissionResult<String> {
+    let row: Option<(i64, String, String)> = conn
+        .query_row(
+            "SELECT r.id, r.status, i.outcome FROM payout_item_entries pe JOIN payout_items i ON i.id = pe.item_id
+             JOIN payout_runs r ON r.id = i.run_id WHERE pe.entry_id = ?1 AND r.status <> 'cancelled' AND i.state = 'pay'",
+            [entry_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        None => String::new(),
+        Some((run, _, o)) if o == "paid" || o == "returned" || o == "failed" => format!("{o} (run {run})"),
+        Some((run, status, _)) => format!("run {run}, {}", status.replace('_', " ")),
+    })
+}
+
+/// The period's FX snapshot as people read it.
+fn fx_snapshot(conn: &Connection, period_id: i64) -> CommissionResult<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT from_currency, to_currency, rate, source, as_of FROM fx_rates WHERE period_id = ?1 ORDER BY from_currency, to_currency")?;
+    let rows = stmt.query_map([period_id], |r| {
+        Ok(format!(
+            "1 {} = {} {} ({}, {})",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The approved payee details in use, masked, with their details version.
+fn payee_line(conn: &Connection, affiliate_id: i64) -> CommissionResult<Option<String>> {
+    let active = crate::payouts::payees::active(conn, affiliate_id).map_err(|e| CommissionError::BadInput(e.to_string()))?;
+    Ok(active.map(|a| {
+        format!(
+            "{} {} in {}, details version {}",
+            a.details.method().to_uppercase(),
+            a.details.mask(),
+            a.currency,
+            &a.details_sha256[..12.min(a.details_sha256.len())]
+        )
+    }))
 }
 
 /// SHA-256 of the statement's canonical JSON without its hash, period status and line statuses.
@@ -197,8 +248,11 @@ pub fn statement_hash(s: &Statement) -> String {
     let mut c = s.clone();
     c.statement_hash = String::new();
     c.period_status = String::new();
+    c.fx_snapshot = Vec::new();
+    c.payee = None;
     for l in &mut c.lines {
         l.status = String::new();
+        l.payout = String::new();
     }
     sha256_hex(&serde_json::to_vec(&c).unwrap_or_default())
 }

@@ -171,6 +171,10 @@ pub struct StatementLine {
     /// Until this day the line is on hold (not approvable).
     pub approvable_from: String,
     pub drilldown: Vec<DrillItem>,
+    /// Where its money stands in payouts: "" (not in a run), "run 7" (in a run not paid yet), "paid (run 7)",
+    /// "returned (run 7)".
+    #[serde(default)]
+    pub payout: String,
 }
 
 /// An affiliate's statement for a period, built from the ledger.
@@ -191,8 +195,16 @@ pub struct Statement {
     /// What is owed for this period: subtotal + carried_in + carried_out (+ waiver).
     pub payable: String,
     pub payable_micros: String,
-    /// SHA-256 of the statement's canonical JSON (this struct without the hash).
+    /// SHA-256 of the statement's canonical JSON (this struct without the hash, the statuses, the FX snapshot
+    /// and the payee: what is owed, not how it is paid).
     pub statement_hash: String,
+    /// The period's FX snapshot, each rate with its source and date ("1 EUR = 1.0842 USD (ECB, 2026-10-31)").
+    #[serde(default)]
+    pub fx_snapshot: Vec<String>,
+    /// The payee details in use: method, masked account and details version ("SEPA DE89 •••• 3000, details
+    /// 3f2a…"); none when no details are approved.
+    #[serde(default)]
+    pub payee: Option<String>,
 }
 
 /// One qualification criterion of a player.

@@ -232,8 +232,45 @@ operations! {
     ReconcilePeriod = "reconcile_period", Access::Needs(Reconcile), Write, true;
     /// Write a month's discrepancies as CSV.
     ReconcileExportCsv = "reconcile_export_csv", Access::Needs(Reconcile), Write, true;
+    /// A month's stored reconciliation (as it was last run), without running it again.
+    ReconcileReport = "reconcile_report", Access::Needs(View), Read, true;
     /// Open a dispute case from a discrepancy.
     DisputeOpen = "dispute_open", Access::Needs(WorkDisputes), Write, false;
+    // ---- Payouts -------------------------------------------------------------------------------------------
+    /// Approve (or reject, with a reason) an affiliate's statement lines past their hold.
+    StatementLines = "statement_lines", Access::Needs(ApproveStatements), Write, true;
+    /// Every affiliate's payee details, with pending proposals.
+    Payees = "payees", Access::Needs(View), Read, true;
+    /// Propose new payment details for an affiliate (paid to only after a second person approves).
+    ProposePayee = "propose_payee", Access::Needs(ManagePayees), Write, true;
+    /// Approve or reject someone else's proposed payment details.
+    ReviewPayee = "review_payee", Access::Needs(ManagePayees), Write, true;
+    /// Set the program's paying account (the debtor of its SEPA files).
+    SetPayer = "set_payer", Access::Needs(ManagePayouts), Write, true;
+    /// The program's payout runs, paying account and payout rules.
+    PayoutsOverview = "payouts_overview", Access::Needs(View), Read, true;
+    /// One payout run with its items, approvals, files, history and changes since the previous run.
+    PayoutRun = "payout_run", Access::Needs(View), Read, true;
+    /// Prepare a payout run for a closed period and its arrears.
+    PreparePayoutRun = "prepare_payout_run", Access::Needs(ManagePayouts), Write, true;
+    /// Approve a payout run: sign its content with one's key (never one's own run).
+    ApprovePayoutRun = "approve_payout_run", Access::Needs(ApprovePayouts), Write, true;
+    /// Write a run's approval request file for an approver on another machine.
+    ExportApprovalRequest = "export_approval_request", Access::Needs(ManagePayouts), Read, false;
+    /// Sign an approval request file with one's key (on any copy of the workspace).
+    SignApprovalRequest = "sign_approval_request", Access::Needs(ApprovePayouts), Read, false;
+    /// Import a signed approval file (exactly once per approver).
+    ImportApproval = "import_approval", Access::Needs(ManagePayouts), Write, false;
+    /// Cancel a run not exported yet.
+    CancelPayoutRun = "cancel_payout_run", Access::Needs(ManagePayouts), Write, true;
+    /// Make an approved run's payment files (SEPA and bulk CSV) and record their hashes.
+    ExportPaymentFiles = "export_payment_files", Access::Needs(ManagePayouts), Write, true;
+    /// Mark an exported run paid, with the bank's reference and the day.
+    MarkPayoutPaid = "mark_payout_paid", Access::Needs(ManagePayouts), Write, true;
+    /// Record a failed or returned payment: its amount goes back to the balance as a new entry.
+    RecordBankReturn = "record_bank_return", Access::Needs(ManagePayouts), Write, true;
+    /// Take a verified online backup of the workspace.
+    BackupWorkspace = "backup_workspace", Access::Needs(Backup), Write, false;
 }
 
 /// `docs/permissions.md`: the role matrix and every operation with what it needs, rendered from this list and

@@ -349,7 +349,14 @@ pub fn compute_result(
 pub fn close_period(cx: &Ctx, period_label: String) -> Result<PeriodView, ApiError> {
     let a = cx.allow_request(Op::ClosePeriod, &period_label)?;
     let (prog, stamp) = (a.program()?, a.stamp()?);
-    let p = period::close_period(cx.workspace().store(), prog, period_label.trim(), stamp)?;
+    let label = period_label.trim();
+    crate::workspace::backup::automatic(
+        cx.workspace().store(),
+        cx.workspace().data_dir(),
+        &format!("before-closing-{}", label.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")),
+        cx.now_ms,
+    )?;
+    let p = period::close_period(cx.workspace().store(), prog, label, stamp)?;
     Ok(period_view(&p))
 }
 

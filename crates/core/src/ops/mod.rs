@@ -16,6 +16,7 @@ mod demo_host;
 pub mod detect;
 pub mod exports;
 pub mod imports;
+pub mod payouts;
 pub mod people;
 pub mod reconcile;
 pub mod reports;

@@ -66,6 +66,13 @@ pub fn reconcile_export_csv(cx: &Ctx, req: ReconExportRequest) -> Result<Exporte
     })
 }
 
+/// A month's stored reconciliation, as it was last run (reads only).
+pub fn reconcile_report(cx: &Ctx, q: ReconQuery) -> Result<ReconReport, ApiError> {
+    let a = cx.allow(Op::ReconcileReport)?;
+    let (month, reason) = report::parse_query(&q)?;
+    Ok(report::load(cx.workspace().store(), a.program()?.id, &month, reason, q.affiliate.as_deref())?)
+}
+
 pub fn dispute_open(cx: &Ctx, input: DisputeOpenInput) -> Result<DisputeCase, ApiError> {
     let a = cx.allow_request(Op::DisputeOpen, &input)?;
     Ok(dispute::open_from_discrepancy(

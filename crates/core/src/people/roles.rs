@@ -101,10 +101,25 @@ pub enum Permission {
     /// Open and work dispute cases.
     #[serde(rename = "disputes.work")]
     WorkDisputes,
+    /// Approve or reject statement lines.
+    #[serde(rename = "statements.approve")]
+    ApproveStatements,
+    /// Propose payee payment details and review someone else's proposal.
+    #[serde(rename = "payees.manage")]
+    ManagePayees,
+    /// Prepare, cancel and export payout runs; record payments, failures and returns; the paying account.
+    #[serde(rename = "payouts.manage")]
+    ManagePayouts,
+    /// Approve a payout run (never one's own).
+    #[serde(rename = "payouts.approve")]
+    ApprovePayouts,
+    /// Take a backup of the workspace.
+    #[serde(rename = "workspace.backup")]
+    Backup,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 18] = [
         Permission::View,
         Permission::ManageUsers,
         Permission::ManageWorkspace,
@@ -118,6 +133,11 @@ impl Permission {
         Permission::DecideFlags,
         Permission::Reconcile,
         Permission::WorkDisputes,
+        Permission::ApproveStatements,
+        Permission::ManagePayees,
+        Permission::ManagePayouts,
+        Permission::ApprovePayouts,
+        Permission::Backup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -135,6 +155,11 @@ impl Permission {
             Permission::DecideFlags => "flags.decide",
             Permission::Reconcile => "reconcile.run",
             Permission::WorkDisputes => "disputes.work",
+            Permission::ApproveStatements => "statements.approve",
+            Permission::ManagePayees => "payees.manage",
+            Permission::ManagePayouts => "payouts.manage",
+            Permission::ApprovePayouts => "payouts.approve",
+            Permission::Backup => "workspace.backup",
         }
     }
 
@@ -161,6 +186,15 @@ impl Permission {
             Permission::DecideFlags => "confirm or dismiss flagged traffic",
             Permission::Reconcile => "reconcile the tracker against the operator",
             Permission::WorkDisputes => "open and work dispute cases",
+            Permission::ApproveStatements => "approve or reject statement lines past their hold",
+            Permission::ManagePayees => {
+                "propose payee payment details, and review (four-eyes) someone else's proposal"
+            }
+            Permission::ManagePayouts => {
+                "prepare, cancel and export payout runs; record payments, failures and returns; the paying account"
+            }
+            Permission::ApprovePayouts => "approve a payout run someone else prepared (signed, offline)",
+            Permission::Backup => "take a backup of the workspace",
         }
     }
 }
@@ -169,7 +203,7 @@ impl Permission {
 pub fn grants(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
-        Role::Owner => &[View, ManageUsers, ManageWorkspace],
+        Role::Owner => &[View, ManageUsers, ManageWorkspace, Backup],
         Role::Manager => &[
             View,
             ManageSources,
@@ -178,7 +212,17 @@ pub fn grants(role: Role) -> &'static [Permission] {
             ManagePlans,
             ComputeCommission,
         ],
-        Role::Finance => &[View, ComputeCommission, ClosePeriods, Reconcile],
+        Role::Finance => &[
+            View,
+            ComputeCommission,
+            ClosePeriods,
+            Reconcile,
+            ApproveStatements,
+            ManagePayees,
+            ManagePayouts,
+            ApprovePayouts,
+            Backup,
+        ],
         Role::Analyst => &[
             View,
             IngestData,

@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0012_enum_checks.sql", rebuilds),
     migration!("0013_clicks_time_index.sql"),
     migration!("0014_people.sql", rebuilds),
+    migration!("0015_payouts.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -3,6 +3,7 @@
 //! `demo` sets up the demo workspace's programs, sources and plans (the sandbox itself is started by the shell,
 //! never by the core: the core reaches it over HTTP like any real tracker).
 
+pub mod backup;
 mod demo;
 mod derive;
 

@@ -119,7 +119,7 @@ impl fmt::Display for PayeeErrors {
 impl std::error::Error for PayeeErrors {}
 
 /// Payee details as typed: every field a string. An empty or absent SEPA BIC means "none" (IBAN-only SEPA).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum RawPayeeDetails {
     Sepa {

@@ -1,0 +1,133 @@
+//! Backups (RELIABILITY S5): SQLite's online backup API copies the database page by page in small steps, so
+//! imports and postbacks go on while it runs; the copy is checked with `integrity_check` before it counts.
+//! Automatic backups are taken before a period is closed and before a payout run is approved, into the workspace's
+//! `backups/` folder (the newest [`AUTOMATIC_BACKUPS_KEPT`] are kept). Restoring refuses a file that fails its
+//! integrity check or was written by a newer Affops, and keeps the database it replaces.
+
+use crate::error::{CoreError, CoreResult};
+use crate::store::{Store, MIGRATIONS};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The workspace folder of automatic backups.
+pub const BACKUPS_DIR: &str = "backups";
+/// Automatic backups kept (older ones are removed after a new one is verified).
+pub const AUTOMATIC_BACKUPS_KEPT: usize = 20;
+/// Pages copied per step of the online backup, and the pause between steps that lets writers in.
+const BACKUP_STEP_PAGES: std::os::raw::c_int = 1024;
+const BACKUP_STEP_PAUSE: Duration = Duration::from_millis(2);
+
+/// A verified backup.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct BackupResult {
+    pub path: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// `ok`, from `PRAGMA integrity_check` on the copy.
+    pub integrity: String,
+}
+
+fn io(path: &Path, e: impl std::fmt::Display) -> CoreError {
+    CoreError::invalid(format!("Backup file: {}: {e}", path.display()))
+}
+
+/// Copies the store to `target` with the online backup API and verifies the copy.
+pub fn backup_to(store: &Store, target: &Path) -> CoreResult<BackupResult> {
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    }
+    if target.exists() {
+        return Err(io(target, "exists already; choose another name"));
+    }
+    let partial = target.with_extension("partial");
+    let _ = std::fs::remove_file(&partial);
+    {
+        let src = Connection::open_with_flags(store.path(), OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(crate::store::StoreError::from)?;
+        let mut dst = Connection::open(&partial).map_err(crate::store::StoreError::from)?;
+        let backup = rusqlite::backup::Backup::new(&src, &mut dst).map_err(crate::store::StoreError::from)?;
+        backup
+            .run_to_completion(BACKUP_STEP_PAGES, BACKUP_STEP_PAUSE, None)
+            .map_err(crate::store::StoreError::from)?;
+    }
+    let integrity = check(&partial)?;
+    if integrity != "ok" {
+        let _ = std::fs::remove_file(&partial);
+        return Err(CoreError::internal(format!("the backup failed its integrity check: {integrity}")));
+    }
+    std::fs::rename(&partial, target).map_err(|e| io(target, e))?;
+    let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
+    Ok(BackupResult {
+        path: target.display().to_string(),
+        bytes,
+        integrity,
+    })
+}
+
+/// `PRAGMA integrity_check` of a database file, opened read-only.
+pub fn check(path: &Path) -> CoreResult<String> {
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| io(path, e))?;
+    c.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| io(path, format!("not a readable database ({e})")))
+}
+
+/// An automatic backup before a step that matters (`label`, e.g. `before-close-2026-10`); keeps the newest ones.
+pub fn automatic(store: &Store, data_dir: &Path, label: &str, now_ms: i64) -> CoreResult<BackupResult> {
+    let dir = data_dir.join(BACKUPS_DIR);
+    let stamp = chrono::DateTime::from_timestamp_millis(now_ms)
+        .map(|t| t.format("%Y%m%dT%H%M%S%3fZ").to_string())
+        .unwrap_or_else(|| now_ms.to_string());
+    let result = backup_to(store, &dir.join(format!("{stamp}-{label}.sqlite")))?;
+    let mut all: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| io(&dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sqlite"))
+        .collect();
+    all.sort();
+    if all.len() > AUTOMATIC_BACKUPS_KEPT {
+        for old in &all[..all.len() - AUTOMATIC_BACKUPS_KEPT] {
+            let _ = std::fs::remove_file(old);
+        }
+    }
+    Ok(result)
+}
+
+/// Replaces the workspace's database with a verified backup (the console must not be open). The database it
+/// replaces is kept beside it as `affops.sqlite.before-restore-<time>`; returns that path.
+pub fn restore(data_dir: &Path, from: &Path, now_ms: i64) -> CoreResult<PathBuf> {
+    let integrity = check(from)?;
+    if integrity != "ok" {
+        return Err(CoreError::invalid(format!(
+            "Backup file: {} failed its integrity check ({integrity}); it is not restored",
+            from.display()
+        )));
+    }
+    let c = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| io(from, e))?;
+    let version: u32 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| io(from, e))?;
+    let is_affops: bool = c
+        .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'ledger_entries')", [], |r| r.get(0))
+        .map_err(|e| io(from, e))?;
+    drop(c);
+    if !is_affops || version == 0 {
+        return Err(CoreError::invalid(format!("Backup file: {} is not an Affops workspace", from.display())));
+    }
+    if version as usize > MIGRATIONS.len() {
+        return Err(CoreError::invalid(format!(
+            "Backup file: {} was written by a newer Affops (schema {version}, this build knows {})",
+            from.display(),
+            MIGRATIONS.len()
+        )));
+    }
+    let db = data_dir.join(crate::store::DB_FILE);
+    let kept = data_dir.join(format!("{}.before-restore-{now_ms}", crate::store::DB_FILE));
+    if db.exists() {
+        std::fs::rename(&db, &kept).map_err(|e| io(&db, e))?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(data_dir.join(format!("{}{suffix}", crate::store::DB_FILE)));
+    }
+    std::fs::copy(from, &db).map_err(|e| io(&db, e))?;
+    Ok(kept)
+}

@@ -11,6 +11,7 @@ mod evaluate;
 mod evaluate_cmd;
 mod evaluate_public;
 mod import_cmd;
+mod payout_cmd;
 mod people_cmd;
 mod pipe;
 mod postback_cmd;
@@ -66,7 +67,7 @@ enum Command {
     Workspace(people_cmd::WorkspaceCmd),
     /// People and their roles: list, add, update, reset or change a passphrase.
     People(people_cmd::PeopleArgs),
-    /// Workspace settings (the idle lock).
+    /// Workspace settings (the idle lock, payout approval threshold, payee hold).
     Settings(people_cmd::SettingsArgs),
     /// The audit log: list, verify (the store, or an exported file), export.
     Audit(people_cmd::AuditArgs),
@@ -127,10 +128,24 @@ enum Command {
     Compute(commission_cmd::ComputeArgs),
     /// Commission periods: list, close, record the FX snapshot.
     Period(commission_cmd::PeriodArgs),
-    /// An affiliate's statement for a month: text, --json, --csv, --html.
+    /// An affiliate's statement for a month: text, --json, --csv, --html, --pdf.
     Statement(statement_cmd::StatementArgs),
     /// A player's CPA qualification checklist.
     Qualify(statement_cmd::QualifyArgs),
+    /// Approve or reject an affiliate's statement lines of a period for payment.
+    Lines(payout_cmd::LinesArgs),
+    /// Payee (payment) details: list, propose, approve or reject (never your own proposal).
+    Payee(payout_cmd::PayeeArgs),
+    /// Payout runs: list, show, prepare, approve (here or by signed file), export payment files, paid, return,
+    /// cancel; the program's paying account.
+    Payout(payout_cmd::PayoutArgs),
+    /// A verified online backup of the workspace (while it is in use).
+    Backup(payout_cmd::BackupArgs),
+    /// Replace the workspace's database with a verified backup (app closed; the replaced one is kept beside it).
+    Restore {
+        /// The backup file.
+        from: PathBuf,
+    },
     /// Fraud detection, the flag queue, reconciliation, disputes, and their evaluation.
     #[command(flatten)]
     Fraud(detect_cmd::FraudCmd),
@@ -161,7 +176,12 @@ impl Command {
             Command::Qualify(a) => a.json,
             Command::Fraud(c) => c.json(),
             Command::Programs(a) => a.json,
-            Command::Workspace(_)
+            Command::Lines(a) => a.json,
+            Command::Payee(a) => a.json,
+            Command::Payout(a) => a.json,
+            Command::Backup(a) => a.json,
+            Command::Restore { .. }
+            | Command::Workspace(_)
             | Command::Sources { .. }
             | Command::Sandbox(_)
             | Command::ServePostbacks(_) => false,
@@ -208,6 +228,14 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Sandbox(cmd) => return sandbox_cmd::run(cmd),
         Command::Fraud(detect_cmd::FraudCmd::Evaluate(args)) => return evaluate_cmd::run(&args),
         Command::Audit(a) if a.is_file_verify() => return people_cmd::audit(None, a),
+        Command::Restore { from } => {
+            let kept = ops::workspace::restore_backup(&session::data_dir(cli.data_dir)?, &from)?;
+            println!(
+                "Restored {}; the replaced database is kept as {kept}",
+                from.display()
+            );
+            return Ok(());
+        }
         _ => {}
     }
     let console = session::open(cli.data_dir)?;
@@ -258,7 +286,14 @@ fn dispatch(cx: &Ctx, command: Command, rt: &tokio::runtime::Runtime) -> Result<
         Command::Statement(a) => statement_cmd::statement(cx, a)?,
         Command::Qualify(a) => statement_cmd::qualify(cx, a)?,
         Command::Fraud(cmd) => detect_cmd::run(cx, cmd)?,
-        Command::Demo { .. } | Command::Workspace(_) | Command::Sandbox(_) => {} // handled in `run`
+        Command::Lines(a) => payout_cmd::lines(cx, a)?,
+        Command::Payee(a) => payout_cmd::payee(cx, a)?,
+        Command::Payout(a) => payout_cmd::payout(cx, a)?,
+        Command::Backup(a) => payout_cmd::backup(cx, a)?,
+        Command::Demo { .. }
+        | Command::Workspace(_)
+        | Command::Sandbox(_)
+        | Command::Restore { .. } => {} // handled in `run`
     }
     Ok(())
 }

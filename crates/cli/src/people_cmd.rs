@@ -5,7 +5,7 @@ use crate::print_json;
 use crate::session::{secret, NEW_PASSPHRASE_ENV, PASSPHRASE_ENV};
 use affops_core::api::{
     AddPersonRequest, ApiError, AuditFilter, ChangePassphraseRequest, CreateWorkspaceRequest,
-    ErrorCode, Person, PersonChange, ResetPassphraseRequest, Role, VerifyReport, WorkspaceSettings,
+    ErrorCode, Person, PersonChange, ResetPassphraseRequest, Role, VerifyReport,
 };
 use affops_core::ops::{self, Console, Ctx};
 use clap::{Args, Subcommand};
@@ -67,6 +67,12 @@ pub struct SettingsArgs {
     /// Set the minutes without activity after which the app locks (1-480).
     #[arg(long)]
     idle_lock_minutes: Option<u32>,
+    /// Set the run total (program currency) from which a payout run needs two approvers.
+    #[arg(long)]
+    two_approvals_from: Option<String>,
+    /// Set the days the first payment to newly approved payee details is held.
+    #[arg(long)]
+    payee_hold_days: Option<u32>,
     #[arg(long)]
     pub json: bool,
 }
@@ -243,19 +249,25 @@ pub fn people(cx: &Ctx, a: PeopleArgs) -> Result<(), ApiError> {
 }
 
 pub fn settings(cx: &Ctx, a: SettingsArgs) -> Result<(), ApiError> {
-    let s = match a.idle_lock_minutes {
-        Some(m) => ops::people::save_workspace_settings(
-            cx,
-            WorkspaceSettings {
-                idle_lock_minutes: m,
-            },
-        )?,
-        None => ops::people::workspace_settings(cx)?,
-    };
+    let mut s = ops::people::workspace_settings(cx)?;
+    if a.idle_lock_minutes.is_some()
+        || a.two_approvals_from.is_some()
+        || a.payee_hold_days.is_some()
+    {
+        s.idle_lock_minutes = a.idle_lock_minutes.unwrap_or(s.idle_lock_minutes);
+        s.two_approvals_from = a.two_approvals_from.unwrap_or(s.two_approvals_from);
+        s.payee_hold_days = a.payee_hold_days.unwrap_or(s.payee_hold_days);
+        s = ops::people::save_workspace_settings(cx, s)?;
+    }
     if a.json {
         return print_json(&s);
     }
     println!("idle lock: {} minutes", s.idle_lock_minutes);
+    println!("two approvers for runs from: {}", s.two_approvals_from);
+    println!(
+        "first payment to new payee details held: {} days",
+        s.payee_hold_days
+    );
     Ok(())
 }
 

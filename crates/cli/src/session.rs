@@ -23,14 +23,18 @@ fn default_data_dir() -> Option<PathBuf> {
     Some(base.join("dev.affops.console"))
 }
 
-pub fn open(dir: Option<PathBuf>) -> Result<Console, ApiError> {
-    let dir = dir.or_else(default_data_dir).ok_or_else(|| {
+/// The workspace folder: `--data-dir`, else the desktop app's.
+pub fn data_dir(dir: Option<PathBuf>) -> Result<PathBuf, ApiError> {
+    dir.or_else(default_data_dir).ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidInput,
             format!("no data folder: pass --data-dir or set {DATA_DIR_ENV}"),
         )
-    })?;
-    Console::open(&dir)
+    })
+}
+
+pub fn open(dir: Option<PathBuf>) -> Result<Console, ApiError> {
+    Console::open(&data_dir(dir)?)
 }
 
 /// A secret from the environment variable, else typed at a prompt on the terminal (not echoed).

@@ -1,8 +1,11 @@
 //! `affops-cli statement | qualify`: an affiliate's statement for a month (text, JSON, spreadsheet-safe CSV,
-//! printable HTML) and a player's CPA qualification checklist.
+//! printable HTML, PDF) and a player's CPA qualification checklist.
 
 use crate::commission_cmd::{io, print_json};
-use affops_core::api::{ApiError, QualificationRequest, Statement, StatementRequest};
+use affops_core::api::{
+    ApiError, ExportStatementRequest, QualificationRequest, Statement, StatementFormat,
+    StatementRequest,
+};
 use affops_core::commission::statement::{to_csv, to_html};
 use affops_core::ops::{self, Ctx};
 use clap::Args;
@@ -23,6 +26,9 @@ pub struct StatementArgs {
     /// Write a printable, self-contained HTML statement to this file (`-` for stdout).
     #[arg(long, value_name = "OUT")]
     html: Option<PathBuf>,
+    /// Write the statement the affiliate receives as a PDF to this file.
+    #[arg(long, value_name = "OUT")]
+    pdf: Option<PathBuf>,
 }
 
 fn write_out(path: &PathBuf, text: &str) -> Result<(), ApiError> {
@@ -48,10 +54,21 @@ pub fn statement(cx: &Ctx, a: StatementArgs) -> Result<(), ApiError> {
     if let Some(p) = &a.html {
         write_out(p, &to_html(&s))?;
     }
+    if let Some(p) = &a.pdf {
+        ops::commission::export_statement(
+            cx,
+            ExportStatementRequest {
+                affiliate: a.affiliate.clone(),
+                period: a.period.clone(),
+                format: StatementFormat::Pdf,
+                path: p.display().to_string(),
+            },
+        )?;
+    }
     if a.json {
         return print_json(&s);
     }
-    if a.csv.is_none() && a.html.is_none() {
+    if a.csv.is_none() && a.html.is_none() && a.pdf.is_none() {
         print_statement(&s);
     }
     Ok(())
@@ -80,10 +97,11 @@ fn print_statement(s: &Statement) {
             String::new()
         };
         println!(
-            "  {:<34} {:>14}  {:<8} {plan}",
+            "  {:<34} {:>14}  {:<8} {:<14} {plan}",
             format!("{}{origin}", l.label),
             l.amount,
-            l.status
+            l.status,
+            l.payout
         );
         println!("      {}", l.rule);
         for d in l.drilldown.iter().take(5) {
@@ -97,6 +115,12 @@ fn print_statement(s: &Statement) {
         "  subtotal {}  carried in {}  carried out {}  payable {} {}",
         s.subtotal, s.carried_in, s.carried_out, s.payable, s.currency
     );
+    if !s.fx_snapshot.is_empty() {
+        println!("  FX snapshot: {}", s.fx_snapshot.join("; "));
+    }
+    if let Some(p) = &s.payee {
+        println!("  paid to: {p}");
+    }
     println!("  statement sha256 {}", s.statement_hash);
 }
 

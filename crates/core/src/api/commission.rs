@@ -54,6 +54,8 @@ pub enum StatementFormat {
     Csv,
     /// A printable, self-contained page without scripts.
     Html,
+    /// The statement the affiliate receives: lines, totals, FX snapshot, payee details version, hash.
+    Pdf,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -27,14 +27,14 @@ pub use import::{
     ImportPreviewRequest, ImportRunRequest, QuarantineExportRequest, QuarantineRequest,
     SaveMappingRequest,
 };
+pub use payouts::{
+    ApproveRunRequest, BankReturnRequest, ExportFilesRequest, MarkPaidRequest, PayerRequest,
+    PayerView, PayoutsOverview, PrepareRunRequest, ProposePayeeRequest, ReviewPayeeRequest,
+    RunRequest, SepaFormat, SignApprovalRequest, StatementLinesRequest, WrittenFile,
+};
 pub use people::{
     AddPersonRequest, AuditExportResult, ChangePassphraseRequest, CreateWorkspaceRequest,
     DemoPerson, ResetPassphraseRequest, SessionStatus, SignInRequest, SignedIn,
-};
-pub use payouts::{
-    ApproveRunRequest, BankReturnRequest, ExportFilesRequest, MarkPaidRequest, PayerRequest, PayerView,
-    PayoutsOverview, PrepareRunRequest, ProposePayeeRequest, ReviewPayeeRequest, RunRequest, SepaFormat,
-    SignApprovalRequest, StatementLinesRequest, WrittenFile,
 };
 pub use postback::PostbackSourceRequest;
 
@@ -54,7 +54,6 @@ pub use crate::payouts::approvals::ApprovalOutcome;
 pub use crate::payouts::payee::RawPayeeDetails;
 pub use crate::payouts::settle::BankOutcome;
 pub use crate::payouts::types::*;
-pub use crate::workspace::backup::BackupResult;
 pub use crate::people::settings::WorkspaceSettings;
 pub use crate::people::{Permission, Person, PersonChange, Role};
 pub use crate::postback::dialect::Dialect;
@@ -64,6 +63,7 @@ pub use crate::programs::Vertical;
 pub use crate::reconcile::types::*;
 pub use crate::sources::types::*;
 pub use crate::time::Period;
+pub use crate::workspace::backup::BackupResult;
 pub use crate::workspace::{SourceFreshness, WorkspaceStatus};
 
 use serde::{Deserialize, Serialize};

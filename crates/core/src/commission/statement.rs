@@ -208,7 +208,9 @@ fn payout_state(conn: &Connection, entry_id: i64) -> CommissionResult<String> {
         .optional()?;
     Ok(match row {
         None => String::new(),
-        Some((run, _, o)) if o == "paid" || o == "returned" || o == "failed" => format!("{o} (run {run})"),
+        Some((run, _, o)) if o == "paid" || o == "returned" || o == "failed" => {
+            format!("{o} (run {run})")
+        }
         Some((run, status, _)) => format!("run {run}, {}", status.replace('_', " ")),
     })
 }
@@ -231,7 +233,8 @@ fn fx_snapshot(conn: &Connection, period_id: i64) -> CommissionResult<Vec<String
 
 /// The approved payee details in use, masked, with their details version.
 fn payee_line(conn: &Connection, affiliate_id: i64) -> CommissionResult<Option<String>> {
-    let active = crate::payouts::payees::active(conn, affiliate_id).map_err(|e| CommissionError::BadInput(e.to_string()))?;
+    let active = crate::payouts::payees::active(conn, affiliate_id)
+        .map_err(|e| CommissionError::BadInput(e.to_string()))?;
     Ok(active.map(|a| {
         format!(
             "{} {} in {}, details version {}",
@@ -357,7 +360,7 @@ pub fn to_html(s: &Statement) -> String {
     ));
     h.push_str("<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.d td{color:#555;font-size:12px}.tot td{font-weight:600}code{font-size:11px}@media print{body{margin:0}}</style></head><body>");
     h.push_str(&format!("<h1>Commission statement</h1><p>{} — affiliate <b>{}</b> ({})<br>Period {} ({} to {}), {}<br>Currency {}</p>", esc(&s.program), esc(&s.affiliate_id), esc(&s.affiliate_name), esc(&s.period_label), esc(&s.period.from), esc(&s.period.to), esc(&s.period_status), esc(&s.currency)));
-    h.push_str("<table><thead><tr><th>Line</th><th>Rule</th><th>Plan</th><th>Status</th><th>Amount</th></tr></thead><tbody>");
+    h.push_str("<table><thead><tr><th>Line</th><th>Rule</th><th>Plan</th><th>Status</th><th>Payout</th><th>Amount</th></tr></thead><tbody>");
     for l in &s.lines {
         let plan = match (&l.plan, l.plan_version_no) {
             (Some(p), Some(v)) => format!("{} v{v}", esc(p)),
@@ -368,9 +371,9 @@ pub fn to_html(s: &Statement) -> String {
         } else {
             String::new()
         };
-        h.push_str(&format!("<tr><td>{}{origin}</td><td>{}</td><td>{plan}</td><td>{}</td><td class=\"n\">{}</td></tr>", esc(&l.label), esc(&l.rule), esc(&l.status), esc(&l.amount)));
+        h.push_str(&format!("<tr><td>{}{origin}</td><td>{}</td><td>{plan}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>", esc(&l.label), esc(&l.rule), esc(&l.status), esc(&l.payout), esc(&l.amount)));
         for d in &l.drilldown {
-            h.push_str(&format!("<tr class=\"d\"><td></td><td>{}: {}</td><td></td><td></td><td class=\"n\">{}</td></tr>", esc(&d.subject), esc(&d.note), esc(&d.amount)));
+            h.push_str(&format!("<tr class=\"d\"><td></td><td>{}: {}</td><td></td><td></td><td></td><td class=\"n\">{}</td></tr>", esc(&d.subject), esc(&d.note), esc(&d.amount)));
         }
     }
     for (k, v) in [
@@ -380,12 +383,22 @@ pub fn to_html(s: &Statement) -> String {
         ("Payable", &s.payable),
     ] {
         h.push_str(&format!(
-            "<tr class=\"tot\"><td colspan=\"4\">{k}</td><td class=\"n\">{}</td></tr>",
+            "<tr class=\"tot\"><td colspan=\"5\">{k}</td><td class=\"n\">{}</td></tr>",
             esc(v)
         ));
     }
+    h.push_str("</tbody></table>");
+    if !s.fx_snapshot.is_empty() {
+        h.push_str(&format!(
+            "<p>FX snapshot: {}</p>",
+            esc(&s.fx_snapshot.join("; "))
+        ));
+    }
+    if let Some(p) = &s.payee {
+        h.push_str(&format!("<p>Paid to: {}</p>", esc(p)));
+    }
     h.push_str(&format!(
-        "</tbody></table><p>Statement hash <code>{}</code></p></body></html>\n",
+        "<p>Statement hash <code>{}</code></p></body></html>\n",
         esc(&s.statement_hash)
     ));
     h

@@ -353,7 +353,10 @@ pub fn close_period(cx: &Ctx, period_label: String) -> Result<PeriodView, ApiErr
     crate::workspace::backup::automatic(
         cx.workspace().store(),
         cx.workspace().data_dir(),
-        &format!("before-closing-{}", label.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")),
+        &format!(
+            "before-closing-{}",
+            label.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+        ),
         cx.now_ms,
     )?;
     let p = period::close_period(cx.workspace().store(), prog, label, stamp)?;
@@ -399,12 +402,17 @@ pub fn export_statement(cx: &Ctx, req: ExportStatementRequest) -> Result<String,
             period: req.period.clone(),
         },
     )?;
-    let (text, ext) = match req.format {
-        StatementFormat::Csv => (statement::to_csv(&s), "csv"),
-        StatementFormat::Html => (statement::to_html(&s), "html"),
+    let (bytes, ext) = match req.format {
+        StatementFormat::Csv => (statement::to_csv(&s).into_bytes(), "csv"),
+        StatementFormat::Html => (statement::to_html(&s).into_bytes(), "html"),
+        StatementFormat::Pdf => (
+            crate::payouts::statement_pdf::to_pdf(&s)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?,
+            "pdf",
+        ),
     };
     let default = format!("statement-{}-{}.{ext}", s.affiliate_id, s.period_label);
-    exports::write(cx, &req.path, &default, text.as_bytes())
+    exports::write(cx, &req.path, &default, &bytes)
 }
 
 /// A player's CPA checklist as of the month's last day, or as of today in the program's zone.

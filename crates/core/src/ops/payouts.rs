@@ -19,7 +19,9 @@ impl From<PayoutError> for ApiError {
         match e {
             PayoutError::Invalid(m) => ApiError::new(ErrorCode::InvalidInput, m),
             PayoutError::NotFound(m) => ApiError::new(ErrorCode::NotFound, m),
-            PayoutError::Refused(m) | PayoutError::Conflict(m) => ApiError::new(ErrorCode::Conflict, m),
+            PayoutError::Refused(m) | PayoutError::Conflict(m) => {
+                ApiError::new(ErrorCode::Conflict, m)
+            }
             PayoutError::Store(s) => s.into(),
         }
     }
@@ -29,7 +31,8 @@ impl From<PayoutError> for ApiError {
 fn today(cx: &Ctx, a: &Allowed) -> Result<String, ApiError> {
     let tz = crate::time::parse_zone(&a.program()?.timezone)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    crate::time::day_of(cx.now_ms, tz).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+    crate::time::day_of(cx.now_ms, tz)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
 fn settings_of(cx: &Ctx) -> Result<settings::WorkspaceSettings, ApiError> {
@@ -41,16 +44,26 @@ fn workspace_id(cx: &Ctx) -> Result<String, ApiError> {
 }
 
 /// The passphrase must open the person's current signing key (approving is signing).
-fn signing_key(cx: &Ctx, person_id: i64, passphrase: &str) -> Result<ed25519_dalek::SigningKey, ApiError> {
+fn signing_key(
+    cx: &Ctx,
+    person_id: i64,
+    passphrase: &str,
+) -> Result<ed25519_dalek::SigningKey, ApiError> {
     let sealed = cx
         .workspace()
         .store()
         .read(|c| users::current_key(c, person_id))?
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "You have no signing key: ask the owner to reset your passphrase"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                "You have no signing key: ask the owner to reset your passphrase",
+            )
+        })?;
     secret::unseal(&sealed, passphrase).map_err(|e| match e {
-        secret::SecretError::WrongPassphrase => {
-            ApiError::new(ErrorCode::InvalidInput, "Passphrase: it does not open your signing key")
-        }
+        secret::SecretError::WrongPassphrase => ApiError::new(
+            ErrorCode::InvalidInput,
+            "Passphrase: it does not open your signing key",
+        ),
         other => PeopleError::from(other).into(),
     })
 }
@@ -60,25 +73,36 @@ pub fn statement_lines(cx: &Ctx, req: StatementLinesRequest) -> Result<LinesDeci
     let a = cx.allow_request(Op::StatementLines, &req)?;
     let (p, stamp) = (a.program()?, a.stamp()?);
     let as_of = today(cx, &a)?;
-    Ok(cx.workspace().store().write_with(Durability::Full, |tx| -> Result<_, PayoutError> {
-        let r = lines::LinesRequest {
-            affiliate: &req.affiliate,
-            period: &req.period,
-            line_key: req.line_key.as_deref(),
-            approve: req.approve,
-            reason: &req.reason,
-            as_of_day: &as_of,
-        };
-        let d = lines::decide(tx, p, &r, &stamp.actor, stamp.at_ms)?;
-        stamp.record(tx, "statement", &format!("{} {}", d.affiliate_id, d.period), &serde_json::to_value(&d).unwrap_or_default())?;
-        Ok(d)
-    })?)
+    Ok(cx
+        .workspace()
+        .store()
+        .write_with(Durability::Full, |tx| -> Result<_, PayoutError> {
+            let r = lines::LinesRequest {
+                affiliate: &req.affiliate,
+                period: &req.period,
+                line_key: req.line_key.as_deref(),
+                approve: req.approve,
+                reason: &req.reason,
+                as_of_day: &as_of,
+            };
+            let d = lines::decide(tx, p, &r, &stamp.actor, stamp.at_ms)?;
+            stamp.record(
+                tx,
+                "statement",
+                &format!("{} {}", d.affiliate_id, d.period),
+                &serde_json::to_value(&d).unwrap_or_default(),
+            )?;
+            Ok(d)
+        })?)
 }
 
 pub fn payees(cx: &Ctx) -> Result<PayeesPage, ApiError> {
     let a = cx.allow(Op::Payees)?;
     let hold = settings_of(cx)?.payee_hold_days;
-    let versions = cx.workspace().store().read(|c| payees::list(c, a.program()?.id, hold).map_err(ApiError::from))?;
+    let versions = cx
+        .workspace()
+        .store()
+        .read(|c| payees::list(c, a.program()?.id, hold).map_err(ApiError::from))?;
     Ok(PayeesPage {
         pending: versions.iter().filter(|v| v.status == "pending").count() as u32,
         versions,
@@ -113,11 +137,18 @@ pub fn review_payee(cx: &Ctx, req: ReviewPayeeRequest) -> Result<PayeesPage, Api
 pub fn set_payer(cx: &Ctx, req: PayerRequest) -> Result<PayoutsOverview, ApiError> {
     let a = cx.allow_request(Op::SetPayer, &req)?;
     let (p, stamp) = (a.program()?, a.stamp()?);
-    cx.workspace().store().write(|tx| -> Result<(), PayoutError> {
-        files::set_payer(tx, p.id, &req.name, &req.iban, &req.bic, stamp.at_ms)?;
-        stamp.record(tx, "payer", &p.name, &serde_json::json!({"name": req.name.trim(), "bic": req.bic.trim()}))?;
-        Ok(())
-    })?;
+    cx.workspace()
+        .store()
+        .write(|tx| -> Result<(), PayoutError> {
+            files::set_payer(tx, p.id, &req.name, &req.iban, &req.bic, stamp.at_ms)?;
+            stamp.record(
+                tx,
+                "payer",
+                &p.name,
+                &serde_json::json!({"name": req.name.trim(), "bic": req.bic.trim()}),
+            )?;
+            Ok(())
+        })?;
     payouts_overview(cx)
 }
 
@@ -163,12 +194,32 @@ pub fn prepare_payout_run(cx: &Ctx, req: PrepareRunRequest) -> Result<PayoutRunV
         two_approvals_from_micros: s.two_approvals_from_micros(),
         payee_hold_days: s.payee_hold_days,
     };
-    let id = cx.workspace().store().write_with(Durability::Full, |tx| -> Result<i64, PayoutError> {
-        let id = runs::prepare(tx, p, &ws_id, &req.period, &req.execution_date, rules, stamp)?;
-        let hash: String = tx.query_row("SELECT content_hash FROM payout_runs WHERE id = ?1", [id], |r| r.get(0))?;
-        stamp.record(tx, "payout_run", &id.to_string(), &serde_json::json!({"period": req.period.trim(), "content_hash": hash}))?;
-        Ok(id)
-    })?;
+    let id =
+        cx.workspace()
+            .store()
+            .write_with(Durability::Full, |tx| -> Result<i64, PayoutError> {
+                let id = runs::prepare(
+                    tx,
+                    p,
+                    &ws_id,
+                    &req.period,
+                    &req.execution_date,
+                    rules,
+                    stamp,
+                )?;
+                let hash: String = tx.query_row(
+                    "SELECT content_hash FROM payout_runs WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                stamp.record(
+                    tx,
+                    "payout_run",
+                    &id.to_string(),
+                    &serde_json::json!({"period": req.period.trim(), "content_hash": hash}),
+                )?;
+                Ok(id)
+            })?;
     payout_run(cx, id)
 }
 
@@ -178,45 +229,92 @@ pub fn approve_payout_run(cx: &Ctx, req: ApproveRunRequest) -> Result<ApprovalOu
     let digest = serde_json::json!({"run_id": req.run_id, "passphrase": "[redacted]"});
     let a = cx.allow_request(Op::ApprovePayoutRun, &digest)?;
     let (p, stamp) = (a.program()?, a.stamp()?);
-    let me = a.person.clone().ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Sign in first."))?;
+    let me = a
+        .person
+        .clone()
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Sign in first."))?;
     let key = signing_key(cx, me.id, &req.passphrase)?;
-    crate::workspace::backup::automatic(cx.workspace().store(), cx.workspace().data_dir(), &format!("before-approving-run-{}", req.run_id), cx.now_ms)?;
-    Ok(cx.workspace().store().write_with(Durability::Full, |tx| -> Result<_, PayoutError> {
-        let o = approvals::approve_in_app(tx, p.id, req.run_id, me.id, &me.name, &key, stamp)?;
-        stamp.record(tx, "payout_run", &req.run_id.to_string(), &serde_json::to_value(&o).unwrap_or_default())?;
-        Ok(o)
-    })?)
+    crate::workspace::backup::automatic(
+        cx.workspace().store(),
+        cx.workspace().data_dir(),
+        &format!("before-approving-run-{}", req.run_id),
+        cx.now_ms,
+    )?;
+    Ok(cx
+        .workspace()
+        .store()
+        .write_with(Durability::Full, |tx| -> Result<_, PayoutError> {
+            let o = approvals::approve_in_app(tx, p.id, req.run_id, me.id, &me.name, &key, stamp)?;
+            stamp.record(
+                tx,
+                "payout_run",
+                &req.run_id.to_string(),
+                &serde_json::to_value(&o).unwrap_or_default(),
+            )?;
+            Ok(o)
+        })?)
 }
 
 /// Writes a run's approval request file for an approver on another machine.
 pub fn export_approval_request(cx: &Ctx, req: RunRequest) -> Result<String, ApiError> {
     cx.allow(Op::ExportApprovalRequest)?;
-    let r = cx.workspace().store().read(|c| approvals::request(c, req.run_id))?;
-    let text = serde_json::to_string_pretty(&r).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    exports::write(cx, &req.text, &format!("payout-run-{}.approval-request.json", req.run_id), text.as_bytes())
+    let r = cx
+        .workspace()
+        .store()
+        .read(|c| approvals::request(c, req.run_id))?;
+    let text = serde_json::to_string_pretty(&r)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    exports::write(
+        cx,
+        &req.text,
+        &format!("payout-run-{}.approval-request.json", req.run_id),
+        text.as_bytes(),
+    )
 }
 
 fn read_file(path: &str) -> Result<String, ApiError> {
     let p = std::path::Path::new(path.trim());
-    let meta = std::fs::metadata(p)
-        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("Approval file: cannot open {}: {e}", p.display())))?;
+    let meta = std::fs::metadata(p).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("Approval file: cannot open {}: {e}", p.display()),
+        )
+    })?;
     if meta.len() > approvals::APPROVAL_FILE_BYTES_MAX {
-        return Err(ApiError::new(ErrorCode::InvalidInput, format!("Approval file: {} is too large to be an approval", p.display())));
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "Approval file: {} is too large to be an approval",
+                p.display()
+            ),
+        ));
     }
-    std::fs::read_to_string(p)
-        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("Approval file: cannot read {} as text: {e}", p.display())))
+    std::fs::read_to_string(p).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("Approval file: cannot read {} as text: {e}", p.display()),
+        )
+    })
 }
 
 /// Signs a request file with the signed-in approver's key (on this copy of the workspace); writes the signed file.
 pub fn sign_approval_request(cx: &Ctx, req: SignApprovalRequest) -> Result<String, ApiError> {
     let a = cx.allow(Op::SignApprovalRequest)?;
-    let me = a.person.clone().ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Sign in first."))?;
+    let me = a
+        .person
+        .clone()
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Sign in first."))?;
     let request = approvals::parse_request(&read_file(&req.path)?)?;
     let key = signing_key(cx, me.id, &req.passphrase)?;
     let signed = approvals::sign_request(request, &workspace_id(cx)?, &me.name, &key, cx.now_ms)?;
-    let text = serde_json::to_string_pretty(&signed).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let text = serde_json::to_string_pretty(&signed)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let out = match req.out.trim() {
-        "" => format!("{}.signed-by-{}.json", req.path.trim().trim_end_matches(".json"), me.name),
+        "" => format!(
+            "{}.signed-by-{}.json",
+            req.path.trim().trim_end_matches(".json"),
+            me.name
+        ),
         o => o.to_string(),
     };
     exports::write(cx, &out, "approval.signed.json", text.as_bytes())
@@ -225,33 +323,59 @@ pub fn sign_approval_request(cx: &Ctx, req: SignApprovalRequest) -> Result<Strin
 /// Imports a signed approval file: exactly one effect per approver, whatever the copies and their order.
 pub fn import_approval(cx: &Ctx, path: String) -> Result<ApprovalOutcome, ApiError> {
     let text = read_file(&path)?;
-    let a = cx.allow_request(Op::ImportApproval, &serde_json::json!({"sha256": crate::commission::statement::sha256_hex(text.as_bytes())}))?;
+    let a = cx.allow_request(
+        Op::ImportApproval,
+        &serde_json::json!({"sha256": crate::commission::statement::sha256_hex(text.as_bytes())}),
+    )?;
     let stamp = a.stamp()?;
     let file = approvals::parse_signed(&text)?;
     let ws_id = workspace_id(cx)?;
-    crate::workspace::backup::automatic(cx.workspace().store(), cx.workspace().data_dir(), "before-importing-an-approval", cx.now_ms)?;
-    Ok(cx.workspace().store().write_with(Durability::Full, |tx| -> Result<_, PayoutError> {
-        let o = approvals::import(tx, &file, &ws_id, stamp)?;
-        if o.applied {
-            stamp.record(tx, "payout_run", &o.run_id.to_string(), &serde_json::to_value(&o).unwrap_or_default())?;
-        }
-        Ok(o)
-    })?)
+    crate::workspace::backup::automatic(
+        cx.workspace().store(),
+        cx.workspace().data_dir(),
+        "before-importing-an-approval",
+        cx.now_ms,
+    )?;
+    Ok(cx
+        .workspace()
+        .store()
+        .write_with(Durability::Full, |tx| -> Result<_, PayoutError> {
+            let o = approvals::import(tx, &file, &ws_id, stamp)?;
+            if o.applied {
+                stamp.record(
+                    tx,
+                    "payout_run",
+                    &o.run_id.to_string(),
+                    &serde_json::to_value(&o).unwrap_or_default(),
+                )?;
+            }
+            Ok(o)
+        })?)
 }
 
 pub fn cancel_payout_run(cx: &Ctx, req: RunRequest) -> Result<PayoutRunView, ApiError> {
     let a = cx.allow_request(Op::CancelPayoutRun, &req)?;
     let (p, stamp) = (a.program()?, a.stamp()?);
-    cx.workspace().store().write(|tx| -> Result<(), PayoutError> {
-        runs::cancel(tx, p.id, req.run_id, &req.text, stamp)?;
-        stamp.record(tx, "payout_run", &req.run_id.to_string(), &serde_json::json!({"reason": req.text.trim()}))?;
-        Ok(())
-    })?;
+    cx.workspace()
+        .store()
+        .write(|tx| -> Result<(), PayoutError> {
+            runs::cancel(tx, p.id, req.run_id, &req.text, stamp)?;
+            stamp.record(
+                tx,
+                "payout_run",
+                &req.run_id.to_string(),
+                &serde_json::json!({"reason": req.text.trim()}),
+            )?;
+            Ok(())
+        })?;
     payout_run(cx, req.run_id)
 }
 
 /// Writes the run's payment files (one per currency and kind) and records their hashes; again, the same bytes.
-pub fn export_payment_files(cx: &Ctx, req: ExportFilesRequest) -> Result<Vec<WrittenFile>, ApiError> {
+pub fn export_payment_files(
+    cx: &Ctx,
+    req: ExportFilesRequest,
+) -> Result<Vec<WrittenFile>, ApiError> {
     let a = cx.allow_request(Op::ExportPaymentFiles, &req)?;
     let (p, stamp) = (a.program()?, a.stamp()?);
     let version = match req.sepa_format {
@@ -259,15 +383,30 @@ pub fn export_payment_files(cx: &Ctx, req: ExportFilesRequest) -> Result<Vec<Wri
         SepaFormat::Pain00100103 => crate::payouts::sepa::Version::Pain00100103,
     };
     let ws_id = workspace_id(cx)?;
-    let made = cx.workspace().store().write_with(Durability::Full, |tx| -> Result<_, PayoutError> {
-        let made = files::export(tx, p, &ws_id, req.run_id, version, stamp)?;
-        let detail: Vec<_> = made.iter().map(|f| serde_json::json!({"file": f.file_name, "sha256": f.sha256})).collect();
-        stamp.record(tx, "payout_run", &req.run_id.to_string(), &serde_json::json!({"files": detail}))?;
-        Ok(made)
-    })?;
+    let made =
+        cx.workspace()
+            .store()
+            .write_with(Durability::Full, |tx| -> Result<_, PayoutError> {
+                let made = files::export(tx, p, &ws_id, req.run_id, version, stamp)?;
+                let detail: Vec<_> = made
+                    .iter()
+                    .map(|f| serde_json::json!({"file": f.file_name, "sha256": f.sha256}))
+                    .collect();
+                stamp.record(
+                    tx,
+                    "payout_run",
+                    &req.run_id.to_string(),
+                    &serde_json::json!({"files": detail}),
+                )?;
+                Ok(made)
+            })?;
     made.into_iter()
         .map(|f| {
-            let rel = if req.dir.trim().is_empty() { f.file_name.clone() } else { format!("{}/{}", req.dir.trim().trim_end_matches('/'), f.file_name) };
+            let rel = if req.dir.trim().is_empty() {
+                f.file_name.clone()
+            } else {
+                format!("{}/{}", req.dir.trim().trim_end_matches('/'), f.file_name)
+            };
             Ok(WrittenFile {
                 path: exports::write(cx, &rel, &f.file_name, &f.bytes)?,
                 sha256: f.sha256,
@@ -307,13 +446,29 @@ pub fn backup_workspace(cx: &Ctx, path: String) -> Result<BackupResult, ApiError
     let stamp = a.stamp()?;
     let target = match path.trim() {
         "" => {
-            let t = chrono::DateTime::from_timestamp_millis(cx.now_ms).map(|t| t.format("%Y%m%dT%H%M%SZ").to_string()).unwrap_or_default();
-            cx.workspace().data_dir().join(crate::workspace::backup::BACKUPS_DIR).join(format!("{t}-manual.sqlite"))
+            let t = chrono::DateTime::from_timestamp_millis(cx.now_ms)
+                .map(|t| t.format("%Y%m%dT%H%M%SZ").to_string())
+                .unwrap_or_default();
+            cx.workspace()
+                .data_dir()
+                .join(crate::workspace::backup::BACKUPS_DIR)
+                .join(format!("{t}-manual.sqlite"))
         }
         p if std::path::Path::new(p).is_absolute() => std::path::PathBuf::from(p),
-        p => cx.workspace().data_dir().join(crate::workspace::backup::BACKUPS_DIR).join(p),
+        p => cx
+            .workspace()
+            .data_dir()
+            .join(crate::workspace::backup::BACKUPS_DIR)
+            .join(p),
     };
     let r = crate::workspace::backup::backup_to(cx.workspace().store(), &target)?;
-    cx.workspace().store().write(|tx| stamp.record(tx, "backup", &r.path, &serde_json::json!({"bytes": r.bytes, "integrity": r.integrity})))?;
+    cx.workspace().store().write(|tx| {
+        stamp.record(
+            tx,
+            "backup",
+            &r.path,
+            &serde_json::json!({"bytes": r.bytes, "integrity": r.integrity}),
+        )
+    })?;
     Ok(r)
 }

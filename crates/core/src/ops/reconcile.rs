@@ -70,7 +70,13 @@ pub fn reconcile_export_csv(cx: &Ctx, req: ReconExportRequest) -> Result<Exporte
 pub fn reconcile_report(cx: &Ctx, q: ReconQuery) -> Result<ReconReport, ApiError> {
     let a = cx.allow(Op::ReconcileReport)?;
     let (month, reason) = report::parse_query(&q)?;
-    Ok(report::load(cx.workspace().store(), a.program()?.id, &month, reason, q.affiliate.as_deref())?)
+    Ok(report::load(
+        cx.workspace().store(),
+        a.program()?.id,
+        &month,
+        reason,
+        q.affiliate.as_deref(),
+    )?)
 }
 
 pub fn dispute_open(cx: &Ctx, input: DisputeOpenInput) -> Result<DisputeCase, ApiError> {

@@ -165,3 +165,26 @@ pub fn select_program(cx: &Ctx, program: Option<String>) -> Result<ProgramSummar
             )
         })
 }
+
+/// Replaces the workspace's database in `data_dir` with a verified backup, keeping the one it replaces beside it;
+/// run with the app closed. Needs no sign-in: the database being replaced may be the one that cannot be opened.
+/// The restore is recorded in the restored database's audit log. Returns the kept database's path.
+pub fn restore_backup(
+    data_dir: &std::path::Path,
+    from: &std::path::Path,
+) -> Result<String, ApiError> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let kept = crate::workspace::backup::restore(data_dir, from, now_ms)?;
+    let ws = crate::workspace::Workspace::open(data_dir)?;
+    let detail =
+        serde_json::json!({"from": from.display().to_string(), "kept": kept.display().to_string()});
+    ws.store().write(|tx| {
+        crate::audit::Stamp::tool("cli", "restore_backup", now_ms).record(
+            tx,
+            "workspace",
+            "restore",
+            &detail,
+        )
+    })?;
+    Ok(kept.display().to_string())
+}

@@ -75,25 +75,37 @@ struct ContentHead {
 }
 
 fn head(content: &RawValue) -> PayoutResult<ContentHead> {
-    serde_json::from_str(content.get())
-        .map_err(|e| PayoutError::Invalid(format!("Approval file: the run's content is not readable: {e}")))
+    serde_json::from_str(content.get()).map_err(|e| {
+        PayoutError::Invalid(format!(
+            "Approval file: the run's content is not readable: {e}"
+        ))
+    })
 }
 
 /// The request file of a run waiting for approval.
 pub fn request(conn: &Connection, run_id: i64) -> PayoutResult<ApprovalRequest> {
     let r = run_row(conn, run_id)?;
     if r.status != "awaiting_approval" {
-        return Err(PayoutError::Refused(format!("run {run_id} is {}: it needs no approval", r.status)));
+        return Err(PayoutError::Refused(format!(
+            "run {run_id} is {}: it needs no approval",
+            r.status
+        )));
     }
     Ok(ApprovalRequest {
         format: REQUEST_FORMAT.into(),
         content_hash: r.content_hash,
-        content: RawValue::from_string(r.content_json).map_err(|e| PayoutError::Invalid(e.to_string()))?,
+        content: RawValue::from_string(r.content_json)
+            .map_err(|e| PayoutError::Invalid(e.to_string()))?,
     })
 }
 
 /// Checks a file's own integrity: its format, and that its content still hashes to the hash it carries.
-fn check_integrity(format: &str, expected_format: &str, content: &RawValue, hash: &str) -> PayoutResult<()> {
+fn check_integrity(
+    format: &str,
+    expected_format: &str,
+    content: &RawValue,
+    hash: &str,
+) -> PayoutResult<()> {
     if format != expected_format {
         return Err(PayoutError::Invalid(format!(
             "Approval file: it is a '{format}' file, not an {expected_format} file"
@@ -184,7 +196,11 @@ fn record(
         approvals_required: r.approvals_required,
     };
     let count = |tx: &Transaction<'_>| -> PayoutResult<u32> {
-        Ok(tx.query_row("SELECT COUNT(*) FROM payout_run_approvals WHERE run_id = ?1", [run_id], |x| x.get(0))?)
+        Ok(tx.query_row(
+            "SELECT COUNT(*) FROM payout_run_approvals WHERE run_id = ?1",
+            [run_id],
+            |x| x.get(0),
+        )?)
     };
     let already: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM payout_run_approvals WHERE run_id = ?1 AND approver_id = ?2)",
@@ -218,10 +234,22 @@ fn record(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![run_id, approver_id, public_key, signature, r.content_hash, signed_at_ms, stamp.at_ms, via],
     )?;
-    super::runs::event(tx, run_id, "approval", stamp, &serde_json::json!({"approver": approver, "via": via}))?;
+    super::runs::event(
+        tx,
+        run_id,
+        "approval",
+        stamp,
+        &serde_json::json!({"approver": approver, "via": via}),
+    )?;
     let n = count(tx)?;
     let status = if n >= r.approvals_required {
-        set_status(tx, run_id, "approved", stamp, &serde_json::json!({"approvals": n}))?;
+        set_status(
+            tx,
+            run_id,
+            "approved",
+            stamp,
+            &serde_json::json!({"approvals": n}),
+        )?;
         "approved".to_string()
     } else {
         r.status.clone()
@@ -241,11 +269,24 @@ pub fn approve_in_app(
 ) -> PayoutResult<ApprovalOutcome> {
     let r = run_row(tx, run_id)?;
     if r.program_id != program_id {
-        return Err(PayoutError::NotFound(format!("Payout run: no run {run_id} in this program")));
+        return Err(PayoutError::NotFound(format!(
+            "Payout run: no run {run_id} in this program"
+        )));
     }
     let public_key = hex::encode(key.verifying_key().to_bytes());
     let signature = sign(key, &message(&r.content_hash));
-    record(tx, run_id, &r, approver_id, approver, &public_key, &signature, stamp.at_ms, "app", stamp)
+    record(
+        tx,
+        run_id,
+        &r,
+        approver_id,
+        approver,
+        &public_key,
+        &signature,
+        stamp.at_ms,
+        "app",
+        stamp,
+    )
 }
 
 /// Imports a signed approval file, exactly once per approver; every refusal says why.
@@ -255,7 +296,12 @@ pub fn import(
     workspace_id: &str,
     stamp: &Stamp,
 ) -> PayoutResult<ApprovalOutcome> {
-    check_integrity(&file.format, SIGNED_FORMAT, &file.content, &file.content_hash)?;
+    check_integrity(
+        &file.format,
+        SIGNED_FORMAT,
+        &file.content,
+        &file.content_hash,
+    )?;
     let h = head(&file.content)?;
     if h.workspace != workspace_id {
         return Err(PayoutError::Invalid(format!(
@@ -270,14 +316,20 @@ pub fn import(
             h.run, file.content_hash, r.content_hash
         )));
     }
-    if !verify_signature(&file.approval.public_key, &message(&file.content_hash), &file.approval.signature) {
+    if !verify_signature(
+        &file.approval.public_key,
+        &message(&file.content_hash),
+        &file.approval.signature,
+    ) {
         return Err(PayoutError::Invalid(
             "Approval file: the signature does not verify — the file was edited or signed for another run".into(),
         ));
     }
     let (approver_id, name, active, roles) = key_owner(tx, &file.approval.public_key)?;
     if !active {
-        return Err(PayoutError::Refused(format!("Approval file: {name} is no longer active")));
+        return Err(PayoutError::Refused(format!(
+            "Approval file: {name} is no longer active"
+        )));
     }
     let set: std::collections::BTreeSet<Role> = roles.into_iter().collect();
     if !permissions_of(&set).contains(&Permission::ApprovePayouts) {
@@ -285,7 +337,18 @@ pub fn import(
             "Approval file: it is signed by {name}, who may not approve payouts (not a finance person)"
         )));
     }
-    record(tx, h.run, &r, approver_id, &name, &file.approval.public_key, &file.approval.signature, file.approval.signed_at_ms, "file", stamp)
+    record(
+        tx,
+        h.run,
+        &r,
+        approver_id,
+        &name,
+        &file.approval.public_key,
+        &file.approval.signature,
+        file.approval.signed_at_ms,
+        "file",
+        stamp,
+    )
 }
 
 /// Parses an approval file's text, refusing a truncated or malformed one with a clear reason.
@@ -298,6 +361,9 @@ pub fn parse_signed(text: &str) -> PayoutResult<SignedApproval> {
 }
 
 pub fn parse_request(text: &str) -> PayoutResult<ApprovalRequest> {
-    serde_json::from_str(text)
-        .map_err(|e| PayoutError::Invalid(format!("Approval request: not a complete request file ({e})")))
+    serde_json::from_str(text).map_err(|e| {
+        PayoutError::Invalid(format!(
+            "Approval request: not a complete request file ({e})"
+        ))
+    })
 }

@@ -28,26 +28,39 @@ pub struct Exported {
 /// The program's paying account, validated.
 pub fn payer(conn: &Connection, program_id: i64) -> PayoutResult<Option<Debtor>> {
     let row: Option<(String, String, String)> = conn
-        .query_row("SELECT name, iban, bic FROM program_payers WHERE program_id = ?1", [program_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT name, iban, bic FROM program_payers WHERE program_id = ?1",
+            [program_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?;
     row.map(|(name, iban, bic)| {
         Ok(Debtor {
             name,
-            iban: Iban::parse(&iban).map_err(|e| PayoutError::Invalid(format!("Paying account IBAN: {e}")))?,
-            bic: Bic::parse(&bic).map_err(|e| PayoutError::Invalid(format!("Paying account BIC: {e}")))?,
+            iban: Iban::parse(&iban)
+                .map_err(|e| PayoutError::Invalid(format!("Paying account IBAN: {e}")))?,
+            bic: Bic::parse(&bic)
+                .map_err(|e| PayoutError::Invalid(format!("Paying account BIC: {e}")))?,
         })
     })
     .transpose()
 }
 
 /// Sets the program's paying account (validated: IBAN checksum, BIC).
-pub fn set_payer(tx: &Transaction<'_>, program_id: i64, name: &str, iban: &str, bic: &str, now_ms: i64) -> PayoutResult<()> {
+pub fn set_payer(
+    tx: &Transaction<'_>,
+    program_id: i64,
+    name: &str,
+    iban: &str,
+    bic: &str,
+    now_ms: i64,
+) -> PayoutResult<()> {
     let iban = Iban::parse(iban).map_err(|e| PayoutError::Invalid(format!("IBAN: {e}")))?;
     let bic = Bic::parse(bic).map_err(|e| PayoutError::Invalid(format!("BIC: {e}")))?;
     if name.trim().is_empty() {
-        return Err(PayoutError::Invalid("Name: the paying account's holder is required".into()));
+        return Err(PayoutError::Invalid(
+            "Name: the paying account's holder is required".into(),
+        ));
     }
     tx.execute(
         "INSERT INTO program_payers (program_id, name, iban, bic, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -73,21 +86,40 @@ fn pay_items(conn: &Connection, run_id: i64) -> PayoutResult<Vec<PayItem>> {
          WHERE i.run_id = ?1 AND i.state = 'pay' ORDER BY i.id",
     )?;
     let rows = stmt.query_map([run_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (item_id, affiliate, affiliate_name, amount_micros, currency, json) = row?;
-        let details: PayeeDetails = serde_json::from_str(&json)
-            .map_err(|e| PayoutError::Invalid(format!("affiliate {affiliate}'s payee details no longer validate: {e}")))?;
-        out.push(PayItem { item_id, affiliate, affiliate_name, amount_micros, currency, details });
+        let details: PayeeDetails = serde_json::from_str(&json).map_err(|e| {
+            PayoutError::Invalid(format!(
+                "affiliate {affiliate}'s payee details no longer validate: {e}"
+            ))
+        })?;
+        out.push(PayItem {
+            item_id,
+            affiliate,
+            affiliate_name,
+            amount_micros,
+            currency,
+            details,
+        });
     }
     Ok(out)
 }
 
 fn holder(d: &PayeeDetails, fallback: &str) -> String {
     match d {
-        PayeeDetails::Sepa { holder, .. } | PayeeDetails::Wire { holder, .. } => holder.as_str().to_string(),
+        PayeeDetails::Sepa { holder, .. } | PayeeDetails::Wire { holder, .. } => {
+            holder.as_str().to_string()
+        }
         _ => fallback.to_string(),
     }
 }
@@ -103,7 +135,10 @@ pub fn export(
 ) -> PayoutResult<Vec<Exported>> {
     let r = run_row(tx, run_id)?;
     if r.program_id != program.id {
-        return Err(PayoutError::NotFound(format!("Payout run: no run {run_id} in {}", program.name)));
+        return Err(PayoutError::NotFound(format!(
+            "Payout run: no run {run_id} in {}",
+            program.name
+        )));
     }
     if r.status != "approved" && r.status != "exported" && r.status != "paid" {
         return Err(PayoutError::Refused(format!(
@@ -111,15 +146,17 @@ pub fn export(
             r.status
         )));
     }
-    let approved_at: i64 = tx.query_row(
-        "SELECT MAX(at_ms) FROM payout_run_events WHERE run_id = ?1 AND event = 'approved'",
-        [run_id],
-        |x| x.get::<_, Option<i64>>(0),
-    )?
-    .unwrap_or(r.prepared_at_ms);
+    let approved_at: i64 = tx
+        .query_row(
+            "SELECT MAX(at_ms) FROM payout_run_events WHERE run_id = ?1 AND event = 'approved'",
+            [run_id],
+            |x| x.get::<_, Option<i64>>(0),
+        )?
+        .unwrap_or(r.prepared_at_ms);
     let created_at = chrono::DateTime::from_timestamp_millis(approved_at)
         .ok_or_else(|| PayoutError::Invalid("the run's approval time is out of range".into()))?;
-    let execution = crate::time::parse_day(&r.execution_date).map_err(|e| PayoutError::Invalid(e.to_string()))?;
+    let execution = crate::time::parse_day(&r.execution_date)
+        .map_err(|e| PayoutError::Invalid(e.to_string()))?;
     let ws8: String = workspace_id.chars().take(8).collect();
     let mut by_currency: BTreeMap<String, (Vec<PayItem>, Vec<PayItem>)> = BTreeMap::new();
     for item in pay_items(tx, run_id)? {
@@ -163,7 +200,8 @@ pub fn export(
                 requested_execution_date: execution,
                 payments,
             };
-            let xml = sepa::render(&file, version).map_err(|e| PayoutError::Invalid(e.to_string()))?;
+            let xml =
+                sepa::render(&file, version).map_err(|e| PayoutError::Invalid(e.to_string()))?;
             out.push(Exported {
                 file_name: format!("payout-run-{run_id}-{currency}.{}.xml", version.name()),
                 format: version.name().to_string(),
@@ -195,7 +233,9 @@ pub fn export(
             });
         }
     }
-    let by = stamp.user_id.ok_or_else(|| PayoutError::Invalid("an export needs a signed-in person".into()))?;
+    let by = stamp
+        .user_id
+        .ok_or_else(|| PayoutError::Invalid("an export needs a signed-in person".into()))?;
     for f in &out {
         let recorded: Option<String> = tx
             .query_row(
@@ -222,8 +262,17 @@ pub fn export(
         }
     }
     if r.status == "approved" {
-        let files: Vec<String> = out.iter().map(|f| format!("{} {}", f.file_name, f.sha256)).collect();
-        set_status(tx, run_id, "exported", stamp, &serde_json::json!({"files": files}))?;
+        let files: Vec<String> = out
+            .iter()
+            .map(|f| format!("{} {}", f.file_name, f.sha256))
+            .collect();
+        set_status(
+            tx,
+            run_id,
+            "exported",
+            stamp,
+            &serde_json::json!({"files": files}),
+        )?;
     }
     Ok(out)
 }

@@ -14,9 +14,14 @@ use rusqlite::{params, Transaction};
 const OPEN_PERIOD_LOOKAHEAD_MONTHS: u32 = 24;
 
 /// The first open period at or after `label` (created if needed): where new money entries may be booked.
-pub(super) fn open_period_from(tx: &Transaction<'_>, program_id: i64, label: &str) -> PayoutResult<i64> {
+pub(super) fn open_period_from(
+    tx: &Transaction<'_>,
+    program_id: i64,
+    label: &str,
+) -> PayoutResult<i64> {
     let (first, _) = period::month_bounds(label)?;
-    let mut day = crate::time::parse_day(&first).map_err(|e| PayoutError::Invalid(e.to_string()))?;
+    let mut day =
+        crate::time::parse_day(&first).map_err(|e| PayoutError::Invalid(e.to_string()))?;
     for _ in 0..OPEN_PERIOD_LOOKAHEAD_MONTHS {
         let p = period::ensure(tx, program_id, &day.format("%Y-%m").to_string())?;
         if !p.is_closed() {
@@ -83,14 +88,22 @@ pub fn decide(
             key.map_or("lines".to_string(), |k| format!("line '{k}'"))
         )));
     }
-    let book = if req.approve { p.id } else { open_period_from(tx, program.id, label)? };
+    let book = if req.approve {
+        p.id
+    } else {
+        open_period_from(tx, program.id, label)?
+    };
     let (mut changed, mut skipped) = (0u32, Vec::new());
     for id in ids {
         let e = ledger::get(tx, id)?;
         match ledger::current_status(tx, id)? {
             EntryStatus::Pending => {}
             s => {
-                skipped.push(format!("entry {id} ({}) is already {}", e.line_key, s.as_str()));
+                skipped.push(format!(
+                    "entry {id} ({}) is already {}",
+                    e.line_key,
+                    s.as_str()
+                ));
                 continue;
             }
         }

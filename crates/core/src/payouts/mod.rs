@@ -33,6 +33,7 @@ pub mod pdf;
 pub mod runs;
 pub mod sepa;
 pub mod settle;
+pub mod statement_pdf;
 pub mod types;
 
 use crate::commission::CommissionError;

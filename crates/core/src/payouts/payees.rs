@@ -29,14 +29,20 @@ impl ActivePayee {
     }
 }
 
-pub(super) fn affiliate_id(conn: &Connection, program_id: i64, external_id: &str) -> PayoutResult<(i64, String)> {
+pub(super) fn affiliate_id(
+    conn: &Connection,
+    program_id: i64,
+    external_id: &str,
+) -> PayoutResult<(i64, String)> {
     conn.query_row(
         "SELECT id, name FROM affiliates WHERE program_id = ?1 AND external_id = ?2",
         params![program_id, external_id.trim()],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
     .optional()?
-    .ok_or_else(|| PayoutError::NotFound(format!("Affiliate: no affiliate '{}'", external_id.trim())))
+    .ok_or_else(|| {
+        PayoutError::NotFound(format!("Affiliate: no affiliate '{}'", external_id.trim()))
+    })
 }
 
 /// Proposes new details for an affiliate; nothing is paid to them until another person approves.
@@ -134,8 +140,11 @@ pub fn active(conn: &Connection, affiliate_id: i64) -> PayoutResult<Option<Activ
     let Some((version_id, json, sha, currency, approved_at_ms)) = row else {
         return Ok(None);
     };
-    let details: PayeeDetails = serde_json::from_str(&json)
-        .map_err(|e| PayoutError::Invalid(format!("stored payee details {version_id} no longer validate: {e}")))?;
+    let details: PayeeDetails = serde_json::from_str(&json).map_err(|e| {
+        PayoutError::Invalid(format!(
+            "stored payee details {version_id} no longer validate: {e}"
+        ))
+    })?;
     let paid_before: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM payout_items i JOIN payout_runs r ON r.id = i.run_id
           WHERE i.payee_version_id = ?1 AND i.state = 'pay' AND i.outcome = 'paid')",
@@ -153,7 +162,11 @@ pub fn active(conn: &Connection, affiliate_id: i64) -> PayoutResult<Option<Activ
 }
 
 /// Every version of every affiliate of the program, newest first.
-pub fn list(conn: &Connection, program_id: i64, hold_days: u32) -> PayoutResult<Vec<PayeeVersionView>> {
+pub fn list(
+    conn: &Connection,
+    program_id: i64,
+    hold_days: u32,
+) -> PayoutResult<Vec<PayeeVersionView>> {
     let mut stmt = conn.prepare(
         "SELECT v.id, a.external_id, a.name, v.method, v.details_json, v.details_sha256, v.currency, p.name,
                 v.proposed_at_ms, r.decision, u.name, r.reviewed_at_ms, COALESCE(r.reason, ''), v.affiliate_id,
@@ -184,7 +197,23 @@ pub fn list(conn: &Connection, program_id: i64, hold_days: u32) -> PayoutResult<
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, ext, name, method, json, sha, currency, proposer, at, decision, reviewer, reviewed_at, reason, aff, newest) = row?;
+        let (
+            id,
+            ext,
+            name,
+            method,
+            json,
+            sha,
+            currency,
+            proposer,
+            at,
+            decision,
+            reviewer,
+            reviewed_at,
+            reason,
+            aff,
+            newest,
+        ) = row?;
         let masked = serde_json::from_str::<PayeeDetails>(&json)
             .map(|d| d.mask())
             .unwrap_or_else(|_| "(details no longer validate)".into());

@@ -10,10 +10,10 @@ use super::types::{PayoutItemView, PayoutRunSummary, PayoutTotal};
 use super::{PayoutError, PayoutResult};
 use crate::audit::Stamp;
 use crate::commission::period::{self, PeriodRow};
-use crate::money::{currency_exponent, format_amount, micros_to_decimal, decimal_to_micros};
+use crate::money::{currency_exponent, decimal_to_micros, format_amount, micros_to_decimal};
 use crate::programs::Program;
-use rust_decimal::{Decimal, RoundingStrategy};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -109,13 +109,20 @@ fn eligible(tx: &Connection, program_id: i64, up_to_day: &str) -> PayoutResult<V
 
 /// `micros` rounded half-up (away from zero) to the currency's minor units.
 fn to_minor_units(micros: i64, currency: &str) -> PayoutResult<i64> {
-    let d = micros_to_decimal(micros)
-        .round_dp_with_strategy(currency_exponent(currency), RoundingStrategy::MidpointAwayFromZero);
+    let d = micros_to_decimal(micros).round_dp_with_strategy(
+        currency_exponent(currency),
+        RoundingStrategy::MidpointAwayFromZero,
+    );
     Ok(decimal_to_micros(d)?)
 }
 
 /// The period's snapshot rate from `from` to `to` (or the inverse of `to`→`from`), with its source and date.
-fn fx(conn: &Connection, p: &PeriodRow, from: &str, to: &str) -> PayoutResult<Option<(Decimal, String, String)>> {
+fn fx(
+    conn: &Connection,
+    p: &PeriodRow,
+    from: &str,
+    to: &str,
+) -> PayoutResult<Option<(Decimal, String, String)>> {
     let direct: Option<(String, String, String)> = conn
         .query_row(
             "SELECT rate, source, as_of FROM fx_rates WHERE period_id = ?1 AND from_currency = ?2 AND to_currency = ?3",
@@ -124,7 +131,8 @@ fn fx(conn: &Connection, p: &PeriodRow, from: &str, to: &str) -> PayoutResult<Op
         )
         .optional()?;
     if let Some((rate, source, as_of)) = direct {
-        let r = Decimal::from_str(&rate).map_err(|_| PayoutError::Invalid(format!("stored FX rate '{rate}'")))?;
+        let r = Decimal::from_str(&rate)
+            .map_err(|_| PayoutError::Invalid(format!("stored FX rate '{rate}'")))?;
         return Ok(Some((r, source, as_of)));
     }
     let inverse: Option<(String, String, String)> = conn
@@ -136,17 +144,26 @@ fn fx(conn: &Connection, p: &PeriodRow, from: &str, to: &str) -> PayoutResult<Op
         .optional()?;
     match inverse {
         Some((rate, source, as_of)) => {
-            let r = Decimal::from_str(&rate).map_err(|_| PayoutError::Invalid(format!("stored FX rate '{rate}'")))?;
+            let r = Decimal::from_str(&rate)
+                .map_err(|_| PayoutError::Invalid(format!("stored FX rate '{rate}'")))?;
             if r.is_zero() {
                 return Ok(None);
             }
-            Ok(Some((Decimal::ONE / r, format!("{source} (inverse)"), as_of)))
+            Ok(Some((
+                Decimal::ONE / r,
+                format!("{source} (inverse)"),
+                as_of,
+            )))
         }
         None => Ok(None),
     }
 }
 
-fn statements_of(conn: &Connection, affiliate_id: i64, periods: &[i64]) -> PayoutResult<Vec<(String, String)>> {
+fn statements_of(
+    conn: &Connection,
+    affiliate_id: i64,
+    periods: &[i64],
+) -> PayoutResult<Vec<(String, String)>> {
     let mut out = Vec::new();
     for pid in periods {
         let row: Option<(String, String)> = conn
@@ -175,8 +192,9 @@ pub fn prepare(
     rules: RunRules,
     stamp: &Stamp,
 ) -> PayoutResult<i64> {
-    let p = period::find(tx, program.id, label.trim())?
-        .ok_or_else(|| PayoutError::NotFound(format!("Period: {} was never computed", label.trim())))?;
+    let p = period::find(tx, program.id, label.trim())?.ok_or_else(|| {
+        PayoutError::NotFound(format!("Period: {} was never computed", label.trim()))
+    })?;
     if !p.is_closed() {
         return Err(PayoutError::Refused(format!(
             "period {} is open: close it first, so its statements are final before anything is paid",
@@ -192,14 +210,26 @@ pub fn prepare(
     for e in eligible(tx, program.id, &p.start_day)? {
         by_affiliate.entry(e.affiliate_id).or_default().push(e);
     }
-    let run_id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM payout_runs", [], |r| r.get(0))?;
+    let run_id: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(id), 0) + 1 FROM payout_runs",
+        [],
+        |r| r.get(0),
+    )?;
     let mut items = Vec::new();
     let mut rows = Vec::new(); // (affiliate id, item, payee version)
     for (aff, entries) in by_affiliate {
-        let (ext, name): (String, String) =
-            tx.query_row("SELECT external_id, name FROM affiliates WHERE id = ?1", [aff], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let currencies: std::collections::BTreeSet<&str> = entries.iter().map(|e| e.currency.as_str()).collect();
-        let source_currency = currencies.iter().next().map(|c| c.to_string()).unwrap_or_default();
+        let (ext, name): (String, String) = tx.query_row(
+            "SELECT external_id, name FROM affiliates WHERE id = ?1",
+            [aff],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let currencies: std::collections::BTreeSet<&str> =
+            entries.iter().map(|e| e.currency.as_str()).collect();
+        let source_currency = currencies
+            .iter()
+            .next()
+            .map(|c| c.to_string())
+            .unwrap_or_default();
         let net: i64 = entries.iter().map(|e| e.amount_micros).sum();
         let mut periods: Vec<i64> = entries.iter().map(|e| e.period_id).collect();
         periods.sort_unstable();
@@ -210,7 +240,9 @@ pub fn prepare(
             name,
             state: "pay".into(),
             amount: String::new(),
-            currency: payee.as_ref().map_or(source_currency.clone(), |a| a.currency.clone()),
+            currency: payee
+                .as_ref()
+                .map_or(source_currency.clone(), |a| a.currency.clone()),
             source_amount: format_amount(net, &source_currency),
             source_currency: source_currency.clone(),
             fx: String::new(),
@@ -227,26 +259,43 @@ pub fn prepare(
         let mut fx_parts = (String::new(), String::new(), String::new());
         if currencies.len() > 1 {
             item.state = "held".into();
-            item.note = format!("the approved lines are in several currencies ({}): settle them separately", currencies.into_iter().collect::<Vec<_>>().join(", "));
+            item.note = format!(
+                "the approved lines are in several currencies ({}): settle them separately",
+                currencies.into_iter().collect::<Vec<_>>().join(", ")
+            );
         } else if net <= 0 {
             item.state = "carried".into();
-            item.note = format!("nothing to pay: the approved balance is {} {source_currency}", format_amount(net, &source_currency));
+            item.note = format!(
+                "nothing to pay: the approved balance is {} {source_currency}",
+                format_amount(net, &source_currency)
+            );
         } else if let Some(a) = &payee {
             match a.held_until_ms(rules.payee_hold_days) {
                 Some(until) if until > stamp.at_ms => {
                     item.state = "held".into();
                     item.note = format!(
                         "new payee details: the first payment to them is held until {}",
-                        chrono::DateTime::from_timestamp_millis(until).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+                        chrono::DateTime::from_timestamp_millis(until)
+                            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                            .unwrap_or_default()
                     );
                 }
-                _ if a.currency == source_currency => amount_micros = to_minor_units(net, &a.currency)?,
+                _ if a.currency == source_currency => {
+                    amount_micros = to_minor_units(net, &a.currency)?
+                }
                 _ => match fx(tx, &p, &source_currency, &a.currency)? {
                     Some((rate, source, as_of)) => {
                         let converted = micros_to_decimal(net) * rate;
-                        let micros = decimal_to_micros(converted.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero))?;
+                        let micros = decimal_to_micros(
+                            converted
+                                .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero),
+                        )?;
                         amount_micros = to_minor_units(micros, &a.currency)?;
-                        item.fx = format!("1 {source_currency} = {} {} ({source}, {as_of})", rate.normalize(), a.currency);
+                        item.fx = format!(
+                            "1 {source_currency} = {} {} ({source}, {as_of})",
+                            rate.normalize(),
+                            a.currency
+                        );
                         fx_parts = (rate.normalize().to_string(), source, as_of);
                     }
                     None => {
@@ -267,15 +316,36 @@ pub fn prepare(
             item.state = "carried".into();
             item.note = "rounds to nothing in the payee's currency".into();
         }
-        item.amount = if item.state == "pay" { format_amount(amount_micros, &item.currency) } else { String::new() };
-        rows.push((aff, net, amount_micros, payee.as_ref().map(|a| a.version_id), fx_parts));
+        item.amount = if item.state == "pay" {
+            format_amount(amount_micros, &item.currency)
+        } else {
+            String::new()
+        };
+        rows.push((
+            aff,
+            net,
+            amount_micros,
+            payee.as_ref().map(|a| a.version_id),
+            fx_parts,
+        ));
         items.push(item);
     }
     let paying: Vec<&ContentItem> = items.iter().filter(|i| i.state == "pay").collect();
     if paying.is_empty() {
+        let mut why: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for i in &items {
+            why.entry(i.state.as_str())
+                .or_default()
+                .push(i.affiliate.as_str());
+        }
+        let why: Vec<String> = why
+            .iter()
+            .map(|(state, affs)| format!("{state}: {}", affs.join(", ")))
+            .collect();
         return Err(PayoutError::Refused(format!(
-            "nothing to pay for {} and before: no affiliate has approved, unpaid lines with approved payee details (approve statement lines and payee details first)",
-            p.label()
+            "nothing to pay for {} and before: {} (approve statement lines and payee details first; new details wait their hold)",
+            p.label(),
+            if why.is_empty() { "no approved, unpaid lines".to_string() } else { why.join("; ") }
         )));
     }
     let mut totals: BTreeMap<String, (i64, u32)> = BTreeMap::new();
@@ -288,8 +358,15 @@ pub fn prepare(
             source_total += net;
         }
     }
-    let approvals_required = if source_total >= rules.two_approvals_from_micros { 2 } else { 1 };
-    let prepared_by_name: String = tx.query_row("SELECT name FROM users WHERE id = ?1", [prepared_by], |r| r.get(0))?;
+    let approvals_required = if source_total >= rules.two_approvals_from_micros {
+        2
+    } else {
+        1
+    };
+    let prepared_by_name: String =
+        tx.query_row("SELECT name FROM users WHERE id = ?1", [prepared_by], |r| {
+            r.get(0)
+        })?;
     let content = Content {
         format: CONTENT_FORMAT,
         workspace: workspace_id.to_string(),
@@ -301,7 +378,10 @@ pub fn prepare(
         prepared_at_ms: stamp.at_ms,
         approvals_required,
         items: items.clone(),
-        totals: totals.iter().map(|(c, (a, n))| (c.clone(), format_amount(*a, c), *n)).collect(),
+        totals: totals
+            .iter()
+            .map(|(c, (a, n))| (c.clone(), format_amount(*a, c), *n))
+            .collect(),
     };
     let json = serde_json::to_string(&content).map_err(|e| PayoutError::Invalid(e.to_string()))?;
     let hash = content_hash(&json);
@@ -320,15 +400,30 @@ pub fn prepare(
         )?;
         let item_id = tx.last_insert_rowid();
         for e in &item.entries {
-            tx.execute("INSERT INTO payout_item_entries (item_id, entry_id) VALUES (?1, ?2)", params![item_id, e])?;
+            tx.execute(
+                "INSERT INTO payout_item_entries (item_id, entry_id) VALUES (?1, ?2)",
+                params![item_id, e],
+            )?;
         }
     }
-    event(tx, run_id, "prepared", stamp, &serde_json::json!({"content_hash": hash, "approvals_required": approvals_required}))?;
+    event(
+        tx,
+        run_id,
+        "prepared",
+        stamp,
+        &serde_json::json!({"content_hash": hash, "approvals_required": approvals_required}),
+    )?;
     Ok(run_id)
 }
 
 /// Appends a run event.
-pub(super) fn event(tx: &Transaction<'_>, run_id: i64, event: &str, stamp: &Stamp, detail: &serde_json::Value) -> PayoutResult<()> {
+pub(super) fn event(
+    tx: &Transaction<'_>,
+    run_id: i64,
+    event: &str,
+    stamp: &Stamp,
+    detail: &serde_json::Value,
+) -> PayoutResult<()> {
     tx.execute(
         "INSERT INTO payout_run_events (run_id, event, user_id, at_ms, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![run_id, event, stamp.user_id, stamp.at_ms, detail.to_string()],
@@ -374,16 +469,33 @@ pub(super) fn run_row(conn: &Connection, run_id: i64) -> PayoutResult<RunRow> {
 }
 
 /// Sets a run's status, recording the event.
-pub(super) fn set_status(tx: &Transaction<'_>, run_id: i64, status: &str, stamp: &Stamp, detail: &serde_json::Value) -> PayoutResult<()> {
-    tx.execute("UPDATE payout_runs SET status = ?2 WHERE id = ?1", params![run_id, status])?;
+pub(super) fn set_status(
+    tx: &Transaction<'_>,
+    run_id: i64,
+    status: &str,
+    stamp: &Stamp,
+    detail: &serde_json::Value,
+) -> PayoutResult<()> {
+    tx.execute(
+        "UPDATE payout_runs SET status = ?2 WHERE id = ?1",
+        params![run_id, status],
+    )?;
     event(tx, run_id, status, stamp, detail)
 }
 
 /// Cancels a run that no file left yet: its entries are free for the next run.
-pub fn cancel(tx: &Transaction<'_>, program_id: i64, run_id: i64, reason: &str, stamp: &Stamp) -> PayoutResult<()> {
+pub fn cancel(
+    tx: &Transaction<'_>,
+    program_id: i64,
+    run_id: i64,
+    reason: &str,
+    stamp: &Stamp,
+) -> PayoutResult<()> {
     let r = run_row(tx, run_id)?;
     if r.program_id != program_id {
-        return Err(PayoutError::NotFound(format!("Payout run: no run {run_id} in this program")));
+        return Err(PayoutError::NotFound(format!(
+            "Payout run: no run {run_id} in this program"
+        )));
     }
     if r.status != "awaiting_approval" && r.status != "approved" {
         return Err(PayoutError::Refused(format!(
@@ -392,9 +504,17 @@ pub fn cancel(tx: &Transaction<'_>, program_id: i64, run_id: i64, reason: &str, 
         )));
     }
     if reason.trim().is_empty() {
-        return Err(PayoutError::Invalid("Reason: say why the run is cancelled".into()));
+        return Err(PayoutError::Invalid(
+            "Reason: say why the run is cancelled".into(),
+        ));
     }
-    set_status(tx, run_id, "cancelled", stamp, &serde_json::json!({"reason": reason.trim()}))
+    set_status(
+        tx,
+        run_id,
+        "cancelled",
+        stamp,
+        &serde_json::json!({"reason": reason.trim()}),
+    )
 }
 
 fn totals_of(items: &[PayoutItemView]) -> Vec<PayoutTotal> {
@@ -406,7 +526,11 @@ fn totals_of(items: &[PayoutItemView]) -> Vec<PayoutTotal> {
         e.1 += 1;
     }
     t.into_iter()
-        .map(|(currency, (m, n))| PayoutTotal { amount: format_amount(m, &currency), currency, payments: n })
+        .map(|(currency, (m, n))| PayoutTotal {
+            amount: format_amount(m, &currency),
+            currency,
+            payments: n,
+        })
         .collect()
 }
 
@@ -430,7 +554,11 @@ pub(super) fn items(conn: &Connection, run_id: i64) -> PayoutResult<Vec<(i64, Pa
             PayoutItemView {
                 affiliate_id: r.get(1)?,
                 affiliate_name: r.get(2)?,
-                amount: if state == "pay" { format_amount(r.get(4)?, &currency) } else { String::new() },
+                amount: if state == "pay" {
+                    format_amount(r.get(4)?, &currency)
+                } else {
+                    String::new()
+                },
                 state,
                 currency,
                 source_amount: format_amount(r.get(6)?, &source_currency),
@@ -439,7 +567,9 @@ pub(super) fn items(conn: &Connection, run_id: i64) -> PayoutResult<Vec<(i64, Pa
                 fx_source: r.get(9)?,
                 fx_as_of: r.get(10)?,
                 payee_method: r.get(11)?,
-                payee_masked: serde_json::from_str::<super::payee::PayeeDetails>(&details).map(|d| d.mask()).unwrap_or_default(),
+                payee_masked: serde_json::from_str::<super::payee::PayeeDetails>(&details)
+                    .map(|d| d.mask())
+                    .unwrap_or_default(),
                 payee_details_sha256: r.get(13)?,
                 note: r.get(14)?,
                 outcome: r.get(15)?,
@@ -476,7 +606,11 @@ pub fn list(conn: &Connection, program_id: i64) -> PayoutResult<Vec<PayoutRunSum
         .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
     for (id, period, status, at, by, required) in ids {
-        let approvals: u32 = conn.query_row("SELECT COUNT(*) FROM payout_run_approvals WHERE run_id = ?1", [id], |r| r.get(0))?;
+        let approvals: u32 = conn.query_row(
+            "SELECT COUNT(*) FROM payout_run_approvals WHERE run_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
         let views: Vec<PayoutItemView> = items(conn, id)?.into_iter().map(|(_, v)| v).collect();
         let totals = totals_of(&views);
         out.push(PayoutRunSummary {
@@ -495,11 +629,18 @@ pub fn list(conn: &Connection, program_id: i64) -> PayoutResult<Vec<PayoutRunSum
 }
 
 /// A run with everything the Payouts screen shows, and how it differs from the program's previous live run.
-pub fn show(conn: &Connection, program: &Program, run_id: i64) -> PayoutResult<super::types::PayoutRunView> {
+pub fn show(
+    conn: &Connection,
+    program: &Program,
+    run_id: i64,
+) -> PayoutResult<super::types::PayoutRunView> {
     use super::types::{PayoutApprovalView, PayoutEventView, PayoutFileView, PayoutRunView};
     let r = run_row(conn, run_id)?;
     if r.program_id != program.id {
-        return Err(PayoutError::NotFound(format!("Payout run: no run {run_id} in {}", program.name)));
+        return Err(PayoutError::NotFound(format!(
+            "Payout run: no run {run_id} in {}",
+            program.name
+        )));
     }
     let mut views: Vec<PayoutItemView> = items(conn, run_id)?.into_iter().map(|(_, v)| v).collect();
     let previous: Option<i64> = conn
@@ -511,15 +652,28 @@ pub fn show(conn: &Connection, program: &Program, run_id: i64) -> PayoutResult<s
         .optional()?
         .flatten();
     if let Some(prev) = previous {
-        let before: BTreeMap<String, PayoutItemView> =
-            items(conn, prev)?.into_iter().map(|(_, v)| (v.affiliate_id.clone(), v)).collect();
+        let before: BTreeMap<String, PayoutItemView> = items(conn, prev)?
+            .into_iter()
+            .map(|(_, v)| (v.affiliate_id.clone(), v))
+            .collect();
         for v in views.iter_mut().filter(|v| v.state == "pay") {
             v.change = match before.get(&v.affiliate_id).filter(|b| b.state == "pay") {
                 None => "new".into(),
-                Some(b) if b.payee_details_sha256 != v.payee_details_sha256 => "new payee details".into(),
+                Some(b) if b.payee_details_sha256 != v.payee_details_sha256 => {
+                    "new payee details".into()
+                }
                 Some(b) if b.currency == v.currency => {
-                    let d = crate::money::parse_micros(&v.amount).unwrap_or(0) - crate::money::parse_micros(&b.amount).unwrap_or(0);
-                    if d == 0 { String::new() } else { format!("{}{}", if d > 0 { "+" } else { "" }, format_amount(d, &v.currency)) }
+                    let d = crate::money::parse_micros(&v.amount).unwrap_or(0)
+                        - crate::money::parse_micros(&b.amount).unwrap_or(0);
+                    if d == 0 {
+                        String::new()
+                    } else {
+                        format!(
+                            "{}{}",
+                            if d > 0 { "+" } else { "" },
+                            format_amount(d, &v.currency)
+                        )
+                    }
                 }
                 Some(_) => "new currency".into(),
             };
@@ -537,9 +691,16 @@ pub fn show(conn: &Connection, program: &Program, run_id: i64) -> PayoutResult<s
         .prepare("SELECT e.event, COALESCE(u.name, ''), e.at_ms, e.detail FROM payout_run_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.run_id = ?1 ORDER BY e.id")?
         .query_map([run_id], |r| Ok(PayoutEventView { event: r.get(0)?, by: r.get(1)?, at_ms: r.get(2)?, detail: r.get(3)? }))?
         .collect::<Result<_, _>>()?;
-    let (bank_reference, paid_on): (String, String) =
-        conn.query_row("SELECT bank_reference, paid_on FROM payout_runs WHERE id = ?1", [run_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let prepared_by: String = conn.query_row("SELECT name FROM users WHERE id = ?1", [r.prepared_by], |x| x.get(0))?;
+    let (bank_reference, paid_on): (String, String) = conn.query_row(
+        "SELECT bank_reference, paid_on FROM payout_runs WHERE id = ?1",
+        [run_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let prepared_by: String = conn.query_row(
+        "SELECT name FROM users WHERE id = ?1",
+        [r.prepared_by],
+        |x| x.get(0),
+    )?;
     Ok(PayoutRunView {
         id: run_id,
         program: program.name.clone(),

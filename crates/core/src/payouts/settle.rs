@@ -24,7 +24,10 @@ pub fn mark_paid(
 ) -> PayoutResult<u32> {
     let r = run_row(tx, run_id)?;
     if r.program_id != program.id {
-        return Err(PayoutError::NotFound(format!("Payout run: no run {run_id} in {}", program.name)));
+        return Err(PayoutError::NotFound(format!(
+            "Payout run: no run {run_id} in {}",
+            program.name
+        )));
     }
     if r.status != "exported" {
         return Err(PayoutError::Refused(format!(
@@ -32,9 +35,12 @@ pub fn mark_paid(
             r.status
         )));
     }
-    let day = crate::time::parse_day(paid_on.trim()).map_err(|e| PayoutError::Invalid(format!("Paid on: {e}")))?;
+    let day = crate::time::parse_day(paid_on.trim())
+        .map_err(|e| PayoutError::Invalid(format!("Paid on: {e}")))?;
     if bank_reference.trim().is_empty() {
-        return Err(PayoutError::Invalid("Bank reference: the bank's reference of the payment is required".into()));
+        return Err(PayoutError::Invalid(
+            "Bank reference: the bank's reference of the payment is required".into(),
+        ));
     }
     let n = tx.execute(
         "UPDATE payout_items SET outcome = 'paid' WHERE run_id = ?1 AND state = 'pay' AND outcome = 'open'",
@@ -44,12 +50,20 @@ pub fn mark_paid(
         "UPDATE payout_runs SET bank_reference = ?2, paid_on = ?3 WHERE id = ?1",
         params![run_id, bank_reference.trim(), day.to_string()],
     )?;
-    set_status(tx, run_id, "paid", stamp, &serde_json::json!({"bank_reference": bank_reference.trim(), "paid_on": day.to_string(), "payments": n}))?;
+    set_status(
+        tx,
+        run_id,
+        "paid",
+        stamp,
+        &serde_json::json!({"bank_reference": bank_reference.trim(), "paid_on": day.to_string(), "payments": n}),
+    )?;
     Ok(n as u32)
 }
 
 /// What the bank said of one payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BankOutcome {
     /// It never left (rejected by the bank).
@@ -72,7 +86,10 @@ pub fn bank_return(
 ) -> PayoutResult<i64> {
     let r = run_row(tx, run_id)?;
     if r.program_id != program.id {
-        return Err(PayoutError::NotFound(format!("Payout run: no run {run_id} in {}", program.name)));
+        return Err(PayoutError::NotFound(format!(
+            "Payout run: no run {run_id} in {}",
+            program.name
+        )));
     }
     if r.status != "exported" && r.status != "paid" {
         return Err(PayoutError::Refused(format!(
@@ -81,7 +98,9 @@ pub fn bank_return(
         )));
     }
     if reason.trim().is_empty() {
-        return Err(PayoutError::Invalid("Reason: give the bank's reason".into()));
+        return Err(PayoutError::Invalid(
+            "Reason: give the bank's reason".into(),
+        ));
     }
     let item: Option<(i64, i64, i64, String, String)> = tx
         .query_row(
@@ -107,7 +126,10 @@ pub fn bank_return(
         BankOutcome::Failed => "failed",
         BankOutcome::Returned => "returned",
     };
-    tx.execute("UPDATE payout_items SET outcome = ?2 WHERE id = ?1", params![item_id, word])?;
+    tx.execute(
+        "UPDATE payout_items SET outcome = ?2 WHERE id = ?1",
+        params![item_id, word],
+    )?;
     let book = open_period_from(tx, program.id, &next_month(&r.period)?)?;
     let today = chrono::DateTime::from_timestamp_millis(stamp.at_ms)
         .map(|t| t.format("%Y-%m-%d").to_string())
@@ -125,7 +147,7 @@ pub fn bank_return(
             amount_micros: micros,
             currency,
             plan_version_id: None,
-            rule: format!("payment of run {run_id} {word}"),
+            rule: format!("payment of run {run_id} {word}: {}", reason.trim()),
             reason: format!("payment {word}: {}", reason.trim()),
             corrects_entry_id: None,
             basis: serde_json::json!({"run": run_id, "item": item_id}).to_string(),
@@ -134,6 +156,12 @@ pub fn bank_return(
         },
         stamp.at_ms,
     )?;
-    super::runs::event(tx, run_id, word, stamp, &serde_json::json!({"affiliate": affiliate.trim(), "reason": reason.trim(), "entry": entry}))?;
+    super::runs::event(
+        tx,
+        run_id,
+        word,
+        stamp,
+        &serde_json::json!({"affiliate": affiliate.trim(), "reason": reason.trim(), "entry": entry}),
+    )?;
     Ok(entry)
 }

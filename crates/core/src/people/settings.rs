@@ -66,7 +66,11 @@ impl WorkspaceSettings {
 
 fn get(conn: &Connection, key: &str) -> PeopleResult<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM workspace_settings WHERE key = ?1", [key], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM workspace_settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 

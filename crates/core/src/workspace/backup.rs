@@ -46,7 +46,8 @@ pub fn backup_to(store: &Store, target: &Path) -> CoreResult<BackupResult> {
         let src = Connection::open_with_flags(store.path(), OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(crate::store::StoreError::from)?;
         let mut dst = Connection::open(&partial).map_err(crate::store::StoreError::from)?;
-        let backup = rusqlite::backup::Backup::new(&src, &mut dst).map_err(crate::store::StoreError::from)?;
+        let backup = rusqlite::backup::Backup::new(&src, &mut dst)
+            .map_err(crate::store::StoreError::from)?;
         backup
             .run_to_completion(BACKUP_STEP_PAGES, BACKUP_STEP_PAUSE, None)
             .map_err(crate::store::StoreError::from)?;
@@ -54,7 +55,9 @@ pub fn backup_to(store: &Store, target: &Path) -> CoreResult<BackupResult> {
     let integrity = check(&partial)?;
     if integrity != "ok" {
         let _ = std::fs::remove_file(&partial);
-        return Err(CoreError::internal(format!("the backup failed its integrity check: {integrity}")));
+        return Err(CoreError::internal(format!(
+            "the backup failed its integrity check: {integrity}"
+        )));
     }
     std::fs::rename(&partial, target).map_err(|e| io(target, e))?;
     let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
@@ -74,7 +77,12 @@ pub fn check(path: &Path) -> CoreResult<String> {
 }
 
 /// An automatic backup before a step that matters (`label`, e.g. `before-close-2026-10`); keeps the newest ones.
-pub fn automatic(store: &Store, data_dir: &Path, label: &str, now_ms: i64) -> CoreResult<BackupResult> {
+pub fn automatic(
+    store: &Store,
+    data_dir: &Path,
+    label: &str,
+    now_ms: i64,
+) -> CoreResult<BackupResult> {
     let dir = data_dir.join(BACKUPS_DIR);
     let stamp = chrono::DateTime::from_timestamp_millis(now_ms)
         .map(|t| t.format("%Y%m%dT%H%M%S%3fZ").to_string())
@@ -104,14 +112,24 @@ pub fn restore(data_dir: &Path, from: &Path, now_ms: i64) -> CoreResult<PathBuf>
             from.display()
         )));
     }
-    let c = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| io(from, e))?;
-    let version: u32 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| io(from, e))?;
+    let c = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| io(from, e))?;
+    let version: u32 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| io(from, e))?;
     let is_affops: bool = c
-        .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'ledger_entries')", [], |r| r.get(0))
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'ledger_entries')",
+            [],
+            |r| r.get(0),
+        )
         .map_err(|e| io(from, e))?;
     drop(c);
     if !is_affops || version == 0 {
-        return Err(CoreError::invalid(format!("Backup file: {} is not an Affops workspace", from.display())));
+        return Err(CoreError::invalid(format!(
+            "Backup file: {} is not an Affops workspace",
+            from.display()
+        )));
     }
     if version as usize > MIGRATIONS.len() {
         return Err(CoreError::invalid(format!(
@@ -125,8 +143,13 @@ pub fn restore(data_dir: &Path, from: &Path, now_ms: i64) -> CoreResult<PathBuf>
     if db.exists() {
         std::fs::rename(&db, &kept).map_err(|e| io(&db, e))?;
     }
+    // The replaced database's write-ahead log goes with it (committed work may still be only there).
     for suffix in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(data_dir.join(format!("{}{suffix}", crate::store::DB_FILE)));
+        let side = data_dir.join(format!("{}{suffix}", crate::store::DB_FILE));
+        if side.exists() {
+            let to = PathBuf::from(format!("{}{suffix}", kept.display()));
+            std::fs::rename(&side, &to).map_err(|e| io(&side, e))?;
+        }
     }
     std::fs::copy(from, &db).map_err(|e| io(&db, e))?;
     Ok(kept)

@@ -3,7 +3,7 @@
 //! every chunk, the balances SQL sums, the balances and statuses a replay of the entries rebuilds, and the
 //! model's agree; every UPDATE/DELETE is refused by a trigger; corrections are new entries.
 //! The normal run does ~2·10^4 operations; `AFFOPS_M1_OPS=1000000` runs 10^6 more in one seeded sequence.
-//! M5: two approvals of one payout conflict; the preparer cannot approve (four-eyes).
+//! M5: one approval per approver and run; the preparer cannot approve (four-eyes).
 
 use crate::commission_fixture::{add_affiliate, store};
 use affops_core::commission::CommissionError;
@@ -202,35 +202,51 @@ fn ledger_million_operations_on_demand() {
     run_ops(0xA11_0F5, n, 100);
 }
 
-/// M5 and four-eyes, enforced by the schema: the preparer cannot approve; a changed statement cannot be
-/// approved; of two approvals of one payout (two finance users offline), exactly one takes effect.
+/// M5 and four-eyes, enforced by the schema: the preparer cannot approve a run; a signature over other content
+/// cannot be recorded; of two approvals of one run by the same person (two copies of the workspace), exactly one
+/// takes effect. The payout tests drive the same through the front door.
 #[test]
 fn payout_approvals_are_four_eyes_and_unique() {
-    let (_d, store, affs, oct, _) = setup();
+    let (_d, store, _affs, oct, _) = setup();
     let hash = "a".repeat(64);
     store
         .write::<_, affops_core::store::StoreError>(|tx| {
             for (i, n) in ["prep", "fin1", "fin2"].iter().enumerate() {
                 tx.execute("INSERT INTO users (id, name, display_name, created_at_ms) VALUES (?1, ?2, ?2, 0)", rusqlite::params![i as i64 + 1, n])?;
             }
-            tx.execute("INSERT INTO payouts (period_id, affiliate_id, amount_micros, currency, statement_hash, prepared_by, prepared_at_ms) VALUES (?1, ?2, 100, 'EUR', ?3, 1, 0)", rusqlite::params![oct, affs[0], hash])?;
+            tx.execute("INSERT INTO payout_runs (id, program_id, period_id, status, content_json, content_hash, approvals_required, execution_date, prepared_by, prepared_at_ms) VALUES (1, (SELECT program_id FROM periods WHERE id = ?1), ?1, 'awaiting_approval', '{}', ?2, 2, '2025-11-05', 1, 0)", rusqlite::params![oct, hash])?;
             Ok(())
         })
         .unwrap();
     let approve_as = |user: i64, h: &str| {
-        store.write::<_, affops_core::store::StoreError>(|tx| Ok(tx.execute("INSERT INTO payout_approvals (payout_id, approver_id, statement_hash, approved_at_ms) VALUES (1, ?1, ?2, 0)", rusqlite::params![user, h])?))
+        store.write::<_, affops_core::store::StoreError>(|tx| Ok(tx.execute("INSERT INTO payout_run_approvals (run_id, approver_id, public_key, signature, content_hash, signed_at_ms, recorded_at_ms, via) VALUES (1, ?1, ?2, ?3, ?4, 0, 0, 'file')", rusqlite::params![user, "k".repeat(64), "s".repeat(128), h])?))
     };
     let e = approve_as(1, &hash).unwrap_err().to_string();
     assert!(e.contains("four-eyes"), "{e}");
     let e = approve_as(2, &"b".repeat(64)).unwrap_err().to_string();
-    assert!(e.contains("statement changed"), "{e}");
+    assert!(e.contains("run changed"), "{e}");
     approve_as(2, &hash).unwrap();
-    let e = approve_as(3, &hash).unwrap_err().to_string();
-    assert!(e.contains("UNIQUE"), "the second approval conflicts: {e}");
+    let e = approve_as(2, &hash).unwrap_err().to_string();
+    assert!(
+        e.contains("UNIQUE"),
+        "the same approver's second approval conflicts: {e}"
+    );
+    approve_as(3, &hash).unwrap();
+    let e = store
+        .write::<_, affops_core::store::StoreError>(|tx| {
+            Ok(tx.execute("DELETE FROM payout_run_approvals", [])?)
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("append-only"), "{e}");
     let n: i64 = store
         .read::<_, affops_core::store::StoreError>(|c| {
-            Ok(c.query_row("SELECT COUNT(*) FROM payout_approvals", [], |r| r.get(0))?)
+            Ok(
+                c.query_row("SELECT COUNT(*) FROM payout_run_approvals", [], |r| {
+                    r.get(0)
+                })?,
+            )
         })
         .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(n, 2);
 }

@@ -39,6 +39,7 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
             cx,
             WorkspaceSettings {
                 idle_lock_minutes: 0,
+                ..Default::default()
             },
         )
         .map(drop),
@@ -169,6 +170,53 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
             ops::reconcile::reconcile_export_csv(cx, ReconExportRequest::default()).map(drop)
         }
         Op::DisputeOpen => ops::reconcile::dispute_open(cx, DisputeOpenInput::default()).map(drop),
+        Op::ReconcileReport => {
+            ops::reconcile::reconcile_report(cx, ReconQuery::default()).map(drop)
+        }
+        Op::StatementLines => {
+            ops::payouts::statement_lines(cx, StatementLinesRequest::default()).map(drop)
+        }
+        Op::Payees => ops::payouts::payees(cx).map(drop),
+        Op::ProposePayee => ops::payouts::propose_payee(
+            cx,
+            ProposePayeeRequest {
+                affiliate: "none".into(),
+                details: RawPayeeDetails::Paypal {
+                    email: "x@example.com".into(),
+                },
+                currency: "EUR".into(),
+                note: String::new(),
+            },
+        )
+        .map(drop),
+        Op::ReviewPayee => ops::payouts::review_payee(cx, ReviewPayeeRequest::default()).map(drop),
+        Op::SetPayer => ops::payouts::set_payer(cx, PayerRequest::default()).map(drop),
+        Op::PayoutsOverview => ops::payouts::payouts_overview(cx).map(drop),
+        Op::PayoutRun => ops::payouts::payout_run(cx, 0).map(drop),
+        Op::PreparePayoutRun => {
+            ops::payouts::prepare_payout_run(cx, PrepareRunRequest::default()).map(drop)
+        }
+        Op::ApprovePayoutRun => {
+            ops::payouts::approve_payout_run(cx, ApproveRunRequest::default()).map(drop)
+        }
+        Op::ExportApprovalRequest => {
+            ops::payouts::export_approval_request(cx, RunRequest::default()).map(drop)
+        }
+        Op::SignApprovalRequest => {
+            ops::payouts::sign_approval_request(cx, SignApprovalRequest::default()).map(drop)
+        }
+        Op::ImportApproval => ops::payouts::import_approval(cx, path).map(drop),
+        Op::CancelPayoutRun => ops::payouts::cancel_payout_run(cx, RunRequest::default()).map(drop),
+        Op::ExportPaymentFiles => {
+            ops::payouts::export_payment_files(cx, ExportFilesRequest::default()).map(drop)
+        }
+        Op::MarkPayoutPaid => {
+            ops::payouts::mark_payout_paid(cx, MarkPaidRequest::default()).map(drop)
+        }
+        Op::RecordBankReturn => {
+            ops::payouts::record_bank_return(cx, BankReturnRequest::default()).map(drop)
+        }
+        Op::BackupWorkspace => ops::payouts::backup_workspace(cx, String::new()).map(drop),
     }
 }
 

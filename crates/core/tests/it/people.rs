@@ -173,6 +173,7 @@ fn an_idle_session_locks() {
         &c.ctx(),
         WorkspaceSettings {
             idle_lock_minutes: 5,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -366,6 +367,7 @@ fn each_change_is_one_audit_entry_without_secrets() {
         &owner,
         WorkspaceSettings {
             idle_lock_minutes: 20,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -460,6 +462,7 @@ fn audit_verify_finds_an_edited_row_and_an_edited_users_table() {
         &owner,
         WorkspaceSettings {
             idle_lock_minutes: 20,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -501,6 +504,7 @@ fn an_export_verifies_and_an_edited_line_is_named() {
             &owner,
             WorkspaceSettings {
                 idle_lock_minutes: m,
+                ..Default::default()
             },
         )
         .unwrap();

@@ -89,3 +89,13 @@ pub async fn dispute_open(
         .run(move |cx| ops::reconcile::dispute_open(cx, request))
         .await
 }
+
+#[tauri::command]
+pub async fn reconcile_report(
+    console: State<'_, Console>,
+    request: ReconQuery,
+) -> Result<ReconReport, ApiError> {
+    console
+        .run(move |cx| ops::reconcile::reconcile_report(cx, request))
+        .await
+}

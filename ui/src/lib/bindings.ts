@@ -646,7 +646,12 @@ entry_ids: Array<string>,
 /**
  * Until this day the line is on hold (not approvable).
  */
-approvable_from: string, drilldown: Array<DrillItem>, };
+approvable_from: string, drilldown: Array<DrillItem>, 
+/**
+ * Where its money stands in payouts: "" (not in a run), "run 7" (in a run not paid yet), "paid (run 7)",
+ * "returned (run 7)".
+ */
+payout: string, };
 
 export type Statement = { program: string, affiliate_id: string, affiliate_name: string, period_label: string, period: Period, period_status: string, currency: string, lines: Array<StatementLine>, 
 /**
@@ -658,9 +663,19 @@ subtotal: string, carried_in: string, carried_out: string,
  */
 payable: string, payable_micros: string, 
 /**
- * SHA-256 of the statement's canonical JSON (this struct without the hash).
+ * SHA-256 of the statement's canonical JSON (this struct without the hash, the statuses, the FX snapshot
+ * and the payee: what is owed, not how it is paid).
  */
-statement_hash: string, };
+statement_hash: string, 
+/**
+ * The period's FX snapshot, each rate with its source and date ("1 EUR = 1.0842 USD (ECB, 2026-10-31)").
+ */
+fx_snapshot: Array<string>, 
+/**
+ * The payee details in use: method, masked account and details version ("SEPA DE89 •••• 3000, details
+ * 3f2a…"); none when no details are approved.
+ */
+payee: string | null, };
 
 export type QualificationCriterion = { 
 /**
@@ -832,7 +847,7 @@ export type Vertical = "igaming" | "forex";
 
 export type Role = "owner" | "manager" | "finance" | "analyst" | "viewer";
 
-export type Permission = "view" | "users.manage" | "workspace.settings" | "sources.manage" | "data.ingest" | "attribution.manage" | "plans.manage" | "commission.compute" | "periods.close" | "detection.run" | "flags.decide" | "reconcile.run" | "disputes.work";
+export type Permission = "view" | "users.manage" | "workspace.settings" | "sources.manage" | "data.ingest" | "attribution.manage" | "plans.manage" | "commission.compute" | "periods.close" | "detection.run" | "flags.decide" | "reconcile.run" | "disputes.work" | "statements.approve" | "payees.manage" | "payouts.manage" | "payouts.approve" | "workspace.backup";
 
 export type Person = { id: number, 
 /**
@@ -862,7 +877,16 @@ export type WorkspaceSettings = {
 /**
  * Minutes without activity after which the app locks and asks for the passphrase again.
  */
-idle_lock_minutes: number, };
+idle_lock_minutes: number, 
+/**
+ * A payout run paying this much or more, in its program's currency (a decimal), needs two different
+ * finance approvers; below it, one (never the preparer).
+ */
+two_approvals_from: string, 
+/**
+ * Days the first payment to newly approved payee details is held.
+ */
+payee_hold_days: number, };
 
 export type DemoPerson = { name: string, display_name: string, roles: Array<Role>, passphrase: string, };
 
@@ -1018,7 +1042,7 @@ affiliate: string,
  */
 period: string, };
 
-export type StatementFormat = "csv" | "html";
+export type StatementFormat = "csv" | "html" | "pdf";
 
 export type ExportStatementRequest = { affiliate: string, period: string, format: StatementFormat, path: string, };
 

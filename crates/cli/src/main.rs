@@ -32,8 +32,8 @@ use std::process::ExitCode;
     name = "affops-cli",
     version,
     about = "Affops, headless: sync affiliate data and print the numbers",
-    after_help = "Every command except `demo` (on a new workspace), `workspace create`, `sandbox`, `evaluate` and \
-`audit verify --file` runs as a signed-in person: --user NAME (or $AFFOPS_USER) and the passphrase from \
+    after_help = "Every command except `demo` (on a new workspace), `workspace create`, `sandbox`, `evaluate`, `restore` \
+and `audit verify --file` runs as a signed-in person: --user NAME (or $AFFOPS_USER) and the passphrase from \
 $AFFOPS_PASSPHRASE, else a prompt."
 )]
 struct Cli {
@@ -136,9 +136,11 @@ enum Command {
     Lines(payout_cmd::LinesArgs),
     /// Payee (payment) details: list, propose, approve or reject (never your own proposal).
     Payee(payout_cmd::PayeeArgs),
-    /// Payout runs: list, show, prepare, approve (here or by signed file), export payment files, paid, return,
-    /// cancel; the program's paying account.
+    /// Payout runs: list, show, prepare, approve, export payment files, mark-paid, return, cancel; the program's
+    /// paying account.
     Payout(payout_cmd::PayoutArgs),
+    /// Approval files between machines: export a run's request, sign it (offline), import the signed file.
+    Approval(payout_cmd::ApprovalArgs),
     /// A verified online backup of the workspace (while it is in use).
     Backup(payout_cmd::BackupArgs),
     /// Replace the workspace's database with a verified backup (app closed; the replaced one is kept beside it).
@@ -179,6 +181,7 @@ impl Command {
             Command::Lines(a) => a.json,
             Command::Payee(a) => a.json,
             Command::Payout(a) => a.json,
+            Command::Approval(a) => a.json,
             Command::Backup(a) => a.json,
             Command::Restore { .. }
             | Command::Workspace(_)
@@ -289,6 +292,7 @@ fn dispatch(cx: &Ctx, command: Command, rt: &tokio::runtime::Runtime) -> Result<
         Command::Lines(a) => payout_cmd::lines(cx, a)?,
         Command::Payee(a) => payout_cmd::payee(cx, a)?,
         Command::Payout(a) => payout_cmd::payout(cx, a)?,
+        Command::Approval(a) => payout_cmd::approval(cx, a)?,
         Command::Backup(a) => payout_cmd::backup(cx, a)?,
         Command::Demo { .. }
         | Command::Workspace(_)

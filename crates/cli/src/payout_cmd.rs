@@ -1,4 +1,4 @@
-//! `affops-cli lines | payee | payout | backup`: finance from statement to payment file. Approving statement
+//! `affops-cli lines | payee | payout | approval | backup`: finance from statement to payment file. Approving statement
 //! lines, payee details (proposed by one person, reviewed by another), payout runs (prepare, approve in place or
 //! by signed file from another machine, export SEPA/CSV, paid, failed or returned), and verified backups.
 
@@ -307,21 +307,6 @@ enum PayoutAction {
     },
     /// Approve a run here, signing with your key (the passphrase: $AFFOPS_PASSPHRASE, else a prompt).
     Approve { run: i64 },
-    /// Write a run's approval request for an approver on another machine.
-    Request {
-        run: i64,
-        /// Where (relative: the workspace's exports/ folder).
-        #[arg(long, default_value = "")]
-        out: String,
-    },
-    /// Sign an approval request file with your key, writing the signed file (works on any copy, offline).
-    Sign {
-        file: String,
-        #[arg(long, default_value = "")]
-        out: String,
-    },
-    /// Import a signed approval file (the same file twice changes nothing).
-    Import { file: String },
     /// Write the payment files of an approved run (SEPA per currency for SEPA payees, CSV for the rest).
     Export {
         run: i64,
@@ -332,7 +317,7 @@ enum PayoutAction {
         dir: String,
     },
     /// Record that the bank executed an exported run.
-    Paid {
+    MarkPaid {
         run: i64,
         #[arg(long)]
         reference: String,
@@ -438,42 +423,6 @@ pub fn payout(cx: &Ctx, a: PayoutArgs) -> Result<(), ApiError> {
             );
             return Ok(());
         }
-        PayoutAction::Request { run, out } => {
-            let path = ops::payouts::export_approval_request(cx, run_req(run, out))?;
-            return done(json, &path, "Wrote the approval request");
-        }
-        PayoutAction::Sign { file, out } => {
-            let passphrase = secret(PASSPHRASE_ENV, "Your passphrase (signs the approval): ")?;
-            let path = ops::payouts::sign_approval_request(
-                cx,
-                SignApprovalRequest {
-                    path: file,
-                    out,
-                    passphrase,
-                },
-            )?;
-            return done(json, &path, "Wrote the signed approval");
-        }
-        PayoutAction::Import { file } => {
-            let o = ops::payouts::import_approval(cx, file)?;
-            if json {
-                return print_json(&o);
-            }
-            println!(
-                "Run {}: {}'s approval {}; {} of {} approvals, {}",
-                o.run_id,
-                o.approver,
-                if o.applied {
-                    "recorded"
-                } else {
-                    "was already recorded (nothing changed)"
-                },
-                o.approvals,
-                o.approvals_required,
-                o.status
-            );
-            return Ok(());
-        }
         PayoutAction::Export { run, format, dir } => {
             let files = ops::payouts::export_payment_files(
                 cx,
@@ -497,7 +446,7 @@ pub fn payout(cx: &Ctx, a: PayoutArgs) -> Result<(), ApiError> {
             }
             return Ok(());
         }
-        PayoutAction::Paid { run, reference, on } => ops::payouts::mark_payout_paid(
+        PayoutAction::MarkPaid { run, reference, on } => ops::payouts::mark_payout_paid(
             cx,
             MarkPaidRequest {
                 run_id: run,
@@ -541,6 +490,76 @@ pub fn payout(cx: &Ctx, a: PayoutArgs) -> Result<(), ApiError> {
     }
     print_run(&run);
     Ok(())
+}
+
+#[derive(Args)]
+pub struct ApprovalArgs {
+    #[command(subcommand)]
+    action: ApprovalAction,
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+enum ApprovalAction {
+    /// Write a run's approval request file for an approver on another machine.
+    Export {
+        run: i64,
+        /// Where (relative: the workspace's exports/ folder).
+        #[arg(long, default_value = "")]
+        out: String,
+    },
+    /// Sign an approval request file with your key, writing the signed file (any copy of the workspace, offline).
+    Sign {
+        file: String,
+        #[arg(long, default_value = "")]
+        out: String,
+    },
+    /// Import a signed approval file: applied once, whatever the copies and their order.
+    Import { file: String },
+}
+
+/// Approval files between machines: export a request, sign it elsewhere, import the signed file.
+pub fn approval(cx: &Ctx, a: ApprovalArgs) -> Result<(), ApiError> {
+    let json = a.json;
+    match a.action {
+        ApprovalAction::Export { run, out } => {
+            let path = ops::payouts::export_approval_request(cx, run_req(run, out))?;
+            done(json, &path, "Wrote the approval request")
+        }
+        ApprovalAction::Sign { file, out } => {
+            let passphrase = secret(PASSPHRASE_ENV, "Your passphrase (signs the approval): ")?;
+            let path = ops::payouts::sign_approval_request(
+                cx,
+                SignApprovalRequest {
+                    path: file,
+                    out,
+                    passphrase,
+                },
+            )?;
+            done(json, &path, "Wrote the signed approval")
+        }
+        ApprovalAction::Import { file } => {
+            let o = ops::payouts::import_approval(cx, file)?;
+            if json {
+                return print_json(&o);
+            }
+            println!(
+                "Run {}: {}'s approval {}; {} of {} approvals, {}",
+                o.run_id,
+                o.approver,
+                if o.applied {
+                    "recorded"
+                } else {
+                    "was already recorded (nothing changed)"
+                },
+                o.approvals,
+                o.approvals_required,
+                o.status
+            );
+            Ok(())
+        }
+    }
 }
 
 fn done(json: bool, path: &str, what: &str) -> Result<(), ApiError> {

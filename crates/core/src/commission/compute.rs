@@ -214,7 +214,12 @@ pub(crate) fn compute_in(
             (true, LineKind::Carryover) => EntryKind::Carryover,
             (true, LineKind::Waiver) => EntryKind::Waiver,
         };
+        // A late reduction of a line already paid (or on its way) is a clawback: booked here, never an edit.
+        let clawback = l.kind == LineKind::Adjustment
+            && diff < 0
+            && crate::payouts::settle::line_paid_out(tx, origin, l.affiliate_id, &l.line_key)?;
         let reason = match (l.kind, first) {
+            (LineKind::Adjustment, _) if clawback => "clawback",
             (LineKind::Adjustment, _) => "late_event",
             (_, true) => "computed",
             (_, false) => "recomputed",

@@ -155,7 +155,11 @@ pub fn build(
         payable += amount;
         lines.push(StatementLine {
             line_key: k.1.clone(),
-            label: label(&k.1),
+            label: if es.iter().all(|e| e.reason == "clawback") {
+                format!("Clawback of {}", label(&k.1))
+            } else {
+                label(&k.1)
+            },
             kind: es[0].kind.as_str().to_string(),
             rule: last.rule.clone(),
             plan,

@@ -165,3 +165,21 @@ pub fn bank_return(
     )?;
     Ok(entry)
 }
+
+/// Whether any entry of an affiliate's line (origin period, line key) is in a live payout run — paid or on its
+/// way. A later reduction of such a line is a clawback, not a correction of something still unpaid.
+pub fn line_paid_out(
+    conn: &rusqlite::Connection,
+    origin_period_id: i64,
+    affiliate_id: i64,
+    line_key: &str,
+) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM ledger_entries e JOIN payout_item_entries pe ON pe.entry_id = e.id
+                        JOIN payout_items i ON i.id = pe.item_id JOIN payout_runs r ON r.id = i.run_id
+                        WHERE e.origin_period_id = ?1 AND e.affiliate_id = ?2 AND e.line_key = ?3
+                          AND i.state = 'pay' AND r.status <> 'cancelled' AND i.outcome IN ('open', 'paid'))",
+        params![origin_period_id, affiliate_id, line_key],
+        |r| r.get(0),
+    )
+}

@@ -87,7 +87,15 @@ pub fn automatic(
     let stamp = chrono::DateTime::from_timestamp_millis(now_ms)
         .map(|t| t.format("%Y%m%dT%H%M%S%3fZ").to_string())
         .unwrap_or_else(|| now_ms.to_string());
-    let result = backup_to(store, &dir.join(format!("{stamp}-{label}.sqlite")))?;
+    // Two steps in the same millisecond (or a clock that stands still) still get a backup each.
+    let mut target = dir.join(format!("{stamp}-{label}.sqlite"));
+    for n in 2.. {
+        if !target.exists() {
+            break;
+        }
+        target = dir.join(format!("{stamp}-{label}-{n}.sqlite"));
+    }
+    let result = backup_to(store, &target)?;
     let mut all: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| io(&dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))

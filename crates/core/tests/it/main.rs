@@ -5,7 +5,7 @@
 //! - `bindings`: the UI's generated TypeScript types are fresh.
 //! - `commission_engine`, `commission_forex`: the engine's worked examples (published sources, DOMAIN.md §8).
 //! - `commission_fixture`: builders for the commission modules.
-//! - `commission_ledger`: M1 (random ledger operations vs replay and a model; triggers) and M5 (payout approvals).
+//! - `commission_ledger`: M1 (random ledger operations vs replay and a model; triggers) and M5 (payout run approvals in the schema).
 //! - `commission_period`: M4 in a store: recompute, time zones, close, late events, statements, refunds.
 //! - `commission_props`: engine invariants: caps never exceeded, carryover conserves money.
 //! - `commission_store_forex`: deals in the store → lots, rebates, lots-based checklists, problems.
@@ -22,6 +22,9 @@
 //! - `migrations`: shipped migrations are never edited.
 //! - `people`: sign-in (one answer, a growing delay), roles revoked mid-session, the idle lock, the last owner,
 //!   forged actors, one audit entry per change, `audit verify` over the chain and the users table, exports.
+//! - `payouts`: the held-out payout flow end to end (lines → payees → run → two approvals, one by file from a
+//!   second copy → SEPA valid against the XSD → paid → clawback, return), M5 approval files refused naming why,
+//!   crossing files ending in one effect per approver, M7 nothing paid twice.
 //! - `payouts_pdf`: a statement PDF reads back through `pdftotext -layout` (accents, amounts aligned, page n of m).
 //! - `permissions_doc`: `docs/permissions.md` matches the code.
 //! - `postback`: the postback listener over HTTP: signatures, replay window, rotation, allow-list, token, bad
@@ -61,6 +64,7 @@ mod front_door_permissions;
 mod import;
 mod import_real;
 mod migrations;
+mod payouts;
 mod payouts_pdf;
 mod people;
 mod permissions_doc;

@@ -21,7 +21,7 @@ fn xsd_dir() -> PathBuf {
 
 /// The XSD of `version`, or `None` when the check is skipped on purpose. Panics with the fix when the XSD or
 /// xmllint is missing.
-fn schema(version: Version) -> Option<PathBuf> {
+pub fn schema(version: Version) -> Option<PathBuf> {
     if std::env::var(SKIP_ENV).as_deref() == Ok("1") {
         println!("SKIPPED: {SKIP_ENV}=1, the pain.001 files are not checked against the XSDs");
         return None;
@@ -41,7 +41,7 @@ fn schema(version: Version) -> Option<PathBuf> {
 }
 
 /// Runs `xmllint --noout --schema <xsd> <file>`; Err holds xmllint's complaint.
-fn xmllint(xsd: &Path, dir: &Path, name: &str, xml: &str) -> Result<(), String> {
+pub fn xmllint(xsd: &Path, dir: &Path, name: &str, xml: &str) -> Result<(), String> {
     let file = dir.join(name);
     std::fs::write(&file, xml).map_err(|e| e.to_string())?;
     let out = Command::new("xmllint")

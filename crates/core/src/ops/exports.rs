@@ -54,11 +54,28 @@ pub fn write(cx: &Ctx, path: &str, default_name: &str, bytes: &[u8]) -> Result<S
             ))
         })?;
     }
-    std::fs::write(&target, bytes).map_err(|e| {
-        bad(format!(
+    // Written beside the target, synced, then renamed: a crash or a full disk never leaves a cut-short file under
+    // the final name (a bank must never receive half a payment file).
+    let partial = target.with_file_name(format!(
+        ".{}.partial",
+        target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    let written = (|| {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&partial)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&partial, &target)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(bad(format!(
             "Export file: cannot write {}: {e}",
             target.display()
-        ))
-    })?;
+        )));
+    }
     Ok(target.display().to_string())
 }

@@ -372,6 +372,8 @@ pub fn cancel_payout_run(cx: &Ctx, req: RunRequest) -> Result<PayoutRunView, Api
 }
 
 /// Writes the run's payment files (one per currency and kind) and records their hashes; again, the same bytes.
+/// The files are written (each atomically) before the transaction that records them commits: a run marked
+/// exported always has its files, and a failed write (a full disk) leaves the run as it was, ready to retry.
 pub fn export_payment_files(
     cx: &Ctx,
     req: ExportFilesRequest,
@@ -383,39 +385,36 @@ pub fn export_payment_files(
         SepaFormat::Pain00100103 => crate::payouts::sepa::Version::Pain00100103,
     };
     let ws_id = workspace_id(cx)?;
-    let made =
-        cx.workspace()
-            .store()
-            .write_with(Durability::Full, |tx| -> Result<_, PayoutError> {
-                let made = files::export(tx, p, &ws_id, req.run_id, version, stamp)?;
-                let detail: Vec<_> = made
-                    .iter()
-                    .map(|f| serde_json::json!({"file": f.file_name, "sha256": f.sha256}))
-                    .collect();
-                stamp.record(
-                    tx,
-                    "payout_run",
-                    &req.run_id.to_string(),
-                    &serde_json::json!({"files": detail}),
-                )?;
-                Ok(made)
-            })?;
-    made.into_iter()
-        .map(|f| {
-            let rel = if req.dir.trim().is_empty() {
-                f.file_name.clone()
-            } else {
-                format!("{}/{}", req.dir.trim().trim_end_matches('/'), f.file_name)
-            };
-            Ok(WrittenFile {
-                path: exports::write(cx, &rel, &f.file_name, &f.bytes)?,
-                sha256: f.sha256,
-                currency: f.currency,
-                format: f.format,
-                payments: f.payments,
-            })
+    cx.workspace()
+        .store()
+        .write_with(Durability::Full, |tx| -> Result<_, ApiError> {
+            let made = files::export(tx, p, &ws_id, req.run_id, version, stamp)?;
+            let mut written = Vec::new();
+            for f in made {
+                let rel = match req.dir.trim() {
+                    "" => f.file_name.clone(),
+                    d => format!("{}/{}", d.trim_end_matches('/'), f.file_name),
+                };
+                written.push(WrittenFile {
+                    path: exports::write(cx, &rel, &f.file_name, &f.bytes)?,
+                    sha256: f.sha256,
+                    currency: f.currency,
+                    format: f.format,
+                    payments: f.payments,
+                });
+            }
+            let detail: Vec<_> = written
+                .iter()
+                .map(|f| serde_json::json!({"file": f.path, "sha256": f.sha256}))
+                .collect();
+            stamp.record(
+                tx,
+                "payout_run",
+                &req.run_id.to_string(),
+                &serde_json::json!({"files": detail}),
+            )?;
+            Ok(written)
         })
-        .collect()
 }
 
 pub fn mark_payout_paid(cx: &Ctx, req: MarkPaidRequest) -> Result<PayoutRunView, ApiError> {

@@ -17,6 +17,8 @@ pub const AUTOMATIC_BACKUPS_KEPT: usize = 20;
 /// Pages copied per step of the online backup, and the pause between steps that lets writers in.
 const BACKUP_STEP_PAGES: std::os::raw::c_int = 1024;
 const BACKUP_STEP_PAUSE: Duration = Duration::from_millis(2);
+/// A `.partial` backup untouched this long was cut short by a crash.
+const STALE_PARTIAL: Duration = Duration::from_secs(600);
 
 /// A verified backup.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -87,6 +89,7 @@ pub fn automatic(
     let stamp = chrono::DateTime::from_timestamp_millis(now_ms)
         .map(|t| t.format("%Y%m%dT%H%M%S%3fZ").to_string())
         .unwrap_or_else(|| now_ms.to_string());
+    remove_stale_partials(&dir);
     // Two steps in the same millisecond (or a clock that stands still) still get a backup each.
     let mut target = dir.join(format!("{stamp}-{label}.sqlite"));
     for n in 2.. {
@@ -108,6 +111,26 @@ pub fn automatic(
         }
     }
     Ok(result)
+}
+
+/// Removes copies cut short by a crash (`.partial`, untouched for [`STALE_PARTIAL`]); a backup in progress in
+/// another process is younger than that.
+fn remove_stale_partials(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_PARTIAL);
+        if stale && p.extension().is_some_and(|x| x == "partial") {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 /// Replaces the workspace's database with a verified backup (the console must not be open). The database it

@@ -8,6 +8,8 @@ import ReconcileView from './ReconcileView.svelte';
 import { fakeBackend } from '../test/backend';
 import { accessContext, accessOf } from '../lib/access';
 import { permissionsOf, person } from '../test/people';
+import { reconReport } from '../test/fixtures';
+import type { ReconReport } from '../lib/bindings';
 
 const as = (roles: Parameters<typeof person>[1]) => {
   const who = person('someone', roles);
@@ -15,14 +17,13 @@ const as = (roles: Parameters<typeof person>[1]) => {
 };
 
 describe('ReconcileView', () => {
-  it('reconciles the month it opens with when asked (not on opening), and filters rows by reason code', async () => {
+  it('opens on the month’s stored findings (a read), and filters rows by reason code', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
-    expect(screen.getByTestId('recon-start')).toHaveTextContent('press Reconcile');
-    expect(backend.reconcilePeriod).not.toHaveBeenCalled(); // it writes: never just by opening the screen
-    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
-    expect(backend.reconcilePeriod).toHaveBeenCalledWith({ period: '2026-10' });
+    expect(backend.reconcileReport).toHaveBeenCalledWith({ period: '2026-10' });
+    expect(backend.reconcilePeriod).not.toHaveBeenCalled(); // it writes: never just by opening the screen
+    expect(screen.getByTestId('recon-source')).toHaveTextContent('as last reconciled');
     expect(screen.getByTestId('recon-total')).toHaveTextContent('Affiliate 3');
     expect(screen.getAllByTestId('recon-row')).toHaveLength(2);
     await userEvent.selectOptions(screen.getByTestId('recon-reason'), 'missing_postback');
@@ -31,10 +32,39 @@ describe('ReconcileView', () => {
     expect(rows[0]).toHaveTextContent('50.00 EUR');
   });
 
+  it('"Reconcile now" compares the month again (busy meanwhile) and says the findings are recorded', async () => {
+    let finish: (r: ReconReport) => void = () => {};
+    const backend = fakeBackend({ reconcilePeriod: vi.fn(() => new Promise<ReconReport>((resolve) => (finish = resolve))) });
+    render(ReconcileView, { backend, initialPeriod: '2026-10' });
+    await screen.findByTestId('recon-rows');
+    const month = screen.getByTestId('recon-period');
+    await userEvent.clear(month);
+    await userEvent.type(month, '2026-09');
+    await userEvent.click(screen.getByTestId('recon-apply'));
+    expect(backend.reconcilePeriod).toHaveBeenCalledWith({ period: '2026-09' });
+    expect(screen.getByTestId('recon-apply')).toHaveTextContent('Reconciling…');
+    expect(screen.getByTestId('recon-apply')).toBeDisabled();
+    finish(reconReport({ period: '2026-09', rows: [], reasons: [] }));
+    expect(await screen.findByTestId('recon-empty')).toHaveTextContent('Tracker and operator agree for 2026-09');
+    expect(screen.getByTestId('recon-source')).toHaveTextContent('Reconciled just now');
+    expect(screen.getByTestId('recon-apply')).toHaveTextContent('Reconcile now');
+  });
+
+  it('Show reads another month’s stored findings; an empty stored month says it may not have been reconciled', async () => {
+    const backend = fakeBackend({ reconcileReport: vi.fn(async (q) => reconReport({ period: q.period, rows: [], reasons: [] })) });
+    render(ReconcileView, { backend, initialPeriod: '2026-10' });
+    expect(await screen.findByTestId('recon-empty')).toHaveTextContent('No discrepancies recorded for 2026-10');
+    expect(screen.getByTestId('recon-empty')).toHaveTextContent('or it has not been reconciled yet');
+    const month = screen.getByTestId('recon-period');
+    await userEvent.clear(month);
+    await userEvent.type(month, '2026-08{Enter}');
+    await waitFor(() => expect(backend.reconcileReport).toHaveBeenLastCalledWith({ period: '2026-08' }));
+    expect(backend.reconcilePeriod).not.toHaveBeenCalled();
+  });
+
   it('exports CSV and opens a dispute, with no name to type', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
-    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
     await userEvent.type(screen.getByTestId('recon-export-path'), '/tmp/r.csv');
     await userEvent.click(screen.getByTestId('recon-export'));
@@ -50,20 +80,22 @@ describe('ReconcileView', () => {
   it('refuses a malformed month before asking the backend', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
-    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
     const input = screen.getByTestId('recon-period');
     await userEvent.clear(input);
     await userEvent.type(input, '2026-13');
     expect(screen.getByTestId('recon-period-error')).toBeInTheDocument();
     expect(screen.getByTestId('recon-apply')).toBeDisabled();
-    expect(backend.reconcilePeriod).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('recon-show')).toBeDisabled();
+    expect(backend.reconcileReport).toHaveBeenCalledTimes(1);
+    expect(backend.reconcilePeriod).not.toHaveBeenCalled();
   });
 
-  it('without reconcile.run says so instead of reconciling, and the button names the permission', async () => {
+  it('without reconcile.run reads the stored findings but may not reconcile, and the button names the permission', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { props: { backend, initialPeriod: '2026-10' }, context: as(['viewer']) });
-    expect(await screen.findByTestId('recon-denied')).toHaveTextContent('reconcile.run');
+    await screen.findByTestId('recon-rows');
+    expect(screen.getByTestId('recon-source')).toHaveTextContent('reconcile.run');
     expect(screen.getByTestId('recon-apply')).toBeDisabled();
     expect(screen.getByTestId('recon-apply')).toHaveAttribute('title', expect.stringContaining('“reconcile.run”'));
     expect(backend.reconcilePeriod).not.toHaveBeenCalled();
@@ -72,7 +104,6 @@ describe('ReconcileView', () => {
   it('finance reconciles but may not open a dispute', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { props: { backend, initialPeriod: '2026-10' }, context: as(['finance']) });
-    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
     const dispute = screen.getAllByTestId('recon-dispute')[0];
     expect(dispute).toBeDisabled();
@@ -88,7 +119,6 @@ describe('ReconcileView', () => {
       }),
     });
     render(ReconcileView, { props: { backend, initialPeriod: '2026-10' }, context: as(['analyst']) });
-    await userEvent.click(screen.getByTestId('recon-apply'));
     await screen.findByTestId('recon-rows');
     await userEvent.click(screen.getAllByTestId('recon-dispute')[0]);
     const banner = await screen.findByTestId('error-banner');

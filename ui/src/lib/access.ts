@@ -29,12 +29,17 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
   'flags.decide': 'confirm or dismiss flags',
   'reconcile.run': 'reconcile tracker and operator',
   'disputes.work': 'open and work disputes',
+  'statements.approve': 'approve or reject statement lines',
+  'payees.manage': 'propose payee details and review someone else’s',
+  'payouts.manage': 'prepare, cancel and export payout runs, record payments and the paying account',
+  'payouts.approve': 'approve a payout run someone else prepared',
+  'workspace.backup': 'take a backup of the workspace',
 };
 
 export const ROLES: readonly { role: Role; label: string; text: string }[] = [
   { role: 'owner', label: 'Owner', text: 'people and workspace settings' },
   { role: 'manager', label: 'Affiliate manager', text: 'sources, imports, attribution, plans, compute' },
-  { role: 'finance', label: 'Finance', text: 'compute and close periods, FX, reconciliation' },
+  { role: 'finance', label: 'Finance', text: 'close periods, FX, statement approval, payees, payout runs' },
   { role: 'analyst', label: 'Analyst', text: 'detection, flag decisions, reconciliation, disputes, imports' },
   { role: 'viewer', label: 'Viewer', text: 'sees everything, changes nothing' },
 ];

@@ -103,8 +103,29 @@ import type {
   WorkspaceSettings,
   WorkspaceStatus,
 } from './bindings';
+import type {
+  ApprovalOutcome,
+  ApproveRunRequest,
+  BackupResult,
+  BankReturnRequest,
+  ExportFilesRequest,
+  LinesDecision,
+  MarkPaidRequest,
+  PayeesPage,
+  PayerRequest,
+  PayoutRunView,
+  PayoutsOverview,
+  PrepareRunRequest,
+  ProposePayeeRequest,
+  ReviewPayeeRequest,
+  RunRequest,
+  SignApprovalRequest,
+  StatementLinesRequest,
+  WrittenFile,
+} from './payout-types';
 
 export type * from './bindings';
+export type * from './payout-types';
 
 export type ProgressHandler = (progress: Progress) => void;
 
@@ -212,7 +233,7 @@ export interface Backend {
   closePeriod(request: string): Promise<PeriodView>;
   setFxRate(request: FxRateInput): Promise<void>;
   statement(request: StatementRequest): Promise<Statement>;
-  /** Writes the statement as CSV (formula-safe) or printable HTML; resolves with the path written. */
+  /** Writes the statement as CSV (formula-safe), printable HTML or PDF; resolves with the path written. */
   exportStatement(request: ExportStatementRequest): Promise<string>;
   /** A player's CPA qualification checklist as of a month's end (or today). */
   qualification(request: QualificationRequest): Promise<QualificationChecklist>;
@@ -228,11 +249,48 @@ export interface Backend {
   flagDecide(request: FlagDecisionInput): Promise<FlagRow>;
   flagInvestigate(request: number): Promise<Investigation>;
   // ---- Reconciliation and disputes ----
-  /** Reconciles a month (YYYY-MM) and returns its totals and discrepancy rows (filtered). */
+  /** Reconciles a month (YYYY-MM) again, recording its findings, and returns its totals and discrepancy rows. */
   reconcilePeriod(request: ReconQuery): Promise<ReconReport>;
+  /** A month's stored reconciliation as it was last run (reads only; `reconcilePeriod` runs it again). */
+  reconcileReport(request: ReconQuery): Promise<ReconReport>;
   /** Writes the month's rows as spreadsheet-safe CSV; resolves with the path and rows written. */
   reconcileExportCsv(request: ReconExportRequest): Promise<ExportedRows>;
   disputeOpen(request: DisputeOpenInput): Promise<DisputeCase>;
+  // ---- Payouts ----
+  /** Approves (or rejects, with a reason) one line of an affiliate's statement, or all of them (no `line_key`). */
+  statementLines(request: StatementLinesRequest): Promise<LinesDecision>;
+  /** Every affiliate's payee details, newest version first, with the proposals waiting for review. */
+  payees(): Promise<PayeesPage>;
+  /** Proposes new payment details; field errors come back as `invalid_input` naming the field. */
+  proposePayee(request: ProposePayeeRequest): Promise<PayeesPage>;
+  /** Approves or rejects (reason required) someone else's proposal (four-eyes: never one's own). */
+  reviewPayee(request: ReviewPayeeRequest): Promise<PayeesPage>;
+  /** Sets the program's paying account (the debtor of its SEPA files). */
+  setPayer(request: PayerRequest): Promise<PayoutsOverview>;
+  /** The program's runs, paying account and payout rules. */
+  payoutsOverview(): Promise<PayoutsOverview>;
+  /** One run by id, with items, totals, approvals, files and history. */
+  payoutRun(request: number): Promise<PayoutRunView>;
+  /** Prepares a run for a closed period and its arrears; refused (with why) when there is nothing to pay. */
+  preparePayoutRun(request: PrepareRunRequest): Promise<PayoutRunView>;
+  /** Approves a run in the app: the passphrase opens the approver's signing key (never the preparer's run). */
+  approvePayoutRun(request: ApproveRunRequest): Promise<ApprovalOutcome>;
+  /** Writes a run's approval request file (`text`: the path, '' for the default); resolves with the path. */
+  exportApprovalRequest(request: RunRequest): Promise<string>;
+  /** Signs an approval request file with one's key; resolves with the signed file's path. */
+  signApprovalRequest(request: SignApprovalRequest): Promise<string>;
+  /** Imports a signed approval file (by path); `applied` is false when it was already recorded. */
+  importApproval(request: string): Promise<ApprovalOutcome>;
+  /** Cancels a run not exported yet (`text`: the reason). */
+  cancelPayoutRun(request: RunRequest): Promise<PayoutRunView>;
+  /** Writes an approved run's payment files (SEPA per currency, CSV for the rest) and records their hashes. */
+  exportPaymentFiles(request: ExportFilesRequest): Promise<WrittenFile[]>;
+  /** Marks an exported run paid with the bank's reference and the day. */
+  markPayoutPaid(request: MarkPaidRequest): Promise<PayoutRunView>;
+  /** Records that one payment failed or came back: its amount is owed again (a new entry). */
+  recordBankReturn(request: BankReturnRequest): Promise<PayoutRunView>;
+  /** A verified backup of the workspace to the path ('' or relative: the workspace's backups folder). */
+  backupWorkspace(request: string): Promise<BackupResult>;
 }
 
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -358,5 +416,24 @@ export const tauriBackend: Backend = {
 
   reconcilePeriod: (request) => call('reconcile_period', { request }),
   reconcileExportCsv: (request) => call('reconcile_export_csv', { request }),
+  reconcileReport: (request) => call('reconcile_report', { request }),
   disputeOpen: (request) => call('dispute_open', { request }),
+
+  statementLines: (request) => call('statement_lines', { request }),
+  payees: () => call('payees'),
+  proposePayee: (request) => call('propose_payee', { request }),
+  reviewPayee: (request) => call('review_payee', { request }),
+  setPayer: (request) => call('set_payer', { request }),
+  payoutsOverview: () => call('payouts_overview'),
+  payoutRun: (request) => call('payout_run', { request }),
+  preparePayoutRun: (request) => call('prepare_payout_run', { request }),
+  approvePayoutRun: (request) => call('approve_payout_run', { request }),
+  exportApprovalRequest: (request) => call('export_approval_request', { request }),
+  signApprovalRequest: (request) => call('sign_approval_request', { request }),
+  importApproval: (request) => call('import_approval', { request }),
+  cancelPayoutRun: (request) => call('cancel_payout_run', { request }),
+  exportPaymentFiles: (request) => call('export_payment_files', { request }),
+  markPayoutPaid: (request) => call('mark_payout_paid', { request }),
+  recordBankReturn: (request) => call('record_bank_return', { request }),
+  backupWorkspace: (request) => call('backup_workspace', { request }),
 };

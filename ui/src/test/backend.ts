@@ -22,6 +22,7 @@ import {
 } from './fixtures';
 import { affiliateDetail, affiliatesPage, explanation, multiTouch, rulesView } from './attribution-fixtures';
 import { checklist, computeResult, importResult, periodView, planDetail, planPreview, PLANS, statement } from './commission';
+import { overview, payeesPage, runView } from './payouts';
 
 export const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
@@ -80,7 +81,7 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
       ...(r.active === undefined ? {} : { active: r.active }),
     })),
     resetPassphrase: vi.fn(async (r) => ({ ...ADMIN, name: r.name })),
-    workspaceSettings: vi.fn(async () => ({ idle_lock_minutes: 15 })),
+    workspaceSettings: vi.fn(async () => ({ idle_lock_minutes: 15, two_approvals_from: '10000', payee_hold_days: 3 })),
     saveWorkspaceSettings: vi.fn(async (r) => r),
     auditList: vi.fn(async () => auditPage([])),
     auditVerify: vi.fn(async () => verifyReport()),
@@ -172,6 +173,7 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     flagDecide: vi.fn(async (input) => flagRow(input.flag_id, { status: input.decision === 'confirm' ? 'confirmed' : 'dismissed' })),
     flagInvestigate: vi.fn(async (id: number) => investigation(flagRow(id))),
     reconcilePeriod: vi.fn(async (q) => reconReport({ period: q.period })),
+    reconcileReport: vi.fn(async (q) => reconReport({ period: q.period })),
     reconcileExportCsv: vi.fn(async (r) => ({ path: r.path, rows: 2 })),
     disputeOpen: vi.fn(async (input) => ({
       id: 7,
@@ -182,6 +184,25 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
       currency: 'EUR',
       sla_due_at_ms: Date.UTC(2026, 10, 8),
     })),
+    statementLines: vi.fn(async (r) => ({ affiliate_id: r.affiliate, period: r.period, entries_changed: r.line_key ? 1 : 3, skipped: [] })),
+    payees: vi.fn(async () => payeesPage()),
+    proposePayee: vi.fn(async () => payeesPage()),
+    reviewPayee: vi.fn(async () => payeesPage({ pending: 0 })),
+    setPayer: vi.fn(async (r) => overview({ payer: { name: r.name, iban_masked: `${r.iban.slice(0, 4)} •••• ${r.iban.slice(-4)}`, bic: r.bic } })),
+    payoutsOverview: vi.fn(async () => overview()),
+    payoutRun: vi.fn(async (id: number) => runView({ id })),
+    preparePayoutRun: vi.fn(async (r) => runView({ id: 4, period: r.period, execution_date: r.execution_date })),
+    approvePayoutRun: vi.fn(async (r) => ({ run_id: r.run_id, approver: 'sam', applied: true, status: 'approved', approvals: 1, approvals_required: 1 })),
+    exportApprovalRequest: vi.fn(async (r) => r.text || `/data/exports/payout-run-${r.run_id}.approval-request.json`),
+    signApprovalRequest: vi.fn(async (r) => r.out || r.path.replace(/\.json$/, '.signed-by-sam.json')),
+    importApproval: vi.fn(async () => ({ run_id: 1, approver: 'felix', applied: true, status: 'approved', approvals: 1, approvals_required: 1 })),
+    cancelPayoutRun: vi.fn(async (r) => runView({ id: r.run_id, status: 'cancelled' })),
+    exportPaymentFiles: vi.fn(async (r) => [
+      { path: `/data/exports/payout-run-${r.run_id}-EUR.${r.sepa_format}.xml`, sha256: 'a6'.repeat(32), currency: 'EUR', format: r.sepa_format, payments: 1 },
+    ]),
+    markPayoutPaid: vi.fn(async (r) => runView({ id: r.run_id, status: 'paid', bank_reference: r.bank_reference, paid_on: r.paid_on })),
+    recordBankReturn: vi.fn(async (r) => runView({ id: r.run_id, status: 'paid' })),
+    backupWorkspace: vi.fn(async (path: string) => ({ path: path || '/data/backups/20261204T093000Z-manual.sqlite', bytes: 1_048_576, integrity: 'ok' })),
     ...over,
   };
 }

@@ -146,6 +146,7 @@ export function line(key: string, amount: string, micros: string, over: Partial<
     entry_ids: [`e-${key}`],
     approvable_from: '2026-04-30',
     drilldown: [],
+    payout: '',
     ...over,
   };
 }
@@ -175,6 +176,8 @@ export function statement(over: Partial<Statement> = {}): Statement {
     payable: '18014398654.481985',
     payable_micros: '18014398654481985',
     statement_hash: 'd'.repeat(64),
+    fx_snapshot: [],
+    payee: null,
     ...over,
   };
 }

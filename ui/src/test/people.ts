@@ -12,9 +12,19 @@ import type {
 
 /** crates/core/src/people/roles.rs, for the fake backend (the real one sends the permissions with the session). */
 export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  owner: ['view', 'users.manage', 'workspace.settings'],
+  owner: ['view', 'users.manage', 'workspace.settings', 'workspace.backup'],
   manager: ['view', 'sources.manage', 'data.ingest', 'attribution.manage', 'plans.manage', 'commission.compute'],
-  finance: ['view', 'commission.compute', 'periods.close', 'reconcile.run'],
+  finance: [
+    'view',
+    'commission.compute',
+    'periods.close',
+    'reconcile.run',
+    'statements.approve',
+    'payees.manage',
+    'payouts.manage',
+    'payouts.approve',
+    'workspace.backup',
+  ],
   analyst: ['view', 'data.ingest', 'detection.run', 'flags.decide', 'reconcile.run', 'disputes.work'],
   viewer: ['view'],
 };

@@ -377,15 +377,25 @@ export function holdDaysError(text: string): string | null {
 
 export type SettingsField = 'idle_lock_minutes' | 'two_approvals_from' | 'payee_hold_days';
 
-/** The settings field a core refusal names ("Payee hold: give 0 to 60 days, got 90"). */
-export function settingsFieldOfMessage(message: string): { field: SettingsField; reason: string } | null {
-  const prefixes: [string, SettingsField][] = [
-    ['Idle lock:', 'idle_lock_minutes'],
-    ['Two approvers from:', 'two_approvals_from'],
-    ['Payee hold:', 'payee_hold_days'],
-  ];
+/**
+ * The field a core refusal names with a "Field: reason" prefix ("Paid on: …", "Reason: …"), and the reason without
+ * it; null when the message starts with none of `prefixes` (it is then the form's own error).
+ */
+export function fieldOfPrefixed<F extends string>(
+  message: string,
+  prefixes: readonly (readonly [string, F])[],
+): { field: F; reason: string } | null {
   for (const [prefix, field] of prefixes) {
     if (message.startsWith(prefix)) return { field, reason: message.slice(prefix.length).trim() };
   }
   return null;
+}
+
+/** The settings field a core refusal names ("Payee hold: give 0 to 60 days, got 90"). */
+export function settingsFieldOfMessage(message: string): { field: SettingsField; reason: string } | null {
+  return fieldOfPrefixed<SettingsField>(message, [
+    ['Idle lock:', 'idle_lock_minutes'],
+    ['Two approvers from:', 'two_approvals_from'],
+    ['Payee hold:', 'payee_hold_days'],
+  ]);
 }

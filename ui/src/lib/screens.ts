@@ -11,6 +11,7 @@ export type Screen =
   | 'statements'
   | 'flags'
   | 'reconcile'
+  | 'payouts'
   | 'people'
   | 'audit'
   | 'settings';
@@ -28,6 +29,7 @@ export const SCREENS: readonly { id: Screen; label: string; key?: string; group:
   { id: 'statements', label: 'Statements', key: '8', group: 'work' },
   { id: 'flags', label: 'Flagged traffic', key: '9', group: 'work' },
   { id: 'reconcile', label: 'Reconciliation', key: '0', group: 'work' },
+  { id: 'payouts', label: 'Payouts', group: 'work' },
   { id: 'people', label: 'People', group: 'workspace' },
   { id: 'audit', label: 'Audit log', group: 'workspace' },
   { id: 'settings', label: 'Settings', group: 'workspace' },
@@ -42,6 +44,7 @@ export const PROGRAM_SCREENS: ReadonlySet<Screen> = new Set([
   'statements',
   'flags',
   'reconcile',
+  'payouts',
 ]);
 
 type ShortcutEvent = Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code' | 'target'>;

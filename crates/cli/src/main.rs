@@ -232,7 +232,11 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Fraud(detect_cmd::FraudCmd::Evaluate(args)) => return evaluate_cmd::run(&args),
         Command::Audit(a) if a.is_file_verify() => return people_cmd::audit(None, a),
         Command::Restore { from } => {
-            let kept = ops::workspace::restore_backup(&session::data_dir(cli.data_dir)?, &from)?;
+            let kept = ops::workspace::restore_backup(
+                &session::data_dir(cli.data_dir)?,
+                &from,
+                chrono::Utc::now().timestamp_millis(),
+            )?;
             println!(
                 "Restored {}; the replaced database is kept as {kept}",
                 from.display()

@@ -111,40 +111,7 @@ enum PayeeAction {
     /// Every affiliate's payment details, newest version first, with pending proposals.
     List,
     /// Propose new payment details for an affiliate; they are used once another person approves them.
-    Propose {
-        #[arg(long)]
-        affiliate: String,
-        #[arg(long, value_enum)]
-        method: Method,
-        /// The account holder (sepa, wire).
-        #[arg(long, default_value = "")]
-        holder: String,
-        #[arg(long, default_value = "")]
-        iban: String,
-        /// The BIC (sepa: optional; wire: required).
-        #[arg(long)]
-        bic: Option<String>,
-        /// The account number, bank name and bank country (wire).
-        #[arg(long, default_value = "")]
-        account_number: String,
-        #[arg(long, default_value = "")]
-        bank_name: String,
-        #[arg(long, default_value = "")]
-        bank_country: String,
-        /// The PayPal e-mail.
-        #[arg(long, default_value = "")]
-        email: String,
-        /// The crypto network and address.
-        #[arg(long, default_value = "")]
-        network: String,
-        #[arg(long, default_value = "")]
-        address: String,
-        /// What the affiliate is paid in (ISO 4217; SEPA: EUR).
-        #[arg(long, default_value = "EUR")]
-        currency: String,
-        #[arg(long, default_value = "")]
-        note: String,
-    },
+    Propose(Box<ProposeArgs>),
     /// Approve a proposed version (not your own proposal).
     Approve { version: i64 },
     /// Reject a proposed version, with a reason.
@@ -155,41 +122,62 @@ enum PayeeAction {
     },
 }
 
-fn details(method: Method, a: &PayeeAction) -> RawPayeeDetails {
-    let PayeeAction::Propose {
-        holder,
-        iban,
-        bic,
-        account_number,
-        bank_name,
-        bank_country,
-        email,
-        network,
-        address,
-        ..
-    } = a
-    else {
-        unreachable!("details of a proposal")
-    };
-    match method {
+#[derive(Args)]
+struct ProposeArgs {
+    #[arg(long)]
+    affiliate: String,
+    #[arg(long, value_enum)]
+    method: Method,
+    /// The account holder (sepa, wire).
+    #[arg(long, default_value = "")]
+    holder: String,
+    #[arg(long, default_value = "")]
+    iban: String,
+    /// The BIC (sepa: optional; wire: required).
+    #[arg(long)]
+    bic: Option<String>,
+    /// The account number, bank name and bank country (wire).
+    #[arg(long, default_value = "")]
+    account_number: String,
+    #[arg(long, default_value = "")]
+    bank_name: String,
+    #[arg(long, default_value = "")]
+    bank_country: String,
+    /// The PayPal e-mail.
+    #[arg(long, default_value = "")]
+    email: String,
+    /// The crypto network and address.
+    #[arg(long, default_value = "")]
+    network: String,
+    #[arg(long, default_value = "")]
+    address: String,
+    /// What the affiliate is paid in (ISO 4217; SEPA: EUR).
+    #[arg(long, default_value = "EUR")]
+    currency: String,
+    #[arg(long, default_value = "")]
+    note: String,
+}
+
+fn details(a: &ProposeArgs) -> RawPayeeDetails {
+    match a.method {
         Method::Sepa => RawPayeeDetails::Sepa {
-            holder: holder.clone(),
-            iban: iban.clone(),
-            bic: bic.clone(),
+            holder: a.holder.clone(),
+            iban: a.iban.clone(),
+            bic: a.bic.clone(),
         },
         Method::Wire => RawPayeeDetails::Wire {
-            holder: holder.clone(),
-            account_number: account_number.clone(),
-            bank_name: bank_name.clone(),
-            bic: bic.clone().unwrap_or_default(),
-            bank_country: bank_country.clone(),
+            holder: a.holder.clone(),
+            account_number: a.account_number.clone(),
+            bank_name: a.bank_name.clone(),
+            bic: a.bic.clone().unwrap_or_default(),
+            bank_country: a.bank_country.clone(),
         },
         Method::Paypal => RawPayeeDetails::Paypal {
-            email: email.clone(),
+            email: a.email.clone(),
         },
         Method::Crypto => RawPayeeDetails::Crypto {
-            network: network.clone(),
-            address: address.clone(),
+            network: a.network.clone(),
+            address: a.address.clone(),
         },
     }
 }
@@ -197,19 +185,13 @@ fn details(method: Method, a: &PayeeAction) -> RawPayeeDetails {
 pub fn payee(cx: &Ctx, a: PayeeArgs) -> Result<(), ApiError> {
     let page = match &a.action {
         PayeeAction::List => ops::payouts::payees(cx)?,
-        p @ PayeeAction::Propose {
-            affiliate,
-            method,
-            currency,
-            note,
-            ..
-        } => ops::payouts::propose_payee(
+        PayeeAction::Propose(p) => ops::payouts::propose_payee(
             cx,
             ProposePayeeRequest {
-                affiliate: affiliate.clone(),
-                details: details(*method, p),
-                currency: currency.clone(),
-                note: note.clone(),
+                affiliate: p.affiliate.clone(),
+                details: details(p),
+                currency: p.currency.clone(),
+                note: p.note.clone(),
             },
         )?,
         PayeeAction::Approve { version } => ops::payouts::review_payee(
@@ -238,8 +220,8 @@ pub fn payee(cx: &Ctx, a: PayeeArgs) -> Result<(), ApiError> {
 
 fn print_payees(p: &PayeesPage) {
     println!(
-        "{:<6} {:<10} {:<22} {:<8} {:<34} {:<4} {:<11} {}",
-        "Ver", "Affiliate", "Name", "Method", "Details", "Cur", "Status", "Proposed / reviewed by"
+        "{:<6} {:<10} {:<22} {:<8} {:<34} {:<4} {:<11} Proposed / reviewed by",
+        "Ver", "Affiliate", "Name", "Method", "Details", "Cur", "Status"
     );
     for v in &p.versions {
         println!(
@@ -585,8 +567,8 @@ fn print_run(r: &PayoutRunView) {
         println!("    approved by {} ({})", a.approver, a.via);
     }
     println!(
-        "  {:<10} {:<22} {:<9} {:>14} {:<4} {:<28} {:<9} {}",
-        "Affiliate", "Name", "State", "Amount", "Cur", "Payee", "Outcome", "Change / note"
+        "  {:<10} {:<22} {:<9} {:>14} {:<4} {:<28} {:<9} Change / note",
+        "Affiliate", "Name", "State", "Amount", "Cur", "Payee", "Outcome"
     );
     for i in &r.items {
         let mut note = i.change.clone();

@@ -4,126 +4,16 @@
 //! always there; a run is marked exported only with every file on disk with the recorded hash, never half a file.
 //! The kills' offsets are random within the command's measured duration (seeded; `AFFOPS_S2_SEED` to vary).
 
+mod common;
+
+use common::{cli, db, ok, one, prepare, setup};
 use rand::{Rng, SeedableRng};
-use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const KILLS: u32 = 20;
-
-fn cli(dir: &Path, who: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_affops-cli"));
-    c.arg("--data-dir")
-        .arg(dir)
-        .env("AFFOPS_USER", who)
-        .env("AFFOPS_PASSPHRASE", format!("{who}-demo-pass"));
-    c
-}
-
-fn ok(dir: &Path, who: &str, args: &[&str]) -> String {
-    let out = cli(dir, who).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{who} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn db(dir: &Path) -> Connection {
-    Connection::open_with_flags(
-        dir.join(affops_core::store::DB_FILE),
-        OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap()
-}
-
-fn one<T: rusqlite::types::FromSql>(c: &Connection, sql: &str) -> T {
-    c.query_row(sql, [], |r| r.get(0)).unwrap()
-}
-
-/// The demo, October approved for three affiliates and closed, their SEPA details approved by a second person,
-/// runs needing one approver.
-fn setup(dir: &Path) {
-    ok(dir, "olivia", &["demo"]);
-    for a in ["1", "2", "3"] {
-        ok(
-            dir,
-            "fiona",
-            &["lines", "approve", "--affiliate", a, "--period", "2026-10"],
-        );
-    }
-    ok(dir, "fiona", &["period", "close", "--period", "2026-10"]);
-    let ibans = [
-        "DE89370400440532013000",
-        "FR1420041010050500013M02606",
-        "NL91ABNA0417164300",
-    ];
-    for (i, iban) in ibans.iter().enumerate() {
-        let a = (i + 1).to_string();
-        ok(
-            dir,
-            "fiona",
-            &[
-                "payee",
-                "propose",
-                "--affiliate",
-                &a,
-                "--method",
-                "sepa",
-                "--holder",
-                "Holder",
-                "--iban",
-                iban,
-            ],
-        );
-        ok(dir, "felix", &["payee", "approve", &a]);
-    }
-    ok(
-        dir,
-        "olivia",
-        &[
-            "settings",
-            "--payee-hold-days",
-            "0",
-            "--two-approvals-from",
-            "1000000",
-        ],
-    );
-    ok(
-        dir,
-        "fiona",
-        &[
-            "payout",
-            "payer",
-            "--name",
-            "Demo Casino Ltd",
-            "--iban",
-            "MT84MALT011000012345MTLCAST001S",
-            "--bic",
-            "MALTMTMTXXX",
-        ],
-    );
-}
-
-fn prepare(dir: &Path) -> i64 {
-    ok(
-        dir,
-        "fiona",
-        &[
-            "payout",
-            "prepare",
-            "--period",
-            "2026-10",
-            "--execution-date",
-            "2026-12-09",
-        ],
-    );
-    one(&db(dir), "SELECT MAX(id) FROM payout_runs")
-}
 
 /// Runs `cmd`, killing it with SIGKILL after `after` (if still running); whether it finished successfully first.
 fn run_killed(mut cmd: Command, after: Duration) -> bool {

@@ -72,6 +72,15 @@ pub fn write(cx: &Ctx, path: &str, default_name: &str, bytes: &[u8]) -> Result<S
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&partial);
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            return Err(ApiError::new(
+                ErrorCode::Storage,
+                format!(
+                    "The disk is full: {} was not written. Free some space and try again.",
+                    target.display()
+                ),
+            ));
+        }
         return Err(bad(format!(
             "Export file: cannot write {}: {e}",
             target.display()

@@ -385,7 +385,11 @@ pub fn export_payment_files(
         SepaFormat::Pain00100103 => crate::payouts::sepa::Version::Pain00100103,
     };
     let ws_id = workspace_id(cx)?;
-    cx.workspace()
+    // Files this attempt created; removed again if the transaction does not commit (a full disk), so no payment
+    // file exists that the store does not record.
+    let created = std::cell::RefCell::new(Vec::new());
+    let result = cx
+        .workspace()
         .store()
         .write_with(Durability::Full, |tx| -> Result<_, ApiError> {
             let made = files::export(tx, p, &ws_id, req.run_id, version, stamp)?;
@@ -395,6 +399,10 @@ pub fn export_payment_files(
                     "" => f.file_name.clone(),
                     d => format!("{}/{}", d.trim_end_matches('/'), f.file_name),
                 };
+                let target = exports::resolve(cx, &rel, &f.file_name)?;
+                if !target.exists() {
+                    created.borrow_mut().push(target);
+                }
                 written.push(WrittenFile {
                     path: exports::write(cx, &rel, &f.file_name, &f.bytes)?,
                     sha256: f.sha256,
@@ -414,7 +422,13 @@ pub fn export_payment_files(
                 &serde_json::json!({"files": detail}),
             )?;
             Ok(written)
-        })
+        });
+    if result.is_err() {
+        for f in created.borrow().iter() {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+    result
 }
 
 pub fn mark_payout_paid(cx: &Ctx, req: MarkPaidRequest) -> Result<PayoutRunView, ApiError> {

@@ -172,8 +172,8 @@ pub fn select_program(cx: &Ctx, program: Option<String>) -> Result<ProgramSummar
 pub fn restore_backup(
     data_dir: &std::path::Path,
     from: &std::path::Path,
+    now_ms: i64,
 ) -> Result<String, ApiError> {
-    let now_ms = chrono::Utc::now().timestamp_millis();
     let kept = crate::workspace::backup::restore(data_dir, from, now_ms)?;
     let ws = crate::workspace::Workspace::open(data_dir)?;
     let detail =

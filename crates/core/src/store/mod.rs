@@ -47,9 +47,9 @@ const READ_POOL_MAX: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database error: {0}")]
+    #[error("{}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
-    #[error("cannot create the data folder {path}: {source}")]
+    #[error("{}", io_message(path, source))]
     Io {
         path: PathBuf,
         #[source]
@@ -63,6 +63,42 @@ pub enum StoreError {
     TooNew { found: u32, known: u32 },
     #[error("{0}")]
     Invalid(String),
+}
+
+/// A SQLite failure as people read it: a full disk says what happened to the work and what to do.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull => {
+            format!("The disk is full: nothing was saved. Free some space and try again ({e}).")
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::SystemIoFailure => {
+            format!("A disk write failed: nothing was saved. Check the disk (is it full?) and try again ({e}).")
+        }
+        _ => format!("database error: {e}"),
+    }
+}
+
+fn io_message(path: &std::path::Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        return format!(
+            "The disk is full: {} could not be written; nothing was saved. Free some space and try again.",
+            path.display()
+        );
+    }
+    format!("cannot create the data folder {}: {e}", path.display())
+}
+
+impl StoreError {
+    /// SQLite or the file system ran out of space (SQLITE_FULL, ENOSPC).
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.code == rusqlite::ErrorCode::DiskFull
+            }
+            StoreError::Io { source, .. } => source.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,5 +1,8 @@
-//! Backups (RELIABILITY S5): SQLite's online backup API copies the database page by page in small steps, so
-//! imports and postbacks go on while it runs; the copy is checked with `integrity_check` before it counts.
+//! Backups (RELIABILITY S5): SQLite's online backup API copies the database in one step, inside one read
+//! transaction — in WAL mode readers never block writers, so imports and postbacks go on while it runs, and the
+//! copy is one consistent snapshot (copying in small steps would restart from scratch whenever another
+//! connection writes, and never finish under a steady import). The copy is checked with `integrity_check`
+//! before it counts.
 //! Automatic backups are taken before a period is closed and before a payout run is approved, into the workspace's
 //! `backups/` folder (the newest [`AUTOMATIC_BACKUPS_KEPT`] are kept). Restoring refuses a file that fails its
 //! integrity check or was written by a newer Affops, and keeps the database it replaces.
@@ -14,9 +17,10 @@ use std::time::Duration;
 pub const BACKUPS_DIR: &str = "backups";
 /// Automatic backups kept (older ones are removed after a new one is verified).
 pub const AUTOMATIC_BACKUPS_KEPT: usize = 20;
-/// Pages copied per step of the online backup, and the pause between steps that lets writers in.
-const BACKUP_STEP_PAGES: std::os::raw::c_int = 1024;
-const BACKUP_STEP_PAUSE: Duration = Duration::from_millis(2);
+/// Pages per step of the online backup: all of them (see the module's note).
+const BACKUP_ALL_PAGES: std::os::raw::c_int = -1;
+const BACKUP_BUSY_PAUSE: Duration = Duration::from_millis(5);
+const BACKUP_BUSY_MAX: Duration = Duration::from_secs(30);
 /// A `.partial` backup untouched this long was cut short by a crash.
 const STALE_PARTIAL: Duration = Duration::from_secs(600);
 
@@ -34,25 +38,55 @@ fn io(path: &Path, e: impl std::fmt::Display) -> CoreError {
     CoreError::invalid(format!("Backup file: {}: {e}", path.display()))
 }
 
+/// A file-system failure while writing a backup: the storage's fault (a full disk) or the path's.
+fn write_failed(path: &Path, e: std::io::Error) -> CoreError {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        return CoreError::Store(crate::store::StoreError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        });
+    }
+    io(path, e)
+}
+
 /// Copies the store to `target` with the online backup API and verifies the copy.
 pub fn backup_to(store: &Store, target: &Path) -> CoreResult<BackupResult> {
     if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        std::fs::create_dir_all(parent).map_err(|e| write_failed(parent, e))?;
     }
     if target.exists() {
         return Err(io(target, "exists already; choose another name"));
     }
     let partial = target.with_extension("partial");
     let _ = std::fs::remove_file(&partial);
-    {
-        let src = Connection::open_with_flags(store.path(), OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(crate::store::StoreError::from)?;
-        let mut dst = Connection::open(&partial).map_err(crate::store::StoreError::from)?;
-        let backup = rusqlite::backup::Backup::new(&src, &mut dst)
-            .map_err(crate::store::StoreError::from)?;
-        backup
-            .run_to_completion(BACKUP_STEP_PAGES, BACKUP_STEP_PAUSE, None)
-            .map_err(crate::store::StoreError::from)?;
+    let copied = (|| -> rusqlite::Result<()> {
+        let src = Connection::open_with_flags(store.path(), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let mut dst = Connection::open(&partial)?;
+        let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
+        // Busy or locked only while a writer holds the brief WAL index lock; retried, within reason.
+        let mut waited = Duration::ZERO;
+        loop {
+            match backup.step(BACKUP_ALL_PAGES)? {
+                rusqlite::backup::StepResult::Done => break,
+                _ if waited >= BACKUP_BUSY_MAX => {
+                    return Err(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                        Some("the database stayed busy; try the backup again".into()),
+                    ))
+                }
+                _ => {
+                    std::thread::sleep(BACKUP_BUSY_PAUSE);
+                    waited += BACKUP_BUSY_PAUSE;
+                }
+            }
+        }
+        drop(backup);
+        // The copy inherits the store's WAL mode; a backup is one self-contained file.
+        dst.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+    })();
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&partial);
+        return Err(crate::store::StoreError::from(e).into());
     }
     let integrity = check(&partial)?;
     if integrity != "ok" {
@@ -61,7 +95,7 @@ pub fn backup_to(store: &Store, target: &Path) -> CoreResult<BackupResult> {
             "the backup failed its integrity check: {integrity}"
         )));
     }
-    std::fs::rename(&partial, target).map_err(|e| io(target, e))?;
+    std::fs::rename(&partial, target).map_err(|e| write_failed(target, e))?;
     let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
     Ok(BackupResult {
         path: target.display().to_string(),
@@ -182,6 +216,6 @@ pub fn restore(data_dir: &Path, from: &Path, now_ms: i64) -> CoreResult<PathBuf>
             std::fs::rename(&side, &to).map_err(|e| io(&side, e))?;
         }
     }
-    std::fs::copy(from, &db).map_err(|e| io(&db, e))?;
+    std::fs::copy(from, &db).map_err(|e| write_failed(&db, e))?;
     Ok(kept)
 }

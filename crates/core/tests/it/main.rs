@@ -2,6 +2,8 @@
 //! - `attribution`: attribution run on the store: FTD lock, first referrer, idempotence, rule versions, report.
 //! - `attribution_report`: promo codes learned from the tracker; the multi-touch report.
 //! - `attribution_truth`: default rules reproduce a synced sandbox world's player → affiliate assignment.
+//! - `backup`: S5, backups taken while an import writes are whole and restore; restore refuses damaged, cut-short
+//!   and foreign files and leaves the workspace untouched.
 //! - `bindings`: the UI's generated TypeScript types are fresh.
 //! - `commission_engine`, `commission_forex`: the engine's worked examples (published sources, DOMAIN.md §8).
 //! - `commission_fixture`: builders for the commission modules.
@@ -43,6 +45,7 @@
 mod attribution;
 mod attribution_report;
 mod attribution_truth;
+mod backup;
 mod bindings;
 mod commission_engine;
 mod commission_fixture;

@@ -1,6 +1,7 @@
 // The Statements screen's logic: periods newest first, statement lines ordered exactly (amounts by BigInt
 // micros, never floats), the affiliate picker's filter, and the default file names of exports.
 import type { AffiliateRow, ComputeResult, DrillItem, PeriodView, StatementLine } from './bindings';
+import type { LinesDecision } from './payout-types';
 import { compareIntStrings, type SortState } from './sort';
 
 export type LineSortKey = 'position' | 'label' | 'rule' | 'plan' | 'status' | 'origin_period' | 'approvable_from' | 'amount';
@@ -70,7 +71,7 @@ export function pickAffiliates(rows: readonly AffiliateRow[], needle: string): A
 }
 
 /** A file name safe on every platform: `statement-aff-7-2026-03.csv`. */
-export function exportFileName(affiliateId: string, periodLabel: string, format: 'csv' | 'html'): string {
+export function exportFileName(affiliateId: string, periodLabel: string, format: 'csv' | 'html' | 'pdf'): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
   return `statement-${safe(affiliateId)}-${safe(periodLabel)}.${format}`;
 }
@@ -100,4 +101,20 @@ export const MONTH_PATTERN = '[0-9]{4}-(0[1-9]|1[0-2])';
 
 export function isMonthLabel(text: string): boolean {
   return new RegExp(`^${MONTH_PATTERN}$`).test(text);
+}
+
+/** What approving or rejecting lines did, in a sentence: entries changed, and each skipped one with why. */
+export function decisionText(d: LinesDecision, approve: boolean, what: string): string {
+  const verb = approve ? 'Approved' : 'Rejected';
+  const changed =
+    d.entries_changed === 0
+      ? `Nothing ${approve ? 'approved' : 'rejected'} in ${what}`
+      : `${verb} ${what}: ${d.entries_changed} ledger entr${d.entries_changed === 1 ? 'y' : 'ies'}`;
+  const skipped = d.skipped.length ? `; skipped ${d.skipped.length}: ${d.skipped.join('; ')}` : '';
+  return `${changed}${skipped}.`;
+}
+
+/** How many of the statement's lines wait for a decision. */
+export function pendingLines(lines: readonly StatementLine[]): number {
+  return lines.filter((l) => l.status === 'pending').length;
 }

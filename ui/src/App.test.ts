@@ -336,6 +336,22 @@ describe('navigation', () => {
     expect(await screen.findByTestId('plans')).toBeInTheDocument();
   });
 
+  it('reaches Payouts from the sidebar: its runs, then its Payees tab', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(App, { backend, today: '2026-12-04' });
+    await screen.findByTestId('dashboard');
+    await user.click(screen.getByTestId('nav-payouts'));
+    expect(await screen.findByTestId('payouts')).toBeInTheDocument();
+    expect(screen.getByTestId('nav-payouts')).toHaveAttribute('aria-current', 'page');
+    expect(backend.payoutsOverview).toHaveBeenCalledTimes(1);
+    expect(await screen.findByTestId('runs-table')).toBeInTheDocument();
+    expect(screen.getByTestId('prepare-no-closed')).toBeInTheDocument(); // the fake has no period
+    await user.click(screen.getByTestId('tab-payees'));
+    expect(await screen.findByTestId('payees')).toBeInTheDocument();
+    expect(backend.payees).toHaveBeenCalledTimes(1);
+  });
+
   it('coverage opens on the period chosen on the dashboard', async () => {
     const user = userEvent.setup();
     const backend = fakeBackend();

@@ -10,6 +10,9 @@ import type { ComputeResult } from '../lib/bindings';
 import { fakeBackend } from '../test/backend';
 import { checklist, computeResult, periodView, statement } from '../test/commission';
 import { dashboard, row } from '../test/fixtures';
+import { accessContext, accessOf } from '../lib/access';
+import { permissionsOf, person } from '../test/people';
+import { LINES } from '../test/commission';
 
 const TODAY = '2026-03-20';
 const PERIODS = [periodView('2026-02', { status: 'closed', result_hash: 'f'.repeat(64), statement_hash: 'e'.repeat(64) }), periodView('2026-03', { result_hash: 'c'.repeat(64) })];
@@ -22,8 +25,10 @@ function withPeriods(over: Partial<Backend> = {}) {
   });
 }
 
-async function openStatement(user: ReturnType<typeof userEvent.setup>, backend: Backend) {
-  render(StatementsView, { backend, today: TODAY });
+const as = (roles: Parameters<typeof person>[1]) => accessContext(accessOf(person('someone', roles), permissionsOf(roles)));
+
+async function openStatement(user: ReturnType<typeof userEvent.setup>, backend: Backend, roles?: Parameters<typeof person>[1]) {
+  render(StatementsView, { props: { backend, today: TODAY }, ...(roles ? { context: as(roles) } : {}) });
   const march = (await screen.findAllByTestId('period-row')).find((r) => r.dataset.period === '2026-03')!;
   await user.click(within(march).getByTestId('open-period'));
   const pick = (await screen.findAllByTestId('pick-affiliate')).find((b) => b.dataset.affiliateId === 'aff-1')!;
@@ -168,6 +173,90 @@ describe('StatementsView', () => {
     await user.click(screen.getByTestId('export-html'));
     expect(backend.exportStatement).toHaveBeenLastCalledWith({ affiliate: 'aff-1', period: '2026-03', format: 'html', path: 'statement-aff-1-2026-03.html' });
     expect(await screen.findByTestId('statement-exported')).toHaveTextContent('/data/exports/statement-aff-1-2026-03.html');
+    await user.click(screen.getByTestId('export-pdf'));
+    expect(backend.exportStatement).toHaveBeenLastCalledWith({ affiliate: 'aff-1', period: '2026-03', format: 'pdf', path: 'statement-aff-1-2026-03.pdf' });
+    expect(await screen.findByTestId('statement-exported')).toHaveTextContent('/data/exports/statement-aff-1-2026-03.pdf');
+  });
+
+  it('shows each line’s payout state, the payee details in use and the period’s FX snapshot', async () => {
+    const user = userEvent.setup();
+    const lines = LINES.map((l, i) => (i === 0 ? { ...l, status: 'approved', payout: 'paid (run 3)' } : i === 1 ? { ...l, status: 'approved', payout: 'run 4' } : l));
+    const st = await openStatement(
+      user,
+      withPeriods({
+        statement: vi.fn(async () =>
+          statement({ lines, payee: 'SEPA DE89 •••• 3000 in EUR, details version 358e5936d5f8', fx_snapshot: ['1 EUR = 1.0842 USD (ECB, 2026-03-31)'] }),
+        ),
+      }),
+    );
+    const payouts = within(st).getAllByTestId('line-payout').map((c) => c.textContent?.trim());
+    expect(payouts).toEqual(['paid (run 3)', 'run 4', '—', '—', '—']);
+    expect(within(st).getByTestId('statement-payee')).toHaveTextContent('SEPA DE89 •••• 3000 in EUR, details version 358e5936d5f8');
+    expect(within(st).getByTestId('statement-fx-rate')).toHaveTextContent('1 EUR = 1.0842 USD (ECB, 2026-03-31)');
+  });
+
+  it('says when no payee details are approved and no FX rate is recorded', async () => {
+    const user = userEvent.setup();
+    const st = await openStatement(user, withPeriods());
+    expect(within(st).getByTestId('statement-payee')).toHaveTextContent('No approved payee details — propose them on Payouts → Payees');
+    expect(within(st).getByTestId('statement-fx')).toHaveTextContent('No rates recorded for 2026-03 yet');
+  });
+
+  it('finance approves a line, or rejects one only with a reason, and the statement is read again', async () => {
+    const user = userEvent.setup();
+    const backend = withPeriods({
+      statementLines: vi.fn(async (r) => ({ affiliate_id: r.affiliate, period: r.period, entries_changed: 1, skipped: [] })),
+    });
+    const st = await openStatement(user, backend, ['finance']);
+    const cpa = within(st).getAllByTestId('statement-line')[0];
+    await user.click(within(cpa).getByTestId('line-approve'));
+    expect(backend.statementLines).toHaveBeenCalledWith({ affiliate: 'aff-1', period: '2026-03', line_key: 'cpa', approve: true, reason: '' });
+    expect(await screen.findByTestId('statement-decision')).toHaveTextContent('Approved CPA: 1 ledger entry.');
+    expect(backend.statement).toHaveBeenCalledTimes(2);
+
+    const revshare = within(screen.getByTestId('statement')).getAllByTestId('statement-line')[1];
+    await user.click(within(revshare).getByTestId('line-reject'));
+    expect(within(revshare).getByTestId('line-reject-reason')).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(within(revshare).getByTestId('line-decision-error')).toHaveTextContent('Give a reason');
+    expect(backend.statementLines).toHaveBeenCalledTimes(1);
+    await user.keyboard('duplicate player{Enter}');
+    await waitFor(() =>
+      expect(backend.statementLines).toHaveBeenLastCalledWith({ affiliate: 'aff-1', period: '2026-03', line_key: 'revshare', approve: false, reason: 'duplicate player' }),
+    );
+    expect(await screen.findByTestId('statement-decision')).toHaveTextContent('Rejected RevShare');
+  });
+
+  it('"Approve all" approves every pending line at once and lists what the core skipped', async () => {
+    const user = userEvent.setup();
+    const backend = withPeriods({
+      statementLines: vi.fn(async (r) => ({ affiliate_id: r.affiliate, period: r.period, entries_changed: 4, skipped: ['entry 9: on hold until 2026-04-30'] })),
+    });
+    await openStatement(user, backend, ['finance']);
+    expect(screen.getByTestId('statement-pending')).toHaveTextContent('5');
+    await user.click(screen.getByTestId('approve-all'));
+    expect(backend.statementLines).toHaveBeenCalledWith({ affiliate: 'aff-1', period: '2026-03', approve: true, reason: '' });
+    expect(await screen.findByTestId('statement-decision')).toHaveTextContent(
+      'Approved Alpha Media’s 2026-03 lines: 4 ledger entries; skipped 1: entry 9: on hold until 2026-04-30.',
+    );
+  });
+
+  it('shows the core’s refusal of a decision beside the line', async () => {
+    const user = userEvent.setup();
+    const backend = withPeriods({
+      statementLines: vi.fn(async () => Promise.reject({ code: 'forbidden', message: "Not allowed: statement_lines needs the permission 'statements.approve'" })),
+    });
+    const st = await openStatement(user, backend, ['finance']);
+    await user.click(within(within(st).getAllByTestId('statement-line')[0]).getByTestId('line-approve'));
+    expect(await screen.findByTestId('line-decision-error')).toHaveTextContent('statements.approve');
+  });
+
+  it('people who may not approve statements see no decision buttons', async () => {
+    const user = userEvent.setup();
+    const st = await openStatement(user, withPeriods(), ['viewer']);
+    expect(within(st).queryByTestId('line-approve')).toBeNull();
+    expect(within(st).queryByTestId('approve-all')).toBeNull();
+    expect(within(st).getAllByTestId('line-payout')).toHaveLength(5);
   });
 
   it('says so when a statement has no lines', async () => {

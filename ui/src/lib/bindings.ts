@@ -1139,3 +1139,205 @@ export type QuarantineExportRequest = { run_id: number, path: string, };
 export type SaveMappingRequest = { name: string, mapping: ColumnMapping, };
 
 export type PostbackSourceRequest = { config: PostbackSourceConfig, secrets: PostbackSecretsInput, };
+
+export type StatementLinesRequest = { affiliate: string, 
+/**
+ * `YYYY-MM`.
+ */
+period: string, 
+/**
+ * The line's key (`cpa`, `revshare`…); none: every line of the statement.
+ */
+line_key?: string, approve: boolean, 
+/**
+ * Required to reject: it goes on the statement.
+ */
+reason: string, };
+
+export type LinesDecision = { affiliate_id: string, period: string, 
+/**
+ * Ledger entries approved (or voided, on reject).
+ */
+entries_changed: number, 
+/**
+ * Entries left as they were, with why (on hold until a day, already approved or voided).
+ */
+skipped: Array<string>, };
+
+export type RawPayeeDetails = { "method": "sepa", holder: string, iban: string, bic: string | null, } | { "method": "wire", holder: string, account_number: string, bank_name: string, bic: string, bank_country: string, } | { "method": "paypal", email: string, } | { "method": "crypto", network: string, address: string, };
+
+export type ProposePayeeRequest = { affiliate: string, details: RawPayeeDetails, 
+/**
+ * ISO 4217: what the affiliate is paid in (SEPA: EUR).
+ */
+currency: string, note: string, };
+
+export type ReviewPayeeRequest = { version_id: number, approve: boolean, 
+/**
+ * Required to reject.
+ */
+reason: string, };
+
+export type PayeeVersionView = { id: number, 
+/**
+ * The tracker's affiliate id and name.
+ */
+affiliate_id: string, affiliate_name: string, 
+/**
+ * sepa, wire, paypal or crypto.
+ */
+method: string, 
+/**
+ * The details with account numbers masked ("DE89 •••• 3000").
+ */
+masked: string, 
+/**
+ * The "payee-details version": SHA-256 of the canonical details.
+ */
+details_sha256: string, currency: string, proposed_by: string, proposed_at_ms: number, 
+/**
+ * pending (waiting for a second person), approved, rejected, superseded (a later version was approved).
+ */
+status: string, reviewed_by: string | null, reviewed_at_ms: number | null, reason: string, 
+/**
+ * For the approved version in use: the first payment to it waits until this instant (new details).
+ */
+held_until_ms: number | null, };
+
+export type PayeesPage = { versions: Array<PayeeVersionView>, 
+/**
+ * Proposals waiting for a second person.
+ */
+pending: number, 
+/**
+ * Days the first payment to newly approved details is held.
+ */
+hold_days: number, };
+
+export type PayerRequest = { name: string, iban: string, bic: string, };
+
+export type PayerView = { name: string, iban_masked: string, bic: string, };
+
+export type PrepareRunRequest = { 
+/**
+ * The closed period it pays, `YYYY-MM` (with the arrears of earlier closed periods).
+ */
+period: string, 
+/**
+ * The requested execution day, `YYYY-MM-DD`.
+ */
+execution_date: string, };
+
+export type ApproveRunRequest = { run_id: number, passphrase: string, };
+
+export type RunRequest = { run_id: number, 
+/**
+ * Why (cancel), or where a file goes (export): see each operation.
+ */
+text: string, };
+
+export type SignApprovalRequest = { 
+/**
+ * The request file.
+ */
+path: string, 
+/**
+ * Where the signed file goes (default: beside it, `.signed.json`).
+ */
+out: string, passphrase: string, };
+
+export type SepaFormat = "pain.001.001.09" | "pain.001.001.03";
+
+export type ExportFilesRequest = { run_id: number, sepa_format: SepaFormat, 
+/**
+ * The folder the files go to (relative: the workspace's `exports/`).
+ */
+dir: string, };
+
+export type MarkPaidRequest = { run_id: number, bank_reference: string, 
+/**
+ * `YYYY-MM-DD`.
+ */
+paid_on: string, };
+
+export type BankOutcome = "failed" | "returned";
+
+export type BankReturnRequest = { run_id: number, affiliate: string, outcome: BankOutcome, reason: string, };
+
+export type WrittenFile = { path: string, sha256: string, currency: string, format: string, payments: number, };
+
+export type ApprovalOutcome = { run_id: number, approver: string, 
+/**
+ * False when this approval was already recorded (the same file again): nothing changed.
+ */
+applied: boolean, 
+/**
+ * The run's status after it.
+ */
+status: string, approvals: number, approvals_required: number, };
+
+export type PayoutItemView = { affiliate_id: string, affiliate_name: string, 
+/**
+ * pay, carried (nothing or too little to pay), held (new payee details waiting, or no FX rate), no_payee.
+ */
+state: string, 
+/**
+ * What is paid, in the payee's currency.
+ */
+amount: string, currency: string, 
+/**
+ * The ledger's amount it comes from, and the FX snapshot rate that converted it (empty: same currency).
+ */
+source_amount: string, source_currency: string, fx_rate: string, fx_source: string, fx_as_of: string, payee_method: string, payee_masked: string, payee_details_sha256: string, note: string, 
+/**
+ * open, paid, failed or returned.
+ */
+outcome: string, 
+/**
+ * The statements (period and hash) whose lines it pays.
+ */
+statements: Array<string>, 
+/**
+ * What changed since the program's previous run: "new", "+12.50", "new payee details", "".
+ */
+change: string, };
+
+export type PayoutTotal = { currency: string, amount: string, payments: number, };
+
+export type PayoutApprovalView = { approver: string, signed_at_ms: number, 
+/**
+ * app (signed in the app) or file (a signed approval file from another machine).
+ */
+via: string, public_key: string, };
+
+export type PayoutFileView = { currency: string, format: string, file_name: string, sha256: string, payments: number, };
+
+export type PayoutEventView = { event: string, by: string, at_ms: number, detail: string, };
+
+export type PayoutRunView = { id: number, program: string, period: string, 
+/**
+ * awaiting_approval, approved, exported, paid or cancelled.
+ */
+status: string, execution_date: string, prepared_by: string, prepared_at_ms: number, content_hash: string, approvals_required: number, approvals: Array<PayoutApprovalView>, items: Array<PayoutItemView>, totals: Array<PayoutTotal>, files: Array<PayoutFileView>, events: Array<PayoutEventView>, bank_reference: string, paid_on: string, 
+/**
+ * The run this one is compared with (the program's previous run that was not cancelled).
+ */
+previous_run: number | null, };
+
+export type PayoutRunSummary = { id: number, period: string, status: string, prepared_by: string, prepared_at_ms: number, approvals: number, approvals_required: number, payments: number, totals: Array<PayoutTotal>, };
+
+export type PayoutsOverview = { runs: Array<PayoutRunSummary>, payer: PayerView | null, 
+/**
+ * Runs paying this much or more (program currency) need two approvers.
+ */
+two_approvals_from: string, payee_hold_days: number, 
+/**
+ * Payee proposals waiting for a second person.
+ */
+pending_payees: number, currency: string, };
+
+export type BackupResult = { path: string, bytes: number, 
+/**
+ * `ok`, from `PRAGMA integrity_check` on the copy.
+ */
+integrity: string, };

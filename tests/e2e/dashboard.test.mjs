@@ -10,9 +10,15 @@
 //   max (manager)    runs attribution, imports a click file with two bad rows (preview, result, quarantine with
 //                    reasons) and adds a postback source whose listener receives an accepted, a wrong-token and an
 //                    unreplaced-macro request, but cannot close a period;
-//   fiona (finance)  computes and closes the demo month, but cannot decide a flag;
+//   fiona (finance)  computes the demo month, approves two affiliates' statement lines and closes it, sets the
+//                    program's paying account and proposes SEPA payee details for both, but cannot decide a flag;
 //   olivia (owner)   adds a person, but cannot compute; the Audit log shows ana's decision and fiona's close under
-//                    their names, and the chain verifies.
+//                    their names, and the chain verifies; she sets the payee hold to 0 days in Settings;
+// and then the payouts, four-eyes at each step:
+//   felix (finance)  approves the payee details fiona proposed;
+//   fiona            prepares the run for the demo month; her own Approve is refused (four-eyes), as the core says;
+//   felix            approves the run with his passphrase, exports the SEPA file and marks the run paid; each
+//                    statement line then says it was paid by the run.
 // Screenshots of each screen land in the artifacts folder. Run through tests/e2e/run.sh, which builds the
 // environment this file reads:
 //   AFFOPS_BIN, AFFOPS_CLI   absolute paths of the desktop app and the CLI
@@ -51,7 +57,15 @@ const SETTLE_MS = 300; // let WebKit paint before a screenshot
 const SIGN_IN_TIMEOUT_MS = 60_000; // a debug build derives the passphrase key slowly
 const CLI_USER = 'vera'; // the demo's viewer: reading the dashboard and a statement needs nothing more
 const demoPassphrase = (name) => `${name}-demo-pass`;
-const TEST_TIMEOUT_MS = 15 * 60_000;
+const TEST_TIMEOUT_MS = 20 * 60_000;
+// Payouts: two demo affiliates paid by SEPA from the program's paying account.
+const PAYOUT_PAYEES = [
+  { affiliate: '1', holder: 'Slots Hub Media Ltd', iban: 'DE89370400440532013000' },
+  { affiliate: '2', holder: 'Nordic Spin Reviews Oy', iban: 'DE02120300000000202051' },
+];
+const PAYER = { name: 'Demo Casino Ltd', iban: 'MT84MALT011000012345MTLCAST001S', bic: 'MALTMTMTXXX' };
+const BANK_REFERENCE = 'E2E-SEPA-2026-10-001';
+const PAYOUT_TIMEOUT_MS = 90_000; // approving takes a verified backup and derives the key slowly in a debug build
 
 function requireEnv(name) {
   const value = process.env[name];
@@ -162,6 +176,50 @@ async function assertDenied(browser, selector, permission, who) {
   assert.equal(await el.isEnabled(), false, `${who} may press ${selector}, which needs ${permission}`);
   const title = (await el.getAttribute('title')) ?? '';
   assert.ok(title.includes(`“${permission}”`), `the tooltip of ${selector} does not name ${permission}: "${title}"`);
+}
+
+/** On the Statements screen: opens the period's row, then the affiliate's statement; resolves when it shows. */
+async function openStatementOf(browser, period, affiliate) {
+  const row = await browser.$(`[data-testid=period-row][data-period="${period}"]`);
+  await row.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `period ${period} is not listed` });
+  await (await row.$('[data-testid=open-period]')).click();
+  const pick = await browser.$(`[data-testid=pick-affiliate][data-affiliate-id="${affiliate}"]`);
+  await pick.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `affiliate ${affiliate} is not in the picker of ${period}` });
+  await pick.click();
+  await browser.waitUntil(
+    async () => (await (await browser.$('[data-testid=statement]')).isExisting()) && (await (await browser.$('[data-testid=pick-affiliate][aria-pressed=true]')).getAttribute('data-affiliate-id')) === affiliate,
+    { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the statement of affiliate ${affiliate} did not open` },
+  );
+}
+
+/**
+ * Clicks the element after scrolling it to the middle of the window: WebKitWebDriver does not scroll a button
+ * that is partly below the fold, and the click then lands nowhere.
+ */
+async function press(el) {
+  await el.scrollIntoView({ block: 'center' });
+  await el.waitForClickable({ timeout: SCREEN_TIMEOUT_MS });
+  await el.click();
+}
+
+/** Text of an element, '' when it does not exist. */
+async function textOf(browser, selector) {
+  const el = await browser.$(selector);
+  return (await el.isExisting()) ? await el.getText() : '';
+}
+
+/** Scrolls the element to the top of the window (for a screenshot of it). */
+async function scrollToTop(browser, selector) {
+  await browser.execute((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'start' }), selector);
+  await sleep(SETTLE_MS);
+}
+
+/** Types the passphrase into the open passphrase dialog `testid` and presses Enter. */
+async function signInDialog(browser, testid, passphrase) {
+  const input = await browser.$(`[data-testid=${testid}-passphrase]`);
+  await input.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the ${testid} did not open` });
+  await input.setValue(passphrase);
+  await browser.keys('Enter');
 }
 
 /**
@@ -459,7 +517,7 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     await (await browser.$('[data-testid=why]')).click();
     await waitForAny(browser, ['[data-testid=drill-item]', '[data-testid=drill-empty]'], 'the line drill-down did not open');
     await sleep(SETTLE_MS);
-    await screenshot(browser, 'statements.png');
+    await screenshot(browser, 'statement-drilldown.png');
 
     // Flagged traffic: the demo's injected fraud is flagged; one flag opens its investigation.
     await openScreen(browser, 'nav-flags', 'flags');
@@ -596,13 +654,64 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
       timeout: DASHBOARD_TIMEOUT_MS,
       timeoutMsg: `fiona's compute of ${STATEMENT_PERIOD} showed no result`,
     });
+    // Statement lines: fiona approves every line of two affiliates (their hold has passed), statement by statement.
+    for (const [i, { affiliate }] of PAYOUT_PAYEES.entries()) {
+      await openStatementOf(browser, STATEMENT_PERIOD, affiliate);
+      const approveAll = await browser.$('[data-testid=approve-all]');
+      await approveAll.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `fiona sees no "Approve all" on affiliate ${affiliate}'s statement` });
+      assert.ok((await browser.$$('[data-testid=line-approve]')).length > 0, 'no line of the statement offers Approve');
+      if (i === 0) {
+        await scrollToTop(browser, '[data-testid=statement]');
+        await screenshot(browser, 'statements.png');
+      }
+      await press(approveAll);
+      await browser.waitUntil(async () => (await textOf(browser, '[data-testid=statement-decision]')).startsWith('Approved'), {
+        timeout: SCREEN_TIMEOUT_MS,
+        timeoutMsg: `approving affiliate ${affiliate}'s lines showed no result: "${await textOf(browser, '[data-testid=statement-approval]')}"`,
+      });
+      await (await browser.$('[data-testid=statement-decided]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `lines of affiliate ${affiliate} still wait for a decision` });
+      const statuses = await browser.execute(() =>
+        Array.from(document.querySelectorAll('[data-testid=statement-line] .status')).map((e) => e.textContent?.trim()),
+      );
+      assert.ok(statuses.length > 0 && statuses.every((st) => st === 'approved'), `affiliate ${affiliate}'s lines after Approve all: ${statuses.join(', ')}`);
+    }
     const closeButton = await browser.$(`[data-testid=period-row][data-period="${STATEMENT_PERIOD}"] [data-testid=close-period]`);
-    await closeButton.click();
-    await closeButton.click(); // the second press confirms
+    await press(closeButton); // scrolled away by the approvals above
+    await press(closeButton); // the second press confirms
     await browser.waitUntil(
       async () => (await (await browser.$(`[data-testid=period-row][data-period="${STATEMENT_PERIOD}"]`)).getText()).includes('closed'),
       { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `${STATEMENT_PERIOD} is not shown closed after fiona closed it` },
     );
+    // Payouts: the program's paying account, then SEPA details for both affiliates (proposed: nobody approved them).
+    await openScreen(browser, 'nav-payouts', 'payouts');
+    await (await browser.$('[data-testid=payer-edit]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the Payouts screen shows no paying account' });
+    await press(await browser.$('[data-testid=payer-edit]'));
+    await (await browser.$('[data-testid=payer-name]')).setValue(PAYER.name);
+    await (await browser.$('[data-testid=payer-iban]')).setValue(PAYER.iban);
+    await (await browser.$('[data-testid=payer-bic]')).setValue(PAYER.bic);
+    await press(await browser.$('[data-testid=payer-save]'));
+    await browser.waitUntil(async () => (await textOf(browser, '[data-testid=payer-current]')).includes(PAYER.name), {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: `the paying account was not set: ${await textOf(browser, '[data-testid=payer-error]')}`,
+    });
+    assert.match(await textOf(browser, '[data-testid=payer-current]'), /MT84 •+ 001S/, 'the paying account IBAN is shown masked');
+    await press(await browser.$('[data-testid=tab-payees]'));
+    await (await browser.$('[data-testid=payee-propose-form]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    for (const p of PAYOUT_PAYEES) {
+      await press(await browser.$('[data-testid=payee-method-sepa]'));
+      await (await browser.$('[data-testid=payee-affiliate]')).setValue(p.affiliate);
+      await (await browser.$('[data-testid=payee-holder]')).setValue(p.holder);
+      await (await browser.$('[data-testid=payee-iban]')).setValue(p.iban);
+      await (await browser.$('[data-testid=payee-note]')).setValue('e2e: from the signed payment form');
+      await press(await browser.$('[data-testid=payee-propose]'));
+      const pending = await browser.$(`[data-testid=pending-payee][data-affiliate-id="${p.affiliate}"]`);
+      await pending.waitForExist({
+        timeout: SCREEN_TIMEOUT_MS,
+        timeoutMsg: `the proposal for affiliate ${p.affiliate} is not pending: ${await textOf(browser, '[data-testid=payee-form-error]')}`,
+      });
+      assert.ok(await (await pending.$('[data-testid=pending-own]')).isExisting(), "fiona's own proposal is not marked as hers");
+    }
+
     await openScreen(browser, 'nav-flags', 'flags');
     await waitForAny(browser, ['[data-testid=flag-row]'], 'fiona sees no flag');
     await (await browser.$('[data-testid=flag-open]')).click();
@@ -656,6 +765,117 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     assert.equal(await verified.getAttribute('data-ok'), 'true', `the chain does not verify: ${await verified.getText()}`);
     await sleep(SETTLE_MS);
     await screenshot(browser, 'audit.png');
+
+    // Settings: olivia lets new payee details be paid at once (the demo cannot wait the default hold).
+    await openScreen(browser, 'nav-settings', 'settings');
+    const hold = await browser.$('[data-testid=payee-hold-days]');
+    await hold.waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    await hold.clearValue();
+    await hold.setValue('0');
+    await press(await browser.$('[data-testid=settings-save]'));
+    await browser.waitUntil(async () => (await textOf(browser, '[data-testid=settings-notice]')).includes('held 0 days'), {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: `the payee hold was not saved: ${await textOf(browser, '[data-testid=payee-hold-days-error]')}`,
+    });
+
+    // ---- felix, the second finance person: approves the payee details fiona proposed ------------------------
+    await switchUser(browser, 'felix');
+    await openScreen(browser, 'nav-payouts', 'payouts');
+    await press(await browser.$('[data-testid=tab-payees]'));
+    await browser.waitUntil(async () => (await browser.$$('[data-testid=pending-payee]')).length === PAYOUT_PAYEES.length, {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: 'felix does not see the two proposals waiting for review',
+    });
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'payees.png');
+    for (const p of PAYOUT_PAYEES) {
+      await press(await browser.$(`[data-testid=pending-payee][data-affiliate-id="${p.affiliate}"] [data-testid=payee-approve]`));
+      await browser.waitUntil(async () => !(await (await browser.$(`[data-testid=pending-payee][data-affiliate-id="${p.affiliate}"]`)).isExisting()), {
+        timeout: SCREEN_TIMEOUT_MS,
+        timeoutMsg: `felix's approval of affiliate ${p.affiliate}'s details did not take: ${await textOf(browser, '[data-testid=payee-review-error]')}`,
+      });
+    }
+    const payeeStatuses = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=payee-row]')).map((tr) => `${tr.getAttribute('data-affiliate-id')}:${tr.getAttribute('data-status')}`),
+    );
+    for (const p of PAYOUT_PAYEES) assert.ok(payeeStatuses.includes(`${p.affiliate}:approved`), `affiliate ${p.affiliate}'s details: ${payeeStatuses.join(', ')}`);
+
+    // ---- fiona prepares the run; her own approval is refused (four-eyes) -----------------------------------
+    await switchUser(browser, 'fiona');
+    await openScreen(browser, 'nav-payouts', 'payouts');
+    const prepareForm = await browser.$('[data-testid=prepare-run-form]');
+    await prepareForm.waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    assert.equal(await (await browser.$('[data-testid=prepare-period]')).getValue(), STATEMENT_PERIOD, 'the closed demo month is offered');
+    await press(await browser.$('[data-testid=prepare-submit]'));
+    await waitForAny(browser, ['[data-testid=run-detail]', '[data-testid=prepare-refused]'], 'preparing the run showed neither the run nor a refusal');
+    const refused = await textOf(browser, '[data-testid=prepare-refused]');
+    assert.equal(refused, '', `the run was not prepared: ${refused}`);
+    const runDetail = await browser.$('[data-testid=run-detail]');
+    const runId = await runDetail.getAttribute('data-run-id');
+    assert.equal(await runDetail.getAttribute('data-status'), 'awaiting_approval');
+    for (const p of PAYOUT_PAYEES) {
+      const itemState = await (await browser.$(`[data-testid=run-item][data-affiliate-id="${p.affiliate}"]`)).getAttribute('data-state');
+      assert.equal(itemState, 'pay', `affiliate ${p.affiliate} is not paid by the run (state ${itemState})`);
+    }
+    await press(await browser.$('[data-testid=run-approve]'));
+    await signInDialog(browser, 'approve-dialog', demoPassphrase('fiona'));
+    const fourEyes = await browser.$('[data-testid=approve-dialog-error]');
+    await fourEyes.waitForExist({ timeout: PAYOUT_TIMEOUT_MS, timeoutMsg: "fiona's approval of her own run was not refused" });
+    assert.match(await fourEyes.getText(), /four-eyes: fiona prepared run \d+, so someone else must approve it/);
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'payout-four-eyes.png');
+    await browser.keys('Escape');
+    await browser.waitUntil(async () => !(await (await browser.$('[data-testid=approve-dialog]')).isExisting()), { timeout: SCREEN_TIMEOUT_MS });
+    assert.equal(await (await browser.$('[data-testid=run-detail]')).getAttribute('data-status'), 'awaiting_approval', 'the refused approval changed the run');
+
+    // ---- felix approves with his key, exports the SEPA file and marks the run paid ---------------------------
+    await switchUser(browser, 'felix');
+    await openScreen(browser, 'nav-payouts', 'payouts');
+    const runRow = await browser.$(`[data-testid=run-row][data-run-id="${runId}"]`);
+    await runRow.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `run ${runId} is not listed for felix` });
+    assert.match(await runRow.getText(), /Awaiting approval[\s\S]*0\/1/, 'the run waits for one approval');
+    await press(await runRow.$('[data-testid=run-open]'));
+    const runStatus = async () => (await (await browser.$('[data-testid=run-detail]')).getAttribute('data-status')) ?? '';
+    await (await browser.$('[data-testid=run-approve]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    await press(await browser.$('[data-testid=run-approve]'));
+    await signInDialog(browser, 'approve-dialog', demoPassphrase('felix'));
+    await browser.waitUntil(async () => (await runStatus()) === 'approved', {
+      timeout: PAYOUT_TIMEOUT_MS,
+      timeoutMsg: `felix's approval did not approve the run: ${await textOf(browser, '[data-testid=approve-dialog-error]')}`,
+    });
+    assert.match(await textOf(browser, '[data-testid=payouts-notice]'), /Approved by felix \(1 of 1\)/);
+    await press(await browser.$('[data-testid=export-files]'));
+    await browser.waitUntil(async () => (await runStatus()) === 'exported', {
+      timeout: PAYOUT_TIMEOUT_MS,
+      timeoutMsg: `exporting the payment files failed: ${await textOf(browser, '[data-testid=run-action-error]')}`,
+    });
+    const files = await browser.execute(() => Array.from(document.querySelectorAll('[data-testid=run-file]')).map((tr) => tr.textContent ?? ''));
+    assert.ok(files.some((f) => f.includes('pain.001.001.09') && /[0-9a-f]{64}/.test(f)), `no SEPA file with its hash: ${files.join(' | ')}`);
+    await (await browser.$('[data-testid=paid-reference]')).setValue(BANK_REFERENCE);
+    await press(await browser.$('[data-testid=mark-paid]'));
+    await browser.waitUntil(async () => (await runStatus()) === 'paid', {
+      timeout: PAYOUT_TIMEOUT_MS,
+      timeoutMsg: `marking the run paid failed: ${await textOf(browser, '[data-testid=run-action-error]')}${await textOf(browser, '[data-testid=paid-reference-error]')}`,
+    });
+    assert.ok((await textOf(browser, '[data-testid=run-bank-reference]')).includes(BANK_REFERENCE), 'the run shows the bank reference');
+    const paidOutcomes = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=run-item][data-state=pay]')).map((tr) => tr.getAttribute('data-outcome')),
+    );
+    assert.deepEqual(paidOutcomes, PAYOUT_PAYEES.map(() => 'paid'), 'every payment of the run is paid');
+    await scrollToTop(browser, '[data-testid=run-detail]');
+    await screenshot(browser, 'payout-run.png');
+    await browser.execute(() => window.scrollTo(0, 0));
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'payouts.png');
+
+    // The statement says where its money went.
+    await openScreen(browser, 'nav-statements', 'statements');
+    await openStatementOf(browser, STATEMENT_PERIOD, PAYOUT_PAYEES[0].affiliate);
+    const linePayouts = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=line-payout]')).map((td) => td.textContent?.trim() ?? ''),
+    );
+    assert.ok(linePayouts.length > 0 && linePayouts.every((t) => t === `paid (run ${runId})`), `the statement's payout column: ${linePayouts.join(', ')}`);
+    assert.match(await textOf(browser, '[data-testid=statement-payee]'), /DE89 •+ 3000/, 'the statement names the payee details');
     passed = true;
   } finally {
     if (browser) {

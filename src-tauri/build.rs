@@ -73,7 +73,6 @@ const COMMANDS: &[&str] = &[
     "flag_investigate",
     "reconcile_period",
     "reconcile_export_csv",
-    "dispute_open",
     "reconcile_report",
     "statement_lines",
     "payees",
@@ -92,6 +91,19 @@ const COMMANDS: &[&str] = &[
     "mark_payout_paid",
     "record_bank_return",
     "backup_workspace",
+    "dispute_open",
+    "disputes_list",
+    "dispute_show",
+    "dispute_move",
+    "dispute_assign",
+    "dispute_comment",
+    "dispute_attach",
+    "dispute_resolve",
+    "dispute_evidence",
+    "dispute_outcome_statement",
+    "dispute_sla",
+    "set_dispute_sla",
+    "raw_record",
 ];
 
 fn main() {

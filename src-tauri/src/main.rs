@@ -100,7 +100,6 @@ fn main() {
             commands::detect::flag_investigate,
             commands::detect::reconcile_period,
             commands::detect::reconcile_export_csv,
-            commands::detect::dispute_open,
             commands::detect::reconcile_report,
             commands::payouts::statement_lines,
             commands::payouts::payees,
@@ -119,6 +118,19 @@ fn main() {
             commands::payouts::mark_payout_paid,
             commands::payouts::record_bank_return,
             commands::payouts::backup_workspace,
+            commands::disputes::dispute_open,
+            commands::disputes::disputes_list,
+            commands::disputes::dispute_show,
+            commands::disputes::dispute_move,
+            commands::disputes::dispute_assign,
+            commands::disputes::dispute_comment,
+            commands::disputes::dispute_attach,
+            commands::disputes::dispute_resolve,
+            commands::disputes::dispute_evidence,
+            commands::disputes::dispute_outcome_statement,
+            commands::disputes::dispute_sla,
+            commands::disputes::set_dispute_sla,
+            commands::disputes::raw_record,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

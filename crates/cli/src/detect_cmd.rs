@@ -1,11 +1,11 @@
-//! `affops-cli detect | flags | reconcile | dispute | evaluate`: fraud detection, the analyst queue,
-//! reconciliation and disputes headless, and the quality evaluation against the sandbox's answer key.
+//! `affops-cli detect | flags | reconcile | evaluate`: fraud detection, the analyst queue,
+//! reconciliation headless, and the quality evaluation against the sandbox's answer key.
 
 use std::path::PathBuf;
 
 use affops_core::api::{
-    ApiError, BacktestRequest, Decision, DisputeOpenInput, ErrorCode, FlagDecisionInput,
-    FlagFilter, ReconExportRequest, ReconQuery, RuleSettingsRequest,
+    ApiError, BacktestRequest, Decision, ErrorCode, FlagDecisionInput, FlagFilter,
+    ReconExportRequest, ReconQuery, RuleSettingsRequest,
 };
 use affops_core::ops::{self, Ctx};
 use clap::{Subcommand, ValueEnum};
@@ -43,9 +43,6 @@ pub enum FraudCmd {
         #[arg(long, value_name = "OUT")]
         csv: Option<PathBuf>,
     },
-    /// Dispute cases.
-    #[command(subcommand)]
-    Dispute(DisputeCmd),
     /// Measure detection and reconciliation against sandbox worlds' answer keys (and public labelled data).
     Evaluate(crate::evaluate_cmd::EvalArgs),
 }
@@ -83,22 +80,11 @@ pub enum FlagsCmd {
     },
 }
 
-#[derive(Subcommand)]
-pub enum DisputeCmd {
-    Open {
-        #[arg(long = "from-discrepancy")]
-        from_discrepancy: i64,
-        #[arg(long)]
-        json: bool,
-    },
-}
-
 impl FraudCmd {
     pub fn json(&self) -> bool {
         match self {
             Self::Detect { json, .. } | Self::Reconcile { json, .. } => *json,
             Self::Flags(FlagsCmd::List { json, .. } | FlagsCmd::Decide { json, .. }) => *json,
-            Self::Dispute(DisputeCmd::Open { json, .. }) => *json,
             Self::Evaluate(_) => false,
         }
     }
@@ -283,24 +269,6 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                     r.id, r.reason, r.affiliate_id, r.detail
                 );
             }
-        }
-        FraudCmd::Dispute(DisputeCmd::Open {
-            from_discrepancy,
-            json,
-        }) => {
-            let case = ops::reconcile::dispute_open(
-                cx,
-                DisputeOpenInput {
-                    discrepancy_id: from_discrepancy,
-                },
-            )?;
-            if json {
-                return print_json(&case);
-            }
-            println!(
-                "Opened dispute case #{} '{}' claiming {} {}",
-                case.id, case.title, case.amount_claimed, case.currency
-            );
         }
     }
     Ok(())

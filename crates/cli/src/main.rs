@@ -7,6 +7,7 @@ mod attribution_cmd;
 mod commission_cmd;
 mod demo;
 mod detect_cmd;
+mod dispute_cmd;
 mod evaluate;
 mod evaluate_cmd;
 mod evaluate_public;
@@ -148,7 +149,11 @@ enum Command {
         /// The backup file.
         from: PathBuf,
     },
-    /// Fraud detection, the flag queue, reconciliation, disputes, and their evaluation.
+    /// Dispute cases: list, show, open, assign, comment, attach, move, resolve, evidence, outcome, sla.
+    Dispute(dispute_cmd::DisputeArgs),
+    /// The raw records (as received) and status history behind a conversion, player, click or deposit.
+    Show(dispute_cmd::ShowArgs),
+    /// Fraud detection, the flag queue, reconciliation, and their evaluation.
     #[command(flatten)]
     Fraud(detect_cmd::FraudCmd),
 }
@@ -182,6 +187,8 @@ impl Command {
             Command::Payee(a) => a.json,
             Command::Payout(a) => a.json,
             Command::Approval(a) => a.json,
+            Command::Dispute(a) => a.json,
+            Command::Show(a) => a.json,
             Command::Backup(a) => a.json,
             Command::Restore { .. }
             | Command::Workspace(_)
@@ -297,6 +304,8 @@ fn dispatch(cx: &Ctx, command: Command, rt: &tokio::runtime::Runtime) -> Result<
         Command::Payee(a) => payout_cmd::payee(cx, a)?,
         Command::Payout(a) => payout_cmd::payout(cx, a)?,
         Command::Approval(a) => payout_cmd::approval(cx, a)?,
+        Command::Dispute(a) => dispute_cmd::run(cx, a)?,
+        Command::Show(a) => dispute_cmd::show(cx, a)?,
         Command::Backup(a) => payout_cmd::backup(cx, a)?,
         Command::Demo { .. }
         | Command::Workspace(_)

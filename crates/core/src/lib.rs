@@ -31,6 +31,7 @@ pub mod coverage;
 pub mod credentials;
 pub mod dashboard;
 pub mod detect;
+pub mod disputes;
 pub mod error;
 pub mod import;
 pub mod ingest;

@@ -1,4 +1,4 @@
-//! Tauri commands: Fraud detection, the flag queue, reconciliation and disputes.
+//! Tauri commands: Fraud detection, the flag queue and reconciliation.
 //! Each is an adapter over one `affops_core::ops` function; who is asking is the shell's session, never the page's.
 
 use affops_core::api::*;
@@ -77,16 +77,6 @@ pub async fn reconcile_export_csv(
 ) -> Result<ExportedRows, ApiError> {
     console
         .run(move |cx| ops::reconcile::reconcile_export_csv(cx, request))
-        .await
-}
-
-#[tauri::command]
-pub async fn dispute_open(
-    console: State<'_, Console>,
-    request: DisputeOpenInput,
-) -> Result<DisputeCase, ApiError> {
-    console
-        .run(move |cx| ops::reconcile::dispute_open(cx, request))
         .await
 }
 

@@ -5,6 +5,7 @@
 pub mod attribution;
 pub mod commission;
 pub mod detect;
+pub mod disputes;
 pub mod payouts;
 pub mod people;
 pub mod sources;

@@ -825,9 +825,160 @@ export type ReasonCount = { reason: string, count: number, };
 
 export type ReconReport = { period: string, program: string, totals: Array<ReconAffiliateTotal>, reasons: Array<ReasonCount>, rows: Array<ReconRow>, };
 
-export type DisputeOpenInput = { discrepancy_id: number, };
+export type OpenedFrom = "manual" | "discrepancy" | "flag" | "statement_line" | "player" | "conversion" | "claim";
 
-export type DisputeCase = { id: number, state: string, title: string, affiliate_id: string, amount_claimed: string, currency: string, sla_due_at_ms: number, };
+export type DisputeOpenRequest = { from: OpenedFrom, 
+/**
+ * The source record (see [`OpenedFrom`]); empty for a case opened by hand.
+ */
+reference: string, 
+/**
+ * The claimant's affiliate id (required by hand, from a player, from a statement line).
+ */
+affiliate: string, 
+/**
+ * `YYYY-MM` the claim is about.
+ */
+period: string, title: string, description: string, 
+/**
+ * The amount the affiliate claims, in the program's currency (a decimal).
+ */
+amount: string, };
+
+export type DisputeFilter = { state?: string, affiliate?: string, 
+/**
+ * A person's sign-in name; `-` for cases nobody owns.
+ */
+owner?: string, reason?: string, 
+/**
+ * Only cases past their due date that are not resolved.
+ */
+overdue: boolean, };
+
+export type DisputeRow = { id: number, title: string, 
+/**
+ * open, investigating, awaiting_operator, accepted, partly_accepted or rejected.
+ */
+state: string, affiliate_id: string, affiliate_name: string, 
+/**
+ * The owner's sign-in name; empty when nobody owns it.
+ */
+owner: string, reason: string, period: string, opened_from: string, amount_claimed: string, 
+/**
+ * What the case has granted so far.
+ */
+granted: string, currency: string, due_at_ms: number, 
+/**
+ * on_time, near_due (under two days left), overdue, or resolved.
+ */
+due: string, created_at_ms: number, updated_at_ms: number, };
+
+export type DisputesPage = { rows: Array<DisputeRow>, 
+/**
+ * Cases not resolved, and those of them overdue (whatever the filter).
+ */
+open: number, overdue: number, 
+/**
+ * The program's SLA as people read it ("10 business days").
+ */
+sla: string, };
+
+export type DisputeEventView = { at_ms: number, by: string, 
+/**
+ * opened, moved, assigned, comment, attached, resolved, reopened, evidence.
+ */
+event: string, from_state: string, to_state: string, 
+/**
+ * The comment, the reason, the file: what the timeline shows.
+ */
+text: string, };
+
+export type DisputeAttachmentView = { id: number, file_name: string, sha256: string, bytes: number, added_by: string, added_at_ms: number, };
+
+export type DisputeOutcomeView = { decision: string, 
+/**
+ * The case's total grant after this decision.
+ */
+granted: string, reason: string, 
+/**
+ * The period whose statement shows the adjustment (empty for a rejection or no change).
+ */
+booked_period: string, ledger_entry: number | null, decided_by: string, decided_at_ms: number, };
+
+export type EvidenceItem = { 
+/**
+ * click, player, deposit, conversion, status_history, postback, attribution, qualification, flag,
+ * discrepancy, statement_line, raw.
+ */
+kind: string, title: string, 
+/**
+ * Where the record came from: "sync everflow/conversions page 3", "file clicks.csv row 17", "postback #42".
+ */
+source: string, sha256: string, 
+/**
+ * The record as canonical, pretty JSON.
+ */
+body: string, };
+
+export type EvidencePackView = { sha256: string, items: number, path: string, made_by: string, made_at_ms: number, };
+
+export type DisputeView = { case: DisputeRow, description: string, 
+/**
+ * `kind:ref` of what the case is about.
+ */
+subjects: Array<string>, events: Array<DisputeEventView>, attachments: Array<DisputeAttachmentView>, outcomes: Array<DisputeOutcomeView>, evidence: Array<EvidenceItem>, packs: Array<EvidencePackView>, 
+/**
+ * The states it may move to now (resolving ones included); `reopen` when resolved.
+ */
+allowed: Array<string>, 
+/**
+ * What accepting would grant, from the evidence (the amount claimed when nothing better is known).
+ */
+proposed_amount: string, 
+/**
+ * Where an adjustment would land now ("2026-11"; it differs from the case's period when that is closed).
+ */
+adjustment_period: string, };
+
+export type DisputeMoveRequest = { case_id: number, 
+/**
+ * investigating, awaiting_operator, or `reopen`.
+ */
+to: string, 
+/**
+ * Required to reopen.
+ */
+reason: string, };
+
+export type DisputeResolveRequest = { case_id: number, decision: string, 
+/**
+ * The amount granted, program currency (ignored for a rejection); empty: the proposed amount.
+ */
+amount: string, 
+/**
+ * Required: it goes back to the affiliate.
+ */
+reason: string, };
+
+export type DisputeAssignRequest = { case_id: number, 
+/**
+ * A person's sign-in name; empty to leave it unowned.
+ */
+owner: string, };
+
+export type DisputeNoteRequest = { case_id: number, text: string, path: string, };
+
+export type DisputeEvidenceRequest = { case_id: number, dir: string, };
+
+export type DisputeFiles = { files: Array<string>, 
+/**
+ * The zip's SHA-256 (evidence packs) or the PDF's (outcome statements).
+ */
+sha256: string, items: number, };
+
+export type DisputeSla = { days: number, business_days: boolean, };
+
+export type RawRequest = { kind: string, reference: string, };
 
 export type DashboardAlert = { 
 /**

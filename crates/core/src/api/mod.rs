@@ -48,6 +48,7 @@ pub use crate::commission::types::*;
 pub use crate::coverage::{CoverageReport, CoverageRow};
 pub use crate::dashboard::{AffiliateRow, Dashboard, DashboardQuery};
 pub use crate::detect::types::*;
+pub use crate::disputes::types::*;
 pub use crate::import::types::*;
 pub use crate::ingest::types::{Progress, StreamSyncResult, SyncSummary};
 pub use crate::payouts::approvals::ApprovalOutcome;
@@ -177,8 +178,25 @@ pub fn typescript_bindings() -> String {
         ReconAffiliateTotal::decl(),
         ReasonCount::decl(),
         ReconReport::decl(),
-        DisputeOpenInput::decl(),
-        DisputeCase::decl(),
+        OpenedFrom::decl(),
+        DisputeOpenRequest::decl(),
+        DisputeFilter::decl(),
+        DisputeRow::decl(),
+        DisputesPage::decl(),
+        DisputeEventView::decl(),
+        DisputeAttachmentView::decl(),
+        DisputeOutcomeView::decl(),
+        EvidenceItem::decl(),
+        EvidencePackView::decl(),
+        DisputeView::decl(),
+        DisputeMoveRequest::decl(),
+        DisputeResolveRequest::decl(),
+        DisputeAssignRequest::decl(),
+        DisputeNoteRequest::decl(),
+        DisputeEvidenceRequest::decl(),
+        DisputeFiles::decl(),
+        DisputeSla::decl(),
+        RawRequest::decl(),
         DashboardAlert::decl(),
         Vertical::decl(),
         Role::decl(),

@@ -35,6 +35,7 @@ pub fn label(key: &str) -> String {
         "carry_out" => "Balance carried forward",
         "waiver" => "Negative balance dropped",
         "returned_payment" => "Returned payment (paid again)",
+        "dispute_adjustment" => "Dispute adjustment",
         other => other,
     };
     match prefix {

@@ -234,8 +234,33 @@ operations! {
     ReconcileExportCsv = "reconcile_export_csv", Access::Needs(Reconcile), Write, true;
     /// A month's stored reconciliation (as it was last run), without running it again.
     ReconcileReport = "reconcile_report", Access::Needs(View), Read, true;
-    /// Open a dispute case from a discrepancy.
-    DisputeOpen = "dispute_open", Access::Needs(WorkDisputes), Write, false;
+    // ---- Disputes --------------------------------------------------------------------------------------------
+    /// Open a dispute case: from a discrepancy, a flag, a statement line, a player, a conversion, or by hand.
+    DisputeOpen = "dispute_open", Access::Needs(WorkDisputes), Write, true;
+    /// The program's cases, filtered, with their SLA state.
+    DisputesList = "disputes_list", Access::Needs(View), Read, true;
+    /// One case: history, attachments, outcomes, evidence, what may happen next.
+    DisputeShow = "dispute_show", Access::Needs(View), Read, true;
+    /// Move a case (investigating, awaiting operator) or reopen a resolved one with a reason.
+    DisputeMove = "dispute_move", Access::Needs(WorkDisputes), Write, true;
+    /// Give a case an owner (or none).
+    DisputeAssign = "dispute_assign", Access::Needs(WorkDisputes), Write, true;
+    /// Comment on a case.
+    DisputeComment = "dispute_comment", Access::Needs(WorkDisputes), Write, true;
+    /// Attach a file to a case (copied into the workspace, hashed).
+    DisputeAttach = "dispute_attach", Access::Needs(WorkDisputes), Write, true;
+    /// Accept, partly accept or reject a case; an accepted amount is a new adjustment entry.
+    DisputeResolve = "dispute_resolve", Access::Needs(WorkDisputes), Write, true;
+    /// Write a case's evidence pack (HTML, PDF, a verifiable archive) and record its hash.
+    DisputeEvidence = "dispute_evidence", Access::Needs(WorkDisputes), Write, true;
+    /// Write the statement of a resolved case's outcome for the affiliate.
+    DisputeOutcomeStatement = "dispute_outcome_statement", Access::Needs(View), Read, true;
+    /// The program's SLA for answering cases.
+    DisputeSla = "dispute_sla", Access::Needs(View), Read, true;
+    /// Set the program's SLA (days, calendar or business).
+    SetDisputeSla = "set_dispute_sla", Access::Needs(ManageWorkspace), Write, true;
+    /// A conversion, player, click or deposit with the raw records it was stored from and its status history.
+    RawRecord = "raw_record", Access::Needs(View), Read, true;
     // ---- Payouts -------------------------------------------------------------------------------------------
     /// Approve (or reject, with a reason) an affiliate's statement lines past their hold.
     StatementLines = "statement_lines", Access::Needs(ApproveStatements), Write, true;

@@ -230,6 +230,14 @@ impl Allowed {
         })
     }
 
+    /// The day `now_ms` falls on in the program's reporting zone.
+    pub fn today(&self, now_ms: i64) -> Result<String, ApiError> {
+        let tz = crate::time::parse_zone(&self.program()?.timezone)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        crate::time::day_of(now_ms, tz)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+    }
+
     /// The acting person's sign-in name ("" before anyone exists).
     pub fn actor(&self) -> &str {
         self.person.as_ref().map_or("", |p| p.name.as_str())

@@ -14,6 +14,7 @@ mod context;
 #[cfg(feature = "demo")]
 mod demo_host;
 pub mod detect;
+pub mod disputes;
 pub mod exports;
 pub mod imports;
 pub mod payouts;

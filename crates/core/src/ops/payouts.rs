@@ -2,7 +2,7 @@
 //! signed approvals (in the app or as files between machines), payment files, paid/failed/returned, backups.
 
 use super::catalog::Op;
-use super::context::{Allowed, Ctx};
+use super::context::Ctx;
 use super::exports;
 use crate::api::{
     ApiError, ApprovalOutcome, ApproveRunRequest, BackupResult, BankReturnRequest, ErrorCode,
@@ -25,14 +25,6 @@ impl From<PayoutError> for ApiError {
             PayoutError::Store(s) => s.into(),
         }
     }
-}
-
-/// Today in the program's zone.
-fn today(cx: &Ctx, a: &Allowed) -> Result<String, ApiError> {
-    let tz = crate::time::parse_zone(&a.program()?.timezone)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    crate::time::day_of(cx.now_ms, tz)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
 fn settings_of(cx: &Ctx) -> Result<settings::WorkspaceSettings, ApiError> {
@@ -72,7 +64,7 @@ fn signing_key(
 pub fn statement_lines(cx: &Ctx, req: StatementLinesRequest) -> Result<LinesDecision, ApiError> {
     let a = cx.allow_request(Op::StatementLines, &req)?;
     let (p, stamp) = (a.program()?, a.stamp()?);
-    let as_of = today(cx, &a)?;
+    let as_of = a.today(cx.now_ms)?;
     Ok(cx
         .workspace()
         .store()

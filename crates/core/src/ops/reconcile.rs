@@ -1,13 +1,10 @@
-//! Reconciliation (tracker against operator) and disputes.
+//! Reconciliation (tracker against operator); its rows become dispute cases in `ops::disputes`.
 
 use super::catalog::Op;
 use super::context::Ctx;
 use super::exports;
-use crate::api::{
-    ApiError, DisputeCase, DisputeOpenInput, ErrorCode, ExportedRows, ReconExportRequest,
-    ReconQuery, ReconReport,
-};
-use crate::reconcile::{dispute, report, ReconError, ReconSettings};
+use crate::api::{ApiError, ErrorCode, ExportedRows, ReconExportRequest, ReconQuery, ReconReport};
+use crate::reconcile::{report, ReconError, ReconSettings};
 
 impl From<ReconError> for ApiError {
     fn from(e: ReconError) -> Self {
@@ -76,14 +73,5 @@ pub fn reconcile_report(cx: &Ctx, q: ReconQuery) -> Result<ReconReport, ApiError
         &month,
         reason,
         q.affiliate.as_deref(),
-    )?)
-}
-
-pub fn dispute_open(cx: &Ctx, input: DisputeOpenInput) -> Result<DisputeCase, ApiError> {
-    let a = cx.allow_request(Op::DisputeOpen, &input)?;
-    Ok(dispute::open_from_discrepancy(
-        cx.workspace().store(),
-        &input,
-        a.stamp()?,
     )?)
 }

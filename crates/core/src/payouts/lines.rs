@@ -11,14 +11,10 @@ use crate::programs::Program;
 use rusqlite::{params, Transaction};
 
 /// Months tried when looking for an open period to book a reversal in.
-const OPEN_PERIOD_LOOKAHEAD_MONTHS: u32 = 24;
+pub const OPEN_PERIOD_LOOKAHEAD_MONTHS: u32 = 24;
 
 /// The first open period at or after `label` (created if needed): where new money entries may be booked.
-pub(super) fn open_period_from(
-    tx: &Transaction<'_>,
-    program_id: i64,
-    label: &str,
-) -> PayoutResult<i64> {
+pub fn open_period_from(tx: &Transaction<'_>, program_id: i64, label: &str) -> PayoutResult<i64> {
     let (first, _) = period::month_bounds(label)?;
     let mut day =
         crate::time::parse_day(&first).map_err(|e| PayoutError::Invalid(e.to_string()))?;
@@ -37,7 +33,7 @@ pub(super) fn open_period_from(
 }
 
 /// The next month's label.
-pub(super) fn next_month(label: &str) -> PayoutResult<String> {
+pub fn next_month(label: &str) -> PayoutResult<String> {
     let (first, _) = period::month_bounds(label)?;
     let day = crate::time::parse_day(&first).map_err(|e| PayoutError::Invalid(e.to_string()))?;
     Ok(day

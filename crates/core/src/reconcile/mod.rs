@@ -1,12 +1,10 @@
 //! Reconciliation (DOMAIN.md §6): the tracker's conversions against the operator's FTDs for one period, joined
 //! on click id, order (deposit) id and player id, every disagreement given a reason code and the payout at
-//! stake. Results are stored (`recon_discrepancies`) so a row can become a dispute case ([`dispute`]).
+//! stake. Results are stored (`recon_discrepancies`) so a row can become a dispute case (`crate::disputes`).
 //!
 //! - [`matching`]: loading both sides and classifying (the reason codes); `keys` hashes the join keys once.
 //! - [`report`]: totals per affiliate, filters, CSV export.
-//! - [`dispute`]: opening a dispute case from a discrepancy.
 
-pub mod dispute;
 mod keys;
 pub mod matching;
 pub mod report;

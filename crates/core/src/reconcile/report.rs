@@ -356,12 +356,15 @@ pub struct Stored {
     pub deposit_ref: String,
     pub player_ref: String,
     pub detail: String,
+    /// `YYYY-MM`.
+    pub period: String,
 }
 
 /// The stored discrepancy by id.
 pub fn discrepancy(conn: &Connection, id: i64) -> rusqlite::Result<Option<Stored>> {
     conn.query_row(
-        "SELECT program_id, affiliate_id, reason, impact_micros, currency, conversion_ref, deposit_ref, player_ref, detail
+        "SELECT program_id, affiliate_id, reason, impact_micros, currency, conversion_ref, deposit_ref, player_ref, detail,
+                period
          FROM recon_discrepancies WHERE id = ?1",
         [id],
         |r| {
@@ -375,6 +378,7 @@ pub fn discrepancy(conn: &Connection, id: i64) -> rusqlite::Result<Option<Stored
                 deposit_ref: r.get(6)?,
                 player_ref: r.get(7)?,
                 detail: r.get(8)?,
+                period: r.get(9)?,
             })
         },
     )

@@ -60,22 +60,3 @@ pub struct ReconReport {
     pub reasons: Vec<ReasonCount>,
     pub rows: Vec<ReconRow>,
 }
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct DisputeOpenInput {
-    #[ts(type = "number")]
-    pub discrepancy_id: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct DisputeCase {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub state: String,
-    pub title: String,
-    pub affiliate_id: String,
-    pub amount_claimed: String,
-    pub currency: String,
-    #[ts(type = "number")]
-    pub sla_due_at_ms: i64,
-}

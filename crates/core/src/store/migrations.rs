@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0013_clicks_time_index.sql"),
     migration!("0014_people.sql", rebuilds),
     migration!("0015_payouts.sql"),
+    migration!("0016_disputes.sql", rebuilds),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -169,7 +169,32 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::ReconcileExportCsv => {
             ops::reconcile::reconcile_export_csv(cx, ReconExportRequest::default()).map(drop)
         }
-        Op::DisputeOpen => ops::reconcile::dispute_open(cx, DisputeOpenInput::default()).map(drop),
+        Op::DisputeOpen => ops::disputes::dispute_open(cx, DisputeOpenRequest::default()).map(drop),
+        Op::DisputesList => ops::disputes::disputes_list(cx, DisputeFilter::default()).map(drop),
+        Op::DisputeShow => ops::disputes::dispute_show(cx, 0).map(drop),
+        Op::DisputeMove => ops::disputes::dispute_move(cx, DisputeMoveRequest::default()).map(drop),
+        Op::DisputeAssign => {
+            ops::disputes::dispute_assign(cx, DisputeAssignRequest::default()).map(drop)
+        }
+        Op::DisputeComment => {
+            ops::disputes::dispute_comment(cx, DisputeNoteRequest::default()).map(drop)
+        }
+        Op::DisputeAttach => {
+            ops::disputes::dispute_attach(cx, DisputeNoteRequest::default()).map(drop)
+        }
+        Op::DisputeResolve => {
+            ops::disputes::dispute_resolve(cx, DisputeResolveRequest::default()).map(drop)
+        }
+        Op::DisputeEvidence => {
+            ops::disputes::dispute_evidence(cx, DisputeEvidenceRequest::default()).map(drop)
+        }
+        Op::DisputeOutcomeStatement => {
+            ops::disputes::dispute_outcome_statement(cx, DisputeEvidenceRequest::default())
+                .map(drop)
+        }
+        Op::DisputeSla => ops::disputes::dispute_sla(cx).map(drop),
+        Op::SetDisputeSla => ops::disputes::set_dispute_sla(cx, DisputeSla::default()).map(drop),
+        Op::RawRecord => ops::disputes::raw_record(cx, RawRequest::default()).map(drop),
         Op::ReconcileReport => {
             ops::reconcile::reconcile_report(cx, ReconQuery::default()).map(drop)
         }

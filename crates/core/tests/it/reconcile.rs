@@ -1,7 +1,7 @@
 //! Reconciliation on rows inserted directly: each DOMAIN §6 reason code with a worked case, the totals, the
 //! spreadsheet-safe CSV export and opening a dispute case from a discrepancy.
 
-use affops_core::api::{DisputeOpenInput, ReconQuery, ReconReport};
+use affops_core::api::{DisputeOpenRequest, OpenedFrom, ReconQuery, ReconReport};
 use affops_core::reconcile::{self, ReconSettings};
 use rusqlite::params;
 
@@ -324,64 +324,63 @@ fn dispute_from_a_discrepancy() {
     );
     let r = run(&fx, None);
     let id = r.rows[0].id;
-    let case = reconcile::dispute::open_from_discrepancy(
-        &fx.store,
-        &DisputeOpenInput { discrepancy_id: id },
-        &ana(NOW),
-    )
-    .unwrap();
-    assert_eq!(
-        (
-            case.state.as_str(),
-            case.amount_claimed.as_str(),
-            case.affiliate_id.as_str()
-        ),
-        ("open", "50.00", "1")
-    );
-    assert_eq!(case.sla_due_at_ms, NOW + 14 * DAY);
-    let refs: String = fx
+    let program = fx
         .store
-        .read::<_, affops_core::store::StoreError>(|c| {
-            Ok(
-                c.query_row("SELECT evidence_refs_json FROM dispute_cases", [], |r| {
-                    r.get(0)
-                })?,
+        .read(affops_core::programs::all)
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let open = |stamp: &affops_core::audit::Stamp, discrepancy: i64| {
+        fx.store.write(|tx| {
+            affops_core::disputes::cases::open(
+                tx,
+                &program,
+                &DisputeOpenRequest {
+                    from: OpenedFrom::Discrepancy,
+                    reference: discrepancy.to_string(),
+                    ..Default::default()
+                },
+                stamp,
             )
         })
+    };
+    let case_id = open(&ana(NOW), id).unwrap();
+    let (state, claimed, due): (String, i64, i64) = fx
+        .store
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(c.query_row(
+                "SELECT state, amount_claimed_micros, sla_due_at_ms FROM dispute_cases WHERE id = ?1",
+                [case_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
         .unwrap();
-    assert!(refs.contains("\"d2\"") && refs.contains("\"p2\""));
+    assert_eq!((state.as_str(), claimed), ("open", 50_000_000));
+    assert!(
+        due > NOW + 14 * DAY - DAY && due <= NOW + 15 * DAY,
+        "14 calendar days, to the end of the day"
+    );
+    assert_eq!(
+        fx.count("SELECT COUNT(*) FROM dispute_subjects WHERE ref IN ('d2', 'p2')"),
+        2
+    );
     assert_eq!(
         fx.count("SELECT COUNT(*) FROM dispute_events WHERE event = 'opened'"),
         1
     );
-    assert_eq!(
-        fx.count("SELECT COUNT(*) FROM audit_log WHERE action = 'dispute_open'"),
-        1
+    let again = open(&ana(NOW), id).unwrap_err();
+    assert!(
+        again.to_string().contains("already has dispute case"),
+        "{again}"
     );
-    let again = reconcile::dispute::open_from_discrepancy(
-        &fx.store,
-        &DisputeOpenInput { discrepancy_id: id },
-        &ana(NOW),
-    );
-    assert!(again
-        .unwrap_err()
-        .to_string()
-        .contains("already has dispute case"));
     // Nobody signed in: refused (the front door never gets here without a person, but the domain checks too).
-    assert!(reconcile::dispute::open_from_discrepancy(
-        &fx.store,
-        &DisputeOpenInput { discrepancy_id: id },
+    assert!(open(
         &affops_core::audit::Stamp::tool("test", "dispute_open", NOW),
+        id
     )
     .is_err());
-    assert!(reconcile::dispute::open_from_discrepancy(
-        &fx.store,
-        &DisputeOpenInput {
-            discrepancy_id: 999
-        },
-        &ana(NOW),
-    )
-    .is_err());
+    assert!(open(&ana(NOW), 999).is_err());
     let r2 = run(&fx, None);
     assert_eq!(r2.rows[0].id, id);
     assert!(fx

@@ -82,3 +82,19 @@ pub fn console_as(ws: &Workspace, role: Role, now_ms: i64) -> Console {
     as_role(ws, role, now_ms);
     signed_in_console(ws, name_of(role), now_ms)
 }
+
+/// A workspace with the demo's people and the demo world synced into it (by the affiliate manager), as the app's
+/// "Open demo workspace" leaves it; the clock reads `now_ms`.
+pub fn demo_workspace(now_ms: i64) -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path()).unwrap();
+    seed_people(&ws, now_ms);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(ops::workspace::open_demo_workspace(
+        &signed_in_as(&ws, "max", now_ms),
+        None,
+        Arc::new(|_| {}),
+    ))
+    .expect("demo");
+    (dir, ws)
+}

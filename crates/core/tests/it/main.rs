@@ -16,6 +16,9 @@
 //! - `detect`, `detect_rules`: every fraud rule with a positive and a negative case.
 //! - `detect_flow`: validation, failing rules, idempotent/incremental runs, audited decisions, backtest.
 //! - `detect_fixture`: a store with rows inserted directly, for `detect` and `reconcile`.
+//! - `disputes`: a reconciliation row worked to an adjustment on the next open statement, reopened and partly
+//!   accepted; illegal moves; the evidence pack checked with `unzip` and `sha256sum -c`; business-day SLA, overdue
+//!   cases, manual and player cases, raw records.
 //! - `front_door`: a console with the demo's people over a test's workspace, signed in per role.
 //! - `front_door_permissions`: A4 over every operation: refused without its permission (nothing written), let through
 //!   with it; nothing but the sign-in screen answers without a session.
@@ -62,6 +65,7 @@ mod detect_fixture;
 mod detect_flow;
 mod detect_money;
 mod detect_rules;
+mod disputes;
 mod front_door;
 mod front_door_permissions;
 mod import;

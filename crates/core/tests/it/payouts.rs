@@ -5,7 +5,7 @@
 //! copies: duplicates, edits, truncation, another workspace, a stale run, a non-finance key) and M7 (no ledger
 //! entry in two live runs).
 
-use crate::front_door::{seed_people, signed_in_as};
+use crate::front_door::{demo_workspace, signed_in_as};
 use affops_core::api::*;
 use affops_core::ops::{self, Ctx};
 use affops_core::payouts::approvals;
@@ -33,17 +33,8 @@ impl World {
 /// The demo workspace with its people, plus `frank`, a third finance person (so a run can need two approvers
 /// besides its preparer); payee details are paid at once, and runs from 100 EUR need two approvers.
 fn demo() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path()).unwrap();
-    seed_people(&ws, NOW);
+    let (dir, ws) = demo_workspace(NOW);
     let owner = signed_in_as(&ws, "olivia", NOW);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(ops::workspace::open_demo_workspace(
-        &signed_in_as(&ws, "max", NOW),
-        None,
-        Arc::new(|_| {}),
-    ))
-    .expect("demo");
     ops::people::add_person(
         &owner,
         AddPersonRequest {

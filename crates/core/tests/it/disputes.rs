@@ -1,0 +1,572 @@
+//! Disputes through the front door on the demo: a case opened from a reconciliation row is worked to accepted with
+//! an adjustment that the next open statement shows (October is closed, so it lands in November, and the case said
+//! so before); another is rejected; illegal moves name the allowed ones; the evidence pack verifies with
+//! `sha256sum -c`; the SLA counts business days; overdue cases are found; every step is audited.
+
+use crate::front_door::{demo_workspace, signed_in_as};
+use affops_core::api::*;
+use affops_core::ops::{self, Ctx};
+use affops_core::workspace::Workspace;
+use std::process::Command;
+
+/// 2026-12-04 12:00 UTC (a Friday).
+const NOW: i64 = 1_796_385_600_000;
+const DAY: i64 = 86_400_000;
+
+fn reconcile(ana: &Ctx) -> ReconReport {
+    ops::reconcile::reconcile_period(
+        ana,
+        ReconQuery {
+            period: "2026-10".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+fn open_from(cx: &Ctx, from: OpenedFrom, reference: &str) -> Result<DisputeView, ApiError> {
+    ops::disputes::dispute_open(
+        cx,
+        DisputeOpenRequest {
+            from,
+            reference: reference.into(),
+            ..Default::default()
+        },
+    )
+}
+
+fn mv(cx: &Ctx, case_id: i64, to: &str, reason: &str) -> Result<DisputeView, ApiError> {
+    ops::disputes::dispute_move(
+        cx,
+        DisputeMoveRequest {
+            case_id,
+            to: to.into(),
+            reason: reason.into(),
+        },
+    )
+}
+
+fn resolve(
+    cx: &Ctx,
+    case_id: i64,
+    decision: &str,
+    amount: &str,
+    reason: &str,
+) -> Result<DisputeView, ApiError> {
+    ops::disputes::dispute_resolve(
+        cx,
+        DisputeResolveRequest {
+            case_id,
+            decision: decision.into(),
+            amount: amount.into(),
+            reason: reason.into(),
+        },
+    )
+}
+
+fn count(ws: &Workspace, sql: &str) -> i64 {
+    ws.store()
+        .read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+        .unwrap()
+}
+
+#[test]
+fn a_missing_postback_claim_worked_to_an_adjustment_on_the_next_statement() {
+    let (_d, ws) = demo_workspace(NOW);
+    let (ana, vera, fiona) = (
+        signed_in_as(&ws, "ana", NOW),
+        signed_in_as(&ws, "vera", NOW),
+        signed_in_as(&ws, "fiona", NOW),
+    );
+    let report = reconcile(&ana);
+    let row = report
+        .rows
+        .iter()
+        .find(|r| r.reason == "missing_postback")
+        .expect("the demo plants a missing postback");
+
+    // A viewer may read cases, never open one.
+    assert_eq!(
+        open_from(&vera, OpenedFrom::Discrepancy, &row.id.to_string())
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    let case = open_from(&ana, OpenedFrom::Discrepancy, &row.id.to_string()).unwrap();
+    let id = case.case.id;
+    assert_eq!(
+        (case.case.state.as_str(), case.case.affiliate_id.as_str()),
+        ("open", row.affiliate_id.as_str())
+    );
+    assert_eq!(case.case.amount_claimed, row.impact.trim_start_matches('-'));
+    assert_eq!(case.case.period, "2026-10");
+    assert!(case
+        .subjects
+        .iter()
+        .any(|s| s == &format!("discrepancy:{}", row.id)));
+    assert_eq!(
+        case.allowed,
+        [
+            "investigating",
+            "awaiting_operator",
+            "accepted",
+            "partly_accepted",
+            "rejected"
+        ]
+    );
+    let again = open_from(&ana, OpenedFrom::Discrepancy, &row.id.to_string()).unwrap_err();
+    assert!(
+        again.message.contains("already has dispute case"),
+        "{}",
+        again.message
+    );
+
+    // Evidence assembled by itself: the operator's player and deposit, the reconciliation row, raw records whose
+    // hashes are the store's own.
+    let kinds: Vec<&str> = case.evidence.iter().map(|e| e.kind.as_str()).collect();
+    for k in ["player", "deposit", "discrepancy", "attribution", "raw"] {
+        assert!(kinds.contains(&k), "evidence has {k}: {kinds:?}");
+    }
+    for raw in case.evidence.iter().filter(|e| e.kind == "raw") {
+        assert_eq!(
+            count(
+                &ws,
+                &format!(
+                    "SELECT COUNT(*) FROM raw_records WHERE sha256 = '{}'",
+                    raw.sha256
+                )
+            ),
+            1,
+            "{}",
+            raw.title
+        );
+    }
+
+    // Owner, comment, attachment; the owner must be someone who works disputes.
+    let e = ops::disputes::dispute_assign(
+        &ana,
+        DisputeAssignRequest {
+            case_id: id,
+            owner: "vera".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains("vera may not work disputes"),
+        "{}",
+        e.message
+    );
+    let v = ops::disputes::dispute_assign(
+        &ana,
+        DisputeAssignRequest {
+            case_id: id,
+            owner: "ana".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(v.case.owner, "ana");
+    ops::disputes::dispute_comment(
+        &ana,
+        DisputeNoteRequest {
+            case_id: id,
+            text: "Operator confirms the FTD; checking the postback log.".into(),
+            path: String::new(),
+        },
+    )
+    .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let note = files.path().join("affiliate-email.txt");
+    std::fs::write(
+        &note,
+        "Hi, player P000073 deposited on Oct 3 and we were not paid.",
+    )
+    .unwrap();
+    let v = ops::disputes::dispute_attach(
+        &ana,
+        DisputeNoteRequest {
+            case_id: id,
+            text: String::new(),
+            path: note.display().to_string(),
+        },
+    )
+    .unwrap();
+    assert_eq!(v.attachments.len(), 1);
+    assert_eq!(
+        v.attachments[0].sha256,
+        affops_core::commission::statement::sha256_hex(&std::fs::read(&note).unwrap())
+    );
+    let big = files.path().join("big.bin");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(21 << 20)
+        .unwrap();
+    let e = ops::disputes::dispute_attach(
+        &ana,
+        DisputeNoteRequest {
+            case_id: id,
+            text: String::new(),
+            path: big.display().to_string(),
+        },
+    )
+    .unwrap_err();
+    assert!(e.message.contains("up to 20 MiB"), "{}", e.message);
+    assert_eq!(
+        count(
+            &ws,
+            &format!("SELECT COUNT(*) FROM dispute_attachments WHERE case_id = {id}")
+        ),
+        1
+    );
+
+    // The state machine: illegal moves name the allowed ones, decisions are resolutions with a reason.
+    mv(&ana, id, "awaiting_operator", "").unwrap();
+    let e = mv(&ana, id, "open", "").unwrap_err();
+    assert!(
+        e.message.contains(
+            "awaiting_operator: it may move to investigating, accepted, partly_accepted, rejected"
+        ),
+        "{}",
+        e.message
+    );
+    assert!(mv(&ana, id, "accepted", "")
+        .unwrap_err()
+        .message
+        .contains("resolve"));
+    assert!(resolve(&ana, id, "accepted", "", " ")
+        .unwrap_err()
+        .message
+        .starts_with("Reason"));
+    assert!(mv(&ana, id, "reopen", "x")
+        .unwrap_err()
+        .message
+        .contains("only a resolved case reopens"));
+
+    // October is closed before the decision: the adjustment lands in November, and the case says so first.
+    ops::commission::close_period(&fiona, "2026-10".into()).unwrap();
+    let v = ops::disputes::dispute_show(&ana, id).unwrap();
+    assert_eq!(v.adjustment_period, "2026-11");
+    let entries = count(&ws, "SELECT COUNT(*) FROM ledger_entries");
+    let v = resolve(
+        &ana,
+        id,
+        "accepted",
+        "",
+        "The operator's FTD D000060 is genuine; the postback was lost.",
+    )
+    .unwrap();
+    assert_eq!(v.case.state, "accepted");
+    assert_eq!(v.case.granted, v.case.amount_claimed);
+    assert_eq!(v.outcomes[0].booked_period, "2026-11");
+    assert_eq!(
+        count(&ws, "SELECT COUNT(*) FROM ledger_entries"),
+        entries + 1,
+        "one new entry, nothing edited"
+    );
+    let nov = ops::commission::statement(
+        &vera,
+        StatementRequest {
+            affiliate: row.affiliate_id.clone(),
+            period: "2026-11".into(),
+        },
+    )
+    .unwrap();
+    let line = nov
+        .lines
+        .iter()
+        .find(|l| l.label == "Dispute adjustment")
+        .expect("the adjustment is on the November statement");
+    assert_eq!(line.amount, v.case.granted);
+    assert!(line.rule.contains(&format!("dispute case #{id}")));
+    assert_eq!(line.status, "pending", "finance approves it like any line");
+
+    // Reopened and partly accepted: the difference is booked, again as a new entry.
+    assert!(mv(&ana, id, "reopen", " ")
+        .unwrap_err()
+        .message
+        .starts_with("Reason"));
+    mv(
+        &ana,
+        id,
+        "reopen",
+        "The operator now says half the deposit was charged back.",
+    )
+    .unwrap();
+    let claimed = v.case.amount_claimed.clone();
+    assert!(resolve(&ana, id, "partly_accepted", &claimed, "x")
+        .unwrap_err()
+        .message
+        .contains("less than"));
+    let v = resolve(
+        &ana,
+        id,
+        "partly_accepted",
+        "10",
+        "Half charged back: 10.00 stands.",
+    )
+    .unwrap();
+    assert_eq!(v.case.granted, "10.00");
+    let nov = ops::commission::statement(
+        &vera,
+        StatementRequest {
+            affiliate: row.affiliate_id.clone(),
+            period: "2026-11".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        nov.lines
+            .iter()
+            .find(|l| l.label == "Dispute adjustment")
+            .unwrap()
+            .amount,
+        "10.00"
+    );
+
+    // The evidence pack verifies with standard tools; its hash is recorded on the case.
+    let out = files.path().join("pack");
+    let pack = ops::disputes::dispute_evidence(
+        &ana,
+        DisputeEvidenceRequest {
+            case_id: id,
+            dir: out.display().to_string(),
+        },
+    )
+    .unwrap();
+    assert!(pack.items > 5);
+    let zip = pack.files.iter().find(|f| f.ends_with(".zip")).unwrap();
+    assert_eq!(
+        pack.sha256,
+        affops_core::commission::statement::sha256_hex(&std::fs::read(zip).unwrap())
+    );
+    let unzipped = files.path().join("unzipped");
+    let st = Command::new("unzip")
+        .arg("-q")
+        .arg(zip)
+        .arg("-d")
+        .arg(&unzipped)
+        .status()
+        .expect("unzip (Debian package unzip, installed by .ci/setup)");
+    assert!(st.success());
+    let check = Command::new("sha256sum")
+        .args(["-c", "--strict", "manifest.sha256"])
+        .current_dir(&unzipped)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let listed = String::from_utf8_lossy(&check.stdout)
+        .lines()
+        .filter(|l| l.ends_with(": OK"))
+        .count();
+    assert_eq!(
+        listed as u32,
+        pack.items + 3,
+        "every item plus the case, the HTML and the PDF"
+    );
+    let v = ops::disputes::dispute_show(&vera, id).unwrap();
+    assert_eq!(v.packs[0].sha256, pack.sha256);
+
+    // The outcome statement for the affiliate.
+    let outcome = ops::disputes::dispute_outcome_statement(
+        &vera,
+        DisputeEvidenceRequest {
+            case_id: id,
+            dir: out.display().to_string(),
+        },
+    )
+    .unwrap();
+    let html =
+        std::fs::read_to_string(outcome.files.iter().find(|f| f.ends_with(".html")).unwrap())
+            .unwrap();
+    assert!(
+        html.contains("partly accepted")
+            && html.contains("Half charged back")
+            && html.contains("2026-11"),
+        "{html}"
+    );
+
+    // The timeline and the audit log hold every step, under the person.
+    let events: Vec<&str> = v.events.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(
+        events,
+        [
+            "opened", "assigned", "comment", "attached", "moved", "resolved", "reopened",
+            "resolved", "evidence"
+        ]
+    );
+    assert!(ops::audit::audit_verify(&vera).unwrap().broken.is_none());
+    assert_eq!(
+        count(
+            &ws,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'dispute_resolve' AND actor = 'ana'"
+        ),
+        2
+    );
+}
+
+#[test]
+fn rejected_by_hand_sla_in_business_days_and_overdue_cases() {
+    let (_d, ws) = demo_workspace(NOW);
+    let (ana, olivia, fiona) = (
+        signed_in_as(&ws, "ana", NOW),
+        signed_in_as(&ws, "olivia", NOW),
+        signed_in_as(&ws, "fiona", NOW),
+    );
+    let sla = DisputeSla {
+        days: 10,
+        business_days: true,
+    };
+    assert_eq!(
+        ops::disputes::set_dispute_sla(&fiona, sla.clone())
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    assert!(ops::disputes::set_dispute_sla(
+        &olivia,
+        DisputeSla {
+            days: 0,
+            business_days: false
+        }
+    )
+    .unwrap_err()
+    .message
+    .starts_with("Days"));
+    ops::disputes::set_dispute_sla(&olivia, sla).unwrap();
+
+    // By hand: the affiliate and a title are required.
+    let e = ops::disputes::dispute_open(
+        &ana,
+        DisputeOpenRequest {
+            title: "March is short".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.message.starts_with("Affiliate"), "{}", e.message);
+    let manual = ops::disputes::dispute_open(
+        &ana,
+        DisputeOpenRequest {
+            affiliate: "2".into(),
+            period: "2026-10".into(),
+            title: "October is short by 400 EUR".into(),
+            amount: "400".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // Friday 2026-12-04 + 10 business days: Friday 2026-12-18, end of day (UTC programs).
+    let due = chrono::DateTime::from_timestamp_millis(manual.case.due_at_ms).unwrap();
+    assert_eq!(due.format("%Y-%m-%d %H:%M").to_string(), "2026-12-18 23:59");
+    assert_eq!(manual.case.due, "on_time");
+    let entries = count(&ws, "SELECT COUNT(*) FROM ledger_entries");
+    let v = resolve(
+        &ana,
+        manual.case.id,
+        "rejected",
+        "",
+        "Every October FTD of affiliate 2 is paid; see the statement.",
+    )
+    .unwrap();
+    assert_eq!(
+        (v.case.state.as_str(), v.case.granted.as_str()),
+        ("rejected", "0.00")
+    );
+    assert_eq!(
+        count(&ws, "SELECT COUNT(*) FROM ledger_entries"),
+        entries,
+        "a rejection posts nothing"
+    );
+    assert_eq!(v.allowed, ["reopen"]);
+
+    // From a player and a conversion; unknown references are named.
+    let e = open_from(&ana, OpenedFrom::Player, "NOPE").unwrap_err();
+    assert!(e.message.starts_with("Affiliate"), "{}", e.message);
+    let e = ops::disputes::dispute_open(
+        &ana,
+        DisputeOpenRequest {
+            from: OpenedFrom::Player,
+            reference: "NOPE".into(),
+            affiliate: "3".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.message.contains("no player 'NOPE'"), "{}", e.message);
+    let player = ops::disputes::dispute_open(
+        &ana,
+        DisputeOpenRequest {
+            from: OpenedFrom::Player,
+            reference: "P000015".into(),
+            affiliate: "3".into(),
+            amount: "25".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(player.evidence.iter().any(|e| e.kind == "attribution"));
+    assert!(player.evidence.iter().any(|e| e.kind == "qualification"));
+
+    // Thirty days on, the open cases are overdue; the resolved one is not.
+    let later = signed_in_as(&ws, "ana", NOW + 30 * DAY);
+    let page = ops::disputes::disputes_list(
+        &later,
+        DisputeFilter {
+            overdue: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        page.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [player.case.id]
+    );
+    assert_eq!((page.open, page.overdue), (1, 1));
+    assert_eq!(page.sla, "10 business days");
+    let all = ops::disputes::disputes_list(&later, DisputeFilter::default()).unwrap();
+    assert_eq!(all.rows.len(), 2);
+    assert!(ops::disputes::disputes_list(
+        &later,
+        DisputeFilter {
+            state: Some("closed".into()),
+            ..Default::default()
+        }
+    )
+    .unwrap_err()
+    .message
+    .starts_with("State"));
+
+    // The raw records behind a conversion, as received, with its status history.
+    let conv: String = ws
+        .store()
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(c.query_row(
+                "SELECT external_id FROM conversions WHERE raw_id IS NOT NULL ORDER BY id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let raw = ops::disputes::raw_record(
+        &ana,
+        RawRequest {
+            kind: "conversion".into(),
+            reference: conv.clone(),
+        },
+    )
+    .unwrap();
+    assert!(
+        raw.iter().any(|i| i.kind == "conversion")
+            && raw.iter().any(|i| i.kind == "raw")
+            && raw.iter().any(|i| i.kind == "status_history"),
+        "{raw:?}"
+    );
+    assert!(
+        raw.iter()
+            .any(|i| i.kind == "raw" && i.body.contains(&conv)),
+        "the page it came in"
+    );
+}

@@ -197,7 +197,8 @@ async function openStatementOf(browser, period, affiliate) {
  * that is partly below the fold, and the click then lands nowhere.
  */
 async function press(el) {
-  await el.scrollIntoView({ block: 'center' });
+  await el.waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+  await el.execute((e) => e.scrollIntoView({ block: 'center', inline: 'nearest' }));
   await el.waitForClickable({ timeout: SCREEN_TIMEOUT_MS });
   await el.click();
 }

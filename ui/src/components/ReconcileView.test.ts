@@ -73,7 +73,9 @@ describe('ReconcileView', () => {
     expect(screen.queryByTestId('recon-user')).toBeNull();
     const first = screen.getAllByTestId('recon-row')[0];
     await userEvent.click(within(first).getByTestId('recon-dispute'));
-    await waitFor(() => expect(backend.disputeOpen).toHaveBeenCalledWith({ discrepancy_id: 1 }));
+    await waitFor(() =>
+      expect(backend.disputeOpen).toHaveBeenCalledWith({ from: 'discrepancy', reference: '1', affiliate: '', period: '', title: '', description: '', amount: '' }),
+    );
     expect(within(first).getByTestId('recon-disputed')).toHaveTextContent('case #7');
   });
 

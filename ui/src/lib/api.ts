@@ -39,8 +39,19 @@ import type {
   DashboardAlert,
   DashboardQuery,
   DetectRunSummary,
-  DisputeCase,
-  DisputeOpenInput,
+  DisputeAssignRequest,
+  DisputeEvidenceRequest,
+  DisputeFiles,
+  DisputeFilter,
+  DisputeMoveRequest,
+  DisputeNoteRequest,
+  DisputeOpenRequest,
+  DisputeResolveRequest,
+  DisputeSla,
+  DisputesPage,
+  DisputeView,
+  EvidenceItem,
+  RawRequest,
   ErrorCode,
   ExportedRows,
   ExportPlanRequest,
@@ -255,7 +266,28 @@ export interface Backend {
   reconcileReport(request: ReconQuery): Promise<ReconReport>;
   /** Writes the month's rows as spreadsheet-safe CSV; resolves with the path and rows written. */
   reconcileExportCsv(request: ReconExportRequest): Promise<ExportedRows>;
-  disputeOpen(request: DisputeOpenInput): Promise<DisputeCase>;
+  // ---- Disputes ----
+  /** Opens a case from a discrepancy, flag, statement line, player or conversion, or by hand. */
+  disputeOpen(request: DisputeOpenRequest): Promise<DisputeView>;
+  /** The program's cases, filtered, with their SLA state. */
+  disputesList(request: DisputeFilter): Promise<DisputesPage>;
+  /** One case by id: history, attachments, outcomes, evidence and the moves allowed now. */
+  disputeShow(request: number): Promise<DisputeView>;
+  disputeMove(request: DisputeMoveRequest): Promise<DisputeView>;
+  disputeAssign(request: DisputeAssignRequest): Promise<DisputeView>;
+  disputeComment(request: DisputeNoteRequest): Promise<DisputeView>;
+  /** Attaches a file (`path`) to a case: copied into the workspace and hashed. */
+  disputeAttach(request: DisputeNoteRequest): Promise<DisputeView>;
+  /** Accepts, partly accepts or rejects a case; an accepted amount is a new adjustment entry. */
+  disputeResolve(request: DisputeResolveRequest): Promise<DisputeView>;
+  /** Writes the case's evidence pack (HTML, PDF, a verifiable archive) and records its hash. */
+  disputeEvidence(request: DisputeEvidenceRequest): Promise<DisputeFiles>;
+  /** Writes the statement of a resolved case's outcome for the affiliate. */
+  disputeOutcomeStatement(request: DisputeEvidenceRequest): Promise<DisputeFiles>;
+  disputeSla(): Promise<DisputeSla>;
+  setDisputeSla(request: DisputeSla): Promise<DisputeSla>;
+  /** A conversion, player, click or deposit with the raw records it was stored from and its status history. */
+  rawRecord(request: RawRequest): Promise<EvidenceItem[]>;
   // ---- Payouts ----
   /** Approves (or rejects, with a reason) one line of an affiliate's statement, or all of them (no `line_key`). */
   statementLines(request: StatementLinesRequest): Promise<LinesDecision>;
@@ -418,6 +450,18 @@ export const tauriBackend: Backend = {
   reconcileExportCsv: (request) => call('reconcile_export_csv', { request }),
   reconcileReport: (request) => call('reconcile_report', { request }),
   disputeOpen: (request) => call('dispute_open', { request }),
+  disputesList: (request) => call('disputes_list', { request }),
+  disputeShow: (request) => call('dispute_show', { request }),
+  disputeMove: (request) => call('dispute_move', { request }),
+  disputeAssign: (request) => call('dispute_assign', { request }),
+  disputeComment: (request) => call('dispute_comment', { request }),
+  disputeAttach: (request) => call('dispute_attach', { request }),
+  disputeResolve: (request) => call('dispute_resolve', { request }),
+  disputeEvidence: (request) => call('dispute_evidence', { request }),
+  disputeOutcomeStatement: (request) => call('dispute_outcome_statement', { request }),
+  disputeSla: () => call('dispute_sla'),
+  setDisputeSla: (request) => call('set_dispute_sla', { request }),
+  rawRecord: (request) => call('raw_record', { request }),
 
   statementLines: (request) => call('statement_lines', { request }),
   payees: () => call('payees'),

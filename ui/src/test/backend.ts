@@ -23,6 +23,7 @@ import {
 import { affiliateDetail, affiliatesPage, explanation, multiTouch, rulesView } from './attribution-fixtures';
 import { checklist, computeResult, importResult, periodView, planDetail, planPreview, PLANS, statement } from './commission';
 import { overview, payeesPage, runView } from './payouts';
+import { disputeRow, disputeView } from './disputes';
 
 export const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
@@ -175,15 +176,19 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     reconcilePeriod: vi.fn(async (q) => reconReport({ period: q.period })),
     reconcileReport: vi.fn(async (q) => reconReport({ period: q.period })),
     reconcileExportCsv: vi.fn(async (r) => ({ path: r.path, rows: 2 })),
-    disputeOpen: vi.fn(async (input) => ({
-      id: 7,
-      state: 'open',
-      title: `dispute of ${input.discrepancy_id}`,
-      affiliate_id: '3',
-      amount_claimed: '50.00',
-      currency: 'EUR',
-      sla_due_at_ms: Date.UTC(2026, 10, 8),
-    })),
+    disputeOpen: vi.fn(async (r) => disputeView(disputeRow(7, { title: `dispute of discrepancy ${r.reference}` }))),
+    disputesList: vi.fn(async () => ({ rows: [disputeRow(7)], open: 1, overdue: 0, sla: '10 business days' })),
+    disputeShow: vi.fn(async (id: number) => disputeView(disputeRow(id))),
+    disputeMove: vi.fn(async (r) => disputeView(disputeRow(r.case_id, { state: r.to }))),
+    disputeAssign: vi.fn(async (r) => disputeView(disputeRow(r.case_id, { owner: r.owner }))),
+    disputeComment: vi.fn(async (r) => disputeView(disputeRow(r.case_id))),
+    disputeAttach: vi.fn(async (r) => disputeView(disputeRow(r.case_id))),
+    disputeResolve: vi.fn(async (r) => disputeView(disputeRow(r.case_id, { state: r.decision }))),
+    disputeEvidence: vi.fn(async (r) => ({ files: [`/data/exports/dispute-${r.case_id}-evidence.zip`], sha256: 'e'.repeat(64), items: 12 })),
+    disputeOutcomeStatement: vi.fn(async (r) => ({ files: [`/data/exports/dispute-${r.case_id}-outcome.pdf`], sha256: 'f'.repeat(64), items: 0 })),
+    disputeSla: vi.fn(async () => ({ days: 10, business_days: true })),
+    setDisputeSla: vi.fn(async (r) => r),
+    rawRecord: vi.fn(async () => []),
     statementLines: vi.fn(async (r) => ({ affiliate_id: r.affiliate, period: r.period, entries_changed: r.line_key ? 1 : 3, skipped: [] })),
     payees: vi.fn(async () => payeesPage()),
     proposePayee: vi.fn(async () => payeesPage()),

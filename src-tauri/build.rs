@@ -104,6 +104,9 @@ const COMMANDS: &[&str] = &[
     "dispute_sla",
     "set_dispute_sla",
     "raw_record",
+    "claims_reconcile",
+    "claims_report",
+    "claims_open_cases",
 ];
 
 fn main() {

@@ -131,6 +131,9 @@ fn main() {
             commands::disputes::dispute_sla,
             commands::disputes::set_dispute_sla,
             commands::disputes::raw_record,
+            commands::disputes::claims_reconcile,
+            commands::disputes::claims_report,
+            commands::disputes::claims_open_cases,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Affops window");

@@ -33,6 +33,9 @@ pub enum FraudCmd {
         /// YYYY-MM in the program's zone.
         #[arg(long)]
         period: String,
+        /// Match the affiliates' own claims (imported with `claims import`) instead: the third leg.
+        #[arg(long)]
+        claims: bool,
         #[arg(long)]
         reason: Option<String>,
         #[arg(long)]
@@ -238,11 +241,27 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
         }
         FraudCmd::Reconcile {
             period,
+            claims,
             reason,
             affiliate,
             json,
             csv,
         } => {
+            if claims {
+                let r = ops::disputes::claims_reconcile(
+                    cx,
+                    affops_core::api::ClaimsQuery {
+                        period,
+                        affiliate,
+                        reason,
+                    },
+                )?;
+                if json {
+                    return print_json(&r);
+                }
+                crate::claims_cmd::print_report(&r);
+                return Ok(());
+            }
             let query = ReconQuery {
                 period,
                 reason,

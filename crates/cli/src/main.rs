@@ -4,6 +4,7 @@
 //! default and `--json` where a machine reads the output; errors print `{code, message}` with `--json`.
 
 mod attribution_cmd;
+mod claims_cmd;
 mod commission_cmd;
 mod demo;
 mod detect_cmd;
@@ -151,6 +152,8 @@ enum Command {
     },
     /// Dispute cases: list, show, open, assign, comment, attach, move, resolve, evidence, outcome, sla.
     Dispute(dispute_cmd::DisputeArgs),
+    /// An affiliate's own report: import a claims file, list the matched claims, open cases from the unmatched.
+    Claims(claims_cmd::ClaimsArgs),
     /// The raw records (as received) and status history behind a conversion, player, click or deposit.
     Show(dispute_cmd::ShowArgs),
     /// Fraud detection, the flag queue, reconciliation, and their evaluation.
@@ -188,6 +191,7 @@ impl Command {
             Command::Payout(a) => a.json,
             Command::Approval(a) => a.json,
             Command::Dispute(a) => a.json,
+            Command::Claims(a) => a.json,
             Command::Show(a) => a.json,
             Command::Backup(a) => a.json,
             Command::Restore { .. }
@@ -305,6 +309,7 @@ fn dispatch(cx: &Ctx, command: Command, rt: &tokio::runtime::Runtime) -> Result<
         Command::Payout(a) => payout_cmd::payout(cx, a)?,
         Command::Approval(a) => payout_cmd::approval(cx, a)?,
         Command::Dispute(a) => dispute_cmd::run(cx, a)?,
+        Command::Claims(a) => claims_cmd::run(cx, a, rt)?,
         Command::Show(a) => dispute_cmd::show(cx, a)?,
         Command::Backup(a) => payout_cmd::backup(cx, a)?,
         Command::Demo { .. }

@@ -28,6 +28,7 @@ pub mod truth;
 pub mod world;
 
 pub use faults::{FaultKind, FaultRule, Faults, Stream};
+pub use files::claims::{claims_affiliate, claims_file, ClaimsFile};
 pub use files::{write_clicks_csv, write_operator_csvs, CsvQuirks, FilesWritten};
 pub use http::{serve, SandboxServer};
 pub use postback::{fire_postbacks, Dialect, PostbackOptions, PostbackReport};

@@ -129,3 +129,33 @@ pub async fn raw_record(
         .run(move |cx| ops::disputes::raw_record(cx, request))
         .await
 }
+
+#[tauri::command]
+pub async fn claims_reconcile(
+    console: State<'_, Console>,
+    request: ClaimsQuery,
+) -> Result<ClaimsReport, ApiError> {
+    console
+        .run(move |cx| ops::disputes::claims_reconcile(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn claims_report(
+    console: State<'_, Console>,
+    request: ClaimsQuery,
+) -> Result<ClaimsReport, ApiError> {
+    console
+        .run(move |cx| ops::disputes::claims_report(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn claims_open_cases(
+    console: State<'_, Console>,
+    request: ClaimCasesRequest,
+) -> Result<Vec<i64>, ApiError> {
+    console
+        .run(move |cx| ops::disputes::claims_open_cases(cx, request))
+        .await
+}

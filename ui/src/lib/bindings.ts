@@ -271,7 +271,7 @@ export type PostbackSecretsInput = { token?: string, hmac_current?: string,
  */
 hmac_previous?: string, clear_previous: boolean, };
 
-export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits";
+export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits" | "claims";
 
 export type ColumnMap = { column: string, field: string, };
 
@@ -979,6 +979,41 @@ sha256: string, items: number, };
 export type DisputeSla = { days: number, business_days: boolean, };
 
 export type RawRequest = { kind: string, reference: string, };
+
+export type ClaimsQuery = { 
+/**
+ * `YYYY-MM`: claims dated in it (by their first deposit, else their registration), and undated claims.
+ */
+period: string, affiliate?: string, 
+/**
+ * Only rows with this reason (the counts are of every claim).
+ */
+reason?: string, };
+
+export type ClaimRowView = { id: number, claim: string, affiliate_id: string, player: string, click: string, ftd_day: string, ftd_amount: string, 
+/**
+ * confirmed, unknown, tracker_only, other_affiliate, no_deposit, missing_postback, amount_mismatch,
+ * outside_window.
+ */
+reason: string, detail: string, 
+/**
+ * What the claim is worth to the affiliate if it holds (an estimate for missing postbacks).
+ */
+impact: string, 
+/**
+ * The case opened from it, if any.
+ */
+case_id: number | null, };
+
+export type ClaimReasonCount = { reason: string, count: number, };
+
+export type ClaimsReport = { period: string, currency: string, reasons: Array<ClaimReasonCount>, rows: Array<ClaimRowView>, };
+
+export type ClaimCasesRequest = { period: string, affiliate?: string, 
+/**
+ * Claim ids; empty: every unmatched claim of the period (and affiliate) that has no case yet.
+ */
+claims: Array<number>, };
 
 export type DashboardAlert = { 
 /**

@@ -289,9 +289,23 @@ fn from_source(
             }
         }
         OpenedFrom::Claim => {
-            return Err(invalid(
-                "Reference: open a claim's case from the claims reconciliation",
-            ));
+            need_ref("claim")?;
+            let id: i64 = reference
+                .parse()
+                .map_err(|_| invalid(format!("Reference: '{reference}' is not a claim id")))?;
+            let c = super::claims::for_case(conn, program, id)?;
+            d.affiliate = Some(c.affiliate_id);
+            d.reason = format!("claim:{}", c.reason);
+            if d.period.is_empty() {
+                d.period = c.period;
+            }
+            if d.amount_micros == 0 {
+                d.amount_micros = c.impact_micros;
+            }
+            d.subjects = c.subjects;
+            if d.title.is_empty() {
+                d.title = c.title;
+            }
         }
     }
     Ok(d)

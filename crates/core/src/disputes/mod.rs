@@ -6,6 +6,7 @@
 //! ledger entry in the next open period.
 
 pub mod cases;
+pub mod claims;
 pub mod evidence;
 pub mod pack;
 pub mod sla;

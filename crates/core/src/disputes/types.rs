@@ -281,3 +281,67 @@ pub struct RawRequest {
     pub kind: String,
     pub reference: String,
 }
+
+/// Match an affiliate's claims (or every affiliate's) for a month against the tracker and the operator.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClaimsQuery {
+    /// `YYYY-MM`: claims dated in it (by their first deposit, else their registration), and undated claims.
+    pub period: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliate: Option<String>,
+    /// Only rows with this reason (the counts are of every claim).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// One claim and what matching found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClaimRowView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub claim: String,
+    pub affiliate_id: String,
+    pub player: String,
+    pub click: String,
+    pub ftd_day: String,
+    pub ftd_amount: String,
+    /// confirmed, unknown, tracker_only, other_affiliate, no_deposit, missing_postback, amount_mismatch,
+    /// outside_window.
+    pub reason: String,
+    pub detail: String,
+    /// What the claim is worth to the affiliate if it holds (an estimate for missing postbacks).
+    pub impact: String,
+    /// The case opened from it, if any.
+    #[ts(type = "number | null")]
+    pub case_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClaimReasonCount {
+    pub reason: String,
+    pub count: u32,
+}
+
+/// The third leg of reconciliation: an affiliate's claims against the tracker and the operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClaimsReport {
+    pub period: String,
+    pub currency: String,
+    pub reasons: Vec<ClaimReasonCount>,
+    pub rows: Vec<ClaimRowView>,
+}
+
+/// Open a case for each unmatched claim given (or every unmatched claim of the report without a case).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClaimCasesRequest {
+    pub period: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliate: Option<String>,
+    /// Claim ids; empty: every unmatched claim of the period (and affiliate) that has no case yet.
+    #[ts(type = "Array<number>")]
+    #[serde(default)]
+    pub claims: Vec<i64>,
+}

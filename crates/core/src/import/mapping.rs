@@ -80,6 +80,17 @@ const DEPOSITS: &[FieldSpec] = &[
     opt("is_ftd"),
 ];
 
+const CLAIMS: &[FieldSpec] = &[
+    req("claim_id"),
+    req("affiliate_id"),
+    opt("player_id"),
+    opt("click_id"),
+    opt("registration_date"),
+    opt("ftd_date"),
+    opt("ftd_amount"),
+    opt("currency"),
+];
+
 /// The fields of a preset, in the order rows are validated and previews show them.
 pub fn fields(preset: ImportPreset) -> &'static [FieldSpec] {
     match preset {
@@ -87,6 +98,7 @@ pub fn fields(preset: ImportPreset) -> &'static [FieldSpec] {
         ImportPreset::Registrations => REGISTRATIONS,
         ImportPreset::Activity => ACTIVITY,
         ImportPreset::Deposits => DEPOSITS,
+        ImportPreset::Claims => CLAIMS,
     }
 }
 

@@ -23,7 +23,15 @@ pub mod types;
 pub mod values;
 pub mod write;
 
-pub use mapping::{load_mapping, parse_pairs, save_mapping};
+pub use mapping::{load_mapping, parse_pairs, save_mapping, CONST_PREFIX};
+
+/// The target field names of a preset, in order.
+pub fn fields_of(preset: types::ImportPreset) -> Vec<String> {
+    mapping::fields(preset)
+        .iter()
+        .map(|f| f.name.to_string())
+        .collect()
+}
 pub use quarantine::{export_quarantine_csv, list_quarantine, list_runs};
 pub use run::{import_file, preview_file, ImportOptions};
 

@@ -54,12 +54,26 @@ pub struct DepositRow {
     pub is_ftd: bool,
 }
 
+/// One claim of an affiliate's own report: a player or a click they say is theirs, with what they saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRow {
+    pub claim_id: String,
+    pub affiliate: String,
+    pub player_id: String,
+    pub click_id: String,
+    pub registration_day: String,
+    pub ftd_day: String,
+    pub ftd_amount_micros: Option<i64>,
+    pub currency: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row {
     Click(ClickRow),
     Player(PlayerRow),
     Activity(ActivityRow),
     Deposit(DepositRow),
+    Claim(ClaimRow),
 }
 
 /// Why a row was refused: the file column to blame (if one is) and a sentence.
@@ -224,6 +238,54 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
             occurred_at_ms: c.instant(4, df)?,
             is_ftd: parse_flag(&c.text(5)?).map_err(|e| c.err(5, e))?,
         }),
+        ImportPreset::Claims => {
+            let day = |i: usize| -> Result<String, RowError> {
+                let t = c.text(i)?;
+                if t.trim().is_empty() {
+                    return Ok(String::new());
+                }
+                // A date, or a date and time whose day counts (affiliates export either).
+                parse_day(&t, df)
+                    .or_else(|_| {
+                        parse_instant(&t, df, ctx.tz)
+                            .map(|ms| crate::time::day_of(ms, ctx.tz).unwrap_or_default())
+                    })
+                    .map_err(|e| c.err(i, e))
+            };
+            let amount = {
+                let t = c.text(6)?;
+                let t = t.trim();
+                // A decimal comma ("12,50") is read as a point when the amount has no point of its own.
+                let t = if !t.contains('.') && t.matches(',').count() == 1 {
+                    t.replace(',', ".")
+                } else {
+                    t.to_string()
+                };
+                (!t.is_empty())
+                    .then(|| parse_money(&t, false).map_err(|e| c.err(6, e)))
+                    .transpose()?
+            };
+            let row = ClaimRow {
+                claim_id: c.key(0)?,
+                affiliate: c.key(1)?,
+                player_id: c.opt_text(2)?,
+                click_id: c.opt_text(3)?,
+                registration_day: day(4)?,
+                ftd_day: day(5)?,
+                ftd_amount_micros: amount,
+                currency: match c.opt_key(7)? {
+                    None => String::new(),
+                    Some(_) => c.currency(7)?,
+                },
+            };
+            if row.player_id.is_empty() && row.click_id.is_empty() {
+                return Err(RowError {
+                    column: None,
+                    reason: "names neither a player nor a click: a claim needs one of them".into(),
+                });
+            }
+            Row::Claim(row)
+        }
     })
 }
 

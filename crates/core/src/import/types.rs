@@ -16,14 +16,18 @@ pub enum ImportPreset {
     Activity,
     /// deposit_id, player_id, amount, currency, occurred_at, is_ftd → money movements.
     Deposits,
+    /// claim_id, affiliate_id, player_id, click_id, registration_date, ftd_date, ftd_amount, currency → an
+    /// affiliate's claims (their own report, matched against the tracker and the operator).
+    Claims,
 }
 
 impl ImportPreset {
-    pub const ALL: [ImportPreset; 4] = [
+    pub const ALL: [ImportPreset; 5] = [
         Self::Clicks,
         Self::Registrations,
         Self::Activity,
         Self::Deposits,
+        Self::Claims,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +36,7 @@ impl ImportPreset {
             Self::Registrations => "registrations",
             Self::Activity => "activity",
             Self::Deposits => "deposits",
+            Self::Claims => "claims",
         }
     }
 

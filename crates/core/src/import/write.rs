@@ -4,7 +4,7 @@
 //! Inserts are idempotent on natural keys (`ON CONFLICT DO NOTHING` on click id, player id, deposit id; activity
 //! is upserted on (player, day) only when a value changed), so a chunk written twice changes nothing.
 
-use super::rows::{ActivityRow, Row};
+use super::rows::{ActivityRow, ClaimRow, Row};
 use crate::ingest::raw::{self, RawPayload};
 use crate::ingest::records::{DepositRecord, PlayerRecord};
 use crate::ingest::upsert::{self, PageContext};
@@ -222,6 +222,7 @@ impl ChunkWriter {
                     None
                 }
                 Row::Activity(a) => self.activity(tx, raw_id, a)?,
+                Row::Claim(c) => self.claim(tx, raw_id, c)?,
                 Row::Deposit(d) => {
                     let rec = DepositRecord {
                         external_id: d.deposit_id.clone(),
@@ -397,6 +398,41 @@ impl ChunkWriter {
             }
         }
         Ok(n)
+    }
+
+    /// A claim of a known affiliate; the same claim id again changes nothing (claims are kept as sent).
+    fn claim(
+        &mut self,
+        tx: &Transaction<'_>,
+        raw_id: i64,
+        c: &ClaimRow,
+    ) -> StoreResult<Option<String>> {
+        let affiliate: Option<i64> = tx
+            .prepare_cached("SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?2")?
+            .query_row(params![self.program_id, c.affiliate], |r| r.get(0))
+            .optional()?;
+        let Some(affiliate_id) = affiliate else {
+            return Ok(Some(format!(
+                "affiliate '{}' is unknown in this program; a claim is made by one of its affiliates",
+                c.affiliate
+            )));
+        };
+        let added = tx
+            .prepare_cached(
+                "INSERT INTO claims (program_id, affiliate_id, claim_key, player_ref, click_ref, registered_day, ftd_day,
+                     ftd_amount_micros, currency, raw_id, imported_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (program_id, affiliate_id, claim_key) DO NOTHING",
+            )?
+            .execute(params![self.program_id, affiliate_id, c.claim_id, c.player_id, c.click_id, c.registration_day,
+                             c.ftd_day, c.ftd_amount_micros, c.currency, raw_id, self.now_ms])?;
+        if added == 0 {
+            return Ok(Some(format!(
+                "claim '{}' of affiliate '{}' is already recorded (an earlier row or file): the first one is kept",
+                c.claim_id, c.affiliate
+            )));
+        }
+        Ok(None)
     }
 
     fn activity(

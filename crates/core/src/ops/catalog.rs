@@ -261,6 +261,12 @@ operations! {
     SetDisputeSla = "set_dispute_sla", Access::Needs(ManageWorkspace), Write, true;
     /// A conversion, player, click or deposit with the raw records it was stored from and its status history.
     RawRecord = "raw_record", Access::Needs(View), Read, true;
+    /// Match the month's claims (affiliates' own reports) against the tracker and the operator.
+    ClaimsReconcile = "claims_reconcile", Access::Needs(Reconcile), Write, true;
+    /// The month's claims as last matched.
+    ClaimsReport = "claims_report", Access::Needs(View), Read, true;
+    /// Open a case for each unmatched claim (or every one of the month without a case).
+    ClaimsOpenCases = "claims_open_cases", Access::Needs(WorkDisputes), Write, true;
     // ---- Payouts -------------------------------------------------------------------------------------------
     /// Approve (or reject, with a reason) an affiliate's statement lines past their hold.
     StatementLines = "statement_lines", Access::Needs(ApproveStatements), Write, true;

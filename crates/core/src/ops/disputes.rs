@@ -6,11 +6,12 @@ use super::catalog::Op;
 use super::context::Ctx;
 use super::exports;
 use crate::api::{
-    ApiError, DisputeAssignRequest, DisputeEvidenceRequest, DisputeFiles, DisputeFilter,
-    DisputeMoveRequest, DisputeNoteRequest, DisputeOpenRequest, DisputeResolveRequest, DisputeSla,
-    DisputeView, DisputesPage, ErrorCode, EvidenceItem, RawRequest,
+    ApiError, ClaimCasesRequest, ClaimsQuery, ClaimsReport, DisputeAssignRequest,
+    DisputeEvidenceRequest, DisputeFiles, DisputeFilter, DisputeMoveRequest, DisputeNoteRequest,
+    DisputeOpenRequest, DisputeResolveRequest, DisputeSla, DisputeView, DisputesPage, ErrorCode,
+    EvidenceItem, OpenedFrom, RawRequest,
 };
-use crate::disputes::{cases, evidence, pack, sla, DisputeError};
+use crate::disputes::{cases, claims, evidence, pack, sla, DisputeError};
 use crate::store::Durability;
 
 impl From<DisputeError> for ApiError {
@@ -316,4 +317,65 @@ pub fn raw_record(cx: &Ctx, req: RawRequest) -> Result<Vec<EvidenceItem>, ApiErr
         ));
     }
     Ok(items)
+}
+
+/// Matches the month's claims (an affiliate's own reports, imported with the `claims` preset) against the tracker
+/// and the operator, stores each claim's reason code, and returns the report.
+pub fn claims_reconcile(cx: &Ctx, q: ClaimsQuery) -> Result<ClaimsReport, ApiError> {
+    let a = cx.allow_request(Op::ClaimsReconcile, &q)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    Ok(cx
+        .workspace()
+        .store()
+        .write(|tx| -> Result<ClaimsReport, DisputeError> {
+            let r = claims::reconcile(tx, p, &q, stamp.at_ms)?;
+            let counts: serde_json::Map<String, serde_json::Value> = r
+                .reasons
+                .iter()
+                .map(|c| (c.reason.clone(), c.count.into()))
+                .collect();
+            stamp.record(
+                tx,
+                "claims",
+                q.period.trim(),
+                &serde_json::json!({"affiliate": q.affiliate, "reasons": counts}),
+            )?;
+            Ok(r)
+        })?)
+}
+
+/// The month's matched claims as last matched.
+pub fn claims_report(cx: &Ctx, q: ClaimsQuery) -> Result<ClaimsReport, ApiError> {
+    let a = cx.allow(Op::ClaimsReport)?;
+    let p = a.program()?;
+    Ok(cx.workspace().store().read(|c| claims::report(c, p, &q))?)
+}
+
+/// Opens one case per unmatched claim named (or every unmatched claim of the month without one), in one
+/// transaction: all the cases or none. Their ids.
+pub fn claims_open_cases(cx: &Ctx, req: ClaimCasesRequest) -> Result<Vec<i64>, ApiError> {
+    let a = cx.allow_request(Op::ClaimsOpenCases, &req)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    Ok(cx
+        .workspace()
+        .store()
+        .write(|tx| -> Result<Vec<i64>, DisputeError> {
+            let ids = claims::unmatched(tx, p, &req)?;
+            let mut cases = Vec::with_capacity(ids.len());
+            for id in ids {
+                let open = DisputeOpenRequest {
+                    from: OpenedFrom::Claim,
+                    reference: id.to_string(),
+                    ..Default::default()
+                };
+                cases.push(cases::open(tx, p, &open, stamp)?);
+            }
+            stamp.record(
+                tx,
+                "claims",
+                req.period.trim(),
+                &serde_json::json!({"cases": cases}),
+            )?;
+            Ok(cases)
+        })?)
 }

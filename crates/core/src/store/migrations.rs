@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0014_people.sql", rebuilds),
     migration!("0015_payouts.sql"),
     migration!("0016_disputes.sql", rebuilds),
+    migration!("0017_claims.sql", rebuilds),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -570,3 +570,178 @@ fn rejected_by_hand_sla_in_business_days_and_overdue_cases() {
         "the page it came in"
     );
 }
+
+/// The third leg: the sandbox writes an affiliate's claims file for the demo month with planted outcomes and an
+/// answer key; imported (three bad rows quarantined with their reasons) and matched, every claim gets the key's
+/// reason; every unmatched one becomes a case in one action, and only once.
+#[test]
+fn an_affiliates_claims_file_matched_three_ways_against_its_answer_key() {
+    let (_d, ws) = demo_workspace(NOW);
+    let ana = signed_in_as(&ws, "ana", NOW);
+    let world = affops_sandbox::generate(&affops_sandbox::WorldConfig::demo_workspace(
+        affops_sandbox::WorldConfig::demo().seed,
+    ));
+    let aff =
+        affops_sandbox::claims_affiliate(&world, "2026-10").expect("a missing postback in October");
+    let file = affops_sandbox::claims_file(&world, aff, "2026-10");
+    let reasons: std::collections::BTreeSet<&str> = file.key.values().map(String::as_str).collect();
+    for r in [
+        "confirmed",
+        "amount_mismatch",
+        "missing_postback",
+        "other_affiliate",
+        "unknown",
+        "no_deposit",
+        "outside_window",
+        "quarantined",
+    ] {
+        assert!(reasons.contains(r), "the file plants {r}: {:?}", file.key);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("claims.csv");
+    std::fs::write(&path, &file.csv).unwrap();
+    let mut columns: Vec<ColumnMap> = affops_core::import::fields_of(ImportPreset::Claims)
+        .into_iter()
+        .filter(|f| f != "affiliate_id")
+        .map(|f| ColumnMap {
+            column: f.clone(),
+            field: f,
+        })
+        .collect();
+    columns.push(ColumnMap {
+        column: format!("@const:{aff}"),
+        field: "affiliate_id".into(),
+    });
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let run = rt
+        .block_on(ops::imports::import_run(
+            &ana,
+            ImportRunRequest {
+                path: path.display().to_string(),
+                source: "claims".into(),
+                mapping: ColumnMapping {
+                    preset: ImportPreset::Claims,
+                    columns,
+                    ..Default::default()
+                },
+                chunk_rows: None,
+                tx_rows: None,
+            },
+            std::sync::Arc::new(|_| {}),
+        ))
+        .unwrap();
+    let planted_bad = file.key.values().filter(|r| *r == "quarantined").count() as i64;
+    assert_eq!(
+        run.rows_quarantined,
+        planted_bad + 1,
+        "the two bad rows and the repeated claim id"
+    );
+    let q = ops::imports::import_quarantine(
+        &ana,
+        QuarantineRequest {
+            run_id: run.id,
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let why: Vec<&str> = q.rows.iter().map(|r| r.reason.as_str()).collect();
+    assert!(
+        why.iter()
+            .any(|w| w.contains("neither a player nor a click")),
+        "{why:?}"
+    );
+    assert!(
+        why.iter().any(|w| w.contains("already recorded")),
+        "{why:?}"
+    );
+
+    let report = ops::disputes::claims_reconcile(
+        &ana,
+        ClaimsQuery {
+            period: "2026-10".into(),
+            affiliate: Some(aff.to_string()),
+            reason: None,
+        },
+    )
+    .unwrap();
+    let mut wrong = Vec::new();
+    for row in &report.rows {
+        let expected = file.key.get(&row.claim).map(String::as_str).unwrap_or("?");
+        if expected != row.reason {
+            wrong.push(format!(
+                "{} expected {expected}, got {} ({})",
+                row.claim, row.reason, row.detail
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}\n{}", file.csv);
+    let planted = file.key.values().filter(|r| *r != "quarantined").count();
+    assert_eq!(report.rows.len(), planted, "every planted claim matched");
+    assert!(
+        report
+            .rows
+            .iter()
+            .filter(|r| r.reason == "missing_postback")
+            .all(|r| r.impact != "0.00"),
+        "a missing postback is worth the usual CPA"
+    );
+
+    // One action opens a case per unmatched claim; again, none.
+    let cases = ops::disputes::claims_open_cases(
+        &ana,
+        ClaimCasesRequest {
+            period: "2026-10".into(),
+            affiliate: Some(aff.to_string()),
+            claims: vec![],
+        },
+    )
+    .unwrap();
+    let unmatched = report
+        .rows
+        .iter()
+        .filter(|r| r.reason != "confirmed")
+        .count();
+    assert_eq!(cases.len(), unmatched);
+    assert!(ops::disputes::claims_open_cases(
+        &ana,
+        ClaimCasesRequest {
+            period: "2026-10".into(),
+            affiliate: Some(aff.to_string()),
+            claims: vec![]
+        }
+    )
+    .unwrap()
+    .is_empty());
+    let confirmed = report
+        .rows
+        .iter()
+        .find(|r| r.reason == "confirmed")
+        .unwrap();
+    let e = ops::disputes::claims_open_cases(
+        &ana,
+        ClaimCasesRequest {
+            period: "2026-10".into(),
+            affiliate: None,
+            claims: vec![confirmed.id],
+        },
+    )
+    .unwrap_err();
+    assert!(e.message.contains("confirmed"), "{}", e.message);
+    let case = ops::disputes::dispute_show(&ana, cases[0]).unwrap();
+    assert_eq!(case.case.opened_from, "claim");
+    assert!(case.subjects.iter().any(|s| s.starts_with("claim:")));
+    let listed = ops::disputes::claims_report(
+        &ana,
+        ClaimsQuery {
+            period: "2026-10".into(),
+            affiliate: None,
+            reason: Some("missing_postback".into()),
+        },
+    )
+    .unwrap();
+    assert!(listed
+        .rows
+        .iter()
+        .all(|r| r.case_id.is_some() && r.reason == "missing_postback"));
+}

@@ -195,6 +195,13 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::DisputeSla => ops::disputes::dispute_sla(cx).map(drop),
         Op::SetDisputeSla => ops::disputes::set_dispute_sla(cx, DisputeSla::default()).map(drop),
         Op::RawRecord => ops::disputes::raw_record(cx, RawRequest::default()).map(drop),
+        Op::ClaimsReconcile => {
+            ops::disputes::claims_reconcile(cx, ClaimsQuery::default()).map(drop)
+        }
+        Op::ClaimsReport => ops::disputes::claims_report(cx, ClaimsQuery::default()).map(drop),
+        Op::ClaimsOpenCases => {
+            ops::disputes::claims_open_cases(cx, ClaimCasesRequest::default()).map(drop)
+        }
         Op::ReconcileReport => {
             ops::reconcile::reconcile_report(cx, ReconQuery::default()).map(drop)
         }

@@ -13,7 +13,6 @@ use affops_core::payouts::sepa::Version;
 use affops_core::people::{secret, users};
 use affops_core::workspace::Workspace;
 use std::path::Path;
-use std::sync::Arc;
 
 /// 2026-12-04 12:00 UTC: after the demo's October, past its lines' hold.
 const NOW: i64 = 1_796_385_600_000;

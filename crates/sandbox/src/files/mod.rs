@@ -5,6 +5,7 @@
 //! with the tracker exactly where the answer key says. Fields are written by hand (quoted when they hold a comma,
 //! quote or newline): the writer must be able to produce the malformed-but-real shapes a strict library won't.
 
+pub mod claims;
 mod csv_out;
 
 use std::collections::BTreeMap;

@@ -75,6 +75,32 @@ describe('SettingsView', () => {
     expect(screen.queryByTestId('two-approvals-from-error')).toBeNull();
   });
 
+  it('takes a verified backup on demand, for the owner and finance', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(SettingsView, { props: { backend }, context: as(['finance']) });
+    await user.type(await screen.findByTestId('backup-path'), 'before-year-end.sqlite');
+    await user.click(screen.getByTestId('backup-now'));
+    expect(backend.backupWorkspace).toHaveBeenCalledWith('before-year-end.sqlite');
+    expect(await screen.findByTestId('backup-done')).toHaveTextContent('Backed up 1,048,576 bytes to before-year-end.sqlite; integrity check: ok.');
+  });
+
+  it('shows the core’s refusal of a backup', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({
+      backupWorkspace: vi.fn(async () => Promise.reject({ code: 'invalid_input', message: 'Backup file: /b/x.sqlite: exists already; choose another name' })),
+    });
+    render(SettingsView, { props: { backend }, context: as(['owner']) });
+    await user.click(await screen.findByTestId('backup-now'));
+    expect(await screen.findByTestId('backup-error')).toHaveTextContent('exists already; choose another name');
+  });
+
+  it('a viewer may not take a backup', async () => {
+    render(SettingsView, { props: { backend: fakeBackend() }, context: as(['viewer']) });
+    expect(await screen.findByTestId('backup-now')).toBeDisabled();
+    expect(screen.getByTestId('backup-now')).toHaveAttribute('title', expect.stringContaining('“workspace.backup”'));
+  });
+
   it('is read-only without workspace.settings', async () => {
     render(SettingsView, { props: { backend: fakeBackend() }, context: as(['manager']) });
     expect(await screen.findByTestId('idle-minutes')).toHaveAttribute('readonly');

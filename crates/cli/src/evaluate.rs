@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use affops_core::api::{ApiError, ErrorCode, ReconQuery};
+use affops_core::api::{ApiError, ColumnMap, ColumnMapping, ErrorCode, ImportPreset, ReconQuery};
 use affops_core::ingest::{HttpPolicy, SyncOptions};
 use affops_core::reconcile::{self, ReconSettings};
 use affops_core::store::Store;
@@ -156,7 +156,11 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
         };
         reconcile::report::run(store, program_id, &q, &ReconSettings::default(), now_ms)?;
     }
-    let scores = score(store, program_id, &world);
+    let mut scores = score(store, program_id, &world)?;
+    for m in &months {
+        scores.extend(score_claims(store, &p.name, &world, m, dir.path(), now_ms)?);
+    }
+    let scores: Result<Scores, ApiError> = Ok(scores);
     if let Some(keep) = std::env::var_os("AFFOPS_EVAL_KEEP") {
         // Debugging aid: keep this seed's workspace to inspect with sqlite3.
         let to = std::path::PathBuf::from(keep).join(format!("seed-{seed}"));
@@ -220,6 +224,103 @@ fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiErr
         .collect())
 }
 
+/// The claims leg: the month's claims file of the affiliate with the most missing postbacks, imported through the
+/// `claims` preset and matched three ways; each reason code scored against the file's answer key (by claim id),
+/// and the quarantine against the rows the file plants as bad.
+fn score_claims(
+    store: &Store,
+    program: &str,
+    world: &World,
+    month: &str,
+    dir: &std::path::Path,
+    now_ms: i64,
+) -> Result<Scores, ApiError> {
+    let Some(aff) = affops_sandbox::claims_affiliate(world, month) else {
+        return Ok(Scores::new());
+    };
+    let file = affops_sandbox::claims_file(world, aff, month);
+    let path = dir.join(format!("claims-{aff}-{month}.csv"));
+    std::fs::write(&path, &file.csv).map_err(internal)?;
+    let mut columns: Vec<ColumnMap> = affops_core::import::fields_of(ImportPreset::Claims)
+        .into_iter()
+        .filter(|f| f != "affiliate_id")
+        .map(|f| ColumnMap {
+            column: f.clone(),
+            field: f,
+        })
+        .collect();
+    columns.push(ColumnMap {
+        column: format!("{}{aff}", affops_core::import::CONST_PREFIX),
+        field: "affiliate_id".into(),
+    });
+    let mut opts = affops_core::import::ImportOptions::new(
+        "claims",
+        ColumnMapping {
+            preset: ImportPreset::Claims,
+            columns,
+            ..Default::default()
+        },
+        Arc::new(move || now_ms),
+    );
+    opts.program = Some(program.to_string());
+    let run = affops_core::import::import_file(store, &path, &opts).map_err(internal)?;
+    let prog = store
+        .read(affops_core::programs::all)?
+        .into_iter()
+        .find(|x| x.name == program)
+        .ok_or_else(|| internal("the program is gone"))?;
+    let q = affops_core::api::ClaimsQuery {
+        period: month.to_string(),
+        affiliate: Some(aff.to_string()),
+        reason: None,
+    };
+    let report = store
+        .write(|tx| affops_core::disputes::claims::reconcile(tx, &prog, &q, now_ms))
+        .map_err(internal)?;
+    let mut out = Scores::new();
+    for label in CLAIM_LABELS {
+        let reason = &label["claims:".len()..];
+        let truth: BTreeSet<&str> = file
+            .key
+            .iter()
+            .filter(|(_, r)| r.as_str() == reason)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let found: BTreeSet<&str> = report
+            .rows
+            .iter()
+            .filter(|r| r.reason == reason)
+            .map(|r| r.claim.as_str())
+            .collect();
+        let s = out.entry(label).or_default();
+        s.tp += truth.intersection(&found).count() as u32;
+        s.fp += found.difference(&truth).count() as u32;
+        s.fn_ += truth.difference(&found).count() as u32;
+        s.missed
+            .extend(truth.difference(&found).take(10).map(|x| x.to_string()));
+        s.extra
+            .extend(found.difference(&truth).take(10).map(|x| x.to_string()));
+    }
+    // The bad rows the file plants (and its repeated claim id) are quarantined, no more and no fewer.
+    let planted = file.key.values().filter(|r| *r == "quarantined").count() as i64 + 1;
+    let q = out.entry("claims:quarantined").or_default();
+    q.tp += planted.min(run.rows_quarantined) as u32;
+    q.fp += (run.rows_quarantined - planted).max(0) as u32;
+    q.fn_ += (planted - run.rows_quarantined).max(0) as u32;
+    Ok(out)
+}
+
+/// The claims leg's reason codes, scored like the other labels.
+pub const CLAIM_LABELS: [&str; 7] = [
+    "claims:confirmed",
+    "claims:amount_mismatch",
+    "claims:missing_postback",
+    "claims:other_affiliate",
+    "claims:unknown",
+    "claims:no_deposit",
+    "claims:outside_window",
+];
+
 /// Sums per-seed scores.
 pub fn add(total: &mut Scores, s: &Scores) {
     for (k, v) in s {
@@ -243,7 +344,8 @@ pub fn failures(total: &Scores) -> Vec<(&'static str, f64, f64)> {
                 "amount_mismatch",
                 "timezone_shift",
             ]
-            .contains(label);
+            .contains(label)
+                || label.starts_with("claims:");
             if recon {
                 s.precision() < 1.0 || s.recall() < 1.0
             } else {

@@ -49,12 +49,12 @@ pub fn run(args: &EvalArgs) -> Result<(), ApiError> {
         }
     }
     println!(
-        "{:<20} {:>5} {:>5} {:>5} {:>9} {:>7}",
+        "{:<24} {:>5} {:>5} {:>5} {:>9} {:>7}",
         "pattern / reason", "TP", "FP", "FN", "precision", "recall"
     );
     for (label, s) in &total {
         println!(
-            "{label:<20} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}",
+            "{label:<24} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}",
             s.tp,
             s.fp,
             s.fn_,

@@ -119,6 +119,22 @@ pub enum SandboxCmd {
         #[arg(long, default_value_t = 0)]
         macros: u32,
     },
+    /// Write an affiliate's claims file for a month of the demo world (`affops-cli demo --seed`), with planted
+    /// outcomes, and its answer key (claim id → reason code) as JSON.
+    Claims {
+        #[arg(long, default_value_t = WorldConfig::demo().seed)]
+        seed: u64,
+        /// YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// The claimant (default: the affiliate with the most missing postbacks that month).
+        #[arg(long)]
+        affiliate: Option<u32>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        key: PathBuf,
+    },
     /// Write ground_truth.json: per-affiliate counts and every injected item.
     GroundTruth {
         #[command(flatten)]
@@ -224,6 +240,31 @@ pub fn run(cmd: SandboxCmd) -> Result<(), ApiError> {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+            Ok(())
+        }
+        SandboxCmd::Claims {
+            seed,
+            month,
+            affiliate,
+            out,
+            key,
+        } => {
+            let world = affops_sandbox::generate(&WorldConfig::demo_workspace(seed));
+            let aff = affiliate
+                .or_else(|| affops_sandbox::claims_affiliate(&world, &month))
+                .ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, format!("Month: no affiliate has a missing postback in {month}; pass --affiliate")))?;
+            let file = affops_sandbox::claims_file(&world, aff, &month);
+            std::fs::write(&out, &file.csv)
+                .map_err(|e| io_error("cannot write the claims file", e))?;
+            let text = serde_json::to_string_pretty(&file.key)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+            std::fs::write(&key, text).map_err(|e| io_error("cannot write the answer key", e))?;
+            println!(
+                "wrote {} claims of affiliate {aff} for {month} to {} (answer key {})",
+                file.key.len(),
+                out.display(),
+                key.display()
             );
             Ok(())
         }

@@ -116,9 +116,11 @@ pub fn claims_file(world: &World, affiliate_id: u32, month_label: &str) -> Claim
         match ftd.get(p.player_id.as_str()) {
             Some((t, amount)) if month(t) == month_label && mid_month(t) => {
                 let paid = own && converted.contains(&(p.player_id.as_str(), affiliate_id));
-                if paid && t.day() >= 20 {
-                    // Deposited late in the month: claimed two weeks early, the report's dates are off.
-                    elsewhere.push((p, Some(**t - chrono::Duration::days(14))));
+                if paid && mine.len() >= 2 * PER_GROUP && elsewhere.len() < 2 {
+                    // Claimed ten days off the operator's first deposit (still in the month): the report's dates
+                    // are wrong.
+                    let shift = chrono::Duration::days(if t.day() >= 13 { -10 } else { 10 });
+                    elsewhere.push((p, Some(**t + shift)));
                 } else if paid {
                     mine.push((p, **t, *amount));
                 } else if !own && p.affiliate_id.is_some() {

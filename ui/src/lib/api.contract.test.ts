@@ -147,6 +147,9 @@ const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
   disputeSla: [],
   setDisputeSla: [{ days: 10, business_days: true }],
   rawRecord: [{ kind: 'conversion', reference: 'c-1' }],
+  claimsReconcile: [{ period: '2026-10', affiliate: '3' }],
+  claimsReport: [{ period: '2026-10' }],
+  claimsOpenCases: [{ period: '2026-10', claims: [] }],
   statementLines: [{ affiliate: '1', period: '2026-10', line_key: 'cpa', approve: false, reason: 'duplicate player' }],
   payees: [],
   proposePayee: [

@@ -30,6 +30,9 @@ import type {
   BacktestRequest,
   BacktestResult,
   ChangePassphraseRequest,
+  ClaimCasesRequest,
+  ClaimsQuery,
+  ClaimsReport,
   ColumnMapping,
   ComputeResult,
   ConnectionTest,
@@ -288,6 +291,12 @@ export interface Backend {
   setDisputeSla(request: DisputeSla): Promise<DisputeSla>;
   /** A conversion, player, click or deposit with the raw records it was stored from and its status history. */
   rawRecord(request: RawRequest): Promise<EvidenceItem[]>;
+  /** Matches the month's claims (affiliates' own reports) against the tracker and the operator again. */
+  claimsReconcile(request: ClaimsQuery): Promise<ClaimsReport>;
+  /** The month's claims as last matched (reads only). */
+  claimsReport(request: ClaimsQuery): Promise<ClaimsReport>;
+  /** Opens a case per unmatched claim (or the ones named); resolves with the new cases' ids. */
+  claimsOpenCases(request: ClaimCasesRequest): Promise<number[]>;
   // ---- Payouts ----
   /** Approves (or rejects, with a reason) one line of an affiliate's statement, or all of them (no `line_key`). */
   statementLines(request: StatementLinesRequest): Promise<LinesDecision>;
@@ -462,6 +471,9 @@ export const tauriBackend: Backend = {
   disputeSla: () => call('dispute_sla'),
   setDisputeSla: (request) => call('set_dispute_sla', { request }),
   rawRecord: (request) => call('raw_record', { request }),
+  claimsReconcile: (request) => call('claims_reconcile', { request }),
+  claimsReport: (request) => call('claims_report', { request }),
+  claimsOpenCases: (request) => call('claims_open_cases', { request }),
 
   statementLines: (request) => call('statement_lines', { request }),
   payees: () => call('payees'),

@@ -99,11 +99,14 @@ enum DisputeAction {
         case: i64,
         /// accepted, partly_accepted or rejected.
         decision: String,
-        /// The amount granted (default: the proposed amount).
+        /// The amount granted (default: the proposed amount; with --reattribute: nothing besides).
         #[arg(long, default_value = "")]
         amount: String,
         #[arg(long)]
         reason: String,
+        /// Re-attribute the case's players to its affiliate (an override); commission follows.
+        #[arg(long)]
+        reattribute: bool,
     },
     /// Write the evidence pack: an HTML and a PDF document, and a zip whose manifest `sha256sum -c` verifies.
     Evidence {
@@ -250,6 +253,7 @@ pub fn run(cx: &Ctx, a: DisputeArgs) -> Result<(), ApiError> {
             decision,
             amount,
             reason,
+            reattribute,
         } => ops::disputes::dispute_resolve(
             cx,
             DisputeResolveRequest {
@@ -257,6 +261,7 @@ pub fn run(cx: &Ctx, a: DisputeArgs) -> Result<(), ApiError> {
                 decision,
                 amount,
                 reason,
+                reattribute,
             },
         )?,
         DisputeAction::Evidence { case, dir } => {

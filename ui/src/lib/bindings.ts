@@ -431,7 +431,11 @@ rule: string, rule_version_id: number | null, rules_effective_from: string | nul
 /**
  * The earlier affiliate kept although the keys now name another.
  */
-first_referrer_kept: boolean, analysis: TouchAnalysis, };
+first_referrer_kept: boolean, analysis: TouchAnalysis, 
+/**
+ * Set when a dispute re-attributed the player: "case #7: …, by ana"; the keys above are what the rules saw.
+ */
+overridden_by?: string, };
 
 export type PlayerExplanation = { explanation: Explanation, 
 /**
@@ -958,7 +962,13 @@ amount: string,
 /**
  * Required: it goes back to the affiliate.
  */
-reason: string, };
+reason: string, 
+/**
+ * Accepting: re-attribute the case's players to the case's affiliate (an audited override shown in each
+ * player's explanation); commission follows by recomputing the open periods. With no amount, nothing else is
+ * booked.
+ */
+reattribute: boolean, };
 
 export type DisputeAssignRequest = { case_id: number, 
 /**

@@ -338,6 +338,7 @@ pub fn decide(facts: &PlayerFacts, version: &RuleVersion) -> Decision {
             candidates,
             first_referrer_kept,
             analysis: analysis(facts, rules),
+            overridden_by: None,
         },
         affiliate,
         key,

@@ -42,6 +42,17 @@ fn key_text(c: &KeyCandidate) -> String {
 /// Renders the explanation as text.
 pub fn text(e: &Explanation) -> String {
     let mut out = String::new();
+    if let Some(by) = &e.overridden_by {
+        let _ = writeln!(
+            out,
+            "Player {} → {}: overridden by {by}",
+            e.player,
+            e.affiliate
+                .as_deref()
+                .map_or("organic".to_string(), |a| format!("affiliate {a}"))
+        );
+        let _ = writeln!(out, "Before the override the rules decided:");
+    }
     match (&e.affiliate, e.matched_kind, &e.matched_value) {
         (Some(a), Some(kind), Some(value)) => {
             let _ = writeln!(

@@ -17,6 +17,7 @@ pub mod decide;
 pub mod explain;
 pub mod facts;
 pub mod multitouch;
+pub mod overrides;
 pub mod promo;
 pub mod report;
 pub mod rules;

@@ -73,6 +73,7 @@ fn load_rows(tx: &Transaction<'_>, program_id: i64) -> StoreResult<Vec<Row>> {
                 a.decided_at_ms
            FROM players p LEFT JOIN player_attribution a ON a.player_id = p.id
           WHERE p.program_id = ?1 AND a.locked_at_ms IS NULL
+            AND NOT EXISTS (SELECT 1 FROM attribution_overrides o WHERE o.player_id = p.id)
           ORDER BY p.id",
     )?;
     let rows = stmt
@@ -266,7 +267,7 @@ pub fn run_in(
 }
 
 /// Makes `players.affiliate_id` equal to the decision wherever a decision exists; marks rollup days dirty.
-fn sync_players(tx: &Transaction<'_>, program_id: i64) -> StoreResult<()> {
+pub(crate) fn sync_players(tx: &Transaction<'_>, program_id: i64) -> StoreResult<()> {
     let differing: Vec<(i64, Option<i64>)> = tx
         .prepare(
             "SELECT p.id, a.affiliate_id FROM players p JOIN player_attribution a ON a.player_id = p.id

@@ -177,6 +177,10 @@ pub struct Explanation {
     /// The earlier affiliate kept although the keys now name another.
     pub first_referrer_kept: bool,
     pub analysis: TouchAnalysis,
+    /// Set when a dispute re-attributed the player: "case #7: …, by ana"; the keys above are what the rules saw.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden_by: Option<String>,
 }
 
 /// A player's stored decision as the UI and `affops-cli explain` show it.

@@ -703,8 +703,11 @@ pub fn resolve(
     if req.reason.trim().is_empty() {
         return Err(invalid("Reason: say why — it goes back to the affiliate"));
     }
+    let before = granted(tx, req.case_id)?;
+    let reattribute = req.reattribute && decision != State::Rejected;
     let total = match decision {
         State::Rejected => 0,
+        _ if reattribute && req.amount.trim().is_empty() => before,
         _ => {
             let asked = amount(&req.amount)?;
             let proposed = proposed_micros(tx, req.case_id, c.amount_claimed_micros)?;
@@ -730,7 +733,10 @@ pub fn resolve(
             m
         }
     };
-    let before = granted(tx, req.case_id)?;
+    let mut moved = Vec::new();
+    if reattribute {
+        moved = reattribute_players(tx, program, req.case_id, c.affiliate_id, &req.reason, stamp)?;
+    }
     let delta = total - before;
     let mut entry = None;
     let mut booked = String::new();
@@ -782,7 +788,7 @@ pub fn resolve(
         "resolved",
         Some(c.state.as_str()),
         Some(decision.as_str()),
-        serde_json::json!({"reason": req.reason.trim(), "granted": format_amount(total, &c.currency), "entry": entry, "period": booked}),
+        serde_json::json!({"reason": req.reason.trim(), "granted": format_amount(total, &c.currency), "entry": entry, "period": booked, "reattributed": moved}),
         stamp,
     )?;
     Ok(Resolution {
@@ -790,6 +796,56 @@ pub fn resolve(
         booked_period: booked,
         granted_micros: total,
     })
+}
+
+/// Re-attributes every player the case is about to its affiliate, then recomputes the program's computed open
+/// periods so commission follows (a closed period's share lands as corrections in the next open one). The players.
+fn reattribute_players(
+    tx: &Transaction<'_>,
+    program: &Program,
+    case_id: i64,
+    affiliate: Option<i64>,
+    reason: &str,
+    stamp: &Stamp,
+) -> DisputeResult<Vec<String>> {
+    let aff = affiliate.ok_or_else(|| {
+        invalid("Affiliate: the case has no affiliate to re-attribute the players to")
+    })?;
+    let to: String = tx.query_row(
+        "SELECT external_id FROM affiliates WHERE id = ?1",
+        [aff],
+        |r| r.get(0),
+    )?;
+    let players: Vec<String> = subjects(tx, case_id)?
+        .into_iter()
+        .filter(|(k, _)| k == "player")
+        .map(|(_, r)| r)
+        .collect();
+    if players.is_empty() {
+        return Err(invalid("Re-attribute: the case names no player (open it from a player, a conversion or a claim)"));
+    }
+    for p in &players {
+        crate::attribution::overrides::apply(
+            tx,
+            program.id,
+            p,
+            Some(&to),
+            Some(case_id),
+            reason,
+            stamp,
+        )?;
+    }
+    let open: Vec<String> = {
+        let mut stmt = tx.prepare(
+            "SELECT substr(start_day, 1, 7) FROM periods WHERE program_id = ?1 AND status <> 'closed' AND result_hash IS NOT NULL ORDER BY start_day",
+        )?;
+        let rows = stmt.query_map([program.id], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for label in open {
+        crate::commission::compute::compute_in(tx, program, &label, stamp.at_ms)?;
+    }
+    Ok(players)
 }
 
 /// What accepting grants by default: a discrepancy's impact when the case has one, else the amount claimed.

@@ -47,6 +47,17 @@ impl From<crate::commission::CommissionError> for DisputeError {
     }
 }
 
+impl From<crate::attribution::AttributionError> for DisputeError {
+    fn from(e: crate::attribution::AttributionError) -> Self {
+        use crate::attribution::AttributionError as A;
+        match e {
+            A::NotFound(m) => DisputeError::NotFound(m),
+            A::Store(s) => DisputeError::Store(s),
+            other => DisputeError::Invalid(other.to_string()),
+        }
+    }
+}
+
 impl From<crate::payouts::PayoutError> for DisputeError {
     fn from(e: crate::payouts::PayoutError) -> Self {
         use crate::payouts::PayoutError as P;

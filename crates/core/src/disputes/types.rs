@@ -229,6 +229,11 @@ pub struct DisputeResolveRequest {
     pub amount: String,
     /// Required: it goes back to the affiliate.
     pub reason: String,
+    /// Accepting: re-attribute the case's players to the case's affiliate (an audited override shown in each
+    /// player's explanation); commission follows by recomputing the open periods. With no amount, nothing else is
+    /// booked.
+    #[serde(default)]
+    pub reattribute: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

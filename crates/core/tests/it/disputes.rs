@@ -60,6 +60,7 @@ fn resolve(
             decision: decision.into(),
             amount: amount.into(),
             reason: reason.into(),
+            reattribute: false,
         },
     )
 }
@@ -510,6 +511,79 @@ fn rejected_by_hand_sla_in_business_days_and_overdue_cases() {
     assert!(player.evidence.iter().any(|e| e.kind == "attribution"));
     assert!(player.evidence.iter().any(|e| e.kind == "qualification"));
 
+    // A second player's claim accepted by re-attributing the player: an audited override shown in the player's
+    // explanation, kept by later attribution runs; October (open, computed) is recomputed so commission follows.
+    let before = ops::attribution::explain_player(&ana, "P000036".into()).unwrap();
+    let was = before.explanation.affiliate.clone().unwrap();
+    let to = if was == "5" { "6" } else { "5" };
+    let claim = ops::disputes::dispute_open(
+        &ana,
+        DisputeOpenRequest {
+            from: OpenedFrom::Player,
+            reference: "P000036".into(),
+            affiliate: to.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let statement_of = |aff: &str| {
+        ops::commission::statement(
+            &ana,
+            StatementRequest {
+                affiliate: aff.into(),
+                period: "2026-10".into(),
+            },
+        )
+        .unwrap()
+    };
+    let names_player = |s: &Statement| {
+        s.lines
+            .iter()
+            .any(|l| l.drilldown.iter().any(|d| d.subject == "P000036"))
+    };
+    assert!(names_player(&statement_of(&was)) && !names_player(&statement_of(to)));
+    let entries = count(&ws, "SELECT COUNT(*) FROM ledger_entries");
+    let v = ops::disputes::dispute_resolve(
+        &ana,
+        DisputeResolveRequest {
+            case_id: claim.case.id,
+            decision: "accepted".into(),
+            amount: String::new(),
+            reason:
+                "The player's first click was the claimant's landing page (server logs attached)."
+                    .into(),
+            reattribute: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (v.case.state.as_str(), v.case.granted.as_str()),
+        ("accepted", "0.00"),
+        "no adjustment: commission follows the player"
+    );
+    let after = ops::attribution::explain_player(&ana, "P000036".into()).unwrap();
+    assert_eq!(after.explanation.affiliate.as_deref(), Some(to));
+    assert!(
+        after
+            .text
+            .contains(&format!("overridden by dispute case #{}", claim.case.id)),
+        "{}",
+        after.text
+    );
+    assert!(
+        count(&ws, "SELECT COUNT(*) FROM ledger_entries") > entries,
+        "October recomputed: the lines moved"
+    );
+    assert!(names_player(&statement_of(to)) && !names_player(&statement_of(&was)));
+    ops::attribution::run_attribution(&signed_in_as(&ws, "max", NOW)).unwrap();
+    let again = ops::attribution::explain_player(&ana, "P000036".into()).unwrap();
+    assert_eq!(
+        again.explanation.affiliate.as_deref(),
+        Some(to),
+        "a later attribution run keeps the override"
+    );
+    assert_eq!(count(&ws, "SELECT COUNT(*) FROM attribution_overrides"), 1);
+
     // Thirty days on, the open cases are overdue; the resolved one is not.
     let later = signed_in_as(&ws, "ana", NOW + 30 * DAY);
     let page = ops::disputes::disputes_list(
@@ -527,7 +601,7 @@ fn rejected_by_hand_sla_in_business_days_and_overdue_cases() {
     assert_eq!((page.open, page.overdue), (1, 1));
     assert_eq!(page.sla, "10 business days");
     let all = ops::disputes::disputes_list(&later, DisputeFilter::default()).unwrap();
-    assert_eq!(all.rows.len(), 2);
+    assert_eq!(all.rows.len(), 3, "manual (rejected), player (open), re-attribution (accepted)");
     assert!(ops::disputes::disputes_list(
         &later,
         DisputeFilter {

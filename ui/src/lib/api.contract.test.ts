@@ -141,7 +141,7 @@ const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
   disputeAssign: [{ case_id: 7, owner: 'ana' }],
   disputeComment: [{ case_id: 7, text: 'asked the operator', path: '' }],
   disputeAttach: [{ case_id: 7, text: 'claims file', path: '/in/claims.csv' }],
-  disputeResolve: [{ case_id: 7, decision: 'partly_accepted', amount: '25.00', reason: 'one of two players qualified' }],
+  disputeResolve: [{ case_id: 7, decision: 'partly_accepted', amount: '25.00', reason: 'one of two players qualified', reattribute: false }],
   disputeEvidence: [{ case_id: 7, dir: '' }],
   disputeOutcomeStatement: [{ case_id: 7, dir: 'out' }],
   disputeSla: [],

@@ -1076,7 +1076,8 @@ export type WorkspaceSettings = {
 idle_lock_minutes: number, 
 /**
  * A payout run paying this much or more, in its program's currency (a decimal), needs two different
- * finance approvers; below it, one (never the preparer).
+ * finance approvers; below it, one (never the preparer). One number for the workspace, read in each program's
+ * own currency: 10000 is 10,000 EUR for a EUR program and 10,000 USD for a USD one.
  */
 two_approvals_from: string, 
 /**
@@ -1396,6 +1397,10 @@ details_sha256: string, currency: string, proposed_by: string, proposed_at_ms: n
  */
 status: string, reviewed_by: string | null, reviewed_at_ms: number | null, reason: string, 
 /**
+ * What the proposer wrote for the reviewer ("new bank after the merger, confirmed by phone").
+ */
+note: string, 
+/**
  * For the approved version in use: the first payment to it waits until this instant (new details).
  */
 held_until_ms: number | null, };
@@ -1520,7 +1525,11 @@ status: string, execution_date: string, prepared_by: string, prepared_at_ms: num
  */
 previous_run: number | null, };
 
-export type PayoutRunSummary = { id: number, period: string, status: string, prepared_by: string, prepared_at_ms: number, approvals: number, approvals_required: number, payments: number, totals: Array<PayoutTotal>, };
+export type PayoutRunSummary = { id: number, period: string, status: string, prepared_by: string, prepared_at_ms: number, approvals: number, approvals_required: number, payments: number, totals: Array<PayoutTotal>, 
+/**
+ * The requested execution day, `YYYY-MM-DD`.
+ */
+execution_date: string, };
 
 export type PayoutsOverview = { runs: Array<PayoutRunSummary>, payer: PayerView | null, 
 /**

@@ -107,6 +107,7 @@ export function runSummary(id: number, over: Partial<PayoutRunSummary> = {}): Pa
     approvals_required: 1,
     payments: 1,
     totals: [{ currency: 'EUR', amount: '728.12', payments: 1 }],
+    execution_date: '2026-12-09',
     ...over,
   };
 }
@@ -154,6 +155,7 @@ export function payeeVersion(id: number, over: Partial<PayeeVersionView> = {}): 
     reviewed_by: 'felix',
     reviewed_at_ms: T0 + id * 60_000 + 30_000,
     reason: '',
+    note: '',
     held_until_ms: null,
     ...over,
   };

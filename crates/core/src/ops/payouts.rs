@@ -225,6 +225,13 @@ pub fn approve_payout_run(cx: &Ctx, req: ApproveRunRequest) -> Result<ApprovalOu
         .person
         .clone()
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Sign in first."))?;
+    let pre = cx
+        .workspace()
+        .store()
+        .read(|c| approvals::precheck(c, p.id, req.run_id, me.id, &me.name))?;
+    if let Some(already) = pre {
+        return Ok(already);
+    }
     let key = signing_key(cx, me.id, &req.passphrase)?;
     crate::workspace::backup::automatic(
         cx.workspace().store(),

@@ -257,6 +257,49 @@ fn record(
     Ok(outcome(true, status, n))
 }
 
+/// Before anything costly (opening the key, a backup): refuses the preparer and a run of another program or one
+/// that is cancelled, and answers at once when this approver already approved (`Some`, nothing to do).
+pub fn precheck(
+    conn: &Connection,
+    program_id: i64,
+    run_id: i64,
+    approver_id: i64,
+    approver: &str,
+) -> PayoutResult<Option<ApprovalOutcome>> {
+    let r = run_row(conn, run_id)?;
+    if r.program_id != program_id {
+        return Err(PayoutError::NotFound(format!(
+            "Payout run: no run {run_id} in this program"
+        )));
+    }
+    if approver_id == r.prepared_by {
+        return Err(PayoutError::Refused(format!(
+            "four-eyes: {approver} prepared run {run_id}, so someone else must approve it"
+        )));
+    }
+    if r.status == "cancelled" {
+        return Err(PayoutError::Refused(format!("run {run_id} was cancelled")));
+    }
+    let approvals: u32 = conn.query_row(
+        "SELECT COUNT(*) FROM payout_run_approvals WHERE run_id = ?1",
+        [run_id],
+        |x| x.get(0),
+    )?;
+    let mine: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM payout_run_approvals WHERE run_id = ?1 AND approver_id = ?2)",
+        params![run_id, approver_id],
+        |x| x.get(0),
+    )?;
+    Ok(mine.then(|| ApprovalOutcome {
+        run_id,
+        approver: approver.to_string(),
+        applied: false,
+        status: r.status.clone(),
+        approvals,
+        approvals_required: r.approvals_required,
+    }))
+}
+
 /// The signed-in approver approves in the app: their key (unsealed with their passphrase) signs the content hash.
 pub fn approve_in_app(
     tx: &Transaction<'_>,

@@ -171,7 +171,7 @@ pub fn list(
         "SELECT v.id, a.external_id, a.name, v.method, v.details_json, v.details_sha256, v.currency, p.name,
                 v.proposed_at_ms, r.decision, u.name, r.reviewed_at_ms, COALESCE(r.reason, ''), v.affiliate_id,
                 (SELECT MAX(v2.id) FROM payee_versions v2 JOIN payee_reviews r2 ON r2.payee_version_id = v2.id
-                  AND r2.decision = 'approved' WHERE v2.affiliate_id = v.affiliate_id)
+                  AND r2.decision = 'approved' WHERE v2.affiliate_id = v.affiliate_id), v.note
          FROM payee_versions v JOIN affiliates a ON a.id = v.affiliate_id JOIN users p ON p.id = v.proposed_by
          LEFT JOIN payee_reviews r ON r.payee_version_id = v.id LEFT JOIN users u ON u.id = r.reviewed_by
          WHERE v.program_id = ?1 ORDER BY a.external_id, v.id DESC",
@@ -193,6 +193,7 @@ pub fn list(
             r.get::<_, String>(12)?,
             r.get::<_, i64>(13)?,
             r.get::<_, Option<i64>>(14)?,
+            r.get::<_, String>(15)?,
         ))
     })?;
     let mut out = Vec::new();
@@ -213,6 +214,7 @@ pub fn list(
             reason,
             aff,
             newest,
+            note,
         ) = row?;
         let masked = serde_json::from_str::<PayeeDetails>(&json)
             .map(|d| d.mask())
@@ -242,6 +244,7 @@ pub fn list(
             reviewed_by: reviewer,
             reviewed_at_ms: reviewed_at,
             reason,
+            note,
             held_until_ms,
         });
     }

@@ -596,16 +596,17 @@ pub(super) fn items(conn: &Connection, run_id: i64) -> PayoutResult<Vec<(i64, Pa
 
 /// The program's runs, newest first.
 pub fn list(conn: &Connection, program_id: i64) -> PayoutResult<Vec<PayoutRunSummary>> {
-    let ids: Vec<(i64, String, String, i64, String, u32)> = conn
+    type Head = (i64, String, String, i64, String, u32, String);
+    let ids: Vec<Head> = conn
         .prepare(
-            "SELECT r.id, substr(p.start_day, 1, 7), r.status, r.prepared_at_ms, u.name, r.approvals_required
+            "SELECT r.id, substr(p.start_day, 1, 7), r.status, r.prepared_at_ms, u.name, r.approvals_required, r.execution_date
              FROM payout_runs r JOIN periods p ON p.id = r.period_id JOIN users u ON u.id = r.prepared_by
              WHERE r.program_id = ?1 ORDER BY r.id DESC",
         )?
-        .query_map([program_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .query_map([program_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
         .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
-    for (id, period, status, at, by, required) in ids {
+    for (id, period, status, at, by, required, execution_date) in ids {
         let approvals: u32 = conn.query_row(
             "SELECT COUNT(*) FROM payout_run_approvals WHERE run_id = ?1",
             [id],
@@ -623,6 +624,7 @@ pub fn list(conn: &Connection, program_id: i64) -> PayoutResult<Vec<PayoutRunSum
             approvals_required: required,
             payments: views.iter().filter(|v| v.state == "pay").count() as u32,
             totals,
+            execution_date,
         });
     }
     Ok(out)

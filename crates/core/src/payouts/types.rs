@@ -28,6 +28,8 @@ pub struct PayeeVersionView {
     #[ts(type = "number | null")]
     pub reviewed_at_ms: Option<i64>,
     pub reason: String,
+    /// What the proposer wrote for the reviewer ("new bank after the merger, confirmed by phone").
+    pub note: String,
     /// For the approved version in use: the first payment to it waits until this instant (new details).
     #[ts(type = "number | null")]
     pub held_until_ms: Option<i64>,
@@ -159,4 +161,6 @@ pub struct PayoutRunSummary {
     pub approvals_required: u32,
     pub payments: u32,
     pub totals: Vec<PayoutTotal>,
+    /// The requested execution day, `YYYY-MM-DD`.
+    pub execution_date: String,
 }

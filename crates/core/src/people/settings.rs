@@ -39,7 +39,8 @@ pub struct WorkspaceSettings {
     /// Minutes without activity after which the app locks and asks for the passphrase again.
     pub idle_lock_minutes: u32,
     /// A payout run paying this much or more, in its program's currency (a decimal), needs two different
-    /// finance approvers; below it, one (never the preparer).
+    /// finance approvers; below it, one (never the preparer). One number for the workspace, read in each program's
+    /// own currency: 10000 is 10,000 EUR for a EUR program and 10,000 USD for a USD one.
     #[serde(default = "default_two_approvals")]
     pub two_approvals_from: String,
     /// Days the first payment to newly approved payee details is held.

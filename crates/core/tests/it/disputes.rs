@@ -601,7 +601,11 @@ fn rejected_by_hand_sla_in_business_days_and_overdue_cases() {
     assert_eq!((page.open, page.overdue), (1, 1));
     assert_eq!(page.sla, "10 business days");
     let all = ops::disputes::disputes_list(&later, DisputeFilter::default()).unwrap();
-    assert_eq!(all.rows.len(), 3, "manual (rejected), player (open), re-attribution (accepted)");
+    assert_eq!(
+        all.rows.len(),
+        3,
+        "manual (rejected), player (open), re-attribution (accepted)"
+    );
     assert!(ops::disputes::disputes_list(
         &later,
         DisputeFilter {

@@ -384,36 +384,39 @@ struct CaseRow {
 }
 
 fn case(conn: &Connection, program: &Program, id: i64) -> DisputeResult<CaseRow> {
-    let row: Option<(i64, Option<i64>, String, String, i64, String, String)> = conn
+    let row = conn
         .query_row(
             "SELECT program_id, affiliate_id, state, period, amount_claimed_micros, currency, title FROM dispute_cases WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            |r| {
+                Ok((
+                    r.get::<_, String>(2)?,
+                    CaseRow {
+                        program_id: r.get(0)?,
+                        affiliate_id: r.get(1)?,
+                        state: State::Open,
+                        period: r.get(3)?,
+                        amount_claimed_micros: r.get(4)?,
+                        currency: r.get(5)?,
+                        title: r.get(6)?,
+                    },
+                ))
+            },
         )
         .optional()?;
-    let Some((program_id, affiliate_id, state, period, amount_claimed_micros, currency, title)) =
-        row
-    else {
+    let Some((state, mut c)) = row else {
         return Err(DisputeError::NotFound(format!(
             "Case: no dispute case {id}"
         )));
     };
-    if program_id != program.id {
+    if c.program_id != program.id {
         return Err(DisputeError::NotFound(format!(
             "Case: no dispute case {id} in this program"
         )));
     }
-    let state = State::parse(&state)
+    c.state = State::parse(&state)
         .ok_or_else(|| invalid(format!("case {id} has an unknown state '{state}'")))?;
-    Ok(CaseRow {
-        program_id,
-        affiliate_id,
-        state,
-        period,
-        amount_claimed_micros,
-        currency,
-        title,
-    })
+    Ok(c)
 }
 
 fn names(states: &[State]) -> String {

@@ -430,16 +430,36 @@ pub struct ClaimCase {
 }
 
 pub fn for_case(conn: &Connection, program: &Program, id: i64) -> DisputeResult<ClaimCase> {
-    let row: Option<(i64, String, String, String, Option<String>, Option<String>, Option<String>, Option<i64>)> = conn
+    struct Row {
+        affiliate_id: i64,
+        key: String,
+        player: String,
+        click: String,
+        period: Option<String>,
+        reason: Option<String>,
+        resolved: Option<String>,
+        impact: Option<i64>,
+    }
+    let Row { affiliate_id, key, player, click, period, reason, resolved, impact } = conn
         .query_row(
             "SELECT c.affiliate_id, c.claim_key, c.player_ref, c.click_ref, r.period, r.reason, r.player_ref, r.impact_micros
              FROM claims c LEFT JOIN claim_results r ON r.claim_id = c.id WHERE c.id = ?1 AND c.program_id = ?2",
             params![id, program.id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+            |r| {
+                Ok(Row {
+                    affiliate_id: r.get(0)?,
+                    key: r.get(1)?,
+                    player: r.get(2)?,
+                    click: r.get(3)?,
+                    period: r.get(4)?,
+                    reason: r.get(5)?,
+                    resolved: r.get(6)?,
+                    impact: r.get(7)?,
+                })
+            },
         )
-        .optional()?;
-    let (affiliate_id, key, player, click, period, reason, resolved, impact) =
-        row.ok_or_else(|| DisputeError::NotFound(format!("Claim: no claim {id} in this program")))?;
+        .optional()?
+        .ok_or_else(|| DisputeError::NotFound(format!("Claim: no claim {id} in this program")))?;
     let (Some(period), Some(reason)) = (period, reason) else {
         return Err(DisputeError::Refused(format!(
             "claim {id} is not matched yet: match its month's claims first"

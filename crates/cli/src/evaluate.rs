@@ -275,7 +275,7 @@ fn score_claims(
         reason: None,
     };
     let report = store
-        .write(|tx| affops_core::disputes::claims::reconcile(tx, &prog, &q, now_ms))
+        .write(|tx| affops_core::disputes::claims::reconcile(tx, &prog, &q, None, now_ms))
         .map_err(internal)?;
     let mut out = Scores::new();
     for label in CLAIM_LABELS {

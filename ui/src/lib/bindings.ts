@@ -827,7 +827,11 @@ export type ReconAffiliateTotal = { affiliate_id: string, affiliate_name: string
 
 export type ReasonCount = { reason: string, count: number, };
 
-export type ReconReport = { period: string, program: string, totals: Array<ReconAffiliateTotal>, reasons: Array<ReasonCount>, rows: Array<ReconRow>, };
+export type ReconReport = { period: string, program: string, totals: Array<ReconAffiliateTotal>, reasons: Array<ReasonCount>, rows: Array<ReconRow>, 
+/**
+ * When the month was last reconciled (none: never, so no rows says nothing yet), and by whom.
+ */
+reconciled_at_ms: number | null, reconciled_by: string, };
 
 export type OpenedFrom = "manual" | "discrepancy" | "flag" | "statement_line" | "player" | "conversion" | "claim";
 
@@ -1017,7 +1021,11 @@ case_id: number | null, };
 
 export type ClaimReasonCount = { reason: string, count: number, };
 
-export type ClaimsReport = { period: string, currency: string, reasons: Array<ClaimReasonCount>, rows: Array<ClaimRowView>, };
+export type ClaimsReport = { period: string, currency: string, 
+/**
+ * When the month's claims were last matched (none: never), and by whom.
+ */
+matched_at_ms: number | null, matched_by: string, reasons: Array<ClaimReasonCount>, rows: Array<ClaimRowView>, };
 
 export type ClaimCasesRequest = { period: string, affiliate?: string, 
 /**

@@ -476,6 +476,8 @@ export function reconReport(over: Partial<ReconReport> = {}): ReconReport {
   return {
     period: '2026-10',
     program: 'Demo Casino',
+    reconciled_at_ms: Date.UTC(2026, 10, 5, 9, 0),
+    reconciled_by: 'ana',
     totals: [
       {
         affiliate_id: '3',

@@ -284,15 +284,26 @@ pub fn reconcile(
     tx: &Transaction<'_>,
     program: &Program,
     q: &ClaimsQuery,
+    user_id: Option<i64>,
     now_ms: i64,
 ) -> DisputeResult<ClaimsReport> {
     check_period(&q.period)?;
     let period = q.period.trim();
     let affiliate = affiliate_filter(tx, program, &q.affiliate)?;
-    for c in claims_of(tx, program, affiliate)?
-        .iter()
+    let scope: Vec<Claim> = claims_of(tx, program, affiliate)?
+        .into_iter()
         .filter(|c| in_scope(c, period))
-    {
+        .collect();
+    crate::reconcile::report::record_run(
+        tx,
+        program.id,
+        period,
+        "claims",
+        user_id,
+        now_ms,
+        scope.len(),
+    )?;
+    for c in &scope {
         let f = classify(tx, program, period, c)?;
         tx.execute(
             "INSERT INTO claim_results (claim_id, period, reason, detail, player_ref, impact_micros, matched_at_ms)
@@ -351,7 +362,11 @@ pub fn report(
             *counts.entry(k).or_default() += 1;
         }
     }
+    let (matched_at_ms, matched_by) =
+        crate::reconcile::report::last_run(conn, program.id, q.period.trim(), "claims")?;
     Ok(ClaimsReport {
+        matched_at_ms,
+        matched_by,
         period: q.period.trim().to_string(),
         currency: program.currency.clone(),
         reasons: REASONS

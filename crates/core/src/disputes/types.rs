@@ -334,6 +334,10 @@ pub struct ClaimReasonCount {
 pub struct ClaimsReport {
     pub period: String,
     pub currency: String,
+    /// When the month's claims were last matched (none: never), and by whom.
+    #[ts(type = "number | null")]
+    pub matched_at_ms: Option<i64>,
+    pub matched_by: String,
     pub reasons: Vec<ClaimReasonCount>,
     pub rows: Vec<ClaimRowView>,
 }

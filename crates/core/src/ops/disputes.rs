@@ -328,7 +328,7 @@ pub fn claims_reconcile(cx: &Ctx, q: ClaimsQuery) -> Result<ClaimsReport, ApiErr
         .workspace()
         .store()
         .write(|tx| -> Result<ClaimsReport, DisputeError> {
-            let r = claims::reconcile(tx, p, &q, stamp.at_ms)?;
+            let r = claims::reconcile(tx, p, &q, stamp.user_id, stamp.at_ms)?;
             let counts: serde_json::Map<String, serde_json::Value> = r
                 .reasons
                 .iter()

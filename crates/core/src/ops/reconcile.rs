@@ -25,6 +25,15 @@ fn reconcile(cx: &Ctx, op: Op, q: &ReconQuery) -> Result<ReconReport, ApiError> 
     let found = report::find(store, p.id, &month, &ReconSettings::default(), cx.now_ms)?;
     store.write(|tx| -> Result<(), ReconError> {
         report::save(tx, p.id, &month, &found, cx.now_ms)?;
+        report::record_run(
+            tx,
+            p.id,
+            &month.label,
+            "tracker_operator",
+            stamp.user_id,
+            cx.now_ms,
+            found.len(),
+        )?;
         stamp.record(
             tx,
             "period",

@@ -59,7 +59,18 @@ pub fn run(
 ) -> Result<ReconReport, ReconError> {
     let (month, reason) = parse_query(query)?;
     let found = find(store, program_id, &month, settings, now_ms)?;
-    store.write(|tx| save(tx, program_id, &month, &found, now_ms))?;
+    store.write(|tx| {
+        save(tx, program_id, &month, &found, now_ms)?;
+        Ok::<_, crate::store::StoreError>(record_run(
+            tx,
+            program_id,
+            &month.label,
+            "tracker_operator",
+            None,
+            now_ms,
+            found.len(),
+        )?)
+    })?;
     load(
         store,
         program_id,
@@ -164,7 +175,10 @@ pub fn load(
             })?
             .filter(|t| t.as_ref().map_or(true, |t| t.tracker_conversions + t.operator_ftds + t.discrepancies > 0))
             .collect::<Result<Vec<_>, _>>()?;
+        let (reconciled_at_ms, reconciled_by) = last_run(conn, program_id, &month.label, "tracker_operator")?;
         Ok(ReconReport {
+            reconciled_at_ms,
+            reconciled_by,
             period: month.label.clone(),
             program,
             totals,
@@ -383,4 +397,39 @@ pub fn discrepancy(conn: &Connection, id: i64) -> rusqlite::Result<Option<Stored
         },
     )
     .optional()
+}
+
+/// Records that a month was reconciled (`kind`: tracker_operator or claims), by whom and what it found.
+pub fn record_run(
+    tx: &rusqlite::Transaction<'_>,
+    program_id: i64,
+    period: &str,
+    kind: &str,
+    user_id: Option<i64>,
+    now_ms: i64,
+    findings: usize,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO recon_runs (program_id, period, kind, ran_by, ran_at_ms, findings) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![program_id, period, kind, user_id, now_ms, findings as i64],
+    )?;
+    Ok(())
+}
+
+/// When a month was last reconciled (of `kind`), and the person's name.
+pub fn last_run(
+    conn: &Connection,
+    program_id: i64,
+    period: &str,
+    kind: &str,
+) -> rusqlite::Result<(Option<i64>, String)> {
+    Ok(conn
+        .query_row(
+            "SELECT r.ran_at_ms, COALESCE(u.name, '') FROM recon_runs r LEFT JOIN users u ON u.id = r.ran_by
+             WHERE r.program_id = ?1 AND r.period = ?2 AND r.kind = ?3 ORDER BY r.id DESC LIMIT 1",
+            params![program_id, period, kind],
+            |r| Ok((Some(r.get(0)?), r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((None, String::new())))
 }

@@ -59,4 +59,8 @@ pub struct ReconReport {
     pub totals: Vec<ReconAffiliateTotal>,
     pub reasons: Vec<ReasonCount>,
     pub rows: Vec<ReconRow>,
+    /// When the month was last reconciled (none: never, so no rows says nothing yet), and by whom.
+    #[ts(type = "number | null")]
+    pub reconciled_at_ms: Option<i64>,
+    pub reconciled_by: String,
 }

@@ -76,3 +76,17 @@ CREATE TABLE import_mappings_new (
 INSERT INTO import_mappings_new SELECT id, name, preset, mapping_json, created_at_ms, updated_at_ms FROM import_mappings;
 DROP TABLE import_mappings;
 ALTER TABLE import_mappings_new RENAME TO import_mappings;
+
+-- When each month was last reconciled, and by whom: a month never reconciled is not a month without discrepancies.
+CREATE TABLE recon_runs (
+    id            INTEGER PRIMARY KEY,
+    program_id    INTEGER NOT NULL REFERENCES programs(id),
+    period        TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind = 'tracker_operator' OR kind = 'claims'),
+    ran_by        INTEGER REFERENCES users(id),
+    ran_at_ms     INTEGER NOT NULL,
+    findings      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX recon_runs_period ON recon_runs (program_id, period, kind, id);
+CREATE TRIGGER recon_runs_no_update BEFORE UPDATE ON recon_runs
+BEGIN SELECT RAISE(ABORT, 'reconciliation runs are append-only'); END;

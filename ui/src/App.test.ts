@@ -51,6 +51,9 @@ describe('first run through mocked IPC', () => {
           return dashboard();
         case 'dashboard_alerts':
           return [];
+        case 'disputes_list':
+          expect(args).toEqual({ request: { overdue: false } }); // every case: the dashboard counts them per affiliate
+          return { rows: [], open: 0, overdue: 0, sla: '14 days' };
         default:
           throw { code: 'internal', message: `unexpected ${cmd}` };
       }
@@ -98,6 +101,7 @@ describe('first run through mocked IPC', () => {
       'select_program',
       'dashboard',
       'dashboard_alerts',
+      'disputes_list',
     ]);
   });
 

@@ -15,6 +15,7 @@ export const PRESETS: readonly { value: ImportPreset; label: string }[] = [
   { value: 'registrations', label: 'Registrations' },
   { value: 'activity', label: 'Player activity' },
   { value: 'deposits', label: 'Deposits' },
+  { value: 'claims', label: 'Claims (an affiliate’s own report)' },
 ];
 
 /** The date formats crates/core/src/import/values.rs accepts (`DateFormat::NAMES`). */
@@ -59,12 +60,28 @@ export interface MappingDraft {
   selection: Selection | null;
   dateFormat: string;
   delimiter: string;
+  /** Claims only: the affiliate whose report it is, given once for every row ('' : a column of the file). */
+  claimant?: string;
+}
+
+/** The pseudo-column holding one value on every row (crates/core/src/import/mapping.rs `CONST_PREFIX`). */
+export const CONST_PREFIX = '@const:';
+
+/**
+ * The claimant of a claims file given once (the "Affiliate" field): `affiliate_id` from `@const:ID`, every other
+ * field from its same-named column unless the user chose another (as `affops-cli claims import --affiliate` does).
+ */
+export function withClaimant(fields: readonly ImportFieldSpec[], selection: Selection | null, affiliate: string): Selection {
+  const base: Selection = selection ?? Object.fromEntries(fields.map((f) => [f.name, f.name]));
+  return { ...base, affiliate_id: `${CONST_PREFIX}${affiliate.trim()}` };
 }
 
 export function mappingOf(draft: MappingDraft, fields: readonly ImportFieldSpec[]): ColumnMapping {
+  const claimant = draft.preset === 'claims' ? (draft.claimant ?? '').trim() : '';
+  const selection = claimant ? withClaimant(fields, draft.selection, claimant) : draft.selection;
   const mapping: ColumnMapping = {
     preset: draft.preset,
-    columns: draft.selection ? columnsOf(fields, draft.selection) : [],
+    columns: selection ? columnsOf(fields, selection) : [],
     date_format: draft.dateFormat,
   };
   if (draft.delimiter) mapping.delimiter = draft.delimiter;

@@ -11,6 +11,7 @@ export type Screen =
   | 'statements'
   | 'flags'
   | 'reconcile'
+  | 'disputes'
   | 'payouts'
   | 'people'
   | 'audit'
@@ -29,6 +30,7 @@ export const SCREENS: readonly { id: Screen; label: string; key?: string; group:
   { id: 'statements', label: 'Statements', key: '8', group: 'work' },
   { id: 'flags', label: 'Flagged traffic', key: '9', group: 'work' },
   { id: 'reconcile', label: 'Reconciliation', key: '0', group: 'work' },
+  { id: 'disputes', label: 'Disputes', group: 'work' },
   { id: 'payouts', label: 'Payouts', group: 'work' },
   { id: 'people', label: 'People', group: 'workspace' },
   { id: 'audit', label: 'Audit log', group: 'workspace' },
@@ -44,6 +46,7 @@ export const PROGRAM_SCREENS: ReadonlySet<Screen> = new Set([
   'statements',
   'flags',
   'reconcile',
+  'disputes',
   'payouts',
 ]);
 

@@ -62,6 +62,21 @@ describe('AffiliatesView', () => {
     expect(rejected[0]).toHaveTextContent('SPIN50-A3');
     expect(rejected[0]).toHaveTextContent('#3');
     expect(within(panel).getByTestId('explanation-lock')).toHaveTextContent('Locked at the first-time deposit');
+    // Beside the explanation: a dispute for an affiliate claiming the player, this affiliate to start with.
+    expect(within(screen.getByTestId('player-case-tools')).getByTestId('player-claimant')).toHaveValue('2');
+  });
+
+  it('a player looked up by id starts a dispute for the affiliate they are attributed to', async () => {
+    const backend = renderView();
+    await screen.findByTestId('affiliates-table');
+    await userEvent.type(screen.getByTestId('explain-lookup'), 'P000042{Enter}');
+    const tools = await screen.findByTestId('player-case-tools');
+    expect(within(tools).getByTestId('player-claimant')).toHaveValue('2');
+    await userEvent.click(within(tools).getByTestId('player-dispute'));
+    await waitFor(() =>
+      expect(backend.disputeOpen).toHaveBeenCalledWith({ from: 'player', reference: 'P000042', affiliate: '2', period: '', title: '', description: '', amount: '' }),
+    );
+    expect(await screen.findByTestId('player-dispute-notice')).toHaveTextContent('Opened dispute case #7');
   });
 
   it('explains any player by id and shows a not-found error', async () => {

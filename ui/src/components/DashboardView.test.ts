@@ -5,6 +5,7 @@ import DashboardView from './DashboardView.svelte';
 import { dashboard, SVG } from '../test/fixtures';
 import { fakeBackend } from '../test/backend';
 import type { DashboardAlert } from '../lib/bindings';
+import { disputeRow } from '../test/disputes';
 
 function renderView(d = dashboard()) {
   return render(DashboardView, {
@@ -113,5 +114,36 @@ describe('DashboardView alerts', () => {
   it('has no Alerts column without a backend', () => {
     renderView();
     expect(screen.queryByTestId('affiliate-alerts')).toBeNull();
+  });
+
+  it('counts each affiliate’s open and overdue dispute cases, leading to the Disputes list filtered to them', async () => {
+    const backend = fakeBackend({
+      dashboardAlerts: vi.fn(async () => []),
+      disputesList: vi.fn(async () => ({
+        rows: [
+          disputeRow(1, { affiliate_id: 'aff-1' }),
+          disputeRow(2, { affiliate_id: 'aff-1', due: 'overdue', state: 'investigating' }),
+          disputeRow(3, { affiliate_id: 'aff-1', state: 'accepted', due: 'resolved' }),
+          disputeRow(4, { affiliate_id: 'aff-2', state: 'awaiting_operator' }),
+        ],
+        open: 3,
+        overdue: 1,
+        sla: '14 days',
+      })),
+    });
+    const onopencases = vi.fn();
+    render(DashboardView, { dashboard: dashboard(), syncing: false, progress: null, loading: false, onapply: vi.fn(), onsync: vi.fn(), backend, onopencases });
+    expect(backend.disputesList).toHaveBeenCalledWith({ overdue: false });
+    const cell = (id: string) =>
+      within(document.querySelector(`[data-affiliate-id="${id}"]`) as HTMLElement).getByTestId('affiliate-alerts');
+    await waitFor(() => expect(within(cell('aff-1')).getByTestId('open-cases')).toHaveTextContent('2 open cases'));
+    expect(within(cell('aff-1')).getByTestId('open-overdue-cases')).toHaveTextContent('1 overdue');
+    expect(within(cell('aff-2')).getByTestId('open-cases')).toHaveTextContent('1 open case');
+    expect(within(cell('aff-2')).queryByTestId('open-overdue-cases')).toBeNull();
+    expect(cell('aff-3')).toHaveTextContent('—');
+    await userEvent.click(within(cell('aff-1')).getByTestId('open-overdue-cases'));
+    expect(onopencases).toHaveBeenLastCalledWith({ affiliate: 'aff-1', overdue: true });
+    await userEvent.click(within(cell('aff-2')).getByTestId('open-cases'));
+    expect(onopencases).toHaveBeenLastCalledWith({ affiliate: 'aff-2' });
   });
 });

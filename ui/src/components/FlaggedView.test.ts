@@ -9,6 +9,7 @@ import { fakeBackend } from '../test/backend';
 import { flagRow } from '../test/fixtures';
 import { accessContext, accessOf } from '../lib/access';
 import { permissionsOf, person } from '../test/people';
+import { disputeRow, disputeView } from '../test/disputes';
 
 const ANA = person('ana', ['analyst'], { display_name: 'Ana Analyst' });
 const VERA = person('vera', ['viewer'], { display_name: 'Vera Viewer' });
@@ -139,5 +140,27 @@ describe('FlaggedView', () => {
     await userEvent.click(screen.getByTestId('flag-clear-affiliate'));
     expect(ids()).toEqual(['1', '2']);
     expect(screen.queryByTestId('flag-filter-affiliate')).toBeNull();
+  });
+
+  it('opens a dispute about a flag from its investigation and shows the case; a viewer may not', async () => {
+    const backend = fakeBackend({ disputeOpen: vi.fn(async () => disputeView(disputeRow(11, { reason: 'flag:click_flooding', opened_from: 'flag' }))) });
+    const onopencase = vi.fn();
+    render(FlaggedView, { props: { backend, syncGeneration: 0, onopencase }, context: as(ANA) });
+    await screen.findByTestId('flag-table');
+    await userEvent.click(within(screen.getAllByTestId('flag-row').find((r) => r.dataset.flagId === '2')!).getByTestId('flag-open'));
+    const panel = await screen.findByTestId('investigation');
+    await userEvent.click(within(panel).getByTestId('flag-dispute'));
+    expect(backend.disputeOpen).toHaveBeenCalledWith({ from: 'flag', reference: '2', affiliate: '', period: '', title: '', description: '', amount: '' });
+    await waitFor(() => expect(onopencase).toHaveBeenCalledWith(11));
+  });
+
+  it('a viewer sees no way to open a dispute from a flag', async () => {
+    const backend = fakeBackend();
+    render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(VERA) });
+    await screen.findByTestId('flag-table');
+    await userEvent.click(screen.getAllByTestId('flag-open')[0]);
+    const button = await screen.findByTestId('flag-dispute');
+    expect(button).toBeDisabled();
+    expect(button).toHaveAttribute('title', expect.stringContaining('“disputes.work”'));
   });
 });

@@ -5,7 +5,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import ImportView from './ImportView.svelte';
 import type { Backend, ProgressHandler, QuarantineRequest } from '../lib/api';
-import type { ColumnMapping, ImportRunRequest, ImportRunSummary } from '../lib/bindings';
+import type { ColumnMapping, ImportPreviewRequest, ImportRunRequest, ImportRunSummary } from '../lib/bindings';
 import { fakeBackend } from '../test/backend';
 import { deferred } from '../test/ipc';
 import { importPreview, importRun, progress, quarantineRow } from '../test/fixtures';
@@ -317,5 +317,70 @@ describe('quarantine browser', () => {
     expect(browser).toHaveAttribute('data-run-id', '4');
     expect(await within(browser).findByTestId('quarantine-empty')).toHaveTextContent('This run quarantined no rows.');
     expect(backend.importQuarantine).toHaveBeenCalledWith({ run_id: 4, offset: 0, limit: 50 });
+  });
+});
+
+const CLAIM_FIELDS = ['claim_id', 'affiliate_id', 'player_id', 'click_id', 'registration_date', 'ftd_date', 'ftd_amount', 'currency'].map((name) => ({
+  name,
+  required: name === 'claim_id' || name === 'affiliate_id',
+}));
+
+describe('ImportView claims', () => {
+  it('offers the claims preset; its Affiliate field fills affiliate_id on every row (@const), the rest by name', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({
+      importFields: vi.fn(async (preset) => (preset === 'claims' ? CLAIM_FIELDS : [])),
+      importPreview: vi.fn(async (r: ImportPreviewRequest) =>
+        importPreview({
+          preset: 'claims',
+          header: ['claim_id', 'player_id', 'click_id', 'registration_date', 'ftd_date', 'ftd_amount', 'currency'],
+          resolved: r.mapping.columns.map((c) => [c.field, c.column] as [string, string]),
+          rows: [],
+        }),
+      ),
+      importRun: vi.fn(async () => importRun(4, { preset: 'claims', file_name: 'claims-oct.csv', rows_ok: 16, rows_quarantined: 2 })),
+    });
+    renderView(backend);
+    const presets = [...screen.getByTestId('import-preset').querySelectorAll('option')].map((o) => o.value);
+    expect(presets).toEqual(['clicks', 'registrations', 'activity', 'deposits', 'claims']);
+    expect(screen.queryByTestId('import-claimant')).toBeNull();
+    await user.selectOptions(screen.getByTestId('import-preset'), 'claims');
+    expect(screen.getByTestId('import-claimant')).toHaveAccessibleName(/Affiliate/);
+    await waitFor(() => expect(backend.importFields).toHaveBeenLastCalledWith('claims'));
+    await user.type(screen.getByTestId('import-claimant'), '4');
+    await previewFile(user, '/in/claims-oct.csv');
+    const sent = vi.mocked(backend.importPreview).mock.calls[0][0].mapping;
+    expect(sent.preset).toBe('claims');
+    expect(sent.columns).toEqual([
+      { column: 'claim_id', field: 'claim_id' },
+      { column: '@const:4', field: 'affiliate_id' },
+      { column: 'player_id', field: 'player_id' },
+      { column: 'click_id', field: 'click_id' },
+      { column: 'registration_date', field: 'registration_date' },
+      { column: 'ftd_date', field: 'ftd_date' },
+      { column: 'ftd_amount', field: 'ftd_amount' },
+      { column: 'currency', field: 'currency' },
+    ]);
+    const affiliateRow = screen.getAllByTestId('mapping-row').find((r) => r.dataset.field === 'affiliate_id')!;
+    expect(within(affiliateRow).getByTestId('mapping-column')).toBeDisabled();
+    expect(within(affiliateRow).getByTestId('mapping-column')).toHaveTextContent('@const:4 (the Affiliate field)');
+    // Another column for a field keeps the claimant.
+    const playerRow = screen.getAllByTestId('mapping-row').find((r) => r.dataset.field === 'player_id')!;
+    await user.selectOptions(within(playerRow).getByTestId('mapping-column'), 'click_id');
+    await waitFor(() => expect(backend.importPreview).toHaveBeenCalledTimes(2));
+    const edited = vi.mocked(backend.importPreview).mock.calls[1][0].mapping.columns;
+    expect(edited).toContainEqual({ column: '@const:4', field: 'affiliate_id' });
+    expect(edited).toContainEqual({ column: 'click_id', field: 'player_id' });
+    await user.click(screen.getByTestId('import-run-button'));
+    expect(await screen.findByTestId('import-claims-next')).toHaveTextContent('Reconciliation → Claims');
+  });
+
+  it('without an Affiliate, a claims file maps its own affiliate_id column', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({ importFields: vi.fn(async () => CLAIM_FIELDS) });
+    renderView(backend);
+    await user.selectOptions(screen.getByTestId('import-preset'), 'claims');
+    await previewFile(user, '/in/claims-many.csv');
+    expect(backend.importPreview).toHaveBeenLastCalledWith({ path: '/in/claims-many.csv', mapping: { preset: 'claims', columns: [], date_format: 'auto' } });
   });
 });

@@ -10,6 +10,8 @@ import { accessContext, accessOf } from '../lib/access';
 import { permissionsOf, person } from '../test/people';
 import { reconReport } from '../test/fixtures';
 import type { ReconReport } from '../lib/bindings';
+import type { Backend } from '../lib/api';
+import { disputeRow, disputeView } from '../test/disputes';
 
 const as = (roles: Parameters<typeof person>[1]) => {
   const who = person('someone', roles);
@@ -127,5 +129,38 @@ describe('ReconcileView', () => {
     expect(banner).toHaveTextContent('Not allowed.');
     expect(within(banner).getByTestId('error-message')).toHaveTextContent(message);
     expect(within(banner).queryByTestId('retry')).toBeNull(); // retrying cannot help
+  });
+
+  it('opening a dispute shows the new case; a discrepancy that has one already leads to it', async () => {
+    const onopencase = vi.fn();
+    const disputeOpen = vi
+      .fn<Backend['disputeOpen']>()
+      .mockImplementationOnce(async () => disputeView(disputeRow(7)))
+      .mockRejectedValueOnce({ code: 'conflict', message: 'discrepancy 2 already has dispute case 5' });
+    const backend = fakeBackend({ disputeOpen });
+    render(ReconcileView, { props: { backend, initialPeriod: '2026-10', onopencase }, context: as(['analyst']) });
+    await screen.findByTestId('recon-rows');
+    const [first, second] = screen.getAllByTestId('recon-row');
+    await userEvent.click(within(first).getByTestId('recon-dispute'));
+    await waitFor(() => expect(onopencase).toHaveBeenCalledWith(7));
+    await userEvent.click(within(second).getByTestId('recon-dispute'));
+    const existing = await screen.findByTestId('recon-existing');
+    expect(existing).toHaveTextContent('Discrepancy 2 already has dispute case #5');
+    expect(screen.queryByTestId('error-banner')).toBeNull();
+    await userEvent.click(within(existing).getByTestId('recon-existing-open'));
+    expect(onopencase).toHaveBeenLastCalledWith(5);
+    await userEvent.click(within(second).getByTestId('recon-disputed'));
+    expect(onopencase).toHaveBeenLastCalledWith(5);
+  });
+
+  it('has a Claims tab beside tracker vs operator', async () => {
+    const backend = fakeBackend();
+    render(ReconcileView, { props: { backend, initialPeriod: '2026-10' }, context: as(['analyst']) });
+    await screen.findByTestId('recon-rows');
+    expect(screen.getByTestId('tab-discrepancies')).toHaveAttribute('aria-selected', 'true');
+    await userEvent.click(screen.getByTestId('tab-claims'));
+    expect(await screen.findByTestId('claims')).toBeInTheDocument();
+    expect(backend.claimsReport).toHaveBeenCalledWith({ period: '2026-10' });
+    expect(screen.queryByTestId('recon-rows')).toBeNull();
   });
 });

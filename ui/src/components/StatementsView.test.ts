@@ -13,6 +13,7 @@ import { dashboard, row } from '../test/fixtures';
 import { accessContext, accessOf } from '../lib/access';
 import { permissionsOf, person } from '../test/people';
 import { LINES } from '../test/commission';
+import { disputeRow, disputeView } from '../test/disputes';
 
 const TODAY = '2026-03-20';
 const PERIODS = [periodView('2026-02', { status: 'closed', result_hash: 'f'.repeat(64), statement_hash: 'e'.repeat(64) }), periodView('2026-03', { result_hash: 'c'.repeat(64) })];
@@ -289,5 +290,35 @@ describe('StatementsView', () => {
     await user.click(screen.getByTestId('compute'));
     expect(await screen.findByTestId('error-message')).toHaveTextContent('period 2026-02 is closed');
     expect(screen.getByTestId('compute')).toBeEnabled();
+  });
+
+  it('an analyst opens a dispute about a line, or about a player for the statement’s affiliate, and is shown the case', async () => {
+    const user = userEvent.setup();
+    const onopencase = vi.fn();
+    const backend = withPeriods({ disputeOpen: vi.fn(async (r) => disputeView(disputeRow(r.from === 'player' ? 13 : 12))) });
+    render(StatementsView, { props: { backend, today: TODAY, onopencase }, context: as(['analyst']) });
+    const march = (await screen.findAllByTestId('period-row')).find((r) => r.dataset.period === '2026-03')!;
+    await user.click(within(march).getByTestId('open-period'));
+    await user.click((await screen.findAllByTestId('pick-affiliate')).find((b) => b.dataset.affiliateId === 'aff-1')!);
+    const st = await screen.findByTestId('statement');
+    const cpa = within(st).getAllByTestId('statement-line')[0];
+    await user.click(within(cpa).getByTestId('line-dispute'));
+    expect(backend.disputeOpen).toHaveBeenCalledWith({ from: 'statement_line', reference: cpa.dataset.lineKey, affiliate: 'aff-1', period: '2026-03', title: '', description: '', amount: '' });
+    await waitFor(() => expect(onopencase).toHaveBeenCalledWith(12));
+
+    await user.click(within(cpa).getByTestId('why'));
+    await user.click(within(st).getAllByTestId('drill-player')[0]);
+    const tools = await screen.findByTestId('player-case-tools');
+    expect(within(tools).getByTestId('player-claimant')).toHaveValue('aff-1');
+    await user.type(within(tools).getByTestId('player-claim-amount'), '25.00');
+    await user.click(within(tools).getByTestId('player-dispute'));
+    expect(backend.disputeOpen).toHaveBeenLastCalledWith({ from: 'player', reference: 'player-7', affiliate: 'aff-1', period: '', title: '', description: '', amount: '25.00' });
+    await waitFor(() => expect(onopencase).toHaveBeenLastCalledWith(13));
+  });
+
+  it('finance sees no dispute buttons on the lines', async () => {
+    const user = userEvent.setup();
+    await openStatement(user, withPeriods(), ['finance']);
+    expect(screen.queryByTestId('line-dispute')).toBeNull();
   });
 });

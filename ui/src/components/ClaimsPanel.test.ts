@@ -37,6 +37,7 @@ describe('ClaimsPanel', () => {
     expect(backend.claimsReport).toHaveBeenCalledWith({ period: '2026-10' });
     expect(backend.claimsReconcile).not.toHaveBeenCalled(); // matching writes: only when asked
     expect(screen.getByTestId('claims-source')).toHaveTextContent('as last matched');
+    expect(screen.getByTestId('claims-when')).toHaveTextContent('by ana');
     const chips = screen.getAllByTestId('claims-reason');
     expect(chips.map((c) => `${c.dataset.reason} ${within(c).getByTestId('claims-reason-count').textContent}`)).toEqual([
       'unknown 1',
@@ -116,9 +117,12 @@ describe('ClaimsPanel', () => {
     await waitFor(() => expect(onopencase).toHaveBeenCalledWith(31));
   });
 
-  it('a month without claims says how to get them', async () => {
-    renderPanel({ claimsReport: vi.fn(async () => claimsReport({ rows: [], reasons: [] })) });
-    expect(await screen.findByTestId('claims-empty')).toHaveTextContent('preset “Claims”');
+  it('a month never matched says so, and how to get claims', async () => {
+    renderPanel({ claimsReport: vi.fn(async () => claimsReport({ rows: [], reasons: [], matched_at_ms: null, matched_by: '' })) });
+    const empty = await screen.findByTestId('claims-empty');
+    expect(empty).toHaveTextContent('No claims matched for 2026-10 yet.');
+    expect(empty).toHaveTextContent('preset “Claims”');
+    expect(screen.getByTestId('claims-source')).toHaveTextContent('have not been matched yet. Press “Match claims”.');
   });
 
   it('finance may match but not open cases; a viewer does neither', async () => {

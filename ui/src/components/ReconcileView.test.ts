@@ -55,8 +55,8 @@ describe('ReconcileView', () => {
   it('Show reads another month’s stored findings; an empty stored month says it may not have been reconciled', async () => {
     const backend = fakeBackend({ reconcileReport: vi.fn(async (q) => reconReport({ period: q.period, rows: [], reasons: [] })) });
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
-    expect(await screen.findByTestId('recon-empty')).toHaveTextContent('No discrepancies recorded for 2026-10');
-    expect(screen.getByTestId('recon-empty')).toHaveTextContent('or it has not been reconciled yet');
+    expect(await screen.findByTestId('recon-empty')).toHaveTextContent('Tracker and operator agreed for 2026-10 when it was last reconciled.');
+    expect(screen.getByTestId('recon-when')).toHaveTextContent('by ana');
     const month = screen.getByTestId('recon-period');
     await userEvent.clear(month);
     await userEvent.type(month, '2026-08{Enter}');
@@ -162,5 +162,12 @@ describe('ReconcileView', () => {
     expect(await screen.findByTestId('claims')).toBeInTheDocument();
     expect(backend.claimsReport).toHaveBeenCalledWith({ period: '2026-10' });
     expect(screen.queryByTestId('recon-rows')).toBeNull();
+  });
+
+  it('says when a month has never been reconciled, rather than that it agrees', async () => {
+    const backend = fakeBackend({ reconcileReport: vi.fn(async (q) => reconReport({ period: q.period, rows: [], reasons: [], totals: [], reconciled_at_ms: null, reconciled_by: '' })) });
+    render(ReconcileView, { props: { backend, initialPeriod: '2026-11' }, context: as(['analyst']) });
+    expect(await screen.findByTestId('recon-empty')).toHaveTextContent('2026-11 has not been reconciled yet.');
+    expect(screen.getByTestId('recon-source')).toHaveTextContent('2026-11 has never been reconciled. Press “Reconcile now”');
   });
 });

@@ -124,5 +124,5 @@ export function claimsReport(over: Partial<ClaimsReport> = {}): ClaimsReport {
     reason,
     count: rows.filter((r) => r.reason === reason).length,
   }));
-  return { period: '2026-10', currency: 'EUR', reasons, rows, ...over } as ClaimsReport;
+  return { period: '2026-10', currency: 'EUR', matched_at_ms: T0 + 3_600_000, matched_by: 'ana', reasons, rows, ...over };
 }

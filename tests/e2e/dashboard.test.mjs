@@ -6,11 +6,19 @@
 // run. Then each demo role signs in and shows one thing it may do and one it may not:
 //   vera (viewer)    reads every screen — every affiliate's FTDs equal the CLI's, one statement's total too — but
 //                    cannot press Sync now;
-//   ana (analyst)    confirms a flag and reconciles the demo month, but cannot close a period;
+//   ana (analyst)    confirms a flag and reconciles the demo month, but cannot close a period; works a dispute
+//                    from a missing-postback row to accepted — owner, comment, attachment, awaiting the operator,
+//                    a stale move refused as the core says (the case was moved meanwhile, here by the CLI), a
+//                    partial acceptance above the claim refused beside its field, the landing month said before
+//                    deciding — makes its evidence pack (its SHA-256 shown and checked against the file) and the
+//                    outcome statement; imports an affiliate's claims file (preset claims, the Affiliate field),
+//                    matches it on the Claims tab and opens a case for every unmatched claim;
 //   max (manager)    runs attribution, imports a click file with two bad rows (preview, result, quarantine with
 //                    reasons) and adds a postback source whose listener receives an accepted, a wrong-token and an
 //                    unreplaced-macro request, but cannot close a period;
-//   fiona (finance)  computes the demo month, approves two affiliates' statement lines and closes it, sets the
+//   fiona (finance)  sees the disputed affiliate's open cases on the dashboard, computes the demo month, finds the
+//                    accepted amount as a "Dispute adjustment" line on that affiliate's statement, approves two
+//                    affiliates' statement lines and closes it, sets the
 //                    program's paying account and proposes SEPA payee details for both, but cannot decide a flag;
 //   olivia (owner)   adds a person, but cannot compute; the Audit log shows ana's decision and fiona's close under
 //                    their names, and the chain verifies; she sets the payee hold to 0 days in Settings;
@@ -27,7 +35,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,6 +75,9 @@ const PAYOUT_PAYEES = [
 const PAYER = { name: 'Demo Casino Ltd', iban: 'MT84MALT011000012345MTLCAST001S', bic: 'MALTMTMTXXX' };
 const BANK_REFERENCE = 'E2E-SEPA-2026-10-001';
 const PAYOUT_TIMEOUT_MS = 90_000; // approving takes a verified backup and derives the key slowly in a debug build
+const DISPUTE_COMMENT = 'e2e: asked the operator for the FTD record; the postback never left their side';
+const DISPUTE_REASON = 'e2e: the operator confirms the first deposit; the tracker missed its postback';
+const sha256Of = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 function requireEnv(name) {
   const value = process.env[name];
@@ -358,6 +370,160 @@ async function firePostback(url) {
   return response.status;
 }
 
+/** Waits until the open case shows `state` (its `data-state`). */
+async function waitForCaseState(browser, state, why) {
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid=dispute-case]')).getAttribute('data-state')) === state, {
+    timeout: SCREEN_TIMEOUT_MS,
+    timeoutMsg: `${why}: the case is ${await (await browser.$('[data-testid=dispute-case]')).getAttribute('data-state')}, not ${state}. ${await textOf(browser, '[data-testid=case-refusal]')}`,
+  });
+}
+
+/**
+ * ana works a missing-postback discrepancy of the demo month (Reconciliation is on screen, reconciled) to accepted.
+ * Resolves with the case's id, affiliate, accepted amount and the month the adjustment landed in.
+ */
+async function workDispute(browser) {
+  await (await browser.$('[data-testid=recon-reason]')).selectByAttribute('value', 'missing_postback');
+  const row = await browser.$('[data-testid=recon-row][data-reason=missing_postback]');
+  await row.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'no missing-postback row in the demo month' });
+  const affiliate = await row.getAttribute('data-affiliate-id');
+  await press(await row.$('[data-testid=recon-dispute]'));
+  // Opening the case shows it.
+  const view = await browser.$('[data-testid=dispute-case]');
+  await view.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `opening a dispute showed no case: ${await textOf(browser, '[data-testid=error-message]')}` });
+  await (await browser.$('[data-testid=case-timeline]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+  const caseId = await view.getAttribute('data-case-id');
+  assert.equal(await view.getAttribute('data-state'), 'open');
+  assert.ok((await textOf(browser, '[data-testid=case-subjects]')).includes('discrepancy'), 'the case names its discrepancy');
+  const evidenceKinds = await browser.execute(() => Array.from(document.querySelectorAll('[data-testid=evidence-item]')).map((e) => e.getAttribute('data-kind')));
+  for (const kind of ['player', 'deposit', 'discrepancy', 'raw']) assert.ok(evidenceKinds.includes(kind), `no ${kind} in the evidence: ${evidenceKinds.join(', ')}`);
+  const amount = await textOf(browser, '[data-testid=case-proposed]');
+  console.log(`dispute: case ${caseId}, affiliate ${affiliate}, accepting would grant ${amount}`);
+
+  // Owner, comment, attachment (its SHA-256 is the file's), then waiting for the operator.
+  await (await browser.$('[data-testid=case-owner-select]')).selectByAttribute('value', 'ana');
+  await browser.waitUntil(async () => (await textOf(browser, '[data-testid=case-notice]')).includes('assigned to ana'), { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `assigning failed: ${await textOf(browser, '[data-testid=case-owner-error]')}` });
+  await (await browser.$('[data-testid=case-comment]')).setValue(DISPUTE_COMMENT);
+  await press(await browser.$('[data-testid=case-comment-submit]'));
+  await browser.waitUntil(async () => (await textOf(browser, '[data-testid=case-timeline]')).includes(DISPUTE_COMMENT), { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the comment is not in the timeline' });
+  const letter = path.join(TMP, 'e2e-affiliate-letter.txt');
+  writeFileSync(letter, `Affiliate ${affiliate}: our player's first deposit earned nothing in ${STATEMENT_PERIOD}.\n`);
+  await (await browser.$('[data-testid=attach-path]')).setValue(letter);
+  await press(await browser.$('[data-testid=attach-submit]'));
+  const attached = await browser.$('[data-testid=case-attachment]');
+  await attached.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the attachment is not listed: ${await textOf(browser, '[data-testid=attach-error]')}` });
+  assert.equal(await (await attached.$('[data-testid=attachment-sha256]')).getAttribute('title'), sha256Of(letter), 'the attachment is recorded with the hash of the file');
+  await press(await browser.$('[data-testid=case-move][data-to=awaiting_operator]'));
+  await waitForCaseState(browser, 'awaiting_operator', 'waiting for the operator');
+
+  // Meanwhile the case is moved elsewhere (the CLI, on the app's workspace): the move still on screen is refused
+  // with the core's words, and the case is shown as it now is.
+  await cli(['dispute', 'move', caseId, 'investigating', '--data-dir', path.join(TMP, 'app')], 'ana');
+  await press(await browser.$('[data-testid=case-move][data-to=investigating]'));
+  const refusal = await browser.$('[data-testid=case-refusal]');
+  await refusal.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the stale move was not refused' });
+  assert.match(await refusal.getText(), new RegExp(`case ${caseId} is investigating: it may move to awaiting_operator, accepted, partly_accepted, rejected`));
+  await waitForCaseState(browser, 'investigating', 'after the refusal the case is read again');
+
+  // Deciding: the landing month is said first; a partial acceptance of the whole claim is refused beside the
+  // amount; then accepted.
+  await press(await browser.$('[data-testid=case-resolve]'));
+  const dialog = await browser.$('[data-testid=resolve-dialog]');
+  await dialog.waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+  const landing = await textOf(browser, '[data-testid=resolve-adjustment-period]');
+  assert.equal(landing, STATEMENT_PERIOD, 'the open demo month takes the adjustment');
+  assert.match(await textOf(browser, '[data-testid=resolve-landing]'), new RegExp(`The adjustment will land in ${STATEMENT_PERIOD}`));
+  const granted = await (await browser.$('[data-testid=resolve-amount]')).getValue();
+  assert.ok(amount.replaceAll(',', '').startsWith(`${granted} `), `the amount is prefilled with the proposed one (${granted} vs ${amount})`);
+  await press(await browser.$('[data-testid=resolve-decision-partly_accepted]'));
+  await (await browser.$('[data-testid=resolve-reason]')).setValue(DISPUTE_REASON);
+  await press(await browser.$('[data-testid=resolve-dialog-submit]'));
+  const amountError = await browser.$('[data-testid=resolve-amount-error]');
+  await amountError.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'a partial acceptance of the whole claim was not refused' });
+  assert.match(await amountError.getText(), new RegExp(`a partial acceptance grants less than the ${granted.replace('.', '\\.')} claimed`));
+  await sleep(SETTLE_MS);
+  await screenshot(browser, 'dispute-resolve-refused.png');
+  await press(await browser.$('[data-testid=resolve-decision-accepted]'));
+  await press(await browser.$('[data-testid=resolve-dialog-submit]'));
+  await waitForCaseState(browser, 'accepted', 'accepting');
+  const outcome = await textOf(browser, '[data-testid=case-outcome]');
+  assert.match(outcome, new RegExp(`On the ${STATEMENT_PERIOD} statement \\(ledger entry \\d+\\)`), `the outcome: ${outcome}`);
+  assert.ok(outcome.includes(DISPUTE_REASON), 'the outcome gives the reason');
+  assert.equal((await textOf(browser, '[data-testid=case-granted]')).replaceAll(',', ''), `${granted} EUR`);
+  assert.ok((await browser.$$('[data-testid=case-reopen]')).length === 1, 'a decided case offers Reopen');
+
+  // The evidence pack: its files are written and the SHA-256 shown is the zip's; then the outcome statement.
+  await press(await browser.$('[data-testid=make-pack]'));
+  const packSha = await browser.$('[data-testid=pack-sha256]');
+  await packSha.waitForExist({ timeout: PAYOUT_TIMEOUT_MS, timeoutMsg: `no evidence pack: ${await textOf(browser, '[data-testid=files-error]')}` });
+  const sha = await packSha.getText();
+  assert.match(sha, /^[0-9a-f]{64}$/, `the pack's hash: ${sha}`);
+  const written = await browser.execute(() => Array.from(document.querySelectorAll('[data-testid=written-path]')).map((e) => e.textContent ?? ''));
+  const zip = written.find((f) => f.endsWith('.zip'));
+  assert.ok(zip && existsSync(zip), `the pack's zip is not on disk: ${written.join(', ')}`);
+  assert.equal(sha256Of(zip), sha, 'the SHA-256 shown is the zip file’s');
+  await browser.waitUntil(async () => (await browser.$$('[data-testid=case-pack]')).length === 1, { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the pack is not listed on the case' });
+  await press(await browser.$('[data-testid=make-outcome]'));
+  await (await browser.$('[data-testid=outcome-sha256]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `no outcome statement: ${await textOf(browser, '[data-testid=files-error]')}` });
+
+  // The case as a reader sees it: the header, its timeline with the comment, the evidence with one item open.
+  await press(await browser.$('[data-testid=evidence-item][data-kind=player] [data-testid=evidence-toggle]'));
+  await browser.execute(() => window.scrollTo(0, 0));
+  await sleep(SETTLE_MS);
+  await screenshot(browser, 'dispute-case.png');
+  await scrollToTop(browser, '[data-testid=case-evidence]');
+  await screenshot(browser, 'dispute-evidence.png');
+  return { caseId, affiliate, amount: granted, period: landing };
+}
+
+/**
+ * ana imports an affiliate's claims file for the demo month through the Import screen (preset claims, the
+ * Affiliate field), matches it on Reconciliation → Claims, and opens a case for every unmatched claim.
+ */
+async function workClaims(browser) {
+  const file = path.join(TMP, 'e2e-claims.csv');
+  const made = await cli(['sandbox', 'claims', '--month', STATEMENT_PERIOD, '--out', file, '--key', path.join(TMP, 'e2e-claims-key.json'), '--data-dir', path.join(TMP, 'app')]);
+  const claimant = /of affiliate (\S+)/.exec(made)?.[1];
+  assert.ok(claimant, `the sandbox did not say whose claims it wrote: ${made}`);
+  await openScreen(browser, 'nav-import', 'import');
+  await (await browser.$('[data-testid=import-preset]')).selectByAttribute('value', 'claims');
+  await (await browser.$('[data-testid=import-claimant]')).setValue(claimant);
+  await (await browser.$('[data-testid=import-path]')).setValue(file);
+  await browser.keys('Enter');
+  await waitForAny(browser, ['[data-testid=preview-table]'], `the preview of the claims file did not appear: ${await textOf(browser, '[data-testid=error-message]')}`);
+  const affiliateColumn = await browser.$('[data-testid=mapping-row][data-field=affiliate_id] [data-testid=mapping-column]');
+  assert.ok((await affiliateColumn.getText()).includes(`@const:${claimant}`), 'affiliate_id comes from the Affiliate field');
+  await press(await browser.$('[data-testid=import-run-button]'));
+  await (await browser.$('[data-testid=import-summary]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the claims import showed no result' });
+  const imported = Number((await textOf(browser, '[data-testid=summary-ok]')).replaceAll(',', ''));
+  assert.ok(imported > 0, 'no claim imported');
+
+  await openScreen(browser, 'nav-reconcile', 'reconcile');
+  await press(await browser.$('[data-testid=tab-claims]'));
+  await (await browser.$('[data-testid=claims]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+  const month = await browser.$('[data-testid=claims-period]');
+  await month.clearValue();
+  await month.setValue(STATEMENT_PERIOD);
+  await press(await browser.$('[data-testid=claims-match]'));
+  await browser.waitUntil(async () => (await textOf(browser, '[data-testid=claims-source]')).startsWith('Matched just now'), { timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `matching showed no result: ${await textOf(browser, '[data-testid=error-message]')}` });
+  const counts = await browser.execute(() =>
+    Array.from(document.querySelectorAll('[data-testid=claims-reason]')).map((c) => [c.getAttribute('data-reason'), Number(c.querySelector('[data-testid=claims-reason-count]')?.textContent ?? 0)]),
+  );
+  const total = counts.reduce((n, [, c]) => n + c, 0);
+  assert.equal(total, imported, `the reasons count every imported claim: ${JSON.stringify(counts)}`);
+  assert.ok(counts.some(([r]) => r === 'confirmed') && counts.some(([r]) => r !== 'confirmed'), `claims both hold and do not: ${JSON.stringify(counts)}`);
+  const unmatched = total - (counts.find(([r]) => r === 'confirmed')?.[1] ?? 0);
+  await sleep(SETTLE_MS);
+  await screenshot(browser, 'claims.png');
+  await press(await browser.$('[data-testid=claims-open-all]'));
+  const message = await browser.$('[data-testid=claims-message]');
+  await message.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `no cases opened: ${await textOf(browser, '[data-testid=error-message]')}` });
+  const opened = (await browser.$$('[data-testid=claims-opened-case]')).length;
+  // A claim about the player already disputed from reconciliation gets its own case too (a different claim).
+  assert.equal(opened, unmatched, `one case per unmatched claim: ${await message.getText()}`);
+  return { claimant, opened };
+}
+
 test('the demo workspace: each role signs in, does what it may and is refused what it may not; the app agrees with the CLI; the audit log names who did what', { timeout: TEST_TIMEOUT_MS }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -564,6 +730,20 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     await sleep(SETTLE_MS);
     await screenshot(browser, 'reconciliation.png');
 
+    // Disputes: a missing-postback row worked to accepted, its evidence pack; then an affiliate's claims file.
+    const dispute = await workDispute(browser);
+    const claims = await workClaims(browser);
+    await openScreen(browser, 'nav-disputes', 'disputes');
+    await (await browser.$('[data-testid=cases-table]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the Disputes screen lists no case' });
+    const caseRows = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=case-row]')).map((tr) => [tr.getAttribute('data-case-id'), tr.getAttribute('data-state')]),
+    );
+    assert.equal(caseRows.length, 1 + claims.opened, `the cases listed: ${JSON.stringify(caseRows)}`);
+    assert.deepEqual(caseRows.find(([id]) => id === dispute.caseId), [dispute.caseId, 'accepted']);
+    assert.match(await textOf(browser, '[data-testid=disputes-counts]'), new RegExp(`${claims.opened} open`));
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'disputes.png');
+
     await openScreen(browser, 'nav-statements', 'statements');
     await assertDenied(browser, `[data-testid=period-row][data-period="${STATEMENT_PERIOD}"] [data-testid=close-period]`, 'periods.close', 'ana (analyst)');
 
@@ -646,6 +826,16 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
 
     // ---- fiona, finance: computes and closes the demo month; may not decide a flag ---------------------------
     await switchUser(browser, 'fiona');
+    // The dashboard counts the disputed affiliate's open cases (the claims' ones) and leads to them.
+    const casesLink = await browser.$(`[data-testid=affiliate-row][data-affiliate-id="${claims.claimant}"] [data-testid=open-cases]`);
+    await casesLink.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the dashboard shows no open cases for affiliate ${claims.claimant}` });
+    assert.match(await casesLink.getText(), /^\d+ open cases?$/);
+    await press(casesLink);
+    await (await browser.$('[data-testid=cases-table]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the open-cases link did not show the Disputes list' });
+    assert.equal(await (await browser.$('[data-testid=case-filter-affiliate]')).getValue(), claims.claimant, 'the list is filtered to the affiliate');
+    const affiliates = await browser.execute(() => [...new Set(Array.from(document.querySelectorAll('[data-testid=case-row]')).map((tr) => tr.getAttribute('data-affiliate-id')))]);
+    assert.deepEqual(affiliates, [claims.claimant], 'only that affiliate’s cases are listed');
+    assert.equal(await (await browser.$('[data-testid=case-new]')).isEnabled(), false, 'finance may not open a case');
     await openScreen(browser, 'nav-statements', 'statements');
     const label = await browser.$('[data-testid=compute-label]');
     await label.clearValue();
@@ -655,6 +845,15 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
       timeout: DASHBOARD_TIMEOUT_MS,
       timeoutMsg: `fiona's compute of ${STATEMENT_PERIOD} showed no result`,
     });
+    // The accepted dispute is a pending "Dispute adjustment" line of its amount on the affiliate's statement.
+    await openStatementOf(browser, dispute.period, dispute.affiliate);
+    const adjustment = await browser.$('[data-testid=statement-line][data-line-key=dispute_adjustment]');
+    await adjustment.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `no dispute adjustment on affiliate ${dispute.affiliate}'s ${dispute.period} statement` });
+    assert.match(await adjustment.getText(), /^Dispute adjustment/);
+    assert.match(await adjustment.getText(), new RegExp(`dispute case #${dispute.caseId}`));
+    assert.equal((await textOf(browser, '[data-testid=statement-line][data-line-key=dispute_adjustment] [data-testid=line-amount]')).replaceAll(',', ''), dispute.amount);
+    await scrollToTop(browser, '[data-testid=statement]');
+    await screenshot(browser, 'statement-dispute-adjustment.png');
     // Statement lines: fiona approves every line of two affiliates (their hold has passed), statement by statement.
     for (const [i, { affiliate }] of PAYOUT_PAYEES.entries()) {
       await openStatementOf(browser, STATEMENT_PERIOD, affiliate);

@@ -16,9 +16,9 @@
 //   max (manager)    runs attribution, imports a click file with two bad rows (preview, result, quarantine with
 //                    reasons) and adds a postback source whose listener receives an accepted, a wrong-token and an
 //                    unreplaced-macro request, but cannot close a period;
-//   fiona (finance)  sees the disputed affiliate's open cases on the dashboard, computes the demo month, finds the
-//                    accepted amount as a "Dispute adjustment" line on that affiliate's statement, approves two
-//                    affiliates' statement lines and closes it, sets the
+//   fiona (finance)  sees the disputed affiliate's open cases on the dashboard, finds the accepted amount as a
+//                    pending "Dispute adjustment" line on that affiliate's statement, computes the demo month,
+//                    approves two affiliates' statement lines and closes it, sets the
 //                    program's paying account and proposes SEPA payee details for both, but cannot decide a flag;
 //   olivia (owner)   adds a person, but cannot compute; the Audit log shows ana's decision and fiona's close under
 //                    their names, and the chain verifies; she sets the payee hold to 0 days in Settings;
@@ -733,6 +733,12 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     // Disputes: a missing-postback row worked to accepted, its evidence pack; then an affiliate's claims file.
     const dispute = await workDispute(browser);
     const claims = await workClaims(browser);
+    // A colleague (ana again, on the CLI) picks up two of the claims' cases meanwhile.
+    const claimCases = (await cli(['dispute', 'list', '--data-dir', path.join(TMP, 'app'), '--state', 'open', '--json'], 'ana'));
+    const [first, second] = parseJson('dispute list', claimCases).rows.map((r) => String(r.id));
+    await cli(['dispute', 'assign', first, '--owner', 'ana', '--data-dir', path.join(TMP, 'app')], 'ana');
+    await cli(['dispute', 'move', first, 'investigating', '--data-dir', path.join(TMP, 'app')], 'ana');
+    await cli(['dispute', 'move', second, 'awaiting_operator', '--data-dir', path.join(TMP, 'app')], 'ana');
     await openScreen(browser, 'nav-disputes', 'disputes');
     await (await browser.$('[data-testid=cases-table]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the Disputes screen lists no case' });
     const caseRows = await browser.execute(() =>
@@ -836,7 +842,18 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     const affiliates = await browser.execute(() => [...new Set(Array.from(document.querySelectorAll('[data-testid=case-row]')).map((tr) => tr.getAttribute('data-affiliate-id')))]);
     assert.deepEqual(affiliates, [claims.claimant], 'only that affiliate’s cases are listed');
     assert.equal(await (await browser.$('[data-testid=case-new]')).isEnabled(), false, 'finance may not open a case');
+    // The accepted dispute is a pending "Dispute adjustment" line of its amount on the affiliate's statement.
     await openScreen(browser, 'nav-statements', 'statements');
+    await openStatementOf(browser, dispute.period, dispute.affiliate);
+    const adjustment = await browser.$('[data-testid=statement-line][data-line-key=dispute_adjustment]');
+    await adjustment.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `no dispute adjustment on affiliate ${dispute.affiliate}'s ${dispute.period} statement` });
+    const adjustmentText = await adjustment.getText();
+    assert.match(adjustmentText, /^Dispute adjustment/);
+    assert.match(adjustmentText, new RegExp(`dispute case #${dispute.caseId}`));
+    assert.match(adjustmentText, /pending/);
+    assert.equal((await textOf(browser, '[data-testid=statement-line][data-line-key=dispute_adjustment] [data-testid=line-amount]')).replaceAll(',', ''), dispute.amount);
+    await scrollToTop(browser, '[data-testid=statement]');
+    await screenshot(browser, 'statement-dispute-adjustment.png');
     const label = await browser.$('[data-testid=compute-label]');
     await label.clearValue();
     await label.setValue(STATEMENT_PERIOD);
@@ -845,15 +862,6 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
       timeout: DASHBOARD_TIMEOUT_MS,
       timeoutMsg: `fiona's compute of ${STATEMENT_PERIOD} showed no result`,
     });
-    // The accepted dispute is a pending "Dispute adjustment" line of its amount on the affiliate's statement.
-    await openStatementOf(browser, dispute.period, dispute.affiliate);
-    const adjustment = await browser.$('[data-testid=statement-line][data-line-key=dispute_adjustment]');
-    await adjustment.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `no dispute adjustment on affiliate ${dispute.affiliate}'s ${dispute.period} statement` });
-    assert.match(await adjustment.getText(), /^Dispute adjustment/);
-    assert.match(await adjustment.getText(), new RegExp(`dispute case #${dispute.caseId}`));
-    assert.equal((await textOf(browser, '[data-testid=statement-line][data-line-key=dispute_adjustment] [data-testid=line-amount]')).replaceAll(',', ''), dispute.amount);
-    await scrollToTop(browser, '[data-testid=statement]');
-    await screenshot(browser, 'statement-dispute-adjustment.png');
     // Statement lines: fiona approves every line of two affiliates (their hold has passed), statement by statement.
     for (const [i, { affiliate }] of PAYOUT_PAYEES.entries()) {
       await openStatementOf(browser, STATEMENT_PERIOD, affiliate);

@@ -25,7 +25,7 @@ const ROWS = [
   disputeRow(4, { title: 'October is short by 400 EUR', reason: 'manual', opened_from: 'manual', affiliate_id: '2', affiliate_name: 'Nordic Spin Reviews', amount_claimed: '400.00', due_at_ms: NOW + 14 * DAY }),
   disputeRow(2, { title: 'missing_postback: D000102', affiliate_id: '9', affiliate_name: 'Lucky Lane', amount_claimed: '150.00', owner: 'ben', due_at_ms: NOW + DAY, due: 'near_due' }),
   disputeRow(1, { title: 'missing_postback: D000060', affiliate_id: '4', affiliate_name: 'Jackpot Junction', state: 'awaiting_operator', owner: 'ana', amount_claimed: '90.00', due_at_ms: NOW - 2 * DAY - 1, due: 'overdue' }),
-  disputeRow(3, { title: 'amount_mismatch: c000075', reason: 'amount_mismatch', state: 'partly_accepted', owner: 'ana', amount_claimed: '3.25', granted: '2.00', due: 'resolved' }),
+  disputeRow(3, { title: 'Deposit of c000075 short', reason: 'amount_mismatch', state: 'partly_accepted', owner: 'ana', amount_claimed: '3.25', granted: '2.00', due: 'resolved' }),
 ];
 
 function page(rows = ROWS, over: Partial<DisputesPage> = {}): DisputesPage {
@@ -81,6 +81,8 @@ describe('DisputesView', () => {
     expect(within(rowOf(3)).queryByTestId('sla-due-at')).toBeNull();
     expect(within(rowOf(3)).getByTestId('case-granted')).toHaveTextContent('2.00 EUR');
     expect(within(rowOf(1)).getByTestId('case-granted')).toHaveTextContent('—');
+    expect(rowOf(1)).toHaveTextContent('Reconciliation · 2026-10'); // the title says the reason already
+    expect(rowOf(3)).toHaveTextContent('Amount mismatch · Reconciliation'); // …this one's does not
   });
 
   it('sorts by every column, amounts exactly', async () => {

@@ -21,6 +21,7 @@ import {
   playersOf,
   prettyJson,
   rawRefOf,
+  reasonBesideTitle,
   reasonLabel,
   resolveFieldOf,
   searchCases,
@@ -97,6 +98,13 @@ describe('the list', () => {
     expect(filterText({ state: 'open', affiliate: '4', owner: '-', reason: 'flag:click_flooding', overdue: true })).toBe(
       'open, overdue, affiliate 4, unowned, flag: click flooding',
     );
+  });
+
+  it('says the reason beside a title only when the title does not already', () => {
+    expect(reasonBesideTitle('claim:outside_window', 'Claim CL016: outside window')).toBe('');
+    expect(reasonBesideTitle('missing_postback', 'missing_postback: D000060')).toBe('');
+    expect(reasonBesideTitle('flag:click_flooding', 'Flag 3: 40 clicks in 2 minutes')).toBe('Flag: click flooding');
+    expect(reasonBesideTitle('manual', 'October is short')).toBe('');
   });
 
   it('words reason codes', () => {

@@ -168,6 +168,15 @@ export function reasonLabel(reason: string): string {
   return words(reason);
 }
 
+/** The reason in words unless the title already says it ("Claim CL016: outside window" needs no "outside window"). */
+export function reasonBesideTitle(reason: string, title: string): string {
+  if (!reason || reason === 'manual') return '';
+  const t = title.toLowerCase();
+  const last = reason.slice(reason.indexOf(':') + 1);
+  if (t.includes(last.toLowerCase()) || t.includes(last.replace(/_/g, ' ').toLowerCase())) return '';
+  return reasonLabel(reason);
+}
+
 // ---- The list ----
 
 export interface CaseFilter {

@@ -124,7 +124,7 @@ describe('the list', () => {
     expect(sortCases(rows, { key: 'due', dir: 'asc' }).map((r) => r.id)).toEqual([3, 2, 1]);
     expect(sortCases(rows, { key: 'claimed', dir: 'desc' }).map((r) => r.id)).toEqual([2, 3, 1]);
     expect(sortCases(rows, { key: 'owner', dir: 'asc' }).map((r) => r.id)).toEqual([2, 1, 3]);
-    expect(sortCases(rows, { key: 'state', dir: 'asc' }).map((r) => r.id)).toEqual([3, 2, 1]);
+    expect(sortCases(rows, { key: 'state', dir: 'asc' }).map((r) => r.id)).toEqual([2, 3, 1]); // ties: oldest first
   });
 
   it('searches by number, title, affiliate and reason', () => {

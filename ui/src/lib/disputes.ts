@@ -276,10 +276,10 @@ function compareCases(key: CaseSortKey, a: DisputeRow, b: DisputeRow): number {
   }
 }
 
-/** A sorted copy; ties fall back to the case number, newest first. */
+/** A sorted copy; ties fall back to the case number, oldest first (first come, first served). */
 export function sortCases(rows: readonly DisputeRow[], sort: SortState<CaseSortKey>): DisputeRow[] {
   const factor = sort.dir === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => factor * compareCases(sort.key, a, b) || b.id - a.id);
+  return [...rows].sort((a, b) => factor * compareCases(sort.key, a, b) || a.id - b.id);
 }
 
 // ---- People ----

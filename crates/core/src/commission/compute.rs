@@ -37,6 +37,13 @@ pub struct ComputeOutcome {
 type LineId = (i64, i64, String); // (origin period, affiliate, line key)
 
 /// Sums of what is booked, per line identity, split by whether it is booked in `period_id`.
+/// Lines the engine never computes — booked by a person's decision (a dispute's adjustment, a returned payment
+/// owed again) — which a computation must leave as they are: they are not "lines that no longer apply".
+pub const BOOKED_ELSEWHERE: [&str; 2] = [
+    crate::disputes::cases::ADJUSTMENT_LINE,
+    crate::payouts::settle::RETURNED_LINE,
+];
+
 fn booked(
     conn: &Connection,
     where_sql: &str,
@@ -48,7 +55,13 @@ fn booked(
                 SUM(CASE WHEN period_id = ?2 THEN amount_micros ELSE 0 END),
                 SUM(CASE WHEN period_id = ?2 THEN 0 ELSE amount_micros END),
                 MAX(CASE WHEN period_id = ?2 THEN id END), MAX(currency)
-         FROM ledger_entries WHERE {where_sql} GROUP BY origin_period_id, affiliate_id, line_key"
+         FROM ledger_entries WHERE ({where_sql}) AND line_key NOT IN ({booked_elsewhere})
+         GROUP BY origin_period_id, affiliate_id, line_key",
+        booked_elsewhere = BOOKED_ELSEWHERE
+            .iter()
+            .map(|k| format!("'{k}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
     ))?;
     let rows = stmt.query_map(params![id, period_id], |r| {
         Ok((

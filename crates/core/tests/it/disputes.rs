@@ -279,6 +279,23 @@ fn a_missing_postback_claim_worked_to_an_adjustment_on_the_next_statement() {
     assert_eq!(line.amount, v.case.granted);
     assert!(line.rule.contains(&format!("dispute case #{id}")));
     assert_eq!(line.status, "pending", "finance approves it like any line");
+    // Computing November again leaves the decision's line as it is (the engine never computes it).
+    ops::commission::compute_period(&fiona, "2026-11".into()).unwrap();
+    let nov = ops::commission::statement(
+        &vera,
+        StatementRequest {
+            affiliate: row.affiliate_id.clone(),
+            period: "2026-11".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        nov.lines
+            .iter()
+            .find(|l| l.label == "Dispute adjustment")
+            .map(|l| l.amount.as_str()),
+        Some(v.case.granted.as_str())
+    );
 
     // Reopened and partly accepted: the difference is booked, again as a new entry.
     assert!(mv(&ana, id, "reopen", " ")

@@ -348,6 +348,19 @@ describe('DisputeCase', () => {
     expect(within(await screen.findByTestId('outcome-result')).getByTestId('outcome-sha256')).toHaveTextContent('f'.repeat(64));
   });
 
+  it('keeps the pack and the outcome statement written side by side', async () => {
+    const user = userEvent.setup();
+    renderCase(after({ state: 'accepted', granted: '90.00', due: 'resolved' }, { allowed: ['reopen'] }));
+    await loaded();
+    expect(screen.queryByTestId('sla')).toBeNull(); // a decided case has stopped its clock
+    await user.click(screen.getByTestId('make-pack'));
+    await screen.findByTestId('pack-result');
+    await user.click(screen.getByTestId('make-outcome'));
+    await screen.findByTestId('outcome-result');
+    expect(screen.getByTestId('pack-sha256')).toHaveTextContent('e'.repeat(64));
+    expect(screen.getByTestId('outcome-sha256')).toHaveTextContent('f'.repeat(64));
+  });
+
   it('a viewer reads the case; every action on it is disabled, naming the permission', async () => {
     renderCase(workedView(), {}, VERA);
     await loaded();

@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import DisputesView from './DisputesView.svelte';
+import App from '../App.svelte';
 import type { Backend, DisputeFilter, DisputesPage } from '../lib/api';
 import { accessContext, accessOf } from '../lib/access';
 import { fakeBackend } from '../test/backend';
@@ -216,5 +217,37 @@ describe('DisputesView', () => {
     await screen.findByTestId('cases-table');
     expect(screen.getByTestId('case-new')).toBeDisabled();
     expect(screen.getByTestId('case-new')).toHaveAttribute('title', expect.stringContaining('“disputes.work”'));
+  });
+});
+
+describe('Disputes in the app', () => {
+  it('a case opened on Reconciliation is shown on the Disputes screen; leaving it returns to the list', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({ disputesList: listing(), listPeople: vi.fn(async () => [ANA]) });
+    render(App, { backend });
+    await screen.findByTestId('dashboard');
+    await user.click(screen.getByTestId('nav-reconcile'));
+    const row = (await screen.findAllByTestId('recon-row'))[0];
+    await user.click(within(row).getByTestId('recon-dispute'));
+    const opened = await screen.findByTestId('dispute-case');
+    expect(opened).toHaveAttribute('data-case-id', '7');
+    expect(screen.getByTestId('nav-disputes')).toHaveAttribute('aria-current', 'page');
+    await user.click(screen.getByTestId('nav-dashboard'));
+    await user.click(screen.getByTestId('nav-disputes'));
+    expect(await screen.findByTestId('cases-table')).toBeInTheDocument(); // the list, not the case again
+  });
+
+  it('the dashboard’s open cases lead to the list filtered to the affiliate', async () => {
+    const user = userEvent.setup();
+    const rows = [disputeRow(1, { affiliate_id: 'aff-1', affiliate_name: 'Alpha Media' }), disputeRow(2, { affiliate_id: 'aff-2', affiliate_name: 'bravo partners' })];
+    const backend = fakeBackend({ disputesList: listing(rows) });
+    render(App, { backend });
+    await screen.findAllByTestId('open-cases');
+    const alpha = screen.getAllByTestId('affiliate-row').find((r) => r.dataset.affiliateId === 'aff-1')!;
+    await user.click(within(alpha).getByTestId('open-cases'));
+    await screen.findByTestId('cases-table');
+    expect(backend.disputesList).toHaveBeenCalledWith({ overdue: false, affiliate: 'aff-1' });
+    expect(screen.getByTestId('case-filter-affiliate')).toHaveValue('aff-1');
+    await waitFor(() => expect(ids()).toEqual([1]));
   });
 });

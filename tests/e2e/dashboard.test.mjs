@@ -17,8 +17,8 @@
 //                    reasons) and adds a postback source whose listener receives an accepted, a wrong-token and an
 //                    unreplaced-macro request, but cannot close a period;
 //   fiona (finance)  sees the disputed affiliate's open cases on the dashboard, finds the accepted amount as a
-//                    pending "Dispute adjustment" line on that affiliate's statement, computes the demo month,
-//                    approves two affiliates' statement lines and closes it, sets the
+//                    pending "Dispute adjustment" line on that affiliate's statement, computes the demo month (the
+//                    adjustment stays), approves two affiliates' statement lines and closes it, sets the
 //                    program's paying account and proposes SEPA payee details for both, but cannot decide a flag;
 //   olivia (owner)   adds a person, but cannot compute; the Audit log shows ana's decision and fiona's close under
 //                    their names, and the chain verifies; she sets the payee hold to 0 days in Settings;
@@ -862,6 +862,17 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
       timeout: DASHBOARD_TIMEOUT_MS,
       timeoutMsg: `fiona's compute of ${STATEMENT_PERIOD} showed no result`,
     });
+    // Computing the month again leaves the dispute's adjustment alone (a decision's line, never the engine's).
+    await openStatementOf(browser, dispute.period, dispute.affiliate);
+    const recomputed = await browser.execute(() =>
+      Array.from(document.querySelectorAll('[data-testid=statement-line][data-line-key=dispute_adjustment]')).map((tr) => [
+        tr.querySelector('[data-testid=line-amount]')?.textContent?.trim() ?? '',
+        tr.textContent ?? '',
+      ]),
+    );
+    assert.equal(recomputed.length, 1, `one Dispute adjustment line after computing: ${JSON.stringify(recomputed)}`);
+    assert.equal(recomputed[0][0].replaceAll(',', ''), dispute.amount, 'computing kept the accepted amount');
+    assert.ok(!recomputed[0][1].includes('no longer applies'), `computing reversed the adjustment: ${recomputed[0][1]}`);
     // Statement lines: fiona approves every line of two affiliates (their hold has passed), statement by statement.
     for (const [i, { affiliate }] of PAYOUT_PAYEES.entries()) {
       await openStatementOf(browser, STATEMENT_PERIOD, affiliate);

@@ -147,15 +147,24 @@ impl Workspace {
         })
     }
 
-    /// Per source: the last successful and the last attempted sync, and what it said.
+    /// Per source: the last successful and the last attempted sync (for a batch source: file import), and what
+    /// it said.
     pub fn freshness(&self) -> StoreResult<Vec<SourceFreshness>> {
         self.store.read(|c| {
             let mut stmt = c.prepare(
                 "SELECT s.name, s.kind,
-                    (SELECT MAX(finished_at_ms) FROM sync_runs r WHERE r.source_id = s.id AND r.status = 'ok'),
-                    (SELECT finished_at_ms FROM sync_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1),
-                    (SELECT status FROM sync_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1),
-                    (SELECT message FROM sync_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                    CASE WHEN s.kind = 'batch'
+                         THEN (SELECT MAX(finished_at_ms) FROM import_runs r WHERE r.source_id = s.id AND r.status = 'done')
+                         ELSE (SELECT MAX(finished_at_ms) FROM sync_runs r WHERE r.source_id = s.id AND r.status = 'ok') END,
+                    CASE WHEN s.kind = 'batch'
+                         THEN (SELECT finished_at_ms FROM import_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                         ELSE (SELECT finished_at_ms FROM sync_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1) END,
+                    CASE WHEN s.kind = 'batch'
+                         THEN (SELECT CASE status WHEN 'done' THEN 'ok' ELSE status END FROM import_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                         ELSE (SELECT status FROM sync_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1) END,
+                    CASE WHEN s.kind = 'batch'
+                         THEN (SELECT file_name || ': ' || rows_ok || ' rows, ' || rows_quarantined || ' quarantined' FROM import_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                         ELSE (SELECT message FROM sync_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1) END
                  FROM sources s ORDER BY s.id",
             )?;
             let rows = stmt.query_map([], |r| {

@@ -57,6 +57,26 @@ const SHIPPED: &[(&str, &str)] = &[
         "0013_clicks_time_index.sql",
         "16b7456822a60f2801fcead6461aea8b27f8f7c380186e06ca88aa00bb82cfba",
     ),
+    (
+        "0014_people.sql",
+        "338327702d23d934b31dbefbe1b16ea700355c3d1199b624a287aeed0dcb606e",
+    ),
+    (
+        "0015_payouts.sql",
+        "8ace41da3849b8c1f70d4092503cc7b7e1c82e1dfbe9ba08639d2836e2383069",
+    ),
+    (
+        "0016_disputes.sql",
+        "c12be72207ad301255d379c750f243c838844b1145f8ef69a654f93c7fea86da",
+    ),
+    (
+        "0017_claims.sql",
+        "abb45116e903e25cafb1aa7f56ec472dd6a5e9ecc3bbf04c904812ed4a3ba428",
+    ),
+    (
+        "0018_attribution_overrides.sql",
+        "8641d3c420b0e38a8696fe40fcc2eedb651e19cc6f9dafbef8533af997ca475c",
+    ),
 ];
 
 #[test]
@@ -159,4 +179,64 @@ fn table_rebuild_keeps_every_row_and_every_reference() {
     assert!(refused("UPDATE money_movements SET kind = 'gift' WHERE id = 3").contains("CHECK"));
     assert!(refused("UPDATE postback_log SET reason = 'x' WHERE id = 4").contains("append-only"));
     assert!(refused("DELETE FROM conversions WHERE id = 7").contains("FOREIGN KEY"));
+}
+
+/// A workspace of the last release (schema 0013) upgrades through this release's rebuilds (0014 people, 0016
+/// dispute cases, 0017 import tables, 0018 attribution decisions): a case keeps its state and its references
+/// become subjects, import runs and mappings keep their rows, attribution decisions keep theirs, and the rows that
+/// point at them still resolve.
+#[test]
+fn upgrade_from_the_last_release_keeps_cases_imports_and_decisions() {
+    use rusqlite::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(affops_core::store::DB_FILE);
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        let tx = conn.transaction().unwrap();
+        for (i, m) in affops_core::store::MIGRATIONS.iter().enumerate().take(13) {
+            tx.execute_batch(m.sql).unwrap();
+            tx.pragma_update(None, "user_version", (i + 1) as u32)
+                .unwrap();
+        }
+        tx.execute_batch(
+            "INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('P', 'igaming', 'EUR', 'UTC', 0);
+             INSERT INTO sources (id, program_id, name, kind, created_at_ms) VALUES (1, 1, 'S', 'everflow', 0), (2, 1, 'files', 'batch', 0);
+             INSERT INTO affiliates (program_id, external_id, name, created_at_ms) VALUES (1, 'a', 'A', 0);
+             INSERT INTO players (program_id, external_id, currency, registered_at_ms, day, affiliate_id) VALUES (1, 'p1', 'EUR', 0, '2026-10-01', 1);
+             INSERT INTO player_attribution (player_id, program_id, affiliate_id, key_kind, key_value, decided_at_ms, explanation_json)
+                 VALUES (1, 1, 1, 'click_id', 'k1', 5, '{}');
+             INSERT INTO users (id, name, role, created_at_ms) VALUES (1, 'ana', 'analyst', 0);
+             INSERT INTO recon_discrepancies (id, program_id, period, reason, natural_key, affiliate_id, player_ref, deposit_ref,
+                                              impact_micros, currency, detail, found_at_ms)
+                 VALUES (3, 1, '2026-10', 'missing_postback', 'd1', 1, 'p1', 'd1', 25000000, 'EUR', 'x', 0);
+             INSERT INTO dispute_cases (id, program_id, affiliate_id, state, title, amount_claimed_micros, currency, sla_due_at_ms,
+                                        discrepancy_id, evidence_refs_json, created_by, created_at_ms)
+                 VALUES (9, 1, 1, 'investigating', 'missing_postback: d1', 25000000, 'EUR', 100, 3,
+                         '[{\"kind\":\"player\",\"ref\":\"p1\"},{\"kind\":\"discrepancy\",\"ref\":\"3\"}]', 1, 0);
+             INSERT INTO dispute_events (dispute_id, at_ms, user_id, event, to_state) VALUES (9, 0, 1, 'opened', 'open');
+             INSERT INTO import_runs (id, source_id, file_name, file_size, sha256, preset, mapping_json, started_at_ms, status, rows_ok)
+                 VALUES (4, 2, 'clicks.csv', 10, printf('%064d', 0), 'clicks', '{}', 0, 'done', 7);
+             INSERT INTO quarantine (id, source_id, stream, locator, reason, payload, created_at_ms) VALUES (5, 2, 'import:clicks.csv', 'row 2', 'bad', X'00', 0);
+             INSERT INTO import_quarantine (quarantine_id, run_id, row_number) VALUES (5, 4, 2);
+             INSERT INTO import_mappings (name, preset, mapping_json, created_at_ms, updated_at_ms) VALUES ('m', 'deposits', '{}', 0, 0);",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let store = affops_core::store::Store::open(dir.path()).unwrap();
+    store
+        .read::<_, affops_core::store::StoreError>(|c| {
+            let one = |sql: &str| -> rusqlite::Result<String> { c.query_row(sql, [], |r| r.get(0)) };
+            assert_eq!(one("SELECT state || ' ' || opened_from || ' ' || discrepancy_id FROM dispute_cases WHERE id = 9")?, "investigating discrepancy 3");
+            assert_eq!(one("SELECT group_concat(kind || ':' || ref, ',') FROM dispute_subjects WHERE case_id = 9")?, "discrepancy:3,player:p1");
+            assert_eq!(one("SELECT '' || COUNT(*) FROM dispute_events e JOIN dispute_cases c ON c.id = e.dispute_id")?, "1");
+            assert_eq!(one("SELECT preset || ' ' || rows_ok FROM import_runs WHERE id = 4")?, "clicks 7");
+            assert_eq!(one("SELECT '' || COUNT(*) FROM import_quarantine q JOIN import_runs r ON r.id = q.run_id")?, "1");
+            assert_eq!(one("SELECT preset FROM import_mappings WHERE name = 'm'")?, "deposits");
+            assert_eq!(one("SELECT key_kind || ' ' || key_value FROM player_attribution WHERE player_id = 1")?, "click_id k1");
+            let dangling: i64 = c.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            assert_eq!(dangling, 0);
+            Ok(())
+        })
+        .unwrap();
 }

@@ -8,9 +8,11 @@
 pub mod cases;
 pub mod claims;
 pub mod evidence;
+pub mod intake;
 pub mod pack;
 pub mod sla;
 pub mod types;
+pub mod view;
 pub mod zip;
 
 use crate::store::StoreError;

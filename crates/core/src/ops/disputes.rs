@@ -11,7 +11,7 @@ use crate::api::{
     DisputeOpenRequest, DisputeResolveRequest, DisputeSla, DisputeView, DisputesPage, ErrorCode,
     EvidenceItem, OpenedFrom, RawRequest,
 };
-use crate::disputes::{cases, claims, evidence, pack, sla, DisputeError};
+use crate::disputes::{cases, claims, evidence, intake, pack, sla, view, DisputeError};
 use crate::store::Durability;
 
 impl From<DisputeError> for ApiError {
@@ -34,7 +34,7 @@ fn show(
     Ok(cx
         .workspace()
         .store()
-        .read(|c| cases::show(c, program, case_id, cx.now_ms, today))?)
+        .read(|c| view::show(c, program, case_id, cx.now_ms, today))?)
 }
 
 /// Opens a case from a discrepancy, a flag, a statement line, a player, a conversion, or by hand.
@@ -45,7 +45,7 @@ pub fn dispute_open(cx: &Ctx, req: DisputeOpenRequest) -> Result<DisputeView, Ap
         .workspace()
         .store()
         .write(|tx| -> Result<i64, DisputeError> {
-            let id = cases::open(tx, p, &req, stamp)?;
+            let id = intake::open(tx, p, &req, stamp)?;
             stamp.record(
                 tx,
                 "dispute_case",
@@ -63,7 +63,7 @@ pub fn disputes_list(cx: &Ctx, filter: DisputeFilter) -> Result<DisputesPage, Ap
     Ok(cx
         .workspace()
         .store()
-        .read(|c| cases::list(c, p, &filter, cx.now_ms))?)
+        .read(|c| view::list(c, p, &filter, cx.now_ms))?)
 }
 
 pub fn dispute_show(cx: &Ctx, case_id: i64) -> Result<DisputeView, ApiError> {
@@ -368,7 +368,7 @@ pub fn claims_open_cases(cx: &Ctx, req: ClaimCasesRequest) -> Result<Vec<i64>, A
                     reference: id.to_string(),
                     ..Default::default()
                 };
-                cases.push(cases::open(tx, p, &open, stamp)?);
+                cases.push(intake::open(tx, p, &open, stamp)?);
             }
             stamp.record(
                 tx,

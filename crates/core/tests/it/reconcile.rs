@@ -333,7 +333,7 @@ fn dispute_from_a_discrepancy() {
         .unwrap();
     let open = |stamp: &affops_core::audit::Stamp, discrepancy: i64| {
         fx.store.write(|tx| {
-            affops_core::disputes::cases::open(
+            affops_core::disputes::intake::open(
                 tx,
                 &program,
                 &DisputeOpenRequest {

@@ -75,6 +75,10 @@ pub fn content_hash(content_json: &str) -> String {
     hex::encode(Sha256::digest(content_json.as_bytes()))
 }
 
+/// What an item's table row is written from: affiliate, ledger amount, paid amount, payee version, FX (rate,
+/// source, date).
+type ItemRow = (i64, i64, i64, Option<i64>, (String, String, String));
+
 struct Eligible {
     entry_id: i64,
     affiliate_id: i64,
@@ -218,116 +222,8 @@ pub fn prepare(
     let mut items = Vec::new();
     let mut rows = Vec::new(); // (affiliate id, item, payee version)
     for (aff, entries) in by_affiliate {
-        let (ext, name): (String, String) = tx.query_row(
-            "SELECT external_id, name FROM affiliates WHERE id = ?1",
-            [aff],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let currencies: std::collections::BTreeSet<&str> =
-            entries.iter().map(|e| e.currency.as_str()).collect();
-        let source_currency = currencies
-            .iter()
-            .next()
-            .map(|c| c.to_string())
-            .unwrap_or_default();
-        let net: i64 = entries.iter().map(|e| e.amount_micros).sum();
-        let mut periods: Vec<i64> = entries.iter().map(|e| e.period_id).collect();
-        periods.sort_unstable();
-        periods.dedup();
-        let payee = payees::active(tx, aff)?;
-        let mut item = ContentItem {
-            affiliate: ext,
-            name,
-            state: "pay".into(),
-            amount: String::new(),
-            currency: payee
-                .as_ref()
-                .map_or(source_currency.clone(), |a| a.currency.clone()),
-            source_amount: format_amount(net, &source_currency),
-            source_currency: source_currency.clone(),
-            fx: String::new(),
-            payee: payee.as_ref().map(|a: &ActivePayee| ContentPayee {
-                method: a.details.method().to_string(),
-                details_sha256: a.details_sha256.clone(),
-                masked: a.details.mask(),
-            }),
-            note: String::new(),
-            statements: statements_of(tx, aff, &periods)?,
-            entries: entries.iter().map(|e| e.entry_id).collect(),
-        };
-        let mut amount_micros = 0;
-        let mut fx_parts = (String::new(), String::new(), String::new());
-        if currencies.len() > 1 {
-            item.state = "held".into();
-            item.note = format!(
-                "the approved lines are in several currencies ({}): settle them separately",
-                currencies.into_iter().collect::<Vec<_>>().join(", ")
-            );
-        } else if net <= 0 {
-            item.state = "carried".into();
-            item.note = format!(
-                "nothing to pay: the approved balance is {} {source_currency}",
-                format_amount(net, &source_currency)
-            );
-        } else if let Some(a) = &payee {
-            match a.held_until_ms(rules.payee_hold_days) {
-                Some(until) if until > stamp.at_ms => {
-                    item.state = "held".into();
-                    item.note = format!(
-                        "new payee details: the first payment to them is held until {}",
-                        chrono::DateTime::from_timestamp_millis(until)
-                            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-                            .unwrap_or_default()
-                    );
-                }
-                _ if a.currency == source_currency => {
-                    amount_micros = to_minor_units(net, &a.currency)?
-                }
-                _ => match fx(tx, &p, &source_currency, &a.currency)? {
-                    Some((rate, source, as_of)) => {
-                        let converted = micros_to_decimal(net) * rate;
-                        let micros = decimal_to_micros(
-                            converted
-                                .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero),
-                        )?;
-                        amount_micros = to_minor_units(micros, &a.currency)?;
-                        item.fx = format!(
-                            "1 {source_currency} = {} {} ({source}, {as_of})",
-                            rate.normalize(),
-                            a.currency
-                        );
-                        fx_parts = (rate.normalize().to_string(), source, as_of);
-                    }
-                    None => {
-                        item.state = "held".into();
-                        item.note = format!(
-                            "no {source_currency}→{} rate in {}'s FX snapshot: pay it from a later period whose snapshot has one",
-                            a.currency,
-                            p.label()
-                        );
-                    }
-                },
-            }
-        } else {
-            item.state = "no_payee".into();
-            item.note = "no approved payee details: propose them on the Payouts screen".into();
-        }
-        if item.state == "pay" && amount_micros <= 0 {
-            item.state = "carried".into();
-            item.note = "rounds to nothing in the payee's currency".into();
-        }
-        item.amount = if item.state == "pay" {
-            format_amount(amount_micros, &item.currency)
-        } else {
-            String::new()
-        };
-        rows.push((
-            aff,
-            net,
-            amount_micros,
-            payee.as_ref().map(|a| a.version_id),
-            fx_parts,
-        ));
+        let (item, row) = plan_item(tx, &p, rules, stamp, aff, &entries)?;
+        rows.push(row);
         items.push(item);
     }
     let paying: Vec<&ContentItem> = items.iter().filter(|i| i.state == "pay").collect();
@@ -414,6 +310,126 @@ pub fn prepare(
         &serde_json::json!({"content_hash": hash, "approvals_required": approvals_required}),
     )?;
     Ok(run_id)
+}
+
+/// One affiliate's item of a run being prepared: paid (converted to the payee's currency at the period's snapshot),
+/// carried, held or without payee, with the reason; and the row its table entry is written from.
+fn plan_item(
+    tx: &Transaction<'_>,
+    p: &PeriodRow,
+    rules: RunRules,
+    stamp: &Stamp,
+    aff: i64,
+    entries: &[Eligible],
+) -> PayoutResult<(ContentItem, ItemRow)> {
+    let (ext, name): (String, String) = tx.query_row(
+        "SELECT external_id, name FROM affiliates WHERE id = ?1",
+        [aff],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let currencies: std::collections::BTreeSet<&str> =
+        entries.iter().map(|e| e.currency.as_str()).collect();
+    let source_currency = currencies
+        .iter()
+        .next()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    let net: i64 = entries.iter().map(|e| e.amount_micros).sum();
+    let mut periods: Vec<i64> = entries.iter().map(|e| e.period_id).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let payee = payees::active(tx, aff)?;
+    let mut item = ContentItem {
+        affiliate: ext,
+        name,
+        state: "pay".into(),
+        amount: String::new(),
+        currency: payee
+            .as_ref()
+            .map_or(source_currency.clone(), |a| a.currency.clone()),
+        source_amount: format_amount(net, &source_currency),
+        source_currency: source_currency.clone(),
+        fx: String::new(),
+        payee: payee.as_ref().map(|a: &ActivePayee| ContentPayee {
+            method: a.details.method().to_string(),
+            details_sha256: a.details_sha256.clone(),
+            masked: a.details.mask(),
+        }),
+        note: String::new(),
+        statements: statements_of(tx, aff, &periods)?,
+        entries: entries.iter().map(|e| e.entry_id).collect(),
+    };
+    let mut amount_micros = 0;
+    let mut fx_parts = (String::new(), String::new(), String::new());
+    if currencies.len() > 1 {
+        item.state = "held".into();
+        item.note = format!(
+            "the approved lines are in several currencies ({}): settle them separately",
+            currencies.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    } else if net <= 0 {
+        item.state = "carried".into();
+        item.note = format!(
+            "nothing to pay: the approved balance is {} {source_currency}",
+            format_amount(net, &source_currency)
+        );
+    } else if let Some(a) = &payee {
+        match a.held_until_ms(rules.payee_hold_days) {
+            Some(until) if until > stamp.at_ms => {
+                item.state = "held".into();
+                item.note = format!(
+                    "new payee details: the first payment to them is held until {}",
+                    chrono::DateTime::from_timestamp_millis(until)
+                        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                        .unwrap_or_default()
+                );
+            }
+            _ if a.currency == source_currency => amount_micros = to_minor_units(net, &a.currency)?,
+            _ => match fx(tx, &p, &source_currency, &a.currency)? {
+                Some((rate, source, as_of)) => {
+                    let converted = micros_to_decimal(net) * rate;
+                    let micros = decimal_to_micros(
+                        converted.round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero),
+                    )?;
+                    amount_micros = to_minor_units(micros, &a.currency)?;
+                    item.fx = format!(
+                        "1 {source_currency} = {} {} ({source}, {as_of})",
+                        rate.normalize(),
+                        a.currency
+                    );
+                    fx_parts = (rate.normalize().to_string(), source, as_of);
+                }
+                None => {
+                    item.state = "held".into();
+                    item.note = format!(
+                        "no {source_currency}→{} rate in {}'s FX snapshot: pay it from a later period whose snapshot has one",
+                        a.currency,
+                        p.label()
+                    );
+                }
+            },
+        }
+    } else {
+        item.state = "no_payee".into();
+        item.note = "no approved payee details: propose them on the Payouts screen".into();
+    }
+    if item.state == "pay" && amount_micros <= 0 {
+        item.state = "carried".into();
+        item.note = "rounds to nothing in the payee's currency".into();
+    }
+    item.amount = if item.state == "pay" {
+        format_amount(amount_micros, &item.currency)
+    } else {
+        String::new()
+    };
+    let row = (
+        aff,
+        net,
+        amount_micros,
+        payee.as_ref().map(|a| a.version_id),
+        fx_parts,
+    );
+    Ok((item, row))
 }
 
 /// Appends a run event.

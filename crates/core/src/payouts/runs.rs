@@ -385,7 +385,7 @@ fn plan_item(
                 );
             }
             _ if a.currency == source_currency => amount_micros = to_minor_units(net, &a.currency)?,
-            _ => match fx(tx, &p, &source_currency, &a.currency)? {
+            _ => match fx(tx, p, &source_currency, &a.currency)? {
                 Some((rate, source, as_of)) => {
                     let converted = micros_to_decimal(net) * rate;
                     let micros = decimal_to_micros(

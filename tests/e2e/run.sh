@@ -4,6 +4,8 @@
 # Expects the binaries already built (from the repo root):
 #   ui/node_modules/.bin/tauri build --debug --no-bundle     # → target/debug/affops (with ui/dist inside)
 #   cargo build -p affops-cli                                # → target/debug/affops-cli
+# (`cargo build`/`cargo test` of the workspace overwrite target/debug/affops with a binary that has no frontend inside:
+# build it with the Tauri CLI again after them.)
 # Overrides: AFFOPS_BIN, AFFOPS_CLI (binary paths), KEEP_E2E_TMP=1 (keep the per-run temp folder).
 # Needs: xvfb-run (xvfb xauth), /usr/bin/WebKitWebDriver (webkit2gtk-driver), tauri-driver (installed here if
 # missing). Screenshots and the driver log land in tests/e2e/artifacts/ (git-ignored).

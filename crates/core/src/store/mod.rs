@@ -5,8 +5,10 @@
 //! connections, so a long sync never blocks the dashboard (WAL). All calls are blocking: async callers wrap them
 //! in `spawn_blocking`.
 
+mod health;
 mod migrations;
 
+pub use health::{seal_path, Integrity, OpenOptions};
 pub use migrations::{Migration, MIGRATIONS};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -55,7 +57,10 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the database {path} failed its integrity check: {detail}")]
+    #[error(
+        "the database {path} failed its integrity check ({detail}): nothing more is written to it. Export what you \
+         need, then restore the last verified backup (affops-cli restore FILE)"
+    )]
     Corrupt { path: PathBuf, detail: String },
     #[error(
         "the database was written by a newer Affops (schema {found}, this build knows {known})"
@@ -112,6 +117,8 @@ pub enum Durability {
 }
 
 pub struct Store {
+    /// First, so it stops before any connection closes.
+    _check: Option<health::BackgroundCheck>,
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
@@ -120,6 +127,9 @@ pub struct Store {
     bulk_jobs: Arc<AtomicUsize>,
     /// Writes waiting for the writer connection (see [`Store::writers_waiting`]).
     waiting: AtomicUsize,
+    health: Arc<health::Health>,
+    /// Last, so it runs after every connection has closed.
+    _seal: health::SealOnClose,
 }
 
 /// Held by a bulk job (an import) for its duration: checkpoints wait until the WAL is large, then catch up.
@@ -150,7 +160,11 @@ struct Checkpointer {
 }
 
 impl Checkpointer {
-    fn start(path: &Path, bulk_jobs: Arc<AtomicUsize>) -> StoreResult<Self> {
+    fn start(
+        path: &Path,
+        bulk_jobs: Arc<AtomicUsize>,
+        health: Arc<health::Health>,
+    ) -> StoreResult<Self> {
         let wal_path = PathBuf::from(format!("{}-wal", path.display()));
         let conn = Connection::open(path)?;
         conn.busy_handler(Some(wait_while_busy))?;
@@ -165,6 +179,8 @@ impl Checkpointer {
                         return;
                     }
                 }
+                // The previous tick's checkpoint changed the file as Affops means it to be: seal that.
+                health.reseal();
                 if bulk_jobs.load(Ordering::SeqCst) > 0
                     && std::fs::metadata(&wal_path).map(|m| m.len()).unwrap_or(0)
                         < BULK_WAL_BYTES_MAX
@@ -233,31 +249,88 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 impl Store {
     /// Opens (creating if needed) the database in `data_dir`, checks it, and brings its schema up to date.
     pub fn open(data_dir: &Path) -> StoreResult<Self> {
+        Self::open_with(data_dir, OpenOptions::default())
+    }
+
+    /// As [`Store::open`]. A file exactly as Affops left it (its seal matches) opens without the full
+    /// `quick_check`, which then runs in the background if the last one is older than `options.recheck_after`;
+    /// any other file is checked before anything reads it (see [`health`]).
+    pub fn open_with(data_dir: &Path, options: OpenOptions) -> StoreResult<Self> {
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Io {
             path: data_dir.to_path_buf(),
             source,
         })?;
         let path = data_dir.join(DB_FILE);
-        let mut conn = Connection::open(&path)?;
-        apply_pragmas(&conn, true)?;
-        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if check != "ok" {
-            return Err(StoreError::Corrupt {
-                path,
-                detail: check,
-            });
-        }
+        let vouched = health::vouched(&path);
+        // A file too damaged to open (its header) is as corrupt as one that fails the check.
+        let opened = Connection::open(&path)
+            .map_err(StoreError::from)
+            .and_then(|c| apply_pragmas(&c, true).map(|()| c));
+        let mut conn = match opened {
+            Err(StoreError::Sqlite(e)) if health::is_corruption(&e) => {
+                health::break_seal(&path);
+                let detail = e.to_string();
+                return Err(StoreError::Corrupt { path, detail });
+            }
+            other => other?,
+        };
+        let integrity = match vouched {
+            Some(at_ms) if health::age_ms(at_ms) < options.recheck_after.as_millis() => {
+                Integrity::Verified { at_ms }
+            }
+            Some(at_ms) => Integrity::Checking {
+                last_verified_at_ms: at_ms,
+            },
+            None => match health::quick_check(&conn)? {
+                None => Integrity::Verified {
+                    at_ms: health::now_ms(),
+                },
+                Some(detail) => {
+                    health::break_seal(&path);
+                    return Err(StoreError::Corrupt { path, detail });
+                }
+            },
+        };
         migrations::migrate(&mut conn)?;
+        let checking = matches!(integrity, Integrity::Checking { .. });
+        let health = Arc::new(health::Health::new(path.clone(), integrity));
+        let check = match checking {
+            true => Some(health::BackgroundCheck::start(
+                health.clone(),
+                options.check_delay,
+            )?),
+            false => None,
+        };
         let bulk_jobs = Arc::new(AtomicUsize::new(0));
-        let checkpointer = Some(Checkpointer::start(&path, bulk_jobs.clone())?);
+        let checkpointer = Some(Checkpointer::start(
+            &path,
+            bulk_jobs.clone(),
+            health.clone(),
+        )?);
         Ok(Self {
+            _check: check,
             path,
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
             checkpointer,
             bulk_jobs,
             waiting: AtomicUsize::new(0),
+            _seal: health::SealOnClose(health.clone()),
+            health,
         })
+    }
+
+    /// What the store knows of its file's integrity (a background check may still be under way).
+    pub fn integrity(&self) -> Integrity {
+        self.health.integrity()
+    }
+
+    /// Runs the full `quick_check` now, on a read connection, and records what it found: a corrupt file refuses
+    /// every later write. (`affops-cli check`, and tests.)
+    pub fn verify(&self) -> StoreResult<Integrity> {
+        let outcome = self.read(|c| Ok::<_, StoreError>(health::quick_check(c)?))?;
+        self.health.record(outcome);
+        Ok(self.health.integrity())
     }
 
     pub fn path(&self) -> &Path {
@@ -298,6 +371,9 @@ impl Store {
         durability: Durability,
         mut f: impl FnMut(&Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        if let Some(refusal) = self.health.refusal() {
+            return Err(refusal.into());
+        }
         self.waiting.fetch_add(1, Ordering::SeqCst);
         let locked = self.writer.lock();
         self.waiting.fetch_sub(1, Ordering::SeqCst);
@@ -380,6 +456,8 @@ impl Store {
     pub fn checkpoint(&self) -> StoreResult<()> {
         let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        drop(conn);
+        self.health.reseal();
         Ok(())
     }
 

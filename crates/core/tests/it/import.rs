@@ -427,3 +427,46 @@ fn a_waiting_write_ends_the_import_transaction_early() {
     );
     assert_eq!(count(&store, "SELECT COUNT(*) FROM users"), 1);
 }
+
+/// Rollups are kept current at ingest: when an import through the front door returns, no day is left for the
+/// first dashboard read to rebuild (a 10 M-click import once left that read 65 s of work).
+#[test]
+fn an_import_leaves_the_rollups_current() {
+    use crate::front_door::{seed_people, signed_in_as};
+    use affops_core::api::{ImportRunRequest, Progress};
+    const NOW: i64 = 1_796_385_600_000;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = affops_core::workspace::Workspace::open(dir.path()).unwrap();
+    seed_people(&ws, NOW);
+    let max = signed_in_as(&ws, "max", NOW);
+    let files = tempfile::tempdir().unwrap();
+    let file = write(
+        files.path(),
+        "clicks.csv",
+        b"click_id,clicked_at,affiliate_id,ip,country\nc1,2026-10-01 10:00:00,7,10.0.0.1,DE\nc2,2026-10-02 11:00:00,7,10.0.0.2,DE\nc3,2026-10-03 12:00:00,8,10.0.0.3,MT\n",
+    );
+    let summary = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(affops_core::ops::imports::import_run(
+            &max,
+            ImportRunRequest {
+                path: file.display().to_string(),
+                source: "clicks-file".into(),
+                mapping: preset(ImportPreset::Clicks),
+                chunk_rows: None,
+                tx_rows: None,
+            },
+            Arc::new(|_: Progress| {}),
+        ))
+        .unwrap();
+    assert_eq!(summary.rows_ok, 3);
+    assert_eq!(count(ws.store(), "SELECT COUNT(*) FROM rollup_dirty"), 0);
+    assert_eq!(
+        count(
+            ws.store(),
+            "SELECT COALESCE(SUM(clicks), 0) FROM rollup_daily"
+        ),
+        3,
+        "the three days' clicks are in the rollups"
+    );
+}

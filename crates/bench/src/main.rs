@@ -6,10 +6,14 @@
 //!
 //! `b2 [--conversions N]`: sync N tracker conversions from the sandbox over loopback vs a raw fetch of the same pages.
 //!
+//! `b4-open [--clicks N,M,…] [--runs R]`: open a workspace of each size and show its first screen (the last month's
+//! dashboard) vs a plain SQLite open of the same file; and the open after a crash (the full integrity check).
+//!
 //! `b5 [--activity-rows N] [--deals M]`: compute one month of commission over every plan kind vs SQLite reading the
 //! same rows (`SUM … GROUP BY`).
 
 mod b2;
+mod b4;
 mod b5;
 
 use affops_core::api::{ColumnMapping, ImportPreset};
@@ -35,6 +39,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// B4 (open): open to first screen by database size, vs a plain SQLite open of the same file.
+    B4Open {
+        /// Workspace sizes in clicks, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [100_000i64, 1_000_000, 4_000_000])]
+        clicks: Vec<i64>,
+        /// Timed runs per size.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
     /// B5: one month of commission over 1 M activity rows and 5 M deals vs reading the same rows.
     B5 {
         #[arg(long, default_value_t = 1_000_000)]
@@ -230,6 +243,7 @@ fn main() -> Result<()> {
             skip_peer,
         } => b1(rows, dir, keep, skip_peer),
         Bench::B2 { conversions } => b2::run(conversions),
+        Bench::B4Open { clicks, runs } => b4::run(&clicks, runs.max(1)),
         Bench::B5 {
             activity_rows,
             deals,

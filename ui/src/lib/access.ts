@@ -19,6 +19,7 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
   view: 'see every screen and report',
   'users.manage': 'manage people',
   'workspace.settings': 'change workspace settings',
+  'programs.manage': 'create and change programs',
   'sources.manage': 'manage sources, postback sources and the listener',
   'data.ingest': 'sync sources and import files',
   'attribution.manage': 'change attribution rules, promo codes and run attribution',
@@ -37,8 +38,8 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
 };
 
 export const ROLES: readonly { role: Role; label: string; text: string }[] = [
-  { role: 'owner', label: 'Owner', text: 'people and workspace settings' },
-  { role: 'manager', label: 'Affiliate manager', text: 'sources, imports, attribution, plans, compute' },
+  { role: 'owner', label: 'Owner', text: 'people, workspace settings, programs' },
+  { role: 'manager', label: 'Affiliate manager', text: 'programs, sources, imports, attribution, plans, compute' },
   { role: 'finance', label: 'Finance', text: 'close periods, FX, statement approval, payees, payout runs' },
   { role: 'analyst', label: 'Analyst', text: 'detection, flag decisions, reconciliation, disputes, imports' },
   { role: 'viewer', label: 'Viewer', text: 'sees everything, changes nothing' },

@@ -6,7 +6,8 @@
 //   the literal passed to `call`, so a test (or a Rust test reading this file) can check the client against the
 //   operation list.
 // - Who is asking and which program are the shell's session, never the payload: sign in with `signIn`, choose
-//   the program with `selectProgram`.
+//   the program with `selectProgram`. (`editProgram` names the program it changes, which is its subject, not the
+//   program the session acts on.)
 // - Components never import `@tauri-apps/api`; they receive a `Backend` (App.svelte's `backend` prop,
 //   defaulting to `tauriBackend`). Tests either pass a fake `Backend` (src/test/backend.ts) or keep
 //   `tauriBackend` and mock the IPC with `mockIPC` (see src/test/ipc.ts for feeding a progress Channel).
@@ -53,6 +54,7 @@ import type {
   DisputeSla,
   DisputesPage,
   DisputeView,
+  EditProgramRequest,
   EvidenceItem,
   RawRequest,
   ErrorCode,
@@ -87,6 +89,7 @@ import type {
   PostbackSourceConfig,
   PostbackSourceRequest,
   PreviewPlanRequest,
+  ProgramSettings,
   ProgramSummary,
   Progress,
   PromoCodeRequest,
@@ -176,6 +179,16 @@ export interface Backend {
   listPrograms(): Promise<ProgramSummary[]>;
   /** Chooses the program every program-scoped command acts on; null: the workspace's default. */
   selectProgram(request: string | null): Promise<ProgramSummary>;
+  /**
+   * Creates a program (name, vertical, currency, reporting time zone, brands); the session then acts on it. A
+   * refusal is `invalid_input` whose message starts with the field ("Currency: …").
+   */
+  addProgram(request: ProgramSettings): Promise<ProgramSummary>;
+  /**
+   * Changes the program `request.program`: its name, and adds the brands listed (existing ones stay); its vertical,
+   * currency and time zone only while it holds no data (`settings_fixed`).
+   */
+  editProgram(request: EditProgramRequest): Promise<ProgramSummary>;
   // ---- Dashboards ----
   dashboard(request: DashboardQuery): Promise<Dashboard>;
   coverage(request: DashboardQuery): Promise<CoverageReport>;
@@ -399,6 +412,8 @@ export const tauriBackend: Backend = {
   syncNow: (request, onProgress) => call('sync_now', { request, onProgress: progressChannel(onProgress) }),
   listPrograms: () => call('list_programs'),
   selectProgram: (request) => call('select_program', { request }),
+  addProgram: (request) => call('add_program', { request }),
+  editProgram: (request) => call('edit_program', { request }),
 
   dashboard: (request) => call('dashboard', { request }),
   coverage: (request) => call('coverage', { request }),

@@ -73,7 +73,35 @@ data_range: Period | null,
 /**
  * True for the program commands act on when none is named (the first iGaming program, else the first).
  */
-is_default: boolean, };
+is_default: boolean, 
+/**
+ * Its brands' names (an operator's casinos or sportsbooks; a broker's labels), by name.
+ */
+brands: Array<string>, 
+/**
+ * Whether it holds data: its vertical, currency and time zone can no longer change.
+ */
+settings_fixed: boolean, };
+
+export type ProgramSettings = { 
+/**
+ * 1 to 80 characters, unique in the workspace.
+ */
+name: string, vertical: Vertical, 
+/**
+ * ISO 4217 code (e.g. EUR): the program's money.
+ */
+currency: string, 
+/**
+ * IANA zone (e.g. Europe/Malta) in which its reporting days start and end.
+ */
+timezone: string, 
+/**
+ * Brand names to add (at most 50; existing ones stay).
+ */
+brands: Array<string>, };
+
+export type EditProgramRequest = { program: string, settings: ProgramSettings, };
 
 export type TradingRow = { affiliate_id: string, affiliate_name: string, accounts_opened: number, active_accounts: number, trades: number, lots: string, };
 
@@ -171,7 +199,11 @@ since?: string, window_days: number, page_size: number, overlap_minutes: number,
  */
 api_key?: string, };
 
-export type SourceView = { name: string, kind: string, base_url: string, since: string | null, window_days: number, page_size: number, overlap_minutes: number, enabled: boolean, 
+export type SourceView = { name: string, 
+/**
+ * The program it feeds (set when it was added: the program the session was on).
+ */
+program: string, kind: string, base_url: string, since: string | null, window_days: number, page_size: number, overlap_minutes: number, enabled: boolean, 
 /**
  * Whether a key is stored for it (the key itself is never shown).
  */
@@ -1051,7 +1083,7 @@ export type Vertical = "igaming" | "forex";
 
 export type Role = "owner" | "manager" | "finance" | "analyst" | "viewer";
 
-export type Permission = "view" | "users.manage" | "workspace.settings" | "sources.manage" | "data.ingest" | "attribution.manage" | "plans.manage" | "commission.compute" | "periods.close" | "detection.run" | "flags.decide" | "reconcile.run" | "disputes.work" | "statements.approve" | "payees.manage" | "payouts.manage" | "payouts.approve" | "workspace.backup";
+export type Permission = "view" | "users.manage" | "workspace.settings" | "programs.manage" | "sources.manage" | "data.ingest" | "attribution.manage" | "plans.manage" | "commission.compute" | "periods.close" | "detection.run" | "flags.decide" | "reconcile.run" | "disputes.work" | "statements.approve" | "payees.manage" | "payouts.manage" | "payouts.approve" | "workspace.backup";
 
 export type Person = { id: number, 
 /**

@@ -1,9 +1,11 @@
 // A fake `Backend` whose every method is a vi.fn with a sensible default; override what a test is about. By
 // default someone holding every permission is signed in (ADMIN) and the session's program is the default one;
-// `selectProgram` changes it for the program-scoped methods, like the real session.
+// `selectProgram` changes it for the program-scoped methods, like the real session. Each fake holds its own copy
+// of the programs: `addProgram` and `editProgram` check and refuse like the core and change that copy, so
+// `listPrograms` shows them.
 import { vi } from 'vitest';
 import type { Backend } from '../lib/api';
-import type { Dashboard, DashboardQuery, ProgramSummary, SyncSummary } from '../lib/bindings';
+import type { ApiError, Dashboard, DashboardQuery, ProgramSettings, ProgramSummary, SyncSummary } from '../lib/bindings';
 import { ADMIN, auditPage, session, verifyReport } from './people';
 import {
   CLICK_FIELDS,
@@ -39,6 +41,8 @@ export const PROGRAMS: ProgramSummary[] = [
     accounts: 0,
     data_range: { from: '2025-06-01', to: '2025-06-30' },
     is_default: true,
+    brands: ['Lucky Casino', 'Lucky Sports'],
+    settings_fixed: true,
   },
   {
     name: 'Demo Broker',
@@ -50,8 +54,77 @@ export const PROGRAMS: ProgramSummary[] = [
     accounts: 120,
     data_range: { from: '2025-06-01', to: '2025-06-30' },
     is_default: false,
+    brands: ['Demo Broker FX'],
+    settings_fixed: true,
   },
 ];
+
+/** A program as the core lists it right after it was created: no data, settings still open. */
+export function program(name: string, over: Partial<ProgramSummary> = {}): ProgramSummary {
+  return {
+    name,
+    vertical: 'igaming',
+    currency: 'EUR',
+    timezone: 'Europe/Malta',
+    affiliates: 0,
+    players: 0,
+    accounts: 0,
+    data_range: null,
+    is_default: false,
+    brands: [],
+    settings_fixed: false,
+    ...over,
+  };
+}
+
+const refused = (message: string, code: ApiError['code'] = 'invalid_input'): ApiError => ({ code, message });
+
+/** crates/core/src/programs/manage.rs `brand_code`: brands are the same when their codes are. */
+const brandCode = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+
+function knownZone(zone: string): boolean {
+  return zone === 'UTC' || Intl.supportedValuesOf('timeZone').includes(zone);
+}
+
+/** The core's checks (crates/core/src/programs/manage.rs `validate`), field first; the settings trimmed. */
+function checkSettings(s: ProgramSettings): ProgramSettings {
+  const name = s.name.trim();
+  if (!name || [...name].length > 80) throw refused('Name: must be 1 to 80 characters');
+  const currency = s.currency.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency) || !Intl.supportedValuesOf('currency').includes(currency)) {
+    throw refused(`Currency: '${s.currency.trim()}' is not an ISO 4217 currency code (e.g. EUR, USD, GBP)`);
+  }
+  const timezone = s.timezone.trim();
+  if (!knownZone(timezone)) throw refused(`Time zone: '${timezone}' is not an IANA time zone (e.g. Europe/Malta, UTC)`);
+  if (s.brands.length > 50) throw refused('Brands: at most 50');
+  const brands: string[] = [];
+  s.brands.forEach((raw, i) => {
+    const b = raw.trim();
+    if (!b || [...b].length > 80 || !brandCode(b)) {
+      throw refused(`Brand ${i + 1}: '${b}' must be 1 to 80 characters with a letter or digit`);
+    }
+    if (brands.some((x) => brandCode(x) === brandCode(b))) throw refused(`Brand ${i + 1}: '${b}' is listed twice`);
+    brands.push(b);
+  });
+  return { name, vertical: s.vertical, currency, timezone, brands };
+}
+
+/** The brands after adding `more`: existing ones stay (renamed when the same code is listed), by name. */
+function withBrands(existing: readonly string[], more: readonly string[]): string[] {
+  const out = existing.filter((b) => !more.some((m) => brandCode(m) === brandCode(b)));
+  return [...out, ...more].sort((a, b) => a.localeCompare(b));
+}
+
+/** The core's default program: the first iGaming program, else the first. */
+function markDefault(list: ProgramSummary[]): void {
+  const d = list.find((p) => p.vertical === 'igaming') ?? list[0];
+  list.forEach((p, i) => (list[i] = { ...p, is_default: p === d }));
+}
 
 export type FakeBackend = { [K in keyof Backend]: Backend[K] } & {
   /** Every dashboard request, in order. */
@@ -63,7 +136,8 @@ export type FakeBackend = { [K in keyof Backend]: Backend[K] } & {
 export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
   const queries: DashboardQuery[] = [];
   let selected: string | null = null;
-  const current = () => PROGRAMS.find((p) => p.name === selected) ?? PROGRAMS[0];
+  const programs: ProgramSummary[] = PROGRAMS.map((p) => ({ ...p }));
+  const current = () => programs.find((p) => p.name === selected) ?? programs.find((p) => p.is_default) ?? programs[0];
   return {
     queries,
     program: () => selected,
@@ -90,12 +164,40 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     workspaceStatus: vi.fn(async () => status(true)),
     openDemoWorkspace: vi.fn(async () => SUMMARY),
     syncNow: vi.fn(async () => SUMMARY),
-    listPrograms: vi.fn(async () => PROGRAMS),
+    listPrograms: vi.fn(async () => [...programs]),
     selectProgram: vi.fn(async (name: string | null) => {
-      const p = PROGRAMS.find((x) => x.name === name) ?? (name === null ? PROGRAMS[0] : undefined);
+      const p = programs.find((x) => x.name === name) ?? (name === null ? current() : undefined);
       if (!p) throw { code: 'not_found', message: `Program: ${name} is not in this workspace` };
       selected = name;
       return p;
+    }),
+    addProgram: vi.fn(async (request: ProgramSettings) => {
+      const s = checkSettings(request);
+      if (programs.some((p) => p.name === s.name)) throw refused(`Name: a program named "${s.name}" exists already`);
+      const { brands, ...settings } = s;
+      programs.push(program(s.name, { ...settings, brands: withBrands([], brands) }));
+      markDefault(programs);
+      selected = s.name; // the new program becomes the session's
+      return programs.find((p) => p.name === s.name)!;
+    }),
+    editProgram: vi.fn(async ({ program: name, settings }) => {
+      const i = programs.findIndex((p) => p.name === name);
+      if (i < 0) throw refused(`Program: no program named "${name}"`, 'not_found');
+      const s = checkSettings(settings);
+      const was = programs[i];
+      if (programs.some((p, j) => j !== i && p.name === s.name)) throw refused(`Name: a program named "${s.name}" exists already`);
+      if (was.settings_fixed && was.data_range) {
+        const holds = `the program holds data (${was.data_range.from} to ${was.data_range.to}) dated and priced with it; create another program instead`;
+        const fixed = (field: string, from: string, to: string) => refused(`${field}: cannot change from ${from} to ${to}: ${holds}`);
+        if (s.vertical !== was.vertical) throw fixed('Vertical', was.vertical, s.vertical);
+        if (s.timezone !== was.timezone) throw fixed('Time zone', was.timezone, s.timezone);
+        if (s.currency !== was.currency) throw fixed('Currency', was.currency, s.currency);
+      }
+      const { brands, ...rest } = s;
+      programs[i] = { ...was, ...rest, brands: withBrands(was.brands, brands) };
+      markDefault(programs);
+      if (selected === name) selected = s.name; // a session on the renamed program follows it
+      return programs[i];
     }),
     dashboard: vi.fn(async (q: DashboardQuery): Promise<Dashboard> => {
       queries.push(q);
@@ -114,7 +216,7 @@ export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
     ),
     dashboardAlerts: vi.fn(async () => []),
     listSources: vi.fn(async () => sourcesOverview()),
-    saveSource: vi.fn(async (s) => source(s.name, { kind: s.kind, base_url: s.base_url })),
+    saveSource: vi.fn(async (s) => source(s.name, { kind: s.kind, base_url: s.base_url, program: current()?.name ?? '' })),
     testSource: vi.fn(async () => ({ ok: true, message: 'HTTP 200, 1 row', latency_ms: 42 })),
     postbackLog: vi.fn(async (f) => ({ rows: [], total: 0, page: f.page, page_size: f.page_size })),
     postbackSources: vi.fn(async () => []),

@@ -170,6 +170,7 @@ export function progress(over: Partial<Progress> = {}): Progress {
 export function source(name: string, over: Partial<SourceView> = {}): SourceView {
   return {
     name,
+    program: 'Lucky Casino EU',
     kind: 'everflow',
     base_url: 'https://tracker.example.com',
     since: null,

@@ -12,8 +12,8 @@ import type {
 
 /** crates/core/src/people/roles.rs, for the fake backend (the real one sends the permissions with the session). */
 export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  owner: ['view', 'users.manage', 'workspace.settings', 'workspace.backup'],
-  manager: ['view', 'sources.manage', 'data.ingest', 'attribution.manage', 'plans.manage', 'commission.compute'],
+  owner: ['view', 'users.manage', 'workspace.settings', 'programs.manage', 'workspace.backup'],
+  manager: ['view', 'programs.manage', 'sources.manage', 'data.ingest', 'attribution.manage', 'plans.manage', 'commission.compute'],
   finance: [
     'view',
     'commission.compute',

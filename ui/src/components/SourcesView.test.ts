@@ -30,8 +30,10 @@ describe('SourcesView list', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('lists each source with kind, URL, enabled, key stored, freshness and last message', async () => {
-    renderView();
+  it('lists each source with its program, kind, URL, enabled, key stored, freshness and last message', async () => {
+    renderView(
+      fakeBackend({ listSources: vi.fn(async () => sourcesOverview({ sources: [TRACKER, { ...OPERATOR, program: 'Demo Broker' }] })) }),
+    );
     await screen.findByTestId('sources-table');
     expect(screen.getAllByTestId('source-row').map((r) => r.dataset.sourceName)).toEqual([
       'Demo tracker',
@@ -39,6 +41,7 @@ describe('SourcesView list', () => {
     ]);
 
     const tracker = rowOf('Demo tracker');
+    expect(within(tracker).getByTestId('source-program')).toHaveTextContent('Lucky Casino EU');
     expect(tracker).toHaveTextContent('everflow');
     expect(tracker).toHaveTextContent('http://127.0.0.1:41001');
     expect(within(tracker).getByTestId('source-enabled')).toHaveTextContent('Yes');
@@ -48,6 +51,7 @@ describe('SourcesView list', () => {
     expect(within(tracker).getByTestId('source-message')).toHaveTextContent('1,234 rows');
 
     const operator = rowOf('Demo operator');
+    expect(within(operator).getByTestId('source-program')).toHaveTextContent('Demo Broker');
     expect(within(operator).getByTestId('source-enabled')).toHaveTextContent('Paused');
     expect(within(operator).getByTestId('source-key')).toHaveTextContent('Missing');
     expect(within(operator).getByTestId('freshness-chip')).toHaveAttribute('data-status', 'failed');

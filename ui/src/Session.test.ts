@@ -23,11 +23,14 @@ describe('welcome: create a workspace', () => {
   it('refuses a short passphrase and a mismatch beside the fields, then creates the owner on Enter', async () => {
     const user = userEvent.setup();
     const owner = person('olivia', ['owner'], { display_name: 'Olivia Owner' });
-    const backend = fakeBackend({
-      sessionStatus: vi.fn(async () => EMPTY_WORKSPACE),
-      createWorkspace: vi.fn(async () => session(owner)),
-      workspaceStatus: vi.fn(async () => status(false)),
-    });
+    const backend = fakeBackend(
+      {
+        sessionStatus: vi.fn(async () => EMPTY_WORKSPACE),
+        createWorkspace: vi.fn(async () => session(owner)),
+        workspaceStatus: vi.fn(async () => status(false)),
+      },
+      { programs: [] }, // a new workspace has no program yet
+    );
     render(App, { backend });
     const form = await screen.findByTestId('create-workspace');
     expect(screen.getByTestId('open-demo')).toBeInTheDocument(); // beside the demo
@@ -58,9 +61,11 @@ describe('welcome: create a workspace', () => {
         passphrase: 'correct horse battery',
       }),
     );
-    // Signed in as the owner, in a workspace without data yet.
-    expect(await screen.findByTestId('empty-workspace')).toBeInTheDocument();
+    // Signed in as the owner, in a workspace without a program yet: creating one comes first.
+    expect(await screen.findByTestId('empty-workspace')).toHaveTextContent('No program yet');
     expect(screen.getByTestId('who-name')).toHaveTextContent('Olivia Owner');
+    expect(screen.getByTestId('empty-create-program')).toBeEnabled();
+    expect(backend.selectProgram).not.toHaveBeenCalled(); // nothing to choose
     expect(screen.getByTestId('empty-open-demo')).toBeDisabled(); // an owner does not ingest data
     expect(screen.getByTestId('empty-open-demo')).toHaveAttribute('title', expect.stringContaining('data.ingest'));
   });

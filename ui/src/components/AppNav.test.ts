@@ -51,6 +51,8 @@ describe('AppNav program switcher', () => {
     expect(onlock).toHaveBeenCalledTimes(1);
     expect(onswitchuser).toHaveBeenCalledTimes(1);
     // The workspace's own screens are listed too, without a digit shortcut.
+    expect(screen.getByTestId('nav-programs')).toHaveTextContent('Programs');
+    expect(screen.getByTestId('nav-programs')).not.toHaveAttribute('aria-keyshortcuts');
     expect(screen.getByTestId('nav-people')).not.toHaveAttribute('aria-keyshortcuts');
     expect(screen.getByTestId('nav-audit')).toHaveTextContent('Audit log');
     expect(screen.getByTestId('nav-settings')).toBeInTheDocument();

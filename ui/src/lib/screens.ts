@@ -1,5 +1,5 @@
 // The screens reachable from the sidebar once signed in: the work screens with their Alt+digit shortcuts, and
-// the workspace's own screens (people, audit log, settings) below them.
+// the workspace's own screens (programs, people, audit log, settings) below them.
 export type Screen =
   | 'dashboard'
   | 'sources'
@@ -13,6 +13,7 @@ export type Screen =
   | 'reconcile'
   | 'disputes'
   | 'payouts'
+  | 'programs'
   | 'people'
   | 'audit'
   | 'settings';
@@ -32,6 +33,7 @@ export const SCREENS: readonly { id: Screen; label: string; key?: string; group:
   { id: 'reconcile', label: 'Reconciliation', key: '0', group: 'work' },
   { id: 'disputes', label: 'Disputes', group: 'work' },
   { id: 'payouts', label: 'Payouts', group: 'work' },
+  { id: 'programs', label: 'Programs', group: 'workspace' },
   { id: 'people', label: 'People', group: 'workspace' },
   { id: 'audit', label: 'Audit log', group: 'workspace' },
   { id: 'settings', label: 'Settings', group: 'workspace' },

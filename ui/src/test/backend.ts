@@ -87,8 +87,15 @@ const brandCode = (name: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 
+/** A zone the core knows: the platform's list, UTC, or an alias it accepts (Europe/Nicosia for Asia/Nicosia). */
 function knownZone(zone: string): boolean {
-  return zone === 'UTC' || Intl.supportedValuesOf('timeZone').includes(zone);
+  if (zone === 'UTC' || Intl.supportedValuesOf('timeZone').includes(zone)) return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.includes('/');
+  } catch {
+    return false;
+  }
 }
 
 /** The core's checks (crates/core/src/programs/manage.rs `validate`), field first; the settings trimmed. */
@@ -133,10 +140,11 @@ export type FakeBackend = { [K in keyof Backend]: Backend[K] } & {
   program: () => string | null;
 };
 
-export function fakeBackend(over: Partial<Backend> = {}): FakeBackend {
+/** `programs`: the workspace's programs to start with (a new workspace: none). */
+export function fakeBackend(over: Partial<Backend> = {}, { programs: initial = PROGRAMS }: { programs?: readonly ProgramSummary[] } = {}): FakeBackend {
   const queries: DashboardQuery[] = [];
   let selected: string | null = null;
-  const programs: ProgramSummary[] = PROGRAMS.map((p) => ({ ...p }));
+  const programs: ProgramSummary[] = initial.map((p) => ({ ...p }));
   const current = () => programs.find((p) => p.name === selected) ?? programs.find((p) => p.is_default) ?? programs[0];
   return {
     queries,

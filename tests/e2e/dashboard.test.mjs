@@ -420,9 +420,13 @@ async function workDispute(browser) {
   // with the core's words, and the case is shown as it now is.
   await cli(['dispute', 'move', caseId, 'investigating', '--data-dir', path.join(TMP, 'app')], 'ana');
   await press(await browser.$('[data-testid=case-move][data-to=investigating]'));
-  const refusal = await browser.$('[data-testid=case-refusal]');
-  await refusal.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the stale move was not refused' });
-  assert.match(await refusal.getText(), new RegExp(`case ${caseId} is investigating: it may move to awaiting_operator, accepted, partly_accepted, rejected`));
+  // The banner is drawn again when the case is read after the refusal: read its text by selector each time (an
+  // element found once goes stale).
+  const refusedText = new RegExp(`case ${caseId} is investigating: it may move to awaiting_operator, accepted, partly_accepted, rejected`);
+  await browser.waitUntil(async () => refusedText.test(await textOf(browser, '[data-testid=case-refusal]').catch(() => '')), {
+    timeout: SCREEN_TIMEOUT_MS,
+    timeoutMsg: `the stale move was not refused with the core's words: "${await textOf(browser, '[data-testid=case-refusal]').catch(() => '')}"`,
+  });
   await waitForCaseState(browser, 'investigating', 'after the refusal the case is read again');
 
   // Deciding: the landing month is said first; a partial acceptance of the whole claim is refused beside the

@@ -22,6 +22,8 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "list_programs",
     "select_program",
+    "add_program",
+    "edit_program",
     "dashboard",
     "coverage",
     "dashboard_alerts",

@@ -49,6 +49,8 @@ fn main() {
             commands::workspace::sync_now,
             commands::workspace::list_programs,
             commands::workspace::select_program,
+            commands::workspace::add_program,
+            commands::workspace::edit_program,
             commands::workspace::dashboard,
             commands::workspace::coverage,
             commands::workspace::dashboard_alerts,

@@ -45,7 +45,7 @@ struct Cli {
     /// Act as this person (their passphrase: $AFFOPS_PASSPHRASE, else a prompt).
     #[arg(long, global = true, value_name = "NAME", env = "AFFOPS_USER")]
     user: Option<String>,
-    /// The program to act on (default: the first iGaming program); see `affops-cli programs`.
+    /// The program to act on (default: the first iGaming program); see `affops-cli program list`.
     #[arg(long, global = true, value_name = "NAME")]
     program: Option<String>,
     #[command(subcommand)]
@@ -107,8 +107,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The workspace's programs (name, vertical, currency, counts, data range).
-    Programs(programs_cmd::ProgramsArgs),
+    /// Programs: list (the default; also `programs`), add, edit (name, vertical, currency, time zone, brands).
+    #[command(visible_alias = "programs")]
+    Program(programs_cmd::ProgramsArgs),
     /// Run the built-in sandbox on its own: serve, write files, fire postbacks, write ground truth.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCmd),
@@ -185,7 +186,7 @@ impl Command {
             Command::Statement(a) => a.json,
             Command::Qualify(a) => a.json,
             Command::Fraud(c) => c.json(),
-            Command::Programs(a) => a.json,
+            Command::Program(a) => a.json,
             Command::Lines(a) => a.json,
             Command::Payee(a) => a.json,
             Command::Payout(a) => a.json,
@@ -293,7 +294,7 @@ fn dispatch(cx: &Ctx, command: Command, rt: &tokio::runtime::Runtime) -> Result<
         Command::Sync { full, json } => rt.block_on(sources_cmd::sync(cx, full, json))?,
         Command::ServePostbacks(args) => rt.block_on(postback_cmd::serve(cx, args))?,
         Command::PostbackLog(args) => postback_cmd::log(cx, args)?,
-        Command::Programs(a) => programs_cmd::run(cx, &a)?,
+        Command::Program(a) => programs_cmd::run(cx, &a)?,
         Command::Import(a) => import_cmd::run_import(cx, a, rt)?,
         Command::Quarantine(q) => import_cmd::run_quarantine(cx, q)?,
         Command::Attribution(a) => attribution_cmd::run(cx, a)?,

@@ -59,7 +59,7 @@ fn cli(data_dir: &Path) -> Command {
     c
 }
 
-/// A new workspace with its owner and an affiliate manager, who imports.
+/// A new workspace with its owner, a program the owner creates, and an affiliate manager, who imports.
 fn prepare(data_dir: &Path) {
     let owner = cli(data_dir)
         .args([
@@ -91,6 +91,25 @@ fn prepare(data_dir: &Path) {
         .status()
         .unwrap();
     assert!(manager.success());
+    let program = cli(data_dir)
+        .args([
+            "--user",
+            "olivia",
+            "program",
+            "add",
+            "--name",
+            "Casino",
+            "--vertical",
+            "igaming",
+            "--currency",
+            "EUR",
+            "--timezone",
+            "UTC",
+        ])
+        .env("AFFOPS_PASSPHRASE", "olivia-passphrase")
+        .status()
+        .unwrap();
+    assert!(program.success());
 }
 
 /// Imports `file` in chunks of `chunk_rows`, committing every two chunks (grouped transactions are crash-tested).

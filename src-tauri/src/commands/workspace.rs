@@ -45,6 +45,26 @@ pub async fn select_program(
 }
 
 #[tauri::command]
+pub async fn add_program(
+    console: State<'_, Console>,
+    request: ProgramSettings,
+) -> Result<ProgramSummary, ApiError> {
+    console
+        .run(move |cx| ops::workspace::add_program(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn edit_program(
+    console: State<'_, Console>,
+    request: EditProgramRequest,
+) -> Result<ProgramSummary, ApiError> {
+    console
+        .run(move |cx| ops::workspace::edit_program(cx, request))
+        .await
+}
+
+#[tauri::command]
 pub async fn dashboard(
     console: State<'_, Console>,
     request: DashboardQuery,

@@ -87,6 +87,8 @@ pub fn typescript_bindings() -> String {
         AffiliateRow::decl(),
         SourceFreshness::decl(),
         ProgramSummary::decl(),
+        ProgramSettings::decl(),
+        EditProgramRequest::decl(),
         TradingRow::decl(),
         TradingSummary::decl(),
         Dashboard::decl(),

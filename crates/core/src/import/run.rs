@@ -39,15 +39,13 @@ pub const RECORD_BYTES_MAX: u64 = 1024 * 1024;
 const CHANNEL_CHUNKS: usize = 2;
 /// Rows shown by a dry run at most.
 pub const PREVIEW_ROWS_MAX: usize = 1000;
-/// The program an import creates when the workspace has none and the source is new.
-pub const DEFAULT_PROGRAM: &str = "Imports";
-
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 pub struct ImportOptions {
     /// The batch source the file comes from (created on first use).
     pub source: String,
-    /// The program a new source belongs to; default: the workspace's only program, else [`DEFAULT_PROGRAM`].
+    /// The program a new source belongs to; none named: the workspace's only program (with none or several, a new
+    /// source is refused: a file's days and money need its program's zone and currency).
     pub program: Option<String>,
     pub mapping: ColumnMapping,
     /// The wall clock, passed in (domain code never reads it): run start and finish times.
@@ -82,29 +80,26 @@ fn ensure_source(
     let (source_id, program_id, ptz, currency, stz): (i64, i64, String, String, String) = store.write::<_, crate::store::StoreError>(|tx| {
         let existing: Option<i64> = tx.query_row("SELECT id FROM sources WHERE name = ?1", [&opts.source], |r| r.get(0)).optional()?;
         let source_id = match existing {
-            Some(id) => id,
+            Some(id) => {
+                let feeds: String = tx.query_row("SELECT p.name FROM sources s JOIN programs p ON p.id = s.program_id WHERE s.id = ?1", [id], |r| r.get(0))?;
+                match &opts.program {
+                    Some(name) if *name != feeds => return Err(StoreError::Invalid(format!("Source: '{}' feeds the program '{feeds}', not '{name}'; choose that program or name another source", opts.source))),
+                    _ => id,
+                }
+            }
             None => {
-                let program: Option<i64> = match &opts.program {
-                    Some(name) => Some(
-                        tx.query_row("SELECT id FROM programs WHERE name = ?1", [name], |r| r.get(0))
-                            .optional()?
-                            .ok_or_else(|| StoreError::Invalid(format!("no program named '{name}'")))?,
-                    ),
+                let program_id: i64 = match &opts.program {
+                    Some(name) => tx
+                        .query_row("SELECT id FROM programs WHERE name = ?1", [name], |r| r.get(0))
+                        .optional()?
+                        .ok_or_else(|| StoreError::Invalid(format!("Program: no program named '{name}'")))?,
                     None => {
-                        // The presets are casino data: the workspace's only iGaming program (a Forex broker beside it is not a candidate).
-                        let ids: Vec<i64> = tx.prepare("SELECT id FROM programs WHERE vertical = 'igaming' LIMIT 2")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-                        (ids.len() == 1).then(|| ids[0])
-                    }
-                };
-                let program_id = match program {
-                    Some(id) => id,
-                    None => {
-                        tx.execute(
-                            "INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES (?1, 'igaming', 'USD', 'UTC', ?2)
-                             ON CONFLICT (name) DO NOTHING",
-                            params![DEFAULT_PROGRAM, now_ms],
-                        )?;
-                        tx.query_row("SELECT id FROM programs WHERE name = ?1", [DEFAULT_PROGRAM], |r| r.get(0))?
+                        let ids: Vec<i64> = tx.prepare("SELECT id FROM programs LIMIT 2")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                        match ids[..] {
+                            [id] => id,
+                            [] => return Err(StoreError::Invalid("Program: this workspace has no program yet; create one first (affops-cli program add, or Programs in the app)".into())),
+                            _ => return Err(StoreError::Invalid("Program: name the program the file belongs to (--program)".into())),
+                        }
                     }
                 };
                 tx.execute(

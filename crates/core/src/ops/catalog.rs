@@ -122,6 +122,10 @@ operations! {
     ListPrograms = "list_programs", Access::Needs(View), Read, false;
     /// Choose the program the session acts on.
     SelectProgram = "select_program", Access::SignedIn, Read, false;
+    /// Create a program: name, vertical, currency, reporting time zone, brands.
+    AddProgram = "add_program", Access::Needs(ManagePrograms), Write, false;
+    /// Change a program (its vertical, currency and time zone only while it holds no data).
+    EditProgram = "edit_program", Access::Needs(ManagePrograms), Write, false;
     // ---- Dashboards ----------------------------------------------------------------------------------------
     /// The per-affiliate funnel of a period.
     Dashboard = "dashboard", Access::Needs(View), Read, true;
@@ -159,7 +163,7 @@ operations! {
     ImportPreview = "import_preview", Access::Needs(IngestData), Read, false;
     /// Import a file (resumable, idempotent) into the session's program (a new workspace's first import makes
     /// one), then attribution and detection over what landed.
-    ImportRun = "import_run", Access::Needs(IngestData), Write, false;
+    ImportRun = "import_run", Access::Needs(IngestData), Write, true;
     /// Import runs with their counts.
     ImportRuns = "import_runs", Access::Needs(View), Read, false;
     /// A page of a run's quarantined rows.

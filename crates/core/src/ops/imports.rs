@@ -67,8 +67,9 @@ pub fn save_import_mapping(cx: &Ctx, req: SaveMappingRequest) -> Result<(), ApiE
     )?)
 }
 
-/// Imports a file (resumable, idempotent) into the session's program, then derives attribution and detection
-/// from what landed; one audit entry when the run ends.
+/// Imports a file (resumable, idempotent) into the session's program (a new batch source joins it; an existing one
+/// must already feed it), then derives attribution, detection and rollups from what landed; one audit entry when
+/// the run ends.
 pub async fn import_run(
     cx: &Ctx,
     req: ImportRunRequest,
@@ -78,16 +79,9 @@ pub async fn import_run(
     off_thread(move || -> Result<ImportRunSummary, ApiError> {
         let a = cx.allow_request(Op::ImportRun, &req)?;
         let stamp = a.stamp()?;
-        // The session's program; a workspace without any yet gets the importer's default one.
-        let all = cx.workspace().store().read(crate::programs::all)?;
-        let choice = cx.session().and_then(|s| s.program.clone());
-        let program = match all.is_empty() {
-            true => None,
-            false => Some(crate::programs::pick(&all, choice.as_deref())?.name),
-        };
         let console = cx.console().clone();
         let mut opts = ImportOptions::new(&req.source, req.mapping.clone(), Arc::new(move || console.now_ms()));
-        opts.program = program;
+        opts.program = Some(a.program()?.name.clone());
         if let Some(n) = req.chunk_rows {
             opts.chunk_rows = n as usize;
         }

@@ -29,6 +29,7 @@ pub fn save_source(cx: &Ctx, settings: SourceSettings) -> Result<SourceView, Api
     Ok(crate::sources::save(
         cx.workspace(),
         cx.console().credentials(),
+        a.program()?.id,
         &settings,
         a.stamp()?,
     )?)

@@ -5,7 +5,10 @@ use super::catalog::Op;
 use super::context::off_thread;
 use super::context::Ctx;
 use super::people::{create_demo_people, prepare_demo_people, record_people};
-use crate::api::{ApiError, ErrorCode, ProgramSummary, SyncRequest, SyncSummary, WorkspaceStatus};
+use crate::api::{
+    ApiError, EditProgramRequest, ErrorCode, ProgramSettings, ProgramSummary, SyncRequest,
+    SyncSummary, WorkspaceStatus,
+};
 use crate::ingest::ProgressFn;
 use crate::people::PeopleError;
 use crate::workspace::DemoEndpoint;
@@ -164,6 +167,52 @@ pub fn select_program(cx: &Ctx, program: Option<String>) -> Result<ProgramSummar
                 format!("Program: {} vanished", chosen.name),
             )
         })
+}
+
+/// Creates a program; the session then acts on it (the app opens it, the CLI's next command names it anyway).
+pub fn add_program(cx: &Ctx, settings: ProgramSettings) -> Result<ProgramSummary, ApiError> {
+    let a = cx.allow_request(Op::AddProgram, &settings)?;
+    let stamp = a.stamp()?;
+    let name = cx
+        .workspace()
+        .store()
+        .write(|tx| -> Result<String, ApiError> {
+            let id = crate::programs::manage::create(tx, &settings, stamp.at_ms)?;
+            let name = settings.name.trim().to_string();
+            stamp.record(
+                tx,
+                "program",
+                &id.to_string(),
+                &serde_json::json!({"created": name}),
+            )?;
+            Ok(name)
+        })?;
+    cx.console().set_program(Some(name.clone()));
+    Ok(crate::programs::manage::summary(cx.workspace(), &name)?)
+}
+
+/// Changes the program named in the request; its vertical, currency and time zone only while it holds no data.
+pub fn edit_program(cx: &Ctx, req: EditProgramRequest) -> Result<ProgramSummary, ApiError> {
+    let a = cx.allow_request(Op::EditProgram, &req)?;
+    let stamp = a.stamp()?;
+    let store = cx.workspace().store();
+    let program = crate::programs::resolve(store, Some(&req.program))?;
+    let renamed = store.write(|tx| -> Result<String, ApiError> {
+        crate::programs::manage::edit(tx, program.id, &req.settings)?;
+        let name = req.settings.name.trim().to_string();
+        stamp.record(
+            tx,
+            "program",
+            &program.id.to_string(),
+            &serde_json::json!({"was": program.name, "now": name}),
+        )?;
+        Ok(name)
+    })?;
+    // A session on the renamed program follows it.
+    if cx.session().and_then(|s| s.program.clone()) == Some(program.name.clone()) {
+        cx.console().set_program(Some(renamed.clone()));
+    }
+    Ok(crate::programs::manage::summary(cx.workspace(), &renamed)?)
 }
 
 /// Replaces the workspace's database in `data_dir` with a verified backup, keeping the one it replaces beside it;

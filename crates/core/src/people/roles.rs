@@ -71,6 +71,9 @@ pub enum Permission {
     /// Workspace settings (idle lock, …).
     #[serde(rename = "workspace.settings")]
     ManageWorkspace,
+    /// Create programs and change their settings and brands.
+    #[serde(rename = "programs.manage")]
+    ManagePrograms,
     /// Tracker and operator sources, postback sources, the postback listener.
     #[serde(rename = "sources.manage")]
     ManageSources,
@@ -119,10 +122,11 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::View,
         Permission::ManageUsers,
         Permission::ManageWorkspace,
+        Permission::ManagePrograms,
         Permission::ManageSources,
         Permission::IngestData,
         Permission::ManageAttribution,
@@ -145,6 +149,7 @@ impl Permission {
             Permission::View => "view",
             Permission::ManageUsers => "users.manage",
             Permission::ManageWorkspace => "workspace.settings",
+            Permission::ManagePrograms => "programs.manage",
             Permission::ManageSources => "sources.manage",
             Permission::IngestData => "data.ingest",
             Permission::ManageAttribution => "attribution.manage",
@@ -172,6 +177,9 @@ impl Permission {
                 "add people, change their roles, deactivate them, reset passphrases"
             }
             Permission::ManageWorkspace => "change the workspace's settings (idle lock)",
+            Permission::ManagePrograms => {
+                "create programs (vertical, currency, reporting time zone, brands) and change them"
+            }
             Permission::ManageSources => {
                 "configure tracker, operator and postback sources; run the postback listener"
             }
@@ -203,9 +211,10 @@ impl Permission {
 pub fn grants(role: Role) -> &'static [Permission] {
     use Permission::*;
     match role {
-        Role::Owner => &[View, ManageUsers, ManageWorkspace, Backup],
+        Role::Owner => &[View, ManageUsers, ManageWorkspace, ManagePrograms, Backup],
         Role::Manager => &[
             View,
+            ManagePrograms,
             ManageSources,
             IngestData,
             ManageAttribution,

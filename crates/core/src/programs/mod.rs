@@ -2,6 +2,7 @@
 //! program-scoped request can use to turn an optional program name into a program (none named: the first
 //! iGaming program, else the first program — the one the dashboard has always shown).
 
+pub mod manage;
 pub mod trading;
 pub mod types;
 
@@ -15,10 +16,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What kind of business a program is: the plans, presets and dashboards differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Vertical {
     /// A casino or sportsbook operator: players, deposits, NGR.
+    #[default]
     Igaming,
     /// A Forex/CFD broker: accounts, deals, lots, IBs.
     Forex,
@@ -94,7 +96,7 @@ pub fn all(conn: &Connection) -> StoreResult<Vec<Program>> {
 pub fn pick(programs: &[Program], name: Option<&str>) -> Result<Program, CoreError> {
     if programs.is_empty() {
         return Err(CoreError::not_found(
-            "This workspace has no program yet: open the demo workspace or sync a source.",
+            "This workspace has no program yet: create one (Programs, or affops-cli program add) or open the demo workspace.",
         ));
     }
     match name.map(str::trim).filter(|n| !n.is_empty()) {
@@ -162,6 +164,7 @@ pub fn list(ws: &Workspace) -> Result<Vec<ProgramSummary>, CoreError> {
                 count(c, "players", p.id)?,
                 count(c, "forex_accounts", p.id)?,
                 data_range(c, p.id)?,
+                manage::brands(c, p.id)?,
             ));
         }
         Ok(out)
@@ -171,8 +174,10 @@ pub fn list(ws: &Workspace) -> Result<Vec<ProgramSummary>, CoreError> {
     Ok(rows
         .into_iter()
         .map(
-            |(p, affiliates, players, accounts, data_range)| ProgramSummary {
+            |(p, affiliates, players, accounts, data_range, brands)| ProgramSummary {
                 is_default: Some(p.id) == default_id,
+                settings_fixed: data_range.is_some(),
+                brands,
                 name: p.name,
                 vertical: p.vertical,
                 currency: p.currency,

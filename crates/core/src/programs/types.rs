@@ -24,6 +24,32 @@ pub struct ProgramSummary {
     pub data_range: Option<Period>,
     /// True for the program commands act on when none is named (the first iGaming program, else the first).
     pub is_default: bool,
+    /// Its brands' names (an operator's casinos or sportsbooks; a broker's labels), by name.
+    pub brands: Vec<String>,
+    /// Whether it holds data: its vertical, currency and time zone can no longer change.
+    pub settings_fixed: bool,
+}
+
+/// What a person sets when creating or changing a program.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProgramSettings {
+    /// 1 to 80 characters, unique in the workspace.
+    pub name: String,
+    pub vertical: crate::programs::Vertical,
+    /// ISO 4217 code (e.g. EUR): the program's money.
+    pub currency: String,
+    /// IANA zone (e.g. Europe/Malta) in which its reporting days start and end.
+    pub timezone: String,
+    /// Brand names to add (at most 50; existing ones stay).
+    #[serde(default)]
+    pub brands: Vec<String>,
+}
+
+/// Change the program named `program` to `settings`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct EditProgramRequest {
+    pub program: String,
+    pub settings: ProgramSettings,
 }
 
 /// A Forex program's trading over the dashboard's period.

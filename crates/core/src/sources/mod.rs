@@ -8,7 +8,7 @@ use crate::ingest::stream::{SourceKind, Window};
 use crate::ingest::SourceConfig;
 use crate::sources::types::{ConnectionTest, SourceSettings, SourceView, SourcesOverview};
 use crate::workspace::SourceFreshness;
-use crate::workspace::{ProgramSpec, Workspace};
+use crate::workspace::Workspace;
 use rusqlite::params;
 use std::time::Instant;
 pub mod types;
@@ -17,16 +17,6 @@ pub const NAME_LEN_MAX: usize = 80;
 pub const PAGE_SIZE_MAX: u32 = 2000;
 pub const WINDOW_DAYS_MAX: u32 = 365;
 pub const OVERLAP_MINUTES_MAX: u32 = 7 * 24 * 60;
-
-/// The program new sources join when the workspace has none yet.
-fn default_program() -> ProgramSpec {
-    ProgramSpec {
-        name: "My program".into(),
-        vertical: crate::programs::Vertical::Igaming,
-        currency: "EUR".into(),
-        timezone: "UTC".into(),
-    }
-}
 
 fn invalid(field: &str, why: impl std::fmt::Display) -> CoreError {
     CoreError::invalid(format!("{field}: {why}"))
@@ -94,20 +84,18 @@ pub fn validate(s: &SourceSettings) -> Result<(SourceKind, SourceConfig), CoreEr
     ))
 }
 
-/// Adds or updates a source (matched by name). Nothing is saved when any field is invalid.
+/// Adds a source to `program_id` or updates the one of that name (which stays in its own program). Nothing is
+/// saved when any field is invalid.
 pub fn save(
     ws: &Workspace,
     creds: &CredentialStore,
+    program_id: i64,
     s: &SourceSettings,
     stamp: &crate::audit::Stamp,
 ) -> Result<SourceView, CoreError> {
     let now_ms = stamp.at_ms;
     let (kind, config) = validate(s)?;
     let name = s.name.trim();
-    let program_id = match first_program(ws)? {
-        Some(id) => id,
-        None => ws.ensure_program(&default_program(), now_ms)?,
-    };
     if let Some(key) = &s.api_key {
         creds.set(name, key).map_err(|e| invalid("API key", e))?;
     }
@@ -124,22 +112,29 @@ pub fn save(
         .ok_or_else(|| CoreError::internal("the saved source could not be read back"))
 }
 
-fn first_program(ws: &Workspace) -> Result<Option<i64>, CoreError> {
-    Ok(ws.store().read::<_, crate::store::StoreError>(|c| {
-        Ok(c.query_row("SELECT MIN(id) FROM programs", [], |r| r.get(0))?)
-    })?)
-}
-
 pub fn list(ws: &Workspace, creds: &CredentialStore) -> Result<SourcesOverview, CoreError> {
     let freshness = ws.freshness()?;
-    let rows: Vec<(String, String, String, String, bool)> = ws.store().read::<_, crate::store::StoreError>(|c| {
-        let mut stmt = c.prepare("SELECT name, kind, COALESCE(base_url, ''), config_json, enabled FROM sources ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    })?;
+    let rows: Vec<(String, String, String, String, bool, String)> =
+        ws.store().read::<_, crate::store::StoreError>(|c| {
+            let mut stmt = c.prepare(
+                "SELECT s.name, s.kind, COALESCE(s.base_url, ''), s.config_json, s.enabled, p.name
+             FROM sources s JOIN programs p ON p.id = s.program_id ORDER BY s.id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })?;
     let sources = rows
         .into_iter()
-        .map(|(name, kind, base_url, config, enabled)| {
+        .map(|(name, kind, base_url, config, enabled, program)| {
             let config: SourceConfig = serde_json::from_str(&config).unwrap_or_default();
             let fresh = freshness
                 .iter()
@@ -157,6 +152,7 @@ pub fn list(ws: &Workspace, creds: &CredentialStore) -> Result<SourcesOverview, 
                 // The demo's sources use the sandbox's built-in key, which needs no storing.
                 has_credentials: creds.has(&name) || crate::workspace::is_demo_source(&name),
                 name,
+                program,
                 kind,
                 base_url,
                 since: config.since,
@@ -307,8 +303,16 @@ mod tests {
         let ws = Workspace::open(dir.path()).unwrap();
         let creds = CredentialStore::file_only(dir.path());
         let stamp = |t| crate::audit::Stamp::tool("test", "save_source", t);
-        let view = save(&ws, &creds, &settings(), &stamp(1)).unwrap();
+        let spec = crate::workspace::ProgramSpec {
+            name: "Casino".into(),
+            vertical: crate::programs::Vertical::Igaming,
+            currency: "EUR".into(),
+            timezone: "UTC".into(),
+        };
+        let program = ws.ensure_program(&spec, 0).unwrap();
+        let view = save(&ws, &creds, program, &settings(), &stamp(1)).unwrap();
         assert!(view.has_credentials);
+        assert_eq!(view.program, "Casino");
         assert_eq!(view.freshness.last_status, "never");
         let overview = list(&ws, &creds).unwrap();
         assert_eq!(overview.sources.len(), 1);
@@ -330,7 +334,7 @@ mod tests {
         // An invalid edit saves nothing.
         let mut bad = settings();
         bad.page_size = 0;
-        assert!(save(&ws, &creds, &bad, &stamp(2)).is_err());
+        assert!(save(&ws, &creds, program, &bad, &stamp(2)).is_err());
         assert_eq!(list(&ws, &creds).unwrap().sources[0].page_size, 500);
     }
 }

@@ -29,6 +29,8 @@ pub struct SourceSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SourceView {
     pub name: String,
+    /// The program it feeds (set when it was added: the program the session was on).
+    pub program: String,
     pub kind: String,
     pub base_url: String,
     pub since: Option<String>,

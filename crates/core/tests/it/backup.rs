@@ -41,6 +41,13 @@ fn workspace() -> (tempfile::TempDir, Workspace) {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open(dir.path()).unwrap();
     seed_people(&ws, NOW);
+    let spec = affops_core::workspace::ProgramSpec {
+        name: "Casino".into(),
+        vertical: affops_core::programs::Vertical::Igaming,
+        currency: "EUR".into(),
+        timezone: "UTC".into(),
+    };
+    ws.ensure_program(&spec, NOW).unwrap();
     (dir, ws)
 }
 

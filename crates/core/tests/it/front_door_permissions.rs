@@ -59,6 +59,10 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
             .map(drop),
         Op::ListPrograms => ops::workspace::list_programs(cx).map(drop),
         Op::SelectProgram => ops::workspace::select_program(cx, None).map(drop),
+        Op::AddProgram => ops::workspace::add_program(cx, ProgramSettings::default()).map(drop),
+        Op::EditProgram => {
+            ops::workspace::edit_program(cx, EditProgramRequest::default()).map(drop)
+        }
         Op::Dashboard => ops::reports::dashboard(cx, DashboardQuery::default()).map(drop),
         Op::Coverage => ops::reports::coverage(cx, DashboardQuery::default()).map(drop),
         Op::DashboardAlerts => ops::reports::dashboard_alerts(cx).map(drop),

@@ -21,6 +21,21 @@ pub fn preset(p: ImportPreset) -> ColumnMapping {
     }
 }
 
+/// A fresh store holding one program for the files to land in (imports need one: its zone dates the rows).
+pub fn store_with_program(dir: &Path) -> Store {
+    let store = Store::open(dir).unwrap();
+    store
+        .write::<_, affops_core::store::StoreError>(|tx| {
+            tx.execute(
+                "INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('Casino', 'igaming', 'USD', 'UTC', 0)",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    store
+}
+
 pub fn count(store: &Store, sql: &str) -> i64 {
     store
         .read::<_, affops_core::store::StoreError>(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
@@ -40,7 +55,7 @@ const CLICKS_HEADER: &str = "click_id,clicked_at,affiliate_id,sub1,sub2,sub3,sub
 #[test]
 fn quirky_click_file_imports_good_rows_and_quarantines_each_bad_one() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).unwrap();
+    let store = store_with_program(&dir.path().join("db"));
     let huge = "x".repeat(10_000);
     let body = format!(
         "\u{feff}{CLICKS_HEADER}\
@@ -163,7 +178,7 @@ fn quirky_click_file_imports_good_rows_and_quarantines_each_bad_one() {
 #[test]
 fn reimport_is_a_no_op_and_overlaps_add_only_new_keys() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).unwrap();
+    let store = store_with_program(&dir.path().join("db"));
     let rows: String = (0..50)
         .map(|i| format!("k{i},2026-10-0{} 12:00:00,{},,,,,,,,,\n", 1 + i % 5, i % 3))
         .collect();
@@ -214,7 +229,7 @@ fn reimport_is_a_no_op_and_overlaps_add_only_new_keys() {
 #[test]
 fn a_missing_required_column_fails_up_front_naming_it() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).unwrap();
+    let store = store_with_program(&dir.path().join("db"));
     let path = write(dir.path(), "c.csv", b"click_id,affiliate_id\nc1,7\n");
     let e = import::import_file(
         &store,
@@ -239,7 +254,7 @@ fn a_missing_required_column_fails_up_front_naming_it() {
 #[test]
 fn registrations_deposits_activity_in_order() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).unwrap();
+    let store = store_with_program(&dir.path().join("db"));
     let clicks = write(
         dir.path(),
         "k.csv",
@@ -350,7 +365,7 @@ fn preview_shows_detection_and_validation_without_writing() {
 #[test]
 fn saved_mappings_are_validated_and_reused() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).unwrap();
+    let store = store_with_program(&dir.path().join("db"));
     let pairs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let m = import::parse_pairs(
         ImportPreset::Clicks,
@@ -382,7 +397,7 @@ fn saved_mappings_are_validated_and_reused() {
 fn a_waiting_write_ends_the_import_transaction_early() {
     use std::sync::atomic::{AtomicBool, Ordering};
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("db")).unwrap());
+    let store = Arc::new(store_with_program(&dir.path().join("db")));
     let rows: String = (0..20_000)
         .map(|i| {
             format!(
@@ -439,6 +454,16 @@ fn an_import_leaves_the_rollups_current() {
     let ws = affops_core::workspace::Workspace::open(dir.path()).unwrap();
     seed_people(&ws, NOW);
     let max = signed_in_as(&ws, "max", NOW);
+    affops_core::ops::workspace::add_program(
+        &max,
+        affops_core::api::ProgramSettings {
+            name: "Casino".into(),
+            currency: "EUR".into(),
+            timezone: "UTC".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let files = tempfile::tempdir().unwrap();
     let file = write(
         files.path(),

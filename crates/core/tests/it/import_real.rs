@@ -6,7 +6,6 @@ use super::import::{clock, count, preset};
 use affops_core::api::ImportPreset;
 use affops_core::import::quarantine::QuarantineFilter;
 use affops_core::import::{self, ImportOptions};
-use affops_core::store::Store;
 use proptest::prelude::*;
 use std::path::PathBuf;
 
@@ -39,7 +38,7 @@ fn talkingdata_sample_imports_as_clicks() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = crate::import::store_with_program(dir.path());
     let m = import::parse_pairs(
         ImportPreset::Clicks,
         &pairs(&[
@@ -89,7 +88,7 @@ fn ecommerce_fraud_subset_imports_as_registrations_and_deposits() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = crate::import::store_with_program(dir.path());
     let mut regs = import::parse_pairs(
         ImportPreset::Registrations,
         &pairs(&[
@@ -162,7 +161,7 @@ proptest! {
     #[test]
     fn arbitrary_rows_are_imported_or_quarantined(body in proptest::collection::vec(any::<u8>(), 0..2000), rows in proptest::collection::vec("[a-z0-9,\"/: .=-]{0,40}", 0..30)) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = crate::import::store_with_program(dir.path());
         let mut bytes = b"click_id,clicked_at,affiliate_id\n".to_vec();
         for r in &rows {
             bytes.extend_from_slice(r.as_bytes());

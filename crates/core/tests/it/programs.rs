@@ -173,3 +173,188 @@ async fn each_program_is_listed_and_every_read_honours_the_chosen_one() {
         "a refused choice keeps the session's program"
     );
 }
+
+/// A program from zero (issue 15): a new workspace holds none, and a file or a source is refused until one exists,
+/// naming how to create it; the owner creates a broker and a manager a casino (each becomes the session's program
+/// and every import joins it); a viewer is refused; settings that shape stored data are fixed once it holds data,
+/// while its name and brands may still change; every change is in the audit log under the person's name.
+#[test]
+fn a_program_is_created_before_any_data_and_its_shaping_settings_are_fixed_by_data() {
+    use crate::front_door::{seed_people, signed_in_console};
+    use affops_core::api::{
+        EditProgramRequest, ImportRunRequest, ProgramSettings, Progress, Vertical,
+    };
+    const NOW: i64 = 1_796_385_600_000;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = affops_core::workspace::Workspace::open(dir.path()).unwrap();
+    seed_people(&ws, NOW);
+    let (olivia, max, vera) = (
+        signed_in_console(&ws, "olivia", NOW),
+        signed_in_console(&ws, "max", NOW),
+        signed_in_console(&ws, "vera", NOW),
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("clicks.csv");
+    std::fs::write(
+        &file,
+        "click_id,clicked_at,affiliate_id\nc1,2026-10-01 23:30:00,7\nc2,2026-10-02 10:00:00,7\n",
+    )
+    .unwrap();
+    let import = |cx: &Ctx, source: &str| {
+        rt.block_on(ops::imports::import_run(
+            cx,
+            ImportRunRequest {
+                path: file.display().to_string(),
+                source: source.into(),
+                mapping: affops_core::import::parse_pairs(
+                    affops_core::api::ImportPreset::Clicks,
+                    &[],
+                )
+                .unwrap(),
+                chunk_rows: None,
+                tx_rows: None,
+            },
+            std::sync::Arc::new(|_: Progress| {}),
+        ))
+    };
+
+    // Nothing to import into yet: refused, naming the way out; nothing invented.
+    let e = import(&max.ctx(), "files").unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound, "{}", e.message);
+    assert!(e.message.contains("program add"), "{}", e.message);
+    assert!(ops::workspace::list_programs(&max.ctx())
+        .unwrap()
+        .is_empty());
+
+    let settings = |name: &str, vertical, currency: &str, timezone: &str| ProgramSettings {
+        name: name.into(),
+        vertical,
+        currency: currency.into(),
+        timezone: timezone.into(),
+        brands: vec![],
+    };
+    // A viewer may not; a bad field is named; the owner and a manager may.
+    let refused =
+        ops::workspace::add_program(&vera.ctx(), settings("X", Vertical::Igaming, "EUR", "UTC"))
+            .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+    assert!(
+        refused.message.contains("programs.manage"),
+        "{}",
+        refused.message
+    );
+    let bad = ops::workspace::add_program(
+        &max.ctx(),
+        settings("Casino", Vertical::Igaming, "EUR", "Mars/Olympus"),
+    )
+    .unwrap_err();
+    assert_eq!(bad.code, ErrorCode::InvalidInput);
+    assert!(bad.message.starts_with("Time zone"), "{}", bad.message);
+    let broker = ops::workspace::add_program(
+        &olivia.ctx(),
+        settings("Broker", Vertical::Forex, "usd", "Europe/Nicosia"),
+    )
+    .unwrap();
+    assert_eq!(
+        (broker.currency.as_str(), broker.settings_fixed),
+        ("USD", false)
+    );
+    let mut casino_settings = settings("Casino", Vertical::Igaming, "EUR", "Europe/Malta");
+    casino_settings.brands = vec!["Demo Casino".into(), "Spin Palace".into()];
+    let casino = ops::workspace::add_program(&max.ctx(), casino_settings.clone()).unwrap();
+    assert_eq!(casino.brands, ["Demo Casino", "Spin Palace"]);
+    let dup = ops::workspace::add_program(&max.ctx(), casino_settings.clone()).unwrap_err();
+    assert!(dup.message.starts_with("Name"), "{}", dup.message);
+
+    // The import joins the session's program (the casino: max just created it), dated in its zone.
+    let run = import(&max.ctx(), "files").unwrap();
+    assert_eq!(run.rows_ok, 2);
+    let days: Vec<String> = ws
+        .store()
+        .read::<_, affops_core::store::StoreError>(|c| {
+            let mut s = c.prepare("SELECT c.day FROM clicks c JOIN programs p ON p.id = c.program_id WHERE p.name = 'Casino' ORDER BY c.day")?;
+            let rows = s.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(
+        days,
+        ["2026-10-02", "2026-10-02"],
+        "23:30 UTC is the next day in Malta"
+    );
+    // The same source on another program is refused rather than misfiled.
+    ops::workspace::select_program(&max.ctx(), Some("Broker".into())).unwrap();
+    let other = import(&max.ctx(), "files").unwrap_err();
+    assert!(
+        other.message.contains("feeds the program 'Casino'"),
+        "{}",
+        other.message
+    );
+
+    // Data fixes the zone, vertical and currency; the name and brands still change.
+    ops::workspace::select_program(&max.ctx(), Some("Casino".into())).unwrap();
+    let edit = |s: ProgramSettings| {
+        ops::workspace::edit_program(
+            &max.ctx(),
+            EditProgramRequest {
+                program: "Casino".into(),
+                settings: s,
+            },
+        )
+    };
+    let mut moved = casino_settings.clone();
+    moved.timezone = "UTC".into();
+    let e = edit(moved).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("Time zone: cannot change from Europe/Malta to UTC"),
+        "{}",
+        e.message
+    );
+    let mut renamed = casino_settings.clone();
+    renamed.name = "Malta Casino".into();
+    renamed.brands = vec!["Lucky Reels".into()];
+    let after = edit(renamed).unwrap();
+    assert_eq!(
+        (after.name.as_str(), after.settings_fixed),
+        ("Malta Casino", true)
+    );
+    assert_eq!(after.brands, ["Demo Casino", "Lucky Reels", "Spin Palace"]);
+    // The empty broker may still change everything.
+    let mut b = settings("Broker", Vertical::Forex, "EUR", "Europe/London");
+    b.name = "FX Broker".into();
+    let changed = ops::workspace::edit_program(
+        &olivia.ctx(),
+        EditProgramRequest {
+            program: "Broker".into(),
+            settings: b,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (changed.currency.as_str(), changed.timezone.as_str()),
+        ("EUR", "Europe/London")
+    );
+
+    let actors: Vec<(String, String)> = ws
+        .store()
+        .read::<_, affops_core::store::StoreError>(|c| {
+            let mut s = c.prepare(
+                "SELECT actor, action FROM audit_log WHERE entity = 'program' ORDER BY id",
+            )?;
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    let expect = [
+        ("olivia", "add_program"),
+        ("max", "add_program"),
+        ("max", "edit_program"),
+        ("olivia", "edit_program"),
+    ];
+    assert_eq!(actors.len(), expect.len(), "{actors:?}");
+    for ((a, op), (ea, eop)) in actors.iter().zip(expect) {
+        assert!(a.contains(ea) && op == eop, "{actors:?}");
+    }
+}

@@ -444,7 +444,7 @@ fn save_source(
         api_key: Some(DEMO_API_KEY.into()),
     };
     let stamp = affops_core::audit::Stamp::tool("test", "save_source", now_ms(&e.world));
-    affops_core::sources::save(&e.ws, creds, &settings, &stamp).unwrap();
+    affops_core::sources::save(&e.ws, creds, 1, &settings, &stamp).unwrap();
 }
 
 /// A source configured by a user (not the demo) is tested and synced with its key from the credential store.

@@ -195,6 +195,13 @@ fn b1(rows: u64, dir: Option<PathBuf>, keep: bool, skip_peer: bool) -> Result<()
     let ours_dir = dir.join("ours");
     let _ = std::fs::remove_dir_all(&ours_dir);
     let store = Store::open(&ours_dir)?;
+    store.write::<_, affops_core::store::StoreError>(|tx| {
+        tx.execute(
+            "INSERT INTO programs (name, vertical, currency, timezone, created_at_ms) VALUES ('B1 clicks', 'igaming', 'USD', 'UTC', 0)",
+            [],
+        )?;
+        Ok(())
+    })?;
     let opts = ImportOptions::new(
         "bench",
         ColumnMapping {

@@ -93,9 +93,9 @@ const ARTIFACTS = path.resolve(
 );
 
 /** Runs the CLI; with `user`, signed in as that demo person (`--user`, the passphrase in AFFOPS_PASSPHRASE). */
-async function cli(args, user = null) {
+async function cli(args, user = null, passphrase = user && demoPassphrase(user)) {
   const argv = user ? [...args, '--user', user] : args;
-  const env = user ? { ...process.env, AFFOPS_PASSPHRASE: demoPassphrase(user) } : process.env;
+  const env = user ? { ...process.env, AFFOPS_PASSPHRASE: passphrase } : process.env;
   try {
     const { stdout } = await run(CLI, argv, { timeout: CLI_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, env });
     return stdout;
@@ -300,13 +300,13 @@ function portOpen(host, port) {
   });
 }
 
-function startDriver() {
+function startDriver(dataDir = path.join(TMP, 'app')) {
   const log = createWriteStream(path.join(ARTIFACTS, 'tauri-driver.log'));
   const driver = spawn(
     'tauri-driver',
     ['--port', String(DRIVER_PORT), '--native-driver', NATIVE_DRIVER],
     {
-      env: { ...process.env, AFFOPS_DATA_DIR: path.join(TMP, 'app') },
+      env: { ...process.env, AFFOPS_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -1103,6 +1103,83 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
   } finally {
     if (browser) {
       if (!passed) await screenshot(browser, 'failure.png').catch((e) => console.error(`no failure screenshot: ${e.message}`));
+      await browser.deleteSession().catch((e) => console.error(`deleteSession failed: ${e.message}`));
+    }
+    await stopDriver(driver);
+  }
+});
+
+/** Sets an input's value the way a person types it (the old value cleared first). */
+async function type(browser, testid, value) {
+  const el = await browser.$(`[data-testid=${testid}]`);
+  await el.waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS });
+  await el.clearValue();
+  await el.setValue(value);
+}
+
+test('a workspace from nothing: its owner creates it and then a Forex program in the app, a wrong field is named, and the CLI finds the same program', { timeout: 10 * 60_000 }, async () => {
+  const dataDir = path.join(TMP, 'fresh');
+  const owner = { name: 'owen', display: 'Owen Owner', passphrase: 'owen-e2e-passphrase' };
+  const driver = startDriver(dataDir);
+  let browser;
+  let passed = false;
+  try {
+    await waitForDriver(driver);
+    browser = await remote({
+      hostname: DRIVER_HOST,
+      port: DRIVER_PORT,
+      logLevel: 'warn',
+      connectionRetryTimeout: 120_000,
+      capabilities: { browserName: 'wry', 'tauri:options': { application: APP }, 'wdio:enforceWebDriverClassic': true },
+    });
+    await (await browser.$('[data-testid=create-workspace]')).waitForDisplayed({
+      timeout: WELCOME_TIMEOUT_MS,
+      timeoutMsg: 'the welcome screen did not offer to create a workspace',
+    });
+    await type(browser, 'create-name', owner.name);
+    await type(browser, 'create-display-name', owner.display);
+    await type(browser, 'create-passphrase', owner.passphrase);
+    await type(browser, 'create-confirm', owner.passphrase);
+    await press(await browser.$('[data-testid=create-submit]'));
+
+    // A workspace without a program leads its owner to create one.
+    const start = await browser.$('[data-testid=empty-create-program]');
+    await start.waitForDisplayed({ timeout: SIGN_IN_TIMEOUT_MS, timeoutMsg: `no "Create a program" after creating the workspace: ${await textOf(browser, '[data-testid=create-error]')}` });
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'new-workspace.png');
+    await press(start);
+    await (await browser.$('[data-testid=program-form]')).waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS });
+    await type(browser, 'program-name', 'FX Broker');
+    await (await browser.$('[data-testid=program-vertical]')).selectByAttribute('value', 'forex');
+    await type(browser, 'program-currency', 'usd');
+    await type(browser, 'program-timezone', 'Mars/Olympus');
+    await type(browser, 'program-brands', 'FX One, FX Pro');
+    await press(await browser.$('[data-testid=program-save]'));
+    await browser.waitUntil(async () => (await textOf(browser, '[data-testid=program-error]')).startsWith('Time zone'), {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: `the unknown time zone was not refused by name: "${await textOf(browser, '[data-testid=program-error]')}"`,
+    });
+    await type(browser, 'program-timezone', 'Europe/Nicosia');
+    await press(await browser.$('[data-testid=program-save]'));
+    await (await browser.$('[data-testid=program-row][data-name="FX Broker"]')).waitForDisplayed({
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: `the saved program is not listed: ${await textOf(browser, '[data-testid=program-error]')}`,
+    });
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'programs.png');
+
+    const programs = parseJson('program list', await cli(['program', 'list', '--json', '--data-dir', dataDir], owner.name, owner.passphrase));
+    assert.equal(programs.length, 1, JSON.stringify(programs));
+    const [p] = programs;
+    assert.deepEqual(
+      [p.name, p.vertical, p.currency, p.timezone, p.brands],
+      ['FX Broker', 'forex', 'USD', 'Europe/Nicosia', ['FX One', 'FX Pro']],
+      'the CLI reads the program the app created',
+    );
+    passed = true;
+  } finally {
+    if (browser) {
+      if (!passed) await screenshot(browser, 'failure-new-workspace.png').catch((e) => console.error(`no failure screenshot: ${e.message}`));
       await browser.deleteSession().catch((e) => console.error(`deleteSession failed: ${e.message}`));
     }
     await stopDriver(driver);

@@ -24,8 +24,8 @@ describe('AppNav program switcher', () => {
     expect(select).toHaveValue(BROKER);
     const options = within(select).getAllByRole('option').map((o) => o.textContent);
     expect(options).toEqual(['Lucky Casino EU · iGaming · EUR', 'Demo Broker · Forex · USD']);
-    expect(screen.getByTestId('program-vertical')).toHaveTextContent('Forex');
-    expect(screen.getByTestId('program-currency')).toHaveTextContent('USD');
+    expect(screen.getByTestId('nav-program-vertical')).toHaveTextContent('Forex');
+    expect(screen.getByTestId('nav-program-currency')).toHaveTextContent('USD');
   });
 
   it('is operated from the keyboard', async () => {
@@ -61,8 +61,8 @@ describe('AppNav program switcher', () => {
   it('with one program shows its name and no choice', () => {
     render(AppNav, { current: 'dashboard', program: 'Lucky Casino EU', programs: PROGRAMS.slice(0, 1), onnavigate: () => {} });
     expect(screen.queryByTestId('program-switch')).toBeNull();
-    expect(screen.getByTestId('program-name')).toHaveTextContent('Lucky Casino EU');
-    expect(screen.getByTestId('program-vertical')).toHaveTextContent('iGaming');
+    expect(screen.getByTestId('nav-program-name')).toHaveTextContent('Lucky Casino EU');
+    expect(screen.getByTestId('nav-program-vertical')).toHaveTextContent('iGaming');
   });
 });
 

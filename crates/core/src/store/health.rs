@@ -2,11 +2,11 @@
 //!
 //! `PRAGMA quick_check` reads every page of the database: 9.5 s on a 5.6 GB workspace, on every open of the app and
 //! of every CLI command. Instead the store keeps a small **seal** beside the database (`affops.sqlite.seal`): the
-//! file's length, modification time and the SHA-256 of its first page as Affops itself last left it, and when a
-//! full check last passed. Opening a file that matches its seal skips the foreground check: the bytes are exactly
-//! as Affops left them after a state that was checked. Anything else — no seal, another length or time, another
-//! header page (a crash during a checkpoint, a copy, another tool, a flipped byte) — runs `quick_check` before
-//! anything is read, as before.
+//! file's length, modification time, inode and change time (`stat`, never an open: see [`FileId`]) as Affops itself
+//! last left it, and when a full check last passed. Opening a file that matches its seal skips the foreground
+//! check: the file is exactly as Affops left it after a state that was checked. Anything else — no seal, another
+//! length or time (a crash during a checkpoint, a copy, another tool, a flipped byte, even with the modification
+//! time put back) — runs `quick_check` before anything is read, as before.
 //!
 //! A sealed file is still checked, in the **background**, when its last full check is older than
 //! [`OpenOptions::recheck_after`] (bit rot changes no time stamp). A check that fails, in the foreground or in the
@@ -19,18 +19,13 @@
 use super::StoreError;
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The seal's format; a seal of another format is ignored (the open checks in the foreground).
-const SEAL_FORMAT: u32 = 1;
-/// How much of the file's start the seal hashes: SQLite's header and the schema's root page at the default page
-/// size.
-const FIRST_PAGE_BYTES: usize = 4096;
+const SEAL_FORMAT: u32 = 2;
 
 /// How a store checks its file when it opens.
 #[derive(Debug, Clone, Copy)]
@@ -69,34 +64,42 @@ struct Seal {
     len: u64,
     /// Nanoseconds since the epoch, as a string (JSON numbers lose precision past 2^53).
     mtime_ns: String,
-    first_page_sha256: String,
+    change: String,
     verified_at_ms: i64,
 }
 
-/// The cheap identity of the file's bytes: length, modification time, first page.
+/// The cheap identity of the file: length, modification time and (Unix) inode and change time, all from `stat`.
+///
+/// Never from opening the file: closing any descriptor of a database file releases every POSIX lock the process
+/// holds on it, SQLite's included, and another process could then write under this one's feet (SQLite's "How To
+/// Corrupt" §2.2). The change time cannot be set from user space: a writer that puts the modification time back
+/// still changes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct FileId {
     len: u64,
     mtime_ns: String,
-    first_page_sha256: String,
+    /// `inode:ctime_ns` on Unix; empty elsewhere.
+    change: String,
 }
 
 fn file_id(db: &Path) -> std::io::Result<FileId> {
-    let mut file = std::fs::File::open(db)?;
-    let meta = file.metadata()?;
+    let meta = std::fs::metadata(db)?;
     let mtime_ns = meta
         .modified()?
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let mut first = Vec::with_capacity(FIRST_PAGE_BYTES);
-    (&mut file)
-        .take(FIRST_PAGE_BYTES as u64)
-        .read_to_end(&mut first)?;
+    #[cfg(unix)]
+    let change = {
+        use std::os::unix::fs::MetadataExt;
+        format!("{}:{}.{:09}", meta.ino(), meta.ctime(), meta.ctime_nsec())
+    };
+    #[cfg(not(unix))]
+    let change = String::new();
     Ok(FileId {
         len: meta.len(),
         mtime_ns: mtime_ns.to_string(),
-        first_page_sha256: hex::encode(Sha256::digest(&first)),
+        change,
     })
 }
 
@@ -121,7 +124,7 @@ pub(super) fn vouched(db: &Path) -> Option<i64> {
     let sealed = FileId {
         len: seal.len,
         mtime_ns: seal.mtime_ns,
-        first_page_sha256: seal.first_page_sha256,
+        change: seal.change,
     };
     (id == sealed).then_some(seal.verified_at_ms)
 }
@@ -227,7 +230,7 @@ impl Health {
             format: SEAL_FORMAT,
             len: id.len,
             mtime_ns: id.mtime_ns.clone(),
-            first_page_sha256: id.first_page_sha256.clone(),
+            change: id.change.clone(),
             verified_at_ms,
         };
         if sealed.as_ref() == Some(&id) && read_seal(&self.db).as_ref() == Some(&seal) {
@@ -359,7 +362,7 @@ mod tests {
     }
 
     /// Overwrites the first byte of `table`'s root page (its b-tree page type) and puts the modification time back,
-    /// as a flipped bit on the disk would leave it.
+    /// as a program writing behind Affops' back might.
     fn corrupt_root_page(db: &Path, table: &str) {
         let (root, page_size): (u64, u64) = {
             let c = Connection::open(db).unwrap();
@@ -373,14 +376,17 @@ mod tests {
             let size = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
             (root, size)
         };
-        // Opening it again read-write may have touched the file: seal what is there now, as Affops would have.
-        let health = Health::new(db.to_path_buf(), Integrity::Verified { at_ms: now_ms() });
-        health.reseal();
         let mtime = std::fs::metadata(db).unwrap().modified().unwrap();
         let mut f = std::fs::OpenOptions::new().write(true).open(db).unwrap();
         f.seek(SeekFrom::Start((root - 1) * page_size)).unwrap();
         f.write_all(&[0x7f]).unwrap();
         f.set_modified(mtime).unwrap();
+    }
+
+    /// The same damage as the disk itself would do it, leaving no trace in `stat`: the seal still matches.
+    fn bit_rot(db: &Path, table: &str) {
+        corrupt_root_page(db, table);
+        Health::new(db.to_path_buf(), Integrity::Verified { at_ms: now_ms() }).reseal();
     }
 
     fn assert_refused(store: &Store) {
@@ -435,9 +441,18 @@ mod tests {
     }
 
     #[test]
-    fn a_corrupt_page_under_a_valid_seal_is_found_by_the_check_and_writes_are_refused() {
+    fn a_page_changed_behind_affops_back_is_found_at_open_even_with_its_time_put_back() {
         let (dir, db, _) = sealed();
         corrupt_root_page(&db, "rollup_dirty");
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        assert!(!seal_path(&db).exists());
+    }
+
+    #[test]
+    fn a_corrupt_page_under_a_valid_seal_is_found_by_the_check_and_writes_are_refused() {
+        let (dir, db, _) = sealed();
+        bit_rot(&db, "rollup_dirty");
         let store = Store::open(dir.path()).unwrap();
         assert!(
             matches!(store.integrity(), Integrity::Verified { .. }),
@@ -465,7 +480,7 @@ mod tests {
     #[test]
     fn an_old_check_runs_again_in_the_background() {
         let (dir, db, _) = sealed();
-        corrupt_root_page(&db, "rollup_dirty");
+        bit_rot(&db, "rollup_dirty");
         let options = OpenOptions {
             recheck_after: Duration::ZERO,
             check_delay: Duration::ZERO,

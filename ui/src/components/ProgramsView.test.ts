@@ -295,7 +295,7 @@ describe('programs through App', () => {
     await user.clear(field('program-timezone'));
     await user.type(field('program-timezone'), 'Europe/Malta{Enter}');
     await waitFor(() => expect(screen.getAllByTestId('program-row').map((r) => r.dataset.name)).toEqual(['Lucky Casino EU']));
-    await waitFor(() => expect(screen.getByTestId('program-name')).toHaveTextContent('Lucky Casino EU')); // the sidebar
+    await waitFor(() => expect(screen.getByTestId('nav-program-name')).toHaveTextContent('Lucky Casino EU')); // the sidebar
     expect(backend.selectProgram).toHaveBeenLastCalledWith('Lucky Casino EU');
     expect(row('Lucky Casino EU')).toHaveAttribute('aria-current', 'true');
 

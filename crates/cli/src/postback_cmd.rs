@@ -124,6 +124,9 @@ pub async fn serve(cx: &Ctx, args: ServeArgs) -> Result<(), ApiError> {
     for spec in &args.sources {
         let (name, _) = spec.split_once('=').unwrap_or((spec, ""));
         println!("listening: http://{addr}/postback/{name}");
+        if args.token.is_some() {
+            println!("  pixel:   http://{addr}/pixel/{name}.gif?token=… (browser pixels: recorded as arrival pixel)");
+        }
     }
     if args.allow_ips.is_empty() && !args.allow_any_ip {
         println!("warning: no --allow-ip given: every request will be refused with 403 (use --allow-ip 127.0.0.1 or --allow-any-ip)");

@@ -92,6 +92,27 @@ describe('ListenerPanel', () => {
     );
   });
 
+  it('gives each running source its pixel URL when it has a token, and says why not when it has none', async () => {
+    renderView(
+      fakeBackend({
+        postbackListenerStatus: vi.fn(async () =>
+          listenerStatus({
+            running: true,
+            address: '127.0.0.1:8787',
+            started_at_ms: 1_760_000_000_000,
+            sources: [listenerSource('voluum-main', { has_token: true }), listenerSource('signed-only', { has_token: false, has_hmac_secret: true })],
+          }),
+        ),
+        postbackSources: vi.fn(async () => [postbackSource('voluum-main'), postbackSource('signed-only')]),
+      }),
+    );
+    await waitFor(() => expect(screen.getAllByTestId('listener-source')).toHaveLength(2));
+    const [withToken, signedOnly] = screen.getAllByTestId('listener-source');
+    expect(within(withToken).getByTestId('listener-pixel-url')).toHaveValue('http://127.0.0.1:8787/pixel/voluum-main.gif?token=<token>');
+    expect(within(signedOnly).queryByTestId('listener-pixel-url')).toBeNull();
+    expect(within(signedOnly).getByTestId('listener-pixel-none')).toHaveTextContent('Pixels need a token');
+  });
+
   it('saves the config and only the secrets typed, then re-reads the sources', async () => {
     const user = userEvent.setup();
     const backend = renderView(fakeBackend());

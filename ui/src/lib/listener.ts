@@ -139,3 +139,8 @@ export function parsePort(text: string): { ok: true; port: number } | { ok: fals
 export function postbackUrl(address: string, source: string): string {
   return `http://${address}/postback/${source}`;
 }
+
+/** The browser pixel of a source: the same parameters as its postbacks, the token in the query (never shown). */
+export function pixelUrl(address: string, source: string): string {
+  return `http://${address}/pixel/${source}.gif?token=<token>`;
+}

@@ -192,6 +192,40 @@ pub fn check(
     Ok((src, record))
 }
 
+/// A pixel hit (`GET /pixel/{source}.gif`), fired by the player's browser: it may come from any address (no IP
+/// allow-list) and cannot be signed (no HMAC), so it needs the source's token in its query — a source that takes
+/// signed postbacks only refuses pixels. Its parameters are the dialect's, checked as a postback's (sizes,
+/// repeats, unreplaced macros).
+pub fn check_pixel(
+    req: &Request<'_>,
+    src: Option<Arc<SourceRuntime>>,
+    source: &str,
+    creds: &PostbackCredentials,
+) -> Result<(Arc<SourceRuntime>, PostbackRecord), Rejection> {
+    if req.query.len() > QUERY_LEN_MAX {
+        return Err(Rejection::bad(format!(
+            "the query is longer than {QUERY_LEN_MAX} bytes"
+        )));
+    }
+    let src = src.ok_or_else(|| {
+        Rejection::not_found(format!(
+            "unknown source '{}'",
+            cap(source.to_string(), LOG_SOURCE_MAX_BYTES)
+        ))
+    })?;
+    let Some(token) = creds.token.as_deref() else {
+        return Err(Rejection::unauthorized(
+            "pixels need the source's token in the query (a browser cannot sign); this source has none",
+        ));
+    };
+    let presented =
+        raw_param(req.query, "token").or_else(|| raw_param(req.query, "verification_token"));
+    check_token(Some(token), presented.as_deref())?;
+    let params = parse_query(req.query)?;
+    let record = validate(src.dialect, &params, &src.default_currency)?;
+    Ok((src, record))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,11 @@
 //! [`ListenerHandle::stop`]. Handlers run the cheap checks (limits, source, IP, token, signature, parsing) on
 //! the async runtime and hand validated records to the writer thread; they never touch SQLite themselves.
 //!
-//! Answers: 200 recorded/updated/duplicate/stale · 400 malformed request · 401 missing or wrong token or
+//! `GET /pixel/{source}.gif` takes the same parameters from a browser (token in the query, no IP allow-list, no
+//! signature), records the conversion with arrival `pixel`, and always answers 200 with a 1×1 GIF (503 only when
+//! the writer's queue is full).
+//!
+//! Postback answers: 200 recorded/updated/duplicate/stale · 400 malformed request · 401 missing or wrong token or
 //! signature · 403 address not allowed · 404 unknown source or click · 500 storage error · 503 writer queue
 //! full (not logged: logging it would need the very queue that is full). Bodies are JSON
 //! `{"outcome", "reason", "conversion_id"}`. Proxy headers (`X-Forwarded-For`) are not trusted: the listener
@@ -13,6 +17,7 @@ use super::intake::{self, Request};
 use super::writer::{self, Decision, Delivery, Job};
 use super::{PostbackSecrets, BODY_MAX_BYTES, QUEUE_MAX};
 use crate::error::CoreError;
+use crate::ingest::records::Arrival;
 use crate::postback::types::{ListenerStatus, PostbackOutcome, PostbackSourceStatus};
 use crate::store::{Durability, Store};
 use axum::body::{to_bytes, Body};
@@ -132,6 +137,7 @@ pub async fn start(
     });
     let router = Router::new()
         .route("/postback/{source}", get(handle).post(handle))
+        .route("/pixel/{file}", get(pixel))
         .with_state(app.clone());
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -237,7 +243,25 @@ fn respond(app: &App, d: &Decision) -> Response {
         resp.headers_mut()
             .insert("x-affops-durability", app.durability_header.clone());
     }
+    if d.status_code == 503 {
+        resp.headers_mut()
+            .insert("retry-after", HeaderValue::from_static("1"));
+    }
     resp
+}
+
+/// A 1×1 transparent GIF: what every pixel hit gets back, whatever became of it (the log says).
+const PIXEL_GIF: &[u8] = &[
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// How a request came in: the S2S postback endpoint or the browser pixel.
+#[derive(Clone, Copy)]
+enum Channel {
+    Postback,
+    Pixel,
 }
 
 async fn handle(
@@ -249,14 +273,80 @@ async fn handle(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let started = Instant::now();
     let body = to_bytes(body, BODY_MAX_BYTES).await.ok();
+    let decision = receive(
+        &app,
+        peer,
+        &source,
+        &method,
+        &uri,
+        &headers,
+        body,
+        Channel::Postback,
+    )
+    .await;
+    respond(&app, &decision)
+}
+
+/// `GET /pixel/{source}.gif`: always a 200 with a 1×1 GIF (a browser shows nothing either way; the reason of a
+/// refusal is in the postback log). The conversion is recorded with arrival `pixel`.
+async fn pixel(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(file): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let source = file.strip_suffix(".gif").unwrap_or(&file);
+    let empty = Some(axum::body::Bytes::new());
+    let decision = receive(
+        &app,
+        peer,
+        source,
+        &method,
+        &uri,
+        &headers,
+        empty,
+        Channel::Pixel,
+    )
+    .await;
+    if decision.status_code == 503 {
+        return respond(&app, &decision);
+    }
+    let mut resp = (StatusCode::OK, PIXEL_GIF).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("image/gif"),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, max-age=0"),
+    );
+    resp
+}
+
+/// Checks a request as its channel requires, hands a valid record to the writer and waits for its decision; a
+/// refusal is logged. Counts every outcome.
+#[allow(clippy::too_many_arguments)]
+async fn receive(
+    app: &Arc<App>,
+    peer: SocketAddr,
+    source: &str,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Option<axum::body::Bytes>,
+    channel: Channel,
+) -> Decision {
+    let started = Instant::now();
     let req = Request {
         peer: peer.ip(),
-        method: &method,
+        method,
         path: uri.path(),
         query: uri.query().unwrap_or(""),
-        headers: &headers,
+        headers,
         body: body.as_ref(),
         received_at_ms: (app.clock)(),
     };
@@ -264,14 +354,20 @@ async fn handle(
         .sources
         .read()
         .unwrap_or_else(|p| p.into_inner())
-        .get(&source)
+        .get(source)
         .cloned();
     let creds = src
         .as_ref()
         .map(|s| app.secrets.credentials(&s.name))
         .unwrap_or_default();
-    let log = intake::log_entry(&req, &source, &creds, started);
-    let checked = intake::check(&req, src, &source, &creds);
+    let log = intake::log_entry(&req, source, &creds, started);
+    let (checked, arrival) = match channel {
+        Channel::Postback => (intake::check(&req, src, source, &creds), Arrival::S2s),
+        Channel::Pixel => (
+            intake::check_pixel(&req, src, source, &creds),
+            Arrival::Pixel,
+        ),
+    };
     let (src, record) = match checked {
         Ok(v) => v,
         Err(r) => {
@@ -285,7 +381,7 @@ async fn handle(
             if app.queue.try_send(Job::Log(log, d.clone())).is_err() {
                 app.counters.overloaded.fetch_add(1, Ordering::Relaxed);
             }
-            return respond(&app, &d);
+            return d;
         }
     };
     // One JSON line: the writer archives a batch's requests of a source together, as a sync archives a page.
@@ -304,6 +400,7 @@ async fn handle(
         record,
         raw,
         log,
+        arrival,
         reply,
     }));
     if let Err(e) = app.queue.try_send(job) {
@@ -312,18 +409,12 @@ async fn handle(
             TrySendError::Full(_) => "the listener is overloaded; retry later",
             TrySendError::Disconnected(_) => "the listener is stopping",
         };
-        let mut resp = respond(
-            &app,
-            &Decision {
-                status_code: 503,
-                outcome: PostbackOutcome::Rejected,
-                reason: reason.into(),
-                conversion_id: None,
-            },
-        );
-        resp.headers_mut()
-            .insert("retry-after", HeaderValue::from_static("1"));
-        return resp;
+        return Decision {
+            status_code: 503,
+            outcome: PostbackOutcome::Rejected,
+            reason: reason.into(),
+            conversion_id: None,
+        };
     }
     let decision = answer.await.unwrap_or_else(|_| Decision {
         status_code: 500,
@@ -342,5 +433,5 @@ async fn handle(
         Some(i) => app.counters.by_outcome[i].fetch_add(1, Ordering::Relaxed),
         None => app.counters.rejected.fetch_add(1, Ordering::Relaxed),
     };
-    respond(&app, &decision)
+    decision
 }

@@ -54,6 +54,8 @@ pub struct Delivery {
     /// database).
     pub raw: Vec<u8>,
     pub log: LogEntry,
+    /// How it came: a server-to-server postback, or a pixel fired by the player's browser (less trusted).
+    pub arrival: Arrival,
     pub reply: oneshot::Sender<Decision>,
 }
 
@@ -355,7 +357,7 @@ fn deliver(
         country: String::new(),
         ip: rec.ip.clone(),
         is_scrub: false,
-        arrival: Arrival::S2s,
+        arrival: d.arrival,
         source_updated_at_ms: None,
     };
     let (id, outcome) = upsert_conversion(tx, ctx, raw_id, &conversion)?;

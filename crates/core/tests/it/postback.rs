@@ -488,3 +488,77 @@ async fn concurrent_postbacks_are_archived_per_batch_and_each_request_is_kept() 
         assert!(!payload.contains(TOKEN));
     }
 }
+
+/// The pixel (issue 15): `GET /pixel/{source}.gif` always answers 200 with a 1×1 GIF; a valid hit is recorded
+/// with arrival `pixel` from any address (a browser), needs the source's token, is never taken on a source
+/// without one, and every refusal — unknown source, wrong token, an unreplaced macro — is in the log with why.
+/// A postback for the same conversion afterwards is a duplicate: the pixel got there first.
+#[tokio::test]
+async fn a_pixel_hit_answers_a_gif_and_records_a_less_trusted_conversion() {
+    let mut shop = source("shop", "keitaro");
+    shop.allow_ips = vec!["10.0.0.0/8".into()]; // browsers come from anywhere: the allow-list is for S2S
+    let mut rig = Rig::start(&[shop, source("kei", "keitaro")], 3).await;
+    let gif = |path: String| {
+        let http = rig.http.clone();
+        let url = format!("{}{path}", rig.base);
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            let status = r.status().as_u16();
+            let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+            let body = r.bytes().await.unwrap();
+            (status, kind, body)
+        }
+    };
+    let q = "subid=c1&status=sale&payout=12.50&tid=px1";
+    let (status, kind, body) = gif(format!("/pixel/shop.gif?{q}&token={TOKEN}")).await;
+    assert_eq!((status, kind.as_str()), (200, "image/gif"));
+    assert!(body.starts_with(b"GIF89a") && body.len() == 43, "{body:?}");
+    for bad in [
+        format!("/pixel/nosuch.gif?{q}&token={TOKEN}"),
+        format!("/pixel/shop.gif?{q}&token=nope"),
+        format!("/pixel/shop.gif?subid={{clickid}}&status=sale&tid=px2&token={TOKEN}"),
+    ] {
+        let (status, kind, _) = gif(bad.clone()).await;
+        assert_eq!((status, kind.as_str()), (200, "image/gif"), "{bad}");
+    }
+    // S2S keeps its allow-list on the same source.
+    assert_eq!(
+        rig.get(&format!("/postback/shop?{q}&token={TOKEN}"))
+            .await
+            .0,
+        403
+    );
+    // A pixel, then the same conversion by postback: a duplicate, the arrival stays the pixel's.
+    let q2 = "subid=c2&status=sale&payout=7&tid=px3";
+    assert_eq!(
+        gif(format!("/pixel/kei.gif?{q2}&token={TOKEN}")).await.0,
+        200
+    );
+    let r = rig.get(&format!("/postback/kei?{q2}&token={TOKEN}")).await;
+    assert_eq!((r.0, r.1.as_str()), (200, "duplicate"), "{r:?}");
+    rig.stop().await;
+    assert_eq!(
+        rig.count(
+            "SELECT COUNT(*) FROM conversions WHERE arrival = 'pixel' AND payout_micros = 12500000"
+        ),
+        1
+    );
+    assert_eq!(
+        rig.count("SELECT COUNT(*) FROM conversions WHERE arrival = 'pixel'"),
+        2
+    );
+    assert_eq!(rig.count("SELECT COUNT(*) FROM conversions"), 2);
+    let log = rig.log();
+    let reasons: Vec<(String, String)> = log
+        .iter()
+        .map(|r| (r.outcome.as_str().to_string(), r.reason.clone()))
+        .collect();
+    assert_eq!(reasons.len(), 7, "{reasons:?}");
+    assert_eq!(reasons[0].0, "recorded");
+    assert!(
+        reasons[1].1.contains("unknown source 'nosuch'"),
+        "{reasons:?}"
+    );
+    assert!(reasons[2].1.contains("wrong token"), "{reasons:?}");
+    assert!(reasons[3].1.contains("{clickid}"), "{reasons:?}");
+}

@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub struct ImportArgs {
     /// The CSV file.
     file: PathBuf,
-    /// What the file holds: clicks, registrations, activity or deposits.
+    /// What the file holds: clicks, registrations, activity, deposits, claims or affiliates.
     #[arg(long)]
     preset: String,
     /// A mapping saved earlier with --save-mapping.
@@ -93,8 +93,9 @@ fn mapping_for(cx: &Ctx, a: &ImportArgs) -> Result<ColumnMapping, ApiError> {
         ApiError::new(
             ErrorCode::InvalidInput,
             format!(
-                "unknown preset '{}' (expected clicks, registrations, activity or deposits)",
-                a.preset
+                "unknown preset '{}' (expected one of: {})",
+                a.preset,
+                ImportPreset::ALL.map(ImportPreset::as_str).join(", ")
             ),
         )
     })?;

@@ -303,7 +303,7 @@ export type PostbackSecretsInput = { token?: string, hmac_current?: string,
  */
 hmac_previous?: string, clear_previous: boolean, };
 
-export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits" | "claims";
+export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits" | "claims" | "affiliates";
 
 export type ColumnMap = { column: string, field: string, };
 

@@ -16,6 +16,7 @@ export const PRESETS: readonly { value: ImportPreset; label: string }[] = [
   { value: 'activity', label: 'Player activity' },
   { value: 'deposits', label: 'Deposits' },
   { value: 'claims', label: 'Claims (an affiliate’s own report)' },
+  { value: 'affiliates', label: 'Affiliates (with sub-affiliates / sub-IBs)' },
 ];
 
 /** The date formats crates/core/src/import/values.rs accepts (`DateFormat::NAMES`). */

@@ -91,6 +91,15 @@ const CLAIMS: &[FieldSpec] = &[
     opt("currency"),
 ];
 
+const AFFILIATES: &[FieldSpec] = &[
+    req("affiliate_id"),
+    req("name"),
+    opt("parent_id"),
+    opt("email"),
+    opt("country"),
+    opt("manager"),
+];
+
 /// The fields of a preset, in the order rows are validated and previews show them.
 pub fn fields(preset: ImportPreset) -> &'static [FieldSpec] {
     match preset {
@@ -99,6 +108,7 @@ pub fn fields(preset: ImportPreset) -> &'static [FieldSpec] {
         ImportPreset::Activity => ACTIVITY,
         ImportPreset::Deposits => DEPOSITS,
         ImportPreset::Claims => CLAIMS,
+        ImportPreset::Affiliates => AFFILIATES,
     }
 }
 

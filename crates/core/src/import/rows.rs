@@ -67,6 +67,18 @@ pub struct ClaimRow {
     pub currency: String,
 }
 
+/// One affiliate of the program's list: who they are, who referred them (a sub-affiliate's or sub-IB's parent),
+/// how to recognise them (email, kept as its hash only), where they are and who manages them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffiliateFileRow {
+    pub id: String,
+    pub name: String,
+    pub parent: String,
+    pub email_hash: Option<String>,
+    pub country: String,
+    pub manager: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row {
     Click(ClickRow),
@@ -74,6 +86,7 @@ pub enum Row {
     Activity(ActivityRow),
     Deposit(DepositRow),
     Claim(ClaimRow),
+    Affiliate(AffiliateFileRow),
 }
 
 /// Why a row was refused: the file column to blame (if one is) and a sentence.
@@ -285,6 +298,36 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
                 });
             }
             Row::Claim(row)
+        }
+        ImportPreset::Affiliates => {
+            let name = c.opt_text(1)?;
+            if name.is_empty() {
+                return Err(c.err(1, "is empty: an affiliate needs a name"));
+            }
+            let email = c.opt_text(3)?;
+            let email_hash = match email.is_empty() {
+                true => None,
+                false => Some(
+                    crate::ingest::identity::email_hash(&email)
+                        .ok_or_else(|| c.err(3, format!("'{email}' is not an email address")))?,
+                ),
+            };
+            let country = c.opt_text(4)?.to_ascii_uppercase();
+            let is_code = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
+            if !country.is_empty() && !is_code {
+                return Err(c.err(
+                    4,
+                    format!("'{country}' is not a two-letter country code (ISO 3166-1, e.g. DE)"),
+                ));
+            }
+            Row::Affiliate(AffiliateFileRow {
+                id: c.key(0)?,
+                name,
+                parent: c.opt_text(2)?,
+                email_hash,
+                country,
+                manager: c.opt_text(5)?,
+            })
         }
     })
 }

@@ -19,15 +19,19 @@ pub enum ImportPreset {
     /// claim_id, affiliate_id, player_id, click_id, registration_date, ftd_date, ftd_amount, currency → an
     /// affiliate's claims (their own report, matched against the tracker and the operator).
     Claims,
+    /// affiliate_id, name, parent_id, email, country, manager → the program's affiliates and sub-affiliates
+    /// (sub-IBs): a parent is listed before its children (or known already); email is kept only as its hash.
+    Affiliates,
 }
 
 impl ImportPreset {
-    pub const ALL: [ImportPreset; 5] = [
+    pub const ALL: [ImportPreset; 6] = [
         Self::Clicks,
         Self::Registrations,
         Self::Activity,
         Self::Deposits,
         Self::Claims,
+        Self::Affiliates,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +41,7 @@ impl ImportPreset {
             Self::Activity => "activity",
             Self::Deposits => "deposits",
             Self::Claims => "claims",
+            Self::Affiliates => "affiliates",
         }
     }
 

@@ -4,7 +4,7 @@
 //! Inserts are idempotent on natural keys (`ON CONFLICT DO NOTHING` on click id, player id, deposit id; activity
 //! is upserted on (player, day) only when a value changed), so a chunk written twice changes nothing.
 
-use super::rows::{ActivityRow, ClaimRow, Row};
+use super::rows::{ActivityRow, AffiliateFileRow, ClaimRow, Row};
 use crate::ingest::raw::{self, RawPayload};
 use crate::ingest::records::{DepositRecord, PlayerRecord};
 use crate::ingest::upsert::{self, PageContext};
@@ -223,6 +223,7 @@ impl ChunkWriter {
                 }
                 Row::Activity(a) => self.activity(tx, raw_id, a)?,
                 Row::Claim(c) => self.claim(tx, raw_id, c)?,
+                Row::Affiliate(a) => self.affiliate_row(tx, a)?,
                 Row::Deposit(d) => {
                     let rec = DepositRecord {
                         external_id: d.deposit_id.clone(),
@@ -398,6 +399,68 @@ impl ChunkWriter {
             }
         }
         Ok(n)
+    }
+
+    /// An affiliate added or brought up to date (name, parent, email hash, country, manager). A parent must be known
+    /// in the program already — an earlier row or file — and may not make a cycle; either refusal names the chain.
+    fn affiliate_row(
+        &mut self,
+        tx: &Transaction<'_>,
+        a: &AffiliateFileRow,
+    ) -> StoreResult<Option<String>> {
+        let id_of = |external: &str| -> StoreResult<Option<i64>> {
+            Ok(tx
+                .prepare_cached(
+                    "SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?2",
+                )?
+                .query_row(params![self.program_id, external], |r| r.get(0))
+                .optional()?)
+        };
+        let parent_id = match a.parent.as_str() {
+            "" => None,
+            p if p == a.id => {
+                return Ok(Some(format!("affiliate '{}' is named as its own parent", a.id)));
+            }
+            p => match id_of(p)? {
+                None => {
+                    return Ok(Some(format!(
+                        "parent '{p}' is unknown in this program: list parents before their sub-affiliates (or import them first)"
+                    )))
+                }
+                Some(pid) => {
+                    // Walk up from the parent: meeting this affiliate again would close a cycle.
+                    let mut chain = vec![a.id.clone(), p.to_string()];
+                    let mut at = pid;
+                    while let Some((up, ext)) = tx
+                        .prepare_cached(
+                            "SELECT p.id, p.external_id FROM affiliates a JOIN affiliates p ON p.id = a.parent_id WHERE a.id = ?1",
+                        )?
+                        .query_row([at], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                        .optional()?
+                    {
+                        chain.push(ext.clone());
+                        if ext == a.id {
+                            return Ok(Some(format!("parent '{p}' would make a cycle: {}", chain.join(" → "))));
+                        }
+                        if chain.len() > 64 {
+                            break;
+                        }
+                        at = up;
+                    }
+                    Some(pid)
+                }
+            },
+        };
+        tx.prepare_cached(
+            "INSERT INTO affiliates (program_id, external_id, name, parent_id, email_hash, country, manager, created_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (program_id, external_id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id,
+                 email_hash = COALESCE(excluded.email_hash, affiliates.email_hash),
+                 country = CASE WHEN excluded.country = '' THEN affiliates.country ELSE excluded.country END,
+                 manager = CASE WHEN excluded.manager = '' THEN affiliates.manager ELSE excluded.manager END",
+        )?
+        .execute(params![self.program_id, a.id, a.name, parent_id, a.email_hash, a.country, a.manager, self.now_ms])?;
+        Ok(None)
     }
 
     /// A claim of a known affiliate; the same claim id again changes nothing (claims are kept as sent).

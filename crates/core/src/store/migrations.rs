@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0016_disputes.sql", rebuilds),
     migration!("0017_claims.sql", rebuilds),
     migration!("0018_attribution_overrides.sql", rebuilds),
+    migration!("0019_affiliates_file.sql", rebuilds),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

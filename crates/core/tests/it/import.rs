@@ -495,3 +495,117 @@ fn an_import_leaves_the_rollups_current() {
         "the three days' clicks are in the rollups"
     );
 }
+
+/// Affiliates from a file (issue 15): sub-affiliates (sub-IBs) under their parents, the email kept only as its
+/// hash, country and manager; every bad row quarantined naming why — unknown parent, its own parent, a cycle, a
+/// bad email or country, a missing name — and a second file brings known affiliates up to date.
+#[test]
+fn an_affiliates_file_builds_the_tree_and_quarantines_what_cannot_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_program(&dir.path().join("db"));
+    let file = write(
+        dir.path(),
+        "affiliates.csv",
+        "affiliate_id,name,parent_id,email,country,manager\n\
+         10,Top IB,,Top.IB+fx@Gmail.com,cy,Max\n\
+         11,Sub IB One,10,one@example.com,de,\n\
+         12,Sub Sub IB,11,,,Max\n\
+         13,Orphan,99,,,\n\
+         14,Selfish,14,,,\n\
+         15,Bad Mail,10,not-an-address,,\n\
+         16,Bad Country,10,,Germany,\n\
+         17,,10,,,\n"
+            .as_bytes(),
+    );
+    let s = import::import_file(
+        &store,
+        &file,
+        &ImportOptions::new("affiliates-file", preset(ImportPreset::Affiliates), clock()),
+    )
+    .unwrap();
+    assert_eq!((s.rows_ok, s.rows_quarantined), (3, 5), "{s:?}");
+    let page = import::list_quarantine(&store, s.id, &QuarantineFilter::default(), 0, 100).unwrap();
+    let reasons: Vec<String> = page
+        .rows
+        .iter()
+        .map(|r| format!("{} {}", r.row, r.reason))
+        .collect();
+    let expect = [
+        "5 parent '99' is unknown in this program",
+        "6 affiliate '14' is named as its own parent",
+        "7 'not-an-address' is not an email address",
+        "8 'GERMANY' is not a two-letter country code",
+        "9 is empty: an affiliate needs a name",
+    ];
+    for (got, want) in reasons.iter().zip(expect) {
+        assert!(got.starts_with(want), "{got} / {want}");
+    }
+    let tree: Vec<(String, String, String, String, bool)> = store
+        .read::<_, affops_core::store::StoreError>(|c| {
+            let mut q = c.prepare(
+                "SELECT a.external_id, COALESCE(p.external_id, ''), a.country, a.manager, a.email_hash IS NOT NULL
+                 FROM affiliates a LEFT JOIN affiliates p ON p.id = a.parent_id ORDER BY a.external_id",
+            )?;
+            let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    let t = |a: &str, p: &str, c: &str, m: &str, e: bool| {
+        (
+            a.to_string(),
+            p.to_string(),
+            c.to_string(),
+            m.to_string(),
+            e,
+        )
+    };
+    assert_eq!(
+        tree,
+        [
+            t("10", "", "CY", "Max", true),
+            t("11", "10", "DE", "", true),
+            t("12", "11", "", "Max", false)
+        ]
+    );
+    // The same normalized address hashes alike wherever it comes from (self-referral checks compare hashes).
+    assert_eq!(
+        count(
+            &store,
+            &format!(
+                "SELECT COUNT(*) FROM affiliates WHERE email_hash = '{}'",
+                affops_core::ingest::identity::email_hash("topib@gmail.com").unwrap()
+            )
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM affiliates WHERE name LIKE '%@%' OR manager LIKE '%@%'"
+        ),
+        0
+    );
+
+    // A second file: a rename, a move under another parent, and a move that would close a cycle (10 under 12).
+    let again = write(
+        dir.path(),
+        "affiliates-2.csv",
+        b"affiliate_id,name,parent_id\n11,Sub IB One Ltd,\n12,Sub Sub IB,10\n10,Top IB,12\n",
+    );
+    let s2 = import::import_file(
+        &store,
+        &again,
+        &ImportOptions::new("affiliates-file", preset(ImportPreset::Affiliates), clock()),
+    )
+    .unwrap();
+    assert_eq!((s2.rows_ok, s2.rows_quarantined), (2, 1), "{s2:?}");
+    let q = import::list_quarantine(&store, s2.id, &QuarantineFilter::default(), 0, 10).unwrap();
+    assert!(
+        q.rows[0]
+            .reason
+            .starts_with("parent '12' would make a cycle: 10 → 12 → 10"),
+        "{}",
+        q.rows[0].reason
+    );
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM affiliates WHERE external_id = '11' AND name = 'Sub IB One Ltd' AND parent_id IS NULL AND country = 'DE'"), 1, "a blank country keeps the known one");
+}

@@ -185,3 +185,43 @@ proptest! {
         prop_assert_eq!(store.integrity_check().unwrap(), "ok");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Affiliates files in any order and shape of parent links (issue 15): every row is imported or quarantined,
+    /// and whatever the rows say, the stored tree never holds a cycle (each chain of parents ends).
+    #[test]
+    fn affiliates_files_never_leave_a_cycle(rows in proptest::collection::vec((0u8..12, 0u8..14, "[a-z@. ]{0,12}", "[A-Za-z]{0,3}"), 0..40)) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::import::store_with_program(dir.path());
+        let mut text = String::from("affiliate_id,name,parent_id,email,country\n");
+        for (id, parent, email, country) in &rows {
+            // parent 12 and 13 are never listed (unknown); the same id may come several times.
+            let parent = if *parent == 0 { String::new() } else { parent.to_string() };
+            text.push_str(&format!("{id},Aff {id},{parent},{email},{country}\n"));
+        }
+        let path = dir.path().join("affiliates.csv");
+        std::fs::write(&path, &text).unwrap();
+        let mut opts = ImportOptions::new("aff", preset(ImportPreset::Affiliates), clock());
+        opts.chunk_rows = 5;
+        let s = import::import_file(&store, &path, &opts).unwrap();
+        prop_assert_eq!((s.rows_ok + s.rows_quarantined) as usize, rows.len());
+        let links: Vec<(i64, Option<i64>)> = store
+            .read::<_, affops_core::store::StoreError>(|c| {
+                let mut q = c.prepare("SELECT id, parent_id FROM affiliates")?;
+                let r = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                Ok(r.collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        let parent: std::collections::HashMap<i64, Option<i64>> = links.iter().copied().collect();
+        for (id, _) in &links {
+            let (mut at, mut steps) = (Some(*id), 0);
+            while let Some(a) = at {
+                steps += 1;
+                prop_assert!(steps <= links.len() + 1, "a cycle through affiliate {}", id);
+                at = parent.get(&a).copied().flatten();
+            }
+        }
+    }
+}

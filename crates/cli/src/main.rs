@@ -342,20 +342,21 @@ fn print_coverage(r: &affops_core::api::CoverageReport) {
         r.period.from, r.period.to
     );
     println!(
-        "{:<6} {:<26} {:>7} {:>8} {:>8} {:>8} {:>8}",
-        "ID", "Affiliate", "Total", "S2S %", "Pixel %", "Batch %", "API %"
+        "{:<6} {:<26} {:>7} {:>8} {:>8} {:>8} {:>8} {:>16}",
+        "ID", "Affiliate", "Total", "S2S %", "Pixel %", "Batch %", "API %", "Payout on pixel %"
     );
     for x in r.rows.iter().chain(std::iter::once(&r.totals)) {
         let name: String = x.affiliate_name.chars().take(26).collect();
         println!(
-            "{:<6} {:<26} {:>7} {:>8} {:>8} {:>8} {:>8}",
+            "{:<6} {:<26} {:>7} {:>8} {:>8} {:>8} {:>8} {:>16}",
             x.affiliate_id,
             name,
             x.total,
             x.s2s_percent,
             x.pixel_percent,
             x.batch_percent,
-            x.api_percent
+            x.api_percent,
+            x.pixel_payout_percent
         );
     }
     if let Some(w) = &r.warning {

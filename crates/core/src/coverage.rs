@@ -21,6 +21,9 @@ struct Counts {
     pixel: u64,
     batch: u64,
     api: u64,
+    /// Tracker payout (micros) of the conversions in the program's currency: all of it, and the pixel-borne part.
+    payout: i64,
+    payout_pixel: i64,
 }
 
 impl Counts {
@@ -42,6 +45,10 @@ impl Counts {
             pixel_percent: percent(self.pixel, t),
             batch_percent: percent(self.batch, t),
             api_percent: percent(self.api, t),
+            pixel_payout_percent: percent(
+                u64::try_from(self.payout_pixel.max(0)).unwrap_or(0),
+                u64::try_from(self.payout.max(0)).unwrap_or(0),
+            ),
         }
     }
 }
@@ -55,28 +62,36 @@ pub fn report(
     let period = crate::dashboard::resolve_period(ws, program, q)?;
     let program_id = Some(program.id);
     let (from, to) = (period.from.clone(), period.to.clone());
-    let by_affiliate: BTreeMap<String, Counts> = ws.store().read::<_, crate::store::StoreError>(|c| {
-        let mut stmt = c.prepare(
-            "SELECT a.external_id, a.name, cv.arrival, COUNT(*) FROM conversions cv JOIN affiliates a ON a.id = cv.affiliate_id
+    let by_affiliate: BTreeMap<String, Counts> =
+        ws.store().read::<_, crate::store::StoreError>(|c| {
+            let mut stmt = c.prepare(
+                "SELECT a.external_id, a.name, cv.arrival, COUNT(*),
+                    COALESCE(SUM(CASE WHEN cv.currency = ?4 THEN cv.payout_micros ELSE 0 END), 0)
+             FROM conversions cv JOIN affiliates a ON a.id = cv.affiliate_id
              WHERE cv.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR cv.program_id = ?3)
              GROUP BY cv.affiliate_id, cv.arrival",
-        )?;
-        let mut rows = stmt.query(params![from, to, program_id])?;
-        let mut out: BTreeMap<String, Counts> = BTreeMap::new();
-        while let Some(r) = rows.next()? {
-            let e = out.entry(r.get(0)?).or_default();
-            e.name = r.get(1)?;
-            let n: i64 = r.get(3)?;
-            let n = u64::try_from(n).unwrap_or(0);
-            match r.get::<_, String>(2)?.as_str() {
-                "s2s" => e.s2s += n,
-                "pixel" => e.pixel += n,
-                "batch" => e.batch += n,
-                _ => e.api += n,
+            )?;
+            let mut rows = stmt.query(params![from, to, program_id, program.currency])?;
+            let mut out: BTreeMap<String, Counts> = BTreeMap::new();
+            while let Some(r) = rows.next()? {
+                let e = out.entry(r.get(0)?).or_default();
+                e.name = r.get(1)?;
+                let n: i64 = r.get(3)?;
+                let n = u64::try_from(n).unwrap_or(0);
+                let payout: i64 = r.get(4)?;
+                e.payout += payout;
+                match r.get::<_, String>(2)?.as_str() {
+                    "s2s" => e.s2s += n,
+                    "pixel" => {
+                        e.pixel += n;
+                        e.payout_pixel += payout;
+                    }
+                    "batch" => e.batch += n,
+                    _ => e.api += n,
+                }
             }
-        }
-        Ok(out)
-    })?;
+            Ok(out)
+        })?;
     let mut totals = Counts {
         name: "All affiliates".into(),
         ..Counts::default()
@@ -86,6 +101,8 @@ pub fn report(
         totals.pixel += c.pixel;
         totals.batch += c.batch;
         totals.api += c.api;
+        totals.payout += c.payout;
+        totals.payout_pixel += c.payout_pixel;
     }
     let pixel_heavy: Vec<String> = by_affiliate
         .iter()
@@ -120,6 +137,9 @@ pub struct CoverageRow {
     pub pixel_percent: String,
     pub batch_percent: String,
     pub api_percent: String,
+    /// The share of the tracker's payout for these conversions (in the program's currency) that rests on pixel
+    /// conversions: the money that disappears when browsers block the pixel. Two decimals, half-up.
+    pub pixel_payout_percent: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -90,6 +90,19 @@ describe('CoverageView', () => {
     expect(screen.getByTestId('coverage-count')).toHaveTextContent('1 of 3 affiliates');
   });
 
+  it('shows the payout that rests on pixels per affiliate and in total, and sorts by it', async () => {
+    const user = userEvent.setup();
+    renderView();
+    await screen.findByTestId('coverage-table');
+    const rows = screen.getAllByTestId('coverage-row');
+    const cell = (id: string) => rows.find((r) => r.dataset.affiliateId === id)!.querySelector('[data-testid=coverage-pixel-payout]');
+    expect(cell('aff-1')).toHaveTextContent('91.20 %');
+    expect(cell('aff-2')).toHaveTextContent('0.00 %');
+    expect(screen.getByTestId('coverage-totals').querySelector('[data-testid=coverage-pixel-payout]')).toHaveTextContent('3.10 %');
+    await user.click(screen.getByTestId('sort-pixel_payout'));
+    expect(screen.getAllByTestId('coverage-row').map((r) => r.dataset.affiliateId)).toEqual(['aff-1', 'aff-3', 'aff-2']);
+  });
+
   it('shows the server warning as a banner', async () => {
     const warning = '1 affiliate gets more than half of its conversions by pixel: Alpha Media.';
     renderView(fakeBackend({ coverage: async () => coverageReport({ warning }) }));

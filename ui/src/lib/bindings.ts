@@ -225,7 +225,12 @@ export type CoverageRow = { affiliate_id: string, affiliate_name: string, total:
 /**
  * Shares of the total, two decimals, half-up.
  */
-s2s_percent: string, pixel_percent: string, batch_percent: string, api_percent: string, };
+s2s_percent: string, pixel_percent: string, batch_percent: string, api_percent: string, 
+/**
+ * The share of the tracker's payout for these conversions (in the program's currency) that rests on pixel
+ * conversions: the money that disappears when browsers block the pixel. Two decimals, half-up.
+ */
+pixel_payout_percent: string, };
 
 export type CoverageReport = { period: Period, rows: Array<CoverageRow>, totals: CoverageRow, 
 /**

@@ -13,7 +13,7 @@ export const CHANNELS: readonly { key: Channel; label: string; hint: string }[] 
   { key: 'api', label: 'API', hint: 'pulled from an API' },
 ];
 
-export type CoverageSortKey = 'affiliate' | 'total' | Channel;
+export type CoverageSortKey = 'affiliate' | 'total' | 'pixel_payout' | Channel;
 
 export const DEFAULT_COVERAGE_SORT: SortState<CoverageSortKey> = { key: 'total', dir: 'desc' };
 
@@ -27,6 +27,8 @@ function compareBy(key: CoverageSortKey, a: CoverageRow, b: CoverageRow): number
       return compareAffiliates(a, b);
     case 'total':
       return sign(a.total - b.total);
+    case 'pixel_payout':
+      return compareDecimalStrings(a.pixel_payout_percent, b.pixel_payout_percent);
     default:
       // A channel column orders by share, then by count.
       return compareDecimalStrings(percentOf(a, key), percentOf(b, key)) || sign(a[key] - b[key]);

@@ -229,6 +229,7 @@ export function coverageRow(id: string, name: string, over: Partial<CoverageRow>
     pixel_percent: '0.00',
     batch_percent: '0.00',
     api_percent: '0.00',
+    pixel_payout_percent: '0.00',
     ...over,
   };
 }
@@ -241,6 +242,7 @@ export const COVERAGE_ROWS: CoverageRow[] = [
     pixel: 7,
     s2s_percent: '12.50',
     pixel_percent: '87.50',
+    pixel_payout_percent: '91.20',
   }),
   coverageRow('aff-2', 'bravo partners', {
     total: 1200,
@@ -257,6 +259,7 @@ export const COVERAGE_ROWS: CoverageRow[] = [
     pixel_percent: '8.33',
     batch_percent: '33.33',
     api_percent: '33.34',
+    pixel_payout_percent: '6.05',
   }),
 ];
 
@@ -270,6 +273,7 @@ export const COVERAGE_TOTALS: CoverageRow = coverageRow('', 'Total', {
   pixel_percent: '2.12',
   batch_percent: '6.63',
   api_percent: '6.63',
+  pixel_payout_percent: '3.10',
 });
 
 export function coverageReport(over: Partial<CoverageReport> = {}): CoverageReport {

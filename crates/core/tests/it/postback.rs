@@ -536,7 +536,32 @@ async fn a_pixel_hit_answers_a_gif_and_records_a_less_trusted_conversion() {
     );
     let r = rig.get(&format!("/postback/kei?{q2}&token={TOKEN}")).await;
     assert_eq!((r.0, r.1.as_str()), (200, "duplicate"), "{r:?}");
+    // One conversion by S2S alone, for the coverage shares.
+    let r = rig
+        .get(&format!(
+            "/postback/kei?subid=c0&status=sale&payout=10&tid=s1&token={TOKEN}"
+        ))
+        .await;
+    assert_eq!((r.0, r.1.as_str()), (200, "recorded"), "{r:?}");
     rig.stop().await;
+    // Coverage: 2 of 3 conversions and 19.50 of the 29.50 EUR payout rest on pixels; the affiliate is called out.
+    let ws = affops_core::workspace::Workspace::open(rig._dir.path()).unwrap();
+    let program = affops_core::programs::resolve(ws.store(), None).unwrap();
+    let c = affops_core::coverage::report(&ws, &program, &Default::default()).unwrap();
+    assert_eq!(
+        (
+            c.totals.pixel,
+            c.totals.s2s,
+            c.totals.pixel_percent.as_str(),
+            c.totals.pixel_payout_percent.as_str()
+        ),
+        (2, 1, "66.67", "66.10")
+    );
+    assert!(
+        c.warning.as_deref().unwrap_or("").contains("Aff 42"),
+        "{:?}",
+        c.warning
+    );
     assert_eq!(
         rig.count(
             "SELECT COUNT(*) FROM conversions WHERE arrival = 'pixel' AND payout_micros = 12500000"
@@ -547,13 +572,13 @@ async fn a_pixel_hit_answers_a_gif_and_records_a_less_trusted_conversion() {
         rig.count("SELECT COUNT(*) FROM conversions WHERE arrival = 'pixel'"),
         2
     );
-    assert_eq!(rig.count("SELECT COUNT(*) FROM conversions"), 2);
+    assert_eq!(rig.count("SELECT COUNT(*) FROM conversions"), 3);
     let log = rig.log();
     let reasons: Vec<(String, String)> = log
         .iter()
         .map(|r| (r.outcome.as_str().to_string(), r.reason.clone()))
         .collect();
-    assert_eq!(reasons.len(), 7, "{reasons:?}");
+    assert_eq!(reasons.len(), 8, "{reasons:?}");
     assert_eq!(reasons[0].0, "recorded");
     assert!(
         reasons[1].1.contains("unknown source 'nosuch'"),

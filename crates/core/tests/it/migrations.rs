@@ -77,6 +77,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0018_attribution_overrides.sql",
         "8641d3c420b0e38a8696fe40fcc2eedb651e19cc6f9dafbef8533af997ca475c",
     ),
+    (
+        "0019_affiliates_file.sql",
+        "d5876972fd17ab9ea0bbe1a3010cef0c1551891ae60db7700853372e31dcc70e",
+    ),
 ];
 
 #[test]

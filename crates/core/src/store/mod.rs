@@ -326,7 +326,7 @@ impl Store {
     }
 
     /// Runs the full `quick_check` now, on a read connection, and records what it found: a corrupt file refuses
-    /// every later write. (`affops-cli check`, and tests.)
+    /// every later write. The background check does the same on its own connection; tests call it directly.
     pub fn verify(&self) -> StoreResult<Integrity> {
         let outcome = self.read(|c| Ok::<_, StoreError>(health::quick_check(c)?))?;
         self.health.record(outcome);

@@ -169,8 +169,9 @@ pub(super) fn is_corruption(e: &rusqlite::Error) -> bool {
 pub(super) struct Health {
     db: PathBuf,
     state: Mutex<Integrity>,
-    /// The identity last written to the seal (so an idle checkpoint does not rewrite it).
-    sealed: Mutex<Option<FileId>>,
+    /// The seal last written by this store (so an idle checkpoint tick neither rewrites nor re-reads it: another
+    /// process writing the file changes its `stat`, and then this one's next seal differs anyway).
+    sealed: Mutex<Option<Seal>>,
 }
 
 impl Health {
@@ -225,15 +226,15 @@ impl Health {
             Integrity::Corrupt { .. } => return,
         };
         let Ok(id) = file_id(&self.db) else { return };
-        let mut sealed = self.sealed.lock().unwrap_or_else(|p| p.into_inner());
         let seal = Seal {
             format: SEAL_FORMAT,
             len: id.len,
-            mtime_ns: id.mtime_ns.clone(),
-            change: id.change.clone(),
+            mtime_ns: id.mtime_ns,
+            change: id.change,
             verified_at_ms,
         };
-        if sealed.as_ref() == Some(&id) && read_seal(&self.db).as_ref() == Some(&seal) {
+        let mut sealed = self.sealed.lock().unwrap_or_else(|p| p.into_inner());
+        if sealed.as_ref() == Some(&seal) {
             return;
         }
         let path = seal_path(&self.db);
@@ -242,7 +243,7 @@ impl Health {
             return;
         };
         if std::fs::write(&tmp, json).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
-            *sealed = Some(id);
+            *sealed = Some(seal);
         }
     }
 }

@@ -198,7 +198,7 @@ pub fn edit_program(cx: &Ctx, req: EditProgramRequest) -> Result<ProgramSummary,
     let store = cx.workspace().store();
     let program = crate::programs::resolve(store, Some(&req.program))?;
     let renamed = store.write(|tx| -> Result<String, ApiError> {
-        crate::programs::manage::edit(tx, program.id, &req.settings)?;
+        crate::programs::manage::edit(tx, &program, &req.settings)?;
         let name = req.settings.name.trim().to_string();
         stamp.record(
             tx,

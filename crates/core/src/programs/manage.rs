@@ -6,8 +6,8 @@
 //! later would silently re-date or re-price history, so it is refused (create another program instead). The name
 //! may change; brands are added, never removed (players refer to them).
 
-use super::data_range;
 use super::types::{ProgramSettings, ProgramSummary};
+use super::{data_range, Program};
 use crate::error::CoreError;
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -136,14 +136,15 @@ pub fn create(
     Ok(id)
 }
 
-/// Changes the program `id`: its name and brands always; its vertical, currency and time zone only while it holds
-/// no data (each refusal says which setting and why).
-pub fn edit(tx: &Transaction<'_>, id: i64, settings: &ProgramSettings) -> Result<(), CoreError> {
+/// Changes the program `current` (resolved by the caller): its name and brands always; its vertical, currency and
+/// time zone only while it holds no data (each refusal says which setting and why).
+pub fn edit(
+    tx: &Transaction<'_>,
+    current: &Program,
+    settings: &ProgramSettings,
+) -> Result<(), CoreError> {
     let s = validate(settings)?;
-    let current = super::all(tx)?
-        .into_iter()
-        .find(|p| p.id == id)
-        .ok_or_else(|| CoreError::not_found(format!("Program: no program with id {id}")))?;
+    let id = current.id;
     if name_taken(tx, &s.name, Some(id))? {
         return Err(invalid(
             "Name",

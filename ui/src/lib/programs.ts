@@ -8,7 +8,7 @@
 // ("Currency: …") to their field, and the table's order.
 import type { ProgramSummary } from './api';
 import type { AffiliateRow, Dashboard, ProgramSettings, Vertical } from './bindings';
-import { compareIntStrings, sign, type SortDir, type SortState } from './sort';
+import { sign, type SortDir, type SortState } from './sort';
 
 /** Where the chosen program is remembered for the session (cleared when the app quits). */
 export const PROGRAM_STORAGE_KEY = 'affops.program';
@@ -205,9 +205,9 @@ function compareProgram(key: ProgramSortKey, a: ProgramSummary, b: ProgramSummar
     case 'brands':
       return sign(a.brands.length - b.brands.length);
     case 'affiliates':
-      return compareIntStrings(String(a.affiliates), String(b.affiliates));
+      return sign(a.affiliates - b.affiliates);
     case 'people':
-      return compareIntStrings(String(peopleOf(a)), String(peopleOf(b)));
+      return sign(peopleOf(a) - peopleOf(b));
     case 'data_range':
       return compareRange(a, b);
   }

@@ -543,6 +543,17 @@ async fn a_pixel_hit_answers_a_gif_and_records_a_less_trusted_conversion() {
         ))
         .await;
     assert_eq!((r.0, r.1.as_str()), (200, "recorded"), "{r:?}");
+    // A source that takes signed postbacks only (no token) refuses pixels: a browser cannot sign.
+    rig.secrets.set(
+        "shop",
+        PostbackCredentials {
+            token: None,
+            hmac_current: Some(SECRET.into()),
+            hmac_previous: None,
+        },
+    );
+    let (status, kind, _) = gif("/pixel/shop.gif?subid=c2&status=sale&tid=px9".to_string()).await;
+    assert_eq!((status, kind.as_str()), (200, "image/gif"));
     rig.stop().await;
     // Coverage: 2 of 3 conversions and 19.50 of the 29.50 EUR payout rest on pixels; the affiliate is called out.
     let ws = affops_core::workspace::Workspace::open(rig._dir.path()).unwrap();
@@ -578,7 +589,7 @@ async fn a_pixel_hit_answers_a_gif_and_records_a_less_trusted_conversion() {
         .iter()
         .map(|r| (r.outcome.as_str().to_string(), r.reason.clone()))
         .collect();
-    assert_eq!(reasons.len(), 8, "{reasons:?}");
+    assert_eq!(reasons.len(), 9, "{reasons:?}");
     assert_eq!(reasons[0].0, "recorded");
     assert!(
         reasons[1].1.contains("unknown source 'nosuch'"),
@@ -586,4 +597,8 @@ async fn a_pixel_hit_answers_a_gif_and_records_a_less_trusted_conversion() {
     );
     assert!(reasons[2].1.contains("wrong token"), "{reasons:?}");
     assert!(reasons[3].1.contains("{clickid}"), "{reasons:?}");
+    assert!(
+        reasons[8].1.contains("pixels need the source's token"),
+        "{reasons:?}"
+    );
 }

@@ -16,7 +16,8 @@ use std::sync::Arc;
 pub struct ImportArgs {
     /// The CSV file.
     file: PathBuf,
-    /// What the file holds: clicks, registrations, activity, deposits, claims or affiliates.
+    /// What the file holds: clicks, registrations, activity, deposits, claims, affiliates, symbols, accounts,
+    /// deals (MT5's Deals report) or conversions.
     #[arg(long)]
     preset: String,
     /// A mapping saved earlier with --save-mapping.

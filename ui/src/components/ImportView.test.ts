@@ -342,7 +342,7 @@ describe('ImportView claims', () => {
     });
     renderView(backend);
     const presets = [...screen.getByTestId('import-preset').querySelectorAll('option')].map((o) => o.value);
-    expect(presets).toEqual(['clicks', 'registrations', 'activity', 'deposits', 'claims', 'affiliates']);
+    expect(presets).toEqual(['clicks', 'registrations', 'activity', 'deposits', 'claims', 'affiliates', 'conversions', 'symbols', 'accounts', 'deals']);
     expect(screen.queryByTestId('import-claimant')).toBeNull();
     await user.selectOptions(screen.getByTestId('import-preset'), 'claims');
     expect(screen.getByTestId('import-claimant')).toHaveAccessibleName(/Affiliate/);

@@ -308,7 +308,7 @@ export type PostbackSecretsInput = { token?: string, hmac_current?: string,
  */
 hmac_previous?: string, clear_previous: boolean, };
 
-export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits" | "claims" | "affiliates";
+export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits" | "claims" | "affiliates" | "symbols" | "accounts" | "deals" | "conversions";
 
 export type ColumnMap = { column: string, field: string, };
 

@@ -17,6 +17,10 @@ export const PRESETS: readonly { value: ImportPreset; label: string }[] = [
   { value: 'deposits', label: 'Deposits' },
   { value: 'claims', label: 'Claims (an affiliate’s own report)' },
   { value: 'affiliates', label: 'Affiliates (with sub-affiliates / sub-IBs)' },
+  { value: 'conversions', label: 'Tracker conversions (batch file)' },
+  { value: 'symbols', label: 'Forex symbols (contract size, group)' },
+  { value: 'accounts', label: 'Forex accounts' },
+  { value: 'deals', label: 'Forex deals (MT5 Deals report)' },
 ];
 
 /** The date formats crates/core/src/import/values.rs accepts (`DateFormat::NAMES`). */

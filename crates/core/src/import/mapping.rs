@@ -100,6 +100,55 @@ const AFFILIATES: &[FieldSpec] = &[
     opt("manager"),
 ];
 
+const SYMBOLS: &[FieldSpec] = &[
+    req("symbol"),
+    req("contract_size"),
+    opt("digits"),
+    opt("group"),
+];
+
+const ACCOUNTS: &[FieldSpec] = &[
+    req("login"),
+    opt("ib_id"),
+    req("currency"),
+    opt("account_type"),
+    opt("group"),
+    req("registered_at"),
+    opt("country"),
+];
+
+/// MT5's Deals report (header names match whatever their case: `Time`, `Deal`, `Symbol`...).
+const DEALS: &[FieldSpec] = &[
+    req("time"),
+    req("deal"),
+    req("login"),
+    opt("symbol"),
+    req("type"),
+    opt("direction"),
+    opt("volume"),
+    opt("price"),
+    opt("commission"),
+    opt("swap"),
+    opt("profit"),
+    opt("position"),
+];
+
+const CONVERSIONS: &[FieldSpec] = &[
+    req("conversion_id"),
+    req("affiliate_id"),
+    req("converted_at"),
+    req("status"),
+    opt("payout"),
+    opt("revenue"),
+    opt("currency"),
+    opt("event"),
+    opt("click_id"),
+    opt("player_id"),
+    opt("order_id"),
+    opt("sub1"),
+    opt("country"),
+];
+
 /// The fields of a preset, in the order rows are validated and previews show them.
 pub fn fields(preset: ImportPreset) -> &'static [FieldSpec] {
     match preset {
@@ -109,6 +158,10 @@ pub fn fields(preset: ImportPreset) -> &'static [FieldSpec] {
         ImportPreset::Deposits => DEPOSITS,
         ImportPreset::Claims => CLAIMS,
         ImportPreset::Affiliates => AFFILIATES,
+        ImportPreset::Symbols => SYMBOLS,
+        ImportPreset::Accounts => ACCOUNTS,
+        ImportPreset::Deals => DEALS,
+        ImportPreset::Conversions => CONVERSIONS,
     }
 }
 
@@ -231,7 +284,19 @@ pub fn expected_columns(m: &ColumnMapping) -> Vec<String> {
 /// import here, naming the field and the column; an optional one is left [`Slot::Absent`].
 pub fn resolve(m: &ColumnMapping, header: &[String]) -> Result<Resolved, ImportError> {
     validate(m)?;
-    let find = |col: &str| header.iter().position(|h| h.trim() == col);
+    // The exact name first; otherwise the same name in another case (MT5 writes `Time`, `Deal`, `Symbol`).
+    let find = |col: &str| {
+        header.iter().position(|h| h.trim() == col).or_else(|| {
+            let mut same = header
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.trim().eq_ignore_ascii_case(col));
+            match (same.next(), same.next()) {
+                (Some((i, _)), None) => Some(i),
+                _ => None,
+            }
+        })
+    };
     let identity: Vec<ColumnMap>;
     let columns = if m.columns.is_empty() {
         identity = fields(m.preset)
@@ -256,7 +321,8 @@ pub fn resolve(m: &ColumnMapping, header: &[String]) -> Result<Resolved, ImportE
             Some(c) => match find(&c.column) {
                 Some(index) => Slot::Column {
                     index,
-                    name: c.column.clone(),
+                    // As the file writes it (the match may ignore case).
+                    name: header[index].trim().to_string(),
                 },
                 None if spec.required => {
                     return Err(ImportError::MissingColumn {

@@ -1,9 +1,10 @@
 //! Batch CSV import: files from operators and trackers into the real schema, streamed, resumable, idempotent.
 //!
 //! - [`sniff`]: the header behind a BOM or stray leading bytes; the delimiter.
-//! - [`mapping`]: presets (clicks, registrations, activity, deposits), column mappings checked up front, saved by
-//!   name.
+//! - [`mapping`]: presets (clicks, registrations, activity, deposits, claims, affiliates, symbols, accounts, deals,
+//!   conversions), column mappings checked up front, saved by name.
 //! - [`values`] and [`rows`]: parse, then validate, each cell and row; a bad row becomes a reason, never a panic.
+//!   `rows_forex`: the broker's files (symbols, accounts, MT5 deals) and a tracker's conversions file.
 //! - [`write`]: one transaction per chunk: rows, raw bytes, quarantined rows and the checkpoint together.
 //! - `parse`: the file's identity and header, and the parse thread that turns rows into validated chunks.
 //! - [`run`]: the run itself (the parse thread feeding the writer) and its resumable record.
@@ -17,11 +18,13 @@ mod parse;
 pub mod preview;
 pub mod quarantine;
 pub mod rows;
+mod rows_forex;
 pub mod run;
 pub mod sniff;
 pub mod types;
 pub mod values;
 pub mod write;
+mod write_forex;
 
 pub use mapping::{load_mapping, parse_pairs, save_mapping, CONST_PREFIX};
 

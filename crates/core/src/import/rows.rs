@@ -79,6 +79,8 @@ pub struct AffiliateFileRow {
     pub manager: String,
 }
 
+pub use super::rows_forex::{AccountFileRow, DealFileRow, SymbolFileRow};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row {
     Click(ClickRow),
@@ -87,6 +89,10 @@ pub enum Row {
     Deposit(DepositRow),
     Claim(ClaimRow),
     Affiliate(AffiliateFileRow),
+    Symbol(SymbolFileRow),
+    Account(AccountFileRow),
+    Deal(DealFileRow),
+    Conversion(Box<crate::ingest::records::ConversionRecord>),
 }
 
 /// Why a row was refused: the file column to blame (if one is) and a sentence.
@@ -115,14 +121,14 @@ pub struct RowContext<'a> {
     pub row_key_prefix: &'a str,
 }
 
-struct Cells<'r, 'c> {
+pub(super) struct Cells<'r, 'c> {
     rec: &'r ByteRecord,
-    ctx: &'c RowContext<'c>,
+    pub(super) ctx: &'c RowContext<'c>,
     row: u64,
 }
 
 impl<'r> Cells<'r, '_> {
-    fn err(&self, i: usize, reason: impl Into<String>) -> RowError {
+    pub(super) fn err(&self, i: usize, reason: impl Into<String>) -> RowError {
         RowError {
             column: Some(self.ctx.resolved.column_name(i)),
             reason: reason.into(),
@@ -130,7 +136,7 @@ impl<'r> Cells<'r, '_> {
     }
 
     /// The raw text of field `i` (empty when absent).
-    fn text(&self, i: usize) -> Result<Cow<'r, str>, RowError> {
+    pub(super) fn text(&self, i: usize) -> Result<Cow<'r, str>, RowError> {
         Ok(match &self.ctx.resolved.slots[i] {
             Slot::Column { index, .. } => {
                 let b = self.rec.get(*index).unwrap_or(b"");
@@ -144,30 +150,30 @@ impl<'r> Cells<'r, '_> {
         })
     }
 
-    fn key(&self, i: usize) -> Result<String, RowError> {
+    pub(super) fn key(&self, i: usize) -> Result<String, RowError> {
         parse_key(&self.text(i)?)
             .map(str::to_string)
             .map_err(|e| self.err(i, e))
     }
 
-    fn opt_text(&self, i: usize) -> Result<String, RowError> {
+    pub(super) fn opt_text(&self, i: usize) -> Result<String, RowError> {
         Ok(self.text(i)?.trim().to_string())
     }
 
-    fn opt_key(&self, i: usize) -> Result<Option<String>, RowError> {
+    pub(super) fn opt_key(&self, i: usize) -> Result<Option<String>, RowError> {
         let t = self.opt_text(i)?;
         Ok((!t.is_empty()).then_some(t))
     }
 
-    fn instant(&self, i: usize, f: DateFormat) -> Result<i64, RowError> {
+    pub(super) fn instant(&self, i: usize, f: DateFormat) -> Result<i64, RowError> {
         parse_instant(&self.text(i)?, f, self.ctx.tz).map_err(|e| self.err(i, e))
     }
 
-    fn money(&self, i: usize, required: bool) -> Result<i64, RowError> {
+    pub(super) fn money(&self, i: usize, required: bool) -> Result<i64, RowError> {
         parse_money(&self.text(i)?, !required).map_err(|e| self.err(i, e))
     }
 
-    fn currency(&self, i: usize) -> Result<String, RowError> {
+    pub(super) fn currency(&self, i: usize) -> Result<String, RowError> {
         let t = self.text(i)?;
         crate::ingest::records::currency("currency", &t).map_err(|e| self.err(i, e.reason))
     }
@@ -312,14 +318,7 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
                         .ok_or_else(|| c.err(3, format!("'{email}' is not an email address")))?,
                 ),
             };
-            let country = c.opt_text(4)?.to_ascii_uppercase();
-            let is_code = country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase());
-            if !country.is_empty() && !is_code {
-                return Err(c.err(
-                    4,
-                    format!("'{country}' is not a two-letter country code (ISO 3166-1, e.g. DE)"),
-                ));
-            }
+            let country = super::rows_forex::country_code(&c, 4)?;
             Row::Affiliate(AffiliateFileRow {
                 id: c.key(0)?,
                 name,
@@ -329,6 +328,10 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
                 manager: c.opt_text(5)?,
             })
         }
+        ImportPreset::Symbols => super::rows_forex::symbol(&c)?,
+        ImportPreset::Accounts => super::rows_forex::account(&c, df)?,
+        ImportPreset::Deals => super::rows_forex::deal(&c, df)?,
+        ImportPreset::Conversions => super::rows_forex::conversion(&c, df)?,
     })
 }
 

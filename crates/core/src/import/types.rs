@@ -22,16 +22,32 @@ pub enum ImportPreset {
     /// affiliate_id, name, parent_id, email, country, manager → the program's affiliates and sub-affiliates
     /// (sub-IBs): a parent is listed before its children (or known already); email is kept only as its hash.
     Affiliates,
+    /// symbol, contract_size, digits, group → Forex symbols: the contract size measures deals' volumes, the group
+    /// is what per-group rebate plans name.
+    Symbols,
+    /// login, ib_id, currency, account_type (cent/standard), group, registered_at, country → Forex client
+    /// accounts (one client each, attributed to its IB).
+    Accounts,
+    /// The columns of MT5's Deals report: time, deal, login, symbol, type, direction (in/out), volume (lots),
+    /// price, commission, swap, profit, position → deals.
+    Deals,
+    /// conversion_id, affiliate_id, converted_at, status, payout, revenue, currency, event, click_id, player_id,
+    /// order_id, sub1, country → a tracker's conversions delivered as a file (arrival = batch).
+    Conversions,
 }
 
 impl ImportPreset {
-    pub const ALL: [ImportPreset; 6] = [
+    pub const ALL: [ImportPreset; 10] = [
         Self::Clicks,
         Self::Registrations,
         Self::Activity,
         Self::Deposits,
         Self::Claims,
         Self::Affiliates,
+        Self::Symbols,
+        Self::Accounts,
+        Self::Deals,
+        Self::Conversions,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +58,10 @@ impl ImportPreset {
             Self::Deposits => "deposits",
             Self::Claims => "claims",
             Self::Affiliates => "affiliates",
+            Self::Symbols => "symbols",
+            Self::Accounts => "accounts",
+            Self::Deals => "deals",
+            Self::Conversions => "conversions",
         }
     }
 

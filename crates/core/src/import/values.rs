@@ -60,9 +60,12 @@ fn digits(b: &[u8]) -> Option<u32> {
     Some(b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
 }
 
-/// `YYYY-MM-DD` followed by nothing, or by ` `/`T` and `HH:MM[:SS[.fff]]`. Fixed positions: fast on the hot path.
+/// `YYYY-MM-DD` (or `YYYY.MM.DD`, as MT5 writes it) followed by nothing, or by ` `/`T` and `HH:MM[:SS[.fff]]`.
+/// Fixed positions: fast on the hot path.
 fn iso_naive(t: &[u8]) -> Option<NaiveDateTime> {
-    if t.len() < 10 || t[4] != b'-' || t[7] != b'-' {
+    // `2026-03-15`, or MT5's `2026.03.15`.
+    let sep = *t.get(4)?;
+    if t.len() < 10 || !(sep == b'-' || sep == b'.') || t[7] != sep {
         return None;
     }
     let date = NaiveDate::from_ymd_opt(

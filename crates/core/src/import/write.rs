@@ -5,6 +5,7 @@
 //! is upserted on (player, day) only when a value changed), so a chunk written twice changes nothing.
 
 use super::rows::{ActivityRow, AffiliateFileRow, ClaimRow, Row};
+use super::write_forex::{self, DealTickets};
 use crate::ingest::raw::{self, RawPayload};
 use crate::ingest::records::{DepositRecord, PlayerRecord};
 use crate::ingest::upsert::{self, PageContext};
@@ -112,6 +113,11 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
+/// A refusal that names the row's player (activity, deposits and claims point at a player the store lacks).
+fn on_player(reason: String) -> write_forex::Refusal {
+    (Some("player_id".into()), reason)
+}
+
 type FastMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// State a writer keeps across the chunks of one run.
@@ -127,6 +133,8 @@ pub struct ChunkWriter {
     affiliates: FastMap<i64>,
     /// Affiliates created by the transaction in flight: forgotten if it rolls back.
     created: Vec<String>,
+    /// Deal ids of this run, to refuse one listed twice.
+    deals: DealTickets,
 }
 
 impl ChunkWriter {
@@ -150,6 +158,7 @@ impl ChunkWriter {
             days: DayCache::new(tz),
             affiliates: FastMap::default(),
             created: Vec::new(),
+            deals: DealTickets::default(),
         }
     }
 
@@ -159,11 +168,13 @@ impl ChunkWriter {
         for name in self.created.drain(..) {
             self.affiliates.remove(&name);
         }
+        self.deals.begin();
     }
 
     /// Call after the transaction committed: the affiliates it created are now real.
     pub fn committed(&mut self) {
         self.created.clear();
+        self.deals.committed();
     }
 
     /// Writes the chunk inside `tx` (the caller's `Store::write`, opened with [`ChunkWriter::begin`]); several
@@ -187,7 +198,7 @@ impl ChunkWriter {
             None => raw::archive_bytes(tx, &page, &locator, &chunk.raw)?,
         };
         let mut out = ChunkOutcome::default();
-        let mut late_bad: Vec<(u64, String)> = Vec::new();
+        let mut late_bad: Vec<(u64, Option<String>, String)> = Vec::new();
         if matches!(chunk.rows.first(), Some((_, Row::Click(_)))) {
             out.ok = self.clicks(tx, raw_id, chunk)?;
         }
@@ -221,9 +232,17 @@ impl ChunkWriter {
                     }
                     None
                 }
-                Row::Activity(a) => self.activity(tx, raw_id, a)?,
-                Row::Claim(c) => self.claim(tx, raw_id, c)?,
-                Row::Affiliate(a) => self.affiliate_row(tx, a)?,
+                Row::Activity(a) => self.activity(tx, raw_id, a)?.map(on_player),
+                Row::Claim(c) => self.claim(tx, raw_id, c)?.map(on_player),
+                Row::Affiliate(a) => self
+                    .affiliate_row(tx, a)?
+                    .map(|r| (Some("parent_id".into()), r)),
+                Row::Symbol(s) => write_forex::symbol(tx, &page, s)?,
+                Row::Account(a) => write_forex::account(tx, &page, raw_id, a)?,
+                Row::Deal(d) => write_forex::deal(tx, &page, raw_id, &mut self.deals, *row, d)?,
+                Row::Conversion(c) => {
+                    write_forex::conversion(tx, &page, raw_id, &self.program_currency, c)?
+                }
                 Row::Deposit(d) => {
                     let rec = DepositRecord {
                         external_id: d.deposit_id.clone(),
@@ -236,16 +255,16 @@ impl ChunkWriter {
                     };
                     match upsert::upsert_deposit(tx, &page, raw_id, &rec)? {
                         Ok(_) => None,
-                        Err(u) => Some(u.reason.replace(
+                        Err(u) => Some(on_player(u.reason.replace(
                             "sync the operator's players first",
                             "import the registrations first",
-                        )),
+                        ))),
                     }
                 }
             };
             match refused {
                 None => out.ok += 1,
-                Some(reason) => late_bad.push((*row, reason)),
+                Some((column, reason)) => late_bad.push((*row, column, reason)),
             }
         }
         for b in &chunk.bad {
@@ -260,8 +279,8 @@ impl ChunkWriter {
                 bytes,
             )?;
         }
-        for (row, reason) in &late_bad {
-            self.quarantine(tx, &page, raw_id, *row, Some("player_id"), reason, b"")?;
+        for (row, column, reason) in &late_bad {
+            self.quarantine(tx, &page, raw_id, *row, column.as_deref(), reason, b"")?;
         }
         out.quarantined = (chunk.bad.len() + late_bad.len()) as u64;
         tx.prepare_cached(

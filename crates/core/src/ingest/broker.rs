@@ -18,7 +18,7 @@ pub const CENT_SCALE: i64 = 100;
 
 /// MT5 deal types (`ENUM_DEAL_TYPE`, without the `DEAL_TYPE_` prefix), plus the `AGENT_COMMISSION` some
 /// back-offices report for IB payouts.
-const DEAL_TYPES: &[&str] = &[
+pub(crate) const DEAL_TYPES: &[&str] = &[
     "BUY",
     "SELL",
     "BALANCE",
@@ -40,7 +40,7 @@ const DEAL_TYPES: &[&str] = &[
     "TAX",
 ];
 /// MT5 deal entries (`ENUM_DEAL_ENTRY`).
-const DEAL_ENTRIES: &[&str] = &["IN", "OUT", "INOUT", "OUT_BY"];
+pub(crate) const DEAL_ENTRIES: &[&str] = &["IN", "OUT", "INOUT", "OUT_BY"];
 
 /// An id given as a JSON integer or a non-empty string, as text.
 fn id_text(field: &str, raw: Option<&RawValue>) -> ItemResult<String> {
@@ -221,7 +221,7 @@ struct WireDeal<'a> {
     time: String,
 }
 
-fn one_of(field: &str, text: &str, allowed: &[&str]) -> ItemResult<String> {
+pub(crate) fn one_of(field: &str, text: &str, allowed: &[&str]) -> ItemResult<String> {
     let t = text.trim().to_ascii_uppercase();
     if allowed.contains(&t.as_str()) {
         return Ok(t);
@@ -243,6 +243,30 @@ pub fn deal(item: &RawValue) -> ItemResult<DealRecord> {
     };
     let symbol = non_empty(w.symbol).unwrap_or_default();
     let lots_micros = optional_money("volume", w.volume)?;
+    check_trade(&deal_type, &symbol, lots_micros)?;
+    let price = match w.price.filter(|p| p.get() != "null") {
+        None => String::new(),
+        Some(p) => decimal("price", p)?.to_string(),
+    };
+    Ok(DealRecord {
+        ticket,
+        login,
+        deal_type,
+        entry,
+        symbol,
+        lots_micros,
+        price,
+        commission_micros: optional_money("commission", w.commission)?,
+        swap_micros: optional_money("swap", w.swap)?,
+        profit_micros: optional_money("profit", w.profit)?,
+        position_id: optional_id("position_id", w.position_id)?.unwrap_or_default(),
+        executed_at_ms: instant("time", &w.time)?,
+    })
+}
+
+/// What every deal must hold together, whichever way it came in: a trade (BUY/SELL) has a symbol and a volume, a
+/// volume is never negative and never without a symbol.
+pub(crate) fn check_trade(deal_type: &str, symbol: &str, lots_micros: i64) -> ItemResult<()> {
     if lots_micros < 0 {
         return Err(ItemError::field("volume", "a volume cannot be negative"));
     }
@@ -265,24 +289,7 @@ pub fn deal(item: &RawValue) -> ItemResult<DealRecord> {
             "a deal with a volume needs a symbol",
         ));
     }
-    let price = match w.price.filter(|p| p.get() != "null") {
-        None => String::new(),
-        Some(p) => decimal("price", p)?.to_string(),
-    };
-    Ok(DealRecord {
-        ticket,
-        login,
-        deal_type,
-        entry,
-        symbol,
-        lots_micros,
-        price,
-        commission_micros: optional_money("commission", w.commission)?,
-        swap_micros: optional_money("swap", w.swap)?,
-        profit_micros: optional_money("profit", w.profit)?,
-        position_id: optional_id("position_id", w.position_id)?.unwrap_or_default(),
-        executed_at_ms: instant("time", &w.time)?,
-    })
+    Ok(())
 }
 
 /// Lots (in micros of a lot) × contract size = volume in base units × 10^6; `None` when it overflows.

@@ -30,7 +30,7 @@ fn changed(n: usize) -> Outcome {
 
 /// The IB list is authoritative for name, master IB and email hash. A master not yet seen is created under its
 /// id (and named when its own record arrives), so a sub-IB is linked whatever order the list comes in.
-pub(super) fn upsert_ib(
+pub(crate) fn upsert_ib(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     ib: &IbRecord,
@@ -113,7 +113,7 @@ fn upsert_client(
     Ok((id, changed(n)))
 }
 
-pub(super) fn upsert_account(
+pub(crate) fn upsert_account(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     raw_id: i64,
@@ -157,7 +157,7 @@ pub(super) fn upsert_account(
 
 /// A symbol's contract size never changes once stored: deals' volumes were computed with it, so a different size
 /// later is refused (quarantined with both sizes) rather than silently re-scaling history.
-pub(super) fn upsert_symbol(
+pub(crate) fn upsert_symbol(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     s: &SymbolRecord,
@@ -186,7 +186,7 @@ pub(super) fn upsert_symbol(
     Ok(Ok(Outcome::Unchanged))
 }
 
-pub(super) fn upsert_deal(
+pub(crate) fn upsert_deal(
     tx: &Transaction<'_>,
     ctx: &PageContext<'_>,
     raw_id: i64,

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0017_claims.sql", rebuilds),
     migration!("0018_attribution_overrides.sql", rebuilds),
     migration!("0019_affiliates_file.sql", rebuilds),
+    migration!("0020_forex_files.sql", rebuilds),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

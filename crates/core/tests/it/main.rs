@@ -66,6 +66,7 @@ mod detect_flow;
 mod detect_money;
 mod detect_rules;
 mod disputes;
+mod forex_files;
 mod front_door;
 mod front_door_permissions;
 mod import;

@@ -81,6 +81,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0019_affiliates_file.sql",
         "d5876972fd17ab9ea0bbe1a3010cef0c1551891ae60db7700853372e31dcc70e",
     ),
+    (
+        "0020_forex_files.sql",
+        "10e8cede3949cac902381fb0a674362a26a06d007fe400a220a9549ddfcfcc70",
+    ),
 ];
 
 #[test]

@@ -1117,7 +1117,117 @@ async function type(browser, testid, value) {
   await el.setValue(value);
 }
 
-test('a workspace from nothing: its owner creates it and then a Forex program in the app, a wrong field is named, and the CLI finds the same program', { timeout: 10 * 60_000 }, async () => {
+// A broker from files alone (issue 15): IBs with a sub-IB, symbols with groups, accounts, an MT5 Deals report as
+// exported; a bad row of each kind the importer must refuse.
+const BROKER_FILES = [
+  ['affiliates', 'ibs.csv', 'affiliate_id,name,parent_id,email,country,manager\n100,Alpha Markets,,desk@alpha.example,CY,owen\n101,Beta Partners,100,,DE,owen\n', 2, 0],
+  ['symbols', 'symbols.csv', 'Symbol,Contract_Size,Digits,Group\nEURUSD,100000,5,FX majors\nXAUUSD,100,2,Metals\nUS30,1,11,Indices\n', 2, 1],
+  [
+    'accounts',
+    'accounts.csv',
+    'login,ib_id,currency,account_type,group,registered_at,country\n5001,100,USD,standard,real\\std,2026-10-01 09:00:00,DE\n' +
+      '5002,101,USC,,real\\cent,2026-10-02 09:00:00,CY\n5004,100,USC,standard,real\\std,2026-10-03 09:00:00,DE\n',
+    2,
+    1,
+  ],
+  [
+    'deals',
+    'deals.csv',
+    'Time,Deal,Order,Login,Symbol,Type,Direction,Volume,Price,Commission,Swap,Profit,Position,Comment\n' +
+      '2026.10.05 10:00:00,9001,8001,5001,EURUSD,buy,in,1.00,1.07010,-3.50,0.00,0.00,8001,\n' +
+      '2026.10.05 12:00:00,9002,8002,5001,EURUSD,sell,out,1.00,1.07110,-3.50,0.00,100.00,8001,\n' +
+      '2026.10.06 10:00:00,9003,8003,5001,XAUUSD,buy,in,0.50,2650.10,0.00,0.00,0.00,8003,\n' +
+      '2026.10.06 11:00:00,9004,8004,5002,EURUSD,buy,in,10.00,1.07000,0.00,0.00,0.00,8004,\n' +
+      '2026.10.07 11:30:00,9007,8007,5001,EURUSD,buy,in,100000,1.07000,0.00,0.00,0.00,8007,\n',
+    4,
+    1,
+  ],
+];
+
+const PER_GROUP_PLAN = `name = "IB per group"
+currency = "USD"
+
+[[versions]]
+effective_from = "2026-10-01"
+
+[[versions.components]]
+kind = "ib_rebate"
+per_lot = [
+  { group = "FX majors", amount_per_lot = "6" },
+  { group = "Metals", amount_per_lot = "8.5" },
+]
+overrides = [{ level = 1, amount_per_lot = "1" }]
+`;
+
+/**
+ * The new workspace's owner, given the manager role too, runs a broker from files in the app: imports each file
+ * (the bad rows quarantined), writes a per-group rebate plan and assigns it as the default, computes October and
+ * reads the IB's statement; the CLI reads the same statement.
+ */
+async function runBrokerFromFiles(browser, dataDir, owner) {
+  await openScreen(browser, 'nav-people', 'people');
+  const me = await browser.$(`[data-testid=person-row][data-name="${owner.name}"]`);
+  await press(await me.$('[data-testid=person-edit]'));
+  await press(await browser.$('[data-testid=edit-role-manager]'));
+  await press(await browser.$('[data-testid=edit-save]'));
+  await browser.waitUntil(async () => (await textOf(browser, `[data-testid=person-row][data-name="${owner.name}"] [data-testid=person-roles]`)).includes('manager'), {
+    timeout: SCREEN_TIMEOUT_MS,
+    timeoutMsg: 'the owner did not get the manager role',
+  });
+
+  for (const [preset, name, body, ok, quarantined] of BROKER_FILES) {
+    const file = path.join(TMP, `broker-${name}`);
+    writeFileSync(file, body);
+    await openScreen(browser, 'nav-import', 'import');
+    await (await browser.$('[data-testid=import-preset]')).selectByAttribute('value', preset);
+    await type(browser, 'import-source', 'broker-files');
+    await type(browser, 'import-path', file);
+    await browser.keys('Enter');
+    await waitForAny(browser, ['[data-testid=preview-table]'], `no preview of the ${preset} file: ${await textOf(browser, '[data-testid=error-message]')}`);
+    await press(await browser.$('[data-testid=import-run-button]'));
+    await (await browser.$('[data-testid=import-summary]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the ${preset} import showed no result` });
+    const counts = [await textOf(browser, '[data-testid=summary-ok]'), await textOf(browser, '[data-testid=summary-quarantined]')].map(Number);
+    assert.deepEqual(counts, [ok, quarantined], `${preset}: rows imported and quarantined`);
+    if (preset === 'deals') {
+      await sleep(SETTLE_MS);
+      await screenshot(browser, 'import-deals.png');
+    }
+  }
+
+  await openScreen(browser, 'nav-plans', 'plans');
+  await press(await browser.$('[data-testid=new-plan]'));
+  // The plan file is loaded from disk, as a manager keeps it (typing through WebDriver would drop its newlines).
+  const planFile = path.join(TMP, 'ib-per-group.toml');
+  writeFileSync(planFile, PER_GROUP_PLAN);
+  await type(browser, 'import-path', planFile);
+  await press(await browser.$('[data-testid=import-file]'));
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid=plan-text]')).getValue()).includes('FX majors'), {
+    timeout: SCREEN_TIMEOUT_MS,
+    timeoutMsg: 'the plan file did not load',
+  });
+  await press(await browser.$('[data-testid=check-plan]'));
+  await (await browser.$('[data-testid=plan-valid]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the per-group plan did not check: ${await textOf(browser, '[data-testid=plan-errors]')}` });
+  await press(await browser.$('[data-testid=save-plan]'));
+  await (await browser.$('[data-testid=assign-plan-form]')).waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the saved plan did not open' });
+  await type(browser, 'assign-from', '2026-10-01');
+  await press(await browser.$('[data-testid=assign-plan]'));
+  await (await browser.$('[data-testid=assigned]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `not assigned: ${await textOf(browser, '[data-testid=assign-error]')}` });
+
+  await openScreen(browser, 'nav-statements', 'statements');
+  await type(browser, 'compute-label', '2026-10');
+  await press(await browser.$('[data-testid=compute]'));
+  await (await browser.$('[data-testid=compute-result]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'computing October showed no result' });
+  await openStatementOf(browser, '2026-10', '100');
+  // 1 lot EURUSD × 6 + 0.5 lot XAUUSD × 8.5 + the sub-IB's 10 cent lots (0.1 lot) × 1 override.
+  assert.equal(await textOf(browser, '[data-testid=payable]'), '10.35 USD', 'the IB statement from files');
+  await sleep(SETTLE_MS);
+  await screenshot(browser, 'forex-statement.png');
+
+  const statement = parseJson('statement', await cli(['statement', '--affiliate', '100', '--period', '2026-10', '--json', '--data-dir', dataDir], owner.name, owner.passphrase));
+  assert.equal(statement.payable, '10.35', 'the CLI reads the same statement');
+}
+
+test('a workspace from nothing: its owner creates it and a Forex program in the app (a wrong field is named), the CLI finds it, and the broker runs from files to a per-group rebate statement', { timeout: 10 * 60_000 }, async () => {
   const dataDir = path.join(TMP, 'fresh');
   const owner = { name: 'owen', display: 'Owen Owner', passphrase: 'owen-e2e-passphrase' };
   const driver = startDriver(dataDir);
@@ -1176,6 +1286,8 @@ test('a workspace from nothing: its owner creates it and then a Forex program in
       ['FX Broker', 'forex', 'USD', 'Europe/Nicosia', ['FX One', 'FX Pro']],
       'the CLI reads the program the app created',
     );
+
+    await runBrokerFromFiles(browser, dataDir, owner);
     passed = true;
   } finally {
     if (browser) {

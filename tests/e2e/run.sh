@@ -6,7 +6,8 @@
 #   cargo build -p affops-cli                                # → target/debug/affops-cli
 # (`cargo build`/`cargo test` of the workspace overwrite target/debug/affops with a binary that has no frontend inside:
 # build it with the Tauri CLI again after them.)
-# Overrides: AFFOPS_BIN, AFFOPS_CLI (binary paths), KEEP_E2E_TMP=1 (keep the per-run temp folder).
+# Overrides: AFFOPS_BIN, AFFOPS_CLI (binary paths), KEEP_E2E_TMP=1 (keep the per-run temp folder), E2E_ONLY=PATTERN
+# (run only the tests whose name matches; the other tests' screenshots are kept).
 # Needs: xvfb-run (xvfb xauth), /usr/bin/WebKitWebDriver (webkit2gtk-driver), tauri-driver (installed here if
 # missing). Screenshots and the driver log land in tests/e2e/artifacts/ (git-ignored).
 set -euo pipefail
@@ -49,11 +50,12 @@ export XDG_RUNTIME_DIR="$TMP/runtime"
 
 ARTIFACTS="$HERE/artifacts"
 mkdir -p "$ARTIFACTS"
-rm -f "$ARTIFACTS"/*.png "$ARTIFACTS"/tauri-driver.log
+[[ -n "${E2E_ONLY:-}" ]] || rm -f "$ARTIFACTS"/*.png
+rm -f "$ARTIFACTS"/tauri-driver.log
 
 export AFFOPS_BIN AFFOPS_CLI AFFOPS_E2E_TMP="$TMP" AFFOPS_E2E_ARTIFACTS="$ARTIFACTS"
 
 echo "e2e: app=$AFFOPS_BIN cli=$AFFOPS_CLI tmp=$TMP"
 cd "$HERE"
 xvfb-run -a --server-args="-screen 0 1400x1000x24" \
-  node --test --test-reporter=spec dashboard.test.mjs
+  node --test --test-reporter=spec ${E2E_ONLY:+--test-name-pattern="$E2E_ONLY"} dashboard.test.mjs

@@ -17,14 +17,14 @@ use rusqlite::Connection;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const DAYS: i64 = 90;
-const AFFILIATES: i64 = 200;
+pub(crate) const DAYS: i64 = 90;
+pub(crate) const AFFILIATES: i64 = 200;
 /// 2026-07-03T00:00:00Z: the 90 days end on 2026-09-30.
-const START_MS: i64 = 1_783_036_800_000;
+pub(crate) const START_MS: i64 = 1_783_036_800_000;
 const BATCH: i64 = 500_000;
 
 /// Fills a fresh workspace with `clicks` clicks (SQLite generates the rows) and brings its rollups up to date.
-fn build(dir: &Path, clicks: i64) -> Result<()> {
+pub(crate) fn build(dir: &Path, clicks: i64) -> Result<()> {
     let store = Store::open(dir)?;
     store.write::<_, StoreError>(|tx| {
         tx.execute(
@@ -104,11 +104,11 @@ fn after_crash(dir: &Path) -> Result<Duration> {
     Ok(open)
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }

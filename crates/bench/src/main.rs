@@ -9,11 +9,15 @@
 //! `b4-open [--clicks N,M,…] [--runs R]`: open a workspace of each size and show its first screen (the last month's
 //! dashboard) vs a plain SQLite open of the same file; and the open after a crash (the full integrity check).
 //!
+//! `b4-query [--clicks N] [--players P] [--runs R]`: the dashboard for a month and for the whole range on a large
+//! workspace vs DuckDB running the same aggregates over the same rows (its venv: `crates/bench/peer/setup.sh`).
+//!
 //! `b5 [--activity-rows N] [--deals M]`: compute one month of commission over every plan kind vs SQLite reading the
 //! same rows (`SUM … GROUP BY`).
 
 mod b2;
 mod b4;
+mod b4_query;
 mod b5;
 
 use affops_core::api::{ColumnMapping, ImportPreset};
@@ -46,6 +50,16 @@ enum Bench {
         clicks: Vec<i64>,
         /// Timed runs per size.
         #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
+    /// B4 (queries): the dashboard for a month and the whole range vs DuckDB over the same rows.
+    B4Query {
+        #[arg(long, default_value_t = 10_000_000)]
+        clicks: i64,
+        /// Players (default: one per ten clicks).
+        #[arg(long)]
+        players: Option<i64>,
+        #[arg(long, default_value_t = 30)]
         runs: usize,
     },
     /// B5: one month of commission over 1 M activity rows and 5 M deals vs reading the same rows.
@@ -251,6 +265,11 @@ fn main() -> Result<()> {
         } => b1(rows, dir, keep, skip_peer),
         Bench::B2 { conversions } => b2::run(conversions),
         Bench::B4Open { clicks, runs } => b4::run(&clicks, runs.max(1)),
+        Bench::B4Query {
+            clicks,
+            players,
+            runs,
+        } => b4_query::run(clicks, players.unwrap_or(clicks / 10), runs.max(1)),
         Bench::B5 {
             activity_rows,
             deals,

@@ -64,12 +64,23 @@ pub fn report(
     let (from, to) = (period.from.clone(), period.to.clone());
     let by_affiliate: BTreeMap<String, Counts> =
         ws.store().read::<_, crate::store::StoreError>(|c| {
+            // A conversion delivered by several channels (the operator's S2S postback or the pixel on Affops'
+            // listener, and the tracker's API or file) counts once, under the first of S2S, pixel, batch, API: the
+            // channel the conversion depended on. Identity: the click (transaction id) and the order.
             let mut stmt = c.prepare(
-                "SELECT a.external_id, a.name, cv.arrival, COUNT(*),
-                    COALESCE(SUM(CASE WHEN cv.currency = ?4 THEN cv.payout_micros ELSE 0 END), 0)
-             FROM conversions cv JOIN affiliates a ON a.id = cv.affiliate_id
-             WHERE cv.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR cv.program_id = ?3)
-             GROUP BY cv.affiliate_id, cv.arrival",
+                "WITH r AS (
+                     SELECT cv.affiliate_id, cv.arrival, cv.currency, cv.payout_micros,
+                            CASE WHEN cv.transaction_id <> '' THEN cv.transaction_id || '|' || cv.order_ref
+                                 ELSE 'id:' || cv.id END AS k,
+                            CASE cv.arrival WHEN 's2s' THEN 0 WHEN 'pixel' THEN 1 WHEN 'batch' THEN 2 ELSE 3 END AS rank
+                       FROM conversions cv
+                      WHERE cv.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR cv.program_id = ?3)),
+                 best AS (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY k ORDER BY rank) AS n FROM r)
+                 SELECT a.external_id, a.name, b.arrival, COUNT(*),
+                        COALESCE(SUM(CASE WHEN b.currency = ?4 THEN b.payout_micros ELSE 0 END), 0)
+                   FROM best b JOIN affiliates a ON a.id = b.affiliate_id
+                  WHERE b.n = 1
+                  GROUP BY b.affiliate_id, b.arrival",
             )?;
             let mut rows = stmt.query(params![from, to, program_id, program.currency])?;
             let mut out: BTreeMap<String, Counts> = BTreeMap::new();

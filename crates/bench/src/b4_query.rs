@@ -125,7 +125,12 @@ fn peer(db: &Path, runs: usize) -> Result<Vec<Vec<Duration>>> {
     let folder = tempfile::tempdir()?;
     let out = folder.path();
     export(db, out, "clicks", "SELECT affiliate_id, day FROM clicks")?;
-    export(db, out, "players", "SELECT id, affiliate_id, day FROM players")?;
+    export(
+        db,
+        out,
+        "players",
+        "SELECT id, affiliate_id, day FROM players",
+    )?;
     export(
         db,
         out,
@@ -145,30 +150,43 @@ fn peer(db: &Path, runs: usize) -> Result<Vec<Vec<Duration>>> {
         .output()
         .with_context(|| format!("running {}", python.display()))?;
     if !o.status.success() {
-        bail!("the DuckDB peer failed: {}", String::from_utf8_lossy(&o.stderr));
+        bail!(
+            "the DuckDB peer failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     let times: std::collections::HashMap<String, Vec<f64>> = serde_json::from_slice(&o.stdout)?;
     QUERIES
         .iter()
         .map(|(name, _, _)| {
             let v = times.get(*name).context("the peer skipped a query")?;
-            Ok(v.iter().map(|ms| Duration::from_secs_f64(ms / 1000.0)).collect())
+            Ok(v.iter()
+                .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+                .collect())
         })
         .collect()
 }
 
 fn p95(mut v: Vec<Duration>) -> Duration {
     v.sort();
-    v[((v.len() * 95).div_ceil(100)).saturating_sub(1).min(v.len() - 1)]
+    v[((v.len() * 95).div_ceil(100))
+        .saturating_sub(1)
+        .min(v.len() - 1)]
 }
 
 #[allow(clippy::float_arithmetic)] // timings and ratios for people, never money
 pub fn run(clicks: i64, players: i64, runs: usize) -> Result<()> {
     let dir = tempfile::tempdir()?;
+    if std::env::var_os("AFFOPS_BENCH_KEEP").is_some() {
+        eprintln!("  (keeping the workspace: {})", dir.path().display());
+    }
     let t = Instant::now();
     b4::build(dir.path(), clicks)?;
     add_players(dir.path(), players)?;
-    eprintln!("  (built {clicks} clicks, {players} players in {:.1} s)", t.elapsed().as_secs_f64());
+    eprintln!(
+        "  (built {clicks} clicks, {players} players in {:.1} s)",
+        t.elapsed().as_secs_f64()
+    );
     let db = dir.path().join(DB_FILE);
     let ours = ours(dir.path(), runs)?;
     let peer = peer(&db, runs)?;
@@ -190,5 +208,8 @@ pub fn run(clicks: i64, players: i64, runs: usize) -> Result<()> {
         );
     }
     println!("all times in ms; target: p95 < 50 ms warm");
+    if std::env::var_os("AFFOPS_BENCH_KEEP").is_some() {
+        let _ = dir.keep();
+    }
     Ok(())
 }

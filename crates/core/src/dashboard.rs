@@ -65,7 +65,11 @@ pub fn resolve_period(
     program: &Program,
     q: &DashboardQuery,
 ) -> Result<Period, CoreError> {
-    let range = ws.store().read(|c| programs::data_range(c, program.id))?;
+    // The data range only fills a missing bound: a period given in full never reads it.
+    let range = match (&q.from, &q.to) {
+        (Some(_), Some(_)) => None,
+        _ => ws.store().read(|c| programs::data_range(c, program.id))?,
+    };
     let from = q
         .from
         .clone()

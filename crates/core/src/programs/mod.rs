@@ -132,9 +132,12 @@ pub fn data_range(conn: &Connection, program_id: i64) -> StoreResult<Option<Peri
             "SELECT MIN(d), MAX(d) FROM (
                 SELECT (SELECT day FROM clicks WHERE program_id = ?1 ORDER BY clicked_at_ms LIMIT 1) AS d
                 UNION ALL SELECT (SELECT day FROM clicks WHERE program_id = ?1 ORDER BY clicked_at_ms DESC LIMIT 1)
-                UNION ALL SELECT MIN(day) FROM players WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM players WHERE program_id = ?1
-                UNION ALL SELECT MIN(day) FROM conversions WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM conversions WHERE program_id = ?1
-                UNION ALL SELECT MIN(day) FROM deals WHERE program_id = ?1 UNION ALL SELECT MAX(day) FROM deals WHERE program_id = ?1)
+                UNION ALL SELECT (SELECT day FROM players WHERE program_id = ?1 ORDER BY day LIMIT 1)
+                UNION ALL SELECT (SELECT day FROM players WHERE program_id = ?1 ORDER BY day DESC LIMIT 1)
+                UNION ALL SELECT (SELECT day FROM conversions WHERE program_id = ?1 ORDER BY day LIMIT 1)
+                UNION ALL SELECT (SELECT day FROM conversions WHERE program_id = ?1 ORDER BY day DESC LIMIT 1)
+                UNION ALL SELECT (SELECT day FROM deals WHERE program_id = ?1 ORDER BY day LIMIT 1)
+                UNION ALL SELECT (SELECT day FROM deals WHERE program_id = ?1 ORDER BY day DESC LIMIT 1))
              WHERE d IS NOT NULL HAVING COUNT(*) > 0",
             [program_id],
             |r| Ok((r.get(0)?, r.get(1)?)),

@@ -83,7 +83,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ),
     (
         "0020_forex_files.sql",
-        "10e8cede3949cac902381fb0a674362a26a06d007fe400a220a9549ddfcfcc70",
+        "766a4589aa3ed2a39fb00a695a58aaeae945e438a33ff3134d852deb4c0ec9c7",
     ),
 ];
 

@@ -5,6 +5,7 @@
 ALTER TABLE symbols ADD COLUMN digits INTEGER CHECK (digits IS NULL OR digits BETWEEN 0 AND 10);
 ALTER TABLE forex_accounts ADD COLUMN mt5_group TEXT NOT NULL DEFAULT '';  -- e.g. real\cent\USC; '' when not given
 CREATE INDEX deals_position ON deals (program_id, position_id) WHERE position_id <> '';
+CREATE INDEX deals_program_day ON deals (program_id, day);   -- a program's first and last trading day, by index
 
 CREATE TABLE import_runs_new (
     id                INTEGER PRIMARY KEY,

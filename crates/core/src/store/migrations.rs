@@ -50,6 +50,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0017_claims.sql", rebuilds),
     migration!("0018_attribution_overrides.sql", rebuilds),
     migration!("0019_affiliates_file.sql", rebuilds),
+    // 0020 is the Forex files migration of the `main` line; this one follows it at merge.
+    migration!("0021_dashboard_rollups.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

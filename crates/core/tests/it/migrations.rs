@@ -81,6 +81,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0019_affiliates_file.sql",
         "d5876972fd17ab9ea0bbe1a3010cef0c1551891ae60db7700853372e31dcc70e",
     ),
+    (
+        "0021_dashboard_rollups.sql",
+        "86d3b860346678c6c5bdd9a14a41f2147c372e35a759be76dfb3d647778c3d45",
+    ),
 ];
 
 #[test]

@@ -698,8 +698,7 @@ pub fn build(
         };
         let mut before: Option<(Acc, Option<i64>)> = sides
             .iter()
-            .filter(|(_, (_, b))| *b != Acc::default())
-            .last()
+            .rfind(|(_, (_, b))| *b != Acc::default())
             .map(|(k, (_, b))| {
                 let (f, t) = clip(k, &previous);
                 (*b, commission_in(&periods, &f, &t, affiliate))

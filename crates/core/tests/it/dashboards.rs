@@ -11,8 +11,6 @@ use affops_core::store::StoreError;
 use affops_core::workspace::Workspace;
 use rusqlite::params;
 
-const DAY_MS: i64 = 86_400_000;
-
 fn ms(day: &str) -> i64 {
     let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
     d.and_hms_opt(12, 0, 0)
@@ -122,6 +120,7 @@ impl World {
 /// - aff-a: p1 (click c1, sub s1, DE, Jan 5; FTD 100, a 50 deposit in Feb; NGR 50 Jan, 60 Feb, 10 Mar),
 ///   p2 (c2, s2, FR, Jan 6; FTD 20; NGR −5 Jan), p4 (c3, s1, DE, Feb 3; FTD 40; NGR 30 Feb).
 /// - aff-b: p3 (c4, no sub, AT, Jan 10; FTD 30; NGR 30 Jan); a lone click on Mar 2.
+///
 /// Ledger: January CPA 40 per player (aff-a 80 for p1, p2; aff-b 40 for p3) and aff-a RevShare 10; February
 /// CPA 40 for p4.
 fn world() -> World {
@@ -527,5 +526,4 @@ fn demo_breakdown_agrees_with_the_dashboard_and_with_itself() {
         assert_eq!(sum(&days), sum(&weeks), "{from}..{to}");
         assert_eq!(totals(&days.totals), totals(&months.totals));
     }
-    let _ = DAY_MS;
 }

@@ -27,6 +27,8 @@ const COMMANDS: &[&str] = &[
     "dashboard",
     "coverage",
     "dashboard_alerts",
+    "breakdown",
+    "cohorts",
     "list_sources",
     "save_source",
     "test_source",

@@ -54,6 +54,8 @@ fn main() {
             commands::workspace::dashboard,
             commands::workspace::coverage,
             commands::workspace::dashboard_alerts,
+            commands::workspace::breakdown,
+            commands::workspace::cohorts,
             commands::sources::list_sources,
             commands::sources::save_source,
             commands::sources::test_source,

@@ -6,6 +6,7 @@
 mod attribution_cmd;
 mod claims_cmd;
 mod commission_cmd;
+mod dashboards_cmd;
 mod demo;
 mod detect_cmd;
 mod dispute_cmd;
@@ -107,6 +108,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A period split by affiliate, sub_id, country, brand, day, week or month, vs the period before.
+    Breakdown(dashboards_cmd::BreakdownArgs),
+    /// Players by registration month: retention, cumulative NGR per player, payback month.
+    Cohorts(dashboards_cmd::CohortsArgs),
     /// Programs: list (the default; also `programs`), add, edit (name, vertical, currency, time zone, brands).
     #[command(visible_alias = "programs")]
     Program(programs_cmd::ProgramsArgs),
@@ -187,6 +192,8 @@ impl Command {
             Command::Qualify(a) => a.json,
             Command::Fraud(c) => c.json(),
             Command::Program(a) => a.json,
+            Command::Breakdown(a) => a.json,
+            Command::Cohorts(a) => a.json,
             Command::Lines(a) => a.json,
             Command::Payee(a) => a.json,
             Command::Payout(a) => a.json,
@@ -287,6 +294,8 @@ fn dispatch(cx: &Ctx, command: Command, rt: &tokio::runtime::Runtime) -> Result<
                 print_dashboard(&d);
             }
         }
+        Command::Breakdown(a) => dashboards_cmd::breakdown(cx, a)?,
+        Command::Cohorts(a) => dashboards_cmd::cohorts(cx, a)?,
         Command::People(a) => people_cmd::people(cx, a)?,
         Command::Settings(a) => people_cmd::settings(cx, a)?,
         Command::Audit(a) => people_cmd::audit(Some(cx), a)?,

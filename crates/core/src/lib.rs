@@ -25,7 +25,9 @@
 pub mod api;
 pub mod attribution;
 pub mod audit;
+pub mod breakdown;
 pub mod charts;
+pub mod cohorts;
 pub mod commission;
 pub mod coverage;
 pub mod credentials;

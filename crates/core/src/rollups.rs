@@ -24,7 +24,8 @@ pub fn mark_player_days(tx: &Transaction<'_>, program_id: i64, player_id: i64) -
     tx.prepare_cached(
         "INSERT OR IGNORE INTO rollup_dirty (program_id, day)
          SELECT ?1, day FROM money_movements WHERE player_id = ?2
-         UNION SELECT ?1, day FROM players WHERE id = ?2",
+         UNION SELECT ?1, day FROM players WHERE id = ?2
+         UNION SELECT ?1, day FROM player_activity_daily WHERE player_id = ?2",
     )?
     .execute(params![program_id, player_id])?;
     Ok(())
@@ -66,6 +67,14 @@ pub fn refresh(tx: &Transaction<'_>) -> StoreResult<usize> {
         );
         recompute_day(tx, *program_id, day, window)?;
     }
+    // The cohort rollup is per calendar month: each month with a dirty day is recomputed once.
+    let months: std::collections::BTreeSet<(i64, &str)> = dirty
+        .iter()
+        .filter_map(|(p, d)| d.get(..7).map(|m| (*p, m)))
+        .collect();
+    for (program_id, month) in months {
+        recompute_cohort_month(tx, program_id, month)?;
+    }
     tx.execute("DELETE FROM rollup_dirty", [])?;
     Ok(dirty.len())
 }
@@ -79,41 +88,94 @@ fn recompute_day(
 ) -> StoreResult<()> {
     tx.prepare_cached("DELETE FROM rollup_daily WHERE program_id = ?1 AND day = ?2")?
         .execute(params![program_id, day])?;
-    // Registrations and FTDs take the sub-ID of the player's click, when there is one.
+    // Registrations, FTDs, deposits and NGR take the sub-ID of the player's click, when there is one.
     tx.prepare_cached(
         "INSERT INTO rollup_daily (program_id, day, affiliate_id, sub_id, country, brand_id,
-                                   clicks, registrations, ftds, ftd_amount_micros, approved_conversions)
+                                   clicks, registrations, ftds, ftd_amount_micros, approved_conversions,
+                                   deposits_micros, ngr_micros)
          SELECT ?1, ?2, affiliate_id, sub_id, country, brand_id,
-                SUM(clicks), SUM(registrations), SUM(ftds), SUM(ftd_amount_micros), SUM(approved)
+                SUM(clicks), SUM(registrations), SUM(ftds), SUM(ftd_amount_micros), SUM(approved),
+                SUM(deposits_micros), SUM(ngr_micros)
          FROM (
             SELECT affiliate_id, sub1 AS sub_id, country, 0 AS brand_id,
-                   COUNT(*) AS clicks, 0 AS registrations, 0 AS ftds, 0 AS ftd_amount_micros, 0 AS approved
+                   COUNT(*) AS clicks, 0 AS registrations, 0 AS ftds, 0 AS ftd_amount_micros, 0 AS approved,
+                   0 AS deposits_micros, 0 AS ngr_micros
               FROM clicks WHERE program_id = ?1 AND clicked_at_ms >= ?3 AND clicked_at_ms < ?4 AND day = ?2
              GROUP BY affiliate_id, sub1, country
             UNION ALL
-            SELECT p.affiliate_id, COALESCE(c.sub1, ''), p.country, COALESCE(p.brand_id, 0), 0, COUNT(*), 0, 0, 0
+            SELECT p.affiliate_id, COALESCE(c.sub1, ''), p.country, COALESCE(p.brand_id, 0), 0, COUNT(*), 0, 0, 0,
+                   0, 0
               FROM players p LEFT JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
              WHERE p.program_id = ?1 AND p.day = ?2 AND p.affiliate_id IS NOT NULL
              GROUP BY 1, 2, 3, 4
             UNION ALL
-            SELECT p.affiliate_id, COALESCE(c.sub1, ''), p.country, COALESCE(p.brand_id, 0), 0, 0, COUNT(*),
-                   SUM(CASE WHEN m.currency = pr.currency THEN m.amount_micros ELSE 0 END), 0
+            SELECT p.affiliate_id, COALESCE(c.sub1, ''), p.country, COALESCE(p.brand_id, 0), 0, 0,
+                   SUM(m.is_ftd),
+                   SUM(CASE WHEN m.is_ftd = 1 AND m.currency = pr.currency THEN m.amount_micros ELSE 0 END), 0,
+                   SUM(CASE WHEN m.kind = 'deposit' AND m.currency = pr.currency THEN m.amount_micros ELSE 0 END),
+                   0
               FROM money_movements m
               JOIN players p ON p.id = m.player_id
               JOIN programs pr ON pr.id = m.program_id
               LEFT JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
-             WHERE m.program_id = ?1 AND m.day = ?2 AND m.is_ftd = 1 AND p.affiliate_id IS NOT NULL
+             WHERE m.program_id = ?1 AND m.day = ?2 AND (m.is_ftd = 1 OR m.kind = 'deposit')
+               AND p.affiliate_id IS NOT NULL
+             GROUP BY 1, 2, 3, 4
+            UNION ALL
+            SELECT p.affiliate_id, COALESCE(c.sub1, ''), p.country, COALESCE(p.brand_id, 0), 0, 0, 0, 0, 0, 0,
+                   SUM(CASE WHEN a.currency = pr.currency
+                            THEN a.bets_micros - a.wins_micros - a.bonuses_micros - a.chargebacks_micros
+                                 - a.fees_micros - a.taxes_micros
+                            ELSE 0 END)
+              FROM player_activity_daily a
+              JOIN players p ON p.id = a.player_id
+              JOIN programs pr ON pr.id = p.program_id
+              LEFT JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
+             WHERE a.day = ?2 AND p.program_id = ?1 AND p.affiliate_id IS NOT NULL
              GROUP BY 1, 2, 3, 4
             UNION ALL
             SELECT affiliate_id, sub1, country, 0, 0, 0, 0, 0,
                    COUNT(DISTINCT CASE WHEN transaction_id <> '' AND order_ref <> ''
                                        THEN transaction_id || char(31) || order_ref
-                                       ELSE 'id' || char(31) || id END)
+                                       ELSE 'id' || char(31) || id END), 0, 0
               FROM conversions WHERE program_id = ?1 AND day = ?2 AND status = 'approved' AND affiliate_id IS NOT NULL
              GROUP BY 1, 2, 3
          )
          GROUP BY affiliate_id, sub_id, country, brand_id",
     )?
     .execute(params![program_id, day, window.0, window.1])?;
+    Ok(())
+}
+
+/// Recomputes one calendar month (`YYYY-MM`) of the cohort rollup: per registration month and affiliate, the
+/// players active in the month (a deposit, or an activity day with deposits or bets) and their deposits and NGR
+/// (program currency; NGR by the default formula, as in `rollup_daily`).
+fn recompute_cohort_month(tx: &Transaction<'_>, program_id: i64, month: &str) -> StoreResult<()> {
+    tx.prepare_cached("DELETE FROM rollup_cohort_monthly WHERE program_id = ?1 AND month = ?2")?
+        .execute(params![program_id, month])?;
+    let (first, last) = (format!("{month}-01"), format!("{month}-31"));
+    tx.prepare_cached(
+        "INSERT INTO rollup_cohort_monthly (program_id, month, cohort_month, affiliate_id, active_players,
+                                            deposits_micros, ngr_micros)
+         SELECT ?1, ?2, substr(p.day, 1, 7), p.affiliate_id,
+                COUNT(DISTINCT CASE WHEN x.active THEN x.player_id END), SUM(x.deposits), SUM(x.ngr)
+         FROM (
+            SELECT m.player_id, m.amount_micros > 0 AS active,
+                   CASE WHEN m.currency = pr.currency THEN m.amount_micros ELSE 0 END AS deposits, 0 AS ngr
+              FROM money_movements m JOIN programs pr ON pr.id = m.program_id
+             WHERE m.program_id = ?1 AND m.day BETWEEN ?3 AND ?4 AND m.kind = 'deposit'
+            UNION ALL
+            SELECT a.player_id, a.deposits_micros > 0 OR a.bets_micros > 0, 0,
+                   CASE WHEN a.currency = pr.currency
+                        THEN a.bets_micros - a.wins_micros - a.bonuses_micros - a.chargebacks_micros
+                             - a.fees_micros - a.taxes_micros
+                        ELSE 0 END
+              FROM player_activity_daily a JOIN players q ON q.id = a.player_id JOIN programs pr ON pr.id = q.program_id
+             WHERE a.day BETWEEN ?3 AND ?4 AND q.program_id = ?1
+         ) x JOIN players p ON p.id = x.player_id
+         WHERE p.affiliate_id IS NOT NULL
+         GROUP BY substr(p.day, 1, 7), p.affiliate_id",
+    )?
+    .execute(params![program_id, month, first, last])?;
     Ok(())
 }

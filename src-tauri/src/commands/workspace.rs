@@ -90,3 +90,23 @@ pub async fn dashboard_alerts(
 ) -> Result<Vec<DashboardAlert>, ApiError> {
     console.run(ops::reports::dashboard_alerts).await
 }
+
+#[tauri::command]
+pub async fn breakdown(
+    console: State<'_, Console>,
+    request: BreakdownQuery,
+) -> Result<Breakdown, ApiError> {
+    console
+        .run(move |cx| ops::reports::breakdown(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn cohorts(
+    console: State<'_, Console>,
+    request: CohortQuery,
+) -> Result<Cohorts, ApiError> {
+    console
+        .run(move |cx| ops::reports::cohorts(cx, request))
+        .await
+}

@@ -89,6 +89,8 @@ const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
   dashboard: [{ from: '2025-06-01', to: '2025-06-02' }],
   coverage: [{ from: '2025-06-01', to: '2025-06-30' }],
   dashboardAlerts: [],
+  breakdown: [{ from: '2025-06-01', to: '2025-06-30', dimension: 'sub_id', affiliate: 'aff-1' }],
+  cohorts: [{ months: 6, affiliate: 'aff-1' }],
   listSources: [],
   saveSource: [{ name: 'T', kind: 'everflow', base_url: 'https://t.example', window_days: 30, page_size: 100, overlap_minutes: 0, enabled: true }],
   testSource: ['T'],

@@ -28,12 +28,16 @@ import type {
   AuditExportResult,
   AuditFilter,
   AuditPage,
+  Breakdown,
+  BreakdownQuery,
   BacktestRequest,
   BacktestResult,
   ChangePassphraseRequest,
   ClaimCasesRequest,
   ClaimsQuery,
   ClaimsReport,
+  CohortQuery,
+  Cohorts,
   ColumnMapping,
   ComputeResult,
   ConnectionTest,
@@ -194,6 +198,10 @@ export interface Backend {
   coverage(request: DashboardQuery): Promise<CoverageReport>;
   /** Open flags and unreconciled payout per affiliate, for the dashboard (every program). */
   dashboardAlerts(): Promise<DashboardAlert[]>;
+  /** A period split by one dimension, against the same-length period before (docs/dashboards.md). */
+  breakdown(request: BreakdownQuery): Promise<Breakdown>;
+  /** Players by registration month: retention, LTV per player, payback month. */
+  cohorts(request: CohortQuery): Promise<Cohorts>;
   // ---- Sources and postbacks ----
   listSources(): Promise<SourcesOverview>;
   /** Adds or updates the source named `request.name`; omit `api_key` to keep the stored key. */
@@ -418,6 +426,8 @@ export const tauriBackend: Backend = {
   dashboard: (request) => call('dashboard', { request }),
   coverage: (request) => call('coverage', { request }),
   dashboardAlerts: () => call('dashboard_alerts'),
+  breakdown: (request) => call('breakdown', { request }),
+  cohorts: (request) => call('cohorts', { request }),
 
   listSources: () => call('list_sources'),
   saveSource: (request) => call('save_source', { request }),

@@ -141,6 +141,142 @@ daily_ftd_svg: string, freshness: Array<SourceFreshness>,
  */
 trading: TradingSummary | null, };
 
+export type Dimension = "affiliate" | "sub_id" | "country" | "brand" | "day" | "week" | "month";
+
+export type BreakdownQuery = { from?: string, to?: string, dimension: Dimension, affiliate?: string, };
+
+export type Change = { previous: string, change: string, change_percent: string | null, };
+
+export type RowChange = { clicks: Change, registrations: Change, ftds: Change, deposits: Change, ngr: Change, 
+/**
+ * Null when the row's commission or the previous one's cannot be attributed (see `commission`).
+ */
+commission: Change | null, 
+/**
+ * Forex only.
+ */
+lots: Change | null, };
+
+export type BreakdownRow = { 
+/**
+ * Unique within the breakdown: the affiliate's id, "affiliate/sub", the country or brand code, the day, the
+ * week's Monday, or the month (YYYY-MM). Empty for the totals.
+ */
+key: string, 
+/**
+ * What the table shows: the affiliate's name, the sub-ID ("(none)"), the country ("(unknown)"), the brand
+ * ("(no brand)"), the day, "week of …" or the month.
+ */
+label: string, 
+/**
+ * The affiliate of an affiliate or sub-ID row.
+ */
+affiliate_id: string | null, affiliate_name: string | null, clicks: number, registrations: number, ftds: number, 
+/**
+ * Deposits (every deposit, FTDs included) of attributed players.
+ */
+deposits: string, deposits_micros: string, 
+/**
+ * NGR = bets − wins − bonuses − chargebacks − fees − taxes of attributed players' daily activity.
+ */
+ngr: string, ngr_micros: string, 
+/**
+ * Commission the ledger holds for the commission periods lying wholly inside the row's span (affiliate and
+ * time rows, and the totals); null where it cannot be attributed exactly (sub-ID, country, brand rows; a
+ * time row shorter than a commission period).
+ */
+commission: string | null, commission_micros: string | null, 
+/**
+ * commission / FTDs rounded half-up to the currency's minor units; null without FTDs or commission.
+ */
+ecpa: string | null, ecpa_micros: string | null, 
+/**
+ * Forex: lots traded (opening trades; 2 places, half-up); null for iGaming.
+ */
+lots: string | null, 
+/**
+ * Forex: client accounts that opened a trade; null for iGaming.
+ */
+trading_clients: number | null, 
+/**
+ * Against the previous period; null for the first time row when the previous period holds nothing.
+ */
+change: RowChange | null, };
+
+export type Breakdown = { program: string, vertical: Vertical, currency: string, timezone: string, dimension: Dimension, 
+/**
+ * The affiliate looked inside, if any.
+ */
+affiliate: string | null, period: Period, 
+/**
+ * The same number of days just before `period`.
+ */
+previous_period: Period, rows: Array<BreakdownRow>, totals: BreakdownRow, 
+/**
+ * The commission periods whose ledger entries the totals count (those wholly inside the period).
+ */
+commission_periods: Array<Period>, 
+/**
+ * How this breakdown attributes commission, in a sentence.
+ */
+commission_note: string, 
+/**
+ * The largest changes (NGR; Forex: lots) as horizontal bars, rendered by plotters as a standalone SVG.
+ */
+movers_svg: string, };
+
+export type CohortQuery = { months?: number, affiliate?: string, };
+
+export type CohortMonth = { k: number, 
+/**
+ * YYYY-MM.
+ */
+month: string, 
+/**
+ * Players of the cohort with a deposit, or a day with deposits or bets, in the month.
+ */
+active_players: number, 
+/**
+ * active_players per 100 of the cohort, 2 places half-up.
+ */
+retention_percent: string, cumulative_deposits_per_player: string, cumulative_deposits_per_player_micros: string, cumulative_ngr_per_player: string, cumulative_ngr_per_player_micros: string, 
+/**
+ * The cohort's cumulative NGR (not per player), exact.
+ */
+cumulative_ngr: string, cumulative_ngr_micros: string, };
+
+export type CohortRow = { 
+/**
+ * YYYY-MM of registration (the program's reporting days).
+ */
+cohort: string, players: number, 
+/**
+ * CPA and CPL booked for these players (see [`ACQUISITION_LINES`]), program currency.
+ */
+commission: string, commission_micros: string, 
+/**
+ * k = 0 up to the months elapsed until the program's last month with data (at most the view's months − 1).
+ */
+months: Array<CohortMonth>, 
+/**
+ * The first k where the cohort's cumulative NGR ≥ its commission; null when not yet, or nothing was booked.
+ */
+payback_month: number | null, };
+
+export type Cohorts = { program: string, vertical: Vertical, currency: string, affiliate: string | null, 
+/**
+ * The program's last month with data (YYYY-MM); cohorts and curves end there. Null when there is no data.
+ */
+last_month: string | null, 
+/**
+ * Newest registration month first.
+ */
+cohorts: Array<CohortRow>, 
+/**
+ * Cumulative NGR per player by months since registration, one line per cohort.
+ */
+ltv_svg: string, };
+
 export type WorkspaceStatus = { data_dir: string, 
 /**
  * True once any source has synced rows into this workspace.

@@ -26,6 +26,7 @@ import { affiliateDetail, affiliatesPage, explanation, multiTouch, rulesView } f
 import { checklist, computeResult, importResult, periodView, planDetail, planPreview, PLANS, statement } from './commission';
 import { overview, payeesPage, runView } from './payouts';
 import { disputeRow, disputeView } from './disputes';
+import { breakdown, cohorts } from './dashboards';
 
 export const SUMMARY: SyncSummary = { streams: [], elapsed_ms: 1234 };
 
@@ -223,6 +224,8 @@ export function fakeBackend(over: Partial<Backend> = {}, { programs: initial = P
       coverageReport(q.from && q.to ? { period: { from: q.from, to: q.to } } : {}),
     ),
     dashboardAlerts: vi.fn(async () => []),
+    breakdown: vi.fn(async (q) => breakdown(q, { program: current().name, currency: current().currency })),
+    cohorts: vi.fn(async (q) => cohorts(q, { program: current().name, currency: current().currency })),
     listSources: vi.fn(async () => sourcesOverview()),
     saveSource: vi.fn(async (s) => source(s.name, { kind: s.kind, base_url: s.base_url, program: current()?.name ?? '' })),
     testSource: vi.fn(async () => ({ ok: true, message: 'HTTP 200, 1 row', latency_ms: 42 })),

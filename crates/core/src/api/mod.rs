@@ -42,6 +42,8 @@ pub use postback::PostbackSourceRequest;
 pub use crate::attribution::types::*;
 pub use crate::audit::query::{AuditFilter, AuditPage};
 pub use crate::audit::{AuditRow, Broken, VerifyReport};
+pub use crate::breakdown::{Breakdown, BreakdownQuery, BreakdownRow, Change, Dimension, RowChange};
+pub use crate::cohorts::{CohortMonth, CohortQuery, CohortRow, Cohorts};
 pub use crate::commission::period::FxRateInput;
 pub use crate::commission::plan::file::PlanFormat;
 pub use crate::commission::types::*;
@@ -92,6 +94,16 @@ pub fn typescript_bindings() -> String {
         TradingRow::decl(),
         TradingSummary::decl(),
         Dashboard::decl(),
+        Dimension::decl(),
+        BreakdownQuery::decl(),
+        Change::decl(),
+        RowChange::decl(),
+        BreakdownRow::decl(),
+        Breakdown::decl(),
+        CohortQuery::decl(),
+        CohortMonth::decl(),
+        CohortRow::decl(),
+        Cohorts::decl(),
         WorkspaceStatus::decl(),
         Progress::decl(),
         StreamSyncResult::decl(),

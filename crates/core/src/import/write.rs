@@ -544,6 +544,8 @@ impl ChunkWriter {
                    IS NOT (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![player_id, a.day, a.currency, m[0], m[1], m[2], m[3], m[4], m[5], m[6], raw_id])?;
+        // Deposits and NGR per day and the cohort months are rolled up from activity (see `rollups`).
+        crate::rollups::mark_dirty(tx, self.program_id, &a.day)?;
         Ok(None)
     }
 }

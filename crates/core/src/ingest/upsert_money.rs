@@ -129,6 +129,8 @@ pub(super) fn upsert_activity(
         )?
         .execute(values)?;
     if n == 1 {
+        // Deposits and NGR per day and the cohort months are rolled up from activity (see `rollups`).
+        ctx.mark_dirty(tx, &a.day)?;
         return Ok(Ok(Outcome::Inserted));
     }
     let n = tx
@@ -143,6 +145,9 @@ pub(super) fn upsert_activity(
                     OR taxes_micros IS NOT ?12)",
         )?
         .execute(values)?;
+    if n > 0 {
+        ctx.mark_dirty(tx, &a.day)?;
+    }
     Ok(Ok(if n > 0 {
         Outcome::Updated
     } else {

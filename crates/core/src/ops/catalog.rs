@@ -133,6 +133,10 @@ operations! {
     Coverage = "coverage", Access::Needs(View), Read, true;
     /// Open flags and unreconciled payout per affiliate.
     DashboardAlerts = "dashboard_alerts", Access::Needs(View), Read, false;
+    /// A period split by affiliate, sub-ID, country, brand, day, week or month, against the previous period.
+    Breakdown = "breakdown", Access::Needs(View), Read, true;
+    /// Players by registration month: retention, LTV curves, payback month.
+    Cohorts = "cohorts", Access::Needs(View), Read, true;
     // ---- Sources and postbacks -----------------------------------------------------------------------------
     /// Tracker and operator sources with their state.
     ListSources = "list_sources", Access::Needs(View), Read, false;

@@ -1,9 +1,12 @@
-//! The dashboard family: the per-affiliate funnel, how conversions arrived (coverage), and the alerts beside
-//! them.
+//! The dashboard family: the per-affiliate funnel, how conversions arrived (coverage), the alerts beside them,
+//! the breakdown of a period by one dimension and the registration cohorts.
 
 use super::catalog::Op;
 use super::context::Ctx;
-use crate::api::{ApiError, CoverageReport, Dashboard, DashboardAlert, DashboardQuery};
+use crate::api::{
+    ApiError, Breakdown, BreakdownQuery, CohortQuery, Cohorts, CoverageReport, Dashboard,
+    DashboardAlert, DashboardQuery,
+};
 
 pub fn dashboard(cx: &Ctx, q: DashboardQuery) -> Result<Dashboard, ApiError> {
     let a = cx.allow(Op::Dashboard)?;
@@ -21,4 +24,14 @@ pub fn dashboard_alerts(cx: &Ctx) -> Result<Vec<DashboardAlert>, ApiError> {
     Ok(crate::detect::service::dashboard_alerts(
         cx.workspace().store(),
     )?)
+}
+
+pub fn breakdown(cx: &Ctx, q: BreakdownQuery) -> Result<Breakdown, ApiError> {
+    let a = cx.allow(Op::Breakdown)?;
+    Ok(crate::breakdown::build(cx.workspace(), a.program()?, &q)?)
+}
+
+pub fn cohorts(cx: &Ctx, q: CohortQuery) -> Result<Cohorts, ApiError> {
+    let a = cx.allow(Op::Cohorts)?;
+    Ok(crate::cohorts::build(cx.workspace(), a.program()?, &q)?)
 }

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0018_attribution_overrides.sql", rebuilds),
     migration!("0019_affiliates_file.sql", rebuilds),
     migration!("0020_forex_files.sql", rebuilds),
+    migration!("0021_dashboard_rollups.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

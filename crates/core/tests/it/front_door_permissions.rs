@@ -66,6 +66,8 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::Dashboard => ops::reports::dashboard(cx, DashboardQuery::default()).map(drop),
         Op::Coverage => ops::reports::coverage(cx, DashboardQuery::default()).map(drop),
         Op::DashboardAlerts => ops::reports::dashboard_alerts(cx).map(drop),
+        Op::Breakdown => ops::reports::breakdown(cx, BreakdownQuery::default()).map(drop),
+        Op::Cohorts => ops::reports::cohorts(cx, CohortQuery::default()).map(drop),
         Op::ListSources => ops::sources::list_sources(cx).map(drop),
         Op::SaveSource => ops::sources::save_source(cx, SourceSettings::default()).map(drop),
         Op::TestSource => rt

@@ -13,6 +13,8 @@
 //! - `commission_store_forex`: deals in the store → lots, rebates, lots-based checklists, problems.
 //! - `commission_plans`: plan files (docs examples round-trip), validation with field paths, immutable versions.
 //! - `commission_preview`: what an unsaved plan version would have paid, next to the current plans.
+//! - `dashboards`: breakdown and cohorts: a hand-built world with known answers (commission, eCPA, period over
+//!   period, retention, payback) and the demo's invariants (totals = dashboard, sub-IDs add up, days = months).
 //! - `detect`, `detect_rules`: every fraud rule with a positive and a negative case.
 //! - `detect_flow`: validation, failing rules, idempotent/incremental runs, audited decisions, backtest.
 //! - `detect_fixture`: a store with rows inserted directly, for `detect` and `reconcile`.
@@ -59,6 +61,7 @@ mod commission_plans;
 mod commission_preview;
 mod commission_props;
 mod commission_store_forex;
+mod dashboards;
 mod detect;
 mod detect_derive;
 mod detect_fixture;

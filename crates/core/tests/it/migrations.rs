@@ -85,6 +85,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0020_forex_files.sql",
         "766a4589aa3ed2a39fb00a695a58aaeae945e438a33ff3134d852deb4c0ec9c7",
     ),
+    (
+        "0021_dashboard_rollups.sql",
+        "86d3b860346678c6c5bdd9a14a41f2147c372e35a759be76dfb3d647778c3d45",
+    ),
 ];
 
 #[test]

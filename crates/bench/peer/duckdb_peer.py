@@ -2,7 +2,7 @@
 
 Usage: duckdb_peer.py DIR RUNS QUERY_JSON
 DIR holds clicks.csv, players.csv and money.csv (exported from the Affops workspace by affops-bench b4-query);
-they are loaded into a DuckDB database file (untimed), then each query of QUERY_JSON ({name: [from, to]}) runs
+they are loaded into a DuckDB database file (untimed), then each query of QUERY_JSON ({name: [kind, from, to]}) runs
 RUNS times warm after one untimed run. Prints one JSON object: {name: [milliseconds per run]}.
 """
 
@@ -12,6 +12,22 @@ import sys
 import time
 
 import duckdb
+
+COUNTRY = """
+WITH r AS (SELECT country, COUNT(*) AS n FROM players WHERE day BETWEEN $from AND $to GROUP BY 1),
+     f AS (SELECT p.country, SUM(m.is_ftd) AS ftds, SUM(m.amount_micros) AS deposits
+             FROM money m JOIN players p ON p.id = m.player_id
+            WHERE m.kind = 'deposit' AND m.day BETWEEN $from AND $to GROUP BY 1)
+SELECT * FROM r FULL OUTER JOIN f USING (country) ORDER BY 1
+"""
+
+COHORTS = """
+SELECT date_trunc('month', p.day) AS cohort, date_trunc('month', m.day) AS month, COUNT(DISTINCT m.player_id) AS active,
+       SUM(m.amount_micros) AS deposits
+  FROM money m JOIN players p ON p.id = m.player_id
+ WHERE p.day BETWEEN $from AND $to AND m.kind = 'deposit'
+ GROUP BY 1, 2 ORDER BY 1, 2
+"""
 
 FUNNEL = """
 WITH c AS (SELECT affiliate_id, COUNT(*) AS n FROM clicks WHERE day BETWEEN $from AND $to GROUP BY 1),
@@ -35,13 +51,15 @@ def main() -> None:
         )
     con.execute("CHECKPOINT")
     out = {}
-    for name, (start, end) in queries.items():
+    sql = {"dashboard": FUNNEL, "country": COUNTRY, "cohorts": COHORTS}
+    for name, (kind, start, end) in queries.items():
         params = {"from": start, "to": end}
-        con.execute(FUNNEL, params).fetchall()
+        query = sql[kind]
+        con.execute(query, params).fetchall()
         times = []
         for _ in range(runs):
             t = time.perf_counter()
-            rows = con.execute(FUNNEL, params).fetchall()
+            rows = con.execute(query, params).fetchall()
             times.append((time.perf_counter() - t) * 1000.0)
             assert rows, "the peer's funnel is empty"
         out[name] = times

@@ -3,7 +3,8 @@
 //!
 //! The workspace: N clicks over 90 days (200 affiliates, as B4 open), N/10 players registered from those clicks,
 //! 40 % of them with a first deposit and a third with a later one; rollups current (as ingest leaves them).
-//! Ours: `dashboard::build` (the funnel per affiliate, the daily chart, freshness), warm, R runs after one untimed.
+//! Ours: the dashboard (the funnel per affiliate, the daily chart, freshness), the breakdown by country and the
+//! cohorts, as the app asks for them, warm, R runs after one untimed.
 //! Peer: the rows exported with `sqlite3 -csv`, loaded into a DuckDB file (untimed), the funnel query run R times
 //! warm by `crates/bench/peer/duckdb_peer.py` in the bench's own venv (`crates/bench/peer/setup.sh`).
 
@@ -65,27 +66,63 @@ fn add_players(dir: &Path, players: i64) -> Result<()> {
     Ok(())
 }
 
-/// The queries both sides run: a month, and the whole 90 days.
-const QUERIES: [(&str, &str, &str); 2] = [
-    ("month", "2026-09-01", "2026-09-30"),
-    ("whole range", "2026-07-03", "2026-09-30"),
+/// The queries both sides run: (name, kind, from, to). `dashboard`: the funnel per affiliate; `country`: the
+/// breakdown by player country (registrations, FTDs, deposits); `cohorts`: players by registration month, their
+/// activity and deposits by calendar month.
+const QUERIES: [(&str, &str, &str, &str); 5] = [
+    ("dashboard month", "dashboard", "2026-09-01", "2026-09-30"),
+    ("dashboard all", "dashboard", "2026-07-03", "2026-09-30"),
+    ("country month", "country", "2026-09-01", "2026-09-30"),
+    ("country all", "country", "2026-07-03", "2026-09-30"),
+    ("cohorts 3 mo", "cohorts", "2026-07-01", "2026-09-30"),
 ];
+
+/// One run of one of our queries.
+fn one(
+    ws: &Workspace,
+    program: &affops_core::programs::Program,
+    kind: &str,
+    from: &str,
+    to: &str,
+) -> Result<()> {
+    let (from, to) = (Some(from.to_string()), Some(to.to_string()));
+    match kind {
+        "dashboard" => {
+            let d = dashboard::build(ws, program, &DashboardQuery { from, to })?;
+            anyhow::ensure!(d.totals.ftds > 0, "the dashboard shows no FTDs");
+        }
+        "country" => {
+            let q = affops_core::breakdown::BreakdownQuery {
+                from,
+                to,
+                dimension: affops_core::breakdown::Dimension::Country,
+                affiliate: None,
+            };
+            let b = affops_core::breakdown::build(ws, program, &q)?;
+            anyhow::ensure!(!b.rows.is_empty(), "the breakdown is empty");
+        }
+        _ => {
+            let q = affops_core::cohorts::CohortQuery {
+                months: Some(3),
+                affiliate: None,
+            };
+            let c = affops_core::cohorts::build(ws, program, &q)?;
+            anyhow::ensure!(!c.cohorts.is_empty(), "no cohorts");
+        }
+    }
+    Ok(())
+}
 
 fn ours(dir: &Path, runs: usize) -> Result<Vec<Vec<Duration>>> {
     let ws = Workspace::open(dir)?;
     let program = affops_core::programs::resolve(ws.store(), None)?;
     let mut out = Vec::new();
-    for (_, from, to) in QUERIES {
-        let q = DashboardQuery {
-            from: Some(from.into()),
-            to: Some(to.into()),
-        };
-        let d = dashboard::build(&ws, &program, &q)?; // untimed: warms the page cache
-        anyhow::ensure!(d.totals.ftds > 0, "the dashboard shows no FTDs");
+    for (_, kind, from, to) in QUERIES {
+        one(&ws, &program, kind, from, to)?; // untimed: warms the page cache
         let mut times = Vec::with_capacity(runs);
         for _ in 0..runs {
             let t = Instant::now();
-            dashboard::build(&ws, &program, &q)?;
+            one(&ws, &program, kind, from, to)?;
             times.push(t.elapsed());
         }
         out.push(times);
@@ -129,7 +166,7 @@ fn peer(db: &Path, runs: usize) -> Result<Vec<Vec<Duration>>> {
         db,
         out,
         "players",
-        "SELECT id, affiliate_id, day FROM players",
+        "SELECT id, affiliate_id, day, country FROM players",
     )?;
     export(
         db,
@@ -139,7 +176,7 @@ fn peer(db: &Path, runs: usize) -> Result<Vec<Vec<Duration>>> {
     )?;
     let queries: serde_json::Map<String, serde_json::Value> = QUERIES
         .iter()
-        .map(|(name, from, to)| (name.to_string(), serde_json::json!([from, to])))
+        .map(|(name, kind, from, to)| (name.to_string(), serde_json::json!([kind, from, to])))
         .collect();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("peer/duckdb_peer.py");
     let o = Command::new(&python)
@@ -158,7 +195,7 @@ fn peer(db: &Path, runs: usize) -> Result<Vec<Vec<Duration>>> {
     let times: std::collections::HashMap<String, Vec<f64>> = serde_json::from_slice(&o.stdout)?;
     QUERIES
         .iter()
-        .map(|(name, _, _)| {
+        .map(|(name, _, _, _)| {
             let v = times.get(*name).context("the peer skipped a query")?;
             Ok(v.iter()
                 .map(|ms| Duration::from_secs_f64(ms / 1000.0))
@@ -190,16 +227,16 @@ pub fn run(clicks: i64, players: i64, runs: usize) -> Result<()> {
     let db = dir.path().join(DB_FILE);
     let ours = ours(dir.path(), runs)?;
     let peer = peer(&db, runs)?;
-    println!("B4 queries: {clicks} clicks, {players} players; {runs} warm runs each; ours = the dashboard (rollups), peer = DuckDB over the same rows");
+    println!("B4 queries: {clicks} clicks, {players} players; {runs} warm runs each; ours = the app's reads (rollups), peer = DuckDB over the same rows");
     println!(
-        "{:>12} | {:>9} {:>9} | {:>9} {:>9} | {:>9}",
+        "{:>15} | {:>9} {:>9} | {:>9} {:>9} | {:>9}",
         "query", "ours p50", "ours p95", "duck p50", "duck p95", "ours/duck"
     );
-    for (i, (name, _, _)) in QUERIES.iter().enumerate() {
+    for (i, (name, _, _, _)) in QUERIES.iter().enumerate() {
         let (o50, o95) = (b4::median(ours[i].clone()), p95(ours[i].clone()));
         let (d50, d95) = (b4::median(peer[i].clone()), p95(peer[i].clone()));
         println!(
-            "{name:>12} | {:>9.2} {:>9.2} | {:>9.2} {:>9.2} | {:>9.2}",
+            "{name:>15} | {:>9.2} {:>9.2} | {:>9.2} {:>9.2} | {:>9.2}",
             ms(o50),
             ms(o95),
             ms(d50),

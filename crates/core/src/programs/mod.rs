@@ -126,16 +126,19 @@ pub fn resolve(store: &Store, name: Option<&str>) -> Result<Program, CoreError> 
 }
 
 /// The days that hold the program's clicks, players, conversions or deals.
+// Players and conversions are read through their (day, affiliate) index in day order (`+program_id` keeps the
+// planner off the (program, external id) key, which would sort the whole program); clicks by their time index,
+// deals by (program, day).
 pub fn data_range(conn: &Connection, program_id: i64) -> StoreResult<Option<Period>> {
     let range: Option<(String, String)> = conn
         .query_row(
             "SELECT MIN(d), MAX(d) FROM (
                 SELECT (SELECT day FROM clicks WHERE program_id = ?1 ORDER BY clicked_at_ms LIMIT 1) AS d
                 UNION ALL SELECT (SELECT day FROM clicks WHERE program_id = ?1 ORDER BY clicked_at_ms DESC LIMIT 1)
-                UNION ALL SELECT (SELECT day FROM players WHERE program_id = ?1 ORDER BY day LIMIT 1)
-                UNION ALL SELECT (SELECT day FROM players WHERE program_id = ?1 ORDER BY day DESC LIMIT 1)
-                UNION ALL SELECT (SELECT day FROM conversions WHERE program_id = ?1 ORDER BY day LIMIT 1)
-                UNION ALL SELECT (SELECT day FROM conversions WHERE program_id = ?1 ORDER BY day DESC LIMIT 1)
+                UNION ALL SELECT (SELECT day FROM players WHERE +program_id = ?1 ORDER BY day LIMIT 1)
+                UNION ALL SELECT (SELECT day FROM players WHERE +program_id = ?1 ORDER BY day DESC LIMIT 1)
+                UNION ALL SELECT (SELECT day FROM conversions WHERE +program_id = ?1 ORDER BY day LIMIT 1)
+                UNION ALL SELECT (SELECT day FROM conversions WHERE +program_id = ?1 ORDER BY day DESC LIMIT 1)
                 UNION ALL SELECT (SELECT day FROM deals WHERE program_id = ?1 ORDER BY day LIMIT 1)
                 UNION ALL SELECT (SELECT day FROM deals WHERE program_id = ?1 ORDER BY day DESC LIMIT 1))
              WHERE d IS NOT NULL HAVING COUNT(*) > 0",

@@ -155,6 +155,28 @@ describe('errors', () => {
     expect(screen.queryByTestId('error-banner')).toBeNull();
   });
 
+  it('the full-scale demo is asked for when ticked, and Retry asks for the same scale', async () => {
+    const user = userEvent.setup();
+    let attempts = 0;
+    const backend = fakeBackend({
+      sessionStatus: vi
+        .fn<Backend['sessionStatus']>()
+        .mockResolvedValueOnce(EMPTY_WORKSPACE)
+        .mockResolvedValue(session(null, { demo_people: DEMO_PEOPLE })),
+      openDemoWorkspace: vi.fn(async () => {
+        attempts += 1;
+        if (attempts === 1) throw { code: 'source_failed', message: 'tracker returned HTTP 503' };
+        return SUMMARY;
+      }),
+    });
+    render(App, { backend });
+    await user.click(await screen.findByTestId('demo-full-scale'));
+    await user.click(screen.getByTestId('open-demo'));
+    await user.click(within(await screen.findByTestId('error-banner')).getByTestId('retry'));
+    expect(await screen.findByTestId('demo-people')).toBeInTheDocument();
+    expect(vi.mocked(backend.openDemoWorkspace).mock.calls.map((c) => c[0])).toEqual([{ scale: 'full' }, { scale: 'full' }]);
+  });
+
   it('a failed "Sync now" keeps the dashboard and retries sync_now', async () => {
     const user = userEvent.setup();
     const syncNow = vi

@@ -10,6 +10,7 @@ pub fn run(
     console: &Console,
     user: Option<String>,
     seed: u64,
+    scale: affops_core::api::DemoScale,
     json: bool,
     rt: &tokio::runtime::Runtime,
 ) -> Result<(), ApiError> {
@@ -24,7 +25,10 @@ pub fn run(
     let progress = Arc::new(move |p: Progress| show(&b, &p));
     let result = rt.block_on(ops::workspace::open_demo_workspace(
         &cx,
-        Some(seed),
+        affops_core::api::OpenDemoRequest {
+            seed: Some(seed),
+            scale,
+        },
         progress,
     ));
     bar.finish_and_clear();

@@ -61,6 +61,10 @@ enum Command {
         /// Seed of the demo world (the desktop app's demo uses the default).
         #[arg(long, default_value_t = affops_sandbox::WorldConfig::demo().seed)]
         seed: u64,
+        /// `month`: the demo month (seconds). `full`: the seed's scale, a casino with 2,000 new players a day for 90
+        /// days and a broker with 150 IBs trading about 40,000 lots a month (minutes).
+        #[arg(long, default_value = "month", value_parser = ["month", "full"])]
+        scale: String,
         /// Print the sync summary as JSON.
         #[arg(long)]
         json: bool,
@@ -267,7 +271,14 @@ fn run(cli: Cli) -> Result<(), ApiError> {
     let console = session::open(cli.data_dir)?;
     let rt = runtime()?;
     let result = match cli.command {
-        Command::Demo { seed, json } => demo::run(&console, cli.user, seed, json, &rt),
+        Command::Demo { seed, scale, json } => {
+            let scale = if scale == "full" {
+                affops_core::api::DemoScale::Full
+            } else {
+                affops_core::api::DemoScale::Month
+            };
+            demo::run(&console, cli.user, seed, scale, json, &rt)
+        }
         Command::Workspace(cmd) => people_cmd::workspace(&console, cmd),
         command => session::sign_in(&console, cli.user, cli.program)
             .and_then(|cx| dispatch(&cx, command, &rt)),

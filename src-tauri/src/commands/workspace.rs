@@ -15,9 +15,10 @@ pub async fn workspace_status(console: State<'_, Console>) -> Result<WorkspaceSt
 #[tauri::command]
 pub async fn open_demo_workspace(
     console: State<'_, Console>,
+    request: OpenDemoRequest,
     on_progress: Channel<Progress>,
 ) -> Result<SyncSummary, ApiError> {
-    ops::workspace::open_demo_workspace(&console.ctx(), None, forward(on_progress)).await
+    ops::workspace::open_demo_workspace(&console.ctx(), request, forward(on_progress)).await
 }
 
 #[tauri::command]

@@ -78,7 +78,7 @@ const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
   auditVerify: [],
   auditExport: ['audit.jsonl'],
   workspaceStatus: [],
-  openDemoWorkspace: [noop],
+  openDemoWorkspace: [{ scale: 'month' }, noop],
   syncNow: [{ full: true }, noop],
   listPrograms: [],
   selectProgram: ['Demo Broker'],

@@ -38,7 +38,7 @@ describe('tauriBackend speaks the Rust contract', () => {
     const mapping = { preset: 'clicks' as const, columns: [] };
     for (const [cmd, run] of [
       ['sync_now', (h: (p: Progress) => void) => tauriBackend.syncNow({ full: false }, h)],
-      ['open_demo_workspace', (h: (p: Progress) => void) => tauriBackend.openDemoWorkspace(h)],
+      ['open_demo_workspace', (h: (p: Progress) => void) => tauriBackend.openDemoWorkspace({ scale: 'full' }, h)],
       ['import_run', (h: (p: Progress) => void) => tauriBackend.importRun({ path: '/d/c.csv', source: 'B', mapping }, h)],
     ] as const) {
       mockIPC((c, args) => {

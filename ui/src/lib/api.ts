@@ -120,6 +120,7 @@ import type {
   StatementRequest,
   SyncRequest,
   SyncSummary,
+  OpenDemoRequest,
   VerifyReport,
   WorkspaceSettings,
   WorkspaceStatus,
@@ -177,7 +178,7 @@ export interface Backend {
   // ---- Workspace ----
   workspaceStatus(): Promise<WorkspaceStatus>;
   /** In an empty workspace, also creates the demo's people (nobody is signed in afterwards). */
-  openDemoWorkspace(onProgress: ProgressHandler): Promise<SyncSummary>;
+  openDemoWorkspace(request: OpenDemoRequest, onProgress: ProgressHandler): Promise<SyncSummary>;
   syncNow(request: SyncRequest, onProgress: ProgressHandler): Promise<SyncSummary>;
   /** The workspace's programs, the default one marked (the switcher's list). */
   listPrograms(): Promise<ProgramSummary[]>;
@@ -416,7 +417,7 @@ export const tauriBackend: Backend = {
   auditExport: (request) => call('audit_export', { request }),
 
   workspaceStatus: () => call('workspace_status'),
-  openDemoWorkspace: (onProgress) => call('open_demo_workspace', { onProgress: progressChannel(onProgress) }),
+  openDemoWorkspace: (request, onProgress) => call('open_demo_workspace', { request, onProgress: progressChannel(onProgress) }),
   syncNow: (request, onProgress) => call('sync_now', { request, onProgress: progressChannel(onProgress) }),
   listPrograms: () => call('list_programs'),
   selectProgram: (request) => call('select_program', { request }),

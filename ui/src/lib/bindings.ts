@@ -1388,6 +1388,14 @@ export type AuditExportResult = { path: string, rows: number, head_hash: string,
 
 export type SyncRequest = { full: boolean, };
 
+export type DemoScale = "month" | "full";
+
+export type OpenDemoRequest = { 
+/**
+ * The world's seed (default: the demo's).
+ */
+seed?: number, scale: DemoScale, };
+
 export type PlanFormat = "json" | "toml";
 
 export type PlanText = { text: string, format: PlanFormat, };

@@ -79,6 +79,36 @@ pub struct SyncRequest {
     pub full: bool,
 }
 
+/// How big a demo world to open: the demo month (seconds) or the seed's scale (minutes): a casino with 2,000 new
+/// players a day for 90 days and a broker with 150 IBs trading about 40,000 lots a month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DemoScale {
+    #[default]
+    Month,
+    Full,
+}
+
+impl DemoScale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Month => "month",
+            Self::Full => "full",
+        }
+    }
+}
+
+/// Opening the demo workspace: which world.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OpenDemoRequest {
+    /// The world's seed (default: the demo's).
+    #[ts(optional, type = "number")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub scale: DemoScale,
+}
+
 /// Every type the UI sees, in declaration order, for the generated bindings.
 pub fn typescript_bindings() -> String {
     let decls = [
@@ -238,6 +268,8 @@ pub fn typescript_bindings() -> String {
         VerifyReport::decl(),
         AuditExportResult::decl(),
         SyncRequest::decl(),
+        DemoScale::decl(),
+        OpenDemoRequest::decl(),
         PlanFormat::decl(),
         PlanText::decl(),
         ExportPlanRequest::decl(),

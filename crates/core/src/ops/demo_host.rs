@@ -20,9 +20,16 @@ pub fn default_seed() -> u64 {
     WorldConfig::demo().seed
 }
 
-/// Generates the demo world for `seed` and serves it on 127.0.0.1 (any free port).
-pub async fn start(seed: u64) -> Result<RunningDemo, ApiError> {
-    let world = Arc::new(generate(&WorldConfig::demo_workspace(seed)));
+/// Generates the demo world for `seed` at `scale` and serves it on 127.0.0.1 (any free port).
+pub async fn start(seed: u64, scale: crate::api::DemoScale) -> Result<RunningDemo, ApiError> {
+    let config = match scale {
+        crate::api::DemoScale::Month => WorldConfig::demo_workspace(seed),
+        crate::api::DemoScale::Full => WorldConfig::full_demo(seed),
+    };
+    // A full-scale world takes a while to generate: off the async threads.
+    let world = tokio::task::spawn_blocking(move || Arc::new(generate(&config)))
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the demo world: {e}")))?;
     let server = serve(
         world.clone(),
         ([127, 0, 0, 1], 0).into(),

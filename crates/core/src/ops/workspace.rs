@@ -6,8 +6,8 @@ use super::context::off_thread;
 use super::context::Ctx;
 use super::people::{create_demo_people, prepare_demo_people, record_people};
 use crate::api::{
-    ApiError, EditProgramRequest, ErrorCode, ProgramSettings, ProgramSummary, SyncRequest,
-    SyncSummary, WorkspaceStatus,
+    ApiError, DemoScale, EditProgramRequest, ErrorCode, OpenDemoRequest, ProgramSettings,
+    ProgramSummary, SyncRequest, SyncSummary, WorkspaceStatus,
 };
 use crate::ingest::ProgressFn;
 use crate::people::PeopleError;
@@ -29,20 +29,28 @@ pub fn workspace_status(cx: &Ctx) -> Result<WorkspaceStatus, ApiError> {
 
 /// The console's demo world (started on first use, kept for the console's life) and the instant it ends.
 #[cfg(feature = "demo")]
-async fn demo_world(cx: &Ctx, seed: Option<u64>) -> Result<(DemoEndpoint, i64), ApiError> {
+async fn demo_world(
+    cx: &Ctx,
+    seed: Option<u64>,
+    scale: DemoScale,
+) -> Result<(DemoEndpoint, i64), ApiError> {
     let mut guard = cx.console().inner_demo().lock().await;
     if let Some(d) = guard.as_ref() {
         return Ok((d.endpoint.clone(), d.end_ms));
     }
     let running =
-        super::demo_host::start(seed.unwrap_or_else(super::demo_host::default_seed)).await?;
+        super::demo_host::start(seed.unwrap_or_else(super::demo_host::default_seed), scale).await?;
     let out = (running.endpoint.clone(), running.end_ms);
     *guard = Some(running);
     Ok(out)
 }
 
 #[cfg(not(feature = "demo"))]
-async fn demo_world(_: &Ctx, _: Option<u64>) -> Result<(DemoEndpoint, i64), ApiError> {
+async fn demo_world(
+    _: &Ctx,
+    _: Option<u64>,
+    _: DemoScale,
+) -> Result<(DemoEndpoint, i64), ApiError> {
     Err(ApiError::new(
         ErrorCode::InvalidInput,
         "this build has no demo world",
@@ -64,16 +72,17 @@ pub async fn close_demo(cx: &Ctx) {
 /// transaction as the operation's audit entry.
 pub async fn open_demo_workspace(
     cx: &Ctx,
-    seed: Option<u64>,
+    req: OpenDemoRequest,
     progress: ProgressFn,
 ) -> Result<SyncSummary, ApiError> {
+    let OpenDemoRequest { seed, scale } = req;
     let a = blocking(cx, |cx| cx.allow(Op::OpenDemoWorkspace)).await?;
     let people = if a.person.is_none() {
         Some(off_thread(|| prepare_demo_people().map_err(ApiError::from)).await?)
     } else {
         None
     };
-    let (endpoint, end_ms) = demo_world(cx, seed).await?;
+    let (endpoint, end_ms) = demo_world(cx, seed, scale).await?;
     // The demo world is complete at its last day; a clock set earlier must not cut it short.
     let now_ms = cx.now_ms.max(end_ms);
     let summary = cx
@@ -82,11 +91,12 @@ pub async fn open_demo_workspace(
         .await?;
     let (stamp, detail) = (
         a.stamp()?.clone(),
-        serde_json::json!({"seed": seed, "streams": summary.streams.len()}),
+        serde_json::json!({"seed": seed, "scale": scale.as_str(), "streams": summary.streams.len()}),
     );
     let ws = cx.workspace().clone();
     off_thread(move || {
         ws.store().write(|tx| -> Result<(), PeopleError> {
+            crate::workspace::record_demo_scale(tx, scale.as_str(), stamp.at_ms)?;
             match &people {
                 Some(people) => {
                     let ids = create_demo_people(tx, people, stamp.at_ms)?;
@@ -110,7 +120,9 @@ pub async fn sync_now(
     let a = blocking(cx, move |cx| cx.allow_request(Op::SyncNow, &r)).await?;
     let ws = cx.workspace().clone();
     let demo = if off_thread(move || ws.has_demo_sources()).await? {
-        Some(demo_world(cx, None).await?)
+        let ws = cx.workspace().clone();
+        let scale = off_thread(move || ws.demo_scale()).await?;
+        Some(demo_world(cx, None, scale).await?)
     } else {
         None
     };

@@ -11,6 +11,7 @@ use crate::ingest::types::SyncSummary;
 use crate::ingest::{HttpPolicy, ProgressFn, Secrets, SourceConfig, SourceKind, SyncOptions};
 use crate::programs::{Program, Vertical};
 use crate::store::{Durability, StoreError, StoreResult};
+use rusqlite::OptionalExtension;
 use std::sync::Arc;
 
 /// The API key the built-in demo tracker and operator accept. Not a secret: the demo runs on loopback only.
@@ -46,6 +47,20 @@ impl DemoEndpoint {
         }
         Ok(())
     }
+}
+
+/// Records the scale the demo was opened at (read back by [`Workspace::demo_scale`]).
+pub fn record_demo_scale(
+    tx: &rusqlite::Transaction<'_>,
+    scale: &str,
+    now_ms: i64,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO workspace_settings (key, value, updated_at_ms) VALUES ('demo_scale', ?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at_ms = excluded.updated_at_ms",
+        rusqlite::params![scale, now_ms],
+    )?;
+    Ok(())
 }
 
 /// The demo programs' default plans: (vertical, plan file).
@@ -149,6 +164,22 @@ impl Workspace {
         })
         .await?;
         Ok(summary)
+    }
+
+    /// The scale the demo was opened at, so "Sync now" serves the same world again.
+    pub fn demo_scale(&self) -> StoreResult<crate::api::DemoScale> {
+        let v: Option<String> = self.store.read::<_, StoreError>(|c| {
+            Ok(c.query_row(
+                "SELECT value FROM workspace_settings WHERE key = 'demo_scale'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })?;
+        Ok(match v.as_deref() {
+            Some("full") => crate::api::DemoScale::Full,
+            _ => crate::api::DemoScale::Month,
+        })
     }
 
     /// Whether the demo sources are configured (then "Sync now" needs the demo sandbox running).

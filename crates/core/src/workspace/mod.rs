@@ -8,7 +8,8 @@ mod demo;
 mod derive;
 
 pub use demo::{
-    is_demo_source, DemoEndpoint, DEMO_API_KEY, DEMO_BROKER, DEMO_OPERATOR, DEMO_TRACKER,
+    is_demo_source, record_demo_scale, DemoEndpoint, DEMO_API_KEY, DEMO_BROKER, DEMO_OPERATOR,
+    DEMO_TRACKER,
 };
 pub use derive::DeriveSummary;
 

@@ -92,7 +92,7 @@ pub fn demo_workspace(now_ms: i64) -> (tempfile::TempDir, Workspace) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(ops::workspace::open_demo_workspace(
         &signed_in_as(&ws, "max", now_ms),
-        None,
+        Default::default(),
         Arc::new(|_| {}),
     ))
     .expect("demo");

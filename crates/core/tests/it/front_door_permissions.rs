@@ -48,7 +48,14 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::AuditExport => ops::audit::audit_export(cx, path).map(drop),
         Op::WorkspaceStatus => ops::workspace::workspace_status(cx).map(drop),
         Op::OpenDemoWorkspace => rt
-            .block_on(ops::workspace::open_demo_workspace(cx, Some(1), progress))
+            .block_on(ops::workspace::open_demo_workspace(
+                cx,
+                affops_core::api::OpenDemoRequest {
+                    seed: Some(1),
+                    ..Default::default()
+                },
+                progress,
+            ))
             .map(drop),
         Op::SyncNow => rt
             .block_on(ops::workspace::sync_now(

@@ -28,6 +28,9 @@ pub struct WorldConfig {
     pub fraud: FraudConfig,
     #[serde(default)]
     pub faults_injected: IntegrationFaults,
+    /// Round trips per Forex account at most (each of 0.01–2.00 lots); `None`: the demo's 30.
+    #[serde(default)]
+    pub forex_trips_max: Option<u32>,
 }
 
 /// How many instances of each fraud pattern to plant; 0 switches a pattern off. Counts rather than rates keep the
@@ -132,6 +135,20 @@ impl WorldConfig {
         }
     }
 
+    /// The seed's scale (`affops-cli demo --scale full`): 90 days of a casino with about 2,000 new players a day
+    /// (36,500 clicks a day at the world's ~5.5 % registration rate) from 300 affiliates, and a broker with 150 IBs
+    /// whose 1,800 clients trade about 40,000 lots a month; ends with the demo month.
+    pub fn full_demo(seed: u64) -> Self {
+        Self {
+            affiliates: 300,
+            days: 90,
+            clicks_per_day: 36_500,
+            start: demo_start() - chrono::Duration::days(59),
+            forex_trips_max: Some(300),
+            ..Self::demo_workspace(seed)
+        }
+    }
+
     /// A world small enough to page through over HTTP in a test in well under a second.
     pub fn small(seed: u64) -> Self {
         Self {
@@ -172,6 +189,7 @@ impl WorldConfig {
             forex: false,
             fraud: FraudConfig::default(),
             faults_injected: IntegrationFaults::default(),
+            forex_trips_max: None,
         }
     }
 

@@ -204,7 +204,10 @@ pub(super) fn generate(cfg: &WorldConfig, injected: &mut Vec<Injected>) -> Forex
             usd_cents
         };
         g.push_balance(a.login, deposit_at, amount);
-        for _ in 0..g.rng.random_range(0..=TRIPS_MAX) {
+        for _ in 0..g
+            .rng
+            .random_range(0..=cfg.forex_trips_max.unwrap_or(TRIPS_MAX))
+        {
             let open = deposit_at + Duration::seconds(g.rng.random_range(60..span.max(61)));
             let hold = g.rng.random_range(HOLD_SECS);
             let sym = g.rng.random_range(0..SYMBOLS.len());

@@ -235,3 +235,41 @@ fn demo_world_has_plausible_shape() {
         );
     }
 }
+
+/// `affops-cli demo --scale full` is the seed's scale: about 2,000 new players a day over 90 days, and a broker of
+/// 150 IBs whose clients open about 40,000 standard lots a month.
+#[test]
+fn the_full_scale_demo_has_the_seeds_volumes() {
+    let cfg = WorldConfig::full_demo(42);
+    let world = generate(&cfg);
+    let per_day = world.players.len() as u64 / u64::from(cfg.days);
+    assert!(
+        (1_700..=2_300).contains(&per_day),
+        "{per_day} players a day"
+    );
+    let fx = world.forex.as_ref().expect("the broker");
+    assert_eq!(fx.ibs.len(), 150);
+    let cent: BTreeSet<&str> = fx
+        .symbols
+        .iter()
+        .filter(|s| s.is_cent)
+        .map(|s| s.name.as_str())
+        .collect();
+    let lots: Decimal = fx
+        .deals
+        .iter()
+        .filter(|d| d.entry == affops_sandbox::world::DealEntry::In)
+        .map(|d| {
+            if cent.contains(d.symbol.as_str()) {
+                d.volume / Decimal::ONE_HUNDRED
+            } else {
+                d.volume
+            }
+        })
+        .sum();
+    let per_month = lots * Decimal::from(30) / Decimal::from(cfg.days);
+    assert!(
+        (Decimal::from(30_000)..=Decimal::from(50_000)).contains(&per_month),
+        "{per_month} standard lots a month"
+    );
+}

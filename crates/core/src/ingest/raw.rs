@@ -1,6 +1,7 @@
 //! The raw archive: every page fetched, file chunk imported or postback received is kept exactly as it arrived,
 //! under the SHA-256 of those bytes, before anything is normalized; normalized rows point back to it
-//! (`raw_id`). The same bytes twice are stored once.
+//! (`raw_id`). The same bytes twice are stored once. The one change: a page that echoes the source's key (TUNE's
+//! `request.api_key`) is archived, and hashed, with the key replaced ([`without_secret`]).
 //!
 //! Large payloads (API pages, file chunks) are stored zstd-compressed: JSON pages and CSV chunks shrink 5–10×,
 //! which is most of what an import or a sync writes. Hashing and compressing happen in [`RawPayload::prepare`],

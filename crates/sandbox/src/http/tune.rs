@@ -165,10 +165,14 @@ fn refused(request: &HashMap<String, String>, e: &RequestError) -> Response {
     json_value(status, &body)
 }
 
-fn validate(
-    query: &HashMap<String, String>,
-    api_key: &str,
-) -> Result<(PageParams, Option<DateTime<Utc>>, Option<DateTime<Utc>>), RequestError> {
+/// A checked request: the page and the inclusive datetime window (either bound may be absent).
+struct Checked {
+    params: PageParams,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+}
+
+fn validate(query: &HashMap<String, String>, api_key: &str) -> Result<Checked, RequestError> {
     if query.get("api_key").map(String::as_str) != Some(api_key) {
         return Err(RequestError::Unauthorized);
     }
@@ -192,7 +196,7 @@ fn validate(
         page: parse_number(query, "page", 1, 1, u32::MAX)?,
         page_size: parse_number(query, "limit", LIMIT_DEFAULT, 1, LIMIT_MAX)?,
     };
-    Ok((params, from, to))
+    Ok(Checked { params, from, to })
 }
 
 /// `GET /Apiv3/json`
@@ -203,7 +207,7 @@ pub(super) async fn api(
     // The echo and the parameters: one value per name (`fields[]` repeats and is ignored).
     let query: HashMap<String, String> =
         pairs.into_iter().filter(|(k, _)| k != "fields[]").collect();
-    let (params, from, to) = match validate(&query, &state.api_key) {
+    let Checked { params, from, to } = match validate(&query, &state.api_key) {
         Ok(parsed) => parsed,
         Err(e) => return refused(&query, &e),
     };

@@ -171,7 +171,9 @@ pub fn run(cmd: SandboxCmd) -> Result<(), ApiError> {
                     world.clicks.len(),
                     server.base_url()
                 );
-                println!("API key: {key}  (X-Eflow-API-Key, API-Key, or Authorization: Bearer)");
+                println!(
+                    "API key: {key}  (X-Eflow-API-Key, API-Key, api_key=… for TUNE, or Authorization: Bearer)"
+                );
                 println!("Ctrl-C to stop");
                 let _ = tokio::signal::ctrl_c().await;
                 server.shutdown().await;

@@ -18,7 +18,7 @@ pub enum SourcesAction {
     Add {
         #[arg(long)]
         name: String,
-        /// everflow, affise or operator
+        /// everflow, affise, tune or operator
         #[arg(long)]
         kind: String,
         #[arg(long)]

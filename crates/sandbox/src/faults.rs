@@ -26,6 +26,8 @@ pub enum Stream {
     Deals,
     /// Affise `GET /3.0/stats/conversions`.
     AffiseConversions,
+    /// TUNE (HasOffers) `GET /Apiv3/json?Target=Conversion&Method=findAll`.
+    TuneConversions,
     /// Everflow-style `POST /v1/networks/reporting/conversions/changes`.
     ConversionChanges,
 }

@@ -145,6 +145,36 @@ describe('SourcesView add and edit', () => {
     expect(screen.getByTestId('add-source')).toHaveFocus(); // focus returns to what opened the form
   });
 
+  it('offers TUNE (HasOffers) as a kind and saves a TUNE source with its key', async () => {
+    const user = userEvent.setup();
+    const listSources = vi
+      .fn<Backend['listSources']>()
+      .mockResolvedValueOnce(sourcesOverview())
+      .mockResolvedValue(sourcesOverview({ sources: [TRACKER, OPERATOR, source('TUNE network', { kind: 'tune' })] }));
+    const backend = renderView(fakeBackend({ listSources }));
+    await user.click(await screen.findByTestId('add-source'));
+    const kinds = within(field('kind')).getAllByRole('option');
+    expect(kinds.map((o) => o.textContent)).toContain('TUNE / HasOffers (tracker)');
+    await user.type(field('name'), 'TUNE network');
+    await user.selectOptions(field('kind'), 'tune');
+    await user.type(field('base url'), 'https://demo.api.hasoffers.com');
+    await user.type(screen.getByLabelText('API key'), 'ho-key-1{Enter}');
+
+    await waitFor(() => expect(screen.queryByTestId('source-form')).toBeNull());
+    expect(backend.saveSource).toHaveBeenCalledWith({
+      name: 'TUNE network',
+      kind: 'tune',
+      base_url: 'https://demo.api.hasoffers.com',
+      window_days: 90,
+      page_size: 500,
+      overlap_minutes: 60,
+      enabled: true,
+      api_key: 'ho-key-1',
+    } satisfies SourceSettings);
+    await waitFor(() => expect(screen.getAllByTestId('source-row')).toHaveLength(3));
+    expect(rowOf('TUNE network')).toHaveTextContent('tune');
+  });
+
   it('a server invalid_input "Base URL: …" lands beside the Base URL field and keeps the form open', async () => {
     const user = userEvent.setup();
     const backend = renderView(

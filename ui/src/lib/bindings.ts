@@ -323,7 +323,7 @@ export type SyncSummary = { streams: Array<StreamSyncResult>, elapsed_ms: number
 
 export type SourceSettings = { name: string, 
 /**
- * `everflow`, `affise` or `operator`.
+ * `everflow`, `affise`, `tune` or `operator`.
  */
 kind: string, base_url: string, 
 /**

@@ -78,7 +78,7 @@ describe('fieldOfMessage', () => {
     ['Page size: must be 1 to 2000', 'page_size', 'must be 1 to 2000'],
     ['Overlap: must be at most 10080 minutes', 'overlap_minutes', 'must be at most 10080 minutes'],
     ['Since: bad date', 'since', 'bad date'],
-    ["Kind: 'x' is not one of everflow, affise, operator", 'kind', "'x' is not one of everflow, affise, operator"],
+    ["Kind: 'x' is not one of everflow, affise, tune, operator", 'kind', "'x' is not one of everflow, affise, tune, operator"],
     ['Name: must be 1 to 80 characters', 'name', 'must be 1 to 80 characters'],
   ])('%s → %s', (message, field, reason) => {
     expect(fieldOfMessage(message)).toEqual({ field, reason });

@@ -5,6 +5,7 @@ import type { SourceSettings, SourceView } from './bindings';
 export const SOURCE_KINDS = [
   { value: 'everflow', label: 'Everflow (tracker)' },
   { value: 'affise', label: 'Affise (tracker)' },
+  { value: 'tune', label: 'TUNE / HasOffers (tracker)' },
   { value: 'operator', label: 'Operator API' },
 ] as const;
 

@@ -116,7 +116,7 @@ pub async fn fetch_page<T>(
         let mut last_body: LastBody = None;
         let mut last_status = None;
         let failure = match build().send().await {
-            Err(e) => Failure::Retry(describe(&e), None),
+            Err(e) => Failure::Retry(describe(e), None),
             Ok(resp) => {
                 let status = resp.status();
                 last_status = Some(status.as_u16());
@@ -129,7 +129,7 @@ pub async fn fetch_page<T>(
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| parse_retry_after(v, arrived));
                 match resp.bytes().await {
-                    Err(e) => Failure::Retry(describe(&e), None),
+                    Err(e) => Failure::Retry(describe(e), None),
                     Ok(body) => {
                         last_body = Some(body.to_vec());
                         if status.is_success() {
@@ -204,7 +204,9 @@ fn classify(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> F
     }
 }
 
-fn describe(e: &reqwest::Error) -> String {
+/// What went wrong, without the request's URL: a key may travel in the query (TUNE's `api_key`).
+fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
     if e.is_timeout() {
         "timed out (the server stalled or answered too slowly)".to_string()
     } else if e.is_connect() {
@@ -213,7 +215,7 @@ fn describe(e: &reqwest::Error) -> String {
         "the connection broke while reading the response".to_string()
     } else {
         let mut s = e.to_string();
-        let mut src = std::error::Error::source(e);
+        let mut src = std::error::Error::source(&e);
         while let Some(inner) = src {
             s.push_str(": ");
             s.push_str(&inner.to_string());

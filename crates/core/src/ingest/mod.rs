@@ -2,7 +2,7 @@
 //!
 //! - [`http`]: one page over HTTP with timeouts, capped full-jitter backoff and a retry budget.
 //! - [`stream`]: positions/checkpoints, windows, and the table of streams per kind of source.
-//! - [`everflow`], [`affise`], [`operator`], [`broker`]: the wire shapes of each API (trackers, a casino's
+//! - [`everflow`], [`affise`], [`tune`], [`operator`], [`broker`]: the wire shapes of each API (trackers, a casino's
 //!   back-office, a Forex broker's), parsed into [`records`] (validated types); [`identity`] hashes emails.
 //! - [`raw`]: the raw archive (every page, chunk and postback as received, large ones compressed);
 //! - [`upsert`]: idempotent writes on natural keys, quarantine; [`upsert_money`] (withdrawals,
@@ -22,6 +22,7 @@ pub mod raw;
 pub mod records;
 pub mod stream;
 pub mod sync;
+pub mod tune;
 pub mod types;
 pub mod upsert;
 pub mod upsert_batch;

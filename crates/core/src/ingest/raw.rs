@@ -1,6 +1,7 @@
 //! The raw archive: every page fetched, file chunk imported or postback received is kept exactly as it arrived,
 //! under the SHA-256 of those bytes, before anything is normalized; normalized rows point back to it
-//! (`raw_id`). The same bytes twice are stored once.
+//! (`raw_id`). The same bytes twice are stored once. The one change: a page that echoes the source's key (TUNE's
+//! `request.api_key`) is archived, and hashed, with the key replaced ([`without_secret`]).
 //!
 //! Large payloads (API pages, file chunks) are stored zstd-compressed: JSON pages and CSV chunks shrink 5–10×,
 //! which is most of what an import or a sync writes. Hashing and compressing happen in [`RawPayload::prepare`],
@@ -75,6 +76,49 @@ impl RawPayload {
     /// Bytes written to the database.
     pub fn stored_len(&self) -> usize {
         self.stored.len()
+    }
+}
+
+/// What stands in for a source's key in an archived page or a message.
+pub const REDACTED: &str = "[redacted]";
+
+/// `bytes` with every JSON string equal to `secret` replaced by `"[redacted]"`: an API that echoes the request
+/// (TUNE's `request.api_key`) must not put the key into the archive, which lives in the database. Only whole
+/// string values match, so ordinary data is never touched; the bytes are borrowed when nothing matches.
+pub fn without_secret<'a>(bytes: &'a [u8], secret: &str) -> std::borrow::Cow<'a, [u8]> {
+    if secret.is_empty() {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let needle = format!("\"{secret}\"").into_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut start = 0;
+    let mut i = 0;
+    while i + needle.len() <= bytes.len() {
+        if bytes[i..].starts_with(&needle) {
+            let buf = out.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
+            buf.extend_from_slice(&bytes[start..i]);
+            buf.extend_from_slice(format!("\"{REDACTED}\"").as_bytes());
+            i += needle.len();
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(bytes),
+        Some(mut buf) => {
+            buf.extend_from_slice(&bytes[start..]);
+            std::borrow::Cow::Owned(buf)
+        }
+    }
+}
+
+/// `text` with `secret` replaced wherever it appears (a failure message quoting a response or a URL).
+pub fn redact_text(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        text.to_string()
+    } else {
+        text.replace(secret, REDACTED)
     }
 }
 
@@ -160,6 +204,29 @@ mod tests {
     use super::*;
     use crate::store::testing::store_with_source;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_echoed_key_never_reaches_the_archive() {
+        let page = br#"{"request":{"api_key":"k3y","Target":"Conversion"},"response":{"note":"k3y-like"}}"#;
+        let kept = without_secret(page, "k3y");
+        assert_eq!(
+            kept.as_ref(),
+            br#"{"request":{"api_key":"[redacted]","Target":"Conversion"},"response":{"note":"k3y-like"}}"#,
+            "only the whole string value is replaced"
+        );
+        assert!(matches!(
+            without_secret(b"{\"a\":1}", "k3y"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            without_secret(page, ""),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            redact_text("GET /x?api_key=k3y&page=1", "k3y"),
+            "GET /x?api_key=[redacted]&page=1"
+        );
+    }
 
     #[test]
     fn large_payloads_are_compressed_and_read_back_exactly() {

@@ -5,7 +5,7 @@ use super::records::{
     AccountRecord, ActivityRecord, AffiliateRecord, ClickRecord, ConversionRecord, DealRecord,
     DepositRecord, IbRecord, ItemResult, PlayerRecord, SymbolRecord, WithdrawalRecord,
 };
-use super::{affise, broker, everflow, operator};
+use super::{affise, broker, everflow, operator, tune};
 use chrono::{TimeZone, Utc};
 use serde_json::value::RawValue;
 
@@ -107,6 +107,8 @@ pub use crate::programs::Vertical;
 pub enum SourceKind {
     Everflow,
     Affise,
+    /// TUNE (HasOffers) Network API v3.
+    Tune,
     Operator,
 }
 
@@ -115,6 +117,7 @@ impl SourceKind {
         match self {
             Self::Everflow => "everflow",
             Self::Affise => "affise",
+            Self::Tune => "tune",
             Self::Operator => "operator",
         }
     }
@@ -123,12 +126,13 @@ impl SourceKind {
         match text {
             "everflow" => Some(Self::Everflow),
             "affise" => Some(Self::Affise),
+            "tune" => Some(Self::Tune),
             "operator" => Some(Self::Operator),
             _ => None,
         }
     }
 
-    pub const ALL: [SourceKind; 3] = [Self::Everflow, Self::Affise, Self::Operator];
+    pub const ALL: [SourceKind; 4] = [Self::Everflow, Self::Affise, Self::Tune, Self::Operator];
 
     /// The streams a source of this kind offers for a program of `vertical`. Trackers are the same for both
     /// verticals; an operator source is a casino back-office or a broker's, after its program.
@@ -141,6 +145,7 @@ impl SourceKind {
                 StreamKind::ConversionChanges,
             ],
             (Self::Affise, _) => &[StreamKind::AffiseConversions],
+            (Self::Tune, _) => &[StreamKind::TuneConversions],
             (Self::Operator, Vertical::Igaming) => &[
                 StreamKind::Players,
                 StreamKind::Deposits,
@@ -174,6 +179,7 @@ pub enum StreamKind {
     Deals,
     Conversions,
     AffiseConversions,
+    TuneConversions,
     /// Everflow's incremental feed of late status and payout changes (`changes_since`).
     ConversionChanges,
 }
@@ -193,6 +199,7 @@ impl StreamKind {
             Self::Deals => "deals",
             Self::Conversions => "conversions",
             Self::AffiseConversions => "affise-conversions",
+            Self::TuneConversions => "tune-conversions",
             Self::ConversionChanges => "conversion-changes",
         }
     }
@@ -201,7 +208,11 @@ impl StreamKind {
     pub fn windowed(self) -> bool {
         matches!(
             self,
-            Self::Clicks | Self::Conversions | Self::AffiseConversions | Self::ConversionChanges
+            Self::Clicks
+                | Self::Conversions
+                | Self::AffiseConversions
+                | Self::TuneConversions
+                | Self::ConversionChanges
         )
     }
 
@@ -211,6 +222,7 @@ impl StreamKind {
             | Self::Clicks
             | Self::Conversions
             | Self::AffiseConversions
+            | Self::TuneConversions
             | Self::ConversionChanges => Position::Page(1),
             _ => Position::Cursor(None),
         }
@@ -279,6 +291,9 @@ impl StreamKind {
             Self::AffiseConversions => {
                 affise::list_request(client, base_url, api_key, page, page_size, window)
             }
+            Self::TuneConversions => {
+                tune::list_request(client, base_url, api_key, page, page_size, window)
+            }
             Self::ConversionChanges => {
                 everflow::changes_request(client, base_url, api_key, page, page_size, window)
             }
@@ -292,6 +307,7 @@ impl StreamKind {
             }
             Self::ConversionChanges => everflow::parse_envelope(body, "conversions"),
             Self::AffiseConversions => affise::parse_envelope(body),
+            Self::TuneConversions => tune::parse_envelope(body),
             _ => operator::parse_envelope(body),
         }
     }
@@ -304,6 +320,7 @@ impl StreamKind {
                 Record::Conversion(everflow::conversion(item)?)
             }
             Self::AffiseConversions => Record::Conversion(affise::conversion(item)?),
+            Self::TuneConversions => Record::Conversion(tune::conversion(item)?),
             Self::Players => Record::Player(operator::player(item)?),
             Self::Deposits => Record::Deposit(operator::deposit(item)?),
             Self::Withdrawals => Record::Withdrawal(operator::withdrawal(item)?),
@@ -350,7 +367,7 @@ mod fuzz {
     use super::*;
     use proptest::prelude::*;
 
-    const STREAMS: [StreamKind; 13] = [
+    const STREAMS: [StreamKind; 14] = [
         StreamKind::Affiliates,
         StreamKind::Clicks,
         StreamKind::Players,
@@ -363,6 +380,7 @@ mod fuzz {
         StreamKind::Deals,
         StreamKind::Conversions,
         StreamKind::AffiseConversions,
+        StreamKind::TuneConversions,
         StreamKind::ConversionChanges,
     ];
 
@@ -382,7 +400,7 @@ mod fuzz {
     proptest! {
         /// RELIABILITY.md I9: any bytes as a page give a page or an error with a reason, never a panic.
         #[test]
-        fn page_parsers_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512), k in 0usize..13) {
+        fn page_parsers_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512), k in 0usize..14) {
             let _ = STREAMS[k].parse_envelope(&body);
         }
 
@@ -394,9 +412,10 @@ mod fuzz {
                 Just("currency_id"), Just("currency"), Just("conversion_unix_timestamp"), Just("unix_timestamp"),
                 Just("relationship"), Just("partner"), Just("player_id"), Just("amount"), Just("occurred_at"),
                 Just("registered_at"), Just("created_at"), Just("id"), Just("name"), Just("network_affiliate_id"),
+                Just("Conversion"), Just("datetime"), Just("affiliate_id"),
             ], 0..10),
             vals in proptest::collection::vec(value(), 10),
-            k in 0usize..13,
+            k in 0usize..14,
         ) {
             let body: Vec<String> = keys.iter().zip(vals.iter()).map(|(k, v)| format!("\"{k}\":{v}")).collect();
             let text = format!("{{{}}}", body.join(","));

@@ -3,7 +3,7 @@
 //! write transaction, so a crash or a failed page leaves no half-written page and the next sync resumes there.
 
 use super::http::{fetch_page, HttpPolicy};
-use super::raw::RawPayload;
+use super::raw::{self, RawPayload};
 use super::records::ItemResult;
 use super::stream::Record;
 use super::stream::{Position, SourceKind, StreamKind, Vertical, Window};
@@ -119,7 +119,7 @@ fn load_sources(store: &Store) -> StoreResult<Vec<SourceRow>> {
         let mut stmt = c.prepare(
             "SELECT s.id, s.program_id, s.name, s.kind, COALESCE(s.base_url, ''), p.timezone, s.config_json, p.vertical
              FROM sources s JOIN programs p ON p.id = s.program_id
-             WHERE s.enabled = 1 AND s.kind IN ('everflow', 'affise', 'operator') ORDER BY s.id",
+             WHERE s.enabled = 1 AND s.kind IN ('everflow', 'affise', 'tune', 'operator') ORDER BY s.id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?))
@@ -409,12 +409,17 @@ async fn sync_stream(
         // Validate every item and hash the page off the writer, while the previous page is still being written:
         // the writer's critical path is then only the writes.
         let fetched = match fetched {
-            Ok((body, envelope)) => Ok(tokio::task::spawn_blocking(move || {
-                let parsed = envelope.items.iter().map(|i| kind.parse_item(i)).collect();
-                (RawPayload::prepare(&body), envelope, parsed)
-            })
-            .await
-            .map_err(|e| StoreError::Invalid(format!("a background task failed: {e}")))?),
+            Ok((body, envelope)) => {
+                let key = api_key.to_string();
+                Ok(tokio::task::spawn_blocking(move || {
+                    let parsed = envelope.items.iter().map(|i| kind.parse_item(i)).collect();
+                    // A page that echoes the key (TUNE's `request` block) is archived without it.
+                    let kept = raw::without_secret(&body, &key);
+                    (RawPayload::prepare(&kept), envelope, parsed)
+                })
+                .await
+                .map_err(|e| StoreError::Invalid(format!("a background task failed: {e}")))?)
+            }
             Err(e) => Err(e),
         };
         if let Some(p) = pending.take() {
@@ -434,8 +439,9 @@ async fn sync_stream(
                 continue;
             }
             Err(e) => {
-                let reason = format!("{page_label}: {e}");
+                let reason = raw::redact_text(&format!("{page_label}: {e}"), api_key);
                 if let Some(body) = e.last_body {
+                    let body = raw::without_secret(&body, api_key).into_owned();
                     let (st, src, prog, now, stream) = (
                         store.clone(),
                         source.id,

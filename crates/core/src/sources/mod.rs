@@ -34,7 +34,10 @@ pub fn validate(s: &SourceSettings) -> Result<(SourceKind, SourceConfig), CoreEr
     let kind = SourceKind::parse(&s.kind).ok_or_else(|| {
         invalid(
             "Kind",
-            format!("'{}' is not one of everflow, affise, operator", s.kind),
+            format!(
+                "'{}' is not one of everflow, affise, tune, operator",
+                s.kind
+            ),
         )
     })?;
     let url = reqwest::Url::parse(s.base_url.trim()).map_err(|e| invalid("Base URL", e))?;
@@ -247,7 +250,10 @@ pub async fn test_connection(
         },
         Err(e) => ConnectionTest {
             ok: false,
-            message: format!("{}/{}: {e}", source.name, stream.as_str()),
+            message: crate::ingest::raw::redact_text(
+                &format!("{}/{}: {e}", source.name, stream.as_str()),
+                &key,
+            ),
             latency_ms,
         },
     })

@@ -8,7 +8,7 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SourceSettings {
     pub name: String,
-    /// `everflow`, `affise` or `operator`.
+    /// `everflow`, `affise`, `tune` or `operator`.
     pub kind: String,
     pub base_url: String,
     /// First day to fetch (`YYYY-MM-DD`); otherwise the last `window_days`.

@@ -46,6 +46,8 @@
 //! - `sync_operator`: the operator side (withdrawals, daily activity, the Forex broker's IBs, accounts, symbols
 //!   and deals) against the sandbox's world, exactly, with faults on.
 //! - `sync_quarantine`: bad operator and broker items over HTTP are quarantined one by one; the rest lands.
+//! - `sync_tune`: a TUNE (HasOffers) source ends with the world's conversions, a second sync changes nothing, the
+//!   echoed key is not archived, a bad row is quarantined naming its field.
 
 mod attribution;
 mod attribution_report;
@@ -90,3 +92,4 @@ mod sync;
 mod sync_broker;
 mod sync_operator;
 mod sync_quarantine;
+mod sync_tune;

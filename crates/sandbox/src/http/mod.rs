@@ -5,8 +5,9 @@
 //! handler takes its fault first ([`take_fault`]: some faults change which rows a page holds), builds the page,
 //! and answers through [`respond`], which is where injected faults replace or spoil the real answer.
 //!
-//! APIs: Everflow-shaped tracker (`tracker`, `changes`), Affise-shaped tracker (`affise`), casino operator
-//! (`operator`), Forex broker back-office (`forex`); `delivery` holds the slow and broken body senders.
+//! APIs: Everflow-shaped tracker (`tracker`, `changes`), Affise-shaped tracker (`affise`), TUNE (HasOffers)-shaped
+//! tracker (`tune`), casino operator (`operator`), Forex broker back-office (`forex`); `delivery` holds the slow
+//! and broken body senders.
 
 mod affise;
 mod changes;
@@ -15,6 +16,7 @@ mod forex;
 mod operator;
 mod paging;
 mod tracker;
+mod tune;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -152,6 +154,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/operator/v1/symbols", get(forex::symbols))
         .route("/operator/v1/deals", get(forex::deals))
         .route("/3.0/stats/conversions", get(affise::conversions))
+        .route("/Apiv3/json", get(tune::api))
         .route(
             "/v1/networks/reporting/conversions/changes",
             post(changes::changes),

@@ -6,6 +6,7 @@
 //! - `endpoints`: the v1 endpoints (activity, withdrawals, Forex, Affise, changes feed) page every record once.
 //! - `delivery`: the v1 fault kinds (HTTP-date 429, 503, trickle, truncated, reset, duplicate page, drift).
 //! - `files`: daily CSVs parse back, quirks appear only when asked, the big clicks file streams.
+//! - `tune`: the TUNE (HasOffers) endpoint: the envelope, paging, the datetime window, HTTP-200 refusals, faults.
 //! - `postbacks`: fired postbacks reach a listener with the dialect's parameters and valid signatures.
 
 mod common;
@@ -16,4 +17,5 @@ mod files;
 mod injection;
 mod paging;
 mod postbacks;
+mod tune;
 mod world;

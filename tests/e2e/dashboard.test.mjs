@@ -643,6 +643,14 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     await waitForAny(browser, ['[data-testid=coverage-table]', '[data-testid=coverage-empty]'], 'the Coverage screen showed neither its table nor its empty state');
     const coverageRows = await browser.$$('[data-testid=coverage-row]');
     assert.ok(coverageRows.length > 0, 'the Coverage screen shows no affiliates although the demo has conversions');
+    // The demo's conversions come by S2S postbacks, pixels, a batch file and the tracker's API: every share shows,
+    // and the pixel-heavy affiliates are called out.
+    await (await browser.$('[data-testid=coverage-warning]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    for (const key of ['s2s', 'pixel', 'batch', 'api']) {
+      const texts = [];
+      for (const c of await browser.$$(`[data-testid=coverage-${key}]`)) texts.push(await c.getText());
+      assert.ok(texts.some((t) => /[1-9]/.test(t)), `no affiliate shows ${key} conversions on Coverage (${texts.join(' | ')})`);
+    }
     await sleep(SETTLE_MS);
     await screenshot(browser, 'coverage.png');
 

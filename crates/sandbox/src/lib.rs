@@ -13,6 +13,8 @@
 //!   seconds or an HTTP-date, 503, stall, trickle, truncated body, reset, duplicate page, drifting page) so
 //!   retry and resume logic can be tested against a peer that misbehaves on cue.
 //! - [`files`]: daily operator CSVs with optional quirks, and a streamed 10 M-row `clicks.csv`.
+//! - [`channels`]: [`split_channels`] takes a world's non-API conversions out and delivers them as the demo
+//!   does: S2S postbacks and pixel hits (each with its instant) and one batch file.
 //! - [`postback`]: [`fire_postbacks`] replays the world's conversions as S2S postbacks (Everflow, Voluum,
 //!   Keitaro, Affise dialects) at a listener: duplicated, shuffled, concurrent, optionally signed or broken.
 //!
@@ -20,6 +22,7 @@
 //! (`WorldConfig::fraud`) and integration faults (`WorldConfig::faults_injected`); [`World::injected`] lists
 //! each planted item and [`write_ground_truth`] writes counts plus that answer key as `ground_truth.json`.
 
+pub mod channels;
 pub mod faults;
 pub mod files;
 pub mod http;
@@ -27,6 +30,7 @@ pub mod postback;
 pub mod truth;
 pub mod world;
 
+pub use channels::{channel, split_channels, Channel, ChannelDeliveries, Delivery};
 pub use faults::{FaultKind, FaultRule, Faults, Stream};
 pub use files::claims::{claims_affiliate, claims_file, ClaimsFile};
 pub use files::{write_clicks_csv, write_operator_csvs, CsvQuirks, FilesWritten};

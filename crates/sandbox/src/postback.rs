@@ -106,7 +106,7 @@ pub struct PostbackReport {
 }
 
 /// `application/x-www-form-urlencoded`-style escaping of everything but RFC 3986 unreserved characters.
-fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -3,8 +3,8 @@
 
 use crate::api::{ApiError, ErrorCode};
 use crate::programs::Vertical;
-use crate::workspace::{DemoEndpoint, ProgramSpec, DEMO_API_KEY};
-use affops_sandbox::{generate, serve, SandboxServer, WorldConfig};
+use crate::workspace::{DemoDeliveries, DemoEndpoint, ProgramSpec, DEMO_API_KEY, DEMO_POSTBACKS};
+use affops_sandbox::{generate, serve, split_channels, SandboxServer, WorldConfig};
 use std::sync::Arc;
 
 /// A running demo world and what the console needs to sync it.
@@ -27,9 +27,23 @@ pub async fn start(seed: u64, scale: crate::api::DemoScale) -> Result<RunningDem
         crate::api::DemoScale::Full => WorldConfig::full_demo(seed),
     };
     // A full-scale world takes a while to generate: off the async threads.
-    let world = tokio::task::spawn_blocking(move || Arc::new(generate(&config)))
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the demo world: {e}")))?;
+    // Its conversions come by four channels: the tracker's API serves the API ones; S2S postbacks, pixels and
+    // the batch file carry the rest (the front door delivers them after the sync).
+    let (world, deliveries) = tokio::task::spawn_blocking(move || {
+        let mut world = generate(&config);
+        let d = split_channels(&mut world, DEMO_POSTBACKS, DEMO_API_KEY);
+        let deliveries = DemoDeliveries {
+            http: d
+                .http
+                .into_iter()
+                .map(|h| (h.at_ms, h.path_query))
+                .collect(),
+            batch_csv: d.batch_csv,
+        };
+        (Arc::new(world), Arc::new(deliveries))
+    })
+    .await
+    .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the demo world: {e}")))?;
     let server = serve(
         world.clone(),
         ([127, 0, 0, 1], 0).into(),
@@ -57,6 +71,7 @@ pub async fn start(seed: u64, scale: crate::api::DemoScale) -> Result<RunningDem
             spec(&b.name, Vertical::Forex, &b.currency, &b.timezone)
         }),
         since_day: world.config.start.to_string(),
+        deliveries,
     };
     Ok(RunningDemo {
         server,

@@ -36,6 +36,8 @@ pub struct DemoEndpoint {
     pub broker: Option<ProgramSpec>,
     /// The first day of the demo world; windowed streams are fetched from here.
     pub since_day: String,
+    /// The conversions the demo delivers by S2S postback, pixel and batch file instead of its tracker API.
+    pub deliveries: Arc<super::DemoDeliveries>,
 }
 
 impl DemoEndpoint {
@@ -154,9 +156,16 @@ impl Workspace {
             policy: HttpPolicy::default(),
             full: false,
         };
-        let summary = self
-            .sync(Arc::new(StaticSecrets::demo()), opts, progress)
+        let mut summary = self
+            .sync(Arc::new(StaticSecrets::demo()), opts, progress.clone())
             .await?;
+        let delivered = self.deliver_demo_channels(demo, now_ms, &progress).await?;
+        if !delivered.is_empty() {
+            summary.streams.extend(delivered);
+            // What the postbacks, pixels and the file brought is attributed, checked and rolled up like a sync's.
+            let ws = self.clone();
+            off_thread(move || ws.derive(now_ms)).await?;
+        }
         let ws = self.clone();
         off_thread(move || {
             ws.install_demo_commission(now_ms)

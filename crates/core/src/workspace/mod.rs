@@ -5,12 +5,14 @@
 
 pub mod backup;
 mod demo;
+mod demo_channels;
 mod derive;
 
 pub use demo::{
     is_demo_source, record_demo_scale, DemoEndpoint, DEMO_API_KEY, DEMO_BROKER, DEMO_OPERATOR,
     DEMO_TRACKER,
 };
+pub use demo_channels::{DemoDeliveries, DEMO_FILES, DEMO_POSTBACKS};
 pub use derive::DeriveSummary;
 
 use crate::error::CoreError;

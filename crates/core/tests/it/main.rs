@@ -64,6 +64,7 @@ mod commission_preview;
 mod commission_props;
 mod commission_store_forex;
 mod dashboards;
+mod demo_coverage;
 mod detect;
 mod detect_derive;
 mod detect_fixture;

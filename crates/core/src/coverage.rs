@@ -5,8 +5,10 @@
 use crate::dashboard::DashboardQuery;
 use crate::error::CoreError;
 use crate::money::percent;
+use crate::store::StoreResult;
+use crate::time::Period;
 use crate::workspace::Workspace;
-use rusqlite::params;
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -60,49 +62,7 @@ pub fn report(
     q: &DashboardQuery,
 ) -> Result<CoverageReport, CoreError> {
     let period = crate::dashboard::resolve_period(ws, program, q)?;
-    let program_id = Some(program.id);
-    let (from, to) = (period.from.clone(), period.to.clone());
-    let by_affiliate: BTreeMap<String, Counts> =
-        ws.store().read::<_, crate::store::StoreError>(|c| {
-            // A conversion delivered by several channels (the operator's S2S postback or the pixel on Affops'
-            // listener, and the tracker's API or file) counts once, under the first of S2S, pixel, batch, API: the
-            // channel the conversion depended on. Identity: the click (transaction id) and the order.
-            let mut stmt = c.prepare(
-                "WITH r AS (
-                     SELECT cv.affiliate_id, cv.arrival, cv.currency, cv.payout_micros,
-                            CASE WHEN cv.transaction_id <> '' THEN cv.transaction_id || '|' || cv.order_ref
-                                 ELSE 'id:' || cv.id END AS k,
-                            CASE cv.arrival WHEN 's2s' THEN 0 WHEN 'pixel' THEN 1 WHEN 'batch' THEN 2 ELSE 3 END AS rank
-                       FROM conversions cv
-                      WHERE cv.day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR cv.program_id = ?3)),
-                 best AS (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY k ORDER BY rank) AS n FROM r)
-                 SELECT a.external_id, a.name, b.arrival, COUNT(*),
-                        COALESCE(SUM(CASE WHEN b.currency = ?4 THEN b.payout_micros ELSE 0 END), 0)
-                   FROM best b JOIN affiliates a ON a.id = b.affiliate_id
-                  WHERE b.n = 1
-                  GROUP BY b.affiliate_id, b.arrival",
-            )?;
-            let mut rows = stmt.query(params![from, to, program_id, program.currency])?;
-            let mut out: BTreeMap<String, Counts> = BTreeMap::new();
-            while let Some(r) = rows.next()? {
-                let e = out.entry(r.get(0)?).or_default();
-                e.name = r.get(1)?;
-                let n: i64 = r.get(3)?;
-                let n = u64::try_from(n).unwrap_or(0);
-                let payout: i64 = r.get(4)?;
-                e.payout += payout;
-                match r.get::<_, String>(2)?.as_str() {
-                    "s2s" => e.s2s += n,
-                    "pixel" => {
-                        e.pixel += n;
-                        e.payout_pixel += payout;
-                    }
-                    "batch" => e.batch += n,
-                    _ => e.api += n,
-                }
-            }
-            Ok(out)
-        })?;
+    let by_affiliate = ws.store().read(|c| by_affiliate(c, program, &period))?;
     let mut totals = Counts {
         name: "All affiliates".into(),
         ..Counts::default()
@@ -115,22 +75,96 @@ pub fn report(
         totals.payout += c.payout;
         totals.payout_pixel += c.payout_pixel;
     }
-    let pixel_heavy: Vec<String> = by_affiliate
-        .iter()
-        .filter(|(_, c)| c.total() > 0 && c.pixel * 100 > c.total() * PIXEL_SHARE_WARN_PERCENT)
-        .map(|(_, c)| c.name.clone())
-        .collect();
     Ok(CoverageReport {
         period,
-        rows: by_affiliate.iter().map(|(id, c)| c.row(id.clone())).collect(),
+        rows: by_affiliate
+            .iter()
+            .map(|(id, c)| c.row(id.clone()))
+            .collect(),
         totals: totals.row(String::new()),
-        warning: (!pixel_heavy.is_empty()).then(|| {
-            format!(
-                "More than {PIXEL_SHARE_WARN_PERCENT} % of conversions arrive by pixel for {}: browser tracking loses conversions (ITP, cookie limits, ad blockers); move them to S2S postbacks.",
-                pixel_heavy.join(", ")
-            )
-        }),
+        warning: warning(&by_affiliate),
     })
+}
+
+/// Per affiliate (external id): the share of its conversions that arrived by pixel, and the warning naming the
+/// pixel-heavy affiliates — what the dashboard shows beside the funnel.
+pub fn pixel_shares(
+    c: &Connection,
+    program: &crate::programs::Program,
+    period: &Period,
+) -> StoreResult<(BTreeMap<String, String>, Option<String>)> {
+    let counts = by_affiliate(c, program, period)?;
+    let shares = counts
+        .iter()
+        .map(|(id, n)| (id.clone(), percent(n.pixel, n.total())))
+        .collect();
+    Ok((shares, warning(&counts)))
+}
+
+/// The warning naming the affiliates above [`PIXEL_SHARE_WARN_PERCENT`] of pixel conversions, if any.
+fn warning(by_affiliate: &BTreeMap<String, Counts>) -> Option<String> {
+    let pixel_heavy: Vec<String> = by_affiliate
+        .values()
+        .filter(|c| c.total() > 0 && c.pixel * 100 > c.total() * PIXEL_SHARE_WARN_PERCENT)
+        .map(|c| c.name.clone())
+        .collect();
+    (!pixel_heavy.is_empty()).then(|| {
+        format!(
+            "More than {PIXEL_SHARE_WARN_PERCENT} % of conversions arrive by pixel for {}: browser tracking loses conversions (ITP, cookie limits, ad blockers); move them to S2S postbacks.",
+            pixel_heavy.join(", ")
+        )
+    })
+}
+
+/// Each affiliate's conversions of the period by channel.
+fn by_affiliate(
+    c: &Connection,
+    program: &crate::programs::Program,
+    period: &Period,
+) -> StoreResult<BTreeMap<String, Counts>> {
+    // A conversion delivered by several channels (the operator's S2S postback or the pixel on Affops' listener,
+    // and the tracker's API or file) counts once, under the first of S2S, pixel, batch, API: the channel the
+    // conversion depended on. Identity: the click (transaction id) and the order.
+    let mut stmt = c.prepare_cached(
+        "WITH r AS (
+             SELECT cv.affiliate_id, cv.arrival, cv.currency, cv.payout_micros,
+                    CASE WHEN cv.transaction_id <> '' THEN cv.transaction_id || '|' || cv.order_ref
+                         ELSE 'id:' || cv.id END AS k,
+                    CASE cv.arrival WHEN 's2s' THEN 0 WHEN 'pixel' THEN 1 WHEN 'batch' THEN 2 ELSE 3 END AS rank
+               FROM conversions cv
+              WHERE cv.day BETWEEN ?1 AND ?2 AND cv.program_id = ?3),
+         best AS (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY k ORDER BY rank) AS n FROM r)
+         SELECT a.external_id, a.name, b.arrival, COUNT(*),
+                COALESCE(SUM(CASE WHEN b.currency = ?4 THEN b.payout_micros ELSE 0 END), 0)
+           FROM best b JOIN affiliates a ON a.id = b.affiliate_id
+          WHERE b.n = 1
+          GROUP BY b.affiliate_id, b.arrival",
+    )?;
+    let mut rows = stmt.query(params![
+        period.from,
+        period.to,
+        program.id,
+        program.currency
+    ])?;
+    let mut out: BTreeMap<String, Counts> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let e = out.entry(r.get(0)?).or_default();
+        e.name = r.get(1)?;
+        let n: i64 = r.get(3)?;
+        let n = u64::try_from(n).unwrap_or(0);
+        let payout: i64 = r.get(4)?;
+        e.payout += payout;
+        match r.get::<_, String>(2)?.as_str() {
+            "s2s" => e.s2s += n,
+            "pixel" => {
+                e.pixel += n;
+                e.payout_pixel += payout;
+            }
+            "batch" => e.batch += n,
+            _ => e.api += n,
+        }
+    }
+    Ok(out)
 }
 
 /// One affiliate's conversions by how they arrived.

@@ -44,6 +44,7 @@ fn row(id: String, a: &Acc, currency: &str) -> AffiliateRow {
         cr_percent: percent(a.ftds.max(0) as u64, a.clicks.max(0) as u64),
         ftd_amount: format_amount(a.ftd_micros, currency),
         ftd_amount_micros: a.ftd_micros.to_string(),
+        pixel_percent: None,
     }
 }
 
@@ -109,37 +110,48 @@ pub fn build(
     refresh_rollups(ws)?;
     let freshness = ws.freshness()?;
     let currency = program.currency.clone();
-    let (rows, totals, daily, trading) = ws.store().read::<_, crate::store::StoreError>(|c| {
-        let accs = aggregate(c, program.id, &period)?;
-        let mut totals = Acc {
-            name: "All affiliates".into(),
-            ..Acc::default()
-        };
-        for a in accs.values() {
-            totals.clicks += a.clicks;
-            totals.registrations += a.registrations;
-            totals.ftds += a.ftds;
-            totals.approved += a.approved;
-            totals.ftd_micros += a.ftd_micros;
-        }
-        let rows: Vec<AffiliateRow> = accs
-            .iter()
-            .map(|(id, a)| row(id.clone(), a, &currency))
-            .collect();
-        let totals = row(String::new(), &totals, &currency);
-        if program.is_forex() {
-            let daily = daily_counts(c, DAILY_TRADES_SQL, program.id, &period)?;
-            Ok((
-                rows,
-                totals,
-                daily,
-                Some(trading::summary(c, program.id, &period)?),
-            ))
-        } else {
-            let daily = daily_counts(c, DAILY_FTDS_SQL, program.id, &period)?;
-            Ok((rows, totals, daily, None))
-        }
-    })?;
+    let (rows, totals, daily, trading, pixel_warning) =
+        ws.store().read::<_, crate::store::StoreError>(|c| {
+            let accs = aggregate(c, program.id, &period)?;
+            // iGaming: how much of each affiliate's conversions rests on pixels (Forex programs have no conversions).
+            let (shares, pixel_warning) = if program.is_forex() {
+                Default::default()
+            } else {
+                crate::coverage::pixel_shares(c, program, &period)?
+            };
+            let mut totals = Acc {
+                name: "All affiliates".into(),
+                ..Acc::default()
+            };
+            for a in accs.values() {
+                totals.clicks += a.clicks;
+                totals.registrations += a.registrations;
+                totals.ftds += a.ftds;
+                totals.approved += a.approved;
+                totals.ftd_micros += a.ftd_micros;
+            }
+            let rows: Vec<AffiliateRow> = accs
+                .iter()
+                .map(|(id, a)| AffiliateRow {
+                    pixel_percent: shares.get(id).cloned(),
+                    ..row(id.clone(), a, &currency)
+                })
+                .collect();
+            let totals = row(String::new(), &totals, &currency);
+            if program.is_forex() {
+                let daily = daily_counts(c, DAILY_TRADES_SQL, program.id, &period)?;
+                Ok((
+                    rows,
+                    totals,
+                    daily,
+                    Some(trading::summary(c, program.id, &period)?),
+                    pixel_warning,
+                ))
+            } else {
+                let daily = daily_counts(c, DAILY_FTDS_SQL, program.id, &period)?;
+                Ok((rows, totals, daily, None, pixel_warning))
+            }
+        })?;
     let (title, y_label) = if program.is_forex() {
         ("Daily opening trades", "Trades")
     } else {
@@ -165,6 +177,7 @@ pub fn build(
         daily_ftd_svg: svg,
         freshness,
         trading,
+        pixel_warning,
     })
 }
 
@@ -260,6 +273,11 @@ pub struct AffiliateRow {
     pub ftd_amount: String,
     /// The same amount in micros (10^-6 of the currency unit), as a decimal integer string, for exact sorting.
     pub ftd_amount_micros: String,
+    /// The share of the affiliate's conversions in the period that arrived by pixel (see `coverage`), two
+    /// decimals, half-up; absent when it had no conversion (and on totals and Forex rows).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pixel_percent: Option<String>,
 }
 
 /// Everything the dashboard screen shows for a period.
@@ -278,4 +296,8 @@ pub struct Dashboard {
     pub freshness: Vec<SourceFreshness>,
     /// A Forex program's accounts, trades and lots over the period; None for iGaming.
     pub trading: Option<TradingSummary>,
+    /// Set when some affiliates' conversions arrive mostly by pixel (the Coverage screen's warning).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pixel_warning: Option<String>,
 }

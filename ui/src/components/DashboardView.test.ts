@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import DashboardView from './DashboardView.svelte';
-import { dashboard, SVG } from '../test/fixtures';
+import { dashboard, ROWS, SVG } from '../test/fixtures';
 import { fakeBackend } from '../test/backend';
 import type { DashboardAlert } from '../lib/bindings';
 import { disputeRow } from '../test/disputes';
@@ -40,6 +40,34 @@ describe('DashboardView', () => {
     renderView(dashboard({ daily_ftd_svg: '<svg><script>alert(1)</script><text>"x"</text></svg>' }));
     expect(document.querySelector('script')).toBeNull();
     expect(screen.getByTestId('daily-ftd-chart').getAttribute('src')).not.toContain('<');
+  });
+
+  it("shows each affiliate's pixel share, sortable, marks the pixel-heavy ones and warns above the table", async () => {
+    const [a, b, c] = ROWS;
+    renderView(
+      dashboard({
+        rows: [
+          { ...a, pixel_percent: '75.00' },
+          { ...b, pixel_percent: '9.50' },
+          { ...c }, // no conversions in the period: no share
+        ],
+        pixel_warning: 'More than 50 % of conversions arrive by pixel for Alpha Media: move them to S2S postbacks.',
+      }),
+    );
+    expect(screen.getByTestId('dashboard-pixel-warning')).toHaveTextContent('Alpha Media');
+    const cells = screen.getAllByTestId('pixel-percent');
+    expect(cells.map((c) => c.textContent?.trim())).toEqual(['9.50', '75.00', '—']);
+    expect(cells[1]).toHaveClass('pixel-heavy');
+    expect(cells[0]).not.toHaveClass('pixel-heavy');
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: /Pixel %/ }));
+    const sorted = screen.getAllByTestId('pixel-percent').map((c) => c.textContent?.trim());
+    expect([sorted, [...sorted].reverse()]).toContainEqual(['—', '9.50', '75.00']);
+  });
+
+  it('has no pixel warning when no affiliate relies on pixels', () => {
+    renderView();
+    expect(screen.queryByTestId('dashboard-pixel-warning')).toBeNull();
   });
 
   it('shows an empty state for a period without rows', () => {

@@ -25,7 +25,12 @@ ftd_amount: string,
 /**
  * The same amount in micros (10^-6 of the currency unit), as a decimal integer string, for exact sorting.
  */
-ftd_amount_micros: string, };
+ftd_amount_micros: string, 
+/**
+ * The share of the affiliate's conversions in the period that arrived by pixel (see `coverage`), two
+ * decimals, half-up; absent when it had no conversion (and on totals and Forex rows).
+ */
+pixel_percent?: string, };
 
 export type SourceFreshness = { source: string, kind: string, 
 /**
@@ -139,7 +144,11 @@ daily_ftd_svg: string, freshness: Array<SourceFreshness>,
 /**
  * A Forex program's accounts, trades and lots over the period; None for iGaming.
  */
-trading: TradingSummary | null, };
+trading: TradingSummary | null, 
+/**
+ * Set when some affiliates' conversions arrive mostly by pixel (the Coverage screen's warning).
+ */
+pixel_warning?: string, };
 
 export type Dimension = "affiliate" | "sub_id" | "country" | "brand" | "day" | "week" | "month";
 

@@ -10,7 +10,8 @@ export type SortKey =
   | 'ftds'
   | 'approved_conversions'
   | 'cr_percent'
-  | 'ftd_amount';
+  | 'ftd_amount'
+  | 'pixel_percent';
 
 export type SortDir = 'asc' | 'desc';
 
@@ -89,6 +90,11 @@ function compareBy(key: SortKey, a: AffiliateRow, b: AffiliateRow): number {
       return compareDecimalStrings(a.cr_percent, b.cr_percent);
     case 'ftd_amount':
       return compareIntStrings(a.ftd_amount_micros, b.ftd_amount_micros);
+    case 'pixel_percent':
+      // An affiliate with no conversions has no share: it sorts below every share, 0 % included.
+      return a.pixel_percent === undefined || b.pixel_percent === undefined
+        ? sign(Number(a.pixel_percent !== undefined) - Number(b.pixel_percent !== undefined))
+        : compareDecimalStrings(a.pixel_percent, b.pixel_percent);
     default:
       return sign(a[key] - b[key]);
   }

@@ -31,6 +31,27 @@ fn the_demo_shows_s2s_pixel_batch_and_api_conversions_each_once() {
         "pixel-heavy affiliates are called out"
     );
 
+    // The dashboard shows each affiliate's pixel share and the same warning.
+    let dash = affops_core::dashboard::build(&ws, &program, &DashboardQuery::default()).unwrap();
+    assert_eq!(dash.pixel_warning, report.warning);
+    for r in &report.rows {
+        let d = dash.rows.iter().find(|d| d.affiliate_id == r.affiliate_id);
+        if let Some(d) = d {
+            assert_eq!(
+                d.pixel_percent.as_deref(),
+                Some(r.pixel_percent.as_str()),
+                "{}",
+                r.affiliate_id
+            );
+        }
+    }
+    assert!(dash.rows.iter().any(|d| d
+        .pixel_percent
+        .as_deref()
+        .is_some_and(
+            |p| p.parse::<rust_decimal::Decimal>().unwrap() > rust_decimal::Decimal::from(50)
+        )));
+
     // Every conversion of the world arrived once, by exactly one channel — but for the planted duplicate
     // conversion (the same deposit twice), which the listener, unlike the tracker's API, records once.
     let mut world = generate(&WorldConfig::demo_workspace(WorldConfig::demo().seed));

@@ -109,37 +109,40 @@ pub fn build(
     refresh_rollups(ws)?;
     let freshness = ws.freshness()?;
     let currency = program.currency.clone();
-    let (rows, totals, daily, trading) = ws.store().read::<_, crate::store::StoreError>(|c| {
-        let accs = aggregate(c, program.id, &period)?;
-        let mut totals = Acc {
-            name: "All affiliates".into(),
-            ..Acc::default()
-        };
-        for a in accs.values() {
-            totals.clicks += a.clicks;
-            totals.registrations += a.registrations;
-            totals.ftds += a.ftds;
-            totals.approved += a.approved;
-            totals.ftd_micros += a.ftd_micros;
-        }
-        let rows: Vec<AffiliateRow> = accs
-            .iter()
-            .map(|(id, a)| row(id.clone(), a, &currency))
-            .collect();
-        let totals = row(String::new(), &totals, &currency);
-        if program.is_forex() {
-            let daily = daily_counts(c, DAILY_TRADES_SQL, program.id, &period)?;
-            Ok((
-                rows,
-                totals,
-                daily,
-                Some(trading::summary(c, program.id, &period)?),
-            ))
-        } else {
-            let daily = daily_counts(c, DAILY_FTDS_SQL, program.id, &period)?;
-            Ok((rows, totals, daily, None))
-        }
-    })?;
+    let (rows, totals, daily, trading, unconverted) =
+        ws.store().read::<_, crate::store::StoreError>(|c| {
+            let mut accs = aggregate(c, program.id, &period)?;
+            let unconverted = convert_other_currencies(c, program, &period, &mut accs)?;
+            let mut totals = Acc {
+                name: "All affiliates".into(),
+                ..Acc::default()
+            };
+            for a in accs.values() {
+                totals.clicks += a.clicks;
+                totals.registrations += a.registrations;
+                totals.ftds += a.ftds;
+                totals.approved += a.approved;
+                totals.ftd_micros += a.ftd_micros;
+            }
+            let rows: Vec<AffiliateRow> = accs
+                .iter()
+                .map(|(id, a)| row(id.clone(), a, &currency))
+                .collect();
+            let totals = row(String::new(), &totals, &currency);
+            if program.is_forex() {
+                let daily = daily_counts(c, DAILY_TRADES_SQL, program.id, &period)?;
+                Ok((
+                    rows,
+                    totals,
+                    daily,
+                    Some(trading::summary(c, program.id, &period)?),
+                    unconverted,
+                ))
+            } else {
+                let daily = daily_counts(c, DAILY_FTDS_SQL, program.id, &period)?;
+                Ok((rows, totals, daily, None, unconverted))
+            }
+        })?;
     let (title, y_label) = if program.is_forex() {
         ("Daily opening trades", "Trades")
     } else {
@@ -165,7 +168,55 @@ pub fn build(
         daily_ftd_svg: svg,
         freshness,
         trading,
+        unconverted,
     })
+}
+
+/// Adds first-time deposits made in other currencies (`rollup_fx_daily`) to each affiliate's FTD amount,
+/// converted per day at that day's rate from the FX table (or up to 7 days before). What has no rate is left
+/// out and returned, so the screen says so instead of counting it as zero.
+fn convert_other_currencies(
+    c: &Connection,
+    program: &Program,
+    p: &Period,
+    accs: &mut BTreeMap<String, Acc>,
+) -> crate::store::StoreResult<Vec<crate::fx::types::UnconvertedAmount>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT a.external_id, a.name, r.day, r.currency, SUM(r.ftd_amount_micros)
+         FROM rollup_fx_daily r JOIN affiliates a ON a.id = r.affiliate_id
+         WHERE r.program_id = ?1 AND r.day BETWEEN ?2 AND ?3 AND r.ftd_amount_micros <> 0
+         GROUP BY r.affiliate_id, r.day, r.currency",
+    )?;
+    let rows: Vec<(String, String, String, String, i64)> = stmt
+        .query_map(params![program.id, p.from, p.to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let table = crate::fx::FxTable::load(c, &p.from, &p.to).map_err(|e| match e {
+        crate::fx::FxError::Store(s) => s,
+        other => crate::store::StoreError::Invalid(other.to_string()),
+    })?;
+    let mut left_out = crate::fx::Unconverted::default();
+    for (ext, name, day, currency, micros) in rows {
+        let converted = table
+            .rate_on(&day, &currency, &program.currency)
+            .ok()
+            .and_then(|q| crate::fx::convert_micros(micros, q.rate));
+        match converted {
+            Some(m) => {
+                let a = accs.entry(ext).or_insert_with(|| Acc {
+                    name,
+                    ..Acc::default()
+                });
+                a.ftd_micros = a.ftd_micros.saturating_add(m);
+            }
+            None => left_out.add(&currency, &day, micros),
+        }
+    }
+    Ok(left_out.rows())
 }
 
 /// Per affiliate from the daily rollups; affiliates with no activity in the period are left out.
@@ -256,7 +307,8 @@ pub struct AffiliateRow {
     pub approved_conversions: u32,
     /// FTDs per 100 clicks, two decimals, half-up; "0.00" with no clicks.
     pub cr_percent: String,
-    /// Sum of first-time deposits in the program currency, as an exact decimal string ("1234.50").
+    /// Sum of first-time deposits in the program currency, as an exact decimal string ("1234.50"); deposits in
+    /// other currencies are converted at their day's rate from the FX table (see `Dashboard::unconverted`).
     pub ftd_amount: String,
     /// The same amount in micros (10^-6 of the currency unit), as a decimal integer string, for exact sorting.
     pub ftd_amount_micros: String,
@@ -278,4 +330,6 @@ pub struct Dashboard {
     pub freshness: Vec<SourceFreshness>,
     /// A Forex program's accounts, trades and lots over the period; None for iGaming.
     pub trading: Option<TradingSummary>,
+    /// FTD amounts in other currencies with no rate in the FX table for their day: left out of the amounts above.
+    pub unconverted: Vec<crate::fx::types::UnconvertedAmount>,
 }

@@ -458,7 +458,7 @@ fn dashboard_converts_other_currencies_at_the_days_rate_and_names_what_it_cannot
         .unwrap();
     let program = ws
         .store()
-        .read(|c| affops_core::programs::all(c))
+        .read(affops_core::programs::all)
         .unwrap()
         .into_iter()
         .find(|p| p.id == program_id)

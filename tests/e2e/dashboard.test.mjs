@@ -821,8 +821,10 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     await (await browser.$('[data-testid=listener-toggle]')).click();
     const urlBox = await browser.$('[data-testid=listener-url]');
     await urlBox.waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the listener did not start (no URL shown)' });
-    // With one source, the URL shown for trackers is that source's endpoint.
-    const endpoint = await urlBox.getValue();
+    // The demo has its own postback source (its S2S postbacks and pixels), so the listener's URL names <source>
+    // and each source's row shows its own endpoint.
+    assert.match(await urlBox.getValue(), /\/postback\/<source>$/, 'with two sources, the shared URL names <source>');
+    const endpoint = await (await browser.$(`input[aria-label="Postback URL for ${POSTBACK_SOURCE}"]`)).getValue();
     assert.match(endpoint, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/postback/${POSTBACK_SOURCE}$`), `listener URL: ${endpoint}`);
     const ok = await firePostback(`${endpoint}?transaction_id=e2e-c007&order_id=e2e-o1&amount=25.00&token=${POSTBACK_TOKEN}`);
     const badToken = await firePostback(`${endpoint}?transaction_id=e2e-c008&order_id=e2e-o2&amount=25.00&token=wrong`);

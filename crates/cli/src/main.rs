@@ -13,6 +13,7 @@ mod dispute_cmd;
 mod evaluate;
 mod evaluate_cmd;
 mod evaluate_public;
+mod fx_cmd;
 mod import_cmd;
 mod payout_cmd;
 mod people_cmd;
@@ -140,6 +141,8 @@ enum Command {
     Compute(commission_cmd::ComputeArgs),
     /// Commission periods: list, close, record the FX snapshot.
     Period(commission_cmd::PeriodArgs),
+    /// The dated FX table: import an ECB reference-rate file, set a day's rate, list rates.
+    Fx(fx_cmd::FxArgs),
     /// An affiliate's statement for a month: text, --json, --csv, --html, --pdf.
     Statement(statement_cmd::StatementArgs),
     /// A player's CPA qualification checklist.
@@ -192,6 +195,7 @@ impl Command {
             Command::Plan(a) => a.json,
             Command::Compute(a) => a.json,
             Command::Period(a) => a.json,
+            Command::Fx(a) => a.json,
             Command::Statement(a) => a.json,
             Command::Qualify(a) => a.json,
             Command::Fraud(c) => c.json(),
@@ -322,6 +326,7 @@ fn dispatch(cx: &Ctx, command: Command, rt: &tokio::runtime::Runtime) -> Result<
         Command::Plan(a) => commission_cmd::plan(cx, a)?,
         Command::Compute(a) => commission_cmd::compute(cx, a)?,
         Command::Period(a) => commission_cmd::period(cx, a)?,
+        Command::Fx(a) => fx_cmd::run(cx, a)?,
         Command::Statement(a) => statement_cmd::statement(cx, a)?,
         Command::Qualify(a) => statement_cmd::qualify(cx, a)?,
         Command::Fraud(cmd) => detect_cmd::run(cx, cmd)?,
@@ -420,6 +425,15 @@ fn print_dashboard(d: &Dashboard) {
         println!("(no affiliate activity in this period)");
     }
     line(&d.totals);
+    if let Some(w) = &d.pixel_warning {
+        println!("warning: {w}");
+    }
+    for u in &d.unconverted {
+        println!(
+            "not converted: {} {} on {} days ({} to {}) — no FX rate for those days (affops-cli fx import|set)",
+            u.amount, u.currency, u.days, u.first_day, u.last_day
+        );
+    }
     if let Some(t) = &d.trading {
         programs_cmd::print_trading(t);
     }

@@ -110,9 +110,10 @@ pub fn build(
     refresh_rollups(ws)?;
     let freshness = ws.freshness()?;
     let currency = program.currency.clone();
-    let (rows, totals, daily, trading, pixel_warning) =
+    let (rows, totals, daily, trading, pixel_warning, unconverted) =
         ws.store().read::<_, crate::store::StoreError>(|c| {
-            let accs = aggregate(c, program.id, &period)?;
+            let mut accs = aggregate(c, program.id, &period)?;
+            let unconverted = convert_other_currencies(c, program, &period, &mut accs)?;
             // iGaming: how much of each affiliate's conversions rests on pixels (Forex programs have no conversions).
             let (shares, pixel_warning) = if program.is_forex() {
                 Default::default()
@@ -146,10 +147,11 @@ pub fn build(
                     daily,
                     Some(trading::summary(c, program.id, &period)?),
                     pixel_warning,
+                    unconverted,
                 ))
             } else {
                 let daily = daily_counts(c, DAILY_FTDS_SQL, program.id, &period)?;
-                Ok((rows, totals, daily, None, pixel_warning))
+                Ok((rows, totals, daily, None, pixel_warning, unconverted))
             }
         })?;
     let (title, y_label) = if program.is_forex() {
@@ -178,7 +180,55 @@ pub fn build(
         freshness,
         trading,
         pixel_warning,
+        unconverted,
     })
+}
+
+/// Adds first-time deposits made in other currencies (`rollup_fx_daily`) to each affiliate's FTD amount,
+/// converted per day at that day's rate from the FX table (or up to 7 days before). What has no rate is left
+/// out and returned, so the screen says so instead of counting it as zero.
+fn convert_other_currencies(
+    c: &Connection,
+    program: &Program,
+    p: &Period,
+    accs: &mut BTreeMap<String, Acc>,
+) -> crate::store::StoreResult<Vec<crate::fx::types::UnconvertedAmount>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT a.external_id, a.name, r.day, r.currency, SUM(r.ftd_amount_micros)
+         FROM rollup_fx_daily r JOIN affiliates a ON a.id = r.affiliate_id
+         WHERE r.program_id = ?1 AND r.day BETWEEN ?2 AND ?3 AND r.ftd_amount_micros <> 0
+         GROUP BY r.affiliate_id, r.day, r.currency",
+    )?;
+    let rows: Vec<(String, String, String, String, i64)> = stmt
+        .query_map(params![program.id, p.from, p.to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let table = crate::fx::FxTable::load(c, &p.from, &p.to).map_err(|e| match e {
+        crate::fx::FxError::Store(s) => s,
+        other => crate::store::StoreError::Invalid(other.to_string()),
+    })?;
+    let mut left_out = crate::fx::Unconverted::default();
+    for (ext, name, day, currency, micros) in rows {
+        let converted = table
+            .rate_on(&day, &currency, &program.currency)
+            .ok()
+            .and_then(|q| crate::fx::convert_micros(micros, q.rate));
+        match converted {
+            Some(m) => {
+                let a = accs.entry(ext).or_insert_with(|| Acc {
+                    name,
+                    ..Acc::default()
+                });
+                a.ftd_micros = a.ftd_micros.saturating_add(m);
+            }
+            None => left_out.add(&currency, &day, micros),
+        }
+    }
+    Ok(left_out.rows())
 }
 
 /// Per affiliate from the daily rollups; affiliates with no activity in the period are left out.
@@ -269,7 +319,8 @@ pub struct AffiliateRow {
     pub approved_conversions: u32,
     /// FTDs per 100 clicks, two decimals, half-up; "0.00" with no clicks.
     pub cr_percent: String,
-    /// Sum of first-time deposits in the program currency, as an exact decimal string ("1234.50").
+    /// Sum of first-time deposits in the program currency, as an exact decimal string ("1234.50"); deposits in
+    /// other currencies are converted at their day's rate from the FX table (see `Dashboard::unconverted`).
     pub ftd_amount: String,
     /// The same amount in micros (10^-6 of the currency unit), as a decimal integer string, for exact sorting.
     pub ftd_amount_micros: String,
@@ -300,4 +351,6 @@ pub struct Dashboard {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pixel_warning: Option<String>,
+    /// FTD amounts in other currencies with no rate in the FX table for their day: left out of the amounts above.
+    pub unconverted: Vec<crate::fx::types::UnconvertedAmount>,
 }

@@ -9,7 +9,7 @@
 //! - [`postback`]: the S2S postback listener on loopback: auth, dialects, dedupe, batched writes, request log.
 //! - [`workspace`]: a data folder with its store; setting up the demo workspace.
 //! - [`api`]: the plain types every client sees (IPC, CLI JSON, generated TypeScript).
-//! - [`money`]: exact integer money.
+//! - [`money`]: exact integer money; [`fx`]: the dated FX table (ECB files, manual rates) and its one lookup.
 //! - [`commission`]: plans, the commission engine, periods and statements; [`ledger`]: the append-only ledger.
 //! - [`detect`]: fraud rules, the analyst queue, backtests; [`reconcile`]: tracker vs operator, disputes.
 //! - [`people`]: who may act (roles, passphrases, signing keys); [`audit`]: the hash-chained log of every change.
@@ -35,6 +35,7 @@ pub mod dashboard;
 pub mod detect;
 pub mod disputes;
 pub mod error;
+pub mod fx;
 pub mod import;
 pub mod ingest;
 pub mod ledger;

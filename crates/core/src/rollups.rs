@@ -144,6 +144,48 @@ fn recompute_day(
          GROUP BY affiliate_id, sub_id, country, brand_id",
     )?
     .execute(params![program_id, day, window.0, window.1])?;
+    recompute_day_other_currencies(tx, program_id, day)
+}
+
+/// Recomputes one day of `rollup_fx_daily`: FTD amounts, deposits and NGR in currencies other than the
+/// program's, per currency, for the dashboards to convert at read at the day's rate.
+fn recompute_day_other_currencies(
+    tx: &Transaction<'_>,
+    program_id: i64,
+    day: &str,
+) -> StoreResult<()> {
+    tx.prepare_cached("DELETE FROM rollup_fx_daily WHERE program_id = ?1 AND day = ?2")?
+        .execute(params![program_id, day])?;
+    tx.prepare_cached(
+        "INSERT INTO rollup_fx_daily (program_id, day, affiliate_id, sub_id, country, brand_id, currency,
+                                     ftd_amount_micros, deposits_micros, ngr_micros)
+         SELECT ?1, ?2, affiliate_id, sub_id, country, brand_id, currency, SUM(ftd), SUM(dep), SUM(ngr)
+         FROM (
+            SELECT p.affiliate_id, COALESCE(c.sub1, '') AS sub_id, p.country, COALESCE(p.brand_id, 0) AS brand_id,
+                   m.currency,
+                   SUM(CASE WHEN m.is_ftd = 1 THEN m.amount_micros ELSE 0 END) AS ftd,
+                   SUM(CASE WHEN m.kind = 'deposit' THEN m.amount_micros ELSE 0 END) AS dep, 0 AS ngr
+              FROM money_movements m
+              JOIN players p ON p.id = m.player_id
+              JOIN programs pr ON pr.id = m.program_id
+              LEFT JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
+             WHERE m.program_id = ?1 AND m.day = ?2 AND (m.is_ftd = 1 OR m.kind = 'deposit')
+               AND m.currency <> pr.currency AND p.affiliate_id IS NOT NULL
+             GROUP BY 1, 2, 3, 4, 5
+            UNION ALL
+            SELECT p.affiliate_id, COALESCE(c.sub1, ''), p.country, COALESCE(p.brand_id, 0), a.currency, 0, 0,
+                   SUM(a.bets_micros - a.wins_micros - a.bonuses_micros - a.chargebacks_micros - a.fees_micros
+                       - a.taxes_micros)
+              FROM player_activity_daily a
+              JOIN players p ON p.id = a.player_id
+              JOIN programs pr ON pr.id = p.program_id
+              LEFT JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
+             WHERE a.day = ?2 AND p.program_id = ?1 AND a.currency <> pr.currency AND p.affiliate_id IS NOT NULL
+             GROUP BY 1, 2, 3, 4, 5
+         )
+         GROUP BY affiliate_id, sub_id, country, brand_id, currency",
+    )?
+    .execute(params![program_id, day])?;
     Ok(())
 }
 

@@ -42,8 +42,13 @@ fn bucket(id: &str) -> u64 {
     h % 100
 }
 
-/// The channel `c` reaches Affops by.
+/// The channel `c` reaches Affops by. A conversion without a click (a promo-code player) or booked on a promo code
+/// is the tracker's own record — postbacks and pixels are keyed by the click id, and a code's owner is known to
+/// the tracker, not to the link — so it comes by the API.
 pub fn channel(c: &Conversion) -> Channel {
+    if c.transaction_id.is_empty() || !c.coupon_code.is_empty() {
+        return Channel::Api;
+    }
     let (pixel, s2s, batch) = mix(c.affiliate_id);
     let b = bucket(&c.conversion_id);
     if b < pixel {

@@ -1,4 +1,4 @@
-//! Tauri commands: Commission: plans, periods, FX, statements, qualification.
+//! Tauri commands: Commission: plans, periods, FX (period snapshots and the dated FX table), statements, qualification.
 //! Each is an adapter over one `affops_core::ops` function; who is asking is the shell's session, never the page's.
 
 use affops_core::api::*;
@@ -113,6 +113,30 @@ pub async fn set_fx_rate(
     console
         .run(move |cx| ops::commission::set_fx_rate(cx, request))
         .await
+}
+
+#[tauri::command]
+pub async fn fx_import(
+    console: State<'_, Console>,
+    request: FxImportRequest,
+) -> Result<FxImportSummary, ApiError> {
+    console.run(move |cx| ops::fx::fx_import(cx, request)).await
+}
+
+#[tauri::command]
+pub async fn fx_set(
+    console: State<'_, Console>,
+    request: FxSetRequest,
+) -> Result<FxRateRow, ApiError> {
+    console.run(move |cx| ops::fx::fx_set(cx, request)).await
+}
+
+#[tauri::command]
+pub async fn fx_list(
+    console: State<'_, Console>,
+    request: FxListQuery,
+) -> Result<FxRateList, ApiError> {
+    console.run(move |cx| ops::fx::fx_list(cx, request)).await
 }
 
 #[tauri::command]

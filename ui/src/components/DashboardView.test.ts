@@ -65,9 +65,23 @@ describe('DashboardView', () => {
     expect([sorted, [...sorted].reverse()]).toContainEqual(['—', '9.50', '75.00']);
   });
 
-  it('has no pixel warning when no affiliate relies on pixels', () => {
+  it('has no pixel warning when no affiliate relies on pixels, and nothing unconverted', () => {
     renderView();
     expect(screen.queryByTestId('dashboard-pixel-warning')).toBeNull();
+    expect(screen.queryByTestId('dashboard-unconverted')).toBeNull();
+  });
+
+  it('says which amounts in other currencies had no FX rate and were left out', () => {
+    renderView(
+      dashboard({
+        unconverted: [
+          { currency: 'USD', amount: '1250.50', amount_micros: '1250500000', days: 3, first_day: '2025-06-02', last_day: '2025-06-09' },
+        ],
+      }),
+    );
+    const banner = screen.getByTestId('dashboard-unconverted');
+    expect(banner).toHaveTextContent('1,250.50 USD on 3 days (2025-06-02 – 2025-06-09)');
+    expect(banner).toHaveTextContent('left out of the totals');
   });
 
   it('shows an empty state for a period without rows', () => {

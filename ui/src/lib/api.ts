@@ -68,7 +68,13 @@ import type {
   FlagDecisionInput,
   FlagFilter,
   FlagRow,
+  FxImportRequest,
+  FxImportSummary,
+  FxListQuery,
   FxRateInput,
+  FxRateList,
+  FxRateRow,
+  FxSetRequest,
   ImportFieldSpec,
   ImportPreset,
   ImportPreview,
@@ -268,6 +274,9 @@ export interface Backend {
   /** Closes a computed `YYYY-MM` period: its statements are locked; later events land in the next one. */
   closePeriod(request: string): Promise<PeriodView>;
   setFxRate(request: FxRateInput): Promise<void>;
+  fxImport(request: FxImportRequest): Promise<FxImportSummary>;
+  fxSet(request: FxSetRequest): Promise<FxRateRow>;
+  fxList(request: FxListQuery): Promise<FxRateList>;
   statement(request: StatementRequest): Promise<Statement>;
   /** Writes the statement as CSV (formula-safe), printable HTML or PDF; resolves with the path written. */
   exportStatement(request: ExportStatementRequest): Promise<string>;
@@ -470,6 +479,9 @@ export const tauriBackend: Backend = {
   computePeriod: (request) => call('compute_period', { request }),
   closePeriod: (request) => call('close_period', { request }),
   setFxRate: (request) => call('set_fx_rate', { request }),
+  fxImport: (request) => call('fx_import', { request }),
+  fxSet: (request) => call('fx_set', { request }),
+  fxList: (request) => call('fx_list', { request }),
   statement: (request) => call('statement', { request }),
   exportStatement: (request) => call('export_statement', { request }),
   qualification: (request) => call('qualification', { request }),

@@ -19,7 +19,8 @@ affiliate_id: string, affiliate_name: string, clicks: number, registrations: num
  */
 cr_percent: string, 
 /**
- * Sum of first-time deposits in the program currency, as an exact decimal string ("1234.50").
+ * Sum of first-time deposits in the program currency, as an exact decimal string ("1234.50"); deposits in
+ * other currencies are converted at their day's rate from the FX table (see `Dashboard::unconverted`).
  */
 ftd_amount: string, 
 /**
@@ -148,7 +149,11 @@ trading: TradingSummary | null,
 /**
  * Set when some affiliates' conversions arrive mostly by pixel (the Coverage screen's warning).
  */
-pixel_warning?: string, };
+pixel_warning?: string, 
+/**
+ * FTD amounts in other currencies with no rate in the FX table for their day: left out of the amounts above.
+ */
+unconverted: Array<UnconvertedAmount>, };
 
 export type Dimension = "affiliate" | "sub_id" | "country" | "brand" | "day" | "week" | "month";
 
@@ -1472,6 +1477,94 @@ source: string,
  * The rate's date, `YYYY-MM-DD`.
  */
 as_of: string, };
+
+export type FxImportRequest = { path: string, };
+
+export type FxSetRequest = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+day: string, from: string, to: string, 
+/**
+ * A positive exact decimal, e.g. `1.0823`.
+ */
+rate: string, };
+
+export type FxListQuery = { from?: string, to?: string, pair?: string, };
+
+export type FxImportSummary = { file_name: string, file_sha256: string, 
+/**
+ * Data lines read.
+ */
+rows: number, 
+/**
+ * Days with at least one rate in the file.
+ */
+days: number, first_day: string | null, last_day: string | null, 
+/**
+ * The currency columns of the file.
+ */
+currencies: Array<string>, 
+/**
+ * New rows in the FX table (new days, or corrections of a day's rate).
+ */
+rates_imported: number, 
+/**
+ * Rates the table already held with the same value (a file imported again changes nothing).
+ */
+rates_unchanged: number, 
+/**
+ * `N/A` or empty cells: no rate that day, not an error.
+ */
+gaps: number, 
+/**
+ * Rows and cells quarantined, each with its reason.
+ */
+rejected: Array<FxRejectedRow>, };
+
+export type FxRejectedRow = { 
+/**
+ * The file's line (1 = the header).
+ */
+row: number, 
+/**
+ * `Date`, a currency column, or `row`.
+ */
+field: string, value: string, reason: string, };
+
+export type FxRateRow = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+day: string, base: string, quote: string, 
+/**
+ * Exact decimal text, as recorded (`1.0823`).
+ */
+rate: string, 
+/**
+ * `ECB reference rate`, `manual`, …
+ */
+source: string, recorded_at_ms: number, recorded_by: string, 
+/**
+ * Earlier rows of the same day and pair this one supersedes (corrections are new rows).
+ */
+superseded: number, };
+
+export type FxRateList = { rows: Array<FxRateRow>, 
+/**
+ * More rows matched than a list returns ([`super::LIST_ROWS_MAX`]): narrow the days or the pair.
+ */
+truncated: boolean, };
+
+export type UnconvertedAmount = { currency: string, 
+/**
+ * Exact decimal text in `currency`.
+ */
+amount: string, amount_micros: string, 
+/**
+ * Days with such amounts, and the first and last of them.
+ */
+days: number, first_day: string, last_day: string, };
 
 export type AffiliateRequest = { 
 /**

@@ -124,6 +124,7 @@ export function dashboard(over: Partial<Dashboard> = {}): Dashboard {
     freshness: FRESHNESS,
     vertical: 'igaming',
     trading: null,
+    unconverted: [],
     ...over,
   };
 }

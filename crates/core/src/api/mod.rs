@@ -10,6 +10,7 @@ mod attribution;
 mod commission;
 mod detect;
 mod error;
+mod fx;
 mod import;
 mod payouts;
 mod people;
@@ -23,6 +24,7 @@ pub use commission::{
 };
 pub use detect::{ExportedRows, ReconExportRequest, RuleSettingsRequest, RuleSettingsSaved};
 pub use error::{ApiError, ErrorCode};
+pub use fx::{FxImportRequest, FxListQuery, FxSetRequest};
 pub use import::{
     ImportPreviewRequest, ImportRunRequest, QuarantineExportRequest, QuarantineRequest,
     SaveMappingRequest,
@@ -51,6 +53,9 @@ pub use crate::coverage::{CoverageReport, CoverageRow};
 pub use crate::dashboard::{AffiliateRow, Dashboard, DashboardQuery};
 pub use crate::detect::types::*;
 pub use crate::disputes::types::*;
+pub use crate::fx::types::{
+    FxImportSummary, FxRateList, FxRateRow, FxRejectedRow, UnconvertedAmount,
+};
 pub use crate::import::types::*;
 pub use crate::ingest::types::{Progress, StreamSyncResult, SyncSummary};
 pub use crate::payouts::approvals::ApprovalOutcome;
@@ -280,6 +285,14 @@ pub fn typescript_bindings() -> String {
         ExportStatementRequest::decl(),
         QualificationRequest::decl(),
         FxRateInput::decl(),
+        FxImportRequest::decl(),
+        FxSetRequest::decl(),
+        FxListQuery::decl(),
+        FxImportSummary::decl(),
+        FxRejectedRow::decl(),
+        FxRateRow::decl(),
+        FxRateList::decl(),
+        UnconvertedAmount::decl(),
         AffiliateRequest::decl(),
         SaveRulesRequest::decl(),
         MultiTouchRequest::decl(),

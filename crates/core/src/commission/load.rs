@@ -226,23 +226,30 @@ pub fn load_input(
         .collect::<Result<_, _>>()?;
 
     if let Some(pid) = period_id {
-        let mut stmt = conn.prepare("SELECT from_currency, to_currency, rate FROM fx_rates WHERE period_id = ?1 ORDER BY from_currency, to_currency")?;
-        let rows = stmt.query_map([pid], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (from, to, rate) = row?;
-            let rate = Decimal::from_str(&rate).map_err(|_| {
-                CommissionError::BadInput(format!("FX rate {from}→{to} '{rate}' is not a decimal"))
-            })?;
-            input.fx.push(FxIn { from, to, rate });
-        }
+        input.fx = load_fx(conn, pid)?;
     }
     Ok(input)
+}
+
+/// A period's FX snapshot.
+pub fn load_fx(conn: &Connection, period_id: i64) -> CommissionResult<Vec<FxIn>> {
+    let mut stmt = conn.prepare("SELECT from_currency, to_currency, rate FROM fx_rates WHERE period_id = ?1 ORDER BY from_currency, to_currency")?;
+    let rows = stmt.query_map([period_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (from, to, rate) = row?;
+        let rate = Decimal::from_str(&rate).map_err(|_| {
+            CommissionError::BadInput(format!("FX rate {from}→{to} '{rate}' is not a decimal"))
+        })?;
+        out.push(FxIn { from, to, rate });
+    }
+    Ok(out)
 }
 
 /// Interns the few distinct symbols and currencies of millions of deals by linear search (a handful of names:

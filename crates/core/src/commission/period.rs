@@ -164,6 +164,97 @@ pub fn record_fx(
     })
 }
 
+/// The mark on the source of a snapshot rate copied from the dated FX table (a rate without it was entered for
+/// the period by hand, and wins).
+pub const FROM_TABLE: &str = " (FX table)";
+
+/// Fills the open period's FX snapshot from the dated FX table (`fx`) for every pair the period needs — each
+/// currency of its players, deposits, activity and trading into each plan currency — that has no rate entered
+/// for the period by hand either way. The rate is the one in force on the period's **last day** (`per_period`;
+/// with the table's fallback of up to 7 days before it): a month's commission is one conversion, at the rate
+/// closest to when it is owed. A rate copied earlier is refreshed (a correction in the table reaches an open
+/// period); at close the snapshot freezes (triggers of 0005). Returns whether it changed anything.
+pub fn fill_fx_from_table(
+    tx: &Transaction<'_>,
+    period: &PeriodRow,
+    input: &super::engine::EngineInput,
+    now_ms: i64,
+) -> CommissionResult<bool> {
+    use std::collections::BTreeSet;
+    let plan_currencies: BTreeSet<&str> = input
+        .affiliates
+        .iter()
+        .filter_map(|a| a.plan.as_ref().map(|p| p.currency.as_str()))
+        .collect();
+    let mut used: BTreeSet<&str> = BTreeSet::new();
+    used.extend(input.players.iter().map(|p| p.currency.as_str()));
+    used.extend(input.deposits.iter().map(|d| d.currency.as_str()));
+    used.extend(input.activity.iter().map(|a| a.currency.as_str()));
+    used.extend(input.trading.iter().map(|t| t.currency.as_str()));
+    let needed: Vec<(&str, &str)> = used
+        .iter()
+        .flat_map(|c| plan_currencies.iter().map(move |p| (*c, *p)))
+        .filter(|(c, p)| c != p && c.len() == 3)
+        .collect();
+    if needed.is_empty() {
+        return Ok(false);
+    }
+    let mut stmt =
+        tx.prepare("SELECT from_currency, to_currency, source FROM fx_rates WHERE period_id = ?1")?;
+    let manual: BTreeSet<(String, String)> = stmt
+        .query_map([period.id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .filter_map(Result::ok)
+        .filter(|(_, _, s)| !s.ends_with(FROM_TABLE))
+        .flat_map(|(f, t, _)| [(f.clone(), t.clone()), (t, f)])
+        .collect();
+    // A copy from the table that a hand-entered rate now covers (either way) goes: the hand-entered one wins.
+    let mut changed = false;
+    for (f, t) in &manual {
+        changed |= tx.execute(
+            "DELETE FROM fx_rates WHERE period_id = ?1 AND from_currency = ?2 AND to_currency = ?3 AND source LIKE '%' || ?4",
+            params![period.id, f, t, FROM_TABLE],
+        )? > 0;
+    }
+    let table = crate::fx::FxTable::load(tx, &period.end_day, &period.end_day).map_err(fx_error)?;
+    for (from, to) in needed {
+        if manual.contains(&(from.to_string(), to.to_string())) {
+            continue;
+        }
+        let Ok(q) = table.rate_on(&period.end_day, from, to) else {
+            continue; // the engine reports the activity it cannot convert
+        };
+        // A rate recorded the other way round is copied as recorded (exact; the engine divides by it), so the
+        // snapshot holds what the table holds, not a rounded inverse.
+        let (f, t, q) = match q.via {
+            crate::fx::Via::Inverse => match table.rate_on(&period.end_day, to, from) {
+                Ok(r) => (to, from, r),
+                Err(_) => (from, to, q),
+            },
+            _ => (from, to, q),
+        };
+        changed |= tx.execute(
+            "INSERT INTO fx_rates (period_id, from_currency, to_currency, rate, source, as_of, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (period_id, from_currency, to_currency) DO UPDATE SET rate = excluded.rate, source = excluded.source, as_of = excluded.as_of, recorded_at_ms = excluded.recorded_at_ms
+             WHERE fx_rates.source LIKE '%' || ?8 AND (fx_rates.rate <> excluded.rate OR fx_rates.as_of <> excluded.as_of OR fx_rates.source <> excluded.source)",
+            params![period.id, f, t, q.rate.to_string(), format!("{}{FROM_TABLE}", q.source), q.day, now_ms, FROM_TABLE],
+        )? > 0;
+    }
+    Ok(changed)
+}
+
+fn fx_error(e: crate::fx::FxError) -> CommissionError {
+    match e {
+        crate::fx::FxError::Store(s) => CommissionError::Store(s),
+        other => CommissionError::BadInput(other.to_string()),
+    }
+}
+
 /// Closes a computed period: persists every affiliate's statement with its hash, records the period's statement
 /// hash, and locks it. Later events land in the next period.
 pub fn close_period(

@@ -216,6 +216,12 @@ operations! {
     ClosePeriod = "close_period", Access::Needs(ClosePeriods), Write, true;
     /// Record a rate of a period's FX snapshot.
     SetFxRate = "set_fx_rate", Access::Needs(ClosePeriods), Write, true;
+    /// Import an ECB reference-rate file into the dated FX table (bad rows quarantined with their reason).
+    FxImport = "fx_import", Access::Needs(ClosePeriods), Write, false;
+    /// Record a day's rate in the dated FX table by hand (a correction is a new row that supersedes).
+    FxSet = "fx_set", Access::Needs(ClosePeriods), Write, false;
+    /// The dated FX table's rates in force, by day and pair.
+    FxList = "fx_list", Access::Needs(View), Read, false;
     /// An affiliate's statement for a period.
     Statement = "statement", Access::Needs(View), Read, true;
     /// Write a statement as CSV or HTML.

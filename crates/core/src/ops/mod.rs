@@ -16,6 +16,7 @@ mod demo_host;
 pub mod detect;
 pub mod disputes;
 pub mod exports;
+pub mod fx;
 pub mod imports;
 pub mod payouts;
 pub mod people;

@@ -89,7 +89,7 @@ pub enum Permission {
     /// Compute a period's commission into the ledger.
     #[serde(rename = "commission.compute")]
     ComputeCommission,
-    /// Record a period's FX snapshot and close it (its statements are locked).
+    /// Record FX rates (the dated FX table, a period's snapshot) and close a period (its statements are locked).
     #[serde(rename = "periods.close")]
     ClosePeriods,
     /// Run fraud detection and change its rules' settings.
@@ -188,7 +188,7 @@ impl Permission {
             Permission::ManagePlans => "commission plans and their assignments",
             Permission::ComputeCommission => "compute a period's commission into the ledger",
             Permission::ClosePeriods => {
-                "record a period's FX snapshot and close the period, locking its statements"
+                "record FX rates (the dated FX table and a period's snapshot) and close the period, locking its statements"
             }
             Permission::RunDetection => "run fraud detection and tune its rules",
             Permission::DecideFlags => "confirm or dismiss flagged traffic",

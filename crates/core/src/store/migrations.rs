@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0019_affiliates_file.sql", rebuilds),
     migration!("0020_forex_files.sql", rebuilds),
     migration!("0021_dashboard_rollups.sql"),
+    migration!("0022_fx_daily.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -159,6 +159,9 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::ComputePeriod => ops::commission::compute_period(cx, "bad".into()).map(drop),
         Op::ClosePeriod => ops::commission::close_period(cx, "bad".into()).map(drop),
         Op::SetFxRate => ops::commission::set_fx_rate(cx, FxRateInput::default()).map(drop),
+        Op::FxImport => ops::fx::fx_import(cx, FxImportRequest::default()).map(drop),
+        Op::FxSet => ops::fx::fx_set(cx, FxSetRequest::default()).map(drop),
+        Op::FxList => ops::fx::fx_list(cx, FxListQuery::default()).map(drop),
         Op::Statement => ops::commission::statement(cx, StatementRequest::default()).map(drop),
         Op::ExportStatement => {
             ops::commission::export_statement(cx, ExportStatementRequest::default()).map(drop)

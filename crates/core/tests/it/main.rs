@@ -24,6 +24,8 @@
 //! - `front_door`: a console with the demo's people over a test's workspace, signed in per role.
 //! - `front_door_permissions`: A4 over every operation: refused without its permission (nothing written), let through
 //!   with it; nothing but the sign-in screen answers without a session.
+//! - `fx`: the dated FX table: ECB files imported or quarantined with reasons, fallback/inverse/cross lookups, a
+//!   period's snapshot filled from it and frozen at close, dashboards converting at the day's rate, permissions.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
 //! - `migrations`: shipped migrations are never edited.
@@ -75,6 +77,7 @@ mod disputes;
 mod forex_files;
 mod front_door;
 mod front_door_permissions;
+mod fx;
 mod import;
 mod import_real;
 mod migrations;

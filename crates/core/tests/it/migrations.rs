@@ -89,6 +89,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0021_dashboard_rollups.sql",
         "86d3b860346678c6c5bdd9a14a41f2147c372e35a759be76dfb3d647778c3d45",
     ),
+    (
+        "0022_fx_daily.sql",
+        "672e7b487e2d0b5461ec65479af2a67219b3805de088b30b4c949d7c86cd891d",
+    ),
 ];
 
 #[test]

@@ -20,4 +20,13 @@ describe('FreshnessChips', () => {
     expect(chips[2]).toHaveTextContent('never synced');
     expect(chips[3]).toHaveTextContent('stale · synced 1 day ago');
   });
+
+  it('says a postback source "received", not "synced", and "nothing received yet" before its first request', () => {
+    const postbacks = { ...FRESHNESS[0], source: 'demo-postbacks', kind: 'postback', last_success_at_ms: NOW_MS - 180_000 };
+    const silent = { ...FRESHNESS[0], source: 'new-postbacks', kind: 'postback', last_status: 'never', last_success_at_ms: null };
+    render(FreshnessChips, { freshness: [postbacks, silent], nowMs: NOW_MS });
+    const chips = screen.getAllByTestId('freshness-chip');
+    expect(chips[0]).toHaveTextContent('received 3 min ago');
+    expect(chips[1]).toHaveTextContent('nothing received yet');
+  });
 });

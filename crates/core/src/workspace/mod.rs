@@ -155,18 +155,24 @@ impl Workspace {
     pub fn freshness(&self) -> StoreResult<Vec<SourceFreshness>> {
         self.store.read(|c| {
             let mut stmt = c.prepare(
+                // Pulled sources report their last sync run; batch sources their last import; postback sources
+                // (pushed to the listener) their last request received: accepted, or any.
                 "SELECT s.name, s.kind,
-                    CASE WHEN s.kind = 'batch'
-                         THEN (SELECT MAX(finished_at_ms) FROM import_runs r WHERE r.source_id = s.id AND r.status = 'done')
+                    CASE s.kind
+                         WHEN 'batch' THEN (SELECT MAX(finished_at_ms) FROM import_runs r WHERE r.source_id = s.id AND r.status = 'done')
+                         WHEN 'postback' THEN (SELECT received_at_ms FROM postback_log l WHERE l.source = s.name AND l.outcome <> 'rejected' ORDER BY l.id DESC LIMIT 1)
                          ELSE (SELECT MAX(finished_at_ms) FROM sync_runs r WHERE r.source_id = s.id AND r.status = 'ok') END,
-                    CASE WHEN s.kind = 'batch'
-                         THEN (SELECT finished_at_ms FROM import_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                    CASE s.kind
+                         WHEN 'batch' THEN (SELECT finished_at_ms FROM import_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                         WHEN 'postback' THEN (SELECT received_at_ms FROM postback_log l WHERE l.source = s.name ORDER BY l.id DESC LIMIT 1)
                          ELSE (SELECT finished_at_ms FROM sync_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1) END,
-                    CASE WHEN s.kind = 'batch'
-                         THEN (SELECT CASE status WHEN 'done' THEN 'ok' ELSE status END FROM import_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                    CASE s.kind
+                         WHEN 'batch' THEN (SELECT CASE status WHEN 'done' THEN 'ok' ELSE status END FROM import_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                         WHEN 'postback' THEN (SELECT CASE outcome WHEN 'rejected' THEN 'failed' ELSE 'ok' END FROM postback_log l WHERE l.source = s.name ORDER BY l.id DESC LIMIT 1)
                          ELSE (SELECT status FROM sync_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1) END,
-                    CASE WHEN s.kind = 'batch'
-                         THEN (SELECT file_name || ': ' || rows_ok || ' rows, ' || rows_quarantined || ' quarantined' FROM import_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                    CASE s.kind
+                         WHEN 'batch' THEN (SELECT file_name || ': ' || rows_ok || ' rows, ' || rows_quarantined || ' quarantined' FROM import_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1)
+                         WHEN 'postback' THEN (SELECT 'last request ' || outcome || CASE WHEN reason <> '' THEN ': ' || reason ELSE '' END FROM postback_log l WHERE l.source = s.name ORDER BY l.id DESC LIMIT 1)
                          ELSE (SELECT message FROM sync_runs r WHERE r.source_id = s.id AND r.finished_at_ms IS NOT NULL ORDER BY r.id DESC LIMIT 1) END
                  FROM sources s ORDER BY s.id",
             )?;

@@ -103,6 +103,23 @@ fn the_demo_shows_s2s_pixel_batch_and_api_conversions_each_once() {
         ),
         0
     );
+    // The postback source reads as fresh as its last request (not "never synced"); the file source as its import.
+    let fresh = ws.freshness().unwrap();
+    let of = |name: &str| fresh.iter().find(|f| f.source == name).unwrap().clone();
+    let pb = of("demo-postbacks");
+    assert_eq!(
+        (pb.kind.as_str(), pb.last_status.as_str()),
+        ("postback", "ok")
+    );
+    assert!(pb
+        .last_success_at_ms
+        .is_some_and(|t| t <= world.config.end_instant().timestamp_millis()));
+    assert!(
+        pb.last_message.starts_with("last request "),
+        "{}",
+        pb.last_message
+    );
+    assert_eq!(of("Demo network files").last_status, "ok");
 
     // Opening the demo again delivers nothing twice.
     let log = count(&ws, "SELECT COUNT(*) FROM postback_log");

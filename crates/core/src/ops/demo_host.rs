@@ -13,6 +13,8 @@ pub struct RunningDemo {
     pub endpoint: DemoEndpoint,
     /// The instant the world's last day ends: a sync "as of" an earlier clock would cut it short.
     pub end_ms: i64,
+    /// The scale it was generated at (asking for another one restarts it).
+    pub scale: crate::api::DemoScale,
 }
 
 /// The demo's default seed (the desktop's demo; the CLI may pass another).
@@ -77,5 +79,6 @@ pub async fn start(seed: u64, scale: crate::api::DemoScale) -> Result<RunningDem
         server,
         end_ms: world.config.end_instant().timestamp_millis(),
         endpoint,
+        scale,
     })
 }

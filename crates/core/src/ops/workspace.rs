@@ -35,8 +35,15 @@ async fn demo_world(
     scale: DemoScale,
 ) -> Result<(DemoEndpoint, i64), ApiError> {
     let mut guard = cx.console().inner_demo().lock().await;
-    if let Some(d) = guard.as_ref() {
-        return Ok((d.endpoint.clone(), d.end_ms));
+    match guard.take() {
+        Some(d) if d.scale == scale => {
+            let out = (d.endpoint.clone(), d.end_ms);
+            *guard = Some(d);
+            return Ok(out);
+        }
+        // Another scale was asked for: that world stops, this one starts.
+        Some(d) => d.server.shutdown().await,
+        None => {}
     }
     let running =
         super::demo_host::start(seed.unwrap_or_else(super::demo_host::default_seed), scale).await?;

@@ -157,10 +157,13 @@ fn read(
         .collect::<Result<_, _>>()?;
     // The latest entry of each acquisition line holds the line as last computed; its basis names each player with
     // the exact amount earned for them (before the line's one rounding).
+    // CROSS JOIN keeps this order: each line's items, then each item's player by its key. Left to itself SQLite
+    // scanned every player of the program and expanded the items once per player (56 s on the full-scale demo;
+    // 0.3 s in this order).
     let mut stmt = c.prepare_cached(
         "SELECT substr(p.day, 1, 7), json_extract(j.value, '$.amount')
-         FROM ledger_entries e, json_each(e.basis, '$.items') j
-         JOIN players p ON p.program_id = e.program_id AND p.external_id = json_extract(j.value, '$.subject')
+         FROM ledger_entries e CROSS JOIN json_each(e.basis, '$.items') j
+         CROSS JOIN players p ON p.program_id = e.program_id AND p.external_id = json_extract(j.value, '$.subject')
          WHERE e.id IN (SELECT MAX(id) FROM ledger_entries
                         WHERE program_id = ?1 AND line_key IN ('cpa', 'cpl') AND kind <> 'status'
                         GROUP BY origin_period_id, affiliate_id, line_key)

@@ -230,7 +230,9 @@ pub fn classify(
                 ),
                 ..base(Reason::FxDifference, key, Some(primary))
             });
-        } else if primary.sale != f.amount {
+        } else if primary.sale != 0 && primary.sale != f.amount {
+            // A sale amount of 0 is one the tracker never reported (S2S postbacks and pixels carry the payout,
+            // most batch files neither): nothing to compare, not a mismatch.
             out.push(Discrepancy {
                 detail: format!(
                     "tracker sale amount {} {cur} vs the operator's deposit {} {cur} (difference {})",
@@ -348,4 +350,4 @@ fn status_lag_ms(conn: &Connection, conversion_id: i64) -> rusqlite::Result<Opti
 
 /// Deposit totals per (player, day) as the operator's daily activity reports them, next to the same from its
 /// deposit records; used for timezone shifts.
-pub(super) type DayTotals = BTreeMap<(i64, String), i64>;
+pub(super) type DayTotals = BTreeMap<(i64, chrono::NaiveDate), i64>;

@@ -887,6 +887,36 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     assert.equal(recomputed.length, 1, `one Dispute adjustment line after computing: ${JSON.stringify(recomputed)}`);
     assert.equal(recomputed[0][0].replaceAll(',', ''), dispute.amount, 'computing kept the accepted amount');
     assert.ok(!recomputed[0][1].includes('no longer applies'), `computing reversed the adjustment: ${recomputed[0][1]}`);
+    // FX: fiona imports an ECB reference-rate file (one bad cell is quarantined with its reason, the rest lands) and
+    // adds a rate by hand from the keyboard (a zero rate is refused first); the CLI lists the same rates.
+    const ecbFile = path.join(TMP, 'eurofxref-hist.csv');
+    writeFileSync(ecbFile, 'Date,USD,GBP,\n2026-10-30,1.0823,0.8571,\n2026-10-29,1.0791,0,\n2026-10-28,N/A,0.8569,\n');
+    await scrollToTop(browser, '[data-testid=fx-table]');
+    await (await browser.$('[data-testid=fx-import-path]')).setValue(ecbFile);
+    await press(await browser.$('[data-testid=fx-import]'));
+    await (await browser.$('[data-testid=fx-import-summary]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the ECB import showed no summary' });
+    const fxRejected = await textOf(browser, '[data-testid=fx-rejected]');
+    assert.ok(fxRejected.includes('GBP') && fxRejected.includes('zero rate'), `the zero GBP rate (file row 3) is not listed as rejected: ${fxRejected}`);
+    await (await browser.$('[data-testid=fx-day]')).setValue('2026-10-31');
+    await (await browser.$('[data-testid=fx-set-from]')).setValue('EUR');
+    await (await browser.$('[data-testid=fx-set-to]')).setValue('SEK');
+    const fxRate = await browser.$('[data-testid=fx-set-rate]');
+    await fxRate.setValue('0');
+    await browser.keys('Enter');
+    await (await browser.$('[data-testid=fx-set-error]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'a zero rate was not refused' });
+    await fxRate.clearValue();
+    await fxRate.setValue('11.4215');
+    await browser.keys('Enter');
+    await (await browser.$('[data-testid=fx-set-saved]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the manual rate was not recorded' });
+    await browser.waitUntil(async () => (await browser.$$('[data-testid=fx-rate-row]')).length === 5, {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: 'the FX table does not list the 4 imported rates and the manual one',
+    });
+    await scrollToTop(browser, '[data-testid=fx-table]');
+    await screenshot(browser, 'fx-table.png');
+    const fxCli = parseJson('fx list', await cli(['fx', 'list', '--json', '--data-dir', path.join(TMP, 'app')], CLI_USER));
+    assert.ok(JSON.stringify(fxCli).includes('11.4215'), `the CLI's fx list lacks the manual EUR/SEK rate: ${JSON.stringify(fxCli).slice(0, 400)}`);
+
     // Statement lines: fiona approves every line of two affiliates (their hold has passed), statement by statement.
     for (const [i, { affiliate }] of PAYOUT_PAYEES.entries()) {
       await openStatementOf(browser, STATEMENT_PERIOD, affiliate);

@@ -120,6 +120,20 @@ pub fn load_input(
     first_day: &str,
     last_day: &str,
 ) -> CommissionResult<EngineInput> {
+    load_input_for(conn, program, period_id, first_day, last_day, None)
+}
+
+/// [`load_input`] keeping only the players of the affiliates in `only` (with their deposits and activity), when
+/// given: what the commission of those affiliates needs, read by player instead of over the whole program. Every
+/// affiliate and its plan stay in the input; a Forex program's trading is read whole.
+pub fn load_input_for(
+    conn: &Connection,
+    program: &Program,
+    period_id: Option<i64>,
+    first_day: &str,
+    last_day: &str,
+    only: Option<&HashSet<i64>>,
+) -> CommissionResult<EngineInput> {
     let affiliates = affiliates(conn, program.id, first_day, last_day)?;
     // Wagering criteria look back before the period; without them, activity of the period is enough.
     let needs_history = affiliates.iter().filter_map(|a| a.plan.as_ref()).any(|p| {
@@ -146,9 +160,17 @@ pub fn load_input(
         ..EngineInput::default()
     };
 
-    let mut stmt = conn.prepare("SELECT id, external_id, affiliate_id, day, country, currency FROM players WHERE program_id = ?1 AND day <= ?2")?;
+    let json = |ids: &mut dyn Iterator<Item = i64>| {
+        format!(
+            "[{}]",
+            ids.map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+        )
+    };
+    let scope = only.map(|a| json(&mut a.iter().copied()));
+    let mut stmt = conn.prepare("SELECT id, external_id, affiliate_id, day, country, currency FROM players WHERE program_id = ?1 AND day <= ?2
+                                   AND (?3 IS NULL OR affiliate_id IN (SELECT value FROM json_each(?3)))")?;
     input.players = stmt
-        .query_map(params![program.id, last_day], |r| {
+        .query_map(params![program.id, last_day, scope], |r| {
             Ok(PlayerIn {
                 id: r.get(0)?,
                 external_id: r.get(1)?,
@@ -162,9 +184,19 @@ pub fn load_input(
     // Players excluded by a confirmed fraud flag earn nothing: detached from their affiliate, reported.
     super::exclusions::apply(conn, program.id, &mut input)?;
 
-    let mut stmt = conn.prepare("SELECT id, player_id, day, amount_micros, currency, is_ftd FROM money_movements WHERE program_id = ?1 AND kind = 'deposit' AND day <= ?2")?;
+    // In scope, by player (their index) rather than over the program's days; in the order the whole-program scan
+    // gives (day, then row).
+    let players = only.map(|_| json(&mut input.players.iter().map(|p| p.id)));
+    let mut stmt = conn.prepare(if players.is_some() {
+        "SELECT id, player_id, day, amount_micros, currency, is_ftd FROM money_movements
+          WHERE player_id IN (SELECT value FROM json_each(?3)) AND program_id = ?1 AND kind = 'deposit' AND day <= ?2
+          ORDER BY day, id"
+    } else {
+        "SELECT id, player_id, day, amount_micros, currency, is_ftd FROM money_movements
+          WHERE program_id = ?1 AND kind = 'deposit' AND day <= ?2 AND ?3 IS NULL"
+    })?;
     input.deposits = stmt
-        .query_map(params![program.id, last_day], |r| {
+        .query_map(params![program.id, last_day, players], |r| {
             Ok(DepositIn {
                 id: r.get(0)?,
                 player_id: r.get(1)?,
@@ -178,12 +210,17 @@ pub fn load_input(
 
     // Activity has no program column: scan the days and keep the program's players (a join would look each row up).
     let ours: HashSet<i64> = input.players.iter().map(|p| p.id).collect();
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(if players.is_some() {
         "SELECT player_id, day, currency, deposits_micros, withdrawals_micros, bets_micros, wins_micros, bonuses_micros,
                 chargebacks_micros, adjustments_micros, fees_micros, taxes_micros
-         FROM player_activity_daily WHERE day >= ?1 AND day <= ?2",
-    )?;
-    let mut rows = stmt.query(params![activity_from, last_day])?;
+         FROM player_activity_daily WHERE player_id IN (SELECT value FROM json_each(?3)) AND day >= ?1 AND day <= ?2
+         ORDER BY day, rowid"
+    } else {
+        "SELECT player_id, day, currency, deposits_micros, withdrawals_micros, bets_micros, wins_micros, bonuses_micros,
+                chargebacks_micros, adjustments_micros, fees_micros, taxes_micros
+         FROM player_activity_daily WHERE day >= ?1 AND day <= ?2 AND ?3 IS NULL"
+    })?;
+    let mut rows = stmt.query(params![activity_from, last_day, players])?;
     while let Some(r) = rows.next()? {
         let player_id: i64 = r.get(0)?;
         if !ours.contains(&player_id) {

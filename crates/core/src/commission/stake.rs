@@ -8,12 +8,12 @@
 //! other children, because a sub-affiliate override reads the children's lines).
 
 use super::engine::{compute, EngineInput, LineKind};
-use super::load::{load_input, program, Program};
+use super::load::{load_input_for, program, Program};
 use super::period::list;
 use super::CommissionResult;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What the flag holds: micros per (affiliate id, currency).
 pub type Held = BTreeMap<(i64, String), i64>;
@@ -35,6 +35,47 @@ pub struct StakeBook {
     base: RefCell<BTreeMap<(usize, i64), Held>>,
 }
 
+/// Every affiliate in the same tree as an affiliate of `players` (the tree's root and all below it).
+fn affiliate_trees(
+    conn: &Connection,
+    program_id: i64,
+    players: &BTreeSet<i64>,
+) -> CommissionResult<HashSet<i64>> {
+    let parent: BTreeMap<i64, i64> = conn
+        .prepare(
+            "SELECT id, parent_id FROM affiliates WHERE program_id = ?1 AND parent_id IS NOT NULL",
+        )?
+        .query_map([program_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let root = |mut a: i64| {
+        let mut hops = 0;
+        while let Some(p) = parent.get(&a) {
+            a = *p;
+            hops += 1;
+            if hops > 64 {
+                break;
+            }
+        }
+        a
+    };
+    let mut stmt = conn.prepare_cached("SELECT affiliate_id FROM players WHERE id = ?1")?;
+    let mut roots = BTreeSet::new();
+    for p in players {
+        let a: Option<Option<i64>> = stmt.query_row([p], |r| r.get(0)).optional()?;
+        if let Some(Some(a)) = a {
+            roots.insert(root(a));
+        }
+    }
+    let all: Vec<i64> = conn
+        .prepare("SELECT id FROM affiliates WHERE program_id = ?1")?
+        .query_map([program_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(all
+        .into_iter()
+        .filter(|a| roots.contains(&root(*a)))
+        .collect())
+}
+
 fn commission_by_affiliate(input: &EngineInput) -> Held {
     let mut out = Held::new();
     for l in compute(input)
@@ -49,6 +90,20 @@ fn commission_by_affiliate(input: &EngineInput) -> Held {
 
 impl StakeBook {
     pub fn load(conn: &Connection, program_id: i64) -> CommissionResult<Self> {
+        Self::load_for(conn, program_id, None)
+    }
+
+    /// A book for the affiliate trees of `players` only (every affiliate of a tree: a sub-affiliate override reads
+    /// its children's lines): what the flags naming those players hold, without reading the rest of the program.
+    pub fn load_for(
+        conn: &Connection,
+        program_id: i64,
+        players: Option<&BTreeSet<i64>>,
+    ) -> CommissionResult<Self> {
+        let only = match players {
+            Some(players) => Some(affiliate_trees(conn, program_id, players)?),
+            None => None,
+        };
         let name: String = conn.query_row(
             "SELECT name FROM programs WHERE id = ?1",
             [program_id],
@@ -75,7 +130,7 @@ impl StakeBook {
         }
         let mut loaded = Vec::new();
         for (pid, first, last) in months {
-            let input = load_input(conn, &prog, pid, &first, &last)?;
+            let input = load_input_for(conn, &prog, pid, &first, &last, only.as_ref())?;
             let affiliate_of = input
                 .players
                 .iter()

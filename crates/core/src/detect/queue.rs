@@ -1,10 +1,11 @@
 //! The analyst queue: flags with their status (the latest decision), filtered; decisions by a named user, stored
 //! as new rows and written to the audit log; the investigation view of one flag.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::exclusion::players_of_items;
 use super::stake::Stakes;
 use super::{ctit_chart, DetectError, ItemKind};
 use crate::audit::Stamp;
@@ -61,12 +62,39 @@ pub fn list_in(
                 |r| r.get::<_, i64>(0),
             )?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut stakes = Stakes::default();
-        ids.into_iter().map(|id| flag_row(conn, id, &mut stakes)).collect()
+        // Each flag's players first, so the commission they hold is computed from one book per program that
+        // covers the affiliate trees of all of them, read by player (not from every player of the program).
+        let mut declared: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+        let mut listed = Vec::with_capacity(ids.len());
+        for id in ids {
+            let program_id: i64 =
+                conn.query_row("SELECT program_id FROM flags WHERE id = ?1", [id], |r| r.get(0))?;
+            let players = players_of_items(conn, program_id, &flag_items(conn, id)?)?;
+            declared
+                .entry(program_id)
+                .or_default()
+                .extend(players.iter().copied());
+            listed.push((id, players));
+        }
+        let mut stakes = Stakes::for_players(declared);
+        listed
+            .into_iter()
+            .map(|(id, players)| flag_row_of(conn, id, Some(players), &mut stakes))
+            .collect()
     })?)
 }
 
 fn flag_row(conn: &Connection, id: i64, stakes: &mut Stakes) -> StoreResult<FlagRow> {
+    flag_row_of(conn, id, None, stakes)
+}
+
+/// One flag's row; `players` are its items' players when the caller has them already.
+fn flag_row_of(
+    conn: &Connection,
+    id: i64,
+    players: Option<BTreeSet<i64>>,
+    stakes: &mut Stakes,
+) -> StoreResult<FlagRow> {
     let sql = format!(
         "SELECT f.id, pr.name, COALESCE(a.external_id, ''), COALESCE(a.name, ''), f.rule, f.pattern, f.severity,
                 f.score, {STATUS_SQL}, f.summary, f.created_at_ms, f.evidence_json, pr.currency, f.program_id
@@ -97,7 +125,11 @@ fn flag_row(conn: &Connection, id: i64, stakes: &mut Stakes) -> StoreResult<Flag
     })?;
     let items = flag_items(conn, id)?;
     row.items = items.len() as u32;
-    let (at_stake, currency) = stakes.amount(conn, program_id, &items)?;
+    let players = match players {
+        Some(p) => p,
+        None => players_of_items(conn, program_id, &items)?,
+    };
+    let (at_stake, currency) = stakes.amount_of_players(conn, program_id, &players)?;
     row.amount_at_stake = format_amount(at_stake, &currency);
     row.currency = currency;
     Ok(row)

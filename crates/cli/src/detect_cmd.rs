@@ -266,6 +266,7 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 period,
                 reason,
                 affiliate,
+                ..ReconQuery::default()
             };
             if let Some(path) = csv {
                 let path = path.display().to_string();

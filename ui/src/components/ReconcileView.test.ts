@@ -8,8 +8,24 @@ import ReconcileView from './ReconcileView.svelte';
 import { fakeBackend } from '../test/backend';
 import { accessContext, accessOf } from '../lib/access';
 import { permissionsOf, person } from '../test/people';
-import { reconReport } from '../test/fixtures';
-import type { ReconReport } from '../lib/bindings';
+import { reconReport, reconRow } from '../test/fixtures';
+import type { ReconQuery, ReconReport, ReconRow } from '../lib/bindings';
+import { RECON_PAGE } from '../lib/flags';
+
+/** What the core answers for `q` over a month of `all` rows: the reason filter, then one page. */
+function pagedReport(all: ReconRow[], q: ReconQuery): ReconReport {
+  const matching = q.reason ? all.filter((r) => r.reason === q.reason) : all;
+  const offset = q.offset ?? 0;
+  const counts = new Map<string, number>();
+  for (const r of all) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
+  return reconReport({
+    period: q.period,
+    rows: matching.slice(offset, q.limit === undefined ? undefined : offset + q.limit),
+    reasons: [...counts].map(([reason, count]) => ({ reason, count })),
+    total_rows: matching.length,
+    offset,
+  });
+}
 import type { Backend } from '../lib/api';
 import { disputeRow, disputeView } from '../test/disputes';
 
@@ -19,19 +35,40 @@ const as = (roles: Parameters<typeof person>[1]) => {
 };
 
 describe('ReconcileView', () => {
-  it('opens on the month’s stored findings (a read), and filters rows by reason code', async () => {
-    const backend = fakeBackend();
+  it('opens on the month’s stored findings (a read), and filters rows by reason code in the core', async () => {
+    const backend = fakeBackend({ reconcileReport: vi.fn(async (q) => pagedReport(reconReport().rows, q)) });
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
     await screen.findByTestId('recon-rows');
-    expect(backend.reconcileReport).toHaveBeenCalledWith({ period: '2026-10' });
+    expect(backend.reconcileReport).toHaveBeenCalledWith({ period: '2026-10', offset: 0, limit: RECON_PAGE });
     expect(backend.reconcilePeriod).not.toHaveBeenCalled(); // it writes: never just by opening the screen
     expect(screen.getByTestId('recon-source')).toHaveTextContent('as last reconciled');
     expect(screen.getByTestId('recon-total')).toHaveTextContent('Affiliate 3');
     expect(screen.getAllByTestId('recon-row')).toHaveLength(2);
     await userEvent.selectOptions(screen.getByTestId('recon-reason'), 'missing_postback');
+    expect(backend.reconcileReport).toHaveBeenLastCalledWith({ period: '2026-10', reason: 'missing_postback', offset: 0, limit: RECON_PAGE });
+    await waitFor(() => expect(screen.getAllByTestId('recon-row')).toHaveLength(1));
     const rows = screen.getAllByTestId('recon-row');
     expect(rows.map((r) => r.dataset.reason)).toEqual(['missing_postback']);
     expect(rows[0]).toHaveTextContent('50.00 EUR');
+  });
+
+  it('shows a month of 100,000 discrepancies a page at a time, read from the core', async () => {
+    const reasons = ['timezone_shift', 'amount_mismatch', 'missing_postback'];
+    const all = Array.from({ length: 100_000 }, (_, i) => reconRow(i + 1, reasons[i % 3]));
+    const backend = fakeBackend({ reconcileReport: vi.fn(async (q) => pagedReport(all, q)) });
+    render(ReconcileView, { backend, initialPeriod: '2026-10' });
+    await screen.findByTestId('recon-rows');
+    expect(screen.getAllByTestId('recon-row')).toHaveLength(RECON_PAGE);
+    expect(screen.getByTestId('recon-range')).toHaveTextContent('Rows 1–200 of 100,000');
+    expect(screen.getByTestId('recon-reason')).toHaveTextContent('All (100,000)');
+    expect(screen.getByTestId('recon-prev')).toBeDisabled();
+    await userEvent.click(screen.getByTestId('recon-next'));
+    await waitFor(() => expect(screen.getByTestId('recon-range')).toHaveTextContent('Rows 201–400 of 100,000'));
+    expect(screen.getAllByTestId('recon-row')[0].dataset.rowId).toBe('201');
+    expect(backend.reconcileReport).toHaveBeenLastCalledWith({ period: '2026-10', offset: 200, limit: RECON_PAGE });
+    await userEvent.selectOptions(screen.getByTestId('recon-reason'), 'missing_postback');
+    await waitFor(() => expect(screen.getByTestId('recon-range')).toHaveTextContent('Rows 1–200 of 33,333'));
+    expect(screen.getAllByTestId('recon-row').every((r) => r.dataset.reason === 'missing_postback')).toBe(true);
   });
 
   it('"Reconcile now" compares the month again (busy meanwhile) and says the findings are recorded', async () => {
@@ -43,7 +80,7 @@ describe('ReconcileView', () => {
     await userEvent.clear(month);
     await userEvent.type(month, '2026-09');
     await userEvent.click(screen.getByTestId('recon-apply'));
-    expect(backend.reconcilePeriod).toHaveBeenCalledWith({ period: '2026-09' });
+    expect(backend.reconcilePeriod).toHaveBeenCalledWith({ period: '2026-09', offset: 0, limit: RECON_PAGE });
     expect(screen.getByTestId('recon-apply')).toHaveTextContent('Reconciling…');
     expect(screen.getByTestId('recon-apply')).toBeDisabled();
     finish(reconReport({ period: '2026-09', rows: [], reasons: [] }));
@@ -60,7 +97,7 @@ describe('ReconcileView', () => {
     const month = screen.getByTestId('recon-period');
     await userEvent.clear(month);
     await userEvent.type(month, '2026-08{Enter}');
-    await waitFor(() => expect(backend.reconcileReport).toHaveBeenLastCalledWith({ period: '2026-08' }));
+    await waitFor(() => expect(backend.reconcileReport).toHaveBeenLastCalledWith({ period: '2026-08', offset: 0, limit: RECON_PAGE }));
     expect(backend.reconcilePeriod).not.toHaveBeenCalled();
   });
 

@@ -1002,7 +1002,15 @@ export type ReconQuery = {
 /**
  * YYYY-MM in the program's zone.
  */
-period: string, reason?: string, affiliate?: string, };
+period: string, reason?: string, affiliate?: string, 
+/**
+ * The first row to return (0-based) of the filtered rows.
+ */
+offset?: number, 
+/**
+ * At most this many rows: one page (none: every row — the CLI and the CSV export).
+ */
+limit?: number, };
 
 export type ReconRow = { id: number, reason: string, affiliate_id: string, affiliate_name: string, conversion_ref: string, transaction_id: string, player_ref: string, deposit_ref: string, tracker_amount: string | null, operator_amount: string | null, 
 /**
@@ -1014,7 +1022,20 @@ export type ReconAffiliateTotal = { affiliate_id: string, affiliate_name: string
 
 export type ReasonCount = { reason: string, count: number, };
 
-export type ReconReport = { period: string, program: string, totals: Array<ReconAffiliateTotal>, reasons: Array<ReasonCount>, rows: Array<ReconRow>, 
+export type ReconReport = { period: string, program: string, totals: Array<ReconAffiliateTotal>, 
+/**
+ * Rows per reason code, of the whole month (the affiliate filter applies, the reason filter and the page do
+ * not).
+ */
+reasons: Array<ReasonCount>, 
+/**
+ * The rows of the page asked for (all of them without `limit`), by reason then id.
+ */
+rows: Array<ReconRow>, 
+/**
+ * How many rows match the reason and affiliate filters, and where `rows` start among them.
+ */
+total_rows: number, offset: number, 
 /**
  * When the month was last reconciled (none: never, so no rows says nothing yet), and by whom.
  */

@@ -1,6 +1,6 @@
 // Ordering and filtering of the flagged-traffic queue and the reconciliation rows. Money compares as exact
 // decimal strings (see sort.ts); severity by rank, not alphabet.
-import type { DashboardAlert, FlagRow, ReconRow } from './bindings';
+import type { DashboardAlert, FlagRow } from './bindings';
 import { compareDecimalStrings, sign, type SortDir, type SortState } from './sort';
 
 export type FlagSortKey = 'affiliate' | 'pattern' | 'severity' | 'score' | 'status' | 'amount' | 'created';
@@ -78,9 +78,8 @@ export function words(code: string): string {
   return code.replace(/_/g, ' ');
 }
 
-export function reconRowsFor(rows: readonly ReconRow[], reason: string): ReconRow[] {
-  return reason ? rows.filter((r) => r.reason === reason) : [...rows];
-}
+/** Discrepancy rows read per page: a month at the seed's scale has thousands. */
+export const RECON_PAGE = 200;
 
 /** The previous calendar month of `now` as YYYY-MM (the usual month to reconcile). */
 export function previousMonth(now: Date): string {

@@ -478,7 +478,7 @@ export function reconRow(id: number, reason: string, over: Partial<ReconRow> = {
 }
 
 export function reconReport(over: Partial<ReconReport> = {}): ReconReport {
-  const rows = [reconRow(1, 'amount_mismatch'), reconRow(2, 'missing_postback', { impact: '50.00', conversion_ref: '' })];
+  const rows = over.rows ?? [reconRow(1, 'amount_mismatch'), reconRow(2, 'missing_postback', { impact: '50.00', conversion_ref: '' })];
   return {
     period: '2026-10',
     program: 'Demo Casino',
@@ -500,6 +500,8 @@ export function reconReport(over: Partial<ReconReport> = {}): ReconReport {
       { reason: 'missing_postback', count: 1 },
     ],
     rows,
+    total_rows: rows.length,
+    offset: 0,
     ...over,
   };
 }

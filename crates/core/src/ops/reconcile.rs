@@ -46,8 +46,7 @@ fn reconcile(cx: &Ctx, op: Op, q: &ReconQuery) -> Result<ReconReport, ApiError> 
         store,
         p.id,
         &month,
-        reason,
-        q.affiliate.as_deref(),
+        report::RowFilter::of(q, reason),
     )?)
 }
 
@@ -58,7 +57,13 @@ pub fn reconcile_period(cx: &Ctx, q: ReconQuery) -> Result<ReconReport, ApiError
 
 /// Reconciles a month and writes its rows as spreadsheet-safe CSV.
 pub fn reconcile_export_csv(cx: &Ctx, req: ReconExportRequest) -> Result<ExportedRows, ApiError> {
-    let r = reconcile(cx, Op::ReconcileExportCsv, &req.query)?;
+    // The file holds every row the filters match, whatever page the screen shows.
+    let query = ReconQuery {
+        offset: None,
+        limit: None,
+        ..req.query.clone()
+    };
+    let r = reconcile(cx, Op::ReconcileExportCsv, &query)?;
     let bytes = report::to_csv(&r)?;
     let path = exports::write(
         cx,
@@ -80,7 +85,6 @@ pub fn reconcile_report(cx: &Ctx, q: ReconQuery) -> Result<ReconReport, ApiError
         cx.workspace().store(),
         a.program()?.id,
         &month,
-        reason,
-        q.affiliate.as_deref(),
+        report::RowFilter::of(&q, reason),
     )?)
 }

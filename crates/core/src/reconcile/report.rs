@@ -71,13 +71,7 @@ pub fn run(
             found.len(),
         )?)
     })?;
-    load(
-        store,
-        program_id,
-        &month,
-        reason,
-        query.affiliate.as_deref(),
-    )
+    load(store, program_id, &month, RowFilter::of(query, reason))
 }
 
 /// Stores a month's discrepancies: a re-run updates rows in place by natural key and drops the ones that no
@@ -124,13 +118,38 @@ pub fn save(
 }
 
 /// The stored report of a period.
+/// Which rows of a month to read: a reason code, an affiliate (tracker id), a page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowFilter<'a> {
+    pub reason: Option<Reason>,
+    pub affiliate: Option<&'a str>,
+    pub offset: u32,
+    pub limit: Option<u32>,
+}
+
+impl<'a> RowFilter<'a> {
+    pub fn of(query: &'a ReconQuery, reason: Option<Reason>) -> Self {
+        Self {
+            reason,
+            affiliate: query.affiliate.as_deref(),
+            offset: query.offset.unwrap_or(0),
+            limit: query.limit,
+        }
+    }
+}
+
 pub fn load(
     store: &Store,
     program_id: i64,
     month: &Month,
-    reason: Option<Reason>,
-    affiliate: Option<&str>,
+    filter: RowFilter<'_>,
 ) -> Result<ReconReport, ReconError> {
+    let RowFilter {
+        reason,
+        affiliate,
+        offset,
+        limit,
+    } = filter;
     Ok(store.read::<_, crate::store::StoreError>(|conn| {
         let (program, currency): (String, String) =
             conn.query_row("SELECT name, currency FROM programs WHERE id = ?1", [program_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -140,9 +159,9 @@ pub fn load(
                         d.player_ref, d.deposit_ref, d.tracker_micros, d.operator_micros, d.impact_micros, d.currency, d.detail
                  FROM recon_discrepancies d LEFT JOIN affiliates a ON a.id = d.affiliate_id
                  WHERE d.program_id = ?1 AND d.period = ?2 AND (?3 IS NULL OR d.reason = ?3) AND (?4 IS NULL OR a.external_id = ?4)
-                 ORDER BY d.reason, d.id",
+                 ORDER BY d.reason, d.id LIMIT ?5 OFFSET ?6",
             )?
-            .query_map(params![program_id, month.label, reason.map(Reason::as_str), affiliate], |r| {
+            .query_map(params![program_id, month.label, reason.map(Reason::as_str), affiliate, limit.map_or(-1, i64::from), offset], |r| {
                 let cur: String = r.get(11)?;
                 let amount = |v: Option<i64>| v.map(|m| format_amount(m, &cur));
                 Ok(ReconRow {
@@ -153,10 +172,18 @@ pub fn load(
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut reasons: BTreeMap<String, u32> = BTreeMap::new();
-        for r in &rows {
-            *reasons.entry(r.reason.clone()).or_default() += 1;
-        }
+        // Per reason over the whole month (one page shows few of them), and how many the filters match.
+        let reasons: BTreeMap<String, u32> = conn
+            .prepare(
+                "SELECT d.reason, COUNT(*) FROM recon_discrepancies d LEFT JOIN affiliates a ON a.id = d.affiliate_id
+                 WHERE d.program_id = ?1 AND d.period = ?2 AND (?3 IS NULL OR a.external_id = ?3) GROUP BY d.reason",
+            )?
+            .query_map(params![program_id, month.label, affiliate], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let total_rows = match reason {
+            Some(r) => reasons.get(r.as_str()).copied().unwrap_or(0),
+            None => reasons.values().sum(),
+        };
         let totals = conn
             .prepare(
                 // Each side counted once per affiliate (grouped), not once per affiliate row: the correlated
@@ -190,6 +217,8 @@ pub fn load(
             totals,
             reasons: reasons.into_iter().map(|(reason, count)| ReasonCount { reason, count }).collect(),
             rows,
+            total_rows,
+            offset,
         })
     })?)
 }

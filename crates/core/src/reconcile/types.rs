@@ -13,6 +13,14 @@ pub struct ReconQuery {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliate: Option<String>,
+    /// The first row to return (0-based) of the filtered rows.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+    /// At most this many rows: one page (none: every row — the CLI and the CSV export).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
 /// One discrepancy between tracker and operator.
@@ -57,8 +65,14 @@ pub struct ReconReport {
     pub period: String,
     pub program: String,
     pub totals: Vec<ReconAffiliateTotal>,
+    /// Rows per reason code, of the whole month (the affiliate filter applies, the reason filter and the page do
+    /// not).
     pub reasons: Vec<ReasonCount>,
+    /// The rows of the page asked for (all of them without `limit`), by reason then id.
     pub rows: Vec<ReconRow>,
+    /// How many rows match the reason and affiliate filters, and where `rows` start among them.
+    pub total_rows: u32,
+    pub offset: u32,
     /// When the month was last reconciled (none: never, so no rows says nothing yet), and by whom.
     #[ts(type = "number | null")]
     pub reconciled_at_ms: Option<i64>,

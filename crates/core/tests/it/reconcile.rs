@@ -13,7 +13,7 @@ fn run(fx: &Fx, reason: Option<&str>) -> ReconReport {
     let q = ReconQuery {
         period: "2026-10".into(),
         reason: reason.map(Into::into),
-        affiliate: None,
+        ..ReconQuery::default()
     };
     reconcile::report::run(&fx.store, fx.program, &q, &ReconSettings::default(), NOW).unwrap()
 }
@@ -240,10 +240,43 @@ fn each_reason_code_has_a_worked_case() {
     // Filters.
     let only = run(&fx, Some("duplicate"));
     assert_eq!(only.rows.len(), 1);
+    assert_eq!(only.total_rows, 1);
+    // The reason counts are the month's whatever the filter; pages of the stored rows, in order.
+    assert_eq!(only.reasons.iter().map(|c| c.count).sum::<u32>(), 9);
+    let all = run(&fx, None);
+    assert_eq!((all.total_rows, all.rows.len()), (9, 9));
+    let page = |offset, limit, reason: Option<&str>| {
+        reconcile::report::load(
+            &fx.store,
+            fx.program,
+            &reconcile::report::parse_query(&ReconQuery {
+                period: "2026-10".into(),
+                ..ReconQuery::default()
+            })
+            .unwrap()
+            .0,
+            reconcile::report::RowFilter {
+                reason: reason.and_then(affops_core::reconcile::Reason::parse),
+                affiliate: None,
+                offset,
+                limit: Some(limit),
+            },
+        )
+        .unwrap()
+    };
+    let second = page(3, 3, None);
+    assert_eq!((second.total_rows, second.offset), (9, 3));
+    assert_eq!(
+        second.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        all.rows[3..6].iter().map(|r| r.id).collect::<Vec<_>>()
+    );
+    assert_eq!(page(8, 3, None).rows.len(), 1);
+    let shifts = page(0, 1, Some("timezone_shift"));
+    assert_eq!((shifts.total_rows, shifts.rows.len()), (2, 1));
     let q = ReconQuery {
         period: "2026-10".into(),
         reason: Some("late".into()),
-        affiliate: None,
+        ..ReconQuery::default()
     };
     assert!(
         reconcile::report::run(&fx.store, fx.program, &q, &ReconSettings::default(), NOW)

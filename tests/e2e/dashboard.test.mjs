@@ -215,10 +215,14 @@ async function press(el) {
   await el.click();
 }
 
-/** Text of an element, '' when it does not exist. */
+/** Text of an element, '' when it does not exist (or is redrawn between finding it and reading it). */
 async function textOf(browser, selector) {
-  const el = await browser.$(selector);
-  return (await el.isExisting()) ? await el.getText() : '';
+  try {
+    const el = await browser.$(selector);
+    return (await el.isExisting()) ? await el.getText() : '';
+  } catch {
+    return '';
+  }
 }
 
 /** Scrolls the element to the top of the window (for a screenshot of it). */
@@ -1153,8 +1157,13 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
 async function type(browser, testid, value) {
   const el = await browser.$(`[data-testid=${testid}]`);
   await el.waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS });
-  await el.clearValue();
-  await el.setValue(value);
+  // Typed keys can be lost on a loaded machine: read the field back and type again until it holds the value.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await el.clearValue();
+    await el.setValue(value);
+    if ((await el.getValue()) === value) return;
+  }
+  assert.equal(await el.getValue(), value, `the field ${testid} does not hold what was typed`);
 }
 
 // A broker from files alone (issue 15): IBs with a sub-IB, symbols with groups, accounts, an MT5 Deals report as

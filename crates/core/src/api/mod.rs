@@ -72,6 +72,7 @@ pub use crate::reconcile::types::*;
 pub use crate::sources::types::*;
 pub use crate::time::Period;
 pub use crate::workspace::backup::BackupResult;
+pub use crate::workspace::DemoScale;
 pub use crate::workspace::{SourceFreshness, WorkspaceStatus};
 
 use serde::{Deserialize, Serialize};
@@ -82,25 +83,6 @@ use ts_rs::TS;
 pub struct SyncRequest {
     #[serde(default)]
     pub full: bool,
-}
-
-/// How big a demo world to open: the demo month (seconds) or the seed's scale (minutes): a casino with 2,000 new
-/// players a day for 90 days and a broker with 150 IBs trading about 40,000 lots a month.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum DemoScale {
-    #[default]
-    Month,
-    Full,
-}
-
-impl DemoScale {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Month => "month",
-            Self::Full => "full",
-        }
-    }
 }
 
 /// Opening the demo workspace: which world.

@@ -51,6 +51,27 @@ impl DemoEndpoint {
     }
 }
 
+/// How big a demo world to open: the demo month (seconds) or the seed's scale (minutes): a casino with 2,000 new
+/// players a day for 90 days and a broker with 150 IBs trading about 40,000 lots a month.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DemoScale {
+    #[default]
+    Month,
+    Full,
+}
+
+impl DemoScale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Month => "month",
+            Self::Full => "full",
+        }
+    }
+}
+
 /// Records the scale the demo was opened at (read back by [`Workspace::demo_scale`]).
 pub fn record_demo_scale(
     tx: &rusqlite::Transaction<'_>,
@@ -176,7 +197,7 @@ impl Workspace {
     }
 
     /// The scale the demo was opened at, so "Sync now" serves the same world again.
-    pub fn demo_scale(&self) -> StoreResult<crate::api::DemoScale> {
+    pub fn demo_scale(&self) -> StoreResult<DemoScale> {
         let v: Option<String> = self.store.read::<_, StoreError>(|c| {
             Ok(c.query_row(
                 "SELECT value FROM workspace_settings WHERE key = 'demo_scale'",
@@ -186,8 +207,8 @@ impl Workspace {
             .optional()?)
         })?;
         Ok(match v.as_deref() {
-            Some("full") => crate::api::DemoScale::Full,
-            _ => crate::api::DemoScale::Month,
+            Some("full") => DemoScale::Full,
+            _ => DemoScale::Month,
         })
     }
 

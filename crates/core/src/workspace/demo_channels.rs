@@ -141,7 +141,7 @@ impl Workspace {
             .no_proxy()
             .build()
             .map_err(|e| CoreError::internal(format!("the demo's HTTP client: {e}")))?;
-        // (stream, outcome) → count; outcome true = recorded or updated.
+        // Per stream (s2s, pixel): requests sent, recorded (or updated), refused.
         let mut counts: BTreeMap<&'static str, (u32, u32, u32)> = BTreeMap::new();
         for (i, (at_ms, pq)) in http.iter().enumerate() {
             clock.store(*at_ms, Ordering::SeqCst);

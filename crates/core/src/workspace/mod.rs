@@ -9,8 +9,8 @@ mod demo_channels;
 mod derive;
 
 pub use demo::{
-    is_demo_source, record_demo_scale, DemoEndpoint, DEMO_API_KEY, DEMO_BROKER, DEMO_OPERATOR,
-    DEMO_TRACKER,
+    is_demo_source, record_demo_scale, DemoEndpoint, DemoScale, DEMO_API_KEY, DEMO_BROKER,
+    DEMO_OPERATOR, DEMO_TRACKER,
 };
 pub use demo_channels::{DemoDeliveries, DEMO_FILES, DEMO_POSTBACKS};
 pub use derive::DeriveSummary;

@@ -11,6 +11,7 @@ import { fakeBackend, PROGRAMS } from '../test/backend';
 import { periodView, statement } from '../test/commission';
 import { PROGRAM_STORAGE_KEY } from '../lib/programs';
 import { person } from '../test/people';
+import { RECON_PAGE } from '../lib/flags';
 
 const BROKER = 'Demo Broker';
 
@@ -131,7 +132,7 @@ describe('the chosen program through App', () => {
     expect(programAt.flagsList).toBe(BROKER);
     await user.click(screen.getByTestId('nav-reconcile'));
     await user.click(await screen.findByTestId('recon-apply'));
-    await waitFor(() => expect(backend.reconcilePeriod).toHaveBeenLastCalledWith({ period: '2025-06' }));
+    await waitFor(() => expect(backend.reconcilePeriod).toHaveBeenLastCalledWith({ period: '2025-06', offset: 0, limit: RECON_PAGE }));
     expect(programAt.reconcilePeriod).toBe(BROKER);
   });
 

@@ -9,6 +9,7 @@
 //! changes; a pixel only once, with the status the thank-you page knew — a later rejection never reaches it, one
 //! of the reasons pixel tracking is the least trusted channel.
 
+use crate::postback::Dialect;
 use crate::world::{Conversion, ConversionStatus, World};
 
 /// One conversion's channel.
@@ -82,41 +83,20 @@ pub struct ChannelDeliveries {
     pub batch_conversions: usize,
 }
 
-fn keitaro_status(s: ConversionStatus) -> &'static str {
-    match s {
-        ConversionStatus::Approved => "sale",
-        ConversionStatus::Pending => "lead",
-        ConversionStatus::Rejected => "rejected",
-    }
-}
-
+/// One postback or pixel of `c` in the Keitaro dialect (it carries a status), as the postback firing sends it.
 fn keitaro_query(world: &World, c: &Conversion, status: ConversionStatus, token: &str) -> String {
-    [
-        ("subid", c.transaction_id.clone()),
-        ("status", keitaro_status(status).to_owned()),
-        ("payout", crate::truth::format_amount(c.payout)),
-        ("currency", world.program.currency.clone()),
-        ("tid", c.deposit_id.clone()),
-        ("token", token.to_owned()),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{k}={}", crate::postback::encode(v)))
-    .collect::<Vec<_>>()
-    .join("&")
-}
-
-/// A CSV field, quoted when it holds a delimiter, quote or line break.
-fn csv_field(v: &str) -> String {
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_owned()
-    }
+    crate::postback::query(&crate::postback::params(
+        world,
+        c,
+        status,
+        Dialect::Keitaro,
+        Some(token),
+    ))
 }
 
 pub const BATCH_HEADER: &str = "conversion_id,affiliate_id,converted_at,status,payout,revenue,currency,event,click_id,player_id,order_id,sub1,country";
 
-fn batch_row(world: &World, c: &Conversion) -> String {
+fn batch_record(world: &World, c: &Conversion) -> [String; 13] {
     [
         c.conversion_id.clone(),
         c.affiliate_id.to_string(),
@@ -133,17 +113,13 @@ fn batch_row(world: &World, c: &Conversion) -> String {
         c.sub1.clone(),
         c.country.clone(),
     ]
-    .iter()
-    .map(|v| csv_field(v))
-    .collect::<Vec<_>>()
-    .join(",")
 }
 
 /// Moves every non-API conversion out of `world` and returns how each is delivered: S2S postbacks to
 /// `/postback/{source}`, pixels to `/pixel/{source}.gif` (both with `token`), batch ones as one file.
 pub fn split_channels(world: &mut World, source: &str, token: &str) -> ChannelDeliveries {
     let mut out = ChannelDeliveries::default();
-    let mut batch = vec![BATCH_HEADER.to_owned()];
+    let mut batch: Vec<[String; 13]> = Vec::new();
     let conversions = std::mem::take(&mut world.conversions);
     let mut api = Vec::with_capacity(conversions.len());
     for c in conversions {
@@ -177,18 +153,31 @@ pub fn split_channels(world: &mut World, source: &str, token: &str) -> ChannelDe
             }
             Channel::Batch => {
                 out.batch_conversions += 1;
-                batch.push(batch_row(world, &c));
+                batch.push(batch_record(world, &c));
             }
         }
     }
     world.conversions = api;
     // In the order they happened (a stable sort keeps a conversion's first send before its status change).
     out.http.sort_by_key(|d| d.at_ms);
-    if out.batch_conversions > 0 {
-        batch.push(String::new());
-        out.batch_csv = batch.join("\n");
+    if !batch.is_empty() {
+        out.batch_csv = csv_text(BATCH_HEADER, &batch);
     }
     out
+}
+
+/// A CSV file's text: the header and the records, quoted where a value needs it (the sandbox's own CSV writer,
+/// without quirks).
+fn csv_text(header: &str, records: &[[String; 13]]) -> String {
+    let mut bytes = Vec::new();
+    // Writing to memory cannot fail.
+    if let Ok(mut f) = crate::files::csv_out::CsvFile::new(&mut bytes, header, Default::default()) {
+        for r in records {
+            let _ = f.row(&r.each_ref().map(String::as_str));
+        }
+        let _ = f.finish();
+    }
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -225,8 +214,15 @@ mod tests {
 
     #[test]
     fn quoting_keeps_commas_inside_one_field() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("plain"), "plain");
+        let mut r: [String; 13] = Default::default();
+        r[0] = "a,b".into();
+        r[1] = "say \"hi\"".into();
+        r[2] = "plain".into();
+        let text = csv_text("h", &[r]);
+        let row = text.lines().nth(1).unwrap();
+        assert!(
+            row.starts_with("\"a,b\",\"say \"\"hi\"\"\",plain,"),
+            "{row}"
+        );
     }
 }

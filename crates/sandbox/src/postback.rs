@@ -106,7 +106,7 @@ pub struct PostbackReport {
 }
 
 /// `application/x-www-form-urlencoded`-style escaping of everything but RFC 3986 unreserved characters.
-pub(crate) fn encode(value: &str) -> String {
+fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -123,7 +123,7 @@ fn amount(value: rust_decimal::Decimal) -> String {
 }
 
 /// The query parameters one delivery of `c` carries in `dialect`, with `status` as reported at that moment.
-fn params(
+pub(crate) fn params(
     world: &World,
     c: &Conversion,
     status: ConversionStatus,
@@ -189,6 +189,15 @@ fn params(
         }
     }
     p
+}
+
+/// `k=v&…`, each value percent-encoded.
+pub(crate) fn query(params: &[(&'static str, String)]) -> String {
+    params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// `path?query` for one delivery; a spoiled delivery carries the macro literal raw, as trackers send it.

@@ -201,15 +201,11 @@ pub fn fill_fx_from_table(
     }
     let mut stmt =
         tx.prepare("SELECT from_currency, to_currency, source FROM fx_rates WHERE period_id = ?1")?;
-    let manual: BTreeSet<(String, String)> = stmt
-        .query_map([period.id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .filter_map(Result::ok)
+    let snapshot: Vec<(String, String, String)> = stmt
+        .query_map([period.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let manual: BTreeSet<(String, String)> = snapshot
+        .into_iter()
         .filter(|(_, _, s)| !s.ends_with(FROM_TABLE))
         .flat_map(|(f, t, _)| [(f.clone(), t.clone()), (t, f)])
         .collect();

@@ -25,7 +25,7 @@ impl CsvFile {
 }
 
 impl<W: Write> CsvFile<W> {
-    pub(super) fn new(mut out: W, header: &str, quirks: CsvQuirks) -> std::io::Result<Self> {
+    pub(crate) fn new(mut out: W, header: &str, quirks: CsvQuirks) -> std::io::Result<Self> {
         if quirks.bom {
             out.write_all(BOM)?;
         }
@@ -70,7 +70,7 @@ impl<W: Write> CsvFile<W> {
         }
     }
 
-    pub(super) fn row(&mut self, fields: &[&str]) -> std::io::Result<()> {
+    pub(crate) fn row(&mut self, fields: &[&str]) -> std::io::Result<()> {
         for (i, field) in fields.iter().enumerate() {
             if i > 0 {
                 self.out.write_all(b",")?;
@@ -94,7 +94,7 @@ impl<W: Write> CsvFile<W> {
     }
 
     /// Flushes (with trailing blank lines if asked) and returns the data row count.
-    pub(super) fn finish(mut self) -> std::io::Result<u64> {
+    pub(crate) fn finish(mut self) -> std::io::Result<u64> {
         if self.quirks.trailing_blank_lines {
             self.out.write_all(b"\n\n")?;
         }

@@ -6,7 +6,7 @@
 //! quote or newline): the writer must be able to produce the malformed-but-real shapes a strict library won't.
 
 pub mod claims;
-mod csv_out;
+pub(crate) mod csv_out;
 
 use std::collections::BTreeMap;
 use std::fs::File;

@@ -1,6 +1,9 @@
 //! Presets and column mappings: which target fields a preset has, which are required, and how a mapping is
 //! checked (at save time and again against each file's header) so that a wrong mapping fails up front with a
 //! message naming the field, instead of quarantining every row.
+//!
+//! A mapping lists only what differs from the file's own names: a field it does not mention reads the column of
+//! its own name (as with no mapping at all), and `@const:` with no value clears an optional field.
 
 use super::values::DateFormat;
 use super::ImportError;
@@ -10,8 +13,16 @@ use rusqlite::{params, OptionalExtension};
 
 /// The pseudo-column that keys a row by the file's hash and its row number (files without an id column).
 pub const ROW_KEY: &str = "@row";
-/// The prefix of a pseudo-column holding the same value on every row (`@const:USD`).
+/// The prefix of a pseudo-column holding the same value on every row (`@const:USD`). With no value (`@const:=ip`)
+/// it clears an optional field: the field stays empty even when the file has a column of its name.
 pub const CONST_PREFIX: &str = "@const:";
+
+/// Whether a mapped column is `@const:` with no value: the field is cleared.
+pub fn is_cleared(column: &str) -> bool {
+    column
+        .strip_prefix(CONST_PREFIX)
+        .is_some_and(|v| v.trim().is_empty())
+}
 /// Longest mapping name kept.
 const MAPPING_NAME_MAX: usize = 100;
 
@@ -174,7 +185,7 @@ pub enum Slot {
     },
     RowKey,
     Const(String),
-    /// An optional field the file does not have.
+    /// An optional field left empty: neither mapped nor in the file under its own name, or cleared (`@const:`).
     Absent,
 }
 
@@ -198,8 +209,10 @@ impl Resolved {
     }
 }
 
-/// Checks a mapping on its own: known fields, no field fed twice, every required field fed, a known date format
-/// and delimiter. An empty column list is the preset's identity mapping and is always valid.
+/// Checks a mapping on its own: known fields, no field fed twice, no required field cleared, a known date format
+/// and delimiter. A field the mapping does not mention reads the column of its own name, so an empty column list
+/// (the preset's identity mapping) is always valid, and a required field left out is checked against the file's
+/// header by [`resolve`].
 pub fn validate(m: &ColumnMapping) -> Result<(), ImportError> {
     let specs = fields(m.preset);
     let bad = |msg: String| Err(ImportError::Mapping(msg));
@@ -245,12 +258,13 @@ pub fn validate(m: &ColumnMapping) -> Result<(), ImportError> {
                 c.column
             ));
         }
-        seen.push(&c.field);
-    }
-    for s in specs.iter().filter(|s| s.required) {
-        if !seen.contains(&s.name) {
-            return bad(format!("required field '{}' is not mapped", s.name));
+        if is_cleared(&c.column) && specs.iter().any(|s| s.required && s.name == c.field) {
+            return bad(format!(
+                "required field '{}' is not mapped ({CONST_PREFIX} with no value clears optional fields only)",
+                c.field
+            ));
         }
+        seen.push(&c.field);
     }
     Ok(())
 }
@@ -265,23 +279,25 @@ pub fn delimiter_byte(d: &str) -> Option<u8> {
     }
 }
 
-/// The file column names a mapping expects, for finding the header behind stray leading bytes.
+/// The file column names a mapping expects, for finding the header behind stray leading bytes: the columns it
+/// names, and the own names of the fields it does not mention.
 pub fn expected_columns(m: &ColumnMapping) -> Vec<String> {
-    if m.columns.is_empty() {
-        return fields(m.preset)
-            .iter()
-            .map(|s| s.name.to_string())
-            .collect();
-    }
-    m.columns
+    let named = m
+        .columns
         .iter()
         .filter(|c| !c.column.starts_with('@'))
-        .map(|c| c.column.clone())
-        .collect()
+        .map(|c| c.column.clone());
+    let own = fields(m.preset)
+        .iter()
+        .filter(|s| !m.columns.iter().any(|c| c.field == s.name))
+        .map(|s| s.name.to_string());
+    named.chain(own).collect()
 }
 
-/// Resolves a (validated) mapping against a header. A required field whose column is missing fails the whole
-/// import here, naming the field and the column; an optional one is left [`Slot::Absent`].
+/// Resolves a (validated) mapping against a header. A field the mapping does not mention reads the column of its
+/// own name (the exact name, else the same name in another case), as the identity mapping does; one cleared with
+/// an empty `@const:` stays empty. A required field whose column is missing fails the whole import here, naming the
+/// field and the column; an optional one is left [`Slot::Absent`].
 pub fn resolve(m: &ColumnMapping, header: &[String]) -> Result<Resolved, ImportError> {
     validate(m)?;
     // The exact name first; otherwise the same name in another case (MT5 writes `Time`, `Deal`, `Symbol`).
@@ -297,28 +313,25 @@ pub fn resolve(m: &ColumnMapping, header: &[String]) -> Result<Resolved, ImportE
             }
         })
     };
-    let identity: Vec<ColumnMap>;
-    let columns = if m.columns.is_empty() {
-        identity = fields(m.preset)
-            .iter()
-            .map(|s| ColumnMap {
-                column: s.name.into(),
-                field: s.name.into(),
-            })
-            .collect();
-        &identity
-    } else {
-        &m.columns
-    };
     let mut slots = Vec::new();
     for spec in fields(m.preset) {
-        let slot = match columns.iter().find(|c| c.field == spec.name) {
-            None => Slot::Absent,
-            Some(c) if c.column == ROW_KEY => Slot::RowKey,
-            Some(c) if c.column.starts_with(CONST_PREFIX) => {
+        // Not mentioned: the column of the field's own name.
+        let own = ColumnMap {
+            column: spec.name.into(),
+            field: spec.name.into(),
+        };
+        let c = m
+            .columns
+            .iter()
+            .find(|c| c.field == spec.name)
+            .unwrap_or(&own);
+        let slot = match c {
+            c if is_cleared(&c.column) => Slot::Absent,
+            c if c.column == ROW_KEY => Slot::RowKey,
+            c if c.column.starts_with(CONST_PREFIX) => {
                 Slot::Const(c.column[CONST_PREFIX.len()..].to_string())
             }
-            Some(c) => match find(&c.column) {
+            c => match find(&c.column) {
                 Some(index) => Slot::Column {
                     index,
                     // As the file writes it (the match may ignore case).
@@ -460,13 +473,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("'click_id' is mapped twice"), "{e}");
-        let e = m(
+        // A required field left out is looked for under its own name in the file (see `resolve`); one cleared
+        // with an empty constant can never be fed.
+        assert!(m(
             ImportPreset::Clicks,
-            &["channel=affiliate_id", "click_time=clicked_at"],
+            &["channel=affiliate_id", "click_time=clicked_at"]
         )
-        .unwrap_err()
-        .to_string();
+        .is_ok());
+        let e = m(ImportPreset::Clicks, &["@const:=click_id"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("required field 'click_id' is not mapped"), "{e}");
+        assert!(m(ImportPreset::Clicks, &["@const: =ip"]).is_ok());
         let e = m(ImportPreset::Deposits, &["@now=deposit_id"])
             .unwrap_err()
             .to_string();
@@ -525,5 +543,61 @@ mod tests {
         .unwrap();
         let r = resolve(&consts, &["id", "p", "v", "t"].map(String::from)).unwrap();
         assert_eq!(r.slots[3], Slot::Const("USD".into()));
+    }
+
+    #[test]
+    fn a_partial_mapping_keeps_same_named_columns_unless_cleared() {
+        let header: Vec<String> = ["id", "time", "Affiliate_ID", "sub1", "ip", "country"]
+            .map(String::from)
+            .to_vec();
+        let at = |name: &str| {
+            fields(ImportPreset::Clicks)
+                .iter()
+                .position(|f| f.name == name)
+                .unwrap()
+        };
+        let partial = m(ImportPreset::Clicks, &["id=click_id", "time=clicked_at"]).unwrap();
+        let r = resolve(&partial, &header).unwrap();
+        let col = |index: usize, name: &str| Slot::Column {
+            index,
+            name: name.into(),
+        };
+        assert_eq!(
+            r.slots[at("affiliate_id")],
+            col(2, "Affiliate_ID"),
+            "a required field too, in any case"
+        );
+        assert_eq!(r.slots[at("sub1")], col(3, "sub1"));
+        assert_eq!(r.slots[at("ip")], col(4, "ip"));
+        assert_eq!(r.slots[at("landing_url")], Slot::Absent, "no such column");
+        let cleared = m(
+            ImportPreset::Clicks,
+            &["id=click_id", "time=clicked_at", "@const:=ip", "sub1=sub2"],
+        )
+        .unwrap();
+        let r = resolve(&cleared, &header).unwrap();
+        assert_eq!(r.slots[at("ip")], Slot::Absent, "cleared");
+        assert_eq!(r.slots[at("sub2")], col(3, "sub1"));
+        assert_eq!(
+            r.slots[at("sub1")],
+            col(3, "sub1"),
+            "not mentioned: its own column still"
+        );
+        assert_eq!(r.slots[at("country")], col(5, "country"));
+        let e = resolve(&partial, &header[1..]).unwrap_err().to_string();
+        assert!(
+            e.contains("required field 'click_id' needs column 'id'"),
+            "{e}"
+        );
+        let e = resolve(
+            &m(ImportPreset::Clicks, &["time=clicked_at"]).unwrap(),
+            &header,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("required field 'click_id' needs column 'click_id'"),
+            "{e}"
+        );
     }
 }

@@ -487,6 +487,20 @@ fields: Array<[string, string]>,
  */
 error: string | null, };
 
+export type MissingSignal = { 
+/**
+ * The rule, as the fraud settings name it (`multi_accounting`, `click_flooding`, …).
+ */
+rule: string, 
+/**
+ * The preset's fields the rule reads: any one of them filled would let it run.
+ */
+fields: Array<string>, 
+/**
+ * For people, e.g. `click flooding cannot run: no ip or sub1 mapped`.
+ */
+message: string, };
+
 export type ImportPreview = { preset: ImportPreset, 
 /**
  * The header as read (after the BOM and any stray leading bytes were removed).
@@ -501,9 +515,13 @@ junk_prefix: string,
  */
 resolved: Array<[string, string]>, 
 /**
- * Optional fields whose column is absent: they are left empty.
+ * Optional fields left empty: not mapped and no column of their own name, or cleared with `@const:`.
  */
-unmapped_optional: Array<string>, rows: Array<PreviewRow>, };
+unmapped_optional: Array<string>, rows: Array<PreviewRow>, 
+/**
+ * Detection rules the file cannot feed: each field they need is unmapped or empty in every row of the file.
+ */
+missing_signals: Array<MissingSignal>, };
 
 export type ImportRunSummary = { id: number, source: string, file_name: string, file_size: number, sha256: string, preset: ImportPreset, started_at_ms: number, finished_at_ms: number | null, 
 /**
@@ -517,7 +535,13 @@ checkpoint_offset: number, message: string,
 /**
  * True when this call found the file already imported and wrote nothing.
  */
-already_imported: boolean, };
+already_imported: boolean, 
+/**
+ * Detection rules this file cannot feed (see [`MissingSignal`]). Filled by the call that imports: from the
+ * mapping, and from the rows when this call read every row (not on a resumed run or an already imported
+ * file, which judge by the mapping alone); empty in the list of past runs.
+ */
+missing_signals: Array<MissingSignal>, };
 
 export type QuarantineRow = { id: number, 
 /**

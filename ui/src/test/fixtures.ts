@@ -331,6 +331,7 @@ export function importPreview(over: Partial<ImportPreview> = {}): ImportPreview 
         error: "clicked_at: '03/10/2026' is not a date in the auto format",
       },
     ],
+    missing_signals: [],
     ...over,
   };
 }
@@ -351,6 +352,7 @@ export function importRun(id: number, over: Partial<ImportRunSummary> = {}): Imp
     checkpoint_offset: 1000,
     message: '',
     already_imported: false,
+    missing_signals: [],
     ...over,
   };
 }

@@ -144,6 +144,7 @@ pub fn typescript_bindings() -> String {
         ColumnMap::decl(),
         ColumnMapping::decl(),
         PreviewRow::decl(),
+        MissingSignal::decl(),
         ImportPreview::decl(),
         ImportRunSummary::decl(),
         QuarantineRow::decl(),

@@ -10,6 +10,7 @@
 //! - [`run`]: the run itself (the parse thread feeding the writer) and its resumable record.
 //! - [`preview`]: the dry run.
 //! - [`quarantine`]: browsing and exporting the rows a run refused.
+//! - [`signals`]: which detection rules a file can feed; the warnings for those it cannot.
 //!
 //! Nothing holds the file in memory: rows are read with a bounded record size and handed on in bounded chunks.
 
@@ -20,6 +21,7 @@ pub mod quarantine;
 pub mod rows;
 mod rows_forex;
 pub mod run;
+pub mod signals;
 pub mod sniff;
 pub mod types;
 pub mod values;

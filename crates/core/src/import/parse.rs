@@ -4,6 +4,7 @@
 use super::mapping::{self, expected_columns, Resolved};
 use super::rows::{self, Row, RowContext};
 use super::run::{CHUNK_BYTES_MAX, RECORD_BYTES_MAX};
+use super::signals::FilledFields;
 use super::sniff::{sniff, Sniffed};
 use super::write::{BadRow, Chunk, DayCache};
 use super::ImportError;
@@ -87,6 +88,31 @@ impl<R: Read> Read for BoundedReader<R> {
     }
 }
 
+/// Reads every row of the file for the fields detection needs ([`FilledFields`]), stopping as soon as each was
+/// seen filled: the dry run's view of which rules the file feeds, as the import will see it. `None` when the file
+/// cannot be read to its end (the import would stop there too; the dry run then judges by the mapping alone).
+pub(super) fn scan_filled(path: &Path, p: &Prepared) -> Option<u64> {
+    let mut seen = FilledFields::new(&p.resolved, p.sniffed.header.len());
+    if seen.done() {
+        return Some(0);
+    }
+    let mut f = File::open(path).ok()?;
+    f.seek(SeekFrom::Start(p.sniffed.data_offset)).ok()?;
+    let boundary = Rc::new(Cell::new(0u64));
+    let bounded = BoundedReader::new(BufReader::with_capacity(1 << 16, f), boundary.clone());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(p.sniffed.delimiter)
+        .from_reader(bounded);
+    let mut rec = csv::ByteRecord::new();
+    while !seen.done() && rdr.read_byte_record(&mut rec).ok()? {
+        boundary.set(rdr.position().byte());
+        seen.see(&rec);
+    }
+    Some(seen.filled)
+}
+
 /// Parses from `start` (byte offset, first row number) to the end, sending chunks; stops when the receiver hangs up.
 /// `tz` reads naive times (the source's zone); `day_tz` buckets instants into reporting days (the program's).
 pub(super) fn parse_chunks(
@@ -115,6 +141,7 @@ pub(super) fn parse_chunks(
             row_key_prefix: &p.sha[..16],
         };
         let mut rec = csv::ByteRecord::new();
+        let mut filled = FilledFields::new(&p.resolved, p.sniffed.header.len());
         // Click files run in time order: the day string is recomputed only when a row leaves the last day seen.
         let mut days = DayCache::new(day_tz);
         let mut row = start.1;
@@ -133,6 +160,7 @@ pub(super) fn parse_chunks(
                 let rec_start = start.0 + rec.position().map_or(0, |pos| pos.byte());
                 let rec_end = start.0 + rdr.position().byte();
                 boundary.set(rdr.position().byte());
+                filled.see(&rec);
                 match rows::validate(&rec, row, &ctx) {
                     Ok(mut r) => {
                         if let Row::Click(c) = &mut r {
@@ -174,6 +202,7 @@ pub(super) fn parse_chunks(
                 if chunk.bad.is_empty() {
                     chunk.raw = Vec::new();
                 }
+                chunk.filled = filled.filled;
                 let next = Chunk {
                     start_offset: chunk.end_offset,
                     end_offset: chunk.end_offset,

@@ -1,10 +1,12 @@
 //! The dry run: what an import would do with the first rows of a file (detected header, delimiter, BOM, stray
-//! bytes, the mapping as resolved, each row's validation result), without writing anything.
+//! bytes, the mapping as resolved, each row's validation result, the detection rules the file cannot feed),
+//! without writing anything.
 
 use super::mapping;
-use super::parse::{prepare, BoundedReader};
+use super::parse::{prepare, scan_filled, BoundedReader};
 use super::rows::{self, RowContext};
 use super::run::PREVIEW_ROWS_MAX;
+use super::signals;
 use super::ImportError;
 use crate::import::types::{ColumnMapping, ImportPreview, PreviewRow};
 use chrono_tz::Tz;
@@ -15,7 +17,8 @@ use std::path::Path;
 use std::rc::Rc;
 
 /// A dry run: the header and detection results, and the first `n` rows mapped and validated. Writes nothing.
-/// Naive times are read in `tz` (the source's zone).
+/// Naive times are read in `tz` (the source's zone). The detection rules the file cannot feed are judged on every
+/// row (read only until each field they need was seen filled once).
 pub fn preview_file(
     path: &Path,
     m: &ColumnMapping,
@@ -76,5 +79,6 @@ pub fn preview_file(
         resolved,
         unmapped_optional,
         rows: rows_out,
+        missing_signals: signals::missing_signals(&p.resolved, scan_filled(path, &p)),
     })
 }

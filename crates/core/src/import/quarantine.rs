@@ -34,6 +34,7 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRunSummary> {
         checkpoint_offset: r.get(11)?,
         message: r.get(12)?,
         already_imported: false,
+        missing_signals: Vec::new(),
     })
 }
 

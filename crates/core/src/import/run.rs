@@ -4,6 +4,7 @@
 
 use super::parse::{parse_chunks, prepare};
 pub use super::preview::preview_file;
+use super::signals::missing_signals;
 use super::write::{Chunk, ChunkWriter};
 use super::ImportError;
 use crate::import::types::{ColumnMapping, ImportRunSummary};
@@ -123,7 +124,8 @@ fn ensure_source(
 }
 
 /// Imports `path` into the store. A file already imported the same way returns its run with `already_imported`;
-/// an interrupted run of the same file resumes from its checkpoint.
+/// an interrupted run of the same file resumes from its checkpoint. The summary lists the detection rules the
+/// file cannot feed ([`super::signals`]).
 pub fn import_file(
     store: &Store,
     path: &Path,
@@ -153,6 +155,7 @@ pub fn import_file(
         Some((id, status, _, _)) if status == "done" => {
             let mut s = super::quarantine::run_summary(store, id)?;
             s.already_imported = true;
+            s.missing_signals = missing_signals(&p.resolved, None);
             return Ok(s);
         }
         Some((id, _, offset, row)) => {
@@ -185,6 +188,9 @@ pub fn import_file(
             (id, (p.sniffed.data_offset, 2))
         }
     };
+    // Only a run that reads every row here can say a field is empty in every row.
+    let from_first_row = start == (p.sniffed.data_offset, 2);
+    let mut filled = 0u64;
     let stream = format!("import:{}", preset.as_str());
     let mut writer = ChunkWriter::new(
         source_id,
@@ -271,6 +277,7 @@ pub fn import_file(
             })?;
             writer.committed();
             done_rows += group.iter().map(Chunk::row_count).sum::<u64>();
+            filled = group.iter().fold(filled, |bits, c| bits | c.filled);
             let end_offset = group.last().map_or(0, |c| c.end_offset);
             // Freeing a million small strings takes the writer's time; another thread can do it.
             s.spawn(move || drop(group));
@@ -299,7 +306,9 @@ pub fn import_file(
         )?)
     })?;
     outcome?;
-    super::quarantine::run_summary(store, run_id)
+    let mut summary = super::quarantine::run_summary(store, run_id)?;
+    summary.missing_signals = missing_signals(&p.resolved, from_first_row.then_some(filled));
+    Ok(summary)
 }
 
 #[allow(clippy::float_arithmetic)] // a progress percentage and rate for people, never money

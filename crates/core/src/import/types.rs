@@ -118,9 +118,23 @@ pub struct ImportPreview {
     pub junk_prefix: String,
     /// (target field, file column) as resolved against the header.
     pub resolved: Vec<(String, String)>,
-    /// Optional fields whose column is absent: they are left empty.
+    /// Optional fields left empty: not mapped and no column of their own name, or cleared with `@const:`.
     pub unmapped_optional: Vec<String>,
     pub rows: Vec<PreviewRow>,
+    /// Detection rules the file cannot feed: each field they need is unmapped or empty in every row of the file.
+    pub missing_signals: Vec<MissingSignal>,
+}
+
+/// A detection rule that cannot run on what a file brings: every field it needs from this preset is unmapped
+/// (or cleared), or empty in every row. A warning: the rows import all the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MissingSignal {
+    /// The rule, as the fraud settings name it (`multi_accounting`, `click_flooding`, …).
+    pub rule: String,
+    /// The preset's fields the rule reads: any one of them filled would let it run.
+    pub fields: Vec<String>,
+    /// For people, e.g. `click flooding cannot run: no ip or sub1 mapped`.
+    pub message: String,
 }
 
 /// One import run: a file, how it was mapped, how far it got.
@@ -150,6 +164,11 @@ pub struct ImportRunSummary {
     pub message: String,
     /// True when this call found the file already imported and wrote nothing.
     pub already_imported: bool,
+    /// Detection rules this file cannot feed (see [`MissingSignal`]). Filled by the call that imports: from the
+    /// mapping, and from the rows when this call read every row (not on a resumed run or an already imported
+    /// file, which judge by the mapping alone); empty in the list of past runs.
+    #[serde(default)]
+    pub missing_signals: Vec<MissingSignal>,
 }
 
 /// A quarantined row of an import run.

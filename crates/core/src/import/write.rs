@@ -40,6 +40,9 @@ pub struct Chunk {
     pub raw: Vec<u8>,
     /// The chunk's bytes hashed and compressed for the raw archive (by the parse thread).
     pub archived: Option<RawPayload>,
+    /// The fields detection needs seen filled so far in the run's rows, this chunk's included
+    /// ([`super::signals::FilledFields`]).
+    pub filled: u64,
 }
 
 impl Chunk {

@@ -27,6 +27,8 @@
 //! - `fx`: the dated FX table: ECB files imported or quarantined with reasons, fallback/inverse/cross lookups, a
 //!   period's snapshot filled from it and frozen at close, dashboards converting at the day's rate, permissions.
 //! - `import`: batch CSV import: quirks, quarantine, idempotence, mappings, preview.
+//! - `import_mapping`: a partial mapping keeps same-named columns, `@const:` clears one; the detection rules a file
+//!   cannot feed, in the import's summary and the dry run.
 //! - `import_real`: the shared real files (skipped when absent) and the I9 fuzz of the import.
 //! - `migrations`: shipped migrations are never edited.
 //! - `people`: sign-in (one answer, a growing delay), roles revoked mid-session, the idle lock, the last owner,
@@ -79,6 +81,7 @@ mod front_door;
 mod front_door_permissions;
 mod fx;
 mod import;
+mod import_mapping;
 mod import_real;
 mod migrations;
 mod payouts;

@@ -3,7 +3,8 @@
 
 use affops_core::api::{
     ApiError, ColumnMapping, ErrorCode, ImportPreset, ImportPreviewRequest, ImportRunRequest,
-    ImportRunSummary, QuarantineExportRequest, QuarantineRequest, SaveMappingRequest,
+    ImportRunSummary, MissingSignal, QuarantineExportRequest, QuarantineRequest,
+    SaveMappingRequest,
 };
 use affops_core::import;
 use affops_core::ops::{self, Ctx};
@@ -23,7 +24,9 @@ pub struct ImportArgs {
     /// A mapping saved earlier with --save-mapping.
     #[arg(long, conflicts_with = "map")]
     mapping: Option<String>,
-    /// column=field (repeat). `@row=click_id` keys rows by file and row; `@const:USD=currency` sets a value.
+    /// column=field (repeat), for what differs from the file's own names: a field not mentioned reads the column
+    /// of its own name. `@row=click_id` keys rows by file and row; `@const:USD=currency` sets a value; `@const:=ip`
+    /// leaves an optional field empty.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     map: Vec<String>,
     /// Save the mapping given with --map under this name for later imports.
@@ -158,6 +161,7 @@ pub fn run_import(cx: &Ctx, a: ImportArgs, rt: &tokio::runtime::Runtime) -> Resu
         if !p.unmapped_optional.is_empty() {
             println!("  (left empty: {})", p.unmapped_optional.join(", "));
         }
+        print_missing_signals(&p.missing_signals);
         for r in &p.rows {
             let cells: Vec<String> = r
                 .fields
@@ -228,6 +232,14 @@ fn print_run(s: &ImportRunSummary) {
         s.rows_quarantined,
         if s.rows_quarantined > 0 { format!(" (see: affops-cli quarantine list --run {})", s.id) } else { String::new() }
     );
+    print_missing_signals(&s.missing_signals);
+}
+
+/// The detection rules the file cannot feed: warnings, the rows were imported (or would be) all the same.
+fn print_missing_signals(signals: &[MissingSignal]) {
+    for w in signals {
+        println!("  warning: {}", w.message);
+    }
 }
 
 pub fn run_quarantine(cx: &Ctx, q: QuarantineArgs) -> Result<(), ApiError> {

@@ -90,6 +90,77 @@ describe('ImportView preview', () => {
     expect(within(screen.getAllByTestId('mapping-row')[1]).getByTestId('mapping-column')).not.toHaveAttribute('aria-invalid');
   });
 
+  it('"leave empty" is sent as an explicit clear; the rules the file cannot feed are warnings, not errors', async () => {
+    const user = userEvent.setup();
+    const flooding = {
+      rule: 'click_flooding',
+      fields: ['ip', 'sub_id'],
+      message: 'click flooding cannot run: no ip or sub_id mapped',
+    };
+    const preview = vi
+      .fn()
+      // The backend mapped sub_id from the file's same-named column without being asked.
+      .mockResolvedValueOnce(
+        importPreview({
+          resolved: [['click_id', 'click_id'], ['clicked_at', 'clicked_at'], ['affiliate_id', 'affiliate_id'], ['sub_id', 'sub']],
+          unmapped_optional: [],
+        }),
+      )
+      .mockResolvedValue(importPreview({ missing_signals: [flooding] }));
+    const run = vi.fn(async () => importRun(5, { missing_signals: [flooding] }));
+    const backend = renderView(fakeBackend({ importPreview: preview, importRun: run }));
+    await previewFile(user);
+    expect(screen.queryByTestId('preview-missing-signals')).toBeNull();
+    expect(screen.getByTestId('import-mapping-hint')).toHaveTextContent('column of the same name');
+    const subRow = () => screen.getAllByTestId('mapping-row')[3];
+    expect(within(subRow()).getByTestId('mapping-column')).toHaveValue('sub');
+
+    await user.selectOptions(within(subRow()).getByTestId('mapping-column'), '');
+    await waitFor(() => expect(backend.importPreview).toHaveBeenCalledTimes(2));
+    const cleared: ColumnMapping = {
+      preset: 'clicks',
+      columns: [
+        { column: 'click_id', field: 'click_id' },
+        { column: 'clicked_at', field: 'clicked_at' },
+        { column: 'affiliate_id', field: 'affiliate_id' },
+        { column: '@const:', field: 'sub_id' },
+      ],
+      date_format: 'auto',
+    };
+    expect(backend.importPreview).toHaveBeenLastCalledWith({ path: '/data/clicks.csv', mapping: cleared });
+    const warning = await screen.findByTestId('preview-missing-signals');
+    expect(within(warning).getByTestId('missing-signal')).toHaveTextContent('click flooding cannot run: no ip or sub_id mapped');
+    expect(within(warning).getByTestId('missing-signal')).toHaveAttribute('data-rule', 'click_flooding');
+    expect(within(subRow()).getByTestId('mapping-column')).toHaveValue('');
+    expect(screen.queryByTestId('error-message')).toBeNull();
+    expect(screen.getByTestId('import-run-button')).toBeEnabled();
+
+    await user.click(screen.getByTestId('import-run-button'));
+    expect(backend.importRun).toHaveBeenCalledWith(expect.objectContaining({ mapping: cleared }), expect.any(Function));
+    const summary = await screen.findByTestId('import-summary');
+    expect(within(summary).getByTestId('summary-missing-signals')).toHaveTextContent('Imported; these fraud rules had nothing to read');
+    expect(within(summary).getByTestId('missing-signal')).toHaveTextContent('click flooding cannot run');
+    expect(within(summary).getByTestId('summary-status')).toHaveTextContent('done');
+  });
+
+  it('a loaded mapping that clears a field shows it as "leave empty" and sends the clear again', async () => {
+    const user = userEvent.setup();
+    const saved: ColumnMapping = {
+      preset: 'clicks',
+      columns: [
+        { column: 'id', field: 'click_id' },
+        { column: '@const:', field: 'sub_id' },
+      ],
+      date_format: 'auto',
+    };
+    const backend = renderView(fakeBackend({ importMapping: vi.fn(async () => saved) }));
+    await user.type(screen.getByTestId('import-path'), '/data/clicks.csv');
+    await user.type(screen.getByTestId('mapping-name'), 'tracker{Enter}');
+    await waitFor(() => expect(backend.importPreview).toHaveBeenLastCalledWith({ path: '/data/clicks.csv', mapping: saved }));
+    await screen.findByTestId('import-preview-panel');
+    expect(within(screen.getAllByTestId('mapping-row')[3]).getByTestId('mapping-column')).toHaveValue('');
+  });
+
   it('a file the backend cannot read shows the error and no preview', async () => {
     const user = userEvent.setup();
     renderView(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   columnsOf,
   fieldNamed,
+  isCleared,
   formatLatency,
   mappingOf,
   newestFirst,
@@ -9,6 +10,7 @@ import {
   rangeText,
   rateOf,
   selectionOf,
+  selectionOfColumns,
 } from './imports';
 import { CLICK_FIELDS, importRun, progress } from '../test/fixtures';
 
@@ -21,8 +23,8 @@ describe('mapping', () => {
     });
   });
 
-  it('lists picked columns in field order, skips unmapped fields and sends a chosen delimiter', () => {
-    const selection = { sub_id: 'sub', affiliate_id: 'aff', click_id: 'id', clicked_at: '' };
+  it('lists picked columns in field order, leaves unmentioned fields out and sends a chosen delimiter', () => {
+    const selection = { sub_id: 'sub', affiliate_id: 'aff', click_id: 'id' };
     expect(columnsOf(CLICK_FIELDS, selection)).toEqual([
       { column: 'id', field: 'click_id' },
       { column: 'aff', field: 'affiliate_id' },
@@ -33,6 +35,24 @@ describe('mapping', () => {
       delimiter: ';',
     });
     expect(selectionOf([['click_id', 'id']])).toEqual({ click_id: 'id' });
+  });
+
+  it('sends a field set to "leave empty" as an explicit clear, so the backend does not map its same-named column', () => {
+    const selection = { click_id: 'id', clicked_at: 'time', sub_id: '' };
+    const columns = columnsOf(CLICK_FIELDS, selection);
+    expect(columns).toEqual([
+      { column: 'id', field: 'click_id' },
+      { column: 'time', field: 'clicked_at' },
+      { column: '@const:', field: 'sub_id' },
+    ]);
+    expect(columns.map((c) => c.field)).not.toContain('affiliate_id'); // not mentioned: its own column
+    expect(mappingOf({ preset: 'clicks', selection, dateFormat: 'auto', delimiter: '' }, CLICK_FIELDS).columns).toEqual(columns);
+    // A saved mapping reads back the same way: the clear shows as "leave empty", and is sent as a clear again.
+    const back = selectionOfColumns(columns);
+    expect(back).toEqual(selection);
+    expect(columnsOf(CLICK_FIELDS, back)).toEqual(columns);
+    expect(selectionOfColumns([{ column: '@const:USD', field: 'currency' }])).toEqual({ currency: '@const:USD' });
+    expect([isCleared('@const:'), isCleared('@const: '), isCleared('@const:0'), isCleared('ip')]).toEqual([true, true, false, false]);
   });
 
   it('finds the field an invalid_input message names', () => {

@@ -46,7 +46,14 @@ export const DELIMITERS: readonly { value: string; label: string }[] = [
 
 export const OUTCOMES: readonly PostbackOutcome[] = ['recorded', 'updated', 'duplicate', 'stale', 'rejected'];
 
-/** field → file column; '' (or absent) leaves the field unmapped. */
+/** The pseudo-column holding one value on every row (crates/core/src/import/mapping.rs `CONST_PREFIX`); with no
+ * value it clears a field. */
+export const CONST_PREFIX = '@const:';
+
+/**
+ * field → file column. '' : the person chose "leave empty" (sent as an explicit clear, `@const:`); a field absent
+ * from the selection is not mentioned, and the backend reads the file's column of its own name, if any.
+ */
 export type Selection = Record<string, string>;
 
 /** The selection a preview resolved to, so the user starts from what the backend found. */
@@ -54,9 +61,25 @@ export function selectionOf(resolved: readonly [string, string][]): Selection {
   return Object.fromEntries(resolved);
 }
 
-/** Explicit columns in the preset's field order, skipping unmapped fields. */
+/** A saved mapping's columns as a selection: a cleared field (`@const:` with no value) reads as "leave empty". */
+export function selectionOfColumns(columns: readonly ColumnMap[]): Selection {
+  return Object.fromEntries(columns.map((c) => [c.field, isCleared(c.column) ? '' : c.column]));
+}
+
+/** Whether a mapped column is `@const:` with no value: the field is left empty whatever the file holds. */
+export function isCleared(column: string): boolean {
+  return column.startsWith(CONST_PREFIX) && column.slice(CONST_PREFIX.length).trim() === '';
+}
+
+/**
+ * Explicit columns in the preset's field order. A field set to "leave empty" is sent as `@const:` (cleared):
+ * leaving it out would let the backend map the file's same-named column. Fields the selection does not mention are
+ * left out.
+ */
 export function columnsOf(fields: readonly ImportFieldSpec[], selection: Selection): ColumnMap[] {
-  return fields.filter((f) => selection[f.name]).map((f) => ({ column: selection[f.name], field: f.name }));
+  return fields
+    .filter((f) => selection[f.name] !== undefined)
+    .map((f) => ({ column: selection[f.name] || CONST_PREFIX, field: f.name }));
 }
 
 export interface MappingDraft {
@@ -68,9 +91,6 @@ export interface MappingDraft {
   /** Claims only: the affiliate whose report it is, given once for every row ('' : a column of the file). */
   claimant?: string;
 }
-
-/** The pseudo-column holding one value on every row (crates/core/src/import/mapping.rs `CONST_PREFIX`). */
-export const CONST_PREFIX = '@const:';
 
 /**
  * The claimant of a claims file given once (the "Affiliate" field): `affiliate_id` from `@const:ID`, every other

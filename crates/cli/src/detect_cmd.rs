@@ -12,7 +12,7 @@ use clap::{Subcommand, ValueEnum};
 
 #[derive(Subcommand)]
 pub enum FraudCmd {
-    /// Run every fraud rule over the data new since the last run (or backtest one rule without saving).
+    /// Run every fraud rule over all the data, revising the flags (or backtest one rule without saving).
     Detect {
         /// Run over all history without saving flags: what would be flagged and the commission at stake.
         #[arg(long)]
@@ -64,8 +64,10 @@ pub enum FlagsCmd {
         affiliate: Option<String>,
         #[arg(long)]
         pattern: Option<String>,
+        /// low, medium or high
         #[arg(long)]
         severity: Option<String>,
+        /// open, confirmed, dismissed or superseded (no longer found on all the data)
         #[arg(long)]
         status: Option<String>,
         #[arg(long)]
@@ -166,15 +168,24 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 return print_json(&report);
             }
             println!(
-                "Detection run {}: {} new flags",
-                report.run_id, report.flags_created
+                "Detection run {} over all the data: {} new, {} updated, {} superseded, {} reopened flags",
+                report.run_id,
+                report.flags_created,
+                report.flags_updated,
+                report.flags_superseded,
+                report.flags_reopened
             );
             for r in &report.rules {
                 match &r.error {
                     Some(e) => println!("  {:<18} FAILED: {e}", r.rule),
                     None => println!(
-                        "  {:<18} {:>5} findings, {:>5} new flags",
-                        r.rule, r.findings, r.flags_created
+                        "  {:<18} {:>5} findings: {:>5} new, {:>5} updated, {:>5} superseded, {:>5} reopened",
+                        r.rule,
+                        r.findings,
+                        r.flags_created,
+                        r.flags_updated,
+                        r.flags_superseded,
+                        r.flags_reopened
                     ),
                 }
             }
@@ -202,8 +213,14 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 println!("No flags match.");
             }
             for f in rows {
+                // "r3" when the evidence was revised; "r3, decided on r1" when it changed after the decision.
+                let revision = match f.decided_revision {
+                    Some(d) if d < f.revision => format!(" [r{}, decided on r{d}]", f.revision),
+                    _ if f.revision > 1 => format!(" [r{}]", f.revision),
+                    _ => String::new(),
+                };
                 println!(
-                    "#{:<5} {:<9} {:<6} {:>3} aff {:<6} {:<18} {} ({} {} at stake)",
+                    "#{:<5} {:<10} {:<6} {:>3} aff {:<6} {:<18} {}{revision} ({} {} at stake)",
                     f.id,
                     f.status,
                     f.severity,
@@ -214,6 +231,9 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                     f.amount_at_stake,
                     f.currency
                 );
+                if f.revision_state == "superseded" {
+                    println!("       superseded: {}", f.revision_reason);
+                }
             }
         }
         FraudCmd::Flags(FlagsCmd::Decide {

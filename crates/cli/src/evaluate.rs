@@ -194,7 +194,8 @@ fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiErr
         let mut out = BTreeMap::new();
         for (_, label, kind) in SCORED {
             let flagged = c
-                .prepare("SELECT DISTINCT i.ref FROM flags f JOIN flag_items i ON i.flag_id = f.id WHERE f.pattern = ?1 AND i.kind = ?2")?
+                .prepare("SELECT DISTINCT i.ref FROM flags f JOIN flag_current c ON c.flag_id = f.id JOIN flag_items i ON i.flag_id = f.id
+                          WHERE f.pattern = ?1 AND i.kind = ?2 AND c.state <> 'superseded'")?
                 .query_map(params![label, kind], |r| r.get::<_, String>(0))?
                 .collect::<Result<BTreeSet<_>, _>>()?;
             let col = match kind { "deposit" => "deposit_ref", _ => "conversion_ref" };

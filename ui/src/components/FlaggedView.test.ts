@@ -6,7 +6,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import FlaggedView from './FlaggedView.svelte';
 import { fakeBackend } from '../test/backend';
-import { flagRow } from '../test/fixtures';
+import { flagRow, investigation } from '../test/fixtures';
 import { accessContext, accessOf } from '../lib/access';
 import { permissionsOf, person } from '../test/people';
 import { disputeRow, disputeView } from '../test/disputes';
@@ -80,6 +80,57 @@ describe('FlaggedView', () => {
     await waitFor(() => expect(ids()).toEqual(['2']));
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByTestId('investigation')).toBeNull());
+  });
+
+  it('shows how a flag was revised as data arrived, and a decision taken on an older revision', async () => {
+    const flood = flagRow(4, {
+      pattern: 'click_flooding',
+      status: 'dismissed',
+      revision: 2,
+      revision_state: 'superseded',
+      revision_reason: 'not found on the data stored now: records that arrived later no longer meet the rule',
+      decided_revision: 1,
+    });
+    const backend = fakeBackend({
+      flagsList: vi.fn(async () => [flood]),
+      flagInvestigate: vi.fn(async () => ({
+        ...investigation(flood),
+        decisions: [{ decision: 'dismissed', comment: 'looking at it', user: 'ana', decided_at_ms: Date.UTC(2026, 9, 6), revision: 1 }],
+        revisions: [
+          { revision: 1, state: 'found', severity: 'high', score: 75, summary: '120 clicks with 0 registrations', evidence_json: '{}', items: 120, reason: '', at_ms: Date.UTC(2026, 9, 5) },
+          { revision: 2, state: 'superseded', severity: 'high', score: 75, summary: '120 clicks with 0 registrations', evidence_json: '{}', items: 120, reason: flood.revision_reason, at_ms: Date.UTC(2026, 9, 7) },
+        ],
+      })),
+    });
+    render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(ANA) });
+    await screen.findByTestId('flags-none-match'); // the open view: a decided flag is not open
+    await userEvent.selectOptions(screen.getByTestId('flag-filter-status'), 'dismissed');
+    const row = screen.getAllByTestId('flag-row')[0]!;
+    expect(within(row).getByTestId('flag-revision')).toHaveTextContent('rev 2 · decided on rev 1');
+    await userEvent.click(within(row).getByTestId('flag-open'));
+    const panel = await screen.findByTestId('investigation');
+    const revisions = await within(panel).findByTestId('revisions');
+    const states = within(revisions).getAllByRole('row').slice(1).map((r) => r.dataset.state);
+    expect(states).toEqual(['found', 'superseded']);
+    expect(within(revisions).getAllByRole('row')[1]).toHaveTextContent('ana dismissed');
+    expect(within(panel).getByTestId('flag-superseded')).toHaveTextContent('no longer meet the rule');
+    expect(within(panel).getByTestId('flag-revised-after-decision')).toHaveTextContent('decided on revision 1, now revision 2');
+    expect(within(panel).getByTestId('decisions')).toHaveTextContent('dismissed on revision 1: looking at it');
+  });
+
+  it('says what a detection run revised, or that nothing had arrived', async () => {
+    const backend = fakeBackend({
+      detectRun: vi
+        .fn()
+        .mockResolvedValueOnce({ run_id: 2, flags_created: 1, flags_updated: 3, flags_superseded: 2, flags_reopened: 0, skipped: false, rules: [] })
+        .mockResolvedValueOnce({ run_id: 2, flags_created: 0, flags_updated: 0, flags_superseded: 0, flags_reopened: 0, skipped: true, rules: [] }),
+    });
+    render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(ANA) });
+    await screen.findByTestId('flag-table');
+    await userEvent.click(screen.getByTestId('run-detection'));
+    expect(await screen.findByTestId('run-message')).toHaveTextContent('1 new, 3 updated with new evidence, 2 superseded (no longer found on all the data) flags.');
+    await userEvent.click(screen.getByTestId('run-detection'));
+    await waitFor(() => expect(screen.getByTestId('run-message')).toHaveTextContent('Nothing arrived and no setting changed'));
   });
 
   it('backtests a rule with changed thresholds and shows what it would hold', async () => {

@@ -283,7 +283,7 @@ export interface Backend {
   /** A player's CPA qualification checklist as of a month's end (or today). */
   qualification(request: QualificationRequest): Promise<QualificationChecklist>;
   // ---- Fraud ----
-  /** Runs every fraud rule over the data new since the last run; flags are stored idempotently. */
+  /** Runs every fraud rule over all the data; flags are created, revised or superseded (never duplicated). */
   detectRun(): Promise<DetectRunSummary>;
   /** A rule (or all) over history with `key=value` overrides, saving nothing. */
   detectBacktest(request: BacktestRequest): Promise<BacktestResult>;

@@ -948,7 +948,8 @@ export type FlagRow = { id: number, program: string,
  */
 affiliate_id: string, affiliate_name: string, rule: string, pattern: string, severity: string, score: number, 
 /**
- * open, confirmed or dismissed (the latest decision).
+ * confirmed or dismissed (the latest decision; decisions survive revisions), else superseded (the latest
+ * revision no longer holds), else open.
  */
 status: string, summary: string, created_at_ms: number, 
 /**
@@ -962,11 +963,42 @@ items: number,
 /**
  * Commission the engine pays for the flagged players in the open periods (see `detect::stake`), exact decimal.
  */
-amount_at_stake: string, currency: string, };
+amount_at_stake: string, currency: string, 
+/**
+ * The latest revision (1 = as first found); severity, score, summary, evidence and items are its.
+ */
+revision: number, 
+/**
+ * found, updated, superseded or reopened: what the latest revision did.
+ */
+revision_state: string, 
+/**
+ * Why the latest revision superseded the flag ("" otherwise).
+ */
+revision_reason: string, revised_at_ms: number, 
+/**
+ * The revision the latest decision was taken against (None: undecided). Below `revision`: the evidence
+ * changed after the decision.
+ */
+decided_revision: number | null, };
 
 export type FlagDecisionInput = { flag_id: number, decision: Decision, comment: string, };
 
-export type FlagDecisionRow = { decision: string, comment: string, user: string, decided_at_ms: number, };
+export type FlagDecisionRow = { decision: string, comment: string, user: string, decided_at_ms: number, 
+/**
+ * The revision of the flag the decision was taken against.
+ */
+revision: number, };
+
+export type FlagRevisionRow = { revision: number, 
+/**
+ * found, updated, superseded or reopened.
+ */
+state: string, severity: string, score: number, summary: string, evidence_json: string, 
+/**
+ * Records this revision names.
+ */
+items: number, reason: string, at_ms: number, };
 
 export type TimelineEvent = { at_ms: number, 
 /**
@@ -984,7 +1016,11 @@ export type GeoRow = { click_country: string, registration_country: string, ip_c
 
 export type CtitBucket = { label: string, players: number, };
 
-export type Investigation = { flag: FlagRow, decisions: Array<FlagDecisionRow>, timeline: Array<TimelineEvent>, shared: Array<SharedIdentifier>, 
+export type Investigation = { flag: FlagRow, decisions: Array<FlagDecisionRow>, 
+/**
+ * Every revision of the flag, first first.
+ */
+revisions: Array<FlagRevisionRow>, timeline: Array<TimelineEvent>, shared: Array<SharedIdentifier>, 
 /**
  * The affiliate's click-to-registration times.
  */
@@ -996,11 +1032,23 @@ ctit_svg: string, geo: Array<GeoRow>, };
 
 export type RuleRunRow = { rule: string, findings: number, flags_created: number, 
 /**
+ * Flags whose evidence changed (a new revision).
+ */
+flags_updated: number, 
+/**
+ * Flags the rule no longer finds on all the data (out of the open queue, kept with why).
+ */
+flags_superseded: number, flags_reopened: number, 
+/**
  * Why the rule failed and on which rows; the other rules still ran.
  */
 error?: string, };
 
-export type DetectRunSummary = { run_id: number, flags_created: number, rules: Array<RuleRunRow>, };
+export type DetectRunSummary = { run_id: number, flags_created: number, flags_updated: number, flags_superseded: number, flags_reopened: number, 
+/**
+ * Nothing had arrived and no setting had changed since the previous run: no rule ran.
+ */
+skipped: boolean, rules: Array<RuleRunRow>, };
 
 export type BacktestRequest = { rule?: string, 
 /**

@@ -1,6 +1,6 @@
 // Ordering and filtering of the flagged-traffic queue and the reconciliation rows. Money compares as exact
 // decimal strings (see sort.ts); severity by rank, not alphabet.
-import type { DashboardAlert, FlagRow } from './bindings';
+import type { DashboardAlert, DetectRunSummary, FlagRow } from './bindings';
 import { compareDecimalStrings, sign, type SortDir, type SortState } from './sort';
 
 export type FlagSortKey = 'affiliate' | 'pattern' | 'severity' | 'score' | 'status' | 'amount' | 'created';
@@ -8,7 +8,25 @@ export type FlagSortKey = 'affiliate' | 'pattern' | 'severity' | 'score' | 'stat
 export const FLAG_DEFAULT_SORT: SortState<FlagSortKey> = { key: 'score', dir: 'desc' };
 
 export const SEVERITIES = ['high', 'medium', 'low'] as const;
-export const STATUSES = ['open', 'confirmed', 'dismissed'] as const;
+export const STATUSES = ['open', 'confirmed', 'dismissed', 'superseded'] as const;
+
+/** What a detection run did, in one sentence: new, updated, superseded and reopened flags, or nothing new. */
+export function runMessage(r: DetectRunSummary): string {
+  if (r.skipped) return 'Nothing arrived and no setting changed since the last run: the flags stand.';
+  const parts = [`${r.flags_created.toLocaleString('en-US')} new`];
+  if (r.flags_updated) parts.push(`${r.flags_updated.toLocaleString('en-US')} updated with new evidence`);
+  if (r.flags_superseded) parts.push(`${r.flags_superseded.toLocaleString('en-US')} superseded (no longer found on all the data)`);
+  if (r.flags_reopened) parts.push(`${r.flags_reopened.toLocaleString('en-US')} reopened`);
+  const failed = r.rules.filter((x) => x.error).map((x) => `${x.rule} failed: ${x.error}`);
+  return `${parts.join(', ')} flags.${failed.length ? ` ${failed.join('; ')}` : ''}`;
+}
+
+/** A flag's revision note for the queue: '' as first found; "rev 3"; "rev 3 · decided on rev 1" when the
+ * evidence changed after the decision. */
+export function revisionNote(f: FlagRow): string {
+  if (f.decided_revision !== null && f.decided_revision < f.revision) return `rev ${f.revision} · decided on rev ${f.decided_revision}`;
+  return f.revision > 1 ? `rev ${f.revision}` : '';
+}
 
 const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3 };
 

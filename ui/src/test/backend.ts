@@ -283,7 +283,7 @@ export function fakeBackend(over: Partial<Backend> = {}, { programs: initial = P
     statement: vi.fn(async () => statement()),
     exportStatement: vi.fn(async (r) => `/data/exports/${r.path}`),
     qualification: vi.fn(async () => checklist()),
-    detectRun: vi.fn(async () => ({ run_id: 1, flags_created: 2, rules: [] })),
+    detectRun: vi.fn(async () => ({ run_id: 1, flags_created: 2, flags_updated: 0, flags_superseded: 0, flags_reopened: 0, skipped: false, rules: [] })),
     detectBacktest: vi.fn(async () => ({ rules: [] })),
     saveRuleSettings: vi.fn(async (r) => ({ rule: r.rule, version: 2, settings_json: '{}' })),
     flagsList: vi.fn(async () => [flagRow(1), flagRow(2, { severity: 'low', score: 30, pattern: 'geo_mismatch' })]),

@@ -437,6 +437,11 @@ export function flagRow(id: number, over: Partial<FlagRow> = {}): FlagRow {
     items: 2,
     amount_at_stake: '50.00',
     currency: 'EUR',
+    revision: 1,
+    revision_state: 'found',
+    revision_reason: '',
+    revised_at_ms: Date.UTC(2026, 9, 5, 12),
+    decided_revision: null,
     ...over,
   };
 }
@@ -445,6 +450,19 @@ export function investigation(flag: FlagRow, over: Partial<Investigation> = {}):
   return {
     flag,
     decisions: [],
+    revisions: [
+      {
+        revision: 1,
+        state: 'found',
+        severity: flag.severity,
+        score: flag.score,
+        summary: flag.summary,
+        evidence_json: flag.evidence_json,
+        items: flag.items,
+        reason: '',
+        at_ms: flag.created_at_ms,
+      },
+    ],
     timeline: [
       { at_ms: Date.UTC(2026, 9, 5, 12), kind: 'click', reference: 'c1', detail: 'IP 1.1.1.1, sub1 x, DE' },
       { at_ms: Date.UTC(2026, 9, 5, 12, 0, 5), kind: 'registration', reference: 'PX1', detail: 'country DE' },

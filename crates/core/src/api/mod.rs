@@ -194,6 +194,7 @@ pub fn typescript_bindings() -> String {
         FlagRow::decl(),
         FlagDecisionInput::decl(),
         FlagDecisionRow::decl(),
+        FlagRevisionRow::decl(),
         TimelineEvent::decl(),
         SharedIdentifier::decl(),
         GeoRow::decl(),

@@ -75,6 +75,7 @@ fn flooding_by(conn: &Connection, w: &Window, s: &Effective, per_ip: bool) -> Ru
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
+    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
     let mut out = Vec::new();
     // Flagged bursts by their group key, to list their clicks below.
     let mut flagged: HashMap<(i64, String, String), usize> = HashMap::new();
@@ -86,7 +87,7 @@ fn flooding_by(conn: &Connection, w: &Window, s: &Effective, per_ip: bool) -> Ru
         let ratio = clicks / s.get("min_clicks").max(1);
         out.push(Finding {
             affiliate_id: Some(aff),
-            subject_key: format!("aff:{aff}|ip:{ip}|sub1:{sub1}"),
+            subject_key: format!("{}|ip:{ip}|sub1:{sub1}", refs.key(aff)),
             score: (55 + 10 * ratio.min(4)) as u8,
             summary: if per_ip {
                 format!("{clicks} clicks from IP {ip} on sub1 '{sub1}' over {hours} h with {regs} registrations")
@@ -256,6 +257,7 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         e.1 = n;
         e.2 = e.2.max(last);
     }
+    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
     let mut out = Vec::new();
     let mut history: BTreeMap<i64, Vec<i64>> = BTreeMap::new(); // CR per-million per affiliate, in day order
     for ((aff, day), (c, r, last)) in &days {
@@ -274,7 +276,7 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             {
                 out.push(Finding {
                     affiliate_id: Some(*aff),
-                    subject_key: format!("aff:{aff}|day:{day}"),
+                    subject_key: format!("{}|day:{day}", refs.key(*aff)),
                     score: 45,
                     summary: format!("{r} registrations from {c} clicks on {day}: CR far above this affiliate's median"),
                     evidence: json!({
@@ -295,6 +297,9 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
 
 /// Click-id parameters paid-search and social ad platforms append to landing URLs.
 pub const PAID_CLICK_PARAMS: [&str; 4] = ["gclid", "msclkid", "fbclid", "ttclid"];
+/// Of those, the ones social platforms also append to organic (unpaid) posts' links: not evidence of paid
+/// traffic on their own.
+pub const SOCIAL_CLICK_PARAMS: [&str; 2] = ["fbclid", "ttclid"];
 
 pub static BRAND_BIDDING: Rule = Rule {
     name: "brand_bidding",
@@ -302,6 +307,7 @@ pub static BRAND_BIDDING: Rule = Rule {
     settings: &[
         Setting { key: "paid_search_allowed", default: 0, min: 0, max: 1, meaning: "1 when the program's terms allow paid search/social on the brand (the rule then flags nothing)" },
         Setting { key: "min_clicks", default: 1, min: 1, max: 100_000, meaning: "clicks with an ad click id before an affiliate is flagged" },
+        Setting { key: "count_social_click_ids", default: 0, min: 0, max: 1, meaning: "1 to count fbclid/ttclid too; Facebook and TikTok append them to organic posts' links, so by default only paid-search ids (gclid, msclkid) count" },
     ],
     evaluate: brand_bidding,
 };
@@ -325,6 +331,7 @@ fn brand_bidding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
            AND (landing_url LIKE '%clid=%' OR landing_url LIKE '%msclkid=%')
          ORDER BY clicked_at_ms",
     )?;
+    let social = s.get("count_social_click_ids") == 1;
     let mut groups: BTreeMap<(i64, &'static str), Vec<(String, String)>> = BTreeMap::new();
     for r in stmt.query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
         Ok((
@@ -334,16 +341,20 @@ fn brand_bidding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         ))
     })? {
         let (aff, click, url) = r?;
-        if let Some(p) = paid_click_param(&url) {
-            groups.entry((aff, p)).or_default().push((click, url));
+        match paid_click_param(&url) {
+            Some(p) if social || !SOCIAL_CLICK_PARAMS.contains(&p) => {
+                groups.entry((aff, p)).or_default().push((click, url));
+            }
+            _ => {}
         }
     }
+    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
     Ok(groups
         .into_iter()
         .filter(|(_, v)| v.len() as i64 >= s.get("min_clicks"))
         .map(|((aff, param), v)| Finding {
             affiliate_id: Some(aff),
-            subject_key: format!("aff:{aff}|param:{param}|from:{}", w.since_ms),
+            subject_key: format!("{}|param:{param}", refs.key(aff)),
             score: 70,
             summary: format!("{} clicks carry {param} in the landing URL: paid search/social on the brand", v.len()),
             evidence: json!({

@@ -1,6 +1,8 @@
 //! Fraud detection (DOMAIN.md §5): one file per rule family, each rule reading the store and returning
-//! [`Finding`]s with their evidence; [`run`] executes every rule of a program over the data that is new since its
-//! last run and stores the findings as flags, idempotently (a flag is keyed by what it is about).
+//! [`Finding`]s with their evidence; [`run`] executes every rule of a program over all the data stored and
+//! reconciles the findings with the flags raised before: a flag is keyed by rule and what it is about (never a
+//! window), and grows, shrinks, is superseded or reopened as new revisions. So the open flags are a function of
+//! the data, not of the order it arrived in.
 //!
 //! - [`settings`]: per-program thresholds, validated, versioned, audited.
 //! - [`clicks`]: click flooding, click injection, abnormal conversion rate, paid-search brand bidding.
@@ -108,6 +110,18 @@ impl ItemKind {
             Self::Deal => "deal",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "click" => Self::Click,
+            "player" => Self::Player,
+            "deposit" => Self::Deposit,
+            "conversion" => Self::Conversion,
+            "account" => Self::Account,
+            "deal" => Self::Deal,
+            _ => return None,
+        })
+    }
 }
 
 /// What a rule found: who, how bad, why (evidence), and which records.
@@ -129,8 +143,30 @@ impl Finding {
     }
 }
 
+/// The tracker's ids of a program's affiliates, by internal id. Subject keys name an affiliate by its tracker id:
+/// internal ids depend on the order rows arrived in, and a flag's identity must not.
+pub struct AffiliateRefs(std::collections::HashMap<i64, String>);
+
+impl AffiliateRefs {
+    pub fn load(conn: &Connection, program_id: i64) -> rusqlite::Result<Self> {
+        let mut stmt =
+            conn.prepare("SELECT id, external_id FROM affiliates WHERE program_id = ?1")?;
+        let rows = stmt.query_map([program_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(Self(rows.collect::<Result<_, _>>()?))
+    }
+
+    /// `aff:<tracker id>` for subject keys.
+    pub fn key(&self, id: i64) -> String {
+        match self.0.get(&id) {
+            Some(ext) => format!("aff:{ext}"),
+            None => format!("aff:#{id}"),
+        }
+    }
+}
+
 /// The data window a rule looks at. Rules flag only subjects with data at or after `since_ms`, but may read back
-/// to `since_ms - lookback` for context (a burst that started before the last run).
+/// to `since_ms - lookback` for context (a burst that started before it). A stored run uses `since_ms = 0`: every
+/// subject judged on all of its data.
 #[derive(Debug, Clone, Copy)]
 pub struct Window {
     pub program_id: i64,
@@ -197,24 +233,31 @@ pub fn rule(name: &str) -> Result<&'static Rule, DetectError> {
         .ok_or_else(|| DetectError::UnknownRule(name.to_string()))
 }
 
-/// What one rule did in a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What one rule did in a run: its findings, and the flags they created, updated, superseded and reopened.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RuleOutcome {
     pub rule: String,
     pub findings: u32,
     pub flags_created: u32,
+    pub flags_updated: u32,
+    pub flags_superseded: u32,
+    pub flags_reopened: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<RuleFailure>,
 }
 
-/// What a run did: its window, and per rule the findings, new flags and failures.
+/// What a run did, per rule and in total. `skipped`: nothing had arrived and no setting had changed since the
+/// previous run (`run_id` is that run's), so no rule ran.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunReport {
     pub run_id: i64,
     pub program_id: i64,
-    pub since_ms: i64,
     pub now_ms: i64,
+    pub skipped: bool,
     pub flags_created: u32,
+    pub flags_updated: u32,
+    pub flags_superseded: u32,
+    pub flags_reopened: u32,
     pub rules: Vec<RuleOutcome>,
 }
 
@@ -236,61 +279,83 @@ pub fn evaluate_all(
         .collect()
 }
 
-/// Detection for one program: every rule over the data since `since_ms` (default: the previous run's `now_ms`,
-/// pulled back to the oldest event among rows inserted since — late data is not skipped — or all history on
-/// the first run), flags stored idempotently. Call after each sync or import, or on demand.
-pub fn run(
-    store: &Store,
-    program_id: i64,
-    since_ms: Option<i64>,
-    now_ms: i64,
-) -> StoreResult<RunReport> {
-    run_rules(store, program_id, since_ms, now_ms, &rules())
+/// When a run happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Always (a person asked for it).
+    Always,
+    /// Only when something arrived or a setting changed since the previous run (after each sync or import).
+    Changed,
 }
 
-/// [`run`] restricted to `rules` (the tests use it to put a failing rule among the real ones).
+/// Detection for one program: every rule over all the data stored, its findings reconciled with the flags
+/// raised before (see [`store_flags`]).
+pub fn run(store: &Store, program_id: i64, now_ms: i64, when: When) -> StoreResult<RunReport> {
+    run_rules(store, program_id, now_ms, when, &rules())
+}
+
+/// [`run`] restricted to `rules` (the tests use it to put a failing rule among the real ones). The flags of the
+/// other rules are left as they are.
 pub fn run_rules(
     store: &Store,
     program_id: i64,
-    since_ms: Option<i64>,
     now_ms: i64,
+    when: When,
     rules: &[&Rule],
 ) -> StoreResult<RunReport> {
-    let (since_ms, results, versions, watermarks) =
-        store.read::<_, crate::store::StoreError>(|conn| {
-            // Read before the rules, so rows inserted while they run are new to the next run.
-            let watermarks = store_flags::watermarks(conn)?;
-            let since_ms = match since_ms {
-                Some(s) => s,
-                None => store_flags::incremental_since(conn, program_id)?,
-            };
-            let mut with_settings = Vec::new();
-            for r in rules {
-                with_settings.push((*r, settings::current(conn, program_id, r.name, r.settings)?));
+    let evaluated = store.read::<_, crate::store::StoreError>(|conn| {
+        let mut with_settings = Vec::new();
+        for r in rules {
+            with_settings.push((*r, settings::current(conn, program_id, r.name, r.settings)?));
+        }
+        let versions: Vec<(&'static str, i64)> = with_settings
+            .iter()
+            .map(|(r, e)| (r.name, e.version))
+            .collect();
+        // Read before the rules, so rows inserted while they run are new to the next run.
+        let state = store_flags::data_state(conn, &versions)?;
+        if when == When::Changed {
+            if let Some((run_id, now)) = store_flags::run_with_state(conn, program_id, &state)? {
+                return Ok(Err(RunReport::unchanged(run_id, program_id, now)));
             }
-            let window = Window {
-                program_id,
-                since_ms,
-                now_ms,
-            };
-            let versions: Vec<(&'static str, i64)> = with_settings
-                .iter()
-                .map(|(r, e)| (r.name, e.version))
-                .collect();
-            Ok((
-                since_ms,
-                evaluate_all(conn, &window, &with_settings),
-                versions,
-                watermarks,
-            ))
-        })?;
+        }
+        let window = Window {
+            program_id,
+            since_ms: 0,
+            now_ms,
+        };
+        Ok(Ok((
+            evaluate_all(conn, &window, &with_settings),
+            versions,
+            state,
+        )))
+    })?;
+    let (results, versions, state) = match evaluated {
+        Ok(v) => v,
+        Err(unchanged) => return Ok(unchanged),
+    };
     let stored = StoredRun {
         program_id,
-        since_ms,
         now_ms,
         rules: rules.iter().map(|r| (r.name, r.pattern)).collect(),
         versions,
-        watermarks,
+        state,
     };
     store.write(|tx| stored.save(tx, &results))
+}
+
+impl RunReport {
+    fn unchanged(run_id: i64, program_id: i64, now_ms: i64) -> Self {
+        Self {
+            run_id,
+            program_id,
+            now_ms,
+            skipped: true,
+            flags_created: 0,
+            flags_updated: 0,
+            flags_superseded: 0,
+            flags_reopened: 0,
+            rules: Vec::new(),
+        }
+    }
 }

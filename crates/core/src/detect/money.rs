@@ -185,6 +185,7 @@ fn chargebacks(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         "SELECT DISTINCT p.external_id FROM ({CHARGED}) c JOIN players p ON p.id = c.pid
          WHERE p.affiliate_id = ?4 ORDER BY 1"
     ))?;
+    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
     let mut out = Vec::new();
     for (aff, depositors, charged, last_cb) in rows {
         if depositors < s.get("min_depositors")
@@ -201,8 +202,8 @@ fn chargebacks(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         let rate = charged * 1000 / depositors;
         out.push(Finding {
             affiliate_id: Some(aff),
-            // A new flag only when the number of charged-back players grows.
-            subject_key: format!("aff:{aff}|chargeback_players:{charged}"),
+            // One flag per affiliate: more charged-back players is a new revision of it.
+            subject_key: format!("{}|chargebacks", refs.key(aff)),
             score: (50 + (rate / 10).min(45)) as u8,
             summary: format!("{charged} of {depositors} depositing players charged back ({rate}‰)"),
             evidence: json!({

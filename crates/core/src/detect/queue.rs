@@ -10,15 +10,20 @@ use super::stake::Stakes;
 use super::{ctit_chart, DetectError, ItemKind};
 use crate::audit::Stamp;
 use crate::detect::types::{
-    Decision, FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRow, GeoRow, Investigation,
-    SharedIdentifier, TimelineEvent,
+    Decision, FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRevisionRow, FlagRow, GeoRow,
+    Investigation, SharedIdentifier, TimelineEvent,
 };
 use crate::money::format_amount;
 use crate::store::{Durability, Store, StoreResult};
 
+/// A flag's status: its latest decision (decisions survive revisions), else `superseded` when its latest
+/// revision says so, else `open`.
 pub(super) const STATUS_SQL: &str =
-    "COALESCE((SELECT d.decision FROM flag_decisions d WHERE d.flag_id = f.id
-                          ORDER BY d.id DESC LIMIT 1), 'open')";
+    "COALESCE((SELECT d.decision FROM flag_decisions d WHERE d.flag_id = f.id ORDER BY d.id DESC LIMIT 1),
+              (SELECT CASE r.state WHEN 'superseded' THEN 'superseded' ELSE 'open' END FROM flag_revisions r
+                WHERE r.flag_id = f.id ORDER BY r.id DESC LIMIT 1),
+              'open')";
+pub(super) const STATUSES: [&str; 4] = ["open", "confirmed", "dismissed", "superseded"];
 /// Timeline events shown at most (the newest flags of a flood name hundreds of clicks).
 const TIMELINE_MAX: usize = 500;
 
@@ -41,19 +46,20 @@ pub fn list_in(
         }
     }
     if let Some(s) = &filter.status {
-        if !["open", "confirmed", "dismissed"].contains(&s.as_str()) {
+        if !STATUSES.contains(&s.as_str()) {
             return Err(DetectError::Invalid(format!(
-                "status must be open, confirmed or dismissed, got '{s}'"
+                "status must be open, confirmed, dismissed or superseded, got '{s}'"
             )));
         }
     }
     Ok(store.read(|conn| {
         let sql = format!(
-            "SELECT f.id FROM flags f LEFT JOIN affiliates a ON a.id = f.affiliate_id
+            "SELECT f.id FROM flags f JOIN flag_current c ON c.flag_id = f.id
+                    LEFT JOIN affiliates a ON a.id = f.affiliate_id
              WHERE (?1 IS NULL OR a.external_id = ?1) AND (?2 IS NULL OR f.pattern = ?2 OR f.rule = ?2)
-               AND (?3 IS NULL OR f.severity = ?3) AND (?4 IS NULL OR {STATUS_SQL} = ?4)
+               AND (?3 IS NULL OR c.severity = ?3) AND (?4 IS NULL OR {STATUS_SQL} = ?4)
                AND (?5 IS NULL OR f.program_id = ?5)
-             ORDER BY f.score DESC, f.id"
+             ORDER BY c.score DESC, f.id"
         );
         let ids = conn
             .prepare(&sql)?
@@ -96,9 +102,12 @@ fn flag_row_of(
     stakes: &mut Stakes,
 ) -> StoreResult<FlagRow> {
     let sql = format!(
-        "SELECT f.id, pr.name, COALESCE(a.external_id, ''), COALESCE(a.name, ''), f.rule, f.pattern, f.severity,
-                f.score, {STATUS_SQL}, f.summary, f.created_at_ms, f.evidence_json, pr.currency, f.program_id
-         FROM flags f JOIN programs pr ON pr.id = f.program_id LEFT JOIN affiliates a ON a.id = f.affiliate_id
+        "SELECT f.id, pr.name, COALESCE(a.external_id, ''), COALESCE(a.name, ''), f.rule, f.pattern, c.severity,
+                c.score, {STATUS_SQL}, c.summary, f.created_at_ms, c.evidence_json, pr.currency, f.program_id,
+                c.revision, c.state, c.reason, c.at_ms,
+                (SELECT d.revision FROM flag_decisions d WHERE d.flag_id = f.id ORDER BY d.id DESC LIMIT 1)
+         FROM flags f JOIN flag_current c ON c.flag_id = f.id JOIN programs pr ON pr.id = f.program_id
+              LEFT JOIN affiliates a ON a.id = f.affiliate_id
          WHERE f.id = ?1"
     );
     let (mut row, program_id) = conn.query_row(&sql, [id], |r| {
@@ -119,6 +128,11 @@ fn flag_row_of(
                 items: 0,
                 amount_at_stake: String::new(),
                 currency: r.get(12)?,
+                revision: r.get(14)?,
+                revision_state: r.get(15)?,
+                revision_reason: r.get(16)?,
+                revised_at_ms: r.get(17)?,
+                decided_revision: r.get(18)?,
             },
             r.get::<_, i64>(13)?,
         ))
@@ -145,18 +159,7 @@ pub fn flag_items(conn: &Connection, flag_id: i64) -> StoreResult<Vec<(ItemKind,
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows
         .into_iter()
-        .filter_map(|(k, r)| {
-            let kind = match k.as_str() {
-                "click" => ItemKind::Click,
-                "player" => ItemKind::Player,
-                "deposit" => ItemKind::Deposit,
-                "conversion" => ItemKind::Conversion,
-                "account" => ItemKind::Account,
-                "deal" => ItemKind::Deal,
-                _ => return None,
-            };
-            Some((kind, r))
-        })
+        .filter_map(|(k, r)| Some((ItemKind::parse(&k)?, r)))
         .collect())
 }
 
@@ -183,15 +186,17 @@ pub fn decide(
         .ok_or_else(|| DetectError::Invalid("a decision needs a signed-in person".into()))?;
     // A decision can move money (the exclusion recomputes commission): committed like any ledger posting.
     store.write_with(Durability::Full, |tx| -> Result<(), DetectError> {
-        let flag: Option<(String, String)> = tx
-            .query_row(&format!("SELECT f.pattern, {STATUS_SQL} FROM flags f WHERE f.id = ?1"), [input.flag_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+        let flag: Option<(String, String, i64)> = tx
+            .query_row(
+                &format!("SELECT f.pattern, {STATUS_SQL}, c.revision FROM flags f JOIN flag_current c ON c.flag_id = f.id WHERE f.id = ?1"),
+                [input.flag_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?;
-        let (pattern, previous) = flag.ok_or_else(|| DetectError::NotFound(format!("no flag {}", input.flag_id)))?;
+        let (pattern, previous, revision) = flag.ok_or_else(|| DetectError::NotFound(format!("no flag {}", input.flag_id)))?;
         tx.execute(
-            "INSERT INTO flag_decisions (flag_id, decision, comment, user_id, decided_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![input.flag_id, decision, comment, user_id, stamp.at_ms],
+            "INSERT INTO flag_decisions (flag_id, decision, comment, user_id, decided_at_ms, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![input.flag_id, decision, comment, user_id, stamp.at_ms, revision],
         )?;
         let moved = if decision == "confirmed" && previous != "confirmed" {
             super::exclusion::set(tx, input.flag_id, true, &stamp.actor, stamp.at_ms)?
@@ -205,7 +210,7 @@ pub fn decide(
             "amount": crate::money::format_amount(m.amount_micros, &m.currency),
         })).collect();
         stamp.record(tx, "flag", &input.flag_id.to_string(), &serde_json::json!({
-            "decision": decision, "pattern": pattern, "previous_status": previous, "comment": comment, "moved": moved,
+            "decision": decision, "pattern": pattern, "previous_status": previous, "revision": revision, "comment": comment, "moved": moved,
         }))?;
         Ok(())
     })?;
@@ -226,9 +231,10 @@ pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectE
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let decisions = conn
-            .prepare("SELECT d.decision, d.comment, u.name, d.decided_at_ms FROM flag_decisions d JOIN users u ON u.id = d.user_id WHERE d.flag_id = ?1 ORDER BY d.id")?
-            .query_map([flag_id], |r| Ok(FlagDecisionRow { decision: r.get(0)?, comment: r.get(1)?, user: r.get(2)?, decided_at_ms: r.get(3)? }))?
+            .prepare("SELECT d.decision, d.comment, u.name, d.decided_at_ms, d.revision FROM flag_decisions d JOIN users u ON u.id = d.user_id WHERE d.flag_id = ?1 ORDER BY d.id")?
+            .query_map([flag_id], |r| Ok(FlagDecisionRow { decision: r.get(0)?, comment: r.get(1)?, user: r.get(2)?, decided_at_ms: r.get(3)?, revision: r.get(4)? }))?
             .collect::<Result<Vec<_>, _>>()?;
+        let revisions = revisions(conn, flag_id)?;
         let items = flag_items(conn, flag_id)?;
         let players: Vec<String> = items.iter().filter(|(k, _)| *k == ItemKind::Player).map(|(_, r)| r.clone()).collect();
         let clicks: Vec<String> = items.iter().filter(|(k, _)| *k == ItemKind::Click).map(|(_, r)| r.clone()).collect();
@@ -243,12 +249,34 @@ pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectE
             .prepare("SELECT c.country, p.country, COALESCE(g.country, ''), COUNT(*) FROM players p JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id LEFT JOIN ip_countries g ON g.ip = p.ip WHERE p.program_id = ?1 AND p.affiliate_id IS ?2 GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 50")?
             .query_map(params![program_id, affiliate_id], |r| Ok(GeoRow { click_country: r.get(0)?, registration_country: r.get(1)?, ip_country: r.get(2)?, players: r.get(3)? }))?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Investigation { flag, decisions, timeline, shared, ctit_svg: ctit_chart::render(&ctit), ctit, geo })
+        Ok(Investigation { flag, decisions, revisions, timeline, shared, ctit_svg: ctit_chart::render(&ctit), ctit, geo })
     })
     .map_err(|e| match e {
         crate::store::StoreError::Invalid(m) => DetectError::NotFound(m),
         other => DetectError::Store(other),
     })
+}
+
+/// A flag's revisions, first first.
+fn revisions(conn: &Connection, flag_id: i64) -> StoreResult<Vec<FlagRevisionRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT revision, state, severity, score, summary, evidence_json, json_array_length(items_json), reason, at_ms
+         FROM flag_revisions WHERE flag_id = ?1 ORDER BY revision",
+    )?;
+    let rows = stmt.query_map([flag_id], |r| {
+        Ok(FlagRevisionRow {
+            revision: r.get(0)?,
+            state: r.get(1)?,
+            severity: r.get(2)?,
+            score: r.get(3)?,
+            summary: r.get(4)?,
+            evidence_json: r.get(5)?,
+            items: r.get(6)?,
+            reason: r.get(7)?,
+            at_ms: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 fn timeline(

@@ -14,6 +14,10 @@ pub fn summary(report: &RunReport) -> DetectRunSummary {
     DetectRunSummary {
         run_id: report.run_id,
         flags_created: report.flags_created,
+        flags_updated: report.flags_updated,
+        flags_superseded: report.flags_superseded,
+        flags_reopened: report.flags_reopened,
+        skipped: report.skipped,
         rules: report
             .rules
             .iter()
@@ -21,6 +25,9 @@ pub fn summary(report: &RunReport) -> DetectRunSummary {
                 rule: r.rule.clone(),
                 findings: r.findings,
                 flags_created: r.flags_created,
+                flags_updated: r.flags_updated,
+                flags_superseded: r.flags_superseded,
+                flags_reopened: r.flags_reopened,
                 error: r
                     .failure
                     .as_ref()
@@ -37,7 +44,7 @@ pub fn dashboard_alerts(store: &Store) -> Result<Vec<DashboardAlert>, DetectErro
     Ok(store.read::<_, crate::store::StoreError>(|conn| {
         let mut per: BTreeMap<Key, (u32, u32, Option<Severity>, i64)> = BTreeMap::new();
         let sql = format!(
-            "SELECT pr.name, a.external_id, a.name, pr.currency, f.severity FROM flags f JOIN affiliates a ON a.id = f.affiliate_id
+            "SELECT pr.name, a.external_id, a.name, pr.currency, c.severity FROM flags f JOIN flag_current c ON c.flag_id = f.id JOIN affiliates a ON a.id = f.affiliate_id
              JOIN programs pr ON pr.id = f.program_id WHERE {STATUS_SQL} = 'open'"
         );
         for r in conn.prepare(&sql)?.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?), r.get::<_, String>(4)?)))? {

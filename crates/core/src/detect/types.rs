@@ -36,7 +36,8 @@ pub struct FlagRow {
     pub pattern: String,
     pub severity: String,
     pub score: u32,
-    /// open, confirmed or dismissed (the latest decision).
+    /// confirmed or dismissed (the latest decision; decisions survive revisions), else superseded (the latest
+    /// revision no longer holds), else open.
     pub status: String,
     pub summary: String,
     #[ts(type = "number")]
@@ -48,6 +49,34 @@ pub struct FlagRow {
     /// Commission the engine pays for the flagged players in the open periods (see `detect::stake`), exact decimal.
     pub amount_at_stake: String,
     pub currency: String,
+    /// The latest revision (1 = as first found); severity, score, summary, evidence and items are its.
+    pub revision: u32,
+    /// found, updated, superseded or reopened: what the latest revision did.
+    pub revision_state: String,
+    /// Why the latest revision superseded the flag ("" otherwise).
+    pub revision_reason: String,
+    #[ts(type = "number")]
+    pub revised_at_ms: i64,
+    /// The revision the latest decision was taken against (None: undecided). Below `revision`: the evidence
+    /// changed after the decision.
+    pub decided_revision: Option<u32>,
+}
+
+/// One revision of a flag, as the investigation shows its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagRevisionRow {
+    pub revision: u32,
+    /// found, updated, superseded or reopened.
+    pub state: String,
+    pub severity: String,
+    pub score: u32,
+    pub summary: String,
+    pub evidence_json: String,
+    /// Records this revision names.
+    pub items: u32,
+    pub reason: String,
+    #[ts(type = "number")]
+    pub at_ms: i64,
 }
 
 /// What an analyst decides about a flag.
@@ -79,6 +108,8 @@ pub struct FlagDecisionRow {
     pub user: String,
     #[ts(type = "number")]
     pub decided_at_ms: i64,
+    /// The revision of the flag the decision was taken against.
+    pub revision: u32,
 }
 
 /// One event of an investigation timeline.
@@ -120,6 +151,8 @@ pub struct CtitBucket {
 pub struct Investigation {
     pub flag: FlagRow,
     pub decisions: Vec<FlagDecisionRow>,
+    /// Every revision of the flag, first first.
+    pub revisions: Vec<FlagRevisionRow>,
     pub timeline: Vec<TimelineEvent>,
     pub shared: Vec<SharedIdentifier>,
     /// The affiliate's click-to-registration times.
@@ -134,6 +167,11 @@ pub struct RuleRunRow {
     pub rule: String,
     pub findings: u32,
     pub flags_created: u32,
+    /// Flags whose evidence changed (a new revision).
+    pub flags_updated: u32,
+    /// Flags the rule no longer finds on all the data (out of the open queue, kept with why).
+    pub flags_superseded: u32,
+    pub flags_reopened: u32,
     /// Why the rule failed and on which rows; the other rules still ran.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,6 +183,11 @@ pub struct DetectRunSummary {
     #[ts(type = "number")]
     pub run_id: i64,
     pub flags_created: u32,
+    pub flags_updated: u32,
+    pub flags_superseded: u32,
+    pub flags_reopened: u32,
+    /// Nothing had arrived and no setting had changed since the previous run: no rule ran.
+    pub skipped: bool,
     pub rules: Vec<RuleRunRow>,
 }
 

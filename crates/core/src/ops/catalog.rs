@@ -229,7 +229,7 @@ operations! {
     /// A player's CPA qualification checklist.
     Qualification = "qualification", Access::Needs(View), Read, true;
     // ---- Fraud ---------------------------------------------------------------------------------------------
-    /// Run every fraud rule over the data new since the last run.
+    /// Run every fraud rule over all the data, revising the flags.
     DetectRun = "detect_run", Access::Needs(RunDetection), Write, true;
     /// A rule (or all) over history with settings overrides, saving nothing.
     DetectBacktest = "detect_backtest", Access::Needs(RunDetection), Read, true;

@@ -21,14 +21,21 @@ impl From<DetectError> for ApiError {
     }
 }
 
-/// Runs every fraud rule over the data new since the last run; flags are stored idempotently.
+/// Runs every fraud rule over all the data; flags are created, revised or superseded (never duplicated).
 pub fn detect_run(cx: &Ctx) -> Result<DetectRunSummary, ApiError> {
     let a = cx.allow(Op::DetectRun)?;
     let (p, stamp) = (a.program()?, a.stamp()?);
-    let report = detect::run(cx.workspace().store(), p.id, None, cx.now_ms)?;
+    let report = detect::run(
+        cx.workspace().store(),
+        p.id,
+        cx.now_ms,
+        detect::When::Always,
+    )?;
     let summary = detect::service::summary(&report);
-    let detail =
-        serde_json::json!({"run_id": summary.run_id, "flags_created": summary.flags_created});
+    let detail = serde_json::json!({
+        "run_id": summary.run_id, "flags_created": summary.flags_created, "flags_updated": summary.flags_updated,
+        "flags_superseded": summary.flags_superseded, "flags_reopened": summary.flags_reopened,
+    });
     cx.workspace()
         .store()
         .write(|tx| stamp.record(tx, "detection_run", &summary.run_id.to_string(), &detail))?;

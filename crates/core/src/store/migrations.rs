@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0020_forex_files.sql", rebuilds),
     migration!("0021_dashboard_rollups.sql"),
     migration!("0022_fx_daily.sql"),
+    migration!("0023_flag_revisions.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -44,7 +44,7 @@ impl Workspace {
             summary.attribution.push((p.name.clone(), run));
         }
         for p in programs {
-            let run = crate::detect::run(&self.store, p.id, None, now_ms)?;
+            let run = crate::detect::run(&self.store, p.id, now_ms, crate::detect::When::Changed)?;
             summary.detection.push((p.name, run));
         }
         if self.store.read(crate::rollups::has_dirty)? {

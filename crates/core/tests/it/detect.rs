@@ -62,7 +62,7 @@ fn click_flooding() {
                 .collect::<Result<Vec<_>, _>>()?)
         })
         .unwrap();
-    assert_eq!(keys, vec![format!("aff:{a}|ip:6.6.6.6|sub1:pop")]);
+    assert_eq!(keys, vec!["aff:1|ip:6.6.6.6|sub1:pop".to_string()]);
     assert_eq!(
         fx.count("SELECT COUNT(*) FROM flag_items WHERE kind = 'click'"),
         150
@@ -80,7 +80,7 @@ fn click_flooding() {
         );
     }
     flagged(&fx, "click_flooding");
-    let rotating = format!("aff:{a}|ip:*|sub1:rotating");
+    let rotating = "aff:1|ip:*|sub1:rotating".to_string();
     assert_eq!(
         fx.count(&format!(
             "SELECT COUNT(*) FROM flags WHERE subject_key = '{rotating}'"
@@ -90,7 +90,7 @@ fn click_flooding() {
     assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), 2);
     // Each flag lists exactly its own burst's clicks: the per-IP flood's 150, the rotating flood's 150.
     for (key, prefix) in [
-        (format!("aff:{a}|ip:6.6.6.6|sub1:pop"), "f"),
+        ("aff:1|ip:6.6.6.6|sub1:pop".to_string(), "f"),
         (rotating, "r"),
     ] {
         let sql = format!(

@@ -1,7 +1,7 @@
 //! A store with one iGaming program and rows inserted directly, for the detection and reconciliation tests:
 //! each test writes exactly the records its case needs.
 
-use affops_core::detect;
+use affops_core::detect::{self, When};
 use affops_core::store::Store;
 use rusqlite::params;
 
@@ -184,7 +184,7 @@ impl Fx {
 /// Runs one rule over all history and returns the flagged player/click/account refs of its findings.
 pub fn flagged(fx: &Fx, rule: &str) -> Vec<String> {
     let r = detect::rule(rule).unwrap();
-    let report = detect::run_rules(&fx.store, fx.program, Some(0), NOW, &[r]).unwrap();
+    let report = detect::run_rules(&fx.store, fx.program, NOW, When::Always, &[r]).unwrap();
     assert!(
         report.rules[0].failure.is_none(),
         "{:?}",

@@ -3,7 +3,9 @@
 
 use affops_core::api::{BacktestRequest, Decision, FlagDecisionInput, FlagFilter};
 use affops_core::audit::Stamp;
-use affops_core::detect::{self, settings, Effective, Finding, Rule, RuleFailure, Setting, Window};
+use affops_core::detect::{
+    self, settings, Effective, Finding, Rule, RuleFailure, Setting, When, Window,
+};
 use rusqlite::Connection;
 
 use crate::detect_fixture::{deal, flag_count, flagged, forex_account, Fx, DAY, HOUR, NOW, T0};
@@ -90,7 +92,7 @@ fn a_failing_rule_does_not_stop_the_others() {
         "1.1.1.1",
         "",
         "DE",
-        "https://b.example/?fbclid=1",
+        "https://b.example/?gclid=1",
     );
     let p = fx.player("p1", Some(a), T0, None, "DE", "", "", None);
     let acc = forex_account(&fx, "77", p);
@@ -100,7 +102,7 @@ fn a_failing_rule_does_not_stop_the_others() {
         &detect::forex::CHURNING,
         &detect::clicks::BRAND_BIDDING,
     ];
-    let report = detect::run_rules(&fx.store, fx.program, Some(0), NOW, &rules).unwrap();
+    let report = detect::run_rules(&fx.store, fx.program, NOW, When::Always, &rules).unwrap();
     let f = report.rules[0].failure.as_ref().unwrap();
     assert_eq!(
         (f.rule.as_str(), f.rows.clone(), f.reason.as_str()),
@@ -170,20 +172,32 @@ fn injection_world(fx: &Fx) -> i64 {
     a
 }
 
-/// Re-running over the same data creates no duplicate flags; the next run starts where the last ended.
+/// Re-running over the same data creates no duplicate flags and no revisions; a run after each import does nothing
+/// when nothing arrived; late data revises the flags it touches (a new player joins the spike: the others' evidence
+/// grows, as new revisions).
 #[test]
-fn reruns_are_idempotent_and_incremental() {
+fn reruns_are_idempotent_and_late_data_revises() {
     let fx = Fx::new();
     injection_world(&fx);
-    let first = detect::run(&fx.store, fx.program, None, NOW).unwrap();
+    let first = detect::run(&fx.store, fx.program, NOW, When::Always).unwrap();
     assert!(first.flags_created >= 3);
     let total = fx.count("SELECT COUNT(*) FROM flags");
-    let again = detect::run(&fx.store, fx.program, Some(0), NOW).unwrap();
-    assert_eq!(again.flags_created, 0);
+    let revisions = fx.count("SELECT COUNT(*) FROM flag_revisions");
+    assert_eq!(revisions, total, "one revision per new flag");
+    let again = detect::run(&fx.store, fx.program, NOW, When::Always).unwrap();
+    assert_eq!(
+        (
+            again.flags_created,
+            again.flags_updated,
+            again.flags_superseded
+        ),
+        (0, 0, 0)
+    );
     assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), total);
-    let next = detect::run(&fx.store, fx.program, None, NOW + DAY).unwrap();
-    assert_eq!((next.since_ms, next.flags_created), (NOW, 0));
-    // Late data: an injected registration whose events predate the last run still gets judged.
+    assert_eq!(fx.count("SELECT COUNT(*) FROM flag_revisions"), revisions);
+    let idle = detect::run(&fx.store, fx.program, NOW + DAY, When::Changed).unwrap();
+    assert!(idle.skipped && idle.rules.is_empty(), "{idle:?}");
+    // Late data: an injected registration whose events predate the last run.
     let a: i64 = fx.count("SELECT id FROM affiliates");
     fx.click("late", a, T0 + 5 * HOUR, "1.1.1.1", "", "DE", "");
     fx.player(
@@ -196,10 +210,138 @@ fn reruns_are_idempotent_and_incremental() {
         "",
         None,
     );
-    let late = detect::run(&fx.store, fx.program, None, NOW + 2 * DAY).unwrap();
-    assert_eq!(late.since_ms, T0 + 5 * HOUR);
+    let late = detect::run(&fx.store, fx.program, NOW + 2 * DAY, When::Changed).unwrap();
+    assert!(!late.skipped);
     assert!(flagged(&fx, "click_injection").contains(&"p-late".to_string()));
-    assert!(late.flags_created >= 1);
+    let injection = late
+        .rules
+        .iter()
+        .find(|r| r.rule == "click_injection")
+        .unwrap();
+    assert_eq!(
+        (injection.flags_created, injection.flags_updated),
+        (1, 3),
+        "the new player is a new flag; the spike of the other three grew from 3 to 4"
+    );
+    let summary: String = fx
+        .store
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(c.query_row(
+                "SELECT c.summary FROM flags f JOIN flag_current c ON c.flag_id = f.id WHERE f.subject_key = 'player:p0'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert!(summary.contains("4 such players"), "{summary}");
+}
+
+/// A click flood flagged before its registrations arrived is superseded once they do (kept, with why, out of
+/// the open queue); a decision taken on it survives and names the revision it was taken against; the burst
+/// flagged again (here because a setting is loosened) is reopened, not duplicated.
+#[test]
+fn late_registrations_supersede_a_flood_and_decisions_survive() {
+    let fx = Fx::new();
+    let a = fx.affiliate("7");
+    for n in 0..120 {
+        fx.click(
+            &format!("f{n}"),
+            a,
+            T0 + n * 5 * 60_000,
+            "9.9.9.9",
+            "s1",
+            "DE",
+            "",
+        );
+    }
+    let rules = [&detect::clicks::FLOODING];
+    let first = detect::run_rules(&fx.store, fx.program, NOW, When::Changed, &rules).unwrap();
+    assert_eq!(first.flags_created, 1);
+    let flood = detect::queue::list(&fx.store, &FlagFilter::default()).unwrap();
+    assert_eq!(
+        (flood.len(), flood[0].revision, flood[0].status.as_str()),
+        (1, 1, "open")
+    );
+    let id = flood[0].id;
+    let stamp = Stamp {
+        user_id: Some(1),
+        actor: "ana".into(),
+        ..Stamp::tool("test", "flag_decide", NOW)
+    };
+    detect::queue::decide(
+        &fx.store,
+        &FlagDecisionInput {
+            flag_id: id,
+            decision: Decision::Dismiss,
+            comment: "looking at it".into(),
+        },
+        &stamp,
+    )
+    .unwrap();
+    // The operator's registrations for 12 of those clicks arrive a day later: 100 per mille, not a flood.
+    for n in 0..12 {
+        fx.player(
+            &format!("r{n}"),
+            Some(a),
+            T0 + n * 5 * 60_000 + 300_000,
+            Some(&format!("f{n}")),
+            "DE",
+            "",
+            "",
+            None,
+        );
+    }
+    let second =
+        detect::run_rules(&fx.store, fx.program, NOW + DAY, When::Changed, &rules).unwrap();
+    assert_eq!((second.flags_created, second.flags_superseded), (0, 1));
+    let inv = detect::queue::investigate(&fx.store, id).unwrap();
+    assert_eq!(inv.flag.revision, 2);
+    assert_eq!(inv.flag.revision_state, "superseded");
+    assert!(
+        inv.flag.revision_reason.contains("no longer meet"),
+        "{}",
+        inv.flag.revision_reason
+    );
+    assert_eq!(
+        inv.flag.status, "dismissed",
+        "the decision survives the revision"
+    );
+    assert_eq!(inv.flag.decided_revision, Some(1));
+    assert_eq!(inv.decisions[0].revision, 1);
+    assert_eq!(
+        inv.revisions
+            .iter()
+            .map(|r| r.state.as_str())
+            .collect::<Vec<_>>(),
+        ["found", "superseded"]
+    );
+    assert!(inv.revisions[0].summary.contains("0 registrations"));
+    // Undecided, a superseded flag leaves the open queue but stays listed as superseded.
+    let open = detect::queue::list(
+        &fx.store,
+        &FlagFilter {
+            status: Some("superseded".into()),
+            ..FlagFilter::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        open.is_empty(),
+        "decided flags keep their decision as status"
+    );
+    // Loosen the rule so the burst counts again: the same flag is reopened, not a second one.
+    fx.store
+        .write::<_, affops_core::store::StoreError>(|tx| {
+            let mut values = settings::defaults(detect::clicks::FLOODING.settings);
+            values.insert("max_registrations_per_mille".into(), 200);
+            settings::save(tx, fx.program, "click_flooding", &values, "ana", NOW)
+        })
+        .unwrap();
+    let third =
+        detect::run_rules(&fx.store, fx.program, NOW + 2 * DAY, When::Changed, &rules).unwrap();
+    assert_eq!((third.flags_created, third.flags_reopened), (0, 1));
+    assert_eq!(fx.count("SELECT COUNT(*) FROM flags"), 1);
+    assert_eq!(fx.count("SELECT MAX(revision) FROM flag_revisions"), 3);
 }
 
 /// A decision is a new row by a named user, in the audit log (with the hold request on confirm); the evidence
@@ -208,7 +350,7 @@ fn reruns_are_idempotent_and_incremental() {
 fn decisions_are_audited_and_never_edit_evidence() {
     let fx = Fx::new();
     injection_world(&fx);
-    detect::run(&fx.store, fx.program, None, NOW).unwrap();
+    detect::run(&fx.store, fx.program, NOW, When::Always).unwrap();
     let flags = detect::queue::list(
         &fx.store,
         &FlagFilter {
@@ -344,7 +486,7 @@ fn backtest_shows_what_would_be_flagged() {
 fn investigation_view() {
     let fx = Fx::new();
     let a = injection_world(&fx);
-    detect::run(&fx.store, fx.program, None, NOW).unwrap();
+    detect::run(&fx.store, fx.program, NOW, When::Always).unwrap();
     let flags = detect::queue::list(
         &fx.store,
         &FlagFilter {

@@ -40,6 +40,12 @@ fn flag_on(store: &Store, program_id: i64, player: &str) -> i64 {
             )?;
             let flag = tx.last_insert_rowid();
             tx.execute("INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'player', ?2)", rusqlite::params![flag, player])?;
+            tx.execute(
+                "INSERT INTO flag_revisions (flag_id, revision, state, severity, score, summary, evidence_json, items_json, settings_version, run_id, at_ms)
+                 SELECT id, 1, 'found', severity, score, summary, evidence_json, json_array(json_array('player', ?2)), settings_version, run_id, 0
+                 FROM flags WHERE id = ?1",
+                rusqlite::params![flag, player],
+            )?;
             Ok(flag)
         })
         .unwrap()
@@ -287,6 +293,12 @@ fn flag_on_more(store: &Store, program_id: i64, player: &str) -> i64 {
             )?;
             let flag = tx.last_insert_rowid();
             tx.execute("INSERT INTO flag_items (flag_id, kind, ref) VALUES (?1, 'player', ?2)", rusqlite::params![flag, player])?;
+            tx.execute(
+                "INSERT INTO flag_revisions (flag_id, revision, state, severity, score, summary, evidence_json, items_json, settings_version, run_id, at_ms)
+                 SELECT id, 1, 'found', severity, score, summary, evidence_json, json_array(json_array('player', ?2)), settings_version, run_id, 0
+                 FROM flags WHERE id = ?1",
+                rusqlite::params![flag, player],
+            )?;
             Ok(flag)
         })
         .unwrap()

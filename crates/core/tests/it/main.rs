@@ -74,6 +74,7 @@ mod detect_derive;
 mod detect_fixture;
 mod detect_flow;
 mod detect_money;
+mod detect_order;
 mod detect_rules;
 mod disputes;
 mod forex_files;

@@ -77,6 +77,8 @@ const COMMANDS: &[&str] = &[
     "save_rule_settings",
     "flags_list",
     "flag_decide",
+    "flags_groups",
+    "flag_decide_bulk",
     "flag_investigate",
     "reconcile_period",
     "reconcile_export_csv",

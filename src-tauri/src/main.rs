@@ -104,6 +104,8 @@ fn main() {
             commands::detect::save_rule_settings,
             commands::detect::flags_list,
             commands::detect::flag_decide,
+            commands::detect::flags_groups,
+            commands::detect::flag_decide_bulk,
             commands::detect::flag_investigate,
             commands::detect::reconcile_period,
             commands::detect::reconcile_export_csv,

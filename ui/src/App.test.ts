@@ -237,8 +237,9 @@ describe('dashboard interactions through App', () => {
     await user.keyboard('{Alt>}1{/Alt}'); // back to the dashboard, then to the flags through the nav
     await screen.findByTestId('dashboard');
     await user.keyboard('{Alt>}9{/Alt}');
-    await screen.findByTestId('flag-table');
-    expect(screen.getAllByTestId('flag-row')).toHaveLength(2);
+    await screen.findByTestId('group-table'); // the whole queue opens grouped, unfiltered
+    expect(screen.getAllByTestId('group-row')).toHaveLength(2);
+    expect(backend.flagsGroups).toHaveBeenLastCalledWith({ status: 'open' });
   });
 
   it('Sync now shows progress while the dashboard stays on screen', async () => {

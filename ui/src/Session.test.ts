@@ -271,6 +271,9 @@ describe('what each role may do', () => {
     expect(screen.getByTestId('sync-now')).toBeEnabled(); // data.ingest
 
     await user.click(screen.getByTestId('nav-flags'));
+    await screen.findByTestId('group-table');
+    expect(screen.getAllByTestId('group-decide')[0]).toBeEnabled();
+    await user.click(screen.getByTestId('queue-each'));
     await screen.findByTestId('flag-table');
     expect(screen.getByTestId('run-detection')).toBeEnabled();
     await user.click(screen.getAllByTestId('flag-open')[0]);
@@ -306,6 +309,9 @@ describe('what each role may do', () => {
     await waitFor(() => expect(backend.closePeriod).toHaveBeenCalledWith('2025-06'));
 
     await user.click(screen.getByTestId('nav-flags'));
+    await screen.findByTestId('group-table');
+    expect(screen.getAllByTestId('group-decide')[0]).toBeDisabled(); // finance may not decide a group either
+    await user.click(screen.getByTestId('queue-each'));
     await screen.findByTestId('flag-table');
     await user.click(screen.getAllByTestId('flag-open')[0]);
     const panel = await screen.findByTestId('investigation');

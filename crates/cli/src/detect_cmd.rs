@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use affops_core::api::{
-    ApiError, BacktestRequest, Decision, ErrorCode, FlagDecisionInput, FlagFilter,
-    ReconExportRequest, ReconQuery, RuleSettingsRequest,
+    ApiError, BacktestRequest, Decision, ErrorCode, FlagBulkDecisionInput, FlagDecisionInput,
+    FlagFilter, ReconExportRequest, ReconQuery, RuleSettingsRequest,
 };
 use affops_core::ops::{self, Ctx};
 use clap::{Subcommand, ValueEnum};
@@ -73,9 +73,31 @@ pub enum FlagsCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Confirm or dismiss a flag, with a comment, as the signed-in person.
+    /// The queue grouped by affiliate and rule: flags, records and money at stake per group (most at stake first).
+    Groups {
+        #[arg(long)]
+        affiliate: Option<String>,
+        #[arg(long)]
+        pattern: Option<String>,
+        /// low, medium or high
+        #[arg(long)]
+        severity: Option<String>,
+        /// open (the default), confirmed, dismissed or superseded
+        #[arg(long, default_value = "open")]
+        status: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm or dismiss a flag — or several, `ID,ID,…` (a group's ids from `flags groups`) — with one comment,
+    /// as the signed-in person.
     Decide {
-        id: i64,
+        #[arg(
+            value_delimiter = ',',
+            num_args = 1,
+            required = true,
+            value_name = "ID[,ID…]"
+        )]
+        ids: Vec<i64>,
         #[arg(value_enum)]
         decision: DecisionArg,
         #[arg(long)]
@@ -89,7 +111,11 @@ impl FraudCmd {
     pub fn json(&self) -> bool {
         match self {
             Self::Detect { json, .. } | Self::Reconcile { json, .. } => *json,
-            Self::Flags(FlagsCmd::List { json, .. } | FlagsCmd::Decide { json, .. }) => *json,
+            Self::Flags(
+                FlagsCmd::List { json, .. }
+                | FlagsCmd::Groups { json, .. }
+                | FlagsCmd::Decide { json, .. },
+            ) => *json,
             Self::Evaluate(_) => false,
         }
     }
@@ -236,8 +262,48 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 }
             }
         }
+        FraudCmd::Flags(FlagsCmd::Groups {
+            affiliate,
+            pattern,
+            severity,
+            status,
+            json,
+        }) => {
+            let groups = ops::detect::flags_groups(
+                cx,
+                FlagFilter {
+                    affiliate,
+                    pattern,
+                    severity,
+                    status: Some(status),
+                },
+            )?;
+            if json {
+                return print_json(&groups);
+            }
+            if groups.is_empty() {
+                println!("No flags match.");
+            }
+            for g in groups {
+                println!(
+                    "aff {:<6} {:<24} {:<18} {:>5} flags {:>6} records  {:<6} max {:>3}  {} {} at stake",
+                    g.affiliate_id,
+                    g.affiliate_name,
+                    g.pattern,
+                    g.flags,
+                    g.items,
+                    g.highest_severity,
+                    g.max_score,
+                    g.amount_at_stake,
+                    g.currency
+                );
+                println!("       e.g. {}", g.example);
+                let ids: Vec<String> = g.flag_ids.iter().map(i64::to_string).collect();
+                println!("       ids {}", ids.join(","));
+            }
+        }
         FraudCmd::Flags(FlagsCmd::Decide {
-            id,
+            ids,
             decision,
             comment,
             json,
@@ -246,18 +312,39 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 DecisionArg::Confirm => Decision::Confirm,
                 DecisionArg::Dismiss => Decision::Dismiss,
             };
-            let row = ops::detect::flag_decide(
-                cx,
-                FlagDecisionInput {
-                    flag_id: id,
-                    decision,
-                    comment,
-                },
-            )?;
-            if json {
-                return print_json(&row);
+            if let [id] = ids[..] {
+                let row = ops::detect::flag_decide(
+                    cx,
+                    FlagDecisionInput {
+                        flag_id: id,
+                        decision,
+                        comment,
+                    },
+                )?;
+                if json {
+                    return print_json(&row);
+                }
+                println!("Flag #{} is now {}", row.id, row.status);
+            } else {
+                let done = ops::detect::flag_decide_bulk(
+                    cx,
+                    FlagBulkDecisionInput {
+                        flag_ids: ids,
+                        decision,
+                        comment,
+                    },
+                )?;
+                if json {
+                    return print_json(&done);
+                }
+                println!(
+                    "{} flags decided, {} already were",
+                    done.decided, done.unchanged
+                );
+                for m in done.moved {
+                    println!("  commission moved {m}");
+                }
             }
-            println!("Flag #{} is now {}", row.id, row.status);
         }
         FraudCmd::Reconcile {
             period,

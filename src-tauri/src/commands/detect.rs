@@ -51,6 +51,26 @@ pub async fn flag_decide(
 }
 
 #[tauri::command]
+pub async fn flags_groups(
+    console: State<'_, Console>,
+    request: FlagFilter,
+) -> Result<Vec<FlagGroup>, ApiError> {
+    console
+        .run(move |cx| ops::detect::flags_groups(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn flag_decide_bulk(
+    console: State<'_, Console>,
+    request: FlagBulkDecisionInput,
+) -> Result<FlagBulkDecisionResult, ApiError> {
+    console
+        .run(move |cx| ops::detect::flag_decide_bulk(cx, request))
+        .await
+}
+
+#[tauri::command]
 pub async fn flag_investigate(
     console: State<'_, Console>,
     request: i64,

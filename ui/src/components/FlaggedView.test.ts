@@ -6,7 +6,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import FlaggedView from './FlaggedView.svelte';
 import { fakeBackend } from '../test/backend';
-import { flagRow, investigation } from '../test/fixtures';
+import { flagGroup, flagRow, investigation } from '../test/fixtures';
 import { accessContext, accessOf } from '../lib/access';
 import { permissionsOf, person } from '../test/people';
 import { disputeRow, disputeView } from '../test/disputes';
@@ -16,6 +16,10 @@ const VERA = person('vera', ['viewer'], { display_name: 'Vera Viewer' });
 const as = (who: typeof ANA) => accessContext(accessOf(who, permissionsOf(who.roles)));
 
 const ids = () => screen.getAllByTestId('flag-row').map((r) => r.dataset.flagId);
+/** The queue opens grouped by affiliate and rule; these tests read it flag by flag. */
+async function eachFlag() {
+  await userEvent.click(await screen.findByTestId('queue-each'));
+}
 
 describe('FlaggedView', () => {
   it('lists open flags by score, filters and re-sorts them', async () => {
@@ -27,7 +31,7 @@ describe('FlaggedView', () => {
       ]),
     });
     render(FlaggedView, { backend, syncGeneration: 0 });
-    await screen.findByTestId('flag-table');
+    await eachFlag();
     expect(ids()).toEqual(['2', '1']); // open only, highest score first
     expect(screen.getByTestId('flag-count')).toHaveTextContent('2 of 3 flags');
     await userEvent.selectOptions(screen.getByTestId('flag-filter-status'), '');
@@ -50,7 +54,7 @@ describe('FlaggedView', () => {
     expect(await screen.findByTestId('flags-empty')).toHaveTextContent('No flags yet');
     await userEvent.click(screen.getByTestId('run-detection'));
     expect(await screen.findByTestId('run-message')).toHaveTextContent('2 new flags');
-    await screen.findByTestId('flag-table');
+    await eachFlag();
     expect(ids()).toEqual(['5']);
     expect(backend.detectRun).toHaveBeenCalledTimes(1);
   });
@@ -58,7 +62,7 @@ describe('FlaggedView', () => {
   it('opens the investigation and records a decision as the signed-in analyst', async () => {
     const backend = fakeBackend();
     render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(ANA) });
-    await screen.findByTestId('flag-table');
+    await eachFlag();
     const row = screen.getAllByTestId('flag-row').find((r) => r.dataset.flagId === '1')!;
     await userEvent.click(within(row).getByTestId('flag-open'));
     const panel = await screen.findByTestId('investigation');
@@ -103,7 +107,7 @@ describe('FlaggedView', () => {
       })),
     });
     render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(ANA) });
-    await screen.findByTestId('flags-none-match'); // the open view: a decided flag is not open
+    await eachFlag(); // the open view: a decided flag is not open
     await userEvent.selectOptions(screen.getByTestId('flag-filter-status'), 'dismissed');
     const row = screen.getAllByTestId('flag-row')[0]!;
     expect(within(row).getByTestId('flag-revision')).toHaveTextContent('rev 2 · decided on rev 1');
@@ -126,11 +130,49 @@ describe('FlaggedView', () => {
         .mockResolvedValueOnce({ run_id: 2, flags_created: 0, flags_updated: 0, flags_superseded: 0, flags_reopened: 0, skipped: true, rules: [] }),
     });
     render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(ANA) });
-    await screen.findByTestId('flag-table');
+    await eachFlag();
     await userEvent.click(screen.getByTestId('run-detection'));
     expect(await screen.findByTestId('run-message')).toHaveTextContent('1 new, 3 updated with new evidence, 2 superseded (no longer found on all the data) flags.');
     await userEvent.click(screen.getByTestId('run-detection'));
     await waitFor(() => expect(screen.getByTestId('run-message')).toHaveTextContent('Nothing arrived and no setting changed'));
+  });
+
+  it('groups the queue by affiliate and rule, and decides a whole group with one comment from the keyboard', async () => {
+    const groups = vi
+      .fn()
+      .mockResolvedValueOnce([
+        flagGroup('7', 'click_flooding', [11, 12, 13], { flags: 3, items: 1500, amount_at_stake: '120.00' }),
+        flagGroup('8', 'geo_mismatch', [14], { highest_severity: 'low', amount_at_stake: '0.00' }),
+      ])
+      .mockResolvedValue([flagGroup('8', 'geo_mismatch', [14], { highest_severity: 'low', amount_at_stake: '0.00' })]);
+    const backend = fakeBackend({
+      flagsGroups: groups,
+      flagDecideBulk: vi.fn(async () => ({ decided: 3, unchanged: 0, moved: ['2026-10: -120.00 EUR'] })),
+    });
+    const user = userEvent.setup();
+    render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(ANA) });
+    const table = await screen.findByTestId('group-table');
+    const first = within(table).getAllByTestId('group-row')[0]!;
+    expect(first).toHaveAttribute('data-rule', 'click_flooding');
+    expect(within(first).getByTestId('group-flags')).toHaveTextContent('3');
+    expect(within(first).getByTestId('group-stake')).toHaveTextContent('120.00 EUR');
+    expect(screen.getByTestId('group-count')).toHaveTextContent('2 groups · 4 flags');
+    expect(groups).toHaveBeenCalledWith({ status: 'open' });
+    await user.click(within(first).getByTestId('group-decide'));
+    const form = await screen.findByTestId('group-decision-form');
+    expect(within(form).getByTestId('group-submit')).toBeDisabled(); // one comment is required
+    await user.keyboard('carrier NAT, checked with the operator');
+    await user.click(within(form).getByLabelText(/Confirm/));
+    await user.click(within(form).getByTestId('group-submit'));
+    await waitFor(() =>
+      expect(backend.flagDecideBulk).toHaveBeenCalledWith({ flag_ids: [11, 12, 13], decision: 'confirm', comment: 'carrier NAT, checked with the operator' }),
+    );
+    expect(await screen.findByTestId('group-message')).toHaveTextContent('3 flags of Affiliate 7 (click flooding) confirmed; commission moved 2026-10: -120.00 EUR.');
+    await waitFor(() => expect(screen.getAllByTestId('group-row')).toHaveLength(1));
+    // "Show flags" opens the group's flags one by one.
+    await user.click(screen.getByTestId('group-show'));
+    expect(await screen.findByTestId('flag-filter-affiliate')).toHaveTextContent('8');
+    expect(screen.getByTestId('flag-filter-pattern')).toHaveValue('geo_mismatch');
   });
 
   it('backtests a rule with changed thresholds and shows what it would hold', async () => {
@@ -149,7 +191,7 @@ describe('FlaggedView', () => {
       })),
     });
     render(FlaggedView, { backend, syncGeneration: 0 });
-    await screen.findByTestId('flag-table');
+    await eachFlag();
     await userEvent.click(screen.getByText('Backtest a rule'));
     await userEvent.type(screen.getByTestId('backtest-settings'), 'min_clicks=50{enter}{enter}min_hours=3');
     await userEvent.click(screen.getByTestId('backtest-run'));
@@ -165,7 +207,7 @@ describe('FlaggedView', () => {
   it('a viewer reads the queue and the evidence but runs, backtests and decides nothing', async () => {
     const backend = fakeBackend();
     render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(VERA) });
-    await screen.findByTestId('flag-table');
+    await eachFlag();
     const run = screen.getByTestId('run-detection');
     expect(run).toBeDisabled();
     expect(run).toHaveAttribute('title', expect.stringContaining('“detection.run”'));
@@ -185,7 +227,7 @@ describe('FlaggedView', () => {
       flagsList: vi.fn(async () => [flagRow(1, { affiliate_id: '7' }), flagRow(2, { affiliate_id: '8' })]),
     });
     render(FlaggedView, { backend, syncGeneration: 0, affiliate: '7' });
-    await screen.findByTestId('flag-table');
+    await eachFlag();
     expect(ids()).toEqual(['1']);
     expect(screen.getByTestId('flag-filter-affiliate')).toHaveTextContent('Affiliate 7');
     await userEvent.click(screen.getByTestId('flag-clear-affiliate'));
@@ -197,7 +239,7 @@ describe('FlaggedView', () => {
     const backend = fakeBackend({ disputeOpen: vi.fn(async () => disputeView(disputeRow(11, { reason: 'flag:click_flooding', opened_from: 'flag' }))) });
     const onopencase = vi.fn();
     render(FlaggedView, { props: { backend, syncGeneration: 0, onopencase }, context: as(ANA) });
-    await screen.findByTestId('flag-table');
+    await eachFlag();
     await userEvent.click(within(screen.getAllByTestId('flag-row').find((r) => r.dataset.flagId === '2')!).getByTestId('flag-open'));
     const panel = await screen.findByTestId('investigation');
     await userEvent.click(within(panel).getByTestId('flag-dispute'));
@@ -208,7 +250,7 @@ describe('FlaggedView', () => {
   it('a viewer sees no way to open a dispute from a flag', async () => {
     const backend = fakeBackend();
     render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(VERA) });
-    await screen.findByTestId('flag-table');
+    await eachFlag();
     await userEvent.click(screen.getAllByTestId('flag-open')[0]);
     const button = await screen.findByTestId('flag-dispute');
     expect(button).toBeDisabled();

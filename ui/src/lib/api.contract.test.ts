@@ -139,6 +139,8 @@ const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
   saveRuleSettings: [{ rule: 'click_flooding', settings: ['min_clicks=50'] }],
   flagsList: [{ status: 'open' }],
   flagDecide: [{ flag_id: 3, decision: 'dismiss', comment: 'ok' }],
+  flagsGroups: [{ status: 'open' }],
+  flagDecideBulk: [{ flag_ids: [3, 4], decision: 'dismiss', comment: 'carrier NAT' }],
   flagInvestigate: [3],
   reconcilePeriod: [{ period: '2026-10', reason: 'duplicate' }],
   reconcileExportCsv: [{ query: { period: '2026-10' }, path: '/tmp/r.csv' }],

@@ -65,8 +65,11 @@ import type {
   ExportedRows,
   ExportPlanRequest,
   ExportStatementRequest,
+  FlagBulkDecisionInput,
+  FlagBulkDecisionResult,
   FlagDecisionInput,
   FlagFilter,
+  FlagGroup,
   FlagRow,
   FxImportRequest,
   FxImportSummary,
@@ -292,6 +295,10 @@ export interface Backend {
   flagsList(request: FlagFilter): Promise<FlagRow[]>;
   /** Confirm or dismiss with a comment, as the signed-in person (audited; never edits the evidence). */
   flagDecide(request: FlagDecisionInput): Promise<FlagRow>;
+  /** The queue grouped by affiliate and rule, with counts and money at stake (most at stake first). */
+  flagsGroups(request: FlagFilter): Promise<FlagGroup[]>;
+  /** One decision and comment for several flags (a group), as the signed-in person. */
+  flagDecideBulk(request: FlagBulkDecisionInput): Promise<FlagBulkDecisionResult>;
   flagInvestigate(request: number): Promise<Investigation>;
   // ---- Reconciliation and disputes ----
   /** Reconciles a month (YYYY-MM) again, recording its findings, and returns its totals and discrepancy rows. */
@@ -491,6 +498,8 @@ export const tauriBackend: Backend = {
   saveRuleSettings: (request) => call('save_rule_settings', { request }),
   flagsList: (request) => call('flags_list', { request }),
   flagDecide: (request) => call('flag_decide', { request }),
+  flagsGroups: (request) => call('flags_groups', { request }),
+  flagDecideBulk: (request) => call('flag_decide_bulk', { request }),
   flagInvestigate: (request) => call('flag_investigate', { request }),
 
   reconcilePeriod: (request) => call('reconcile_period', { request }),

@@ -938,7 +938,7 @@ affiliate?: string, pattern?: string,
  */
 severity?: string, 
 /**
- * open, confirmed or dismissed.
+ * open, confirmed, dismissed or superseded.
  */
 status?: string, };
 
@@ -999,6 +999,48 @@ state: string, severity: string, score: number, summary: string, evidence_json: 
  * Records this revision names.
  */
 items: number, reason: string, at_ms: number, };
+
+export type FlagGroup = { 
+/**
+ * The tracker's affiliate id ("" when no affiliate is involved).
+ */
+affiliate_id: string, affiliate_name: string, rule: string, pattern: string, 
+/**
+ * Flags in the group (those matching the filter).
+ */
+flags: number, 
+/**
+ * Records they name, counted once.
+ */
+items: number, highest_severity: string, max_score: number, 
+/**
+ * What the engine pays for all the group's players in the open periods (each player once), exact decimal.
+ */
+amount_at_stake: string, currency: string, 
+/**
+ * The highest-scored flag's summary.
+ */
+example: string, newest_at_ms: number, 
+/**
+ * The group's flags, highest score first: what a bulk decision on the group decides.
+ */
+flag_ids: Array<number>, };
+
+export type FlagBulkDecisionInput = { flag_ids: Array<number>, decision: Decision, comment: string, };
+
+export type FlagBulkDecisionResult = { 
+/**
+ * Flags that got the decision.
+ */
+decided: number, 
+/**
+ * Flags that already had it (nothing recorded for them).
+ */
+unchanged: number, 
+/**
+ * Commission moved by confirming or lifting exclusions, per period ("2026-10: -35.00 EUR").
+ */
+moved: Array<string>, };
 
 export type TimelineEvent = { at_ms: number, 
 /**

@@ -2,6 +2,7 @@
 import type {
   AffiliateRow,
   TradingSummary,
+  FlagGroup,
   FlagRow,
   Investigation,
   ReconReport,
@@ -442,6 +443,25 @@ export function flagRow(id: number, over: Partial<FlagRow> = {}): FlagRow {
     revision_reason: '',
     revised_at_ms: Date.UTC(2026, 9, 5, 12),
     decided_revision: null,
+    ...over,
+  };
+}
+
+export function flagGroup(affiliate: string, rule: string, ids: number[], over: Partial<FlagGroup> = {}): FlagGroup {
+  return {
+    affiliate_id: affiliate,
+    affiliate_name: `Affiliate ${affiliate}`,
+    rule,
+    pattern: rule,
+    flags: ids.length,
+    items: ids.length * 2,
+    highest_severity: 'high',
+    max_score: 75,
+    amount_at_stake: '50.00',
+    currency: 'EUR',
+    example: `player PX${affiliate} registered 5 s after its click`,
+    newest_at_ms: Date.UTC(2026, 9, 5, 12),
+    flag_ids: ids,
     ...over,
   };
 }

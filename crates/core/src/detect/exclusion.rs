@@ -72,6 +72,19 @@ pub fn set(
     user: &str,
     now_ms: i64,
 ) -> StoreResult<Vec<Moved>> {
+    let (program_id, affiliates) = record(tx, flag_id, excluded, user, now_ms)?;
+    recompute(tx, program_id, &affiliates, now_ms)
+}
+
+/// The exclusion rows of one flag's players; returns its program and the affiliates whose commission they touch
+/// (to [`recompute`] once for many flags).
+pub fn record(
+    tx: &Transaction<'_>,
+    flag_id: i64,
+    excluded: bool,
+    user: &str,
+    now_ms: i64,
+) -> StoreResult<(i64, BTreeSet<i64>)> {
     let program_id: i64 = tx.query_row(
         "SELECT program_id FROM flags WHERE id = ?1",
         [flag_id],
@@ -79,24 +92,34 @@ pub fn set(
     )?;
     let players = players_of_items(tx, program_id, &super::queue::flag_items(tx, flag_id)?)?;
     let mut affiliates = BTreeSet::new();
-    {
-        let mut aff = tx.prepare_cached("SELECT affiliate_id FROM players WHERE id = ?1")?;
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO fraud_exclusions (program_id, flag_id, player_id, excluded, decided_by, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for p in &players {
-            ins.execute(params![program_id, flag_id, p, excluded, user, now_ms])?;
-            if let Some(a) = aff.query_row([p], |r| r.get::<_, Option<i64>>(0))? {
-                affiliates.insert(a);
-            }
+    let mut aff = tx.prepare_cached("SELECT affiliate_id FROM players WHERE id = ?1")?;
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO fraud_exclusions (program_id, flag_id, player_id, excluded, decided_by, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for p in &players {
+        ins.execute(params![program_id, flag_id, p, excluded, user, now_ms])?;
+        if let Some(a) = aff.query_row([p], |r| r.get::<_, Option<i64>>(0))? {
+            affiliates.insert(a);
         }
     }
+    Ok((program_id, affiliates))
+}
+
+/// Recomputes the periods the affiliates have commission in, after exclusions changed; returns what moved.
+pub fn recompute(
+    tx: &Transaction<'_>,
+    program_id: i64,
+    affiliates: &BTreeSet<i64>,
+    now_ms: i64,
+) -> StoreResult<Vec<Moved>> {
+    if affiliates.is_empty() {
+        return Ok(Vec::new());
+    }
     let program = program_info(tx, program_id)?;
-    let moved = recompute_for(tx, &program, &affiliates, now_ms).map_err(|e| match e {
+    recompute_for(tx, &program, affiliates, now_ms).map_err(|e| match e {
         crate::commission::CommissionError::Store(s) => s,
         other => StoreError::Invalid(other.to_string()),
-    })?;
-    Ok(moved)
+    })
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! - [`backtest`]: a rule (or changed thresholds) over history without saving, with the commission at stake.
 //! - [`stake`]: the commission a flag holds, from the engine (with and without its players).
 //! - [`queue`]: the analyst queue, decisions, the investigation view.
+//! - [`groups`]: the queue grouped by affiliate and rule, and one decision for a whole group.
 //! - [`exclusion`]: a confirmed flag's players excluded from commission, the reversal posted to the ledger.
 //! - [`service`]: the default program, run summaries, dashboard alerts.
 //!
@@ -24,6 +25,7 @@ pub mod ctit_chart;
 pub mod exclusion;
 pub mod forex;
 pub mod geo;
+pub mod groups;
 pub mod identity;
 pub mod money;
 pub mod queue;

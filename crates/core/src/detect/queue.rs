@@ -27,17 +27,8 @@ pub(super) const STATUSES: [&str; 4] = ["open", "confirmed", "dismissed", "super
 /// Timeline events shown at most (the newest flags of a flood name hundreds of clicks).
 const TIMELINE_MAX: usize = 500;
 
-/// Every program's flags matching the filter, highest score first.
-pub fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagRow>, DetectError> {
-    list_in(store, None, filter)
-}
-
-/// The flags matching the filter, of one program (or of all with `None`), highest score first.
-pub fn list_in(
-    store: &Store,
-    program_id: Option<i64>,
-    filter: &FlagFilter,
-) -> Result<Vec<FlagRow>, DetectError> {
+/// Refuses a severity or status the queue does not know, naming it.
+pub(super) fn validate_filter(filter: &FlagFilter) -> Result<(), DetectError> {
     if let Some(s) = &filter.severity {
         if !["low", "medium", "high"].contains(&s.as_str()) {
             return Err(DetectError::Invalid(format!(
@@ -52,6 +43,21 @@ pub fn list_in(
             )));
         }
     }
+    Ok(())
+}
+
+/// Every program's flags matching the filter, highest score first.
+pub fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagRow>, DetectError> {
+    list_in(store, None, filter)
+}
+
+/// The flags matching the filter, of one program (or of all with `None`), highest score first.
+pub fn list_in(
+    store: &Store,
+    program_id: Option<i64>,
+    filter: &FlagFilter,
+) -> Result<Vec<FlagRow>, DetectError> {
+    validate_filter(filter)?;
     Ok(store.read(|conn| {
         let sql = format!(
             "SELECT f.id FROM flags f JOIN flag_current c ON c.flag_id = f.id
@@ -171,11 +177,34 @@ pub fn decide(
     input: &FlagDecisionInput,
     stamp: &Stamp,
 ) -> Result<FlagRow, DetectError> {
-    let decision = match input.decision {
+    let (decision, comment, user_id) = decision_parts(input.decision, &input.comment, stamp)?;
+    // A decision can move money (the exclusion recomputes commission): committed like any ledger posting.
+    store.write_with(Durability::Full, |tx| -> Result<(), DetectError> {
+        let d = record_decision(tx, input.flag_id, None, decision, comment, user_id, stamp)?;
+        let moved = match &d.excluded {
+            Some(affiliates) => super::exclusion::recompute(tx, d.program_id, affiliates, stamp.at_ms)?,
+            None => Vec::new(),
+        };
+        stamp.record(tx, "flag", &input.flag_id.to_string(), &serde_json::json!({
+            "decision": decision, "pattern": d.pattern, "previous_status": d.previous, "revision": d.revision,
+            "comment": comment, "moved": moved_json(&moved),
+        }))?;
+        Ok(())
+    })?;
+    Ok(store.read(|conn| flag_row(conn, input.flag_id, &mut Stakes::default()))?)
+}
+
+/// The decision as stored, its trimmed comment (required) and the deciding person (required).
+pub(super) fn decision_parts<'c>(
+    decision: Decision,
+    comment: &'c str,
+    stamp: &Stamp,
+) -> Result<(&'static str, &'c str, i64), DetectError> {
+    let decision = match decision {
         Decision::Confirm => "confirmed",
         Decision::Dismiss => "dismissed",
     };
-    let comment = input.comment.trim();
+    let comment = comment.trim();
     if comment.is_empty() {
         return Err(DetectError::Invalid(
             "a decision needs a comment saying why".into(),
@@ -184,37 +213,72 @@ pub fn decide(
     let user_id = stamp
         .user_id
         .ok_or_else(|| DetectError::Invalid("a decision needs a signed-in person".into()))?;
-    // A decision can move money (the exclusion recomputes commission): committed like any ledger posting.
-    store.write_with(Durability::Full, |tx| -> Result<(), DetectError> {
-        let flag: Option<(String, String, i64)> = tx
-            .query_row(
-                &format!("SELECT f.pattern, {STATUS_SQL}, c.revision FROM flags f JOIN flag_current c ON c.flag_id = f.id WHERE f.id = ?1"),
-                [input.flag_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let (pattern, previous, revision) = flag.ok_or_else(|| DetectError::NotFound(format!("no flag {}", input.flag_id)))?;
-        tx.execute(
-            "INSERT INTO flag_decisions (flag_id, decision, comment, user_id, decided_at_ms, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![input.flag_id, decision, comment, user_id, stamp.at_ms, revision],
-        )?;
-        let moved = if decision == "confirmed" && previous != "confirmed" {
-            super::exclusion::set(tx, input.flag_id, true, &stamp.actor, stamp.at_ms)?
-        } else if decision == "dismissed" && previous == "confirmed" {
-            super::exclusion::set(tx, input.flag_id, false, &stamp.actor, stamp.at_ms)?
-        } else {
-            Vec::new()
-        };
-        let moved: Vec<_> = moved.iter().map(|m| serde_json::json!({
-            "period": m.period, "currency": m.currency, "amount_micros": m.amount_micros,
-            "amount": crate::money::format_amount(m.amount_micros, &m.currency),
-        })).collect();
-        stamp.record(tx, "flag", &input.flag_id.to_string(), &serde_json::json!({
-            "decision": decision, "pattern": pattern, "previous_status": previous, "revision": revision, "comment": comment, "moved": moved,
-        }))?;
-        Ok(())
-    })?;
-    Ok(store.read(|conn| flag_row(conn, input.flag_id, &mut Stakes::default()))?)
+    Ok((decision, comment, user_id))
+}
+
+/// One flag's decision, recorded inside the caller's transaction.
+pub(super) struct Recorded {
+    pub program_id: i64,
+    pub pattern: String,
+    pub previous: String,
+    pub revision: i64,
+    /// The affiliates whose commission the exclusions changed (None: the decision changed no exclusion).
+    pub excluded: Option<std::collections::BTreeSet<i64>>,
+}
+
+/// The decision row (naming the revision it was taken against) and the exclusion rows it implies: confirming
+/// excludes the flag's players, dismissing a confirmed flag lifts that. The caller recomputes the periods.
+/// `program_id`: refuse a flag of another program.
+pub(super) fn record_decision(
+    tx: &rusqlite::Transaction<'_>,
+    flag_id: i64,
+    program_id: Option<i64>,
+    decision: &str,
+    comment: &str,
+    user_id: i64,
+    stamp: &Stamp,
+) -> Result<Recorded, DetectError> {
+    let flag: Option<(i64, String, String, i64)> = tx
+        .query_row(
+            &format!("SELECT f.program_id, f.pattern, {STATUS_SQL}, c.revision FROM flags f JOIN flag_current c ON c.flag_id = f.id WHERE f.id = ?1"),
+            [flag_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let (flag_program, pattern, previous, revision) = flag
+        .filter(|(p, ..)| program_id.is_none_or(|want| *p == want))
+        .ok_or_else(|| DetectError::NotFound(format!("no flag {flag_id} in this program")))?;
+    tx.execute(
+        "INSERT INTO flag_decisions (flag_id, decision, comment, user_id, decided_at_ms, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![flag_id, decision, comment, user_id, stamp.at_ms, revision],
+    )?;
+    let excluded = if decision == "confirmed" && previous != "confirmed" {
+        Some(super::exclusion::record(tx, flag_id, true, &stamp.actor, stamp.at_ms)?.1)
+    } else if decision == "dismissed" && previous == "confirmed" {
+        Some(super::exclusion::record(tx, flag_id, false, &stamp.actor, stamp.at_ms)?.1)
+    } else {
+        None
+    };
+    Ok(Recorded {
+        program_id: flag_program,
+        pattern,
+        previous,
+        revision,
+        excluded,
+    })
+}
+
+/// What moved, as the audit entry records it.
+pub(super) fn moved_json(moved: &[crate::commission::exclusions::Moved]) -> Vec<serde_json::Value> {
+    moved
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "period": m.period, "currency": m.currency, "amount_micros": m.amount_micros,
+                "amount": crate::money::format_amount(m.amount_micros, &m.currency),
+            })
+        })
+        .collect()
 }
 
 /// Everything the investigation screen shows for one flag.

@@ -17,10 +17,56 @@ pub struct FlagFilter {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    /// open, confirmed or dismissed.
+    /// open, confirmed, dismissed or superseded.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+/// The flags of one affiliate under one rule, as the grouped queue shows them: 500 flagged clicks are one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagGroup {
+    /// The tracker's affiliate id ("" when no affiliate is involved).
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub rule: String,
+    pub pattern: String,
+    /// Flags in the group (those matching the filter).
+    pub flags: u32,
+    /// Records they name, counted once.
+    pub items: u32,
+    pub highest_severity: String,
+    pub max_score: u32,
+    /// What the engine pays for all the group's players in the open periods (each player once), exact decimal.
+    pub amount_at_stake: String,
+    pub currency: String,
+    /// The highest-scored flag's summary.
+    pub example: String,
+    #[ts(type = "number")]
+    pub newest_at_ms: i64,
+    /// The group's flags, highest score first: what a bulk decision on the group decides.
+    #[ts(type = "Array<number>")]
+    pub flag_ids: Vec<i64>,
+}
+
+/// One decision for several flags (a group): the same decision and comment on each, by the signed-in person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagBulkDecisionInput {
+    #[ts(type = "Array<number>")]
+    pub flag_ids: Vec<i64>,
+    pub decision: Decision,
+    pub comment: String,
+}
+
+/// What a bulk decision did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagBulkDecisionResult {
+    /// Flags that got the decision.
+    pub decided: u32,
+    /// Flags that already had it (nothing recorded for them).
+    pub unchanged: u32,
+    /// Commission moved by confirming or lifting exclusions, per period ("2026-10: -35.00 EUR").
+    pub moved: Vec<String>,
 }
 
 /// One flag of the queue.

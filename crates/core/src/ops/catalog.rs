@@ -239,6 +239,10 @@ operations! {
     FlagsList = "flags_list", Access::Needs(View), Read, true;
     /// Confirm or dismiss a flag.
     FlagDecide = "flag_decide", Access::Needs(DecideFlags), Write, false;
+    /// The flag queue grouped by affiliate and rule, with counts and money at stake.
+    FlagsGroups = "flags_groups", Access::Needs(View), Read, true;
+    /// One decision and comment for several flags (a group).
+    FlagDecideBulk = "flag_decide_bulk", Access::Needs(DecideFlags), Write, true;
     /// A flag's evidence: timeline, shared identifiers, CTIT, conversions.
     FlagInvestigate = "flag_investigate", Access::Needs(View), Read, false;
     // ---- Reconciliation and disputes -----------------------------------------------------------------------

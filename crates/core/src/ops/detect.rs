@@ -3,8 +3,9 @@
 use super::catalog::Op;
 use super::context::Ctx;
 use crate::api::{
-    ApiError, BacktestRequest, BacktestResult, DetectRunSummary, ErrorCode, FlagDecisionInput,
-    FlagFilter, FlagRow, Investigation, RuleSettingsRequest, RuleSettingsSaved,
+    ApiError, BacktestRequest, BacktestResult, DetectRunSummary, ErrorCode, FlagBulkDecisionInput,
+    FlagBulkDecisionResult, FlagDecisionInput, FlagFilter, FlagGroup, FlagRow, Investigation,
+    RuleSettingsRequest, RuleSettingsSaved,
 };
 use crate::detect::{self, DetectError};
 
@@ -101,6 +102,31 @@ pub fn flag_decide(cx: &Ctx, input: FlagDecisionInput) -> Result<FlagRow, ApiErr
         cx.workspace().store(),
         &input,
         a.stamp()?,
+    )?)
+}
+
+/// The session program's flags matching the filter, grouped by affiliate and rule (most money at stake first).
+pub fn flags_groups(cx: &Ctx, filter: FlagFilter) -> Result<Vec<FlagGroup>, ApiError> {
+    let a = cx.allow(Op::FlagsGroups)?;
+    Ok(detect::groups::groups_in(
+        cx.workspace().store(),
+        a.program()?.id,
+        &filter,
+    )?)
+}
+
+/// One decision and comment for several flags of the session's program, as the signed-in person.
+pub fn flag_decide_bulk(
+    cx: &Ctx,
+    input: FlagBulkDecisionInput,
+) -> Result<FlagBulkDecisionResult, ApiError> {
+    let a = cx.allow_request(Op::FlagDecideBulk, &input)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    Ok(detect::groups::decide_many(
+        cx.workspace().store(),
+        p.id,
+        &input,
+        stamp,
     )?)
 }
 

@@ -1,7 +1,9 @@
 //! Detection as a whole: threshold validation, a failing rule next to working ones, idempotent and incremental
 //! runs (late data included), audited decisions, backtests and the investigation view.
 
-use affops_core::api::{BacktestRequest, Decision, FlagDecisionInput, FlagFilter};
+use affops_core::api::{
+    BacktestRequest, Decision, FlagBulkDecisionInput, FlagDecisionInput, FlagFilter,
+};
 use affops_core::audit::Stamp;
 use affops_core::detect::{
     self, settings, Effective, Finding, Rule, RuleFailure, Setting, When, Window,
@@ -595,4 +597,96 @@ fn investigation_view() {
         .unwrap();
     assert_eq!(alerts[0].highest_severity, worst);
     assert_eq!(alerts[0].open_flags as usize, open.len());
+}
+
+/// The grouped queue: three injected players of one affiliate are one group (3 flags, 6 records, the CPA of all
+/// three at stake); one decision with one comment confirms all three — a decision row each, the commission moved
+/// once, one audit entry; deciding again changes nothing; a flag of another program, no flags, or no comment is
+/// refused and nothing is written.
+#[test]
+fn a_group_is_one_line_and_one_decision() {
+    let fx = Fx::new();
+    injection_world(&fx);
+    crate::commission_fixture::compute_month(&fx.store, None, "2026-10", 1).unwrap();
+    detect::run(&fx.store, fx.program, NOW, When::Always).unwrap();
+    let filter = FlagFilter {
+        status: Some("open".into()),
+        ..FlagFilter::default()
+    };
+    let groups = detect::groups::groups_in(&fx.store, fx.program, &filter).unwrap();
+    let injection: Vec<_> = groups
+        .iter()
+        .filter(|g| g.rule == "click_injection")
+        .collect();
+    assert_eq!(injection.len(), 1, "{groups:?}");
+    let g = injection[0];
+    assert_eq!((g.affiliate_id.as_str(), g.flags, g.items), ("1", 3, 6));
+    assert_eq!(g.amount_at_stake, "105.00", "three players' CPA, each once");
+    assert_eq!(g.highest_severity, "high");
+    let ana = Stamp {
+        user_id: Some(1),
+        actor: "ana".into(),
+        ..Stamp::tool("test", "flag_decide_bulk", NOW)
+    };
+    let input = |ids: Vec<i64>, comment: &str| FlagBulkDecisionInput {
+        flag_ids: ids,
+        decision: Decision::Confirm,
+        comment: comment.into(),
+    };
+    let audit = || fx.count("SELECT COUNT(*) FROM audit_log");
+    let before = audit();
+    for (bad, why) in [
+        (input(g.flag_ids.clone(), "  "), "comment"),
+        (input(Vec::new(), "ring"), "at least one flag"),
+        (
+            input(vec![g.flag_ids[0], 999], "ring"),
+            "no flag 999 in this program",
+        ),
+    ] {
+        let e = detect::groups::decide_many(&fx.store, fx.program, &bad, &ana)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(why), "{e}");
+    }
+    assert_eq!(
+        fx.count("SELECT COUNT(*) FROM flag_decisions"),
+        0,
+        "all or nothing"
+    );
+    assert_eq!(audit(), before);
+    let done = detect::groups::decide_many(
+        &fx.store,
+        fx.program,
+        &input(g.flag_ids.clone(), "one ring"),
+        &ana,
+    )
+    .unwrap();
+    assert_eq!((done.decided, done.unchanged), (3, 0));
+    assert_eq!(done.moved.len(), 1, "{:?}", done.moved);
+    assert!(done.moved[0].contains("-105.00"), "{:?}", done.moved);
+    assert_eq!(audit(), before + 1, "one audit entry for the group");
+    assert_eq!(
+        fx.count("SELECT COUNT(*) FROM flag_decisions WHERE decision = 'confirmed' AND comment = 'one ring'"),
+        3
+    );
+    assert!(detect::groups::groups_in(&fx.store, fx.program, &filter)
+        .unwrap()
+        .iter()
+        .all(|g| g.rule != "click_injection"));
+    let again = detect::groups::decide_many(
+        &fx.store,
+        fx.program,
+        &input(g.flag_ids.clone(), "again"),
+        &ana,
+    )
+    .unwrap();
+    assert_eq!(
+        (again.decided, again.unchanged, again.moved.len()),
+        (0, 3, 0)
+    );
+    let other = fx.program + 1;
+    let e = detect::groups::decide_many(&fx.store, other, &input(g.flag_ids.clone(), "x"), &ana)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("in this program"), "{e}");
 }

@@ -178,6 +178,10 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         }
         Op::FlagsList => ops::detect::flags_list(cx, FlagFilter::default()).map(drop),
         Op::FlagDecide => ops::detect::flag_decide(cx, FlagDecisionInput::default()).map(drop),
+        Op::FlagsGroups => ops::detect::flags_groups(cx, FlagFilter::default()).map(drop),
+        Op::FlagDecideBulk => {
+            ops::detect::flag_decide_bulk(cx, FlagBulkDecisionInput::default()).map(drop)
+        }
         Op::FlagInvestigate => ops::detect::flag_investigate(cx, 0).map(drop),
         Op::ReconcilePeriod => {
             ops::reconcile::reconcile_period(cx, ReconQuery::default()).map(drop)

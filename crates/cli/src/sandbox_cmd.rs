@@ -10,7 +10,8 @@ use std::time::Instant;
 use affops_core::api::{ApiError, ErrorCode};
 use affops_sandbox::{
     fire_postbacks, generate, serve, write_clicks_csv, write_ground_truth, write_operator_csvs,
-    CsvQuirks, Dialect, FraudConfig, IntegrationFaults, PostbackOptions, World, WorldConfig,
+    CsvQuirks, Dialect, FraudConfig, IntegrationFaults, PostbackOptions, TrapConfig, World,
+    WorldConfig,
 };
 use clap::{Args, Subcommand};
 
@@ -33,6 +34,11 @@ pub struct WorldArgs {
     /// Inject a few of every integration fault (missing/duplicate postbacks, late statuses, wrong amounts, TZ shift).
     #[arg(long)]
     faults: bool,
+    /// Add legit traffic that looks like fraud (fast sign-ups, carrier NAT, households, a TV spike, pop traffic,
+    /// fbclid, VPN users, heavy-tailed affiliates; listed under `traps` in the ground truth), and plant fraud in
+    /// varying shapes rather than one exact shape per pattern.
+    #[arg(long)]
+    traps: bool,
 }
 
 impl WorldArgs {
@@ -47,9 +53,17 @@ impl WorldArgs {
         WorldConfig {
             forex: self.forex,
             fraud: if self.fraud {
-                FraudConfig::typical()
+                FraudConfig {
+                    jitter: self.traps,
+                    ..FraudConfig::typical()
+                }
             } else {
                 FraudConfig::default()
+            },
+            traps: if self.traps {
+                TrapConfig::typical()
+            } else {
+                TrapConfig::default()
             },
             faults_injected: if self.faults {
                 IntegrationFaults::typical()

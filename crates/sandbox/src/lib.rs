@@ -36,9 +36,11 @@ pub use files::claims::{claims_affiliate, claims_file, ClaimsFile};
 pub use files::{write_clicks_csv, write_operator_csvs, CsvQuirks, FilesWritten};
 pub use http::{serve, SandboxServer};
 pub use postback::{fire_postbacks, Dialect, PostbackOptions, PostbackReport};
-pub use truth::{write_ground_truth, AffiliateTruth, GroundTruth, GroundTruthFile, TruthKey};
+pub use truth::{
+    write_ground_truth, AffiliateTruth, GroundTruth, GroundTruthFile, TrapUnits, TruthKey,
+};
 pub use world::{
     click_stream, generate, ActivityDay, Affiliate, Click, Conversion, ConversionStatus, Deposit,
-    ForexWorld, FraudConfig, Injected, IntegrationFaults, Pattern, Player, Program, Withdrawal,
-    World, WorldConfig, CLICKS_MAX,
+    ForexWorld, FraudConfig, Injected, IntegrationFaults, Pattern, Player, Program, Trap,
+    TrapConfig, TrapKind, Withdrawal, World, WorldConfig, CLICKS_MAX,
 };

@@ -6,7 +6,9 @@
 //! promo code (a valid key: a player who typed an affiliate's code belongs to that affiliate). Until the
 //! attribution engine existed this counted promo-code-only players as organic, which contradicted the domain
 //! rule; [`World::player_affiliates`] is the assignment the engine must reproduce.
-//! [`write_ground_truth`] writes the counts together with the injected-items answer key as `ground_truth.json`.
+//! [`write_ground_truth`] writes the counts together with the injected-items answer key as `ground_truth.json`, and
+//! the traps' legit units (`traps`: per kind, the clicks and players that look like fraud and are not) when the
+//! world has traps.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -49,6 +51,32 @@ pub struct GroundTruthFile {
     pub ground_truth: GroundTruth,
     /// Every injected fraud pattern and integration fault; empty for clean worlds.
     pub injected: Vec<Injected>,
+    /// Legit units per trap kind (`"fast_signups": {"players": [...]}`, `"carrier_nat": {"clicks": [...], "players":
+    /// [...]}`, ...): what a detector must not flag. Absent for worlds without traps.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub traps: BTreeMap<String, TrapUnits>,
+}
+
+/// A trap kind's legit units, over every instance of it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrapUnits {
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub clicks: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub players: BTreeSet<String>,
+}
+
+impl World {
+    /// The traps' legit units per kind (see [`GroundTruthFile::traps`]).
+    pub fn trap_units(&self) -> BTreeMap<String, TrapUnits> {
+        let mut out: BTreeMap<String, TrapUnits> = BTreeMap::new();
+        for t in &self.traps {
+            let u = out.entry(t.kind.as_str().to_owned()).or_default();
+            u.clicks.extend(t.clicks.iter().cloned());
+            u.players.extend(t.players.iter().cloned());
+        }
+        out
+    }
 }
 
 /// Writes `ground_truth.json` (pretty-printed, stable field order) for `world` at `path`.
@@ -56,6 +84,7 @@ pub fn write_ground_truth(world: &World, path: &Path) -> std::io::Result<()> {
     let file = GroundTruthFile {
         ground_truth: world.ground_truth(),
         injected: world.injected.clone(),
+        traps: world.trap_units(),
     };
     let text = serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?;
     std::fs::write(path, text)

@@ -53,7 +53,8 @@ pub struct ClickStream {
 /// is injected, without holding them all.
 pub fn click_stream(cfg: &WorldConfig) -> ClickStream {
     let mut main = rng::stream(cfg.seed, 0);
-    let (_, profiles) = super::generate::make_affiliates(&mut main, cfg.affiliates);
+    let (_, mut profiles) = super::generate::make_affiliates(&mut main, cfg.affiliates);
+    super::traps::reshape_sources(cfg, &mut profiles);
     let sources = profiles.into_iter().map(|p| p.source).collect();
     ClickStream::new(main, cfg, sources)
 }

@@ -1,5 +1,6 @@
-//! What to generate: [`WorldConfig`] and the two opt-in switch sets, [`FraudConfig`] (fraud patterns planted in the
-//! world) and [`IntegrationFaults`] (ways the tracker and operator disagree).
+//! What to generate: [`WorldConfig`] and the three opt-in switch sets, [`FraudConfig`] (fraud patterns planted in
+//! the world), [`IntegrationFaults`] (ways the tracker and operator disagree) and [`TrapConfig`] (legit traffic
+//! that looks like fraud to a rule that does not know real traffic).
 //!
 //! Every new field has a serde default and is off in [`WorldConfig::demo`] and [`WorldConfig::small`], so those
 //! worlds keep exactly the records (and the counts) they had before the switches existed.
@@ -31,6 +32,9 @@ pub struct WorldConfig {
     /// Round trips per Forex account at most (each of 0.01–2.00 lots); `None`: the demo's 30.
     #[serde(default)]
     pub forex_trips_max: Option<u32>,
+    /// Legit traffic that looks like fraud (all off by default).
+    #[serde(default)]
+    pub traps: TrapConfig,
 }
 
 /// How many instances of each fraud pattern to plant; 0 switches a pattern off. Counts rather than rates keep the
@@ -52,6 +56,11 @@ pub struct FraudConfig {
     pub geo_mismatch: u32,
     /// IBs whose clients churn many very short round trips (needs `forex`).
     pub forex_churning: u32,
+    /// Each planted instance varies in shape, as fraud in the wild does, instead of one exact shape per pattern:
+    /// floods of 150–600 clicks over 12–60 h from one IP or a rotating pool of 20–60 at random instants;
+    /// injection spikes of 4–8 sign-ups 2–12 s after the click from a sub-publisher of the affiliate; rings of
+    /// 3–6 accounts on one device whose cards, IPs and email variants differ from ring to ring.
+    pub jitter: bool,
 }
 
 impl FraudConfig {
@@ -65,6 +74,7 @@ impl FraudConfig {
             bonus_abuse: 2,
             geo_mismatch: 2,
             forex_churning: 1,
+            jitter: false,
         }
     }
 
@@ -99,6 +109,63 @@ impl IntegrationFaults {
             wrong_amounts: 3,
             timezone_shift_hours: 2,
         }
+    }
+}
+
+/// Legit traffic that a rule judging by absolute thresholds mistakes for fraud: each switch adds (or reshapes)
+/// records of ordinary players and clicks, written from how real traffic behaves (DOMAIN.md §5's signals have
+/// innocent look-alikes), and lists them in [`crate::world::World::traps`] so an evaluation can count how many
+/// of them a detector wrongly flags. 0 / false switches a trap off; all are off by default, so worlds without
+/// traps are the records they always were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrapConfig {
+    /// One-click and social sign-ups: this per mille of the click-referred players (on average; mobile-heavy
+    /// affiliates have more, desktop-heavy fewer) register 3–20 s after their click, spread over every affiliate.
+    /// The program's normal click-to-sign-up distribution has a fast tail.
+    pub fast_signup_per_mille: u32,
+    /// Carrier-grade NAT: this many public IPs of mobile carriers, each shared by many unrelated mobile users.
+    pub carrier_nat_gateways: u32,
+    /// Per mille of mobile clicks (and the sign-ups they bring) that reach the program through one of the
+    /// gateways: different people, devices, emails and cards behind one IP.
+    pub carrier_nat_per_mille: u32,
+    /// Households: 2–3 players on one home IP (clicks and sign-ups), each with their own device, email and card.
+    pub households: u32,
+    /// A TV slot or campaign: one affiliate's clicks jump 3–6x for a day, mostly in the evening, and its
+    /// sign-ups rise with them (the conversion rate stays the affiliate's own).
+    pub campaign_spikes: u32,
+    /// Pop/push traffic: sub-IDs of an affiliate sending thousands of clicks from as many IPs all period long,
+    /// following the daily rhythm of people, converting at 1–3 per mille.
+    pub low_cr_sources: u32,
+    /// Per mille of the clicks from social placements whose landing URL carries the `fbclid` Facebook appends to
+    /// the links of organic (unpaid) posts.
+    pub social_click_id_per_mille: u32,
+    /// VPN users: the registration IP geolocates to the VPN's exit country (and, for some, the click as well),
+    /// not to where the player lives.
+    pub vpn_users: u32,
+    /// Affiliate sizes heavy-tailed (Zipf-like: a few large sources carry most clicks, many small ones) instead
+    /// of the three archetypes. Days already follow a diurnal and a weekly cycle.
+    pub heavy_tailed_affiliates: bool,
+}
+
+impl TrapConfig {
+    /// Modest counts of every trap: what `affops-cli evaluate` and `sandbox --traps` use.
+    pub fn typical() -> Self {
+        Self {
+            fast_signup_per_mille: 40,
+            carrier_nat_gateways: 3,
+            carrier_nat_per_mille: 60,
+            households: 12,
+            campaign_spikes: 1,
+            low_cr_sources: 2,
+            social_click_id_per_mille: 500,
+            vpn_users: 8,
+            heavy_tailed_affiliates: true,
+        }
+    }
+
+    pub fn is_off(&self) -> bool {
+        *self == Self::default()
     }
 }
 
@@ -190,6 +257,7 @@ impl WorldConfig {
             fraud: FraudConfig::default(),
             faults_injected: IntegrationFaults::default(),
             forex_trips_max: None,
+            traps: TrapConfig::default(),
         }
     }
 

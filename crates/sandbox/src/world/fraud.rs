@@ -31,6 +31,15 @@ const INJECTION_CTIT_SECS: std::ops::RangeInclusive<i64> = 3..=10;
 pub(super) const BONUS_MIN_DEPOSIT_CENTS: i64 = 2_000;
 /// Injected journeys end at least this long before the world does, so their FTD and conversion fit inside it.
 const JOURNEY_SECS_MAX: i64 = 6 * 3_600;
+/// With `FraudConfig::jitter`: each instance draws its shape from these ranges instead of the constants above.
+const JITTER_FLOOD_CLICKS: std::ops::RangeInclusive<u32> = 150..=600;
+const JITTER_FLOOD_HOURS: std::ops::RangeInclusive<i64> = 12..=60;
+/// Share of jittered floods sent through a rotating pool of proxy IPs (of this many) rather than one IP.
+const JITTER_FLOOD_POOL_PER_MILLE: u32 = 400;
+const JITTER_FLOOD_POOL: std::ops::RangeInclusive<usize> = 20..=60;
+const JITTER_INJECTION_PLAYERS: std::ops::RangeInclusive<u32> = 4..=8;
+const JITTER_INJECTION_CTIT_SECS: std::ops::RangeInclusive<i64> = 2..=12;
+const JITTER_RING_PLAYERS: std::ops::RangeInclusive<u32> = 3..=6;
 
 /// How a planted player behaves later, for the activity and withdrawal generators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +65,7 @@ struct Journey<'a> {
     email: String,
     ftd_cents: i64,
     payment_hash: String,
+    sub1: String,
 }
 
 struct Planter<'w> {
@@ -100,20 +110,44 @@ pub(super) fn inject(
         next_conversion: 1,
     };
     for _ in 0..fraud.click_flooding {
-        outcome.injected.push(p.flood(affiliates, window_secs));
+        let item = if fraud.jitter {
+            p.jittered_flood(affiliates, window_secs)
+        } else {
+            p.flood(affiliates, window_secs)
+        };
+        outcome.injected.push(item);
     }
     for _ in 0..fraud.click_injection {
         let aff = p.pick(affiliates);
         let mut item = Injected::new(Pattern::ClickInjection, "");
-        for _ in 0..INJECTION_PLAYERS {
-            let mut j = p.journey(aff, window_secs);
-            j.ctit_secs = p.rng.random_range(INJECTION_CTIT_SECS);
-            p.plant(j, &mut item);
+        if fraud.jitter {
+            // A sub-publisher of the affiliate firing a click seconds before sign-ups it did not bring.
+            let n = p.rng.random_range(JITTER_INJECTION_PLAYERS);
+            let sub1 = format!("sp-{}", hex_token(&mut p.rng, 6));
+            for _ in 0..n {
+                let mut j = p.journey(aff, window_secs);
+                j.ctit_secs = p.rng.random_range(JITTER_INJECTION_CTIT_SECS);
+                j.sub1 = sub1.clone();
+                p.plant(j, &mut item);
+            }
+            item.note =
+                format!("{n} registrations 2-12 s after their click, from sub-publisher {sub1}");
+        } else {
+            for _ in 0..INJECTION_PLAYERS {
+                let mut j = p.journey(aff, window_secs);
+                j.ctit_secs = p.rng.random_range(INJECTION_CTIT_SECS);
+                p.plant(j, &mut item);
+            }
+            item.note = format!("{INJECTION_PLAYERS} registrations 3-10 s after their click");
         }
-        item.note = format!("{INJECTION_PLAYERS} registrations 3-10 s after their click");
         outcome.injected.push(item);
     }
     for _ in 0..fraud.multi_accounting {
+        if fraud.jitter {
+            let aff = p.pick(affiliates);
+            outcome.injected.push(p.jittered_ring(aff, window_secs));
+            continue;
+        }
         let aff = p.pick(affiliates);
         let mut item = Injected::new(Pattern::MultiAccounting, "");
         let (device, ip, hash) = (
@@ -242,6 +276,113 @@ impl Planter<'_> {
         item
     }
 
+    /// A flood whose shape varies: 150–600 clicks at random instants over 12–60 h, from one IP or (40 %) a
+    /// rotating pool of 20–60 proxy IPs, on a fresh sub-ID, never converting.
+    fn jittered_flood(&mut self, affiliates: &[Affiliate], window_secs: i64) -> Injected {
+        let aff = self.pick(affiliates);
+        let clicks = self.rng.random_range(JITTER_FLOOD_CLICKS);
+        let hours = self.rng.random_range(JITTER_FLOOD_HOURS);
+        let pool: Vec<String> = if self.rng.random_range(0..1000) < JITTER_FLOOD_POOL_PER_MILLE {
+            let n = self.rng.random_range(JITTER_FLOOD_POOL);
+            (0..n).map(|_| random_ip(&mut self.rng)).collect()
+        } else {
+            vec![random_ip(&mut self.rng)]
+        };
+        let sub1 = format!("traffic-{}", hex_token(&mut self.rng, 6));
+        let country = COUNTRIES[self.rng.random_range(0..COUNTRIES.len())].0;
+        let ua = USER_AGENTS[self.rng.random_range(0..USER_AGENTS.len())];
+        let span = hours * 3_600;
+        let from = self.cfg.start_instant()
+            + Duration::seconds(self.rng.random_range(0..(window_secs - span).max(1)));
+        let mut item = Injected::new(
+            Pattern::ClickFlooding,
+            format!(
+                "{clicks} clicks from {} on sub1 {sub1} over {hours} h, no registrations",
+                if pool.len() == 1 {
+                    format!("IP {}", pool[0])
+                } else {
+                    format!("a pool of {} IPs", pool.len())
+                }
+            ),
+        );
+        item.affiliate_id = Some(aff.id);
+        let mut at: Vec<i64> = (0..clicks)
+            .map(|_| self.rng.random_range(0..span))
+            .collect();
+        at.sort_unstable();
+        for offset in at {
+            let id = self.click_id();
+            let ip = pool[self.rng.random_range(0..pool.len())].clone();
+            item.clicks.push(id.clone());
+            self.clicks.push(Click {
+                transaction_id: id,
+                at: from + Duration::seconds(offset),
+                affiliate_id: aff.id,
+                url: format!("https://demo-casino.example/?aff={}&sub1={sub1}", aff.id),
+                sub1: sub1.clone(),
+                sub2: "pop-under".to_owned(),
+                sub3: String::new(),
+                sub4: String::new(),
+                sub5: String::new(),
+                ip,
+                user_agent: ua.to_owned(),
+                country: country.to_owned(),
+            });
+        }
+        item
+    }
+
+    /// A ring whose shape varies: 3–6 accounts on one device; one card for all or two cards shared in turn; one
+    /// IP or each their own (a VPN, a phone); gmail variants of one address or unrelated emails.
+    fn jittered_ring(&mut self, aff: &Affiliate, window_secs: i64) -> Injected {
+        let mut item = Injected::new(Pattern::MultiAccounting, "");
+        let n = self.rng.random_range(JITTER_RING_PLAYERS);
+        let device = format!("dev-{}", hex_token(&mut self.rng, 16));
+        let cards: Vec<String> = if self.rng.random_range(0..1000) < 700 {
+            vec![payment_hash(&mut self.rng)]
+        } else {
+            vec![payment_hash(&mut self.rng), payment_hash(&mut self.rng)]
+        };
+        let shared_ip = (self.rng.random_range(0..1000) < 500).then(|| random_ip(&mut self.rng));
+        let base = format!("{}{}", "max.power", hex_token(&mut self.rng, 4));
+        let variants = (self.rng.random_range(0..1000) < 600).then(|| {
+            [
+                format!("{base}@gmail.com"),
+                format!("{}@gmail.com", base.replace('.', "")),
+                format!("{base}+casino@gmail.com"),
+                format!("{}@GMAIL.com", base.to_uppercase()),
+            ]
+        });
+        for i in 0..n {
+            let mut j = self.journey(aff, window_secs);
+            j.device_id = device.clone();
+            // Two cards: each used by every other account, so each is shared by at least two.
+            j.payment_hash = cards[i as usize % cards.len()].clone();
+            if let Some(ip) = &shared_ip {
+                j.ip = ip.clone();
+            }
+            if let Some(v) = &variants {
+                j.email = v[i as usize % v.len()].clone();
+            }
+            self.plant(j, &mut item);
+        }
+        item.note = format!(
+            "{n} players on device {device} with {} card(s), {}, {}",
+            cards.len(),
+            if shared_ip.is_some() {
+                "one IP"
+            } else {
+                "their own IPs"
+            },
+            if variants.is_some() {
+                format!("email variants of {base}@gmail.com")
+            } else {
+                "unrelated emails".into()
+            }
+        );
+        item
+    }
+
     /// An ordinary-looking journey on `aff`; callers then bend the field their pattern is about.
     fn journey<'a>(&mut self, aff: &'a Affiliate, window_secs: i64) -> Journey<'a> {
         let click_country = COUNTRIES[self.rng.random_range(0..COUNTRIES.len())].0;
@@ -260,6 +401,7 @@ impl Planter<'_> {
                 .try_into()
                 .unwrap_or(5_000),
             payment_hash: payment_hash(&mut self.rng),
+            sub1: "welcome-bonus".to_owned(),
         }
     }
 
@@ -280,10 +422,10 @@ impl Planter<'_> {
             at: j.click_at,
             affiliate_id: aff.id,
             url: format!(
-                "https://demo-casino.example/?aff={}&sub1=welcome-bonus",
-                aff.id
+                "https://demo-casino.example/?aff={}&sub1={}",
+                aff.id, j.sub1
             ),
-            sub1: "welcome-bonus".to_owned(),
+            sub1: j.sub1.clone(),
             sub2: "review-page".to_owned(),
             sub3: String::new(),
             sub4: String::new(),
@@ -335,7 +477,7 @@ impl Planter<'_> {
             converted_at,
             updated_at: converted_at,
             click_at: j.click_at,
-            sub1: "welcome-bonus".to_owned(),
+            sub1: j.sub1.clone(),
             sub2: "review-page".to_owned(),
             sub3: String::new(),
             sub4: String::new(),

@@ -16,7 +16,7 @@ use super::catalog::{AFFILIATE_NAMES, CAMPAIGNS};
 use super::clicks::{ClickSource, ClickStream};
 use super::draw::{country_weights, pick_weighted, random_amount, random_country, random_ip};
 use super::{
-    activity, extras, forex, fraud, integration, rng, Affiliate, Click, Conversion,
+    activity, extras, forex, fraud, integration, rng, traps, Affiliate, Click, Conversion,
     ConversionStatus, Deposit, Pattern, Player, Program, World, WorldConfig,
 };
 
@@ -34,14 +34,15 @@ const PENDING_PER_MILLE: u32 = 100;
 /// How one affiliate's traffic behaves: volume and quality differ so the dashboard has something to show.
 pub(super) struct Profile {
     pub source: ClickSource,
-    registration_per_mille: u32,
-    ftd_per_mille: u32,
+    pub registration_per_mille: u32,
+    pub ftd_per_mille: u32,
 }
 
 /// Builds the whole world. Pure: no clock, no I/O, no global state.
 pub fn generate(cfg: &WorldConfig) -> World {
     let mut rng = rng::stream(cfg.seed, 0);
-    let (mut affiliates, profiles) = make_affiliates(&mut rng, cfg.affiliates);
+    let (mut affiliates, mut profiles) = make_affiliates(&mut rng, cfg.affiliates);
+    traps::reshape_sources(cfg, &mut profiles);
     let sources = profiles.iter().map(|p| p.source.clone()).collect();
     let mut stream = ClickStream::new(rng, cfg, sources);
     let mut clicks: Vec<Click> = stream.by_ref().collect();
@@ -59,6 +60,18 @@ pub fn generate(cfg: &WorldConfig) -> World {
         &mut players,
         &mut deposits,
         &mut conversions,
+    );
+    let traps = traps::plant(
+        cfg,
+        &affiliates,
+        &profiles,
+        traps::Records {
+            clicks: &mut clicks,
+            players: &mut players,
+            deposits: &mut deposits,
+            conversions: &mut conversions,
+        },
+        &world_fraud.injected,
     );
     let withdrawals = activity::withdrawals(cfg, &players, &deposits, &world_fraud.behaviours);
     let mut injected = std::mem::take(&mut world_fraud.injected);
@@ -98,6 +111,7 @@ pub fn generate(cfg: &WorldConfig) -> World {
         activity,
         forex,
         injected,
+        traps,
     }
 }
 

@@ -21,9 +21,10 @@ mod injected;
 mod integration;
 mod records;
 mod rng;
+mod traps;
 
 pub use clicks::click_stream;
-pub use config::{FraudConfig, IntegrationFaults, WorldConfig, CLICKS_MAX};
+pub use config::{FraudConfig, IntegrationFaults, TrapConfig, WorldConfig, CLICKS_MAX};
 pub use forex::{Account, Deal, DealEntry, DealType, ForexWorld, Ib, Symbol};
 pub use generate::generate;
 pub use injected::{Injected, Pattern};
@@ -31,6 +32,7 @@ pub use records::{
     ActivityDay, Affiliate, Click, Conversion, ConversionStatus, Deposit, Player, Program,
     Withdrawal,
 };
+pub use traps::{Trap, TrapKind};
 
 use serde::Serialize;
 
@@ -50,6 +52,9 @@ pub struct World {
     pub forex: Option<ForexWorld>,
     /// Every planted fraud pattern and integration fault, in injection order.
     pub injected: Vec<Injected>,
+    /// Legit traffic that looks like fraud (`config.traps`), each with its units; empty when traps are off.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub traps: Vec<Trap>,
 }
 
 impl World {
@@ -64,5 +69,10 @@ impl World {
     /// Every injected item (fraud pattern or integration fault) with the ids involved; empty for clean worlds.
     pub fn injected(&self) -> &[Injected] {
         &self.injected
+    }
+
+    /// Every trap (legit traffic that looks like fraud) with its clicks and players; empty without traps.
+    pub fn traps(&self) -> &[Trap] {
+        &self.traps
     }
 }

@@ -13,6 +13,7 @@ pub(super) const FRAUD: u64 = 6;
 pub(super) const INTEGRATION: u64 = 7;
 pub(super) const FOREX: u64 = 8;
 pub(super) const CLICK_TOTAL: u64 = 9;
+pub(super) const TRAPS: u64 = 10;
 
 pub(super) fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -8,6 +8,8 @@
 //! - `files`: daily CSVs parse back, quirks appear only when asked, the big clicks file streams.
 //! - `tune`: the TUNE (HasOffers) endpoint: the envelope, paging, the datetime window, HTTP-200 refusals, faults.
 //! - `postbacks`: fired postbacks reach a listener with the dialect's parameters and valid signatures.
+//! - `traps`: legit look-alikes of fraud are off by default, disjoint from the fraud answer key and really look
+//!   like fraud; jittered fraud varies in shape.
 
 mod common;
 mod delivery;
@@ -17,5 +19,6 @@ mod files;
 mod injection;
 mod paging;
 mod postbacks;
+mod traps;
 mod tune;
 mod world;

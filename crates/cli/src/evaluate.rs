@@ -1,11 +1,21 @@
 //! `affops-cli evaluate`: detection and reconciliation measured against the sandbox's answer key.
 //!
-//! For each seed a fraud- and fault-injected world (casino and Forex broker) is served on loopback and synced
-//! through the real connectors into a temporary workspace set up like the demo: identity keys, payment hashes,
-//! the operator's IP countries, withdrawals, daily activity and the broker's IBs, accounts and deals all arrive
-//! through ingestion, and the sync itself derives attribution and runs detection. Reconciliation runs per month;
-//! precision and recall are computed per pattern and per reason code against `World::injected()` — the answer
-//! key is the only thing read from the world.
+//! For each seed a realistic world (casino and Forex broker) is generated: fraud planted in varying shapes, the
+//! integration faults, and the traps — legit traffic that looks like fraud (one-click sign-ups, carrier NAT,
+//! households, a TV day, pop traffic, organic fbclid, VPN users, heavy-tailed affiliates). It reaches a
+//! temporary workspace by two kinds of path:
+//! - **connectors**: served on loopback and synced through the real connectors into a workspace set up like the
+//!   demo: identity keys, payment hashes, the operator's IP countries, withdrawals, daily activity and the
+//!   broker's IBs, accounts and deals all arrive through ingestion, and the sync itself derives attribution and
+//!   runs detection. Reconciliation runs per month.
+//! - **files**: the operator's daily CSVs (clicks, registrations, activity) imported through the documented
+//!   presets, deriving after each file as the app and the CLI do, in two orders (every clicks file first, or
+//!   every registrations file first). The files carry no identity, money or broker signals, so only the click
+//!   rules are scored there (and every trap).
+//!
+//! Precision and recall are computed per pattern and per reason code against `World::injected()`, and per trap
+//! the legit units (`World::traps()`) that any open flag names — the answer key is the only thing read from the
+//! world.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -16,13 +26,46 @@ use affops_core::reconcile::{self, ReconSettings};
 use affops_core::store::Store;
 use affops_core::workspace::{ProgramSpec, StaticSecrets, Workspace, DEMO_API_KEY};
 use affops_sandbox::{
-    generate, serve, FraudConfig, IntegrationFaults, Pattern, World, WorldConfig,
+    generate, serve, write_operator_csvs, CsvQuirks, FraudConfig, IntegrationFaults, Pattern,
+    TrapConfig, World, WorldConfig,
 };
 use rusqlite::params;
 
 /// Targets per pattern (precision, recall) and for reconciliation.
 pub const PRECISION_MIN: f64 = 0.95;
 pub const RECALL_MIN: f64 = 0.90;
+/// Target per trap: at most this share of its legit units wrongly flagged.
+pub const TRAP_FLAGGED_MAX: f64 = 0.01;
+
+/// The ways a world's data reaches the workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Via {
+    /// Synced through the real connectors (tracker, operator, broker APIs).
+    Connectors,
+    /// The operator's daily CSVs through the import presets, every clicks file first.
+    FilesClicksFirst,
+    /// The same files, every registrations file first.
+    FilesRegistrationsFirst,
+}
+
+impl Via {
+    pub const ALL: [Via; 3] = [
+        Via::Connectors,
+        Via::FilesClicksFirst,
+        Via::FilesRegistrationsFirst,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Via::Connectors => "connectors",
+            Via::FilesClicksFirst => "files, clicks first",
+            Via::FilesRegistrationsFirst => "files, registrations first",
+        }
+    }
+}
+
+/// The patterns the operator's files can feed (clicks and registrations; no identity, money or broker data).
+pub const FILE_SCORED: [&str; 2] = ["click_flooding", "click_injection"];
 
 /// How each answer-key pattern is scored: the flag pattern or reason code, and the record kind compared.
 pub const SCORED: [(Pattern, &str, &str); 12] = [
@@ -71,31 +114,98 @@ impl Score {
 /// Scores per scored label (flag pattern / reason code), summed over seeds.
 pub type Scores = BTreeMap<&'static str, Score>;
 
+/// One trap's legit units and how many of them open flags name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrapScore {
+    pub units: u32,
+    pub flagged: u32,
+    /// Wrongly flagged units per rule that flagged them.
+    pub by_rule: BTreeMap<String, u32>,
+    /// A few wrongly flagged units, for `--verbose`.
+    pub examples: Vec<String>,
+}
+
+impl TrapScore {
+    pub fn share(&self) -> f64 {
+        if self.units == 0 {
+            0.0
+        } else {
+            f64::from(self.flagged) / f64::from(self.units)
+        }
+    }
+}
+
+/// Scores per trap kind (`fast_signups`, `carrier_nat`, …), summed over seeds.
+pub type TrapScores = BTreeMap<String, TrapScore>;
+
+/// What one path scored: patterns and reason codes, and traps.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evaluation {
+    pub scores: Scores,
+    pub traps: TrapScores,
+}
+
+impl Evaluation {
+    /// Adds another seed's evaluation of the same path.
+    pub fn add(&mut self, other: &Evaluation) {
+        add(&mut self.scores, &other.scores);
+        for (k, v) in &other.traps {
+            let e = self.traps.entry(k.clone()).or_default();
+            e.units += v.units;
+            e.flagged += v.flagged;
+            for (rule, n) in &v.by_rule {
+                *e.by_rule.entry(rule.clone()).or_default() += n;
+            }
+            e.examples.extend(v.examples.iter().cloned());
+        }
+    }
+}
+
 fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::Internal, e.to_string())
 }
 
-fn world_config(seed: u64, clicks: Option<u64>) -> WorldConfig {
+/// The realistic world of a seed: two weeks of a dozen heavy-tailed affiliates (about 16,000 clicks with the
+/// traps' traffic), or a month of `clicks` clicks; jittered fraud, the integration faults, every trap.
+pub fn world_config(seed: u64, clicks: Option<u64>) -> WorldConfig {
     let base = match clicks {
         Some(n) => WorldConfig::scale(seed, n),
         None => WorldConfig {
-            days: 10,
-            clicks_per_day: 150,
+            affiliates: 12,
+            days: 14,
+            clicks_per_day: 600,
             ..WorldConfig::small(seed)
         },
     };
     WorldConfig {
-        fraud: FraudConfig::typical(),
+        fraud: FraudConfig {
+            jitter: true,
+            ..FraudConfig::typical()
+        },
         faults_injected: IntegrationFaults::typical(),
+        traps: TrapConfig::typical(),
         forex: true,
         ..base
+    }
+}
+
+/// One seed through `via`.
+pub async fn evaluate_via(
+    seed: u64,
+    clicks: Option<u64>,
+    via: Via,
+) -> Result<Evaluation, ApiError> {
+    match via {
+        Via::Connectors => evaluate_seed(seed, clicks).await,
+        Via::FilesClicksFirst => evaluate_files(seed, clicks, "clicks"),
+        Via::FilesRegistrationsFirst => evaluate_files(seed, clicks, "registrations"),
     }
 }
 
 /// One seed: set the workspace up like the demo (the casino and, with Forex, the broker), sync every source
 /// through the real connectors — the sync derives attribution and runs detection by itself — reconcile each
 /// month, and score against the answer key (the only thing read from the world).
-pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, ApiError> {
+pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Evaluation, ApiError> {
     let world = Arc::new(generate(&world_config(seed, clicks)));
     let dir = tempfile::tempdir().map_err(internal)?;
     let server = serve(
@@ -160,15 +270,136 @@ pub async fn evaluate_seed(seed: u64, clicks: Option<u64>) -> Result<Scores, Api
     for m in &months {
         scores.extend(score_claims(store, &p.name, &world, m, dir.path(), now_ms)?);
     }
-    let scores: Result<Scores, ApiError> = Ok(scores);
+    let traps = score_traps(store, program_id, &world)?;
+    keep_workspace(store, &format!("seed-{seed}"))?;
+    Ok(Evaluation { scores, traps })
+}
+
+/// Debugging aid: with `AFFOPS_EVAL_KEEP=<dir>`, keep the workspace of a seed and path to inspect with sqlite3.
+fn keep_workspace(store: &Store, name: &str) -> Result<(), ApiError> {
     if let Some(keep) = std::env::var_os("AFFOPS_EVAL_KEEP") {
-        // Debugging aid: keep this seed's workspace to inspect with sqlite3.
-        let to = std::path::PathBuf::from(keep).join(format!("seed-{seed}"));
+        let to = std::path::PathBuf::from(keep).join(name);
         let _ = std::fs::create_dir_all(&to);
         store.checkpoint()?;
         let _ = std::fs::copy(store.path(), to.join(affops_core::store::DB_FILE));
     }
-    scores
+    Ok(())
+}
+
+/// One seed through the operator's daily CSVs: the casino's clicks, registrations and activity files imported
+/// through the documented presets into a workspace holding the program, deriving (attribution, detection) after
+/// each file as the app and the CLI do; `first` ("clicks" or "registrations") says which files come first, day by
+/// day, then the other, then the activity. The world is the connectors' one without the operator's time-zone
+/// shift (a file in another zone needs its source's zone set, which the files do not say).
+pub fn evaluate_files(seed: u64, clicks: Option<u64>, first: &str) -> Result<Evaluation, ApiError> {
+    let mut cfg = world_config(seed, clicks);
+    cfg.faults_injected.timezone_shift_hours = 0;
+    cfg.forex = false;
+    let world = generate(&cfg);
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let files_dir = dir.path().join("files");
+    let written =
+        write_operator_csvs(&world, &files_dir, CsvQuirks::default()).map_err(internal)?;
+    let kind = |f: &std::path::PathBuf| -> String {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.split('_').next().unwrap_or("").to_string()
+    };
+    let rank = |k: &str| match k {
+        k if k == first => 0,
+        "clicks" | "registrations" => 1,
+        _ => 2,
+    };
+    let mut files = written.files.clone();
+    // Stable: within a kind, the writer's day order.
+    files.sort_by_key(|f| rank(&kind(f)));
+    let ws_dir = dir.path().join("ws");
+    let ws = Workspace::open(&ws_dir)?;
+    let p = &world.program;
+    let now_ms = (world.config.end_instant() + chrono::Duration::days(1)).timestamp_millis();
+    let program_id = ws.store().write(|tx| {
+        affops_core::programs::manage::create(
+            tx,
+            &affops_core::programs::types::ProgramSettings {
+                name: p.name.clone(),
+                vertical: affops_core::programs::Vertical::Igaming,
+                currency: p.currency.clone(),
+                timezone: p.timezone.clone(),
+                brands: Vec::new(),
+            },
+            now_ms,
+        )
+    })?;
+    for f in &files {
+        let preset = match kind(f).as_str() {
+            "clicks" => ImportPreset::Clicks,
+            "registrations" => ImportPreset::Registrations,
+            "activity" => ImportPreset::Activity,
+            _ => continue,
+        };
+        let mapping = ColumnMapping {
+            preset,
+            ..Default::default()
+        };
+        let mut opts = affops_core::import::ImportOptions::new(
+            "operator files",
+            mapping,
+            Arc::new(move || now_ms),
+        );
+        opts.program = Some(p.name.clone());
+        affops_core::import::import_file(ws.store(), f, &opts).map_err(internal)?;
+        ws.derive(now_ms)?;
+    }
+    let store = ws.store();
+    let scores = score(store, program_id, &world)?
+        .into_iter()
+        .filter(|(label, _)| FILE_SCORED.contains(label))
+        .collect();
+    let traps = score_traps(store, program_id, &world)?;
+    keep_workspace(store, &format!("seed-{seed}-files-{first}-first"))?;
+    Ok(Evaluation { scores, traps })
+}
+
+/// Per trap: its legit units (clicks and players) and those an open flag of any rule names.
+fn score_traps(store: &Store, program_id: i64, world: &World) -> Result<TrapScores, ApiError> {
+    let flagged: BTreeMap<(String, String), BTreeSet<String>> =
+        store.read::<_, affops_core::store::StoreError>(|c| {
+            let mut out: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+            let mut stmt = c.prepare(
+                "SELECT DISTINCT i.kind, i.ref, f.rule FROM flags f JOIN flag_current c ON c.flag_id = f.id
+                   JOIN flag_items i ON i.flag_id = f.id
+                  WHERE f.program_id = ?1 AND c.state <> 'superseded' AND i.kind IN ('click', 'player')",
+            )?;
+            let rows = stmt.query_map([program_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?;
+            for row in rows {
+                let (kind, id, rule) = row?;
+                out.entry((kind, id)).or_default().insert(rule);
+            }
+            Ok(out)
+        })?;
+    let mut out = TrapScores::new();
+    for (kind, units) in world.trap_units() {
+        let s = out.entry(kind).or_default();
+        let all = units
+            .clicks
+            .iter()
+            .map(|c| ("click", c))
+            .chain(units.players.iter().map(|p| ("player", p)));
+        for (k, id) in all {
+            s.units += 1;
+            if let Some(rules) = flagged.get(&(k.to_string(), id.clone())) {
+                s.flagged += 1;
+                for r in rules {
+                    *s.by_rule.entry(r.clone()).or_default() += 1;
+                }
+                if s.examples.len() < 10 {
+                    s.examples.push(format!("{k}:{id}"));
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn score(store: &Store, program_id: i64, world: &World) -> Result<Scores, ApiError> {
@@ -334,6 +565,15 @@ pub fn add(total: &mut Scores, s: &Scores) {
     }
 }
 
+/// Traps above target: (trap, share of its legit units wrongly flagged).
+pub fn trap_failures(total: &TrapScores) -> Vec<(String, f64)> {
+    total
+        .iter()
+        .filter(|(_, s)| s.share() > TRAP_FLAGGED_MAX)
+        .map(|(k, s)| (k.clone(), s.share()))
+        .collect()
+}
+
 /// Labels below target: (label, precision, recall).
 pub fn failures(total: &Scores) -> Vec<(&'static str, f64, f64)> {
     total
@@ -361,8 +601,10 @@ pub fn failures(total: &Scores) -> Vec<(&'static str, f64, f64)> {
 mod tests {
     use super::*;
 
-    /// The quality bar on worlds the thresholds were not tuned on (seeds 901, 902): every scored pattern and
-    /// reason code meets its target, and every pattern has something to find (recall is not vacuous).
+    /// The quality bar on realistic worlds the thresholds were not tuned on (seeds 901, 902), through the
+    /// connectors and through the files in both orders: every scored pattern and reason code meets its target,
+    /// every pattern has something to find (recall is not vacuous), and no trap has more than 1 % of its legit
+    /// units flagged.
     #[test]
     fn evaluate_meets_targets_on_untuned_seeds() {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -370,18 +612,37 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
-        let mut total = Scores::new();
-        for seed in [901, 902] {
-            let s = rt.block_on(evaluate_seed(seed, None)).unwrap();
-            add(&mut total, &s);
+        for via in Via::ALL {
+            let mut total = Evaluation::default();
+            for seed in [901, 902] {
+                total.add(&rt.block_on(evaluate_via(seed, None, via)).unwrap());
+            }
+            for (label, s) in &total.scores {
+                assert!(
+                    s.tp > 0,
+                    "{}: {label}: nothing injected was found ({s:?})",
+                    via.label()
+                );
+            }
+            assert!(
+                failures(&total.scores).is_empty(),
+                "{}: below target: {:?}\n{:?}",
+                via.label(),
+                failures(&total.scores),
+                total.scores
+            );
+            assert!(
+                total.traps.len() >= 7,
+                "{}: traps {:?}",
+                via.label(),
+                total.traps.keys()
+            );
+            assert!(
+                trap_failures(&total.traps).is_empty(),
+                "{}: traps above 1 %: {:?}",
+                via.label(),
+                total.traps
+            );
         }
-        for (label, s) in &total {
-            assert!(s.tp > 0, "{label}: nothing injected was found ({s:?})");
-        }
-        assert!(
-            failures(&total).is_empty(),
-            "below target: {:?}\n{total:?}",
-            failures(&total)
-        );
     }
 }

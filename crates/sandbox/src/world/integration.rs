@@ -49,6 +49,36 @@ pub(super) fn inject(
         take(f.late_status_changes),
         take(f.wrong_amounts),
     );
+    // A late approval comes at least a day after its conversion, inside the world: a conversion of the world's
+    // last day cannot show one, so the latest earlier clean conversion picked for nothing else stands in for it.
+    let latest = last_instant - Duration::days(1);
+    let mut used: std::collections::BTreeSet<usize> = missing
+        .iter()
+        .chain(&dups)
+        .chain(&late)
+        .chain(&wrong)
+        .copied()
+        .collect();
+    let late: Vec<usize> = late
+        .into_iter()
+        .map(|i| {
+            if conversions[i].converted_at <= latest {
+                return i;
+            }
+            let stand_in = clean
+                .iter()
+                .copied()
+                .filter(|j| !used.contains(j) && conversions[*j].converted_at <= latest)
+                .max_by_key(|j| (conversions[*j].converted_at, *j));
+            match stand_in {
+                Some(j) => {
+                    used.insert(j);
+                    j
+                }
+                None => i,
+            }
+        })
+        .collect();
     for &i in &dups {
         let mut copy = conversions[i].clone();
         let mut item = Injected::new(Pattern::DuplicatePostback, "");

@@ -1,38 +1,224 @@
-//! Rules on the click stream: click flooding (bursts per IP and sub-ID that never convert, spread flat over many
-//! hours), click injection (registrations seconds after the click), abnormal conversion rate against the
-//! affiliate's own history, and paid-search click ids in landing URLs where the terms forbid brand bidding.
+//! Rules on the click stream, each judged against the program's own traffic rather than absolute thresholds alone
+//! (issue 12: real traffic is full of look-alikes):
+//! - click flooding: a burst per IP (or per sub-ID over many IPs) that does not convert *and* is spread flat over
+//!   the clock, as a machine sends it, where the rest of the program follows people's daily rhythm. Pop/push
+//!   traffic converts little too, but it comes from people: it follows the rhythm, and is no flood;
+//! - click injection: a sub-ID whose share of sign-ups seconds after the click departs from the program's normal
+//!   share (a spike in the click-to-sign-up distribution, too large to be chance), not every fast sign-up: one-click
+//!   and social sign-ups are that fast too. A sign-up within a second of its click is faster than any person and
+//!   counts on its own;
+//! - abnormal conversion rate: a day whose conversion rate (not volume) is far above the affiliate's own history;
+//!   a TV or campaign day raises clicks and sign-ups together and is not abnormal;
+//! - paid-search click ids in landing URLs where the terms forbid brand bidding.
+//!
+//! Every finding's evidence lists its `signals`: which evidence made it and how strong each piece is (`weight`,
+//! 0–100); the score follows from them.
+
+// Chances, likelihood ratios and shares of counts, to judge traffic against its baseline: floats here are
+// statistics shown to people, never money (no amount is computed in this module).
+#![allow(clippy::float_arithmetic)]
 
 use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{params, Connection};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::{Effective, Finding, ItemKind, Rule, RuleResult, Setting, Window};
 
 /// Records listed per flag at most (the evidence keeps the counts of all of them).
 pub const ITEMS_MAX: usize = 5_000;
 
+/// One piece of a finding's evidence: its kind, its weight (0–100, how strongly it speaks for the pattern) and
+/// the numbers behind it.
+pub(crate) fn signal(kind: &str, weight: u32, fields: Value) -> Value {
+    let mut out = json!({"kind": kind, "weight": weight.min(100)});
+    if let (Some(o), Value::Object(f)) = (out.as_object_mut(), fields) {
+        o.extend(f);
+    }
+    out
+}
+
+/// P(X >= k) for X ~ Binomial(n, p): the chance of seeing at least `k` of `n` by luck at rate `p`.
+pub(crate) fn binomial_tail(n: u64, k: u64, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    // ln C(n, k) + k ln p + (n - k) ln(1 - p), then the terms of the tail by their ratio.
+    let ln_c: f64 = (1..=k)
+        .map(|j| ((n - k + j) as f64).ln() - (j as f64).ln())
+        .sum();
+    let mut term = (ln_c + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp();
+    let mut sum = 0.0;
+    let ratio = p / (1.0 - p);
+    for i in k..=n {
+        sum += term;
+        if term < sum * 1e-12 {
+            break;
+        }
+        term *= (n - i) as f64 / (i + 1) as f64 * ratio;
+    }
+    sum.min(1.0)
+}
+
+/// Per million, rounded, for evidence (integers read better than floats in a stored flag).
+fn per_million(x: f64) -> i64 {
+    (x * 1e6).round() as i64
+}
+
+/// A weight from a chance: 1e-2 → 20, 1e-4 → 40, 1e-6 → 60, 1e-8 and below → 80.
+fn weight_of_chance(chance: f64) -> u32 {
+    let digits = -chance.max(1e-300).log10();
+    (digits * 10.0).clamp(0.0, 80.0) as u32
+}
+
 pub static FLOODING: Rule = Rule {
     name: "click_flooding",
     pattern: "click_flooding",
     settings: &[
         Setting { key: "min_clicks", default: 100, min: 10, max: 1_000_000, meaning: "clicks from one IP and sub-ID before a burst is suspicious; below 10 ordinary repeat visits would trip it" },
-        Setting { key: "max_registrations_per_mille", default: 5, min: 0, max: 1_000, meaning: "registrations per 1000 clicks at or below which the burst counts as not converting" },
+        Setting { key: "max_registrations_per_mille", default: 5, min: 0, max: 1_000, meaning: "registrations per 1000 clicks at or below which the burst counts as not converting (pop/push traffic converts at 1-10 too: the rhythm below tells them apart)" },
         Setting { key: "min_hours", default: 6, min: 1, max: 720, meaning: "distinct clock hours the burst must cover (flat over hours-days, not one busy hour)" },
         Setting { key: "lookback_hours", default: 72, min: 1, max: 2_160, meaning: "how far before the run's start a burst may have begun" },
-        Setting { key: "min_ips_per_sub_id", default: 20, min: 2, max: 1_000_000, meaning: "distinct IPs a sub-ID burst needs to count as a flood spread over many IPs (fewer is the per-IP case)" },
+        Setting { key: "min_ips_per_sub_id", default: 2, min: 2, max: 1_000_000, meaning: "distinct IPs a sub-ID burst needs to count as a flood spread over many IPs (one IP is the per-IP case)" },
+        Setting { key: "min_flat_odds", default: 20, min: 2, max: 1_000_000, meaning: "how many times likelier the burst's spread over the clock must be under a constant rate (a machine) than under the program's daily rhythm shifted to fit it best (people); at 1/this or below the burst follows people and is never a flood" },
+        Setting { key: "min_baseline_clicks", default: 1_000, min: 100, max: 100_000_000, meaning: "clicks of the rest of the program needed to know its daily rhythm; with fewer, only a one-IP burst is flagged, on volume and conversion alone" },
     ],
     evaluate: flooding,
 };
 
+/// What a burst's spread over the clock says, against the program's daily rhythm.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Rhythm {
+    /// Flat: a constant rate explains it `odds` times better than people's rhythm.
+    Flat { llr: f64 },
+    /// It follows people's rhythm (the program's, shifted to fit).
+    People { llr: f64 },
+    /// Neither explains it clearly better.
+    Unclear { llr: f64 },
+    /// The rest of the program has too few clicks to know its rhythm.
+    NoBaseline,
+}
+
+/// Log-likelihood ratio of "constant rate over the burst's span" against "the program's hour-of-day rhythm,
+/// shifted by the offset that fits best" for clicks counted per absolute hour (`hours`: hour index → clicks;
+/// `first_ms`..=`last_ms` the burst's span, whose first and last hours count only as far as it covers them).
+/// `baseline`: the rest of the program's clicks per hour of day (UTC).
+fn flatness_llr(
+    hours: &BTreeMap<i64, u32>,
+    first_ms: i64,
+    last_ms: i64,
+    baseline: &[f64; 24],
+) -> f64 {
+    const HOUR: i64 = 3_600_000;
+    let (first, last) = (first_ms.div_euclid(HOUR), last_ms.div_euclid(HOUR));
+    // How much of each hour the span covers (at least a second, so no hour with a click has none).
+    let exposure = |h: i64| {
+        let covered = (last_ms.max(first_ms + 1000)).min((h + 1) * HOUR) - first_ms.max(h * HOUR);
+        (covered.max(1000) as f64) / HOUR as f64
+    };
+    let span: f64 = (first..=last).map(exposure).sum();
+    let flat: f64 = hours
+        .iter()
+        .map(|(&h, &c)| f64::from(c) * (exposure(h) / span).ln())
+        .sum();
+    let best = (0..24)
+        .map(|shift| {
+            let w = |h: i64| baseline[((h + shift).rem_euclid(24)) as usize] * exposure(h);
+            let total: f64 = (first..=last).map(w).sum();
+            hours
+                .iter()
+                .map(|(&h, &c)| f64::from(c) * (w(h) / total).ln())
+                .sum::<f64>()
+        })
+        .fold(f64::NEG_INFINITY, f64::max);
+    flat - best
+}
+
+/// One candidate burst: its counts, then (from the pass over its clicks) its clicks per hour and ids.
+struct Burst {
+    aff: i64,
+    ip: String,
+    sub1: String,
+    clicks: i64,
+    regs: i64,
+    hours: i64,
+    first: i64,
+    last: i64,
+    ips: i64,
+    per_hour: BTreeMap<i64, u32>,
+    of_day: [u32; 24],
+    ids: Vec<String>,
+}
+
 /// Bursts per IP and sub-ID, then per sub-ID over many IPs (a flood rotating its IPs); `*` stands for "any IP".
 fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
-    let mut out = flooding_by(conn, w, s, true)?;
-    out.extend(flooding_by(conn, w, s, false)?);
+    let from = w.from_ms(s.get("lookback_hours"));
+    // The program's daily rhythm (clicks per UTC hour of day) and conversion rates, over the same window.
+    let mut of_day = [0u64; 24];
+    let mut stmt = conn.prepare(
+        "SELECT (clicked_at_ms / 3600000) % 24, COUNT(*) FROM clicks
+         WHERE program_id = ?1 AND clicked_at_ms >= ?2 AND clicked_at_ms < ?3 GROUP BY 1",
+    )?;
+    for r in stmt.query_map(params![w.program_id, from, w.now_ms], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (h, n) = r?;
+        of_day[h.rem_euclid(24) as usize] += n as u64;
+    }
+    let mut rates: BTreeMap<i64, (i64, i64)> = BTreeMap::new(); // affiliate → (clicks, registrations)
+    let mut stmt = conn.prepare(
+        "SELECT c.affiliate_id, COUNT(*), COUNT(p.id)
+         FROM clicks c LEFT JOIN players p ON p.program_id = c.program_id AND p.click_id = c.click_id
+         WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 GROUP BY 1",
+    )?;
+    for r in stmt.query_map(params![w.program_id, from, w.now_ms], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (aff, c, p) = r?;
+        rates.insert(aff, (c, p));
+    }
+    let ctx = Context {
+        of_day,
+        rates,
+        refs: super::AffiliateRefs::load(conn, w.program_id)?,
+    };
+    let mut out = flooding_by(conn, w, s, &ctx, true, &Default::default())?;
+    // A sub-ID already flagged per IP is not flagged again as a whole.
+    let per_ip: std::collections::BTreeSet<(i64, String)> = out
+        .iter()
+        .filter_map(|f| {
+            let sub1 = f.evidence.get("sub1")?.as_str()?.to_string();
+            Some((f.affiliate_id?, sub1))
+        })
+        .collect();
+    out.extend(flooding_by(conn, w, s, &ctx, false, &per_ip)?);
     Ok(out)
 }
 
-fn flooding_by(conn: &Connection, w: &Window, s: &Effective, per_ip: bool) -> RuleResult {
+struct Context {
+    of_day: [u64; 24],
+    rates: BTreeMap<i64, (i64, i64)>,
+    refs: super::AffiliateRefs,
+}
+
+fn flooding_by(
+    conn: &Connection,
+    w: &Window,
+    s: &Effective,
+    ctx: &Context,
+    per_ip: bool,
+    skip: &std::collections::BTreeSet<(i64, String)>,
+) -> RuleResult {
     let (ip_col, extra) = if per_ip {
         ("c.ip", "c.ip <> ''")
     } else {
@@ -43,9 +229,10 @@ fn flooding_by(conn: &Connection, w: &Window, s: &Effective, per_ip: bool) -> Ru
     } else {
         s.get("min_ips_per_sub_id")
     };
+    let from = w.from_ms(s.get("lookback_hours"));
     let mut stmt = conn.prepare(&format!(
         "SELECT c.affiliate_id, {ip_col}, c.sub1, COUNT(*), COUNT(p.id), COUNT(DISTINCT c.clicked_at_ms / 3600000),
-                MIN(c.clicked_at_ms), MAX(c.clicked_at_ms)
+                MIN(c.clicked_at_ms), MAX(c.clicked_at_ms), COUNT(DISTINCT c.ip)
          FROM clicks c LEFT JOIN players p ON p.program_id = c.program_id AND p.click_id = c.click_id
          WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND {extra}
          GROUP BY c.affiliate_id, {ip_col}, c.sub1
@@ -55,89 +242,172 @@ fn flooding_by(conn: &Connection, w: &Window, s: &Effective, per_ip: bool) -> Ru
         .query_map(
             params![
                 w.program_id,
-                w.from_ms(s.get("lookback_hours")),
+                from,
                 w.now_ms,
                 s.get("min_clicks"),
                 w.since_ms,
                 min_ips
             ],
             |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, i64>(7)?,
-                ))
+                Ok(Burst {
+                    aff: r.get(0)?,
+                    ip: r.get(1)?,
+                    sub1: r.get(2)?,
+                    clicks: r.get(3)?,
+                    regs: r.get(4)?,
+                    hours: r.get(5)?,
+                    first: r.get(6)?,
+                    last: r.get(7)?,
+                    ips: r.get(8)?,
+                    per_hour: BTreeMap::new(),
+                    of_day: [0; 24],
+                    ids: Vec::new(),
+                })
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
-    let mut out = Vec::new();
-    // Flagged bursts by their group key, to list their clicks below.
-    let mut flagged: HashMap<(i64, String, String), usize> = HashMap::new();
-    for (aff, ip, sub1, clicks, regs, hours, first, last) in rows {
-        if regs * 1000 > clicks * s.get("max_registrations_per_mille") || hours < s.get("min_hours")
-        {
-            continue;
-        }
-        let ratio = clicks / s.get("min_clicks").max(1);
-        out.push(Finding {
-            affiliate_id: Some(aff),
-            subject_key: format!("{}|ip:{ip}|sub1:{sub1}", refs.key(aff)),
-            score: (55 + 10 * ratio.min(4)) as u8,
-            summary: if per_ip {
-                format!("{clicks} clicks from IP {ip} on sub1 '{sub1}' over {hours} h with {regs} registrations")
-            } else {
-                format!("{clicks} clicks from many IPs on sub1 '{sub1}' over {hours} h with {regs} registrations")
-            },
-            evidence: json!({
-                "ip": ip, "sub1": sub1, "clicks": clicks, "registrations": regs, "distinct_hours": hours,
-                "first_click_at_ms": first, "last_click_at_ms": last,
-                "thresholds": s.values,
-            }),
-            items: Vec::new(),
-        });
-        flagged.insert((aff, ip, sub1), out.len() - 1);
-    }
-    if flagged.is_empty() {
-        return Ok(out);
+    // Bursts that do not convert, over enough hours: the candidates.
+    let mut bursts: Vec<Burst> = rows
+        .into_iter()
+        .filter(|b| {
+            b.regs * 1000 <= b.clicks * s.get("max_registrations_per_mille")
+                && b.hours >= s.get("min_hours")
+                && !skip.contains(&(b.aff, b.sub1.clone()))
+        })
+        .collect();
+    if bursts.is_empty() {
+        return Ok(Vec::new());
     }
     // Their clicks, earliest first, in one pass over the window: one query per burst would scan the window once
     // per burst (no index leads with the sub-ID), which is quadratic when a flood spreads over many sub-IDs.
+    let index: HashMap<(i64, String, String), usize> = bursts
+        .iter()
+        .enumerate()
+        .map(|(i, b)| ((b.aff, b.ip.clone(), b.sub1.clone()), i))
+        .collect();
     let mut ids = conn.prepare(&format!(
-        "SELECT c.affiliate_id, {ip_col}, c.sub1, c.click_id FROM clicks c
+        "SELECT c.affiliate_id, {ip_col}, c.sub1, c.click_id, c.clicked_at_ms FROM clicks c
           WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND {extra}
           ORDER BY c.clicked_at_ms"
     ))?;
-    let mut rows = ids.query(params![
-        w.program_id,
-        w.from_ms(s.get("lookback_hours")),
-        w.now_ms
-    ])?;
-    let mut open = flagged.len();
+    let mut rows = ids.query(params![w.program_id, from, w.now_ms])?;
     while let Some(r) = rows.next()? {
         let key = (
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
         );
-        let Some(&at) = flagged.get(&key) else {
+        let Some(&at) = index.get(&key) else {
             continue;
         };
-        let items = &mut out[at].items;
-        if items.len() < ITEMS_MAX {
-            items.push((ItemKind::Click, r.get::<_, String>(3)?));
-            if items.len() == ITEMS_MAX {
-                open -= 1;
-                if open == 0 {
-                    break;
-                }
-            }
+        let b = &mut bursts[at];
+        let hour = r.get::<_, i64>(4)?.div_euclid(3_600_000);
+        *b.per_hour.entry(hour).or_default() += 1;
+        b.of_day[hour.rem_euclid(24) as usize] += 1;
+        if b.ids.len() < ITEMS_MAX {
+            b.ids.push(r.get::<_, String>(3)?);
         }
+    }
+    let threshold = (s.get("min_flat_odds") as f64).ln();
+    let (program_clicks, program_regs) = ctx
+        .rates
+        .values()
+        .fold((0, 0), |(c, p), (x, y)| (c + x, p + y));
+    let mut out = Vec::new();
+    for b in bursts {
+        // The rest of the program's rhythm: its clicks per hour of day without this burst's.
+        let mut baseline = [1.0f64; 24];
+        let mut rest = 0u64;
+        for ((base, all), own) in baseline.iter_mut().zip(ctx.of_day).zip(b.of_day) {
+            let n = all.saturating_sub(u64::from(own));
+            *base += n as f64;
+            rest += n;
+        }
+        let rhythm = if (rest as i64) < s.get("min_baseline_clicks") {
+            Rhythm::NoBaseline
+        } else {
+            let llr = flatness_llr(&b.per_hour, b.first, b.last, &baseline);
+            if llr >= threshold {
+                Rhythm::Flat { llr }
+            } else if llr <= -threshold {
+                Rhythm::People { llr }
+            } else {
+                Rhythm::Unclear { llr }
+            }
+        };
+        let flagged = match rhythm {
+            Rhythm::Flat { .. } => true,
+            Rhythm::NoBaseline => per_ip,
+            Rhythm::People { .. } | Rhythm::Unclear { .. } => false,
+        };
+        if !flagged {
+            continue;
+        }
+        let (aff_clicks, aff_regs) = ctx.rates.get(&b.aff).copied().unwrap_or((0, 0));
+        let others = (aff_clicks - b.clicks, aff_regs - b.regs);
+        let per_mille = |r: i64, c: i64| if c > 0 { r * 1000 / c } else { 0 };
+        let mut signals = vec![signal(
+            "no_conversions",
+            if b.regs == 0 { 40 } else { 30 },
+            json!({
+                "clicks": b.clicks, "registrations": b.regs,
+                "registrations_per_mille": per_mille(b.regs, b.clicks),
+                "affiliate_other_registrations_per_mille": per_mille(others.1, others.0),
+                "program_registrations_per_mille": per_mille(program_regs, program_clicks),
+            }),
+        )];
+        match rhythm {
+            Rhythm::Flat { llr } => signals.push(signal(
+                "flat_over_hours",
+                (20.0 + 10.0 * llr.log10().max(0.0)).min(50.0) as u32,
+                json!({
+                    "hours_spanned": b.per_hour.keys().next_back().unwrap_or(&0) - b.per_hour.keys().next().unwrap_or(&0) + 1,
+                    "distinct_hours": b.hours,
+                    "log_odds_flat_vs_daily_rhythm": (llr * 100.0).round() / 100.0,
+                }),
+            )),
+            _ => signals.push(signal(
+                "program_rhythm_unknown",
+                0,
+                json!({"baseline_clicks": rest}),
+            )),
+        }
+        if per_ip {
+            signals.push(signal(
+                "one_ip",
+                20,
+                json!({"ip": b.ip, "clicks": b.clicks}),
+            ));
+        } else {
+            signals.push(signal("many_ips", 0, json!({"ips": b.ips})));
+        }
+        let score: u32 = signals
+            .iter()
+            .filter_map(|x| x.get("weight")?.as_u64())
+            .sum::<u64>()
+            .clamp(40, 95) as u32;
+        out.push(Finding {
+            affiliate_id: Some(b.aff),
+            subject_key: format!("{}|ip:{}|sub1:{}", ctx.refs.key(b.aff), b.ip, b.sub1),
+            score: score as u8,
+            summary: if per_ip {
+                format!(
+                    "{} clicks from IP {} on sub1 '{}' over {} h with {} registrations",
+                    b.clicks, b.ip, b.sub1, b.hours, b.regs
+                )
+            } else {
+                format!(
+                    "{} clicks from {} IPs on sub1 '{}' over {} h with {} registrations, flat over the clock",
+                    b.clicks, b.ips, b.sub1, b.hours, b.regs
+                )
+            },
+            evidence: json!({
+                "ip": b.ip, "sub1": b.sub1, "clicks": b.clicks, "registrations": b.regs, "distinct_hours": b.hours,
+                "distinct_ips": b.ips, "first_click_at_ms": b.first, "last_click_at_ms": b.last,
+                "signals": signals, "thresholds": s.values,
+            }),
+            items: b.ids.into_iter().map(|id| (ItemKind::Click, id)).collect(),
+        });
     }
     Ok(out)
 }
@@ -146,62 +416,139 @@ pub static INJECTION: Rule = Rule {
     name: "click_injection",
     pattern: "click_injection",
     settings: &[
-        Setting { key: "max_ctit_secs", default: 20, min: 1, max: 600, meaning: "a registration this soon after its click is faster than a person can fill in a sign-up form" },
-        Setting { key: "min_players", default: 2, min: 1, max: 10_000, meaning: "players of one affiliate inside the lookback that must show the spike before any is flagged" },
-        Setting { key: "lookback_hours", default: 720, min: 1, max: 8_760, meaning: "the period over which an affiliate's spike is counted" },
+        Setting { key: "max_ctit_secs", default: 20, min: 1, max: 600, meaning: "a sign-up this soon after its click is fast; one-click and social sign-ups are that fast too, so only a sub-ID with far more of them than the program is a spike" },
+        Setting { key: "min_players", default: 3, min: 1, max: 10_000, meaning: "fast sign-ups a sub-ID (or an affiliate without sub-IDs) must have before its share is judged" },
+        Setting { key: "min_spike_factor_per_mille", default: 4_000, min: 1_000, max: 1_000_000, meaning: "how many times (x1000) the program's share of fast sign-ups the sub-ID's share must reach: a mobile-heavy source has a few times more one-click sign-ups, an injector many" },
+        Setting { key: "max_chance_per_million", default: 100, min: 1, max: 1_000_000, meaning: "the chance (per million) of that many fast sign-ups at the program's share by luck, at or below which the share is a spike" },
+        Setting { key: "baseline_floor_per_mille", default: 10, min: 1, max: 1_000, meaning: "the program's share of fast sign-ups is taken as at least this: a program with none yet does not make every pair a spike" },
+        Setting { key: "lookback_hours", default: 720, min: 1, max: 8_760, meaning: "the period over which a sub-ID's sign-ups are counted" },
+        Setting { key: "impossible_ctit_secs", default: 1, min: 0, max: 10, meaning: "a sign-up at most this many seconds after its click is faster than any person can load a page and sign up, even in one tap: flagged on its own, spike or not (0 switches it off; with timestamps of minute resolution a whole minute reads 0 s, and clocks of tracker and operator that disagree by seconds do the same)" },
     ],
     evaluate: injection,
 };
 
 fn injection(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     let mut stmt = conn.prepare(
-        "SELECT p.external_id, p.affiliate_id, c.click_id, c.clicked_at_ms, p.registered_at_ms
+        "SELECT p.external_id, p.affiliate_id, c.sub1, c.click_id, c.clicked_at_ms, p.registered_at_ms
          FROM players p JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
          WHERE p.program_id = ?1 AND p.registered_at_ms >= ?2 AND p.registered_at_ms < ?3
-           AND p.affiliate_id IS NOT NULL
-           AND p.registered_at_ms - c.clicked_at_ms BETWEEN 0 AND ?4 * 1000
-         ORDER BY p.registered_at_ms",
+           AND p.affiliate_id IS NOT NULL AND p.registered_at_ms >= c.clicked_at_ms
+         ORDER BY p.registered_at_ms, p.external_id",
     )?;
     let rows = stmt
         .query_map(
-            params![
-                w.program_id,
-                w.from_ms(s.get("lookback_hours")),
-                w.now_ms,
-                s.get("max_ctit_secs")
-            ],
+            params![w.program_id, w.from_ms(s.get("lookback_hours")), w.now_ms],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, i64>(1)?,
                     r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(3)?,
                     r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
                 ))
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut per_aff: BTreeMap<i64, u32> = BTreeMap::new();
-    for r in &rows {
-        *per_aff.entry(r.1).or_default() += 1;
+    let fast_ms = s.get("max_ctit_secs") * 1000;
+    // (affiliate, sub1) → (sign-ups, fast ones); and the program's.
+    let mut groups: BTreeMap<(i64, &str), (u64, u64)> = BTreeMap::new();
+    let (mut all, mut all_fast) = (0u64, 0u64);
+    for (_, aff, sub1, _, clicked, registered) in &rows {
+        let fast = registered - clicked <= fast_ms;
+        let g = groups.entry((*aff, sub1.as_str())).or_default();
+        g.0 += 1;
+        g.1 += u64::from(fast);
+        all += 1;
+        all_fast += u64::from(fast);
     }
-    let mut out = Vec::new();
-    for (player, aff, click, clicked, registered) in rows {
-        let spike = per_aff[&aff];
-        if registered < w.since_ms || i64::from(spike) < s.get("min_players") {
+    let floor = s.get("baseline_floor_per_mille") as f64 / 1000.0;
+    let factor = s.get("min_spike_factor_per_mille") as f64 / 1000.0;
+    let max_chance = s.get("max_chance_per_million") as f64 / 1e6;
+    // The spikes: (affiliate, sub1) → (share, program share, chance).
+    let mut spikes: BTreeMap<(i64, &str), (f64, f64, f64)> = BTreeMap::new();
+    for (&(aff, sub1), &(n, k)) in &groups {
+        if (k as i64) < s.get("min_players") {
             continue;
         }
-        let ctit = (registered - clicked) / 1000;
+        // The rest of the program: what fast sign-ups look like where nobody is suspected.
+        let rest = all - n;
+        let p0 = if rest > 0 {
+            ((all_fast - k) as f64 / rest as f64).max(floor)
+        } else {
+            floor
+        };
+        let share = k as f64 / n as f64;
+        if share < factor * p0 {
+            continue;
+        }
+        let chance = binomial_tail(n, k, p0);
+        if chance <= max_chance {
+            spikes.insert((aff, sub1), (share, p0, chance));
+        }
+    }
+    let impossible_ms = s.get("impossible_ctit_secs") * 1000;
+    let mut out = Vec::new();
+    for (player, aff, sub1, click, clicked, registered) in &rows {
+        let ctit_ms = registered - clicked;
+        let spike = spikes.get(&(*aff, sub1.as_str()));
+        let impossible = impossible_ms > 0 && ctit_ms <= impossible_ms;
+        if *registered < w.since_ms || ctit_ms > fast_ms || (spike.is_none() && !impossible) {
+            continue;
+        }
+        let (n, k) = groups[&(*aff, sub1.as_str())];
+        let ctit = ctit_ms / 1000;
+        let place = if sub1.is_empty() {
+            "this affiliate (no sub-ID)".to_string()
+        } else {
+            format!("sub1 '{sub1}'")
+        };
+        let mut signals = Vec::new();
+        let mut score = 0;
+        let mut why = Vec::new();
+        if let Some(&(share, p0, chance)) = spike {
+            let weight = weight_of_chance(chance);
+            score += weight;
+            why.push(format!(
+                "{k} such players of {n} on {place} ({:.0} % against the program's {:.1} %)",
+                share * 100.0,
+                p0 * 100.0
+            ));
+            signals.push(signal(
+                "ctit_spike",
+                weight,
+                json!({
+                    "group_players": n, "group_fast_players": k,
+                    "group_fast_share_per_mille": (share * 1000.0).round() as i64,
+                    "program_fast_share_per_mille": (p0 * 1000.0).round() as i64,
+                    "chance_per_million": per_million(chance),
+                }),
+            ));
+        }
+        if impossible {
+            score += 50;
+            why.push("faster than a person can sign up".to_string());
+            signals.push(signal(
+                "impossible_ctit",
+                50,
+                json!({"ctit_ms": ctit_ms, "impossible_ctit_secs": s.get("impossible_ctit_secs")}),
+            ));
+        }
         out.push(Finding {
-            affiliate_id: Some(aff),
+            affiliate_id: Some(*aff),
             subject_key: format!("player:{player}"),
-            score: (60 + (spike * 5).min(35)) as u8,
-            summary: format!("player {player} registered {ctit} s after click {click}; {spike} such players for this affiliate"),
+            score: (40 + score).min(95) as u8,
+            summary: format!(
+                "player {player} registered {ctit} s after click {click}; {}",
+                why.join("; ")
+            ),
             evidence: json!({
                 "player": player, "click_id": click, "clicked_at_ms": clicked, "registered_at_ms": registered,
-                "ctit_secs": ctit, "affiliate_spike_players": spike, "thresholds": s.values,
+                "ctit_secs": ctit, "sub1": sub1, "affiliate_spike_players": k,
+                "signals": signals,
+                "thresholds": s.values,
             }),
-            items: vec![(ItemKind::Player, player), (ItemKind::Click, click)],
+            items: vec![(ItemKind::Player, player.clone()), (ItemKind::Click, click.clone())],
         });
     }
     Ok(out)
@@ -213,8 +560,9 @@ pub static VELOCITY: Rule = Rule {
     settings: &[
         Setting { key: "history_days", default: 28, min: 3, max: 365, meaning: "days of the affiliate's own history the day is compared with" },
         Setting { key: "min_registrations", default: 10, min: 1, max: 100_000, meaning: "registrations a day needs before its rate means anything" },
-        Setting { key: "factor_per_mille", default: 4_000, min: 1_100, max: 100_000, meaning: "how many times (x1000) the historical median CR a day must reach; below 1.1x is ordinary noise" },
+        Setting { key: "factor_per_mille", default: 4_000, min: 1_100, max: 100_000, meaning: "how many times (x1000) the historical median CR a day must reach; below 1.1x is ordinary noise. A TV or campaign day raises clicks and sign-ups together: its CR stays, and it is not abnormal" },
         Setting { key: "min_history_days", default: 5, min: 1, max: 365, meaning: "days with clicks needed to have a history at all" },
+        Setting { key: "max_chance_per_million", default: 100, min: 1, max: 1_000_000, meaning: "the chance (per million) of that many registrations from the day's clicks at the median CR by luck, at or below which the day is abnormal" },
     ],
     evaluate: velocity,
 };
@@ -258,8 +606,10 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         e.2 = e.2.max(last);
     }
     let refs = super::AffiliateRefs::load(conn, w.program_id)?;
-    let mut out = Vec::new();
-    let mut history: BTreeMap<i64, Vec<i64>> = BTreeMap::new(); // CR per-million per affiliate, in day order
+    let max_chance = s.get("max_chance_per_million") as f64 / 1e6;
+    let mut found: Vec<(i64, String, Finding)> = Vec::new();
+    // CR per-million and clicks per affiliate, in day order.
+    let mut history: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
     for ((aff, day), (c, r, last)) in &days {
         let hist = history.entry(*aff).or_default();
         let cr = if *c > 0 { r * 1_000_000 / c } else { i64::MAX };
@@ -267,30 +617,86 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             && *r >= s.get("min_registrations")
             && hist.len() as i64 >= s.get("min_history_days")
         {
-            let mut sorted = hist.clone();
-            sorted.sort_unstable();
-            let median = sorted[sorted.len() / 2];
+            let median_of = |f: fn(&(i64, i64)) -> i64| {
+                let mut v: Vec<i64> = hist.iter().map(f).collect();
+                v.sort_unstable();
+                v[v.len() / 2]
+            };
+            let median = median_of(|x| x.0);
+            let median_clicks = median_of(|x| x.1);
+            let chance = if *c > 0 {
+                binomial_tail(*c as u64, *r as u64, median as f64 / 1e6)
+            } else {
+                0.0
+            };
             if median > 0
                 && *c > 0
                 && cr.saturating_mul(1000) >= median.saturating_mul(s.get("factor_per_mille"))
+                && chance <= max_chance
             {
-                out.push(Finding {
-                    affiliate_id: Some(*aff),
-                    subject_key: format!("{}|day:{day}", refs.key(*aff)),
-                    score: 45,
-                    summary: format!("{r} registrations from {c} clicks on {day}: CR far above this affiliate's median"),
-                    evidence: json!({
-                        "day": day, "clicks": c, "registrations": r,
-                        "cr_per_million": cr,
-                        "median_cr_per_million": median, "history_days": hist.len(), "thresholds": s.values,
-                    }),
-                    items: Vec::new(),
-                });
+                let factor = cr as f64 / median as f64;
+                let signals = vec![
+                    signal(
+                        "cr_jump",
+                        (20.0 + 10.0 * factor.log2()).min(60.0) as u32,
+                        json!({
+                            "cr_per_million": cr, "median_cr_per_million": median,
+                            "factor_per_mille": (factor * 1000.0).round() as i64,
+                        }),
+                    ),
+                    signal(
+                        "not_by_chance",
+                        weight_of_chance(chance) / 4,
+                        json!({"chance_per_million": per_million(chance)}),
+                    ),
+                    signal(
+                        "clicks_as_usual",
+                        0,
+                        json!({"clicks": c, "median_clicks": median_clicks}),
+                    ),
+                ];
+                let score: u32 = signals
+                    .iter()
+                    .filter_map(|x| x.get("weight")?.as_u64())
+                    .sum::<u64>()
+                    .clamp(40, 90) as u32;
+                found.push((
+                    *aff,
+                    day.clone(),
+                    Finding {
+                        affiliate_id: Some(*aff),
+                        subject_key: format!("{}|day:{day}", refs.key(*aff)),
+                        score: score as u8,
+                        summary: format!("{r} registrations from {c} clicks on {day}: CR {factor:.1}x this affiliate's median"),
+                        evidence: json!({
+                            "day": day, "clicks": c, "registrations": r,
+                            "cr_per_million": cr,
+                            "median_cr_per_million": median, "history_days": hist.len(),
+                            "signals": signals, "thresholds": s.values,
+                        }),
+                        items: Vec::new(),
+                    },
+                ));
             }
         }
         if *c > 0 {
-            hist.push(cr);
+            hist.push((cr, *c));
         }
+    }
+    // The day's registrations are the records an analyst looks at.
+    let mut players = conn.prepare(
+        "SELECT external_id FROM players WHERE program_id = ?1 AND affiliate_id = ?2 AND day = ?3
+         ORDER BY registered_at_ms, external_id LIMIT ?4",
+    )?;
+    let mut out = Vec::with_capacity(found.len());
+    for (aff, day, mut f) in found {
+        f.items = players
+            .query_map(params![w.program_id, aff, day, ITEMS_MAX as i64], |r| {
+                r.get::<_, String>(0)
+            })?
+            .map(|p| p.map(|p| (ItemKind::Player, p)))
+            .collect::<Result<_, _>>()?;
+        out.push(f);
     }
     Ok(out)
 }

@@ -1,5 +1,6 @@
-//! Identity rules: multi-accounting (players linked by device id, IP, payment instrument or normalized email) and
-//! self-referral (a player carrying their own affiliate's identifiers). Emails are compared as hashes of the
+//! Identity rules: multi-accounting (players linked by device id, IP, payment instrument or normalized email, each
+//! shared identifier weighed by its kind and by how rare it is) and self-referral (a player carrying their own
+//! affiliate's identifiers). Emails are compared as hashes of the
 //! normalized address: every producer of `email_hash` uses the one normalization,
 //! [`crate::ingest::identity::email_hash`].
 
@@ -15,7 +16,11 @@ pub static MULTI_ACCOUNTING: Rule = Rule {
     pattern: "multi_accounting",
     settings: &[
         Setting { key: "min_players", default: 2, min: 2, max: 1_000, meaning: "players in a linked group before it is flagged; one player cannot multi-account" },
-        Setting { key: "min_shared_kinds", default: 2, min: 1, max: 4, meaning: "kinds of identifier (device, IP, payment, email) two players must share to be linked; 1 also links households behind one IP" },
+        Setting { key: "min_link_weight", default: 100, min: 1, max: 1_000, meaning: "evidence two accounts must share to be linked, the sum of the weights of what they share (below): two accounts on one device and card, or three on one device, reach 100; a household's IP alone never does" },
+        Setting { key: "strong_weight_per_account", default: 50, min: 1, max: 100, meaning: "weight a device id, payment instrument or normalized email gains per account beyond the first that carries it (two accounts: 50, three or more: 100 at most)" },
+        Setting { key: "strong_max_accounts", default: 20, min: 2, max: 100_000, meaning: "accounts a device, instrument or email may be shared by and still weigh; more is a placeholder value or shared infrastructure and weighs nothing" },
+        Setting { key: "ip_weight", default: 25, min: 0, max: 100, meaning: "weight of an IP shared by a few accounts (a household, weak on its own)" },
+        Setting { key: "ip_max_accounts", default: 4, min: 2, max: 100_000, meaning: "accounts an IP may be shared by and still weigh; more is a carrier NAT, an office or public Wi-Fi and weighs nothing" },
     ],
     evaluate: multi_accounting,
 };
@@ -24,6 +29,24 @@ struct PlayerIds {
     external_id: String,
     affiliate_id: Option<i64>,
     last_ms: i64,
+}
+
+/// How much a shared identifier says, by its kind and by how many accounts carry it: the rarer, the stronger.
+/// A device, a card or an email on a few accounts is strong; an IP is weak (a household) or nothing (hundreds
+/// behind a carrier NAT); a value on very many accounts is a placeholder and says nothing.
+fn identifier_weight(kind: &str, accounts: usize, s: &Effective) -> i64 {
+    let n = accounts as i64;
+    if kind == "ip" {
+        if n <= s.get("ip_max_accounts") {
+            s.get("ip_weight")
+        } else {
+            0
+        }
+    } else if n <= s.get("strong_max_accounts") {
+        (s.get("strong_weight_per_account") * (n - 1)).min(100)
+    } else {
+        0
+    }
 }
 
 fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
@@ -86,11 +109,13 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
             carriers.entry(("payment", hash)).or_default().insert(pid);
         }
     }
-    // Pairs of players and the identifiers they share.
-    let mut shared: BTreeMap<(i64, i64), Vec<(&'static str, &str)>> = BTreeMap::new();
+    // Pairs of players and the identifiers they share: (kind, value, accounts sharing it, weight).
+    type Shares<'a> = Vec<(&'static str, &'a str, usize, i64)>;
+    let mut shared: BTreeMap<(i64, i64), Shares> = BTreeMap::new();
     for ((kind, value), set) in &carriers {
-        if set.len() < 2 || set.len() > 1_000 {
-            continue; // a value shared by thousands is infrastructure (a CGNAT IP), not a ring
+        let weight = identifier_weight(kind, set.len(), s);
+        if set.len() < 2 || weight == 0 {
+            continue;
         }
         let v: Vec<i64> = set.iter().copied().collect();
         for (i, a) in v.iter().enumerate() {
@@ -98,17 +123,26 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
                 shared
                     .entry((*a, *b))
                     .or_default()
-                    .push((kind, value.as_str()));
+                    .push((kind, value.as_str(), set.len(), weight));
             }
         }
     }
-    let mut links: BTreeMap<i64, Vec<(i64, Vec<String>)>> = BTreeMap::new();
+    // Links: pairs whose shared evidence weighs enough, with the signals that made them.
+    let mut links: BTreeMap<i64, Vec<(i64, i64, Vec<serde_json::Value>)>> = BTreeMap::new();
     for ((a, b), ids) in &shared {
-        let kinds: BTreeSet<&str> = ids.iter().map(|(k, _)| *k).collect();
-        if kinds.len() as i64 >= s.get("min_shared_kinds") {
-            let desc: Vec<String> = ids.iter().map(|(k, v)| format!("{k}:{v}")).collect();
-            links.entry(*a).or_default().push((*b, desc.clone()));
-            links.entry(*b).or_default().push((*a, desc));
+        let total: i64 = ids.iter().map(|(_, _, _, w)| w).sum();
+        if total >= s.get("min_link_weight") {
+            let signals: Vec<serde_json::Value> = ids
+                .iter()
+                .map(|(kind, value, n, weight)| {
+                    json!({"kind": kind, "value": value, "accounts_sharing": n, "weight": weight})
+                })
+                .collect();
+            links
+                .entry(*a)
+                .or_default()
+                .push((*b, total, signals.clone()));
+            links.entry(*b).or_default().push((*a, total, signals));
         }
     }
     // Connected groups of linked players.
@@ -121,7 +155,7 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
         let mut group = vec![*start];
         let mut i = 0;
         while i < group.len() {
-            for (n, _) in &links[&group[i]] {
+            for (n, _, _) in &links[&group[i]] {
                 if seen.insert(*n) {
                     group.push(*n);
                 }
@@ -131,24 +165,34 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
         if (group.len() as i64) < s.get("min_players") {
             continue;
         }
-        let members: Vec<&str> = group
+        let mut members: Vec<&str> = group
             .iter()
             .map(|g| players[g].external_id.as_str())
             .collect();
+        members.sort_unstable();
         for g in &group {
             let p = &players[g];
             if p.last_ms < w.since_ms {
                 continue;
             }
-            let shares: Vec<serde_json::Value> = links[g]
+            let mut mine: Vec<&(i64, i64, Vec<serde_json::Value>)> = links[g].iter().collect();
+            mine.sort_by(|x, y| players[&x.0].external_id.cmp(&players[&y.0].external_id));
+            let strongest = mine.iter().map(|(_, w, _)| *w).max().unwrap_or(0);
+            let shares: Vec<serde_json::Value> = mine
                 .iter()
-                .map(|(n, desc)| json!({"with": players[n].external_id, "shared": desc}))
+                .map(|(n, weight, signals)| {
+                    json!({"with": players[n].external_id, "weight": weight, "signals": signals})
+                })
                 .collect();
             out.push(Finding {
                 affiliate_id: p.affiliate_id,
                 subject_key: format!("player:{}", p.external_id),
-                score: (50 + 10 * group.len().min(5)) as u8,
-                summary: format!("player {} is linked to {} other players by shared identifiers", p.external_id, group.len() - 1),
+                score: (40 + 10 * group.len().min(4) as i64 + (strongest - 100).clamp(0, 100) / 10).min(95) as u8,
+                summary: format!(
+                    "player {} is linked to {} other players by shared identifiers (strongest link weighs {strongest})",
+                    p.external_id,
+                    group.len() - 1
+                ),
                 evidence: json!({ "player": p.external_id, "group": members, "links": shares, "thresholds": s.values }),
                 items: vec![(ItemKind::Player, p.external_id.clone())],
             });

@@ -113,7 +113,8 @@ fn chargebacks() {
     );
 }
 
-/// Click DE, registration FR, IP in BR: all differ. A traveller (IP country = registration country) is not.
+/// Click DE, registration FR, IP in BR: all differ. A traveller (IP country = registration country) is not, nor
+/// are players on a VPN exit (an IP players from several countries register from: its country is the exit's).
 #[test]
 fn geo_mismatch() {
     let fx = Fx::new();
@@ -144,6 +145,23 @@ fn geo_mismatch() {
         "",
         None,
     );
+    fx.sql(
+        "INSERT INTO ip_countries (ip, country) VALUES ('5.0.0.9', 'NL')",
+        [],
+    );
+    for (n, click_c, reg_c) in [(3, "DE", "FR"), (4, "SE", "FI")] {
+        fx.click(&format!("c{n}"), a, T0, "5.0.0.9", "", click_c, "");
+        fx.player(
+            &format!("p{n}"),
+            Some(a),
+            T0 + HOUR,
+            Some(&format!("c{n}")),
+            reg_c,
+            "5.0.0.9",
+            "",
+            None,
+        );
+    }
     assert_eq!(flagged(&fx, "geo_mismatch"), vec!["p1"]);
 }
 
@@ -202,39 +220,49 @@ fn brand_bidding() {
     assert!(flagged(&fx2, "brand_bidding").is_empty());
 }
 
-/// A day with 10x the affiliate's usual conversion rate is abnormal; a steady history is not.
+/// A day with 10x the affiliate's usual conversion rate is abnormal, and the flag names that day's sign-ups; a
+/// steady history is not, nor a TV day on which another affiliate's clicks and sign-ups both jump fivefold (its
+/// conversion rate stays its own).
 #[test]
 fn abnormal_conversion_rate() {
     let fx = Fx::new();
-    let a = fx.affiliate("1");
+    let (a, b) = (fx.affiliate("1"), fx.affiliate("2"));
     for d in 0..8 {
-        let regs = if d == 7 { 20 } else { 2 };
-        for n in 0..100 {
-            let id = format!("c{d}-{n}");
-            fx.click(
-                &id,
-                a,
-                T0 + d * DAY + n * 60_000,
-                &format!("10.0.{d}.{n}"),
-                "",
-                "DE",
-                "",
-            );
-            if n < regs {
-                fx.player(
-                    &format!("p{d}-{n}"),
-                    Some(a),
-                    T0 + d * DAY + n * 60_000 + 600_000,
-                    Some(&id),
+        for (aff, tag) in [(a, "a"), (b, "b")] {
+            // a: 2 sign-ups per 100 clicks, 20 on day 7; b: 100 clicks and 5 sign-ups, 500 and 25 on day 7.
+            let (clicks, regs) = match (tag, d) {
+                ("a", 7) => (100, 20),
+                ("a", _) => (100, 2),
+                (_, 7) => (500, 25),
+                _ => (100, 5),
+            };
+            for n in 0..clicks {
+                let id = format!("{tag}c{d}-{n}");
+                fx.click(
+                    &id,
+                    aff,
+                    T0 + d * DAY + n * 60_000,
+                    &format!("10.{d}.{}.{}", n / 256, n % 256),
+                    "",
                     "DE",
                     "",
-                    "",
-                    None,
                 );
+                if n % (clicks / regs) == 0 {
+                    fx.player(
+                        &format!("{tag}p{d}-{n}"),
+                        Some(aff),
+                        T0 + d * DAY + n * 60_000 + 600_000,
+                        Some(&id),
+                        "DE",
+                        "",
+                        "",
+                        None,
+                    );
+                }
             }
         }
     }
-    flagged(&fx, "abnormal_cr");
+    let players = flagged(&fx, "abnormal_cr");
     let keys: Vec<String> = fx
         .store
         .read::<_, affops_core::store::StoreError>(|c| {
@@ -244,6 +272,8 @@ fn abnormal_conversion_rate() {
         })
         .unwrap();
     assert_eq!(keys, vec![format!("aff:{a}|day:2026-10-08")]);
+    assert_eq!(players.len(), 20, "the day's sign-ups");
+    assert!(players.iter().all(|p| p.starts_with("ap7-")));
 }
 
 /// 25 round trips of 30 s by one IB client is churning; 25 trips held for hours is trading. Two accounts of

@@ -153,8 +153,8 @@ impl TrapConfig {
     pub fn typical() -> Self {
         Self {
             fast_signup_per_mille: 40,
-            carrier_nat_gateways: 3,
-            carrier_nat_per_mille: 60,
+            carrier_nat_gateways: 2,
+            carrier_nat_per_mille: 150,
             households: 12,
             campaign_spikes: 1,
             low_cr_sources: 2,

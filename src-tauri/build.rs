@@ -53,6 +53,8 @@ const COMMANDS: &[&str] = &[
     "save_attribution_rules",
     "multi_touch_report",
     "set_promo_code",
+    "add_affiliate_identifier",
+    "remove_affiliate_identifier",
     "run_attribution",
     "list_plans",
     "plan_detail",

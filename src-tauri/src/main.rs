@@ -80,6 +80,8 @@ fn main() {
             commands::attribution::save_attribution_rules,
             commands::attribution::multi_touch_report,
             commands::attribution::set_promo_code,
+            commands::attribution::add_affiliate_identifier,
+            commands::attribution::remove_affiliate_identifier,
             commands::attribution::run_attribution,
             commands::commission::list_plans,
             commands::commission::plan_detail,

@@ -1,9 +1,11 @@
 //! `affops-cli attribution …` and `affops-cli explain`: run attribution, show and set the effective-dated rules,
-//! assign promo codes, explain one player's decision, and the multi-touch report (analysis only).
+//! assign promo codes, an affiliate's own identifiers (self-referral), explain one player's decision, and the
+//! multi-touch report (analysis only).
 
 use affops_core::api::{
-    ApiError, DashboardQuery, ErrorCode, MultiTouchReport, MultiTouchRequest, MultiTouchRow,
-    PromoCodeRequest, SaveRulesRequest, SaveRulesResult,
+    AffiliateIdentifier, AffiliateIdentifierRequest, AffiliateRequest, ApiError, DashboardQuery,
+    ErrorCode, MultiTouchReport, MultiTouchRequest, MultiTouchRow, PromoCodeRequest,
+    SaveRulesRequest, SaveRulesResult,
 };
 use affops_core::attribution::{report::month_period, rules};
 use affops_core::ops::{self, Ctx};
@@ -41,6 +43,12 @@ enum AttributionAction {
         #[arg(long)]
         to: Option<String>,
     },
+    /// An affiliate's own identifiers (email, office IPs, payout instrument, devices) that self-referral compares
+    /// their players against: list, add, remove.
+    Identifiers {
+        #[command(subcommand)]
+        action: IdentifierAction,
+    },
     /// Credit each month's FTDs to the touches before them (analysis only, never payout).
     Report {
         #[arg(long, value_enum)]
@@ -52,6 +60,54 @@ enum AttributionAction {
         #[arg(long)]
         period: String,
     },
+}
+
+#[derive(Subcommand)]
+enum IdentifierAction {
+    /// List an affiliate's identifiers and where each came from.
+    List {
+        /// The affiliate's external id (the tracker's affiliate id).
+        #[arg(long)]
+        affiliate: String,
+    },
+    /// Add one: `--kind ip 85.12.0.7`, `--kind email partners@site.com` (kept only as its hash),
+    /// `--kind payout_instrument DE89…` (an IBAN or card number is kept only as its hash), `--kind device_id …`.
+    Add {
+        #[arg(long)]
+        affiliate: String,
+        /// ip, email, payout_instrument or device_id.
+        #[arg(long)]
+        kind: String,
+        value: String,
+    },
+    /// Remove one: the value as listed (a hash for an email), or as typed.
+    Remove {
+        #[arg(long)]
+        affiliate: String,
+        #[arg(long)]
+        kind: String,
+        value: String,
+    },
+}
+
+fn identifier_line(i: &AffiliateIdentifier) -> String {
+    let shown = match i.kind.as_str() {
+        "ip" | "device_id" => i.value.clone(),
+        _ if !i.hint.is_empty() => {
+            format!("{} (hash {}…)", i.hint, &i.value[..i.value.len().min(12)])
+        }
+        _ => format!("hash {}", i.value),
+    };
+    let from = match i.origin.as_str() {
+        "file" => format!("file {}", i.origin_ref),
+        "user" => format!("added by {}", i.origin_ref),
+        "profile" => "the affiliate's profile".to_string(),
+        _ => "-".to_string(),
+    };
+    format!(
+        "{:<18} {shown:<48} {from}",
+        affops_core::attribution::identifiers::label(&i.kind)
+    )
 }
 
 #[derive(Subcommand)]
@@ -222,6 +278,68 @@ pub fn run(cx: &Ctx, a: AttributionArgs) -> Result<(), ApiError> {
                 code.trim().to_uppercase()
             );
         }
+        AttributionAction::Identifiers { action } => match action {
+            IdentifierAction::List { affiliate } => {
+                let d = ops::attribution::affiliate_detail(
+                    cx,
+                    AffiliateRequest {
+                        affiliate: affiliate.clone(),
+                        period: DashboardQuery::default(),
+                    },
+                )?;
+                if a.json {
+                    return print_json(&d.identifiers);
+                }
+                if d.identifiers.is_empty() {
+                    println!("Affiliate {affiliate} has no identifiers of its own yet (add one with `affops-cli attribution identifiers add`, or import an affiliates file with email, office_ips and payout_instrument columns).");
+                }
+                for i in &d.identifiers {
+                    println!("{}", identifier_line(i));
+                }
+            }
+            IdentifierAction::Add {
+                affiliate,
+                kind,
+                value,
+            } => {
+                let added = ops::attribution::add_affiliate_identifier(
+                    cx,
+                    AffiliateIdentifierRequest {
+                        affiliate: affiliate.clone(),
+                        kind,
+                        value,
+                    },
+                )?;
+                if a.json {
+                    return print_json(&added);
+                }
+                println!(
+                    "Added to affiliate {affiliate}: {}",
+                    identifier_line(&added)
+                );
+            }
+            IdentifierAction::Remove {
+                affiliate,
+                kind,
+                value,
+            } => {
+                let removed = ops::attribution::remove_affiliate_identifier(
+                    cx,
+                    AffiliateIdentifierRequest {
+                        affiliate: affiliate.clone(),
+                        kind,
+                        value,
+                    },
+                )?;
+                if a.json {
+                    return print_json(&removed);
+                }
+                println!(
+                    "Removed from affiliate {affiliate}: {}",
+                    identifier_line(&removed)
+                );
+            }
+        },
         AttributionAction::Report {
             model,
             half_life_hours,

@@ -2,8 +2,8 @@
 //! dry run, saved mappings, and the rows a run refused (listed, or exported as spreadsheet-safe CSV).
 
 use affops_core::api::{
-    ApiError, ColumnMapping, ErrorCode, ImportPreset, ImportPreviewRequest, ImportRunRequest,
-    ImportRunSummary, MissingSignal, QuarantineExportRequest, QuarantineRequest,
+    ApiError, ColumnMapping, ErrorCode, IgnoredSignal, ImportPreset, ImportPreviewRequest,
+    ImportRunRequest, ImportRunSummary, MissingSignal, QuarantineExportRequest, QuarantineRequest,
     SaveMappingRequest,
 };
 use affops_core::import;
@@ -17,8 +17,8 @@ use std::sync::Arc;
 pub struct ImportArgs {
     /// The CSV file.
     file: PathBuf,
-    /// What the file holds: clicks, registrations, activity, deposits, claims, affiliates, symbols, accounts,
-    /// deals (MT5's Deals report) or conversions.
+    /// What the file holds: clicks, registrations, activity, deposits, withdrawals, bonuses, claims, affiliates,
+    /// symbols, accounts, deals (MT5's Deals report), conversions or ip_countries (a GeoIP table of ranges).
     #[arg(long)]
     preset: String,
     /// A mapping saved earlier with --save-mapping.
@@ -161,6 +161,7 @@ pub fn run_import(cx: &Ctx, a: ImportArgs, rt: &tokio::runtime::Runtime) -> Resu
         if !p.unmapped_optional.is_empty() {
             println!("  (left empty: {})", p.unmapped_optional.join(", "));
         }
+        print_ignored_signals(&p.ignored_signals, "in the rows shown");
         print_missing_signals(&p.missing_signals);
         for r in &p.rows {
             let cells: Vec<String> = r
@@ -232,7 +233,20 @@ fn print_run(s: &ImportRunSummary) {
         s.rows_quarantined,
         if s.rows_quarantined > 0 { format!(" (see: affops-cli quarantine list --run {})", s.id) } else { String::new() }
     );
+    print_ignored_signals(&s.ignored_signals, "");
     print_missing_signals(&s.missing_signals);
+}
+
+/// Values that carried no signal (placeholders, private IPs, emails that are not addresses): the rows were
+/// imported; detection will not read these values.
+fn print_ignored_signals(signals: &[IgnoredSignal], scope: &str) {
+    for s in signals {
+        if scope.is_empty() {
+            println!("  ignored: {}", s.message);
+        } else {
+            println!("  ignored ({scope}): {}", s.message);
+        }
+    }
 }
 
 /// The detection rules the file cannot feed: warnings, the rows were imported (or would be) all the same.

@@ -127,7 +127,7 @@ enum Command {
     ServePostbacks(postback_cmd::ServeArgs),
     /// Page through the postback request log (newest first).
     PostbackLog(postback_cmd::LogArgs),
-    /// Import a CSV file (clicks, registrations, activity, deposits); resumable, idempotent.
+    /// Import a CSV file (clicks, registrations, activity, deposits, withdrawals, bonuses, affiliates, ip_countries, …); resumable, idempotent.
     Import(import_cmd::ImportArgs),
     /// Import runs and the rows they quarantined: list, page, export.
     Quarantine(import_cmd::QuarantineArgs),

@@ -73,6 +73,26 @@ pub async fn set_promo_code(
 }
 
 #[tauri::command]
+pub async fn add_affiliate_identifier(
+    console: State<'_, Console>,
+    request: AffiliateIdentifierRequest,
+) -> Result<AffiliateIdentifier, ApiError> {
+    console
+        .run(move |cx| ops::attribution::add_affiliate_identifier(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn remove_affiliate_identifier(
+    console: State<'_, Console>,
+    request: AffiliateIdentifierRequest,
+) -> Result<AffiliateIdentifier, ApiError> {
+    console
+        .run(move |cx| ops::attribution::remove_affiliate_identifier(cx, request))
+        .await
+}
+
+#[tauri::command]
 pub async fn run_attribution(
     console: State<'_, Console>,
 ) -> Result<AttributionRunSummary, ApiError> {

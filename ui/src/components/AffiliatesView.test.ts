@@ -183,6 +183,54 @@ describe('AffiliatesView', () => {
     expect(backend.affiliateDetail).toHaveBeenCalledTimes(2);
   });
 
+  it('lists an affiliate’s own identifiers and adds and removes one, naming errors beside the field', async () => {
+    const addAffiliateIdentifier = vi
+      .fn()
+      .mockRejectedValueOnce({ code: 'invalid_input', message: "Value: '10.0.0.7' is a private or reserved address: players are never seen coming from it, so it would match nothing" })
+      .mockResolvedValue({ kind: 'ip', value: '85.12.0.9', hint: '85.12.0.9', origin: 'user', origin_ref: 'sam', added_at_ms: 0 });
+    const backend = renderView(fakeBackend({ addAffiliateIdentifier }));
+    await screen.findByTestId('affiliates-table');
+    await userEvent.click(screen.getAllByTestId('open-affiliate')[0]);
+    const section = await screen.findByTestId('affiliate-identifiers');
+    const rows = within(section).getAllByTestId('identifier');
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringContaining('Office IP85.12.0.7file affiliates.csv'),
+      expect.stringContaining('Emailj…@gmail.comadded by sam'),
+    ]);
+    const form = within(section).getByTestId('identifier-form');
+    const value = within(form).getByRole('textbox', { name: 'Office IP' });
+    // Keyboard only: Enter in the field submits; the form's own check first.
+    await userEvent.type(value, '{Enter}');
+    expect(within(form).getByTestId('identifier-error')).toHaveTextContent('Enter the office IP.');
+    expect(value).toHaveAttribute('aria-invalid', 'true');
+    expect(value).toHaveFocus();
+    expect(addAffiliateIdentifier).not.toHaveBeenCalled();
+    await userEvent.type(value, '10.0.0.7{Enter}');
+    expect(await within(form).findByTestId('identifier-error')).toHaveTextContent('is a private or reserved address');
+    await userEvent.clear(value);
+    await userEvent.type(value, '85.12.0.9{Enter}');
+    expect(await within(form).findByTestId('identifier-saved')).toHaveTextContent('Added the office IP to #2');
+    expect(addAffiliateIdentifier).toHaveBeenLastCalledWith({ affiliate: '2', kind: 'ip', value: '85.12.0.9' });
+    expect(value).toHaveValue('');
+    // Another kind: the label and the request follow it.
+    await userEvent.selectOptions(within(form).getByRole('combobox', { name: 'Kind' }), 'email');
+    await userEvent.type(within(form).getByRole('textbox', { name: 'Email' }), 'not-an-email{Enter}');
+    expect(within(form).getByTestId('identifier-error')).toHaveTextContent('Enter an email address');
+    await userEvent.click(within(section).getByRole('button', { name: 'Remove email j…@gmail.com' }));
+    expect(backend.removeAffiliateIdentifier).toHaveBeenCalledWith({ affiliate: '2', kind: 'email_hash', value: 'ab'.repeat(32) });
+    expect(await within(section).findByTestId('identifier-saved')).toHaveTextContent('Removed email j…@gmail.com.');
+    expect(backend.affiliateDetail).toHaveBeenCalledTimes(3);
+  });
+
+  it('says how to add identifiers when an affiliate has none', async () => {
+    const detail = (await import('../test/attribution-fixtures')).affiliateDetail('2');
+    renderView(fakeBackend({ affiliateDetail: vi.fn(async () => ({ ...detail, identifiers: [] })) }));
+    await screen.findByTestId('affiliates-table');
+    await userEvent.click(screen.getAllByTestId('open-affiliate')[0]);
+    expect(await screen.findByTestId('identifiers-empty')).toHaveTextContent('None known');
+    expect(screen.queryByTestId('identifiers-table')).toBeNull();
+  });
+
   it('runs attribution on demand and re-reads the affiliates', async () => {
     const backend = renderView();
     await screen.findByTestId('affiliates-table');

@@ -143,6 +143,42 @@ describe('ImportView preview', () => {
     expect(within(summary).getByTestId('summary-status')).toHaveTextContent('done');
   });
 
+  it('lists the signal values the rows carry none of — placeholder devices, private IPs — in the preview and the result', async () => {
+    const user = userEvent.setup();
+    const device = {
+      field: 'device_id',
+      reason: 'placeholder',
+      count: 1204,
+      example: 'unknown',
+      first_row: 3,
+      message: "device_id: 1204 placeholder values ignored as a signal (first: 'unknown', row 3); the rows were imported",
+    };
+    const ip = { ...device, field: 'ip', reason: 'private_ip', count: 2, example: '10.0.0.1', first_row: 2 };
+    const email = { ...device, field: 'email', reason: 'not_an_address', count: 1, example: '', first_row: 9 };
+    const backend = renderView(
+      fakeBackend({
+        importPreview: vi.fn(async () => importPreview({ ignored_signals: [ip] })),
+        importRun: vi.fn(async () => importRun(6, { preset: 'registrations', ignored_signals: [device, ip, email] })),
+      }),
+    );
+    await previewFile(user);
+    const previewed = screen.getByTestId('preview-ignored-signals');
+    expect(previewed).toHaveTextContent('will be ignored by fraud detection (the rows import all the same)');
+    expect(within(previewed).getByTestId('ignored-signal')).toHaveTextContent('ipprivate or reserved IP210.0.0.1, row 2');
+    await user.click(screen.getByTestId('import-run-button'));
+    expect(backend.importRun).toHaveBeenCalled();
+    const summary = await screen.findByTestId('import-summary');
+    const rows = within(within(summary).getByTestId('summary-ignored-signals')).getAllByTestId('ignored-signal');
+    expect(rows.map((r) => [r.dataset.field, r.dataset.reason, within(r).getByTestId('ignored-count').textContent])).toEqual([
+      ['device_id', 'placeholder', '1,204'],
+      ['ip', 'private_ip', '2'],
+      ['email', 'not_an_address', '1'],
+    ]);
+    expect(rows[0]).toHaveTextContent('placeholder (unknown, null, all zeros…)');
+    expect(rows[2]).toHaveTextContent('emailnot an email address1 row 9');
+    expect(rows[0]).toHaveAttribute('title', device.message);
+  });
+
   it('a loaded mapping that clears a field shows it as "leave empty" and sends the clear again', async () => {
     const user = userEvent.setup();
     const saved: ColumnMapping = {
@@ -413,7 +449,21 @@ describe('ImportView claims', () => {
     });
     renderView(backend);
     const presets = [...screen.getByTestId('import-preset').querySelectorAll('option')].map((o) => o.value);
-    expect(presets).toEqual(['clicks', 'registrations', 'activity', 'deposits', 'claims', 'affiliates', 'conversions', 'symbols', 'accounts', 'deals']);
+    expect(presets).toEqual([
+      'clicks',
+      'registrations',
+      'activity',
+      'deposits',
+      'withdrawals',
+      'bonuses',
+      'claims',
+      'affiliates',
+      'conversions',
+      'ip_countries',
+      'symbols',
+      'accounts',
+      'deals',
+    ]);
     expect(screen.queryByTestId('import-claimant')).toBeNull();
     await user.selectOptions(screen.getByTestId('import-preset'), 'claims');
     expect(screen.getByTestId('import-claimant')).toHaveAccessibleName(/Affiliate/);

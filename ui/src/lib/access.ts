@@ -22,7 +22,7 @@ export const PERMISSION_TEXT: Record<Permission, string> = {
   'programs.manage': 'create and change programs',
   'sources.manage': 'manage sources, postback sources and the listener',
   'data.ingest': 'sync sources and import files',
-  'attribution.manage': 'change attribution rules, promo codes and run attribution',
+  'attribution.manage': 'change attribution rules, promo codes and affiliates’ own identifiers, and run attribution',
   'plans.manage': 'save and assign commission plans',
   'commission.compute': 'compute commission',
   'periods.close': 'close periods and record FX rates',

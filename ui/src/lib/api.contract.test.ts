@@ -115,6 +115,8 @@ const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
   saveAttributionRules: [{ effective_from: '2026-11-01', rules: RULES }],
   multiTouchReport: [{ period: { from: '2026-09-01', to: '2026-09-30' }, half_life_hours: 24 }],
   setPromoCode: [{ code: 'SPIN', affiliate: '7', valid_to: '2026-12-31' }],
+  addAffiliateIdentifier: [{ affiliate: '7', kind: 'ip', value: '85.12.0.7' }],
+  removeAffiliateIdentifier: [{ affiliate: '7', kind: 'email_hash', value: 'ab12' }],
   runAttribution: [],
   listPlans: [],
   planDetail: ['RS'],

@@ -109,6 +109,8 @@ import type {
   QualificationChecklist,
   QualificationRequest,
   QuarantineExportRequest,
+  AffiliateIdentifier,
+  AffiliateIdentifierRequest,
   QuarantinePage,
   QuarantineRequest,
   ReconExportRequest,
@@ -257,6 +259,10 @@ export interface Backend {
   /** (Re)decides every player not yet locked by an FTD; idempotent. */
   runAttribution(): Promise<AttributionRunSummary>;
   // ---- Commission ----
+  /** Adds one of an affiliate's own identifiers (email, office IP, payout instrument, device) for self-referral. */
+  addAffiliateIdentifier(request: AffiliateIdentifierRequest): Promise<AffiliateIdentifier>;
+  /** Removes one of an affiliate's own identifiers (the value as listed, or as typed). */
+  removeAffiliateIdentifier(request: AffiliateIdentifierRequest): Promise<AffiliateIdentifier>;
   listPlans(): Promise<PlanSummary[]>;
   planDetail(request: string): Promise<PlanDetail>;
   /** Validates a plan file's text (JSON or TOML) against the program without saving anything. */
@@ -481,6 +487,8 @@ export const tauriBackend: Backend = {
   readPlanFile: (request) => call('read_plan_file', { request }),
   exportPlan: (request) => call('export_plan', { request }),
   previewPlan: (request) => call('preview_plan', { request }),
+  addAffiliateIdentifier: (request) => call('add_affiliate_identifier', { request }),
+  removeAffiliateIdentifier: (request) => call('remove_affiliate_identifier', { request }),
   assignPlan: (request) => call('assign_plan', { request }),
   listPeriods: () => call('list_periods'),
   computePeriod: (request) => call('compute_period', { request }),

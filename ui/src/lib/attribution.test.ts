@@ -5,6 +5,11 @@ import {
   compareIds,
   draftFromRules,
   filterProfiles,
+  identifierInputError,
+  identifierKindLabel,
+  identifierKindNoun,
+  identifierOrigin,
+  identifierText,
   monthPeriod,
   nextProfileSort,
   rulesFromDraft,
@@ -13,6 +18,7 @@ import {
   validateDraft,
 } from './attribution';
 import { affiliatesPage, multiTouch, profile, RULES } from '../test/attribution-fixtures';
+import type { AffiliateIdentifier } from './bindings';
 
 const ids = (rows: { external_id: string }[]) => rows.map((r) => r.external_id);
 
@@ -78,5 +84,41 @@ describe('multi-touch', () => {
     expect(monthPeriod('2024-02')).toEqual({ from: '2024-02-01', to: '2024-02-29' });
     expect(monthPeriod('2026-13')).toBeNull();
     expect(monthPeriod('2026-1')).toBeNull();
+  });
+});
+
+describe('affiliate identifiers', () => {
+  const id = (over: Partial<AffiliateIdentifier>): AffiliateIdentifier => ({
+    kind: 'ip',
+    value: '85.12.0.7',
+    hint: '85.12.0.7',
+    origin: 'file',
+    origin_ref: 'affiliates.csv',
+    added_at_ms: 0,
+    ...over,
+  });
+
+  it('shows what a manager recognises, never a bare hash when a hint exists', () => {
+    expect(identifierText(id({}))).toBe('85.12.0.7');
+    expect(identifierText(id({ kind: 'email_hash', value: 'ab'.repeat(32), hint: 'j…@gmail.com' }))).toBe('j…@gmail.com');
+    expect(identifierText(id({ kind: 'payment_hash', value: 'cd'.repeat(32), hint: '' }))).toBe('hash cdcdcdcdcd…');
+    expect(identifierKindLabel('payment_hash')).toBe('Payout instrument');
+    expect(identifierKindNoun('ip')).toBe('office IP');
+  });
+
+  it('says where each came from', () => {
+    expect(identifierOrigin(id({}))).toBe('file affiliates.csv');
+    expect(identifierOrigin(id({ origin: 'user', origin_ref: 'sam' }))).toBe('added by sam');
+    expect(identifierOrigin(id({ origin: 'profile', origin_ref: '' }))).toBe('the affiliate’s profile');
+    expect(identifierOrigin(id({ origin: '' }))).toBe('—');
+  });
+
+  it('checks the form before the backend does', () => {
+    expect(identifierInputError('ip', ' ')).toBe('Enter the office IP.');
+    expect(identifierInputError('ip', 'office')).toMatch(/one IP address/);
+    expect(identifierInputError('ip', '2a00:1450::1')).toBe('');
+    expect(identifierInputError('email', 'jo@x')).toMatch(/email address/);
+    expect(identifierInputError('email', 'jo@x.com')).toBe('');
+    expect(identifierInputError('payout_instrument', 'DE89 3704 0044 0532 0130 00')).toBe('');
   });
 });

@@ -3,6 +3,7 @@
 // validation (the same limits the backend enforces, which still has the last word), words for keys and outcomes,
 // and ordering the multi-touch comparison.
 import type {
+  AffiliateIdentifier,
   AffiliateProfile,
   AttributionRules,
   CandidateOutcome,
@@ -189,4 +190,63 @@ export function monthPeriod(month: string): { from: string; to: string } | null 
   if (mo < 1 || mo > 12) return null;
   const last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
   return { from: `${m[1]}-${m[2]}-01`, to: `${m[1]}-${m[2]}-${String(last).padStart(2, '0')}` };
+}
+
+/** The kinds of an affiliate's own identifiers a manager can add (crates/core/src/attribution/identifiers.rs). */
+export const IDENTIFIER_KINDS: readonly { value: string; label: string; noun: string; placeholder: string; stored: string }[] = [
+  { value: 'ip', label: 'Office IP', noun: 'office IP', placeholder: 'e.g. 85.12.0.7', stored: 'ip' },
+  { value: 'email', label: 'Email', noun: 'email', placeholder: 'e.g. partners@their-site.com', stored: 'email_hash' },
+  {
+    value: 'payout_instrument',
+    label: 'Payout instrument',
+    noun: 'payout instrument',
+    placeholder: 'IBAN, card number or the operator’s hash',
+    stored: 'payment_hash',
+  },
+  { value: 'device_id', label: 'Device id', noun: 'device id', placeholder: 'e.g. 6F9619FF-8B86-D011-B42D-00C04FC964FF', stored: 'device_id' },
+];
+
+const kindOf = (kind: string) => IDENTIFIER_KINDS.find((k) => k.stored === kind || k.value === kind);
+
+/** A stored (or requested) kind as a column reads it: `Office IP`. */
+export function identifierKindLabel(kind: string): string {
+  return kindOf(kind)?.label ?? kind;
+}
+
+/** A kind inside a sentence: `office IP`. */
+export function identifierKindNoun(kind: string): string {
+  return kindOf(kind)?.noun ?? kind;
+}
+
+/** What a manager recognises an identifier by: the IP or device itself; an email's or instrument's hint (the
+ * value is a hash), else the start of the hash. */
+export function identifierText(i: AffiliateIdentifier): string {
+  if (i.kind === 'ip' || i.kind === 'device_id') return i.value;
+  if (i.hint) return i.hint;
+  return i.value.length > 12 ? `hash ${i.value.slice(0, 10)}…` : i.value;
+}
+
+/** Where an identifier came from. */
+export function identifierOrigin(i: AffiliateIdentifier): string {
+  switch (i.origin) {
+    case 'file':
+      return i.origin_ref ? `file ${i.origin_ref}` : 'a file';
+    case 'user':
+      return i.origin_ref ? `added by ${i.origin_ref}` : 'added by hand';
+    case 'profile':
+      return 'the affiliate’s profile';
+    default:
+      return '—';
+  }
+}
+
+/** The form's own check before the backend's (which has the last word): a value is needed, on one line. */
+export function identifierInputError(kind: string, value: string): string {
+  const v = value.trim();
+  const label = identifierKindNoun(kind);
+  if (!v) return `Enter the ${label}.`;
+  if (/[\r\n]/.test(v)) return `Enter one ${label} at a time.`;
+  if (kind === 'ip' && !/^[0-9a-fA-F:.[\]]+$/.test(v)) return `Enter one IP address, e.g. 85.12.0.7 or 2a00:1450::1.`;
+  if (kind === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) return 'Enter an email address, e.g. partners@their-site.com.';
+  return '';
 }

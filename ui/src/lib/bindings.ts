@@ -458,7 +458,7 @@ export type PostbackSecretsInput = { token?: string, hmac_current?: string,
  */
 hmac_previous?: string, clear_previous: boolean, };
 
-export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits" | "claims" | "affiliates" | "symbols" | "accounts" | "deals" | "conversions";
+export type ImportPreset = "clicks" | "registrations" | "activity" | "deposits" | "claims" | "affiliates" | "symbols" | "accounts" | "deals" | "conversions" | "withdrawals" | "bonuses" | "ip_countries";
 
 export type ColumnMap = { column: string, field: string, };
 
@@ -501,6 +501,28 @@ fields: Array<string>,
  */
 message: string, };
 
+export type IgnoredSignal = { 
+/**
+ * The preset's field (`device_id`, `email`, `ip`, `office_ips`, …).
+ */
+field: string, 
+/**
+ * `placeholder`, `not_an_address`, `private_ip`, `not_an_ip` or `not_a_country`.
+ */
+reason: string, count: number, 
+/**
+ * The first value ignored, as the file wrote it (empty for emails: an address is never repeated back).
+ */
+example: string, 
+/**
+ * The file row it was in (spreadsheet numbering).
+ */
+first_row: number, 
+/**
+ * For people, e.g. `device_id: 1,204 placeholder values ignored (first: 'unknown', row 3)`.
+ */
+message: string, };
+
 export type ImportPreview = { preset: ImportPreset, 
 /**
  * The header as read (after the BOM and any stray leading bytes were removed).
@@ -521,7 +543,11 @@ unmapped_optional: Array<string>, rows: Array<PreviewRow>,
 /**
  * Detection rules the file cannot feed: each field they need is unmapped or empty in every row of the file.
  */
-missing_signals: Array<MissingSignal>, };
+missing_signals: Array<MissingSignal>, 
+/**
+ * Signal values of the previewed rows that the import would ignore (the rows import all the same).
+ */
+ignored_signals: Array<IgnoredSignal>, };
 
 export type ImportRunSummary = { id: number, source: string, file_name: string, file_size: number, sha256: string, preset: ImportPreset, started_at_ms: number, finished_at_ms: number | null, 
 /**
@@ -541,7 +567,12 @@ already_imported: boolean,
  * mapping, and from the rows when this call read every row (not on a resumed run or an already imported
  * file, which judge by the mapping alone); empty in the list of past runs.
  */
-missing_signals: Array<MissingSignal>, };
+missing_signals: Array<MissingSignal>, 
+/**
+ * Signal values the run ignored, per field and reason, counted over every row it wrote (kept with the run,
+ * so a resumed run and the list of past runs show them too).
+ */
+ignored_signals: Array<IgnoredSignal>, };
 
 export type QuarantineRow = { id: number, 
 /**
@@ -696,6 +727,29 @@ export type PlanAssignmentView = { plan: string, effective_from: string,
  */
 program_default: boolean, assigned_by: string, assigned_at_ms: number, };
 
+export type AffiliateIdentifier = { 
+/**
+ * `ip`, `email_hash`, `payment_hash` or `device_id`.
+ */
+kind: string, 
+/**
+ * As stored: the IP or device id itself; for an email or a raw instrument, its hash.
+ */
+value: string, 
+/**
+ * What a person recognises it by: `j…@gmail.com`, `…3000`, the IP.
+ */
+hint: string, 
+/**
+ * `file` (an affiliates file), `user` (added in the app or the CLI), `profile` (the affiliate's contact email
+ * from the tracker or the file), or '' (stored before origins were kept).
+ */
+origin: string, 
+/**
+ * The file's name, or the person who added it.
+ */
+origin_ref: string, added_at_ms: number, };
+
 export type AffiliateDetail = { profile: AffiliateProfile, 
 /**
  * The most recent players (at most `PLAYERS_MAX`), newest first.
@@ -705,7 +759,11 @@ players: Array<AttributedPlayer>, players_total: number,
  * Every commission plan assignment that applies to the affiliate, oldest first: its own and the program
  * default's (the engine uses the affiliate's own latest assignment on a day, else the default's).
  */
-plan_history: Array<PlanAssignmentView>, };
+plan_history: Array<PlanAssignmentView>, 
+/**
+ * The affiliate's own identifiers, which self-referral compares their players against.
+ */
+identifiers: Array<AffiliateIdentifier>, };
 
 export type TouchModel = "first" | "last" | "position" | "decay";
 
@@ -1751,6 +1809,21 @@ export type QuarantineRequest = { run_id: number, field?: string,
 /**
  * Text the reason contains.
  */
+export type AffiliateIdentifierRequest = { 
+/**
+ * The affiliate's id in the tracker.
+ */
+affiliate: string, 
+/**
+ * `ip`, `email`, `payout_instrument` or `device_id` (the stored kinds `email_hash`, `payment_hash` too).
+ */
+kind: string, 
+/**
+ * To add: the address, email, IBAN/card number or instrument hash, or device id as typed (an email or a raw
+ * instrument is kept only as its hash). To remove: the value as listed, or as typed.
+ */
+value: string, };
+
 reason?: string, offset: number, 
 /**
  * At most 500.

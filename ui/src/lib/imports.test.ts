@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   columnsOf,
   fieldNamed,
+  ignoredReason,
   isCleared,
   formatLatency,
   mappingOf,
@@ -82,5 +83,13 @@ describe('progress and display', () => {
     expect(rangeText(100, 20, 120)).toBe('101–120 of 120');
     expect(rangeText(0, 0, 0)).toBe('0 of 0');
     expect(newestFirst([importRun(1), importRun(3), importRun(2)]).map((r) => r.id)).toEqual([3, 2, 1]);
+  });
+});
+
+describe('ignored signals', () => {
+  it('names why a value carried no signal', () => {
+    expect(ignoredReason('placeholder')).toBe('placeholder (unknown, null, all zeros…)');
+    expect(ignoredReason('private_ip')).toBe('private or reserved IP');
+    expect(ignoredReason('something_new')).toBe('something new');
   });
 });

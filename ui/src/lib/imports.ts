@@ -15,13 +15,29 @@ export const PRESETS: readonly { value: ImportPreset; label: string }[] = [
   { value: 'registrations', label: 'Registrations' },
   { value: 'activity', label: 'Player activity' },
   { value: 'deposits', label: 'Deposits' },
+  { value: 'withdrawals', label: 'Withdrawals' },
+  { value: 'bonuses', label: 'Bonus grants' },
   { value: 'claims', label: 'Claims (an affiliate’s own report)' },
   { value: 'affiliates', label: 'Affiliates (with sub-affiliates / sub-IBs)' },
   { value: 'conversions', label: 'Tracker conversions (batch file)' },
+  { value: 'ip_countries', label: 'IP countries (GeoIP ranges)' },
   { value: 'symbols', label: 'Forex symbols (contract size, group)' },
   { value: 'accounts', label: 'Forex accounts' },
   { value: 'deals', label: 'Forex deals (MT5 Deals report)' },
 ];
+
+/** Why a value was ignored as a fraud signal (crates/core/src/import/clean.rs `Ignored`), as people read it. */
+const IGNORED_REASONS: Record<string, string> = {
+  placeholder: 'placeholder (unknown, null, all zeros…)',
+  not_an_address: 'not an email address',
+  private_ip: 'private or reserved IP',
+  not_an_ip: 'not an IP address',
+  not_a_country: 'not a country',
+};
+
+export function ignoredReason(reason: string): string {
+  return IGNORED_REASONS[reason] ?? reason.replaceAll('_', ' ');
+}
 
 /** The date formats crates/core/src/import/values.rs accepts (`DateFormat::NAMES`). */
 export const DATE_FORMATS: readonly { value: string; label: string }[] = [

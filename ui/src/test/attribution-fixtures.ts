@@ -76,6 +76,10 @@ export function affiliateDetail(id = '2'): AffiliateDetail {
       { plan: 'Casino default', effective_from: '2026-01-01', program_default: true, assigned_by: 'system', assigned_at_ms: 0 },
       { plan: 'VIP hybrid', effective_from: '2026-06-01', program_default: false, assigned_by: 'maria', assigned_at_ms: 0 },
     ],
+    identifiers: [
+      { kind: 'ip', value: '85.12.0.7', hint: '85.12.0.7', origin: 'file', origin_ref: 'affiliates.csv', added_at_ms: 0 },
+      { kind: 'email_hash', value: 'ab'.repeat(32), hint: 'j…@gmail.com', origin: 'user', origin_ref: 'sam', added_at_ms: 0 },
+    ],
   };
 }
 

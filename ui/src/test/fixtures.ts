@@ -334,6 +334,7 @@ export function importPreview(over: Partial<ImportPreview> = {}): ImportPreview 
     ],
     missing_signals: [],
     ...over,
+    ignored_signals: [],
   };
 }
 
@@ -355,6 +356,7 @@ export function importRun(id: number, over: Partial<ImportRunSummary> = {}): Imp
     already_imported: false,
     missing_signals: [],
     ...over,
+    ignored_signals: [],
   };
 }
 

@@ -37,3 +37,15 @@ pub struct PromoCodeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<String>,
 }
+
+/// Adds or removes one of an affiliate's identifiers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AffiliateIdentifierRequest {
+    /// The affiliate's id in the tracker.
+    pub affiliate: String,
+    /// `ip`, `email`, `payout_instrument` or `device_id` (the stored kinds `email_hash`, `payment_hash` too).
+    pub kind: String,
+    /// To add: the address, email, IBAN/card number or instrument hash, or device id as typed (an email or a raw
+    /// instrument is kept only as its hash). To remove: the value as listed, or as typed.
+    pub value: String,
+}

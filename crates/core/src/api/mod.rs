@@ -17,7 +17,10 @@ mod people;
 mod postback;
 
 // The front door's own requests and results.
-pub use attribution::{AffiliateRequest, MultiTouchRequest, PromoCodeRequest, SaveRulesRequest};
+pub use attribution::{
+    AffiliateIdentifierRequest, AffiliateRequest, MultiTouchRequest, PromoCodeRequest,
+    SaveRulesRequest,
+};
 pub use commission::{
     AssignPlanRequest, ExportPlanRequest, ExportStatementRequest, PlanText, PreviewPlanRequest,
     QualificationRequest, StatementFormat, StatementRequest,
@@ -145,6 +148,7 @@ pub fn typescript_bindings() -> String {
         ColumnMapping::decl(),
         PreviewRow::decl(),
         MissingSignal::decl(),
+        IgnoredSignal::decl(),
         ImportPreview::decl(),
         ImportRunSummary::decl(),
         QuarantineRow::decl(),
@@ -169,6 +173,7 @@ pub fn typescript_bindings() -> String {
         AffiliatesPage::decl(),
         AttributedPlayer::decl(),
         PlanAssignmentView::decl(),
+        AffiliateIdentifier::decl(),
         AffiliateDetail::decl(),
         TouchModel::decl(),
         MultiTouchRow::decl(),
@@ -287,6 +292,7 @@ pub fn typescript_bindings() -> String {
         Decision::decl(),
         RuleSettingsRequest::decl(),
         RuleSettingsSaved::decl(),
+        AffiliateIdentifierRequest::decl(),
         ReconExportRequest::decl(),
         ExportedRows::decl(),
         ImportPreviewRequest::decl(),

@@ -179,5 +179,6 @@ pub fn detail(
         profile,
         players,
         plan_history,
+        identifiers: super::identifiers::list(conn, id)?,
     })
 }

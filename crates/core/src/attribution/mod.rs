@@ -10,12 +10,14 @@
 //! - [`explain`]: the readable text of an explanation, and a player's stored decision.
 //! - [`multitouch`] and [`report`]: first / last / position-based / time-decay credit in exact micros, for
 //!   analysis only, never payout.
-//! - [`affiliates`]: the affiliate profiles the UI shows.
+//! - [`affiliates`]: the affiliate profiles the UI shows; [`identifiers`]: an affiliate's own email, office IPs,
+//!   payout instrument and devices (self-referral), from the affiliates file or added by a manager.
 
 pub mod affiliates;
 pub mod decide;
 pub mod explain;
 pub mod facts;
+pub mod identifiers;
 pub mod multitouch;
 pub mod overrides;
 pub mod promo;

@@ -254,6 +254,26 @@ pub struct AffiliateDetail {
     /// Every commission plan assignment that applies to the affiliate, oldest first: its own and the program
     /// default's (the engine uses the affiliate's own latest assignment on a day, else the default's).
     pub plan_history: Vec<PlanAssignmentView>,
+    /// The affiliate's own identifiers, which self-referral compares their players against.
+    pub identifiers: Vec<AffiliateIdentifier>,
+}
+
+/// One of an affiliate's own identifiers (see [`crate::attribution::identifiers`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AffiliateIdentifier {
+    /// `ip`, `email_hash`, `payment_hash` or `device_id`.
+    pub kind: String,
+    /// As stored: the IP or device id itself; for an email or a raw instrument, its hash.
+    pub value: String,
+    /// What a person recognises it by: `j…@gmail.com`, `…3000`, the IP.
+    pub hint: String,
+    /// `file` (an affiliates file), `user` (added in the app or the CLI), `profile` (the affiliate's contact email
+    /// from the tracker or the file), or '' (stored before origins were kept).
+    pub origin: String,
+    /// The file's name, or the person who added it.
+    pub origin_ref: String,
+    #[ts(type = "number")]
+    pub added_at_ms: i64,
 }
 
 /// One plan assignment as the affiliate profile lists it.

@@ -69,6 +69,9 @@ const REGISTRATIONS: &[FieldSpec] = &[
     opt("click_id"),
     opt("currency"),
     opt("ip"),
+    opt("email"),
+    opt("device_id"),
+    opt("ip_country"),
 ];
 const ACTIVITY: &[FieldSpec] = &[
     req("player_id"),
@@ -89,7 +92,28 @@ const DEPOSITS: &[FieldSpec] = &[
     req("currency"),
     req("occurred_at"),
     opt("is_ftd"),
+    opt("payment_hash"),
 ];
+
+const WITHDRAWALS: &[FieldSpec] = &[
+    req("withdrawal_id"),
+    req("player_id"),
+    req("amount"),
+    req("currency"),
+    req("occurred_at"),
+    opt("payment_hash"),
+];
+
+const BONUSES: &[FieldSpec] = &[
+    req("bonus_id"),
+    req("player_id"),
+    req("amount"),
+    req("currency"),
+    req("occurred_at"),
+];
+
+/// A GeoIP table: `ip_to` empty reads `ip_from` as one address or a CIDR block.
+const IP_COUNTRIES: &[FieldSpec] = &[req("ip_from"), opt("ip_to"), req("country")];
 
 const CLAIMS: &[FieldSpec] = &[
     req("claim_id"),
@@ -109,6 +133,8 @@ const AFFILIATES: &[FieldSpec] = &[
     opt("email"),
     opt("country"),
     opt("manager"),
+    opt("office_ips"),
+    opt("payout_instrument"),
 ];
 
 const SYMBOLS: &[FieldSpec] = &[
@@ -173,6 +199,9 @@ pub fn fields(preset: ImportPreset) -> &'static [FieldSpec] {
         ImportPreset::Accounts => ACCOUNTS,
         ImportPreset::Deals => DEALS,
         ImportPreset::Conversions => CONVERSIONS,
+        ImportPreset::Withdrawals => WITHDRAWALS,
+        ImportPreset::Bonuses => BONUSES,
+        ImportPreset::IpCountries => IP_COUNTRIES,
     }
 }
 

@@ -1,9 +1,12 @@
 //! Batch CSV import: files from operators and trackers into the real schema, streamed, resumable, idempotent.
 //!
 //! - [`sniff`]: the header behind a BOM or stray leading bytes; the delimiter.
-//! - [`mapping`]: presets (clicks, registrations, activity, deposits, claims, affiliates, symbols, accounts, deals,
-//!   conversions), column mappings checked up front, saved by name.
+//! - [`mapping`]: presets (clicks, registrations, activity, deposits, withdrawals, bonuses, claims, affiliates,
+//!   symbols, accounts, deals, conversions, ip_countries), column mappings checked up front, saved by name.
 //! - [`values`] and [`rows`]: parse, then validate, each cell and row; a bad row becomes a reason, never a panic.
+//! - [`clean`]: which cell values carry a fraud signal; a placeholder device id, an email that is no address, a
+//!   private IP is ignored as a signal (counted in the summary), the row imported all the same.
+//! - [`ipgeo`]: GeoIP ranges (never overlapping) and the IP countries they give players' IPs.
 //!   `rows_forex`: the broker's files (symbols, accounts, MT5 deals) and a tracker's conversions file.
 //! - [`write`]: one transaction per chunk: rows, raw bytes, quarantined rows and the checkpoint together.
 //! - `parse`: the file's identity and header, and the parse thread that turns rows into validated chunks.
@@ -14,6 +17,9 @@
 //!
 //! Nothing holds the file in memory: rows are read with a bounded record size and handed on in bounded chunks.
 
+pub mod clean;
+mod countries;
+pub mod ipgeo;
 pub mod mapping;
 mod parse;
 pub mod preview;

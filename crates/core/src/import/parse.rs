@@ -141,6 +141,7 @@ pub(super) fn parse_chunks(
             row_key_prefix: &p.sha[..16],
         };
         let mut rec = csv::ByteRecord::new();
+        let mut redactor = Redactor::new(&p.resolved, p.sniffed.header.len(), p.sniffed.delimiter);
         let mut filled = FilledFields::new(&p.resolved, p.sniffed.header.len());
         // Click files run in time order: the day string is recomputed only when a row leaves the last day seen.
         let mut days = DayCache::new(day_tz);
@@ -161,7 +162,7 @@ pub(super) fn parse_chunks(
                 let rec_end = start.0 + rdr.position().byte();
                 boundary.set(rdr.position().byte());
                 filled.see(&rec);
-                match rows::validate(&rec, row, &ctx) {
+                match rows::validate_counting(&rec, row, &ctx, &mut chunk.ignored) {
                     Ok(mut r) => {
                         if let Row::Click(c) = &mut r {
                             c.day = days.day(c.clicked_at_ms)?.to_string();
@@ -174,7 +175,11 @@ pub(super) fn parse_chunks(
                         end: rec_end,
                         column: e.column,
                         reason: e.reason,
+                        redacted: redactor.as_ref().map(|r| r.row_bytes(&rec)),
                     }),
+                }
+                if let Some(r) = &mut redactor {
+                    r.push(&rec)?;
                 }
                 row += 1;
                 chunk.end_offset = rec_end;
@@ -197,6 +202,10 @@ pub(super) fn parse_chunks(
                 raw_file
                     .read_exact(&mut chunk.raw)
                     .map_err(ImportError::Io)?;
+                if let Some(r) = &mut redactor {
+                    // The archive keeps the chunk with its emails replaced by their hashes (see `Redactor`).
+                    chunk.raw = r.take()?;
+                }
                 // Hashed and compressed here, beside the parser, so the writer only inserts.
                 chunk.archived = Some(RawPayload::prepare(&chunk.raw));
                 if chunk.bad.is_empty() {
@@ -221,5 +230,93 @@ pub(super) fn parse_chunks(
     })();
     if let Err(e) = result {
         let _ = tx.send(Err(e));
+    }
+}
+
+/// Keeps raw email addresses out of the store. A file whose mapping reads an `email` column is archived (and its
+/// refused rows quarantined) with each address replaced by `sha256:` and the hash of its normalized form — the
+/// same hash the row stores, which the import reads back as such — so the raw archive, the quarantine and every
+/// screen that shows them hold no address. Nothing else of the row changes (fields are re-quoted as CSV needs).
+/// A row of the wrong width has every cell that reads as an address replaced. No workspace setting keeps the
+/// addresses: there is none.
+struct Redactor {
+    email: usize,
+    header_len: usize,
+    out: csv::Writer<Vec<u8>>,
+    delimiter: u8,
+}
+
+impl Redactor {
+    fn new(resolved: &mapping::Resolved, header_len: usize, delimiter: u8) -> Option<Self> {
+        let i = mapping::fields(resolved.preset)
+            .iter()
+            .position(|f| f.name == "email")?;
+        let mapping::Slot::Column { index, .. } = resolved.slots[i] else {
+            return None;
+        };
+        Some(Self {
+            email: index,
+            header_len,
+            out: Self::writer(delimiter),
+            delimiter,
+        })
+    }
+
+    fn writer(delimiter: u8) -> csv::Writer<Vec<u8>> {
+        csv::WriterBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new())
+    }
+
+    fn redact_cell(cell: &[u8]) -> Option<Vec<u8>> {
+        let text = std::str::from_utf8(cell).ok()?;
+        let hash = crate::ingest::identity::email_hash(text)?;
+        Some(format!("sha256:{hash}").into_bytes())
+    }
+
+    fn redacted(&self, rec: &csv::ByteRecord) -> csv::ByteRecord {
+        let mut out = csv::ByteRecord::new();
+        for (i, cell) in rec.iter().enumerate() {
+            let is_email = rec.len() != self.header_len || i == self.email;
+            let cell_text = std::str::from_utf8(cell).unwrap_or("");
+            match (is_email, Self::redact_cell(cell)) {
+                (true, Some(h)) => out.push_field(&h),
+                // In the email column, anything that is no address is kept (it names no mailbox), unless it holds
+                // an `@` (a mistyped address still names one).
+                (true, None) if i == self.email && cell_text.contains('@') => {
+                    out.push_field(b"(redacted)")
+                }
+                _ => out.push_field(cell),
+            }
+        }
+        out
+    }
+
+    fn push(&mut self, rec: &csv::ByteRecord) -> Result<(), ImportError> {
+        let r = self.redacted(rec);
+        self.out
+            .write_byte_record(&r)
+            .map_err(|e| ImportError::Aborted(format!("redacting emails: {e}")))
+    }
+
+    /// One row's redacted bytes (for a quarantined row).
+    fn row_bytes(&self, rec: &csv::ByteRecord) -> Vec<u8> {
+        let mut w = Self::writer(self.delimiter);
+        let _ = w.write_byte_record(&self.redacted(rec));
+        let mut bytes = w.into_inner().unwrap_or_default();
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+        }
+        bytes
+    }
+
+    /// The chunk so far, redacted; starts the next one.
+    fn take(&mut self) -> Result<Vec<u8>, ImportError> {
+        let w = std::mem::replace(&mut self.out, Self::writer(self.delimiter));
+        w.into_inner()
+            .map_err(|e| ImportError::Aborted(format!("redacting emails: {e}")))
     }
 }

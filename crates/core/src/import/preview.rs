@@ -44,6 +44,7 @@ pub fn preview_file(
     };
     let mut rec = csv::ByteRecord::new();
     let mut rows_out = Vec::new();
+    let mut ignored = super::clean::IgnoredCounts::default();
     let mut row = 2u64;
     while rows_out.len() < n.min(PREVIEW_ROWS_MAX) {
         match rdr.read_byte_record(&mut rec) {
@@ -52,7 +53,9 @@ pub fn preview_file(
             Err(e) => return Err(ImportError::Aborted(format!("row {row}: {e}"))),
         }
         boundary.set(rdr.position().byte());
-        let error = rows::validate(&rec, row, &ctx).err().map(|e| e.to_string());
+        let error = rows::validate_counting(&rec, row, &ctx, &mut ignored)
+            .err()
+            .map(|e| e.to_string());
         rows_out.push(PreviewRow {
             row: row as u32,
             fields: rows::preview_fields(&rec, row, &ctx),
@@ -60,6 +63,8 @@ pub fn preview_file(
         });
         row += 1;
     }
+    let ignored_signals = ignored.signals();
+    let ignored_fields: Vec<String> = ignored_signals.iter().map(|i| i.field.clone()).collect();
     let specs = mapping::fields(m.preset);
     let mut resolved = Vec::new();
     let mut unmapped_optional = Vec::new();
@@ -79,6 +84,11 @@ pub fn preview_file(
         resolved,
         unmapped_optional,
         rows: rows_out,
-        missing_signals: signals::missing_signals(&p.resolved, scan_filled(path, &p)),
+        missing_signals: signals::missing_signals_ignoring(
+            &p.resolved,
+            scan_filled(path, &p),
+            &ignored_fields,
+        ),
+        ignored_signals,
     })
 }

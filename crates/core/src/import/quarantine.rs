@@ -15,7 +15,7 @@ const RUNS_LIST_MAX: i64 = 500;
 
 const RUN_COLUMNS: &str =
     "r.id, s.name, r.file_name, r.file_size, r.sha256, r.preset, r.started_at_ms, r.finished_at_ms,
-     r.status, r.rows_ok, r.rows_quarantined, r.checkpoint_offset, r.message";
+     r.status, r.rows_ok, r.rows_quarantined, r.checkpoint_offset, r.message, r.ignored_json";
 
 fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRunSummary> {
     let preset: String = r.get(5)?;
@@ -35,6 +35,7 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRunSummary> {
         message: r.get(12)?,
         already_imported: false,
         missing_signals: Vec::new(),
+        ignored_signals: super::clean::IgnoredCounts::from_json(&r.get::<_, String>(13)?).signals(),
     })
 }
 

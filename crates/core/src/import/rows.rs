@@ -1,6 +1,7 @@
 //! Parse, then validate: a raw CSV record (bytes, any shape) becomes a typed row of its preset, or a [`RowError`]
 //! naming the column and the reason. Nothing else reaches the writer.
 
+use super::clean::{self, IgnoredCounts};
 use super::mapping::{fields, Resolved, Slot};
 use super::values::{parse_day, parse_flag, parse_instant, parse_key, parse_money, DateFormat};
 use crate::import::types::ImportPreset;
@@ -32,7 +33,13 @@ pub struct PlayerRow {
     pub click_id: Option<String>,
     /// `None`: the program's currency.
     pub currency: Option<String>,
+    /// Registration IP, canonical ('' when absent or ignored: see [`super::clean`]).
     pub ip: String,
+    /// The hash of the normalized email; the address itself is never kept.
+    pub email_hash: Option<String>,
+    pub device_id: String,
+    /// The country the registration IP is in (ISO 3166-1 alpha-2, '' when not given).
+    pub ip_country: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +59,33 @@ pub struct DepositRow {
     pub currency: String,
     pub occurred_at_ms: i64,
     pub is_ftd: bool,
+    /// The payment instrument's hash (see [`clean::payment`]).
+    pub payment_hash: Option<String>,
+}
+
+/// A withdrawal or a bonus grant: a money movement of that kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyRow {
+    /// `withdrawal` or `bonus`.
+    pub kind: &'static str,
+    pub id: String,
+    pub player_id: String,
+    /// Positive: the kind says which way the money went.
+    pub amount_micros: i64,
+    pub currency: String,
+    pub occurred_at_ms: i64,
+    pub payment_hash: Option<String>,
+}
+
+/// One range of a GeoIP table: every address from `first` to `last` (keys that sort like the addresses: see
+/// [`super::ipgeo`]) is in `country`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpRangeRow {
+    pub first_key: String,
+    pub last_key: String,
+    pub first_ip: String,
+    pub last_ip: String,
+    pub country: String,
 }
 
 /// One claim of an affiliate's own report: a player or a click they say is theirs, with what they saw.
@@ -75,8 +109,14 @@ pub struct AffiliateFileRow {
     pub name: String,
     pub parent: String,
     pub email_hash: Option<String>,
+    /// How a person recognises the email without it (`j…@gmail.com`).
+    pub email_hint: String,
     pub country: String,
     pub manager: String,
+    /// The affiliate's own office IPs (canonical, public).
+    pub office_ips: Vec<String>,
+    /// The payout instrument as stored (a raw card or IBAN hashed) and its hint.
+    pub payout: Option<(String, String)>,
 }
 
 pub use super::rows_forex::{AccountFileRow, DealFileRow, SymbolFileRow};
@@ -87,6 +127,8 @@ pub enum Row {
     Player(PlayerRow),
     Activity(ActivityRow),
     Deposit(DepositRow),
+    Money(MoneyRow),
+    IpRange(IpRangeRow),
     Claim(ClaimRow),
     Affiliate(AffiliateFileRow),
     Symbol(SymbolFileRow),
@@ -125,6 +167,8 @@ pub(super) struct Cells<'r, 'c> {
     rec: &'r ByteRecord,
     pub(super) ctx: &'c RowContext<'c>,
     row: u64,
+    /// Signal values this row ignored (kept only if the row is valid).
+    ignored: std::cell::RefCell<IgnoredCounts>,
 }
 
 impl<'r> Cells<'r, '_> {
@@ -173,6 +217,29 @@ impl<'r> Cells<'r, '_> {
         parse_money(&self.text(i)?, !required).map_err(|e| self.err(i, e))
     }
 
+    /// Field `i` read as a signal by `read` (see [`clean`]): a value it ignores is counted and reads as absent.
+    pub(super) fn signal<T>(
+        &self,
+        i: usize,
+        read: impl Fn(&str) -> Result<Option<T>, clean::Ignored>,
+    ) -> Result<Option<T>, RowError> {
+        let t = self.text(i)?;
+        Ok(match read(&t) {
+            Ok(v) => v,
+            Err(why) => {
+                let field = fields(self.ctx.resolved.preset)[i].name;
+                self.ignored.borrow_mut().note(field, why, &t, self.row);
+                None
+            }
+        })
+    }
+
+    /// Notes a value of field `i` ignored for `why` (a list cell's items are judged one by one).
+    pub(super) fn ignore(&self, i: usize, why: clean::Ignored, value: &str) {
+        let field = fields(self.ctx.resolved.preset)[i].name;
+        self.ignored.borrow_mut().note(field, why, value, self.row);
+    }
+
     pub(super) fn currency(&self, i: usize) -> Result<String, RowError> {
         let t = self.text(i)?;
         crate::ingest::records::currency("currency", &t).map_err(|e| self.err(i, e.reason))
@@ -182,6 +249,32 @@ impl<'r> Cells<'r, '_> {
 /// Checks the row's shape (column count, field sizes), then each field of the preset in order.
 /// `row` is the spreadsheet row number (the header is row 1).
 pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row, RowError> {
+    validate_counting(rec, row, ctx, &mut IgnoredCounts::default())
+}
+
+/// [`validate`], adding the signal values a valid row ignored to `ignored` (a refused row adds nothing).
+pub fn validate_counting(
+    rec: &ByteRecord,
+    row: u64,
+    ctx: &RowContext<'_>,
+    ignored: &mut IgnoredCounts,
+) -> Result<Row, RowError> {
+    let c = Cells {
+        rec,
+        ctx,
+        row,
+        ignored: Default::default(),
+    };
+    let r = checked(&c)?;
+    let mine = c.ignored.into_inner();
+    if !mine.is_empty() {
+        ignored.merge(&mine);
+    }
+    Ok(r)
+}
+
+fn checked(c: &Cells<'_, '_>) -> Result<Row, RowError> {
+    let (rec, ctx) = (c.rec, c.ctx);
     if rec.len() != ctx.header_len {
         return Err(RowError {
             column: None,
@@ -202,7 +295,6 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
             reason: format!("is {} bytes long; the limit is {FIELD_BYTES_MAX}", f.len()),
         });
     }
-    let c = Cells { rec, ctx, row };
     let df = ctx.resolved.date_format;
     Ok(match ctx.resolved.preset {
         ImportPreset::Clicks => {
@@ -211,7 +303,12 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
             let affiliate = c.key(2)?;
             let mut texts: [String; 9] = Default::default();
             for (k, t) in texts.iter_mut().enumerate() {
-                *t = c.opt_text(3 + k)?;
+                // The IP (index 5) groups click bursts: a private or placeholder one would group unrelated clicks.
+                *t = if k == 5 {
+                    c.signal(3 + k, clean::ip)?.unwrap_or_default()
+                } else {
+                    c.opt_text(3 + k)?
+                };
             }
             Row::Click(ClickRow {
                 click_id,
@@ -232,7 +329,10 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
                 None => None,
                 Some(_) => Some(c.currency(6)?),
             },
-            ip: c.opt_text(7)?,
+            ip: c.signal(7, clean::ip)?.unwrap_or_default(),
+            email_hash: c.signal(8, clean::email)?.map(|(hash, _)| hash),
+            device_id: c.signal(9, clean::device_id)?.unwrap_or_default(),
+            ip_country: c.signal(10, clean::country)?.unwrap_or_default(),
         }),
         ImportPreset::Activity => {
             let player_id = c.key(0)?;
@@ -256,7 +356,41 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
             currency: c.currency(3)?,
             occurred_at_ms: c.instant(4, df)?,
             is_ftd: parse_flag(&c.text(5)?).map_err(|e| c.err(5, e))?,
+            payment_hash: c.signal(6, clean::payment)?.map(|(v, _)| v),
         }),
+        ImportPreset::Withdrawals | ImportPreset::Bonuses => {
+            let withdrawal = ctx.resolved.preset == ImportPreset::Withdrawals;
+            let amount = c.money(2, true)?;
+            let amount_micros = if withdrawal {
+                amount.saturating_abs()
+            } else {
+                amount
+            };
+            if amount_micros <= 0 {
+                return Err(c.err(
+                    2,
+                    if withdrawal {
+                        "is zero: a withdrawal moves money".to_string()
+                    } else {
+                        format!("'{}' is not a positive bonus amount", c.opt_text(2)?)
+                    },
+                ));
+            }
+            Row::Money(MoneyRow {
+                kind: if withdrawal { "withdrawal" } else { "bonus" },
+                id: c.key(0)?,
+                player_id: c.key(1)?,
+                amount_micros,
+                currency: c.currency(3)?,
+                occurred_at_ms: c.instant(4, df)?,
+                payment_hash: if withdrawal {
+                    c.signal(5, clean::payment)?.map(|(v, _)| v)
+                } else {
+                    None
+                },
+            })
+        }
+        ImportPreset::IpCountries => Row::IpRange(super::ipgeo::range_row(c)?),
         ImportPreset::Claims => {
             let day = |i: usize| -> Result<String, RowError> {
                 let t = c.text(i)?;
@@ -310,34 +444,46 @@ pub fn validate(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Result<Row,
             if name.is_empty() {
                 return Err(c.err(1, "is empty: an affiliate needs a name"));
             }
-            let email = c.opt_text(3)?;
-            let email_hash = match email.is_empty() {
-                true => None,
-                false => Some(
-                    crate::ingest::identity::email_hash(&email)
-                        .ok_or_else(|| c.err(3, format!("'{email}' is not an email address")))?,
-                ),
-            };
-            let country = super::rows_forex::country_code(&c, 4)?;
+            // An email that is no address, a private office IP, a placeholder instrument: the affiliate is imported,
+            // the value is ignored (and counted), never a refused row.
+            let email = c.signal(3, clean::email)?;
+            let country = super::rows_forex::country_code(c, 4)?;
+            let mut office_ips: Vec<String> = Vec::new();
+            let cell = c.opt_text(6)?;
+            for item in clean::list_items(&cell) {
+                match clean::address(item) {
+                    Ok(Some(ip)) if !office_ips.contains(&ip) => office_ips.push(ip),
+                    Ok(_) => {}
+                    Err(why) => c.ignore(6, why, item),
+                }
+            }
             Row::Affiliate(AffiliateFileRow {
                 id: c.key(0)?,
                 name,
                 parent: c.opt_text(2)?,
-                email_hash,
+                email_hint: email.as_ref().map(|(_, h)| h.clone()).unwrap_or_default(),
+                email_hash: email.map(|(h, _)| h),
                 country,
                 manager: c.opt_text(5)?,
+                office_ips,
+                payout: c.signal(7, clean::payment)?,
             })
         }
-        ImportPreset::Symbols => super::rows_forex::symbol(&c)?,
-        ImportPreset::Accounts => super::rows_forex::account(&c, df)?,
-        ImportPreset::Deals => super::rows_forex::deal(&c, df)?,
-        ImportPreset::Conversions => super::rows_forex::conversion(&c, df)?,
+        ImportPreset::Symbols => super::rows_forex::symbol(c)?,
+        ImportPreset::Accounts => super::rows_forex::account(c, df)?,
+        ImportPreset::Deals => super::rows_forex::deal(c, df)?,
+        ImportPreset::Conversions => super::rows_forex::conversion(c, df)?,
     })
 }
 
 /// The target fields of a row as text, for a preview (whether or not the row is valid).
 pub fn preview_fields(rec: &ByteRecord, row: u64, ctx: &RowContext<'_>) -> Vec<(String, String)> {
-    let c = Cells { rec, ctx, row };
+    let c = Cells {
+        rec,
+        ctx,
+        row,
+        ignored: Default::default(),
+    };
     fields(ctx.resolved.preset)
         .iter()
         .enumerate()

@@ -4,7 +4,7 @@
 
 use super::parse::{parse_chunks, prepare};
 pub use super::preview::preview_file;
-use super::signals::missing_signals;
+use super::signals::{missing_signals, missing_signals_ignoring};
 use super::write::{Chunk, ChunkWriter};
 use super::ImportError;
 use crate::import::types::{ColumnMapping, ImportRunSummary};
@@ -201,6 +201,7 @@ pub fn import_file(
         started_ms,
         program_tz,
     );
+    writer.file_name = file_name.clone();
     let clock = Instant::now();
     // For the run's duration: a page cache that holds the indexes, and SQLite's own checkpoint at commit once the
     // WAL is large, instead of the checkpointer's small ones (each transaction dirties index pages all over the tree;
@@ -307,7 +308,16 @@ pub fn import_file(
     })?;
     outcome?;
     let mut summary = super::quarantine::run_summary(store, run_id)?;
-    summary.missing_signals = missing_signals(&p.resolved, from_first_row.then_some(filled));
+    let ignored_fields: Vec<String> = summary
+        .ignored_signals
+        .iter()
+        .map(|i| i.field.clone())
+        .collect();
+    summary.missing_signals = missing_signals_ignoring(
+        &p.resolved,
+        from_first_row.then_some(filled),
+        &ignored_fields,
+    );
     Ok(summary)
 }
 

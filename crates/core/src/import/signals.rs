@@ -30,25 +30,31 @@ const fn need(
     }
 }
 
-use ImportPreset::{Activity, Affiliates, Clicks, Deposits, Registrations};
+use ImportPreset::{Activity, Affiliates, Clicks, Deposits, Registrations, Withdrawals};
 
 /// What each rule reads from each preset (crates/core/src/detect): a rule needing two fields of one preset (geo
-/// mismatch on registrations joins the click by `click_id` and compares `country`) has a row per field. Only
-/// fields the preset has are listed: a rule's other signals (device id, email, payment hash) come from connectors
-/// until a preset carries them, and are added here when one does.
+/// mismatch on registrations joins the click by `click_id` and compares `country`) has a row per field. A rule
+/// fed by several presets has a row per preset: multi-accounting links players by the registration's device,
+/// email and IP, and by the payment instrument of their deposits and withdrawals, so a deposits file without
+/// instrument hashes is named for what it cannot give ("multi-accounting by payment instrument").
 pub const NEEDS: &[RuleNeed] = &[
     // Bursts are grouped per IP and per sub-ID; without either there is nothing to group.
     need(Clicks, "click_flooding", "click flooding", &["ip", "sub1"]),
     need(Clicks, "brand_bidding", "brand bidding", &["landing_url"]),
     need(Clicks, "geo_mismatch", "geo mismatch", &["country"]),
-    // Players are linked by device, IP, payment instrument and email; registrations carry the IP.
+    // Players are linked by device, IP, payment instrument and email; registrations carry all but the instrument.
     need(
         Registrations,
         "multi_accounting",
         "multi-accounting",
-        &["ip"],
+        &["device_id", "email", "ip"],
     ),
-    need(Registrations, "self_referral", "self-referral", &["ip"]),
+    need(
+        Registrations,
+        "self_referral",
+        "self-referral",
+        &["device_id", "email", "ip"],
+    ),
     // The click-to-registration time needs the registration's click.
     need(
         Registrations,
@@ -58,12 +64,30 @@ pub const NEEDS: &[RuleNeed] = &[
     ),
     need(Registrations, "geo_mismatch", "geo mismatch", &["click_id"]),
     need(Registrations, "geo_mismatch", "geo mismatch", &["country"]),
+    // Shared payment instruments link players' accounts; an affiliate's own instrument is self-referral.
+    need(
+        Deposits,
+        "multi_accounting",
+        "multi-accounting by payment instrument",
+        &["payment_hash"],
+    ),
+    need(
+        Withdrawals,
+        "multi_accounting",
+        "multi-accounting by payment instrument",
+        &["payment_hash"],
+    ),
     // Bonus abuse starts from the FTD and reads the FTD day's bets.
     need(Deposits, "bonus_abuse", "bonus abuse", &["is_ftd"]),
     need(Activity, "bonus_abuse", "bonus abuse", &["bets"]),
     need(Activity, "chargebacks", "chargeback rate", &["chargebacks"]),
-    // An affiliate's own address, compared with their players'.
-    need(Affiliates, "self_referral", "self-referral", &["email"]),
+    // An affiliate's own address, office IPs and payout instrument, compared with their players'.
+    need(
+        Affiliates,
+        "self_referral",
+        "self-referral",
+        &["email", "office_ips", "payout_instrument"],
+    ),
 ];
 
 /// The rows of [`NEEDS`] for a preset.
@@ -82,7 +106,8 @@ pub struct FilledFields {
     /// (field index in the preset, file column index) not seen filled yet.
     watch: Vec<(usize, usize)>,
     header_len: usize,
-    /// Bit `i`: field `i` of the preset held a non-blank value in some row.
+    preset: ImportPreset,
+    /// Bit `i`: field `i` of the preset held a usable value in some row.
     pub filled: u64,
 }
 
@@ -103,6 +128,7 @@ impl FilledFields {
         Self {
             watch,
             header_len,
+            preset: resolved.preset,
             filled: 0,
         }
     }
@@ -112,19 +138,42 @@ impl FilledFields {
         self.watch.is_empty()
     }
 
-    /// Notes the watched fields a row fills (rows of the wrong shape are skipped: their cells mean nothing).
+    /// Notes the watched fields a row fills with a usable value (rows of the wrong shape are skipped: their cells
+    /// mean nothing). A value [`super::clean`] ignores — a placeholder device id, a private IP — does not count.
     pub fn see(&mut self, rec: &csv::ByteRecord) {
         if self.watch.is_empty() || rec.len() != self.header_len {
             return;
         }
         let filled = &mut self.filled;
+        let preset = self.preset;
         self.watch.retain(|&(field, column)| {
-            let blank = rec.get(column).unwrap_or(b"").trim_ascii().is_empty();
-            if !blank {
+            let cell = rec.get(column).unwrap_or(b"");
+            let usable = usable(fields(preset)[field].name, cell);
+            if usable {
                 *filled |= 1 << field;
             }
-            blank
+            !usable
         });
+    }
+}
+
+/// Whether a cell of `field` carries a value detection can use.
+fn usable(field: &str, cell: &[u8]) -> bool {
+    let Ok(t) = std::str::from_utf8(cell) else {
+        return false;
+    };
+    if t.trim().is_empty() {
+        return false;
+    }
+    use super::clean;
+    match field {
+        "ip" => matches!(clean::ip(t), Ok(Some(_))),
+        "email" => matches!(clean::email(t), Ok(Some(_))),
+        "device_id" => matches!(clean::device_id(t), Ok(Some(_))),
+        "payment_hash" | "payout_instrument" => matches!(clean::payment(t), Ok(Some(_))),
+        "ip_country" => matches!(clean::country(t), Ok(Some(_))),
+        "office_ips" => clean::list_items(t).any(|i| matches!(clean::address(i), Ok(Some(_)))),
+        _ => true,
     }
 }
 
@@ -149,6 +198,16 @@ fn all_of_text(names: &[&str]) -> String {
 /// The rules this file cannot feed. `filled`: the fields seen filled (bit per preset field) when every row of the
 /// file was read; `None` judges by the mapping alone (a mapped column counts as filled).
 pub fn missing_signals(resolved: &Resolved, filled: Option<u64>) -> Vec<MissingSignal> {
+    missing_signals_ignoring(resolved, filled, &[])
+}
+
+/// [`missing_signals`], knowing the fields some of whose values were ignored as signals ([`super::clean`]): such a
+/// field left with nothing usable is said to be so, not "empty".
+pub fn missing_signals_ignoring(
+    resolved: &Resolved,
+    filled: Option<u64>,
+    ignored_fields: &[String],
+) -> Vec<MissingSignal> {
     let mut out = Vec::new();
     for n in needs(resolved.preset) {
         let mut unmapped = Vec::new();
@@ -172,9 +231,19 @@ pub fn missing_signals(resolved: &Resolved, filled: Option<u64>) -> Vec<MissingS
         if !unmapped.is_empty() {
             why.push(format!("no {} mapped", any_of_text(&unmapped)));
         }
+        let (unusable, empty): (Vec<&str>, Vec<&str>) = empty
+            .into_iter()
+            .partition(|f| ignored_fields.iter().any(|i| i == f));
         if !empty.is_empty() {
             let verb = if empty.len() == 1 { "is" } else { "are" };
             why.push(format!("{} {verb} empty in every row", all_of_text(&empty)));
+        }
+        if !unusable.is_empty() {
+            let verb = if unusable.len() == 1 { "has" } else { "have" };
+            why.push(format!(
+                "{} {verb} no usable value (every one was ignored: see the ignored signals)",
+                all_of_text(&unusable)
+            ));
         }
         out.push(MissingSignal {
             rule: n.rule.to_string(),

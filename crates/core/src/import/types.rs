@@ -10,17 +10,21 @@ pub enum ImportPreset {
     #[default]
     /// click_id, clicked_at, affiliate_id, sub1..sub5, ip, user_agent, country, landing_url → clicks.
     Clicks,
-    /// player_id, registration_date, country, btag, promo_code, click_id, currency, ip → players.
+    /// player_id, registration_date, country, btag, promo_code, click_id, currency, ip, email, device_id,
+    /// ip_country → players. The email is kept only as the hash of its normalized form; the registration IP's
+    /// country feeds the geo rule.
     Registrations,
     /// player_id, date, currency, deposits, withdrawals, bets, wins, bonuses, chargebacks, fees → daily activity.
     Activity,
-    /// deposit_id, player_id, amount, currency, occurred_at, is_ftd → money movements.
+    /// deposit_id, player_id, amount, currency, occurred_at, is_ftd, payment_hash → money movements.
     Deposits,
     /// claim_id, affiliate_id, player_id, click_id, registration_date, ftd_date, ftd_amount, currency → an
     /// affiliate's claims (their own report, matched against the tracker and the operator).
     Claims,
-    /// affiliate_id, name, parent_id, email, country, manager → the program's affiliates and sub-affiliates
-    /// (sub-IBs): a parent is listed before its children (or known already); email is kept only as its hash.
+    /// affiliate_id, name, parent_id, email, country, manager, office_ips, payout_instrument → the program's
+    /// affiliates and sub-affiliates (sub-IBs): a parent is listed before its children (or known already). The
+    /// email, office IPs and payout instrument become the affiliate's own identifiers (self-referral); the email
+    /// and a raw instrument are kept only as hashes.
     Affiliates,
     /// symbol, contract_size, digits, group → Forex symbols: the contract size measures deals' volumes, the group
     /// is what per-group rebate plans name.
@@ -34,10 +38,18 @@ pub enum ImportPreset {
     /// conversion_id, affiliate_id, converted_at, status, payout, revenue, currency, event, click_id, player_id,
     /// order_id, sub1, country → a tracker's conversions delivered as a file (arrival = batch).
     Conversions,
+    /// withdrawal_id, player_id, amount, currency, occurred_at, payment_hash → money movements of kind
+    /// withdrawal (the amount is stored positive whichever sign the file writes).
+    Withdrawals,
+    /// bonus_id, player_id, amount, currency, occurred_at → money movements of kind bonus (bonus grants).
+    Bonuses,
+    /// ip_from, ip_to, country → a GeoIP table: every address from ip_from to ip_to is in the country (ip_to
+    /// empty: ip_from alone, or a CIDR block `203.0.113.0/24`). Ranges may not overlap.
+    IpCountries,
 }
 
 impl ImportPreset {
-    pub const ALL: [ImportPreset; 10] = [
+    pub const ALL: [ImportPreset; 13] = [
         Self::Clicks,
         Self::Registrations,
         Self::Activity,
@@ -48,6 +60,9 @@ impl ImportPreset {
         Self::Accounts,
         Self::Deals,
         Self::Conversions,
+        Self::Withdrawals,
+        Self::Bonuses,
+        Self::IpCountries,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +77,9 @@ impl ImportPreset {
             Self::Accounts => "accounts",
             Self::Deals => "deals",
             Self::Conversions => "conversions",
+            Self::Withdrawals => "withdrawals",
+            Self::Bonuses => "bonuses",
+            Self::IpCountries => "ip_countries",
         }
     }
 
@@ -123,6 +141,29 @@ pub struct ImportPreview {
     pub rows: Vec<PreviewRow>,
     /// Detection rules the file cannot feed: each field they need is unmapped or empty in every row of the file.
     pub missing_signals: Vec<MissingSignal>,
+    /// Signal values of the previewed rows that the import would ignore (the rows import all the same).
+    #[serde(default)]
+    pub ignored_signals: Vec<IgnoredSignal>,
+}
+
+/// Values of one field that a run read and ignored as a signal, for one reason: placeholder device ids
+/// (`unknown`, all zeros), emails that are not addresses, IPs in private or reserved ranges, countries that are
+/// none. The rows were imported; only these values were left out, so they cannot link unrelated players.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IgnoredSignal {
+    /// The preset's field (`device_id`, `email`, `ip`, `office_ips`, …).
+    pub field: String,
+    /// `placeholder`, `not_an_address`, `private_ip`, `not_an_ip` or `not_a_country`.
+    pub reason: String,
+    #[ts(type = "number")]
+    pub count: i64,
+    /// The first value ignored, as the file wrote it (empty for emails: an address is never repeated back).
+    pub example: String,
+    /// The file row it was in (spreadsheet numbering).
+    #[ts(type = "number")]
+    pub first_row: i64,
+    /// For people, e.g. `device_id: 1,204 placeholder values ignored (first: 'unknown', row 3)`.
+    pub message: String,
 }
 
 /// A detection rule that cannot run on what a file brings: every field it needs from this preset is unmapped
@@ -169,6 +210,10 @@ pub struct ImportRunSummary {
     /// file, which judge by the mapping alone); empty in the list of past runs.
     #[serde(default)]
     pub missing_signals: Vec<MissingSignal>,
+    /// Signal values the run ignored, per field and reason, counted over every row it wrote (kept with the run,
+    /// so a resumed run and the list of past runs show them too).
+    #[serde(default)]
+    pub ignored_signals: Vec<IgnoredSignal>,
 }
 
 /// A quarantined row of an import run.

@@ -4,7 +4,7 @@
 //! Inserts are idempotent on natural keys (`ON CONFLICT DO NOTHING` on click id, player id, deposit id; activity
 //! is upserted on (player, day) only when a value changed), so a chunk written twice changes nothing.
 
-use super::rows::{ActivityRow, AffiliateFileRow, ClaimRow, Row};
+use super::rows::{ActivityRow, AffiliateFileRow, ClaimRow, MoneyRow, PlayerRow, Row};
 use super::write_forex::{self, DealTickets};
 use crate::ingest::raw::{self, RawPayload};
 use crate::ingest::records::{DepositRecord, PlayerRecord};
@@ -24,6 +24,9 @@ pub struct BadRow {
     pub end: u64,
     pub column: Option<String>,
     pub reason: String,
+    /// The row's bytes to keep instead of the file's, when they had to be redacted (emails: see
+    /// [`super::parse`]).
+    pub redacted: Option<Vec<u8>>,
 }
 
 /// Consecutive rows of the file, parsed, with their exact bytes.
@@ -43,6 +46,8 @@ pub struct Chunk {
     /// The fields detection needs seen filled so far in the run's rows, this chunk's included
     /// ([`super::signals::FilledFields`]).
     pub filled: u64,
+    /// Signal values the chunk's rows ignored ([`super::clean`]); added to the run's in the chunk's transaction.
+    pub ignored: super::clean::IgnoredCounts,
 }
 
 impl Chunk {
@@ -138,6 +143,8 @@ pub struct ChunkWriter {
     created: Vec<String>,
     /// Deal ids of this run, to refuse one listed twice.
     deals: DealTickets,
+    /// The file's name: where a GeoIP range or an affiliate's identifier came from.
+    pub file_name: String,
 }
 
 impl ChunkWriter {
@@ -162,6 +169,7 @@ impl ChunkWriter {
             affiliates: FastMap::default(),
             created: Vec::new(),
             deals: DealTickets::default(),
+            file_name: String::new(),
         }
     }
 
@@ -202,6 +210,7 @@ impl ChunkWriter {
         };
         let mut out = ChunkOutcome::default();
         let mut late_bad: Vec<(u64, Option<String>, String)> = Vec::new();
+        let mut ranges = 0u64;
         if matches!(chunk.rows.first(), Some((_, Row::Click(_)))) {
             out.ok = self.clicks(tx, raw_id, chunk)?;
         }
@@ -210,32 +219,23 @@ impl ChunkWriter {
                 // Written above, all at once.
                 Row::Click(_) => continue,
                 Row::Player(p) => {
-                    let rec = PlayerRecord {
-                        external_id: p.player_id.clone(),
-                        brand: String::new(),
-                        currency: p
-                            .currency
-                            .clone()
-                            .unwrap_or_else(|| self.program_currency.clone()),
-                        registered_at_ms: p.registered_at_ms,
-                        country: p.country.clone(),
-                        click_id: p.click_id.clone(),
-                        btag: p.btag.clone(),
-                        promo_code: p.promo_code.clone(),
-                        // The IP is filled in below only where none is known; the file has no device or email.
-                        ip: String::new(),
-                        ip_country: String::new(),
-                        device_id: String::new(),
-                        email_hash: None,
-                    };
-                    upsert::upsert_player(tx, &page, raw_id, &rec)?;
-                    if !p.ip.is_empty() {
-                        tx.prepare_cached("UPDATE players SET ip = ?3 WHERE program_id = ?1 AND external_id = ?2 AND ip = ''")?
-                            .execute(params![self.program_id, p.player_id, p.ip])?;
-                    }
+                    self.player(tx, &page, raw_id, p)?;
                     None
                 }
                 Row::Activity(a) => self.activity(tx, raw_id, a)?.map(on_player),
+                Row::Money(m) => self.money(tx, &page, raw_id, m)?,
+                Row::IpRange(r) => {
+                    let origin = super::ipgeo::RangeOrigin {
+                        run_id: self.run_id,
+                        row: *row,
+                        file_name: &self.file_name,
+                    };
+                    let refused = super::ipgeo::insert_range(tx, r, &origin)?;
+                    if refused.is_none() {
+                        ranges += 1;
+                    }
+                    refused.map(|reason| (Some("ip_from".to_string()), reason))
+                }
                 Row::Claim(c) => self.claim(tx, raw_id, c)?.map(on_player),
                 Row::Affiliate(a) => self
                     .affiliate_row(tx, a)?
@@ -254,7 +254,7 @@ impl ChunkWriter {
                         currency: d.currency.clone(),
                         occurred_at_ms: d.occurred_at_ms,
                         is_ftd: d.is_ftd,
-                        payment_hash: None,
+                        payment_hash: d.payment_hash.clone(),
                     };
                     match upsert::upsert_deposit(tx, &page, raw_id, &rec)? {
                         Ok(_) => None,
@@ -271,7 +271,10 @@ impl ChunkWriter {
             }
         }
         for b in &chunk.bad {
-            let bytes = slice(chunk, b.start, b.end);
+            let bytes = match &b.redacted {
+                Some(r) => r.as_slice(),
+                None => slice(chunk, b.start, b.end),
+            };
             self.quarantine(
                 tx,
                 &page,
@@ -286,6 +289,19 @@ impl ChunkWriter {
             self.quarantine(tx, &page, raw_id, *row, column.as_deref(), reason, b"")?;
         }
         out.quarantined = (chunk.bad.len() + late_bad.len()) as u64;
+        if ranges > 0 {
+            // Players already known get their IP's country from the new ranges (see `ipgeo`).
+            super::ipgeo::fill_ip_countries(tx, None)?;
+        }
+        if !chunk.ignored.is_empty() {
+            let stored: String = tx
+                .prepare_cached("SELECT ignored_json FROM import_runs WHERE id = ?1")?
+                .query_row([self.run_id], |r| r.get(0))?;
+            let mut all = super::clean::IgnoredCounts::from_json(&stored);
+            all.merge(&chunk.ignored);
+            tx.prepare_cached("UPDATE import_runs SET ignored_json = ?2 WHERE id = ?1")?
+                .execute(params![self.run_id, all.to_json()])?;
+        }
         tx.prepare_cached(
             "UPDATE import_runs SET checkpoint_offset = ?2, checkpoint_row = ?3, rows_ok = rows_ok + ?4,
                     rows_quarantined = rows_quarantined + ?5 WHERE id = ?1",
@@ -482,6 +498,138 @@ impl ChunkWriter {
                  manager = CASE WHEN excluded.manager = '' THEN affiliates.manager ELSE excluded.manager END",
         )?
         .execute(params![self.program_id, a.id, a.name, parent_id, a.email_hash, a.country, a.manager, self.now_ms])?;
+        let affiliate_id: i64 = tx
+            .prepare_cached("SELECT id FROM affiliates WHERE program_id = ?1 AND external_id = ?2")?
+            .query_row(params![self.program_id, a.id], |r| r.get(0))?;
+        let mut ids: Vec<(&str, &str, &str)> = Vec::new();
+        if let Some(h) = &a.email_hash {
+            ids.push(("email_hash", h, &a.email_hint));
+        }
+        for ip in &a.office_ips {
+            ids.push(("ip", ip, ip));
+        }
+        if let Some((v, hint)) = &a.payout {
+            ids.push(("payment_hash", v, hint));
+        }
+        for (kind, value, hint) in ids {
+            crate::attribution::identifiers::insert(
+                tx,
+                affiliate_id,
+                kind,
+                value,
+                hint,
+                ("file", &self.file_name),
+                self.now_ms,
+            )?;
+        }
+        Ok(None)
+    }
+
+    /// A registration: the player upserted as the connectors do; the file's identifiers (IP, device, email hash)
+    /// fill in what is not known yet, never replacing what another source said; the IP's country, given or found
+    /// in the GeoIP ranges, is recorded for the geo rule.
+    fn player(
+        &mut self,
+        tx: &Transaction<'_>,
+        page: &PageContext<'_>,
+        raw_id: i64,
+        p: &PlayerRow,
+    ) -> StoreResult<()> {
+        let rec = PlayerRecord {
+            external_id: p.player_id.clone(),
+            brand: String::new(),
+            currency: p
+                .currency
+                .clone()
+                .unwrap_or_else(|| self.program_currency.clone()),
+            registered_at_ms: p.registered_at_ms,
+            country: p.country.clone(),
+            click_id: p.click_id.clone(),
+            btag: p.btag.clone(),
+            promo_code: p.promo_code.clone(),
+            // Filled in below, only where nothing is known yet.
+            ip: String::new(),
+            ip_country: String::new(),
+            device_id: String::new(),
+            email_hash: None,
+        };
+        upsert::upsert_player(tx, page, raw_id, &rec)?;
+        if !p.ip.is_empty() || !p.device_id.is_empty() || p.email_hash.is_some() {
+            tx.prepare_cached(
+                "UPDATE players SET ip = CASE WHEN ip = '' THEN ?3 ELSE ip END,
+                        device_id = CASE WHEN device_id = '' THEN ?4 ELSE device_id END,
+                        email_hash = COALESCE(email_hash, ?5)
+                 WHERE program_id = ?1 AND external_id = ?2
+                   AND ((ip = '' AND ?3 <> '') OR (device_id = '' AND ?4 <> '') OR (email_hash IS NULL AND ?5 IS NOT NULL))",
+            )?
+            .execute(params![self.program_id, p.player_id, p.ip, p.device_id, p.email_hash])?;
+        }
+        if !p.ip.is_empty() {
+            if p.ip_country.is_empty() {
+                super::ipgeo::fill_ip_countries(tx, Some(std::slice::from_ref(&p.ip)))?;
+            } else {
+                super::ipgeo::record_ip_country(tx, &p.ip, &p.ip_country)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A withdrawal or a bonus grant of a known player; the same id again may only fill in a withdrawal's payment
+    /// hash, and an id already used by another kind of movement is refused (the operator's id spaces collided).
+    fn money(
+        &mut self,
+        tx: &Transaction<'_>,
+        page: &PageContext<'_>,
+        raw_id: i64,
+        m: &MoneyRow,
+    ) -> StoreResult<Option<write_forex::Refusal>> {
+        let player: Option<i64> = tx
+            .prepare_cached("SELECT id FROM players WHERE program_id = ?1 AND external_id = ?2")?
+            .query_row(params![self.program_id, m.player_id], |r| r.get(0))
+            .optional()?;
+        let Some(player_id) = player else {
+            return Ok(Some(on_player(format!(
+                "player '{}' is unknown; import the registrations first",
+                m.player_id
+            ))));
+        };
+        let inserted = tx
+            .prepare_cached(
+                "INSERT INTO money_movements (program_id, external_id, player_id, kind, amount_micros, currency,
+                                              occurred_at_ms, day, is_ftd, raw_id, payment_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)
+                 ON CONFLICT (program_id, external_id) DO NOTHING",
+            )?
+            .execute(params![self.program_id, m.id, player_id, m.kind, m.amount_micros, m.currency,
+                             m.occurred_at_ms, page.day(m.occurred_at_ms)?, raw_id, m.payment_hash])?;
+        if inserted > 0 {
+            return Ok(None);
+        }
+        let (kind, hash): (String, Option<String>) = tx
+            .prepare_cached(
+                "SELECT kind, payment_hash FROM money_movements WHERE program_id = ?1 AND external_id = ?2",
+            )?
+            .query_row(params![self.program_id, m.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let id_field = if m.kind == "bonus" {
+            "bonus_id"
+        } else {
+            "withdrawal_id"
+        };
+        if kind != m.kind {
+            return Ok(Some((
+                Some(id_field.to_string()),
+                format!(
+                    "id '{}' is already a {kind} of this program; the {} is left out",
+                    m.id, m.kind
+                ),
+            )));
+        }
+        if m.payment_hash.is_some() && hash != m.payment_hash {
+            tx.prepare_cached(
+                "UPDATE money_movements SET payment_hash = ?3 WHERE program_id = ?1 AND external_id = ?2",
+            )?
+            .execute(params![self.program_id, m.id, m.payment_hash])?;
+        }
         Ok(None)
     }
 

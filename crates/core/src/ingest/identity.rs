@@ -19,10 +19,39 @@ pub fn normalize_email(email: &str) -> Option<String> {
         "gmail.com" | "googlemail.com" => (local.replace('.', ""), "gmail.com"),
         _ => (local.to_string(), domain),
     };
-    if local.is_empty() || domain.is_empty() || local.contains('@') {
+    if local.is_empty() || domain.is_empty() || local.contains('@') || !is_mailbox(&local, domain) {
         return None;
     }
     Some(format!("{local}@{domain}"))
+}
+
+/// Whether a (lower-cased) local part and domain can be a mailbox on the Internet: no spaces, quotes, brackets or
+/// control characters; a domain of at least two dot-separated labels of letters, digits and inner hyphens, the last
+/// not all digits (`a@b`, `john smith@x.com`, `a@b..com`, `a@1.2.3.4` are no mailbox). Length per RFC 5321.
+fn is_mailbox(local: &str, domain: &str) -> bool {
+    let bad = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | ']' | '\\' | '@'
+            )
+    };
+    if local.len() > 64 || local.len() + domain.len() > 253 || local.chars().any(bad) {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && !labels
+            .last()
+            .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The hash stored for an email: hex SHA-256 of its normalized form; `None` when it is not an address.
@@ -58,7 +87,19 @@ mod tests {
 
     #[test]
     fn not_an_address_has_no_hash() {
-        for bad in ["", "no-at-sign", "@example.com", "+tag@example.com", "a@"] {
+        for bad in [
+            "",
+            "no-at-sign",
+            "@example.com",
+            "+tag@example.com",
+            "a@",
+            "a@b",
+            "john smith@gmail.com",
+            "a@b..com",
+            "a@-x.com",
+            "a@1.2.3.4",
+            "<a@b.com>",
+        ] {
             assert_eq!(email_hash(bad), None, "{bad:?}");
         }
     }

@@ -4,11 +4,14 @@
 use super::catalog::Op;
 use super::context::Ctx;
 use crate::api::{
-    AffiliateDetail, AffiliateRequest, AffiliatesPage, ApiError, AttributionRulesView,
-    AttributionRunSummary, DashboardQuery, ErrorCode, MultiTouchReport, MultiTouchRequest, Period,
-    PlayerExplanation, PromoCodeRequest, SaveRulesRequest, SaveRulesResult,
+    AffiliateDetail, AffiliateIdentifier, AffiliateIdentifierRequest, AffiliateRequest,
+    AffiliatesPage, ApiError, AttributionRulesView, AttributionRunSummary, DashboardQuery,
+    ErrorCode, MultiTouchReport, MultiTouchRequest, Period, PlayerExplanation, PromoCodeRequest,
+    SaveRulesRequest, SaveRulesResult,
 };
-use crate::attribution::{affiliates, explain, promo, report, versions, AttributionError};
+use crate::attribution::{
+    affiliates, explain, identifiers, promo, report, versions, AttributionError,
+};
 use crate::dashboard::{refresh_rollups, resolve_period};
 use crate::programs::Program;
 
@@ -113,6 +116,35 @@ pub fn set_promo_code(cx: &Ctx, req: PromoCodeRequest) -> Result<(), ApiError> {
         promo::set(tx, p.id, &req.code, &req.affiliate, req.valid_from.as_deref(), req.valid_to.as_deref(), stamp.at_ms)?;
         stamp.record(tx, "promo_code", &crate::attribution::facts::normalize_promo(&req.code), &serde_json::json!({"affiliate": req.affiliate.trim(), "valid_from": req.valid_from, "valid_to": req.valid_to}))?;
         Ok(())
+    })?)
+}
+
+/// Adds one of an affiliate's own identifiers (self-referral); one audit entry naming the affiliate, the kind and
+/// the value as stored (a hash for an email or a raw instrument, never what was typed).
+pub fn add_affiliate_identifier(
+    cx: &Ctx,
+    req: AffiliateIdentifierRequest,
+) -> Result<AffiliateIdentifier, ApiError> {
+    let a = cx.allow_request(Op::AddAffiliateIdentifier, &req)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    Ok(cx.workspace().store().write(|tx| -> Result<AffiliateIdentifier, AttributionError> {
+        let added = identifiers::add(tx, p.id, &req.affiliate, &req.kind, &req.value, &stamp.actor, stamp.at_ms)?;
+        stamp.record(tx, "affiliate", req.affiliate.trim(), &serde_json::json!({"added": {"kind": added.kind, "value": added.value, "hint": added.hint}}))?;
+        Ok(added)
+    })?)
+}
+
+/// Removes one of an affiliate's own identifiers; one audit entry naming what was removed.
+pub fn remove_affiliate_identifier(
+    cx: &Ctx,
+    req: AffiliateIdentifierRequest,
+) -> Result<AffiliateIdentifier, ApiError> {
+    let a = cx.allow_request(Op::RemoveAffiliateIdentifier, &req)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    Ok(cx.workspace().store().write(|tx| -> Result<AffiliateIdentifier, AttributionError> {
+        let removed = identifiers::remove(tx, p.id, &req.affiliate, &req.kind, &req.value)?;
+        stamp.record(tx, "affiliate", req.affiliate.trim(), &serde_json::json!({"removed": {"kind": removed.kind, "value": removed.value, "hint": removed.hint, "origin": removed.origin}}))?;
+        Ok(removed)
     })?)
 }
 

@@ -189,6 +189,11 @@ operations! {
     MultiTouchReport = "multi_touch_report", Access::Needs(View), Read, true;
     /// Assign a promo code to an affiliate.
     SetPromoCode = "set_promo_code", Access::Needs(ManageAttribution), Write, true;
+    /// Add one of an affiliate's own identifiers (email, office IP, payout instrument, device) that self-referral
+    /// compares their players against; an email or a raw instrument is kept only as its hash.
+    AddAffiliateIdentifier = "add_affiliate_identifier", Access::Needs(ManageAttribution), Write, true;
+    /// Remove one of an affiliate's own identifiers.
+    RemoveAffiliateIdentifier = "remove_affiliate_identifier", Access::Needs(ManageAttribution), Write, true;
     /// Re-decide every player not yet locked by an FTD.
     RunAttribution = "run_attribution", Access::Needs(ManageAttribution), Write, true;
     // ---- Commission ----------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ pub enum Permission {
     /// Sync sources and import files.
     #[serde(rename = "data.ingest")]
     IngestData,
-    /// Attribution rules, promo codes, attribution runs.
+    /// Attribution rules, promo codes, affiliates' own identifiers, attribution runs.
     #[serde(rename = "attribution.manage")]
     ManageAttribution,
     /// Commission plans and their assignments.
@@ -184,7 +184,9 @@ impl Permission {
                 "configure tracker, operator and postback sources; run the postback listener"
             }
             Permission::IngestData => "sync sources and import files",
-            Permission::ManageAttribution => "attribution rules, promo codes, attribution runs",
+            Permission::ManageAttribution => {
+                "attribution rules, promo codes, affiliates' own identifiers (self-referral), attribution runs"
+            }
             Permission::ManagePlans => "commission plans and their assignments",
             Permission::ComputeCommission => "compute a period's commission into the ledger",
             Permission::ClosePeriods => {

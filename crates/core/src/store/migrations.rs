@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0021_dashboard_rollups.sql"),
     migration!("0022_fx_daily.sql"),
     migration!("0023_flag_revisions.sql"),
+    migration!("0024_signal_imports.sql", rebuilds),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

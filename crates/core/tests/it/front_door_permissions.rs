@@ -142,6 +142,16 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::SetPromoCode => {
             ops::attribution::set_promo_code(cx, PromoCodeRequest::default()).map(drop)
         }
+        Op::AddAffiliateIdentifier => ops::attribution::add_affiliate_identifier(
+            cx,
+            affops_core::api::AffiliateIdentifierRequest::default(),
+        )
+        .map(drop),
+        Op::RemoveAffiliateIdentifier => ops::attribution::remove_affiliate_identifier(
+            cx,
+            affops_core::api::AffiliateIdentifierRequest::default(),
+        )
+        .map(drop),
         Op::RunAttribution => ops::attribution::run_attribution(cx).map(drop),
         Op::ListPlans => ops::commission::list_plans(cx).map(drop),
         Op::PlanDetail => ops::commission::plan_detail(cx, "none".into()).map(drop),

@@ -498,7 +498,8 @@ fn an_import_leaves_the_rollups_current() {
 
 /// Affiliates from a file (issue 15): sub-affiliates (sub-IBs) under their parents, the email kept only as its
 /// hash, country and manager; every bad row quarantined naming why — unknown parent, its own parent, a cycle, a
-/// bad email or country, a missing name — and a second file brings known affiliates up to date.
+/// bad country, a missing name — an email that is no address ignored as a signal (the affiliate imported, the
+/// value counted: issue 12), and a second file brings known affiliates up to date.
 #[test]
 fn an_affiliates_file_builds_the_tree_and_quarantines_what_cannot_hold() {
     let dir = tempfile::tempdir().unwrap();
@@ -523,7 +524,16 @@ fn an_affiliates_file_builds_the_tree_and_quarantines_what_cannot_hold() {
         &ImportOptions::new("affiliates-file", preset(ImportPreset::Affiliates), clock()),
     )
     .unwrap();
-    assert_eq!((s.rows_ok, s.rows_quarantined), (3, 5), "{s:?}");
+    assert_eq!((s.rows_ok, s.rows_quarantined), (4, 4), "{s:?}");
+    assert_eq!(
+        s.ignored_signals
+            .iter()
+            .map(|i| (i.field.as_str(), i.reason.as_str(), i.count, i.first_row))
+            .collect::<Vec<_>>(),
+        [("email", "not_an_address", 1, 7)],
+        "{:?}",
+        s.ignored_signals
+    );
     let page = import::list_quarantine(&store, s.id, &QuarantineFilter::default(), 0, 100).unwrap();
     let reasons: Vec<String> = page
         .rows
@@ -533,7 +543,6 @@ fn an_affiliates_file_builds_the_tree_and_quarantines_what_cannot_hold() {
     let expect = [
         "5 parent '99' is unknown in this program",
         "6 affiliate '14' is named as its own parent",
-        "7 'not-an-address' is not an email address",
         "8 'GERMANY' is not a two-letter country code",
         "9 is empty: an affiliate needs a name",
     ];
@@ -564,7 +573,8 @@ fn an_affiliates_file_builds_the_tree_and_quarantines_what_cannot_hold() {
         [
             t("10", "", "CY", "Max", true),
             t("11", "10", "DE", "", true),
-            t("12", "11", "", "Max", false)
+            t("12", "11", "", "Max", false),
+            t("15", "10", "", "", false)
         ]
     );
     // The same normalized address hashes alike wherever it comes from (self-referral checks compare hashes).

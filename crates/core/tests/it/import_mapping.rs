@@ -28,8 +28,8 @@ fn messages(w: &[MissingSignal]) -> Vec<&str> {
 
 /// A tracker export whose id and time columns are named otherwise; everything else under the preset's names.
 const CLICKS: &str = "id,time,affiliate_id,sub1,ip,country,landing_url\n\
-    c1,2026-10-01 10:00:00,7,s1,10.0.0.1,DE,https://a.example/\n\
-    c2,2026-10-01 10:05:00,7,s2,10.0.0.2,DE,https://a.example/\n";
+    c1,2026-10-01 10:00:00,7,s1,85.0.0.1,DE,https://a.example/\n\
+    c2,2026-10-01 10:05:00,7,s2,85.0.0.2,DE,https://a.example/\n";
 
 #[test]
 fn a_partial_map_keeps_same_named_columns_and_const_clears_one() {
@@ -47,7 +47,7 @@ fn a_partial_map_keeps_same_named_columns_and_const_clears_one() {
     assert_eq!(
         count(
             &store,
-            "SELECT COUNT(*) FROM clicks WHERE ip LIKE '10.0.0.%' AND sub1 LIKE 's_' AND country = 'DE'
+            "SELECT COUNT(*) FROM clicks WHERE ip LIKE '85.0.0.%' AND sub1 LIKE 's_' AND country = 'DE'
                AND landing_url <> '' AND affiliate_id IS NOT NULL"
         ),
         2,
@@ -120,8 +120,8 @@ fn the_summary_names_the_rules_a_file_cannot_feed() {
     assert_eq!(
         messages(&s.missing_signals)[..3],
         [
-            "multi-accounting cannot run: no ip mapped",
-            "self-referral cannot run: no ip mapped",
+            "multi-accounting cannot run: no device_id, email or ip mapped",
+            "self-referral cannot run: no device_id, email or ip mapped",
             "click injection cannot run: no click_id mapped",
         ]
     );
@@ -153,8 +153,8 @@ fn the_summary_names_the_rules_a_file_cannot_feed() {
     assert_eq!(
         messages(&s.missing_signals),
         [
-            "multi-accounting cannot run: ip is empty in every row",
-            "self-referral cannot run: ip is empty in every row",
+            "multi-accounting cannot run: no device_id or email mapped; ip is empty in every row",
+            "self-referral cannot run: no device_id or email mapped; ip is empty in every row",
             "click injection cannot run: click_id is empty in every row",
             "geo mismatch cannot run: click_id is empty in every row",
         ]
@@ -166,7 +166,7 @@ fn the_summary_names_the_rules_a_file_cannot_feed() {
     let full = write(
         dir.path(),
         "full.csv",
-        "player_id,registration_date,country,click_id,ip\np5,2026-10-01,DE,,\np6,2026-10-01,DE,k6,10.0.0.6\n",
+        "player_id,registration_date,country,click_id,ip\np5,2026-10-01,DE,,\np6,2026-10-01,DE,k6,85.0.0.6\n",
     );
     let p = import::preview_file(&full, &map(ids, &[]), chrono_tz::UTC, 1).unwrap();
     assert!(

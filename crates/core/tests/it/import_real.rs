@@ -225,3 +225,71 @@ proptest! {
         }
     }
 }
+
+/// The public GeoIP table (ranges of integer-encoded IPv4 addresses to country names) through the `ip_countries`
+/// preset: spreadsheet-rounded bounds (`1.02E+09`, which also made ranges overlap and two run backwards), region
+/// rows (`European Union`) and a truncated name (`Can`) are quarantined with their reason; every other range is
+/// stored, none overlapping; the e-commerce file's signup IPs (integer-encoded, `732758368.8`) then get their
+/// countries for the geo rule.
+#[test]
+fn the_public_geoip_table_imports_as_ranges() {
+    let (Some(table), Some(shop)) = (
+        shared_file("IpAddress_to_Country.csv"),
+        shared_file("ecommerce_fraud_data_subset.csv"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::import::store_with_program(dir.path());
+    let m = import::parse_pairs(
+        ImportPreset::IpCountries,
+        &pairs(&[
+            "lower_bound_ip_address=ip_from",
+            "upper_bound_ip_address=ip_to",
+        ]),
+    )
+    .unwrap();
+    let s = import::import_file(&store, &table, &ImportOptions::new("geoip", m, clock())).unwrap();
+    assert_eq!(
+        (s.rows_ok, s.rows_quarantined),
+        (103_895 - 8 - 283 - 1, 8 + 283 + 1),
+        "{s:?}"
+    );
+    let q = import::list_quarantine(&store, s.id, &QuarantineFilter::default(), 0, 1000).unwrap();
+    let why = |needle: &str| q.rows.iter().filter(|r| r.reason.contains(needle)).count();
+    assert_eq!(why("scientific notation"), 8);
+    assert_eq!(why("'European Union' is not a country"), 283);
+    assert_eq!(why("'Can' is not a country"), 1);
+    assert_eq!(
+        why("overlaps"),
+        0,
+        "the rounded rows were the ones that overlapped"
+    );
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM ip_country_ranges WHERE country = 'AU' AND first_ip = '1.0.0.0' AND last_ip = '1.0.0.255'"),
+        1
+    );
+    let mut regs = import::parse_pairs(
+        ImportPreset::Registrations,
+        &pairs(&[
+            "user_id=player_id",
+            "signup_time=registration_date",
+            "ip_address=ip",
+            "device_id=device_id",
+        ]),
+    )
+    .unwrap();
+    regs.date_format = Some("mdy_hm".into());
+    let r = import::import_file(&store, &shop, &ImportOptions::new("shop", regs, clock())).unwrap();
+    assert_eq!((r.rows_ok, r.rows_quarantined), (30_190, 0));
+    let located = count(
+        &store,
+        "SELECT COUNT(*) FROM players p JOIN ip_countries g ON g.ip = p.ip AND g.country <> ''",
+    );
+    assert!(located > 20_000, "{located} of 30,190 signup IPs located");
+    assert!(
+        r.ignored_signals.is_empty(),
+        "real device ids and integer-encoded IPs are signals: {:?}",
+        r.ignored_signals
+    );
+}

@@ -84,6 +84,7 @@ mod fx;
 mod import;
 mod import_mapping;
 mod import_real;
+mod import_signals;
 mod migrations;
 mod payouts;
 mod payouts_pdf;

@@ -106,11 +106,11 @@ import type {
   ProgramSummary,
   Progress,
   PromoCodeRequest,
+  AffiliateIdentifier,
+  AffiliateIdentifierRequest,
   QualificationChecklist,
   QualificationRequest,
   QuarantineExportRequest,
-  AffiliateIdentifier,
-  AffiliateIdentifierRequest,
   QuarantinePage,
   QuarantineRequest,
   ReconExportRequest,
@@ -256,13 +256,13 @@ export interface Backend {
   multiTouchReport(request: MultiTouchRequest): Promise<MultiTouchReport>;
   /** Assigns a promo code to an affiliate (replacing an earlier owner); applies at the next attribution run. */
   setPromoCode(request: PromoCodeRequest): Promise<void>;
-  /** (Re)decides every player not yet locked by an FTD; idempotent. */
-  runAttribution(): Promise<AttributionRunSummary>;
-  // ---- Commission ----
   /** Adds one of an affiliate's own identifiers (email, office IP, payout instrument, device) for self-referral. */
   addAffiliateIdentifier(request: AffiliateIdentifierRequest): Promise<AffiliateIdentifier>;
   /** Removes one of an affiliate's own identifiers (the value as listed, or as typed). */
   removeAffiliateIdentifier(request: AffiliateIdentifierRequest): Promise<AffiliateIdentifier>;
+  /** (Re)decides every player not yet locked by an FTD; idempotent. */
+  runAttribution(): Promise<AttributionRunSummary>;
+  // ---- Commission ----
   listPlans(): Promise<PlanSummary[]>;
   planDetail(request: string): Promise<PlanDetail>;
   /** Validates a plan file's text (JSON or TOML) against the program without saving anything. */
@@ -478,6 +478,8 @@ export const tauriBackend: Backend = {
   saveAttributionRules: (request) => call('save_attribution_rules', { request }),
   multiTouchReport: (request) => call('multi_touch_report', { request }),
   setPromoCode: (request) => call('set_promo_code', { request }),
+  addAffiliateIdentifier: (request) => call('add_affiliate_identifier', { request }),
+  removeAffiliateIdentifier: (request) => call('remove_affiliate_identifier', { request }),
   runAttribution: () => call('run_attribution'),
 
   listPlans: () => call('list_plans'),
@@ -487,8 +489,6 @@ export const tauriBackend: Backend = {
   readPlanFile: (request) => call('read_plan_file', { request }),
   exportPlan: (request) => call('export_plan', { request }),
   previewPlan: (request) => call('preview_plan', { request }),
-  addAffiliateIdentifier: (request) => call('add_affiliate_identifier', { request }),
-  removeAffiliateIdentifier: (request) => call('remove_affiliate_identifier', { request }),
   assignPlan: (request) => call('assign_plan', { request }),
   listPeriods: () => call('list_periods'),
   computePeriod: (request) => call('compute_period', { request }),

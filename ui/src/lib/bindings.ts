@@ -1775,6 +1775,21 @@ half_life_hours: number, };
 
 export type PromoCodeRequest = { code: string, affiliate: string, valid_from?: string, valid_to?: string, };
 
+export type AffiliateIdentifierRequest = { 
+/**
+ * The affiliate's id in the tracker.
+ */
+affiliate: string, 
+/**
+ * `ip`, `email`, `payout_instrument` or `device_id` (the stored kinds `email_hash`, `payment_hash` too).
+ */
+kind: string, 
+/**
+ * To add: the address, email, IBAN/card number or instrument hash, or device id as typed (an email or a raw
+ * instrument is kept only as its hash). To remove: the value as listed, or as typed.
+ */
+value: string, };
+
 export type Decision = "confirm" | "dismiss";
 
 export type RuleSettingsRequest = { rule: string, settings: Array<string>, };
@@ -1809,21 +1824,6 @@ export type QuarantineRequest = { run_id: number, field?: string,
 /**
  * Text the reason contains.
  */
-export type AffiliateIdentifierRequest = { 
-/**
- * The affiliate's id in the tracker.
- */
-affiliate: string, 
-/**
- * `ip`, `email`, `payout_instrument` or `device_id` (the stored kinds `email_hash`, `payment_hash` too).
- */
-kind: string, 
-/**
- * To add: the address, email, IBAN/card number or instrument hash, or device id as typed (an email or a raw
- * instrument is kept only as its hash). To remove: the value as listed, or as typed.
- */
-value: string, };
-
 reason?: string, offset: number, 
 /**
  * At most 500.

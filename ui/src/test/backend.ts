@@ -258,7 +258,6 @@ export function fakeBackend(over: Partial<Backend> = {}, { programs: initial = P
     })),
     multiTouchReport: vi.fn(async () => multiTouch()),
     setPromoCode: vi.fn(async () => undefined),
-    runAttribution: vi.fn(async () => ({
     addAffiliateIdentifier: vi.fn(async (r) => ({
       kind: r.kind === 'email' ? 'email_hash' : r.kind === 'payout_instrument' ? 'payment_hash' : r.kind,
       value: r.value,
@@ -268,6 +267,7 @@ export function fakeBackend(over: Partial<Backend> = {}, { programs: initial = P
       added_at_ms: 0,
     })),
     removeAffiliateIdentifier: vi.fn(async (r) => ({ kind: r.kind, value: r.value, hint: '', origin: 'user', origin_ref: 'sam', added_at_ms: 0 })),
+    runAttribution: vi.fn(async () => ({
       examined: 553,
       changed: 12,
       locked: 4,

@@ -333,8 +333,8 @@ export function importPreview(over: Partial<ImportPreview> = {}): ImportPreview 
       },
     ],
     missing_signals: [],
-    ...over,
     ignored_signals: [],
+    ...over,
   };
 }
 
@@ -355,8 +355,8 @@ export function importRun(id: number, over: Partial<ImportRunSummary> = {}): Imp
     message: '',
     already_imported: false,
     missing_signals: [],
-    ...over,
     ignored_signals: [],
+    ...over,
   };
 }
 

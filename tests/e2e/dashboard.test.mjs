@@ -702,16 +702,20 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     await sleep(SETTLE_MS);
     await screenshot(browser, 'statement-drilldown.png');
 
-    // Flagged traffic: the demo's injected fraud is flagged; one flag opens its investigation.
+    // Flagged traffic: the demo's injected fraud is flagged, grouped by affiliate and rule; the viewer may not
+    // decide a group; one flag opens its investigation.
     await openScreen(browser, 'nav-flags', 'flags');
     const flagsState = await waitForAny(
       browser,
-      ['[data-testid=flag-row]', '[data-testid=flags-empty]'],
-      'the Flagged traffic screen showed neither flags nor its empty state',
+      ['[data-testid=group-row]', '[data-testid=flags-empty]'],
+      'the Flagged traffic screen showed neither flag groups nor its empty state',
     );
     await sleep(SETTLE_MS);
     await screenshot(browser, 'flags.png');
-    assert.equal(flagsState, '[data-testid=flag-row]', 'the demo world injects fraud, yet no flag is listed');
+    assert.equal(flagsState, '[data-testid=group-row]', 'the demo world injects fraud, yet no flag is listed');
+    await assertDenied(browser, '[data-testid=group-decide]', 'flags.decide', 'vera (viewer)');
+    await (await browser.$('[data-testid=queue-each]')).click();
+    await waitForAny(browser, ['[data-testid=flag-row]'], 'the queue flag by flag lists no flag');
     await (await browser.$('[data-testid=flag-open]')).click();
     await (await browser.$('[data-testid=investigation]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
     await waitForAny(browser, ['[data-testid=evidence]'], 'the investigation showed no evidence');
@@ -720,9 +724,32 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     await assertDenied(browser, '[data-testid=decision-submit]', 'flags.decide', 'vera (viewer)');
 
 
-    // ---- ana, the analyst: confirms a flag and reconciles; may not close a period ---------------------------
+    // ---- ana, the analyst: dismisses a group with one comment, confirms a flag and reconciles; may not close a period
     await switchUser(browser, 'ana');
     await openScreen(browser, 'nav-flags', 'flags');
+    await waitForAny(browser, ['[data-testid=group-row]'], 'ana sees no flag group');
+    // The last group (least at stake): dismissed whole, from the keyboard; the CLI sees every one of its flags dismissed.
+    const groupRows = await browser.$$('[data-testid=group-row]');
+    const group = groupRows[groupRows.length - 1];
+    const groupRule = await group.getAttribute('data-rule');
+    const groupAffiliate = await group.getAttribute('data-affiliate');
+    await (await group.$('[data-testid=group-decide]')).click();
+    await (await browser.$('[data-testid=group-decision-form]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    await type(browser, 'group-comment', 'e2e: reviewed with the operator, legit');
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'flag-group-decision.png');
+    await (await browser.$('[data-testid=group-submit]')).click();
+    await waitForAny(browser, ['[data-testid=group-message]'], 'the group decision said nothing');
+    assert.match(await (await browser.$('[data-testid=group-message]')).getText(), /flags? of .* dismissed/);
+    const dismissed = parseJson(
+      'flags list',
+      await cli(['flags', 'list', '--status', 'dismissed', '--affiliate', groupAffiliate, '--json', '--data-dir', path.join(TMP, 'app')], 'ana'),
+    );
+    assert.ok(
+      dismissed.some((f) => f.rule === groupRule && f.status === 'dismissed'),
+      `the CLI lists no dismissed ${groupRule} flag of affiliate ${groupAffiliate} after the group decision`,
+    );
+    await (await browser.$('[data-testid=queue-each]')).click();
     await waitForAny(browser, ['[data-testid=flag-row]'], 'ana sees no flag');
     const flagRow = await browser.$('[data-testid=flag-row]');
     const flagId = await flagRow.getAttribute('data-flag-id');
@@ -980,6 +1007,8 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
     }
 
     await openScreen(browser, 'nav-flags', 'flags');
+    await assertDenied(browser, '[data-testid=group-decide]', 'flags.decide', 'fiona (finance)');
+    await (await browser.$('[data-testid=queue-each]')).click();
     await waitForAny(browser, ['[data-testid=flag-row]'], 'fiona sees no flag');
     await (await browser.$('[data-testid=flag-open]')).click();
     await assertDenied(browser, '[data-testid=decision-submit]', 'flags.decide', 'fiona (finance)');

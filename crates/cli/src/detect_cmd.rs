@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 
 use affops_core::api::{
-    ApiError, BacktestRequest, Decision, ErrorCode, FlagBulkDecisionInput, FlagDecisionInput,
-    FlagFilter, ReconExportRequest, ReconQuery, RuleSettingsRequest,
+    AllowEntry, AllowEntryInput, AllowRevokeInput, ApiError, BacktestRequest, Decision, ErrorCode,
+    FlagBulkDecisionInput, FlagDecisionInput, FlagFilter, ReconExportRequest, ReconQuery,
+    RuleSettingsRequest,
 };
 use affops_core::ops::{self, Ctx};
 use clap::{Subcommand, ValueEnum};
@@ -28,6 +29,9 @@ pub enum FraudCmd {
     /// The analyst queue.
     #[command(subcommand)]
     Flags(FlagsCmd),
+    /// The detection allow-list: IP ranges and sub-IDs established as legit (list, add, revoke)
+    #[command(subcommand)]
+    Allowlist(AllowlistCmd),
     /// Reconcile tracker conversions with operator FTDs for a month.
     Reconcile {
         /// YYYY-MM in the program's zone.
@@ -107,6 +111,44 @@ pub enum FlagsCmd {
     },
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AllowKindArg {
+    /// A CIDR block (100.64.0.0/16) or one address.
+    IpRange,
+    /// `AFFILIATE|SUB1`: the affiliate's tracker id and the sub-ID.
+    SubId,
+}
+
+#[derive(Subcommand)]
+pub enum AllowlistCmd {
+    /// Every entry, active first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Allow-list an IP range or a sub-ID, for one rule (`--rule`) or every rule that reads it.
+    Add {
+        #[arg(value_enum)]
+        kind: AllowKindArg,
+        value: String,
+        #[arg(long, default_value = "")]
+        rule: String,
+        #[arg(long)]
+        reason: String,
+        /// The (dismissed) flag the entry is made from.
+        #[arg(long)]
+        flag: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke an entry, saying why (it stays listed, revoked).
+    Revoke {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
 impl FraudCmd {
     pub fn json(&self) -> bool {
         match self {
@@ -116,7 +158,8 @@ impl FraudCmd {
                 | FlagsCmd::Groups { json, .. }
                 | FlagsCmd::Decide { json, .. },
             ) => *json,
-            Self::Evaluate(_) => false,
+            Self::Allowlist(AllowlistCmd::List { json } | AllowlistCmd::Add { json, .. }) => *json,
+            Self::Allowlist(AllowlistCmd::Revoke { .. }) | Self::Evaluate(_) => false,
         }
     }
 }
@@ -346,6 +389,7 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 }
             }
         }
+        FraudCmd::Allowlist(cmd) => allowlist(cx, cmd)?,
         FraudCmd::Reconcile {
             period,
             claims,
@@ -399,4 +443,87 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+fn allowlist(cx: &Ctx, cmd: AllowlistCmd) -> Result<(), ApiError> {
+    let print = |e: &AllowEntry| {
+        let state = match (&e.revoked_by, e.revoked_at_ms) {
+            (Some(by), Some(at)) => format!(
+                "revoked by {by} on {}: {}",
+                day(at),
+                e.revoke_reason.as_deref().unwrap_or("")
+            ),
+            _ => "active".to_string(),
+        };
+        let rule = if e.rule.is_empty() {
+            "every rule"
+        } else {
+            e.rule.as_str()
+        };
+        let flag = e
+            .flag_id
+            .map(|f| format!(" (flag #{f})"))
+            .unwrap_or_default();
+        println!(
+            "#{:<4} {:<8} {:<22} {:<18} {}{flag} — {} on {}; {state}",
+            e.id,
+            e.kind,
+            e.value,
+            rule,
+            e.reason,
+            e.created_by,
+            day(e.created_at_ms)
+        );
+    };
+    match cmd {
+        AllowlistCmd::List { json } => {
+            let entries = ops::detect::allowlist_list(cx)?;
+            if json {
+                return print_json(&entries);
+            }
+            if entries.is_empty() {
+                println!("Nothing is allow-listed.");
+            }
+            entries.iter().for_each(print);
+        }
+        AllowlistCmd::Add {
+            kind,
+            value,
+            rule,
+            reason,
+            flag,
+            json,
+        } => {
+            let kind = match kind {
+                AllowKindArg::IpRange => "ip_range",
+                AllowKindArg::SubId => "sub_id",
+            };
+            let e = ops::detect::allowlist_add(
+                cx,
+                AllowEntryInput {
+                    kind: kind.into(),
+                    value,
+                    rule,
+                    reason,
+                    flag_id: flag,
+                },
+            )?;
+            if json {
+                return print_json(&e);
+            }
+            print(&e);
+            println!("The next detection run re-judges the flags it explains.");
+        }
+        AllowlistCmd::Revoke { id, reason } => {
+            let e = ops::detect::allowlist_revoke(cx, AllowRevokeInput { id, reason })?;
+            print(&e);
+        }
+    }
+    Ok(())
+}
+
+fn day(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.date_naive().to_string())
+        .unwrap_or_default()
 }

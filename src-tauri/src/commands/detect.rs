@@ -71,6 +71,31 @@ pub async fn flag_decide_bulk(
 }
 
 #[tauri::command]
+pub async fn allowlist_list(console: State<'_, Console>) -> Result<Vec<AllowEntry>, ApiError> {
+    console.run(ops::detect::allowlist_list).await
+}
+
+#[tauri::command]
+pub async fn allowlist_add(
+    console: State<'_, Console>,
+    request: AllowEntryInput,
+) -> Result<AllowEntry, ApiError> {
+    console
+        .run(move |cx| ops::detect::allowlist_add(cx, request))
+        .await
+}
+
+#[tauri::command]
+pub async fn allowlist_revoke(
+    console: State<'_, Console>,
+    request: AllowRevokeInput,
+) -> Result<AllowEntry, ApiError> {
+    console
+        .run(move |cx| ops::detect::allowlist_revoke(cx, request))
+        .await
+}
+
+#[tauri::command]
 pub async fn flag_investigate(
     console: State<'_, Console>,
     request: i64,

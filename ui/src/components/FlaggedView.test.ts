@@ -6,7 +6,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import FlaggedView from './FlaggedView.svelte';
 import { fakeBackend } from '../test/backend';
-import { flagGroup, flagRow, investigation } from '../test/fixtures';
+import { allowEntry, flagGroup, flagRow, investigation } from '../test/fixtures';
 import { accessContext, accessOf } from '../lib/access';
 import { permissionsOf, person } from '../test/people';
 import { disputeRow, disputeView } from '../test/disputes';
@@ -173,6 +173,57 @@ describe('FlaggedView', () => {
     await user.click(screen.getByTestId('group-show'));
     expect(await screen.findByTestId('flag-filter-affiliate')).toHaveTextContent('8');
     expect(screen.getByTestId('flag-filter-pattern')).toHaveValue('geo_mismatch');
+  });
+
+  it('allow-lists what made a dismissed flag, suggested from its evidence, and lists and revokes entries', async () => {
+    const flood = flagRow(5, {
+      rule: 'click_flooding',
+      pattern: 'click_flooding',
+      status: 'dismissed',
+      affiliate_id: '7',
+      evidence_json: '{"ip":"100.64.3.9","sub1":"push-12","clicks":300}',
+    });
+    let added = false;
+    const entries = vi.fn(async () => (added ? [allowEntry(7, { value: '100.64.0.0/16', rule: 'click_flooding', flag_id: 5 })] : []));
+    const backend = fakeBackend({
+      allowlistAdd: vi.fn(async (input) => {
+        added = true;
+        return allowEntry(7, { ...input, value: '100.64.0.0/16' });
+      }),
+      flagsList: vi.fn(async () => [flood]),
+      allowlistList: entries,
+      flagInvestigate: vi.fn(async () => ({
+        ...investigation(flood),
+        decisions: [{ decision: 'dismissed', comment: 'carrier NAT of the operator', user: 'ana', decided_at_ms: Date.UTC(2026, 9, 6), revision: 1 }],
+      })),
+    });
+    const user = userEvent.setup();
+    render(FlaggedView, { props: { backend, syncGeneration: 0 }, context: as(ANA) });
+    await eachFlag();
+    await user.selectOptions(screen.getByTestId('flag-filter-status'), 'dismissed');
+    await user.click(screen.getByTestId('flag-open'));
+    const panel = await screen.findByTestId('investigation');
+    await user.click(await within(panel).findByTestId('allow-from-flag-open'));
+    const form = within(panel).getByTestId('allow-form');
+    expect(within(form).getByTestId('allow-kind')).toHaveValue('ip_range');
+    expect(within(form).getByTestId('allow-value')).toHaveValue('100.64.3.9');
+    expect(within(form).getByTestId('allow-rule')).toHaveValue('click_flooding');
+    expect(within(form).getByTestId('allow-reason')).toHaveValue('carrier NAT of the operator');
+    await user.clear(within(form).getByTestId('allow-value'));
+    await user.type(within(form).getByTestId('allow-value'), '100.64.0.0/16');
+    await user.click(within(form).getByTestId('allow-submit'));
+    await waitFor(() =>
+      expect(backend.allowlistAdd).toHaveBeenCalledWith({ kind: 'ip_range', value: '100.64.0.0/16', rule: 'click_flooding', reason: 'carrier NAT of the operator', flag_id: 5 }),
+    );
+    expect(await within(panel).findByTestId('allow-notice')).toHaveTextContent('Allow-listed 100.64.0.0/16 (click flooding)');
+    // The screen's allow-list shows the entry; revoking asks why.
+    const list = screen.getByTestId('allowlist');
+    await within(list).findByTestId('allowlist-table'); // reloaded once the entry was added
+    await user.click(within(list).getByTestId('allow-revoke'));
+    expect(within(list).getByTestId('allow-revoke-submit')).toBeDisabled();
+    await user.type(within(list).getByTestId('allow-revoke-reason'), 'the operator moved the NAT');
+    await user.click(within(list).getByTestId('allow-revoke-submit'));
+    await waitFor(() => expect(backend.allowlistRevoke).toHaveBeenCalledWith({ id: 7, reason: 'the operator moved the NAT' }));
   });
 
   it('backtests a rule with changed thresholds and shows what it would hold', async () => {

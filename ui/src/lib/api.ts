@@ -65,6 +65,9 @@ import type {
   ExportedRows,
   ExportPlanRequest,
   ExportStatementRequest,
+  AllowEntry,
+  AllowEntryInput,
+  AllowRevokeInput,
   FlagBulkDecisionInput,
   FlagBulkDecisionResult,
   FlagDecisionInput,
@@ -305,6 +308,12 @@ export interface Backend {
   flagsGroups(request: FlagFilter): Promise<FlagGroup[]>;
   /** One decision and comment for several flags (a group), as the signed-in person. */
   flagDecideBulk(request: FlagBulkDecisionInput): Promise<FlagBulkDecisionResult>;
+  /** The detection allow-list of the session's program, active entries first. */
+  allowlistList(): Promise<AllowEntry[]>;
+  /** Allow-list an IP range or a sub-ID (the rules stop reading it as a signal); audited. */
+  allowlistAdd(request: AllowEntryInput): Promise<AllowEntry>;
+  /** Revoke an allow-list entry, saying why; audited. */
+  allowlistRevoke(request: AllowRevokeInput): Promise<AllowEntry>;
   flagInvestigate(request: number): Promise<Investigation>;
   // ---- Reconciliation and disputes ----
   /** Reconciles a month (YYYY-MM) again, recording its findings, and returns its totals and discrepancy rows. */
@@ -508,6 +517,9 @@ export const tauriBackend: Backend = {
   flagDecide: (request) => call('flag_decide', { request }),
   flagsGroups: (request) => call('flags_groups', { request }),
   flagDecideBulk: (request) => call('flag_decide_bulk', { request }),
+  allowlistList: () => call('allowlist_list'),
+  allowlistAdd: (request) => call('allowlist_add', { request }),
+  allowlistRevoke: (request) => call('allowlist_revoke', { request }),
   flagInvestigate: (request) => call('flag_investigate', { request }),
 
   reconcilePeriod: (request) => call('reconcile_period', { request }),

@@ -1100,6 +1100,40 @@ unchanged: number,
  */
 moved: Array<string>, };
 
+export type AllowEntry = { id: number, 
+/**
+ * ip_range or sub_id.
+ */
+kind: string, 
+/**
+ * A CIDR block (canonical: `100.64.0.0/10`, one address as `/32`), or `<affiliate id>|<sub1>`.
+ */
+value: string, 
+/**
+ * The rule it applies to; "" for every rule that reads its kind.
+ */
+rule: string, reason: string, 
+/**
+ * The flag it was made from.
+ */
+flag_id: number | null, created_by: string, created_at_ms: number, revoked_by: string | null, revoked_at_ms: number | null, revoke_reason: string | null, };
+
+export type AllowEntryInput = { 
+/**
+ * ip_range or sub_id.
+ */
+kind: string, value: string, 
+/**
+ * "" for every rule that reads the kind.
+ */
+rule: string, reason: string, 
+/**
+ * The (dismissed) flag the entry is made from, if any.
+ */
+flag_id: number | null, };
+
+export type AllowRevokeInput = { id: number, reason: string, };
+
 export type TimelineEvent = { at_ms: number, 
 /**
  * click, registration, deposit, withdrawal, chargeback, conversion or trade.

@@ -1,6 +1,6 @@
 // Ordering and filtering of the flagged-traffic queue and the reconciliation rows. Money compares as exact
 // decimal strings (see sort.ts); severity by rank, not alphabet.
-import type { DashboardAlert, DetectRunSummary, FlagRow } from './bindings';
+import type { AllowEntryInput, DashboardAlert, DetectRunSummary, FlagRow } from './bindings';
 import { compareDecimalStrings, sign, type SortDir, type SortState } from './sort';
 
 export type FlagSortKey = 'affiliate' | 'pattern' | 'severity' | 'score' | 'status' | 'amount' | 'created';
@@ -138,4 +138,31 @@ export function alertsByAffiliate(alerts: readonly DashboardAlert[], program: st
 /** Whether an alert's unreconciled amount is not zero (exact: any non-zero digit). */
 export function hasUnreconciled(a: DashboardAlert): boolean {
   return /[1-9]/.test(a.unreconciled);
+}
+
+/** The allow-list's kinds, and the rules that honour each (the core refuses any other pairing). */
+export const ALLOW_KINDS = [
+  { kind: 'ip_range', label: 'IP range', rules: ['click_flooding', 'multi_accounting', 'self_referral', 'geo_mismatch'] },
+  { kind: 'sub_id', label: 'Sub-ID', rules: ['click_flooding', 'click_injection'] },
+] as const;
+
+export function allowRules(kind: string): readonly string[] {
+  return ALLOW_KINDS.find((k) => k.kind === kind)?.rules ?? [];
+}
+
+/** An allow-list entry suggested by a flag's evidence: its IP (as one address; widen it to the NAT's block) or its
+ * sub-ID, for the flag's rule, with the dismissal's comment as the reason. */
+export function suggestAllowEntry(flag: FlagRow, comment: string): AllowEntryInput {
+  let evidence: Record<string, unknown> = {};
+  try {
+    evidence = JSON.parse(flag.evidence_json) as Record<string, unknown>;
+  } catch {
+    /* evidence that is not JSON suggests nothing */
+  }
+  const ip = typeof evidence.ip === 'string' && evidence.ip !== '*' ? evidence.ip : '';
+  const sub1 = typeof evidence.sub1 === 'string' ? evidence.sub1 : '';
+  const kind = ip ? 'ip_range' : sub1 && flag.affiliate_id ? 'sub_id' : 'ip_range';
+  const value = ip || (sub1 && flag.affiliate_id ? `${flag.affiliate_id}|${sub1}` : '');
+  const rule = (allowRules(kind) as readonly string[]).includes(flag.rule) ? flag.rule : '';
+  return { kind, value, rule, reason: comment, flag_id: flag.id };
 }

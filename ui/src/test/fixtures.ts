@@ -1,5 +1,6 @@
 // Test data shaped exactly like the generated bindings.
 import type {
+  AllowEntry,
   AffiliateRow,
   TradingSummary,
   FlagGroup,
@@ -445,6 +446,23 @@ export function flagRow(id: number, over: Partial<FlagRow> = {}): FlagRow {
     revision_reason: '',
     revised_at_ms: Date.UTC(2026, 9, 5, 12),
     decided_revision: null,
+    ...over,
+  };
+}
+
+export function allowEntry(id: number, over: Partial<AllowEntry> = {}): AllowEntry {
+  return {
+    id,
+    kind: 'ip_range',
+    value: '100.64.0.0/16',
+    rule: '',
+    reason: 'carrier NAT',
+    flag_id: null,
+    created_by: 'ana',
+    created_at_ms: Date.UTC(2026, 9, 6),
+    revoked_by: null,
+    revoked_at_ms: null,
+    revoke_reason: null,
     ...over,
   };
 }

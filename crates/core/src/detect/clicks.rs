@@ -191,6 +191,7 @@ fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         of_day,
         rates,
         refs: super::AffiliateRefs::load(conn, w.program_id)?,
+        allow: super::allowlist::Allowlist::load(conn, w.program_id)?,
     };
     let mut out = flooding_by(conn, w, s, &ctx, true, &Default::default())?;
     // A sub-ID already flagged per IP is not flagged again as a whole.
@@ -209,6 +210,8 @@ struct Context {
     of_day: [u64; 24],
     rates: BTreeMap<i64, (i64, i64)>,
     refs: super::AffiliateRefs,
+    /// IP ranges and sub-IDs established as legit: no burst from them is a flood.
+    allow: super::allowlist::Allowlist,
 }
 
 fn flooding_by(
@@ -273,6 +276,10 @@ fn flooding_by(
             b.regs * 1000 <= b.clicks * s.get("max_registrations_per_mille")
                 && b.hours >= s.get("min_hours")
                 && !skip.contains(&(b.aff, b.sub1.clone()))
+                && !(per_ip && ctx.allow.allows_ip(FLOODING.name, &b.ip))
+                && !ctx
+                    .allow
+                    .allows_sub_id(FLOODING.name, &ctx.refs.ext(b.aff), &b.sub1)
         })
         .collect();
     if bursts.is_empty() {
@@ -462,13 +469,18 @@ fn injection(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         all += 1;
         all_fast += u64::from(fast);
     }
+    // Sub-IDs established as legit (one-click sign-up flows) are never a spike.
+    let allow = super::allowlist::Allowlist::load(conn, w.program_id)?;
+    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
     let floor = s.get("baseline_floor_per_mille") as f64 / 1000.0;
     let factor = s.get("min_spike_factor_per_mille") as f64 / 1000.0;
     let max_chance = s.get("max_chance_per_million") as f64 / 1e6;
     // The spikes: (affiliate, sub1) → (share, program share, chance).
     let mut spikes: BTreeMap<(i64, &str), (f64, f64, f64)> = BTreeMap::new();
     for (&(aff, sub1), &(n, k)) in &groups {
-        if (k as i64) < s.get("min_players") {
+        if (k as i64) < s.get("min_players")
+            || allow.allows_sub_id(INJECTION.name, &refs.ext(aff), sub1)
+        {
             continue;
         }
         // The rest of the program: what fast sign-ups look like where nobody is suspected.

@@ -38,6 +38,9 @@ fn geo_mismatch(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
          ORDER BY p.registered_at_ms",
     )?;
     let strict = s.get("require_ip_country") == 1;
+    // IP ranges established as legit (a VPN provider the program accepts, a roaming carrier): their country says
+    // nothing.
+    let allow = super::allowlist::Allowlist::load(conn, w.program_id)?;
     let mut out = Vec::new();
     for r in stmt.query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
         Ok((
@@ -52,11 +55,13 @@ fn geo_mismatch(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     })? {
         let (player, aff, click, click_c, reg_c, ip_c, ip) = r?;
         let exit = exits.get(&ip).copied();
+        let allowed = allow.allows_ip(GEO_MISMATCH.name, &ip);
         let ip_differs = !ip_c.is_empty()
             && exit.is_none()
+            && !allowed
             && !ip_c.eq_ignore_ascii_case(&click_c)
             && !ip_c.eq_ignore_ascii_case(&reg_c);
-        if strict && !ip_differs {
+        if (strict && !ip_differs) || allowed {
             continue;
         }
         out.push(Finding {

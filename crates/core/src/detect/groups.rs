@@ -34,6 +34,14 @@ struct Member {
     revised_at_ms: i64,
 }
 
+/// One group while it is gathered: its flags (highest score first), the records they name and their players.
+#[derive(Default)]
+struct Gathered {
+    members: Vec<Member>,
+    items: BTreeSet<String>,
+    players: BTreeSet<i64>,
+}
+
 /// The program's flags matching `filter`, grouped by affiliate and rule; the groups with the most money at stake
 /// first (then the highest score).
 pub fn groups_in(
@@ -73,23 +81,31 @@ pub fn groups_in(
             .collect::<Result<Vec<_>, _>>()?;
         // Group first (members arrive highest score first, so each group's first is its example), then load one
         // stake book for every group's players.
-        let mut grouped: BTreeMap<(String, String), (Vec<Member>, BTreeSet<String>, BTreeSet<i64>)> =
-            BTreeMap::new();
+        let mut grouped: BTreeMap<(String, String), Gathered> = BTreeMap::new();
         for m in members {
             let items = flag_items(conn, m.id)?;
             let players = players_of_items(conn, program_id, &items)?;
             let g = grouped
                 .entry((m.affiliate_id.clone(), m.rule.clone()))
                 .or_default();
-            g.1.extend(items.iter().map(|(k, r)| format!("{}:{r}", k.as_str())));
-            g.2.extend(players);
-            g.0.push(m);
+            g.items
+                .extend(items.iter().map(|(k, r)| format!("{}:{r}", k.as_str())));
+            g.players.extend(players);
+            g.members.push(m);
         }
-        let all: BTreeSet<i64> = grouped.values().flat_map(|g| g.2.iter().copied()).collect();
+        let all: BTreeSet<i64> = grouped
+            .values()
+            .flat_map(|g| g.players.iter().copied())
+            .collect();
         let mut stakes = Stakes::for_players(BTreeMap::from([(program_id, all)]));
         let mut out = Vec::with_capacity(grouped.len());
         let mut at_stake_micros = Vec::with_capacity(grouped.len());
-        for (_, (members, items, players)) in grouped {
+        for Gathered {
+            members,
+            items,
+            players,
+        } in grouped.into_values()
+        {
             let (micros, currency) = stakes.amount_of_players(conn, program_id, &players)?;
             let first = &members[0];
             let highest = members

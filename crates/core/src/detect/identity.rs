@@ -58,6 +58,8 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
         .prepare("SELECT value FROM affiliate_identifiers UNION SELECT email_hash FROM affiliates WHERE email_hash IS NOT NULL")?
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<Result<_, _>>()?;
+    // IP ranges established as legit (a carrier NAT, an office) link nobody.
+    let allow = super::allowlist::Allowlist::load(conn, w.program_id)?;
     let mut stmt = conn.prepare(
         "SELECT id, external_id, affiliate_id, registered_at_ms, device_id, ip, COALESCE(email_hash, '')
          FROM players WHERE program_id = ?1 AND registered_at_ms < ?2",
@@ -75,7 +77,8 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
     })? {
         let (id, ext, aff, reg, device, ip, email) = r?;
         for (kind, v) in [("device", device), ("ip", ip), ("email", email)] {
-            if !v.is_empty() && !own.contains(&v) {
+            let allowed = kind == "ip" && allow.allows_ip(MULTI_ACCOUNTING.name, &v);
+            if !v.is_empty() && !own.contains(&v) && !allowed {
                 carriers.entry((kind, v)).or_default().insert(id);
             }
         }
@@ -226,6 +229,7 @@ fn self_referral(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
                   WHERE mm.player_id = p.id AND mm.occurred_at_ms >= ?2))
          ORDER BY p.external_id",
     )?;
+    let allow = super::allowlist::Allowlist::load(conn, w.program_id)?;
     let mut by_player: BTreeMap<(String, i64), Vec<(String, String)>> = BTreeMap::new();
     for r in stmt.query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
         Ok((
@@ -236,6 +240,10 @@ fn self_referral(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         ))
     })? {
         let (player, aff, kind, value) = r?;
+        // An office IP inside an allow-listed range (a shared NAT) is no evidence that the player is the affiliate.
+        if kind == "ip" && allow.allows_ip(SELF_REFERRAL.name, &value) {
+            continue;
+        }
         let v = by_player.entry((player, aff)).or_default();
         if !v.iter().any(|(k, _)| *k == kind) {
             v.push((kind, value));

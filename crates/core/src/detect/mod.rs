@@ -13,12 +13,14 @@
 //! - [`backtest`]: a rule (or changed thresholds) over history without saving, with the commission at stake.
 //! - [`stake`]: the commission a flag holds, from the engine (with and without its players).
 //! - [`queue`]: the analyst queue, decisions, the investigation view.
+//! - [`allowlist`]: IP ranges and sub-IDs established as legit, which the rules stop reading as signals.
 //! - [`groups`]: the queue grouped by affiliate and rule, and one decision for a whole group.
 //! - [`exclusion`]: a confirmed flag's players excluded from commission, the reversal posted to the ledger.
 //! - [`service`]: the default program, run summaries, dashboard alerts.
 //!
 //! A rule that fails on odd data reports its name and the rows involved; the other rules still run.
 
+pub mod allowlist;
 pub mod backtest;
 pub mod clicks;
 pub mod ctit_chart;
@@ -155,6 +157,11 @@ impl AffiliateRefs {
             conn.prepare("SELECT id, external_id FROM affiliates WHERE program_id = ?1")?;
         let rows = stmt.query_map([program_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(Self(rows.collect::<Result<_, _>>()?))
+    }
+
+    /// The affiliate's tracker id ("#<internal id>" when unknown).
+    pub fn ext(&self, id: i64) -> String {
+        self.0.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
     }
 
     /// `aff:<tracker id>` for subject keys.

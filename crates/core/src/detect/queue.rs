@@ -177,10 +177,20 @@ pub fn decide(
     input: &FlagDecisionInput,
     stamp: &Stamp,
 ) -> Result<FlagRow, DetectError> {
+    decide_in(store, None, input, stamp)
+}
+
+/// [`decide`] for a flag of `program_id` only (the session's program; `None`: any).
+pub fn decide_in(
+    store: &Store,
+    program_id: Option<i64>,
+    input: &FlagDecisionInput,
+    stamp: &Stamp,
+) -> Result<FlagRow, DetectError> {
     let (decision, comment, user_id) = decision_parts(input.decision, &input.comment, stamp)?;
     // A decision can move money (the exclusion recomputes commission): committed like any ledger posting.
     store.write_with(Durability::Full, |tx| -> Result<(), DetectError> {
-        let d = record_decision(tx, input.flag_id, None, decision, comment, user_id, stamp)?;
+        let d = record_decision(tx, input.flag_id, program_id, decision, comment, user_id, stamp)?;
         let moved = match &d.excluded {
             Some(affiliates) => super::exclusion::recompute(tx, d.program_id, affiliates, stamp.at_ms)?,
             None => Vec::new(),

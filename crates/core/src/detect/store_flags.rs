@@ -17,8 +17,9 @@ use super::{Finding, ItemKind, RuleFailure, RuleOutcome, RunReport};
 use crate::store::StoreResult;
 
 /// Tables whose new rows can change what a rule finds: the events, the attribution that charges them to an
-/// affiliate, the identifiers rules compare, and the raw archive every received record passes through.
-const WATCHED: [&str; 10] = [
+/// affiliate, the identifiers rules compare, the raw archive every received record passes through, and the
+/// allow-list.
+const WATCHED: [&str; 12] = [
     "clicks",
     "players",
     "money_movements",
@@ -29,6 +30,8 @@ const WATCHED: [&str; 10] = [
     "affiliate_identifiers",
     "ip_countries",
     "raw_records",
+    "detect_allowlist",
+    "detect_allowlist_revocations",
 ];
 
 /// What a run saw: the highest row id of each watched table, and each rule's settings version

@@ -292,3 +292,51 @@ pub struct DashboardAlert {
     pub unreconciled: String,
     pub currency: String,
 }
+
+/// An entry of the detection allow-list: something established as legit, so the rules stop reading it as a signal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AllowEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// ip_range or sub_id.
+    pub kind: String,
+    /// A CIDR block (canonical: `100.64.0.0/10`, one address as `/32`), or `<affiliate id>|<sub1>`.
+    pub value: String,
+    /// The rule it applies to; "" for every rule that reads its kind.
+    pub rule: String,
+    pub reason: String,
+    /// The flag it was made from.
+    #[ts(type = "number | null")]
+    pub flag_id: Option<i64>,
+    pub created_by: String,
+    #[ts(type = "number")]
+    pub created_at_ms: i64,
+    pub revoked_by: Option<String>,
+    #[ts(type = "number | null")]
+    pub revoked_at_ms: Option<i64>,
+    pub revoke_reason: Option<String>,
+}
+
+/// A new allow-list entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AllowEntryInput {
+    /// ip_range or sub_id.
+    pub kind: String,
+    pub value: String,
+    /// "" for every rule that reads the kind.
+    #[serde(default)]
+    pub rule: String,
+    pub reason: String,
+    /// The (dismissed) flag the entry is made from, if any.
+    #[ts(type = "number | null")]
+    #[serde(default)]
+    pub flag_id: Option<i64>,
+}
+
+/// Revoke an allow-list entry, saying why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AllowRevokeInput {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub reason: String,
+}

@@ -312,7 +312,12 @@ impl<'a> Gather<'a> {
     }
 
     fn flag(&mut self, id: i64) -> DisputeResult<()> {
-        let f = rows(self.conn, "SELECT f.*, COALESCE(a.external_id, '') AS affiliate FROM flags f LEFT JOIN affiliates a ON a.id = f.affiliate_id WHERE f.id = ?1 AND f.program_id = ?2", params![id, self.program.id])?;
+        // The flag as it stands (its latest revision), then every revision: the evidence as it was at each step.
+        let f = rows(self.conn, "SELECT f.id, f.program_id, f.affiliate_id, f.rule, f.pattern, f.subject_key, c.severity, c.score,
+                                        c.summary, c.evidence_json, c.revision, c.state AS revision_state, c.reason AS revision_reason,
+                                        f.created_at_ms, COALESCE(a.external_id, '') AS affiliate
+                                 FROM flags f JOIN flag_current c ON c.flag_id = f.id LEFT JOIN affiliates a ON a.id = f.affiliate_id
+                                 WHERE f.id = ?1 AND f.program_id = ?2", params![id, self.program.id])?;
         self.push_rows(
             "flag",
             "id",
@@ -327,16 +332,32 @@ impl<'a> Gather<'a> {
             },
             f,
         )?;
-        let d = rows(self.conn, "SELECT d.id, d.flag_id, d.decision, d.comment, u.name AS decided_by, d.decided_at_ms FROM flag_decisions d JOIN users u ON u.id = d.user_id WHERE d.flag_id = ?1 ORDER BY d.id", [id])?;
+        let revisions = rows(self.conn, "SELECT id, flag_id, revision, state, severity, score, summary, evidence_json, reason, at_ms FROM flag_revisions WHERE flag_id = ?1 ORDER BY revision", [id])?;
+        self.push_rows(
+            "flag_revision",
+            "id",
+            |r| {
+                format!(
+                    "Flag {} revision {} ({}): {}",
+                    s(r, "flag_id"),
+                    s(r, "revision"),
+                    s(r, "state"),
+                    s(r, "summary")
+                )
+            },
+            revisions,
+        )?;
+        let d = rows(self.conn, "SELECT d.id, d.flag_id, d.decision, d.comment, u.name AS decided_by, d.decided_at_ms, d.revision FROM flag_decisions d JOIN users u ON u.id = d.user_id WHERE d.flag_id = ?1 ORDER BY d.id", [id])?;
         self.push_rows(
             "flag_decision",
             "id",
             |r| {
                 format!(
-                    "Flag {} {} by {}: {}",
+                    "Flag {} {} by {} on revision {}: {}",
                     s(r, "flag_id"),
                     s(r, "decision"),
                     s(r, "decided_by"),
+                    s(r, "revision"),
                     s(r, "comment")
                 )
             },

@@ -243,11 +243,17 @@ operations! {
     /// The flag queue.
     FlagsList = "flags_list", Access::Needs(View), Read, true;
     /// Confirm or dismiss a flag.
-    FlagDecide = "flag_decide", Access::Needs(DecideFlags), Write, false;
+    FlagDecide = "flag_decide", Access::Needs(DecideFlags), Write, true;
     /// The flag queue grouped by affiliate and rule, with counts and money at stake.
     FlagsGroups = "flags_groups", Access::Needs(View), Read, true;
     /// One decision and comment for several flags (a group).
     FlagDecideBulk = "flag_decide_bulk", Access::Needs(DecideFlags), Write, true;
+    /// The detection allow-list (IP ranges, sub-IDs established as legit), revoked entries included.
+    AllowlistList = "allowlist_list", Access::Needs(View), Read, true;
+    /// Allow-list an IP range or a sub-ID (usually from a dismissed flag): the rules stop reading it as a signal.
+    AllowlistAdd = "allowlist_add", Access::Needs(DecideFlags), Write, true;
+    /// Revoke an allow-list entry, saying why.
+    AllowlistRevoke = "allowlist_revoke", Access::Needs(DecideFlags), Write, true;
     /// A flag's evidence: timeline, shared identifiers, CTIT, conversions.
     FlagInvestigate = "flag_investigate", Access::Needs(View), Read, false;
     // ---- Reconciliation and disputes -----------------------------------------------------------------------

@@ -3,9 +3,9 @@
 use super::catalog::Op;
 use super::context::Ctx;
 use crate::api::{
-    ApiError, BacktestRequest, BacktestResult, DetectRunSummary, ErrorCode, FlagBulkDecisionInput,
-    FlagBulkDecisionResult, FlagDecisionInput, FlagFilter, FlagGroup, FlagRow, Investigation,
-    RuleSettingsRequest, RuleSettingsSaved,
+    AllowEntry, AllowEntryInput, AllowRevokeInput, ApiError, BacktestRequest, BacktestResult,
+    DetectRunSummary, ErrorCode, FlagBulkDecisionInput, FlagBulkDecisionResult, FlagDecisionInput,
+    FlagFilter, FlagGroup, FlagRow, Investigation, RuleSettingsRequest, RuleSettingsSaved,
 };
 use crate::detect::{self, DetectError};
 
@@ -98,8 +98,10 @@ pub fn flags_list(cx: &Ctx, filter: FlagFilter) -> Result<Vec<FlagRow>, ApiError
 /// Confirms or dismisses a flag as the signed-in person (the request cannot name anyone else).
 pub fn flag_decide(cx: &Ctx, input: FlagDecisionInput) -> Result<FlagRow, ApiError> {
     let a = cx.allow_request(Op::FlagDecide, &input)?;
-    Ok(detect::queue::decide(
+    let program_id = a.program()?.id;
+    Ok(detect::queue::decide_in(
         cx.workspace().store(),
+        Some(program_id),
         &input,
         a.stamp()?,
     )?)
@@ -128,6 +130,54 @@ pub fn flag_decide_bulk(
         &input,
         stamp,
     )?)
+}
+
+/// The session program's allow-list, active entries first.
+pub fn allowlist_list(cx: &Ctx) -> Result<Vec<AllowEntry>, ApiError> {
+    let a = cx.allow(Op::AllowlistList)?;
+    let program_id = a.program()?.id;
+    Ok(cx
+        .workspace()
+        .store()
+        .read(|conn| detect::allowlist::list(conn, program_id))?)
+}
+
+/// Allow-lists an IP range or a sub-ID in the session's program, as the signed-in person (audited).
+pub fn allowlist_add(cx: &Ctx, input: AllowEntryInput) -> Result<AllowEntry, ApiError> {
+    let a = cx.allow_request(Op::AllowlistAdd, &input)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    Ok(cx
+        .workspace()
+        .store()
+        .write(|tx| -> Result<_, DetectError> {
+            let e = detect::allowlist::add(tx, p.id, &input, stamp)?;
+            stamp.record(
+                tx,
+                "allowlist",
+                &e.id.to_string(),
+                &serde_json::to_value(&e).unwrap_or_default(),
+            )?;
+            Ok(e)
+        })?)
+}
+
+/// Revokes an allow-list entry of the session's program, saying why (audited).
+pub fn allowlist_revoke(cx: &Ctx, input: AllowRevokeInput) -> Result<AllowEntry, ApiError> {
+    let a = cx.allow_request(Op::AllowlistRevoke, &input)?;
+    let (p, stamp) = (a.program()?, a.stamp()?);
+    Ok(cx
+        .workspace()
+        .store()
+        .write(|tx| -> Result<_, DetectError> {
+            let e = detect::allowlist::revoke(tx, p.id, input.id, &input.reason, stamp)?;
+            stamp.record(
+                tx,
+                "allowlist",
+                &e.id.to_string(),
+                &serde_json::json!({"revoked": e.id, "reason": input.reason.trim()}),
+            )?;
+            Ok(e)
+        })?)
 }
 
 pub fn flag_investigate(cx: &Ctx, flag_id: i64) -> Result<Investigation, ApiError> {

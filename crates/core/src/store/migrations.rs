@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0022_fx_daily.sql"),
     migration!("0023_flag_revisions.sql"),
     migration!("0024_signal_imports.sql", rebuilds),
+    migration!("0025_detect_allowlist.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -690,3 +690,78 @@ fn a_group_is_one_line_and_one_decision() {
         .to_string();
     assert!(e.contains("in this program"), "{e}");
 }
+
+/// An allow-listed IP range is no longer read as a signal: the flood from it is superseded on the next run (the
+/// reason says the rule no longer finds it), nothing is flagged from it again, and revoking the entry reopens the
+/// same flag. Entries are refused with a reason when too wide, for a rule that does not read them, or unexplained.
+#[test]
+fn an_allow_listed_range_supersedes_its_flags_and_revoking_reopens_them() {
+    use affops_core::api::AllowEntryInput;
+    use affops_core::detect::allowlist;
+    let fx = Fx::new();
+    let a = fx.affiliate("7");
+    for n in 0..120 {
+        fx.click(
+            &format!("f{n}"),
+            a,
+            T0 + n * 5 * 60_000,
+            "84.9.9.9",
+            "s1",
+            "DE",
+            "",
+        );
+    }
+    let rules = [&detect::clicks::FLOODING];
+    let first = detect::run_rules(&fx.store, fx.program, NOW, When::Changed, &rules).unwrap();
+    assert_eq!(first.flags_created, 1);
+    let ana = Stamp {
+        user_id: Some(1),
+        actor: "ana".into(),
+        ..Stamp::tool("test", "allowlist_add", NOW)
+    };
+    let add = |input: AllowEntryInput| {
+        fx.store
+            .write(|tx| allowlist::add(tx, fx.program, &input, &ana))
+    };
+    let entry = |value: &str, rule: &str, reason: &str| AllowEntryInput {
+        kind: "ip_range".into(),
+        value: value.into(),
+        rule: rule.into(),
+        reason: reason.into(),
+        flag_id: Some(1),
+    };
+    for (bad, why) in [
+        (entry("84.0.0.0/8", "", "NAT"), "too wide"),
+        (
+            entry("84.9.9.0/24", "abnormal_cr", "NAT"),
+            "does not read ip_range",
+        ),
+        (entry("84.9.9.0/24", "", " "), "needs a reason"),
+        (entry("84.9.9.300", "", "NAT"), "not an IP range"),
+    ] {
+        let e = add(bad).unwrap_err().to_string();
+        assert!(e.contains(why), "{e}");
+    }
+    let e = add(entry(
+        "84.9.9.17/24",
+        "click_flooding",
+        "the operator's office NAT",
+    ))
+    .unwrap();
+    assert_eq!(e.value, "84.9.9.0/24", "stored as its block");
+    assert!(add(entry("84.9.9.0/24", "click_flooding", "again"))
+        .unwrap_err()
+        .to_string()
+        .contains("already allow-listed"));
+    let second = detect::run_rules(&fx.store, fx.program, NOW, When::Changed, &rules).unwrap();
+    assert!(!second.skipped, "an allow-list change is new to detection");
+    assert_eq!((second.flags_created, second.flags_superseded), (0, 1));
+    fx.store
+        .write(|tx| allowlist::revoke(tx, fx.program, e.id, "the office moved", &ana))
+        .unwrap();
+    let third = detect::run_rules(&fx.store, fx.program, NOW, When::Changed, &rules).unwrap();
+    assert_eq!((third.flags_created, third.flags_reopened), (0, 1));
+    let listed = fx.store.read(|c| allowlist::list(c, fx.program)).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].revoke_reason.as_deref(), Some("the office moved"));
+}

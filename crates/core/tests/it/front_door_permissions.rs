@@ -192,6 +192,11 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::FlagDecideBulk => {
             ops::detect::flag_decide_bulk(cx, FlagBulkDecisionInput::default()).map(drop)
         }
+        Op::AllowlistList => ops::detect::allowlist_list(cx).map(drop),
+        Op::AllowlistAdd => ops::detect::allowlist_add(cx, AllowEntryInput::default()).map(drop),
+        Op::AllowlistRevoke => {
+            ops::detect::allowlist_revoke(cx, AllowRevokeInput::default()).map(drop)
+        }
         Op::FlagInvestigate => ops::detect::flag_investigate(cx, 0).map(drop),
         Op::ReconcilePeriod => {
             ops::reconcile::reconcile_period(cx, ReconQuery::default()).map(drop)

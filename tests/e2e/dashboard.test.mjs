@@ -763,6 +763,32 @@ test('the demo workspace: each role signs in, does what it may and is refused wh
       timeout: SCREEN_TIMEOUT_MS,
       timeoutMsg: `flag ${flagId} stayed in the open queue after ana confirmed it`,
     });
+    // Legit after all: a flag of the dismissed group becomes an allow-list entry (prefilled from its evidence and
+    // the dismissal's comment), which the CLI lists with the flag it came from.
+    await (await browser.$('[data-testid=investigation-close]')).click();
+    await (await browser.$('[data-testid=flag-filter-status]')).selectByAttribute('value', 'dismissed');
+    await waitForAny(browser, ['[data-testid=flag-row]'], 'the dismissed group left no dismissed flag to open');
+    const dismissedRow = await browser.$('[data-testid=flag-row]');
+    const dismissedId = Number(await dismissedRow.getAttribute('data-flag-id'));
+    await (await dismissedRow.$('[data-testid=flag-open]')).click();
+    await (await browser.$('[data-testid=allow-from-flag-open]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'a dismissed flag offers no allow-list' });
+    await (await browser.$('[data-testid=allow-from-flag-open]')).click();
+    assert.equal(await (await browser.$('[data-testid=allow-reason]')).getValue(), 'e2e: reviewed with the operator, legit');
+    await (await browser.$('[data-testid=allow-kind]')).selectByAttribute('value', 'ip_range');
+    await type(browser, 'allow-value', '84.231.158.0/24');
+    await (await browser.$('[data-testid=allow-submit]')).click();
+    await waitForAny(browser, ['[data-testid=allow-notice]'], 'the allow-list entry was not confirmed');
+    const allowed = parseJson('allowlist list', await cli(['allowlist', 'list', '--json', '--data-dir', path.join(TMP, 'app')], 'ana'));
+    assert.ok(
+      allowed.some((e) => e.value === '84.231.158.0/24' && e.flag_id === dismissedId && e.created_by === 'ana'),
+      `the CLI does not list the allow-list entry made from flag ${dismissedId}: ${JSON.stringify(allowed)}`,
+    );
+    await (await browser.$('[data-testid=investigation-close]')).click();
+    await (await browser.$('[data-testid=allowlist] summary')).click();
+    await (await browser.$('[data-testid=allowlist-table]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS });
+    await (await browser.$('[data-testid=allowlist]')).scrollIntoView();
+    await sleep(SETTLE_MS);
+    await screenshot(browser, 'allowlist.png');
     // Reconciliation: the demo month, with the injected integration faults as discrepancies.
     await openScreen(browser, 'nav-reconcile', 'reconcile');
     const month = await browser.$('[data-testid=recon-period]');

@@ -93,6 +93,18 @@ const SHIPPED: &[(&str, &str)] = &[
         "0022_fx_daily.sql",
         "672e7b487e2d0b5461ec65479af2a67219b3805de088b30b4c949d7c86cd891d",
     ),
+    (
+        "0023_flag_revisions.sql",
+        "3ed01c45f0bec9e18a2edb5b4f1ecab6636c29d49c6ecaeb54eaa4dc469ece45",
+    ),
+    (
+        "0024_signal_imports.sql",
+        "62880d8e6bd0e65b67e584c868080ee75ff1f5e7e98ec98ff6c23ee93bfe6a99",
+    ),
+    (
+        "0025_detect_allowlist.sql",
+        "7c58145709b89b2830b4702a8a7227dce1be6072cbd39f75495f9dcf516d9e0d",
+    ),
 ];
 
 #[test]

@@ -80,11 +80,11 @@ fn weight_of_chance(chance: f64) -> u32 {
 pub static FLOODING: Rule = Rule {
     name: "click_flooding",
     pattern: "click_flooding",
+    signal: "A burst of clicks per IP and sub-ID (or per sub-ID over many IPs) that does not convert and is spread flat over the clock, as a machine sends it. Baseline: the program's own daily rhythm (clicks per hour of day, shifted to fit best) — pop/push traffic, carrier NAT and big affiliates come from people and follow it. Without enough of the program's clicks to know the rhythm, only one-IP bursts are judged. Honours allow-listed IP ranges and sub-IDs.",
     settings: &[
         Setting { key: "min_clicks", default: 100, min: 10, max: 1_000_000, meaning: "clicks from one IP and sub-ID before a burst is suspicious; below 10 ordinary repeat visits would trip it" },
         Setting { key: "max_registrations_per_mille", default: 5, min: 0, max: 1_000, meaning: "registrations per 1000 clicks at or below which the burst counts as not converting (pop/push traffic converts at 1-10 too: the rhythm below tells them apart)" },
         Setting { key: "min_hours", default: 6, min: 1, max: 720, meaning: "distinct clock hours the burst must cover (flat over hours-days, not one busy hour)" },
-        Setting { key: "lookback_hours", default: 72, min: 1, max: 2_160, meaning: "how far before the run's start a burst may have begun" },
         Setting { key: "min_ips_per_sub_id", default: 2, min: 2, max: 1_000_000, meaning: "distinct IPs a sub-ID burst needs to count as a flood spread over many IPs (one IP is the per-IP case)" },
         Setting { key: "min_flat_odds", default: 20, min: 2, max: 1_000_000, meaning: "how many times likelier the burst's spread over the clock must be under a constant rate (a machine) than under the program's daily rhythm shifted to fit it best (people); at 1/this or below the burst follows people and is never a flood" },
         Setting { key: "min_baseline_clicks", default: 1_000, min: 100, max: 100_000_000, meaning: "clicks of the rest of the program needed to know its daily rhythm; with fewer, only a one-IP burst is flagged, on volume and conversion alone" },
@@ -158,7 +158,7 @@ struct Burst {
 
 /// Bursts per IP and sub-ID, then per sub-ID over many IPs (a flood rotating its IPs); `*` stands for "any IP".
 fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
-    let from = w.from_ms(s.get("lookback_hours"));
+    let from = w.since_ms;
     // The program's daily rhythm (clicks per UTC hour of day) and conversion rates, over the same window.
     let mut of_day = [0u64; 24];
     let mut stmt = conn.prepare(
@@ -232,7 +232,7 @@ fn flooding_by(
     } else {
         s.get("min_ips_per_sub_id")
     };
-    let from = w.from_ms(s.get("lookback_hours"));
+    let from = w.since_ms;
     let mut stmt = conn.prepare(&format!(
         "SELECT c.affiliate_id, {ip_col}, c.sub1, COUNT(*), COUNT(p.id), COUNT(DISTINCT c.clicked_at_ms / 3600000),
                 MIN(c.clicked_at_ms), MAX(c.clicked_at_ms), COUNT(DISTINCT c.ip)
@@ -422,13 +422,13 @@ fn flooding_by(
 pub static INJECTION: Rule = Rule {
     name: "click_injection",
     pattern: "click_injection",
+    signal: "Sign-ups seconds after their click. Baseline: the rest of the program's share of such fast sign-ups — a sub-ID is flagged when its share is a spike against it (by factor and by binomial chance), or a sign-up comes within `impossible_ctit_secs`; one-click and social sign-ups elsewhere are not. Honours allow-listed sub-IDs.",
     settings: &[
         Setting { key: "max_ctit_secs", default: 20, min: 1, max: 600, meaning: "a sign-up this soon after its click is fast; one-click and social sign-ups are that fast too, so only a sub-ID with far more of them than the program is a spike" },
         Setting { key: "min_players", default: 3, min: 1, max: 10_000, meaning: "fast sign-ups a sub-ID (or an affiliate without sub-IDs) must have before its share is judged" },
         Setting { key: "min_spike_factor_per_mille", default: 4_000, min: 1_000, max: 1_000_000, meaning: "how many times (x1000) the program's share of fast sign-ups the sub-ID's share must reach: a mobile-heavy source has a few times more one-click sign-ups, an injector many" },
         Setting { key: "max_chance_per_million", default: 100, min: 1, max: 1_000_000, meaning: "the chance (per million) of that many fast sign-ups at the program's share by luck, at or below which the share is a spike" },
         Setting { key: "baseline_floor_per_mille", default: 10, min: 1, max: 1_000, meaning: "the program's share of fast sign-ups is taken as at least this: a program with none yet does not make every pair a spike" },
-        Setting { key: "lookback_hours", default: 720, min: 1, max: 8_760, meaning: "the period over which a sub-ID's sign-ups are counted" },
         Setting { key: "impossible_ctit_secs", default: 1, min: 0, max: 10, meaning: "a sign-up at most this many seconds after its click is faster than any person can load a page and sign up, even in one tap: flagged on its own, spike or not (0 switches it off; with timestamps of minute resolution a whole minute reads 0 s, and clocks of tracker and operator that disagree by seconds do the same)" },
     ],
     evaluate: injection,
@@ -443,19 +443,16 @@ fn injection(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
          ORDER BY p.registered_at_ms, p.external_id",
     )?;
     let rows = stmt
-        .query_map(
-            params![w.program_id, w.from_ms(s.get("lookback_hours")), w.now_ms],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
-            },
-        )?
+        .query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     let fast_ms = s.get("max_ctit_secs") * 1000;
     // (affiliate, sub1) → (sign-ups, fast ones); and the program's.
@@ -569,8 +566,9 @@ fn injection(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
 pub static VELOCITY: Rule = Rule {
     name: "abnormal_cr",
     pattern: "abnormal_conversion_rate",
+    signal: "A day whose conversion rate (registrations per click) is far above the affiliate's own median over `history_days`, and unlikely by chance. A TV or campaign day raises clicks and sign-ups together: its rate stays, and it is not abnormal.",
     settings: &[
-        Setting { key: "history_days", default: 28, min: 3, max: 365, meaning: "days of the affiliate's own history the day is compared with" },
+        Setting { key: "history_days", default: 28, min: 3, max: 365, meaning: "the affiliate's days with clicks before the day (the last this many) it is compared with" },
         Setting { key: "min_registrations", default: 10, min: 1, max: 100_000, meaning: "registrations a day needs before its rate means anything" },
         Setting { key: "factor_per_mille", default: 4_000, min: 1_100, max: 100_000, meaning: "how many times (x1000) the historical median CR a day must reach; below 1.1x is ordinary noise. A TV or campaign day raises clicks and sign-ups together: its CR stays, and it is not abnormal" },
         Setting { key: "min_history_days", default: 5, min: 1, max: 365, meaning: "days with clicks needed to have a history at all" },
@@ -622,8 +620,12 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     let mut found: Vec<(i64, String, Finding)> = Vec::new();
     // CR per-million and clicks per affiliate, in day order.
     let mut history: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    // The history a day is judged against: the affiliate's last `history_days` days with clicks before it (the same
+    // days whichever run looks, so the finding depends on the data alone).
+    let keep = s.get("history_days").max(1) as usize;
     for ((aff, day), (c, r, last)) in &days {
-        let hist = history.entry(*aff).or_default();
+        let all_days = history.entry(*aff).or_default();
+        let hist = &all_days[all_days.len().saturating_sub(keep)..];
         let cr = if *c > 0 { r * 1_000_000 / c } else { i64::MAX };
         if *last >= w.since_ms
             && *r >= s.get("min_registrations")
@@ -692,7 +694,7 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             }
         }
         if *c > 0 {
-            hist.push((cr, *c));
+            all_days.push((cr, *c));
         }
     }
     // The day's registrations are the records an analyst looks at.
@@ -722,6 +724,7 @@ pub const SOCIAL_CLICK_PARAMS: [&str; 2] = ["fbclid", "ttclid"];
 pub static BRAND_BIDDING: Rule = Rule {
     name: "brand_bidding",
     pattern: "brand_bidding",
+    signal: "Paid-search click ids (`gclid`, `msclkid`; `fbclid`/`ttclid` only with `count_social_click_ids`) in landing URLs where the program's terms forbid bidding on the brand.",
     settings: &[
         Setting { key: "paid_search_allowed", default: 0, min: 0, max: 1, meaning: "1 when the program's terms allow paid search/social on the brand (the rule then flags nothing)" },
         Setting { key: "min_clicks", default: 1, min: 1, max: 100_000, meaning: "clicks with an ad click id before an affiliate is flagged" },

@@ -12,13 +12,13 @@ use super::{Effective, Finding, ItemKind, Rule, RuleFailure, RuleResult, Setting
 pub static CHURNING: Rule = Rule {
     name: "forex_churning",
     pattern: "forex_churning",
+    signal: "An IB's clients opening and closing many positions within seconds to farm per-lot rebates, and opposite positions on the same symbol at the same time across linked accounts.",
     settings: &[
         Setting { key: "max_hold_secs", default: 120, min: 1, max: 86_400, meaning: "a round trip closed within this many seconds is 'very short'" },
         Setting { key: "min_round_trips", default: 20, min: 2, max: 1_000_000, meaning: "very short round trips an account needs in the lookback" },
         Setting { key: "min_share_per_mille", default: 500, min: 1, max: 1_000, meaning: "share (x1000) of the account's round trips that are very short" },
         Setting { key: "opposite_window_secs", default: 60, min: 1, max: 3_600, meaning: "opposite entries on one symbol by linked accounts this close together are a wash pair" },
         Setting { key: "min_opposite_pairs", default: 5, min: 1, max: 100_000, meaning: "wash pairs between two linked accounts before both are flagged" },
-        Setting { key: "lookback_hours", default: 720, min: 1, max: 8_760, meaning: "the period trades are judged over" },
     ],
     evaluate: churning,
 };
@@ -42,22 +42,19 @@ fn churning(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
            AND d.deal_type IN ('BUY', 'SELL') ORDER BY d.executed_at_ms, d.ticket",
     )?;
     let mut trips: BTreeMap<(i64, String), Trip> = BTreeMap::new();
-    for r in stmt.query_map(
-        params![w.program_id, w.from_ms(s.get("lookback_hours")), w.now_ms],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, Option<i64>>(8)?,
-            ))
-        },
-    )? {
+    for r in stmt.query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, i64>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, Option<i64>>(8)?,
+        ))
+    })? {
         let (ticket, position, entry, side, symbol, at, account_id, login, aff) = r?;
         if position.is_empty() {
             return Err(RuleFailure {

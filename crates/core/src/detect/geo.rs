@@ -11,6 +11,7 @@ use super::{Effective, Finding, ItemKind, Rule, RuleResult, Setting, Window};
 pub static GEO_MISMATCH: Rule = Rule {
     name: "geo_mismatch",
     pattern: "geo_mismatch",
+    signal: "A player whose click country, registration country and IP country all differ. An IP that players of several countries register from is a VPN or hosting exit: its country is not held against them. Honours allow-listed IP ranges.",
     settings: &[
         Setting { key: "require_ip_country", default: 1, min: 0, max: 1, meaning: "1: flag only when the IP's country is known and differs from both others (travellers differ in one); 0: click vs registration alone" },
         Setting { key: "vpn_min_countries", default: 2, min: 2, max: 1_000, meaning: "registration countries of the players on one IP at which it counts as a VPN or hosting exit, whose country is not held against them" },

@@ -14,6 +14,7 @@ use super::{Effective, Finding, ItemKind, Rule, RuleResult, Setting, Window};
 pub static MULTI_ACCOUNTING: Rule = Rule {
     name: "multi_accounting",
     pattern: "multi_accounting",
+    signal: "Players linked by shared identifiers — device id, payment instrument, normalized email hash, IP — each weighed by its kind and by how rare it is: a device, card or email shared by a few accounts is strong; an IP counts only for a household (up to `ip_max_accounts`), never for a carrier NAT, an office or a placeholder value. Honours allow-listed IP ranges.",
     settings: &[
         Setting { key: "min_players", default: 2, min: 2, max: 1_000, meaning: "players in a linked group before it is flagged; one player cannot multi-account" },
         Setting { key: "min_link_weight", default: 100, min: 1, max: 1_000, meaning: "evidence two accounts must share to be linked, the sum of the weights of what they share (below): two accounts on one device and card, or three on one device, reach 100; a household's IP alone never does" },
@@ -207,6 +208,7 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
 pub static SELF_REFERRAL: Rule = Rule {
     name: "self_referral",
     pattern: "self_referral",
+    signal: "A player carrying the affiliate's own identifiers (email hash, office IP, device, payout instrument — from the affiliates file or the app). Honours allow-listed IP ranges (a shared NAT is no evidence).",
     settings: &[
         Setting { key: "min_matches", default: 1, min: 1, max: 4, meaning: "identifiers (IP, email, payment, device) of the player that must be the affiliate's own" },
     ],

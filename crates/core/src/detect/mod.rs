@@ -215,6 +215,8 @@ pub struct Rule {
     pub name: &'static str,
     /// The DOMAIN §5 pattern it detects (the sandbox answer key's names where one exists).
     pub pattern: &'static str,
+    /// What it reads and the baseline it judges against, for people (docs/detection.md is rendered from it).
+    pub signal: &'static str,
     pub settings: &'static [Setting],
     pub evaluate: fn(&Connection, &Window, &Effective) -> RuleResult,
 }
@@ -233,6 +235,37 @@ pub fn rules() -> Vec<&'static Rule> {
         &geo::GEO_MISMATCH,
         &forex::CHURNING,
     ]
+}
+
+/// `docs/detection.md`: every rule, its signal and baseline, and its settings with their defaults, ranges and
+/// meanings, as the code declares them.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# Detection rules\n\n<!-- Rendered from the rules' declarations: `UPDATE_DOCS=1 cargo test -p affops-core --test it detection_doc`. -->\n\n\
+         Every rule runs over all the data after each sync or import (see ARCHITECTURE.md, Detection). Settings are\n\
+         per program and versioned (`affops-cli detect --rule R --set key=value`, or the backtest panel in the app,\n\
+         which shows what a change would flag before it is saved). An analyst's allow-list (`affops-cli allowlist`)\n\
+         takes IP ranges and sub-IDs out of the rules that say they honour it.\n",
+    );
+    for r in rules() {
+        out.push_str(&format!(
+            "\n## `{}` ({})\n\n{}\n\n| setting | default | range | meaning |\n|---|---|---|---|\n",
+            r.name,
+            r.pattern.replace('_', " "),
+            r.signal
+        ));
+        for s in r.settings {
+            out.push_str(&format!(
+                "| `{}` | {} | {}–{} | {} |\n",
+                s.key,
+                s.default,
+                s.min,
+                s.max,
+                s.meaning.replace('|', "\\|")
+            ));
+        }
+    }
+    out
 }
 
 pub fn rule(name: &str) -> Result<&'static Rule, DetectError> {

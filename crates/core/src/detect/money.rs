@@ -11,13 +11,13 @@ use super::{Effective, Finding, ItemKind, Rule, RuleResult, Setting, Window};
 pub static BONUS_ABUSE: Rule = Rule {
     name: "bonus_abuse",
     pattern: "bonus_abuse",
+    signal: "Clusters of players per affiliate who make a first deposit at the bonus minimum, wager little of it and withdraw quickly.",
     settings: &[
         Setting { key: "bonus_min_deposit_micros", default: 20_000_000, min: 1, max: 1_000_000_000_000, meaning: "the welcome bonus's minimum deposit in the program currency (micros), from the program's terms" },
         Setting { key: "tolerance_micros", default: 0, min: 0, max: 1_000_000_000, meaning: "how far from the minimum an FTD may be and still count as 'at the minimum'" },
         Setting { key: "wager_max_per_mille", default: 2_000, min: 0, max: 100_000, meaning: "bets (x1000 of the FTD) at or above which the player wagered for real" },
         Setting { key: "withdraw_within_hours", default: 6, min: 1, max: 2_160, meaning: "a withdrawal this soon after the FTD counts as quick" },
         Setting { key: "min_cluster", default: 2, min: 1, max: 1_000, meaning: "such players of one affiliate before any is flagged (abuse comes in clusters)" },
-        Setting { key: "lookback_hours", default: 2_160, min: 1, max: 8_760, meaning: "the period over which an affiliate's cluster is counted" },
     ],
     evaluate: bonus_abuse,
 };
@@ -37,7 +37,7 @@ fn bonus_abuse(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         .query_map(
             params![
                 w.program_id,
-                w.from_ms(s.get("lookback_hours")),
+                w.since_ms,
                 w.now_ms,
                 s.get("bonus_min_deposit_micros"),
                 s.get("tolerance_micros")
@@ -125,6 +125,7 @@ fn bonus_abuse(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
 pub static CHARGEBACKS: Rule = Rule {
     name: "chargebacks",
     pattern: "chargebacks",
+    signal: "An affiliate whose depositing players charge back at a rate above `max_rate_per_mille` over `lookback_days`.",
     settings: &[
         Setting {
             key: "max_rate_per_mille",

@@ -63,6 +63,7 @@ fn threshold_validation_messages() {
 static BROKEN: Rule = Rule {
     name: "broken",
     pattern: "broken",
+    signal: "fails on odd data (a test rule)",
     settings: &[Setting {
         key: "x",
         default: 1,

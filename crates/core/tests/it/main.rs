@@ -76,6 +76,7 @@ mod detect_flow;
 mod detect_money;
 mod detect_order;
 mod detect_rules;
+mod detection_doc;
 mod disputes;
 mod forex_files;
 mod front_door;

@@ -38,6 +38,7 @@ pub mod error;
 pub mod fx;
 pub mod import;
 pub mod ingest;
+pub mod iso3166;
 pub mod ledger;
 pub mod money;
 pub mod ops;

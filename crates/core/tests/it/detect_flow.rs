@@ -239,6 +239,21 @@ fn reruns_are_idempotent_and_late_data_revises() {
     assert!(summary.contains("4 such players"), "{summary}");
 }
 
+/// 120 clicks from `ip` on sub1 's1', one every 5 minutes from T0 (10 hours, flat over the clock), none converting.
+fn flood(fx: &Fx, affiliate: i64, ip: &str) {
+    for n in 0..120 {
+        fx.click(
+            &format!("f{n}"),
+            affiliate,
+            T0 + n * 5 * 60_000,
+            ip,
+            "s1",
+            "DE",
+            "",
+        );
+    }
+}
+
 /// A click flood flagged before its registrations arrived is superseded once they do (kept, with why, out of
 /// the open queue); a decision taken on it survives and names the revision it was taken against; the burst
 /// flagged again (here because a setting is loosened) is reopened, not duplicated.
@@ -246,17 +261,7 @@ fn reruns_are_idempotent_and_late_data_revises() {
 fn late_registrations_supersede_a_flood_and_decisions_survive() {
     let fx = Fx::new();
     let a = fx.affiliate("7");
-    for n in 0..120 {
-        fx.click(
-            &format!("f{n}"),
-            a,
-            T0 + n * 5 * 60_000,
-            "9.9.9.9",
-            "s1",
-            "DE",
-            "",
-        );
-    }
+    flood(&fx, a, "9.9.9.9");
     let rules = [&detect::clicks::FLOODING];
     let first = detect::run_rules(&fx.store, fx.program, NOW, When::Changed, &rules).unwrap();
     assert_eq!(first.flags_created, 1);
@@ -701,17 +706,7 @@ fn an_allow_listed_range_supersedes_its_flags_and_revoking_reopens_them() {
     use affops_core::detect::allowlist;
     let fx = Fx::new();
     let a = fx.affiliate("7");
-    for n in 0..120 {
-        fx.click(
-            &format!("f{n}"),
-            a,
-            T0 + n * 5 * 60_000,
-            "84.9.9.9",
-            "s1",
-            "DE",
-            "",
-        );
-    }
+    flood(&fx, a, "84.9.9.9");
     let rules = [&detect::clicks::FLOODING];
     let first = detect::run_rules(&fx.store, fx.program, NOW, When::Changed, &rules).unwrap();
     assert_eq!(first.flags_created, 1);

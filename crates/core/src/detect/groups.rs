@@ -54,7 +54,7 @@ pub fn groups_in(
         let sql = format!(
             "SELECT f.id, COALESCE(a.external_id, ''), COALESCE(a.name, ''), f.rule, f.pattern, c.severity,
                     c.score, c.summary, c.at_ms
-             FROM flags f JOIN flag_current c ON c.flag_id = f.id LEFT JOIN affiliates a ON a.id = f.affiliate_id
+             FROM flags f JOIN flag_current c ON c.flag_id = f.id LEFT JOIN affiliates a ON a.id = c.affiliate_id
              WHERE f.program_id = ?5 AND (?1 IS NULL OR a.external_id = ?1)
                AND (?2 IS NULL OR f.pattern = ?2 OR f.rule = ?2)
                AND (?3 IS NULL OR c.severity = ?3) AND (?4 IS NULL OR {STATUS_SQL} = ?4)

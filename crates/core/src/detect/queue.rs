@@ -61,7 +61,7 @@ pub fn list_in(
     Ok(store.read(|conn| {
         let sql = format!(
             "SELECT f.id FROM flags f JOIN flag_current c ON c.flag_id = f.id
-                    LEFT JOIN affiliates a ON a.id = f.affiliate_id
+                    LEFT JOIN affiliates a ON a.id = c.affiliate_id
              WHERE (?1 IS NULL OR a.external_id = ?1) AND (?2 IS NULL OR f.pattern = ?2 OR f.rule = ?2)
                AND (?3 IS NULL OR c.severity = ?3) AND (?4 IS NULL OR {STATUS_SQL} = ?4)
                AND (?5 IS NULL OR f.program_id = ?5)
@@ -113,7 +113,7 @@ fn flag_row_of(
                 c.revision, c.state, c.reason, c.at_ms,
                 (SELECT d.revision FROM flag_decisions d WHERE d.flag_id = f.id ORDER BY d.id DESC LIMIT 1)
          FROM flags f JOIN flag_current c ON c.flag_id = f.id JOIN programs pr ON pr.id = f.program_id
-              LEFT JOIN affiliates a ON a.id = f.affiliate_id
+              LEFT JOIN affiliates a ON a.id = c.affiliate_id
          WHERE f.id = ?1"
     );
     let (mut row, program_id) = conn.query_row(&sql, [id], |r| {
@@ -300,7 +300,7 @@ pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectE
         }
         let flag = flag_row(conn, flag_id, &mut Stakes::default())?;
         let (program_id, affiliate_id): (i64, Option<i64>) = conn.query_row(
-            "SELECT program_id, affiliate_id FROM flags WHERE id = ?1",
+            "SELECT f.program_id, c.affiliate_id FROM flags f JOIN flag_current c ON c.flag_id = f.id WHERE f.id = ?1",
             [flag_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;

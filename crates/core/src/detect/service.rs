@@ -44,7 +44,7 @@ pub fn dashboard_alerts(store: &Store) -> Result<Vec<DashboardAlert>, DetectErro
     Ok(store.read::<_, crate::store::StoreError>(|conn| {
         let mut per: BTreeMap<Key, (u32, u32, Option<Severity>, i64)> = BTreeMap::new();
         let sql = format!(
-            "SELECT pr.name, a.external_id, a.name, pr.currency, c.severity FROM flags f JOIN flag_current c ON c.flag_id = f.id JOIN affiliates a ON a.id = f.affiliate_id
+            "SELECT pr.name, a.external_id, a.name, pr.currency, c.severity FROM flags f JOIN flag_current c ON c.flag_id = f.id JOIN affiliates a ON a.id = c.affiliate_id
              JOIN programs pr ON pr.id = f.program_id WHERE {STATUS_SQL} = 'open'"
         );
         for r in conn.prepare(&sql)?.query_map([], |r| Ok(((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?), r.get::<_, String>(4)?)))? {

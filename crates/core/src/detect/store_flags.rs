@@ -94,6 +94,7 @@ struct Current {
     evidence_json: String,
     items: Vec<(String, String)>,
     settings_version: i64,
+    affiliate_id: Option<i64>,
 }
 
 /// A finding as a revision would store it.
@@ -122,6 +123,7 @@ impl<'a> Revision<'a> {
             && self.finding.summary == c.summary
             && self.evidence_json == c.evidence_json
             && self.items == c.items
+            && self.finding.affiliate_id == c.affiliate_id
     }
 }
 
@@ -250,7 +252,7 @@ impl Writer<'_, '_> {
     fn current_flags(&self) -> StoreResult<HashMap<String, Current>> {
         let mut stmt = self.tx.prepare(
             "SELECT f.subject_key, c.flag_id, c.revision, c.state, c.score, c.summary, c.evidence_json,
-                    c.items_json, c.settings_version
+                    c.items_json, c.settings_version, c.affiliate_id
              FROM flags f JOIN flag_current c ON c.flag_id = f.id
              WHERE f.program_id = ?1 AND f.rule = ?2",
         )?;
@@ -267,6 +269,7 @@ impl Writer<'_, '_> {
                     evidence_json: r.get(6)?,
                     items: serde_json::from_str(&items_json).unwrap_or_default(),
                     settings_version: r.get(8)?,
+                    affiliate_id: r.get(9)?,
                 },
             ))
         })?;
@@ -324,8 +327,8 @@ impl Writer<'_, '_> {
         let f = rev.finding;
         self.tx.execute(
             "INSERT INTO flag_revisions (flag_id, revision, state, severity, score, summary, evidence_json,
-                 items_json, settings_version, run_id, reason, at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 items_json, settings_version, run_id, reason, at_ms, affiliate_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 flag_id,
                 revision,
@@ -338,7 +341,8 @@ impl Writer<'_, '_> {
                 self.version,
                 self.run_id,
                 reason,
-                self.now_ms
+                self.now_ms,
+                f.affiliate_id
             ],
         )?;
         Ok(())
@@ -349,9 +353,9 @@ impl Writer<'_, '_> {
     fn supersede(&self, c: &Current, reason: &str) -> StoreResult<()> {
         self.tx.execute(
             "INSERT INTO flag_revisions (flag_id, revision, state, severity, score, summary, evidence_json,
-                 items_json, settings_version, run_id, reason, at_ms)
+                 items_json, settings_version, run_id, reason, at_ms, affiliate_id)
              SELECT flag_id, revision + 1, 'superseded', severity, score, summary, evidence_json, items_json,
-                    ?2, ?3, ?4, ?5
+                    ?2, ?3, ?4, ?5, ?7
              FROM flag_revisions WHERE flag_id = ?1 AND revision = ?6",
             params![
                 c.flag_id,
@@ -359,7 +363,8 @@ impl Writer<'_, '_> {
                 self.run_id,
                 reason,
                 self.now_ms,
-                c.revision
+                c.revision,
+                c.affiliate_id
             ],
         )?;
         Ok(())

@@ -313,10 +313,10 @@ impl<'a> Gather<'a> {
 
     fn flag(&mut self, id: i64) -> DisputeResult<()> {
         // The flag as it stands (its latest revision), then every revision: the evidence as it was at each step.
-        let f = rows(self.conn, "SELECT f.id, f.program_id, f.affiliate_id, f.rule, f.pattern, f.subject_key, c.severity, c.score,
+        let f = rows(self.conn, "SELECT f.id, f.program_id, c.affiliate_id, f.rule, f.pattern, f.subject_key, c.severity, c.score,
                                         c.summary, c.evidence_json, c.revision, c.state AS revision_state, c.reason AS revision_reason,
                                         f.created_at_ms, COALESCE(a.external_id, '') AS affiliate
-                                 FROM flags f JOIN flag_current c ON c.flag_id = f.id LEFT JOIN affiliates a ON a.id = f.affiliate_id
+                                 FROM flags f JOIN flag_current c ON c.flag_id = f.id LEFT JOIN affiliates a ON a.id = c.affiliate_id
                                  WHERE f.id = ?1 AND f.program_id = ?2", params![id, self.program.id])?;
         self.push_rows(
             "flag",

@@ -179,7 +179,7 @@ fn from_flag(
         .map_err(|_| invalid(format!("Reference: '{reference}' is not a flag id")))?;
     let flag: Option<(Option<i64>, String, String, i64)> = conn
         .query_row(
-            "SELECT f.affiliate_id, f.rule, c.summary, f.created_at_ms FROM flags f JOIN flag_current c ON c.flag_id = f.id
+            "SELECT c.affiliate_id, f.rule, c.summary, f.created_at_ms FROM flags f JOIN flag_current c ON c.flag_id = f.id
              WHERE f.id = ?1 AND f.program_id = ?2",
             params![id, program.id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),

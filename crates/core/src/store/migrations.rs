@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0023_flag_revisions.sql"),
     migration!("0024_signal_imports.sql", rebuilds),
     migration!("0025_detect_allowlist.sql"),
+    migration!("0026_flag_revision_affiliate.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

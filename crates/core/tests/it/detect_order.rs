@@ -15,7 +15,7 @@ use proptest::prelude::*;
 
 use super::import::{clock, preset};
 
-/// (rule, subject key, its records) of every open flag.
+/// (rule, subject key, its records and the affiliate it is charged to) of every open flag.
 type OpenFlags = BTreeSet<(String, String, String)>;
 
 fn world_files(dir: &Path) -> (Vec<PathBuf>, i64) {
@@ -63,7 +63,8 @@ fn open_flags(ws: &Workspace) -> OpenFlags {
     ws.store()
         .read::<_, affops_core::store::StoreError>(|c| {
             let mut stmt = c.prepare(
-                "SELECT f.rule, f.subject_key, c.items_json FROM flags f JOIN flag_current c ON c.flag_id = f.id
+                "SELECT f.rule, f.subject_key, c.items_json || ' charged to ' || COALESCE(a.external_id, 'nobody')
+                 FROM flags f JOIN flag_current c ON c.flag_id = f.id LEFT JOIN affiliates a ON a.id = c.affiliate_id
                  WHERE c.state <> 'superseded'",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;

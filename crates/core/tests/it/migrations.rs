@@ -105,6 +105,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0025_detect_allowlist.sql",
         "7c58145709b89b2830b4702a8a7227dce1be6072cbd39f75495f9dcf516d9e0d",
     ),
+    (
+        "0026_flag_revision_affiliate.sql",
+        "d201ee336fe92b4a628cb84b95ebd07da070256abe7a00502e364bd32d7389c9",
+    ),
 ];
 
 #[test]

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::exclusion::players_of_items;
 use super::queue::{
@@ -186,7 +186,7 @@ pub fn decide_many(
                     params![id, program_id],
                     |r| r.get(0),
                 )
-                .ok();
+                .optional()?;
             match status.as_deref() {
                 None => {
                     return Err(DetectError::NotFound(format!(

@@ -209,7 +209,8 @@ pub fn add(
         ],
     )?;
     let id = tx.last_insert_rowid();
-    Ok(entry(tx, program_id, id)?.expect("the entry just inserted"))
+    entry(tx, program_id, id)?
+        .ok_or_else(|| DetectError::NotFound(format!("allow-list entry {id} vanished")))
 }
 
 /// Revokes an entry (a new row; the entry stays listed, revoked, with who and why).
@@ -237,7 +238,8 @@ pub fn revoke(
         "INSERT INTO detect_allowlist_revocations (entry_id, reason, revoked_by, at_ms) VALUES (?1, ?2, ?3, ?4)",
         params![id, reason.trim(), stamp.actor, stamp.at_ms],
     )?;
-    Ok(entry(tx, program_id, id)?.expect("the entry exists"))
+    entry(tx, program_id, id)?
+        .ok_or_else(|| DetectError::NotFound(format!("no allow-list entry {id} in this program")))
 }
 
 const ENTRY_SQL: &str =

@@ -293,10 +293,25 @@ pub(super) fn moved_json(moved: &[crate::commission::exclusions::Moved]) -> Vec<
 
 /// Everything the investigation screen shows for one flag.
 pub fn investigate(store: &Store, flag_id: i64) -> Result<Investigation, DetectError> {
+    investigate_in(store, None, flag_id)
+}
+
+/// [`investigate`] for a flag of `program_id` only (the session's program; `None`: any).
+pub fn investigate_in(
+    store: &Store,
+    program_id: Option<i64>,
+    flag_id: i64,
+) -> Result<Investigation, DetectError> {
     store.read(|conn| {
-        let exists: Option<i64> = conn.query_row("SELECT id FROM flags WHERE id = ?1", [flag_id], |r| r.get(0)).optional()?;
+        let exists: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM flags WHERE id = ?1 AND (?2 IS NULL OR program_id = ?2)",
+                params![flag_id, program_id],
+                |r| r.get(0),
+            )
+            .optional()?;
         if exists.is_none() {
-            return Err(crate::store::StoreError::Invalid(format!("no flag {flag_id}")));
+            return Err(crate::store::StoreError::Invalid(format!("no flag {flag_id} in this program")));
         }
         let flag = flag_row(conn, flag_id, &mut Stakes::default())?;
         let (program_id, affiliate_id): (i64, Option<i64>) = conn.query_row(

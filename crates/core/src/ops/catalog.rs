@@ -255,7 +255,7 @@ operations! {
     /// Revoke an allow-list entry, saying why.
     AllowlistRevoke = "allowlist_revoke", Access::Needs(DecideFlags), Write, true;
     /// A flag's evidence: timeline, shared identifiers, CTIT, conversions.
-    FlagInvestigate = "flag_investigate", Access::Needs(View), Read, false;
+    FlagInvestigate = "flag_investigate", Access::Needs(View), Read, true;
     // ---- Reconciliation and disputes -----------------------------------------------------------------------
     /// Reconcile a month: tracker against operator.
     ReconcilePeriod = "reconcile_period", Access::Needs(Reconcile), Write, true;

@@ -181,6 +181,11 @@ pub fn allowlist_revoke(cx: &Ctx, input: AllowRevokeInput) -> Result<AllowEntry,
 }
 
 pub fn flag_investigate(cx: &Ctx, flag_id: i64) -> Result<Investigation, ApiError> {
-    cx.allow(Op::FlagInvestigate)?;
-    Ok(detect::queue::investigate(cx.workspace().store(), flag_id)?)
+    let a = cx.allow(Op::FlagInvestigate)?;
+    let program_id = a.program()?.id;
+    Ok(detect::queue::investigate_in(
+        cx.workspace().store(),
+        Some(program_id),
+        flag_id,
+    )?)
 }

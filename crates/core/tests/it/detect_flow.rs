@@ -695,6 +695,12 @@ fn a_group_is_one_line_and_one_decision() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("in this program"), "{e}");
+    // Another program's session reads none of these flags either.
+    let e = detect::queue::investigate_in(&fx.store, Some(other), g.flag_ids[0])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("in this program"), "{e}");
+    assert!(detect::queue::investigate_in(&fx.store, Some(fx.program), g.flag_ids[0]).is_ok());
 }
 
 /// An allow-listed IP range is no longer read as a signal: the flood from it is superseded on the next run (the

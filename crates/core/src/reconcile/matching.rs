@@ -3,12 +3,12 @@
 //! FTD by order id = deposit id, click id = the player's click id, or player id; matches are looked up across
 //! periods, so an event just over a month boundary is matched, not reported twice.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::keys::{ConversionKeys, FtdKeys};
+use super::keys::{ConversionKeys, FtdLookup};
 use super::{Month, ReconSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -269,28 +269,14 @@ pub fn classify(
         }
     }
     // Conversions of the period no operator FTD explains.
-    let mut ftd_keys = FtdKeys::default();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT m.external_id, p.click_id, p.external_id FROM money_movements m JOIN players p ON p.id = m.player_id
-             WHERE m.program_id = ?1 AND m.kind = 'deposit' AND m.is_ftd = 1",
-        )?;
-        let mut rows = stmt.query([program_id])?;
-        while let Some(r) = rows.next()? {
-            ftd_keys.deposits.insert(r.get(0)?);
-            if let Some(click) = r.get::<_, Option<String>>(1)? {
-                ftd_keys.clicks.insert(click);
-            }
-            ftd_keys.players.insert(r.get(2)?);
-        }
-    }
+    let ftd_keys = FtdLookup::new(conn, program_id);
     let mut convs: Vec<&Conv> = keys.convs.iter().filter(|c| c.in_period).collect();
     convs.sort_by_key(|c| (c.converted_at_ms, c.id));
     for c in convs
         .into_iter()
         .filter(|c| !matched.contains(&c.id) && live(&c.status))
     {
-        if ftd_keys.explains(&c.order_ref, &c.transaction_id, &c.player_ref) {
+        if ftd_keys.explains(&c.order_ref, &c.transaction_id, &c.player_ref)? {
             continue; // its FTD is in another period, where it is reconciled
         }
         out.push(Discrepancy {
@@ -347,7 +333,3 @@ fn status_lag_ms(conn: &Connection, conversion_id: i64) -> rusqlite::Result<Opti
         _ => None,
     })
 }
-
-/// Deposit totals per (player, day) as the operator's daily activity reports them, next to the same from its
-/// deposit records; used for timezone shifts.
-pub(super) type DayTotals = BTreeMap<(i64, chrono::NaiveDate), i64>;

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, Offset};
+use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::matching::{classify, DayTotals, Discrepancy, Reason};
+use super::matching::{classify, Discrepancy, Reason};
 use super::{parse_period, Month, ReconError, ReconSettings};
 use crate::import::quarantine::spreadsheet_safe;
 use crate::money::format_amount;
@@ -323,7 +324,7 @@ pub(super) fn timezone_shifts(
     })? {
         deposits.push(r?);
     }
-    let mut activity: DayTotals = BTreeMap::new();
+    let mut activity: DayTotals = DayTotals::default();
     let mut stmt = conn.prepare(
         "SELECT a.player_id, a.day, a.deposits_micros FROM player_activity_daily a JOIN players p ON p.id = a.player_id
          WHERE p.program_id = ?1 AND a.day BETWEEN date(?2, '-1 day') AND date(?3, '+1 day')",
@@ -340,17 +341,16 @@ pub(super) fn timezone_shifts(
             *activity.entry((pid, day)).or_default() += amount;
         }
     }
-    // Days as dates, not text: 27 candidate shifts over every deposit of the month made the text form the
-    // largest part of a month's reconciliation.
-    let shifted_day = |at: i64, hours: i64| {
-        chrono::DateTime::from_timestamp_millis(at + hours * 3_600_000)
-            .map(|t| t.with_timezone(&tz).date_naive())
-            .unwrap_or_default()
-    };
+    // 27 candidate shifts over every deposit of the month: each deposit's day under a shift is computed from its
+    // zone offset, read once (see `ShiftedDays`), and the totals are hashed, not sorted.
+    let days: Vec<ShiftedDays> = deposits
+        .iter()
+        .map(|(_, at, ..)| ShiftedDays::new(&tz, *at))
+        .collect();
     let agreement = |hours: i64| {
-        let mut totals: DayTotals = BTreeMap::new();
-        for (pid, at, _, amount, _, _, _) in &deposits {
-            *totals.entry((*pid, shifted_day(*at, hours))).or_default() += amount;
+        let mut totals = DayTotals::with_capacity_and_hasher(deposits.len(), Default::default());
+        for ((pid, _, _, amount, ..), d) in deposits.iter().zip(&days) {
+            *totals.entry((*pid, d.day(&tz, hours))).or_default() += amount;
         }
         totals
             .iter()
@@ -372,9 +372,9 @@ pub(super) fn timezone_shifts(
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for (pid, at, ext, amount, player, aff, day) in deposits {
+    for ((pid, _, ext, amount, player, aff, day), shifted) in deposits.into_iter().zip(&days) {
         let Some(d) = parse(&day) else { continue };
-        let theirs = shifted_day(at, best);
+        let theirs = shifted.day(&tz, best);
         if d < first
             || d > last
             || theirs == d
@@ -398,6 +398,48 @@ pub(super) fn timezone_shifts(
         });
     }
     Ok(out)
+}
+
+/// Deposit totals per (player, local day), hashed with a fast non-cryptographic hasher: 27 shifts fill one each.
+type DayTotals = foldhash::HashMap<(i64, NaiveDate), i64>;
+
+/// An instant's local day under a shift of whole hours. Zone transitions are months apart, so when the offset is
+/// the same 12 h before and 14 h after the instant it holds for every candidate shift, and the day is plain
+/// arithmetic; otherwise (an instant near a transition) each shift asks the zone.
+struct ShiftedDays {
+    at_ms: i64,
+    /// The zone's offset over the whole −12…+14 h span, when it does not change within it.
+    offset_ms: Option<i64>,
+}
+
+impl ShiftedDays {
+    const SPAN_BEFORE_MS: i64 = 12 * 3_600_000;
+    const SPAN_AFTER_MS: i64 = 14 * 3_600_000;
+
+    fn new(tz: &Tz, at_ms: i64) -> Self {
+        let offset = |ms: i64| {
+            chrono::DateTime::from_timestamp_millis(ms)
+                .map(|t| i64::from(t.with_timezone(tz).offset().fix().local_minus_utc()) * 1000)
+        };
+        let before = offset(at_ms - Self::SPAN_BEFORE_MS);
+        let after = offset(at_ms + Self::SPAN_AFTER_MS);
+        Self {
+            at_ms,
+            offset_ms: before.filter(|b| Some(*b) == after),
+        }
+    }
+
+    fn day(&self, tz: &Tz, hours: i64) -> NaiveDate {
+        let at = self.at_ms + hours * 3_600_000;
+        match self.offset_ms {
+            Some(offset) => chrono::DateTime::from_timestamp_millis(at + offset)
+                .map(|t| t.date_naive())
+                .unwrap_or_default(),
+            None => chrono::DateTime::from_timestamp_millis(at)
+                .map(|t| t.with_timezone(tz).date_naive())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// A stored discrepancy, as a dispute case needs it.
@@ -474,4 +516,41 @@ pub fn last_run(
         )
         .optional()?
         .unwrap_or((None, String::new())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ShiftedDays;
+    use chrono_tz::Tz;
+
+    /// The arithmetic shortcut gives the zone's own answer for every candidate shift, around the DST changes of a
+    /// zone that has them (and across a whole year at a step that is not a divisor of an hour).
+    #[test]
+    fn shifted_days_match_the_zone_for_every_shift() {
+        for zone in [
+            "Europe/Berlin",
+            "America/New_York",
+            "Australia/Lord_Howe",
+            "UTC",
+        ] {
+            let tz: Tz = zone.parse().unwrap();
+            let start = 1_767_225_600_000i64; // 2026-01-01T00:00Z
+            let mut at = start;
+            while at < start + 366 * 86_400_000 {
+                let days = ShiftedDays::new(&tz, at);
+                for hours in -12..=14i64 {
+                    let direct = chrono::DateTime::from_timestamp_millis(at + hours * 3_600_000)
+                        .unwrap()
+                        .with_timezone(&tz)
+                        .date_naive();
+                    assert_eq!(
+                        days.day(&tz, hours),
+                        direct,
+                        "{zone} at {at} shifted {hours} h"
+                    );
+                }
+                at += 3_599_777; // just under an hour, so every minute of the day is visited over the year
+            }
+        }
+    }
 }

@@ -74,6 +74,8 @@ pub fn show(bar: &ProgressBar, p: &Progress) {
     bar.set_position(u64::from(p.steps_done));
     let rows = match p.total {
         Some(t) => format!("{} / {} rows", p.done, t),
+        // A step that counts no rows (a detection rule, the rollups) says what it does instead.
+        None if p.done == 0 => p.message.clone(),
         None => format!("{} rows", p.done),
     };
     bar.set_message(format!("{}  {rows}", p.step));

@@ -74,6 +74,21 @@ pub enum FlagsCmd {
         /// open, confirmed, dismissed or superseded (no longer found on all the data)
         #[arg(long)]
         status: Option<String>,
+        /// Only flags whose affiliate name or id, or summary, contains this (any case)
+        #[arg(long)]
+        search: Option<String>,
+        /// affiliate, pattern, severity, score (the default), status, amount or created
+        #[arg(long)]
+        sort: Option<String>,
+        /// asc or desc (default: desc for score, severity, amount and created, else asc)
+        #[arg(long, value_parser = ["asc", "desc"])]
+        order: Option<String>,
+        /// Skip this many rows of the sorted list
+        #[arg(long)]
+        offset: Option<u32>,
+        /// Print at most this many rows (default: all)
+        #[arg(long)]
+        limit: Option<u32>,
         #[arg(long)]
         json: bool,
     },
@@ -232,7 +247,13 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                     saved.rule, saved.version, saved.settings_json
                 );
             }
-            let report = ops::detect::detect_run(cx)?;
+            let bar = crate::demo::progress_bar(!json);
+            let b = bar.clone();
+            let progress =
+                std::sync::Arc::new(move |p: affops_core::api::Progress| crate::demo::show(&b, &p));
+            let report = ops::detect::detect_run(cx, progress);
+            bar.finish_and_clear();
+            let report = report?;
             if json {
                 return print_json(&report);
             }
@@ -264,24 +285,41 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
             pattern,
             severity,
             status,
+            search,
+            sort,
+            order,
+            offset,
+            limit,
             json,
         }) => {
-            let rows = ops::detect::flags_list(
+            let page = ops::detect::flags_list(
                 cx,
                 FlagFilter {
                     affiliate,
                     pattern,
                     severity,
                     status,
+                    text: search,
+                    sort,
+                    descending: order.map(|o| o == "desc"),
+                    offset,
+                    limit,
                 },
             )?;
             if json {
-                return print_json(&rows);
+                return print_json(&page.rows);
             }
-            if rows.is_empty() {
+            if page.rows.is_empty() {
                 println!("No flags match.");
+            } else if page.rows.len() < page.total as usize {
+                println!(
+                    "Rows {}–{} of {}",
+                    page.offset + 1,
+                    page.offset as usize + page.rows.len(),
+                    page.total
+                );
             }
-            for f in rows {
+            for f in page.rows {
                 // "r3" when the evidence was revised; "r3, decided on r1" when it changed after the decision.
                 let revision = match f.decided_revision {
                     Some(d) if d < f.revision => format!(" [r{}, decided on r{d}]", f.revision),
@@ -319,6 +357,7 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                     pattern,
                     severity,
                     status: Some(status),
+                    ..FlagFilter::default()
                 },
             )?;
             if json {

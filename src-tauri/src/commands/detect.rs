@@ -3,11 +3,18 @@
 
 use affops_core::api::*;
 use affops_core::ops::{self, Console};
+use tauri::ipc::Channel;
 use tauri::State;
 
 #[tauri::command]
-pub async fn detect_run(console: State<'_, Console>) -> Result<DetectRunSummary, ApiError> {
-    console.run(ops::detect::detect_run).await
+pub async fn detect_run(
+    console: State<'_, Console>,
+    on_progress: Channel<Progress>,
+) -> Result<DetectRunSummary, ApiError> {
+    let progress = super::forward(on_progress);
+    console
+        .run(move |cx| ops::detect::detect_run(cx, progress))
+        .await
 }
 
 #[tauri::command]
@@ -34,7 +41,7 @@ pub async fn save_rule_settings(
 pub async fn flags_list(
     console: State<'_, Console>,
     request: FlagFilter,
-) -> Result<Vec<FlagRow>, ApiError> {
+) -> Result<FlagPage, ApiError> {
     console
         .run(move |cx| ops::detect::flags_list(cx, request))
         .await

@@ -998,7 +998,24 @@ severity?: string,
 /**
  * open, confirmed, dismissed or superseded.
  */
-status?: string, };
+status?: string, 
+/**
+ * Words the affiliate's name or id, or the flag's summary, contain (any case). The flat list only.
+ */
+text?: string, 
+/**
+ * The order of the flat list: affiliate, pattern, severity, score (the default), status, amount or
+ * created; ties by flag id.
+ */
+sort?: string, 
+/**
+ * Largest first (the default for score, severity, amount and created).
+ */
+descending?: boolean, 
+/**
+ * The page of the flat list: rows skipped, rows read (none: every row).
+ */
+offset?: number, limit?: number, };
 
 export type FlagRow = { id: number, program: string, 
 /**
@@ -1039,6 +1056,8 @@ revision_reason: string, revised_at_ms: number,
  * changed after the decision.
  */
 decided_revision: number | null, };
+
+export type FlagPage = { rows: Array<FlagRow>, total: number, offset: number, patterns: Array<string>, };
 
 export type FlagDecisionInput = { flag_id: number, decision: Decision, comment: string, };
 

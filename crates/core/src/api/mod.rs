@@ -197,6 +197,7 @@ pub fn typescript_bindings() -> String {
         PlanPreview::decl(),
         FlagFilter::decl(),
         FlagRow::decl(),
+        FlagPage::decl(),
         FlagDecisionInput::decl(),
         FlagDecisionRow::decl(),
         FlagRevisionRow::decl(),

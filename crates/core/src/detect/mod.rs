@@ -40,6 +40,7 @@ pub mod types;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::ingest::types::Progress;
 use crate::store::{Store, StoreError, StoreResult};
 pub use settings::{Effective, Setting};
 pub use store_flags::StoredRun;
@@ -309,9 +310,23 @@ pub fn evaluate_all(
     window: &Window,
     rules: &[(&Rule, Effective)],
 ) -> Vec<(String, Result<Vec<Finding>, RuleFailure>)> {
+    evaluate_reporting(conn, window, rules, &|_| {})
+}
+
+/// [`evaluate_all`], telling `progress` each rule as it starts (a run at the seed's scale takes tens of seconds).
+/// One step more than the rules: storing the findings as flags.
+fn evaluate_reporting(
+    conn: &Connection,
+    window: &Window,
+    rules: &[(&Rule, Effective)],
+    progress: &dyn Fn(Progress),
+) -> Vec<(String, Result<Vec<Finding>, RuleFailure>)> {
+    let steps = rules.len() as u32 + 1;
     rules
         .iter()
-        .map(|(rule, eff)| {
+        .enumerate()
+        .map(|(i, (rule, eff))| {
+            progress(step(rule.name, i as u32, steps));
             let result = (rule.evaluate)(conn, window, eff).map_err(|mut f| {
                 f.rule = rule.name.to_string();
                 f
@@ -319,6 +334,17 @@ pub fn evaluate_all(
             (rule.name.to_string(), result)
         })
         .collect()
+}
+
+/// A detection run's progress: `steps_done` of `steps_total`, the step's name in words.
+fn step(name: &str, done: u32, total: u32) -> Progress {
+    let words = name.replace('_', " ");
+    Progress::step(
+        name,
+        done,
+        total,
+        format!("{words} ({} of {total})", done + 1),
+    )
 }
 
 /// When a run happens.
@@ -333,7 +359,7 @@ pub enum When {
 /// Detection for one program: every rule over all the data stored, its findings reconciled with the flags
 /// raised before (see [`store_flags`]).
 pub fn run(store: &Store, program_id: i64, now_ms: i64, when: When) -> StoreResult<RunReport> {
-    run_rules(store, program_id, now_ms, when, &rules())
+    run_reporting(store, program_id, now_ms, when, &rules(), &|_| {})
 }
 
 /// [`run`] restricted to `rules` (the tests use it to put a failing rule among the real ones). The flags of the
@@ -344,6 +370,18 @@ pub fn run_rules(
     now_ms: i64,
     when: When,
     rules: &[&Rule],
+) -> StoreResult<RunReport> {
+    run_reporting(store, program_id, now_ms, when, rules, &|_| {})
+}
+
+/// [`run_rules`], telling `progress` each rule as it starts and the flags' storing last.
+pub fn run_reporting(
+    store: &Store,
+    program_id: i64,
+    now_ms: i64,
+    when: When,
+    rules: &[&Rule],
+    progress: &dyn Fn(Progress),
 ) -> StoreResult<RunReport> {
     let evaluated = store.read::<_, crate::store::StoreError>(|conn| {
         let mut with_settings = Vec::new();
@@ -367,7 +405,7 @@ pub fn run_rules(
             now_ms,
         };
         Ok(Ok((
-            evaluate_all(conn, &window, &with_settings),
+            evaluate_reporting(conn, &window, &with_settings, progress),
             versions,
             state,
         )))
@@ -376,6 +414,8 @@ pub fn run_rules(
         Ok(v) => v,
         Err(unchanged) => return Ok(unchanged),
     };
+    let steps = rules.len() as u32 + 1;
+    progress(step("storing_flags", steps - 1, steps));
     let stored = StoredRun {
         program_id,
         now_ms,

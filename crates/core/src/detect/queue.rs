@@ -10,8 +10,8 @@ use super::stake::Stakes;
 use super::{ctit_chart, DetectError, ItemKind};
 use crate::audit::Stamp;
 use crate::detect::types::{
-    Decision, FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagRevisionRow, FlagRow, GeoRow,
-    Investigation, SharedIdentifier, TimelineEvent,
+    Decision, FlagDecisionInput, FlagDecisionRow, FlagFilter, FlagPage, FlagRevisionRow, FlagRow,
+    GeoRow, Investigation, SharedIdentifier, TimelineEvent,
 };
 use crate::money::format_amount;
 use crate::store::{Durability, Store, StoreResult};
@@ -48,7 +48,7 @@ pub(super) fn validate_filter(filter: &FlagFilter) -> Result<(), DetectError> {
 
 /// Every program's flags matching the filter, highest score first.
 pub fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagRow>, DetectError> {
-    list_in(store, None, filter)
+    Ok(page_in(store, None, filter)?.rows)
 }
 
 /// The flags matching the filter, of one program (or of all with `None`), highest score first.
@@ -57,30 +57,95 @@ pub fn list_in(
     program_id: Option<i64>,
     filter: &FlagFilter,
 ) -> Result<Vec<FlagRow>, DetectError> {
+    Ok(page_in(store, program_id, filter)?.rows)
+}
+
+/// How the flat list can be ordered: the SQL of each key (ties by flag id); `amount` is computed, not stored.
+fn order_sql(sort: &str) -> Result<Option<String>, DetectError> {
+    Ok(Some(match sort {
+        "affiliate" => "COALESCE(a.name, '') COLLATE NOCASE {dir}, COALESCE(a.external_id, '') {dir}".to_string(),
+        "pattern" => "f.pattern {dir}".to_string(),
+        "severity" => "CASE c.severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END {dir}"
+            .to_string(),
+        "score" => "c.score {dir}".to_string(),
+        "status" => format!("{STATUS_SQL} {{dir}}"),
+        "created" => "f.created_at_ms {dir}".to_string(),
+        "amount" => return Ok(None),
+        other => {
+            return Err(DetectError::Invalid(format!(
+                "sort must be affiliate, pattern, severity, score, status, amount or created, got '{other}'"
+            )))
+        }
+    }))
+}
+
+/// One page of the flags matching the filter (see [`FlagFilter`]), of one program (or of all with `None`). The
+/// filter, the text search, the order and the page are the query's; the commission at stake is computed for the
+/// page's flags only, except when the list is ordered by it.
+pub fn page_in(
+    store: &Store,
+    program_id: Option<i64>,
+    filter: &FlagFilter,
+) -> Result<FlagPage, DetectError> {
     validate_filter(filter)?;
-    Ok(store.read(|conn| {
+    let sort = filter
+        .sort
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("score");
+    let descending = filter
+        .descending
+        .unwrap_or(!matches!(sort, "affiliate" | "pattern" | "status"));
+    let dir = if descending { "DESC" } else { "ASC" };
+    let order = order_sql(sort)?.map(|o| o.replace("{dir}", dir));
+    let text = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            format!(
+                "%{}%",
+                t.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+    let offset = filter.offset.unwrap_or(0) as usize;
+    Ok(store.read(|conn| -> StoreResult<FlagPage> {
         let sql = format!(
-            "SELECT f.id FROM flags f JOIN flag_current c ON c.flag_id = f.id
+            "SELECT f.id, f.program_id FROM flags f JOIN flag_current c ON c.flag_id = f.id
                     LEFT JOIN affiliates a ON a.id = c.affiliate_id
              WHERE (?1 IS NULL OR a.external_id = ?1) AND (?2 IS NULL OR f.pattern = ?2 OR f.rule = ?2)
                AND (?3 IS NULL OR c.severity = ?3) AND (?4 IS NULL OR {STATUS_SQL} = ?4)
                AND (?5 IS NULL OR f.program_id = ?5)
-             ORDER BY c.score DESC, f.id"
+               AND (?6 IS NULL OR COALESCE(a.name, '') LIKE ?6 ESCAPE '\\' OR COALESCE(a.external_id, '') LIKE ?6 ESCAPE '\\'
+                    OR c.summary LIKE ?6 ESCAPE '\\')
+             ORDER BY {}, f.id",
+            order.as_deref().unwrap_or("c.score DESC")
         );
-        let ids = conn
+        let mut ids = conn
             .prepare(&sql)?
             .query_map(
-                params![filter.affiliate, filter.pattern, filter.severity, filter.status, program_id],
-                |r| r.get::<_, i64>(0),
+                params![filter.affiliate, filter.pattern, filter.severity, filter.status, program_id, text],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
             )?
             .collect::<Result<Vec<_>, _>>()?;
+        let total = ids.len();
+        let page = |len: usize| {
+            let from = offset.min(len);
+            from..filter.limit.map_or(len, |l| from.saturating_add(l as usize).min(len))
+        };
+        if order.is_some() {
+            let range = page(ids.len());
+            ids = ids.drain(range).collect();
+        }
         // Each flag's players first, so the commission they hold is computed from one book per program that
         // covers the affiliate trees of all of them, read by player (not from every player of the program).
         let mut declared: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
         let mut listed = Vec::with_capacity(ids.len());
-        for id in ids {
-            let program_id: i64 =
-                conn.query_row("SELECT program_id FROM flags WHERE id = ?1", [id], |r| r.get(0))?;
+        for (id, program_id) in ids {
             let players = players_of_items(conn, program_id, &flag_items(conn, id)?)?;
             declared
                 .entry(program_id)
@@ -89,24 +154,45 @@ pub fn list_in(
             listed.push((id, players));
         }
         let mut stakes = Stakes::for_players(declared);
-        listed
-            .into_iter()
-            .map(|(id, players)| flag_row_of(conn, id, Some(players), &mut stakes))
-            .collect()
+        let mut keyed = Vec::with_capacity(listed.len());
+        for (id, players) in listed {
+            keyed.push(flag_row_of(conn, id, Some(players), &mut stakes)?);
+        }
+        if order.is_none() {
+            // By the commission at stake: every matching flag's amount is needed before the page can be cut.
+            keyed.sort_by(|(a, ra), (b, rb)| {
+                let by = if descending { b.cmp(a) } else { a.cmp(b) };
+                by.then(ra.id.cmp(&rb.id))
+            });
+            let range = page(keyed.len());
+            keyed = keyed.drain(range).collect();
+        }
+        let rows = keyed.into_iter().map(|(_, r)| r).collect();
+        let patterns = conn
+            .prepare("SELECT DISTINCT pattern FROM flags WHERE ?1 IS NULL OR program_id = ?1 ORDER BY pattern")?
+            .query_map([program_id], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(FlagPage {
+            rows,
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            offset: u32::try_from(offset.min(total)).unwrap_or(u32::MAX),
+            patterns,
+        })
     })?)
 }
 
 fn flag_row(conn: &Connection, id: i64, stakes: &mut Stakes) -> StoreResult<FlagRow> {
-    flag_row_of(conn, id, None, stakes)
+    Ok(flag_row_of(conn, id, None, stakes)?.1)
 }
 
-/// One flag's row; `players` are its items' players when the caller has them already.
+/// One flag's row and the commission at stake in micros; `players` are its items' players when the caller has
+/// them already.
 fn flag_row_of(
     conn: &Connection,
     id: i64,
     players: Option<BTreeSet<i64>>,
     stakes: &mut Stakes,
-) -> StoreResult<FlagRow> {
+) -> StoreResult<(i64, FlagRow)> {
     let sql = format!(
         "SELECT f.id, pr.name, COALESCE(a.external_id, ''), COALESCE(a.name, ''), f.rule, f.pattern, c.severity,
                 c.score, {STATUS_SQL}, c.summary, f.created_at_ms, c.evidence_json, pr.currency, f.program_id,
@@ -152,7 +238,7 @@ fn flag_row_of(
     let (at_stake, currency) = stakes.amount_of_players(conn, program_id, &players)?;
     row.amount_at_stake = format_amount(at_stake, &currency);
     row.currency = currency;
-    Ok(row)
+    Ok((at_stake, row))
 }
 
 pub fn flag_items(conn: &Connection, flag_id: i64) -> StoreResult<Vec<(ItemKind, String)>> {

@@ -21,6 +21,36 @@ pub struct FlagFilter {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Words the affiliate's name or id, or the flag's summary, contain (any case). The flat list only.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The order of the flat list: affiliate, pattern, severity, score (the default), status, amount or
+    /// created; ties by flag id.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    /// Largest first (the default for score, severity, amount and created).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descending: Option<bool>,
+    /// The page of the flat list: rows skipped, rows read (none: every row).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// One page of the flat flag list, read in the core's query: the rows, how many match the filter in all, and the
+/// patterns the program's flags have (for the filter's options).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FlagPage {
+    pub rows: Vec<FlagRow>,
+    pub total: u32,
+    pub offset: u32,
+    pub patterns: Vec<String>,
 }
 
 /// The flags of one affiliate under one rule, as the grouped queue shows them: 500 flagged clicks are one line.

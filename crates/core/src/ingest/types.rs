@@ -29,6 +29,23 @@ pub struct Progress {
     pub message: String,
 }
 
+impl Progress {
+    /// A step of a job that counts steps, not rows.
+    pub fn step(name: &str, steps_done: u32, steps_total: u32, message: String) -> Self {
+        Self {
+            step: name.to_string(),
+            done: 0,
+            total: None,
+            steps_done,
+            steps_total,
+            bytes_done: None,
+            bytes_total: None,
+            rows_per_second: None,
+            message,
+        }
+    }
+}
+
 /// The outcome of syncing one stream of one source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct StreamSyncResult {

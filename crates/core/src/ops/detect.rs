@@ -5,9 +5,11 @@ use super::context::Ctx;
 use crate::api::{
     AllowEntry, AllowEntryInput, AllowRevokeInput, ApiError, BacktestRequest, BacktestResult,
     DetectRunSummary, ErrorCode, FlagBulkDecisionInput, FlagBulkDecisionResult, FlagDecisionInput,
-    FlagFilter, FlagGroup, FlagRow, Investigation, RuleSettingsRequest, RuleSettingsSaved,
+    FlagFilter, FlagGroup, FlagPage, FlagRow, Investigation, RuleSettingsRequest,
+    RuleSettingsSaved,
 };
 use crate::detect::{self, DetectError};
+use crate::ingest::ProgressFn;
 
 impl From<DetectError> for ApiError {
     fn from(e: DetectError) -> Self {
@@ -23,14 +25,17 @@ impl From<DetectError> for ApiError {
 }
 
 /// Runs every fraud rule over all the data; flags are created, revised or superseded (never duplicated).
-pub fn detect_run(cx: &Ctx) -> Result<DetectRunSummary, ApiError> {
+/// `progress` hears each rule as it starts (a run at the seed's scale takes tens of seconds).
+pub fn detect_run(cx: &Ctx, progress: ProgressFn) -> Result<DetectRunSummary, ApiError> {
     let a = cx.allow(Op::DetectRun)?;
     let (p, stamp) = (a.program()?, a.stamp()?);
-    let report = detect::run(
+    let report = detect::run_reporting(
         cx.workspace().store(),
         p.id,
         cx.now_ms,
         detect::When::Always,
+        &detect::rules(),
+        &*progress,
     )?;
     let summary = detect::service::summary(&report);
     let detail = serde_json::json!({
@@ -85,10 +90,10 @@ pub fn save_rule_settings(
         })?)
 }
 
-/// The flags of the session's program matching the filter, highest score first.
-pub fn flags_list(cx: &Ctx, filter: FlagFilter) -> Result<Vec<FlagRow>, ApiError> {
+/// A page of the session's program's flags matching the filter, in the order it asks (highest score first).
+pub fn flags_list(cx: &Ctx, filter: FlagFilter) -> Result<FlagPage, ApiError> {
     let a = cx.allow(Op::FlagsList)?;
-    Ok(detect::queue::list_in(
+    Ok(detect::queue::page_in(
         cx.workspace().store(),
         Some(a.program()?.id),
         &filter,

@@ -88,11 +88,11 @@ pub async fn import_run(
         if let Some(n) = req.tx_rows {
             opts.tx_rows = n;
         }
-        opts.progress = Some(progress);
+        opts.progress = Some(progress.clone());
         let ws = cx.workspace();
         let result = import::import_file(ws.store(), std::path::Path::new(&req.path), &opts);
         let derived = match &result {
-            Ok(_) => Some(ws.derive(cx.now_ms)?),
+            Ok(_) => Some(ws.derive_reporting(cx.now_ms, &*progress)?),
             Err(_) => None,
         };
         let detail = match &result {

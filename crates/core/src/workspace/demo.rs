@@ -184,8 +184,8 @@ impl Workspace {
         if !delivered.is_empty() {
             summary.streams.extend(delivered);
             // What the postbacks, pixels and the file brought is attributed, checked and rolled up like a sync's.
-            let ws = self.clone();
-            off_thread(move || ws.derive(now_ms)).await?;
+            let (ws, progress) = (self.clone(), progress.clone());
+            off_thread(move || ws.derive_reporting(now_ms, &*progress)).await?;
         }
         let ws = self.clone();
         off_thread(move || {

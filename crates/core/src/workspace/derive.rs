@@ -13,6 +13,7 @@
 use super::Workspace;
 use crate::attribution::types::AttributionRunSummary;
 use crate::detect::RunReport;
+use crate::ingest::types::Progress;
 use crate::store::StoreResult;
 
 /// What `derive` did, per program.
@@ -37,17 +38,52 @@ impl Workspace {
     /// with nothing new changes nothing). Attribution first: detection charges findings to the attributed
     /// affiliate.
     pub fn derive(&self, now_ms: i64) -> StoreResult<DeriveSummary> {
+        self.derive_reporting(now_ms, &|_| {})
+    }
+
+    /// [`Workspace::derive`], telling `progress` each step: a program's attribution, each detection rule (a run
+    /// at the seed's scale takes tens of seconds), the rollups.
+    pub fn derive_reporting(
+        &self,
+        now_ms: i64,
+        progress: &dyn Fn(Progress),
+    ) -> StoreResult<DeriveSummary> {
         let programs = self.store.read(crate::programs::all)?;
         let mut summary = DeriveSummary::default();
         for p in programs.iter().filter(|p| !p.is_forex()) {
+            progress(Progress::step(
+                "attribution",
+                0,
+                1,
+                format!("attributing {}'s players", p.name),
+            ));
             let run = crate::attribution::run(&self.store, p.id, now_ms)?;
             summary.attribution.push((p.name.clone(), run));
         }
         for p in programs {
-            let run = crate::detect::run(&self.store, p.id, now_ms, crate::detect::When::Changed)?;
+            let rules = crate::detect::rules();
+            let run = crate::detect::run_reporting(
+                &self.store,
+                p.id,
+                now_ms,
+                crate::detect::When::Changed,
+                &rules,
+                &|step: Progress| {
+                    progress(Progress {
+                        message: format!("detection in {}: {}", p.name, step.message),
+                        ..step
+                    })
+                },
+            )?;
             summary.detection.push((p.name, run));
         }
         if self.store.read(crate::rollups::has_dirty)? {
+            progress(Progress::step(
+                "rollups",
+                0,
+                1,
+                "rolling up the days the new data touched".into(),
+            ));
             summary.rollup_days = self.store.write(crate::rollups::refresh)?;
         }
         Ok(summary)

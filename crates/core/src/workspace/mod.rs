@@ -109,10 +109,10 @@ impl Workspace {
         opts: SyncOptions,
         progress: ProgressFn,
     ) -> Result<SyncSummary, CoreError> {
-        let outcome = sync_all(self.store.clone(), secrets, &opts, progress).await?;
+        let outcome = sync_all(self.store.clone(), secrets, &opts, progress.clone()).await?;
         let ws = self.clone();
         let now_ms = opts.now_ms;
-        off_thread(move || ws.derive(now_ms)).await?;
+        off_thread(move || ws.derive_reporting(now_ms, &*progress)).await?;
         outcome.into_result()
     }
 

@@ -767,3 +767,146 @@ fn an_allow_listed_range_supersedes_its_flags_and_revoking_reopens_them() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].revoke_reason.as_deref(), Some("the office moved"));
 }
+
+/// The flat list pages in the core's query: every order, read two rows at a time, gives the whole list in that
+/// order; the text search and the filters narrow the total; a sort the list does not know is refused by name.
+#[test]
+fn the_flat_list_pages_sorts_and_searches_in_the_core() {
+    let fx = Fx::new();
+    injection_world(&fx);
+    let (b, c) = (fx.affiliate("20"), fx.affiliate("30"));
+    flood(&fx, b, "9.9.9.9");
+    for n in 0..150 {
+        fx.click(
+            &format!("g{n}"),
+            c,
+            T0 + n * 4 * 60_000,
+            "8.8.4.4",
+            "s2",
+            "FR",
+            "",
+        );
+    }
+    crate::commission_fixture::compute_month(&fx.store, None, "2026-10", 1).unwrap();
+    detect::run(&fx.store, fx.program, NOW, When::Always).unwrap();
+    let read = |f: FlagFilter| detect::queue::page_in(&fx.store, Some(fx.program), &f).unwrap();
+    let all = read(FlagFilter::default());
+    assert!(all.total >= 5, "{:?}", all.rows);
+    assert_eq!(all.rows.len(), all.total as usize);
+    assert!(
+        all.rows.windows(2).all(|w| w[0].score >= w[1].score),
+        "score, highest first"
+    );
+    assert!(all.patterns.contains(&"click_injection".to_string()));
+    for sort in [
+        "affiliate",
+        "pattern",
+        "severity",
+        "score",
+        "status",
+        "amount",
+        "created",
+    ] {
+        for descending in [false, true] {
+            let whole = read(FlagFilter {
+                sort: Some(sort.into()),
+                descending: Some(descending),
+                ..FlagFilter::default()
+            });
+            let mut paged = Vec::new();
+            let mut offset = 0;
+            loop {
+                let page = read(FlagFilter {
+                    sort: Some(sort.into()),
+                    descending: Some(descending),
+                    offset: Some(offset),
+                    limit: Some(2),
+                    ..FlagFilter::default()
+                });
+                assert_eq!(
+                    (page.total, page.offset),
+                    (all.total, offset.min(all.total))
+                );
+                if page.rows.is_empty() {
+                    break;
+                }
+                offset += page.rows.len() as u32;
+                paged.extend(page.rows.into_iter().map(|r| r.id));
+            }
+            let ids: Vec<i64> = whole.rows.iter().map(|r| r.id).collect();
+            assert_eq!(paged, ids, "{sort} {descending}");
+        }
+    }
+    let amounts = read(FlagFilter {
+        sort: Some("amount".into()),
+        ..FlagFilter::default()
+    });
+    let micros = |r: &affops_core::api::FlagRow| {
+        affops_core::money::parse_micros(&r.amount_at_stake).unwrap()
+    };
+    assert!(amounts
+        .rows
+        .windows(2)
+        .all(|w| micros(&w[0]) >= micros(&w[1])));
+    assert!(
+        micros(&amounts.rows[0]) > 0,
+        "the injected players' CPA is at stake"
+    );
+    let searched = read(FlagFilter {
+        text: Some("9.9.9".into()),
+        ..FlagFilter::default()
+    });
+    assert!(searched.total >= 1 && searched.total < all.total);
+    assert!(searched.rows.iter().all(|r| r.summary.contains("9.9.9")));
+    let none = read(FlagFilter {
+        text: Some("100%_".into()),
+        ..FlagFilter::default()
+    });
+    assert_eq!(none.total, 0, "% and _ are matched as themselves");
+    let past = read(FlagFilter {
+        offset: Some(1000),
+        limit: Some(10),
+        ..FlagFilter::default()
+    });
+    assert_eq!((past.rows.len(), past.offset), (0, all.total));
+    let err = detect::queue::page_in(
+        &fx.store,
+        Some(fx.program),
+        &FlagFilter {
+            sort: Some("money".into()),
+            ..FlagFilter::default()
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("'money'"), "{err}");
+}
+
+/// A run tells its progress rule by rule, then the storing of the flags: a bar can show where a long run is.
+#[test]
+fn a_run_reports_each_rule_as_it_starts() {
+    let fx = Fx::new();
+    injection_world(&fx);
+    let seen = std::sync::Mutex::new(Vec::new());
+    let rules = detect::rules();
+    detect::run_reporting(&fx.store, fx.program, NOW, When::Always, &rules, &|p| {
+        seen.lock()
+            .unwrap()
+            .push((p.step, p.steps_done, p.steps_total))
+    })
+    .unwrap();
+    let seen = seen.into_inner().unwrap();
+    let total = rules.len() as u32 + 1;
+    assert_eq!(seen.len(), total as usize);
+    for (i, (step, done, steps)) in seen.iter().enumerate() {
+        assert_eq!((*done, *steps), (i as u32, total));
+        let expected = rules.get(i).map_or("storing_flags", |r| r.name);
+        assert_eq!(step, expected);
+    }
+    // Nothing new: a run after each import reports nothing (it is skipped before any rule).
+    let quiet = std::sync::Mutex::new(0);
+    detect::run_reporting(&fx.store, fx.program, NOW, When::Changed, &rules, &|_| {
+        *quiet.lock().unwrap() += 1
+    })
+    .unwrap();
+    assert_eq!(quiet.into_inner().unwrap(), 0);
+}

@@ -179,7 +179,7 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         Op::Qualification => {
             ops::commission::qualification(cx, QualificationRequest::default()).map(drop)
         }
-        Op::DetectRun => ops::detect::detect_run(cx).map(drop),
+        Op::DetectRun => ops::detect::detect_run(cx, std::sync::Arc::new(|_| {})).map(drop),
         Op::DetectBacktest => {
             ops::detect::detect_backtest(cx, BacktestRequest::default()).map(drop)
         }

@@ -157,6 +157,17 @@ fn print_breakdown(b: &Breakdown) {
     }
     line(&b.totals);
     println!("{}", b.commission_note);
+    print_unconverted(&b.unconverted);
+}
+
+/// Amounts in other currencies the FX table has no rate for: left out of the totals, said so.
+pub fn print_unconverted(list: &[affops_core::api::UnconvertedAmount]) {
+    for u in list {
+        println!(
+            "not converted: {} {} on {} days ({} to {}) — no FX rate for those days (affops-cli fx import|set)",
+            u.amount, u.currency, u.days, u.first_day, u.last_day
+        );
+    }
 }
 
 pub fn cohorts(cx: &Ctx, a: CohortsArgs) -> Result<(), ApiError> {

@@ -428,12 +428,7 @@ fn print_dashboard(d: &Dashboard) {
     if let Some(w) = &d.pixel_warning {
         println!("warning: {w}");
     }
-    for u in &d.unconverted {
-        println!(
-            "not converted: {} {} on {} days ({} to {}) — no FX rate for those days (affops-cli fx import|set)",
-            u.amount, u.currency, u.days, u.first_day, u.last_day
-        );
-    }
+    dashboards_cmd::print_unconverted(&d.unconverted);
     if let Some(t) = &d.trading {
         programs_cmd::print_trading(t);
     }

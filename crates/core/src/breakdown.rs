@@ -7,6 +7,7 @@
 use crate::charts::{render_movers_chart, MoversChart};
 use crate::dashboard::{refresh_rollups, resolve_period, DashboardQuery};
 use crate::error::CoreError;
+use crate::fx::types::UnconvertedAmount;
 use crate::money::{currency_exponent, format_amount, MICROS_SCALE};
 use crate::programs::{trading, Program, Vertical};
 use crate::store::StoreResult;
@@ -186,6 +187,10 @@ pub struct Breakdown {
     pub commission_note: String,
     /// The largest changes (NGR; Forex: lots) as horizontal bars, rendered by plotters as a standalone SVG.
     pub movers_svg: String,
+    /// Deposits in other currencies the FX table has no rate for on their day (up to 7 days before): left out of
+    /// the period's deposits and NGR, never counted as zero. Amounts in other currencies that have a rate are
+    /// converted at their day's rate.
+    pub unconverted: Vec<UnconvertedAmount>,
 }
 
 /// Additive numbers of one row and one side (current or previous).
@@ -416,6 +421,59 @@ fn read_rollup(
         }
     }
     Ok(out)
+}
+
+/// Deposits and NGR in other currencies (`rollup_fx_daily`), converted into the program currency at each day's
+/// rate from the FX table (or up to 7 days before) and added to their rows, current or previous. What has no rate
+/// is left out, never counted as zero; the current period's is returned so the screen can say so.
+fn add_other_currencies(
+    c: &Connection,
+    program: &Program,
+    dim: Dimension,
+    cur: &Period,
+    prev: &Period,
+    affiliate: Option<i64>,
+    sides: &mut Sides,
+) -> StoreResult<Vec<UnconvertedAmount>> {
+    let sql = format!(
+        "SELECT {key} AS k, day, currency, SUM(deposits_micros), SUM(ngr_micros) FROM rollup_fx_daily
+         WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR affiliate_id = ?4)
+           AND (deposits_micros <> 0 OR ngr_micros <> 0)
+         GROUP BY k, day, currency",
+        key = dim.key_sql()
+    );
+    let rows: Vec<(String, String, String, i64, i64)> = c
+        .prepare_cached(&sql)?
+        .query_map(params![program.id, prev.from, cur.to, affiliate], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let table = crate::fx::table_for_read(c, &prev.from, &cur.to)?;
+    let mut left_out = crate::fx::Unconverted::default();
+    for (key, day, currency, deposits, ngr) in rows {
+        let current = day >= cur.from;
+        let rate = table.rate_on(&day, &currency, &program.currency).ok();
+        let converted = rate.and_then(|q| {
+            Some((
+                crate::fx::convert_micros(deposits, q.rate)?,
+                crate::fx::convert_micros(ngr, q.rate)?,
+            ))
+        });
+        match converted {
+            Some((deposits, ngr)) => {
+                let e = sides.entry(key).or_default();
+                let side = if current { &mut e.0 } else { &mut e.1 };
+                side.deposits = side.deposits.saturating_add(deposits);
+                side.ngr = side.ngr.saturating_add(ngr);
+            }
+            None if current => left_out.add(&currency, &day, deposits),
+            None => {}
+        }
+    }
+    Ok(left_out.rows())
 }
 
 /// Forex: lots of opening trades and the accounts that made them, per dimension key, (current, previous). An
@@ -662,25 +720,29 @@ pub fn build(
     let dim = q.dimension;
     let forex = program.is_forex();
     let currency = program.currency.as_str();
-    let (sides, names, periods, clients) = ws.store().read::<_, crate::store::StoreError>(|c| {
-        let mut sides = read_rollup(c, program.id, dim, &period, &previous, affiliate)?;
-        let mut clients = (0, 0);
-        if forex {
-            read_trading(
-                c, program.id, dim, &period, &previous, affiliate, &mut sides,
-            )?;
-            clients = (
-                trading_clients_total(c, program.id, &period, affiliate)?,
-                trading_clients_total(c, program.id, &previous, affiliate)?,
-            );
-        }
-        Ok((
-            sides,
-            names(c, program.id)?,
-            commission_periods(c, program, affiliate)?,
-            clients,
-        ))
-    })?;
+    let (sides, names, periods, clients, unconverted) =
+        ws.store().read::<_, crate::store::StoreError>(|c| {
+            let mut sides = read_rollup(c, program.id, dim, &period, &previous, affiliate)?;
+            let unconverted =
+                add_other_currencies(c, program, dim, &period, &previous, affiliate, &mut sides)?;
+            let mut clients = (0, 0);
+            if forex {
+                read_trading(
+                    c, program.id, dim, &period, &previous, affiliate, &mut sides,
+                )?;
+                clients = (
+                    trading_clients_total(c, program.id, &period, affiliate)?,
+                    trading_clients_total(c, program.id, &previous, affiliate)?,
+                );
+            }
+            Ok((
+                sides,
+                names(c, program.id)?,
+                commission_periods(c, program, affiliate)?,
+                clients,
+                unconverted,
+            ))
+        })?;
     let mut total = (Acc::default(), Acc::default());
     for (now, before) in sides.values() {
         total.0.add(now);
@@ -781,6 +843,7 @@ pub fn build(
         commission_periods,
         commission_note: commission_note(dim),
         movers_svg,
+        unconverted,
     })
 }
 

@@ -207,10 +207,7 @@ fn convert_other_currencies(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let table = crate::fx::FxTable::load(c, &p.from, &p.to).map_err(|e| match e {
-        crate::fx::FxError::Store(s) => s,
-        other => crate::store::StoreError::Invalid(other.to_string()),
-    })?;
+    let table = crate::fx::table_for_read(c, &p.from, &p.to)?;
     let mut left_out = crate::fx::Unconverted::default();
     for (ext, name, day, currency, micros) in rows {
         let converted = table

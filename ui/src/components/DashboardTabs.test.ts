@@ -70,6 +70,24 @@ describe('Dashboard Breakdown tab', () => {
     backend.breakdown = vi.fn(async () => Promise.reject({ code: 'not_found', message: "No affiliate 'x'" }));
   });
 
+  it('names the amounts in other currencies it could not convert, and says nothing when all converted', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    const base = backend.breakdown;
+    backend.breakdown = vi.fn(async (q) => ({
+      ...(await base(q)),
+      unconverted: [{ currency: 'GBP', amount: '50.00', amount_micros: '50000000', days: 1, first_day: '2025-06-06', last_day: '2025-06-06' }],
+    }));
+    renderView(backend);
+    await user.click(screen.getByTestId('tab-breakdown'));
+    const banner = await screen.findByTestId('breakdown-unconverted');
+    expect(banner).toHaveTextContent('Not converted: 50.00 GBP on 1 day (2025-06-06 – 2025-06-06)');
+    expect(banner).toHaveTextContent('left out of the totals');
+    backend.breakdown = base;
+    await user.selectOptions(screen.getByTestId('breakdown-dimension'), 'country');
+    await waitFor(() => expect(screen.queryByTestId('breakdown-unconverted')).toBeNull());
+  });
+
   it('exports formula-safe CSV with the totals last', () => {
     const text = breakdownCsv(BREAKDOWN_ROWS, breakdownRow({ key: '', label: 'Total' }));
     const lines = text.trim().split('\n');

@@ -237,7 +237,13 @@ commission_note: string,
 /**
  * The largest changes (NGR; Forex: lots) as horizontal bars, rendered by plotters as a standalone SVG.
  */
-movers_svg: string, };
+movers_svg: string, 
+/**
+ * Deposits in other currencies the FX table has no rate for on their day (up to 7 days before): left out of
+ * the period's deposits and NGR, never counted as zero. Amounts in other currencies that have a rate are
+ * converted at their day's rate.
+ */
+unconverted: Array<UnconvertedAmount>, };
 
 export type CohortQuery = { months?: number, affiliate?: string, };
 

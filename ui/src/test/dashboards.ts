@@ -70,6 +70,7 @@ export function breakdown(q: BreakdownQuery, over: Partial<Breakdown> = {}): Bre
     commission_periods: [{ from: '2025-06-01', to: '2025-06-30' }],
     commission_note: 'Commission per affiliate: the ledger entries for the commission periods inside the period.',
     movers_svg: SVG,
+    unconverted: [],
     ...over,
   };
 }

@@ -388,6 +388,14 @@ pub fn list(conn: &Connection, f: &ListFilter) -> FxResult<FxRateList> {
     Ok(FxRateList { rows, truncated })
 }
 
+/// The FX table over `from..=to` for a read (a dashboard, a breakdown): its own errors become store errors.
+pub fn table_for_read(c: &Connection, from: &str, to: &str) -> StoreResult<FxTable> {
+    FxTable::load(c, from, to).map_err(|e| match e {
+        FxError::Store(s) => s,
+        other => StoreError::Invalid(other.to_string()),
+    })
+}
+
 /// `micros` times `rate`, in micros of the other currency, rounded half away from zero to the micro (the
 /// display rounding of money; a statement rounds its own lines).
 pub fn convert_micros(micros: i64, rate: Decimal) -> Option<i64> {

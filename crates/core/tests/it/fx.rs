@@ -467,10 +467,35 @@ fn dashboard_converts_other_currencies_at_the_days_rate_and_names_what_it_cannot
         from: Some("2026-10-01".into()),
         to: Some("2026-10-31".into()),
     };
+    let by_country = affops_core::api::BreakdownQuery {
+        from: q.from.clone(),
+        to: q.to.clone(),
+        dimension: affops_core::api::Dimension::Country,
+        affiliate: None,
+    };
+    let breakdown = |ws: &Workspace| {
+        let b = affops_core::breakdown::build(ws, &program, &by_country).unwrap();
+        let left: Vec<(String, String)> = b
+            .unconverted
+            .iter()
+            .map(|u| (u.currency.clone(), u.amount.clone()))
+            .collect();
+        (b.totals.deposits, b.rows[0].deposits.clone(), left)
+    };
     let before = affops_core::dashboard::build(&ws, &program, &q).unwrap();
     assert_eq!(
         before.totals.ftd_amount, "10.00",
         "only EUR until a rate exists"
+    );
+    let (total, de, left) = breakdown(&ws);
+    assert_eq!((total.as_str(), de.as_str()), ("10.00", "10.00"));
+    assert_eq!(
+        left,
+        vec![
+            ("GBP".to_string(), "50.00".to_string()),
+            ("USD".to_string(), "108.23".to_string())
+        ],
+        "the breakdown names what it cannot convert, as the dashboard does"
     );
     let left: Vec<(&str, &str, u32)> = before
         .unconverted
@@ -487,6 +512,13 @@ fn dashboard_converts_other_currencies_at_the_days_rate_and_names_what_it_cannot
     );
     assert_eq!(after.rows[0].ftd_amount, "110.00");
     assert_eq!(after.rows[0].ftds, 3);
+    let (total, de, left) = breakdown(&ws);
+    assert_eq!(
+        (total.as_str(), de.as_str()),
+        ("110.00", "110.00"),
+        "the breakdown's deposits convert at the day's rate too"
+    );
+    assert_eq!(left, vec![("GBP".to_string(), "50.00".to_string())]);
     let left: Vec<&str> = after
         .unconverted
         .iter()

@@ -214,21 +214,24 @@ describe('errors', () => {
 describe('dashboard interactions through App', () => {
   it("an affiliate's open flags on the dashboard open Flagged traffic filtered to it; leaving drops the filter", async () => {
     const user = userEvent.setup();
-    const backend = fakeBackend({
-      dashboardAlerts: vi.fn(async () => [
-        {
-          program: 'Lucky Casino EU',
-          affiliate_id: 'aff-1',
-          affiliate_name: 'Alpha',
-          open_flags: 2,
-          high_flags: 0,
-          highest_severity: 'medium',
-          unreconciled: '0.00',
-          currency: 'EUR',
-        },
-      ]),
-      flagsList: vi.fn(async () => [flagRow(1, { affiliate_id: 'aff-1' }), flagRow(2, { affiliate_id: 'aff-2' })]),
-    });
+    const flags = [flagRow(1, { affiliate_id: 'aff-1' }), flagRow(2, { affiliate_id: 'aff-2' })];
+    const backend = fakeBackend(
+      {
+        dashboardAlerts: vi.fn(async () => [
+          {
+            program: 'Lucky Casino EU',
+            affiliate_id: 'aff-1',
+            affiliate_name: 'Alpha',
+            open_flags: 2,
+            high_flags: 0,
+            highest_severity: 'medium',
+            unreconciled: '0.00',
+            currency: 'EUR',
+          },
+        ]),
+      },
+      { flags },
+    );
     render(App, { backend });
     await user.click(await screen.findByTestId('open-flags'));
     await screen.findByTestId('flag-table');

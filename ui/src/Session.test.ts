@@ -153,7 +153,7 @@ describe('leaving the session', () => {
     const flagsList = vi
       .fn<Backend['flagsList']>()
       .mockRejectedValueOnce({ code: 'unauthenticated', message: locked })
-      .mockResolvedValue([]);
+      .mockResolvedValue({ rows: [], total: 0, offset: 0, patterns: [] });
     const backend = fakeBackend({ flagsList });
     render(App, { backend });
     await screen.findByTestId('dashboard');

@@ -128,7 +128,7 @@ describe('the chosen program through App', () => {
     expect(screen.queryByTestId('run-attribution')).toBeNull(); // it would unlink the clients from their IBs
 
     await user.click(screen.getByTestId('nav-flags'));
-    await waitFor(() => expect(backend.flagsList).toHaveBeenLastCalledWith({}));
+    await waitFor(() => expect(backend.flagsList).toHaveBeenLastCalledWith({ limit: 0 })); // grouped: no flag rows
     expect(programAt.flagsList).toBe(BROKER);
     await user.click(screen.getByTestId('nav-reconcile'));
     await user.click(await screen.findByTestId('recon-apply'));

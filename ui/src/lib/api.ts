@@ -2,7 +2,7 @@
 //
 // - One method per Tauri command (= one operation of crates/core/src/ops/catalog.rs), named in camelCase after
 //   it: `sign_in` → `signIn`. Each passes its one argument as `{ request }`, exactly as the Rust command takes
-//   it, plus an `onProgress` Channel for the three long jobs. Every command name appears below exactly once, as
+//   it, plus an `onProgress` Channel for the four long jobs. Every command name appears below exactly once, as
 //   the literal passed to `call`, so a test (or a Rust test reading this file) can check the client against the
 //   operation list.
 // - Who is asking and which program are the shell's session, never the payload: sign in with `signIn`, choose
@@ -73,6 +73,7 @@ import type {
   FlagDecisionInput,
   FlagFilter,
   FlagGroup,
+  FlagPage,
   FlagRow,
   FxImportRequest,
   FxImportSummary,
@@ -295,13 +296,16 @@ export interface Backend {
   /** A player's CPA qualification checklist as of a month's end (or today). */
   qualification(request: QualificationRequest): Promise<QualificationChecklist>;
   // ---- Fraud ----
-  /** Runs every fraud rule over all the data; flags are created, revised or superseded (never duplicated). */
-  detectRun(): Promise<DetectRunSummary>;
+  /** Runs every fraud rule over all the data; flags are created, revised or superseded (never duplicated).
+   * `onProgress` hears each rule as it starts, then the storing of the flags (none: nobody listens). */
+  detectRun(onProgress?: ProgressHandler): Promise<DetectRunSummary>;
   /** A rule (or all) over history with `key=value` overrides, saving nothing. */
   detectBacktest(request: BacktestRequest): Promise<BacktestResult>;
   /** Saves a rule's `key=value` settings as its new version. */
   saveRuleSettings(request: RuleSettingsRequest): Promise<RuleSettingsSaved>;
-  flagsList(request: FlagFilter): Promise<FlagRow[]>;
+  /** One page of the flat queue: filtered, searched, ordered and cut in the core's query, with how many flags
+   * match in all and the program's patterns (for the filter's options). */
+  flagsList(request: FlagFilter): Promise<FlagPage>;
   /** Confirm or dismiss with a comment, as the signed-in person (audited; never edits the evidence). */
   flagDecide(request: FlagDecisionInput): Promise<FlagRow>;
   /** The queue grouped by affiliate and rule, with counts and money at stake (most at stake first). */
@@ -510,7 +514,7 @@ export const tauriBackend: Backend = {
   exportStatement: (request) => call('export_statement', { request }),
   qualification: (request) => call('qualification', { request }),
 
-  detectRun: () => call('detect_run'),
+  detectRun: (onProgress) => call('detect_run', { onProgress: progressChannel(onProgress ?? (() => {})) }),
   detectBacktest: (request) => call('detect_backtest', { request }),
   saveRuleSettings: (request) => call('save_rule_settings', { request }),
   flagsList: (request) => call('flags_list', { request }),

@@ -1,28 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { alertsByAffiliate, filterFlags, hasUnreconciled, previousMonth, sortFlags, words, PERIOD_RE, ALL_FLAGS } from './flags';
+import { alertsByAffiliate, flagQuery, hasUnreconciled, previousMonth, words, FLAG_DEFAULT_SORT, FLAG_PAGE, PERIOD_RE, ALL_FLAGS } from './flags';
 import { flagRow } from '../test/fixtures';
+import { flagPage } from '../test/backend';
 
 const rows = [
   flagRow(1, { severity: 'low', score: 30, amount_at_stake: '9.50', affiliate_name: 'Zeta' }),
   flagRow(2, { severity: 'high', score: 90, amount_at_stake: '100.00', status: 'confirmed', affiliate_name: 'alpha' }),
-  flagRow(3, { severity: 'medium', score: 55, amount_at_stake: '10.00', pattern: 'geo_mismatch', affiliate_name: 'Beta' }),
+  flagRow(3, { severity: 'medium', score: 55, amount_at_stake: '10.00', pattern: 'geo_mismatch', rule: 'geo_mismatch', affiliate_name: 'Beta' }),
 ];
+const ids = (filter: Parameters<typeof flagPage>[1]) => flagPage(rows, filter).rows.map((r) => r.id);
 
-describe('flag queue ordering and filters', () => {
-  it('sorts severity by rank and money exactly, not as text', () => {
-    expect(sortFlags(rows, { key: 'severity', dir: 'desc' }).map((r) => r.id)).toEqual([2, 3, 1]);
-    expect(sortFlags(rows, { key: 'amount', dir: 'asc' }).map((r) => r.id)).toEqual([1, 3, 2]);
-    expect(sortFlags(rows, { key: 'affiliate', dir: 'asc' }).map((r) => r.id)).toEqual([2, 3, 1]);
+describe('flag queue queries', () => {
+  it('asks the core for the filters set, the text trimmed and one page in the order shown', () => {
+    expect(flagQuery(ALL_FLAGS, FLAG_DEFAULT_SORT)).toEqual({ status: 'open', sort: 'score', descending: true, offset: 0, limit: FLAG_PAGE });
+    expect(
+      flagQuery({ text: '  Zeta ', pattern: 'geo_mismatch', severity: 'high', status: '', affiliate: '7' }, { key: 'affiliate', dir: 'asc' }, 400),
+    ).toEqual({ affiliate: '7', pattern: 'geo_mismatch', severity: 'high', text: 'Zeta', sort: 'affiliate', descending: false, offset: 400, limit: FLAG_PAGE });
+  });
+});
+
+describe("the fake backend's flag pages, as the core's query reads them", () => {
+  it('orders severity by rank, money exactly, affiliates in any case, ties by flag id', () => {
+    expect(ids({ sort: 'severity' })).toEqual([2, 3, 1]); // largest first by default
+    expect(ids({ sort: 'amount', descending: false })).toEqual([1, 3, 2]); // 9.50 < 10.00 < 100.00, not as text
+    expect(ids({ sort: 'affiliate' })).toEqual([2, 3, 1]); // A→Z by default
+    expect(ids({})).toEqual([2, 3, 1]); // by score
+    expect(flagPage([flagRow(9), flagRow(4), flagRow(6)], { sort: 'score' }).rows.map((r) => r.id)).toEqual([4, 6, 9]);
+    expect(() => flagPage(rows, { sort: 'colour' })).toThrow(expect.objectContaining({ message: expect.stringContaining("got 'colour'") }));
   });
 
-  it('filters by status, pattern, severity and text', () => {
-    expect(filterFlags(rows, ALL_FLAGS).map((r) => r.id)).toEqual([1, 3]);
-    expect(filterFlags(rows, { ...ALL_FLAGS, status: '' }).length).toBe(3);
-    expect(filterFlags(rows, { ...ALL_FLAGS, status: '', pattern: 'geo_mismatch' }).map((r) => r.id)).toEqual([3]);
-    expect(filterFlags(rows, { ...ALL_FLAGS, status: '', severity: 'high' }).map((r) => r.id)).toEqual([2]);
-    expect(filterFlags(rows, { ...ALL_FLAGS, status: '', text: 'ZET' }).map((r) => r.id)).toEqual([1]);
+  it('filters by status, pattern (or rule), severity, exact affiliate and text in any case', () => {
+    expect(ids({ status: 'open' })).toEqual([3, 1]);
+    expect(ids({ pattern: 'geo_mismatch' })).toEqual([3]);
+    expect(ids({ severity: 'high' })).toEqual([2]);
+    expect(ids({ text: ' ZET ' })).toEqual([1]);
+    expect(ids({ text: 'px3' })).toEqual([3]); // the summary
+    const many = [...rows, flagRow(12, { affiliate_id: '12' }), flagRow(21, { affiliate_id: '1' })];
+    expect(flagPage(many, { affiliate: '1', sort: 'created' }).rows.map((r) => r.id)).toEqual([1, 21]);
   });
 
+  it('cuts a page, counts every match and lists every pattern', () => {
+    const page = flagPage(rows, { status: 'open', offset: 1, limit: 1 });
+    expect(page).toEqual({ rows: [rows[0]], total: 2, offset: 1, patterns: ['click_injection', 'geo_mismatch'] });
+    expect(flagPage(rows, { offset: 10, limit: 1 })).toMatchObject({ rows: [], total: 3, offset: 3 });
+  });
   it('periods and words', () => {
     expect(previousMonth(new Date(Date.UTC(2026, 0, 15)))).toBe('2025-12');
     expect(previousMonth(new Date(Date.UTC(2026, 10, 25)))).toBe('2026-10');
@@ -33,12 +54,6 @@ describe('flag queue ordering and filters', () => {
 });
 
 describe('flags opened from the dashboard', () => {
-  it('filters to one affiliate by exact id (not every id containing it)', () => {
-    const many = [...rows, flagRow(12, { affiliate_id: '12' }), flagRow(21, { affiliate_id: '1' })];
-    const shown = filterFlags(many, { ...ALL_FLAGS, status: '', affiliate: '1' }).map((r) => r.id);
-    expect(shown).toEqual([1, 21]);
-  });
-
   it("keeps one program's alerts by affiliate id and tells a zero amount apart", () => {
     const alert = (program: string, affiliate_id: string, unreconciled: string) => ({
       program,

@@ -1,11 +1,17 @@
-// Ordering and filtering of the flagged-traffic queue and the reconciliation rows. Money compares as exact
-// decimal strings (see sort.ts); severity by rank, not alphabet.
-import type { AllowEntryInput, DashboardAlert, DetectRunSummary, FlagRow } from './bindings';
-import { compareDecimalStrings, sign, type SortDir, type SortState } from './sort';
+// The flagged-traffic queue's filters and order, as the core's query takes them (the core filters, searches,
+// orders and pages the flat list: severity by rank, money exactly), and the reconciliation rows' paging.
+import type { AllowEntryInput, DashboardAlert, DetectRunSummary, FlagFilter, FlagRow } from './bindings';
+import type { SortDir, SortState } from './sort';
 
 export type FlagSortKey = 'affiliate' | 'pattern' | 'severity' | 'score' | 'status' | 'amount' | 'created';
 
 export const FLAG_DEFAULT_SORT: SortState<FlagSortKey> = { key: 'score', dir: 'desc' };
+
+/** Flags read per page of the flat queue: a program at the seed's scale has tens of thousands. */
+export const FLAG_PAGE = 200;
+
+/** How long the text filter waits for typing to pause before it asks the core again. */
+export const FLAG_SEARCH_DEBOUNCE_MS = 250;
 
 export const SEVERITIES = ['high', 'medium', 'low'] as const;
 export const STATUSES = ['open', 'confirmed', 'dismissed', 'superseded'] as const;
@@ -28,33 +34,6 @@ export function revisionNote(f: FlagRow): string {
   return f.revision > 1 ? `rev ${f.revision}` : '';
 }
 
-const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3 };
-
-function compareFlags(key: FlagSortKey, a: FlagRow, b: FlagRow): number {
-  switch (key) {
-    case 'affiliate':
-      return a.affiliate_name.localeCompare(b.affiliate_name, undefined, { sensitivity: 'base' }) || a.affiliate_id.localeCompare(b.affiliate_id);
-    case 'pattern':
-      return a.pattern.localeCompare(b.pattern);
-    case 'severity':
-      return sign((SEVERITY_RANK[a.severity] ?? 0) - (SEVERITY_RANK[b.severity] ?? 0));
-    case 'score':
-      return sign(a.score - b.score);
-    case 'status':
-      return a.status.localeCompare(b.status);
-    case 'amount':
-      return compareDecimalStrings(a.amount_at_stake, b.amount_at_stake);
-    case 'created':
-      return sign(a.created_at_ms - b.created_at_ms);
-  }
-}
-
-/** A sorted copy; ties fall back to the flag id so the order is stable. */
-export function sortFlags(rows: readonly FlagRow[], sort: SortState<FlagSortKey>): FlagRow[] {
-  const factor = sort.dir === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => factor * compareFlags(sort.key, a, b) || a.id - b.id);
-}
-
 export function firstFlagDir(key: FlagSortKey): SortDir {
   return key === 'affiliate' || key === 'pattern' || key === 'status' ? 'asc' : 'desc';
 }
@@ -71,24 +50,17 @@ export interface FlagView {
 
 export const ALL_FLAGS: FlagView = { text: '', pattern: '', severity: '', status: 'open' };
 
-export function filterFlags(rows: readonly FlagRow[], f: FlagView): FlagRow[] {
-  const n = f.text.trim().toLowerCase();
-  return rows.filter(
-    (r) =>
-      (!f.pattern || r.pattern === f.pattern) &&
-      (!f.severity || r.severity === f.severity) &&
-      (!f.status || r.status === f.status) &&
-      (!f.affiliate || r.affiliate_id === f.affiliate) &&
-      (!n ||
-        r.affiliate_name.toLowerCase().includes(n) ||
-        r.affiliate_id.toLowerCase().includes(n) ||
-        r.summary.toLowerCase().includes(n)),
-  );
-}
-
-/** The distinct patterns present, for the filter's options. */
-export function patternsOf(rows: readonly FlagRow[]): string[] {
-  return [...new Set(rows.map((r) => r.pattern))].sort();
+/** The core's query for a page of the flat queue: the filters set ('' is any), the text trimmed, the order with
+ * its direction spelled out, `FLAG_PAGE` rows from `offset`. */
+export function flagQuery(view: FlagView, sort: SortState<FlagSortKey>, offset = 0): FlagFilter {
+  const q: FlagFilter = {};
+  if (view.affiliate) q.affiliate = view.affiliate;
+  if (view.pattern) q.pattern = view.pattern;
+  if (view.severity) q.severity = view.severity;
+  if (view.status) q.status = view.status;
+  const text = view.text.trim();
+  if (text) q.text = text;
+  return { ...q, sort: sort.key, descending: sort.dir === 'desc', offset, limit: FLAG_PAGE };
 }
 
 /** A pattern or reason code as words: `click_flooding` → `click flooding`. */

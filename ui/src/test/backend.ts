@@ -2,10 +2,21 @@
 // default someone holding every permission is signed in (ADMIN) and the session's program is the default one;
 // `selectProgram` changes it for the program-scoped methods, like the real session. Each fake holds its own copy
 // of the programs: `addProgram` and `editProgram` check and refuse like the core and change that copy, so
-// `listPrograms` shows them.
+// `listPrograms` shows them. The flagged-traffic queue is a list of flags the fake pages, filters, searches and
+// orders as the core's query does (`flagPage`); `flagDecide` records a decision on it.
 import { vi } from 'vitest';
 import type { Backend } from '../lib/api';
-import type { ApiError, Dashboard, DashboardQuery, ProgramSettings, ProgramSummary, SyncSummary } from '../lib/bindings';
+import type {
+  ApiError,
+  Dashboard,
+  DashboardQuery,
+  FlagFilter,
+  FlagPage,
+  FlagRow,
+  ProgramSettings,
+  ProgramSummary,
+  SyncSummary,
+} from '../lib/bindings';
 import { ADMIN, auditPage, session, verifyReport } from './people';
 import {
   CLICK_FIELDS,
@@ -136,6 +147,90 @@ function markDefault(list: ProgramSummary[]): void {
   list.forEach((p, i) => (list[i] = { ...p, is_default: p === d }));
 }
 
+/** The fake's flags unless a test gives its own: an open click injection and an open, low geo mismatch. */
+export const FLAGS: readonly FlagRow[] = [flagRow(1), flagRow(2, { severity: 'low', score: 30, pattern: 'geo_mismatch', rule: 'geo_mismatch' })];
+
+const SEVERITY_RANK: Record<string, number> = { high: 3, medium: 2, low: 1 };
+const FLAG_SORTS = ['affiliate', 'pattern', 'severity', 'score', 'status', 'amount', 'created'];
+
+/** SQLite's NOCASE and LIKE fold ASCII letters only. */
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** An amount as the core holds it: integer micros (exact, not a float). */
+function micros(amount: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(amount.trim());
+  if (!m) return 0n;
+  const v = BigInt(m[2] + (m[3] ?? '').padEnd(6, '0').slice(0, 6));
+  return m[1] === '-' ? -v : v;
+}
+
+/** What a flag sorts by (crates/core/src/detect/queue.rs `order_sql`), compared part by part (text in binary order). */
+function flagSortKey(sort: string, f: FlagRow): (string | number | bigint)[] {
+  switch (sort) {
+    case 'affiliate':
+      return [asciiLower(f.affiliate_name), f.affiliate_id];
+    case 'pattern':
+      return [f.pattern];
+    case 'severity':
+      return [SEVERITY_RANK[f.severity] ?? 0];
+    case 'status':
+      return [f.status];
+    case 'amount':
+      return [micros(f.amount_at_stake)];
+    case 'created':
+      return [f.created_at_ms];
+    default:
+      return [f.score];
+  }
+}
+
+function compareKeys(a: (string | number | bigint)[], b: (string | number | bigint)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] < b[i]) return -1;
+    if (a[i] > b[i]) return 1;
+  }
+  return 0;
+}
+
+/**
+ * One page of the flat queue as crates/core/src/detect/queue.rs `page_in` reads it: the flags of the affiliate
+ * (its exact id), the pattern (or rule), severity and status asked; the text in the affiliate's name or id or the
+ * summary (any case); ordered by `sort` (score by default; descending unless affiliate, pattern or status), ties
+ * by flag id; `limit` rows from `offset`. With the total matching and every pattern of the program's flags.
+ */
+export function flagPage(flags: readonly FlagRow[], filter: FlagFilter): FlagPage {
+  if (filter.severity !== undefined && !['low', 'medium', 'high'].includes(filter.severity)) {
+    throw refused(`severity must be low, medium or high, got '${filter.severity}'`);
+  }
+  if (filter.status !== undefined && !['open', 'confirmed', 'dismissed', 'superseded'].includes(filter.status)) {
+    throw refused(`status must be open, confirmed, dismissed or superseded, got '${filter.status}'`);
+  }
+  const sort = filter.sort?.trim() || 'score';
+  if (!FLAG_SORTS.includes(sort)) {
+    throw refused(`sort must be affiliate, pattern, severity, score, status, amount or created, got '${sort}'`);
+  }
+  const descending = filter.descending ?? !['affiliate', 'pattern', 'status'].includes(sort);
+  const text = asciiLower(filter.text?.trim() ?? '');
+  const matching = flags.filter(
+    (f) =>
+      (filter.affiliate === undefined || f.affiliate_id === filter.affiliate) &&
+      (filter.pattern === undefined || f.pattern === filter.pattern || f.rule === filter.pattern) &&
+      (filter.severity === undefined || f.severity === filter.severity) &&
+      (filter.status === undefined || f.status === filter.status) &&
+      (!text || [f.affiliate_name, f.affiliate_id, f.summary].some((s) => asciiLower(s).includes(text))),
+  );
+  const factor = descending ? -1 : 1;
+  const keyed = matching.map((f) => ({ f, key: flagSortKey(sort, f) }));
+  keyed.sort((a, b) => factor * compareKeys(a.key, b.key) || a.f.id - b.f.id);
+  const offset = Math.min(filter.offset ?? 0, matching.length);
+  return {
+    rows: keyed.slice(offset, filter.limit === undefined ? undefined : offset + filter.limit).map((k) => k.f),
+    total: matching.length,
+    offset,
+    patterns: [...new Set(flags.map((f) => f.pattern))].sort(),
+  };
+}
+
 export type FakeBackend = { [K in keyof Backend]: Backend[K] } & {
   /** Every dashboard request, in order. */
   queries: DashboardQuery[];
@@ -143,8 +238,12 @@ export type FakeBackend = { [K in keyof Backend]: Backend[K] } & {
   program: () => string | null;
 };
 
-/** `programs`: the workspace's programs to start with (a new workspace: none). */
-export function fakeBackend(over: Partial<Backend> = {}, { programs: initial = PROGRAMS }: { programs?: readonly ProgramSummary[] } = {}): FakeBackend {
+/** `programs`: the workspace's programs to start with (a new workspace: none). `flags`: the queue's flags, read
+ * by `flagsList` and changed by `flagDecide` in place (a test may add to the array, as a detection run would). */
+export function fakeBackend(
+  over: Partial<Backend> = {},
+  { programs: initial = PROGRAMS, flags = [...FLAGS] }: { programs?: readonly ProgramSummary[]; flags?: FlagRow[] } = {},
+): FakeBackend {
   const queries: DashboardQuery[] = [];
   let selected: string | null = null;
   const programs: ProgramSummary[] = initial.map((p) => ({ ...p }));
@@ -297,8 +396,14 @@ export function fakeBackend(over: Partial<Backend> = {}, { programs: initial = P
     detectRun: vi.fn(async () => ({ run_id: 1, flags_created: 2, flags_updated: 0, flags_superseded: 0, flags_reopened: 0, skipped: false, rules: [] })),
     detectBacktest: vi.fn(async () => ({ rules: [] })),
     saveRuleSettings: vi.fn(async (r) => ({ rule: r.rule, version: 2, settings_json: '{}' })),
-    flagsList: vi.fn(async () => [flagRow(1), flagRow(2, { severity: 'low', score: 30, pattern: 'geo_mismatch' })]),
-    flagDecide: vi.fn(async (input) => flagRow(input.flag_id, { status: input.decision === 'confirm' ? 'confirmed' : 'dismissed' })),
+    flagsList: vi.fn(async (filter: FlagFilter) => flagPage(flags, filter)),
+    flagDecide: vi.fn(async (input) => {
+      const i = flags.findIndex((f) => f.id === input.flag_id);
+      const status = input.decision === 'confirm' ? 'confirmed' : 'dismissed';
+      const decided = { ...(i < 0 ? flagRow(input.flag_id) : flags[i]), status, decided_revision: i < 0 ? 1 : flags[i].revision };
+      if (i >= 0) flags[i] = decided;
+      return decided;
+    }),
     flagsGroups: vi.fn(async () => [flagGroup('1', 'click_injection', [1]), flagGroup('2', 'geo_mismatch', [2], { highest_severity: 'low', max_score: 30 })]),
     flagDecideBulk: vi.fn(async (input) => ({ decided: input.flag_ids.length, unchanged: 0, moved: [] })),
     allowlistList: vi.fn(async () => []),

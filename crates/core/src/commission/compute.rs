@@ -179,6 +179,9 @@ pub(crate) fn compute_in(
     if super::period::fill_fx_from_table(tx, &period, &input, now_ms)? {
         input.fx = super::load::load_fx(tx, period.id)?;
     }
+    if super::period::fill_fx_daily_from_table(tx, &period, &input, now_ms)? {
+        input.fx_daily = super::load::load_fx_daily(tx, period.id)?;
+    }
     if let Some(prev) = all.iter().rfind(|p| p.start_day < period.start_day) {
         let mut stmt = tx.prepare("SELECT affiliate_id, SUM(amount_micros) FROM ledger_entries WHERE period_id = ?1 AND line_key = 'carry_out' GROUP BY affiliate_id")?;
         let rows = stmt.query_map([prev.id], |r| {

@@ -4,12 +4,12 @@
 //! trading summed per account, day and symbol, symbols, and the period's FX snapshot.
 
 use super::engine::{
-    ActivityIn, AffiliateIn, AssignedPlan, DepositIn, EngineInput, FxIn, PlayerIn, Problem,
-    SymbolIn, TradingIn,
+    ActivityIn, AffiliateIn, AssignedPlan, DepositIn, EngineInput, FxDayIn, FxIn, PlayerIn,
+    Problem, SymbolIn, TradingIn,
 };
 use super::plan::formula::Activity;
 use super::plan::saved::{assignments, load_plan_by_id, StoredPlan};
-use super::plan::Component;
+use super::plan::{Component, FxMode};
 use super::{CommissionError, CommissionResult};
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
@@ -142,11 +142,13 @@ pub fn load_input_for(
             .iter()
             .any(|c| matches!(c, Component::Cpa(c) if c.qualification.wagering_multiple.is_some()))
     });
-    // Lots and trades criteria pass on a day: only then is trading kept per day (and looked back on).
+    // Lots and trades criteria pass on a day, and a plan converting at each day's rate converts each day's trade
+    // commission: only then is trading kept per day (and looked back on).
     let trading_per_day = affiliates.iter().filter_map(|a| a.plan.as_ref()).any(|p| {
-        p.version.components.iter().any(|c| {
-            matches!(c, Component::Cpa(c) if c.qualification.min_lots.is_some() || c.qualification.min_trades.is_some())
-        })
+        p.version.fx == FxMode::PerDay
+            || p.version.components.iter().any(|c| {
+                matches!(c, Component::Cpa(c) if c.qualification.min_lots.is_some() || c.qualification.min_trades.is_some())
+            })
     });
     let activity_from = if needs_history {
         "0000-00-00"
@@ -264,8 +266,41 @@ pub fn load_input_for(
 
     if let Some(pid) = period_id {
         input.fx = load_fx(conn, pid)?;
+        input.fx_daily = load_fx_daily(conn, pid)?;
     }
     Ok(input)
+}
+
+/// A period's per-day FX snapshot (for plans converting at each day's rate), ordered by day and pair.
+pub fn load_fx_daily(conn: &Connection, period_id: i64) -> CommissionResult<Vec<FxDayIn>> {
+    let mut stmt = conn.prepare(
+        "SELECT day, from_currency, to_currency, rate FROM period_fx_daily WHERE period_id = ?1
+         ORDER BY day, from_currency, to_currency",
+    )?;
+    let rows = stmt.query_map([period_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, from, to, rate) = row?;
+        let rate = Decimal::from_str(&rate).map_err(|_| {
+            CommissionError::BadInput(format!(
+                "FX rate {from}→{to} on {day} '{rate}' is not a decimal"
+            ))
+        })?;
+        out.push(FxDayIn {
+            day,
+            from,
+            to,
+            rate,
+        });
+    }
+    Ok(out)
 }
 
 /// A period's FX snapshot.

@@ -180,6 +180,120 @@ pub fn fill_fx_from_table(
     input: &super::engine::EngineInput,
     now_ms: i64,
 ) -> CommissionResult<bool> {
+    let needed = needed_pairs(input);
+    if needed.is_empty() {
+        return Ok(false);
+    }
+    let manual = manual_pairs(tx, period.id)?;
+    // A copy from the table that a hand-entered rate now covers (either way) goes: the hand-entered one wins.
+    let mut changed = false;
+    for (f, t) in &manual {
+        changed |= tx.execute(
+            "DELETE FROM fx_rates WHERE period_id = ?1 AND from_currency = ?2 AND to_currency = ?3 AND source LIKE '%' || ?4",
+            params![period.id, f, t, FROM_TABLE],
+        )? > 0;
+    }
+    let table = crate::fx::FxTable::load(tx, &period.end_day, &period.end_day).map_err(fx_error)?;
+    for (from, to) in needed {
+        if manual.contains(&(from.clone(), to.clone())) {
+            continue;
+        }
+        let Some((f, t, q)) = as_recorded(&table, &period.end_day, &from, &to) else {
+            continue; // the engine reports the activity it cannot convert
+        };
+        changed |= tx.execute(
+            "INSERT INTO fx_rates (period_id, from_currency, to_currency, rate, source, as_of, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (period_id, from_currency, to_currency) DO UPDATE SET rate = excluded.rate, source = excluded.source, as_of = excluded.as_of, recorded_at_ms = excluded.recorded_at_ms
+             WHERE fx_rates.source LIKE '%' || ?8 AND (fx_rates.rate <> excluded.rate OR fx_rates.as_of <> excluded.as_of OR fx_rates.source <> excluded.source)",
+            params![period.id, f, t, q.rate.to_string(), format!("{}{FROM_TABLE}", q.source), q.day, now_ms, FROM_TABLE],
+        )? > 0;
+    }
+    Ok(changed)
+}
+
+/// Fills the open period's per-day FX snapshot (`period_fx_daily`) from the dated FX table when a plan version in
+/// force converts per day (`"fx": "per_day"`): for every day of the period and every pair the period needs, the
+/// rate in force that day (the table's fallback: up to 7 days before). Pairs with a rate entered for the period
+/// by hand are left out (the hand-entered rate wins, every day), as are days the table has no rate for (the
+/// engine then takes the period's). A rate copied earlier is refreshed; at close the snapshot freezes (triggers
+/// of 0027). Returns whether it changed anything.
+pub fn fill_fx_daily_from_table(
+    tx: &Transaction<'_>,
+    period: &PeriodRow,
+    input: &super::engine::EngineInput,
+    now_ms: i64,
+) -> CommissionResult<bool> {
+    let per_day = input
+        .affiliates
+        .iter()
+        .filter_map(|a| a.plan.as_ref())
+        .any(|p| p.version.fx == super::plan::FxMode::PerDay);
+    let needed = if per_day {
+        needed_pairs(input)
+    } else {
+        Vec::new()
+    };
+    let manual = manual_pairs(tx, period.id)?;
+    let keep: Vec<&(String, String)> = needed.iter().filter(|p| !manual.contains(p)).collect();
+    let mut changed = false;
+    // What no plan needs any more (no per-day plan, a pair now entered by hand) leaves the open snapshot.
+    let mut stmt = tx.prepare(
+        "SELECT DISTINCT from_currency, to_currency FROM period_fx_daily WHERE period_id = ?1",
+    )?;
+    let present: Vec<(String, String)> = stmt
+        .query_map([period.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (f, t) in present {
+        let wanted = keep
+            .iter()
+            .any(|(a, b)| (a == &f && b == &t) || (a == &t && b == &f));
+        if !wanted {
+            changed |= tx.execute(
+                "DELETE FROM period_fx_daily WHERE period_id = ?1 AND from_currency = ?2 AND to_currency = ?3",
+                params![period.id, f, t],
+            )? > 0;
+        }
+    }
+    if keep.is_empty() {
+        return Ok(changed);
+    }
+    let table =
+        crate::fx::FxTable::load(tx, &period.start_day, &period.end_day).map_err(fx_error)?;
+    let first = crate::time::parse_day(&period.start_day)
+        .map_err(|e| CommissionError::BadInput(e.to_string()))?;
+    let last = crate::time::parse_day(&period.end_day)
+        .map_err(|e| CommissionError::BadInput(e.to_string()))?;
+    let mut upsert = tx.prepare(
+        "INSERT INTO period_fx_daily (period_id, day, from_currency, to_currency, rate, source, as_of, recorded_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (period_id, day, from_currency, to_currency) DO UPDATE SET rate = excluded.rate,
+             source = excluded.source, as_of = excluded.as_of, recorded_at_ms = excluded.recorded_at_ms
+         WHERE period_fx_daily.rate <> excluded.rate OR period_fx_daily.as_of <> excluded.as_of
+            OR period_fx_daily.source <> excluded.source",
+    )?;
+    for day in first.iter_days().take_while(|d| *d <= last) {
+        let day = day.to_string();
+        for (from, to) in &keep {
+            let Some((f, t, q)) = as_recorded(&table, &day, from, to) else {
+                continue;
+            };
+            changed |= upsert.execute(params![
+                period.id,
+                day,
+                f,
+                t,
+                q.rate.to_string(),
+                q.source,
+                q.day,
+                now_ms
+            ])? > 0;
+        }
+    }
+    Ok(changed)
+}
+
+/// Every (currency, plan currency) pair the period's players, deposits, activity and trading need converted.
+fn needed_pairs(input: &super::engine::EngineInput) -> Vec<(String, String)> {
     use std::collections::BTreeSet;
     let plan_currencies: BTreeSet<&str> = input
         .affiliates
@@ -191,57 +305,46 @@ pub fn fill_fx_from_table(
     used.extend(input.deposits.iter().map(|d| d.currency.as_str()));
     used.extend(input.activity.iter().map(|a| a.currency.as_str()));
     used.extend(input.trading.iter().map(|t| t.currency.as_str()));
-    let needed: Vec<(&str, &str)> = used
-        .iter()
+    used.iter()
         .flat_map(|c| plan_currencies.iter().map(move |p| (*c, *p)))
         .filter(|(c, p)| c != p && c.len() == 3)
-        .collect();
-    if needed.is_empty() {
-        return Ok(false);
-    }
+        .map(|(c, p)| (c.to_string(), p.to_string()))
+        .collect()
+}
+
+/// The pairs (both ways) with a rate entered for the period by hand.
+fn manual_pairs(
+    tx: &Transaction<'_>,
+    period_id: i64,
+) -> CommissionResult<std::collections::BTreeSet<(String, String)>> {
     let mut stmt =
         tx.prepare("SELECT from_currency, to_currency, source FROM fx_rates WHERE period_id = ?1")?;
     let snapshot: Vec<(String, String, String)> = stmt
-        .query_map([period.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([period_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
-    let manual: BTreeSet<(String, String)> = snapshot
+    Ok(snapshot
         .into_iter()
         .filter(|(_, _, s)| !s.ends_with(FROM_TABLE))
         .flat_map(|(f, t, _)| [(f.clone(), t.clone()), (t, f)])
-        .collect();
-    // A copy from the table that a hand-entered rate now covers (either way) goes: the hand-entered one wins.
-    let mut changed = false;
-    for (f, t) in &manual {
-        changed |= tx.execute(
-            "DELETE FROM fx_rates WHERE period_id = ?1 AND from_currency = ?2 AND to_currency = ?3 AND source LIKE '%' || ?4",
-            params![period.id, f, t, FROM_TABLE],
-        )? > 0;
-    }
-    let table = crate::fx::FxTable::load(tx, &period.end_day, &period.end_day).map_err(fx_error)?;
-    for (from, to) in needed {
-        if manual.contains(&(from.to_string(), to.to_string())) {
-            continue;
-        }
-        let Ok(q) = table.rate_on(&period.end_day, from, to) else {
-            continue; // the engine reports the activity it cannot convert
-        };
-        // A rate recorded the other way round is copied as recorded (exact; the engine divides by it), so the
-        // snapshot holds what the table holds, not a rounded inverse.
-        let (f, t, q) = match q.via {
-            crate::fx::Via::Inverse => match table.rate_on(&period.end_day, to, from) {
-                Ok(r) => (to, from, r),
-                Err(_) => (from, to, q),
-            },
-            _ => (from, to, q),
-        };
-        changed |= tx.execute(
-            "INSERT INTO fx_rates (period_id, from_currency, to_currency, rate, source, as_of, recorded_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (period_id, from_currency, to_currency) DO UPDATE SET rate = excluded.rate, source = excluded.source, as_of = excluded.as_of, recorded_at_ms = excluded.recorded_at_ms
-             WHERE fx_rates.source LIKE '%' || ?8 AND (fx_rates.rate <> excluded.rate OR fx_rates.as_of <> excluded.as_of OR fx_rates.source <> excluded.source)",
-            params![period.id, f, t, q.rate.to_string(), format!("{}{FROM_TABLE}", q.source), q.day, now_ms, FROM_TABLE],
-        )? > 0;
-    }
-    Ok(changed)
+        .collect())
+}
+
+/// The table's rate for `from → to` on `day`, as recorded: a rate recorded the other way round is returned that
+/// way (exact; the engine divides by it), so a snapshot holds what the table holds, not a rounded inverse.
+fn as_recorded(
+    table: &crate::fx::FxTable,
+    day: &str,
+    from: &str,
+    to: &str,
+) -> Option<(String, String, crate::fx::Quote)> {
+    let q = table.rate_on(day, from, to).ok()?;
+    Some(match q.via {
+        crate::fx::Via::Inverse => match table.rate_on(day, to, from) {
+            Ok(r) => (to.to_string(), from.to_string(), r),
+            Err(_) => (from.to_string(), to.to_string(), q),
+        },
+        _ => (from.to_string(), to.to_string(), q),
+    })
 }
 
 fn fx_error(e: crate::fx::FxError) -> CommissionError {

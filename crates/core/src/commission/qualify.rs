@@ -105,6 +105,7 @@ pub fn checklist(
             .collect(),
         symbols: full.symbols.clone(),
         fx: full.fx.clone(),
+        fx_daily: full.fx_daily.clone(),
         ..EngineInput::default()
     };
     let mut problems = Vec::new();
@@ -113,7 +114,7 @@ pub fn checklist(
         out.note = "the player registered after the as-of day".into();
         return Ok(out);
     };
-    let c = ctx.checklist(p, &q, &plan.currency, &Fx::new(&input.fx));
+    let c = ctx.checklist(p, &q, &plan.currency, &Fx::for_plan(&input, plan));
     out.criteria = c
         .criteria
         .into_iter()

@@ -13,8 +13,10 @@ use crate::ledger::{current_status, entry_row, EntryStatus, ENTRY_COLS};
 use crate::money::format_amount;
 use crate::time::Period;
 use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -233,7 +235,48 @@ fn fx_snapshot(conn: &Connection, period_id: i64) -> CommissionResult<Vec<String
             r.get::<_, String>(4)?
         ))
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut out: Vec<String> = rows.collect::<Result<_, _>>()?;
+    // Plans converting per day: each pair's days and the range of its rates (every day is in the snapshot).
+    let mut stmt = conn.prepare(
+        "SELECT from_currency, to_currency, day, rate, source FROM period_fx_daily WHERE period_id = ?1
+         ORDER BY from_currency, to_currency, day",
+    )?;
+    // (from, to) → each day's (day, rate, source).
+    type Days = Vec<(String, Decimal, String)>;
+    let mut pairs: BTreeMap<(String, String), Days> = BTreeMap::new();
+    let mut rows = stmt.query([period_id])?;
+    while let Some(r) = rows.next()? {
+        let rate: String = r.get(3)?;
+        let rate = Decimal::from_str(&rate).map_err(|_| {
+            CommissionError::BadInput(format!("per-day FX rate '{rate}' is not a decimal"))
+        })?;
+        pairs
+            .entry((r.get(0)?, r.get(1)?))
+            .or_default()
+            .push((r.get(2)?, rate, r.get(4)?));
+    }
+    for ((from, to), days) in pairs {
+        let (lo, hi) =
+            days.iter()
+                .fold((None::<Decimal>, None::<Decimal>), |(lo, hi), (_, r, _)| {
+                    (
+                        Some(lo.map_or(*r, |l| l.min(*r))),
+                        Some(hi.map_or(*r, |h| h.max(*r))),
+                    )
+                });
+        let sources: std::collections::BTreeSet<&str> =
+            days.iter().map(|(_, _, s)| s.as_str()).collect();
+        out.push(format!(
+            "1 {from} in {to} at each day's rate: {} days {}..{}, {} to {} ({})",
+            days.len(),
+            days.first().map_or("", |d| d.0.as_str()),
+            days.last().map_or("", |d| d.0.as_str()),
+            lo.unwrap_or_default().normalize(),
+            hi.unwrap_or_default().normalize(),
+            sources.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Ok(out)
 }
 
 /// The approved payee details in use, masked, with their details version.

@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0024_signal_imports.sql", rebuilds),
     migration!("0025_detect_allowlist.sql"),
     migration!("0026_flag_revision_affiliate.sql"),
+    migration!("0027_fx_daily_snapshot.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

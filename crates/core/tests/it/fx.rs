@@ -403,6 +403,103 @@ fn period_snapshot_is_filled_from_the_table_at_compute_and_frozen_at_close() {
     assert!(insert.unwrap_err().to_string().contains("never changed"));
 }
 
+/// per_day: each day's activity converts at that day's rate from the table (up to 7 days before), copied into
+/// the period's per-day snapshot; the statement says so; a rate entered for the period by hand still wins every
+/// day; at close the per-day snapshot freezes.
+#[test]
+fn a_per_day_plan_converts_each_days_activity_at_that_days_rate() {
+    let (_d, store, program_id) = commission_store();
+    default_plan(
+        &store,
+        r#"{"name": "RS daily", "currency": "EUR", "versions": [{"effective_from": "2026-01-01", "fx": "per_day",
+        "components": [{"kind": "rev_share", "percent": "25", "ngr": "bets - wins"}]}]}"#,
+    );
+    add_usd_player_with_play(&store, program_id, "900"); // 108.23 USD on 10-06
+    store
+        .write::<_, StoreError>(|tx| {
+            tx.execute("INSERT INTO player_activity_daily (player_id, day, currency, bets_micros, wins_micros) SELECT id, '2026-10-25', 'USD', ?1, 0 FROM players WHERE external_id = 'U1'", [150_000_000i64])?;
+            Ok(())
+        })
+        .unwrap();
+    record_table_rate(&store, "2026-10-05", "1.0823"); // serves 10-05..10-12
+    record_table_rate(&store, "2026-10-24", "1.5"); // serves 10-24..10-31
+    let out = compute_month(&store, None, "2026-10", 1).unwrap();
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
+    let s = crate::commission_fixture::affiliate_statement(&store, None, "900", "2026-10").unwrap();
+    assert_eq!(
+        s.payable, "50.00",
+        "108.23 / 1.0823 + 150 / 1.5 = 200 EUR of NGR, 25 %; at the period's one rate (1.5) it would be 43.04"
+    );
+    let days: Vec<(String, String)> = store
+        .read::<_, StoreError>(|c| {
+            let mut q = c.prepare("SELECT day, rate FROM period_fx_daily ORDER BY day")?;
+            let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(
+        days.len(),
+        16,
+        "10-05..10-12 and 10-24..10-31 have a rate within 7 days: {days:?}"
+    );
+    assert_eq!(days[1], ("2026-10-06".to_string(), "1.0823".to_string()));
+    assert!(
+        s.fx_snapshot.iter().any(
+            |l| l.contains("at each day's rate: 16 days 2026-10-05..2026-10-31, 1.0823 to 1.5")
+        ),
+        "{:?}",
+        s.fx_snapshot
+    );
+
+    // A rate entered for the period by hand wins over every day's.
+    let stamp = affops_core::audit::Stamp::tool("test", "set_fx_rate", 2);
+    let manual = FxRateInput {
+        period: "2026-10".into(),
+        from: "USD".into(),
+        to: "EUR".into(),
+        rate: "0.5".into(),
+        source: "treasury".into(),
+        as_of: "2026-10-31".into(),
+    };
+    affops_core::commission::period::record_fx(&store, program_id, &manual, &stamp).unwrap();
+    compute_month(&store, None, "2026-10", 3).unwrap();
+    let s = crate::commission_fixture::affiliate_statement(&store, None, "900", "2026-10").unwrap();
+    assert_eq!(s.payable, "32.28", "258.23 × 0.5 × 25 % = 32.27875 → 32.28");
+    affops_core::commission::period::record_fx(
+        &store,
+        program_id,
+        &FxRateInput {
+            from: "EUR".into(),
+            to: "GBP".into(),
+            ..manual
+        },
+        &stamp,
+    )
+    .unwrap();
+    let count = |store: &Store| {
+        store
+            .read::<_, StoreError>(|c| {
+                Ok(
+                    c.query_row("SELECT COUNT(*) FROM period_fx_daily", [], |r| {
+                        r.get::<_, i64>(0)
+                    })?,
+                )
+            })
+            .unwrap()
+    };
+    assert_eq!(
+        count(&store),
+        0,
+        "the hand-entered rate replaced the per-day copies"
+    );
+
+    close(&store, None, "2026-10", "fiona", 4).unwrap();
+    let insert = store.write::<_, StoreError>(|tx| {
+        Ok(tx.execute("INSERT INTO period_fx_daily (period_id, day, from_currency, to_currency, rate, source, as_of, recorded_at_ms) SELECT id, '2026-10-06', 'EUR', 'USD', '1.1', 'x', '2026-10-06', 5 FROM periods", [])?)
+    });
+    assert!(insert.unwrap_err().to_string().contains("never changed"));
+}
+
 /// A rate entered for the period by hand wins over the table, and replaces an earlier copy from it.
 #[test]
 fn a_manual_period_rate_wins_over_the_table() {

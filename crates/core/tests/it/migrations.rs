@@ -109,6 +109,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0026_flag_revision_affiliate.sql",
         "d201ee336fe92b4a628cb84b95ebd07da070256abe7a00502e364bd32d7389c9",
     ),
+    (
+        "0027_fx_daily_snapshot.sql",
+        "b5f09ab0df1361f63786e949bcbeabb1665a0fbaf74069c96fcdb493d2c386e0",
+    ),
 ];
 
 #[test]

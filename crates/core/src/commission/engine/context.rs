@@ -223,7 +223,7 @@ impl<'a> Context<'a> {
             let mut ngr = Decimal::ZERO;
             let (mut first, mut last, mut days) = (None::<&str>, None::<&str>, 0u32);
             for a in rows.iter().filter(|a| self.in_period(&a.day)) {
-                match fx.convert(formula.eval(&a.activity), &a.currency, currency) {
+                match fx.convert_on(&a.day, formula.eval(&a.activity), &a.currency, currency) {
                     Some(v) => ngr += v,
                     None => {
                         problems.push(problem("unknown_currency", a.currency.clone(), format!("no FX rate {} → {currency} in the period's snapshot: that activity is not paid", a.currency)));

@@ -104,7 +104,7 @@ fn earn(
             &t.symbol,
             &sym.group,
         ) {
-            match fx.convert(t.commission_micros.abs(), &t.currency, currency) {
+            match fx.convert_on(&t.day, t.commission_micros.abs(), &t.currency, currency) {
                 Some(c) => e.amount += c * r.percent / Decimal::ONE_HUNDRED,
                 None => problems.push(Problem { kind: "unknown_currency".into(), subject: t.currency.clone(), detail: format!("no FX rate {} → {currency} in the period's snapshot: that trade commission is not shared", t.currency) }),
             }

@@ -119,6 +119,8 @@ pub struct EngineInput {
     pub trading: Vec<TradingIn>,
     pub symbols: BTreeMap<String, SymbolIn>,
     pub fx: Vec<FxIn>,
+    /// The period's per-day rates, ordered by (day, from, to), for plans converting at each day's rate.
+    pub fx_daily: Vec<FxDayIn>,
     /// Balance carried into the period per affiliate (micros, plan currency): a negative balance under negative
     /// carryover, or a positive one below the minimum payout.
     pub carry_in: BTreeMap<i64, i64>,
@@ -208,14 +210,60 @@ pub struct EngineOutput {
     pub hash: String,
 }
 
-/// Converts amounts into a plan currency at the period's snapshot.
+/// One rate of the period's per-day snapshot: on `day`, 1 `from` = `rate` `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FxDayIn {
+    pub day: String,
+    pub from: String,
+    pub to: String,
+    pub rate: Decimal,
+}
+
+/// Converts amounts into a plan currency at the period's snapshot, or, for a plan converting per day, at each
+/// day's rate of the per-day snapshot (the period's rate where a day has none).
 pub struct Fx<'a> {
     rates: &'a [FxIn],
+    daily: &'a [FxDayIn],
 }
 
 impl<'a> Fx<'a> {
+    /// At the period's rates only.
     pub fn new(rates: &'a [FxIn]) -> Self {
-        Fx { rates }
+        Fx { rates, daily: &[] }
+    }
+
+    /// As `plan` says: per period, or per day.
+    pub fn for_plan(input: &'a EngineInput, plan: &AssignedPlan) -> Self {
+        Fx {
+            rates: &input.fx,
+            daily: match plan.version.fx {
+                crate::commission::plan::FxMode::PerDay => &input.fx_daily,
+                crate::commission::plan::FxMode::PerPeriod => &[],
+            },
+        }
+    }
+
+    /// The exact value of `micros` of `from` in `to` for an amount of `day`: the day's rate when the plan
+    /// converts per day and the per-day snapshot has one (either way round), else the period's.
+    pub fn convert_on(&self, day: &str, micros: i64, from: &str, to: &str) -> Option<Decimal> {
+        if from != to && !self.daily.is_empty() {
+            let d = Decimal::new(micros, crate::money::MICROS_SCALE);
+            let find = |f: &str, t: &str| {
+                self.daily
+                    .binary_search_by(|r| {
+                        (r.day.as_str(), r.from.as_str(), r.to.as_str()).cmp(&(day, f, t))
+                    })
+                    .ok()
+                    .map(|i| self.daily[i].rate)
+            };
+            if let Some(rate) = find(from, to) {
+                return d.checked_mul(rate);
+            }
+            if let Some(rate) = find(to, from).filter(|r| !r.is_zero()) {
+                return d.checked_div(rate);
+            }
+        }
+        self.convert(micros, from, to)
     }
 
     /// The exact value of `micros` of `from` in `to`, or None when the snapshot has no rate either way.
@@ -242,7 +290,7 @@ pub fn compute(input: &EngineInput) -> EngineOutput {
     let mut lines = Vec::new();
     for a in &input.affiliates {
         let Some(plan) = &a.plan else { continue };
-        let fx = Fx::new(&input.fx);
+        let fx = Fx::for_plan(input, plan);
         lines.extend(igaming::lines(&ctx, a, plan, &fx, &mut problems));
         lines.extend(forex::lines(&ctx, a, plan, &fx, &mut problems));
     }

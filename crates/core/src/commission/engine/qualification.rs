@@ -84,7 +84,7 @@ pub fn checklist(
     as_of: &str,
 ) -> Checklist {
     let mut out = Vec::new();
-    let conv = |micros: i64, cur: &str| fx.convert(micros, cur, currency);
+    let conv = |micros: i64, cur: &str, day: &str| fx.convert_on(day, micros, cur, currency);
     let deposits: Vec<&DepositIn> = ev
         .deposits
         .iter()
@@ -103,7 +103,7 @@ pub fn checklist(
                 .copied()
                 .min_by(|a, b| (&a.day, a.id).cmp(&(&b.day, b.id)))
         });
-    let ftd_amount = ftd.and_then(|d| conv(d.amount_micros, &d.currency));
+    let ftd_amount = ftd.and_then(|d| conv(d.amount_micros, &d.currency, &d.day));
     let min_ftd = q.min_ftd.unwrap_or(Decimal::ZERO);
     let ftd_ok = ftd.is_some() && ftd_amount.is_some_and(|a| a >= min_ftd && a > Decimal::ZERO);
     // The first deposit is a criterion when the plan sets a minimum, or when it sets nothing else (a plain CPA
@@ -142,11 +142,11 @@ pub fn checklist(
         let mut days: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
         for d in &deposits {
             days.entry(d.day.as_str()).or_default().1 +=
-                conv(d.amount_micros, &d.currency).unwrap_or_default();
+                conv(d.amount_micros, &d.currency, &d.day).unwrap_or_default();
         }
         for a in ev.activity.iter().filter(|a| a.day.as_str() <= as_of) {
             days.entry(a.day.as_str()).or_default().0 +=
-                conv(a.activity.bets, &a.currency).unwrap_or_default();
+                conv(a.activity.bets, &a.currency, &a.day).unwrap_or_default();
         }
         let (mut bets, mut deps, mut passed_on) = (Decimal::ZERO, Decimal::ZERO, None);
         for (day, (b, d)) in &days {
@@ -206,7 +206,7 @@ pub fn checklist(
             .map(|d| {
                 (
                     d.day.as_str(),
-                    conv(d.amount_micros, &d.currency).unwrap_or_default(),
+                    conv(d.amount_micros, &d.currency, &d.day).unwrap_or_default(),
                 )
             })
             .collect();

@@ -49,7 +49,30 @@ pub struct PlanVersion {
     pub negative_carryover: bool,
     #[serde(default, skip_serializing_if = "Caps::is_empty")]
     pub caps: Caps,
+    /// How amounts in other currencies convert into the plan currency: at the period's rate (the default) or at
+    /// each day's rate. Either is locked into the period's snapshot at close.
+    #[serde(default, skip_serializing_if = "FxMode::is_per_period")]
+    pub fx: FxMode,
     pub components: Vec<Component>,
+}
+
+/// Which FX rate converts an amount in another currency.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FxMode {
+    /// One rate per pair for the whole period: the one entered for the period, else the FX table's on the
+    /// period's last day.
+    #[default]
+    PerPeriod,
+    /// Each day's amounts at that day's rate from the FX table (up to 7 days before); a rate entered for the
+    /// period by hand still wins, and a day the table has no rate for takes the period's.
+    PerDay,
+}
+
+impl FxMode {
+    pub fn is_per_period(&self) -> bool {
+        *self == FxMode::PerPeriod
+    }
 }
 
 /// Limits per affiliate and period.

@@ -12,12 +12,17 @@
 //! `b4-query [--clicks N] [--players P] [--runs R]`: the dashboard for a month and for the whole range on a large
 //! workspace vs DuckDB running the same aggregates over the same rows (its venv: `crates/bench/peer/setup.sh`).
 //!
+//! `b4-reads --data-dir DIR [--month YYYY-MM] [--affiliate ID] [--runs R]`: every read a screen or read command
+//! makes, through the front door on a real workspace (the full-scale demo, or one grown to 10 M clicks), vs the
+//! month's clicks per affiliate counted from the clicks table; and the open to first screen at that size.
+//!
 //! `b5 [--activity-rows N] [--deals M]`: compute one month of commission over every plan kind vs SQLite reading the
 //! same rows (`SUM … GROUP BY`).
 
 mod b2;
 mod b4;
 mod b4_query;
+mod b4_reads;
 mod b5;
 
 use affops_core::api::{ColumnMapping, ImportPreset};
@@ -60,6 +65,20 @@ enum Bench {
         #[arg(long)]
         players: Option<i64>,
         #[arg(long, default_value_t = 30)]
+        runs: usize,
+    },
+    /// B4 (reads): every read of the screens and read commands on a real workspace, warm, vs a scan of its clicks.
+    B4Reads {
+        /// The workspace folder (e.g. one made by `affops-cli demo --scale full`; the demo's people sign in).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The month the month-long reads ask for.
+        #[arg(long, default_value = "2026-10")]
+        month: String,
+        /// The affiliate (tracker id) whose statement is read.
+        #[arg(long, default_value = "1")]
+        affiliate: String,
+        #[arg(long, default_value_t = 7)]
         runs: usize,
     },
     /// B5: one month of commission over 1 M activity rows and 5 M deals vs reading the same rows.
@@ -270,6 +289,12 @@ fn main() -> Result<()> {
             players,
             runs,
         } => b4_query::run(clicks, players.unwrap_or(clicks / 10), runs.max(1)),
+        Bench::B4Reads {
+            data_dir,
+            month,
+            affiliate,
+            runs,
+        } => b4_reads::run(&data_dir, &month, &affiliate, runs.max(1)),
         Bench::B5 {
             activity_rows,
             deals,

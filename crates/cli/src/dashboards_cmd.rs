@@ -234,4 +234,5 @@ fn print_cohorts(c: &Cohorts) {
             .collect();
         println!("{:<8} {}", r.cohort, ltv.join("  "));
     }
+    print_unconverted(&c.unconverted);
 }

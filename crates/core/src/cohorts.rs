@@ -7,6 +7,7 @@
 use crate::charts::{render_line_chart, LineChart};
 use crate::dashboard::refresh_rollups;
 use crate::error::CoreError;
+use crate::fx::types::UnconvertedAmount;
 use crate::money::{currency_exponent, format_amount, percent, MICROS_SCALE};
 use crate::programs::{self, Program, Vertical};
 use crate::store::StoreResult;
@@ -85,6 +86,9 @@ pub struct Cohorts {
     pub cohorts: Vec<CohortRow>,
     /// Cumulative NGR per player by months since registration, one line per cohort.
     pub ltv_svg: String,
+    /// Deposits in other currencies the FX table has no rate for on their day (up to 7 days before): left out of
+    /// the cohorts' deposits and NGR, never counted as zero. Those with a rate convert at their day's rate.
+    pub unconverted: Vec<UnconvertedAmount>,
 }
 
 /// "2026-03" + k months.
@@ -118,6 +122,58 @@ struct Raw {
     sizes: BTreeMap<String, i64>,
     activity: BTreeMap<(String, String), (i64, i64, i64)>,
     commission: BTreeMap<String, i64>,
+    /// Deposits in other currencies with no rate for their day: left out, never counted as zero.
+    unconverted: Vec<UnconvertedAmount>,
+}
+
+/// Adds deposits and NGR in other currencies (`rollup_cohort_fx_daily`) to their cohort's months, each day
+/// converted at that day's rate from the FX table (or up to 7 days before); returns what has no rate.
+fn add_other_currencies(
+    c: &Connection,
+    program: &Program,
+    affiliate: Option<i64>,
+    first: &str,
+    last: &str,
+    activity: &mut BTreeMap<(String, String), (i64, i64, i64)>,
+) -> StoreResult<Vec<UnconvertedAmount>> {
+    let (from, to) = (format!("{first}-01"), format!("{last}-31"));
+    let rows: Vec<(String, String, String, i64, i64)> = c
+        .prepare_cached(
+            "SELECT day, cohort_month, currency, SUM(deposits_micros), SUM(ngr_micros) FROM rollup_cohort_fx_daily
+             WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 AND cohort_month BETWEEN ?4 AND ?5
+               AND (?6 IS NULL OR affiliate_id = ?6)
+             GROUP BY day, cohort_month, currency",
+        )?
+        .query_map(params![program.id, from, to, first, last, affiliate], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let table = crate::fx::table_for_read(c, &from, &to)?;
+    let mut left_out = crate::fx::Unconverted::default();
+    for (day, cohort, currency, deposits, ngr) in rows {
+        let converted = table
+            .rate_on(&day, &currency, &program.currency)
+            .ok()
+            .and_then(|q| {
+                Some((
+                    crate::fx::convert_micros(deposits, q.rate)?,
+                    crate::fx::convert_micros(ngr, q.rate)?,
+                ))
+            });
+        match converted {
+            Some((d, n)) => {
+                let month = day.get(..7).unwrap_or_default().to_string();
+                let e = activity.entry((cohort, month)).or_default();
+                e.1 = e.1.saturating_add(d);
+                e.2 = e.2.saturating_add(n);
+            }
+            None => left_out.add(&currency, &day, deposits),
+        }
+    }
+    Ok(left_out.rows())
 }
 
 fn read(
@@ -194,10 +250,13 @@ fn read(
             .unwrap_or(0);
         *commission.entry(cohort).or_default() += micros;
     }
+    let mut activity = activity;
+    let unconverted = add_other_currencies(c, program, affiliate, first, last, &mut activity)?;
     Ok(Raw {
         sizes,
         activity,
         commission,
+        unconverted,
     })
 }
 
@@ -246,6 +305,7 @@ pub fn build(
         last_month,
         cohorts: Vec::new(),
         ltv_svg: ltv_chart(&[], &currency),
+        unconverted: Vec::new(),
     };
     let Some(last) = range.and_then(|r| r.to.get(..7).map(str::to_string)) else {
         return Ok(empty(None));
@@ -271,6 +331,7 @@ pub fn build(
     Ok(Cohorts {
         ltv_svg,
         cohorts,
+        unconverted: raw.unconverted,
         ..empty(Some(last))
     })
 }

@@ -147,8 +147,9 @@ fn recompute_day(
     recompute_day_other_currencies(tx, program_id, day)
 }
 
-/// Recomputes one day of `rollup_fx_daily`: FTD amounts, deposits and NGR in currencies other than the
-/// program's, per currency, for the dashboards to convert at read at the day's rate.
+/// Recomputes one day of `rollup_fx_daily` and `rollup_cohort_fx_daily`: FTD amounts, deposits and NGR in
+/// currencies other than the program's, per currency (and, for the cohort view, per registration month), for the
+/// dashboards to convert at read at the day's rate.
 fn recompute_day_other_currencies(
     tx: &Transaction<'_>,
     program_id: i64,
@@ -184,6 +185,28 @@ fn recompute_day_other_currencies(
              GROUP BY 1, 2, 3, 4, 5
          )
          GROUP BY affiliate_id, sub_id, country, brand_id, currency",
+    )?
+    .execute(params![program_id, day])?;
+    // The same money per registration month, for the cohort view.
+    tx.prepare_cached("DELETE FROM rollup_cohort_fx_daily WHERE program_id = ?1 AND day = ?2")?
+        .execute(params![program_id, day])?;
+    tx.prepare_cached(
+        "INSERT INTO rollup_cohort_fx_daily (program_id, day, cohort_month, affiliate_id, currency, deposits_micros,
+                                            ngr_micros)
+         SELECT ?1, ?2, substr(p.day, 1, 7), p.affiliate_id, x.currency, SUM(x.deposits), SUM(x.ngr)
+         FROM (
+            SELECT m.player_id, m.currency, m.amount_micros AS deposits, 0 AS ngr
+              FROM money_movements m JOIN programs pr ON pr.id = m.program_id
+             WHERE m.program_id = ?1 AND m.day = ?2 AND m.kind = 'deposit' AND m.currency <> pr.currency
+            UNION ALL
+            SELECT a.player_id, a.currency, 0,
+                   a.bets_micros - a.wins_micros - a.bonuses_micros - a.chargebacks_micros - a.fees_micros
+                   - a.taxes_micros
+              FROM player_activity_daily a JOIN players q ON q.id = a.player_id JOIN programs pr ON pr.id = q.program_id
+             WHERE a.day = ?2 AND q.program_id = ?1 AND a.currency <> pr.currency
+         ) x JOIN players p ON p.id = x.player_id
+         WHERE p.affiliate_id IS NOT NULL
+         GROUP BY substr(p.day, 1, 7), p.affiliate_id, x.currency",
     )?
     .execute(params![program_id, day])?;
     Ok(())

@@ -114,11 +114,24 @@ describe('Dashboard Cohorts tab', () => {
     await waitFor(() => expect(backend.cohorts).toHaveBeenLastCalledWith({ months: 6, affiliate: 'aff-2' }));
   });
 
+  it('names the cohort amounts in other currencies it could not convert', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    const base = backend.cohorts;
+    backend.cohorts = vi.fn(async (q) => ({
+      ...(await base(q)),
+      unconverted: [{ currency: 'USD', amount: '108.23', amount_micros: '108230000', days: 2, first_day: '2025-05-03', last_day: '2025-06-04' }],
+    }));
+    renderView(backend);
+    await user.click(screen.getByTestId('tab-cohorts'));
+    expect(await screen.findByTestId('cohorts-unconverted')).toHaveTextContent('Not converted: 108.23 USD on 2 days (2025-05-03 – 2025-06-04)');
+  });
+
   it('says so when there are no cohorts', async () => {
     const user = userEvent.setup();
     const backend = fakeBackend();
     backend.cohorts = vi.fn(async () => ({
-      program: 'Lucky Casino EU', vertical: 'igaming' as const, currency: 'EUR', affiliate: null, last_month: null, cohorts: [], ltv_svg: '',
+      program: 'Lucky Casino EU', vertical: 'igaming' as const, currency: 'EUR', affiliate: null, last_month: null, cohorts: [], ltv_svg: '', unconverted: [],
     }));
     renderView(backend);
     await user.click(screen.getByTestId('tab-cohorts'));

@@ -295,7 +295,12 @@ cohorts: Array<CohortRow>,
 /**
  * Cumulative NGR per player by months since registration, one line per cohort.
  */
-ltv_svg: string, };
+ltv_svg: string, 
+/**
+ * Deposits in other currencies the FX table has no rate for on their day (up to 7 days before): left out of
+ * the cohorts' deposits and NGR, never counted as zero. Those with a rate convert at their day's rate.
+ */
+unconverted: Array<UnconvertedAmount>, };
 
 export type WorkspaceStatus = { data_dir: string, 
 /**

@@ -106,6 +106,7 @@ export function cohorts(q: CohortQuery, over: Partial<Cohorts> = {}): Cohorts {
       },
     ],
     ltv_svg: SVG,
+    unconverted: [],
     ...over,
   };
 }

@@ -58,6 +58,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0025_detect_allowlist.sql"),
     migration!("0026_flag_revision_affiliate.sql"),
     migration!("0027_fx_daily_snapshot.sql"),
+    migration!("0028_cohort_fx_daily.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -584,6 +584,31 @@ fn dashboard_converts_other_currencies_at_the_days_rate_and_names_what_it_cannot
         before.totals.ftd_amount, "10.00",
         "only EUR until a rate exists"
     );
+    let cohorts = |ws: &Workspace| {
+        let c =
+            affops_core::cohorts::build(ws, &program, &affops_core::api::CohortQuery::default())
+                .unwrap();
+        let left: Vec<String> = c
+            .unconverted
+            .iter()
+            .map(|u| format!("{} {}", u.amount, u.currency))
+            .collect();
+        let october = &c.cohorts[0];
+        (
+            october.players,
+            october.months[0].cumulative_deposits_per_player.clone(),
+            left,
+        )
+    };
+    assert_eq!(
+        cohorts(&ws),
+        (
+            3,
+            "3.33".to_string(),
+            vec!["50.00 GBP".to_string(), "108.23 USD".to_string()]
+        ),
+        "10 EUR over 3 players; the cohorts name what they cannot convert"
+    );
     let (total, de, left) = breakdown(&ws);
     assert_eq!((total.as_str(), de.as_str()), ("10.00", "10.00"));
     assert_eq!(
@@ -616,6 +641,11 @@ fn dashboard_converts_other_currencies_at_the_days_rate_and_names_what_it_cannot
         "the breakdown's deposits convert at the day's rate too"
     );
     assert_eq!(left, vec![("GBP".to_string(), "50.00".to_string())]);
+    assert_eq!(
+        cohorts(&ws),
+        (3, "36.67".to_string(), vec!["50.00 GBP".to_string()]),
+        "110 EUR over 3 players, the USD at its day's rate"
+    );
     let left: Vec<&str> = after
         .unconverted
         .iter()

@@ -113,6 +113,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0027_fx_daily_snapshot.sql",
         "b5f09ab0df1361f63786e949bcbeabb1665a0fbaf74069c96fcdb493d2c386e0",
     ),
+    (
+        "0028_cohort_fx_daily.sql",
+        "69a459cf6d2d9b98da5ab8482b9c6dd052d3ab40ea9f0622b2597225f7386c62",
+    ),
 ];
 
 #[test]

@@ -1281,43 +1281,11 @@ async function runBrokerFromFiles(browser, dataDir, owner) {
     timeoutMsg: 'the owner did not get the manager role',
   });
 
-  for (const [preset, name, body, ok, quarantined] of BROKER_FILES) {
-    const file = path.join(TMP, `broker-${name}`);
-    writeFileSync(file, body);
-    await openScreen(browser, 'nav-import', 'import');
-    await (await browser.$('[data-testid=import-preset]')).selectByAttribute('value', preset);
-    await type(browser, 'import-source', 'broker-files');
-    await type(browser, 'import-path', file);
-    await browser.keys('Enter');
-    await waitForAny(browser, ['[data-testid=preview-table]'], `no preview of the ${preset} file: ${await textOf(browser, '[data-testid=error-message]')}`);
-    await press(await browser.$('[data-testid=import-run-button]'));
-    await (await browser.$('[data-testid=import-summary]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the ${preset} import showed no result` });
-    const counts = [await textOf(browser, '[data-testid=summary-ok]'), await textOf(browser, '[data-testid=summary-quarantined]')].map(Number);
-    assert.deepEqual(counts, [ok, quarantined], `${preset}: rows imported and quarantined`);
-    if (preset === 'deals') {
-      await sleep(SETTLE_MS);
-      await screenshot(browser, 'import-deals.png');
-    }
-  }
+  await importFiles(browser, BROKER_FILES, 'broker-files', 'broker');
+  await sleep(SETTLE_MS);
+  await screenshot(browser, 'import-deals.png');
 
-  await openScreen(browser, 'nav-plans', 'plans');
-  await press(await browser.$('[data-testid=new-plan]'));
-  // The plan file is loaded from disk, as a manager keeps it (typing through WebDriver would drop its newlines).
-  const planFile = path.join(TMP, 'ib-per-group.toml');
-  writeFileSync(planFile, PER_GROUP_PLAN);
-  await type(browser, 'import-path', planFile);
-  await press(await browser.$('[data-testid=import-file]'));
-  await browser.waitUntil(async () => (await (await browser.$('[data-testid=plan-text]')).getValue()).includes('FX majors'), {
-    timeout: SCREEN_TIMEOUT_MS,
-    timeoutMsg: 'the plan file did not load',
-  });
-  await press(await browser.$('[data-testid=check-plan]'));
-  await (await browser.$('[data-testid=plan-valid]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the per-group plan did not check: ${await textOf(browser, '[data-testid=plan-errors]')}` });
-  await press(await browser.$('[data-testid=save-plan]'));
-  await (await browser.$('[data-testid=assign-plan-form]')).waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the saved plan did not open' });
-  await type(browser, 'assign-from', '2026-10-01');
-  await press(await browser.$('[data-testid=assign-plan]'));
-  await (await browser.$('[data-testid=assigned]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `not assigned: ${await textOf(browser, '[data-testid=assign-error]')}` });
+  await savePlanAsDefault(browser, 'ib-per-group.toml', PER_GROUP_PLAN, 'FX majors', '2026-10-01');
 
   await openScreen(browser, 'nav-statements', 'statements');
   await type(browser, 'compute-label', '2026-10');
@@ -1333,7 +1301,143 @@ async function runBrokerFromFiles(browser, dataDir, owner) {
   assert.equal(statement.payable, '10.35', 'the CLI reads the same statement');
 }
 
-test('a workspace from nothing: its owner creates it and a Forex program in the app (a wrong field is named), the CLI finds it, and the broker runs from files to a per-group rebate statement', { timeout: 10 * 60_000 }, async () => {
+// A casino from the operator's and the tracker's files: an affiliate that is its own parent, a click without a date
+// and a deposit of an unknown player are quarantined; the rest is what crates/cli/tests/igaming_files.rs checks in
+// the CLI (Seven: 40 CPA + 10 % of 50 NGR + 10 % of its sub-affiliate's 40 = 49.00 EUR).
+const CASINO_FILES = [
+  ['affiliates', 'affiliates.csv', 'affiliate_id,name,parent_id,email,country,manager\n7,Seven Media,,seven@example.com,MT,owen\n8,Eight Sub,7,,DE,\n9,Nine Loop,9,,DE,\n', 2, 1],
+  [
+    'clicks',
+    'clicks.csv',
+    'click_id,clicked_at,affiliate_id,sub1,ip,country\nc1,2026-10-02 10:00:00,7,spring,85.1.2.3,DE\nc2,2026-10-02 11:00:00,7,spring,85.1.2.4,DE\n' +
+      'c3,2026-10-03 12:00:00,7,autumn,85.1.2.5,AT\nc5,2026-10-04 09:00:00,8,,85.1.2.6,DE\nc6,not a date,7,,85.1.2.7,DE\n',
+    4,
+    1,
+  ],
+  [
+    'registrations',
+    'registrations.csv',
+    'player_id,registration_date,country,click_id,currency\nP1,2026-10-02 10:05:00,DE,c1,EUR\nP2,2026-10-02 11:05:00,DE,c2,EUR\n' +
+      'P3,2026-10-03 12:05:00,AT,c3,EUR\nP5,2026-10-04 09:05:00,DE,c5,EUR\n',
+    4,
+    0,
+  ],
+  [
+    'deposits',
+    'deposits.csv',
+    'deposit_id,player_id,amount,currency,occurred_at,is_ftd\nD1,P1,50.00,EUR,2026-10-02 12:00:00,1\nD2,P2,10.00,EUR,2026-10-02 13:00:00,1\n' +
+      'D5,P5,30.00,EUR,2026-10-04 10:00:00,1\nD9,PX,25.00,EUR,2026-10-05 10:00:00,1\n',
+    3,
+    1,
+  ],
+  ['activity', 'activity.csv', 'player_id,date,currency,deposits,bets,wins\nP1,2026-10-02,EUR,50.00,200.00,150.00\nP5,2026-10-04,EUR,30.00,100.00,100.00\n', 2, 0],
+  [
+    'conversions',
+    'conversions.csv',
+    'conversion_id,affiliate_id,converted_at,status,payout,currency,event,click_id,player_id,order_id\n' +
+      'cv1,7,2026-10-02 12:00:05,approved,40.00,EUR,ftd,c1,P1,D1\ncv5,8,2026-10-04 10:00:05,approved,40.00,EUR,ftd,c5,P5,D5\n',
+    2,
+    0,
+  ],
+];
+
+const CASINO_PLAN = JSON.stringify({
+  name: 'Hybrid with subs',
+  currency: 'EUR',
+  versions: [
+    {
+      effective_from: '2026-01-01',
+      components: [
+        { kind: 'cpa', amount: '40', qualification: { min_ftd: '20' } },
+        { kind: 'rev_share', percent: '10', ngr: 'bets - wins' },
+        { kind: 'sub_affiliate', basis: 'commission', levels: ['10'] },
+      ],
+    },
+  ],
+}, null, 2);
+
+/** Imports each file on the Import screen and checks the rows imported and quarantined. */
+async function importFiles(browser, files, source, prefix) {
+  for (const [preset, name, body, ok, quarantined] of files) {
+    const file = path.join(TMP, `${prefix}-${name}`);
+    writeFileSync(file, body);
+    await openScreen(browser, 'nav-import', 'import');
+    await (await browser.$('[data-testid=import-preset]')).selectByAttribute('value', preset);
+    await type(browser, 'import-source', source);
+    await type(browser, 'import-path', file);
+    await browser.keys('Enter');
+    await waitForAny(browser, ['[data-testid=preview-table]'], `no preview of the ${preset} file: ${await textOf(browser, '[data-testid=error-message]')}`);
+    await press(await browser.$('[data-testid=import-run-button]'));
+    await (await browser.$('[data-testid=import-summary]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the ${preset} import showed no result` });
+    const counts = [await textOf(browser, '[data-testid=summary-ok]'), await textOf(browser, '[data-testid=summary-quarantined]')].map(Number);
+    assert.deepEqual(counts, [ok, quarantined], `${preset}: rows imported and quarantined`);
+  }
+}
+
+/** Loads a plan file in the editor, checks and saves it, and assigns it as the program's default from `from`. */
+async function savePlanAsDefault(browser, fileName, body, marker, from) {
+  await openScreen(browser, 'nav-plans', 'plans');
+  await press(await browser.$('[data-testid=new-plan]'));
+  // The plan file is loaded from disk, as a manager keeps it (typing through WebDriver would drop its newlines).
+  const planFile = path.join(TMP, fileName);
+  writeFileSync(planFile, body);
+  await type(browser, 'import-path', planFile);
+  await press(await browser.$('[data-testid=import-file]'));
+  await browser.waitUntil(async () => (await (await browser.$('[data-testid=plan-text]')).getValue()).includes(marker), {
+    timeout: SCREEN_TIMEOUT_MS,
+    timeoutMsg: `the plan file ${fileName} did not load`,
+  });
+  await press(await browser.$('[data-testid=check-plan]'));
+  await (await browser.$('[data-testid=plan-valid]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `${fileName} did not check: ${await textOf(browser, '[data-testid=plan-errors]')}` });
+  await press(await browser.$('[data-testid=save-plan]'));
+  await (await browser.$('[data-testid=assign-plan-form]')).waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'the saved plan did not open' });
+  await type(browser, 'assign-from', from);
+  await press(await browser.$('[data-testid=assign-plan]'));
+  await (await browser.$('[data-testid=assigned]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `not assigned: ${await textOf(browser, '[data-testid=assign-error]')}` });
+}
+
+async function runCasinoFromFiles(browser, dataDir, owner) {
+  await openScreen(browser, 'nav-programs', 'programs');
+  await press(await browser.$('[data-testid=program-new]'));
+  await (await browser.$('[data-testid=program-form]')).waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS });
+  await type(browser, 'program-name', 'Lucky Casino');
+  await (await browser.$('[data-testid=program-vertical]')).selectByAttribute('value', 'igaming');
+  await type(browser, 'program-currency', 'eur');
+  await type(browser, 'program-timezone', 'UTC');
+  await type(browser, 'program-brands', 'Lucky');
+  await press(await browser.$('[data-testid=program-save]'));
+  await (await browser.$('[data-testid=program-row][data-name="Lucky Casino"]')).waitForDisplayed({
+    timeout: SCREEN_TIMEOUT_MS,
+    timeoutMsg: `the casino program is not listed: ${await textOf(browser, '[data-testid=program-error]')}`,
+  });
+  // A program created becomes the current one: every screen shows it (the sidebar's switch says so).
+  await (await browser.$('[data-testid=program-row][data-name="Lucky Casino"] [data-testid=program-current]')).waitForExist({
+    timeout: SCREEN_TIMEOUT_MS,
+    timeoutMsg: 'the new casino did not become the current program',
+  });
+  assert.equal(await (await browser.$('[data-testid=program-switch]')).getValue(), 'Lucky Casino', 'the sidebar shows the casino');
+
+  await importFiles(browser, CASINO_FILES, 'casino-files', 'casino');
+  await savePlanAsDefault(browser, 'hybrid-with-subs.json', CASINO_PLAN, 'Hybrid with subs', '2026-10-01');
+
+  await openScreen(browser, 'nav-statements', 'statements');
+  await type(browser, 'compute-label', '2026-10');
+  await press(await browser.$('[data-testid=compute]'));
+  await (await browser.$('[data-testid=compute-result]')).waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'computing the casino\'s October showed no result' });
+  await openStatementOf(browser, '2026-10', '7');
+  assert.equal(await textOf(browser, '[data-testid=payable]'), '49.00 EUR', 'the casino statement from files');
+  await (await browser.$('[data-testid=statement]')).execute((e) => e.scrollIntoView({ block: 'start' }));
+  await sleep(SETTLE_MS);
+  await screenshot(browser, 'casino-statement.png');
+
+  const statement = parseJson(
+    'statement',
+    await cli(['statement', '--affiliate', '7', '--period', '2026-10', '--program', 'Lucky Casino', '--json', '--data-dir', dataDir], owner.name, owner.passphrase),
+  );
+  assert.equal(statement.payable, '49.00', 'the CLI reads the same casino statement');
+}
+
+test('a workspace from nothing: its owner creates it and a Forex program in the app (a wrong field is named), the CLI finds it, the broker runs from files to a per-group rebate statement, and a casino from files to its statement', { timeout: 10 * 60_000 }, async () => {
   const dataDir = path.join(TMP, 'fresh');
   const owner = { name: 'owen', display: 'Owen Owner', passphrase: 'owen-e2e-passphrase' };
   const driver = startDriver(dataDir);
@@ -1394,6 +1498,7 @@ test('a workspace from nothing: its owner creates it and a Forex program in the 
     );
 
     await runBrokerFromFiles(browser, dataDir, owner);
+    await runCasinoFromFiles(browser, dataDir, owner);
     passed = true;
   } finally {
     if (browser) {

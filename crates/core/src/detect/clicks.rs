@@ -159,23 +159,13 @@ struct Burst {
 /// Bursts per IP and sub-ID, then per sub-ID over many IPs (a flood rotating its IPs); `*` stands for "any IP".
 fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     let from = w.since_ms;
-    // The program's daily rhythm (clicks per UTC hour of day) and conversion rates, over the same window.
+    // The program's daily rhythm (clicks per UTC hour of day) and each affiliate's clicks, in one pass; its
+    // registrations counted from the players' side (a player per click, not a lookup per click).
     let mut of_day = [0u64; 24];
-    let mut stmt = conn.prepare(
-        "SELECT (clicked_at_ms / 3600000) % 24, COUNT(*) FROM clicks
-         WHERE program_id = ?1 AND clicked_at_ms >= ?2 AND clicked_at_ms < ?3 GROUP BY 1",
-    )?;
-    for r in stmt.query_map(params![w.program_id, from, w.now_ms], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-    })? {
-        let (h, n) = r?;
-        of_day[h.rem_euclid(24) as usize] += n as u64;
-    }
     let mut rates: BTreeMap<i64, (i64, i64)> = BTreeMap::new(); // affiliate → (clicks, registrations)
     let mut stmt = conn.prepare(
-        "SELECT c.affiliate_id, COUNT(*), COUNT(p.id)
-         FROM clicks c LEFT JOIN players p ON p.program_id = c.program_id AND p.click_id = c.click_id
-         WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 GROUP BY 1",
+        "SELECT affiliate_id, (clicked_at_ms / 3600000) % 24, COUNT(*) FROM clicks
+         WHERE program_id = ?1 AND clicked_at_ms >= ?2 AND clicked_at_ms < ?3 GROUP BY 1, 2",
     )?;
     for r in stmt.query_map(params![w.program_id, from, w.now_ms], |r| {
         Ok((
@@ -184,8 +174,20 @@ fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             r.get::<_, i64>(2)?,
         ))
     })? {
-        let (aff, c, p) = r?;
-        rates.insert(aff, (c, p));
+        let (aff, h, n) = r?;
+        of_day[h.rem_euclid(24) as usize] += n as u64;
+        rates.entry(aff).or_default().0 += n;
+    }
+    let mut stmt = conn.prepare(
+        "SELECT c.affiliate_id, COUNT(*)
+         FROM players p JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
+         WHERE p.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 GROUP BY 1",
+    )?;
+    for r in stmt.query_map(params![w.program_id, from, w.now_ms], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (aff, p) = r?;
+        rates.entry(aff).or_default().1 += p;
     }
     let ctx = Context {
         of_day,
@@ -233,13 +235,42 @@ fn flooding_by(
         s.get("min_ips_per_sub_id")
     };
     let from = w.since_ms;
+    // Per IP, only IPs with enough clicks of their own can hold a burst: found on the covering index
+    // (program, ip, time) without reading a row, so the grouping below reads their clicks only.
+    let ips: Option<String> = if per_ip {
+        let heavy: Vec<String> = conn
+            .prepare(
+                "SELECT ip FROM clicks WHERE program_id = ?1 AND ip <> '' AND clicked_at_ms >= ?2 AND clicked_at_ms < ?3
+                 GROUP BY ip HAVING COUNT(*) >= ?4",
+            )?
+            .query_map(
+                params![w.program_id, from, w.now_ms, s.get("min_clicks")],
+                |r| r.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        if heavy.is_empty() {
+            return Ok(Vec::new());
+        }
+        Some(serde_json::to_string(&heavy).unwrap_or_else(|_| "[]".into()))
+    } else {
+        None
+    };
+    // The IPs' parameter is ?n of each query.
+    let scope = |n: u8| {
+        if per_ip {
+            format!("AND c.ip IN (SELECT value FROM json_each(?{n}))")
+        } else {
+            format!("AND ?{n} IS NULL")
+        }
+    };
     let mut stmt = conn.prepare(&format!(
-        "SELECT c.affiliate_id, {ip_col}, c.sub1, COUNT(*), COUNT(p.id), COUNT(DISTINCT c.clicked_at_ms / 3600000),
+        "SELECT c.affiliate_id, {ip_col}, c.sub1, COUNT(*), COUNT(DISTINCT c.clicked_at_ms / 3600000),
                 MIN(c.clicked_at_ms), MAX(c.clicked_at_ms), COUNT(DISTINCT c.ip)
-         FROM clicks c LEFT JOIN players p ON p.program_id = c.program_id AND p.click_id = c.click_id
-         WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND {extra}
+         FROM clicks c
+         WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND {extra} {}
          GROUP BY c.affiliate_id, {ip_col}, c.sub1
-         HAVING COUNT(*) >= ?4 AND MAX(c.clicked_at_ms) >= ?5 AND COUNT(DISTINCT c.ip) >= ?6"
+         HAVING COUNT(*) >= ?4 AND MAX(c.clicked_at_ms) >= ?5 AND COUNT(DISTINCT c.ip) >= ?6",
+        scope(7)
     ))?;
     let rows = stmt
         .query_map(
@@ -249,7 +280,8 @@ fn flooding_by(
                 w.now_ms,
                 s.get("min_clicks"),
                 w.since_ms,
-                min_ips
+                min_ips,
+                ips
             ],
             |r| {
                 Ok(Burst {
@@ -257,11 +289,11 @@ fn flooding_by(
                     ip: r.get(1)?,
                     sub1: r.get(2)?,
                     clicks: r.get(3)?,
-                    regs: r.get(4)?,
-                    hours: r.get(5)?,
-                    first: r.get(6)?,
-                    last: r.get(7)?,
-                    ips: r.get(8)?,
+                    regs: 0,
+                    hours: r.get(4)?,
+                    first: r.get(5)?,
+                    last: r.get(6)?,
+                    ips: r.get(7)?,
                     per_hour: BTreeMap::new(),
                     of_day: [0; 24],
                     ids: Vec::new(),
@@ -269,6 +301,30 @@ fn flooding_by(
             },
         )?
         .collect::<Result<Vec<_>, _>>()?;
+    // Their registrations, from the players' side: a player per click, not a lookup per click.
+    let regs: HashMap<(i64, String, String), i64> = conn
+        .prepare(&format!(
+            "SELECT c.affiliate_id, {ip_col}, c.sub1, COUNT(*)
+             FROM players p JOIN clicks c ON c.program_id = p.program_id AND c.click_id = p.click_id
+             WHERE p.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND {extra} {}
+             GROUP BY 1, 2, 3",
+            scope(4)
+        ))?
+        .query_map(
+            params![w.program_id, from, w.now_ms, ips],
+            |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?)),
+        )?
+        .collect::<Result<_, _>>()?;
+    let rows: Vec<Burst> = rows
+        .into_iter()
+        .map(|mut b| {
+            b.regs = regs
+                .get(&(b.aff, b.ip.clone(), b.sub1.clone()))
+                .copied()
+                .unwrap_or(0);
+            b
+        })
+        .collect();
     // Bursts that do not convert, over enough hours: the candidates.
     let mut bursts: Vec<Burst> = rows
         .into_iter()
@@ -294,10 +350,11 @@ fn flooding_by(
         .collect();
     let mut ids = conn.prepare(&format!(
         "SELECT c.affiliate_id, {ip_col}, c.sub1, c.click_id, c.clicked_at_ms FROM clicks c
-          WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND {extra}
-          ORDER BY c.clicked_at_ms"
+          WHERE c.program_id = ?1 AND c.clicked_at_ms >= ?2 AND c.clicked_at_ms < ?3 AND {extra} {}
+          ORDER BY c.clicked_at_ms",
+        scope(4)
     ))?;
-    let mut rows = ids.query(params![w.program_id, from, w.now_ms])?;
+    let mut rows = ids.query(params![w.program_id, from, w.now_ms, ips])?;
     while let Some(r) = rows.next()? {
         let key = (
             r.get::<_, i64>(0)?,

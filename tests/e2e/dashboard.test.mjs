@@ -1294,6 +1294,7 @@ async function runBrokerFromFiles(browser, dataDir, owner) {
   await openStatementOf(browser, '2026-10', '100');
   // 1 lot EURUSD × 6 + 0.5 lot XAUUSD × 8.5 + the sub-IB's 10 cent lots (0.1 lot) × 1 override.
   assert.equal(await textOf(browser, '[data-testid=payable]'), '10.35 USD', 'the IB statement from files');
+  await (await browser.$('[data-testid=statement]')).execute((e) => e.scrollIntoView({ block: 'start' }));
   await sleep(SETTLE_MS);
   await screenshot(browser, 'forex-statement.png');
 

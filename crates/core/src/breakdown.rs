@@ -455,13 +455,10 @@ fn add_other_currencies(
     let mut left_out = crate::fx::Unconverted::default();
     for (key, day, currency, deposits, ngr) in rows {
         let current = day >= cur.from;
-        let rate = table.rate_on(&day, &currency, &program.currency).ok();
-        let converted = rate.and_then(|q| {
-            Some((
-                crate::fx::convert_micros(deposits, q.rate)?,
-                crate::fx::convert_micros(ngr, q.rate)?,
-            ))
-        });
+        let to = program.currency.as_str();
+        let converted = table
+            .convert_on(&day, &currency, to, deposits)
+            .zip(table.convert_on(&day, &currency, to, ngr));
         match converted {
             Some((deposits, ngr)) => {
                 let e = sides.entry(key).or_default();

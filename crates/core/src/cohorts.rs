@@ -154,15 +154,10 @@ fn add_other_currencies(
     let table = crate::fx::table_for_read(c, &from, &to)?;
     let mut left_out = crate::fx::Unconverted::default();
     for (day, cohort, currency, deposits, ngr) in rows {
+        let to = program.currency.as_str();
         let converted = table
-            .rate_on(&day, &currency, &program.currency)
-            .ok()
-            .and_then(|q| {
-                Some((
-                    crate::fx::convert_micros(deposits, q.rate)?,
-                    crate::fx::convert_micros(ngr, q.rate)?,
-                ))
-            });
+            .convert_on(&day, &currency, to, deposits)
+            .zip(table.convert_on(&day, &currency, to, ngr));
         match converted {
             Some((d, n)) => {
                 let month = day.get(..7).unwrap_or_default().to_string();

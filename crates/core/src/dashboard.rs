@@ -210,10 +210,7 @@ fn convert_other_currencies(
     let table = crate::fx::table_for_read(c, &p.from, &p.to)?;
     let mut left_out = crate::fx::Unconverted::default();
     for (ext, name, day, currency, micros) in rows {
-        let converted = table
-            .rate_on(&day, &currency, &program.currency)
-            .ok()
-            .and_then(|q| crate::fx::convert_micros(micros, q.rate));
+        let converted = table.convert_on(&day, &currency, &program.currency, micros);
         match converted {
             Some(m) => {
                 let a = accs.entry(ext).or_insert_with(|| Acc {

@@ -151,6 +151,12 @@ impl FxTable {
         }
     }
 
+    /// `micros` of `from` in `to` at `day`'s rate (see [`FxTable::rate_on`]), rounded as [`convert_micros`];
+    /// `None` without a rate (or on overflow): the caller reports it, never counts it as zero.
+    pub fn convert_on(&self, day: &str, from: &str, to: &str, micros: i64) -> Option<i64> {
+        convert_micros(micros, self.rate_on(day, from, to).ok()?.rate)
+    }
+
     /// 1 `from` in `to` on `day`: the day's rate or the most recent earlier one within [`FALLBACK_DAYS`],
     /// recorded either way, else a cross rate through EUR.
     pub fn rate_on(&self, day: &str, from: &str, to: &str) -> FxResult<Quote> {

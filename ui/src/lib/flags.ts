@@ -7,7 +7,7 @@ export type FlagSortKey = 'affiliate' | 'pattern' | 'severity' | 'score' | 'stat
 
 export const FLAG_DEFAULT_SORT: SortState<FlagSortKey> = { key: 'score', dir: 'desc' };
 
-/** Flags read per page of the flat queue: a program at the seed's scale has tens of thousands. */
+/** Flags read per page of the flat queue: every flag of a busy program's history is kept (decided and superseded ones too). */
 export const FLAG_PAGE = 200;
 
 /** How long the text filter waits for typing to pause before it asks the core again. */

@@ -267,6 +267,10 @@ describe('ImportView run', () => {
     expect(screen.getByTestId('import-progress-rows')).toHaveTextContent('1,200 rows of ~4,800');
     expect(screen.getByTestId('import-progress-rate')).toHaveTextContent('3,500 rows/s');
     expect(screen.getByTestId('import-progress-percent')).toHaveTextContent('25.0%');
+    // The file is in; what is derived from it reports its steps by name.
+    report(progress({ step: 'click_flooding', done: 0, total: null, steps_done: 2, steps_total: 11, bytes_done: null, bytes_total: null, rows_per_second: null, message: 'detection in Demo Casino: click flooding (3 of 11)' }));
+    await waitFor(() => expect(screen.getByTestId('import-progress-step')).toHaveTextContent('detection in Demo Casino: click flooding (3 of 11)'));
+    expect(screen.getByTestId('import-progress')).toHaveAttribute('max', '11');
 
     done.resolve(importRun(9, { rows_ok: 4790, rows_quarantined: 10, status: 'done' }));
     const summary = await screen.findByTestId('import-summary');

@@ -112,11 +112,7 @@ fn ecommerce(path: &Path) -> Result<(), ApiError> {
         Ok(())
     })?;
     println!("  e-commerce fraud subset: {rows} users ({} fraud), {skipped} rows skipped (empty timestamps)", fraud.len());
-    let w = Window {
-        program_id: program,
-        since_ms: 0,
-        now_ms: i64::MAX / 2,
-    };
+    let w = Window::new(program, 0, i64::MAX / 2);
     let fast = ws
         .store()
         .read::<_, affops_core::store::StoreError>(|c| {
@@ -195,11 +191,7 @@ fn talkingdata(path: &Path) -> Result<(), ApiError> {
         attributed.len(),
         100.0 * attributed.len() as f64 / f64::from(clicks.max(1))
     );
-    let w = Window {
-        program_id: program,
-        since_ms: 0,
-        now_ms: i64::MAX / 2,
-    };
+    let w = Window::new(program, 0, i64::MAX / 2);
     // The file is a 0.05 % random sample of 185 M clicks, so per-IP bursts are thinned ~2000x: besides the defaults
     // (for full-volume data) a variant with a lower click floor is shown. It was set from that sampling rate, not
     // from the label.

@@ -48,11 +48,7 @@ pub fn backtest(
             },
         ));
     }
-    let window = Window {
-        program_id,
-        since_ms: 0,
-        now_ms,
-    };
+    let window = Window::new(program_id, 0, now_ms);
     Ok(store
         .read::<_, crate::store::StoreError>(|conn| {
             let currency: String = conn.query_row(

@@ -192,8 +192,8 @@ fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     let ctx = Context {
         of_day,
         rates,
-        refs: super::AffiliateRefs::load(conn, w.program_id)?,
-        allow: super::allowlist::Allowlist::load(conn, w.program_id)?,
+        refs: w.refs(conn)?,
+        allow: w.allowlist(conn)?,
     };
     let mut out = flooding_by(conn, w, s, &ctx, true, &Default::default())?;
     // A sub-ID already flagged per IP is not flagged again as a whole.
@@ -208,19 +208,19 @@ fn flooding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     Ok(out)
 }
 
-struct Context {
+struct Context<'w> {
     of_day: [u64; 24],
     rates: BTreeMap<i64, (i64, i64)>,
-    refs: super::AffiliateRefs,
+    refs: &'w super::AffiliateRefs,
     /// IP ranges and sub-IDs established as legit: no burst from them is a flood.
-    allow: super::allowlist::Allowlist,
+    allow: &'w super::allowlist::Allowlist,
 }
 
 fn flooding_by(
     conn: &Connection,
     w: &Window,
     s: &Effective,
-    ctx: &Context,
+    ctx: &Context<'_>,
     per_ip: bool,
     skip: &std::collections::BTreeSet<(i64, String)>,
 ) -> RuleResult {
@@ -524,8 +524,8 @@ fn injection(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         all_fast += u64::from(fast);
     }
     // Sub-IDs established as legit (one-click sign-up flows) are never a spike.
-    let allow = super::allowlist::Allowlist::load(conn, w.program_id)?;
-    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
+    let allow = w.allowlist(conn)?;
+    let refs = w.refs(conn)?;
     let floor = s.get("baseline_floor_per_mille") as f64 / 1000.0;
     let factor = s.get("min_spike_factor_per_mille") as f64 / 1000.0;
     let max_chance = s.get("max_chance_per_million") as f64 / 1e6;
@@ -672,7 +672,7 @@ fn velocity(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         e.1 = n;
         e.2 = e.2.max(last);
     }
-    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
+    let refs = w.refs(conn)?;
     let max_chance = s.get("max_chance_per_million") as f64 / 1e6;
     let mut found: Vec<(i64, String, Finding)> = Vec::new();
     // CR per-million and clicks per affiliate, in day order.
@@ -826,7 +826,7 @@ fn brand_bidding(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
             _ => {}
         }
     }
-    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
+    let refs = w.refs(conn)?;
     Ok(groups
         .into_iter()
         .filter(|(_, v)| v.len() as i64 >= s.get("min_clicks"))

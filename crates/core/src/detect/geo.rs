@@ -41,7 +41,7 @@ fn geo_mismatch(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
     let strict = s.get("require_ip_country") == 1;
     // IP ranges established as legit (a VPN provider the program accepts, a roaming carrier): their country says
     // nothing.
-    let allow = super::allowlist::Allowlist::load(conn, w.program_id)?;
+    let allow = w.allowlist(conn)?;
     let mut out = Vec::new();
     for r in stmt.query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
         Ok((

@@ -60,7 +60,7 @@ fn multi_accounting(conn: &Connection, w: &Window, s: &Effective) -> RuleResult 
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<Result<_, _>>()?;
     // IP ranges established as legit (a carrier NAT, an office) link nobody.
-    let allow = super::allowlist::Allowlist::load(conn, w.program_id)?;
+    let allow = w.allowlist(conn)?;
     let mut stmt = conn.prepare(
         "SELECT id, external_id, affiliate_id, registered_at_ms, device_id, ip, COALESCE(email_hash, '')
          FROM players WHERE program_id = ?1 AND registered_at_ms < ?2",
@@ -231,7 +231,7 @@ fn self_referral(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
                   WHERE mm.player_id = p.id AND mm.occurred_at_ms >= ?2))
          ORDER BY p.external_id",
     )?;
-    let allow = super::allowlist::Allowlist::load(conn, w.program_id)?;
+    let allow = w.allowlist(conn)?;
     let mut by_player: BTreeMap<(String, i64), Vec<(String, String)>> = BTreeMap::new();
     for r in stmt.query_map(params![w.program_id, w.since_ms, w.now_ms], |r| {
         Ok((

@@ -150,6 +150,7 @@ impl Finding {
 
 /// The tracker's ids of a program's affiliates, by internal id. Subject keys name an affiliate by its tracker id:
 /// internal ids depend on the order rows arrived in, and a flag's identity must not.
+#[derive(Debug)]
 pub struct AffiliateRefs(std::collections::HashMap<i64, String>);
 
 impl AffiliateRefs {
@@ -177,14 +178,45 @@ impl AffiliateRefs {
 /// The data window a rule looks at. Rules flag only subjects with data at or after `since_ms`, but may read back
 /// to `since_ms - lookback` for context (a burst that started before it). A stored run uses `since_ms = 0`: every
 /// subject judged on all of its data.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct Window {
     pub program_id: i64,
     pub since_ms: i64,
     pub now_ms: i64,
+    /// What several rules read, read once per run on first use (see [`Window::refs`], [`Window::allowlist`]).
+    refs: std::cell::OnceCell<AffiliateRefs>,
+    allow: std::cell::OnceCell<allowlist::Allowlist>,
 }
 
 impl Window {
+    pub fn new(program_id: i64, since_ms: i64, now_ms: i64) -> Self {
+        Self {
+            program_id,
+            since_ms,
+            now_ms,
+            refs: std::cell::OnceCell::new(),
+            allow: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The program's affiliates' tracker ids, read on first use in the run.
+    pub fn refs(&self, conn: &Connection) -> rusqlite::Result<&AffiliateRefs> {
+        if let Some(r) = self.refs.get() {
+            return Ok(r);
+        }
+        let loaded = AffiliateRefs::load(conn, self.program_id)?;
+        Ok(self.refs.get_or_init(|| loaded))
+    }
+
+    /// The program's active allow-list, read on first use in the run.
+    pub fn allowlist(&self, conn: &Connection) -> rusqlite::Result<&allowlist::Allowlist> {
+        if let Some(a) = self.allow.get() {
+            return Ok(a);
+        }
+        let loaded = allowlist::Allowlist::load(conn, self.program_id)?;
+        Ok(self.allow.get_or_init(|| loaded))
+    }
+
     pub fn from_ms(&self, lookback_hours: i64) -> i64 {
         self.since_ms
             .saturating_sub(lookback_hours.saturating_mul(3_600_000))
@@ -399,11 +431,7 @@ pub fn run_reporting(
                 return Ok(Err(RunReport::unchanged(run_id, program_id, now)));
             }
         }
-        let window = Window {
-            program_id,
-            since_ms: 0,
-            now_ms,
-        };
+        let window = Window::new(program_id, 0, now_ms);
         Ok(Ok((
             evaluate_reporting(conn, &window, &with_settings, progress),
             versions,

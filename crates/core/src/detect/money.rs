@@ -186,7 +186,7 @@ fn chargebacks(conn: &Connection, w: &Window, s: &Effective) -> RuleResult {
         "SELECT DISTINCT p.external_id FROM ({CHARGED}) c JOIN players p ON p.id = c.pid
          WHERE p.affiliate_id = ?4 ORDER BY 1"
     ))?;
-    let refs = super::AffiliateRefs::load(conn, w.program_id)?;
+    let refs = w.refs(conn)?;
     let mut out = Vec::new();
     for (aff, depositors, charged, last_cb) in rows {
         if depositors < s.get("min_depositors")

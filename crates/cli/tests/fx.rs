@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{cli, ok};
+use common::{cli, create_owner, ok};
 
 const HIST: &str = "Date,USD,JPY,GBP,
 2026-10-05,1.0823,158.22,0.8543,
@@ -16,18 +16,7 @@ const HIST: &str = "Date,USD,JPY,GBP,
 fn finance_imports_corrects_and_lists_fx_rates() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    ok(
-        dir,
-        "olivia",
-        &[
-            "workspace",
-            "create",
-            "--name",
-            "olivia",
-            "--display-name",
-            "Olivia",
-        ],
-    );
+    create_owner(dir);
     let add = cli(dir, "olivia")
         .args([
             "people",

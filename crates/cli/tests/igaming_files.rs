@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{cli, ok};
+use common::{create_owner, ok};
 use std::path::Path;
 
 const AFFILIATES: &str = "affiliate_id,name,parent_id,email,country,manager
@@ -76,22 +76,7 @@ fn a_casino_runs_from_files_alone_to_its_statements() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = &tmp.path().join("ws");
     let files = tmp.path();
-    let made = cli(dir, "olivia")
-        .args([
-            "workspace",
-            "create",
-            "--name",
-            "olivia",
-            "--display-name",
-            "Olivia",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    create_owner(dir);
     ok(
         dir,
         "olivia",

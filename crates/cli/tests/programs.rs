@@ -4,30 +4,7 @@
 
 mod common;
 
-use common::{cli, ok};
-use std::path::Path;
-
-fn create_owner(dir: &Path) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_affops-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args([
-            "workspace",
-            "create",
-            "--name",
-            "olivia",
-            "--display-name",
-            "Olivia",
-        ])
-        .env("AFFOPS_PASSPHRASE", "olivia-demo-pass")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::{cli, create_owner, ok};
 
 #[test]
 fn the_owner_creates_lists_and_edits_a_program() {

@@ -26,6 +26,22 @@ pub fn ok(dir: &Path, who: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A new workspace whose owner is olivia (passphrase `olivia-demo-pass`, as `cli` signs in).
+pub fn create_owner(dir: &Path) {
+    ok(
+        dir,
+        "olivia",
+        &[
+            "workspace",
+            "create",
+            "--name",
+            "olivia",
+            "--display-name",
+            "Olivia",
+        ],
+    );
+}
+
 pub fn db(dir: &Path) -> Connection {
     Connection::open_with_flags(
         dir.join(affops_core::store::DB_FILE),

@@ -90,6 +90,41 @@ enum IdentifierAction {
     },
 }
 
+/// `identifiers add|remove`: one identifier of an affiliate's own, through the front door.
+fn change_identifier(
+    cx: &Ctx,
+    json: bool,
+    add: bool,
+    affiliate: String,
+    kind: String,
+    value: String,
+) -> Result<(), ApiError> {
+    let req = AffiliateIdentifierRequest {
+        affiliate: affiliate.clone(),
+        kind,
+        value,
+    };
+    let (changed, said) = if add {
+        (
+            ops::attribution::add_affiliate_identifier(cx, req)?,
+            "Added to",
+        )
+    } else {
+        (
+            ops::attribution::remove_affiliate_identifier(cx, req)?,
+            "Removed from",
+        )
+    };
+    if json {
+        return print_json(&changed);
+    }
+    println!(
+        "{said} affiliate {affiliate}: {}",
+        identifier_line(&changed)
+    );
+    Ok(())
+}
+
 fn identifier_line(i: &AffiliateIdentifier) -> String {
     let shown = match i.kind.as_str() {
         "ip" | "device_id" => i.value.clone(),
@@ -301,44 +336,12 @@ pub fn run(cx: &Ctx, a: AttributionArgs) -> Result<(), ApiError> {
                 affiliate,
                 kind,
                 value,
-            } => {
-                let added = ops::attribution::add_affiliate_identifier(
-                    cx,
-                    AffiliateIdentifierRequest {
-                        affiliate: affiliate.clone(),
-                        kind,
-                        value,
-                    },
-                )?;
-                if a.json {
-                    return print_json(&added);
-                }
-                println!(
-                    "Added to affiliate {affiliate}: {}",
-                    identifier_line(&added)
-                );
-            }
+            } => change_identifier(cx, a.json, true, affiliate, kind, value)?,
             IdentifierAction::Remove {
                 affiliate,
                 kind,
                 value,
-            } => {
-                let removed = ops::attribution::remove_affiliate_identifier(
-                    cx,
-                    AffiliateIdentifierRequest {
-                        affiliate: affiliate.clone(),
-                        kind,
-                        value,
-                    },
-                )?;
-                if a.json {
-                    return print_json(&removed);
-                }
-                println!(
-                    "Removed from affiliate {affiliate}: {}",
-                    identifier_line(&removed)
-                );
-            }
+            } => change_identifier(cx, a.json, false, affiliate, kind, value)?,
         },
         AttributionAction::Report {
             model,

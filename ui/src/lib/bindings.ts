@@ -2109,3 +2109,5 @@ export type BackupResult = { path: string, bytes: number,
  * `ok`, from `PRAGMA integrity_check` on the copy.
  */
 integrity: string, };
+
+export const ALLOW_KINDS = [{"kind":"ip_range","label":"IP range","rules":["click_flooding","multi_accounting","self_referral","geo_mismatch"]},{"kind":"sub_id","label":"Sub-ID","rules":["click_flooding","click_injection"]}] as const;

@@ -1,6 +1,6 @@
 // The flagged-traffic queue's filters and order, as the core's query takes them (the core filters, searches,
 // orders and pages the flat list: severity by rank, money exactly), and the reconciliation rows' paging.
-import type { AllowEntryInput, DashboardAlert, DetectRunSummary, FlagFilter, FlagRow } from './bindings';
+import { ALLOW_KINDS, type AllowEntryInput, type DashboardAlert, type DetectRunSummary, type FlagFilter, type FlagRow } from './bindings';
 import type { SortDir, SortState } from './sort';
 
 export type FlagSortKey = 'affiliate' | 'pattern' | 'severity' | 'score' | 'status' | 'amount' | 'created';
@@ -112,11 +112,9 @@ export function hasUnreconciled(a: DashboardAlert): boolean {
   return /[1-9]/.test(a.unreconciled);
 }
 
-/** The allow-list's kinds, and the rules that honour each (the core refuses any other pairing). */
-export const ALLOW_KINDS = [
-  { kind: 'ip_range', label: 'IP range', rules: ['click_flooding', 'multi_accounting', 'self_referral', 'geo_mismatch'] },
-  { kind: 'sub_id', label: 'Sub-ID', rules: ['click_flooding', 'click_injection'] },
-] as const;
+/** The allow-list's kinds and the rules that honour each: the core's table (crates/core/src/detect/allowlist.rs
+ * `KINDS`), generated into the bindings; the core refuses any other pairing. */
+export { ALLOW_KINDS };
 
 export function allowRules(kind: string): readonly string[] {
   return ALLOW_KINDS.find((k) => k.kind === kind)?.rules ?? [];

@@ -334,6 +334,7 @@ pub fn typescript_bindings() -> String {
         PayoutRunSummary::decl(),
         PayoutsOverview::decl(),
         BackupResult::decl(),
+        crate::detect::allowlist::kinds_typescript(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

@@ -21,6 +21,34 @@ use crate::audit::Stamp;
 use crate::detect::types::{AllowEntry, AllowEntryInput};
 use crate::store::StoreResult;
 
+/// The allow-list's kinds, their labels, and the rules that honour each: the one table the validation below and
+/// the app's form (generated into `ui/src/lib/bindings.ts` as `ALLOW_KINDS`) read.
+pub const KINDS: &[(&str, &str, &[&str])] = &[
+    (
+        "ip_range",
+        "IP range",
+        &[
+            "click_flooding",
+            "multi_accounting",
+            "self_referral",
+            "geo_mismatch",
+        ],
+    ),
+    ("sub_id", "Sub-ID", &["click_flooding", "click_injection"]),
+];
+
+/// `KINDS` as a TypeScript constant, for the bindings.
+pub fn kinds_typescript() -> String {
+    let kinds: Vec<serde_json::Value> = KINDS
+        .iter()
+        .map(|(kind, label, rules)| serde_json::json!({"kind": kind, "label": label, "rules": rules}))
+        .collect();
+    format!(
+        "const ALLOW_KINDS = {} as const;",
+        serde_json::to_string(&kinds).unwrap_or_else(|_| "[]".into())
+    )
+}
+
 /// The narrowest blocks the allow-list accepts: a wider one would switch a rule off for a large part of the
 /// internet.
 pub const MIN_PREFIX_V4: u8 = 12;
@@ -123,19 +151,11 @@ fn validate(input: &AllowEntryInput) -> Result<String, DetectError> {
         ));
     }
     let rule = input.rule.trim();
-    let honoured_by: &[&str] = match input.kind.as_str() {
-        "ip_range" => &[
-            "click_flooding",
-            "multi_accounting",
-            "self_referral",
-            "geo_mismatch",
-        ],
-        "sub_id" => &["click_flooding", "click_injection"],
-        other => {
-            return Err(DetectError::Invalid(format!(
-                "kind must be ip_range or sub_id, got '{other}'"
-            )))
-        }
+    let Some(&(_, _, honoured_by)) = KINDS.iter().find(|(k, _, _)| *k == input.kind) else {
+        return Err(DetectError::Invalid(format!(
+            "kind must be ip_range or sub_id, got '{}'",
+            input.kind
+        )));
     };
     if !rule.is_empty() && !honoured_by.contains(&rule) {
         super::rule(rule)?;

@@ -1,7 +1,7 @@
 //! The breakdown: any period of a program split by one dimension (affiliate, sub-ID, country, brand, day, week,
 //! month), with clicks → registrations → FTDs, deposits, NGR, the commission the ledger holds where it can be
 //! attributed exactly, eCPA, and the change against the same-length period just before. Read from the daily
-//! rollups (`rollup_daily`, kept up to date at ingest); a Forex program adds lots and trading clients from its
+//! rollups (kept up to date at ingest, see [`read_rollup`]); a Forex program adds lots and trading clients from its
 //! deals. What each column means and how commission is attributed: docs/dashboards.md.
 
 use crate::charts::{render_movers_chart, MoversChart};
@@ -384,7 +384,9 @@ fn bucket_span(dim: Dimension, key: &str) -> Option<(String, String)> {
 
 type Sides = BTreeMap<String, (Acc, Acc)>;
 
-/// Rollup numbers per dimension key, split into (current, previous).
+/// Rollup numbers per dimension key, split into (current, previous). Each read takes the coarsest rollup that
+/// holds its key: per affiliate and day for the affiliate and time dimensions, per key over all affiliates for
+/// country, brand and sub-ID, and one affiliate's own rows of `rollup_daily` when the breakdown looks inside it.
 fn read_rollup(
     c: &Connection,
     program_id: i64,
@@ -393,13 +395,29 @@ fn read_rollup(
     prev: &Period,
     affiliate: Option<i64>,
 ) -> StoreResult<Sides> {
-    let sql = format!(
-        "SELECT {key} AS k, day >= ?3 AS cur, SUM(clicks), SUM(registrations), SUM(ftds), SUM(deposits_micros),
-                SUM(ngr_micros)
-         FROM rollup_daily WHERE program_id = ?1 AND day BETWEEN ?2 AND ?4 AND (?5 IS NULL OR affiliate_id = ?5)
-         GROUP BY k, cur",
-        key = dim.key_sql()
-    );
+    const SUMS: &str =
+        "SUM(clicks), SUM(registrations), SUM(ftds), SUM(deposits_micros), SUM(ngr_micros)";
+    let sql = match (dim, affiliate) {
+        (Dimension::Affiliate | Dimension::Day | Dimension::Week | Dimension::Month, _) => format!(
+            "SELECT {key} AS k, day >= ?3 AS cur, {SUMS} FROM rollup_affiliate_daily
+             WHERE program_id = ?1 AND day BETWEEN ?2 AND ?4 AND (?5 IS NULL OR affiliate_id = ?5)
+               AND funnel_rows > 0
+             GROUP BY k, cur",
+            key = dim.key_sql()
+        ),
+        (_, None) => format!(
+            "SELECT key AS k, day >= ?3 AS cur, {SUMS} FROM rollup_key_daily
+             WHERE program_id = ?1 AND dim = '{dim}' AND day BETWEEN ?2 AND ?4 AND ?5 IS NULL
+             GROUP BY k, cur",
+            dim = dim.as_str()
+        ),
+        (_, Some(_)) => format!(
+            "SELECT {key} AS k, day >= ?3 AS cur, {SUMS} FROM rollup_daily
+             WHERE program_id = ?1 AND affiliate_id = ?5 AND day BETWEEN ?2 AND ?4
+             GROUP BY k, cur",
+            key = dim.key_sql()
+        ),
+    };
     let mut out = Sides::new();
     let mut stmt = c.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![program_id, prev.from, cur.from, cur.to, affiliate])?;

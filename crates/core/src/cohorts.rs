@@ -1,7 +1,7 @@
 //! Cohorts: an affiliate program's players grouped by registration month (whole program or one affiliate),
 //! followed month by month since registration: how many were active (retention), cumulative deposits and NGR per
 //! player (the LTV curves), and the month the cohort's NGR paid back the acquisition commission booked for its
-//! players. Read from `rollup_cohort_monthly` and `rollup_daily` (kept up to date at ingest) and the ledger.
+//! players. Read from `rollup_cohort_monthly` and `rollup_affiliate_daily` (kept up to date at ingest) and the ledger.
 //! Definitions: docs/dashboards.md.
 
 use crate::charts::{render_line_chart, LineChart};
@@ -180,7 +180,7 @@ fn read(
 ) -> StoreResult<Raw> {
     let sizes = c
         .prepare_cached(
-            "SELECT substr(day, 1, 7) AS m, SUM(registrations) FROM rollup_daily
+            "SELECT substr(day, 1, 7) AS m, SUM(registrations) FROM rollup_affiliate_daily
              WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR affiliate_id = ?4)
              GROUP BY m HAVING SUM(registrations) > 0",
         )?

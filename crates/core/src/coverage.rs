@@ -62,6 +62,7 @@ pub fn report(
     q: &DashboardQuery,
 ) -> Result<CoverageReport, CoreError> {
     let period = crate::dashboard::resolve_period(ws, program, q)?;
+    crate::dashboard::refresh_rollups(ws)?;
     let by_affiliate = ws.store().read(|c| by_affiliate(c, program, &period))?;
     let mut totals = Counts {
         name: "All affiliates".into(),
@@ -116,55 +117,38 @@ fn warning(by_affiliate: &BTreeMap<String, Counts>) -> Option<String> {
     })
 }
 
-/// Each affiliate's conversions of the period by channel.
+/// Each affiliate's conversions of the period by channel, from `rollup_affiliate_daily`: a conversion delivered
+/// by several channels (the operator's S2S postback or the pixel on Affops' listener, and the tracker's API or
+/// file) counts once, under the first of S2S, pixel, batch, API — the channel the conversion depended on.
 fn by_affiliate(
     c: &Connection,
     program: &crate::programs::Program,
     period: &Period,
 ) -> StoreResult<BTreeMap<String, Counts>> {
-    // A conversion delivered by several channels (the operator's S2S postback or the pixel on Affops' listener,
-    // and the tracker's API or file) counts once, under the first of S2S, pixel, batch, API: the channel the
-    // conversion depended on. Identity: the click (transaction id) and the order.
     let mut stmt = c.prepare_cached(
-        "WITH r AS (
-             SELECT cv.affiliate_id, cv.arrival, cv.currency, cv.payout_micros,
-                    CASE WHEN cv.transaction_id <> '' THEN cv.transaction_id || '|' || cv.order_ref
-                         ELSE 'id:' || cv.id END AS k,
-                    CASE cv.arrival WHEN 's2s' THEN 0 WHEN 'pixel' THEN 1 WHEN 'batch' THEN 2 ELSE 3 END AS rank
-               FROM conversions cv
-              WHERE cv.day BETWEEN ?1 AND ?2 AND cv.program_id = ?3),
-         best AS (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY k ORDER BY rank) AS n FROM r)
-         SELECT a.external_id, a.name, b.arrival, COUNT(*),
-                COALESCE(SUM(CASE WHEN b.currency = ?4 THEN b.payout_micros ELSE 0 END), 0)
-           FROM best b JOIN affiliates a ON a.id = b.affiliate_id
-          WHERE b.n = 1
-          GROUP BY b.affiliate_id, b.arrival",
+        "SELECT a.external_id, a.name, SUM(r.conv_s2s), SUM(r.conv_pixel), SUM(r.conv_batch), SUM(r.conv_api),
+                SUM(r.conv_payout_micros), SUM(r.conv_pixel_payout_micros)
+           FROM rollup_affiliate_daily r JOIN affiliates a ON a.id = r.affiliate_id
+          WHERE r.program_id = ?1 AND r.day BETWEEN ?2 AND ?3
+          GROUP BY r.affiliate_id
+         HAVING SUM(r.conv_s2s) + SUM(r.conv_pixel) + SUM(r.conv_batch) + SUM(r.conv_api) > 0",
     )?;
-    let mut rows = stmt.query(params![
-        period.from,
-        period.to,
-        program.id,
-        program.currency
-    ])?;
-    let mut out: BTreeMap<String, Counts> = BTreeMap::new();
-    while let Some(r) = rows.next()? {
-        let e = out.entry(r.get(0)?).or_default();
-        e.name = r.get(1)?;
-        let n: i64 = r.get(3)?;
-        let n = u64::try_from(n).unwrap_or(0);
-        let payout: i64 = r.get(4)?;
-        e.payout += payout;
-        match r.get::<_, String>(2)?.as_str() {
-            "s2s" => e.s2s += n,
-            "pixel" => {
-                e.pixel += n;
-                e.payout_pixel += payout;
-            }
-            "batch" => e.batch += n,
-            _ => e.api += n,
-        }
-    }
-    Ok(out)
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    let rows = stmt.query_map(params![program.id, period.from, period.to], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Counts {
+                name: r.get(1)?,
+                s2s: n(r.get(2)?),
+                pixel: n(r.get(3)?),
+                batch: n(r.get(4)?),
+                api: n(r.get(5)?),
+                payout: r.get(6)?,
+                payout_pixel: r.get(7)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// One affiliate's conversions by how they arrived.

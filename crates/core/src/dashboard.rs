@@ -234,7 +234,7 @@ fn aggregate(
     let mut stmt = c.prepare_cached(
         "SELECT a.external_id, a.name, SUM(r.clicks), SUM(r.registrations), SUM(r.ftds), SUM(r.ftd_amount_micros),
                 SUM(r.approved_conversions)
-         FROM rollup_daily r JOIN affiliates a ON a.id = r.affiliate_id
+         FROM rollup_affiliate_daily r JOIN affiliates a ON a.id = r.affiliate_id
          WHERE r.program_id = ?1 AND r.day BETWEEN ?2 AND ?3
          GROUP BY r.affiliate_id
          HAVING SUM(r.clicks) + SUM(r.registrations) + SUM(r.ftds) + SUM(r.approved_conversions) > 0",
@@ -257,7 +257,7 @@ fn aggregate(
 
 /// FTDs of affiliate players per day.
 const DAILY_FTDS_SQL: &str =
-    "SELECT day, SUM(ftds) FROM rollup_daily WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day";
+    "SELECT day, SUM(ftds) FROM rollup_affiliate_daily WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day";
 
 /// Opening trades per day (a round trip counts once, as in the trading summary).
 const DAILY_TRADES_SQL: &str = "SELECT day, COUNT(*) FROM deals WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3

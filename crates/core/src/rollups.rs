@@ -144,7 +144,69 @@ fn recompute_day(
          GROUP BY affiliate_id, sub_id, country, brand_id",
     )?
     .execute(params![program_id, day, window.0, window.1])?;
+    recompute_day_coarse(tx, program_id, day)?;
     recompute_day_other_currencies(tx, program_id, day)
+}
+
+/// Recomputes one day of the coarser rollups (0029) from the day's `rollup_daily` rows and conversions:
+/// `rollup_affiliate_daily` (the funnel per affiliate and how its conversions arrived) and `rollup_key_daily`
+/// (the funnel per country, brand and sub-ID over all affiliates).
+fn recompute_day_coarse(tx: &Transaction<'_>, program_id: i64, day: &str) -> StoreResult<()> {
+    tx.prepare_cached("DELETE FROM rollup_affiliate_daily WHERE program_id = ?1 AND day = ?2")?
+        .execute(params![program_id, day])?;
+    tx.prepare_cached(
+        "INSERT INTO rollup_affiliate_daily (program_id, day, affiliate_id, clicks, registrations, ftds,
+                                            ftd_amount_micros, approved_conversions, deposits_micros, ngr_micros,
+                                            funnel_rows)
+         SELECT ?1, ?2, affiliate_id, SUM(clicks), SUM(registrations), SUM(ftds), SUM(ftd_amount_micros),
+                SUM(approved_conversions), SUM(deposits_micros), SUM(ngr_micros), COUNT(*)
+           FROM rollup_daily WHERE program_id = ?1 AND day = ?2 GROUP BY affiliate_id",
+    )?
+    .execute(params![program_id, day])?;
+    // A conversion delivered by several channels (the operator's S2S postback or the pixel on Affops' listener,
+    // and the tracker's API or file) counts once, under the first of S2S, pixel, batch, API: the channel the
+    // conversion depended on. Identity: the click (transaction id) and the order, within the day.
+    tx.prepare_cached(
+        "INSERT INTO rollup_affiliate_daily (program_id, day, affiliate_id, conv_s2s, conv_pixel, conv_batch,
+                                            conv_api, conv_payout_micros, conv_pixel_payout_micros)
+         SELECT ?1, ?2, b.affiliate_id, SUM(b.arrival = 's2s'), SUM(b.arrival = 'pixel'), SUM(b.arrival = 'batch'),
+                SUM(b.arrival = 'api'), SUM(CASE WHEN b.currency = pr.currency THEN b.payout_micros ELSE 0 END),
+                SUM(CASE WHEN b.currency = pr.currency AND b.arrival = 'pixel' THEN b.payout_micros ELSE 0 END)
+           FROM (SELECT cv.affiliate_id, cv.arrival, cv.currency, cv.payout_micros,
+                        ROW_NUMBER() OVER (
+                            PARTITION BY CASE WHEN cv.transaction_id <> ''
+                                              THEN cv.transaction_id || '|' || cv.order_ref ELSE 'id:' || cv.id END
+                            ORDER BY CASE cv.arrival WHEN 's2s' THEN 0 WHEN 'pixel' THEN 1 WHEN 'batch' THEN 2
+                                                     ELSE 3 END, cv.id) AS n
+                   FROM conversions cv WHERE cv.program_id = ?1 AND cv.day = ?2) b
+           JOIN programs pr ON pr.id = ?1
+          WHERE b.n = 1 AND b.affiliate_id IS NOT NULL
+          GROUP BY b.affiliate_id
+         ON CONFLICT (program_id, day, affiliate_id) DO UPDATE SET
+             conv_s2s = excluded.conv_s2s, conv_pixel = excluded.conv_pixel, conv_batch = excluded.conv_batch,
+             conv_api = excluded.conv_api, conv_payout_micros = excluded.conv_payout_micros,
+             conv_pixel_payout_micros = excluded.conv_pixel_payout_micros",
+    )?
+    .execute(params![program_id, day])?;
+    tx.prepare_cached("DELETE FROM rollup_key_daily WHERE program_id = ?1 AND day = ?2")?
+        .execute(params![program_id, day])?;
+    tx.prepare_cached(
+        "INSERT INTO rollup_key_daily (program_id, dim, day, key, clicks, registrations, ftds, deposits_micros,
+                                      ngr_micros)
+         SELECT ?1, 'country', ?2, country, SUM(clicks), SUM(registrations), SUM(ftds), SUM(deposits_micros),
+                SUM(ngr_micros)
+           FROM rollup_daily WHERE program_id = ?1 AND day = ?2 GROUP BY country
+         UNION ALL
+         SELECT ?1, 'brand', ?2, CAST(brand_id AS TEXT), SUM(clicks), SUM(registrations), SUM(ftds),
+                SUM(deposits_micros), SUM(ngr_micros)
+           FROM rollup_daily WHERE program_id = ?1 AND day = ?2 GROUP BY brand_id
+         UNION ALL
+         SELECT ?1, 'sub_id', ?2, CAST(affiliate_id AS TEXT) || char(31) || sub_id, SUM(clicks), SUM(registrations),
+                SUM(ftds), SUM(deposits_micros), SUM(ngr_micros)
+           FROM rollup_daily WHERE program_id = ?1 AND day = ?2 GROUP BY affiliate_id, sub_id",
+    )?
+    .execute(params![program_id, day])?;
+    Ok(())
 }
 
 /// Recomputes one day of `rollup_fx_daily` and `rollup_cohort_fx_daily`: FTD amounts, deposits and NGR in

@@ -60,7 +60,7 @@ fn profiles(
     let perf: HashMap<i64, (u32, u32, u32, i64)> = conn
         .prepare(
             "SELECT affiliate_id, SUM(registrations), SUM(ftds), SUM(approved_conversions), SUM(ftd_amount_micros)
-               FROM rollup_daily WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY 1",
+               FROM rollup_affiliate_daily WHERE program_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY 1",
         )?
         .query_map(params![program_id, period.from, period.to], |r| {
             Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))

@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0026_flag_revision_affiliate.sql"),
     migration!("0027_fx_daily_snapshot.sql"),
     migration!("0028_cohort_fx_daily.sql"),
+    migration!("0029_affiliate_rollups.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -527,3 +527,107 @@ fn demo_breakdown_agrees_with_the_dashboard_and_with_itself() {
         assert_eq!(totals(&days.totals), totals(&months.totals));
     }
 }
+
+/// The coarser rollups the screens read (0029) hold exactly what `rollup_daily` and a scan of the conversions
+/// say: per affiliate and day, per country, brand and sub-ID, and the coverage of each affiliate's conversions.
+#[test]
+fn the_coarse_rollups_equal_rollup_daily_and_the_conversions() {
+    let (_dir, ws) = crate::front_door::demo_workspace(1_790_000_000_000);
+    let program = affops_core::programs::resolve(ws.store(), None).unwrap();
+    dashboard::refresh_rollups(&ws).unwrap();
+    let differing = |sql: &str| -> i64 {
+        ws.store()
+            .read(|c| Ok::<_, StoreError>(c.query_row(sql, [], |r| r.get(0))?))
+            .unwrap()
+    };
+    let funnel = "SELECT program_id, day, affiliate_id, SUM(clicks), SUM(registrations), SUM(ftds),
+                         SUM(ftd_amount_micros), SUM(approved_conversions), SUM(deposits_micros), SUM(ngr_micros)
+                    FROM rollup_daily GROUP BY program_id, day, affiliate_id";
+    let coarse =
+        "SELECT program_id, day, affiliate_id, clicks, registrations, ftds, ftd_amount_micros,
+                         approved_conversions, deposits_micros, ngr_micros
+                    FROM rollup_affiliate_daily WHERE funnel_rows > 0";
+    assert!(differing(&format!("SELECT COUNT(*) FROM ({funnel})")) > 100);
+    for (a, b) in [(funnel, coarse), (coarse, funnel)] {
+        assert_eq!(
+            differing(&format!("SELECT COUNT(*) FROM ({a} EXCEPT {b})")),
+            0,
+            "per affiliate and day"
+        );
+    }
+    let keyed = "SELECT program_id, 'country', day, country, SUM(clicks), SUM(registrations), SUM(ftds),
+                        SUM(deposits_micros), SUM(ngr_micros) FROM rollup_daily GROUP BY program_id, day, country
+                 UNION ALL
+                 SELECT program_id, 'brand', day, CAST(brand_id AS TEXT), SUM(clicks), SUM(registrations), SUM(ftds),
+                        SUM(deposits_micros), SUM(ngr_micros) FROM rollup_daily GROUP BY program_id, day, brand_id
+                 UNION ALL
+                 SELECT program_id, 'sub_id', day, CAST(affiliate_id AS TEXT) || char(31) || sub_id, SUM(clicks),
+                        SUM(registrations), SUM(ftds), SUM(deposits_micros), SUM(ngr_micros)
+                   FROM rollup_daily GROUP BY program_id, day, affiliate_id, sub_id";
+    let stored =
+        "SELECT program_id, dim, day, key, clicks, registrations, ftds, deposits_micros, ngr_micros
+                    FROM rollup_key_daily";
+    for (a, b) in [(keyed, stored), (stored, keyed)] {
+        assert_eq!(
+            differing(&format!(
+                "SELECT COUNT(*) FROM (SELECT * FROM ({a}) EXCEPT SELECT * FROM ({b}))"
+            )),
+            0,
+            "per country, brand and sub-ID"
+        );
+    }
+    // Coverage against a scan of the whole range's conversions, each (click, order) once under its best channel.
+    let range = ws
+        .store()
+        .read(|c| affops_core::programs::data_range(c, program.id))
+        .unwrap()
+        .unwrap();
+    let scanned: Vec<(String, String, i64)> = ws
+        .store()
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "WITH r AS (
+                     SELECT cv.affiliate_id, cv.arrival,
+                            CASE WHEN cv.transaction_id <> '' THEN cv.transaction_id || '|' || cv.order_ref
+                                 ELSE 'id:' || cv.id END AS k,
+                            CASE cv.arrival WHEN 's2s' THEN 0 WHEN 'pixel' THEN 1 WHEN 'batch' THEN 2 ELSE 3 END AS rank
+                       FROM conversions cv WHERE cv.day BETWEEN ?1 AND ?2 AND cv.program_id = ?3),
+                 best AS (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY k ORDER BY rank) AS n FROM r)
+                 SELECT a.external_id, b.arrival, COUNT(*) FROM best b JOIN affiliates a ON a.id = b.affiliate_id
+                  WHERE b.n = 1 GROUP BY a.external_id, b.arrival ORDER BY 1, 2",
+            )?;
+            let rows = stmt.query_map(params![range.from, range.to, program.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            Ok::<_, StoreError>(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    let report = affops_core::coverage::report(
+        &ws,
+        &program,
+        &DashboardQuery {
+            from: Some(range.from.clone()),
+            to: Some(range.to.clone()),
+        },
+    )
+    .unwrap();
+    let mut from_report: Vec<(String, String, i64)> = Vec::new();
+    for r in &report.rows {
+        for (arrival, n) in [
+            ("api", r.api),
+            ("batch", r.batch),
+            ("pixel", r.pixel),
+            ("s2s", r.s2s),
+        ] {
+            if n > 0 {
+                from_report.push((r.affiliate_id.clone(), arrival.into(), i64::from(n)));
+            }
+        }
+    }
+    from_report.sort();
+    assert!(
+        scanned.len() > 10,
+        "the demo's conversions arrive by several channels"
+    );
+    assert_eq!(from_report, scanned);
+}

@@ -117,6 +117,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0028_cohort_fx_daily.sql",
         "69a459cf6d2d9b98da5ab8482b9c6dd052d3ab40ea9f0622b2597225f7386c62",
     ),
+    (
+        "0029_affiliate_rollups.sql",
+        "265123342550300b8a2ebe34771c1ce857fc5f002a4210edefdad6e482062e1f",
+    ),
 ];
 
 #[test]

@@ -15,7 +15,6 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use ts_rs::TS;
 
 /// How many registration months a cohort view shows when the request names none.
@@ -206,45 +205,22 @@ fn read(
             Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?, r.get(4)?)))
         })?
         .collect::<Result<_, _>>()?;
-    // The latest entry of each acquisition line holds the line as last computed; its basis names each player with
-    // the exact amount earned for them (before the line's one rounding).
-    // CROSS JOIN keeps this order: each line's items, then each item's player by its key. Left to itself SQLite
-    // scanned every player of the program and expanded the items once per player (56 s on the full-scale demo;
-    // 0.3 s in this order).
-    let mut stmt = c.prepare_cached(
-        "SELECT substr(p.day, 1, 7), json_extract(j.value, '$.amount')
-         FROM ledger_entries e CROSS JOIN json_each(e.basis, '$.items') j
-         CROSS JOIN players p ON p.program_id = e.program_id AND p.external_id = json_extract(j.value, '$.subject')
-         WHERE e.id IN (SELECT MAX(id) FROM ledger_entries
-                        WHERE program_id = ?1 AND line_key IN ('cpa', 'cpl') AND kind <> 'status'
-                        GROUP BY origin_period_id, affiliate_id, line_key)
-           AND e.currency = ?2 AND json_valid(e.basis) AND p.affiliate_id = e.affiliate_id
-           AND substr(p.day, 1, 7) BETWEEN ?3 AND ?4 AND (?5 IS NULL OR e.affiliate_id = ?5)",
-    )?;
-    let mut rows = stmt.query(params![
-        program.id,
-        program.currency,
-        first,
-        last,
-        affiliate
-    ])?;
-    let mut commission: BTreeMap<String, i64> = BTreeMap::new();
-    while let Some(r) = rows.next()? {
-        let cohort: String = r.get(0)?;
-        let amount: Option<String> =
-            r.get::<_, Option<rusqlite::types::Value>>(1)?
-                .map(|v| match v {
-                    rusqlite::types::Value::Text(t) => t,
-                    rusqlite::types::Value::Integer(i) => i.to_string(),
-                    rusqlite::types::Value::Real(f) => f.to_string(),
-                    _ => String::new(),
-                });
-        let micros = amount
-            .and_then(|a| Decimal::from_str(&a).ok())
-            .and_then(|d| crate::money::decimal_to_micros(d).ok())
-            .unwrap_or(0);
-        *commission.entry(cohort).or_default() += micros;
-    }
+    // The latest entry of each acquisition line holds the line as last computed; the ledger's cohort index holds
+    // its players' exact amounts per registration month (crate::ledger::cohorts).
+    let commission: BTreeMap<String, i64> = c
+        .prepare_cached(
+            "SELECT x.cohort_month, SUM(x.amount_micros) FROM ledger_cohort_amounts x
+              WHERE x.entry_id IN (SELECT MAX(id) FROM ledger_entries
+                                    WHERE program_id = ?1 AND line_key IN ('cpa', 'cpl') AND kind <> 'status'
+                                    GROUP BY origin_period_id, affiliate_id, line_key)
+                AND x.currency = ?2 AND x.cohort_month BETWEEN ?3 AND ?4 AND (?5 IS NULL OR x.affiliate_id = ?5)
+              GROUP BY x.cohort_month",
+        )?
+        .query_map(
+            params![program.id, program.currency, first, last, affiliate],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect::<Result<_, _>>()?;
     let mut activity = activity;
     let unconverted = add_other_currencies(c, program, affiliate, first, last, &mut activity)?;
     Ok(Raw {
@@ -290,6 +266,9 @@ pub fn build(
         None => None,
     };
     refresh_rollups(ws)?;
+    if ws.store().read(crate::ledger::cohorts::needs_backfill)? {
+        ws.store().write(crate::ledger::cohorts::backfill)?;
+    }
     let range = ws.store().read(|c| programs::data_range(c, program.id))?;
     let currency = program.currency.clone();
     let empty = |last_month| Cohorts {

@@ -3,6 +3,7 @@
 //! (pending → approved or void, one per entry, enforced by a unique index), a reversal, a clawback, an
 //! adjustment. An affiliate's balance is the plain sum of its entries, so replaying the entries gives it back.
 
+pub mod cohorts;
 pub mod replay;
 
 use crate::commission::{CommissionError, CommissionResult};
@@ -148,7 +149,20 @@ pub fn post(tx: &Transaction<'_>, e: &NewEntry, now_ms: i64) -> CommissionResult
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![e.program_id, e.period_id, e.origin_period_id, e.affiliate_id, e.kind.as_str(), e.status.as_str(), e.line_key, e.amount_micros, e.currency, e.plan_version_id, e.rule, e.reason, e.corrects_entry_id, e.basis, e.approvable_from_day, e.created_by, now_ms],
     )?;
-    Ok(tx.last_insert_rowid())
+    let id = tx.last_insert_rowid();
+    cohorts::index(
+        tx,
+        &cohorts::Indexed {
+            id,
+            program_id: e.program_id,
+            affiliate_id: e.affiliate_id,
+            line_key: &e.line_key,
+            is_status: e.kind == EntryKind::Status,
+            currency: &e.currency,
+            basis: &e.basis,
+        },
+    )?;
+    Ok(id)
 }
 
 pub fn get(conn: &Connection, id: i64) -> CommissionResult<Entry> {

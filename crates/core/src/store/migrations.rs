@@ -60,6 +60,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0027_fx_daily_snapshot.sql"),
     migration!("0028_cohort_fx_daily.sql"),
     migration!("0029_affiliate_rollups.sql"),
+    migration!("0030_ledger_cohort_amounts.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

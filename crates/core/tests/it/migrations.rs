@@ -121,6 +121,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0029_affiliate_rollups.sql",
         "265123342550300b8a2ebe34771c1ce857fc5f002a4210edefdad6e482062e1f",
     ),
+    (
+        "0030_ledger_cohort_amounts.sql",
+        "c968ea718fd32e2e5eae38008714c84d615d5fbd3a30a5e172e1df6dbb8c244e",
+    ),
 ];
 
 #[test]

@@ -10,7 +10,7 @@ use crate::error::CoreError;
 use crate::fx::types::UnconvertedAmount;
 use crate::money::{currency_exponent, format_amount, MICROS_SCALE};
 use crate::programs::{trading, Program, Vertical};
-use crate::store::StoreResult;
+use crate::store::{StoreError, StoreResult};
 use crate::time::{parse_day, Period};
 use crate::workspace::Workspace;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -405,10 +405,11 @@ fn read_rollup(
              GROUP BY k, cur",
             key = dim.key_sql()
         ),
+        // Summed below rather than grouped here: a hash beats SQLite's sort on the sub-ID's many keys.
         (_, None) => format!(
-            "SELECT key AS k, day >= ?3 AS cur, {SUMS} FROM rollup_key_daily
-             WHERE program_id = ?1 AND dim = '{dim}' AND day BETWEEN ?2 AND ?4 AND ?5 IS NULL
-             GROUP BY k, cur",
+            "SELECT key AS k, day >= ?3 AS cur, clicks, registrations, ftds, deposits_micros, ngr_micros
+             FROM rollup_key_daily
+             WHERE program_id = ?1 AND dim = '{dim}' AND day BETWEEN ?2 AND ?4 AND ?5 IS NULL",
             dim = dim.as_str()
         ),
         (_, Some(_)) => format!(
@@ -418,11 +419,18 @@ fn read_rollup(
             key = dim.key_sql()
         ),
     };
-    let mut out = Sides::new();
+    let mut sums: HashMap<String, (Acc, Acc)> = HashMap::new();
     let mut stmt = c.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![program_id, prev.from, cur.from, cur.to, affiliate])?;
     while let Some(r) = rows.next()? {
-        let key: String = r.get(0)?;
+        let key = r
+            .get_ref(0)?
+            .as_str()
+            .map_err(|e| StoreError::Invalid(format!("breakdown key: {e}")))?;
+        let e = match sums.get_mut(key) {
+            Some(e) => e,
+            None => sums.entry(key.to_string()).or_default(),
+        };
         let a = Acc {
             clicks: r.get(2)?,
             registrations: r.get(3)?,
@@ -431,14 +439,13 @@ fn read_rollup(
             ngr: r.get(6)?,
             ..Acc::default()
         };
-        let e = out.entry(key).or_default();
         if r.get::<_, bool>(1)? {
             e.0.add(&a);
         } else {
             e.1.add(&a);
         }
     }
-    Ok(out)
+    Ok(sums.into_iter().collect())
 }
 
 /// Deposits and NGR in other currencies (`rollup_fx_daily`), converted into the program currency at each day's
@@ -702,7 +709,7 @@ fn affiliate_internal(ws: &Workspace, program: &Program, ext: &str) -> Result<i6
                 |r| r.get::<_, i64>(0),
             )
             .optional()
-            .map_err(crate::store::StoreError::from)
+            .map_err(StoreError::from)
         })?
         .ok_or_else(|| {
             CoreError::not_found(format!(
@@ -735,29 +742,28 @@ pub fn build(
     let dim = q.dimension;
     let forex = program.is_forex();
     let currency = program.currency.as_str();
-    let (sides, names, periods, clients, unconverted) =
-        ws.store().read::<_, crate::store::StoreError>(|c| {
-            let mut sides = read_rollup(c, program.id, dim, &period, &previous, affiliate)?;
-            let unconverted =
-                add_other_currencies(c, program, dim, &period, &previous, affiliate, &mut sides)?;
-            let mut clients = (0, 0);
-            if forex {
-                read_trading(
-                    c, program.id, dim, &period, &previous, affiliate, &mut sides,
-                )?;
-                clients = (
-                    trading_clients_total(c, program.id, &period, affiliate)?,
-                    trading_clients_total(c, program.id, &previous, affiliate)?,
-                );
-            }
-            Ok((
-                sides,
-                names(c, program.id)?,
-                commission_periods(c, program, affiliate)?,
-                clients,
-                unconverted,
-            ))
-        })?;
+    let (sides, names, periods, clients, unconverted) = ws.store().read::<_, StoreError>(|c| {
+        let mut sides = read_rollup(c, program.id, dim, &period, &previous, affiliate)?;
+        let unconverted =
+            add_other_currencies(c, program, dim, &period, &previous, affiliate, &mut sides)?;
+        let mut clients = (0, 0);
+        if forex {
+            read_trading(
+                c, program.id, dim, &period, &previous, affiliate, &mut sides,
+            )?;
+            clients = (
+                trading_clients_total(c, program.id, &period, affiliate)?,
+                trading_clients_total(c, program.id, &previous, affiliate)?,
+            );
+        }
+        Ok((
+            sides,
+            names(c, program.id)?,
+            commission_periods(c, program, affiliate)?,
+            clients,
+            unconverted,
+        ))
+    })?;
     let mut total = (Acc::default(), Acc::default());
     for (now, before) in sides.values() {
         total.0.add(now);

@@ -364,3 +364,135 @@ mod props {
         }
     }
 }
+
+/// The stake book runs the engine only for the months in which some of a flag's players registered or had a
+/// deposit or activity. Over three open months of a world built to catch a mistake there — players registered in
+/// August who qualify for CPA by wagering in October, count tiers, a cap on qualified players, RevShare and a
+/// sub-affiliate share — that gives exactly what running the engine for every month gives, for random sets of
+/// players, many of them idle in some of the months.
+#[test]
+fn the_stake_book_skips_only_months_that_change_nothing() {
+    use crate::commission_fixture::{
+        add_affiliate, add_deposit, add_play, add_player, default_plan, store,
+    };
+    use affops_core::commission::stake::StakeBook;
+    use std::collections::BTreeSet;
+    let (_d, store, program_id) = store();
+    default_plan(
+        &store,
+        r#"{"name": "Mixed", "currency": "EUR", "versions": [{"effective_from": "2026-01-01",
+            "caps": {"max_qualified_players": 6},
+            "components": [
+              {"kind": "cpa", "amount": "0", "qualification": {"min_ftd": "20", "within_days": 60},
+               "tiers": {"semantic": "retroactive", "tiers": [{"from": "1", "to": "3", "amount": "25"},
+                                                              {"from": "4", "amount": "40"}]}},
+              {"kind": "cpl", "amount": "2"},
+              {"kind": "rev_share", "percent": "30", "ngr": "bets - wins"},
+              {"kind": "sub_affiliate", "basis": "commission", "levels": ["10"]}]}]}"#,
+    );
+    // Gamma's players qualify by wagering: twice their deposits in bets, often months after registering.
+    let wagering = crate::commission_fixture::save_plan(
+        &store,
+        r#"{"name": "Wagering", "currency": "EUR", "versions": [{"effective_from": "2026-01-01", "components": [
+              {"kind": "cpa", "amount": "30", "qualification": {"min_ftd": "20", "wagering_multiple": "2"}},
+              {"kind": "rev_share", "percent": "20", "ngr": "bets - wins"}]}]}"#,
+    );
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let day = |month: u64, d: u64| format!("2026-{:02}-{:02}", 8 + month, 1 + d % 28);
+    let players: Vec<i64> = store
+        .write::<_, affops_core::store::StoreError>(|tx| {
+            let a = add_affiliate(tx, program_id, "A", "Alpha", None);
+            let b = add_affiliate(tx, program_id, "B", "Beta (under Alpha)", Some(a));
+            let c = add_affiliate(tx, program_id, "C", "Gamma", None);
+            let mut ids = Vec::new();
+            for i in 0..45u64 {
+                let aff = [a, b, c][(i % 3) as usize];
+                let registered = next(3);
+                let p = add_player(
+                    tx,
+                    program_id,
+                    &format!("P{i}"),
+                    &day(registered, next(28)),
+                    Some(aff),
+                );
+                // From registration on, each month idle, a deposit, play, or both (on their own days).
+                let mut first = true;
+                for month in registered..3 {
+                    let what = next(4);
+                    if what & 1 == 1 {
+                        let on = day(month, 10 + next(18));
+                        add_deposit(
+                            tx,
+                            program_id,
+                            &format!("D{i}-{month}"),
+                            p,
+                            &on,
+                            (10 + 10 * next(4) as i64) * M,
+                            first,
+                        );
+                        first = false;
+                    }
+                    if what & 2 == 2 {
+                        add_play(
+                            tx,
+                            p,
+                            &day(month, next(28)),
+                            (20 + 30 * next(5) as i64) * M,
+                            (5 * next(8) as i64) * M,
+                        );
+                    }
+                }
+                ids.push(p);
+            }
+            // And players whose only event of September is their first deposit: they qualify for CPA there.
+            for i in 0..6i64 {
+                let p = add_player(
+                    tx,
+                    program_id,
+                    &format!("F{i}"),
+                    "2026-08-05",
+                    Some([a, b][(i % 2) as usize]),
+                );
+                add_play(tx, p, "2026-08-20", 40 * M, 0);
+                add_deposit(
+                    tx,
+                    program_id,
+                    &format!("FD{i}"),
+                    p,
+                    "2026-09-15",
+                    30 * M,
+                    true,
+                );
+                add_play(tx, p, "2026-10-02", 60 * M, 10 * M);
+                ids.push(p);
+            }
+            Ok(ids)
+        })
+        .unwrap();
+    crate::commission_fixture::assign_plan(&store, &wagering, Some("C"), "2026-01-01");
+    for month in ["2026-08", "2026-09", "2026-10"] {
+        compute(&store, None, month, 1).unwrap();
+    }
+    let book = store
+        .read(|c| Ok::<_, affops_core::store::StoreError>(StakeBook::load(c, program_id).unwrap()))
+        .unwrap();
+    let mut nonzero = 0;
+    for _ in 0..200 {
+        let flagged: BTreeSet<i64> = (0..1 + next(4))
+            .map(|_| players[next(players.len() as u64) as usize])
+            .collect();
+        let held = book.held(&flagged);
+        assert_eq!(held, book.held_running_every_month(&flagged), "{flagged:?}");
+        nonzero += usize::from(!held.is_empty());
+    }
+    assert!(
+        nonzero > 30,
+        "the sets compared hold commission ({nonzero})"
+    );
+}

@@ -135,33 +135,121 @@ pub fn load_input_for(
     only: Option<&HashSet<i64>>,
 ) -> CommissionResult<EngineInput> {
     let affiliates = affiliates(conn, program.id, first_day, last_day)?;
-    // Wagering criteria look back before the period; without them, activity of the period is enough.
-    let needs_history = affiliates.iter().filter_map(|a| a.plan.as_ref()).any(|p| {
-        p.version
-            .components
-            .iter()
-            .any(|c| matches!(c, Component::Cpa(c) if c.qualification.wagering_multiple.is_some()))
-    });
-    // Lots and trades criteria pass on a day, and a plan converting at each day's rate converts each day's trade
-    // commission: only then is trading kept per day (and looked back on).
-    let trading_per_day = affiliates.iter().filter_map(|a| a.plan.as_ref()).any(|p| {
-        p.version.fx == FxMode::PerDay
-            || p.version.components.iter().any(|c| {
-                matches!(c, Component::Cpa(c) if c.qualification.min_lots.is_some() || c.qualification.min_trades.is_some())
-            })
-    });
-    let activity_from = if needs_history {
+    let activity_from = if needs_history(&affiliates) {
         "0000-00-00"
     } else {
         first_day
     };
+    let people = load_people(conn, program, activity_from, last_day, only)?;
     let mut input = EngineInput {
         first_day: first_day.into(),
         last_day: last_day.into(),
         affiliates,
+        players: people.players,
+        deposits: people.deposits,
+        activity: people.activity,
         ..EngineInput::default()
     };
+    super::exclusions::apply(conn, program.id, &mut input)?;
+    load_rest(conn, program, period_id, &mut input)?;
+    Ok(input)
+}
 
+/// [`load_input_for`] for several months at once — `months` are (period id, first day, last day) — reading the
+/// players, deposits and activity once, up to the last month's end, and giving each month its own slice of them:
+/// the same inputs, in the same order, as one [`load_input_for`] per month (a test checks), for a fraction of the
+/// reads. What the stake book loads.
+pub fn load_inputs_for_months(
+    conn: &Connection,
+    program: &Program,
+    months: &[(Option<i64>, String, String)],
+    only: Option<&HashSet<i64>>,
+) -> CommissionResult<Vec<EngineInput>> {
+    let mut plans = Vec::with_capacity(months.len());
+    for (_, first, last) in months {
+        let affiliates = affiliates(conn, program.id, first, last)?;
+        let from = if needs_history(&affiliates) {
+            "0000-00-00".to_string()
+        } else {
+            first.clone()
+        };
+        plans.push((affiliates, from));
+    }
+    let (Some(from), Some(last)) = (
+        plans.iter().map(|(_, f)| f.as_str()).min(),
+        months.iter().map(|(_, _, l)| l.as_str()).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let people = load_people(conn, program, from, last, only)?;
+    let excluded = super::exclusions::in_force(conn, program.id)?;
+    let mut inputs = Vec::with_capacity(months.len());
+    for ((period_id, first, last), (affiliates, from)) in months.iter().zip(plans) {
+        let (first, last) = (first.as_str(), last.as_str());
+        let mut input = EngineInput {
+            first_day: first.into(),
+            last_day: last.into(),
+            affiliates,
+            players: people
+                .players
+                .iter()
+                .filter(|p| p.registered_day.as_str() <= last)
+                .cloned()
+                .collect(),
+            deposits: people
+                .deposits
+                .iter()
+                .filter(|d| d.day.as_str() <= last)
+                .cloned()
+                .collect(),
+            activity: people
+                .activity
+                .iter()
+                .filter(|a| a.day >= from && a.day.as_str() <= last)
+                .cloned()
+                .collect(),
+            ..EngineInput::default()
+        };
+        if !excluded.is_empty() {
+            super::exclusions::detach(&excluded, &mut input);
+        }
+        // As one month's read: activity (and, in scope, deposits) of the month's players only.
+        let ours: HashSet<i64> = input.players.iter().map(|p| p.id).collect();
+        if only.is_some() {
+            input.deposits.retain(|d| ours.contains(&d.player_id));
+        }
+        input.activity.retain(|a| ours.contains(&a.player_id));
+        load_rest(conn, program, *period_id, &mut input)?;
+        inputs.push(input);
+    }
+    Ok(inputs)
+}
+
+/// Wagering criteria look back before the period; without them, activity of the period is enough.
+fn needs_history(affiliates: &[AffiliateIn]) -> bool {
+    affiliates.iter().filter_map(|a| a.plan.as_ref()).any(|p| {
+        p.version
+            .components
+            .iter()
+            .any(|c| matches!(c, Component::Cpa(c) if c.qualification.wagering_multiple.is_some()))
+    })
+}
+
+/// Players registered up to `last_day` (of the affiliates in `only`, when given), their deposits up to it, and
+/// their daily activity from `activity_from` to it.
+struct People {
+    players: Vec<PlayerIn>,
+    deposits: Vec<DepositIn>,
+    activity: Vec<ActivityIn>,
+}
+
+fn load_people(
+    conn: &Connection,
+    program: &Program,
+    activity_from: &str,
+    last_day: &str,
+    only: Option<&HashSet<i64>>,
+) -> CommissionResult<People> {
     let json = |ids: &mut dyn Iterator<Item = i64>| {
         format!(
             "[{}]",
@@ -171,7 +259,7 @@ pub fn load_input_for(
     let scope = only.map(|a| json(&mut a.iter().copied()));
     let mut stmt = conn.prepare("SELECT id, external_id, affiliate_id, day, country, currency FROM players WHERE program_id = ?1 AND day <= ?2
                                    AND (?3 IS NULL OR affiliate_id IN (SELECT value FROM json_each(?3)))")?;
-    input.players = stmt
+    let players: Vec<PlayerIn> = stmt
         .query_map(params![program.id, last_day, scope], |r| {
             Ok(PlayerIn {
                 id: r.get(0)?,
@@ -183,13 +271,11 @@ pub fn load_input_for(
             })
         })?
         .collect::<Result<_, _>>()?;
-    // Players excluded by a confirmed fraud flag earn nothing: detached from their affiliate, reported.
-    super::exclusions::apply(conn, program.id, &mut input)?;
 
     // In scope, by player (their index) rather than over the program's days; in the order the whole-program scan
     // gives (day, then row).
-    let players = only.map(|_| json(&mut input.players.iter().map(|p| p.id)));
-    let mut stmt = conn.prepare(if players.is_some() {
+    let by_player = only.map(|_| json(&mut players.iter().map(|p| p.id)));
+    let mut stmt = conn.prepare(if by_player.is_some() {
         "SELECT id, player_id, day, amount_micros, currency, is_ftd FROM money_movements
           WHERE player_id IN (SELECT value FROM json_each(?3)) AND program_id = ?1 AND kind = 'deposit' AND day <= ?2
           ORDER BY day, id"
@@ -197,8 +283,8 @@ pub fn load_input_for(
         "SELECT id, player_id, day, amount_micros, currency, is_ftd FROM money_movements
           WHERE program_id = ?1 AND kind = 'deposit' AND day <= ?2 AND ?3 IS NULL"
     })?;
-    input.deposits = stmt
-        .query_map(params![program.id, last_day, players], |r| {
+    let deposits = stmt
+        .query_map(params![program.id, last_day, by_player], |r| {
             Ok(DepositIn {
                 id: r.get(0)?,
                 player_id: r.get(1)?,
@@ -211,8 +297,8 @@ pub fn load_input_for(
         .collect::<Result<_, _>>()?;
 
     // Activity has no program column: scan the days and keep the program's players (a join would look each row up).
-    let ours: HashSet<i64> = input.players.iter().map(|p| p.id).collect();
-    let mut stmt = conn.prepare(if players.is_some() {
+    let ours: HashSet<i64> = players.iter().map(|p| p.id).collect();
+    let mut stmt = conn.prepare(if by_player.is_some() {
         "SELECT player_id, day, currency, deposits_micros, withdrawals_micros, bets_micros, wins_micros, bonuses_micros,
                 chargebacks_micros, adjustments_micros, fees_micros, taxes_micros
          FROM player_activity_daily WHERE player_id IN (SELECT value FROM json_each(?3)) AND day >= ?1 AND day <= ?2
@@ -222,13 +308,14 @@ pub fn load_input_for(
                 chargebacks_micros, adjustments_micros, fees_micros, taxes_micros
          FROM player_activity_daily WHERE day >= ?1 AND day <= ?2 AND ?3 IS NULL"
     })?;
-    let mut rows = stmt.query(params![activity_from, last_day, players])?;
+    let mut activity = Vec::new();
+    let mut rows = stmt.query(params![activity_from, last_day, by_player])?;
     while let Some(r) = rows.next()? {
         let player_id: i64 = r.get(0)?;
         if !ours.contains(&player_id) {
             continue;
         }
-        input.activity.push(ActivityIn {
+        activity.push(ActivityIn {
             player_id,
             day: r.get(1)?,
             currency: r.get(2)?,
@@ -245,8 +332,35 @@ pub fn load_input_for(
             },
         });
     }
+    Ok(People {
+        players,
+        deposits,
+        activity,
+    })
+}
 
-    let (trading, problems) = load_trading(conn, program.id, first_day, last_day, trading_per_day)?;
+/// The rest of a month's input once its affiliates and people are in: trading, symbols and the period's FX.
+fn load_rest(
+    conn: &Connection,
+    program: &Program,
+    period_id: Option<i64>,
+    input: &mut EngineInput,
+) -> CommissionResult<()> {
+    // Lots and trades criteria pass on a day, and a plan converting at each day's rate converts each day's trade
+    // commission: only then is trading kept per day (and looked back on).
+    let trading_per_day = input.affiliates.iter().filter_map(|a| a.plan.as_ref()).any(|p| {
+        p.version.fx == FxMode::PerDay
+            || p.version.components.iter().any(|c| {
+                matches!(c, Component::Cpa(c) if c.qualification.min_lots.is_some() || c.qualification.min_trades.is_some())
+            })
+    });
+    let (trading, problems) = load_trading(
+        conn,
+        program.id,
+        &input.first_day,
+        &input.last_day,
+        trading_per_day,
+    )?;
     input.trading = trading;
     input.load_problems.extend(problems);
 
@@ -268,7 +382,7 @@ pub fn load_input_for(
         input.fx = load_fx(conn, pid)?;
         input.fx_daily = load_fx_daily(conn, pid)?;
     }
-    Ok(input)
+    Ok(())
 }
 
 /// A period's per-day FX snapshot (for plans converting at each day's rate), ordered by day and pair.

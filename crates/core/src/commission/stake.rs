@@ -8,7 +8,7 @@
 //! other children, because a sub-affiliate override reads the children's lines).
 
 use super::engine::{compute, EngineInput, LineKind};
-use super::load::{load_input_for, program, Program};
+use super::load::{load_inputs_for_months, program, Program};
 use super::period::list;
 use super::CommissionResult;
 use rusqlite::{Connection, OptionalExtension};
@@ -170,8 +170,7 @@ impl StakeBook {
             }
         }
         let mut loaded = Vec::new();
-        for (pid, first, last) in months {
-            let input = load_input_for(conn, &prog, pid, &first, &last, only.as_ref())?;
+        for input in load_inputs_for_months(conn, &prog, &months, only.as_ref())? {
             let affiliate_of = input
                 .players
                 .iter()

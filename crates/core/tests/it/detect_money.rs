@@ -365,18 +365,14 @@ mod props {
     }
 }
 
-/// The stake book runs the engine only for the months in which some of a flag's players registered or had a
-/// deposit or activity. Over three open months of a world built to catch a mistake there — players registered in
-/// August who qualify for CPA by wagering in October, count tiers, a cap on qualified players, RevShare and a
-/// sub-affiliate share — that gives exactly what running the engine for every month gives, for random sets of
-/// players, many of them idle in some of the months.
-#[test]
-fn the_stake_book_skips_only_months_that_change_nothing() {
+/// Three open months (August to October) of a world built to catch a mistake in reading or skipping them:
+/// players registered in August who qualify for CPA by wagering in October (Gamma, from September) or on a later
+/// first deposit, count tiers, a cap on qualified players, CPL, RevShare and a sub-affiliate share; each player's
+/// months idle, with a deposit, play or both. Returns the store, the program and its players.
+fn three_month_world() -> (tempfile::TempDir, Store, i64, Vec<i64>) {
     use crate::commission_fixture::{
         add_affiliate, add_deposit, add_play, add_player, default_plan, store,
     };
-    use affops_core::commission::stake::StakeBook;
-    use std::collections::BTreeSet;
     let (_d, store, program_id) = store();
     default_plan(
         &store,
@@ -475,10 +471,28 @@ fn the_stake_book_skips_only_months_that_change_nothing() {
             Ok(ids)
         })
         .unwrap();
-    crate::commission_fixture::assign_plan(&store, &wagering, Some("C"), "2026-01-01");
+    crate::commission_fixture::assign_plan(&store, &wagering, Some("C"), "2026-09-01");
     for month in ["2026-08", "2026-09", "2026-10"] {
         compute(&store, None, month, 1).unwrap();
     }
+    (_d, store, program_id, players)
+}
+
+/// The stake book runs the engine only for the months in which some of a flag's players registered or had a
+/// deposit or activity: over [`three_month_world`] that gives exactly what running the engine for every month
+/// gives, for random sets of players, many of them idle in some of the months.
+#[test]
+fn the_stake_book_skips_only_months_that_change_nothing() {
+    use affops_core::commission::stake::StakeBook;
+    use std::collections::BTreeSet;
+    let (_d, store, program_id, players) = three_month_world();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
     let book = store
         .read(|c| Ok::<_, affops_core::store::StoreError>(StakeBook::load(c, program_id).unwrap()))
         .unwrap();
@@ -495,4 +509,64 @@ fn the_stake_book_skips_only_months_that_change_nothing() {
         nonzero > 30,
         "the sets compared hold commission ({nonzero})"
     );
+}
+
+/// Reading several months at once gives each month the input one read per month gives, in the same order: over
+/// [`three_month_world`] (history read back for wagering from September only), for the whole program and for
+/// each affiliate tree, with one player excluded by a confirmed flag.
+#[test]
+fn months_read_at_once_equal_one_read_per_month() {
+    use affops_core::commission::load::{load_input_for, load_inputs_for_months, program};
+    use std::collections::HashSet;
+    let (_d, store, program_id, _players) = three_month_world();
+    let flag = flag_on(&store, program_id, "P4");
+    decide(&store, &decision(flag, "confirm"), &ana(10)).unwrap();
+    store
+        .read(|c| {
+            let prog = program(c, None).unwrap();
+            let months: Vec<(Option<i64>, String, String)> = c
+                .prepare("SELECT id, start_day, end_day FROM periods WHERE program_id = ?1 ORDER BY start_day")?
+                .query_map([program_id], |r| Ok((Some(r.get(0)?), r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            assert_eq!(months.len(), 3);
+            let ids = |sql: &str| -> HashSet<i64> {
+                c.prepare(sql)
+                    .unwrap()
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            };
+            let scopes = [
+                None,
+                Some(ids("SELECT id FROM affiliates WHERE external_id IN ('A', 'B')")),
+                Some(ids("SELECT id FROM affiliates WHERE external_id = 'C'")),
+            ];
+            for only in &scopes {
+                let together = load_inputs_for_months(c, &prog, &months, only.as_ref()).unwrap();
+                assert_eq!(together.len(), 3);
+                for ((pid, first, last), input) in months.iter().zip(&together) {
+                    let alone = load_input_for(c, &prog, *pid, first, last, only.as_ref()).unwrap();
+                    assert!(!alone.players.is_empty() && !alone.activity.is_empty());
+                    assert_eq!(input, &alone, "{first}, scope {only:?}");
+                }
+            }
+            let excluded = together_problems(c, &prog, &months);
+            assert!(excluded > 0, "the confirmed flag's player is detached");
+            Ok::<_, affops_core::store::StoreError>(())
+        })
+        .unwrap();
+}
+
+fn together_problems(
+    c: &rusqlite::Connection,
+    prog: &affops_core::commission::load::Program,
+    months: &[(Option<i64>, String, String)],
+) -> usize {
+    affops_core::commission::load::load_inputs_for_months(c, prog, months, None)
+        .unwrap()
+        .iter()
+        .flat_map(|i| &i.load_problems)
+        .filter(|p| p.kind == "excluded")
+        .count()
 }

@@ -52,8 +52,8 @@ describe('first run through mocked IPC', () => {
         case 'dashboard_alerts':
           return [];
         case 'disputes_list':
-          expect(args).toEqual({ request: { overdue: false } }); // every case: the dashboard counts them per affiliate
-          return { rows: [], open: 0, overdue: 0, sla: '14 days' };
+          expect(args).toEqual({ request: { overdue: false, limit: 0 } }); // no case: the core counts them per affiliate
+          return { rows: [], total: 0, offset: 0, open: 0, overdue: 0, sla: '14 days', affiliates: [], reasons: [], owners: [] };
         default:
           throw { code: 'internal', message: `unexpected ${cmd}` };
       }
@@ -117,7 +117,9 @@ describe('first run through mocked IPC', () => {
               ? PROGRAMS[0]
               : cmd === 'dashboard_alerts'
                 ? []
-                : dashboard(),
+                : cmd === 'disputes_list'
+                  ? { rows: [], total: 0, offset: 0, open: 0, overdue: 0, sla: '14 days', affiliates: [], reasons: [], owners: [] }
+                  : dashboard(),
     );
     render(App);
     expect(await screen.findByTestId('dashboard')).toBeInTheDocument();

@@ -31,7 +31,7 @@ enum From {
 
 #[derive(Subcommand)]
 enum DisputeAction {
-    /// The program's cases (soonest due first), with their SLA state.
+    /// A page of the program's cases (soonest due first, 200 at a time), with their SLA state.
     List {
         #[arg(long)]
         state: Option<String>,
@@ -44,6 +44,22 @@ enum DisputeAction {
         reason: Option<String>,
         #[arg(long)]
         overdue: bool,
+        /// Only cases whose title, affiliate name or id, owner, reason or period contains this (any case), or
+        /// whose number it is (12 or #12)
+        #[arg(long)]
+        search: Option<String>,
+        /// id, title, state, affiliate, owner, due (the default), claimed, granted, period or updated
+        #[arg(long)]
+        sort: Option<String>,
+        /// asc or desc (default: desc for id, claimed, granted, period and updated, else asc)
+        #[arg(long, value_parser = ["asc", "desc"])]
+        order: Option<String>,
+        /// Skip this many cases of the sorted list
+        #[arg(long)]
+        offset: Option<u32>,
+        /// Print at most this many cases (default 200, at most 1000)
+        #[arg(long)]
+        limit: Option<u32>,
     },
     /// A case: history, attachments, outcomes, its evidence (--json for every item's record).
     Show {
@@ -151,6 +167,11 @@ pub fn run(cx: &Ctx, a: DisputeArgs) -> Result<(), ApiError> {
             owner,
             reason,
             overdue,
+            search,
+            sort,
+            order,
+            offset,
+            limit,
         } => {
             let page = ops::disputes::disputes_list(
                 cx,
@@ -160,6 +181,11 @@ pub fn run(cx: &Ctx, a: DisputeArgs) -> Result<(), ApiError> {
                     owner,
                     reason,
                     overdue,
+                    text: search,
+                    sort,
+                    descending: order.map(|o| o == "desc"),
+                    offset,
+                    limit,
                 },
             )?;
             if json {
@@ -169,6 +195,14 @@ pub fn run(cx: &Ctx, a: DisputeArgs) -> Result<(), ApiError> {
                 "{} open, {} overdue; SLA {}",
                 page.open, page.overdue, page.sla
             );
+            if !page.rows.is_empty() && page.rows.len() < page.total as usize {
+                println!(
+                    "Rows {}–{} of {}",
+                    page.offset + 1,
+                    page.offset as usize + page.rows.len(),
+                    page.total
+                );
+            }
             for r in &page.rows {
                 println!(
                     "#{:<5} {:<18} {:<10} aff {:<6} {:>12} {} due {} ({}) owner {} — {}",
@@ -184,8 +218,10 @@ pub fn run(cx: &Ctx, a: DisputeArgs) -> Result<(), ApiError> {
                     r.title
                 );
             }
-            if page.rows.is_empty() {
+            if page.total == 0 {
                 println!("(no cases)");
+            } else if page.rows.is_empty() {
+                println!("{} cases match", page.total);
             }
             return Ok(());
         }

@@ -159,23 +159,22 @@ describe('DashboardView alerts', () => {
   });
 
   it('counts each affiliate’s open and overdue dispute cases, leading to the Disputes list filtered to them', async () => {
-    const backend = fakeBackend({
-      dashboardAlerts: vi.fn(async () => []),
-      disputesList: vi.fn(async () => ({
-        rows: [
+    const backend = fakeBackend(
+      { dashboardAlerts: vi.fn(async () => []) },
+      {
+        cases: [
           disputeRow(1, { affiliate_id: 'aff-1' }),
           disputeRow(2, { affiliate_id: 'aff-1', due: 'overdue', state: 'investigating' }),
           disputeRow(3, { affiliate_id: 'aff-1', state: 'accepted', due: 'resolved' }),
           disputeRow(4, { affiliate_id: 'aff-2', state: 'awaiting_operator' }),
         ],
-        open: 3,
-        overdue: 1,
-        sla: '14 days',
-      })),
-    });
+      },
+    );
     const onopencases = vi.fn();
     render(DashboardView, { dashboard: dashboard(), syncing: false, progress: null, loading: false, onapply: vi.fn(), onsync: vi.fn(), backend, onopencases });
-    expect(backend.disputesList).toHaveBeenCalledWith({ overdue: false });
+    // The core counts them: no case is read.
+    expect(backend.disputesList).toHaveBeenCalledWith({ overdue: false, limit: 0 });
+    expect(await vi.mocked(backend.disputesList).mock.results[0].value).toMatchObject({ rows: [], total: 4 });
     const cell = (id: string) =>
       within(document.querySelector(`[data-affiliate-id="${id}"]`) as HTMLElement).getByTestId('affiliate-alerts');
     await waitFor(() => expect(within(cell('aff-1')).getByTestId('open-cases')).toHaveTextContent('2 open cases'));

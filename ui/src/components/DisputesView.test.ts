@@ -1,6 +1,6 @@
 // The Disputes screen with the fake backend: counts and the SLA, the list (state chips, SLA badges with due date
-// and "in N days", unowned cases, amounts as the core wrote them), exact sort, the filters sent to the core
-// (unowned as "-", overdue only), search, the empty and filtered-empty states, New case (Enter submits, Escape
+// and "in N days", unowned cases, amounts as the core wrote them), exact sort, the filters and the search sent to
+// the core (unowned as "-", overdue only), 100,000 cases a page at a time, the empty and filtered-empty states, New case (Enter submits, Escape
 // cancels, a field the core refuses named beside it, the new case opened), opening a case from the list and from
 // another screen, and what a viewer may not do.
 import { describe, expect, it, vi } from 'vitest';
@@ -8,7 +8,8 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import DisputesView from './DisputesView.svelte';
 import App from '../App.svelte';
-import type { Backend, DisputeFilter, DisputesPage } from '../lib/api';
+import type { Backend, DisputeFilter, DisputeRow } from '../lib/api';
+import { CASE_PAGE } from '../lib/disputes';
 import { accessContext, accessOf } from '../lib/access';
 import { fakeBackend } from '../test/backend';
 import { permissionsOf, person } from '../test/people';
@@ -29,28 +30,14 @@ const ROWS = [
   disputeRow(3, { title: 'Deposit of c000075 short', reason: 'amount_mismatch', state: 'partly_accepted', owner: 'ana', amount_claimed: '3.25', granted: '2.00', due: 'resolved' }),
 ];
 
-function page(rows = ROWS, over: Partial<DisputesPage> = {}): DisputesPage {
-  return { rows, open: 3, overdue: 1, sla: '10 business days', ...over };
+/** What the list asks the core: the first page, soonest due first, with these filters. */
+function query(over: Partial<DisputeFilter> = {}): DisputeFilter {
+  return { overdue: false, ...over, sort: 'due', descending: false, offset: 0, limit: CASE_PAGE };
 }
 
-/** The fake list: filters like the core (state, affiliate, owner incl. '-', reason, overdue). */
-function listing(rows = ROWS) {
-  return vi.fn(async (f: DisputeFilter) =>
-    page(
-      rows.filter(
-        (r) =>
-          (!f.state || r.state === f.state) &&
-          (!f.affiliate || r.affiliate_id === f.affiliate) &&
-          (!f.owner || (f.owner === '-' ? r.owner === '' : r.owner === f.owner)) &&
-          (!f.reason || r.reason === f.reason) &&
-          (!f.overdue || r.due === 'overdue'),
-      ),
-    ),
-  );
-}
-
-function renderView(over: Partial<Backend> = {}, who = ANA, props: Record<string, unknown> = {}) {
-  const backend = fakeBackend({ disputesList: listing(), listPeople: vi.fn(async () => [ANA, BEN, FIONA, VERA]), ...over });
+/** The screen over the fake core's list of `cases` (it filters, searches, orders and pages like the core). */
+function renderView(over: Partial<Backend> = {}, who = ANA, props: Record<string, unknown> = {}, cases: readonly DisputeRow[] = ROWS) {
+  const backend = fakeBackend({ listPeople: vi.fn(async () => [ANA, BEN, FIONA, VERA]), ...over }, { cases });
   const onnavigate = vi.fn();
   render(DisputesView, { props: { backend, nowMs: NOW, onnavigate, ...props }, context: as(who) });
   return { backend, onnavigate };
@@ -63,7 +50,7 @@ describe('DisputesView', () => {
   it('shows the counts, the SLA and each case with its state, SLA badge, owner and amounts', async () => {
     const { backend } = renderView();
     await screen.findByTestId('cases-table');
-    expect(backend.disputesList).toHaveBeenCalledWith({ overdue: false });
+    expect(backend.disputesList).toHaveBeenCalledWith(query());
     expect(screen.getByTestId('disputes-open')).toHaveTextContent('3');
     expect(screen.getByTestId('disputes-overdue')).toHaveTextContent('1');
     expect(screen.getByTestId('disputes-sla')).toHaveTextContent('10 business days');
@@ -86,29 +73,30 @@ describe('DisputesView', () => {
     expect(rowOf(3)).toHaveTextContent('Amount mismatch · Reconciliation'); // …this one's does not
   });
 
-  it('sorts by every column, amounts exactly', async () => {
+  it('sorts by every column in the core, amounts exactly', async () => {
     const user = userEvent.setup();
-    renderView();
+    const { backend } = renderView();
     await screen.findByTestId('cases-table');
     await user.click(screen.getByTestId('cases-sort-claimed'));
-    expect(ids()).toEqual([4, 2, 1, 3]); // 400.00 > 150.00 > 90.00 > 3.25
+    await waitFor(() => expect(ids()).toEqual([4, 2, 1, 3])); // 400.00 > 150.00 > 90.00 > 3.25
+    expect(backend.disputesList).toHaveBeenLastCalledWith({ ...query(), sort: 'claimed', descending: true });
     await user.click(screen.getByTestId('cases-sort-claimed'));
-    expect(ids()).toEqual([3, 1, 2, 4]);
+    await waitFor(() => expect(ids()).toEqual([3, 1, 2, 4]));
     await user.click(screen.getByTestId('cases-sort-owner'));
-    expect(ids()[0]).toBe(4); // unowned first: the one to pick up
+    await waitFor(() => expect(ids()[0]).toBe(4)); // unowned first: the one to pick up
     expect(screen.getByTestId('cases-sort-owner').closest('th')).toHaveAttribute('aria-sort', 'ascending');
   });
 
-  it('sends the filters to the core: state, affiliate, unowned as "-", reason, overdue only; search narrows on screen', async () => {
+  it('sends the filters and the search to the core: state, affiliate, unowned as "-", reason, overdue only, text', async () => {
     const user = userEvent.setup();
     const { backend } = renderView();
     await screen.findByTestId('cases-table');
     await user.selectOptions(screen.getByTestId('case-filter-owner'), '-');
-    await waitFor(() => expect(backend.disputesList).toHaveBeenCalledWith({ overdue: false, owner: '-' }));
+    await waitFor(() => expect(backend.disputesList).toHaveBeenCalledWith(query({ owner: '-' })));
     await waitFor(() => expect(ids()).toEqual([4]));
     await user.selectOptions(screen.getByTestId('case-filter-owner'), 'ana');
     await user.click(screen.getByTestId('case-filter-overdue'));
-    await waitFor(() => expect(backend.disputesList).toHaveBeenCalledWith({ overdue: true, owner: 'ana' }));
+    await waitFor(() => expect(backend.disputesList).toHaveBeenCalledWith(query({ overdue: true, owner: 'ana' })));
     await waitFor(() => expect(ids()).toEqual([1]));
     // The choices come from every case, whatever the filter.
     const owners = [...screen.getByTestId('case-filter-owner').querySelectorAll('option')].map((o) => o.value);
@@ -118,14 +106,76 @@ describe('DisputesView', () => {
     await user.click(screen.getByTestId('case-filter-clear'));
     await waitFor(() => expect(ids()).toHaveLength(4));
     await user.selectOptions(screen.getByTestId('case-filter-affiliate'), '9');
-    await waitFor(() => expect(backend.disputesList).toHaveBeenCalledWith({ overdue: false, affiliate: '9' }));
+    await waitFor(() => expect(backend.disputesList).toHaveBeenCalledWith(query({ affiliate: '9' })));
     await user.selectOptions(screen.getByTestId('case-filter-affiliate'), '');
     await waitFor(() => expect(ids()).toHaveLength(4));
     await user.type(screen.getByTestId('case-search'), 'short by');
-    expect(ids()).toEqual([4]);
+    await waitFor(() => expect(ids()).toEqual([4]));
+    expect(backend.disputesList).toHaveBeenLastCalledWith(query({ text: 'short by' }));
     await user.clear(screen.getByTestId('case-search'));
     await user.type(screen.getByTestId('case-search'), 'nothing like it');
-    expect(screen.getByTestId('cases-filter-empty')).toHaveTextContent('No case matching “nothing like it”');
+    expect(await screen.findByTestId('cases-filter-empty')).toHaveTextContent('No case matching “nothing like it”');
+  });
+
+  it('reads 100,000 cases a page at a time from the core; an order or a search asks again from the first row', async () => {
+    const cases = Array.from({ length: 100_000 }, (_, i) =>
+      disputeRow(i + 1, { affiliate_id: `a${i % 50}`, affiliate_name: `Affiliate ${i % 50}`, amount_claimed: `${(i + 1) % 1000}.00` }),
+    );
+    const user = userEvent.setup();
+    const { backend } = renderView({}, ANA, {}, cases);
+    await screen.findByTestId('cases-table');
+    expect(screen.getAllByTestId('case-row')).toHaveLength(CASE_PAGE);
+    expect(ids()[0]).toBe(1); // every due date ties: by case number
+    expect(screen.getByTestId('cases-range')).toHaveTextContent('Rows 1–200 of 100,000');
+    expect(screen.getByTestId('cases-count')).toHaveTextContent('100,000 cases');
+    expect(screen.getByTestId('disputes-open')).toHaveTextContent('100,000');
+    expect(screen.getByTestId('cases-pager')).toHaveAccessibleName('Pages of cases');
+    expect(within(screen.getByTestId('case-filter-affiliate')).getAllByRole('option')).toHaveLength(51); // Any, and the 50
+    expect(screen.getByTestId('cases-prev')).toBeDisabled();
+    screen.getByTestId('cases-next').focus(); // the pager works from the keyboard
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getByTestId('cases-range')).toHaveTextContent('Rows 201–400 of 100,000'));
+    expect(ids()[0]).toBe(201);
+    expect(screen.getAllByTestId('case-row')).toHaveLength(CASE_PAGE);
+    expect(backend.disputesList).toHaveBeenLastCalledWith({ ...query(), offset: 200 });
+    expect(screen.getByTestId('cases-prev')).toBeEnabled();
+
+    // A sort header asks the core for the new order, from the first row.
+    await user.click(screen.getByTestId('cases-sort-claimed'));
+    await waitFor(() => expect(screen.getByTestId('cases-range')).toHaveTextContent('Rows 1–200 of 100,000'));
+    expect(backend.disputesList).toHaveBeenLastCalledWith({ ...query(), sort: 'claimed', descending: true });
+    expect(ids().slice(0, 3)).toEqual([999, 1999, 2999]); // 999.00 claimed, ties by case number
+    expect(screen.getByTestId('cases-sort-claimed').closest('th')).toHaveAttribute('aria-sort', 'descending');
+    await user.click(screen.getByTestId('cases-next'));
+    await waitFor(() => expect(screen.getByTestId('cases-range')).toHaveTextContent('Rows 201–400 of 100,000'));
+
+    // A search asks once typing pauses, from the first row.
+    const calls = vi.mocked(backend.disputesList).mock.calls.length;
+    await user.type(screen.getByTestId('case-search'), 'affiliate 7');
+    await waitFor(() => expect(screen.getByTestId('cases-range')).toHaveTextContent('Rows 1–200 of 2,000'));
+    expect(backend.disputesList).toHaveBeenLastCalledWith({ ...query(), text: 'affiliate 7', sort: 'claimed', descending: true });
+    expect(backend.disputesList).toHaveBeenCalledTimes(calls + 1); // not once per key
+    expect(screen.getAllByTestId('case-row')).toHaveLength(CASE_PAGE);
+    expect(screen.getAllByTestId('case-row').every((r) => r.dataset.affiliateId === 'a7')).toBe(true);
+    expect(screen.getByTestId('cases-count')).toHaveTextContent('2,000 cases match');
+  });
+
+  it('a page that is gone (its cases moved out of the filter) reads the first page instead of failing', async () => {
+    const user = userEvent.setup();
+    const cases = Array.from({ length: 250 }, (_, i) => disputeRow(i + 1));
+    const { backend } = renderView({}, ANA, {}, cases);
+    await screen.findByTestId('cases-table');
+    await user.click(screen.getByTestId('cases-next'));
+    await waitFor(() => expect(screen.getByTestId('cases-range')).toHaveTextContent('Rows 201–250 of 250'));
+    await user.click(within(rowOf(250)).getByTestId('case-open'));
+    await screen.findByTestId('dispute-case');
+    cases.splice(100); // decided elsewhere meanwhile: 100 cases left
+    await user.click(screen.getByTestId('case-back'));
+    await waitFor(() => expect(ids()).toHaveLength(100));
+    expect(backend.disputesList).toHaveBeenCalledWith({ ...query(), offset: 200 });
+    expect(backend.disputesList).toHaveBeenLastCalledWith(query());
+    expect(screen.queryByTestId('cases-pager')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('says a filter matched nothing, and clears it', async () => {
@@ -139,7 +189,7 @@ describe('DisputesView', () => {
 
   it('with no case at all, says where cases come from', async () => {
     const user = userEvent.setup();
-    const { onnavigate } = renderView({ disputesList: vi.fn(async () => page([], { open: 0, overdue: 0 })) });
+    const { onnavigate } = renderView({}, ANA, {}, []);
     const empty = await screen.findByTestId('cases-empty');
     expect(empty).toHaveTextContent('Open a case from Reconciliation, Flagged traffic, Statements or a player, or by hand with “New case”.');
     await user.click(within(empty).getByRole('button', { name: 'Flagged traffic' }));
@@ -223,7 +273,7 @@ describe('DisputesView', () => {
 describe('Disputes in the app', () => {
   it('a case opened on Reconciliation is shown on the Disputes screen; leaving it returns to the list', async () => {
     const user = userEvent.setup();
-    const backend = fakeBackend({ disputesList: listing(), listPeople: vi.fn(async () => [ANA]) });
+    const backend = fakeBackend({ listPeople: vi.fn(async () => [ANA]) }, { cases: ROWS });
     render(App, { backend });
     await screen.findByTestId('dashboard');
     await user.click(screen.getByTestId('nav-reconcile'));
@@ -240,13 +290,13 @@ describe('Disputes in the app', () => {
   it('the dashboard’s open cases lead to the list filtered to the affiliate', async () => {
     const user = userEvent.setup();
     const rows = [disputeRow(1, { affiliate_id: 'aff-1', affiliate_name: 'Alpha Media' }), disputeRow(2, { affiliate_id: 'aff-2', affiliate_name: 'bravo partners' })];
-    const backend = fakeBackend({ disputesList: listing(rows) });
+    const backend = fakeBackend({}, { cases: rows });
     render(App, { backend });
     await screen.findAllByTestId('open-cases');
     const alpha = screen.getAllByTestId('affiliate-row').find((r) => r.dataset.affiliateId === 'aff-1')!;
     await user.click(within(alpha).getByTestId('open-cases'));
     await screen.findByTestId('cases-table');
-    expect(backend.disputesList).toHaveBeenCalledWith({ overdue: false, affiliate: 'aff-1' });
+    expect(backend.disputesList).toHaveBeenCalledWith(query({ affiliate: 'aff-1' }));
     expect(screen.getByTestId('case-filter-affiliate')).toHaveValue('aff-1');
     await waitFor(() => expect(ids()).toEqual([1]));
   });

@@ -151,7 +151,7 @@ const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
   reconcileExportCsv: [{ query: { period: '2026-10' }, path: '/tmp/r.csv' }],
   reconcileReport: [{ period: '2026-10', affiliate: '3' }],
   disputeOpen: [{ from: 'discrepancy', reference: '4', affiliate: '', period: '', title: '', description: '', amount: '' }],
-  disputesList: [{ state: 'open', owner: '-', overdue: true }],
+  disputesList: [{ state: 'open', owner: '-', overdue: true, text: 'short', sort: 'claimed', descending: true, offset: 200, limit: 200 }],
   disputeShow: [7],
   disputeMove: [{ case_id: 7, to: 'investigating', reason: '' }],
   disputeAssign: [{ case_id: 7, owner: 'ana' }],

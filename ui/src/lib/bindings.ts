@@ -1305,7 +1305,30 @@ owner?: string, reason?: string,
 /**
  * Only cases past their due date that are not resolved.
  */
-overdue: boolean, };
+overdue: boolean, 
+/**
+ * Words the case's title, affiliate name or id, owner, reason or period contain (any case); a number (`12`
+ * or `#12`) also finds that case.
+ */
+text?: string, 
+/**
+ * The order (`CASE_SORTS`): id, title, state, affiliate, owner (unowned first), due (the default: soonest
+ * first, resolved cases last), claimed, granted (amounts exactly), period or updated; ties by case id,
+ * oldest first.
+ */
+sort?: string, 
+/**
+ * Largest or newest first (the default for id, claimed, granted, period and updated).
+ */
+descending?: boolean, 
+/**
+ * Cases skipped (0 when none; past the last matching case is refused).
+ */
+offset?: number, 
+/**
+ * Cases read: 200 when none, at most 1000; 0 reads only the counts.
+ */
+limit?: number, };
 
 export type DisputeRow = { id: number, title: string, 
 /**
@@ -1325,7 +1348,13 @@ granted: string, currency: string, due_at_ms: number,
  */
 due: string, created_at_ms: number, updated_at_ms: number, };
 
+export type DisputeAffiliate = { affiliate_id: string, affiliate_name: string, cases: number, open: number, overdue: number, };
+
 export type DisputesPage = { rows: Array<DisputeRow>, 
+/**
+ * Cases matching the filter and the search, in all; the page starts at `offset` of them.
+ */
+total: number, offset: number, 
 /**
  * Cases not resolved, and those of them overdue (whatever the filter).
  */
@@ -1333,7 +1362,16 @@ open: number, overdue: number,
 /**
  * The program's SLA as people read it ("10 business days").
  */
-sla: string, };
+sla: string, 
+/**
+ * Every affiliate with a case in the program, by name (whatever the filter): the filter's choices and the
+ * dashboard's counts.
+ */
+affiliates: Array<DisputeAffiliate>, 
+/**
+ * The reasons and the owners (sign-in names) the program's cases have (whatever the filter), sorted.
+ */
+reasons: Array<string>, owners: Array<string>, };
 
 export type DisputeEventView = { at_ms: number, by: string, 
 /**
@@ -2111,3 +2149,5 @@ export type BackupResult = { path: string, bytes: number,
 integrity: string, };
 
 export const ALLOW_KINDS = [{"kind":"ip_range","label":"IP range","rules":["click_flooding","multi_accounting","self_referral","geo_mismatch"]},{"kind":"sub_id","label":"Sub-ID","rules":["click_flooding","click_injection"]}] as const;
+
+export const CASE_SORTS = ["id","title","state","affiliate","owner","due","claimed","granted","period","updated"] as const;

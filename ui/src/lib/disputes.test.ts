@@ -1,6 +1,6 @@
 // The disputes logic: the state machine in words and as steps, what the allowed moves split into, SLA words, the
-// list's filter request, exact sort and search, the core's field-named refusals, exact money differences, the
-// timeline in words, evidence helpers and the dashboard's counts.
+// list's query, its exact sort, search and paging (the fake core's, as the core's), the core's field-named refusals,
+// exact money differences, the timeline in words, evidence helpers and the dashboard's counts.
 import { describe, expect, it } from 'vitest';
 import {
   casesByAffiliate,
@@ -9,6 +9,9 @@ import {
   eventWords,
   existingCaseOf,
   filterRequest,
+  caseQuery,
+  CASE_PAGE,
+  firstCaseDir,
   filterText,
   flowOf,
   formatBytes,
@@ -24,14 +27,13 @@ import {
   reasonBesideTitle,
   reasonLabel,
   resolveFieldOf,
-  searchCases,
   slaDaysError,
   slaText,
-  sortCases,
   splitAllowed,
   subjectsOf,
 } from './disputes';
 import { disputeRow, evidenceItem, workedView } from '../test/disputes';
+import { disputePage } from '../test/backend';
 import { person, ROLE_PERMISSIONS } from '../test/people';
 import type { Role } from './bindings';
 
@@ -115,24 +117,63 @@ describe('the list', () => {
     expect(reasonLabel('player_claim')).toBe('Player claimed');
   });
 
+  it('asks the core for the first page: the filters set, the search trimmed, the order spelled out', () => {
+    expect(caseQuery(NO_FILTER, '', { key: 'due', dir: 'asc' })).toEqual({ overdue: false, sort: 'due', descending: false, offset: 0, limit: CASE_PAGE });
+    expect(caseQuery({ ...NO_FILTER, owner: '-', overdue: true }, '  short ', { key: 'claimed', dir: 'desc' }, 400)).toEqual({
+      overdue: true,
+      owner: '-',
+      text: 'short',
+      sort: 'claimed',
+      descending: true,
+      offset: 400,
+      limit: CASE_PAGE,
+    });
+    expect(firstCaseDir('claimed')).toBe('desc');
+    expect(firstCaseDir('owner')).toBe('asc');
+  });
+});
+
+// The core orders and searches the list (crates/core/src/disputes/list.rs); the fake core mirrors it exactly.
+describe('the case list as the core reads it (the fake core)', () => {
+  const order = (rows: ReturnType<typeof disputeRow>[], sort: string, descending: boolean) =>
+    disputePage(rows, { sort, descending }).rows.map((r) => r.id);
+  const search = (rows: ReturnType<typeof disputeRow>[], text: string) => disputePage(rows, { text }).rows.map((r) => r.id);
+
   it('sorts working cases by due date before resolved ones, amounts exactly, unowned first', () => {
     const rows = [
       disputeRow(1, { due_at_ms: 300, due: 'resolved', state: 'accepted', amount_claimed: '9.50', owner: 'ana' }),
       disputeRow(2, { due_at_ms: 200, amount_claimed: '100.00', owner: '' }),
       disputeRow(3, { due_at_ms: 100, due: 'overdue', amount_claimed: '99.99', owner: 'bob' }),
     ];
-    expect(sortCases(rows, { key: 'due', dir: 'asc' }).map((r) => r.id)).toEqual([3, 2, 1]);
-    expect(sortCases(rows, { key: 'claimed', dir: 'desc' }).map((r) => r.id)).toEqual([2, 3, 1]);
-    expect(sortCases(rows, { key: 'owner', dir: 'asc' }).map((r) => r.id)).toEqual([2, 1, 3]);
-    expect(sortCases(rows, { key: 'state', dir: 'asc' }).map((r) => r.id)).toEqual([2, 3, 1]); // ties: oldest first
+    expect(order(rows, 'due', false)).toEqual([3, 2, 1]);
+    expect(order(rows, 'claimed', true)).toEqual([2, 3, 1]);
+    expect(order(rows, 'owner', false)).toEqual([2, 1, 3]);
+    expect(order(rows, 'state', false)).toEqual([2, 3, 1]); // ties: oldest first
+    expect(order(rows, 'state', true)).toEqual([1, 2, 3]); // …in either direction
+    expect(() => order(rows, 'amount', false)).toThrow(
+      expect.objectContaining({ message: "Sort: 'amount' is not a column (id, title, state, affiliate, owner, due, claimed, granted, period, updated)" }),
+    );
   });
 
-  it('searches by number, title, affiliate and reason', () => {
-    const rows = [disputeRow(7, { title: 'October is short' }), disputeRow(12, { affiliate_name: 'Kiwi Casino Club', reason: 'flag:geo_mismatch' })];
-    expect(searchCases(rows, '#12').map((r) => r.id)).toEqual([12]);
-    expect(searchCases(rows, 'short').map((r) => r.id)).toEqual([7]);
-    expect(searchCases(rows, 'kiwi').map((r) => r.id)).toEqual([12]);
-    expect(searchCases(rows, 'geo').map((r) => r.id)).toEqual([12]);
+  it('searches by number, title, affiliate, owner, reason and period', () => {
+    const rows = [disputeRow(7, { title: 'October is short', owner: 'ana' }), disputeRow(12, { affiliate_name: 'Kiwi Casino Club', reason: 'flag:geo_mismatch', period: '2026-09' })];
+    expect(search(rows, '#12')).toEqual([12]);
+    expect(search(rows, 'short')).toEqual([7]);
+    expect(search(rows, 'kiwi')).toEqual([12]);
+    expect(search(rows, 'geo')).toEqual([12]);
+    expect(search(rows, 'geo mismatch')).toEqual([12]);
+    expect(search(rows, 'ANA')).toEqual([7]);
+    expect(search(rows, '2026-09')).toEqual([12]);
+    expect(search(rows, '%')).toEqual([]);
+  });
+
+  it('pages: the total, the offset, a limit of at most 1000, and no page past the last case', () => {
+    const rows = Array.from({ length: 5 }, (_, i) => disputeRow(i + 1));
+    expect(disputePage(rows, { sort: 'id', descending: false, offset: 3, limit: 2 })).toMatchObject({ total: 5, offset: 3 });
+    expect(disputePage(rows, { sort: 'id', descending: false, offset: 3, limit: 2 }).rows.map((r) => r.id)).toEqual([4, 5]);
+    expect(disputePage(rows, { limit: 0 }).rows).toEqual([]);
+    expect(() => disputePage(rows, { offset: 5 })).toThrow(expect.objectContaining({ message: 'Offset: 5 is past the last of the 5 matching cases' }));
+    expect(() => disputePage(rows, { limit: 1001 })).toThrow(expect.objectContaining({ message: 'Limit: 1001 is more than a page holds (0 to 1000 cases)' }));
   });
 });
 
@@ -209,13 +250,19 @@ describe('timeline and evidence', () => {
 
 describe('the dashboard', () => {
   it('counts working cases per affiliate and their overdue ones; decided cases do not count', () => {
-    const counts = casesByAffiliate([
-      disputeRow(1, { affiliate_id: '4' }),
-      disputeRow(2, { affiliate_id: '4', due: 'overdue' }),
-      disputeRow(3, { affiliate_id: '4', state: 'accepted', due: 'resolved' }),
-      disputeRow(4, { affiliate_id: '9', state: 'investigating' }),
-      disputeRow(5, { affiliate_id: '' }),
-    ]);
+    // The core counts them (the page's `affiliates`, whatever the filter); the fake core as the core does.
+    const { affiliates } = disputePage(
+      [
+        disputeRow(1, { affiliate_id: '4' }),
+        disputeRow(2, { affiliate_id: '4', due: 'overdue' }),
+        disputeRow(3, { affiliate_id: '4', state: 'accepted', due: 'resolved' }),
+        disputeRow(4, { affiliate_id: '9', state: 'investigating' }),
+        disputeRow(5, { affiliate_id: '' }),
+        disputeRow(6, { affiliate_id: '11', state: 'rejected', due: 'resolved' }),
+      ],
+      { limit: 0 },
+    );
+    const counts = casesByAffiliate(affiliates);
     expect([...counts]).toEqual([
       ['4', { open: 2, overdue: 1 }],
       ['9', { open: 1, overdue: 0 }],

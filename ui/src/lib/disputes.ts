@@ -1,9 +1,10 @@
-// The Disputes screens' logic: the case state machine in words, SLA badges and due dates, exact ordering and
-// filtering of the case list, the core's field-named refusals mapped onto form fields, the timeline in words,
-// evidence helpers (kinds, pretty JSON, which records have a raw view) and the dashboard's per-affiliate counts.
+// The Disputes screens' logic: the case state machine in words, SLA badges and due dates, the case list's query
+// (the core filters, searches, orders and pages it), the core's field-named refusals mapped onto form fields, the
+// timeline in words, evidence helpers (kinds, pretty JSON, which records have a raw view) and the dashboard's
+// per-affiliate counts.
 // The core decides every move and validates every field; this only presents and pre-checks.
-import type { DisputeEventView, DisputeFilter, DisputeRow, DisputeView, EvidenceItem, Person, Role } from './bindings';
-import { compareDecimalStrings, sign, type SortDir, type SortState } from './sort';
+import type { CASE_SORTS, DisputeAffiliate, DisputeEventView, DisputeFilter, DisputeRow, DisputeView, EvidenceItem, Person, Role } from './bindings';
+import type { SortDir, SortState } from './sort';
 import { fieldOfPrefixed } from './payouts';
 
 // ---- States ----
@@ -216,70 +217,49 @@ export function filterText(f: CaseFilter): string {
   return parts.join(', ');
 }
 
-export function reasonsOf(rows: readonly DisputeRow[]): string[] {
-  return [...new Set(rows.map((r) => r.reason).filter(Boolean))].sort((a, b) => reasonLabel(a).localeCompare(reasonLabel(b)));
+/** The reasons the program's cases have (the page's `reasons`), by their words. */
+export function reasonsOf(reasons: readonly string[]): string[] {
+  return [...new Set(reasons.filter(Boolean))].sort((a, b) => reasonLabel(a).localeCompare(reasonLabel(b)));
 }
 
-export function affiliatesOf(rows: readonly DisputeRow[]): { id: string; name: string }[] {
+/** The affiliates of cases (the page's `affiliates`, or rows), each once, by name. */
+export function affiliatesOf(rows: readonly Pick<DisputeRow, 'affiliate_id' | 'affiliate_name'>[]): { id: string; name: string }[] {
   const seen = new Map<string, string>();
   for (const r of rows) if (r.affiliate_id && !seen.has(r.affiliate_id)) seen.set(r.affiliate_id, r.affiliate_name);
   return [...seen].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
-/** Rows whose number, title, affiliate or reason contains the text. */
-export function searchCases(rows: readonly DisputeRow[], text: string): DisputeRow[] {
-  const n = text.trim().toLowerCase().replace(/^#/, '');
-  if (!n) return [...rows];
-  return rows.filter(
-    (r) =>
-      String(r.id) === n ||
-      r.title.toLowerCase().includes(n) ||
-      r.affiliate_name.toLowerCase().includes(n) ||
-      r.affiliate_id.toLowerCase() === n ||
-      reasonLabel(r.reason).toLowerCase().includes(n),
-  );
-}
-
-export type CaseSortKey = 'id' | 'title' | 'state' | 'affiliate' | 'owner' | 'due' | 'claimed' | 'granted' | 'period' | 'updated';
+/** The orders the core's query knows (crates/core/src/disputes/list.rs `CASE_SORTS`). */
+export type CaseSortKey = (typeof CASE_SORTS)[number];
 
 /** Soonest due first, as a queue is worked. */
 export const CASE_DEFAULT_SORT: SortState<CaseSortKey> = { key: 'due', dir: 'asc' };
 
+/** The direction a column sorts in when first clicked: numbers and dates largest first, the rest A to Z (the
+ * core's default for each key). */
 export function firstCaseDir(key: CaseSortKey): SortDir {
   return key === 'id' || key === 'claimed' || key === 'granted' || key === 'updated' || key === 'period' ? 'desc' : 'asc';
 }
 
-function compareCases(key: CaseSortKey, a: DisputeRow, b: DisputeRow): number {
-  switch (key) {
-    case 'id':
-      return sign(a.id - b.id);
-    case 'title':
-      return a.title.localeCompare(b.title);
-    case 'state':
-      return CASE_STATES.indexOf(a.state as CaseState) - CASE_STATES.indexOf(b.state as CaseState);
-    case 'affiliate':
-      return a.affiliate_name.localeCompare(b.affiliate_name) || a.affiliate_id.localeCompare(b.affiliate_id);
-    case 'owner':
-      // Unowned cases first: they are the ones to pick up.
-      return (a.owner ? 1 : 0) - (b.owner ? 1 : 0) || a.owner.localeCompare(b.owner);
-    case 'due':
-      // Resolved cases have stopped their clock: after every working one.
-      return (a.due === 'resolved' ? 1 : 0) - (b.due === 'resolved' ? 1 : 0) || sign(a.due_at_ms - b.due_at_ms);
-    case 'claimed':
-      return compareDecimalStrings(a.amount_claimed, b.amount_claimed);
-    case 'granted':
-      return compareDecimalStrings(a.granted, b.granted);
-    case 'period':
-      return a.period.localeCompare(b.period);
-    case 'updated':
-      return sign(a.updated_at_ms - b.updated_at_ms);
-  }
+/** Cases read per page: a busy program's history holds tens of thousands. */
+export const CASE_PAGE = 200;
+
+/** How long the search waits for typing to pause before it asks the core again. */
+export const CASE_SEARCH_DEBOUNCE_MS = 250;
+
+/** The core's query for a page of the list: the filters set, the search trimmed, the order with its direction
+ * spelled out, `CASE_PAGE` cases from `offset`. */
+export function caseQuery(f: CaseFilter, text: string, sort: SortState<CaseSortKey>, offset = 0): DisputeFilter {
+  const q = filterRequest(f);
+  const t = text.trim();
+  if (t) q.text = t;
+  return { ...q, sort: sort.key, descending: sort.dir === 'desc', offset, limit: CASE_PAGE };
 }
 
-/** A sorted copy; ties fall back to the case number, oldest first (first come, first served). */
-export function sortCases(rows: readonly DisputeRow[], sort: SortState<CaseSortKey>): DisputeRow[] {
-  const factor = sort.dir === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => factor * compareCases(sort.key, a, b) || a.id - b.id);
+/** "Offset: 400 is past the last of the 120 matching cases": the page asked for is gone (cases moved out of the
+ * filter meanwhile). */
+export function isPastTheEnd(message: string): boolean {
+  return message.startsWith('Offset:');
 }
 
 // ---- People ----
@@ -466,15 +446,10 @@ export interface CaseCounts {
   overdue: number;
 }
 
-/** Cases not resolved per affiliate id, and how many of them are overdue. */
-export function casesByAffiliate(rows: readonly DisputeRow[]): Map<string, CaseCounts> {
+/** Cases not resolved per affiliate id, and how many of them are overdue (the core counts them: the page's
+ * `affiliates`); affiliates with none are left out. */
+export function casesByAffiliate(affiliates: readonly DisputeAffiliate[]): Map<string, CaseCounts> {
   const out = new Map<string, CaseCounts>();
-  for (const r of rows) {
-    if (isResolved(r.state) || !r.affiliate_id) continue;
-    const c = out.get(r.affiliate_id) ?? { open: 0, overdue: 0 };
-    c.open += 1;
-    if (r.due === 'overdue') c.overdue += 1;
-    out.set(r.affiliate_id, c);
-  }
+  for (const a of affiliates) if (a.open > 0) out.set(a.affiliate_id, { open: a.open, overdue: a.overdue });
   return out;
 }

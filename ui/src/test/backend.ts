@@ -3,13 +3,19 @@
 // `selectProgram` changes it for the program-scoped methods, like the real session. Each fake holds its own copy
 // of the programs: `addProgram` and `editProgram` check and refuse like the core and change that copy, so
 // `listPrograms` shows them. The flagged-traffic queue is a list of flags the fake pages, filters, searches and
-// orders as the core's query does (`flagPage`); `flagDecide` records a decision on it.
+// orders as the core's query does (`flagPage`); `flagDecide` records a decision on it. So is the Disputes list: a
+// list of cases the fake filters, searches, orders and pages as the core's query does (`disputePage`).
 import { vi } from 'vitest';
 import type { Backend } from '../lib/api';
+import { CASE_SORTS } from '../lib/bindings';
 import type {
   ApiError,
   Dashboard,
   DashboardQuery,
+  DisputeAffiliate,
+  DisputeFilter,
+  DisputeRow,
+  DisputesPage,
   FlagFilter,
   FlagPage,
   FlagRow,
@@ -231,6 +237,112 @@ export function flagPage(flags: readonly FlagRow[], filter: FlagFilter): FlagPag
   };
 }
 
+/** crates/core/src/disputes/mod.rs `State::ALL`, in the order a case moves (the `state` order's ranks). */
+const CASE_STATES = ['open', 'investigating', 'awaiting_operator', 'accepted', 'partly_accepted', 'rejected'];
+const RESOLVED = ['accepted', 'partly_accepted', 'rejected'];
+/** crates/core/src/disputes/list.rs `CASE_PAGE` and `CASE_PAGE_MAX`. */
+const CASE_PAGE = 200;
+const CASE_PAGE_MAX = 1000;
+
+/** What a case sorts by (crates/core/src/disputes/list.rs `order_sql`), compared part by part. */
+function caseSortKey(sort: string, r: DisputeRow): (string | number | bigint)[] {
+  switch (sort) {
+    case 'id':
+      return [r.id];
+    case 'title':
+      return [asciiLower(r.title)];
+    case 'state': {
+      const rank = CASE_STATES.indexOf(r.state);
+      return [rank < 0 ? CASE_STATES.length : rank];
+    }
+    case 'affiliate':
+      return [asciiLower(r.affiliate_name), r.affiliate_id];
+    case 'owner':
+      return [r.owner ? 1 : 0, r.owner];
+    case 'claimed':
+      return [micros(r.amount_claimed)];
+    case 'granted':
+      return [micros(r.granted)];
+    case 'period':
+      return [r.period];
+    case 'updated':
+      return [r.updated_at_ms];
+    default:
+      return [RESOLVED.includes(r.state) ? 1 : 0, r.due_at_ms];
+  }
+}
+
+/**
+ * One page of the Disputes list as crates/core/src/disputes/list.rs `list` reads it: the cases of the state,
+ * affiliate (its exact id), owner (`-`: nobody) and reason asked, overdue ones only if asked; the text in the title,
+ * the affiliate's name or id, the owner, the reason (or its words), the period (any case), or the case's number
+ * (`12`, `#12`); ordered by `sort` (due by default; descending by default for id, claimed, granted, period and
+ * updated), ties by case id; `limit` rows (200 unless given, at most 1000) from `offset` (past the last case:
+ * refused). With the total matching, the open and overdue counts, every affiliate with a case and its counts, and
+ * the reasons and owners the cases have — whatever the filter. The rows' `due` is the core's as of now.
+ */
+export function disputePage(cases: readonly DisputeRow[], filter: Partial<DisputeFilter>, sla = '10 business days'): DisputesPage {
+  const opt = (s: string | undefined) => s?.trim() || undefined;
+  const [state, affiliate, owner, reason] = [opt(filter.state), opt(filter.affiliate), opt(filter.owner), opt(filter.reason)];
+  if (state !== undefined && !CASE_STATES.includes(state)) {
+    throw refused(`State: '${state}' is not a state (${CASE_STATES.join(', ')})`);
+  }
+  const sort = opt(filter.sort) ?? 'due';
+  if (!(CASE_SORTS as readonly string[]).includes(sort)) {
+    throw refused(`Sort: '${sort}' is not a column (${CASE_SORTS.join(', ')})`);
+  }
+  const descending = filter.descending ?? ['id', 'claimed', 'granted', 'period', 'updated'].includes(sort);
+  const limit = filter.limit ?? CASE_PAGE;
+  if (limit > CASE_PAGE_MAX) throw refused(`Limit: ${limit} is more than a page holds (0 to ${CASE_PAGE_MAX} cases)`);
+  const offset = filter.offset ?? 0;
+  const text = opt(filter.text);
+  const needle = asciiLower(text ?? '');
+  const number = text?.replace(/^#/, '');
+  const caseId = number !== undefined && /^[+-]?\d+$/.test(number) ? Number(number) : null;
+  const resolved = (r: DisputeRow) => RESOLVED.includes(r.state);
+  const overdue = (r: DisputeRow) => !resolved(r) && r.due === 'overdue';
+  const matching = cases.filter(
+    (r) =>
+      (state === undefined || r.state === state) &&
+      (affiliate === undefined || r.affiliate_id === affiliate) &&
+      (owner === undefined || (owner === '-' ? r.owner === '' : r.owner === owner)) &&
+      (reason === undefined || r.reason === reason) &&
+      (!filter.overdue || overdue(r)) &&
+      (text === undefined ||
+        r.id === caseId ||
+        [r.title, r.affiliate_name, r.affiliate_id, r.owner, r.reason, r.reason.replace(/_/g, ' '), r.period].some((s) =>
+          asciiLower(s).includes(needle),
+        )),
+  );
+  if (offset > 0 && offset >= matching.length) {
+    throw refused(`Offset: ${offset} is past the last of the ${matching.length} matching cases`);
+  }
+  const factor = descending ? -1 : 1;
+  const keyed = matching.map((r) => ({ r, k: caseSortKey(sort, r) }));
+  keyed.sort((a, b) => factor * compareKeys(a.k, b.k) || a.r.id - b.r.id);
+  const byAffiliate = new Map<string, DisputeAffiliate>();
+  for (const r of cases) {
+    if (!r.affiliate_id) continue;
+    const a = byAffiliate.get(r.affiliate_id) ?? { affiliate_id: r.affiliate_id, affiliate_name: r.affiliate_name, cases: 0, open: 0, overdue: 0 };
+    a.cases += 1;
+    if (!resolved(r)) a.open += 1;
+    if (overdue(r)) a.overdue += 1;
+    byAffiliate.set(r.affiliate_id, a);
+  }
+  const distinct = (values: string[]) => [...new Set(values.filter(Boolean))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    rows: keyed.slice(offset, offset + limit).map((k) => k.r),
+    total: matching.length,
+    offset,
+    open: cases.filter((r) => !resolved(r)).length,
+    overdue: cases.filter(overdue).length,
+    sla,
+    affiliates: [...byAffiliate.values()].sort((a, b) => compareKeys([asciiLower(a.affiliate_name), a.affiliate_id], [asciiLower(b.affiliate_name), b.affiliate_id])),
+    reasons: distinct(cases.map((r) => r.reason)),
+    owners: distinct(cases.map((r) => r.owner)),
+  };
+}
+
 export type FakeBackend = { [K in keyof Backend]: Backend[K] } & {
   /** Every dashboard request, in order. */
   queries: DashboardQuery[];
@@ -239,10 +351,15 @@ export type FakeBackend = { [K in keyof Backend]: Backend[K] } & {
 };
 
 /** `programs`: the workspace's programs to start with (a new workspace: none). `flags`: the queue's flags, read
- * by `flagsList` and changed by `flagDecide` in place (a test may add to the array, as a detection run would). */
+ * by `flagsList` and changed by `flagDecide` in place (a test may add to the array, as a detection run would).
+ * `cases`: the program's dispute cases, read by `disputesList` (one open case, #7, unless given). */
 export function fakeBackend(
   over: Partial<Backend> = {},
-  { programs: initial = PROGRAMS, flags = [...FLAGS] }: { programs?: readonly ProgramSummary[]; flags?: FlagRow[] } = {},
+  {
+    programs: initial = PROGRAMS,
+    flags = [...FLAGS],
+    cases = [disputeRow(7)],
+  }: { programs?: readonly ProgramSummary[]; flags?: FlagRow[]; cases?: readonly DisputeRow[] } = {},
 ): FakeBackend {
   const queries: DashboardQuery[] = [];
   let selected: string | null = null;
@@ -414,7 +531,7 @@ export function fakeBackend(
     reconcileReport: vi.fn(async (q) => reconReport({ period: q.period })),
     reconcileExportCsv: vi.fn(async (r) => ({ path: r.path, rows: 2 })),
     disputeOpen: vi.fn(async (r) => disputeView(disputeRow(7, { title: `dispute of discrepancy ${r.reference}` }))),
-    disputesList: vi.fn(async () => ({ rows: [disputeRow(7)], open: 1, overdue: 0, sla: '10 business days' })),
+    disputesList: vi.fn(async (filter: DisputeFilter) => disputePage(cases, filter)),
     disputeShow: vi.fn(async (id: number) => disputeView(disputeRow(id))),
     disputeMove: vi.fn(async (r) => disputeView(disputeRow(r.case_id, { state: r.to }))),
     disputeAssign: vi.fn(async (r) => disputeView(disputeRow(r.case_id, { owner: r.owner }))),

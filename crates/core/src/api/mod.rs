@@ -227,6 +227,7 @@ pub fn typescript_bindings() -> String {
         DisputeOpenRequest::decl(),
         DisputeFilter::decl(),
         DisputeRow::decl(),
+        DisputeAffiliate::decl(),
         DisputesPage::decl(),
         DisputeEventView::decl(),
         DisputeAttachmentView::decl(),
@@ -335,6 +336,7 @@ pub fn typescript_bindings() -> String {
         PayoutsOverview::decl(),
         BackupResult::decl(),
         crate::detect::allowlist::kinds_typescript(),
+        crate::disputes::list::sorts_typescript(),
     ];
     let mut out = String::from(
         "// Generated from crates/core/src/api by `UPDATE_BINDINGS=1 cargo test -p affops-core --test it bindings`.\n\

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod claims;
 pub mod evidence;
 pub mod intake;
+pub mod list;
 pub mod pack;
 pub mod sla;
 pub mod types;

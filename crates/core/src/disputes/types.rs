@@ -60,7 +60,8 @@ pub struct DisputeOpenRequest {
     pub amount: String,
 }
 
-/// The list's filters; all optional.
+/// The list's filters, search, order and page; all optional. The core's query does all of it: a page of any
+/// program's cases is read without reading the others.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DisputeFilter {
     #[ts(optional)]
@@ -79,6 +80,29 @@ pub struct DisputeFilter {
     /// Only cases past their due date that are not resolved.
     #[serde(default)]
     pub overdue: bool,
+    /// Words the case's title, affiliate name or id, owner, reason or period contain (any case); a number (`12`
+    /// or `#12`) also finds that case.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The order (`CASE_SORTS`): id, title, state, affiliate, owner (unowned first), due (the default: soonest
+    /// first, resolved cases last), claimed, granted (amounts exactly), period or updated; ties by case id,
+    /// oldest first.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    /// Largest or newest first (the default for id, claimed, granted, period and updated).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descending: Option<bool>,
+    /// Cases skipped (0 when none; past the last matching case is refused).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+    /// Cases read: 200 when none, at most 1000; 0 reads only the counts.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
 /// A case in the list.
@@ -110,15 +134,34 @@ pub struct DisputeRow {
     pub updated_at_ms: i64,
 }
 
-/// The Disputes screen's list.
+/// One page of the Disputes screen's list, read in the core's query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DisputesPage {
     pub rows: Vec<DisputeRow>,
+    /// Cases matching the filter and the search, in all; the page starts at `offset` of them.
+    pub total: u32,
+    pub offset: u32,
     /// Cases not resolved, and those of them overdue (whatever the filter).
     pub open: u32,
     pub overdue: u32,
     /// The program's SLA as people read it ("10 business days").
     pub sla: String,
+    /// Every affiliate with a case in the program, by name (whatever the filter): the filter's choices and the
+    /// dashboard's counts.
+    pub affiliates: Vec<DisputeAffiliate>,
+    /// The reasons and the owners (sign-in names) the program's cases have (whatever the filter), sorted.
+    pub reasons: Vec<String>,
+    pub owners: Vec<String>,
+}
+
+/// An affiliate's cases in the program: all of them, those not resolved, and those of them overdue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DisputeAffiliate {
+    pub affiliate_id: String,
+    pub affiliate_name: String,
+    pub cases: u32,
+    pub open: u32,
+    pub overdue: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -1,22 +1,23 @@
-//! Reading cases: the list with its SLA states and counts, and one case with its history, attachments, outcomes,
+//! Reading a case: its row (as the list shows it, see [`super::list`]) with its history, attachments, outcomes,
 //! packs and assembled evidence.
 
-use super::cases::{booking_label, case, invalid, names, proposed_micros};
+use super::cases::{booking_label, case, proposed_micros};
 use super::types::{
-    DisputeAttachmentView, DisputeEventView, DisputeFilter, DisputeOutcomeView, DisputeRow,
-    DisputeView, DisputesPage, EvidencePackView,
+    DisputeAttachmentView, DisputeEventView, DisputeOutcomeView, DisputeRow, DisputeView,
+    EvidencePackView,
 };
 use super::{evidence, sla, DisputeResult, State};
 use crate::money::format_amount;
 use crate::programs::Program;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
-const ROW_SQL: &str = "SELECT c.id, c.title, c.state, COALESCE(a.external_id, ''), COALESCE(a.name, ''), COALESCE(u.name, ''),
+/// A case as the list and the detail show it (its latest grant as `granted_micros`).
+pub(super) const ROW_SQL: &str = "SELECT c.id, c.title, c.state, COALESCE(a.external_id, ''), COALESCE(a.name, ''), COALESCE(u.name, ''),
         c.reason, c.period, c.opened_from, c.amount_claimed_micros, c.currency, c.sla_due_at_ms, c.created_at_ms, c.updated_at_ms,
-        COALESCE((SELECT o.granted_micros FROM dispute_outcomes o WHERE o.case_id = c.id ORDER BY o.id DESC LIMIT 1), 0)
+        COALESCE((SELECT o.granted_micros FROM dispute_outcomes o WHERE o.case_id = c.id ORDER BY o.id DESC LIMIT 1), 0) AS granted_micros
     FROM dispute_cases c LEFT JOIN affiliates a ON a.id = c.affiliate_id LEFT JOIN users u ON u.id = c.owner_id";
 
-fn read_row(r: &rusqlite::Row<'_>, now_ms: i64) -> rusqlite::Result<DisputeRow> {
+pub(super) fn read_row(r: &rusqlite::Row<'_>, now_ms: i64) -> rusqlite::Result<DisputeRow> {
     let state: String = r.get(2)?;
     let currency: String = r.get(10)?;
     let due_at_ms: i64 = r.get(11)?;
@@ -38,62 +39,6 @@ fn read_row(r: &rusqlite::Row<'_>, now_ms: i64) -> rusqlite::Result<DisputeRow> 
         due_at_ms,
         created_at_ms: r.get(12)?,
         updated_at_ms: r.get(13)?,
-    })
-}
-
-pub fn list(
-    conn: &Connection,
-    program: &Program,
-    f: &DisputeFilter,
-    now_ms: i64,
-) -> DisputeResult<DisputesPage> {
-    if let Some(s) = f.state.as_deref().filter(|s| !s.is_empty()) {
-        State::parse(s).ok_or_else(|| {
-            invalid(format!(
-                "State: '{s}' is not a state ({})",
-                names(&State::ALL)
-            ))
-        })?;
-    }
-    let mut stmt = conn.prepare(&format!(
-        "{ROW_SQL} WHERE c.program_id = ?1
-           AND (?2 IS NULL OR c.state = ?2)
-           AND (?3 IS NULL OR a.external_id = ?3)
-           AND (?4 IS NULL OR (?4 = '-' AND c.owner_id IS NULL) OR u.name = ?4)
-           AND (?5 IS NULL OR c.reason = ?5)
-         ORDER BY c.sla_due_at_ms, c.id"
-    ))?;
-    let opt = |o: &Option<String>| {
-        o.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let rows = stmt.query_map(
-        params![
-            program.id,
-            opt(&f.state),
-            opt(&f.affiliate),
-            opt(&f.owner),
-            opt(&f.reason)
-        ],
-        |r| read_row(r, now_ms),
-    )?;
-    let mut out: Vec<DisputeRow> = rows.collect::<Result<_, _>>()?;
-    if f.overdue {
-        out.retain(|r| r.due == "overdue");
-    }
-    let (open, overdue): (u32, u32) = conn.query_row(
-        "SELECT COUNT(*), COALESCE(SUM(sla_due_at_ms < ?2), 0) FROM dispute_cases
-         WHERE program_id = ?1 AND state IN ('open', 'investigating', 'awaiting_operator')",
-        params![program.id, now_ms],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    Ok(DisputesPage {
-        rows: out,
-        open,
-        overdue,
-        sla: sla::describe(&sla::get(conn, program.id)?),
     })
 }
 

@@ -266,7 +266,7 @@ operations! {
     // ---- Disputes --------------------------------------------------------------------------------------------
     /// Open a dispute case: from a discrepancy, a flag, a statement line, a player, a conversion, or by hand.
     DisputeOpen = "dispute_open", Access::Needs(WorkDisputes), Write, true;
-    /// The program's cases, filtered, with their SLA state.
+    /// A page of the program's cases (filtered, searched and ordered in the query), with their SLA state.
     DisputesList = "disputes_list", Access::Needs(View), Read, true;
     /// One case: history, attachments, outcomes, evidence, what may happen next.
     DisputeShow = "dispute_show", Access::Needs(View), Read, true;

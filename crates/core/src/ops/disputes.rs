@@ -11,7 +11,7 @@ use crate::api::{
     DisputeOpenRequest, DisputeResolveRequest, DisputeSla, DisputeView, DisputesPage, ErrorCode,
     EvidenceItem, OpenedFrom, RawRequest,
 };
-use crate::disputes::{cases, claims, evidence, intake, pack, sla, view, DisputeError};
+use crate::disputes::{cases, claims, evidence, intake, list, pack, sla, view, DisputeError};
 use crate::store::Durability;
 
 impl From<DisputeError> for ApiError {
@@ -57,13 +57,14 @@ pub fn dispute_open(cx: &Ctx, req: DisputeOpenRequest) -> Result<DisputeView, Ap
     show(cx, p, id, &a.today(cx.now_ms)?)
 }
 
+/// A page of the program's cases: filtered, searched, ordered and cut in the query (see [`DisputeFilter`]).
 pub fn disputes_list(cx: &Ctx, filter: DisputeFilter) -> Result<DisputesPage, ApiError> {
     let a = cx.allow(Op::DisputesList)?;
     let p = a.program()?;
     Ok(cx
         .workspace()
         .store()
-        .read(|c| view::list(c, p, &filter, cx.now_ms))?)
+        .read(|c| list::list(c, p, &filter, cx.now_ms))?)
 }
 
 pub fn dispute_show(cx: &Ctx, case_id: i64) -> Result<DisputeView, ApiError> {

@@ -840,3 +840,304 @@ fn an_affiliates_claims_file_matched_three_ways_against_its_answer_key() {
         .iter()
         .all(|r| r.case_id.is_some() && r.reason == "missing_postback"));
 }
+
+/// A page of the program's cases as the list asks for it.
+fn list(cx: &Ctx, f: DisputeFilter) -> Result<DisputesPage, ApiError> {
+    ops::disputes::disputes_list(cx, f)
+}
+
+fn ids(page: &DisputesPage) -> Vec<i64> {
+    page.rows.iter().map(|r| r.id).collect()
+}
+
+fn sorted(cx: &Ctx, key: &str, descending: bool) -> Vec<i64> {
+    ids(&list(
+        cx,
+        DisputeFilter {
+            sort: Some(key.into()),
+            descending: Some(descending),
+            ..Default::default()
+        },
+    )
+    .unwrap())
+}
+
+/// Four cases opened by hand on the demo (an SLA of 10 calendar days), each on its own day and worked its own
+/// way, so that every column orders them differently; their ids in the order they were opened.
+fn four_cases(ws: &Workspace) -> [i64; 4] {
+    ops::disputes::set_dispute_sla(
+        &signed_in_as(ws, "olivia", NOW),
+        DisputeSla {
+            days: 10,
+            business_days: false,
+        },
+    )
+    .unwrap();
+    let open = |at: i64, affiliate: &str, period: &str, title: &str, amount: &str| {
+        ops::disputes::dispute_open(
+            &signed_in_as(ws, "ana", at),
+            DisputeOpenRequest {
+                affiliate: affiliate.into(),
+                period: period.into(),
+                title: title.into(),
+                amount: amount.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .case
+        .id
+    };
+    // Affiliates 4 Jackpot Junction, 2 Nordic Spin Reviews, 1 Slots Hub Media.
+    let c1 = open(NOW - 3 * DAY, "4", "2026-09", "Zeta: missing FTD", "75");
+    let c2 = open(NOW - DAY, "2", "2026-10", "alpha short by 400", "400");
+    let c3 = open(NOW - 2 * DAY, "1", "2026-11", "Beta clicks lost", "9.5");
+    let c4 = open(NOW, "2", "2026-08", "gamma duplicate", "120");
+    let at = |h: i64| signed_in_as(ws, "ana", NOW + h * 3_600_000);
+    let assign = |cx: &Ctx, case_id: i64| {
+        ops::disputes::dispute_assign(
+            cx,
+            DisputeAssignRequest {
+                case_id,
+                owner: "ana".into(),
+            },
+        )
+        .unwrap()
+    };
+    let (h1, h2) = (at(1), at(2));
+    assign(&h1, c4);
+    mv(&h1, c4, "investigating", "").unwrap();
+    assign(&h2, c2);
+    mv(&h2, c2, "awaiting_operator", "").unwrap();
+    resolve(&at(3), c1, "accepted", "30", "Two FTDs were missed.").unwrap();
+    [c1, c2, c3, c4]
+}
+
+#[test]
+fn the_case_list_orders_by_every_column_in_the_query() {
+    let (_d, ws) = demo_workspace(NOW);
+    let [c1, c2, c3, c4] = four_cases(&ws);
+    let ana = signed_in_as(&ws, "ana", NOW + 4 * 3_600_000);
+    let all = list(&ana, DisputeFilter::default()).unwrap();
+    let row = |id: i64| all.rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(
+        [c1, c2, c3, c4].map(|c| (row(c).state.clone(), row(c).owner.clone())),
+        [
+            ("accepted".to_string(), String::new()),
+            ("awaiting_operator".into(), "ana".into()),
+            ("open".into(), String::new()),
+            ("investigating".into(), "ana".into()),
+        ]
+    );
+    assert_eq!(
+        [c1, c2, c3, c4].map(|c| (row(c).amount_claimed.clone(), row(c).granted.clone())),
+        [
+            ("75.00".to_string(), "30.00".to_string()),
+            ("400.00".into(), "0.00".into()),
+            ("9.50".into(), "0.00".into()),
+            ("120.00".into(), "0.00".into()),
+        ]
+    );
+    // The default: working cases soonest due first, resolved ones last.
+    assert_eq!(ids(&all), [c3, c2, c4, c1]);
+    let cases: [(&str, [i64; 4]); 10] = [
+        ("id", [c1, c2, c3, c4]),
+        // Any case: "alpha" before "Beta" before "gamma" before "Zeta".
+        ("title", [c2, c3, c4, c1]),
+        // As a case moves: open, investigating, awaiting the operator, then the decisions.
+        ("state", [c3, c4, c2, c1]),
+        // By name: Jackpot Junction, Nordic Spin Reviews (twice: by case id), Slots Hub Media.
+        ("affiliate", [c1, c2, c4, c3]),
+        // Unowned first, then by name; ties by case id.
+        ("owner", [c1, c3, c2, c4]),
+        ("due", [c3, c2, c4, c1]),
+        // By the micros: 9.50 < 75.00 < 120.00 < 400.00 (as text, "120.00" would come first).
+        ("claimed", [c3, c1, c4, c2]),
+        ("granted", [c2, c3, c4, c1]),
+        ("period", [c4, c1, c2, c3]),
+        ("updated", [c3, c4, c2, c1]),
+    ];
+    for (key, ascending) in cases {
+        assert_eq!(sorted(&ana, key, false), ascending, "{key} ascending");
+        // Descending reverses the key; ties stay by case id, oldest first.
+        let mut descending = ascending;
+        descending.reverse();
+        match key {
+            "affiliate" => descending = [c3, c2, c4, c1],
+            "owner" => descending = [c2, c4, c1, c3],
+            "granted" => descending = [c1, c2, c3, c4],
+            _ => {}
+        }
+        assert_eq!(sorted(&ana, key, true), descending, "{key} descending");
+    }
+    // Without a direction: numbers and dates largest first, the rest A to Z.
+    let default_dir = |key: &str| {
+        ids(&list(
+            &ana,
+            DisputeFilter {
+                sort: Some(key.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap())
+    };
+    assert_eq!(default_dir("claimed"), [c2, c4, c1, c3]);
+    assert_eq!(default_dir("title"), [c2, c3, c4, c1]);
+
+    let e = list(
+        &ana,
+        DisputeFilter {
+            sort: Some("amount".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(
+        e.message,
+        "Sort: 'amount' is not a column (id, title, state, affiliate, owner, due, claimed, granted, period, updated)"
+    );
+}
+
+#[test]
+fn the_case_list_pages_searches_and_finds_overdue_cases_in_the_query() {
+    let (_d, ws) = demo_workspace(NOW);
+    let [c1, c2, c3, c4] = four_cases(&ws);
+    let ana = signed_in_as(&ws, "ana", NOW + 4 * 3_600_000);
+    let by_claimed = |offset: Option<u32>, limit: Option<u32>| {
+        list(
+            &ana,
+            DisputeFilter {
+                sort: Some("claimed".into()),
+                descending: Some(false),
+                offset,
+                limit,
+                ..Default::default()
+            },
+        )
+    };
+
+    // Pages: `limit` rows from `offset`, with the total; the pages put together are the whole order.
+    let first = by_claimed(None, Some(3)).unwrap();
+    assert_eq!(
+        (ids(&first), first.total, first.offset),
+        (vec![c3, c1, c4], 4, 0)
+    );
+    let second = by_claimed(Some(3), Some(3)).unwrap();
+    assert_eq!(
+        (ids(&second), second.total, second.offset),
+        (vec![c2], 4, 3)
+    );
+    let counts = by_claimed(None, Some(0)).unwrap();
+    assert_eq!((counts.rows.len(), counts.total, counts.open), (0, 4, 3));
+    let e = by_claimed(Some(4), None).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(
+        e.message,
+        "Offset: 4 is past the last of the 4 matching cases"
+    );
+    let e = by_claimed(None, Some(1001)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(
+        e.message,
+        "Limit: 1001 is more than a page holds (0 to 1000 cases)"
+    );
+    assert_eq!(by_claimed(None, Some(1000)).unwrap().rows.len(), 4);
+
+    // The search: any case, in the title, the affiliate's name or id, the owner, the reason, the period, or the
+    // case's number; `%` and `_` are themselves.
+    let search = |text: &str| {
+        let page = list(
+            &ana,
+            DisputeFilter {
+                text: Some(text.into()),
+                sort: Some("id".into()),
+                descending: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(page.total as usize, page.rows.len(), "{text}");
+        ids(&page)
+    };
+    assert_eq!(search("ALPHA"), [c2]);
+    assert_eq!(search("  jackpot "), [c1]);
+    assert_eq!(search("Ana"), [c2, c4]);
+    assert_eq!(search("2026-11"), [c3]);
+    assert_eq!(search(&format!("#{c3}")), [c3]);
+    assert_eq!(search("manual"), [c1, c2, c3, c4]);
+    assert_eq!(search("%"), Vec::<i64>::new());
+    assert_eq!(search("_"), Vec::<i64>::new());
+    let page = list(
+        &ana,
+        DisputeFilter {
+            text: Some("a".into()),
+            state: Some("awaiting_operator".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((ids(&page), page.total), (vec![c2], 1), "with the filters");
+
+    // Overdue is the query's: the total counts every overdue case, not the page's.
+    let due = |id: i64| {
+        list(&ana, DisputeFilter::default())
+            .unwrap()
+            .rows
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .due_at_ms
+    };
+    let later = signed_in_as(&ws, "ana", due(c2) + 1);
+    assert!(due(c3) < due(c2) && due(c2) < due(c4));
+    let overdue = list(
+        &later,
+        DisputeFilter {
+            overdue: true,
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((ids(&overdue), overdue.total), (vec![c3], 2));
+    assert_eq!((overdue.open, overdue.overdue), (3, 2));
+    assert!(overdue.rows.iter().all(|r| r.due == "overdue"));
+    let next = list(
+        &later,
+        DisputeFilter {
+            overdue: true,
+            offset: Some(1),
+            limit: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((ids(&next), next.total), (vec![c2], 2));
+
+    // Whatever the filter: every affiliate with a case, its open and overdue ones (the dashboard's counts), and
+    // the reasons and owners (the filter's choices).
+    let counts: Vec<_> = overdue
+        .affiliates
+        .iter()
+        .map(|a| {
+            (
+                a.affiliate_id.as_str(),
+                a.affiliate_name.as_str(),
+                a.cases,
+                a.open,
+                a.overdue,
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("4", "Jackpot Junction", 1, 0, 0),
+            ("2", "Nordic Spin Reviews", 2, 2, 1),
+            ("1", "Slots Hub Media", 1, 1, 1),
+        ]
+    );
+    assert_eq!(overdue.reasons, ["manual"]);
+    assert_eq!(overdue.owners, ["ana"]);
+}

@@ -158,32 +158,66 @@ fn export(db: &Path, out: &Path, table: &str, sql: &str) -> Result<()> {
 }
 
 fn peer(db: &Path, runs: usize) -> Result<Vec<Vec<Duration>>> {
+    let queries: Vec<PeerQuery> = QUERIES
+        .iter()
+        .map(|(name, kind, from, to)| PeerQuery {
+            name: name.to_string(),
+            kind,
+            from: from.to_string(),
+            to: to.to_string(),
+        })
+        .collect();
+    duckdb_peer(db, None, runs, &queries)
+}
+
+/// A query the DuckDB peer runs: `kind` is dashboard (the funnel per affiliate), country or cohorts.
+pub(crate) struct PeerQuery {
+    pub name: String,
+    pub kind: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+/// DuckDB over the workspace's clicks, players and deposits (of `program`, when given), exported and loaded into
+/// its own format untimed, then each query run `runs` times warm: the times per query, in order.
+pub(crate) fn duckdb_peer(
+    db: &Path,
+    program: Option<i64>,
+    runs: usize,
+    queries: &[PeerQuery],
+) -> Result<Vec<Vec<Duration>>> {
     let python = python()?;
     let folder = tempfile::tempdir()?;
     let out = folder.path();
-    export(db, out, "clicks", "SELECT affiliate_id, day FROM clicks")?;
+    let only = program.map_or(String::new(), |p| format!(" WHERE program_id = {p}"));
+    export(
+        db,
+        out,
+        "clicks",
+        &format!("SELECT affiliate_id, day FROM clicks{only}"),
+    )?;
     export(
         db,
         out,
         "players",
-        "SELECT id, affiliate_id, day, country FROM players",
+        &format!("SELECT id, affiliate_id, day, country FROM players{only}"),
     )?;
     export(
         db,
         out,
         "money",
-        "SELECT player_id, kind, amount_micros, day, is_ftd FROM money_movements",
+        &format!("SELECT player_id, kind, amount_micros, day, is_ftd FROM money_movements{only}"),
     )?;
-    let queries: serde_json::Map<String, serde_json::Value> = QUERIES
+    let asked: serde_json::Map<String, serde_json::Value> = queries
         .iter()
-        .map(|(name, kind, from, to)| (name.to_string(), serde_json::json!([kind, from, to])))
+        .map(|q| (q.name.clone(), serde_json::json!([q.kind, q.from, q.to])))
         .collect();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("peer/duckdb_peer.py");
     let o = Command::new(&python)
         .arg(script)
         .arg(out)
         .arg(runs.to_string())
-        .arg(serde_json::Value::Object(queries).to_string())
+        .arg(serde_json::Value::Object(asked).to_string())
         .output()
         .with_context(|| format!("running {}", python.display()))?;
     if !o.status.success() {
@@ -193,10 +227,10 @@ fn peer(db: &Path, runs: usize) -> Result<Vec<Vec<Duration>>> {
         );
     }
     let times: std::collections::HashMap<String, Vec<f64>> = serde_json::from_slice(&o.stdout)?;
-    QUERIES
+    queries
         .iter()
-        .map(|(name, _, _, _)| {
-            let v = times.get(*name).context("the peer skipped a query")?;
+        .map(|q| {
+            let v = times.get(&q.name).context("the peer skipped a query")?;
             Ok(v.iter()
                 .map(|ms| Duration::from_secs_f64(ms / 1000.0))
                 .collect())
@@ -204,7 +238,7 @@ fn peer(db: &Path, runs: usize) -> Result<Vec<Vec<Duration>>> {
         .collect()
 }
 
-fn p95(mut v: Vec<Duration>) -> Duration {
+pub(crate) fn p95(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[((v.len() * 95).div_ceil(100))
         .saturating_sub(1)

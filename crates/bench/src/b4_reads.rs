@@ -9,6 +9,10 @@
 //!
 //! Also the open: `Console::open` (migrations checked, the seal read) and the dashboard of the last month after
 //! it — "open to first screen" at this size.
+//!
+//! With `--duckdb`, the peer too: DuckDB (the bench's venv, `crates/bench/peer/setup.sh`) running the
+//! dashboard's, the country breakdown's and the cohorts' aggregates over the same workspace's rows (the first
+//! iGaming program's clicks, players and deposits), loaded into its own format untimed; ours p95 / DuckDB's p95.
 
 use affops_core::api::{
     ApiError, AuditFilter, BreakdownQuery, CohortQuery, DashboardQuery, Dimension, DisputeFilter,
@@ -202,7 +206,74 @@ fn peer(db: &Path, from: &str, to: &str) -> Result<Duration> {
     Ok(t.elapsed())
 }
 
-pub fn run(dir: &Path, month: &str, affiliate: &str, runs: usize) -> Result<()> {
+/// Our reads beside DuckDB's over the same rows: (our case's label, the peer's kind, from, to).
+fn versus_duckdb(
+    db: &Path,
+    month: (&str, &str),
+    runs: usize,
+    ours: &[(&'static str, Duration)],
+) -> Result<()> {
+    let (program, range) = {
+        let c = Connection::open(db)?;
+        let program: i64 = c.query_row(
+            "SELECT id FROM programs WHERE vertical = 'igaming' ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )?;
+        let range = affops_core::programs::data_range(&c, program)?
+            .ok_or_else(|| anyhow!("the program has no data"))?;
+        (program, range)
+    };
+    let pairs = [
+        ("dashboard, the month", "dashboard", month.0, month.1),
+        (
+            "dashboard, all days",
+            "dashboard",
+            range.from.as_str(),
+            range.to.as_str(),
+        ),
+        (
+            "breakdown by country, all days",
+            "country",
+            range.from.as_str(),
+            range.to.as_str(),
+        ),
+        ("cohorts", "cohorts", range.from.as_str(), range.to.as_str()),
+    ];
+    let queries: Vec<crate::b4_query::PeerQuery> = pairs
+        .iter()
+        .map(|(label, kind, from, to)| crate::b4_query::PeerQuery {
+            name: label.to_string(),
+            kind,
+            from: from.to_string(),
+            to: to.to_string(),
+        })
+        .collect();
+    let duck = crate::b4_query::duckdb_peer(db, Some(program), runs, &queries)?;
+    println!("  vs DuckDB over the same rows (program {program}), p95:");
+    println!(
+        "  {:<46} {:>10} {:>10} {:>12}",
+        "read", "ours", "DuckDB", "ours / DuckDB"
+    );
+    for ((label, ..), times) in pairs.iter().zip(duck) {
+        let mine = ours
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, d)| *d)
+            .ok_or_else(|| anyhow!("no read named {label}"))?;
+        let theirs = crate::b4_query::p95(times);
+        println!(
+            "  {:<46} {:>7.1} ms {:>7.1} ms {:>12.2}",
+            label,
+            ms(mine),
+            ms(theirs),
+            mine.as_secs_f64() / theirs.as_secs_f64().max(1e-9)
+        );
+    }
+    Ok(())
+}
+
+pub fn run(dir: &Path, month: &str, affiliate: &str, runs: usize, duckdb: bool) -> Result<()> {
     let (from, to) = month_days(month)?;
     let db = dir.join(affops_core::store::DB_FILE);
     let size = std::fs::metadata(&db)
@@ -272,6 +343,7 @@ pub fn run(dir: &Path, month: &str, affiliate: &str, runs: usize) -> Result<()> 
     );
     let console = Console::open(dir).map_err(|e| anyhow!("open: {e}"))?;
     let mut worst = Duration::ZERO;
+    let mut p95s = Vec::new();
     let mut who = "";
     let mut cx = None;
     for c in cases(month, &from, &to, affiliate) {
@@ -289,6 +361,7 @@ pub fn run(dir: &Path, month: &str, affiliate: &str, runs: usize) -> Result<()> 
         }
         let (med, p95) = stats(t);
         worst = worst.max(p95);
+        p95s.push((c.label, p95));
         println!(
             "  {:<46} {:>7.1} ms {:>7.1} ms {:>11.2}x",
             c.label,
@@ -306,5 +379,8 @@ pub fn run(dir: &Path, month: &str, affiliate: &str, runs: usize) -> Result<()> 
             " — above the target"
         }
     );
+    if duckdb {
+        versus_duckdb(&db, (&from, &to), runs, &p95s)?;
+    }
     Ok(())
 }

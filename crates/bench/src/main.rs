@@ -80,6 +80,10 @@ enum Bench {
         affiliate: String,
         #[arg(long, default_value_t = 7)]
         runs: usize,
+        /// Also run DuckDB's dashboard, country and cohort aggregates over the same rows (the peer of the
+        /// issue's B4; its venv: crates/bench/peer/setup.sh).
+        #[arg(long)]
+        duckdb: bool,
     },
     /// B5: one month of commission over 1 M activity rows and 5 M deals vs reading the same rows.
     B5 {
@@ -294,7 +298,8 @@ fn main() -> Result<()> {
             month,
             affiliate,
             runs,
-        } => b4_reads::run(&data_dir, &month, &affiliate, runs.max(1)),
+            duckdb,
+        } => b4_reads::run(&data_dir, &month, &affiliate, runs.max(1), duckdb),
         Bench::B5 {
             activity_rows,
             deals,

@@ -76,6 +76,9 @@ fn cases(month: &str, from: &str, to: &str, affiliate: &str) -> Vec<Case> {
     let by2 = by.clone();
     let by3 = by.clone();
     vec![
+        case("programs (the switcher's list)", "olivia", |cx| {
+            ops::workspace::list_programs(cx).map(drop)
+        }),
         case("dashboard, the month", "olivia", move |cx| {
             ops::reports::dashboard(cx, month_q.clone()).map(drop)
         }),

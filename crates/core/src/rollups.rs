@@ -76,6 +76,18 @@ pub fn refresh(tx: &Transaction<'_>) -> StoreResult<usize> {
         recompute_cohort_month(tx, program_id, month)?;
     }
     tx.execute("DELETE FROM rollup_dirty", [])?;
+    // The data range of each program written to, and of any without a stored one yet.
+    let mut ranged: std::collections::BTreeSet<i64> = dirty.iter().map(|(p, _)| *p).collect();
+    ranged.extend(
+        tx.prepare(
+            "SELECT id FROM programs WHERE id NOT IN (SELECT program_id FROM program_data_range)",
+        )?
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .collect::<Result<Vec<_>, _>>()?,
+    );
+    for program_id in ranged {
+        crate::programs::store_data_range(tx, program_id)?;
+    }
     Ok(dirty.len())
 }
 

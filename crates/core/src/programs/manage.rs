@@ -7,7 +7,7 @@
 //! may change; brands are added, never removed (players refer to them).
 
 use super::types::{ProgramSettings, ProgramSummary};
-use super::{data_range, Program};
+use super::{data_range_scan, Program};
 use crate::error::CoreError;
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -151,7 +151,7 @@ pub fn edit(
             format!("a program named \"{}\" exists already", s.name),
         ));
     }
-    let holds = data_range(tx, id)?;
+    let holds = data_range_scan(tx, id)?;
     if let Some(range) = holds {
         let fixed = |field: &str, from: &str, to: &str| {
             invalid(

@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0028_cohort_fx_daily.sql"),
     migration!("0029_affiliate_rollups.sql"),
     migration!("0030_ledger_cohort_amounts.sql"),
+    migration!("0031_program_data_range.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

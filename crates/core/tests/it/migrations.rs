@@ -125,6 +125,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0030_ledger_cohort_amounts.sql",
         "c968ea718fd32e2e5eae38008714c84d615d5fbd3a30a5e172e1df6dbb8c244e",
     ),
+    (
+        "0031_program_data_range.sql",
+        "a0806e645f82ac3a57577a952857e20876507c4284ec53846e7375c34247d32f",
+    ),
 ];
 
 #[test]

@@ -358,3 +358,87 @@ fn a_program_is_created_before_any_data_and_its_shaping_settings_are_fixed_by_da
         assert!(a.contains(ea) && op == eop, "{actors:?}");
     }
 }
+
+/// Each program's data range is stored by the rollup refresh and read from there: equal to the scan of its
+/// clicks, players, conversions and deals; scanned again while days written since wait for the refresh; and
+/// stored again by it, a new day included.
+#[test]
+fn the_stored_data_range_is_the_scans_and_follows_new_days() {
+    use affops_core::programs::{data_range, data_range_scan};
+    use affops_core::store::StoreError;
+    let (_dir, ws) = crate::front_door::demo_workspace(1_790_000_000_000);
+    affops_core::dashboard::refresh_rollups(&ws).unwrap();
+    let ranges = |ws: &affops_core::workspace::Workspace| {
+        ws.store()
+            .read(|c| {
+                let ids: Vec<i64> = c
+                    .prepare("SELECT id FROM programs ORDER BY id")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                let stored: i64 =
+                    c.query_row("SELECT COUNT(*) FROM program_data_range", [], |r| r.get(0))?;
+                let mut out = Vec::new();
+                for id in ids {
+                    out.push((data_range(c, id)?, data_range_scan(c, id)?));
+                }
+                Ok::<_, StoreError>((stored, out))
+            })
+            .unwrap()
+    };
+    let (stored, before) = ranges(&ws);
+    assert_eq!(
+        stored as usize,
+        before.len(),
+        "every program's range is stored"
+    );
+    for (read, scanned) in &before {
+        assert!(scanned.is_some());
+        assert_eq!(read, scanned);
+    }
+    // A click a day after the casino's last: scanned (exact) until the refresh, then stored.
+    let casino = affops_core::programs::resolve(ws.store(), None).unwrap();
+    let last = before[0].1.clone().unwrap().to;
+    let next =
+        chrono::NaiveDate::parse_from_str(&last, "%Y-%m-%d").unwrap() + chrono::Duration::days(1);
+    let at = next
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
+    ws.store()
+        .write::<_, StoreError>(|tx| {
+            tx.execute(
+                "INSERT INTO clicks (program_id, click_id, affiliate_id, clicked_at_ms, day)
+                 VALUES (?1, 'late-click', (SELECT MIN(id) FROM affiliates WHERE program_id = ?1), ?2, ?3)",
+                rusqlite::params![casino.id, at, next.to_string()],
+            )?;
+            affops_core::rollups::mark_dirty(tx, casino.id, &next.to_string())?;
+            Ok(())
+        })
+        .unwrap();
+    let read = |ws: &affops_core::workspace::Workspace| {
+        ws.store()
+            .read(|c| data_range(c, casino.id))
+            .unwrap()
+            .unwrap()
+            .to
+    };
+    assert_eq!(
+        read(&ws),
+        next.to_string(),
+        "read by scan while the day is dirty"
+    );
+    affops_core::dashboard::refresh_rollups(&ws).unwrap();
+    let stored_to: String = ws
+        .store()
+        .read(|c| {
+            Ok::<_, StoreError>(c.query_row(
+                "SELECT last_day FROM program_data_range WHERE program_id = ?1",
+                [casino.id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(stored_to, next.to_string());
+    assert_eq!(read(&ws), next.to_string());
+}

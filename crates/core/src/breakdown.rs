@@ -405,13 +405,7 @@ fn read_rollup(
              GROUP BY k, cur",
             key = dim.key_sql()
         ),
-        // Summed below rather than grouped here: a hash beats SQLite's sort on the sub-ID's many keys.
-        (_, None) => format!(
-            "SELECT key AS k, day >= ?3 AS cur, clicks, registrations, ftds, deposits_micros, ngr_micros
-             FROM rollup_key_daily
-             WHERE program_id = ?1 AND dim = '{dim}' AND day BETWEEN ?2 AND ?4 AND ?5 IS NULL",
-            dim = dim.as_str()
-        ),
+        (_, None) => return read_keys(c, program_id, dim, cur, prev),
         (_, Some(_)) => format!(
             "SELECT {key} AS k, day >= ?3 AS cur, {SUMS} FROM rollup_daily
              WHERE program_id = ?1 AND affiliate_id = ?5 AND day BETWEEN ?2 AND ?4
@@ -421,8 +415,22 @@ fn read_rollup(
     };
     let mut sums: HashMap<String, (Acc, Acc)> = HashMap::new();
     let mut stmt = c.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params![program_id, prev.from, cur.from, cur.to, affiliate])?;
+    let rows = stmt.query(params![program_id, prev.from, cur.from, cur.to, affiliate])?;
+    add_rows(rows, &mut sums, |_| true)?;
+    Ok(sums.into_iter().collect())
+}
+
+/// Sums rows of (key, is current, clicks, registrations, ftds, deposits, NGR) into `sums` by key and side, the
+/// rows `keep` accepts (given the row).
+fn add_rows(
+    mut rows: rusqlite::Rows<'_>,
+    sums: &mut HashMap<String, (Acc, Acc)>,
+    keep: impl Fn(&rusqlite::Row<'_>) -> bool,
+) -> StoreResult<()> {
     while let Some(r) = rows.next()? {
+        if !keep(r) {
+            continue;
+        }
         let key = r
             .get_ref(0)?
             .as_str()
@@ -445,7 +453,79 @@ fn read_rollup(
             e.1.add(&a);
         }
     }
+    Ok(())
+}
+
+/// Country, brand or sub-ID over all affiliates: the whole calendar months of the two periods from
+/// `rollup_key_monthly`, the days left over from `rollup_key_daily`; summed by key in a hash (it beats SQLite's
+/// sort on the sub-ID's many keys).
+fn read_keys(
+    c: &Connection,
+    program_id: i64,
+    dim: Dimension,
+    cur: &Period,
+    prev: &Period,
+) -> StoreResult<Sides> {
+    let (months, days) = months_and_days(&prev.from, &cur.to, &cur.from)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut sums: HashMap<String, (Acc, Acc)> = HashMap::new();
+    if let (Some(first), Some(last)) = (months.first(), months.last()) {
+        let mut stmt = c.prepare_cached(
+            "SELECT key, month || '-01' >= ?4, clicks, registrations, ftds, deposits_micros, ngr_micros, month
+             FROM rollup_key_monthly WHERE program_id = ?1 AND dim = ?5 AND month BETWEEN ?2 AND ?3",
+        )?;
+        let rows = stmt.query(params![program_id, first, last, cur.from, dim.as_str()])?;
+        // A month between them that is not whole (the one the current period starts in) is read by day.
+        add_rows(rows, &mut sums, |r| {
+            r.get_ref(7)
+                .ok()
+                .and_then(|m| m.as_str().ok())
+                .is_some_and(|m| months.binary_search_by(|x| x.as_str().cmp(m)).is_ok())
+        })?;
+    }
+    let mut stmt = c.prepare_cached(
+        "SELECT key, day >= ?4, clicks, registrations, ftds, deposits_micros, ngr_micros
+         FROM rollup_key_daily WHERE program_id = ?1 AND dim = ?5 AND day BETWEEN ?2 AND ?3",
+    )?;
+    for (from, to) in &days {
+        let rows = stmt.query(params![program_id, from, to, cur.from, dim.as_str()])?;
+        add_rows(rows, &mut sums, |_| true)?;
+    }
     Ok(sums.into_iter().collect())
+}
+
+/// Days `from` to `to` as the whole calendar months inside them (`YYYY-MM`, ascending; none that `split`, the
+/// first day of the current period, falls inside after its first day) and the runs of days left over.
+fn months_and_days(
+    from: &str,
+    to: &str,
+    split: &str,
+) -> Result<(Vec<String>, Vec<(String, String)>), CoreError> {
+    let day = |s: &str| parse_day(s).map_err(|e| CoreError::invalid(e.to_string()));
+    let (mut d, to, split) = (day(from)?, day(to)?, day(split)?);
+    let (mut months, mut days): (Vec<String>, Vec<(String, String)>) = (Vec::new(), Vec::new());
+    while d <= to {
+        let start = d.with_day(1).unwrap_or(d);
+        let end = start
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|n| n.pred_opt())
+            .unwrap_or(d);
+        let straddles = start < split && split <= end;
+        if d == start && end <= to && !straddles {
+            months.push(d.format("%Y-%m").to_string());
+        } else {
+            let last = end.min(to);
+            match days.last_mut() {
+                Some((_, t)) if day(t)?.succ_opt() == Some(d) => *t = last.to_string(),
+                _ => days.push((d.to_string(), last.to_string())),
+            }
+        }
+        match end.succ_opt() {
+            Some(next) => d = next,
+            None => break,
+        }
+    }
+    Ok((months, days))
 }
 
 /// Deposits and NGR in other currencies (`rollup_fx_daily`), converted into the program currency at each day's
@@ -1024,5 +1104,85 @@ mod tests {
     fn csv_cells_are_quoted_and_formula_safe() {
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(crate::import::quarantine::spreadsheet_safe("=1+1"), "'=1+1");
+    }
+}
+
+#[cfg(test)]
+mod month_split_tests {
+    use super::months_and_days;
+
+    fn split(from: &str, to: &str, at: &str) -> (Vec<String>, Vec<(String, String)>) {
+        months_and_days(from, to, at).unwrap()
+    }
+
+    #[test]
+    fn whole_months_and_the_days_left_over() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let d = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect::<Vec<_>>()
+        };
+        // The previous quarter's days and the current one's: whole months on both sides of the split.
+        assert_eq!(
+            split("2026-05-06", "2026-10-31", "2026-08-03"),
+            (
+                s(&["2026-06", "2026-07", "2026-09", "2026-10"]),
+                d(&[("2026-05-06", "2026-05-31"), ("2026-08-01", "2026-08-31")])
+            )
+        );
+        // A month: the month before and the month itself, whole.
+        assert_eq!(
+            split("2026-09-01", "2026-10-31", "2026-10-01"),
+            (s(&["2026-09", "2026-10"]), d(&[]))
+        );
+        // Within one month: days only, one run.
+        assert_eq!(
+            split("2026-10-05", "2026-10-20", "2026-10-13"),
+            (s(&[]), d(&[("2026-10-05", "2026-10-20")]))
+        );
+        // Across a year's end, February of a leap year whole.
+        assert_eq!(
+            split("2027-12-15", "2028-02-29", "2028-01-22"),
+            (s(&["2028-02"]), d(&[("2027-12-15", "2028-01-31")]))
+        );
+    }
+
+    /// Over many periods, every day is covered once: by a whole month or by a run of days.
+    #[test]
+    fn every_day_is_covered_once() {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..500 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let a = start + chrono::Duration::days((seed >> 33) as i64 % 400);
+            let b = a + chrono::Duration::days((seed >> 13) as i64 % 200);
+            let at = a + chrono::Duration::days((seed >> 40) as i64 % ((b - a).num_days() + 1));
+            let (months, runs) = split(&a.to_string(), &b.to_string(), &at.to_string());
+            let mut covered = Vec::new();
+            for m in &months {
+                let first =
+                    chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").unwrap();
+                let mut d = first;
+                while d.format("%Y-%m").to_string() == *m {
+                    assert!(!(first < at && at <= d), "{m} straddles {at}");
+                    covered.push(d);
+                    d = d.succ_opt().unwrap();
+                }
+            }
+            for (f, t) in &runs {
+                let mut d = chrono::NaiveDate::parse_from_str(f, "%Y-%m-%d").unwrap();
+                let t = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+                while d <= t {
+                    covered.push(d);
+                    d = d.succ_opt().unwrap();
+                }
+            }
+            covered.sort();
+            let expected: Vec<_> = a.iter_days().take_while(|d| *d <= b).collect();
+            assert_eq!(covered, expected, "{a}..{b} split at {at}");
+        }
     }
 }

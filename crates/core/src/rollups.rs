@@ -74,6 +74,7 @@ pub fn refresh(tx: &Transaction<'_>) -> StoreResult<usize> {
         .collect();
     for (program_id, month) in months {
         recompute_cohort_month(tx, program_id, month)?;
+        recompute_key_month(tx, program_id, month)?;
     }
     tx.execute("DELETE FROM rollup_dirty", [])?;
     // The data range of each program written to, and of any without a stored one yet.
@@ -283,6 +284,26 @@ fn recompute_day_other_currencies(
          GROUP BY substr(p.day, 1, 7), p.affiliate_id, x.currency",
     )?
     .execute(params![program_id, day])?;
+    Ok(())
+}
+
+/// Recomputes one calendar month (`YYYY-MM`) of `rollup_key_monthly` from its days in `rollup_key_daily`.
+fn recompute_key_month(tx: &Transaction<'_>, program_id: i64, month: &str) -> StoreResult<()> {
+    tx.prepare_cached("DELETE FROM rollup_key_monthly WHERE program_id = ?1 AND month = ?2")?
+        .execute(params![program_id, month])?;
+    tx.prepare_cached(
+        "INSERT INTO rollup_key_monthly (program_id, dim, month, key, clicks, registrations, ftds, deposits_micros,
+                                        ngr_micros)
+         SELECT ?1, dim, ?2, key, SUM(clicks), SUM(registrations), SUM(ftds), SUM(deposits_micros), SUM(ngr_micros)
+           FROM rollup_key_daily WHERE program_id = ?1 AND day BETWEEN ?3 AND ?4
+          GROUP BY dim, key",
+    )?
+    .execute(params![
+        program_id,
+        month,
+        format!("{month}-01"),
+        format!("{month}-31")
+    ])?;
     Ok(())
 }
 

@@ -62,6 +62,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0029_affiliate_rollups.sql"),
     migration!("0030_ledger_cohort_amounts.sql"),
     migration!("0031_program_data_range.sql"),
+    migration!("0032_key_monthly.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -597,6 +597,21 @@ fn the_coarse_rollups_equal_rollup_daily_and_the_conversions() {
             "per country, brand and sub-ID"
         );
     }
+    let monthly = "SELECT program_id, dim, substr(day, 1, 7), key, SUM(clicks), SUM(registrations), SUM(ftds),
+                          SUM(deposits_micros), SUM(ngr_micros)
+                     FROM rollup_key_daily GROUP BY program_id, dim, substr(day, 1, 7), key";
+    let stored_monthly =
+        "SELECT program_id, dim, month, key, clicks, registrations, ftds, deposits_micros,
+                                 ngr_micros FROM rollup_key_monthly";
+    for (a, b) in [(monthly, stored_monthly), (stored_monthly, monthly)] {
+        assert_eq!(
+            differing(&format!(
+                "SELECT COUNT(*) FROM (SELECT * FROM ({a}) EXCEPT SELECT * FROM ({b}))"
+            )),
+            0,
+            "per country, brand and sub-ID and month"
+        );
+    }
     // Coverage against a scan of the whole range's conversions, each (click, order) once under its best channel.
     let range = ws
         .store()
@@ -707,4 +722,131 @@ fn the_ledger_cohort_index_equals_the_entries_bases_and_a_backfill_rebuilds_it()
         .store()
         .read(affops_core::ledger::cohorts::needs_backfill)
         .unwrap());
+}
+
+/// The breakdown by country, brand or sub-ID over all affiliates reads whole months from the monthly rollup and the
+/// days left over from the daily one: for many periods, starting and ending on any day, each row is what the daily
+/// rollup holds for its key in the period (which `rollup_daily` holds: see the test above).
+#[test]
+fn key_breakdowns_over_months_and_days_equal_the_daily_rollup() {
+    use chrono::Datelike;
+    let (_dir, ws) = crate::front_door::demo_workspace(1_790_000_000_000);
+    let program = affops_core::programs::resolve(ws.store(), None).unwrap();
+    dashboard::refresh_rollups(&ws).unwrap();
+    // Two more months: the demo's days again one and two months later, in the daily rollup, and the monthly one
+    // rebuilt from it (as the refresh keeps it).
+    ws.store()
+        .write::<_, StoreError>(|tx| {
+            tx.execute_batch(
+                "INSERT OR IGNORE INTO rollup_key_daily
+                   SELECT program_id, dim, date(day, '+' || n.k || ' month'), key, clicks, registrations, ftds,
+                          deposits_micros, ngr_micros
+                     FROM rollup_key_daily, (SELECT 1 AS k UNION ALL SELECT 2) n;
+                 DELETE FROM rollup_key_monthly;
+                 INSERT INTO rollup_key_monthly
+                   SELECT program_id, dim, substr(day, 1, 7), key, SUM(clicks), SUM(registrations), SUM(ftds),
+                          SUM(deposits_micros), SUM(ngr_micros)
+                     FROM rollup_key_daily GROUP BY program_id, dim, substr(day, 1, 7), key;",
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let (first, last): (String, String) = ws
+        .store()
+        .read(|c| {
+            Ok::<_, StoreError>(c.query_row(
+                "SELECT MIN(day), MAX(day) FROM rollup_key_daily WHERE program_id = ?1",
+                [program.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    let first = chrono::NaiveDate::parse_from_str(&first, "%Y-%m-%d").unwrap();
+    let last = chrono::NaiveDate::parse_from_str(&last, "%Y-%m-%d").unwrap();
+    let span = (last - first).num_days();
+    assert!(span > 80, "three months of data");
+    // Whole months first (a month, and two: the first with its previous period in whole months too), then any.
+    let second = (first + chrono::Duration::days(32)).with_day(1).unwrap();
+    let second_end = (second + chrono::Duration::days(32))
+        .with_day(1)
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    let mut periods = vec![(second, second_end), (second, last), (first, second_end)];
+    let mut seed: u64 = 0x51_7cc1_b727_220a;
+    for _ in 0..30 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let a = first + chrono::Duration::days((seed >> 33) as i64 % span);
+        periods.push((
+            a,
+            (a + chrono::Duration::days((seed >> 17) as i64 % 75)).min(last),
+        ));
+    }
+    for (round, (a, b)) in periods
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, p)| [(i * 3, p), (i * 3 + 1, p), (i * 3 + 2, p)])
+    {
+        let (dim, name, key) = [
+            (Dimension::Country, "country", "key"),
+            (
+                Dimension::SubId,
+                "sub_id",
+                "(SELECT external_id FROM affiliates WHERE id = CAST(substr(key, 1, instr(key, char(31)) - 1) AS INTEGER))
+                 || '/' || substr(key, instr(key, char(31)) + 1)",
+            ),
+            (
+                Dimension::Brand,
+                "brand",
+                "COALESCE((SELECT code FROM brands WHERE id = CAST(key AS INTEGER)), '')",
+            ),
+        ][round % 3];
+        let got = breakdown::build(
+            &ws,
+            &program,
+            &BreakdownQuery {
+                from: Some(a.to_string()),
+                to: Some(b.to_string()),
+                dimension: dim,
+                affiliate: None,
+            },
+        )
+        .unwrap();
+        type Sums = std::collections::BTreeMap<String, (u32, u32, u32, i64, i64)>;
+        let expected: Sums = ws
+            .store()
+            .read(|c| {
+                let mut stmt = c.prepare(&format!(
+                    "SELECT {key}, SUM(clicks), SUM(registrations), SUM(ftds), SUM(deposits_micros), SUM(ngr_micros)
+                       FROM rollup_key_daily WHERE program_id = ?1 AND dim = ?2 AND day BETWEEN ?3 AND ?4 GROUP BY 1"
+                ))?;
+                let rows = stmt.query_map(
+                    params![program.id, name, a.to_string(), b.to_string()],
+                    |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))),
+                )?;
+                Ok::<_, StoreError>(rows.collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        let rows: Sums = got
+            .rows
+            .iter()
+            .filter(|r| expected.contains_key(&r.key) || r.clicks + r.registrations + r.ftds > 0)
+            .map(|r| {
+                (
+                    r.key.clone(),
+                    (
+                        r.clicks,
+                        r.registrations,
+                        r.ftds,
+                        r.deposits_micros.parse().unwrap(),
+                        r.ngr_micros.parse().unwrap(),
+                    ),
+                )
+            })
+            .collect();
+        assert!(!expected.is_empty(), "{a}..{b} holds data");
+        assert_eq!(rows, expected, "{dim:?} {a}..{b}");
+    }
 }

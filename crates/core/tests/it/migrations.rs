@@ -129,6 +129,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0031_program_data_range.sql",
         "a0806e645f82ac3a57577a952857e20876507c4284ec53846e7375c34247d32f",
     ),
+    (
+        "0032_key_monthly.sql",
+        "2e899df68e963a1e67658d039b76a5cf8e52bd5d9ac4eb4b09e1fb692697e1f8",
+    ),
 ];
 
 #[test]

@@ -494,16 +494,15 @@ fn read_keys(
     Ok(sums.into_iter().collect())
 }
 
-/// Days `from` to `to` as the whole calendar months inside them (`YYYY-MM`, ascending; none that `split`, the
-/// first day of the current period, falls inside after its first day) and the runs of days left over.
-fn months_and_days(
-    from: &str,
-    to: &str,
-    split: &str,
-) -> Result<(Vec<String>, Vec<(String, String)>), CoreError> {
+/// Whole calendar months (`YYYY-MM`, ascending) and the runs of days (first, last) left over.
+type MonthsAndDays = (Vec<String>, Vec<(String, String)>);
+
+/// Days `from` to `to` as the whole calendar months inside them (none that `split`, the first day of the current
+/// period, falls inside after its first day) and the runs of days left over.
+fn months_and_days(from: &str, to: &str, split: &str) -> Result<MonthsAndDays, CoreError> {
     let day = |s: &str| parse_day(s).map_err(|e| CoreError::invalid(e.to_string()));
     let (mut d, to, split) = (day(from)?, day(to)?, day(split)?);
-    let (mut months, mut days): (Vec<String>, Vec<(String, String)>) = (Vec::new(), Vec::new());
+    let (mut months, mut days): MonthsAndDays = (Vec::new(), Vec::new());
     while d <= to {
         let start = d.with_day(1).unwrap_or(d);
         let end = start
@@ -1111,7 +1110,7 @@ mod tests {
 mod month_split_tests {
     use super::months_and_days;
 
-    fn split(from: &str, to: &str, at: &str) -> (Vec<String>, Vec<(String, String)>) {
+    fn split(from: &str, to: &str, at: &str) -> super::MonthsAndDays {
         months_and_days(from, to, at).unwrap()
     }
 

@@ -73,8 +73,7 @@ fn cases(month: &str, from: &str, to: &str, affiliate: &str) -> Vec<Case> {
     let month_q = m(from, to);
     let (period, aff) = (month.to_string(), affiliate.to_string());
     let (p2, p3) = (period.clone(), period.clone());
-    let by2 = by.clone();
-    let by3 = by.clone();
+    let (by2, by3, by4, by5) = (by.clone(), by.clone(), by.clone(), by.clone());
     vec![
         case("programs (the switcher's list)", "olivia", |cx| {
             ops::workspace::list_programs(cx).map(drop)
@@ -91,8 +90,14 @@ fn cases(month: &str, from: &str, to: &str, affiliate: &str) -> Vec<Case> {
         case("breakdown by country, all days", "olivia", move |cx| {
             ops::reports::breakdown(cx, by2(Dimension::Country, false)).map(drop)
         }),
+        case("breakdown by country, the month", "olivia", move |cx| {
+            ops::reports::breakdown(cx, by4(Dimension::Country, true)).map(drop)
+        }),
         case("breakdown by sub-ID, the month", "olivia", move |cx| {
             ops::reports::breakdown(cx, by3(Dimension::SubId, true)).map(drop)
+        }),
+        case("breakdown by sub-ID, all days", "olivia", move |cx| {
+            ops::reports::breakdown(cx, by5(Dimension::SubId, false)).map(drop)
         }),
         case("cohorts", "olivia", |cx| {
             ops::reports::cohorts(cx, CohortQuery::default()).map(drop)

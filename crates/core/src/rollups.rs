@@ -46,6 +46,8 @@ pub fn refresh(tx: &Transaction<'_>) -> StoreResult<usize> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let mut zones: HashMap<i64, Tz> = HashMap::new();
+    // Per program, the dirty days that hold clicks, players, conversions or deals: they widen its data range.
+    let mut data_days: std::collections::BTreeMap<i64, Vec<&str>> = Default::default();
     for (program_id, day) in &dirty {
         let tz = match zones.get(program_id) {
             Some(tz) => *tz,
@@ -66,6 +68,9 @@ pub fn refresh(tx: &Transaction<'_>) -> StoreResult<usize> {
             date.succ_opt().map_or(i64::MAX, |d| day_start_ms(d, tz)),
         );
         recompute_day(tx, *program_id, day, window)?;
+        if day_has_data(tx, *program_id, day, window)? {
+            data_days.entry(*program_id).or_default().push(day.as_str());
+        }
     }
     // The cohort rollup is per calendar month: each month with a dirty day is recomputed once.
     let months: std::collections::BTreeSet<(i64, &str)> = dirty
@@ -77,19 +82,39 @@ pub fn refresh(tx: &Transaction<'_>) -> StoreResult<usize> {
         recompute_key_month(tx, program_id, month)?;
     }
     tx.execute("DELETE FROM rollup_dirty", [])?;
-    // The data range of each program written to, and of any without a stored one yet.
-    let mut ranged: std::collections::BTreeSet<i64> = dirty.iter().map(|(p, _)| *p).collect();
-    ranged.extend(
-        tx.prepare(
+    // The data range: widened by the days written to (data is never deleted, nor moved to another day); scanned
+    // for a program without a stored one yet.
+    for (program_id, days) in &data_days {
+        crate::programs::widen_data_range(tx, *program_id, days)?;
+    }
+    let unranged: Vec<i64> = tx
+        .prepare(
             "SELECT id FROM programs WHERE id NOT IN (SELECT program_id FROM program_data_range)",
         )?
-        .query_map([], |r| r.get::<_, i64>(0))?
-        .collect::<Result<Vec<_>, _>>()?,
-    );
-    for program_id in ranged {
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for program_id in unranged {
         crate::programs::store_data_range(tx, program_id)?;
     }
     Ok(dirty.len())
+}
+
+/// Whether the program has clicks, players, conversions or deals on the day (what its data range counts).
+fn day_has_data(
+    tx: &Transaction<'_>,
+    program_id: i64,
+    day: &str,
+    window: (i64, i64),
+) -> StoreResult<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM clicks WHERE program_id = ?1 AND clicked_at_ms >= ?3 AND clicked_at_ms < ?4
+                                                   AND day = ?2)
+                 OR EXISTS (SELECT 1 FROM players WHERE day = ?2 AND +program_id = ?1)
+                 OR EXISTS (SELECT 1 FROM conversions WHERE day = ?2 AND +program_id = ?1)
+                 OR EXISTS (SELECT 1 FROM deals WHERE program_id = ?1 AND day = ?2)",
+        )?
+        .query_row(params![program_id, day, window.0, window.1], |r| r.get(0))?)
 }
 
 /// Recomputes one day; `window` is the day's instants in the program's zone (clicks are found by time).

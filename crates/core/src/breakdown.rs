@@ -5,7 +5,7 @@
 //! deals. What each column means and how commission is attributed: docs/dashboards.md.
 
 use crate::charts::{render_movers_chart, MoversChart};
-use crate::dashboard::{refresh_rollups, resolve_period, DashboardQuery};
+use crate::dashboard::{resolve_period, DashboardQuery};
 use crate::error::CoreError;
 use crate::fx::types::UnconvertedAmount;
 use crate::money::{currency_exponent, format_amount, MICROS_SCALE};
@@ -817,7 +817,6 @@ pub fn build(
         Some(ext) => Some(affiliate_internal(ws, program, ext)?),
         None => None,
     };
-    refresh_rollups(ws)?;
     let dim = q.dimension;
     let forex = program.is_forex();
     let currency = program.currency.as_str();

@@ -62,7 +62,6 @@ pub fn report(
     q: &DashboardQuery,
 ) -> Result<CoverageReport, CoreError> {
     let period = crate::dashboard::resolve_period(ws, program, q)?;
-    crate::dashboard::refresh_rollups(ws)?;
     let by_affiliate = ws.store().read(|c| by_affiliate(c, program, &period))?;
     let mut totals = Counts {
         name: "All affiliates".into(),

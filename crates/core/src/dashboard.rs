@@ -60,12 +60,14 @@ fn invalid(msg: String) -> CoreError {
     CoreError::invalid(msg)
 }
 
-/// Resolves the period: given bounds are validated; missing ones default to the program's data range.
+/// Resolves the period of a read of the rollups: brings them up to date first (so the program's stored data range
+/// is current too), then validates the given bounds; missing ones default to the program's data range.
 pub fn resolve_period(
     ws: &Workspace,
     program: &Program,
     q: &DashboardQuery,
 ) -> Result<Period, CoreError> {
+    refresh_rollups(ws)?;
     // The data range only fills a missing bound: a period given in full never reads it.
     let range = match (&q.from, &q.to) {
         (Some(_), Some(_)) => None,
@@ -107,7 +109,6 @@ pub fn build(
     q: &DashboardQuery,
 ) -> Result<Dashboard, CoreError> {
     let period = resolve_period(ws, program, q)?;
-    refresh_rollups(ws)?;
     let freshness = ws.freshness()?;
     let currency = program.currency.clone();
     let (rows, totals, daily, trading, pixel_warning, unconverted) =

@@ -12,7 +12,7 @@ use crate::api::{
 use crate::attribution::{
     affiliates, explain, identifiers, promo, report, versions, AttributionError,
 };
-use crate::dashboard::{refresh_rollups, resolve_period};
+use crate::dashboard::resolve_period;
 use crate::programs::Program;
 
 impl From<AttributionError> for ApiError {
@@ -46,7 +46,6 @@ pub fn list_affiliates(cx: &Ctx, q: DashboardQuery) -> Result<AffiliatesPage, Ap
     let a = cx.allow(Op::ListAffiliates)?;
     let p = a.program()?;
     let period = resolve_period(cx.workspace(), p, &q)?;
-    refresh_rollups(cx.workspace())?;
     Ok(cx
         .workspace()
         .store()
@@ -57,7 +56,6 @@ pub fn affiliate_detail(cx: &Ctx, req: AffiliateRequest) -> Result<AffiliateDeta
     let a = cx.allow(Op::AffiliateDetail)?;
     let p = a.program()?;
     let period = resolve_period(cx.workspace(), p, &req.period)?;
-    refresh_rollups(cx.workspace())?;
     Ok(cx
         .workspace()
         .store()

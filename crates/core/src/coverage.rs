@@ -16,20 +16,21 @@ use ts_rs::TS;
 /// Above this share of pixel-tracked conversions an affiliate is called out.
 pub const PIXEL_SHARE_WARN_PERCENT: u64 = 50;
 
+/// One affiliate's conversions by channel (and, for the coverage report, their tracker payout).
 #[derive(Default, Clone)]
-struct Counts {
-    name: String,
-    s2s: u64,
-    pixel: u64,
-    batch: u64,
-    api: u64,
+pub(crate) struct Counts {
+    pub(crate) name: String,
+    pub(crate) s2s: u64,
+    pub(crate) pixel: u64,
+    pub(crate) batch: u64,
+    pub(crate) api: u64,
     /// Tracker payout (micros) of the conversions in the program's currency: all of it, and the pixel-borne part.
-    payout: i64,
-    payout_pixel: i64,
+    pub(crate) payout: i64,
+    pub(crate) payout_pixel: i64,
 }
 
 impl Counts {
-    fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.s2s + self.pixel + self.batch + self.api
     }
     fn row(&self, id: String) -> CoverageRow {
@@ -87,18 +88,15 @@ pub fn report(
 }
 
 /// Per affiliate (external id): the share of its conversions that arrived by pixel, and the warning naming the
-/// pixel-heavy affiliates — what the dashboard shows beside the funnel.
-pub fn pixel_shares(
-    c: &Connection,
-    program: &crate::programs::Program,
-    period: &Period,
-) -> StoreResult<(BTreeMap<String, String>, Option<String>)> {
-    let counts = by_affiliate(c, program, period)?;
+/// pixel-heavy affiliates — what the dashboard shows beside the funnel (it reads the counts with its own rows).
+pub(crate) fn pixel_shares(
+    counts: &BTreeMap<String, Counts>,
+) -> (BTreeMap<String, String>, Option<String>) {
     let shares = counts
         .iter()
         .map(|(id, n)| (id.clone(), percent(n.pixel, n.total())))
         .collect();
-    Ok((shares, warning(&counts)))
+    (shares, warning(counts))
 }
 
 /// The warning naming the affiliates above [`PIXEL_SHARE_WARN_PERCENT`] of pixel conversions, if any.

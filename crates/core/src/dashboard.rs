@@ -113,13 +113,13 @@ pub fn build(
     let currency = program.currency.clone();
     let (rows, totals, daily, trading, pixel_warning, unconverted) =
         ws.store().read::<_, crate::store::StoreError>(|c| {
-            let mut accs = aggregate(c, program.id, &period)?;
+            let (mut accs, channels) = aggregate(c, program.id, &period)?;
             let unconverted = convert_other_currencies(c, program, &period, &mut accs)?;
             // iGaming: how much of each affiliate's conversions rests on pixels (Forex programs have no conversions).
             let (shares, pixel_warning) = if program.is_forex() {
                 Default::default()
             } else {
-                crate::coverage::pixel_shares(c, program, &period)?
+                crate::coverage::pixel_shares(&channels)
             };
             let mut totals = Acc {
                 name: "All affiliates".into(),
@@ -226,34 +226,52 @@ fn convert_other_currencies(
     Ok(left_out.rows())
 }
 
-/// Per affiliate from the daily rollups; affiliates with no activity in the period are left out.
+/// Per affiliate from the daily rollups, in one read: the funnel (affiliates with no activity in the period left
+/// out) and how its conversions arrived (affiliates with conversions).
 fn aggregate(
     c: &Connection,
     program_id: i64,
     p: &Period,
-) -> crate::store::StoreResult<BTreeMap<String, Acc>> {
+) -> crate::store::StoreResult<(
+    BTreeMap<String, Acc>,
+    BTreeMap<String, crate::coverage::Counts>,
+)> {
     let mut stmt = c.prepare_cached(
         "SELECT a.external_id, a.name, SUM(r.clicks), SUM(r.registrations), SUM(r.ftds), SUM(r.ftd_amount_micros),
-                SUM(r.approved_conversions)
+                SUM(r.approved_conversions), SUM(r.conv_s2s), SUM(r.conv_pixel), SUM(r.conv_batch), SUM(r.conv_api)
          FROM rollup_affiliate_daily r JOIN affiliates a ON a.id = r.affiliate_id
          WHERE r.program_id = ?1 AND r.day BETWEEN ?2 AND ?3
-         GROUP BY r.affiliate_id
-         HAVING SUM(r.clicks) + SUM(r.registrations) + SUM(r.ftds) + SUM(r.approved_conversions) > 0",
+         GROUP BY r.affiliate_id",
     )?;
-    let rows = stmt.query_map(params![program_id, p.from, p.to], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            Acc {
-                name: r.get(1)?,
-                clicks: r.get(2)?,
-                registrations: r.get(3)?,
-                ftds: r.get(4)?,
-                ftd_micros: r.get(5)?,
-                approved: r.get(6)?,
-            },
-        ))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut rows = stmt.query(params![program_id, p.from, p.to])?;
+    let (mut accs, mut channels) = (BTreeMap::new(), BTreeMap::new());
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    while let Some(r) = rows.next()? {
+        let (id, name): (String, String) = (r.get(0)?, r.get(1)?);
+        let a = Acc {
+            name: name.clone(),
+            clicks: r.get(2)?,
+            registrations: r.get(3)?,
+            ftds: r.get(4)?,
+            ftd_micros: r.get(5)?,
+            approved: r.get(6)?,
+        };
+        let ch = crate::coverage::Counts {
+            name,
+            s2s: n(r.get(7)?),
+            pixel: n(r.get(8)?),
+            batch: n(r.get(9)?),
+            api: n(r.get(10)?),
+            ..Default::default()
+        };
+        if ch.total() > 0 {
+            channels.insert(id.clone(), ch);
+        }
+        if a.clicks + a.registrations + a.ftds + a.approved > 0 {
+            accs.insert(id, a);
+        }
+    }
+    Ok((accs, channels))
 }
 
 /// FTDs of affiliate players per day.

@@ -171,6 +171,7 @@ fn cases(month: &str, from: &str, to: &str, affiliate: &str) -> Vec<Case> {
                         limit: Some(200),
                         ..ReconQuery::default()
                     },
+                    std::sync::Arc::new(|_| {}),
                 )
                 .map(drop)
             },

@@ -40,10 +40,18 @@ pub enum FraudCmd {
         /// Match the affiliates' own claims (imported with `claims import`) instead: the third leg.
         #[arg(long)]
         claims: bool,
+        /// Only rows of this reason code (missing_postback, unmatched_conversion, amount_mismatch, …)
         #[arg(long)]
         reason: Option<String>,
+        /// Only this affiliate's rows (its tracker id)
         #[arg(long)]
         affiliate: Option<String>,
+        /// Skip this many discrepancy rows (ordered by reason, then id)
+        #[arg(long)]
+        offset: Option<u32>,
+        /// Print at most this many discrepancy rows (default: all)
+        #[arg(long)]
+        limit: Option<u32>,
         #[arg(long)]
         json: bool,
         /// Write the rows as CSV (spreadsheet-safe) to this file.
@@ -434,6 +442,8 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
             claims,
             reason,
             affiliate,
+            offset,
+            limit,
             json,
             csv,
         } => {
@@ -456,7 +466,8 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 period,
                 reason,
                 affiliate,
-                ..ReconQuery::default()
+                offset,
+                limit,
             };
             if let Some(path) = csv {
                 let path = path.display().to_string();
@@ -465,11 +476,25 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 println!("Wrote {} rows to {}", r.rows, r.path);
                 return Ok(());
             }
-            let report = ops::reconcile::reconcile_period(cx, query)?;
+            let bar = crate::demo::progress_bar(!json);
+            let b = bar.clone();
+            let progress =
+                std::sync::Arc::new(move |p: affops_core::api::Progress| crate::demo::show(&b, &p));
+            let report = ops::reconcile::reconcile_period(cx, query, progress);
+            bar.finish_and_clear();
+            let report = report?;
             if json {
                 return print_json(&report);
             }
             println!("Reconciliation {} of {}", report.period, report.program);
+            if report.rows.len() < report.total_rows as usize {
+                println!(
+                    "  Rows {}–{} of {}",
+                    report.offset + 1,
+                    report.offset as usize + report.rows.len(),
+                    report.total_rows
+                );
+            }
             for t in &report.totals {
                 println!("  affiliate {:>6} {:<24} tracker {:>4}  operator {:>4}  discrepancies {:>3}  impact {} {}", t.affiliate_id, t.affiliate_name, t.tracker_conversions, t.operator_ftds, t.discrepancies, t.impact, t.currency);
             }

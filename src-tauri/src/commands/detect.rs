@@ -116,9 +116,11 @@ pub async fn flag_investigate(
 pub async fn reconcile_period(
     console: State<'_, Console>,
     request: ReconQuery,
+    on_progress: Channel<Progress>,
 ) -> Result<ReconReport, ApiError> {
+    let progress = super::forward(on_progress);
     console
-        .run(move |cx| ops::reconcile::reconcile_period(cx, request))
+        .run(move |cx| ops::reconcile::reconcile_period(cx, request, progress))
         .await
 }
 

@@ -8,7 +8,7 @@ import ReconcileView from './ReconcileView.svelte';
 import { fakeBackend } from '../test/backend';
 import { accessContext, accessOf } from '../lib/access';
 import { permissionsOf, person } from '../test/people';
-import { reconReport, reconRow } from '../test/fixtures';
+import { progress, reconReport, reconRow } from '../test/fixtures';
 import type { ReconQuery, ReconReport, ReconRow } from '../lib/bindings';
 import { RECON_PAGE } from '../lib/flags';
 
@@ -26,7 +26,7 @@ function pagedReport(all: ReconRow[], q: ReconQuery): ReconReport {
     offset,
   });
 }
-import type { Backend } from '../lib/api';
+import type { Backend, ProgressHandler } from '../lib/api';
 import { disputeRow, disputeView } from '../test/disputes';
 
 const as = (roles: Parameters<typeof person>[1]) => {
@@ -71,22 +71,39 @@ describe('ReconcileView', () => {
     expect(screen.getAllByTestId('recon-row').every((r) => r.dataset.reason === 'missing_postback')).toBe(true);
   });
 
-  it('"Reconcile now" compares the month again (busy meanwhile) and says the findings are recorded', async () => {
+  it('"Reconcile now" compares the month again (a progress bar meanwhile) and says the findings are recorded', async () => {
     let finish: (r: ReconReport) => void = () => {};
-    const backend = fakeBackend({ reconcilePeriod: vi.fn(() => new Promise<ReconReport>((resolve) => (finish = resolve))) });
+    let report: ProgressHandler = () => {};
+    const backend = fakeBackend({
+      reconcilePeriod: vi.fn((_q: ReconQuery, onProgress?: ProgressHandler) => {
+        report = onProgress ?? report;
+        return new Promise<ReconReport>((resolve) => (finish = resolve));
+      }),
+    });
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
     await screen.findByTestId('recon-rows');
     const month = screen.getByTestId('recon-period');
     await userEvent.clear(month);
     await userEvent.type(month, '2026-09');
     await userEvent.click(screen.getByTestId('recon-apply'));
-    expect(backend.reconcilePeriod).toHaveBeenCalledWith({ period: '2026-09', offset: 0, limit: RECON_PAGE });
+    expect(backend.reconcilePeriod).toHaveBeenCalledWith({ period: '2026-09', offset: 0, limit: RECON_PAGE }, expect.any(Function));
     expect(screen.getByTestId('recon-apply')).toHaveTextContent('Reconciling…');
     expect(screen.getByTestId('recon-apply')).toBeDisabled();
+    expect(screen.getByLabelText('Reconciliation progress')).toBeInTheDocument();
+    expect(screen.getByText('Starting the reconciliation…')).toBeInTheDocument();
+    const matching = { step: 'matching', steps_done: 1, steps_total: 6, message: 'Matching FTDs to conversions' };
+    report(progress({ ...matching, done: 40_000, total: 154_684 }));
+    await waitFor(() => expect(screen.getByTestId('sync-step')).toHaveTextContent('Matching FTDs to conversions'));
+    expect(screen.getByText('Step 2 of 6')).toBeInTheDocument();
+    expect(screen.getByText('40,000 of 154,684 FTDs')).toBeInTheDocument();
+    report(progress({ step: 'storing', steps_done: 4, steps_total: 6, done: 0, total: null, message: 'Storing the findings' }));
+    await waitFor(() => expect(screen.getByTestId('sync-step')).toHaveTextContent('Storing the findings'));
+    expect(screen.queryByText(/of 154,684 FTDs/)).not.toBeInTheDocument();
     finish(reconReport({ period: '2026-09', rows: [], reasons: [] }));
     expect(await screen.findByTestId('recon-empty')).toHaveTextContent('Tracker and operator agree for 2026-09');
     expect(screen.getByTestId('recon-source')).toHaveTextContent('Reconciled just now');
     expect(screen.getByTestId('recon-apply')).toHaveTextContent('Reconcile now');
+    expect(screen.queryByLabelText('Reconciliation progress')).not.toBeInTheDocument();
   });
 
   it('Show reads another month’s stored findings; an empty stored month says it may not have been reconciled', async () => {

@@ -147,7 +147,7 @@ const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
   allowlistAdd: [{ kind: 'ip_range', value: '100.64.0.0/16', rule: '', reason: 'carrier NAT', flag_id: 3 }],
   allowlistRevoke: [{ id: 1, reason: 'no longer a NAT' }],
   flagInvestigate: [3],
-  reconcilePeriod: [{ period: '2026-10', reason: 'duplicate' }],
+  reconcilePeriod: [{ period: '2026-10', reason: 'duplicate' }, noop],
   reconcileExportCsv: [{ query: { period: '2026-10' }, path: '/tmp/r.csv' }],
   reconcileReport: [{ period: '2026-10', affiliate: '3' }],
   disputeOpen: [{ from: 'discrepancy', reference: '4', affiliate: '', period: '', title: '', description: '', amount: '' }],

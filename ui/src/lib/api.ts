@@ -320,8 +320,9 @@ export interface Backend {
   allowlistRevoke(request: AllowRevokeInput): Promise<AllowEntry>;
   flagInvestigate(request: number): Promise<Investigation>;
   // ---- Reconciliation and disputes ----
-  /** Reconciles a month (YYYY-MM) again, recording its findings, and returns its totals and discrepancy rows. */
-  reconcilePeriod(request: ReconQuery): Promise<ReconReport>;
+  /** Reconciles a month (YYYY-MM) again, recording its findings, and returns its totals and discrepancy rows.
+   * `onProgress` hears each step and, while matching, the count of FTDs matched (none: nobody listens). */
+  reconcilePeriod(request: ReconQuery, onProgress?: ProgressHandler): Promise<ReconReport>;
   /** A month's stored reconciliation as it was last run (reads only; `reconcilePeriod` runs it again). */
   reconcileReport(request: ReconQuery): Promise<ReconReport>;
   /** Writes the month's rows as spreadsheet-safe CSV; resolves with the path and rows written. */
@@ -526,7 +527,8 @@ export const tauriBackend: Backend = {
   allowlistRevoke: (request) => call('allowlist_revoke', { request }),
   flagInvestigate: (request) => call('flag_investigate', { request }),
 
-  reconcilePeriod: (request) => call('reconcile_period', { request }),
+  reconcilePeriod: (request, onProgress) =>
+    call('reconcile_period', { request, onProgress: progressChannel(onProgress ?? (() => {})) }),
   reconcileExportCsv: (request) => call('reconcile_export_csv', { request }),
   reconcileReport: (request) => call('reconcile_report', { request }),
   disputeOpen: (request) => call('dispute_open', { request }),

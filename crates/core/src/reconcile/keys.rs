@@ -31,11 +31,11 @@ impl ConversionKeys {
             by_player.entry(c.player_ref.clone()).or_default().push(i);
         }
         Self {
+            typical: typical_payouts(&convs),
             convs,
             by_order,
             by_transaction,
             by_player,
-            typical: HashMap::new(),
         }
     }
 
@@ -58,25 +58,31 @@ impl ConversionKeys {
 
     /// The affiliate's most common live payout (ties: the larger), 0 when it has none: the estimate of what a
     /// missing postback would have paid.
-    pub fn typical_payout(&mut self, affiliate_id: Option<i64>) -> i64 {
-        if let Some(p) = self.typical.get(&affiliate_id) {
-            return *p;
-        }
-        let mut counts: HashMap<i64, u64> = HashMap::new();
-        for c in self
-            .convs
-            .iter()
-            .filter(|c| c.affiliate_id == affiliate_id && super::matching::live(&c.status))
-        {
-            *counts.entry(c.payout).or_default() += 1;
-        }
-        let payout = counts
-            .into_iter()
-            .max_by_key(|(payout, n)| (*n, *payout))
-            .map_or(0, |(payout, _)| payout);
-        self.typical.insert(affiliate_id, payout);
-        payout
+    pub fn typical_payout(&self, affiliate_id: Option<i64>) -> i64 {
+        self.typical.get(&affiliate_id).copied().unwrap_or(0)
     }
+}
+
+/// Every affiliate's most common live payout (ties: the larger), counted in one pass over the conversions.
+fn typical_payouts(convs: &[Conv]) -> HashMap<Option<i64>, i64> {
+    let mut counts: HashMap<Option<i64>, HashMap<i64, u64>> = HashMap::new();
+    for c in convs.iter().filter(|c| super::matching::live(&c.status)) {
+        *counts
+            .entry(c.affiliate_id)
+            .or_default()
+            .entry(c.payout)
+            .or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(affiliate, payouts)| {
+            let payout = payouts
+                .into_iter()
+                .max_by_key(|(payout, n)| (*n, *payout))
+                .map_or(0, |(payout, _)| payout);
+            (affiliate, payout)
+        })
+        .collect()
 }
 
 /// Whether some FTD of a program, in any period, explains a conversion. Asked only for the period's live

@@ -13,15 +13,45 @@ use std::process::Command;
 const NOW: i64 = 1_796_385_600_000;
 const DAY: i64 = 86_400_000;
 
+/// Reconciles October, checking what its progress bar hears: each step once, in order, and the matching's
+/// count of FTDs out of the month's operator FTDs.
 fn reconcile(ana: &Ctx) -> ReconReport {
-    ops::reconcile::reconcile_period(
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Progress>::new()));
+    let h = heard.clone();
+    let report = ops::reconcile::reconcile_period(
         ana,
         ReconQuery {
             period: "2026-10".into(),
             ..Default::default()
         },
+        std::sync::Arc::new(move |p| h.lock().unwrap().push(p)),
     )
-    .unwrap()
+    .unwrap();
+    let heard = heard.lock().unwrap();
+    let mut steps: Vec<(&str, u32, u32)> = heard
+        .iter()
+        .map(|p| (p.step.as_str(), p.steps_done, p.steps_total))
+        .collect();
+    steps.dedup();
+    assert_eq!(
+        steps,
+        [
+            ("reading", 0, 6),
+            ("matching", 1, 6),
+            ("unmatched", 2, 6),
+            ("timezones", 3, 6),
+            ("storing", 4, 6),
+            ("report", 5, 6)
+        ]
+    );
+    let ftds: u32 = report.totals.iter().map(|t| t.operator_ftds).sum();
+    let matching: Vec<&Progress> = heard.iter().filter(|p| p.step == "matching").collect();
+    assert!(ftds > 0);
+    assert!(matching
+        .iter()
+        .all(|p| p.total == Some(ftds) && p.done < ftds));
+    assert!(matching.windows(2).all(|w| w[0].done < w[1].done));
+    report
 }
 
 fn open_from(cx: &Ctx, from: OpenedFrom, reference: &str) -> Result<DisputeView, ApiError> {

@@ -199,7 +199,7 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
         }
         Op::FlagInvestigate => ops::detect::flag_investigate(cx, 0).map(drop),
         Op::ReconcilePeriod => {
-            ops::reconcile::reconcile_period(cx, ReconQuery::default()).map(drop)
+            ops::reconcile::reconcile_period(cx, ReconQuery::default(), progress).map(drop)
         }
         Op::ReconcileExportCsv => {
             ops::reconcile::reconcile_export_csv(cx, ReconExportRequest::default()).map(drop)

@@ -4,6 +4,7 @@
 use affops_core::api::{DisputeOpenRequest, OpenedFrom, ReconQuery, ReconReport};
 use affops_core::reconcile::{self, ReconSettings};
 use rusqlite::params;
+use std::collections::BTreeMap;
 
 use crate::detect_fixture::{Fx, DAY, HOUR, T0};
 
@@ -66,13 +67,12 @@ fn reasons(r: &ReconReport) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A clean journey reconciles to nothing; every other worked case produces exactly its reason code.
-#[test]
-fn each_reason_code_has_a_worked_case() {
-    let fx = Fx::new();
+/// One affiliate's worked case of every reason code, beside a clean journey, a promo-code player and a sale
+/// amount the tracker never reported; returns the affiliate.
+fn worked_cases(fx: &Fx) -> i64 {
     let a = fx.affiliate("1");
-    journey(&fx, a, 1, 20_000_000, "EUR"); // clean
-                                           // missing postback: the operator has the FTD of a click-referred player, the tracker nothing.
+    journey(fx, a, 1, 20_000_000, "EUR"); // clean
+                                          // missing postback: the operator has the FTD of a click-referred player, the tracker nothing.
     fx.click("k2", a, T0 + 2 * DAY, "1.1.1.1", "", "DE", "");
     let p2 = fx.player(
         "p2",
@@ -119,13 +119,13 @@ fn each_reason_code_has_a_worked_case() {
         Some(T0 + 3 * DAY),
     );
     // amount mismatch, FX difference.
-    journey(&fx, a, 4, 22_000_000, "EUR");
-    journey(&fx, a, 5, 21_500_000, "USD");
+    journey(fx, a, 4, 22_000_000, "EUR");
+    journey(fx, a, 5, 21_500_000, "USD");
     // No sale amount reported (an S2S postback or a pixel carries the payout only): nothing to compare, no
     // discrepancy.
-    journey(&fx, a, 10, 0, "EUR");
+    journey(fx, a, 10, 0, "EUR");
     // duplicate: the same FTD a second time, 40 s later.
-    journey(&fx, a, 6, 20_000_000, "EUR");
+    journey(fx, a, 6, 20_000_000, "EUR");
     fx.conversion(
         "cv6-2",
         a,
@@ -140,7 +140,7 @@ fn each_reason_code_has_a_worked_case() {
         Some(T0 + 6 * DAY + 9 * HOUR),
     );
     // status lag: seen pending, approved five days later.
-    journey(&fx, a, 7, 20_000_000, "EUR");
+    journey(fx, a, 7, 20_000_000, "EUR");
     let cv7: i64 = fx
         .store
         .read::<_, affops_core::store::StoreError>(|c| {
@@ -188,6 +188,14 @@ fn each_reason_code_has_a_worked_case() {
         fx.money(dep, p9, "deposit", 30_000_000, at, false, None);
         fx.activity(p9, act_day, 30_000_000, 10_000_000);
     }
+    a
+}
+
+/// A clean journey reconciles to nothing; every other worked case produces exactly its reason code.
+#[test]
+fn each_reason_code_has_a_worked_case() {
+    let fx = Fx::new();
+    worked_cases(&fx);
     let r = run(&fx, None);
     let mut got = reasons(&r);
     got.sort();
@@ -293,6 +301,181 @@ fn each_reason_code_has_a_worked_case() {
             .unwrap_err()
             .to_string()
             .contains("YYYY-MM")
+    );
+}
+
+/// Every column of a discrepancy but its id, as one comparable text.
+type Columns = String;
+
+/// The month's stored rows by (reason, natural key): their id and their columns.
+fn stored(fx: &Fx) -> BTreeMap<(String, String), (i64, Columns)> {
+    fx.store
+        .read::<_, affops_core::store::StoreError>(|c| {
+            let mut stmt = c.prepare(
+                "SELECT reason, natural_key, id, affiliate_id, conversion_ref, transaction_id, player_ref, deposit_ref,
+                        tracker_micros, operator_micros, impact_micros, currency, detail
+                 FROM recon_discrepancies WHERE period = '2026-10'",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let columns: (Option<i64>, String, String, String, String) =
+                    (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?);
+                let figures: (Option<i64>, Option<i64>, i64, String, String) =
+                    (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?);
+                Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, format!("{columns:?} {figures:?}"))))
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .unwrap()
+}
+
+/// What matching finds for the month now, in the same form (without ids).
+fn findings(fx: &Fx) -> BTreeMap<(String, String), Columns> {
+    let month = reconcile::parse_period("2026-10").unwrap();
+    let found = fx
+        .store
+        .read::<_, affops_core::store::StoreError>(|c| {
+            Ok(reconcile::matching::classify(
+                c,
+                fx.program,
+                &month,
+                &ReconSettings::default(),
+                NOW,
+                &|_| {},
+            )?)
+        })
+        .unwrap();
+    found
+        .into_iter()
+        .map(|d| {
+            let columns = (
+                d.affiliate_id,
+                d.conversion_ref,
+                d.transaction_id,
+                d.player_ref,
+                d.deposit_ref,
+            );
+            let figures = (
+                d.tracker_micros,
+                d.operator_micros,
+                d.impact_micros,
+                d.currency,
+                d.detail,
+            );
+            (
+                (d.reason.as_str().to_string(), d.natural_key),
+                format!("{columns:?} {figures:?}"),
+            )
+        })
+        .collect()
+}
+
+/// A re-run writes only what changed: a row that still holds keeps its id and columns, changed figures are
+/// updated in place, a row that no longer holds goes unless a dispute names it, a new one is added. After each
+/// run the stored rows are exactly what matching finds, column for column.
+#[test]
+fn a_rerun_stores_exactly_the_findings_and_keeps_what_still_holds() {
+    let fx = Fx::new();
+    let a = worked_cases(&fx);
+    run(&fx, None);
+    let before = stored(&fx);
+    let without_ids = |rows: &BTreeMap<(String, String), (i64, Columns)>| {
+        rows.iter()
+            .map(|(k, (_, c))| (k.clone(), c.clone()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    assert_eq!(without_ids(&before), findings(&fx));
+    let key = |reason: &str, natural: &str| (reason.to_string(), natural.to_string());
+    // A dispute names the unmatched conversion; then the tracker rejects it (it no longer holds).
+    let program = fx.store.read(affops_core::programs::all).unwrap().remove(0);
+    let disputed = before[&key("unmatched_conversion", "cv3")].0;
+    fx.store
+        .write(|tx| {
+            affops_core::disputes::intake::open(
+                tx,
+                &program,
+                &DisputeOpenRequest {
+                    from: OpenedFrom::Discrepancy,
+                    reference: disputed.to_string(),
+                    ..Default::default()
+                },
+                &ana(NOW),
+            )
+        })
+        .unwrap();
+    fx.sql(
+        "UPDATE conversions SET status = 'rejected' WHERE external_id = 'cv3'",
+        [],
+    );
+    // The missing postback arrives; the tracker corrects a sale amount; a new FTD has no postback.
+    fx.conversion(
+        "cv2",
+        a,
+        "k2",
+        "p2",
+        "d2",
+        "approved",
+        50_000_000,
+        20_000_000,
+        "EUR",
+        T0 + 2 * DAY + 2 * HOUR + 60_000,
+        Some(T0 + 2 * DAY),
+    );
+    fx.sql(
+        "UPDATE conversions SET sale_amount_micros = 23000000 WHERE external_id = 'cv4'",
+        [],
+    );
+    fx.click("k11", a, T0 + 11 * DAY, "1.1.1.1", "", "DE", "");
+    let p11 = fx.player(
+        "p11",
+        Some(a),
+        T0 + 11 * DAY,
+        Some("k11"),
+        "DE",
+        "",
+        "",
+        None,
+    );
+    fx.money(
+        "d11",
+        p11,
+        "deposit",
+        20_000_000,
+        T0 + 11 * DAY + HOUR,
+        true,
+        None,
+    );
+    run(&fx, None);
+    let after = stored(&fx);
+    let mut want = findings(&fx);
+    assert!(!want.contains_key(&key("unmatched_conversion", "cv3")));
+    want.insert(
+        key("unmatched_conversion", "cv3"),
+        before[&key("unmatched_conversion", "cv3")].1.clone(),
+    );
+    assert_eq!(
+        without_ids(&after),
+        want,
+        "the findings, and the disputed row as it was"
+    );
+    assert!(!after.contains_key(&key("missing_postback", "d2")));
+    let changed = key("amount_mismatch", "cv4");
+    assert_eq!(after[&changed].0, before[&changed].0, "updated in place");
+    assert!(after[&changed].1.contains("23.00"), "{}", after[&changed].1);
+    let newest = before.values().map(|(id, _)| *id).max().unwrap();
+    assert!(after[&key("missing_postback", "d11")].0 > newest);
+    for (k, (id, columns)) in &before {
+        if let Some((id_after, columns_after)) = after.get(k).filter(|_| *k != changed) {
+            assert_eq!(
+                (id_after, columns_after),
+                (id, columns),
+                "{k:?} still holds"
+            );
+        }
+    }
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "d11 in, d2 out, cv3 kept by its dispute"
     );
 }
 

@@ -313,7 +313,7 @@ pub fn classify(
         });
     }
     progress(super::step(Step::Timezones, 0, None));
-    out.extend(super::report::timezone_shifts(
+    out.extend(super::timezone::timezone_shifts(
         conn, program_id, month, &currency,
     )?);
     Ok(out)

@@ -3,11 +3,13 @@
 //! stake. Results are stored (`recon_discrepancies`) so a row can become a dispute case (`crate::disputes`).
 //!
 //! - [`matching`]: loading both sides and classifying (the reason codes); `keys` hashes the join keys once.
-//! - [`report`]: totals per affiliate, filters, CSV export.
+//! - [`report`]: storing a run (only what changed), totals per affiliate, filters, CSV export.
+//! - `timezone`: the operator's days against ours (the `timezone_shift` reason).
 
 mod keys;
 pub mod matching;
 pub mod report;
+mod timezone;
 pub mod types;
 
 use chrono::{Datelike, NaiveDate};

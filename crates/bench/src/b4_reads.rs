@@ -26,11 +26,13 @@ use std::time::{Duration, Instant};
 
 type Read = Box<dyn Fn(&Ctx) -> Result<(), ApiError>>;
 
-/// One read: what it is, who asks (a demo person), and the call.
+/// One read: what it is, who asks (a demo person), and the call; or a job, which writes and shows a progress bar
+/// in the app and the CLI (held to no read's target).
 struct Case {
     label: &'static str,
     user: &'static str,
     read: Read,
+    job: bool,
 }
 
 fn case(
@@ -42,6 +44,18 @@ fn case(
         label,
         user,
         read: Box::new(read),
+        job: false,
+    }
+}
+
+fn job(
+    label: &'static str,
+    user: &'static str,
+    run: impl Fn(&Ctx) -> Result<(), ApiError> + 'static,
+) -> Case {
+    Case {
+        job: true,
+        ..case(label, user, run)
     }
 }
 
@@ -160,8 +174,8 @@ fn cases(month: &str, from: &str, to: &str, affiliate: &str) -> Vec<Case> {
                 .map(drop)
             },
         ),
-        case(
-            "reconcile the month (matches and stores it)",
+        job(
+            "job: reconcile the month (match, store)",
             "ana",
             move |cx| {
                 ops::reconcile::reconcile_period(
@@ -370,7 +384,9 @@ pub fn run(dir: &Path, month: &str, affiliate: &str, runs: usize, duckdb: bool) 
             t.push(s.elapsed());
         }
         let (med, p95) = stats(t);
-        worst = worst.max(p95);
+        if !c.job {
+            worst = worst.max(p95);
+        }
         p95s.push((c.label, p95));
         println!(
             "  {:<46} {:>7.1} ms {:>7.1} ms {:>11.2}x",
@@ -381,7 +397,7 @@ pub fn run(dir: &Path, month: &str, affiliate: &str, runs: usize, duckdb: bool) 
         );
     }
     println!(
-        "  slowest p95 {:.1} ms (target: every read under 1000 ms){}",
+        "  slowest read p95 {:.1} ms (target: every read under 1000 ms; jobs show a progress bar){}",
         ms(worst),
         if worst < Duration::from_secs(1) {
             ""

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, ToSql};
 
 use super::matching::{classify, Discrepancy, Reason};
 use super::{parse_period, Month, ReconError, ReconSettings};
@@ -109,23 +109,13 @@ pub fn save(
             .and_then(|of_reason| of_reason.remove(d.natural_key.as_str()));
         match was {
             None => {
-                insert.execute(params![
-                    program_id,
-                    month.label,
-                    d.reason.as_str(),
-                    d.natural_key,
-                    d.affiliate_id,
-                    d.conversion_ref,
-                    d.transaction_id,
-                    d.player_ref,
-                    d.deposit_ref,
-                    d.tracker_micros,
-                    d.operator_micros,
-                    d.impact_micros,
-                    d.currency,
-                    d.detail,
-                    now_ms
-                ])?;
+                let reason = d.reason.as_str();
+                let key: [&dyn ToSql; 4] = [&program_id, &month.label, &reason, &d.natural_key];
+                insert.execute(params_from_iter(
+                    key.into_iter()
+                        .chain(values(d))
+                        .chain([&now_ms as &dyn ToSql]),
+                ))?;
             }
             Some(row) if row.disputed => {
                 if !row.same_figures(d) {
@@ -140,19 +130,9 @@ pub fn save(
             }
             Some(row) => {
                 if !row.same(d) {
-                    refresh.execute(params![
-                        row.id,
-                        d.affiliate_id,
-                        d.conversion_ref,
-                        d.transaction_id,
-                        d.player_ref,
-                        d.deposit_ref,
-                        d.tracker_micros,
-                        d.operator_micros,
-                        d.impact_micros,
-                        d.currency,
-                        d.detail
-                    ])?;
+                    refresh.execute(params_from_iter(
+                        [&row.id as &dyn ToSql].into_iter().chain(values(d)),
+                    ))?;
                 }
             }
         }
@@ -166,6 +146,23 @@ pub fn save(
         delete.execute([row.id])?;
     }
     Ok(())
+}
+
+/// A finding's columns after its key (affiliate … detail), in the table's order: what `save` inserts after the
+/// key and what a refresh rewrites.
+fn values(d: &Discrepancy) -> [&dyn ToSql; 10] {
+    [
+        &d.affiliate_id,
+        &d.conversion_ref,
+        &d.transaction_id,
+        &d.player_ref,
+        &d.deposit_ref,
+        &d.tracker_micros,
+        &d.operator_micros,
+        &d.impact_micros,
+        &d.currency,
+        &d.detail,
+    ]
 }
 
 /// A stored row of a month, as `save` compares it with a new finding.

@@ -256,12 +256,6 @@ export function caseQuery(f: CaseFilter, text: string, sort: SortState<CaseSortK
   return { ...q, sort: sort.key, descending: sort.dir === 'desc', offset, limit: CASE_PAGE };
 }
 
-/** "Offset: 400 is past the last of the 120 matching cases": the page asked for is gone (cases moved out of the
- * filter meanwhile). */
-export function isPastTheEnd(message: string): boolean {
-  return message.startsWith('Offset:');
-}
-
 // ---- People ----
 
 /** The roles whose people may work disputes: crates/core/src/people/roles.rs grants `disputes.work` to these. */

@@ -2,6 +2,7 @@
 //! assign promo codes, an affiliate's own identifiers (self-referral), explain one player's decision, and the
 //! multi-touch report (analysis only).
 
+use crate::print_json;
 use affops_core::api::{
     AffiliateIdentifier, AffiliateIdentifierRequest, AffiliateRequest, ApiError, DashboardQuery,
     ErrorCode, MultiTouchReport, MultiTouchRequest, MultiTouchRow, PromoCodeRequest,
@@ -173,13 +174,6 @@ pub struct ExplainArgs {
     player: String,
     #[arg(long)]
     pub json: bool,
-}
-
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
-    let text = serde_json::to_string_pretty(v)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    println!("{text}");
-    Ok(())
 }
 
 pub fn explain(cx: &Ctx, a: ExplainArgs) -> Result<(), ApiError> {

@@ -1,19 +1,11 @@
 //! `affops-cli plan | compute | period`: commission plans from files, computing and closing periods, the FX
 //! snapshot. Statements and the qualification checklist are in `statement_cmd`.
 
+use crate::print_json;
 use affops_core::api::{ApiError, AssignPlanRequest, ErrorCode, FxRateInput, PlanFormat, PlanText};
 use affops_core::ops::{self, Ctx};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-
-pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(v)
-            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
-    );
-    Ok(())
-}
 
 pub(crate) fn io(path: &std::path::Path, e: std::io::Error) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, format!("{}: {e}", path.display()))

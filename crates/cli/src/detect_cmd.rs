@@ -1,6 +1,7 @@
 //! `affops-cli detect | flags | reconcile | evaluate`: fraud detection, the analyst queue,
 //! reconciliation headless, and the quality evaluation against the sandbox's answer key.
 
+use crate::print_json;
 use std::path::PathBuf;
 
 use affops_core::api::{
@@ -187,15 +188,6 @@ impl FraudCmd {
     }
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(v)
-            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
-    );
-    Ok(())
-}
-
 pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
     match cmd {
         FraudCmd::Evaluate(_) => {} // needs no workspace: handled by main
@@ -319,14 +311,8 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
             }
             if page.rows.is_empty() {
                 println!("No flags match.");
-            } else if page.rows.len() < page.total as usize {
-                println!(
-                    "Rows {}–{} of {}",
-                    page.offset + 1,
-                    page.offset as usize + page.rows.len(),
-                    page.total
-                );
             }
+            crate::print_rows_of(page.offset, page.rows.len(), page.total);
             for f in page.rows {
                 // "r3" when the evidence was revised; "r3, decided on r1" when it changed after the decision.
                 let revision = match f.decided_revision {
@@ -487,14 +473,7 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 return print_json(&report);
             }
             println!("Reconciliation {} of {}", report.period, report.program);
-            if report.rows.len() < report.total_rows as usize {
-                println!(
-                    "  Rows {}–{} of {}",
-                    report.offset + 1,
-                    report.offset as usize + report.rows.len(),
-                    report.total_rows
-                );
-            }
+            crate::print_rows_of(report.offset, report.rows.len(), report.total_rows);
             for t in &report.totals {
                 println!("  affiliate {:>6} {:<24} tracker {:>4}  operator {:>4}  discrepancies {:>3}  impact {} {}", t.affiliate_id, t.affiliate_name, t.tracker_conversions, t.operator_ftds, t.discrepancies, t.impact, t.currency);
             }

@@ -195,14 +195,7 @@ pub fn run(cx: &Ctx, a: DisputeArgs) -> Result<(), ApiError> {
                 "{} open, {} overdue; SLA {}",
                 page.open, page.overdue, page.sla
             );
-            if !page.rows.is_empty() && page.rows.len() < page.total as usize {
-                println!(
-                    "Rows {}–{} of {}",
-                    page.offset + 1,
-                    page.offset as usize + page.rows.len(),
-                    page.total
-                );
-            }
+            crate::print_rows_of(page.offset, page.rows.len(), page.total);
             for r in &page.rows {
                 println!(
                     "#{:<5} {:<18} {:<10} aff {:<6} {:>12} {} due {} ({}) owner {} — {}",

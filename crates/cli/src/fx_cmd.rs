@@ -1,6 +1,6 @@
 //! `affops-cli fx import|set|list`: the dated FX table (ECB reference-rate files, manual rates).
 
-use crate::commission_cmd::print_json;
+use crate::print_json;
 use affops_core::api::{ApiError, FxImportRequest, FxListQuery, FxSetRequest};
 use affops_core::ops::{self, Ctx};
 use clap::{Args, Subcommand};

@@ -396,6 +396,13 @@ pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// "Rows a–b of N" above a page the core cut from a longer list (nothing when it shows the whole list).
+pub(crate) fn print_rows_of(offset: u32, shown: usize, total: u32) {
+    if shown > 0 && shown < total as usize {
+        println!("Rows {}–{} of {total}", offset + 1, offset as usize + shown);
+    }
+}
+
 fn print_dashboard(d: &Dashboard) {
     println!(
         "{} — {} to {} ({}, amounts in {})",

@@ -1,7 +1,8 @@
 //! `affops-cli statement | qualify`: an affiliate's statement for a month (text, JSON, spreadsheet-safe CSV,
 //! printable HTML, PDF) and a player's CPA qualification checklist.
 
-use crate::commission_cmd::{io, print_json};
+use crate::commission_cmd::io;
+use crate::print_json;
 use affops_core::api::{
     ApiError, ExportStatementRequest, QualificationRequest, Statement, StatementFormat,
     StatementRequest,

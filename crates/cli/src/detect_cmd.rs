@@ -455,17 +455,22 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 offset,
                 limit,
             };
-            if let Some(path) = csv {
-                let path = path.display().to_string();
-                let r =
-                    ops::reconcile::reconcile_export_csv(cx, ReconExportRequest { query, path })?;
-                println!("Wrote {} rows to {}", r.rows, r.path);
-                return Ok(());
-            }
             let bar = crate::demo::progress_bar(!json);
             let b = bar.clone();
             let progress =
                 std::sync::Arc::new(move |p: affops_core::api::Progress| crate::demo::show(&b, &p));
+            if let Some(path) = csv {
+                let path = path.display().to_string();
+                let r = ops::reconcile::reconcile_export_csv(
+                    cx,
+                    ReconExportRequest { query, path },
+                    progress,
+                );
+                bar.finish_and_clear();
+                let r = r?;
+                println!("Wrote {} rows to {}", r.rows, r.path);
+                return Ok(());
+            }
             let report = ops::reconcile::reconcile_period(cx, query, progress);
             bar.finish_and_clear();
             let report = report?;

@@ -1,5 +1,6 @@
 //! `reconcile --period` on the demo: it matches and stores the month, prints which rows of how many it shows
-//! (`--offset --limit`), and a second run keeps every row that still holds under the same id.
+//! (`--offset --limit`), a second run keeps every row that still holds under the same id, and `--csv` writes
+//! every row.
 
 mod common;
 
@@ -51,6 +52,27 @@ fn reconcile_pages_its_rows_and_a_rerun_keeps_their_ids() {
     );
     assert!(text.contains(&format!("Rows 1–2 of {total}")), "{text}");
     assert_eq!(ids(&page("0")), ids(&first));
+
+    // The CSV holds every row of the month, whatever the page.
+    let out = d.join("october.csv");
+    let wrote = ok(
+        d,
+        "ana",
+        &[
+            "reconcile",
+            "--period",
+            "2026-10",
+            "--csv",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(wrote.contains(&format!("Wrote {total} rows")), "{wrote}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        csv.lines().count() as u64,
+        total + 1,
+        "a header and every row"
+    );
 
     // Bad input names the field.
     let bad = cli(d, "ana")

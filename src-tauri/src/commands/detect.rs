@@ -128,9 +128,11 @@ pub async fn reconcile_period(
 pub async fn reconcile_export_csv(
     console: State<'_, Console>,
     request: ReconExportRequest,
+    on_progress: Channel<Progress>,
 ) -> Result<ExportedRows, ApiError> {
+    let progress = super::forward(on_progress);
     console
-        .run(move |cx| ops::reconcile::reconcile_export_csv(cx, request))
+        .run(move |cx| ops::reconcile::reconcile_export_csv(cx, request, progress))
         .await
 }
 

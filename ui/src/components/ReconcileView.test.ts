@@ -118,6 +118,32 @@ describe('ReconcileView', () => {
     expect(backend.reconcilePeriod).not.toHaveBeenCalled();
   });
 
+  it('the export reconciles the month first, with the progress bar, and cannot be pressed twice', async () => {
+    let finish: (r: { path: string; rows: number }) => void = () => {};
+    let report: ProgressHandler = () => {};
+    const backend = fakeBackend({
+      reconcileExportCsv: vi.fn((_r, onProgress?: ProgressHandler) => {
+        report = onProgress ?? report;
+        return new Promise<{ path: string; rows: number }>((resolve) => (finish = resolve));
+      }),
+    });
+    render(ReconcileView, { backend, initialPeriod: '2026-10' });
+    await screen.findByTestId('recon-rows');
+    await userEvent.type(screen.getByTestId('recon-export-path'), '/tmp/r.csv');
+    await userEvent.click(screen.getByTestId('recon-export'));
+    expect(screen.getByTestId('recon-export')).toHaveTextContent('Exporting…');
+    expect(screen.getByTestId('recon-export')).toBeDisabled();
+    expect(screen.getByTestId('recon-apply')).toBeDisabled();
+    expect(screen.getByText('Reconciling the month for the export…')).toBeInTheDocument();
+    report(progress({ step: 'matching', steps_done: 1, steps_total: 6, done: 5_000, total: 9_000, message: 'Matching FTDs to conversions' }));
+    await waitFor(() => expect(screen.getByText('5,000 of 9,000 FTDs')).toBeInTheDocument());
+    finish({ path: '/tmp/r.csv', rows: 9_000 });
+    expect(await screen.findByTestId('recon-message')).toHaveTextContent('Wrote 9,000 rows to /tmp/r.csv');
+    expect(screen.queryByLabelText('Reconciliation progress')).not.toBeInTheDocument();
+    expect(screen.getByTestId('recon-export')).toHaveTextContent('Export CSV');
+    expect(backend.reconcileExportCsv).toHaveBeenCalledTimes(1);
+  });
+
   it('exports CSV and opens a dispute, with no name to type', async () => {
     const backend = fakeBackend();
     render(ReconcileView, { backend, initialPeriod: '2026-10' });
@@ -125,7 +151,7 @@ describe('ReconcileView', () => {
     await userEvent.type(screen.getByTestId('recon-export-path'), '/tmp/r.csv');
     await userEvent.click(screen.getByTestId('recon-export'));
     expect(await screen.findByTestId('recon-message')).toHaveTextContent('Wrote 2 rows to /tmp/r.csv');
-    expect(backend.reconcileExportCsv).toHaveBeenCalledWith({ query: { period: '2026-10' }, path: '/tmp/r.csv' });
+    expect(backend.reconcileExportCsv).toHaveBeenCalledWith({ query: { period: '2026-10' }, path: '/tmp/r.csv' }, expect.any(Function));
     expect(screen.queryByTestId('recon-user')).toBeNull();
     const first = screen.getAllByTestId('recon-row')[0];
     await userEvent.click(within(first).getByTestId('recon-dispute'));

@@ -148,7 +148,7 @@ const CALLS: { [K in keyof Backend]: Parameters<Backend[K]> } = {
   allowlistRevoke: [{ id: 1, reason: 'no longer a NAT' }],
   flagInvestigate: [3],
   reconcilePeriod: [{ period: '2026-10', reason: 'duplicate' }, noop],
-  reconcileExportCsv: [{ query: { period: '2026-10' }, path: '/tmp/r.csv' }],
+  reconcileExportCsv: [{ query: { period: '2026-10' }, path: '/tmp/r.csv' }, noop],
   reconcileReport: [{ period: '2026-10', affiliate: '3' }],
   disputeOpen: [{ from: 'discrepancy', reference: '4', affiliate: '', period: '', title: '', description: '', amount: '' }],
   disputesList: [{ state: 'open', owner: '-', overdue: true, text: 'short', sort: 'claimed', descending: true, offset: 200, limit: 200 }],

@@ -325,8 +325,9 @@ export interface Backend {
   reconcilePeriod(request: ReconQuery, onProgress?: ProgressHandler): Promise<ReconReport>;
   /** A month's stored reconciliation as it was last run (reads only; `reconcilePeriod` runs it again). */
   reconcileReport(request: ReconQuery): Promise<ReconReport>;
-  /** Writes the month's rows as spreadsheet-safe CSV; resolves with the path and rows written. */
-  reconcileExportCsv(request: ReconExportRequest): Promise<ExportedRows>;
+  /** Reconciles the month again and writes its rows as spreadsheet-safe CSV; resolves with the path and rows
+   * written. `onProgress` hears the reconciliation's steps. */
+  reconcileExportCsv(request: ReconExportRequest, onProgress?: ProgressHandler): Promise<ExportedRows>;
   // ---- Disputes ----
   /** Opens a case from a discrepancy, flag, statement line, player or conversion, or by hand. */
   disputeOpen(request: DisputeOpenRequest): Promise<DisputeView>;
@@ -529,7 +530,8 @@ export const tauriBackend: Backend = {
 
   reconcilePeriod: (request, onProgress) =>
     call('reconcile_period', { request, onProgress: progressChannel(onProgress ?? (() => {})) }),
-  reconcileExportCsv: (request) => call('reconcile_export_csv', { request }),
+  reconcileExportCsv: (request, onProgress) =>
+    call('reconcile_export_csv', { request, onProgress: progressChannel(onProgress ?? (() => {})) }),
   reconcileReport: (request) => call('reconcile_report', { request }),
   disputeOpen: (request) => call('dispute_open', { request }),
   disputesList: (request) => call('disputes_list', { request }),

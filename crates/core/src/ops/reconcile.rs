@@ -70,15 +70,19 @@ pub fn reconcile_period(
     reconcile(cx, Op::ReconcilePeriod, &q, &*progress)
 }
 
-/// Reconciles a month and writes its rows as spreadsheet-safe CSV.
-pub fn reconcile_export_csv(cx: &Ctx, req: ReconExportRequest) -> Result<ExportedRows, ApiError> {
+/// Reconciles a month and writes its rows as spreadsheet-safe CSV; `progress` hears the reconciliation's steps.
+pub fn reconcile_export_csv(
+    cx: &Ctx,
+    req: ReconExportRequest,
+    progress: ProgressFn,
+) -> Result<ExportedRows, ApiError> {
     // The file holds every row the filters match, whatever page the screen shows.
     let query = ReconQuery {
         offset: None,
         limit: None,
         ..req.query.clone()
     };
-    let r = reconcile(cx, Op::ReconcileExportCsv, &query, &|_| {})?;
+    let r = reconcile(cx, Op::ReconcileExportCsv, &query, &*progress)?;
     let bytes = report::to_csv(&r)?;
     let path = exports::write(
         cx,

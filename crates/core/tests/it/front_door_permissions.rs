@@ -202,7 +202,8 @@ fn call(op: Op, cx: &Ctx, rt: &tokio::runtime::Runtime) -> Result<(), ApiError> 
             ops::reconcile::reconcile_period(cx, ReconQuery::default(), progress).map(drop)
         }
         Op::ReconcileExportCsv => {
-            ops::reconcile::reconcile_export_csv(cx, ReconExportRequest::default()).map(drop)
+            ops::reconcile::reconcile_export_csv(cx, ReconExportRequest::default(), progress)
+                .map(drop)
         }
         Op::DisputeOpen => ops::disputes::dispute_open(cx, DisputeOpenRequest::default()).map(drop),
         Op::DisputesList => ops::disputes::disputes_list(cx, DisputeFilter::default()).map(drop),

@@ -7,6 +7,8 @@
 //! each deposit's day under a shift is arithmetic on its zone offset, read once ([`ShiftedDays`]), and a player's
 //! deposits are summed per day in place against that player's activity ([`ShiftBook`]).
 
+use std::collections::HashSet;
+
 use chrono::{Datelike, NaiveDate, Offset};
 use chrono_tz::Tz;
 use rusqlite::{params, Connection};
@@ -90,16 +92,22 @@ pub(super) fn timezone_shifts(
     })? {
         deposits.push(r?);
     }
+    // The operator's activity of those players: the window's rows by the day index, kept for the deposits'
+    // players (reached through the program's players instead, it probed the activity of each of them: 1 M at
+    // 10 M clicks, four times as long).
+    let depositors: HashSet<i64> = deposits.iter().map(|d| d.player_id).collect();
     let mut activity = Vec::new();
     let mut stmt = conn.prepare(
-        "SELECT a.player_id, a.day, a.deposits_micros FROM player_activity_daily a JOIN players p ON p.id = a.player_id
-         WHERE p.program_id = ?1 AND a.day BETWEEN date(?2, '-1 day') AND date(?3, '+1 day')",
+        "SELECT player_id, day, deposits_micros FROM player_activity_daily
+         WHERE day BETWEEN date(?1, '-1 day') AND date(?2, '+1 day')",
     )?;
-    for r in stmt.query_map(params![program_id, lo, hi], |r| {
+    for r in stmt.query_map(params![lo, hi], |r| {
         Ok((r.get::<_, i64>(0)?, day_column(r, 1)?, r.get::<_, i64>(2)?))
     })? {
         if let (pid, Some(day), amount) = r? {
-            activity.push((pid, day, amount));
+            if depositors.contains(&pid) {
+                activity.push((pid, day, amount));
+            }
         }
     }
     let book = ShiftBook::new(deposits, activity);

@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0030_ledger_cohort_amounts.sql"),
     migration!("0031_program_data_range.sql"),
     migration!("0032_key_monthly.sql"),
+    migration!("0033_recon_reason_index.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {

@@ -133,6 +133,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0032_key_monthly.sql",
         "2e899df68e963a1e67658d039b76a5cf8e52bd5d9ac4eb4b09e1fb692697e1f8",
     ),
+    (
+        "0033_recon_reason_index.sql",
+        "530517932a5164a327ebc74cd882aa89d3f08e8942352d08f734015a8924215b",
+    ),
 ];
 
 #[test]

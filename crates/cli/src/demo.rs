@@ -2,6 +2,7 @@
 //! gets the demo's people (one per role); syncing an existing demo again needs a person who may sync.
 
 use affops_core::api::{ApiError, Progress};
+use affops_core::ingest::ProgressFn;
 use affops_core::ops::{self, Console};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Arc;
@@ -20,9 +21,7 @@ pub fn run(
     } else {
         console.ctx()
     };
-    let bar = progress_bar(!json);
-    let b = bar.clone();
-    let progress = Arc::new(move |p: Progress| show(&b, &p));
+    let (bar, progress) = progress_bar(!json);
     let result = rt.block_on(ops::workspace::open_demo_workspace(
         &cx,
         affops_core::api::OpenDemoRequest {
@@ -54,8 +53,9 @@ pub fn run(
     Ok(())
 }
 
-/// The sync progress bar: overall steps, with the current step and its rows as the message.
-pub fn progress_bar(visible: bool) -> ProgressBar {
+/// A long job's progress bar (overall steps, with the current step and its rows as the message) and the channel
+/// that draws on it, for a front-door job; `finish_and_clear` the bar when the job returns.
+pub fn progress_bar(visible: bool) -> (ProgressBar, ProgressFn) {
     let bar = if visible {
         ProgressBar::new(1)
     } else {
@@ -66,10 +66,11 @@ pub fn progress_bar(visible: bool) -> ProgressBar {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    bar
+    let b = bar.clone();
+    (bar, Arc::new(move |p: Progress| show(&b, &p)))
 }
 
-pub fn show(bar: &ProgressBar, p: &Progress) {
+fn show(bar: &ProgressBar, p: &Progress) {
     bar.set_length(u64::from(p.steps_total));
     bar.set_position(u64::from(p.steps_done));
     let rows = match p.total {

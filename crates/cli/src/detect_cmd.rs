@@ -247,10 +247,7 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                     saved.rule, saved.version, saved.settings_json
                 );
             }
-            let bar = crate::demo::progress_bar(!json);
-            let b = bar.clone();
-            let progress =
-                std::sync::Arc::new(move |p: affops_core::api::Progress| crate::demo::show(&b, &p));
+            let (bar, progress) = crate::demo::progress_bar(!json);
             let report = ops::detect::detect_run(cx, progress);
             bar.finish_and_clear();
             let report = report?;
@@ -455,10 +452,7 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
                 offset,
                 limit,
             };
-            let bar = crate::demo::progress_bar(!json);
-            let b = bar.clone();
-            let progress =
-                std::sync::Arc::new(move |p: affops_core::api::Progress| crate::demo::show(&b, &p));
+            let (bar, progress) = crate::demo::progress_bar(!json);
             if let Some(path) = csv {
                 let path = path.display().to_string();
                 let r = ops::reconcile::reconcile_export_csv(

@@ -1,11 +1,10 @@
 //! `affops-cli sources …` and `affops-cli sync`: configure tracker/operator sources and sync them headless.
 
-use affops_core::api::{ApiError, ErrorCode, Progress, SourceSettings, SyncRequest};
+use affops_core::api::{ApiError, ErrorCode, SourceSettings, SyncRequest};
 use affops_core::credentials::CredentialStore;
 use affops_core::ops::{self, Ctx};
 use clap::Subcommand;
 use std::io::Read;
-use std::sync::Arc;
 
 #[derive(Subcommand)]
 pub enum SourcesAction {
@@ -145,9 +144,7 @@ pub async fn sync(cx: &Ctx, full: bool, json: bool) -> Result<(), ApiError> {
     if !json {
         warn_fallback(cx.console().credentials());
     }
-    let bar = crate::demo::progress_bar(!json);
-    let b = bar.clone();
-    let progress = Arc::new(move |p: Progress| crate::demo::show(&b, &p));
+    let (bar, progress) = crate::demo::progress_bar(!json);
     let result = ops::workspace::sync_now(cx, SyncRequest { full }, progress).await;
     bar.finish_and_clear();
     let summary = result?;

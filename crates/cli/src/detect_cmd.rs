@@ -47,12 +47,8 @@ pub enum FraudCmd {
         /// Only this affiliate's rows (its tracker id)
         #[arg(long)]
         affiliate: Option<String>,
-        /// Skip this many discrepancy rows (ordered by reason, then id)
-        #[arg(long)]
-        offset: Option<u32>,
-        /// Print at most this many discrepancy rows (default: all)
-        #[arg(long)]
-        limit: Option<u32>,
+        #[command(flatten)]
+        page: crate::Page,
         #[arg(long)]
         json: bool,
         /// Write the rows as CSV (spreadsheet-safe) to this file.
@@ -92,12 +88,8 @@ pub enum FlagsCmd {
         /// asc or desc (default: desc for score, severity, amount and created, else asc)
         #[arg(long, value_parser = ["asc", "desc"])]
         order: Option<String>,
-        /// Skip this many rows of the sorted list
-        #[arg(long)]
-        offset: Option<u32>,
-        /// Print at most this many rows (default: all)
-        #[arg(long)]
-        limit: Option<u32>,
+        #[command(flatten)]
+        page: crate::Page,
         #[arg(long)]
         json: bool,
     },
@@ -285,8 +277,7 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
             search,
             sort,
             order,
-            offset,
-            limit,
+            page: crate::Page { offset, limit },
             json,
         }) => {
             let page = ops::detect::flags_list(
@@ -425,8 +416,7 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
             claims,
             reason,
             affiliate,
-            offset,
-            limit,
+            page: crate::Page { offset, limit },
             json,
             csv,
         } => {

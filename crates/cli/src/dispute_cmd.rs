@@ -54,12 +54,8 @@ enum DisputeAction {
         /// asc or desc (default: desc for id, claimed, granted, period and updated, else asc)
         #[arg(long, value_parser = ["asc", "desc"])]
         order: Option<String>,
-        /// Skip this many cases of the sorted list
-        #[arg(long)]
-        offset: Option<u32>,
-        /// Print at most this many cases (default 200, at most 1000)
-        #[arg(long)]
-        limit: Option<u32>,
+        #[command(flatten)]
+        page: crate::Page,
     },
     /// A case: history, attachments, outcomes, its evidence (--json for every item's record).
     Show {
@@ -170,8 +166,7 @@ pub fn run(cx: &Ctx, a: DisputeArgs) -> Result<(), ApiError> {
             search,
             sort,
             order,
-            offset,
-            limit,
+            page: crate::Page { offset, limit },
         } => {
             let page = ops::disputes::disputes_list(
                 cx,

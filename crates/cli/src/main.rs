@@ -396,6 +396,17 @@ pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Which rows of a list the core cuts: `flags list`, `dispute list` and `reconcile` page alike.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct Page {
+    /// Skip this many rows of the ordered list
+    #[arg(long)]
+    pub offset: Option<u32>,
+    /// Print at most this many rows (default: every row; `dispute list`: 200, at most 1000)
+    #[arg(long)]
+    pub limit: Option<u32>,
+}
+
 /// "Rows a–b of N" above a page the core cut from a longer list (nothing when it shows the whole list).
 pub(crate) fn print_rows_of(offset: u32, shown: usize, total: u32) {
     if shown > 0 && shown < total as usize {

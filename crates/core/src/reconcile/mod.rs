@@ -46,34 +46,18 @@ pub enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 6] = [
-        Self::Reading,
-        Self::Matching,
-        Self::Unmatched,
-        Self::Timezones,
-        Self::Storing,
-        Self::Report,
-    ];
+    /// How many steps: the last one's number, plus one.
+    const COUNT: u32 = Self::Report as u32 + 1;
 
-    fn name(self) -> &'static str {
+    /// The step's name and what it does, in words.
+    fn describe(self) -> (&'static str, &'static str) {
         match self {
-            Self::Reading => "reading",
-            Self::Matching => "matching",
-            Self::Unmatched => "unmatched",
-            Self::Timezones => "timezones",
-            Self::Storing => "storing",
-            Self::Report => "report",
-        }
-    }
-
-    fn words(self) -> &'static str {
-        match self {
-            Self::Reading => "Reading the month's FTDs and the conversions",
-            Self::Matching => "Matching FTDs to conversions",
-            Self::Unmatched => "Checking the conversions no FTD matched",
-            Self::Timezones => "Checking the operator's days against ours",
-            Self::Storing => "Storing the findings",
-            Self::Report => "Reading the report",
+            Self::Reading => ("reading", "Reading the month's FTDs and the conversions"),
+            Self::Matching => ("matching", "Matching FTDs to conversions"),
+            Self::Unmatched => ("unmatched", "Checking the conversions no FTD matched"),
+            Self::Timezones => ("timezones", "Checking the operator's days against ours"),
+            Self::Storing => ("storing", "Storing the findings"),
+            Self::Report => ("report", "Reading the report"),
         }
     }
 }
@@ -81,11 +65,11 @@ impl Step {
 /// A reconciliation run's progress: the step (its message in words), and within it `done` of `total` (the FTDs
 /// being matched).
 pub fn step(s: Step, done: u32, total: Option<u32>) -> Progress {
-    let at = Step::ALL.iter().position(|x| *x == s).unwrap_or(0) as u32;
+    let (name, words) = s.describe();
     Progress {
         done,
         total,
-        ..Progress::step(s.name(), at, Step::ALL.len() as u32, s.words().to_string())
+        ..Progress::step(name, s as u32, Step::COUNT, words.to_string())
     }
 }
 

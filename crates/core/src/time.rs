@@ -1,7 +1,7 @@
 //! Instants and reporting days. Instants are Unix milliseconds UTC; a reporting day is the calendar date of an
 //! instant in a program's IANA time zone. Nothing here reads the clock.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -26,6 +26,37 @@ pub fn parse_zone(name: &str) -> Result<Tz, TimeError> {
 pub fn parse_day(text: &str) -> Result<NaiveDate, TimeError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| TimeError::BadDate(text.to_string()))
+}
+
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+const UNIX_EPOCH_FROM_CE: i64 = 719_163;
+
+/// A day as a number (days since 1970-01-01), for arithmetic on many days without dates.
+pub fn day_number(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - UNIX_EPOCH_FROM_CE
+}
+
+/// The date of a day number.
+pub fn date_of_number(day: i64) -> Option<NaiveDate> {
+    i32::try_from(day + UNIX_EPOCH_FROM_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
+/// A stored `YYYY-MM-DD` day as a day number, read without allocating (none when it is not a date). For hot
+/// loops over stored days; [`parse_day`] for what people type.
+pub fn day_number_of(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[0..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?).map(day_number)
 }
 
 pub fn parse_rfc3339_ms(text: &str) -> Result<i64, TimeError> {
@@ -71,6 +102,35 @@ pub fn day_start_ms(day: NaiveDate, tz: Tz) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_numbers_round_trip_and_parse_only_dates() {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        for text in [
+            "1970-01-01",
+            "2026-10-31",
+            "2024-02-29",
+            "1867-10-18",
+            "9999-12-31",
+        ] {
+            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+            let day = day_number_of(text).unwrap();
+            assert_eq!(day, (date - epoch).num_days(), "{text}");
+            assert_eq!(day, day_number(date));
+            assert_eq!(date_of_number(day).unwrap().to_string(), text);
+        }
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-01",
+            "2026/10/01",
+            "20261001xx",
+            "",
+            "2026-10-0a",
+        ] {
+            assert_eq!(day_number_of(bad), None, "{bad}");
+        }
+    }
 
     /// The same instant belongs to different days in different zones; dashboards must bucket by the program's.
     #[test]

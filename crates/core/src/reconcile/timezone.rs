@@ -9,47 +9,20 @@
 
 use std::collections::HashSet;
 
-use chrono::{Datelike, NaiveDate, Offset};
+use chrono::Offset;
 use chrono_tz::Tz;
 use rusqlite::{params, Connection};
 
 use super::matching::{Discrepancy, Reason};
 use super::Month;
+use crate::time::{date_of_number, day_number, day_number_of};
 
-/// A local day: days since 1970-01-01.
+/// A local day: days since 1970-01-01 (see `time::day_number`).
 type Day = i64;
-
-/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
-const UNIX_EPOCH_FROM_CE: i64 = 719_163;
-
-fn day_number(date: NaiveDate) -> Day {
-    i64::from(date.num_days_from_ce()) - UNIX_EPOCH_FROM_CE
-}
-
-fn date_of(day: Day) -> Option<NaiveDate> {
-    i32::try_from(day + UNIX_EPOCH_FROM_CE)
-        .ok()
-        .and_then(NaiveDate::from_num_days_from_ce_opt)
-}
-
-/// A `YYYY-MM-DD` day, read without allocating (the estimate reads 600,000 of them at 10 M clicks).
-fn parse_day(text: &str) -> Option<Day> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let number = |digits: &[u8]| {
-        digits.iter().try_fold(0u32, |n, c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    let year = i32::try_from(number(&b[0..4])?).ok()?;
-    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?).map(day_number)
-}
 
 /// A column holding a `YYYY-MM-DD` day, as a day number (none when it is not one).
 fn day_column(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Day>> {
-    Ok(row.get_ref(i)?.as_str().ok().and_then(parse_day))
+    Ok(row.get_ref(i)?.as_str().ok().and_then(day_number_of))
 }
 
 /// The deposits of `month` whose day the operator's activity puts elsewhere (see the module).
@@ -59,7 +32,8 @@ pub(super) fn timezone_shifts(
     month: &Month,
     currency: &str,
 ) -> rusqlite::Result<Vec<Discrepancy>> {
-    let (Some(first), Some(last)) = (parse_day(&month.first), parse_day(&month.last)) else {
+    let (Some(first), Some(last)) = (day_number_of(&month.first), day_number_of(&month.last))
+    else {
         return Ok(Vec::new());
     };
     let zone: String = conn.query_row(
@@ -70,7 +44,11 @@ pub(super) fn timezone_shifts(
     let Ok(tz) = crate::time::parse_zone(&zone) else {
         return Ok(Vec::new());
     };
-    let text = |day: Day| date_of(day).map(|d| d.to_string()).unwrap_or_default();
+    let text = |day: Day| {
+        date_of_number(day)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
     let (lo, hi) = (text(first - 2), text(last + 2));
     // Only what the estimate needs; the few deposits reported are read in full at the end.
     let mut deposits = Vec::new();
@@ -301,7 +279,7 @@ impl ShiftedDays {
 
 #[cfg(test)]
 mod tests {
-    use super::{date_of, day_number, parse_day, ShiftBook, ShiftDeposit, ShiftedDays};
+    use super::{date_of_number, ShiftBook, ShiftDeposit, ShiftedDays};
     use chrono::NaiveDate;
     use chrono_tz::Tz;
     use rand::seq::SliceRandom;
@@ -309,35 +287,6 @@ mod tests {
     use std::collections::HashMap;
 
     type DayTotals = HashMap<(i64, i64), i64>;
-
-    #[test]
-    fn day_numbers_round_trip_and_parse_only_dates() {
-        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-        for text in [
-            "1970-01-01",
-            "2026-10-31",
-            "2024-02-29",
-            "1867-10-18",
-            "9999-12-31",
-        ] {
-            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
-            let day = parse_day(text).unwrap();
-            assert_eq!(day, (date - epoch).num_days(), "{text}");
-            assert_eq!(day, day_number(date));
-            assert_eq!(date_of(day).unwrap().to_string(), text);
-        }
-        for bad in [
-            "2026-02-30",
-            "2026-13-01",
-            "2026-1-01",
-            "2026/10/01",
-            "20261001xx",
-            "",
-            "2026-10-0a",
-        ] {
-            assert_eq!(parse_day(bad), None, "{bad}");
-        }
-    }
 
     /// The agreement as first written: every deposit's (player, day) total hashed afresh for the shift, looked up
     /// in a hash of the activity.
@@ -483,7 +432,7 @@ mod tests {
                         .with_timezone(&tz)
                         .date_naive();
                     assert_eq!(
-                        date_of(days.day(&tz, hours)),
+                        date_of_number(days.day(&tz, hours)),
                         Some(direct),
                         "{zone} at {at} shifted {hours} h"
                     );

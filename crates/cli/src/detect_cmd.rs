@@ -297,7 +297,7 @@ pub fn run(cx: &Ctx, cmd: FraudCmd) -> Result<(), ApiError> {
             if json {
                 return print_json(&page.rows);
             }
-            if page.rows.is_empty() {
+            if page.total == 0 {
                 println!("No flags match.");
             }
             crate::print_rows_of(page.offset, page.rows.len(), page.total);

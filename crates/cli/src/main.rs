@@ -407,9 +407,12 @@ pub struct Page {
     pub limit: Option<u32>,
 }
 
-/// "Rows a–b of N" above a page the core cut from a longer list (nothing when it shows the whole list).
+/// "Rows a–b of N" above a page the core cut from a longer list (nothing when it shows the whole list), or that
+/// `--offset` went past its last row.
 pub(crate) fn print_rows_of(offset: u32, shown: usize, total: u32) {
-    if shown > 0 && shown < total as usize {
+    if shown == 0 && total > 0 && offset >= total {
+        println!("No rows from {}: the list has {total}", offset + 1);
+    } else if shown > 0 && shown < total as usize {
         println!("Rows {}–{} of {total}", offset + 1, offset as usize + shown);
     }
 }

@@ -74,6 +74,17 @@ fn reconcile_pages_its_rows_and_a_rerun_keeps_their_ids() {
         "a header and every row"
     );
 
+    // Past the last row: said, not an empty page.
+    let past = ok(
+        d,
+        "ana",
+        &["reconcile", "--period", "2026-10", "--offset", "100000"],
+    );
+    assert!(
+        past.contains(&format!("No rows from 100001: the list has {total}")),
+        "{past}"
+    );
+
     // Bad input names the field.
     let bad = cli(d, "ana")
         .args(["reconcile", "--period", "2026-10", "--reason", "late"])
